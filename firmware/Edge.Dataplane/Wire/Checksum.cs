@@ -1,0 +1,81 @@
+namespace Edge.Dataplane.Wire
+{
+    /// <summary>
+    /// The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum
+    /// of the data taken as big-endian 16-bit words, an odd final byte padded with zero.
+    ///
+    /// Sums are carried in a 32-bit accumulator and folded once at the end; a datagram of at most
+    /// 65,535 bytes plus a pseudo-header cannot overflow it. NAT rewrites use the incremental
+    /// update of RFC 1624 instead of summing the packet again.
+    /// </summary>
+    public static class Checksum
+    {
+        /// <summary>Adds the bytes [offset, offset + length) to an unfolded accumulator.</summary>
+        public static uint Add(uint accumulator, byte[] b, int offset, int length)
+        {
+            int i = offset;
+            int pairsEnd = offset + (length & ~1);
+            while (i < pairsEnd)
+            {
+                accumulator += (uint)((b[i] << 8) | b[i + 1]);
+                i += 2;
+            }
+
+            if ((length & 1) != 0)
+            {
+                accumulator += (uint)(b[i] << 8);
+            }
+
+            return accumulator;
+        }
+
+        /// <summary>
+        /// The sum of the IPv4 pseudo-header that UDP (RFC 768) and TCP (RFC 9293 §3.1) include:
+        /// source, destination, zero, protocol, and the upper-layer length.
+        /// </summary>
+        public static uint PseudoHeader(uint source, uint destination, byte protocol, int upperLayerLength)
+        {
+            return (source >> 16) + (source & 0xFFFF)
+                + (destination >> 16) + (destination & 0xFFFF)
+                + protocol + (uint)upperLayerLength;
+        }
+
+        /// <summary>Folds the carries back in and complements: the value to put in a checksum field.</summary>
+        public static ushort Finish(uint accumulator)
+        {
+            accumulator = (accumulator & 0xFFFF) + (accumulator >> 16);
+            accumulator = (accumulator & 0xFFFF) + (accumulator >> 16);
+            return (ushort)~accumulator;
+        }
+
+        /// <summary>The checksum of [offset, offset + length) alone.</summary>
+        public static ushort Compute(byte[] b, int offset, int length)
+        {
+            return Finish(Add(0, b, offset, length));
+        }
+
+        /// <summary>
+        /// RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'): the checksum after one 16-bit word of the
+        /// covered data changed from <paramref name="oldWord"/> to <paramref name="newWord"/>.
+        /// Unlike eqn. 2 it never produces the 0xFFFF/0x0000 ambiguity RFC 1624 §3 describes.
+        /// </summary>
+        public static ushort Update16(ushort checksum, ushort oldWord, ushort newWord)
+        {
+            uint sum = (uint)(~checksum & 0xFFFF) + (uint)(~oldWord & 0xFFFF) + newWord;
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            return (ushort)~sum;
+        }
+
+        /// <summary>The checksum after a 32-bit field (an IPv4 address) changed: two word updates.</summary>
+        public static ushort Update32(ushort checksum, uint oldValue, uint newValue)
+        {
+            uint sum = (uint)(~checksum & 0xFFFF)
+                + (uint)(~(oldValue >> 16) & 0xFFFF) + (newValue >> 16)
+                + (uint)(~oldValue & 0xFFFF) + (newValue & 0xFFFF);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            return (ushort)~sum;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+namespace Edge.Dataplane.Wire
+{
+    /// <summary>
+    /// The parsed form of a UDP header; reused across packets. The checksum covers the IPv4
+    /// pseudo-header, so Parse and Emit take the addresses.
+    /// </summary>
+    public sealed class UdpRepr
+    {
+        public ushort SourcePort;
+        public ushort DestinationPort;
+
+        /// <summary>Where the payload starts (set by Parse and Emit).</summary>
+        public int PayloadOffset;
+
+        public int PayloadLength;
+
+        /// <summary>False when the datagram carried a zero checksum (RFC 768: "no checksum").</summary>
+        public bool HasChecksum;
+
+        /// <summary>
+        /// Reads the header at offset, where <paramref name="length"/> is the IP payload length;
+        /// a non-zero checksum must verify.
+        /// </summary>
+        public WireError Parse(byte[] b, int offset, int length, uint source, uint destination)
+        {
+            WireError error = UdpPacket.Check(b, offset, length);
+            if (error != WireError.None)
+            {
+                return error;
+            }
+
+            int udpLength = NetworkOrder.ReadU16(b, offset + UdpPacket.LengthField);
+            HasChecksum = NetworkOrder.ReadU16(b, offset + UdpPacket.ChecksumField) != 0;
+            if (HasChecksum)
+            {
+                uint sum = Checksum.PseudoHeader(source, destination, IpProtocol.Udp, udpLength);
+                if (Checksum.Finish(Checksum.Add(sum, b, offset, udpLength)) != 0)
+                {
+                    return WireError.BadChecksum;
+                }
+            }
+
+            SourcePort = NetworkOrder.ReadU16(b, offset + UdpPacket.SourcePortField);
+            DestinationPort = NetworkOrder.ReadU16(b, offset + UdpPacket.DestinationPortField);
+            PayloadOffset = offset + UdpPacket.HeaderLength;
+            PayloadLength = udpLength - UdpPacket.HeaderLength;
+            return WireError.None;
+        }
+
+        /// <summary>
+        /// Writes the header for the <see cref="PayloadLength"/> bytes already placed after it.
+        /// With <see cref="HasChecksum"/> false the checksum is sent as zero, as RFC 7348 §5
+        /// recommends for the outer UDP header of VXLAN; a computed zero is sent as 0xFFFF.
+        /// </summary>
+        public void Emit(byte[] b, int offset, uint source, uint destination)
+        {
+            int udpLength = UdpPacket.HeaderLength + PayloadLength;
+            NetworkOrder.WriteU16(b, offset + UdpPacket.SourcePortField, SourcePort);
+            NetworkOrder.WriteU16(b, offset + UdpPacket.DestinationPortField, DestinationPort);
+            NetworkOrder.WriteU16(b, offset + UdpPacket.LengthField, (ushort)udpLength);
+            NetworkOrder.WriteU16(b, offset + UdpPacket.ChecksumField, 0);
+            if (HasChecksum)
+            {
+                uint sum = Checksum.PseudoHeader(source, destination, IpProtocol.Udp, udpLength);
+                ushort value = Checksum.Finish(Checksum.Add(sum, b, offset, udpLength));
+                NetworkOrder.WriteU16(b, offset + UdpPacket.ChecksumField, value == 0 ? (ushort)0xFFFF : value);
+            }
+
+            PayloadOffset = offset + UdpPacket.HeaderLength;
+        }
+
+        public override string ToString()
+        {
+            return "UDP " + SourcePort.ToString() + " > " + DestinationPort.ToString()
+                + ", length " + PayloadLength.ToString() + (HasChecksum ? "" : ", no checksum");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Edge.Dataplane.Wire
+{
+    /// <summary>
+    /// What went wrong parsing bytes from the wire. Every parse returns one of these; none throws.
+    /// Callers drop the frame and count the error (see <see cref="WireErrors"/> for names, since
+    /// nanoFramework prints enums as numbers).
+    /// </summary>
+    public enum WireError
+    {
+        /// <summary>The bytes parsed.</summary>
+        None = 0,
+
+        /// <summary>Fewer bytes than a header or a length field says there are.</summary>
+        Truncated = 1,
+
+        /// <summary>A field holds a value the protocol forbids (IHL below 5, a bad option length...).</summary>
+        Malformed = 2,
+
+        /// <summary>The Internet checksum does not verify.</summary>
+        BadChecksum = 3,
+
+        /// <summary>Well-formed, but not something Edge handles (802.3 length framing, ARP for IPv6...).</summary>
+        Unsupported = 4,
+    }
+
+    /// <summary>Display names for <see cref="WireError"/> and the number of kinds, for drop counters.</summary>
+    public static class WireErrors
+    {
+        /// <summary>How many <see cref="WireError"/> values exist; sizes arrays of counters.</summary>
+        public const int Count = 5;
+
+        private static readonly string[] Names = { "none", "truncated", "malformed", "bad-checksum", "unsupported" };
+
+        /// <summary>The lower-case name of an error, e.g. "bad-checksum".</summary>
+        public static string Name(WireError error)
+        {
+            int i = (int)error;
+            return i >= 0 && i < Names.Length ? Names[i] : "unknown";
+        }
+
+        /// <summary>True when [offset, offset + length) lies inside the buffer.</summary>
+        public static bool InBounds(byte[] buffer, int offset, int length)
+        {
+            return buffer != null && offset >= 0 && length >= 0 && offset <= buffer.Length - length;
+        }
+    }
+}

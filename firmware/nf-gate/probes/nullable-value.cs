@@ -1,0 +1,6 @@
+// int? is Nullable<int>.
+// expect: CS0518
+class Probe
+{
+    int? port = null;
+}

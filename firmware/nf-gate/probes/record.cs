@@ -1,0 +1,3 @@
+// Records synthesise IEquatable<T> and EqualityComparer<T>.
+// expect: CS0518
+record Point(int X, int Y);

@@ -1,0 +1,6 @@
+// Pointers.
+// expect: CS0227
+class Probe
+{
+    static unsafe int Read(byte* p) => *p;
+}
