@@ -61,6 +61,7 @@ namespace Edge.Dataplane.Wire
                 return false;
             }
 
+            uint parsed = 0;
             int octets = 0;
             int value = -1;
             for (int i = 0; i < text.Length; i++)
@@ -76,7 +77,7 @@ namespace Edge.Dataplane.Wire
                 }
                 else if (c == '.' && value >= 0 && octets < 3)
                 {
-                    address = (address << 8) | (uint)value;
+                    parsed = (parsed << 8) | (uint)value;
                     octets++;
                     value = -1;
                 }
@@ -88,11 +89,10 @@ namespace Edge.Dataplane.Wire
 
             if (value < 0 || octets != 3)
             {
-                address = 0;
                 return false;
             }
 
-            address = (address << 8) | (uint)value;
+            address = (parsed << 8) | (uint)value;
             return true;
         }
     }
