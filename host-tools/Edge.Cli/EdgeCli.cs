@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Edge.Cli.Commands.Decode;
+
+namespace Edge.Cli;
+
+/// <summary>
+/// The edgectl command tree. Each verb lives in Commands/&lt;Verb&gt;/: a definition (its
+/// options and arguments) and a command (reads the parsed values, does the work, returns an
+/// exit code). Like kubectl, user errors print "error: ..." on stderr and exit 1; a bug is
+/// reported the same way rather than as a stack trace.
+/// </summary>
+public static class EdgeCli
+{
+    public static RootCommand Build(CliConsole console)
+    {
+        var root = new RootCommand("edgectl controls an Edge cluster: boards (or virtual boards) running pods, services and DNS.");
+        root.Add(DecodeCommandDefinition.Create(console));
+        return root;
+    }
+
+    public static int Run(string[] args, CliConsole console)
+    {
+        try
+        {
+            ParseResult parsed = Build(console).Parse(args.Length == 0 ? ["--help"] : args);
+            if (parsed.Errors.Count > 0)
+            {
+                // kubectl's form: the first problem, then where to look.
+                ParseError first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+                console.Error(first.Message);
+                console.Err.WriteLine("See 'edgectl --help' for usage.");
+                return ExitCodes.Error;
+            }
+
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = console.Out,
+                Error = console.Err,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (CliException e)
+        {
+            console.Error(e.Message);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            console.Error($"internal error: {e.GetType().Name}: {e.Message} (this is a bug in edgectl; please report it with the command you ran)");
+            return ExitCodes.Error;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace Edge.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => EdgeCli.Run(args, CliConsole.FromSystem());
+}
