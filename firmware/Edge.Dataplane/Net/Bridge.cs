@@ -1,0 +1,170 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Net
+{
+    /// <summary>
+    /// The node bridge (cni0): a learning Ethernet switch between the node's gateway (port 0)
+    /// and its pods' interfaces (ports 1..n). Ports hand frames in with <see cref="Submit"/>;
+    /// <see cref="Forward"/> drains the queue: learn the source MAC, send unicast to the port
+    /// it was learned on, flood group and unknown destinations to every other port.
+    /// Frames wait in one bounded queue, so a port that answers a frame with another frame
+    /// never recurses, and a storm is cut off by the queue's size (counted as queue-full).
+    /// </summary>
+    public sealed class Bridge
+    {
+        public const int GatewayPort = 0;
+
+        private readonly IBridgePort[] _ports;
+        private readonly PacketPool _pool;
+        private readonly DropCounters _drops;
+        private readonly PacketQueue _queue;
+
+        public readonly MacTable Macs;
+
+        /// <summary>Frames forwarded, for the activity LED and counters.</summary>
+        public long Forwarded;
+
+        /// <summary>Mirror of frames entering the bridge from one port, or null.</summary>
+        public PacketTap Tap;
+
+        public Bridge(int ports, int macEntries, int queueLength, PacketPool pool, DropCounters drops)
+        {
+            _ports = new IBridgePort[ports];
+            _pool = pool;
+            _drops = drops;
+            _queue = new PacketQueue(queueLength);
+            Macs = new MacTable(macEntries);
+        }
+
+        public int PortCount
+        {
+            get { return _ports.Length; }
+        }
+
+        public void Attach(int port, IBridgePort target)
+        {
+            _ports[port] = target;
+        }
+
+        public void Detach(int port)
+        {
+            _ports[port] = null;
+            Macs.ForgetPort(port);
+        }
+
+        public bool IsAttached(int port)
+        {
+            return _ports[port] != null;
+        }
+
+        /// <summary>A frame from <paramref name="port"/> enters the bridge; forwarded on the next <see cref="Forward"/>.</summary>
+        public void Submit(PacketBuffer frame, int port)
+        {
+            frame.Port = port;
+            if (!_queue.Enqueue(frame))
+            {
+                _drops.Count(DropReason.QueueFull);
+                _pool.Return(frame);
+            }
+        }
+
+        /// <summary>Forwards up to <paramref name="budget"/> queued frames; returns how many.</summary>
+        public int Forward(long now, int budget)
+        {
+            int done = 0;
+            while (done < budget)
+            {
+                PacketBuffer frame = _queue.Dequeue();
+                if (frame == null)
+                {
+                    break;
+                }
+
+                done++;
+                ForwardOne(frame, now);
+            }
+
+            return done;
+        }
+
+        public int Queued
+        {
+            get { return _queue.Count; }
+        }
+
+        private void ForwardOne(PacketBuffer frame, long now)
+        {
+            if (frame.Length < EthernetFrame.HeaderLength)
+            {
+                _drops.Count(DropReason.Truncated);
+                _pool.Return(frame);
+                return;
+            }
+
+            if (Tap != null)
+            {
+                Tap.Capture(PacketTap.BridgePortPoint(frame.Port), frame.Data, frame.Offset, frame.Length, now);
+            }
+
+            ulong destination = MacAddress.Read(frame.Data, frame.Offset);
+            ulong source = MacAddress.Read(frame.Data, frame.Offset + 6);
+            Macs.Learn(source, frame.Port, now);
+            Forwarded++;
+
+            int to = MacAddress.IsGroup(destination) ? -1 : Macs.Lookup(destination, now);
+            if (to >= 0 && to != frame.Port && _ports[to] != null)
+            {
+                _ports[to].Deliver(frame, now);
+                return;
+            }
+
+            if (to == frame.Port)
+            {
+                // Learned on the port it came from: a hairpin the bridge does not do.
+                _pool.Return(frame);
+                return;
+            }
+
+            Flood(frame, now);
+        }
+
+        private void Flood(PacketBuffer frame, long now)
+        {
+            int last = -1;
+            for (int p = 0; p < _ports.Length; p++)
+            {
+                if (p == frame.Port || _ports[p] == null)
+                {
+                    continue;
+                }
+
+                if (last >= 0)
+                {
+                    PacketBuffer copy = _pool.Rent();
+                    if (copy == null)
+                    {
+                        _drops.Count(DropReason.NoBuffer);
+                    }
+                    else
+                    {
+                        System.Array.Copy(frame.Data, frame.Offset, copy.Data, copy.Offset, frame.Length);
+                        copy.Length = frame.Length;
+                        copy.Port = frame.Port;
+                        _ports[last].Deliver(copy, now);
+                    }
+                }
+
+                last = p;
+            }
+
+            if (last >= 0)
+            {
+                _ports[last].Deliver(frame, now);
+            }
+            else
+            {
+                _pool.Return(frame);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Edge.Dataplane.Net
+{
+    /// <summary>One counter per <see cref="DropReason"/>; no allocation to count.</summary>
+    public sealed class DropCounters
+    {
+        private readonly long[] _counts = new long[DropReason.Count];
+
+        public void Count(int reason)
+        {
+            _counts[reason]++;
+        }
+
+        public long this[int reason]
+        {
+            get { return _counts[reason]; }
+        }
+
+        public long Total
+        {
+            get
+            {
+                long total = 0;
+                for (int i = 0; i < _counts.Length; i++)
+                {
+                    total += _counts[i];
+                }
+
+                return total;
+            }
+        }
+
+        /// <summary>"arp-unresolved=3 no-socket=1", the non-zero counters, for consoles and test messages.</summary>
+        public override string ToString()
+        {
+            string text = "";
+            for (int i = 0; i < _counts.Length; i++)
+            {
+                if (_counts[i] != 0)
+                {
+                    text += (text.Length == 0 ? "" : " ") + DropReason.Name(i) + "=" + _counts[i].ToString();
+                }
+            }
+
+            return text.Length == 0 ? "none" : text;
+        }
+    }
+}

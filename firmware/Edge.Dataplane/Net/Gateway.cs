@@ -1,0 +1,275 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Net
+{
+    /// <summary>
+    /// The node as a router: its address on the bridge (x.x.x.1, every pod's default gateway)
+    /// and its VTEP on the overlay (x.x.x.0). Packets from pods to other nodes' pod CIDRs are
+    /// routed into VXLAN to that node's VTEP; packets arriving over VXLAN are routed onto the
+    /// bridge to the local pod. No NAT: pod addresses cross nodes unchanged (the Kubernetes
+    /// network model). TTL is decremented per hop with an incremental checksum update.
+    /// </summary>
+    public sealed class Gateway : IBridgePort
+    {
+        private readonly NodeContext _node;
+        private readonly Overlay _overlay;
+        private readonly RouteTable _routes;
+        private readonly EthernetRepr _ethernet = new EthernetRepr();
+        private readonly Ipv4Repr _ip = new Ipv4Repr();
+        private readonly Ipv4Repr _ipOut = new Ipv4Repr();
+        private readonly IcmpRepr _icmp = new IcmpRepr();
+        private readonly ArpRepr _arp = new ArpRepr();
+        private readonly IcmpError _icmpError = new IcmpError();
+
+        public readonly IpInterface Interface;
+
+        public long Routed;
+
+        internal Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes)
+        {
+            _node = node;
+            _overlay = overlay;
+            _routes = routes;
+            NodeConfig config = node.Config;
+            Interface = new IpInterface(bridge, Bridge.GatewayPort, node.Pool, node.Drops, config.ArpEntries, config.PendingArpPackets);
+            Interface.Address = config.GatewayAddress;
+            Interface.PrefixLength = config.PodPrefixLength;
+            Interface.Mac = NodeConfig.PodMacFor(config.GatewayAddress);
+        }
+
+        /// <summary>Frames from the bridge: ARP for the gateway address, or IPv4 to route.</summary>
+        public void Deliver(PacketBuffer frame, long now)
+        {
+            WireError error = _ethernet.Parse(frame.Data, frame.Offset, frame.Length);
+            if (error != WireError.None)
+            {
+                Drop(frame, DropReason.Of(error));
+                return;
+            }
+
+            if (_ethernet.EtherType == EtherType.Arp)
+            {
+                Interface.InputArp(frame, _ethernet.PayloadOffset, _ethernet.PayloadLength, now);
+                return;
+            }
+
+            if (_ethernet.EtherType != EtherType.Ipv4 || _ethernet.Destination != Interface.Mac)
+            {
+                Drop(frame, _ethernet.EtherType != EtherType.Ipv4 ? DropReason.Unsupported : DropReason.NotForUs);
+                return;
+            }
+
+            RouteIp(frame, false, now);
+        }
+
+        /// <summary>Frames out of VXLAN: ARP for our VTEP address (a Linux peer asks), or IPv4 for our pods.</summary>
+        public void FromOverlay(PacketBuffer frame, int route, long now)
+        {
+            WireError error = _ethernet.Parse(frame.Data, frame.Offset, frame.Length);
+            if (error != WireError.None)
+            {
+                Drop(frame, DropReason.Of(error));
+                return;
+            }
+
+            if (_ethernet.EtherType == EtherType.Arp)
+            {
+                AnswerVtepArp(frame, route, now);
+                return;
+            }
+
+            if (_ethernet.EtherType != EtherType.Ipv4 || _ethernet.Destination != _overlay.VtepMac)
+            {
+                Drop(frame, _ethernet.EtherType != EtherType.Ipv4 ? DropReason.Unsupported : DropReason.NotForUs);
+                return;
+            }
+
+            RouteIp(frame, true, now);
+        }
+
+        public void Poll(long now)
+        {
+            Interface.Poll(now);
+        }
+
+        private void RouteIp(PacketBuffer frame, bool fromOverlay, long now)
+        {
+            int ipAt = frame.Offset + EthernetFrame.HeaderLength;
+            WireError error = _ip.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength);
+            if (error != WireError.None)
+            {
+                Drop(frame, DropReason.Of(error));
+                return;
+            }
+
+            frame.Length = EthernetFrame.HeaderLength + _ip.HeaderLength + _ip.PayloadLength; // no Ethernet padding onward
+            uint destination = _ip.Destination;
+            if (destination == Interface.Address || destination == _node.Config.VtepAddress)
+            {
+                Local(frame, now);
+                return;
+            }
+
+            if (_ip.IsFragment)
+            {
+                Drop(frame, DropReason.Fragment);
+                return;
+            }
+
+            if (_ip.Ttl <= 1)
+            {
+                SendError(frame, IcmpType.TimeExceeded, 0, now);
+                Drop(frame, DropReason.TtlExpired);
+                return;
+            }
+
+            Ipv4Packet view;
+            Ipv4Packet.TryWrap(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, out view);
+            if (Interface.OnLink(destination))
+            {
+                view.DecrementTtl();
+                Routed++;
+                Interface.SendIp(frame, frame.Length - EthernetFrame.HeaderLength, destination, now);
+                return;
+            }
+
+            int route = _routes.Lookup(destination);
+            if (route < 0 || fromOverlay)
+            {
+                // From the overlay, only our own pods are reachable: never bounce VXLAN back out.
+                SendError(frame, IcmpType.DestinationUnreachable, IcmpType.NetUnreachable, now);
+                Drop(frame, DropReason.NoRoute);
+                return;
+            }
+
+            view.DecrementTtl();
+            _ethernet.Source = _overlay.VtepMac;
+            _ethernet.Destination = _routes.PeerVtepMac(route);
+            _ethernet.EtherType = EtherType.Ipv4;
+            _ethernet.Emit(frame.Data, frame.Offset);
+            Routed++;
+            _overlay.Send(frame, route, now);
+        }
+
+        // Packets for the node itself: it answers ping on .1 and on its VTEP address.
+        private void Local(PacketBuffer frame, long now)
+        {
+            if (_ip.Protocol != IpProtocol.Icmp
+                || _icmp.Parse(frame.Data, _ip.PayloadOffset, _ip.PayloadLength) != WireError.None
+                || _icmp.Type != IcmpType.EchoRequest)
+            {
+                Drop(frame, DropReason.NoSocket);
+                return;
+            }
+
+            int dataLength = _icmp.DataLength;
+            uint to = _ip.Source;
+            uint from = _ip.Destination;
+            int icmpAt = frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
+            if (_ip.PayloadOffset != icmpAt)
+            {
+                System.Array.Copy(frame.Data, _ip.PayloadOffset, frame.Data, icmpAt, IcmpPacket.HeaderLength + dataLength);
+            }
+
+            _icmp.Type = IcmpType.EchoReply;
+            _icmp.Emit(frame.Data, icmpAt);
+            WriteIp(frame, from, to, IcmpPacket.HeaderLength + dataLength);
+            Output(frame, to, Ipv4Packet.MinimumHeaderLength + IcmpPacket.HeaderLength + dataLength, now);
+        }
+
+        private void SendError(PacketBuffer about, byte type, byte code, long now)
+        {
+            PacketBuffer error = _node.Pool.Rent();
+            if (error == null)
+            {
+                _node.Drops.Count(DropReason.NoBuffer);
+                return;
+            }
+
+            int length = _icmpError.Build(error, type, code, Interface.Address, about.Data,
+                about.Offset + EthernetFrame.HeaderLength, about.Length - EthernetFrame.HeaderLength, now);
+            if (length == 0)
+            {
+                _node.Pool.Return(error);
+                return;
+            }
+
+            Output(error, _icmpError.Destination, length, now);
+        }
+
+        // Sends a packet the node itself originates: to a local pod over the bridge, or to a
+        // remote pod (or overlay peer) through VXLAN.
+        private void Output(PacketBuffer frame, uint destination, int ipLength, long now)
+        {
+            if (Interface.OnLink(destination))
+            {
+                Interface.SendIp(frame, ipLength, destination, now);
+                return;
+            }
+
+            int route = _routes.Lookup(destination);
+            if (route < 0)
+            {
+                Drop(frame, DropReason.NoRoute);
+                return;
+            }
+
+            frame.Length = EthernetFrame.HeaderLength + ipLength;
+            _ethernet.Source = _overlay.VtepMac;
+            _ethernet.Destination = _routes.PeerVtepMac(route);
+            _ethernet.EtherType = EtherType.Ipv4;
+            _ethernet.Emit(frame.Data, frame.Offset);
+            _overlay.Send(frame, route, now);
+        }
+
+        private void WriteIp(PacketBuffer frame, uint source, uint destination, int upperLength)
+        {
+            _ipOut.Source = source;
+            _ipOut.Destination = destination;
+            _ipOut.Protocol = IpProtocol.Icmp;
+            _ipOut.Ttl = 64;
+            _ipOut.TypeOfService = 0;
+            _ipOut.Identification = 0;
+            _ipOut.DontFragment = false;
+            _ipOut.MoreFragments = false;
+            _ipOut.FragmentOffset = 0;
+            _ipOut.PayloadLength = upperLength;
+            _ipOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
+        }
+
+        // A peer's kernel vxlan device resolves our VTEP address (x.x.x.0) with ARP through
+        // the tunnel when it has no static neighbour entry: answer from our VTEP MAC.
+        private void AnswerVtepArp(PacketBuffer frame, int route, long now)
+        {
+            if (_arp.Parse(frame.Data, _ethernet.PayloadOffset, _ethernet.PayloadLength) != WireError.None
+                || _arp.Operation != ArpOperation.Request
+                || _arp.TargetProtocolAddress != _node.Config.VtepAddress)
+            {
+                Drop(frame, DropReason.NotForUs);
+                return;
+            }
+
+            ulong asker = _arp.SenderHardwareAddress;
+            uint askerAddress = _arp.SenderProtocolAddress;
+            _arp.Operation = ArpOperation.Reply;
+            _arp.SenderHardwareAddress = _overlay.VtepMac;
+            _arp.SenderProtocolAddress = _node.Config.VtepAddress;
+            _arp.TargetHardwareAddress = asker;
+            _arp.TargetProtocolAddress = askerAddress;
+            frame.Offset = PacketBuffer.Headroom;
+            _arp.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
+            _ethernet.Destination = asker;
+            _ethernet.Source = _overlay.VtepMac;
+            _ethernet.EtherType = EtherType.Arp;
+            _ethernet.Emit(frame.Data, frame.Offset);
+            frame.Length = EthernetFrame.HeaderLength + ArpPacket.Length;
+            _overlay.Send(frame, route, now);
+        }
+
+        private void Drop(PacketBuffer frame, int reason)
+        {
+            _node.Drops.Count(reason);
+            _node.Pool.Return(frame);
+        }
+    }
+}

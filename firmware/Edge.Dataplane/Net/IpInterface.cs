@@ -1,0 +1,243 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Net
+{
+    /// <summary>
+    /// An IPv4 interface on the node bridge: a pod's eth0, or the node's own gateway address.
+    /// It answers and learns ARP (RFC 826), resolves next hops through its <see cref="ArpCache"/>,
+    /// holds a few packets while a resolution is pending (as Linux's unres_qlen does) and puts
+    /// Ethernet headers on outgoing IPv4 packets.
+    ///
+    /// Buffers passed in are owned by the callee from then on: forwarded, held, or returned to
+    /// the pool, never leaked.
+    /// </summary>
+    public sealed class IpInterface
+    {
+        public const int PendingTimeoutMs = 3000;
+
+        private readonly Bridge _bridge;
+        private readonly int _port;
+        private readonly PacketPool _pool;
+        private readonly DropCounters _drops;
+        private readonly ArpRepr _arp = new ArpRepr();
+        private readonly EthernetRepr _ethernet = new EthernetRepr();
+        private readonly PacketBuffer[] _pending;
+        private readonly uint[] _pendingHop;
+        private readonly long[] _pendingSince;
+
+        public readonly ArpCache Arp;
+
+        public ulong Mac;
+        public uint Address;
+        public int PrefixLength;
+
+        /// <summary>Where off-subnet packets go; 0 for none (the node's gateway interface routes itself).</summary>
+        public uint DefaultGateway;
+
+        public IpInterface(Bridge bridge, int port, PacketPool pool, DropCounters drops, int arpEntries, int pendingPackets)
+        {
+            _bridge = bridge;
+            _port = port;
+            _pool = pool;
+            _drops = drops;
+            Arp = new ArpCache(arpEntries);
+            _pending = new PacketBuffer[pendingPackets];
+            _pendingHop = new uint[pendingPackets];
+            _pendingSince = new long[pendingPackets];
+        }
+
+        public int Port
+        {
+            get { return _port; }
+        }
+
+        public uint Network
+        {
+            get { return Address & Ipv4Address.MaskOf(PrefixLength); }
+        }
+
+        public uint SubnetBroadcast
+        {
+            get { return Network | ~Ipv4Address.MaskOf(PrefixLength); }
+        }
+
+        public bool OnLink(uint destination)
+        {
+            return Ipv4Address.InPrefix(destination, Address, PrefixLength);
+        }
+
+        /// <summary>
+        /// Handles an ARP packet at [offset, offset + length) of the frame and returns the buffer
+        /// to the pool (or reuses it for the reply). Learns the sender when the packet is for us
+        /// or the sender is already known (RFC 826's merge rule); answers requests for our address.
+        /// </summary>
+        public void InputArp(PacketBuffer frame, int offset, int length, long now)
+        {
+            WireError error = _arp.Parse(frame.Data, offset, length);
+            if (error != WireError.None)
+            {
+                _drops.Count(DropReason.Of(error));
+                _pool.Return(frame);
+                return;
+            }
+
+            uint sender = _arp.SenderProtocolAddress;
+            bool forUs = _arp.TargetProtocolAddress == Address;
+            ulong known;
+            if (sender != 0 && (forUs || Arp.TryLookup(sender, now, out known)))
+            {
+                Arp.Learn(sender, _arp.SenderHardwareAddress, now);
+                ReleasePending(sender, _arp.SenderHardwareAddress);
+            }
+
+            if (!forUs || _arp.Operation != ArpOperation.Request)
+            {
+                _pool.Return(frame);
+                return;
+            }
+
+            // Turn the request into the reply in the same buffer.
+            ulong askerMac = _arp.SenderHardwareAddress;
+            _arp.Operation = ArpOperation.Reply;
+            _arp.TargetHardwareAddress = askerMac;
+            _arp.TargetProtocolAddress = sender;
+            _arp.SenderHardwareAddress = Mac;
+            _arp.SenderProtocolAddress = Address;
+            frame.Offset = PacketBuffer.Headroom;
+            _arp.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
+            EmitEthernet(frame, askerMac, EtherType.Arp);
+            frame.Length = EthernetFrame.HeaderLength + ArpPacket.Length;
+            _bridge.Submit(frame, _port);
+        }
+
+        /// <summary>
+        /// Sends the IPv4 packet of <paramref name="ipLength"/> bytes at frame.Offset + 14 toward
+        /// <paramref name="destination"/>: on-link directly, otherwise through the default
+        /// gateway; waits for ARP when the next hop is unknown.
+        /// </summary>
+        public void SendIp(PacketBuffer frame, int ipLength, uint destination, long now)
+        {
+            frame.Length = EthernetFrame.HeaderLength + ipLength;
+            if (destination == Ipv4Address.Broadcast || destination == SubnetBroadcast)
+            {
+                EmitEthernet(frame, MacAddress.Broadcast, EtherType.Ipv4);
+                _bridge.Submit(frame, _port);
+                return;
+            }
+
+            uint hop = OnLink(destination) ? destination : DefaultGateway;
+            if (hop == 0)
+            {
+                _drops.Count(DropReason.NoRoute);
+                _pool.Return(frame);
+                return;
+            }
+
+            ulong mac;
+            if (Arp.TryLookup(hop, now, out mac))
+            {
+                EmitEthernet(frame, mac, EtherType.Ipv4);
+                _bridge.Submit(frame, _port);
+                return;
+            }
+
+            Hold(frame, hop, now);
+            if (Arp.ShouldRequest(hop, now))
+            {
+                SendArpRequest(hop);
+            }
+        }
+
+        /// <summary>Expires packets that waited too long for ARP and old cache entries.</summary>
+        public void Poll(long now)
+        {
+            for (int i = 0; i < _pending.Length; i++)
+            {
+                if (_pending[i] != null && now - _pendingSince[i] >= PendingTimeoutMs)
+                {
+                    _drops.Count(DropReason.ArpUnresolved);
+                    _pool.Return(_pending[i]);
+                    _pending[i] = null;
+                }
+                else if (_pending[i] != null && Arp.ShouldRequest(_pendingHop[i], now))
+                {
+                    SendArpRequest(_pendingHop[i]);
+                }
+            }
+
+            Arp.Expire(now);
+        }
+
+        /// <summary>Gives every held packet back to the pool (the interface is going away).</summary>
+        public void Clear()
+        {
+            for (int i = 0; i < _pending.Length; i++)
+            {
+                if (_pending[i] != null)
+                {
+                    _pool.Return(_pending[i]);
+                    _pending[i] = null;
+                }
+            }
+        }
+
+        private void Hold(PacketBuffer frame, uint hop, long now)
+        {
+            for (int i = 0; i < _pending.Length; i++)
+            {
+                if (_pending[i] == null)
+                {
+                    _pending[i] = frame;
+                    _pendingHop[i] = hop;
+                    _pendingSince[i] = now;
+                    return;
+                }
+            }
+
+            _drops.Count(DropReason.ArpUnresolved);
+            _pool.Return(frame);
+        }
+
+        private void ReleasePending(uint hop, ulong mac)
+        {
+            for (int i = 0; i < _pending.Length; i++)
+            {
+                if (_pending[i] != null && _pendingHop[i] == hop)
+                {
+                    PacketBuffer frame = _pending[i];
+                    _pending[i] = null;
+                    EmitEthernet(frame, mac, EtherType.Ipv4);
+                    _bridge.Submit(frame, _port);
+                }
+            }
+        }
+
+        private void SendArpRequest(uint target)
+        {
+            PacketBuffer frame = _pool.Rent();
+            if (frame == null)
+            {
+                _drops.Count(DropReason.NoBuffer);
+                return;
+            }
+
+            _arp.Operation = ArpOperation.Request;
+            _arp.SenderHardwareAddress = Mac;
+            _arp.SenderProtocolAddress = Address;
+            _arp.TargetHardwareAddress = MacAddress.Zero;
+            _arp.TargetProtocolAddress = target;
+            _arp.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
+            EmitEthernet(frame, MacAddress.Broadcast, EtherType.Arp);
+            frame.Length = EthernetFrame.HeaderLength + ArpPacket.Length;
+            _bridge.Submit(frame, _port);
+        }
+
+        private void EmitEthernet(PacketBuffer frame, ulong destination, ushort etherType)
+        {
+            _ethernet.Destination = destination;
+            _ethernet.Source = Mac;
+            _ethernet.EtherType = etherType;
+            _ethernet.Emit(frame.Data, frame.Offset);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Net
+{
+    /// <summary>
+    /// A worker node's network: the bridge with the gateway and the pods, the overlay to the
+    /// other nodes, and the routes between them. One thread calls <see cref="Poll"/> in a loop
+    /// (a board's main loop, a virtual board's thread, a simulation's step); nothing in here
+    /// blocks, allocates per packet, or throws on bad input.
+    /// </summary>
+    public sealed class Node
+    {
+        private readonly PodSandbox[] _pods;
+
+        public readonly NodeContext Context;
+        public readonly Bridge Bridge;
+        public readonly Overlay Overlay;
+        public readonly RouteTable Routes;
+        public readonly Gateway Gateway;
+
+        public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port)
+        {
+            Context = new NodeContext(config, clock, random);
+            _pods = new PodSandbox[config.MaxPods];
+            Routes = new RouteTable(config.Routes);
+            Bridge = new Bridge(config.MaxPods + 1, config.MacEntries, config.BridgeQueue, Context.Pool, Context.Drops);
+            Overlay = new Overlay(Context, port, Routes);
+            Gateway = new Gateway(Context, Bridge, Overlay, Routes);
+            Bridge.Attach(Bridge.GatewayPort, Gateway);
+        }
+
+        public NodeConfig Config
+        {
+            get { return Context.Config; }
+        }
+
+        public DropCounters Drops
+        {
+            get { return Context.Drops; }
+        }
+
+        public int PodCount
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < _pods.Length; i++)
+                {
+                    n += _pods[i] != null ? 1 : 0;
+                }
+
+                return n;
+            }
+        }
+
+        /// <summary>
+        /// Creates a pod sandbox. <paramref name="address"/> 0 takes the lowest free address
+        /// from .2; null when the node is full, the address is taken or outside the pod CIDR
+        /// (counted as pod-limit).
+        /// </summary>
+        public PodSandbox AddPod(string ns, string name, uint address)
+        {
+            NodeConfig config = Context.Config;
+            if (address == 0)
+            {
+                address = FreeAddress();
+            }
+
+            int slot = -1;
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i] == null)
+                {
+                    if (slot < 0)
+                    {
+                        slot = i;
+                    }
+                }
+                else if (_pods[i].Address == address)
+                {
+                    return null;
+                }
+            }
+
+            if (slot < 0 || address == 0 || !Ipv4Address.InPrefix(address, config.PodNetwork, config.PodPrefixLength)
+                || address == config.VtepAddress || address == config.GatewayAddress)
+            {
+                Context.Drops.Count(DropReason.PodLimit);
+                return null;
+            }
+
+            int port = slot + 1;
+            PodSandbox pod = new PodSandbox(Context, Bridge, port, ns, name, address, config.PodPrefixLength, config.GatewayAddress);
+            _pods[slot] = pod;
+            Bridge.Attach(port, pod);
+            return pod;
+        }
+
+        // The lowest address from .2 up that no pod holds, or 0 when the CIDR is full.
+        private uint FreeAddress()
+        {
+            NodeConfig config = Context.Config;
+            uint last = config.PodNetwork | ~Ipv4Address.MaskOf(config.PodPrefixLength);
+            for (uint candidate = config.GatewayAddress + 1; candidate < last; candidate++)
+            {
+                bool taken = false;
+                for (int i = 0; i < _pods.Length; i++)
+                {
+                    if (_pods[i] != null && _pods[i].Address == candidate)
+                    {
+                        taken = true;
+                        break;
+                    }
+                }
+
+                if (!taken)
+                {
+                    return candidate;
+                }
+            }
+
+            return 0;
+        }
+
+        /// <summary>Tears a pod's sandbox down: detaches it, frees its buffers, forgets its neighbours.</summary>
+        public bool RemovePod(PodSandbox pod)
+        {
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i] == pod)
+                {
+                    _pods[i] = null;
+                    Bridge.Detach(i + 1);
+                    Gateway.Interface.Arp.Forget(pod.Address);
+                    pod.Shutdown();
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public PodSandbox FindPod(string ns, string name)
+        {
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i] != null && _pods[i].Name == name && _pods[i].Namespace == ns)
+                {
+                    return _pods[i];
+                }
+            }
+
+            return null;
+        }
+
+        public PodSandbox PodAt(int index)
+        {
+            return _pods[index];
+        }
+
+        public int PodSlots
+        {
+            get { return _pods.Length; }
+        }
+
+        /// <summary>Routes a peer node's pod CIDR through its VTEP at address:port (the flannel vxlan model).</summary>
+        public bool AddPeer(uint podNetwork, int prefixLength, uint address, ushort port)
+        {
+            return Routes.Set(podNetwork, prefixLength, address, port, NodeConfig.VtepMacFor(podNetwork & Ipv4Address.MaskOf(prefixLength)));
+        }
+
+        public bool RemovePeer(uint podNetwork, int prefixLength)
+        {
+            return Routes.Remove(podNetwork, prefixLength);
+        }
+
+        /// <summary>
+        /// Does one round of work: overlay input, bridge forwarding, pod and gateway timers.
+        /// Returns the number of frames handled, 0 when idle (the caller may sleep).
+        /// </summary>
+        public int Poll()
+        {
+            long now = Context.Now;
+            int budget = Context.Config.PollBudget;
+            int work = 0;
+            while (work < budget)
+            {
+                int route;
+                PacketBuffer frame = Overlay.Receive(now, out route);
+                if (frame == null)
+                {
+                    break;
+                }
+
+                work++;
+                Gateway.FromOverlay(frame, route, now);
+            }
+
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i] != null)
+                {
+                    _pods[i].Poll(now);
+                }
+            }
+
+            Gateway.Poll(now);
+            work += Bridge.Forward(now, budget);
+            return work;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Net
+{
+    /// <summary>
+    /// A node's identity, addressing and fixed capacities. Capacities are chosen at boot and
+    /// never grow: what does not fit is refused and counted. The defaults fit a WROOM board
+    /// (about 90 KB of managed heap); virtual boards may raise them.
+    /// </summary>
+    public sealed class NodeConfig
+    {
+        public string Name = "node";
+
+        /// <summary>The board's own address: where other boards send VXLAN.</summary>
+        public uint Address;
+
+        public ushort VxlanPort = VxlanHeader.IanaPort;
+        public uint Vni = 1;
+
+        /// <summary>This node's pod CIDR, e.g. 10.244.1.0/24: .0 is the VTEP, .1 the gateway, pods from .2.</summary>
+        public uint PodNetwork;
+        public int PodPrefixLength = 24;
+
+        public int MaxPods = 8;
+        public int MaxSocketsPerPod = 8;
+        public int ArpEntries = 32;
+        public int MacEntries = 32;
+        public int Routes = 16;
+        public int PacketBuffers = 48;
+        public int BridgeQueue = 48;
+        public int PendingArpPackets = 4;
+        public int UdpReceiveBuffer = 2048;
+        public int TcpSendBuffer = 4096;
+        public int TcpReceiveBuffer = 4096;
+        public int TcpBacklog = 4;
+        public int MaxTimeWait = 8;
+
+        /// <summary>Frames handled per poll before yielding, so one busy source cannot starve the rest.</summary>
+        public int PollBudget = 64;
+
+        public uint GatewayAddress
+        {
+            get { return PodNetwork + 1; }
+        }
+
+        public uint VtepAddress
+        {
+            get { return PodNetwork; }
+        }
+
+        /// <summary>02:42 followed by the IPv4 address, as Docker derives container MACs: 10.244.1.5 is 02:42:0a:f4:01:05.</summary>
+        public static ulong PodMacFor(uint address)
+        {
+            return 0x024200000000UL | address;
+        }
+
+        /// <summary>
+        /// A node's VTEP MAC, 02:ed followed by its pod network address (10.244.2.0 gives
+        /// 02:ed:0a:f4:02:00): any node, or a Linux host, can compute a peer's VTEP MAC from the
+        /// peer's pod CIDR, so routes need no MAC exchange.
+        /// </summary>
+        public static ulong VtepMacFor(uint podNetwork)
+        {
+            return 0x02ED00000000UL | podNetwork;
+        }
+    }
+}

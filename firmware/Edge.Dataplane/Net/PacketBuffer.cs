@@ -1,0 +1,40 @@
+namespace Edge.Dataplane.Net
+{
+    /// <summary>
+    /// One frame's storage, taken from a <see cref="PacketPool"/> and given back when the frame
+    /// is delivered or dropped. A frame starts at <see cref="Offset"/>; the bytes before it are
+    /// headroom, so the overlay can put a VXLAN header in front without copying the frame.
+    /// </summary>
+    public sealed class PacketBuffer
+    {
+        /// <summary>Room in front of every frame for encapsulation (VXLAN needs 8; captures synthesize 42 more).</summary>
+        public const int Headroom = 64;
+
+        /// <summary>An Ethernet frame of 1514 bytes plus headroom, rounded up.</summary>
+        public const int Capacity = 1600;
+
+        public readonly byte[] Data = new byte[Capacity];
+
+        /// <summary>Where the frame (Ethernet header) starts.</summary>
+        public int Offset = Headroom;
+
+        /// <summary>Bytes of frame from <see cref="Offset"/>.</summary>
+        public int Length;
+
+        /// <summary>The bridge port the frame came in on (set by the bridge).</summary>
+        public int Port;
+
+        /// <summary>The pool's index of this buffer.</summary>
+        internal int Index;
+
+        /// <summary>Largest frame that fits after the headroom.</summary>
+        public const int MaximumFrame = Capacity - Headroom;
+
+        public void Reset()
+        {
+            Offset = Headroom;
+            Length = 0;
+            Port = 0;
+        }
+    }
+}
