@@ -35,6 +35,9 @@ namespace Edge.Dataplane.Net
         public int TcpBacklog = 4;
         public int MaxTimeWait = 8;
 
+        /// <summary>How long a closed connection lingers in TIME-WAIT: 2 x MSL with an MSL of 2 s (Linux waits 60 s; a board cannot spare the sockets).</summary>
+        public int TimeWaitMs = 4000;
+
         /// <summary>Frames handled per poll before yielding, so one busy source cannot starve the rest.</summary>
         public int PollBudget = 64;
 

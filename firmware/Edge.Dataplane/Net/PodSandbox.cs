@@ -1,3 +1,4 @@
+using Edge.Dataplane.Net.Tcp;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Net
@@ -28,6 +29,9 @@ namespace Edge.Dataplane.Net
         private readonly IcmpError _icmpError = new IcmpError();
         private readonly UdpSocket[] _udpSockets;
         private readonly IcmpEchoSocket[] _echoSockets;
+        private readonly TcpSocket[] _tcpSockets;
+        private readonly TcpRepr _tcp = new TcpRepr();
+        private readonly TcpRepr _tcpReset = new TcpRepr();
         private ushort _nextId;
 
         public readonly string Namespace;
@@ -51,6 +55,7 @@ namespace Edge.Dataplane.Net
             _loopback = new PacketQueue(8);
             _udpSockets = new UdpSocket[node.Config.MaxSocketsPerPod];
             _echoSockets = new IcmpEchoSocket[node.Config.MaxSocketsPerPod];
+            _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
             _nextId = (ushort)node.Random.NextUInt32();
         }
 
@@ -124,6 +129,11 @@ namespace Edge.Dataplane.Net
                 n += _echoSockets[i] != null ? 1 : 0;
             }
 
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                n += _tcpSockets[i] != null && _tcpSockets[i].State != TcpState.TimeWait ? 1 : 0;
+            }
+
             return n;
         }
 
@@ -173,6 +183,14 @@ namespace Edge.Dataplane.Net
                 InputIp(frame, now);
             }
 
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                if (_tcpSockets[i] != null)
+                {
+                    _tcpSockets[i].Poll(now);
+                }
+            }
+
             Interface.Poll(now);
         }
 
@@ -197,6 +215,16 @@ namespace Edge.Dataplane.Net
                 {
                     _echoSockets[i].Closed = true;
                     _echoSockets[i] = null;
+                }
+            }
+
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                if (_tcpSockets[i] != null)
+                {
+                    _tcpSockets[i].State = TcpState.Closed;
+                    _tcpSockets[i].Error = TcpError.Aborted;
+                    _tcpSockets[i] = null;
                 }
             }
         }
@@ -368,6 +396,9 @@ namespace Edge.Dataplane.Net
                 case IpProtocol.Udp:
                     InputUdp(frame, now);
                     return;
+                case IpProtocol.Tcp:
+                    InputTcp(frame, now);
+                    return;
                 default:
                     Unreachable(frame, IcmpType.ProtocolUnreachable, now);
                     return;
@@ -471,6 +502,266 @@ namespace Edge.Dataplane.Net
             }
 
             _node.Pool.Return(frame);
+        }
+
+        /// <summary>A listening socket on a port (backlog: connections established but not yet accepted); null when taken or out of sockets.</summary>
+        public TcpSocket Listen(ushort port, int backlog)
+        {
+            if (port == 0 || FindListener(port) != null)
+            {
+                return null;
+            }
+
+            TcpSocket socket = NewTcp();
+            if (socket == null)
+            {
+                return null;
+            }
+
+            socket.StartListen(port, backlog > 0 ? backlog : _node.Config.TcpBacklog, _node.Now);
+            return socket;
+        }
+
+        /// <summary>Starts connecting to address:port from an ephemeral port; watch <see cref="TcpSocket.State"/>.</summary>
+        public TcpSocket Connect(uint address, ushort port)
+        {
+            TcpSocket socket = NewTcp();
+            if (socket == null)
+            {
+                return null;
+            }
+
+            uint local = SourceFor(address);
+            ushort localPort = FreeEphemeralTcpPort(local, address, port);
+            if (localPort == 0)
+            {
+                CloseTcp(socket);
+                _node.Drops.Count(DropReason.SocketLimit);
+                return null;
+            }
+
+            socket.StartConnect(local, localPort, address, port, _node.Random.NextUInt32(), _node.Now);
+            return socket;
+        }
+
+        internal int TimeWaitMs
+        {
+            get { return _node.Config.TimeWaitMs; }
+        }
+
+        internal TcpSocket AcceptTcp(TcpSocket listener)
+        {
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                TcpSocket s = _tcpSockets[i];
+                if (s != null && s.Parent == listener && !s.Accepted && s.State != TcpState.SynReceived)
+                {
+                    s.Accepted = true;
+                    return s;
+                }
+            }
+
+            return null;
+        }
+
+        internal void CloseTcp(TcpSocket socket)
+        {
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                TcpSocket s = _tcpSockets[i];
+                if (s == socket)
+                {
+                    _tcpSockets[i] = null;
+                }
+                else if (s != null && s.Parent == socket && !s.Accepted && socket.State == TcpState.Listen)
+                {
+                    s.Abort(); // a closing listener resets what it never accepted
+                }
+            }
+        }
+
+        // TIME-WAIT is bounded in count: beyond MaxTimeWait the oldest is dropped early, as
+        // Linux does past tcp_max_tw_buckets.
+        internal void OnTimeWait(TcpSocket socket)
+        {
+            int count = 0;
+            TcpSocket oldest = null;
+            long now = _node.Now;
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                TcpSocket s = _tcpSockets[i];
+                if (s != null && s.State == TcpState.TimeWait)
+                {
+                    count++;
+                    if (s != socket && (oldest == null || s.TimeWaitRemaining(now) < oldest.TimeWaitRemaining(now)))
+                    {
+                        oldest = s;
+                    }
+                }
+            }
+
+            if (count > _node.Config.MaxTimeWait && oldest != null)
+            {
+                oldest.State = TcpState.Closed;
+                CloseTcp(oldest);
+            }
+        }
+
+        private TcpSocket NewTcp()
+        {
+            if (SocketCount() >= _node.Config.MaxSocketsPerPod)
+            {
+                _node.Drops.Count(DropReason.SocketLimit);
+                return null;
+            }
+
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                if (_tcpSockets[i] == null)
+                {
+                    TcpSocket socket = new TcpSocket(this);
+                    socket.Open(_node.Config.TcpSendBuffer, _node.Config.TcpReceiveBuffer);
+                    _tcpSockets[i] = socket;
+                    return socket;
+                }
+            }
+
+            _node.Drops.Count(DropReason.SocketLimit);
+            return null;
+        }
+
+        private void InputTcp(PacketBuffer frame, long now)
+        {
+            WireError error = _tcp.Parse(frame.Data, _ip.PayloadOffset, _ip.PayloadLength, _ip.Source, _ip.Destination);
+            if (error != WireError.None)
+            {
+                Drop(frame, DropReason.Of(error));
+                return;
+            }
+
+            uint local = _ip.Destination;
+            uint remote = _ip.Source;
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                TcpSocket s = _tcpSockets[i];
+                if (s != null && s.Matches(local, _tcp.DestinationPort, remote, _tcp.SourcePort))
+                {
+                    s.Input(_tcp, frame.Data, now);
+                    _node.Pool.Return(frame);
+                    return;
+                }
+            }
+
+            TcpSocket listener = FindListener(_tcp.DestinationPort);
+            if (listener != null && (_tcp.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn)
+            {
+                if (Pending(listener) >= listener.Backlog)
+                {
+                    Drop(frame, DropReason.QueueFull); // a full accept queue drops SYNs; the client retries
+                    return;
+                }
+
+                TcpSocket child = NewTcp();
+                if (child != null)
+                {
+                    child.StartFromSyn(listener, local, remote, _tcp, _node.Random.NextUInt32(), now);
+                }
+
+                _node.Pool.Return(frame);
+                return;
+            }
+
+            _node.Drops.Count(DropReason.NoSocket);
+            if (!_tcp.HasFlag(TcpFlags.Rst))
+            {
+                SendReset(local, remote, now);
+            }
+
+            _node.Pool.Return(frame);
+        }
+
+        // RFC 9293 §3.10.7.1: a segment for no connection gets a RST that the sender will accept.
+        private void SendReset(uint local, uint remote, long now)
+        {
+            PacketBuffer frame = Rent();
+            if (frame == null)
+            {
+                return;
+            }
+
+            _tcpReset.SourcePort = _tcp.DestinationPort;
+            _tcpReset.DestinationPort = _tcp.SourcePort;
+            if (_tcp.HasFlag(TcpFlags.Ack))
+            {
+                _tcpReset.SequenceNumber = _tcp.AcknowledgmentNumber;
+                _tcpReset.AcknowledgmentNumber = 0;
+                _tcpReset.Flags = TcpFlags.Rst;
+            }
+            else
+            {
+                int length = _tcp.PayloadLength + (_tcp.HasFlag(TcpFlags.Syn) ? 1 : 0) + (_tcp.HasFlag(TcpFlags.Fin) ? 1 : 0);
+                _tcpReset.SequenceNumber = 0;
+                _tcpReset.AcknowledgmentNumber = _tcp.SequenceNumber + (uint)length;
+                _tcpReset.Flags = TcpFlags.Rst | TcpFlags.Ack;
+            }
+
+            _tcpReset.Window = 0;
+            _tcpReset.UrgentPointer = 0;
+            _tcpReset.MaximumSegmentSize = 0;
+            _tcpReset.WindowScale = TcpRepr.NoWindowScale;
+            _tcpReset.SackPermitted = false;
+            _tcpReset.HasTimestamps = false;
+            _tcpReset.PayloadLength = 0;
+            _tcpReset.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength, local, remote);
+            SendIp(frame, IpProtocol.Tcp, local, remote, TcpPacket.MinimumHeaderLength);
+        }
+
+        private TcpSocket FindListener(ushort port)
+        {
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                if (_tcpSockets[i] != null && _tcpSockets[i].State == TcpState.Listen && _tcpSockets[i].LocalPort == port)
+                {
+                    return _tcpSockets[i];
+                }
+            }
+
+            return null;
+        }
+
+        private int Pending(TcpSocket listener)
+        {
+            int n = 0;
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                if (_tcpSockets[i] != null && _tcpSockets[i].Parent == listener && !_tcpSockets[i].Accepted)
+                {
+                    n++;
+                }
+            }
+
+            return n;
+        }
+
+        private ushort FreeEphemeralTcpPort(uint local, uint remote, ushort remotePort)
+        {
+            int start = (int)(_node.Random.NextUInt32() % EphemeralPorts);
+            for (int i = 0; i < 64; i++)
+            {
+                ushort port = (ushort)(FirstEphemeralPort + (start + i) % EphemeralPorts);
+                bool used = FindListener(port) != null;
+                for (int j = 0; j < _tcpSockets.Length && !used; j++)
+                {
+                    used = _tcpSockets[j] != null && _tcpSockets[j].LocalPort == port;
+                }
+
+                if (!used)
+                {
+                    return port;
+                }
+            }
+
+            return 0;
         }
 
         private UdpSocket FindUdp(ushort port)

@@ -1,0 +1,27 @@
+namespace Edge.Dataplane.Net.Tcp
+{
+    /// <summary>Why a connection ended other than by an orderly close.</summary>
+    public static class TcpError
+    {
+        public const int None = 0;
+
+        /// <summary>RST in answer to our SYN: nothing listens there ("connection refused").</summary>
+        public const int Refused = 1;
+
+        /// <summary>The peer reset an established connection.</summary>
+        public const int Reset = 2;
+
+        /// <summary>Retransmissions ran out without an acknowledgment.</summary>
+        public const int TimedOut = 3;
+
+        /// <summary>Closed by <see cref="TcpSocket.Abort"/> or because the pod went away.</summary>
+        public const int Aborted = 4;
+
+        private static readonly string[] Names = { "none", "connection refused", "connection reset by peer", "connection timed out", "aborted" };
+
+        public static string Name(int error)
+        {
+            return error >= 0 && error < Names.Length ? Names[error] : "unknown";
+        }
+    }
+}
