@@ -52,6 +52,54 @@ namespace Edge.Dataplane.Wire
                 + ((address >> 8) & 0xFF).ToString() + "." + (address & 0xFF).ToString();
         }
 
+        /// <summary>
+        /// Parses "a.b.c.d/n" (n 0-32) into the network address and prefix length; host bits
+        /// must be zero ("10.244.1.5/24" is refused: say 10.244.1.0/24).
+        /// </summary>
+        public static bool TryParseCidr(string text, out uint network, out int prefixLength)
+        {
+            network = 0;
+            prefixLength = 0;
+            if (text == null)
+            {
+                return false;
+            }
+
+            int slash = text.IndexOf('/');
+            uint address;
+            if (slash <= 0 || slash == text.Length - 1 || slash < text.Length - 3 || !TryParse(text.Substring(0, slash), out address))
+            {
+                return false;
+            }
+
+            int prefix = 0;
+            for (int i = slash + 1; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9')
+                {
+                    return false;
+                }
+
+                prefix = prefix * 10 + (c - '0');
+            }
+
+            if (prefix > 32 || (address & ~MaskOf(prefix)) != 0)
+            {
+                return false;
+            }
+
+            network = address;
+            prefixLength = prefix;
+            return true;
+        }
+
+        /// <summary>"10.244.1.0/24".</summary>
+        public static string FormatCidr(uint network, int prefixLength)
+        {
+            return Format(network) + "/" + prefixLength.ToString();
+        }
+
         /// <summary>Parses dotted-quad text; false (and 0) for anything else.</summary>
         public static bool TryParse(string text, out uint address)
         {

@@ -1,0 +1,111 @@
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Wire;
+using Edge.Dataplane.Workloads;
+using Edge.VirtualBoard.Config;
+using Edge.VirtualBoard.Platform;
+
+namespace Edge.VirtualBoard;
+
+/// <summary>
+/// One virtual board: the dataplane's <see cref="Node"/> with its Platform over a real UDP
+/// socket, its static pods and their workloads. <see cref="PollOnce"/> is one turn of the
+/// board's main loop; <see cref="Run"/> loops until cancelled. Single-threaded, like a board:
+/// only the thread running the loop touches the node.
+/// </summary>
+public sealed class VirtualBoard : IDisposable
+{
+    private readonly UdpDatagramPort _port;
+    private readonly List<RunningPod> _pods = [];
+
+    public VirtualBoard(BoardConfig config, string source, TextWriter? log = null)
+    {
+        Log = log ?? TextWriter.Null;
+        NodeConfig nodeConfig = BoardConfigLoader.ToNodeConfig(config, source);
+        _port = new UdpDatagramPort(nodeConfig.Address, nodeConfig.VxlanPort);
+        Node = new Node(nodeConfig, new SystemClock(), new SystemRandom(), _port);
+        Log.WriteLine($"{nodeConfig.Name}: listening for VXLAN (VNI {nodeConfig.Vni}) on {Ipv4Address.Format(nodeConfig.Address)}:{nodeConfig.VxlanPort}, " +
+            $"pod CIDR {Ipv4Address.FormatCidr(nodeConfig.PodNetwork, nodeConfig.PodPrefixLength)}, gateway {Ipv4Address.Format(nodeConfig.GatewayAddress)}");
+
+        foreach (PeerConfig peer in config.Peers)
+        {
+            Ipv4Address.TryParse(peer.Address, out uint address);
+            Ipv4Address.TryParseCidr(peer.PodCidr, out uint network, out int prefix);
+            if (!Node.AddPeer(network, prefix, address, (ushort)peer.Port))
+            {
+                throw new BoardException($"{source}: more peers than the route table holds (capacity.routes = {nodeConfig.Routes})");
+            }
+
+            Log.WriteLine($"{nodeConfig.Name}: route {peer.PodCidr} via {peer.Name ?? "peer"} at {peer.Address}:{peer.Port}");
+        }
+
+        foreach (PodConfig pod in config.Pods)
+        {
+            StartPod(pod, source);
+        }
+    }
+
+    public Node Node { get; }
+    public TextWriter Log { get; }
+    public IReadOnlyList<RunningPod> Pods => _pods;
+
+    public RunningPod Pod(string name) => _pods.Single(p => p.Sandbox.Name == name);
+
+    /// <summary>One turn of the main loop: network, then workloads. Returns the frames handled.</summary>
+    public int PollOnce()
+    {
+        int work = Node.Poll();
+        long now = Node.Context.Now;
+        foreach (RunningPod pod in _pods)
+        {
+            pod.Workload?.Poll(now);
+        }
+
+        return work;
+    }
+
+    /// <summary>Waits (at most the given time) for a datagram, so an idle board does not spin.</summary>
+    public void WaitForWork(int microseconds) => _port.WaitForData(microseconds);
+
+    public void Run(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            if (PollOnce() == 0)
+            {
+                WaitForWork(1000);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (RunningPod pod in _pods)
+        {
+            pod.Workload?.Stop();
+        }
+
+        _port.Dispose();
+    }
+
+    private void StartPod(PodConfig config, string source)
+    {
+        uint ip = 0;
+        if (config.Ip != null)
+        {
+            Ipv4Address.TryParse(config.Ip, out ip);
+        }
+
+        PodSandbox? sandbox = Node.AddPod(config.Namespace, config.Name!, ip);
+        if (sandbox == null)
+        {
+            throw new BoardException($"{source}: pod {config.Namespace}/{config.Name}: no room on the board or address {config.Ip} taken");
+        }
+
+        IWorkload? workload = WorkloadCatalog.Create(config.Image!, sandbox, Node.Config.Name);
+        _pods.Add(new RunningPod(sandbox, workload, config.Image!));
+        Log.WriteLine($"{Node.Config.Name}: pod {config.Namespace}/{config.Name} ({config.Image}) at {Ipv4Address.Format(sandbox.Address)}, mac {MacAddress.Format(sandbox.Mac)}");
+    }
+}
+
+/// <summary>A pod on a virtual board: its sandbox and the workload of its image.</summary>
+public sealed record RunningPod(PodSandbox Sandbox, IWorkload? Workload, string Image);

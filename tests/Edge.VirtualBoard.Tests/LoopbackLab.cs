@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Edge.Dataplane.Wire;
+using Edge.VirtualBoard.Config;
+
+namespace Edge.VirtualBoard.Tests;
+
+/// <summary>Virtual boards in this process on real sockets, driven in turn until a condition holds.</summary>
+public sealed class LoopbackLab : IDisposable
+{
+    public List<VirtualBoard> Boards { get; } = [];
+
+    public VirtualBoard Add(BoardConfig config)
+    {
+        var board = new VirtualBoard(config, config.Name + ".json");
+        Boards.Add(board);
+        return board;
+    }
+
+    /// <summary>Polls every board until done() or the timeout (real time).</summary>
+    public bool RunUntil(Func<bool> done, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (done())
+            {
+                return true;
+            }
+
+            int work = 0;
+            foreach (VirtualBoard board in Boards)
+            {
+                work += board.PollOnce();
+            }
+
+            if (work == 0)
+            {
+                Boards[0].WaitForWork(200);
+            }
+        }
+
+        return done();
+    }
+
+    public static BoardConfig Config(int n, int boards, string address, params PodConfig[] pods) => new()
+    {
+        Name = $"node-{n}",
+        Address = address,
+        PodCidr = $"10.244.{n}.0/24",
+        Peers = Enumerable.Range(1, boards).Where(i => i != n)
+            .Select(i => new PeerConfig { Name = $"node-{i}", Address = address[..address.LastIndexOf('.')] + "." + i, PodCidr = $"10.244.{i}.0/24" }).ToList(),
+        Pods = pods.ToList(),
+    };
+
+    public static uint Ip(string text)
+    {
+        Assert.True(Ipv4Address.TryParse(text, out uint address), text);
+        return address;
+    }
+
+    public void Dispose()
+    {
+        foreach (VirtualBoard board in Boards)
+        {
+            board.Dispose();
+        }
+    }
+}
