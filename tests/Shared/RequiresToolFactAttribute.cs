@@ -25,7 +25,8 @@ public static class Tools
 {
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    public static string? FirstMissing(IEnumerable<string> tools) => tools.FirstOrDefault(t => Find(t) == null);
+    public static string? FirstMissing(IEnumerable<string> tools) =>
+        tools.FirstOrDefault(t => t == "root" ? !Environment.IsPrivilegedProcess : Find(t) == null);
 
     /// <summary>The full path of a program on PATH (or /usr/sbin, /sbin), or null.</summary>
     public static string? Find(string tool)
@@ -46,9 +47,32 @@ public static class Tools
         "tshark" => "apt-get install tshark",
         "ip" or "bridge" => "apt-get install iproute2",
         "dig" => "apt-get install dnsutils",
-        "/usr/bin/python3" => "apt-get install python3-scapy",
+        "/usr/bin/python3" => "apt-get install python3",
+        "root" => "run the tests as root: they create network namespaces",
+        "ethtool" => "apt-get install ethtool",
+        "ping" => "apt-get install iputils-ping",
+        "curl" => "apt-get install curl",
         _ => $"install {tool}",
     };
+
+    /// <summary>Starts a program with its output collected; the caller waits (while driving virtual boards, say).</summary>
+    public static RunningTool Start(string tool, IEnumerable<string> args)
+    {
+        string path = Find(tool) ?? throw new InvalidOperationException(
+            $"'{tool}' is required for this test but is not installed ({InstallHint(tool)})");
+        var info = new ProcessStartInfo(path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return new RunningTool(Process.Start(info)!);
+    }
 
     /// <summary>Runs a program to completion (bounded by <paramref name="timeout"/>) and returns exit code and output.</summary>
     public static (int ExitCode, string StdOut, string StdErr) Run(string tool, IEnumerable<string> args, TimeSpan? timeout = null)
@@ -76,5 +100,40 @@ public static class Tools
         }
 
         return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>A started program whose output is being collected.</summary>
+public sealed class RunningTool : IDisposable
+{
+    private readonly Task<string> _stdout;
+    private readonly Task<string> _stderr;
+
+    public RunningTool(Process process)
+    {
+        Process = process;
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    public Process Process { get; }
+
+    public bool HasExited => Process.HasExited;
+
+    public int ExitCode => Process.ExitCode;
+
+    public string StdOut => _stdout.Result;
+
+    public string StdErr => _stderr.Result;
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(5000);
+        }
+
+        Process.Dispose();
     }
 }

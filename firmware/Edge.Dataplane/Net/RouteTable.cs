@@ -90,18 +90,29 @@ namespace Edge.Dataplane.Net
             return best;
         }
 
-        /// <summary>The route whose VTEP is at this address and port, or -1 (VXLAN from an unknown sender).</summary>
+        /// <summary>
+        /// The route of the VTEP that sent a datagram from address:port, or -1 (VXLAN from an
+        /// unknown sender). Boards send from their VXLAN port, but a Linux vxlan device picks a
+        /// source port per flow (RFC 7348 §5 asks for entropy there), so when no route matches
+        /// address and port exactly, the address alone decides.
+        /// </summary>
         public int FindPeer(uint address, ushort port)
         {
+            int byAddress = -1;
             for (int i = 0; i < _count; i++)
             {
-                if (_peerAddress[i] == address && _peerPort[i] == port)
+                if (_peerAddress[i] == address)
                 {
-                    return i;
+                    if (_peerPort[i] == port)
+                    {
+                        return i;
+                    }
+
+                    byAddress = i;
                 }
             }
 
-            return -1;
+            return byAddress;
         }
 
         public uint PeerAddress(int route)

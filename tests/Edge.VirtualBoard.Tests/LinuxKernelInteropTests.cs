@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Workloads;
+
+namespace Edge.VirtualBoard.Tests;
+
+/// <summary>
+/// The Linux kernel joins the pod network with its own vxlan device and treats pods as it
+/// would containers: ping, curl (kernel TCP client to our server), and a pod fetching from a
+/// kernel TCP server.
+/// </summary>
+[Trait("Category", Category.Interop)]
+public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTests.Overlay>
+{
+    private readonly KernelOverlay _overlay;
+
+    public LinuxKernelInteropTests(Overlay overlay)
+    {
+        _overlay = overlay.Value;
+    }
+
+    /// <summary>Built once for the class, and only when a test of it runs.</summary>
+    public sealed class Overlay : IDisposable
+    {
+        private readonly Lazy<KernelOverlay> _value = new(() => new KernelOverlay());
+
+        public KernelOverlay Value => _value.Value;
+
+        public void Dispose()
+        {
+            if (_value.IsValueCreated)
+            {
+                _value.Value.Dispose();
+            }
+        }
+    }
+
+    private sealed class HashSink : IByteSink
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public long Length;
+
+        public void Write(byte[] buffer, int offset, int length)
+        {
+            _hash.AppendData(buffer, offset, length);
+            Length += length;
+        }
+
+        public byte[] Digest() => _hash.GetHashAndReset();
+    }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "ping")]
+    public void Linux_pings_pods_on_both_boards()
+    {
+        foreach (string pod in new[] { "10.244.1.5", "10.244.2.5" })
+        {
+            RunningTool ping = _overlay.RunInNamespace(TimeSpan.FromSeconds(20), "ping", "-c", "3", "-i", "0.2", "-W", "3", pod);
+
+            Assert.True(ping.ExitCode == 0, $"ping {pod}: {ping.StdOut}{ping.StdErr}; drops: {_overlay.Board1.Node.Drops} / {_overlay.Board2.Node.Drops}");
+            Assert.Contains("3 received", ping.StdOut);
+            Assert.Contains("ttl=63", ping.StdOut); // one router hop: the board's gateway
+        }
+    }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "curl")]
+    public void Linux_curl_talks_HTTP_to_whoami_over_the_kernels_TCP()
+    {
+        RunningTool curl = _overlay.RunInNamespace(TimeSpan.FromSeconds(30),
+            "curl", "-sS", "--max-time", "20", "-H", "User-Agent: kernel-interop", "http://10.244.2.5/from-linux");
+
+        Assert.True(curl.ExitCode == 0, $"curl: {curl.StdErr}; drops: {_overlay.Board2.Node.Drops}");
+        Assert.Contains("Hostname: web-2\n", curl.StdOut);
+        Assert.Contains("Node: node-2\n", curl.StdOut);
+        Assert.Contains($"RemoteAddr: {KernelOverlay.LinuxVtep}:", curl.StdOut); // the Linux host's overlay address, not NATed
+        Assert.Contains("GET /from-linux HTTP/1.1\n", curl.StdOut);
+        Assert.Contains("User-Agent: kernel-interop\n", curl.StdOut);
+    }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "/usr/bin/python3")]
+    public void A_pod_fetches_a_megabyte_from_a_Linux_HTTP_server_intact()
+    {
+        string dir = Directory.CreateTempSubdirectory("edge-ix-www").FullName;
+        byte[] blob = RandomNumberGenerator.GetBytes(1 << 20);
+        File.WriteAllBytes(Path.Combine(dir, "blob.bin"), blob);
+        using RunningTool server = _overlay.StartInNamespace("/usr/bin/python3", "-m", "http.server", "8000", "--bind", KernelOverlay.LinuxVtep, "--directory", dir);
+        try
+        {
+            PodSandbox client = _overlay.Board1.Pod("client").Sandbox;
+            var sink = new HashSink();
+            HttpGet get = null!;
+            Assert.True(_overlay.Lab.RunUntil(() =>
+            {
+                // The server takes a moment to start: retry a refused connection.
+                if (get == null || (get.State == HttpGet.Failed && get.Error == "connection refused"))
+                {
+                    get = new HttpGet(client, LoopbackLab.Ip(KernelOverlay.LinuxVtep), 8000, KernelOverlay.LinuxVtep, "/blob.bin", sink);
+                }
+
+                get.Poll(_overlay.Board1.Node.Context.Now);
+                return get.State is HttpGet.Finished or HttpGet.Failed && get.Error != "connection refused";
+            }, TimeSpan.FromSeconds(60)), $"stuck: {get?.State} {get?.Error}, {sink.Length} bytes; drops {_overlay.Board1.Node.Drops}");
+
+            Assert.True(get!.State == HttpGet.Finished, get.Error);
+            Assert.Equal(200, get.StatusCode);
+            Assert.Equal(blob.Length, sink.Length);
+            Assert.Equal(SHA256.HashData(blob), sink.Digest());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "ping", "curl", "tshark")]
+    public void Tshark_finds_no_malformed_packets_and_no_bad_checksums_on_the_wire()
+    {
+        string capture = Path.Combine(Path.GetTempPath(), $"edge-ix-{Environment.ProcessId}.pcap");
+        using RunningTool tshark = Tools.Start("tshark", ["-q", "-i", _overlay.HostLink, "-F", "pcap", "-w", capture, "-f", "udp port 4789"]);
+        try
+        {
+            Thread.Sleep(1500); // let dumpcap start
+            Assert.Equal(0, _overlay.RunInNamespace(TimeSpan.FromSeconds(20), "ping", "-c", "2", "-i", "0.2", "10.244.1.5").ExitCode);
+            Assert.Equal(0, _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-s", "--max-time", "20", "http://10.244.1.5/").ExitCode);
+            _overlay.Lab.RunUntil(() => false, TimeSpan.FromSeconds(1));
+            Tools.Run("kill", ["-INT", tshark.Process.Id.ToString()]);
+            tshark.Process.WaitForExit(10_000);
+
+            var (exit, stdout, stderr) = Tools.Run("tshark", ["-r", capture, "-n", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
+                "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+                "-e", "_ws.malformed", "-e", "ip.checksum.status", "-e", "udp.checksum.status", "-e", "tcp.checksum.status",
+                "-e", "icmp.checksum.status", "-e", "vxlan.vni", "-e", "frame.protocols"]);
+            Assert.True(exit == 0, stderr);
+            string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length >= 10, $"only {lines.Length} frames captured");
+            foreach (string line in lines)
+            {
+                string[] f = line.Split('\t');
+                Assert.True(f[0].Length == 0, "malformed: " + line);
+                Assert.DoesNotContain("0", f[1..5].SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)));
+                Assert.Equal("1", f[5]);
+            }
+
+            Assert.Contains(lines, l => l.EndsWith("vxlan:eth:ethertype:ip:icmp:data"));
+            Assert.Contains(lines, l => l.EndsWith("vxlan:eth:ethertype:ip:tcp:http"));
+        }
+        finally
+        {
+            File.Delete(capture);
+        }
+    }
+}
