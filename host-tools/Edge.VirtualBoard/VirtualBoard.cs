@@ -50,6 +50,28 @@ public sealed class VirtualBoard : IDisposable
 
     public RunningPod Pod(string name) => _pods.Single(p => p.Sandbox.Name == name);
 
+    /// <summary>
+    /// Mirrors "overlay" or a pod's port (by pod name) into a pcap stream; returns false for an
+    /// unknown point.
+    /// </summary>
+    public bool Capture(string point, IByteSink sink)
+    {
+        if (point == "overlay")
+        {
+            Node.Overlay.Tap = new PacketTap(PacketTap.OverlayPoint, sink);
+            return true;
+        }
+
+        RunningPod? pod = _pods.FirstOrDefault(p => p.Sandbox.Name == point);
+        if (pod == null)
+        {
+            return false;
+        }
+
+        Node.Bridge.Tap = new PacketTap(PacketTap.BridgePortPoint(pod.Sandbox.Interface.Port), sink);
+        return true;
+    }
+
     /// <summary>One turn of the main loop: network, then workloads. Returns the frames handled.</summary>
     public int PollOnce()
     {

@@ -4,5 +4,19 @@ namespace Edge.Bench;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "overlay":
+                return OverlayThroughput.Run(args.Skip(1).ToArray());
+            case "udp-blast":
+                return UdpTraffic.Blast(args[1], int.Parse(args[2]), int.Parse(args[3]), double.Parse(args[4]));
+            case "udp-sink":
+                return UdpTraffic.Sink(args[1], int.Parse(args[2]), double.Parse(args[3]));
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+                return 0;
+        }
+    }
 }

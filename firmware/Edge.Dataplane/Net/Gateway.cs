@@ -9,7 +9,7 @@ namespace Edge.Dataplane.Net
     /// bridge to the local pod. No NAT: pod addresses cross nodes unchanged (the Kubernetes
     /// network model). TTL is decremented per hop with an incremental checksum update.
     /// </summary>
-    public sealed class Gateway : IBridgePort
+    public sealed class Gateway : IBridgePort, IUnresolvedHandler
     {
         private readonly NodeContext _node;
         private readonly Overlay _overlay;
@@ -35,6 +35,13 @@ namespace Edge.Dataplane.Net
             Interface.Address = config.GatewayAddress;
             Interface.PrefixLength = config.PodPrefixLength;
             Interface.Mac = NodeConfig.PodMacFor(config.GatewayAddress);
+            Interface.Unresolved = this;
+        }
+
+        /// <summary>A routed packet's next hop never answered ARP: tell its sender the host is unreachable.</summary>
+        public void OnUnresolved(PacketBuffer frame, long now)
+        {
+            SendError(frame, IcmpType.DestinationUnreachable, IcmpType.HostUnreachable, now);
         }
 
         /// <summary>Frames from the bridge: ARP for the gateway address, or IPv4 to route.</summary>

@@ -34,6 +34,9 @@ namespace Edge.Dataplane.Net
         /// <summary>Where off-subnet packets go; 0 for none (the node's gateway interface routes itself).</summary>
         public uint DefaultGateway;
 
+        /// <summary>Told before a packet that waited for ARP in vain is dropped, or null.</summary>
+        public IUnresolvedHandler Unresolved;
+
         public IpInterface(Bridge bridge, int port, PacketPool pool, DropCounters drops, int arpEntries, int pendingPackets)
         {
             _bridge = bridge;
@@ -156,6 +159,11 @@ namespace Edge.Dataplane.Net
                 if (_pending[i] != null && now - _pendingSince[i] >= PendingTimeoutMs)
                 {
                     _drops.Count(DropReason.ArpUnresolved);
+                    if (Unresolved != null)
+                    {
+                        Unresolved.OnUnresolved(_pending[i], now);
+                    }
+
                     _pool.Return(_pending[i]);
                     _pending[i] = null;
                 }

@@ -111,13 +111,13 @@ namespace Edge.Dataplane.Net
                     continue;
                 }
 
+                frame.Offset = PacketBuffer.Headroom;
+                frame.Length = _vxlan.FrameLength;
                 if (Tap != null)
                 {
                     Capture(frame, at, from, fromPort, _port.LocalAddress, _port.LocalPort, now);
                 }
 
-                frame.Offset = PacketBuffer.Headroom;
-                frame.Length = _vxlan.FrameLength;
                 Received++;
                 return frame;
             }

@@ -165,4 +165,38 @@ public sealed class PingSimulationTests
         Assert.Equal(Run(42), Run(42));
         Assert.NotEqual(Run(42), Run(43));
     }
+
+    [Fact]
+    public void A_pod_address_nobody_holds_gets_host_unreachable_from_the_remote_gateway()
+    {
+        var cluster = new SimCluster(2, seed: 7);
+        PodSandbox a = cluster.Node(1).AddPod("default", "a", 0);
+
+        Assert.Empty(Ping(cluster, a, Ip("10.244.2.99"), 1, intervalMs: IpInterface.PendingTimeoutMs + 200));
+
+        Assert.Equal(1, cluster.Node(2).Drops[DropReason.ArpUnresolved]);
+        Assert.True(cluster.Node(1).Overlay.Received >= 1, "the ICMP host unreachable came back");
+        cluster.AssertNoLeaks();
+    }
+
+    [Fact]
+    public void The_sandbox_outlives_its_containers_keeping_its_address_and_MAC()
+    {
+        var cluster = new SimCluster(1, seed: 8);
+        PodSandbox pod = cluster.Node(1).AddPod("default", "web", 0);
+        PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
+        var first = Edge.Dataplane.Workloads.WorkloadCatalog.Create("echo", pod, "node-1")!;
+        uint address = pod.Address;
+        ulong mac = pod.Mac;
+
+        first.Stop(); // the container exits: its sockets close, the sandbox stays
+        Assert.Equal(0, pod.SocketCount());
+        var second = Edge.Dataplane.Workloads.WorkloadCatalog.Create("echo", pod, "node-1")!; // restarted in the same sandbox
+
+        Assert.Equal((address, mac), (pod.Address, pod.Mac));
+        Assert.Single(Ping(cluster, client, pod.Address, 1));
+        UdpSocket udp = client.OpenUdp(0)!;
+        udp.SendTo(pod.Address, 7, [42], 0, 1);
+        Assert.True(cluster.RunUntil(() => { second.Poll(cluster.Clock.Milliseconds); return udp.HasData; }, 100));
+    }
 }
