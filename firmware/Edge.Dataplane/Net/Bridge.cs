@@ -27,6 +27,9 @@ namespace Edge.Dataplane.Net
         /// <summary>Mirror of frames entering the bridge from one port, or null.</summary>
         public PacketTap Tap;
 
+        /// <summary>Sees IPv4 frames bridged from pod to pod (br_netfilter's hook), or null.</summary>
+        public IBridgeFilter Filter;
+
         public Bridge(int ports, int macEntries, int queueLength, PacketPool pool, DropCounters drops)
         {
             _ports = new IBridgePort[ports];
@@ -112,6 +115,11 @@ namespace Edge.Dataplane.Net
             Forwarded++;
 
             int to = MacAddress.IsGroup(destination) ? -1 : Macs.Lookup(destination, now);
+            if (Filter != null && frame.Port != GatewayPort && to != GatewayPort)
+            {
+                Filter.OnBridged(frame, now);
+            }
+
             if (to >= 0 && to != frame.Port && _ports[to] != null)
             {
                 _ports[to].Deliver(frame, now);

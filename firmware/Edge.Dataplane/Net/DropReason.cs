@@ -28,15 +28,16 @@ namespace Edge.Dataplane.Net
         public const int TooBig = 19;
         public const int SendFailed = 20;
         public const int RateLimited = 21;
+        public const int NoEndpoint = 22;
 
-        public const int Count = 22;
+        public const int Count = 23;
 
         private static readonly string[] Names =
         {
             "truncated", "malformed", "bad-checksum", "unsupported", "no-buffer", "queue-full", "fragment",
             "ttl-expired", "no-route", "arp-unresolved", "arp-table-full", "mac-table-full", "not-for-us",
             "wrong-vni", "unknown-peer", "no-socket", "socket-buffer-full", "pod-limit", "socket-limit",
-            "too-big", "send-failed", "rate-limited",
+            "too-big", "send-failed", "rate-limited", "no-endpoint",
         };
 
         public static string Name(int reason)

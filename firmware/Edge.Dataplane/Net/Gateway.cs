@@ -1,3 +1,4 @@
+using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Net
@@ -9,11 +10,12 @@ namespace Edge.Dataplane.Net
     /// bridge to the local pod. No NAT: pod addresses cross nodes unchanged (the Kubernetes
     /// network model). TTL is decremented per hop with an incremental checksum update.
     /// </summary>
-    public sealed class Gateway : IBridgePort, IUnresolvedHandler
+    public sealed class Gateway : IBridgePort, IUnresolvedHandler, IBridgeFilter
     {
         private readonly NodeContext _node;
         private readonly Overlay _overlay;
         private readonly RouteTable _routes;
+        private readonly ServiceProxy _proxy;
         private readonly EthernetRepr _ethernet = new EthernetRepr();
         private readonly Ipv4Repr _ip = new Ipv4Repr();
         private readonly Ipv4Repr _ipOut = new Ipv4Repr();
@@ -25,11 +27,12 @@ namespace Edge.Dataplane.Net
 
         public long Routed;
 
-        internal Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes)
+        internal Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes, ServiceProxy proxy)
         {
             _node = node;
             _overlay = overlay;
             _routes = routes;
+            _proxy = proxy;
             NodeConfig config = node.Config;
             Interface = new IpInterface(bridge, Bridge.GatewayPort, node.Pool, node.Drops, config.ArpEntries, config.PendingArpPackets);
             Interface.Address = config.GatewayAddress;
@@ -99,6 +102,23 @@ namespace Edge.Dataplane.Net
             Interface.Poll(now);
         }
 
+        /// <summary>Replies from an endpoint pod to a client pod on this node are translated back on the bridge.</summary>
+        public void OnBridged(PacketBuffer frame, long now)
+        {
+            if (frame.Length < EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength
+                || NetworkOrder.ReadU16(frame.Data, frame.Offset + 12) != EtherType.Ipv4)
+            {
+                return;
+            }
+
+            int ipAt = frame.Offset + EthernetFrame.HeaderLength;
+            Ipv4Packet view;
+            if (Ipv4Packet.TryWrap(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, out view) == WireError.None)
+            {
+                _proxy.BridgeReply(frame.Data, ipAt, view.TotalLength, now);
+            }
+        }
+
         private void RouteIp(PacketBuffer frame, bool fromOverlay, long now)
         {
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
@@ -110,7 +130,22 @@ namespace Edge.Dataplane.Net
             }
 
             frame.Length = EthernetFrame.HeaderLength + _ip.HeaderLength + _ip.PayloadLength; // no Ethernet padding onward
-            uint destination = _ip.Destination;
+            int verdict = _proxy.Prerouting(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, now);
+            if (verdict == ProxyVerdict.Reject)
+            {
+                SendError(frame, IcmpType.DestinationUnreachable, IcmpType.PortUnreachable, _proxy.RejectedAddress, now);
+                Drop(frame, DropReason.NoEndpoint);
+                return;
+            }
+
+            if (verdict == ProxyVerdict.Drop)
+            {
+                Drop(frame, DropReason.NoEndpoint);
+                return;
+            }
+
+            bool translated = verdict == ProxyVerdict.Translated;
+            uint destination = translated ? NetworkOrder.ReadU32(frame.Data, ipAt + 16) : _ip.Destination;
             if (destination == Interface.Address || destination == _node.Config.VtepAddress)
             {
                 Local(frame, now);
@@ -141,7 +176,7 @@ namespace Edge.Dataplane.Net
             }
 
             int route = _routes.Lookup(destination);
-            if (route < 0 || fromOverlay)
+            if (route < 0 || (fromOverlay && !translated))
             {
                 // From the overlay, only our own pods are reachable: never bounce VXLAN back out.
                 SendError(frame, IcmpType.DestinationUnreachable, IcmpType.NetUnreachable, now);
@@ -186,6 +221,11 @@ namespace Edge.Dataplane.Net
 
         private void SendError(PacketBuffer about, byte type, byte code, long now)
         {
+            SendError(about, type, code, Interface.Address, now);
+        }
+
+        private void SendError(PacketBuffer about, byte type, byte code, uint source, long now)
+        {
             PacketBuffer error = _node.Pool.Rent();
             if (error == null)
             {
@@ -193,7 +233,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            int length = _icmpError.Build(error, type, code, Interface.Address, about.Data,
+            int length = _icmpError.Build(error, type, code, source, about.Data,
                 about.Offset + EthernetFrame.HeaderLength, about.Length - EthernetFrame.HeaderLength, now);
             if (length == 0)
             {

@@ -1,4 +1,5 @@
 using Edge.Dataplane.Platform;
+using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Net
@@ -18,6 +19,7 @@ namespace Edge.Dataplane.Net
         public readonly Overlay Overlay;
         public readonly RouteTable Routes;
         public readonly Gateway Gateway;
+        public readonly ServiceProxy Proxy;
 
         public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port)
         {
@@ -26,8 +28,11 @@ namespace Edge.Dataplane.Net
             Routes = new RouteTable(config.Routes);
             Bridge = new Bridge(config.MaxPods + 1, config.MacEntries, config.BridgeQueue, Context.Pool, Context.Drops);
             Overlay = new Overlay(Context, port, Routes);
-            Gateway = new Gateway(Context, Bridge, Overlay, Routes);
+            Proxy = new ServiceProxy(config.MaxServices, config.ConntrackEntries, config.AffinityEntries, config.GatewayAddress,
+                config.ClusterNetwork, config.ClusterPrefixLength, config.ProxyMode, random);
+            Gateway = new Gateway(Context, Bridge, Overlay, Routes, Proxy);
             Bridge.Attach(Bridge.GatewayPort, Gateway);
+            Bridge.Filter = Gateway;
         }
 
         public NodeConfig Config
@@ -170,6 +175,15 @@ namespace Edge.Dataplane.Net
             return Routes.Set(podNetwork, prefixLength, address, port, NodeConfig.VtepMacFor(podNetwork & Ipv4Address.MaskOf(prefixLength)));
         }
 
+        /// <summary>
+        /// Routes any network through a node's VTEP, e.g. the service CIDR through a node that
+        /// proxies it (what an overlay-joined Linux host does).
+        /// </summary>
+        public bool AddRoute(uint network, int prefixLength, uint address, ushort port, uint viaPodNetwork)
+        {
+            return Routes.Set(network, prefixLength, address, port, NodeConfig.VtepMacFor(viaPodNetwork));
+        }
+
         public bool RemovePeer(uint podNetwork, int prefixLength)
         {
             return Routes.Remove(podNetwork, prefixLength);
@@ -206,6 +220,7 @@ namespace Edge.Dataplane.Net
             }
 
             Gateway.Poll(now);
+            Proxy.Poll(now);
             work += Bridge.Forward(now, budget);
             return work;
         }

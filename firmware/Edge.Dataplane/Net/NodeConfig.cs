@@ -21,6 +21,17 @@ namespace Edge.Dataplane.Net
         public uint PodNetwork;
         public int PodPrefixLength = 24;
 
+        /// <summary>The cluster's pod CIDR (all nodes): sources outside it are masqueraded when they reach a service.</summary>
+        public uint ClusterNetwork = 0x0AF40000; // 10.244.0.0
+        public int ClusterPrefixLength = 16;
+
+        /// <summary>kube-proxy mode for endpoint choice: <see cref="Proxy.ProxyMode"/>.</summary>
+        public int ProxyMode = Proxy.ProxyMode.Random;
+
+        public int MaxServices = 32;
+        public int ConntrackEntries = 256;
+        public int AffinityEntries = 64;
+
         public int MaxPods = 8;
         public int MaxSocketsPerPod = 8;
         public int ArpEntries = 32;

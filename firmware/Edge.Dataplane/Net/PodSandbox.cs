@@ -434,6 +434,11 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
+            if (_icmp.Type == IcmpType.DestinationUnreachable)
+            {
+                NotifyUnreachable(frame.Data, _icmp.DataOffset, _icmp.DataLength, _icmp.Code);
+            }
+
             if (_icmp.Type == IcmpType.EchoReply)
             {
                 for (int i = 0; i < _echoSockets.Length; i++)
@@ -447,6 +452,40 @@ namespace Edge.Dataplane.Net
             }
 
             _node.Pool.Return(frame);
+        }
+
+        // RFC 1122 §4.2.3.9: port and protocol unreachable are hard errors; a connection still
+        // opening gives up at once ("connection refused"), as a Linux client does.
+        private void NotifyUnreachable(byte[] b, int offset, int length, byte code)
+        {
+            if (code != IcmpType.PortUnreachable && code != IcmpType.ProtocolUnreachable && code != IcmpType.AdministrativelyProhibited)
+            {
+                return;
+            }
+
+            if (length < Ipv4Packet.MinimumHeaderLength + 8 || b[offset + 9] != IpProtocol.Tcp)
+            {
+                return;
+            }
+
+            int headerLength = (b[offset] & 0x0F) * 4;
+            if (headerLength < Ipv4Packet.MinimumHeaderLength || length < headerLength + 4)
+            {
+                return;
+            }
+
+            uint source = NetworkOrder.ReadU32(b, offset + 12);
+            uint destination = NetworkOrder.ReadU32(b, offset + 16);
+            ushort sourcePort = NetworkOrder.ReadU16(b, offset + headerLength);
+            ushort destinationPort = NetworkOrder.ReadU16(b, offset + headerLength + 2);
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                TcpSocket s = _tcpSockets[i];
+                if (s != null && s.State == TcpState.SynSent && s.Matches(source, sourcePort, destination, destinationPort))
+                {
+                    s.Refuse();
+                }
+            }
         }
 
         private void InputUdp(PacketBuffer frame, long now)

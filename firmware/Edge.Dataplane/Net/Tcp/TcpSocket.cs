@@ -297,6 +297,12 @@ namespace Edge.Dataplane.Net.Tcp
             Output(now);
         }
 
+        /// <summary>An ICMP hard error answered our SYN.</summary>
+        internal void Refuse()
+        {
+            Terminate(TcpError.Refused);
+        }
+
         internal bool Matches(uint local, ushort localPort, uint remote, ushort remotePort)
         {
             return State != TcpState.Listen && State != TcpState.Closed && LocalPort == localPort && RemotePort == remotePort

@@ -1,0 +1,412 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Proxy
+{
+    /// <summary>
+    /// The connection-tracking table (the gVisor netstack and Linux nf_conntrack model): every
+    /// proxied connection is an original tuple and a reply tuple, each in its own hash chain,
+    /// so a packet finds its entry from either direction in O(1). NAT is the difference between
+    /// the two tuples. Fixed capacity; when full, an entry that never saw a reply is dropped to
+    /// make room (Linux's early_drop), and if there is none the new flow is refused and counted,
+    /// so established connections survive a flood.
+    /// </summary>
+    public sealed class Conntrack
+    {
+        private const int Nil = -1;
+        private const int EarlyDropScan = 16;
+
+        private readonly int _mask;
+        private readonly int[] _originalHead;
+        private readonly int[] _replyHead;
+        private readonly int[] _originalNext;
+        private readonly int[] _replyNext;
+
+        // Original tuple: what the client sent. Reply tuple: what the server sends back.
+        internal readonly byte[] Protocol;
+        internal readonly uint[] OriginalSource;
+        internal readonly ushort[] OriginalSourcePort;
+        internal readonly uint[] OriginalDestination;
+        internal readonly ushort[] OriginalDestinationPort;
+        internal readonly uint[] ReplySource;
+        internal readonly ushort[] ReplySourcePort;
+        internal readonly uint[] ReplyDestination;
+        internal readonly ushort[] ReplyDestinationPort;
+
+        internal readonly int[] State;
+        internal readonly long[] Expires;
+        internal readonly bool[] Assured;
+        internal readonly bool[] Used;
+        internal readonly int[] ServiceSlot;
+        internal readonly int[] Endpoint;
+        internal readonly long[] PacketsOriginal;
+        internal readonly long[] PacketsReply;
+        internal readonly long[] BytesOriginal;
+        internal readonly long[] BytesReply;
+        internal readonly bool[] FinOriginal;
+        internal readonly bool[] FinReply;
+
+        private int _count;
+        private int _scan;
+
+        public readonly ConntrackTimeouts Timeouts = new ConntrackTimeouts();
+
+        /// <summary>New flows refused because the table was full of replied connections.</summary>
+        public long Refused;
+
+        /// <summary>Unreplied entries dropped to make room.</summary>
+        public long EarlyDrops;
+
+        public Conntrack(int capacity)
+        {
+            int buckets = 1;
+            while (buckets < capacity)
+            {
+                buckets <<= 1;
+            }
+
+            _mask = buckets - 1;
+            _originalHead = new int[buckets];
+            _replyHead = new int[buckets];
+            for (int i = 0; i < buckets; i++)
+            {
+                _originalHead[i] = Nil;
+                _replyHead[i] = Nil;
+            }
+
+            _originalNext = new int[capacity];
+            _replyNext = new int[capacity];
+            Protocol = new byte[capacity];
+            OriginalSource = new uint[capacity];
+            OriginalSourcePort = new ushort[capacity];
+            OriginalDestination = new uint[capacity];
+            OriginalDestinationPort = new ushort[capacity];
+            ReplySource = new uint[capacity];
+            ReplySourcePort = new ushort[capacity];
+            ReplyDestination = new uint[capacity];
+            ReplyDestinationPort = new ushort[capacity];
+            State = new int[capacity];
+            Expires = new long[capacity];
+            Assured = new bool[capacity];
+            Used = new bool[capacity];
+            ServiceSlot = new int[capacity];
+            Endpoint = new int[capacity];
+            PacketsOriginal = new long[capacity];
+            PacketsReply = new long[capacity];
+            BytesOriginal = new long[capacity];
+            BytesReply = new long[capacity];
+            FinOriginal = new bool[capacity];
+            FinReply = new bool[capacity];
+        }
+
+        public int Count
+        {
+            get { return _count; }
+        }
+
+        public int Capacity
+        {
+            get { return Used.Length; }
+        }
+
+        /// <summary>
+        /// The entry whose original or reply tuple is this packet's, or -1; <paramref name="reply"/>
+        /// says which direction matched.
+        /// </summary>
+        public int Find(byte protocol, uint source, ushort sourcePort, uint destination, ushort destinationPort, long now, out bool reply)
+        {
+            int bucket = Hash(protocol, source, sourcePort, destination, destinationPort) & _mask;
+            for (int i = _originalHead[bucket]; i != Nil; i = _originalNext[i])
+            {
+                if (Protocol[i] == protocol && OriginalSource[i] == source && OriginalSourcePort[i] == sourcePort
+                    && OriginalDestination[i] == destination && OriginalDestinationPort[i] == destinationPort)
+                {
+                    reply = false;
+                    return Live(i, now);
+                }
+            }
+
+            for (int i = _replyHead[bucket]; i != Nil; i = _replyNext[i])
+            {
+                if (Protocol[i] == protocol && ReplySource[i] == source && ReplySourcePort[i] == sourcePort
+                    && ReplyDestination[i] == destination && ReplyDestinationPort[i] == destinationPort)
+                {
+                    reply = true;
+                    return Live(i, now);
+                }
+            }
+
+            reply = false;
+            return Nil;
+        }
+
+        /// <summary>True when some entry already has this reply tuple (a SNAT port must be unique).</summary>
+        public bool ReplyTupleTaken(byte protocol, uint source, ushort sourcePort, uint destination, ushort destinationPort, long now)
+        {
+            bool reply;
+            int i = Find(protocol, source, sourcePort, destination, destinationPort, now, out reply);
+            return i != Nil;
+        }
+
+        /// <summary>Creates an entry; -1 when the table is full of replied connections (counted in <see cref="Refused"/>).</summary>
+        public int Create(byte protocol,
+            uint originalSource, ushort originalSourcePort, uint originalDestination, ushort originalDestinationPort,
+            uint replySource, ushort replySourcePort, uint replyDestination, ushort replyDestinationPort,
+            int serviceSlot, int endpoint, long now)
+        {
+            int i = FreeEntry(now);
+            if (i == Nil)
+            {
+                Refused++;
+                return Nil;
+            }
+
+            Used[i] = true;
+            Protocol[i] = protocol;
+            OriginalSource[i] = originalSource;
+            OriginalSourcePort[i] = originalSourcePort;
+            OriginalDestination[i] = originalDestination;
+            OriginalDestinationPort[i] = originalDestinationPort;
+            ReplySource[i] = replySource;
+            ReplySourcePort[i] = replySourcePort;
+            ReplyDestination[i] = replyDestination;
+            ReplyDestinationPort[i] = replyDestinationPort;
+            ServiceSlot[i] = serviceSlot;
+            Endpoint[i] = endpoint;
+            State[i] = ConntrackState.None;
+            Assured[i] = false;
+            FinOriginal[i] = false;
+            FinReply[i] = false;
+            PacketsOriginal[i] = PacketsReply[i] = BytesOriginal[i] = BytesReply[i] = 0;
+            Expires[i] = now + (protocol == IpProtocol.Tcp ? Timeouts.TcpSynSent : protocol == IpProtocol.Udp ? Timeouts.UdpUnreplied : Timeouts.Icmp);
+
+            int bucket = Hash(protocol, originalSource, originalSourcePort, originalDestination, originalDestinationPort) & _mask;
+            _originalNext[i] = _originalHead[bucket];
+            _originalHead[bucket] = i;
+            bucket = Hash(protocol, replySource, replySourcePort, replyDestination, replyDestinationPort) & _mask;
+            _replyNext[i] = _replyHead[bucket];
+            _replyHead[bucket] = i;
+            _count++;
+            return i;
+        }
+
+        /// <summary>
+        /// Accounts a packet of an entry and moves its state (a simplified RFC 9293 tracker:
+        /// SYN, SYN-ACK, ACK, FINs, RST), which sets how long it may stay idle.
+        /// </summary>
+        public void Observe(int i, bool reply, byte tcpFlags, int bytes, long now)
+        {
+            if (reply)
+            {
+                PacketsReply[i]++;
+                BytesReply[i] += bytes;
+            }
+            else
+            {
+                PacketsOriginal[i]++;
+                BytesOriginal[i] += bytes;
+            }
+
+            byte protocol = Protocol[i];
+            if (protocol == IpProtocol.Udp)
+            {
+                Assured[i] |= reply;
+                Expires[i] = now + (Assured[i] ? Timeouts.UdpReplied : Timeouts.UdpUnreplied);
+                return;
+            }
+
+            if (protocol != IpProtocol.Tcp)
+            {
+                Assured[i] |= reply;
+                Expires[i] = now + Timeouts.Icmp;
+                return;
+            }
+
+            int state = State[i];
+            if ((tcpFlags & TcpFlags.Rst) != 0)
+            {
+                state = ConntrackState.Close;
+            }
+            else if ((tcpFlags & TcpFlags.Syn) != 0)
+            {
+                if (!reply && (state == ConntrackState.None || state == ConntrackState.SynSent || state == ConntrackState.TimeWait || state == ConntrackState.Close))
+                {
+                    state = ConntrackState.SynSent;
+                }
+                else if (reply && (tcpFlags & TcpFlags.Ack) != 0 && state == ConntrackState.SynSent)
+                {
+                    state = ConntrackState.SynReceived;
+                }
+            }
+            else if ((tcpFlags & TcpFlags.Fin) != 0)
+            {
+                if (reply)
+                {
+                    FinReply[i] = true;
+                }
+                else
+                {
+                    FinOriginal[i] = true;
+                }
+
+                state = FinOriginal[i] && FinReply[i] ? ConntrackState.TimeWait : ConntrackState.FinWait;
+            }
+            else if ((tcpFlags & TcpFlags.Ack) != 0 && state == ConntrackState.SynReceived && !reply)
+            {
+                state = ConntrackState.Established;
+                Assured[i] = true;
+            }
+
+            State[i] = state;
+            int timeout;
+            switch (state)
+            {
+                case ConntrackState.SynSent: timeout = Timeouts.TcpSynSent; break;
+                case ConntrackState.SynReceived: timeout = Timeouts.TcpSynReceived; break;
+                case ConntrackState.Established: timeout = Timeouts.TcpEstablished; break;
+                case ConntrackState.FinWait: timeout = Timeouts.TcpFinWait; break;
+                case ConntrackState.TimeWait: timeout = Timeouts.TcpTimeWait; break;
+                case ConntrackState.Close: timeout = Timeouts.TcpClose; break;
+                default: timeout = Timeouts.TcpSynSent; break;
+            }
+
+            Expires[i] = now + timeout;
+        }
+
+        public void Remove(int i)
+        {
+            if (!Used[i])
+            {
+                return;
+            }
+
+            Unlink(_originalHead, _originalNext, Hash(Protocol[i], OriginalSource[i], OriginalSourcePort[i], OriginalDestination[i], OriginalDestinationPort[i]) & _mask, i);
+            Unlink(_replyHead, _replyNext, Hash(Protocol[i], ReplySource[i], ReplySourcePort[i], ReplyDestination[i], ReplyDestinationPort[i]) & _mask, i);
+            Used[i] = false;
+            _count--;
+        }
+
+        /// <summary>Frees expired entries, looking at no more than <paramref name="budget"/> slots per call.</summary>
+        public void Expire(long now, int budget)
+        {
+            for (int n = 0; n < budget && n < Used.Length; n++)
+            {
+                _scan = (_scan + 1) % Used.Length;
+                if (Used[_scan] && Expires[_scan] <= now)
+                {
+                    Remove(_scan);
+                }
+            }
+        }
+
+        /// <summary>Removes every entry of a service's endpoint (its pod is gone); returns how many.</summary>
+        public int RemoveEndpoint(int serviceSlot, uint address, ushort port, byte protocol)
+        {
+            int removed = 0;
+            for (int i = 0; i < Used.Length; i++)
+            {
+                if (Used[i] && ServiceSlot[i] == serviceSlot && Protocol[i] == protocol && ReplySource[i] == address && ReplySourcePort[i] == port)
+                {
+                    Remove(i);
+                    removed++;
+                }
+            }
+
+            return removed;
+        }
+
+        /// <summary>Removes every entry of a service (it was deleted).</summary>
+        public int RemoveService(int serviceSlot)
+        {
+            int removed = 0;
+            for (int i = 0; i < Used.Length; i++)
+            {
+                if (Used[i] && ServiceSlot[i] == serviceSlot)
+                {
+                    Remove(i);
+                    removed++;
+                }
+            }
+
+            return removed;
+        }
+
+        public bool IsUsed(int i)
+        {
+            return Used[i];
+        }
+
+        private int Live(int i, long now)
+        {
+            if (Expires[i] <= now)
+            {
+                Remove(i);
+                return Nil;
+            }
+
+            return i;
+        }
+
+        private int FreeEntry(long now)
+        {
+            if (_count < Used.Length)
+            {
+                for (int i = 0; i < Used.Length; i++)
+                {
+                    if (!Used[i])
+                    {
+                        return i;
+                    }
+                }
+            }
+
+            // Full: an expired entry, else one that never saw a reply (early drop).
+            for (int n = 0; n < Used.Length; n++)
+            {
+                _scan = (_scan + 1) % Used.Length;
+                if (Expires[_scan] <= now)
+                {
+                    Remove(_scan);
+                    return _scan;
+                }
+
+                if (n < EarlyDropScan * 4 && !Assured[_scan])
+                {
+                    Remove(_scan);
+                    EarlyDrops++;
+                    return _scan;
+                }
+            }
+
+            return Nil;
+        }
+
+        private static void Unlink(int[] head, int[] next, int bucket, int entry)
+        {
+            if (head[bucket] == entry)
+            {
+                head[bucket] = next[entry];
+                return;
+            }
+
+            for (int i = head[bucket]; i != Nil; i = next[i])
+            {
+                if (next[i] == entry)
+                {
+                    next[i] = next[entry];
+                    return;
+                }
+            }
+        }
+
+        private static int Hash(byte protocol, uint source, ushort sourcePort, uint destination, ushort destinationPort)
+        {
+            // Symmetric in nothing: original and reply tuples hash independently.
+            uint h = source * 2654435761u;
+            h ^= destination * 2246822519u;
+            h ^= ((uint)sourcePort << 16 | destinationPort) * 3266489917u;
+            h ^= protocol;
+            h ^= h >> 16;
+            return (int)(h & 0x7FFFFFFF);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Proxy
+{
+    /// <summary>
+    /// One service port as a node serves it: the virtual IP and port, the policies that shape
+    /// endpoint choice, and the endpoints the control plane resolved (addresses and target
+    /// ports, with their conditions). The host compiles this from Service + EndpointSlices;
+    /// the board only looks it up. Names are kept for the teaching views.
+    /// </summary>
+    public sealed class Service
+    {
+        public string Namespace = "default";
+        public string Name = "";
+
+        /// <summary>The service port's name ("" for an unnamed single port).</summary>
+        public string PortName = "";
+
+        public int Type = ServiceType.ClusterIP;
+
+        /// <summary>0 for a headless service (DNS only, nothing to proxy).</summary>
+        public uint ClusterIp;
+
+        public ushort Port;
+        public byte Protocol = IpProtocol.Tcp;
+
+        /// <summary>For NodePort and LoadBalancer services, 30000-32767; 0 otherwise.</summary>
+        public ushort NodePort;
+
+        public bool ClientIpAffinity;
+        public int AffinityTimeoutSeconds = 10800;
+        public bool InternalTrafficLocal;
+        public bool ExternalTrafficLocal;
+
+        public uint[] EndpointAddresses = new uint[0];
+        public ushort[] EndpointPorts = new ushort[0];
+        public byte[] EndpointFlagBits = new byte[0];
+
+        /// <summary>Pod names of the endpoints, for views ("web-7d4b9c-x2x9z").</summary>
+        public string[] EndpointNames = new string[0];
+
+        /// <summary>Per-endpoint counters (new connections and packets, both directions).</summary>
+        public long[] EndpointConnections = new long[0];
+        public long[] EndpointPackets = new long[0];
+        public long[] EndpointBytes = new long[0];
+
+        public long Connections;
+        public long Packets;
+        public long Bytes;
+
+        /// <summary>Connections refused because no endpoint could take them (REJECT in kube-proxy).</summary>
+        public long Rejected;
+
+        internal int Slot = -1;
+        internal int RoundRobinNext;
+
+        public int EndpointCount
+        {
+            get { return EndpointAddresses.Length; }
+        }
+
+        /// <summary>"default/web:http" (or "default/web" for an unnamed port): kube-proxy's service-port name.</summary>
+        public string PortKey
+        {
+            get { return Namespace + "/" + Name + (PortName.Length > 0 ? ":" + PortName : ""); }
+        }
+
+        /// <summary>Replaces the endpoints (a delta from the host); counters start over.</summary>
+        public void SetEndpoints(uint[] addresses, ushort[] ports, byte[] flags, string[] names)
+        {
+            int n = addresses.Length;
+            EndpointAddresses = addresses;
+            EndpointPorts = ports;
+            EndpointFlagBits = flags;
+            EndpointNames = names ?? new string[n];
+            EndpointConnections = new long[n];
+            EndpointPackets = new long[n];
+            EndpointBytes = new long[n];
+            RoundRobinNext = 0;
+        }
+
+        public int IndexOfEndpoint(uint address, ushort port)
+        {
+            for (int i = 0; i < EndpointAddresses.Length; i++)
+            {
+                if (EndpointAddresses[i] == address && EndpointPorts[i] == port)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,424 @@
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Proxy
+{
+    /// <summary>
+    /// The node's kube-proxy: packets to a service's virtual IP are DNATed to an endpoint chosen
+    /// per the node's mode (random as iptables does, or round robin as IPVS does), honouring
+    /// session affinity, endpoint conditions and the internal traffic policy; connections are
+    /// tracked so later packets follow the first and replies are translated back. Sources
+    /// outside the cluster CIDR, and a pod reaching itself through its own service (hairpin),
+    /// are masqueraded to the node's gateway address, so replies come back through this node.
+    /// All rewrites patch checksums incrementally (RFC 1624).
+    /// </summary>
+    public sealed class ServiceProxy
+    {
+        private const ushort FirstSnatPort = 32768;
+
+        private readonly IRandomSource _random;
+        private readonly uint _gatewayAddress;
+        private readonly uint _clusterNetwork;
+        private readonly int _clusterPrefix;
+
+        public readonly ServiceTable Services;
+        public readonly Conntrack Conntrack;
+        public readonly AffinityTable Affinity;
+        public int Mode;
+
+        /// <summary>The service a Reject verdict was about (for the ICMP error's source address).</summary>
+        public uint RejectedAddress;
+
+        // The packet being processed (set by Classify).
+        private byte _protocol;
+        private uint _source;
+        private uint _destination;
+        private ushort _sourcePort;
+        private ushort _destinationPort;
+        private byte _tcpFlags;
+        private int _l4;
+
+        public ServiceProxy(int services, int conntrackEntries, int affinityEntries, uint gatewayAddress, uint clusterNetwork, int clusterPrefix, int mode, IRandomSource random)
+        {
+            Services = new ServiceTable(services);
+            Conntrack = new Conntrack(conntrackEntries);
+            Affinity = new AffinityTable(affinityEntries);
+            _gatewayAddress = gatewayAddress;
+            _clusterNetwork = clusterNetwork;
+            _clusterPrefix = clusterPrefix;
+            Mode = mode;
+            _random = random;
+        }
+
+        /// <summary>
+        /// Looks at an IPv4 packet entering the node's routing (from a pod or the overlay) and
+        /// translates it if it belongs to a service connection. b[ip..] is the IPv4 header of a
+        /// parsed, checksum-verified packet of <paramref name="ipLength"/> bytes.
+        /// </summary>
+        public int Prerouting(byte[] b, int ip, int ipLength, long now)
+        {
+            if (!Classify(b, ip, ipLength))
+            {
+                return ProxyVerdict.Pass;
+            }
+
+            bool reply;
+            int entry = Conntrack.Find(_protocol, _source, _sourcePort, _destination, _destinationPort, now, out reply);
+            if (entry >= 0)
+            {
+                Translate(b, ip, entry, reply, ipLength, now);
+                return ProxyVerdict.Translated;
+            }
+
+            Service service = Services.Lookup(_destination, _destinationPort, _protocol);
+            if (service == null)
+            {
+                return ProxyVerdict.Pass;
+            }
+
+            if (_protocol == IpProtocol.Tcp && (_tcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn)
+            {
+                return ProxyVerdict.Drop; // a stray segment for a connection we do not know: INVALID, as Linux drops it
+            }
+
+            int endpoint = Choose(service, now);
+            if (endpoint < 0)
+            {
+                service.Rejected++;
+                RejectedAddress = service.ClusterIp;
+                return endpoint == -2 ? ProxyVerdict.Drop : ProxyVerdict.Reject;
+            }
+
+            uint endpointAddress = service.EndpointAddresses[endpoint];
+            ushort endpointPort = service.EndpointPorts[endpoint];
+            uint replyDestination = _source;
+            ushort replyDestinationPort = _sourcePort;
+            if (NeedsMasquerade(endpointAddress))
+            {
+                replyDestination = _gatewayAddress;
+                replyDestinationPort = SnatPort(endpointAddress, endpointPort, now);
+            }
+
+            entry = Conntrack.Create(_protocol, _source, _sourcePort, _destination, _destinationPort,
+                endpointAddress, endpointPort, replyDestination, replyDestinationPort, service.Slot, endpoint, now);
+            if (entry < 0)
+            {
+                return ProxyVerdict.Drop;
+            }
+
+            service.Connections++;
+            service.EndpointConnections[endpoint]++;
+            if (service.ClientIpAffinity)
+            {
+                Affinity.Set(_source, service.Slot, endpointAddress, endpointPort, now);
+            }
+
+            Translate(b, ip, entry, false, ipLength, now);
+            return ProxyVerdict.Translated;
+        }
+
+        /// <summary>
+        /// For frames the bridge passes between two pods (br_netfilter's job): a reply from an
+        /// endpoint to a client on the same node must be translated back, or the client would
+        /// see an answer from an address it never called. Only reply tuples are looked up.
+        /// </summary>
+        public bool BridgeReply(byte[] b, int ip, int ipLength, long now)
+        {
+            if (Conntrack.Count == 0 || !Classify(b, ip, ipLength))
+            {
+                return false;
+            }
+
+            bool reply;
+            int entry = Conntrack.Find(_protocol, _source, _sourcePort, _destination, _destinationPort, now, out reply);
+            if (entry < 0 || !reply)
+            {
+                return false;
+            }
+
+            Translate(b, ip, entry, true, ipLength, now);
+            return true;
+        }
+
+        /// <summary>Applies a service update: stale connections to endpoints that are gone are removed (UDP re-homes at once).</summary>
+        public bool SetService(Service service)
+        {
+            Service old = Services.Set(service);
+            if (old == null)
+            {
+                return false;
+            }
+
+            if (old != service)
+            {
+                for (int i = 0; i < old.EndpointCount; i++)
+                {
+                    if (service.IndexOfEndpoint(old.EndpointAddresses[i], old.EndpointPorts[i]) < 0)
+                    {
+                        Conntrack.RemoveEndpoint(service.Slot, old.EndpointAddresses[i], old.EndpointPorts[i], old.Protocol);
+                    }
+                }
+
+                RemapEndpoints(service);
+                Affinity.ForgetService(service.Slot);
+            }
+
+            return true;
+        }
+
+        public bool RemoveService(string ns, string name, string portName)
+        {
+            Service old = Services.Remove(ns, name, portName);
+            if (old == null)
+            {
+                return false;
+            }
+
+            Conntrack.RemoveService(old.Slot);
+            Affinity.ForgetService(old.Slot);
+            return true;
+        }
+
+        /// <summary>Runs timers: expires idle connections a slice at a time.</summary>
+        public void Poll(long now)
+        {
+            Conntrack.Expire(now, 32);
+        }
+
+        // Endpoint indexes in conntrack entries refer to positions in the old endpoint arrays.
+        private void RemapEndpoints(Service service)
+        {
+            for (int i = 0; i < Conntrack.Capacity; i++)
+            {
+                if (Conntrack.IsUsed(i) && Conntrack.ServiceSlot[i] == service.Slot)
+                {
+                    Conntrack.Endpoint[i] = service.IndexOfEndpoint(Conntrack.ReplySource[i], Conntrack.ReplySourcePort[i]);
+                }
+            }
+        }
+
+        private bool Classify(byte[] b, int ip, int ipLength)
+        {
+            int headerLength = (b[ip] & 0x0F) * 4;
+            _protocol = b[ip + 9];
+            _source = NetworkOrder.ReadU32(b, ip + 12);
+            _destination = NetworkOrder.ReadU32(b, ip + 16);
+            _l4 = ip + headerLength;
+            _tcpFlags = 0;
+            int l4Length = ipLength - headerLength;
+            if ((NetworkOrder.ReadU16(b, ip + 6) & 0x3FFF) != 0)
+            {
+                return false; // fragments carry no ports
+            }
+
+            if (_protocol == IpProtocol.Tcp && l4Length >= TcpPacket.MinimumHeaderLength)
+            {
+                _sourcePort = NetworkOrder.ReadU16(b, _l4);
+                _destinationPort = NetworkOrder.ReadU16(b, _l4 + 2);
+                _tcpFlags = b[_l4 + 13];
+                return true;
+            }
+
+            if (_protocol == IpProtocol.Udp && l4Length >= UdpPacket.HeaderLength)
+            {
+                _sourcePort = NetworkOrder.ReadU16(b, _l4);
+                _destinationPort = NetworkOrder.ReadU16(b, _l4 + 2);
+                return true;
+            }
+
+            if (_protocol == IpProtocol.Icmp && l4Length >= IcmpPacket.HeaderLength
+                && (b[_l4] == IcmpType.EchoRequest || b[_l4] == IcmpType.EchoReply))
+            {
+                // Echo is tracked by its identifier in both port positions.
+                _sourcePort = NetworkOrder.ReadU16(b, _l4 + 4);
+                _destinationPort = _sourcePort;
+                return true;
+            }
+
+            return false;
+        }
+
+        // Returns the endpoint index, -1 for "no endpoint: reject", -2 for "Local policy: drop".
+        private int Choose(Service service, long now)
+        {
+            int n = service.EndpointCount;
+            if (n == 0)
+            {
+                return -1;
+            }
+
+            bool localOnly = service.InternalTrafficLocal && InCluster(_source);
+            byte required = EndpointFlags.Ready;
+            int eligible = Count(service, required, localOnly);
+            if (eligible == 0)
+            {
+                // KEP-1669: with no ready endpoint, serving-but-terminating ones still take traffic.
+                required = EndpointFlags.Serving | EndpointFlags.Terminating;
+                eligible = Count(service, required, localOnly);
+            }
+
+            if (eligible == 0)
+            {
+                return localOnly ? -2 : -1;
+            }
+
+            if (service.ClientIpAffinity)
+            {
+                uint address;
+                ushort port;
+                if (Affinity.TryGet(_source, service.Slot, (long)service.AffinityTimeoutSeconds * 1000, now, out address, out port))
+                {
+                    int sticky = service.IndexOfEndpoint(address, port);
+                    if (sticky >= 0 && Eligible(service, sticky, required, localOnly))
+                    {
+                        return sticky;
+                    }
+                }
+            }
+
+            int pick;
+            if (Mode == ProxyMode.RoundRobin)
+            {
+                pick = service.RoundRobinNext % eligible;
+                service.RoundRobinNext = (service.RoundRobinNext + 1) % eligible;
+            }
+            else
+            {
+                pick = (int)(_random.NextUInt32() % (uint)eligible);
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                if (Eligible(service, i, required, localOnly) && pick-- == 0)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int Count(Service service, byte required, bool localOnly)
+        {
+            int count = 0;
+            for (int i = 0; i < service.EndpointCount; i++)
+            {
+                if (Eligible(service, i, required, localOnly))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
+        private static bool Eligible(Service service, int i, byte required, bool localOnly)
+        {
+            byte flags = service.EndpointFlagBits[i];
+            return (flags & required) == required && (!localOnly || (flags & EndpointFlags.Local) != 0);
+        }
+
+        private bool InCluster(uint address)
+        {
+            return Ipv4Address.InPrefix(address, _clusterNetwork, _clusterPrefix);
+        }
+
+        // kube-proxy's KUBE-MARK-MASQ: traffic from outside the cluster CIDR, and a pod calling
+        // itself through a service (its reply would otherwise go straight back to itself).
+        private bool NeedsMasquerade(uint endpointAddress)
+        {
+            return !InCluster(_source) || endpointAddress == _source;
+        }
+
+        private ushort SnatPort(uint endpointAddress, ushort endpointPort, long now)
+        {
+            ushort port = _sourcePort;
+            for (int attempt = 0; attempt < 64; attempt++)
+            {
+                if (!Conntrack.ReplyTupleTaken(_protocol, endpointAddress, endpointPort, _gatewayAddress, port, now))
+                {
+                    return port;
+                }
+
+                port = (ushort)(FirstSnatPort + _random.NextUInt32() % 28232);
+            }
+
+            return port;
+        }
+
+        // Rewrites the packet to the other side of the entry's NAT, and accounts it.
+        private void Translate(byte[] b, int ip, int entry, bool reply, int ipLength, long now)
+        {
+            Conntrack c = Conntrack;
+            if (!reply)
+            {
+                // Original direction: destination becomes the endpoint; source may be masqueraded.
+                Rewrite(b, ip, false, c.ReplySource[entry], c.ReplySourcePort[entry]);
+                if (c.ReplyDestination[entry] != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
+                {
+                    Rewrite(b, ip, true, c.ReplyDestination[entry], c.ReplyDestinationPort[entry]);
+                }
+            }
+            else
+            {
+                // Reply direction: source becomes the service; destination back to the real client.
+                Rewrite(b, ip, true, c.OriginalDestination[entry], c.OriginalDestinationPort[entry]);
+                if (c.ReplyDestination[entry] != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
+                {
+                    Rewrite(b, ip, false, c.OriginalSource[entry], c.OriginalSourcePort[entry]);
+                }
+            }
+
+            c.Observe(entry, reply, _tcpFlags, ipLength, now);
+            Service service = Services.At(c.ServiceSlot[entry]);
+            if (service != null)
+            {
+                service.Packets++;
+                service.Bytes += ipLength;
+                int endpoint = c.Endpoint[entry];
+                if (endpoint >= 0 && endpoint < service.EndpointCount)
+                {
+                    service.EndpointPackets[endpoint]++;
+                    service.EndpointBytes[endpoint] += ipLength;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Sets the source (or destination) address and port of the packet, patching the IPv4
+        /// header checksum and the TCP/UDP checksum (whose pseudo-header covers the addresses).
+        /// ICMP echo keeps its identifier; its checksum does not cover addresses.
+        /// </summary>
+        private void Rewrite(byte[] b, int ip, bool source, uint address, ushort port)
+        {
+            int addressAt = ip + (source ? 12 : 16);
+            uint oldAddress = NetworkOrder.ReadU32(b, addressAt);
+            NetworkOrder.WriteU32(b, addressAt, address);
+            NetworkOrder.WriteU16(b, ip + 10, Checksum.Update32(NetworkOrder.ReadU16(b, ip + 10), oldAddress, address));
+
+            if (_protocol == IpProtocol.Icmp)
+            {
+                return;
+            }
+
+            int portAt = _l4 + (source ? 0 : 2);
+            ushort oldPort = NetworkOrder.ReadU16(b, portAt);
+            NetworkOrder.WriteU16(b, portAt, port);
+            int checksumAt = _l4 + (_protocol == IpProtocol.Tcp ? 16 : 6);
+            ushort sum = NetworkOrder.ReadU16(b, checksumAt);
+            if (_protocol == IpProtocol.Udp && sum == 0)
+            {
+                return; // no checksum was sent; none to keep
+            }
+
+            sum = Checksum.Update32(sum, oldAddress, address);
+            sum = Checksum.Update16(sum, oldPort, port);
+            if (_protocol == IpProtocol.Udp && sum == 0)
+            {
+                sum = 0xFFFF;
+            }
+
+            NetworkOrder.WriteU16(b, checksumAt, sum);
+        }
+    }
+}
