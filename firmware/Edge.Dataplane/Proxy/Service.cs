@@ -51,7 +51,8 @@ namespace Edge.Dataplane.Proxy
         /// <summary>Connections refused because no endpoint could take them (REJECT in kube-proxy).</summary>
         public long Rejected;
 
-        internal int Slot = -1;
+        /// <summary>Where the service table keeps it (conntrack entries refer to it).</summary>
+        public int Slot { get; internal set; } = -1;
         internal int RoundRobinNext;
 
         public int EndpointCount
