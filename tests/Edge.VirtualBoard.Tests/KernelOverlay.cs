@@ -9,7 +9,7 @@ namespace Edge.VirtualBoard.Tests;
 /// <code>
 ///  this process (root namespace)                 namespace edge-ix-PID
 ///  board node-1 198.18.77.1:4789  ┐              eth0 198.18.77.2
-///  board node-2 198.18.77.3:4789  ┴─ veth ─────── vx0 (VNI 1, dstport 4789) 10.244.100.0/32
+///  board node-2 198.18.77.3:4789  ┴─ veth ─────── vx0 (VNI 1, dstport 4789) 10.250.0.0/32
 ///     pods 10.244.1.0/24, 10.244.2.0/24             routes 10.244.N.0/24 via 10.244.N.0 onlink,
 ///                                                   neighbour + fdb entries for each board's VTEP
 /// </code>
@@ -20,7 +20,8 @@ namespace Edge.VirtualBoard.Tests;
 /// </summary>
 public sealed class KernelOverlay : IDisposable
 {
-    public const string LinuxVtep = "10.244.100.0";
+    /// <summary>The Linux host's overlay address, outside the cluster CIDR (10.244.0.0/16) as an overlay-joined laptop's is.</summary>
+    public const string LinuxVtep = "10.250.0.0";
     public readonly string Namespace = $"edge-ix-{Environment.ProcessId}";
     public readonly string HostLink = $"edgeix{Environment.ProcessId % 100000}";
     public readonly LoopbackLab Lab = new();
@@ -43,7 +44,7 @@ public sealed class KernelOverlay : IDisposable
             InNs("ip", "addr", "add", "198.18.77.2/24", "dev", "eth0");
             InNs("ip", "link", "set", "eth0", "up");
             InNs("ip", "link", "add", "vx0", "type", "vxlan", "id", "1", "dstport", "4789", "local", "198.18.77.2", "nolearning");
-            InNs("ip", "link", "set", "vx0", "address", "02:ed:0a:f4:64:00"); // the VTEP MAC Edge derives from 10.244.100.0
+            InNs("ip", "link", "set", "vx0", "address", "02:ed:0a:fa:00:00"); // the VTEP MAC Edge derives from 10.250.0.0
             InNs("ip", "addr", "add", LinuxVtep + "/32", "dev", "vx0");
             InNs("ip", "link", "set", "vx0", "up");
             foreach (string device in new[] { "vx0", "eth0" })
@@ -52,6 +53,8 @@ public sealed class KernelOverlay : IDisposable
             }
 
             Tools.Run("ethtool", ["-K", HostLink, "tx", "off", "rx", "off"]);
+            // Service IPs go to node-1, which proxies them (masquerading, since 10.250.0.0 is off-cluster).
+            InNs("ip", "route", "add", "10.96.0.0/16", "via", "10.244.1.0", "dev", "vx0", "onlink");
             for (int board = 1; board <= 2; board++)
             {
                 string vtep = $"10.244.{board}.0";
@@ -105,7 +108,7 @@ public sealed class KernelOverlay : IDisposable
         Peers =
         [
             new PeerConfig { Name = n == 1 ? "node-2" : "node-1", Address = n == 1 ? "198.18.77.3" : "198.18.77.1", PodCidr = $"10.244.{3 - n}.0/24" },
-            new PeerConfig { Name = "linux", Address = "198.18.77.2", PodCidr = "10.244.100.0/24" },
+            new PeerConfig { Name = "linux", Address = "198.18.77.2", PodCidr = "10.250.0.0/24" },
         ],
         Pods = pods.ToList(),
     };

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Edge.Dataplane.Net;
+using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Wire;
 using Edge.Dataplane.Workloads;
 
 namespace Edge.VirtualBoard.Tests;
@@ -147,5 +149,31 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
         {
             File.Delete(capture);
         }
+    }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "curl")]
+    public void Linux_curl_to_a_ClusterIP_is_load_balanced_and_masqueraded_by_the_node_it_enters()
+    {
+        // The control plane would push this; here each board gets it directly.
+        foreach (VirtualBoard board in _overlay.Lab.Boards)
+        {
+            var service = new Service { Namespace = "default", Name = "web", ClusterIp = LoopbackLab.Ip("10.96.0.20"), Port = 80, Protocol = IpProtocol.Tcp };
+            byte local1 = board == _overlay.Board1 ? EndpointFlags.Local : (byte)0;
+            byte local2 = board == _overlay.Board2 ? EndpointFlags.Local : (byte)0;
+            service.SetEndpoints([LoopbackLab.Ip("10.244.1.5"), LoopbackLab.Ip("10.244.2.5")], [80, 80],
+                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | local1), (byte)(EndpointFlags.Ready | EndpointFlags.Serving | local2)], ["web-1", "web-2"]);
+            Assert.True(board.Node.Proxy.SetService(service));
+        }
+
+        var answeredBy = new HashSet<string>();
+        for (int i = 0; i < 12; i++)
+        {
+            RunningTool curl = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-sS", "--max-time", "20", "http://10.96.0.20/");
+            Assert.True(curl.ExitCode == 0, $"curl: {curl.StdErr}; drops {_overlay.Board1.Node.Drops} / {_overlay.Board2.Node.Drops}");
+            Assert.Contains("RemoteAddr: 10.244.1.1:", curl.StdOut); // masqueraded to node-1's bridge address
+            answeredBy.Add(curl.StdOut.Split('\n')[0]);
+        }
+
+        Assert.Equal(["Hostname: web-1", "Hostname: web-2"], answeredBy.Order());
     }
 }

@@ -8,6 +8,8 @@ public static class Program
     {
         switch (args.FirstOrDefault())
         {
+            case "memory":
+                return MemoryFootprint.Run();
             case "overlay":
                 return OverlayThroughput.Run(args.Skip(1).ToArray());
             case "udp-blast":

@@ -4,8 +4,9 @@ namespace Edge.Dataplane.Net
 {
     /// <summary>
     /// A node's identity, addressing and fixed capacities. Capacities are chosen at boot and
-    /// never grow: what does not fit is refused and counted. The defaults fit a WROOM board
-    /// (about 90 KB of managed heap); virtual boards may raise them.
+    /// never grow: what does not fit is refused and counted. The defaults suit the virtual lab
+    /// and PSRAM boards (about 110 KiB before pods, most of it packet buffers); board profiles
+    /// for ~90 KB WROOM boards set smaller ones.
     /// </summary>
     public sealed class NodeConfig
     {

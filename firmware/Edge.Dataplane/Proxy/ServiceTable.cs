@@ -3,8 +3,9 @@ namespace Edge.Dataplane.Proxy
     /// <summary>
     /// The services a node proxies, found per packet in O(1) whatever their number: an
     /// open-addressing hash of (virtual IP, port, protocol) to a slot (linear probing,
-    /// tombstones on delete). Updates touch one service: a change of endpoints never rebuilds
-    /// the table (kube-proxy's change-tracker model). Fixed capacity; a full table refuses.
+    /// tombstones on delete), and a second one by name for updates. Updates touch one
+    /// service: a change of endpoints never rebuilds the table (kube-proxy's change-tracker
+    /// model). Fixed capacity; a full table refuses.
     /// </summary>
     public sealed class ServiceTable
     {
@@ -12,9 +13,11 @@ namespace Edge.Dataplane.Proxy
         private const int Deleted = -2;
 
         private readonly Service[] _services;
-        private readonly int[] _index;    // hash bucket to service slot
+        private readonly int[] _index;    // hash bucket to service slot, by (address, port, protocol)
+        private readonly int[] _byName;   // hash bucket to service slot, by namespace/name:port
         private readonly int _mask;
         private int _count;
+        private int _tombstones;
 
         public ServiceTable(int capacity)
         {
@@ -26,9 +29,11 @@ namespace Edge.Dataplane.Proxy
             }
 
             _index = new int[buckets];
+            _byName = new int[buckets];
             for (int i = 0; i < buckets; i++)
             {
                 _index[i] = Empty;
+                _byName[i] = Empty;
             }
 
             _mask = buckets - 1;
@@ -64,7 +69,7 @@ namespace Edge.Dataplane.Proxy
                 if (slot >= 0)
                 {
                     Service s = _services[slot];
-                    if (s.ClusterIp == address && s.Port == port && s.Protocol == protocol)
+                    if (s != null && s.ClusterIp == address && s.Port == port && s.Protocol == protocol)
                     {
                         return s;
                     }
@@ -79,13 +84,25 @@ namespace Edge.Dataplane.Proxy
         /// <summary>The service with this name and port name, or null.</summary>
         public Service Find(string ns, string name, string portName)
         {
-            for (int i = 0; i < _services.Length; i++)
+            int bucket = NameHash(ns, name, portName) & _mask;
+            for (int probe = 0; probe <= _mask; probe++)
             {
-                Service s = _services[i];
-                if (s != null && s.Name == name && s.Namespace == ns && s.PortName == portName)
+                int slot = _byName[bucket];
+                if (slot == Empty)
                 {
-                    return s;
+                    return null;
                 }
+
+                if (slot >= 0)
+                {
+                    Service s = _services[slot];
+                    if (s != null && s.Name == name && s.Namespace == ns && s.PortName == portName)
+                    {
+                        return s;
+                    }
+                }
+
+                bucket = (bucket + 1) & _mask;
             }
 
             return null;
@@ -118,6 +135,13 @@ namespace Edge.Dataplane.Proxy
 
             service.Slot = slot;
             _services[slot] = service;
+            int nameBucket = NameHash(service.Namespace, service.Name, service.PortName) & _mask;
+            while (_byName[nameBucket] >= 0)
+            {
+                nameBucket = (nameBucket + 1) & _mask;
+            }
+
+            _byName[nameBucket] = slot;
             if (service.ClusterIp != 0 && service.Type != ServiceType.ExternalName)
             {
                 int bucket = Hash(service.ClusterIp, service.Port, service.Protocol) & _mask;
@@ -129,6 +153,7 @@ namespace Edge.Dataplane.Proxy
                 _index[bucket] = slot;
             }
 
+            MaybeReindex();
             return old ?? service;
         }
 
@@ -143,26 +168,114 @@ namespace Edge.Dataplane.Proxy
             Unindex(old);
             _services[old.Slot] = null;
             _count--;
+            MaybeReindex();
             return old;
         }
 
+        // Probes from each hash's bucket to the service's entry and leaves a tombstone.
         private void Unindex(Service service)
+        {
+            Tombstone(_index, Hash(service.ClusterIp, service.Port, service.Protocol) & _mask, service.Slot);
+            Tombstone(_byName, NameHash(service.Namespace, service.Name, service.PortName) & _mask, service.Slot);
+        }
+
+        private void MaybeReindex()
+        {
+            if (_tombstones > _services.Length)
+            {
+                Reindex();
+            }
+        }
+
+        // Tombstones lengthen probes for misses; after many deletions start the indexes afresh.
+        private void Reindex()
         {
             for (int i = 0; i <= _mask; i++)
             {
-                if (_index[i] == service.Slot)
+                _index[i] = Empty;
+                _byName[i] = Empty;
+            }
+
+            _tombstones = 0;
+            for (int slot = 0; slot < _services.Length; slot++)
+            {
+                Service s = _services[slot];
+                if (s == null)
                 {
-                    _index[i] = Deleted;
+                    continue;
+                }
+
+                int bucket = NameHash(s.Namespace, s.Name, s.PortName) & _mask;
+                while (_byName[bucket] >= 0)
+                {
+                    bucket = (bucket + 1) & _mask;
+                }
+
+                _byName[bucket] = slot;
+                if (s.ClusterIp != 0 && s.Type != ServiceType.ExternalName)
+                {
+                    bucket = Hash(s.ClusterIp, s.Port, s.Protocol) & _mask;
+                    while (_index[bucket] >= 0)
+                    {
+                        bucket = (bucket + 1) & _mask;
+                    }
+
+                    _index[bucket] = slot;
                 }
             }
         }
 
+        private void Tombstone(int[] index, int bucket, int slot)
+        {
+            for (int probe = 0; probe <= _mask; probe++)
+            {
+                if (index[bucket] == Empty)
+                {
+                    return;
+                }
+
+                if (index[bucket] == slot)
+                {
+                    index[bucket] = Deleted;
+                    _tombstones++;
+                    return;
+                }
+
+                bucket = (bucket + 1) & _mask;
+            }
+        }
+
+        private static int NameHash(string ns, string name, string portName)
+        {
+            uint h = 2166136261;
+            h = Mix(h, ns);
+            h = (h ^ '/') * 16777619;
+            h = Mix(h, name);
+            h = (h ^ ':') * 16777619;
+            h = Mix(h, portName);
+            return (int)(h & 0x7FFFFFFF);
+        }
+
+        private static uint Mix(uint h, string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                h = (h ^ text[i]) * 16777619;
+            }
+
+            return h;
+        }
+
+        private int _freeHint;
+
         private int FreeSlot()
         {
-            for (int i = 0; i < _services.Length; i++)
+            for (int n = 0; n < _services.Length; n++)
             {
+                int i = (_freeHint + n) % _services.Length;
                 if (_services[i] == null)
                 {
+                    _freeHint = i + 1;
                     return i;
                 }
             }

@@ -1,0 +1,83 @@
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Proxy;
+
+namespace Edge.Bench;
+
+/// <summary>
+/// Bytes of managed memory per service, per endpoint and per conntrack entry on .NET (a
+/// stand-in for the board's heap: nanoFramework's object headers differ, the arrays do not).
+/// Run: dotnet run -c Release --project tests/bench -- memory
+/// </summary>
+public static class MemoryFootprint
+{
+    public static int Run()
+    {
+        long services = Measure(() =>
+        {
+            var table = new ServiceTable(1000);
+            for (int i = 0; i < 1000; i++)
+            {
+                table.Set(new Service { Name = "svc-" + i, ClusterIp = 0x0A600001u + (uint)i, Port = 80 });
+            }
+
+            return table;
+        }) / 1000;
+        long withEndpoints = Measure(() =>
+        {
+            var list = new Service[1000];
+            for (int i = 0; i < 1000; i++)
+            {
+                list[i] = new Service();
+                list[i].SetEndpoints(new uint[4], new ushort[4], new byte[4], new string[4]);
+            }
+
+            return list;
+        });
+        long bare = Measure(() =>
+        {
+            var list = new Service[1000];
+            for (int i = 0; i < 1000; i++)
+            {
+                list[i] = new Service();
+            }
+
+            return list;
+        });
+        long conntrack = Measure(() => new Conntrack(4096)) / 4096;
+        long pod = Measure(() =>
+        {
+            var node = new Node(new NodeConfig { PodNetwork = 0x0AF40100 }, new Edge.VirtualBoard.Platform.SystemClock(), new Edge.VirtualBoard.Platform.SystemRandom(), new NullPort());
+            return node;
+        });
+
+        Console.WriteLine($"per service (name, VIP, policies, index slots): {services} bytes");
+        Console.WriteLine($"per endpoint (address, port, flags, name slot, 3 counters): {(withEndpoints - bare) / 4000} bytes");
+        Console.WriteLine($"per conntrack entry (two tuples, state, counters, chains): {conntrack} bytes");
+        Console.WriteLine($"a node with default (WROOM) capacities, before pods: {pod / 1024} KiB");
+        return 0;
+    }
+
+    private static long Measure(Func<object> build)
+    {
+        GC.Collect();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        object kept = build();
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        GC.KeepAlive(kept);
+        return after - before;
+    }
+
+    private sealed class NullPort : Edge.Dataplane.Platform.IDatagramPort
+    {
+        public uint LocalAddress => 0;
+        public ushort LocalPort => 0;
+        public bool Send(uint address, ushort port, byte[] buffer, int offset, int length) => true;
+
+        public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
+        {
+            address = 0;
+            port = 0;
+            return -1;
+        }
+    }
+}
