@@ -10,7 +10,7 @@ namespace Edge.Dataplane.Net
     /// bridge to the local pod. No NAT: pod addresses cross nodes unchanged (the Kubernetes
     /// network model). TTL is decremented per hop with an incremental checksum update.
     /// </summary>
-    public sealed class Gateway : IBridgePort, IUnresolvedHandler, IBridgeFilter
+    public sealed class Gateway : IBridgePort, IUnresolvedHandler, IBridgeFilter, IIpOutput
     {
         private readonly NodeContext _node;
         private readonly Overlay _overlay;
@@ -18,14 +18,15 @@ namespace Edge.Dataplane.Net
         private readonly ServiceProxy _proxy;
         private readonly EthernetRepr _ethernet = new EthernetRepr();
         private readonly Ipv4Repr _ip = new Ipv4Repr();
-        private readonly Ipv4Repr _ipOut = new Ipv4Repr();
-        private readonly IcmpRepr _icmp = new IcmpRepr();
         private readonly ArpRepr _arp = new ArpRepr();
         private readonly IcmpError _icmpError = new IcmpError();
 
         public readonly IpInterface Interface;
 
         public long Routed;
+
+        /// <summary>The node's own sandbox: packets for the gateway and VTEP addresses go to its sockets.</summary>
+        internal PodSandbox Host;
 
         internal Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes, ServiceProxy proxy)
         {
@@ -193,30 +194,23 @@ namespace Edge.Dataplane.Net
             _overlay.Send(frame, route, now);
         }
 
-        // Packets for the node itself: it answers ping on .1 and on its VTEP address.
+        // Packets for the node itself (.1 and the VTEP address .0): its host sandbox answers
+        // ping, serves its sockets, and refuses the rest as a Linux host would.
         private void Local(PacketBuffer frame, long now)
         {
-            if (_ip.Protocol != IpProtocol.Icmp
-                || _icmp.Parse(frame.Data, _ip.PayloadOffset, _ip.PayloadLength) != WireError.None
-                || _icmp.Type != IcmpType.EchoRequest)
+            if (Host == null)
             {
                 Drop(frame, DropReason.NoSocket);
                 return;
             }
 
-            int dataLength = _icmp.DataLength;
-            uint to = _ip.Source;
-            uint from = _ip.Destination;
-            int icmpAt = frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
-            if (_ip.PayloadOffset != icmpAt)
-            {
-                System.Array.Copy(frame.Data, _ip.PayloadOffset, frame.Data, icmpAt, IcmpPacket.HeaderLength + dataLength);
-            }
+            Host.DeliverRouted(frame, now);
+        }
 
-            _icmp.Type = IcmpType.EchoReply;
-            _icmp.Emit(frame.Data, icmpAt);
-            WriteIp(frame, from, to, IcmpPacket.HeaderLength + dataLength);
-            Output(frame, to, Ipv4Packet.MinimumHeaderLength + IcmpPacket.HeaderLength + dataLength, now);
+        /// <summary>Packets the node's host sandbox sends: routed like any the node originates.</summary>
+        public void SendIp(PacketBuffer frame, int ipLength, uint destination, long now)
+        {
+            Output(frame, destination, ipLength, now);
         }
 
         private void SendError(PacketBuffer about, byte type, byte code, long now)
@@ -267,21 +261,6 @@ namespace Edge.Dataplane.Net
             _ethernet.EtherType = EtherType.Ipv4;
             _ethernet.Emit(frame.Data, frame.Offset);
             _overlay.Send(frame, route, now);
-        }
-
-        private void WriteIp(PacketBuffer frame, uint source, uint destination, int upperLength)
-        {
-            _ipOut.Source = source;
-            _ipOut.Destination = destination;
-            _ipOut.Protocol = IpProtocol.Icmp;
-            _ipOut.Ttl = 64;
-            _ipOut.TypeOfService = 0;
-            _ipOut.Identification = 0;
-            _ipOut.DontFragment = false;
-            _ipOut.MoreFragments = false;
-            _ipOut.FragmentOffset = 0;
-            _ipOut.PayloadLength = upperLength;
-            _ipOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
         }
 
         // A peer's kernel vxlan device resolves our VTEP address (x.x.x.0) with ARP through

@@ -11,7 +11,7 @@ namespace Edge.Dataplane.Net
     /// Buffers passed in are owned by the callee from then on: forwarded, held, or returned to
     /// the pool, never leaked.
     /// </summary>
-    public sealed class IpInterface
+    public sealed class IpInterface : IIpOutput
     {
         public const int PendingTimeoutMs = 3000;
 

@@ -21,6 +21,9 @@ namespace Edge.Dataplane.Net
         public readonly Gateway Gateway;
         public readonly ServiceProxy Proxy;
 
+        /// <summary>The node's host-network sandbox (the gateway's address): where NodePort connections start.</summary>
+        public readonly PodSandbox Host;
+
         public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port)
         {
             Context = new NodeContext(config, clock, random);
@@ -33,6 +36,8 @@ namespace Edge.Dataplane.Net
             Gateway = new Gateway(Context, Bridge, Overlay, Routes, Proxy);
             Bridge.Attach(Bridge.GatewayPort, Gateway);
             Bridge.Filter = Gateway;
+            Host = new PodSandbox(Context, Gateway, config.Name, config.GatewayAddress, config.VtepAddress, Gateway.Interface.Mac);
+            Gateway.Host = Host;
         }
 
         public NodeConfig Config
@@ -219,6 +224,7 @@ namespace Edge.Dataplane.Net
                 }
             }
 
+            Host.Poll(now);
             Gateway.Poll(now);
             Proxy.Poll(now);
             work += Bridge.Forward(now, budget);

@@ -36,7 +36,15 @@ namespace Edge.Dataplane.Net
 
         public readonly string Namespace;
         public readonly string Name;
+
+        /// <summary>The pod's eth0 on the bridge; null for the node's host-network sandbox.</summary>
         public readonly IpInterface Interface;
+
+        private readonly IIpOutput _output;
+        private readonly uint _address;
+        private readonly uint _secondaryAddress;
+        private readonly ulong _mac;
+        private readonly uint _broadcast;
 
         /// <summary>Frames and packets this pod received and sent, for `edgectl describe`.</summary>
         public long PacketsIn;
@@ -52,6 +60,34 @@ namespace Edge.Dataplane.Net
             Interface.PrefixLength = prefixLength;
             Interface.DefaultGateway = gateway;
             Interface.Mac = NodeConfig.PodMacFor(address);
+            _output = Interface;
+            _address = address;
+            _secondaryAddress = address;
+            _mac = Interface.Mac;
+            _broadcast = Interface.SubnetBroadcast;
+            _loopback = new PacketQueue(8);
+            _udpSockets = new UdpSocket[node.Config.MaxSocketsPerPod];
+            _echoSockets = new IcmpEchoSocket[node.Config.MaxSocketsPerPod];
+            _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
+            _nextId = (ushort)node.Random.NextUInt32();
+        }
+
+        /// <summary>
+        /// The node's host-network sandbox: the gateway's address (and its VTEP address), its
+        /// packets routed by the gateway itself. NodePort and LoadBalancer connections into
+        /// pods start here.
+        /// </summary>
+        internal PodSandbox(NodeContext node, IIpOutput output, string name, uint address, uint secondaryAddress, ulong mac)
+        {
+            _node = node;
+            Namespace = "";
+            Name = name;
+            Interface = null;
+            _output = output;
+            _address = address;
+            _secondaryAddress = secondaryAddress;
+            _mac = mac;
+            _broadcast = Ipv4Address.Broadcast;
             _loopback = new PacketQueue(8);
             _udpSockets = new UdpSocket[node.Config.MaxSocketsPerPod];
             _echoSockets = new IcmpEchoSocket[node.Config.MaxSocketsPerPod];
@@ -61,12 +97,12 @@ namespace Edge.Dataplane.Net
 
         public uint Address
         {
-            get { return Interface.Address; }
+            get { return _address; }
         }
 
         public ulong Mac
         {
-            get { return Interface.Mac; }
+            get { return _mac; }
         }
 
         internal long Now
@@ -147,7 +183,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (_ethernet.Destination != Interface.Mac && !MacAddress.IsGroup(_ethernet.Destination))
+            if (_ethernet.Destination != _mac && !MacAddress.IsGroup(_ethernet.Destination))
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
@@ -165,6 +201,13 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
+            PacketsIn++;
+            InputIp(frame, now);
+        }
+
+        /// <summary>A routed packet for the node itself (the gateway hands it over, Ethernet header in front).</summary>
+        internal void DeliverRouted(PacketBuffer frame, long now)
+        {
             PacketsIn++;
             InputIp(frame, now);
         }
@@ -191,7 +234,10 @@ namespace Edge.Dataplane.Net
                 }
             }
 
-            Interface.Poll(now);
+            if (Interface != null)
+            {
+                Interface.Poll(now);
+            }
         }
 
         /// <summary>Gives back every buffer the pod holds and closes its sockets.</summary>
@@ -202,7 +248,10 @@ namespace Edge.Dataplane.Net
                 _node.Pool.Return(frame);
             }
 
-            Interface.Clear();
+            if (Interface != null)
+            {
+                Interface.Clear();
+            }
             for (int i = 0; i < _udpSockets.Length; i++)
             {
                 if (_udpSockets[i] != null)
@@ -341,13 +390,13 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            Interface.SendIp(frame, ipLength, destination, _node.Now);
+            _output.SendIp(frame, ipLength, destination, _node.Now);
         }
 
         /// <summary>Our address toward a destination: 127.0.0.1 on loopback, eth0's address otherwise.</summary>
         internal uint SourceFor(uint destination)
         {
-            return Ipv4Address.IsLoopback(destination) ? LoopbackAddress : Interface.Address;
+            return Ipv4Address.IsLoopback(destination) ? LoopbackAddress : _address;
         }
 
         internal PacketBuffer Rent()
@@ -363,7 +412,7 @@ namespace Edge.Dataplane.Net
 
         private bool IsLocal(uint destination)
         {
-            return destination == Interface.Address || Ipv4Address.IsLoopback(destination);
+            return destination == _address || destination == _secondaryAddress || Ipv4Address.IsLoopback(destination);
         }
 
         private void InputIp(PacketBuffer frame, long now)
@@ -376,7 +425,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (!IsLocal(_ip.Destination) && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != Interface.SubnetBroadcast)
+            if (!IsLocal(_ip.Destination) && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != _broadcast)
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
@@ -414,7 +463,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (_icmp.Type == IcmpType.EchoRequest && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != Interface.SubnetBroadcast)
+            if (_icmp.Type == IcmpType.EchoRequest && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != _broadcast)
             {
                 // Answer in the same buffer: the data stays where it is.
                 int dataLength = _icmp.DataLength;
@@ -512,7 +561,7 @@ namespace Edge.Dataplane.Net
         private void Unreachable(PacketBuffer frame, byte code, long now)
         {
             _node.Drops.Count(DropReason.NoSocket);
-            bool broadcast = _ip.Destination == Ipv4Address.Broadcast || _ip.Destination == Interface.SubnetBroadcast;
+            bool broadcast = _ip.Destination == Ipv4Address.Broadcast || _ip.Destination == _broadcast;
             PacketBuffer error = broadcast ? null : Rent();
             if (error != null)
             {
@@ -531,7 +580,7 @@ namespace Edge.Dataplane.Net
                     }
                     else
                     {
-                        Interface.SendIp(error, length, to, now);
+                        _output.SendIp(error, length, to, now);
                     }
                 }
                 else
