@@ -176,4 +176,33 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
 
         Assert.Equal(["Hostname: web-1", "Hostname: web-2"], answeredBy.Order());
     }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "curl")]
+    public void Linux_curl_reaches_a_NodePort_and_a_LoadBalancer_port_on_the_boards_addresses()
+    {
+        foreach (VirtualBoard board in _overlay.Lab.Boards)
+        {
+            var service = new Service
+            {
+                Namespace = "default", Name = "shop", Type = ServiceType.LoadBalancer, ClusterIp = LoopbackLab.Ip("10.96.0.40"),
+                Port = 8080, NodePort = 30080, Protocol = IpProtocol.Tcp,
+            };
+            service.SetEndpoints([LoopbackLab.Ip("10.244.2.5")], [80],
+                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == _overlay.Board2 ? EndpointFlags.Local : 0))], ["web-2"]);
+            Assert.True(board.Node.Proxy.SetService(service));
+        }
+
+        // NodePort on node-1 (the endpoint is on node-2: the relay crosses the overlay).
+        RunningTool nodePort = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-sS", "--max-time", "20", "http://198.18.77.1:30080/np");
+        Assert.True(nodePort.ExitCode == 0, $"curl NodePort: {nodePort.StdErr}; drops {_overlay.Board1.Node.Drops}");
+        Assert.Contains("Hostname: web-2\n", nodePort.StdOut);
+        Assert.Contains("RemoteAddr: 10.244.1.1:", nodePort.StdOut); // the relay starts at node-1's host sandbox
+        Assert.Contains("GET /np HTTP/1.1\n", nodePort.StdOut);
+
+        // LoadBalancer: the service port on every node's address, as k3s ServiceLB does.
+        RunningTool lb = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-sS", "--max-time", "20", "http://198.18.77.3:8080/lb");
+        Assert.True(lb.ExitCode == 0, $"curl LoadBalancer: {lb.StdErr}; drops {_overlay.Board2.Node.Drops}");
+        Assert.Contains("Hostname: web-2\n", lb.StdOut);
+        Assert.Contains("RemoteAddr: 10.244.2.1:", lb.StdOut);
+    }
 }

@@ -24,7 +24,15 @@ namespace Edge.Dataplane.Net
         /// <summary>The node's host-network sandbox (the gateway's address): where NodePort connections start.</summary>
         public readonly PodSandbox Host;
 
+        /// <summary>NodePort and LoadBalancer listeners on the board's address; null when the platform has no host sockets.</summary>
+        public readonly NodePortProxy NodePorts;
+
         public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port)
+            : this(config, clock, random, port, null)
+        {
+        }
+
+        public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port, IHostSockets hostSockets)
         {
             Context = new NodeContext(config, clock, random);
             _pods = new PodSandbox[config.MaxPods];
@@ -38,6 +46,10 @@ namespace Edge.Dataplane.Net
             Bridge.Filter = Gateway;
             Host = new PodSandbox(Context, Gateway, config.Name, config.GatewayAddress, config.VtepAddress, Gateway.Interface.Mac);
             Gateway.Host = Host;
+            if (hostSockets != null)
+            {
+                NodePorts = new NodePortProxy(hostSockets, Proxy, Host, Context.Drops, config.MaxSocketsPerPod);
+            }
         }
 
         public NodeConfig Config
@@ -225,6 +237,11 @@ namespace Edge.Dataplane.Net
             }
 
             Host.Poll(now);
+            if (NodePorts != null)
+            {
+                NodePorts.Poll(now);
+            }
+
             Gateway.Poll(now);
             Proxy.Poll(now);
             work += Bridge.Forward(now, budget);

@@ -81,7 +81,7 @@ namespace Edge.Dataplane.Proxy
                 return ProxyVerdict.Drop; // a stray segment for a connection we do not know: INVALID, as Linux drops it
             }
 
-            int endpoint = Choose(service, now);
+            int endpoint = Choose(service, _source, false, now);
             if (endpoint < 0)
             {
                 service.Rejected++;
@@ -238,8 +238,13 @@ namespace Edge.Dataplane.Proxy
             return false;
         }
 
-        // Returns the endpoint index, -1 for "no endpoint: reject", -2 for "Local policy: drop".
-        private int Choose(Service service, long now)
+        /// <summary>
+        /// Picks an endpoint for a new connection from <paramref name="client"/>: the endpoint
+        /// index, -1 when none can take it (reject), -2 when a Local traffic policy leaves none
+        /// on this node (drop). <paramref name="external"/> applies externalTrafficPolicy
+        /// (NodePort and LoadBalancer clients), else internalTrafficPolicy.
+        /// </summary>
+        public int Choose(Service service, uint client, bool external, long now)
         {
             int n = service.EndpointCount;
             if (n == 0)
@@ -247,7 +252,7 @@ namespace Edge.Dataplane.Proxy
                 return -1;
             }
 
-            bool localOnly = service.InternalTrafficLocal && InCluster(_source);
+            bool localOnly = external ? service.ExternalTrafficLocal : service.InternalTrafficLocal && InCluster(client);
             byte required = EndpointFlags.Ready;
             int eligible = Count(service, required, localOnly);
             if (eligible == 0)
@@ -266,7 +271,7 @@ namespace Edge.Dataplane.Proxy
             {
                 uint address;
                 ushort port;
-                if (Affinity.TryGet(_source, service.Slot, (long)service.AffinityTimeoutSeconds * 1000, now, out address, out port))
+                if (Affinity.TryGet(client, service.Slot, (long)service.AffinityTimeoutSeconds * 1000, now, out address, out port))
                 {
                     int sticky = service.IndexOfEndpoint(address, port);
                     if (sticky >= 0 && Eligible(service, sticky, required, localOnly))

@@ -44,6 +44,9 @@ namespace Edge.Dataplane.Proxy
             get { return _count; }
         }
 
+        /// <summary>Goes up on every change, so listeners (NodePorts) know when to look again.</summary>
+        public int Version;
+
         public int Capacity
         {
             get { return _services.Length; }
@@ -154,6 +157,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             MaybeReindex();
+            Version++;
             return old ?? service;
         }
 
@@ -169,6 +173,7 @@ namespace Edge.Dataplane.Proxy
             _services[old.Slot] = null;
             _count--;
             MaybeReindex();
+            Version++;
             return old;
         }
 

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using Edge.Dataplane.Platform;
+
+namespace Edge.VirtualBoard.Platform;
+
+/// <summary>
+/// TCP on the virtual board's own address through the OS: what NodePort and LoadBalancer
+/// clients (curl on the laptop) connect to. Non-blocking sockets behind small integer handles.
+/// </summary>
+public sealed class TcpHostSockets(uint address) : IHostSockets, IDisposable
+{
+    private readonly List<Socket?> _sockets = [];
+
+    public int ListenTcp(ushort port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(new IPAddress([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]), port));
+            socket.Listen(16);
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return -1;
+        }
+
+        return Add(socket);
+    }
+
+    public int Accept(int listener, out uint remoteAddress, out ushort remotePort)
+    {
+        remoteAddress = 0;
+        remotePort = 0;
+        Socket? socket = Get(listener);
+        if (socket == null || !socket.Poll(0, SelectMode.SelectRead))
+        {
+            return -1;
+        }
+
+        try
+        {
+            Socket accepted = socket.Accept();
+            accepted.Blocking = false;
+            accepted.NoDelay = true;
+            if (accepted.RemoteEndPoint is IPEndPoint remote)
+            {
+                byte[] bytes = remote.Address.MapToIPv4().GetAddressBytes();
+                remoteAddress = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+                remotePort = (ushort)remote.Port;
+            }
+
+            return Add(accepted);
+        }
+        catch (SocketException)
+        {
+            return -1;
+        }
+    }
+
+    public int Receive(int connection, byte[] buffer, int offset, int length)
+    {
+        Socket? socket = Get(connection);
+        if (socket == null)
+        {
+            return -1;
+        }
+
+        try
+        {
+            if (socket.Available == 0)
+            {
+                // Readable with nothing to read means the peer closed.
+                return socket.Poll(0, SelectMode.SelectRead) ? -1 : 0;
+            }
+
+            return socket.Receive(buffer, offset, length, SocketFlags.None);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return 0;
+        }
+        catch (SocketException)
+        {
+            return -1;
+        }
+    }
+
+    public int Send(int connection, byte[] buffer, int offset, int length)
+    {
+        Socket? socket = Get(connection);
+        if (socket == null)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return socket.Send(buffer, offset, length, SocketFlags.None);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return 0;
+        }
+        catch (SocketException)
+        {
+            return -1;
+        }
+    }
+
+    public void ShutdownSend(int connection)
+    {
+        try
+        {
+            Get(connection)?.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // already gone
+        }
+    }
+
+    public void Close(int handle)
+    {
+        Socket? socket = Get(handle);
+        if (socket != null)
+        {
+            socket.Dispose();
+            _sockets[handle] = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (Socket? socket in _sockets)
+        {
+            socket?.Dispose();
+        }
+
+        _sockets.Clear();
+    }
+
+    private int Add(Socket socket)
+    {
+        int free = _sockets.IndexOf(null);
+        if (free >= 0)
+        {
+            _sockets[free] = socket;
+            return free;
+        }
+
+        _sockets.Add(socket);
+        return _sockets.Count - 1;
+    }
+
+    private Socket? Get(int handle) => handle >= 0 && handle < _sockets.Count ? _sockets[handle] : null;
+}
