@@ -13,12 +13,10 @@ namespace Edge.Dataplane.Workloads
     public sealed class WhoamiServer : IWorkload, IHttpHandler
     {
         public const ushort Port = 80;
-        private const int MaxConnections = 4;
 
         private readonly PodSandbox _pod;
         private readonly string _node;
-        private readonly TcpSocket _listener;
-        private readonly HttpConnection[] _connections = new HttpConnection[MaxConnections];
+        private readonly HttpServer _server;
 
         public long Requests;
 
@@ -26,7 +24,7 @@ namespace Edge.Dataplane.Workloads
         {
             _pod = pod;
             _node = nodeName;
-            _listener = pod.Listen(Port, MaxConnections);
+            _server = new HttpServer(pod, Port, this);
         }
 
         public string Image
@@ -37,53 +35,17 @@ namespace Edge.Dataplane.Workloads
         /// <summary>False when port 80 could not be opened (the pod has no socket left).</summary>
         public bool Listening
         {
-            get { return _listener != null && _listener.State == TcpState.Listen; }
+            get { return _server.Listening; }
         }
 
         public void Poll(long now)
         {
-            if (_listener == null)
-            {
-                return;
-            }
-
-            for (int i = 0; i < _connections.Length; i++)
-            {
-                if (_connections[i] == null)
-                {
-                    TcpSocket socket = _listener.Accept();
-                    if (socket != null)
-                    {
-                        _connections[i] = new HttpConnection(socket, now);
-                    }
-                }
-
-                if (_connections[i] != null)
-                {
-                    _connections[i].Poll(this, now);
-                    if (_connections[i].Done)
-                    {
-                        _connections[i] = null;
-                    }
-                }
-            }
+            _server.Poll(now);
         }
 
         public void Stop()
         {
-            for (int i = 0; i < _connections.Length; i++)
-            {
-                if (_connections[i] != null)
-                {
-                    _connections[i].Socket.Abort();
-                    _connections[i] = null;
-                }
-            }
-
-            if (_listener != null)
-            {
-                _listener.Close();
-            }
+            _server.Stop();
         }
 
         public byte[] Respond(HttpConnection connection, string head)

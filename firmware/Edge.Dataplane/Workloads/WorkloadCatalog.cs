@@ -8,7 +8,7 @@ namespace Edge.Dataplane.Workloads
     /// </summary>
     public static class WorkloadCatalog
     {
-        public static readonly string[] Images = { "whoami", "echo", "toolbox" };
+        public static readonly string[] Images = { "whoami", "hello", "echo", "counter", "toolbox" };
 
         /// <summary>
         /// Starts the image in the pod; null for an unknown image. Registry prefixes and tags
@@ -19,7 +19,9 @@ namespace Edge.Dataplane.Workloads
             switch (ShortName(image))
             {
                 case "whoami": return new WhoamiServer(pod, nodeName);
+                case "hello": return new HelloServer(pod);
                 case "echo": return new EchoServer(pod);
+                case "counter": return new CounterServer(pod);
                 case "toolbox": return new Toolbox();
                 default: return null;
             }

@@ -1,0 +1,50 @@
+using Edge.Dataplane.Net;
+
+namespace Edge.Dataplane.Workloads
+{
+    /// <summary>
+    /// The `counter` image: HTTP on port 80 answering with a count of the requests this replica
+    /// has served. State lives in the replica, so behind a Service the numbers jump between
+    /// replicas (and session affinity makes them climb steadily): the lesson of stateful pods.
+    /// </summary>
+    public sealed class CounterServer : IWorkload, IHttpHandler
+    {
+        public const ushort Port = 80;
+
+        private readonly PodSandbox _pod;
+        private readonly HttpServer _server;
+        private long _count;
+
+        public CounterServer(PodSandbox pod)
+        {
+            _pod = pod;
+            _server = new HttpServer(pod, Port, this);
+        }
+
+        public string Image
+        {
+            get { return "counter"; }
+        }
+
+        public long Count
+        {
+            get { return _count; }
+        }
+
+        public void Poll(long now)
+        {
+            _server.Poll(now);
+        }
+
+        public void Stop()
+        {
+            _server.Stop();
+        }
+
+        public byte[] Respond(HttpConnection connection, string head)
+        {
+            _count++;
+            return HttpText.Response(200, "OK", "text/plain; charset=utf-8", _count.ToString() + " (" + _pod.Name + ")\n");
+        }
+    }
+}
