@@ -105,6 +105,7 @@ public sealed class KernelOverlay : IDisposable
         Name = $"node-{n}",
         Address = address,
         PodCidr = $"10.244.{n}.0/24",
+        AllowEgress = n == 1,
         Peers =
         [
             new PeerConfig { Name = n == 1 ? "node-2" : "node-1", Address = n == 1 ? "198.18.77.3" : "198.18.77.1", PodCidr = $"10.244.{3 - n}.0/24" },

@@ -205,4 +205,43 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
         Assert.Contains("Hostname: web-2\n", lb.StdOut);
         Assert.Contains("RemoteAddr: 10.244.2.1:", lb.StdOut);
     }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "/usr/bin/python3")]
+    public void A_pod_reaches_an_outside_server_through_its_boards_own_TCP_and_is_refused_where_egress_is_off()
+    {
+        string dir = Directory.CreateTempSubdirectory("edge-ix-out").FullName;
+        File.WriteAllText(Path.Combine(dir, "index.html"), "outside world\n");
+        using RunningTool server = _overlay.StartInNamespace("/usr/bin/python3", "-m", "http.server", "8001", "--bind", "198.18.77.2", "--directory", dir);
+        try
+        {
+            // node-1 allows egress: the server sees node-1's address, not the pod's.
+            PodSandbox client = _overlay.Board1.Pod("client").Sandbox;
+            var body = new HashSink();
+            HttpGet get = null!;
+            Assert.True(_overlay.Lab.RunUntil(() =>
+            {
+                if (get == null || (get.State == HttpGet.Failed && get.BodyBytes == 0))
+                {
+                    get = new HttpGet(client, LoopbackLab.Ip("198.18.77.2"), 8001, "198.18.77.2", "/index.html", body);
+                }
+
+                get.Poll(_overlay.Board1.Node.Context.Now);
+                return get.State == HttpGet.Finished;
+            }, TimeSpan.FromSeconds(30)), $"egress: {get?.State} {get?.Error}; drops {_overlay.Board1.Node.Drops}");
+            Assert.Equal(200, get!.StatusCode);
+            Assert.Equal(14, body.Length);
+            Assert.True(_overlay.Board1.Node.Egress!.Connections >= 1);
+
+            // node-2 does not: its pods get "no route to host" at once.
+            PodSandbox web = _overlay.Board2.Pod("web-2").Sandbox;
+            var refused = new HttpGet(web, LoopbackLab.Ip("198.18.77.2"), 8001, "x", "/", body);
+            Assert.True(_overlay.Lab.RunUntil(() => { refused.Poll(_overlay.Board2.Node.Context.Now); return refused.Done; }, TimeSpan.FromSeconds(10)));
+            Assert.Equal("no route to host", refused.Error);
+            Assert.True(_overlay.Board2.Node.Drops[DropReason.EgressDenied] >= 1);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -29,15 +29,16 @@ namespace Edge.Dataplane.Net
         public const int SendFailed = 20;
         public const int RateLimited = 21;
         public const int NoEndpoint = 22;
+        public const int EgressDenied = 23;
 
-        public const int Count = 23;
+        public const int Count = 24;
 
         private static readonly string[] Names =
         {
             "truncated", "malformed", "bad-checksum", "unsupported", "no-buffer", "queue-full", "fragment",
             "ttl-expired", "no-route", "arp-unresolved", "arp-table-full", "mac-table-full", "not-for-us",
             "wrong-vni", "unknown-peer", "no-socket", "socket-buffer-full", "pod-limit", "socket-limit",
-            "too-big", "send-failed", "rate-limited", "no-endpoint",
+            "too-big", "send-failed", "rate-limited", "no-endpoint", "egress-denied",
         };
 
         public static string Name(int reason)

@@ -28,6 +28,9 @@ namespace Edge.Dataplane.Net
         /// <summary>The node's own sandbox: packets for the gateway and VTEP addresses go to its sockets.</summary>
         internal PodSandbox Host;
 
+        /// <summary>Set when pods may reach outside addresses through the board (see <see cref="NodeConfig.AllowEgress"/>).</summary>
+        internal bool Egress;
+
         internal Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes, ServiceProxy proxy)
         {
             _node = node;
@@ -177,6 +180,19 @@ namespace Edge.Dataplane.Net
             }
 
             int route = _routes.Lookup(destination);
+            if (route < 0 && !fromOverlay && IsOutside(destination))
+            {
+                if (Egress && _ip.Protocol == IpProtocol.Tcp && Host != null)
+                {
+                    Host.DeliverTransparent(frame, now); // the egress relay takes it from here
+                    return;
+                }
+
+                SendError(frame, IcmpType.DestinationUnreachable, IcmpType.AdministrativelyProhibited, now);
+                Drop(frame, DropReason.EgressDenied);
+                return;
+            }
+
             if (route < 0 || (fromOverlay && !translated))
             {
                 // From the overlay, only our own pods are reachable: never bounce VXLAN back out.
@@ -192,6 +208,15 @@ namespace Edge.Dataplane.Net
             _ethernet.Emit(frame.Data, frame.Offset);
             Routed++;
             _overlay.Send(frame, route, now);
+        }
+
+        // Outside the cluster's pod CIDR and the service CIDR: the world beyond the board.
+        private bool IsOutside(uint destination)
+        {
+            NodeConfig c = _node.Config;
+            return !Ipv4Address.InPrefix(destination, c.ClusterNetwork, c.ClusterPrefixLength)
+                && !Ipv4Address.InPrefix(destination, c.ServiceNetwork, c.ServicePrefixLength)
+                && !Ipv4Address.IsLoopback(destination) && !Ipv4Address.IsMulticast(destination) && destination != Ipv4Address.Broadcast;
         }
 
         // Packets for the node itself (.1 and the VTEP address .0): its host sandbox answers

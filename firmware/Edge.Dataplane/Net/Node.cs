@@ -27,6 +27,9 @@ namespace Edge.Dataplane.Net
         /// <summary>NodePort and LoadBalancer listeners on the board's address; null when the platform has no host sockets.</summary>
         public readonly NodePortProxy NodePorts;
 
+        /// <summary>Pod egress through the board's TCP; null unless allowed and the platform has host sockets.</summary>
+        public readonly EgressProxy Egress;
+
         public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port)
             : this(config, clock, random, port, null)
         {
@@ -49,6 +52,11 @@ namespace Edge.Dataplane.Net
             if (hostSockets != null)
             {
                 NodePorts = new NodePortProxy(hostSockets, Proxy, Host, Context.Drops, config.MaxSocketsPerPod);
+                if (config.AllowEgress)
+                {
+                    Egress = new EgressProxy(hostSockets, Host, config.MaxSocketsPerPod);
+                    Gateway.Egress = Egress.Ready;
+                }
             }
         }
 
@@ -240,6 +248,11 @@ namespace Edge.Dataplane.Net
             if (NodePorts != null)
             {
                 NodePorts.Poll(now);
+            }
+
+            if (Egress != null)
+            {
+                Egress.Poll(now);
             }
 
             Gateway.Poll(now);

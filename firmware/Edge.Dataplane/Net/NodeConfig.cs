@@ -26,6 +26,17 @@ namespace Edge.Dataplane.Net
         public uint ClusterNetwork = 0x0AF40000; // 10.244.0.0
         public int ClusterPrefixLength = 16;
 
+        /// <summary>The Service CIDR: virtual IPs, never routed to the outside.</summary>
+        public uint ServiceNetwork = 0x0A600000; // 10.96.0.0
+        public int ServicePrefixLength = 16;
+
+        /// <summary>
+        /// Whether pods may open TCP connections to addresses outside the cluster, through the
+        /// board's own TCP (the node's address as the source: SNAT). Off: they get ICMP
+        /// "administratively prohibited" (no route to host).
+        /// </summary>
+        public bool AllowEgress;
+
         /// <summary>kube-proxy mode for endpoint choice: <see cref="Proxy.ProxyMode"/>.</summary>
         public int ProxyMode = Proxy.ProxyMode.Random;
 

@@ -205,6 +205,37 @@ namespace Edge.Dataplane.Net
             InputIp(frame, now);
         }
 
+        private bool _transparentInput;
+        private TcpSocket _transparent;
+
+        /// <summary>
+        /// A listener that accepts TCP connections to any outside address the gateway hands over
+        /// with <see cref="DeliverTransparent"/>: each child's local address and port are the
+        /// destination the pod asked for (what Linux's TPROXY does). For pod egress.
+        /// </summary>
+        public TcpSocket ListenTransparent(int backlog)
+        {
+            TcpSocket socket = NewTcp();
+            if (socket == null)
+            {
+                return null;
+            }
+
+            socket.StartListen(0, backlog, _node.Now);
+            socket.Transparent = true;
+            _transparent = socket;
+            return socket;
+        }
+
+        /// <summary>A packet to an outside address, for the transparent listener's connections.</summary>
+        internal void DeliverTransparent(PacketBuffer frame, long now)
+        {
+            _transparentInput = true;
+            PacketsIn++;
+            InputIp(frame, now);
+            _transparentInput = false;
+        }
+
         /// <summary>A routed packet for the node itself (the gateway hands it over, Ethernet header in front).</summary>
         internal void DeliverRouted(PacketBuffer frame, long now)
         {
@@ -425,7 +456,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (!IsLocal(_ip.Destination) && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != _broadcast)
+            if (!IsLocal(_ip.Destination) && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != _broadcast && !_transparentInput)
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
@@ -532,7 +563,7 @@ namespace Edge.Dataplane.Net
                 TcpSocket s = _tcpSockets[i];
                 if (s != null && s.State == TcpState.SynSent && s.Matches(source, sourcePort, destination, destinationPort))
                 {
-                    s.Refuse();
+                    s.Refuse(code == IcmpType.AdministrativelyProhibited ? TcpError.Unreachable : TcpError.Refused);
                 }
             }
         }
@@ -741,6 +772,11 @@ namespace Edge.Dataplane.Net
             }
 
             TcpSocket listener = FindListener(_tcp.DestinationPort);
+            if (listener == null && _transparentInput && _transparent != null && _transparent.State == TcpState.Listen)
+            {
+                listener = _transparent;
+            }
+
             if (listener != null && (_tcp.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn)
             {
                 if (Pending(listener) >= listener.Backlog)
@@ -808,7 +844,7 @@ namespace Edge.Dataplane.Net
         {
             for (int i = 0; i < _tcpSockets.Length; i++)
             {
-                if (_tcpSockets[i] != null && _tcpSockets[i].State == TcpState.Listen && _tcpSockets[i].LocalPort == port)
+                if (_tcpSockets[i] != null && _tcpSockets[i].State == TcpState.Listen && _tcpSockets[i].LocalPort == port && !_tcpSockets[i].Transparent)
                 {
                     return _tcpSockets[i];
                 }

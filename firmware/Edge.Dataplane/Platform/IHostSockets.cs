@@ -10,6 +10,12 @@ namespace Edge.Dataplane.Platform
         /// <summary>Listens on a port of the board's address; -1 when the port is taken or the platform has no socket left.</summary>
         int ListenTcp(ushort port);
 
+        /// <summary>Starts connecting out to address:port (pod egress); -1 when the platform has no socket left.</summary>
+        int ConnectTcp(uint address, ushort port);
+
+        /// <summary>0 while connecting, 1 once connected, -1 when the connection failed.</summary>
+        int ConnectState(int connection);
+
         /// <summary>The next accepted connection on a listener, or -1 when none waits.</summary>
         int Accept(int listener, out uint remoteAddress, out ushort remotePort);
 

@@ -17,7 +17,6 @@ namespace Edge.Dataplane.Proxy
     /// </summary>
     public sealed class NodePortProxy
     {
-        private const int BufferSize = 1024;
         private const int MaxListeners = 16;
 
         private readonly IHostSockets _sockets;
@@ -30,16 +29,7 @@ namespace Edge.Dataplane.Proxy
         private readonly int[] _listenService = new int[MaxListeners];
         private int _seenVersion = -1;
 
-        private readonly int[] _external;
-        private readonly TcpSocket[] _internal;
-        private readonly int[] _service;
-        private readonly byte[][] _toPod;
-        private readonly byte[][] _toClient;
-        private readonly int[] _toPodCount;
-        private readonly int[] _toClientCount;
-        private readonly bool[] _clientDone;
-        private readonly bool[] _podDone;
-        private readonly bool[] _used;
+        private readonly TcpRelay _relay;
 
         public long Accepted;
         public long Refused;
@@ -55,16 +45,7 @@ namespace Edge.Dataplane.Proxy
                 _listenHandle[i] = -1;
             }
 
-            _external = new int[maxConnections];
-            _internal = new TcpSocket[maxConnections];
-            _service = new int[maxConnections];
-            _toPod = new byte[maxConnections][];
-            _toClient = new byte[maxConnections][];
-            _toPodCount = new int[maxConnections];
-            _toClientCount = new int[maxConnections];
-            _clientDone = new bool[maxConnections];
-            _podDone = new bool[maxConnections];
-            _used = new bool[maxConnections];
+            _relay = new TcpRelay(sockets, maxConnections);
         }
 
         /// <summary>Ports listened on, for `edgectl describe node`.</summary>
@@ -98,13 +79,7 @@ namespace Edge.Dataplane.Proxy
                 }
             }
 
-            for (int c = 0; c < _used.Length; c++)
-            {
-                if (_used[c])
-                {
-                    Pump(c);
-                }
-            }
+            _relay.Poll();
         }
 
         // Listens on every NodePort (and LoadBalancer service port) the table asks for, and
@@ -194,8 +169,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             Service service = _proxy.Services.At(_listenService[l]);
-            int c = FreeConnection();
-            int endpoint = service == null || c < 0 ? -1 : _proxy.Choose(service, client, true, now);
+            int endpoint = service == null || !_relay.HasRoom ? -1 : _proxy.Choose(service, client, true, now);
             TcpSocket inner = endpoint < 0 ? null : _host.Connect(service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint]);
             if (inner == null)
             {
@@ -218,119 +192,7 @@ namespace Edge.Dataplane.Proxy
                 _proxy.Affinity.Set(client, service.Slot, service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);
             }
 
-            _used[c] = true;
-            _external[c] = handle;
-            _internal[c] = inner;
-            _service[c] = service.Slot;
-            _toPodCount[c] = 0;
-            _toClientCount[c] = 0;
-            _clientDone[c] = false;
-            _podDone[c] = false;
-            if (_toPod[c] == null)
-            {
-                _toPod[c] = new byte[BufferSize];
-                _toClient[c] = new byte[BufferSize];
-            }
-        }
-
-        private void Pump(int c)
-        {
-            TcpSocket inner = _internal[c];
-            int external = _external[c];
-            if (inner.State == TcpState.Closed && inner.Error != TcpError.None)
-            {
-                Finish(c); // refused, reset or timed out inside: drop the client's connection too
-                return;
-            }
-
-            // Client to pod.
-            if (!_clientDone[c] && _toPodCount[c] == 0)
-            {
-                int n = _sockets.Receive(external, _toPod[c], 0, BufferSize);
-                if (n < 0)
-                {
-                    _clientDone[c] = true;
-                }
-                else
-                {
-                    _toPodCount[c] = n;
-                }
-            }
-
-            if (_toPodCount[c] > 0 && inner.IsConnected)
-            {
-                int sent = inner.Send(_toPod[c], 0, _toPodCount[c]);
-                Shift(_toPod[c], sent, _toPodCount[c]);
-                _toPodCount[c] -= sent;
-            }
-
-            if (_clientDone[c] && _toPodCount[c] == 0 && (inner.State == TcpState.Established || inner.State == TcpState.CloseWait))
-            {
-                inner.Close();
-            }
-
-            // Pod to client.
-            if (_toClientCount[c] == 0 && !_podDone[c])
-            {
-                _toClientCount[c] = inner.Receive(_toClient[c], 0, BufferSize);
-                if (_toClientCount[c] == 0 && (inner.EndOfStream || inner.IsClosed))
-                {
-                    _podDone[c] = true;
-                    _sockets.ShutdownSend(external);
-                }
-            }
-
-            if (_toClientCount[c] > 0)
-            {
-                int sent = _sockets.Send(external, _toClient[c], 0, _toClientCount[c]);
-                if (sent < 0)
-                {
-                    inner.Abort();
-                    Finish(c);
-                    return;
-                }
-
-                Shift(_toClient[c], sent, _toClientCount[c]);
-                _toClientCount[c] -= sent;
-            }
-
-            if (_clientDone[c] && _podDone[c] && _toClientCount[c] == 0)
-            {
-                Finish(c);
-            }
-        }
-
-        private void Finish(int c)
-        {
-            _sockets.Close(_external[c]);
-            if (!_internal[c].IsClosed)
-            {
-                _internal[c].Close();
-            }
-
-            _internal[c] = null;
-            _used[c] = false;
-        }
-
-        private int FreeConnection()
-        {
-            for (int c = 0; c < _used.Length; c++)
-            {
-                if (!_used[c])
-                {
-                    return c;
-                }
-            }
-
-            return -1;
-        }
-
-        private static void Shift(byte[] buffer, int consumed, int count)
-        {
-            if (consumed > 0 && consumed < count)
-            {
-                System.Array.Copy(buffer, consumed, buffer, 0, count - consumed);
-            }
+            _relay.Add(handle, inner, false);
         }
     }
 }

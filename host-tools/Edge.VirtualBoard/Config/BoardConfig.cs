@@ -21,6 +21,9 @@ public sealed class BoardConfig
     /// <summary>This node's pod CIDR, e.g. "10.244.1.0/24".</summary>
     public string? PodCidr { get; set; }
 
+    /// <summary>Whether pods may reach addresses outside the cluster through this board (SNAT to its address).</summary>
+    public bool AllowEgress { get; set; }
+
     public List<PeerConfig> Peers { get; set; } = [];
     public List<PodConfig> Pods { get; set; } = [];
 

@@ -65,6 +65,7 @@ public static class BoardConfigLoader
 
         node.Address = Address(config.Address, "address", errors);
         node.VxlanPort = Port(config.VxlanPort, "vxlanPort", errors);
+        node.AllowEgress = config.AllowEgress;
         if (config.Vni is < 0 or > 0xFFFFFF)
         {
             errors.Add($"vni: {config.Vni} is not a 24-bit VXLAN network identifier (0-16777215)");

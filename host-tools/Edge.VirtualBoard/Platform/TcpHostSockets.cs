@@ -18,7 +18,7 @@ public sealed class TcpHostSockets(uint address) : IHostSockets, IDisposable
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(new IPAddress([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]), port));
+            socket.Bind(new IPEndPoint(ToAddress(address), port));
             socket.Listen(16);
         }
         catch (SocketException)
@@ -29,6 +29,46 @@ public sealed class TcpHostSockets(uint address) : IHostSockets, IDisposable
 
         return Add(socket);
     }
+
+    public int ConnectTcp(uint remote, ushort port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
+        try
+        {
+            // From the board's own address: the outside world sees the node, not the pod (SNAT).
+            socket.Bind(new IPEndPoint(ToAddress(address), 0));
+            socket.Connect(new IPEndPoint(ToAddress(remote), port));
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            // connecting
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return -1;
+        }
+
+        return Add(socket);
+    }
+
+    public int ConnectState(int connection)
+    {
+        Socket? socket = Get(connection);
+        if (socket == null)
+        {
+            return -1;
+        }
+
+        if (socket.Poll(0, SelectMode.SelectError) || (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)! != 0)
+        {
+            return -1;
+        }
+
+        return socket.Poll(0, SelectMode.SelectWrite) ? 1 : 0;
+    }
+
+    private static IPAddress ToAddress(uint a) => new([(byte)(a >> 24), (byte)(a >> 16), (byte)(a >> 8), (byte)a]);
 
     public int Accept(int listener, out uint remoteAddress, out ushort remotePort)
     {

@@ -17,7 +17,10 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>Closed by <see cref="TcpSocket.Abort"/> or because the pod went away.</summary>
         public const int Aborted = 4;
 
-        private static readonly string[] Names = { "none", "connection refused", "connection reset by peer", "connection timed out", "aborted" };
+        /// <summary>ICMP said the network or host cannot be reached, or is prohibited ("no route to host").</summary>
+        public const int Unreachable = 5;
+
+        private static readonly string[] Names = { "none", "connection refused", "connection reset by peer", "connection timed out", "aborted", "no route to host" };
 
         public static string Name(int error)
         {

@@ -241,6 +241,9 @@ namespace Edge.Dataplane.Net.Tcp
                 + " " + Ipv4Address.Format(RemoteAddress) + ":" + RemotePort.ToString();
         }
 
+        /// <summary>Accepts connections to any address and port the gateway hands over (pod egress).</summary>
+        internal bool Transparent;
+
         internal void StartListen(ushort port, int backlog, long now)
         {
             LocalAddress = 0;
@@ -298,9 +301,9 @@ namespace Edge.Dataplane.Net.Tcp
         }
 
         /// <summary>An ICMP hard error answered our SYN.</summary>
-        internal void Refuse()
+        internal void Refuse(int error)
         {
-            Terminate(TcpError.Refused);
+            Terminate(error);
         }
 
         internal bool Matches(uint local, ushort localPort, uint remote, ushort remotePort)
