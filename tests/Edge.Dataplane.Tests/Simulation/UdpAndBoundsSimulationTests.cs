@@ -145,12 +145,21 @@ public sealed class UdpAndBoundsSimulationTests
         cluster.Run(ArpCache.IncompleteMs + 100);
         for (int i = 0; i < 500; i++)
         {
-            socket.SendTo(Ipv4Address.FromOctets(10, 250 - i % 5, i % 250, 9), 53, [1], 0, 1);
+            socket.SendTo(Ipv4Address.FromOctets(10, 244, 100 + i % 100, 9), 53, [1], 0, 1); // cluster CIDR, no such node
             cluster.Step();
         }
 
         Assert.Equal(1, node.Routes.Count);
         Assert.Equal(500, node.Drops[DropReason.NoRoute]);
+
+        // Outside the cluster with egress off: refused and counted, nothing learned either.
+        for (int i = 0; i < 100; i++)
+        {
+            socket.SendTo(Ipv4Address.FromOctets(198, 51, 100, (byte)i), 53, [1], 0, 1);
+            cluster.Step();
+        }
+
+        Assert.Equal(100, node.Drops[DropReason.EgressDenied]);
         cluster.AssertNoLeaks();
     }
 
