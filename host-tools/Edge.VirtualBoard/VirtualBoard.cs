@@ -15,7 +15,7 @@ namespace Edge.VirtualBoard;
 public sealed class VirtualBoard : IDisposable
 {
     private readonly UdpDatagramPort _port;
-    private readonly TcpHostSockets _hostSockets;
+    private readonly OsHostSockets _hostSockets;
     private readonly List<RunningPod> _pods = [];
 
     public VirtualBoard(BoardConfig config, string source, TextWriter? log = null)
@@ -23,7 +23,7 @@ public sealed class VirtualBoard : IDisposable
         Log = log ?? TextWriter.Null;
         NodeConfig nodeConfig = BoardConfigLoader.ToNodeConfig(config, source);
         _port = new UdpDatagramPort(nodeConfig.Address, nodeConfig.VxlanPort);
-        _hostSockets = new TcpHostSockets(nodeConfig.Address);
+        _hostSockets = new OsHostSockets(nodeConfig.Address);
         Node = new Node(nodeConfig, new SystemClock(), new SystemRandom(), _port, _hostSockets);
         Log.WriteLine($"{nodeConfig.Name}: listening for VXLAN (VNI {nodeConfig.Vni}) on {Ipv4Address.Format(nodeConfig.Address)}:{nodeConfig.VxlanPort}, " +
             $"pod CIDR {Ipv4Address.FormatCidr(nodeConfig.PodNetwork, nodeConfig.PodPrefixLength)}, gateway {Ipv4Address.Format(nodeConfig.GatewayAddress)}");

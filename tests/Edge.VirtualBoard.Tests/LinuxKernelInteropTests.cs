@@ -244,4 +244,48 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
             Directory.Delete(dir, true);
         }
     }
+
+    private const string UdpClient =
+        "import socket,sys; s=socket.socket(2,2); s.settimeout(3); s.sendto(b'ping over udp',(sys.argv[1],int(sys.argv[2]))); print(s.recvfrom(100)[0].decode())";
+
+    private const string UdpEchoServer =
+        "import socket; s=socket.socket(2,2); s.bind(('198.18.77.2',9009))\nwhile True:\n d,a=s.recvfrom(2048); s.sendto(d,a)";
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "/usr/bin/python3")]
+    public void UDP_reaches_pods_through_a_NodePort_and_leaves_a_pod_through_egress()
+    {
+        foreach (VirtualBoard board in _overlay.Lab.Boards)
+        {
+            var service = new Service { Namespace = "default", Name = "udp-echo", Type = ServiceType.NodePort, ClusterIp = LoopbackLab.Ip("10.96.0.70"), Port = 7, NodePort = 30007, Protocol = IpProtocol.Udp };
+            service.SetEndpoints([LoopbackLab.Ip("10.244.1.9")], [7], [EndpointFlags.Ready | EndpointFlags.Serving], ["echo"]);
+            Assert.True(board.Node.Proxy.SetService(service));
+        }
+
+        PodSandbox echoPod = _overlay.Board1.Node.AddPod("default", "echo", LoopbackLab.Ip("10.244.1.9"))!;
+        IWorkload echo = WorkloadCatalog.Create("echo", echoPod, "node-1")!;
+        try
+        {
+            RunningTool client = _overlay.StartInNamespace("/usr/bin/python3", "-c", UdpClient, "198.18.77.3", "30007");
+            Assert.True(_overlay.Lab.RunUntil(() => { echo.Poll(_overlay.Board1.Node.Context.Now); return client.HasExited; }, TimeSpan.FromSeconds(10)));
+            Assert.True(client.ExitCode == 0, client.StdErr + "; drops " + _overlay.Board2.Node.Drops);
+            Assert.Equal("ping over udp\n", client.StdOut);
+
+            using RunningTool server = _overlay.StartInNamespace("/usr/bin/python3", "-c", UdpEchoServer);
+            UdpSocket socket = _overlay.Board1.Pod("client").Sandbox.OpenUdp(0)!;
+            Assert.True(_overlay.Lab.RunUntil(() =>
+            {
+                socket.SendTo(LoopbackLab.Ip("198.18.77.2"), 9009, [1, 2, 3], 0, 3); // retried until the server is up
+                _overlay.Lab.RunUntil(() => socket.HasData, TimeSpan.FromMilliseconds(200));
+                return socket.HasData;
+            }, TimeSpan.FromSeconds(10)), "no UDP reply through egress; drops " + _overlay.Board1.Node.Drops);
+            byte[] buffer = new byte[8];
+            Assert.Equal(3, socket.ReceiveFrom(buffer, 0, 8, out uint from, out ushort port));
+            Assert.Equal((LoopbackLab.Ip("198.18.77.2"), (ushort)9009), (from, port)); // from whom the pod asked
+        }
+        finally
+        {
+            echo.Stop();
+            _overlay.Board1.Node.RemovePod(echoPod);
+        }
+    }
 }

@@ -182,7 +182,7 @@ namespace Edge.Dataplane.Net
             int route = _routes.Lookup(destination);
             if (route < 0 && !fromOverlay && IsOutside(destination))
             {
-                if (Egress && _ip.Protocol == IpProtocol.Tcp && Host != null)
+                if (Egress && (_ip.Protocol == IpProtocol.Tcp || _ip.Protocol == IpProtocol.Udp) && Host != null)
                 {
                     Host.DeliverTransparent(frame, now); // the egress relay takes it from here
                     return;

@@ -208,6 +208,9 @@ namespace Edge.Dataplane.Net
         private bool _transparentInput;
         private TcpSocket _transparent;
 
+        /// <summary>Takes UDP datagrams to outside addresses that reach the host sandbox (pod egress), or null.</summary>
+        public IDatagramHandler TransparentUdp;
+
         /// <summary>
         /// A listener that accepts TCP connections to any outside address the gateway hands over
         /// with <see cref="DeliverTransparent"/>: each child's local address and port are the
@@ -337,6 +340,15 @@ namespace Edge.Dataplane.Net
 
         internal bool SendUdp(ushort sourcePort, uint destination, ushort destinationPort, byte[] data, int offset, int length)
         {
+            return SendUdpFrom(SourceFor(destination), sourcePort, destination, destinationPort, data, offset, length);
+        }
+
+        /// <summary>
+        /// Sends a datagram with any source address: the host sandbox answers for outside
+        /// servers this way (pod egress over UDP), so the pod sees the reply from whom it asked.
+        /// </summary>
+        public bool SendUdpFrom(uint source, ushort sourcePort, uint destination, ushort destinationPort, byte[] data, int offset, int length)
+        {
             if (length > PacketBuffer.MaximumFrame - EthernetFrame.HeaderLength - Ipv4Packet.MinimumHeaderLength - UdpPacket.HeaderLength)
             {
                 _node.Drops.Count(DropReason.TooBig);
@@ -352,7 +364,6 @@ namespace Edge.Dataplane.Net
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
             int udpAt = ipAt + Ipv4Packet.MinimumHeaderLength;
             System.Array.Copy(data, offset, frame.Data, udpAt + UdpPacket.HeaderLength, length);
-            uint source = SourceFor(destination);
             _udp.SourcePort = sourcePort;
             _udp.DestinationPort = destinationPort;
             _udp.HasChecksum = true;
@@ -577,7 +588,15 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            UdpSocket socket = FindUdp(_udp.DestinationPort);
+            UdpSocket socket = _transparentInput ? null : FindUdp(_udp.DestinationPort);
+            if (socket == null && _transparentInput && TransparentUdp != null)
+            {
+                TransparentUdp.OnDatagram(_ip.Source, _udp.SourcePort, _ip.Destination, _udp.DestinationPort,
+                    frame.Data, _udp.PayloadOffset, _udp.PayloadLength, now);
+                _node.Pool.Return(frame);
+                return;
+            }
+
             if (socket == null)
             {
                 Unreachable(frame, IcmpType.PortUnreachable, now);

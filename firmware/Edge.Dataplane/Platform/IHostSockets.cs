@@ -28,7 +28,16 @@ namespace Edge.Dataplane.Platform
         /// <summary>Sends FIN after what was sent (a half close); receiving goes on.</summary>
         void ShutdownSend(int connection);
 
-        /// <summary>Closes a listener or a connection and frees its handle.</summary>
+        /// <summary>A UDP socket on the board's address (port 0: any free port); -1 when the port is taken.</summary>
+        int OpenUdp(ushort port);
+
+        /// <summary>The next datagram's length (cut to length), or -1 when none waits.</summary>
+        int ReceiveFrom(int udp, byte[] buffer, int offset, int length, out uint address, out ushort port);
+
+        /// <summary>Sends one datagram; false when the platform could not.</summary>
+        bool SendTo(int udp, uint address, ushort port, byte[] buffer, int offset, int length);
+
+        /// <summary>Closes a listener, a connection or a UDP socket and frees its handle.</summary>
         void Close(int handle);
     }
 }

@@ -9,13 +9,16 @@ namespace Edge.Dataplane.Proxy
     /// node's host sandbox (a transparent listener: it answers as the address the pod called)
     /// and continue from the board's own TCP to the real destination, so the outside world
     /// sees the board's address (SNAT). The pod's handshake completes before the outside
-    /// one; a destination that refuses reaches the pod as a reset.
+    /// one; a destination that refuses reaches the pod as a reset. UDP goes the same way, a
+    /// session per pod socket and destination, replies sent in from the address the pod called.
     /// </summary>
-    public sealed class EgressProxy
+    public sealed class EgressProxy : IDatagramHandler
     {
         private readonly IHostSockets _sockets;
         private readonly TcpSocket _listener;
         private readonly TcpRelay _relay;
+        private readonly UdpSessions _sessions;
+        private readonly PodSandbox _host;
 
         public long Connections;
         public long Failed;
@@ -24,7 +27,10 @@ namespace Edge.Dataplane.Proxy
         {
             _sockets = sockets;
             _relay = new TcpRelay(sockets, maxConnections);
+            _sessions = new UdpSessions(sockets, maxConnections);
+            _host = host;
             _listener = host.ListenTransparent(maxConnections);
+            host.TransparentUdp = this;
         }
 
         public bool Ready
@@ -53,6 +59,20 @@ namespace Edge.Dataplane.Proxy
             }
 
             _relay.Poll();
+            _sessions.Poll(_host, now);
+        }
+
+        /// <summary>A pod's datagram to an outside address.</summary>
+        public void OnDatagram(uint source, ushort sourcePort, uint destination, ushort destinationPort, byte[] data, int offset, int length, long now)
+        {
+            int session = _sessions.ForEgress(source, sourcePort, destination, destinationPort, now);
+            if (session < 0)
+            {
+                Failed++;
+                return;
+            }
+
+            _sessions.ToOutside(session, data, offset, length);
         }
     }
 }

@@ -6,14 +6,15 @@ using Edge.Dataplane.Wire;
 namespace Edge.Dataplane.Proxy
 {
     /// <summary>
-    /// NodePort and LoadBalancer for TCP: the board listens on its own address (NodePort on
+    /// NodePort and LoadBalancer for TCP and UDP: the board listens on its own address (NodePort on
     /// 30000-32767; LoadBalancer also on the service port, as k3s ServiceLB gives node
     /// addresses as external IPs) and relays each accepted connection into the pod network
     /// from the node's host sandbox to an endpoint chosen per externalTrafficPolicy. A board
     /// cannot rewrite packets it never sees (lwIP owns its TCP), so this is a relay, like
     /// kube-proxy's old userspace mode: the pod sees the node's address as the client.
-    /// Bytes move only as fast as the slower side takes them (flow control end to end), and
-    /// a FIN on either side is passed on as a half close.
+    /// TCP bytes move only as fast as the slower side takes them (flow control end to end),
+    /// and a FIN on either side is passed on as a half close; UDP clients get a session each
+    /// (idle timeout as conntrack's) so replies find their way back.
     /// </summary>
     public sealed class NodePortProxy
     {
@@ -27,6 +28,9 @@ namespace Edge.Dataplane.Proxy
         private readonly int[] _listenHandle = new int[MaxListeners];
         private readonly ushort[] _listenPort = new ushort[MaxListeners];
         private readonly int[] _listenService = new int[MaxListeners];
+        private readonly bool[] _listenUdp = new bool[MaxListeners];
+        private readonly UdpSessions _sessions;
+        private readonly byte[] _datagram = new byte[1472];
         private int _seenVersion = -1;
 
         private readonly TcpRelay _relay;
@@ -46,6 +50,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             _relay = new TcpRelay(sockets, maxConnections);
+            _sessions = new UdpSessions(sockets, maxConnections);
         }
 
         /// <summary>Ports listened on, for `edgectl describe node`.</summary>
@@ -75,11 +80,19 @@ namespace Edge.Dataplane.Proxy
             {
                 if (_listenHandle[l] >= 0)
                 {
-                    AcceptFrom(l, now);
+                    if (_listenUdp[l])
+                    {
+                        ReceiveFrom(l, now);
+                    }
+                    else
+                    {
+                        AcceptFrom(l, now);
+                    }
                 }
             }
 
             _relay.Poll();
+            _sessions.Poll(_host, now);
         }
 
         // Listens on every NodePort (and LoadBalancer service port) the table asks for, and
@@ -88,8 +101,13 @@ namespace Edge.Dataplane.Proxy
         {
             for (int l = 0; l < MaxListeners; l++)
             {
-                if (_listenHandle[l] >= 0 && !Wanted(_listenPort[l], _listenService[l]))
+                if (_listenHandle[l] >= 0 && !Wanted(_listenPort[l], _listenUdp[l], _listenService[l]))
                 {
+                    if (_listenUdp[l])
+                    {
+                        _sessions.CloseListener(_listenHandle[l]);
+                    }
+
                     _sockets.Close(_listenHandle[l]);
                     _listenHandle[l] = -1;
                 }
@@ -99,36 +117,37 @@ namespace Edge.Dataplane.Proxy
             for (int slot = 0; slot < table.Capacity; slot++)
             {
                 Service s = table.At(slot);
-                if (s == null || s.Protocol != IpProtocol.Tcp)
+                if (s == null || (s.Protocol != IpProtocol.Tcp && s.Protocol != IpProtocol.Udp))
                 {
                     continue;
                 }
 
+                bool udp = s.Protocol == IpProtocol.Udp;
                 if (s.NodePort != 0)
                 {
-                    EnsureListening(s.NodePort, slot);
+                    EnsureListening(s.NodePort, udp, slot);
                 }
 
                 if (s.Type == ServiceType.LoadBalancer)
                 {
-                    EnsureListening(s.Port, slot);
+                    EnsureListening(s.Port, udp, slot);
                 }
             }
         }
 
-        private bool Wanted(ushort port, int slot)
+        private bool Wanted(ushort port, bool udp, int slot)
         {
             Service s = _proxy.Services.At(slot);
-            return s != null && s.Protocol == IpProtocol.Tcp
+            return s != null && s.Protocol == (udp ? IpProtocol.Udp : IpProtocol.Tcp)
                 && ((s.NodePort == port && port != 0) || (s.Type == ServiceType.LoadBalancer && s.Port == port));
         }
 
-        private void EnsureListening(ushort port, int slot)
+        private void EnsureListening(ushort port, bool udp, int slot)
         {
             int free = -1;
             for (int l = 0; l < MaxListeners; l++)
             {
-                if (_listenHandle[l] >= 0 && _listenPort[l] == port)
+                if (_listenHandle[l] >= 0 && _listenPort[l] == port && _listenUdp[l] == udp)
                 {
                     _listenService[l] = slot;
                     return;
@@ -146,7 +165,7 @@ namespace Edge.Dataplane.Proxy
                 return;
             }
 
-            int handle = _sockets.ListenTcp(port);
+            int handle = udp ? _sockets.OpenUdp(port) : _sockets.ListenTcp(port);
             if (handle < 0)
             {
                 _drops.Count(DropReason.SocketLimit); // the port is taken on the board
@@ -155,7 +174,39 @@ namespace Edge.Dataplane.Proxy
 
             _listenHandle[free] = handle;
             _listenPort[free] = port;
+            _listenUdp[free] = udp;
             _listenService[free] = slot;
+        }
+
+        private void ReceiveFrom(int l, long now)
+        {
+            uint client;
+            ushort clientPort;
+            int n;
+            int handle = _listenHandle[l];
+            while ((n = _sockets.ReceiveFrom(handle, _datagram, 0, _datagram.Length, out client, out clientPort)) >= 0)
+            {
+                int session = _sessions.FindNodePort(handle, client, clientPort, now);
+                if (session < 0)
+                {
+                    Service service = _proxy.Services.At(_listenService[l]);
+                    int endpoint = service == null ? -1 : _proxy.Choose(service, client, true, now);
+                    session = endpoint < 0 ? -1 : _sessions.ForNodePort(handle, client, clientPort, _host,
+                        service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);
+                    if (session < 0)
+                    {
+                        Refused++;
+                        _drops.Count(DropReason.NoEndpoint);
+                        continue;
+                    }
+
+                    Accepted++;
+                    service.Connections++;
+                    service.EndpointConnections[endpoint]++;
+                }
+
+                _sessions.ToInside(session, _datagram, 0, n);
+            }
         }
 
         private void AcceptFrom(int l, long now)

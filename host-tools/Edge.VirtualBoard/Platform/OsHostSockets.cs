@@ -5,10 +5,11 @@ using Edge.Dataplane.Platform;
 namespace Edge.VirtualBoard.Platform;
 
 /// <summary>
-/// TCP on the virtual board's own address through the OS: what NodePort and LoadBalancer
-/// clients (curl on the laptop) connect to. Non-blocking sockets behind small integer handles.
+/// TCP and UDP on the virtual board's own address through the OS: what NodePort and
+/// LoadBalancer clients (curl on the laptop) connect to, and what pod egress leaves through.
+/// Non-blocking sockets behind small integer handles.
 /// </summary>
-public sealed class TcpHostSockets(uint address) : IHostSockets, IDisposable
+public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 {
     private readonly List<Socket?> _sockets = [];
 
@@ -147,6 +148,66 @@ public sealed class TcpHostSockets(uint address) : IHostSockets, IDisposable
         catch (SocketException)
         {
             return -1;
+        }
+    }
+
+    public int OpenUdp(ushort port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        try
+        {
+            socket.Bind(new IPEndPoint(ToAddress(address), port));
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return -1;
+        }
+
+        return Add(socket);
+    }
+
+    public int ReceiveFrom(int udp, byte[] buffer, int offset, int length, out uint from, out ushort port)
+    {
+        from = 0;
+        port = 0;
+        Socket? socket = Get(udp);
+        if (socket == null || socket.Available == 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            EndPoint remote = new IPEndPoint(IPAddress.Any, 0);
+            int n = socket.ReceiveFrom(buffer, offset, length, SocketFlags.None, ref remote);
+            var ip = (IPEndPoint)remote;
+            byte[] bytes = ip.Address.MapToIPv4().GetAddressBytes();
+            from = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+            port = (ushort)ip.Port;
+            return n;
+        }
+        catch (SocketException)
+        {
+            return -1;
+        }
+    }
+
+    public bool SendTo(int udp, uint to, ushort port, byte[] buffer, int offset, int length)
+    {
+        Socket? socket = Get(udp);
+        if (socket == null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return socket.SendTo(buffer, offset, length, SocketFlags.None, new IPEndPoint(ToAddress(to), port)) == length;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 
