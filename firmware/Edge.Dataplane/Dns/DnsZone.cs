@@ -1,0 +1,332 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Dns
+{
+    /// <summary>
+    /// The cluster.local data a board answers from, built from the tables the host pushes:
+    /// services by (name, namespace) in an open-addressing hash, pods by address. Names are
+    /// precomputed in lower-case wire form when a service is set, so answering a query builds
+    /// no strings and allocates nothing.
+    /// </summary>
+    public sealed class DnsZone
+    {
+        private const int Empty = -1;
+        private const int Deleted = -2;
+
+        private readonly DnsService[] _services;
+        private readonly int[] _index;
+        private readonly int _mask;
+        private readonly uint[] _podAddress;
+        private readonly string[] _podNamespace;
+        private int _podCount;
+
+        public readonly byte[] Zone;
+        public readonly int ZoneLabels;
+        public readonly byte[] SoaMname;
+        public readonly byte[] SoaRname;
+        public readonly uint Ttl;
+
+        /// <summary>SOA serial: goes up with every change.</summary>
+        public uint Serial = 1;
+
+        public DnsZone(string zone, uint ttl, int services, int pods)
+        {
+            Zone = DnsName.FromText(zone);
+            ZoneLabels = CountLabels(Zone);
+            SoaMname = DnsName.FromText("ns.dns." + zone);
+            SoaRname = DnsName.FromText("hostmaster." + zone);
+            Ttl = ttl;
+            _services = new DnsService[services];
+            int buckets = 1;
+            while (buckets < services * 2)
+            {
+                buckets <<= 1;
+            }
+
+            _index = new int[buckets];
+            for (int i = 0; i < buckets; i++)
+            {
+                _index[i] = Empty;
+            }
+
+            _mask = buckets - 1;
+            _podAddress = new uint[pods];
+            _podNamespace = new string[pods];
+        }
+
+        public int ServiceCount
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < _services.Length; i++)
+                {
+                    n += _services[i] != null ? 1 : 0;
+                }
+
+                return n;
+            }
+        }
+
+        /// <summary>Adds or replaces a service; false when the zone is full or a name is invalid.</summary>
+        public bool SetService(DnsService s)
+        {
+            string suffix = s.Name + "." + s.Namespace + ".svc." + DnsName.ToText(Zone, 0);
+            s.Fqdn = DnsName.FromText(suffix);
+            if (s.Fqdn == null)
+            {
+                return false;
+            }
+
+            s.ExternalWire = s.ExternalName != null ? DnsName.FromText(s.ExternalName) : null;
+            if (s.ExternalName != null && s.ExternalWire == null)
+            {
+                return false;
+            }
+
+            s.PortLabels = new byte[s.PortNames.Length][];
+            for (int p = 0; p < s.PortNames.Length; p++)
+            {
+                s.PortLabels[p] = s.PortNames[p] == null || s.PortNames[p].Length == 0 ? null : Label("_" + s.PortNames[p]);
+            }
+
+            s.EndpointFqdns = new byte[s.EndpointAddresses.Length][];
+            for (int e = 0; e < s.EndpointAddresses.Length; e++)
+            {
+                string host = s.EndpointHostnames.Length > e && s.EndpointHostnames[e] != null ? s.EndpointHostnames[e] : Dashed(s.EndpointAddresses[e]);
+                s.EndpointFqdns[e] = DnsName.FromText(host + "." + suffix);
+            }
+
+            s.NameHash = Hash(Label(s.Name), 0, Label(s.Namespace), 0);
+            RemoveService(s.Namespace, s.Name);
+            for (int slot = 0; slot < _services.Length; slot++)
+            {
+                if (_services[slot] == null)
+                {
+                    _services[slot] = s;
+                    int bucket = s.NameHash & _mask;
+                    while (_index[bucket] >= 0)
+                    {
+                        bucket = (bucket + 1) & _mask;
+                    }
+
+                    _index[bucket] = slot;
+                    Serial++;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool RemoveService(string ns, string name)
+        {
+            for (int bucket = 0; bucket <= _mask; bucket++)
+            {
+                int slot = _index[bucket];
+                if (slot >= 0 && _services[slot].Name == name && _services[slot].Namespace == ns)
+                {
+                    _services[slot] = null;
+                    _index[bucket] = Deleted;
+                    Serial++;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Records a pod for a-b-c-d.namespace.pod.zone; false when full.</summary>
+        public bool SetPod(uint address, string ns)
+        {
+            for (int i = 0; i < _podCount; i++)
+            {
+                if (_podAddress[i] == address)
+                {
+                    _podNamespace[i] = ns;
+                    return true;
+                }
+            }
+
+            if (_podCount == _podAddress.Length)
+            {
+                return false;
+            }
+
+            _podAddress[_podCount] = address;
+            _podNamespace[_podCount] = ns;
+            _podCount++;
+            return true;
+        }
+
+        public void RemovePod(uint address)
+        {
+            for (int i = 0; i < _podCount; i++)
+            {
+                if (_podAddress[i] == address)
+                {
+                    _podCount--;
+                    _podAddress[i] = _podAddress[_podCount];
+                    _podNamespace[i] = _podNamespace[_podCount];
+                    return;
+                }
+            }
+        }
+
+        /// <summary>The service whose name and namespace are the labels at these offsets of name, or null.</summary>
+        public DnsService FindService(byte[] name, int serviceLabel, int namespaceLabel)
+        {
+            int bucket = Hash(name, serviceLabel, name, namespaceLabel) & _mask;
+            for (int probe = 0; probe <= _mask; probe++)
+            {
+                int slot = _index[bucket];
+                if (slot == Empty)
+                {
+                    return null;
+                }
+
+                if (slot >= 0)
+                {
+                    DnsService s = _services[slot];
+                    // Fqdn starts with the service label then the namespace label.
+                    int nsInFqdn = s.Fqdn[0] + 1;
+                    if (SameLabel(s.Fqdn, 0, name, serviceLabel) && SameLabel(s.Fqdn, nsInFqdn, name, namespaceLabel))
+                    {
+                        return s;
+                    }
+                }
+
+                bucket = (bucket + 1) & _mask;
+            }
+
+            return null;
+        }
+
+        /// <summary>True when some service lives in the namespace named by the label at this offset.</summary>
+        public bool HasNamespace(byte[] name, int namespaceLabel)
+        {
+            for (int i = 0; i < _services.Length; i++)
+            {
+                DnsService s = _services[i];
+                if (s != null && SameLabel(s.Fqdn, s.Fqdn[0] + 1, name, namespaceLabel))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when a pod with this address lives in the namespace named by the label.</summary>
+        public bool HasPod(uint address, byte[] name, int namespaceLabel)
+        {
+            for (int i = 0; i < _podCount; i++)
+            {
+                if (_podAddress[i] == address && LabelIs(name, namespaceLabel, _podNamespace[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The service with this ClusterIP, or the headless service with an endpoint at it (e >= 0).</summary>
+        public DnsService FindByAddress(uint address, out int endpoint)
+        {
+            endpoint = -1;
+            for (int i = 0; i < _services.Length; i++)
+            {
+                DnsService s = _services[i];
+                if (s == null)
+                {
+                    continue;
+                }
+
+                if (s.ClusterIp == address && s.ExternalName == null)
+                {
+                    return s;
+                }
+
+                if (s.Headless)
+                {
+                    for (int e = 0; e < s.EndpointAddresses.Length; e++)
+                    {
+                        if (s.EndpointAddresses[e] == address && s.EndpointReady[e])
+                        {
+                            endpoint = e;
+                            return s;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        internal static bool SameLabel(byte[] a, int aLabel, byte[] b, int bLabel)
+        {
+            int length = a[aLabel];
+            return length == b[bLabel] && DnsName.LabelEquals(a, aLabel + 1, b, bLabel + 1, length);
+        }
+
+        internal static bool LabelIs(byte[] name, int label, string text)
+        {
+            int length = name[label];
+            if (length != text.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                char c = text[i];
+                if (name[label + 1 + i] != DnsName.Lower((byte)(c < 128 ? c : '?')))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>"10-244-1-5": the hostname CoreDNS derives from an endpoint address.</summary>
+        public static string Dashed(uint address)
+        {
+            return (address >> 24).ToString() + "-" + ((address >> 16) & 0xFF).ToString() + "-" + ((address >> 8) & 0xFF).ToString() + "-" + (address & 0xFF).ToString();
+        }
+
+        private static byte[] Label(string text)
+        {
+            byte[] wire = DnsName.FromText(text);
+            return wire == null || wire.Length < 2 ? new byte[] { 0 } : wire;
+        }
+
+        private static int CountLabels(byte[] wire)
+        {
+            int n = 0;
+            for (int at = 0; wire[at] != 0; at += wire[at] + 1)
+            {
+                n++;
+            }
+
+            return n;
+        }
+
+        private static int Hash(byte[] a, int aLabel, byte[] b, int bLabel)
+        {
+            uint h = 2166136261;
+            for (int i = 0; i <= a[aLabel]; i++)
+            {
+                h = (h ^ DnsName.Lower(a[aLabel + i])) * 16777619;
+            }
+
+            for (int i = 0; i <= b[bLabel]; i++)
+            {
+                h = (h ^ DnsName.Lower(b[bLabel + i])) * 16777619;
+            }
+
+            return (int)(h & 0x7FFFFFFF);
+        }
+    }
+}
