@@ -44,6 +44,10 @@ public sealed class VirtualBoard : IDisposable
         {
             StartPod(pod, source);
         }
+
+        Log.WriteLine(Node.Dns.ListeningOnBoard
+            ? $"{nodeConfig.Name}: cluster DNS ({nodeConfig.ClusterDomain}) on {Ipv4Address.Format(nodeConfig.DnsAddress)} in the pod network and {Ipv4Address.Format(nodeConfig.Address)}:53"
+            : $"{nodeConfig.Name}: cluster DNS on {Ipv4Address.Format(nodeConfig.DnsAddress)} in the pod network; {Ipv4Address.Format(nodeConfig.Address)}:53 is taken, so not there");
     }
 
     public Node Node { get; }
@@ -126,6 +130,7 @@ public sealed class VirtualBoard : IDisposable
             throw new BoardException($"{source}: pod {config.Namespace}/{config.Name}: no room on the board or address {config.Ip} taken");
         }
 
+        Node.DnsZone.SetPod(sandbox.Address, config.Namespace);
         IWorkload? workload = WorkloadCatalog.Create(config.Image!, sandbox, Node.Config.Name);
         _pods.Add(new RunningPod(sandbox, workload, config.Image!));
         Log.WriteLine($"{Node.Config.Name}: pod {config.Namespace}/{config.Name} ({config.Image}) at {Ipv4Address.Format(sandbox.Address)}, mac {MacAddress.Format(sandbox.Mac)}");

@@ -134,6 +134,12 @@ namespace Edge.Dataplane.Net
             }
 
             frame.Length = EthernetFrame.HeaderLength + _ip.HeaderLength + _ip.PayloadLength; // no Ethernet padding onward
+            if (_ip.Destination == _node.Config.DnsAddress && Host != null)
+            {
+                Local(frame, now); // node-local DNS: the cluster DNS address is answered on every node
+                return;
+            }
+
             int verdict = _proxy.Prerouting(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, now);
             if (verdict == ProxyVerdict.Reject)
             {

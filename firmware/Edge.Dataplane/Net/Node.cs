@@ -1,3 +1,4 @@
+using Edge.Dataplane.Dns;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
@@ -30,6 +31,10 @@ namespace Edge.Dataplane.Net
         /// <summary>Pod egress through the board's TCP; null unless allowed and the platform has host sockets.</summary>
         public readonly EgressProxy Egress;
 
+        /// <summary>The node's cluster DNS: its zone (pushed by the host) and where it answers.</summary>
+        public readonly DnsZone DnsZone;
+        public readonly DnsResponder Dns;
+
         public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port)
             : this(config, clock, random, port, null)
         {
@@ -49,6 +54,7 @@ namespace Edge.Dataplane.Net
             Bridge.Filter = Gateway;
             Host = new PodSandbox(Context, Gateway, config.Name, config.GatewayAddress, config.VtepAddress, Gateway.Interface.Mac);
             Gateway.Host = Host;
+            Host.AddServiceAddress(config.DnsAddress);
             if (hostSockets != null)
             {
                 NodePorts = new NodePortProxy(hostSockets, Proxy, Host, Context.Drops, config.MaxSocketsPerPod);
@@ -58,6 +64,19 @@ namespace Edge.Dataplane.Net
                     Gateway.Egress = Egress.Ready;
                 }
             }
+
+            DnsZone = new DnsZone(config.ClusterDomain, (uint)config.DnsTtl, config.MaxServices, config.DnsPods);
+            var server = new DnsServer(DnsZone)
+            {
+                ServiceNetwork = config.ServiceNetwork,
+                ServicePrefix = config.ServicePrefixLength,
+                PodNetwork = config.ClusterNetwork,
+                PodPrefix = config.ClusterPrefixLength,
+            };
+            DnsForwarder forwarder = hostSockets != null && config.DnsUpstream != 0
+                ? new DnsForwarder(hostSockets, random, config.DnsUpstream, config.DnsPendingForwards)
+                : null;
+            Dns = new DnsResponder(server, Host, hostSockets, forwarder);
         }
 
         public NodeConfig Config
@@ -254,6 +273,8 @@ namespace Edge.Dataplane.Net
             {
                 Egress.Poll(now);
             }
+
+            Dns.Poll(now);
 
             Gateway.Poll(now);
             Proxy.Poll(now);

@@ -37,12 +37,23 @@ namespace Edge.Dataplane.Net
         /// </summary>
         public bool AllowEgress;
 
+        /// <summary>The cluster DNS service IP every node answers locally (node-local DNS).</summary>
+        public uint DnsAddress = 0x0A60000A; // 10.96.0.10
+
+        public string ClusterDomain = "cluster.local";
+        public int DnsTtl = 5;
+
+        /// <summary>Where names outside the cluster domain go (an address on the lab LAN); 0: REFUSED.</summary>
+        public uint DnsUpstream;
+
         /// <summary>kube-proxy mode for endpoint choice: <see cref="Proxy.ProxyMode"/>.</summary>
         public int ProxyMode = Proxy.ProxyMode.Random;
 
         public int MaxServices = 32;
         public int ConntrackEntries = 256;
         public int AffinityEntries = 64;
+        public int DnsPods = 64;
+        public int DnsPendingForwards = 16;
 
         public int MaxPods = 8;
         public int MaxSocketsPerPod = 8;

@@ -43,6 +43,7 @@ namespace Edge.Dataplane.Net
         private readonly IIpOutput _output;
         private readonly uint _address;
         private readonly uint _secondaryAddress;
+        private uint _serviceAddress;
         private readonly ulong _mac;
         private readonly uint _broadcast;
 
@@ -228,6 +229,12 @@ namespace Edge.Dataplane.Net
             socket.Transparent = true;
             _transparent = socket;
             return socket;
+        }
+
+        /// <summary>Makes the sandbox answer for a virtual IP too (the node-local DNS address).</summary>
+        internal void AddServiceAddress(uint address)
+        {
+            _serviceAddress = address;
         }
 
         /// <summary>A packet to an outside address, for the transparent listener's connections.</summary>
@@ -454,7 +461,8 @@ namespace Edge.Dataplane.Net
 
         private bool IsLocal(uint destination)
         {
-            return destination == _address || destination == _secondaryAddress || Ipv4Address.IsLoopback(destination);
+            return destination == _address || destination == _secondaryAddress || (destination == _serviceAddress && _serviceAddress != 0)
+                || Ipv4Address.IsLoopback(destination);
         }
 
         private void InputIp(PacketBuffer frame, long now)
@@ -603,7 +611,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            socket.Deliver(_ip.Source, _udp.SourcePort, frame.Data, _udp.PayloadOffset, _udp.PayloadLength);
+            socket.Deliver(_ip.Source, _udp.SourcePort, _ip.Destination, frame.Data, _udp.PayloadOffset, _udp.PayloadLength);
             _node.Pool.Return(frame);
         }
 

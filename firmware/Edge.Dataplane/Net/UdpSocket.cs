@@ -9,7 +9,7 @@ namespace Edge.Dataplane.Net
     /// </summary>
     public sealed class UdpSocket
     {
-        private const int EntryHeader = 8; // source address, source port, length
+        private const int EntryHeader = 12; // source address, source port, length, destination address
         private readonly PodSandbox _pod;
         private readonly ByteRing _queue;
         private readonly byte[] _entry = new byte[EntryHeader];
@@ -59,14 +59,23 @@ namespace Edge.Dataplane.Net
         /// </summary>
         public int ReceiveFrom(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
         {
+            uint destination;
+            return ReceiveFrom(buffer, offset, capacity, out address, out port, out destination);
+        }
+
+        /// <summary>As ReceiveFrom, also saying which of our addresses the datagram was sent to (a server answers from it).</summary>
+        public int ReceiveFrom(byte[] buffer, int offset, int capacity, out uint address, out ushort port, out uint destination)
+        {
             address = 0;
             port = 0;
+            destination = 0;
             if (_queue.Count < EntryHeader)
             {
                 return -1;
             }
 
             _queue.Read(_entry, 0, EntryHeader);
+            destination = NetworkOrder.ReadU32(_entry, 8);
             address = NetworkOrder.ReadU32(_entry, 0);
             port = NetworkOrder.ReadU16(_entry, 4);
             int length = NetworkOrder.ReadU16(_entry, 6);
@@ -80,7 +89,7 @@ namespace Edge.Dataplane.Net
             _pod.CloseUdp(this);
         }
 
-        internal void Deliver(uint source, ushort sourcePort, byte[] data, int offset, int length)
+        internal void Deliver(uint source, ushort sourcePort, uint destination, byte[] data, int offset, int length)
         {
             if (_queue.Free < EntryHeader + length)
             {
@@ -91,6 +100,7 @@ namespace Edge.Dataplane.Net
             NetworkOrder.WriteU32(_entry, 0, source);
             NetworkOrder.WriteU16(_entry, 4, sourcePort);
             NetworkOrder.WriteU16(_entry, 6, (ushort)length);
+            NetworkOrder.WriteU32(_entry, 8, destination);
             _queue.Write(_entry, 0, EntryHeader);
             _queue.Write(data, offset, length);
             Received++;
