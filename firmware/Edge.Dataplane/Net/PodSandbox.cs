@@ -111,6 +111,22 @@ namespace Edge.Dataplane.Net
             get { return _node.Now; }
         }
 
+        /// <summary>The pod's nameserver (the cluster DNS address) and cluster domain, as its resolv.conf says.</summary>
+        public uint DnsServer
+        {
+            get { return _node.Config.DnsAddress; }
+        }
+
+        public string ClusterDomain
+        {
+            get { return _node.Config.ClusterDomain; }
+        }
+
+        internal uint NextRandom()
+        {
+            return _node.Random.NextUInt32();
+        }
+
         /// <summary>Opens a UDP socket on a port (0 picks a free ephemeral port); null when the port is taken or the pod has no socket left.</summary>
         public UdpSocket OpenUdp(ushort port)
         {

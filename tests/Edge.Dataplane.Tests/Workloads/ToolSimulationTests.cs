@@ -140,7 +140,7 @@ public sealed class ToolSimulationTests
         Run run = Exec(cluster, toolbox, [], "bash -c true");
 
         Assert.Equal(127, run.ExitCode);
-        Assert.Equal("exec: \"bash\": executable file not found in the pod; Edge pods have: ping, wget, curl, nc\n", run.Err);
+        Assert.Equal("exec: \"bash\": executable file not found in the pod; Edge pods have: ping, wget, curl, nc, nslookup, dig\n", run.Err);
     }
 
     [Fact]

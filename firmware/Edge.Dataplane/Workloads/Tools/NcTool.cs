@@ -95,15 +95,18 @@ namespace Edge.Dataplane.Workloads.Tools
                 return null;
             }
 
+            exitCode = 0;
+            string target = host + " (" + host + ":" + portText + ")";
             if (!Ipv4Address.TryParse(host, out address))
             {
-                output.ErrorLine("nc: bad address '" + host + "'");
-                exitCode = 1;
-                return null;
+                ushort p = (ushort)port;
+                bool u = udp, z = scan;
+                int w = timeout;
+                return new ResolvingTool(pod, host, delegate(uint resolved) { return new NcTool(pod, resolved, p, u, z, w, input, target, output); },
+                    output, "nc: bad address '" + host + "'", 1);
             }
 
-            exitCode = 0;
-            return new NcTool(pod, address, (ushort)port, udp, scan, timeout, input, host + " (" + host + ":" + portText + ")", output);
+            return new NcTool(pod, address, (ushort)port, udp, scan, timeout, input, target, output);
         }
 
         public bool Done

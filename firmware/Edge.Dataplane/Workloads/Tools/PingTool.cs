@@ -70,18 +70,29 @@ namespace Edge.Dataplane.Workloads.Tools
             }
 
             uint target;
-            if (host == null || !Ipv4Address.TryParse(host, out target))
+            if (host == null)
             {
-                output.ErrorLine("ping: bad address '" + (host ?? "") + "'");
+                output.ErrorLine("ping: bad address ''");
                 exitCode = 1;
                 return null;
             }
 
+            if (!Ipv4Address.TryParse(host, out target))
+            {
+                int c = count, iv = interval, t = timeout, sz = size;
+                return new ResolvingTool(pod, host, delegate(uint address) { return Open(pod, address, c, iv, t, sz, output); },
+                    output, "ping: bad address '" + host + "'", 1);
+            }
+
+            return Open(pod, target, count, interval, timeout, size, output);
+        }
+
+        private static ITool Open(PodSandbox pod, uint target, int count, int interval, int timeout, int size, ToolOutput output)
+        {
             IcmpEchoSocket socket = pod.OpenEcho();
             if (socket == null)
             {
                 output.ErrorLine("ping: socket: no socket left in the pod");
-                exitCode = 1;
                 return null;
             }
 

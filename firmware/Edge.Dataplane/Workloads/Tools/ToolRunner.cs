@@ -5,7 +5,7 @@ namespace Edge.Dataplane.Workloads.Tools
     /// <summary>Starts a tool by name in a pod's sandbox, as `exec` does; the list is what a toolbox has.</summary>
     public static class ToolRunner
     {
-        public static readonly string[] Tools = { "ping", "wget", "curl", "nc" };
+        public static readonly string[] Tools = { "ping", "wget", "curl", "nc", "nslookup", "dig" };
 
         /// <summary>
         /// The running tool, or null when it could not start (unknown tool, bad arguments): then
@@ -27,6 +27,8 @@ namespace Edge.Dataplane.Workloads.Tools
                 case "wget":
                 case "curl": return WgetTool.Start(pod, args, output, out exitCode);
                 case "nc": return NcTool.Start(pod, args, input, output, out exitCode);
+                case "nslookup": return NslookupTool.Start(pod, args, output, out exitCode);
+                case "dig": return DigTool.Start(pod, args, output, out exitCode);
                 default:
                     string list = "";
                     for (int i = 0; i < Tools.Length; i++)

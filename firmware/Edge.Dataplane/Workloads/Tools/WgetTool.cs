@@ -77,13 +77,6 @@ namespace Edge.Dataplane.Workloads.Tools
                 return null;
             }
 
-            if (!url.TryAddress(out address))
-            {
-                output.ErrorLine(curl ? "curl: (6) Could not resolve host: " + url.Host : "wget: bad address '" + url.Host + "'");
-                exitCode = curl ? 6 : 1;
-                return null;
-            }
-
             if (!toStdout)
             {
                 output.ErrorLine("wget: only -O- (to standard output) is supported in a pod");
@@ -92,6 +85,17 @@ namespace Edge.Dataplane.Workloads.Tools
             }
 
             exitCode = 0;
+            if (!url.TryAddress(out address))
+            {
+                return new ResolvingTool(pod, url.Host, delegate(uint resolved) { return Open(pod, url, resolved, curl, failOnError, quiet, output); },
+                    output, curl ? "curl: (6) Could not resolve host: " + url.Host : "wget: bad address '" + url.Host + "'", curl ? 6 : 1);
+            }
+
+            return Open(pod, url, address, curl, failOnError, quiet, output);
+        }
+
+        private static ITool Open(PodSandbox pod, Url url, uint address, bool curl, bool failOnError, bool quiet, ToolOutput output)
+        {
             if (!quiet)
             {
                 output.ErrorLine("Connecting to " + url.Host + " (" + Ipv4Address.Format(address) + ":" + url.Port.ToString() + ")");
