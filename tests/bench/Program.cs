@@ -8,6 +8,8 @@ public static class Program
     {
         switch (args.FirstOrDefault())
         {
+            case "dns":
+                return DnsThroughput.Run();
             case "memory":
                 return MemoryFootprint.Run();
             case "overlay":

@@ -12,6 +12,8 @@ namespace Edge.VirtualBoard.Platform;
 public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 {
     private readonly List<Socket?> _sockets = [];
+    private readonly SocketAddress _from = new(AddressFamily.InterNetwork);
+    private readonly SocketAddress _to = new(AddressFamily.InterNetwork);
 
     public int ListenTcp(ushort port)
     {
@@ -179,12 +181,10 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
         try
         {
-            EndPoint remote = new IPEndPoint(IPAddress.Any, 0);
-            int n = socket.ReceiveFrom(buffer, offset, length, SocketFlags.None, ref remote);
-            var ip = (IPEndPoint)remote;
-            byte[] bytes = ip.Address.MapToIPv4().GetAddressBytes();
-            from = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
-            port = (ushort)ip.Port;
+            // A reusable SocketAddress: a datagram costs no allocation (the DNS path depends on it).
+            int n = socket.ReceiveFrom(buffer.AsSpan(offset, length), SocketFlags.None, _from);
+            port = (ushort)((_from[2] << 8) | _from[3]);
+            from = ((uint)_from[4] << 24) | ((uint)_from[5] << 16) | ((uint)_from[6] << 8) | _from[7];
             return n;
         }
         catch (SocketException)
@@ -201,9 +201,16 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
             return false;
         }
 
+        _to[0] = (byte)AddressFamily.InterNetwork;
+        _to[2] = (byte)(port >> 8);
+        _to[3] = (byte)port;
+        _to[4] = (byte)(to >> 24);
+        _to[5] = (byte)(to >> 16);
+        _to[6] = (byte)(to >> 8);
+        _to[7] = (byte)to;
         try
         {
-            return socket.SendTo(buffer, offset, length, SocketFlags.None, new IPEndPoint(ToAddress(to), port)) == length;
+            return socket.SendTo(buffer.AsSpan(offset, length), SocketFlags.None, _to) == length;
         }
         catch (SocketException)
         {
