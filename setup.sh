@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(tshark iproute2 iputils-ping ethtool curl python3-scapy dnsutils dnsperf nsd)
+packages=(tshark iproute2 iputils-ping ethtool curl python3-scapy dnsutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,15 +22,6 @@ public sealed class ResolverSimulationTests
         public override string ToString() => Encoding.ASCII.GetString(Bytes.ToArray());
     }
 
-    [Theory]
-    [InlineData("web", "web.default.svc.cluster.local|web.svc.cluster.local|web.cluster.local|web")]
-    [InlineData("web.shop", "web.shop.default.svc.cluster.local|web.shop.svc.cluster.local|web.shop.cluster.local|web.shop")]
-    [InlineData("a.b.c.d.e.f", "a.b.c.d.e.f|a.b.c.d.e.f.default.svc.cluster.local|a.b.c.d.e.f.svc.cluster.local|a.b.c.d.e.f.cluster.local")]
-    [InlineData("web.default.svc.cluster.local.", "web.default.svc.cluster.local")]
-    [Trait("Category", Category.Unit)]
-    public void The_search_list_and_ndots_5_order_the_names_tried(string name, string expected) =>
-        Assert.Equal(expected, string.Join("|", DnsResolver.Candidates(name, "default", "cluster.local", search: true)));
-
     private static (SimCluster Cluster, PodSandbox Client, IWorkload Web) Cluster()
     {
         var cluster = new SimCluster(2, seed: 91);
@@ -114,4 +105,17 @@ public sealed class ResolverSimulationTests
         var ping = Exec(cluster, client, web, "ping -c 1 web");
         Assert.Contains("PING 10.96.0.20", ping.Out); // resolved; a ClusterIP does not answer ping (no such rule), as on Linux
     }
+}
+
+/// <summary>resolv.conf's search list and ndots, on their own.</summary>
+[Trait("Category", Category.Unit)]
+public sealed class ResolverSearchTests
+{
+    [Theory]
+    [InlineData("web", "web.default.svc.cluster.local|web.svc.cluster.local|web.cluster.local|web")]
+    [InlineData("web.shop", "web.shop.default.svc.cluster.local|web.shop.svc.cluster.local|web.shop.cluster.local|web.shop")]
+    [InlineData("a.b.c.d.e.f", "a.b.c.d.e.f|a.b.c.d.e.f.default.svc.cluster.local|a.b.c.d.e.f.svc.cluster.local|a.b.c.d.e.f.cluster.local")]
+    [InlineData("web.default.svc.cluster.local.", "web.default.svc.cluster.local")]
+    public void The_search_list_and_ndots_5_order_the_names_tried(string name, string expected) =>
+        Assert.Equal(expected, string.Join("|", DnsResolver.Candidates(name, "default", "cluster.local", search: true)));
 }
