@@ -96,6 +96,13 @@ public sealed class DigInteropTests : IDisposable
 
         string big = Dig("+bufsize=1232", "many.default.svc.cluster.local", "A");
         Assert.Contains("ANSWER: 40,", big);
+
+        string retried = Dig("+noedns", "many.default.svc.cluster.local", "A"); // TC over UDP, then dig retries over TCP
+        Assert.Contains("ANSWER: 40,", retried);
+        Assert.Contains("(TCP)", retried);
+
+        string tcp = Dig("+tcp", "_http._tcp.web.default.svc.cluster.local", "SRV");
+        Assert.Contains("0 100 80 web.default.svc.cluster.local.", tcp);
     }
 
     [RequiresToolFact("dig")]

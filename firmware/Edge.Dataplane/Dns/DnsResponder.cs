@@ -7,8 +7,10 @@ namespace Edge.Dataplane.Dns
     /// <summary>
     /// Where a node answers DNS: UDP 53 in the pod network on the cluster DNS address (every
     /// node answers it itself: node-local DNS) and on its gateway address, and UDP 53 on the
-    /// board's own address for laptops on the lab LAN. Names outside the zone go to the
-    /// forwarder when an upstream is configured.
+    /// board's own address for laptops on the lab LAN, where TCP 53 serves too (RFC 7766:
+    /// two-byte length prefix, several queries per connection, idle connections closed), so
+    /// a client told TC can retry. Names outside the zone go to the forwarder when an
+    /// upstream is configured.
     /// </summary>
     public sealed class DnsResponder
     {
@@ -20,8 +22,18 @@ namespace Edge.Dataplane.Dns
         private readonly UdpSocket _podSocket;
         private readonly int _boardSocket = -1;
         private readonly DnsForwarder _forwarder;
+        private const int TcpConnections = 4;
+        private const int TcpIdleMs = 10000;
+        private const int TcpMessageMax = 1500;
+
         private readonly byte[] _query = new byte[1500];
         private readonly byte[] _response = new byte[DnsServer.EdnsSize];
+        private readonly int _tcpListener = -1;
+        private readonly int[] _tcp = new int[TcpConnections];
+        private readonly byte[][] _tcpIn = new byte[TcpConnections][];
+        private readonly int[] _tcpInCount = new int[TcpConnections];
+        private readonly long[] _tcpLastUsed = new long[TcpConnections];
+        private byte[] _tcpOut;
 
         public readonly DnsServer Server;
 
@@ -32,9 +44,15 @@ namespace Edge.Dataplane.Dns
             _sockets = sockets;
             _forwarder = forwarder;
             _podSocket = host.OpenUdp(53);
+            for (int i = 0; i < TcpConnections; i++)
+            {
+                _tcp[i] = -1;
+            }
+
             if (sockets != null)
             {
                 _boardSocket = sockets.OpenUdp(53);
+                _tcpListener = sockets.ListenTcp(53);
             }
 
             server.CanForward = forwarder != null && forwarder.Ready;
@@ -62,6 +80,11 @@ namespace Edge.Dataplane.Dns
                 Handle(n, client, port, 0, PathBoard, now);
             }
 
+            if (_tcpListener >= 0)
+            {
+                PollTcp(now);
+            }
+
             if (_forwarder == null)
             {
                 return;
@@ -78,6 +101,108 @@ namespace Edge.Dataplane.Dns
 
                 Send(n, client, port, destination, path);
             }
+        }
+
+        private void PollTcp(long now)
+        {
+            uint client;
+            ushort port;
+            for (int i = 0; i < TcpConnections; i++)
+            {
+                if (_tcp[i] < 0)
+                {
+                    _tcp[i] = _sockets.Accept(_tcpListener, out client, out port);
+                    if (_tcp[i] >= 0)
+                    {
+                        if (_tcpIn[i] == null)
+                        {
+                            _tcpIn[i] = new byte[2 + TcpMessageMax];
+                        }
+
+                        _tcpInCount[i] = 0;
+                        _tcpLastUsed[i] = now;
+                    }
+
+                    continue;
+                }
+
+                int n = _sockets.Receive(_tcp[i], _tcpIn[i], _tcpInCount[i], _tcpIn[i].Length - _tcpInCount[i]);
+                if (n < 0 || now - _tcpLastUsed[i] >= TcpIdleMs)
+                {
+                    CloseTcp(i);
+                    continue;
+                }
+
+                if (n > 0)
+                {
+                    _tcpInCount[i] += n;
+                    _tcpLastUsed[i] = now;
+                }
+
+                while (_tcpInCount[i] >= 2)
+                {
+                    int length = NetworkOrder.ReadU16(_tcpIn[i], 0);
+                    if (length > TcpMessageMax)
+                    {
+                        CloseTcp(i); // larger than any query we take: not worth buffering
+                        break;
+                    }
+
+                    if (_tcpInCount[i] < 2 + length)
+                    {
+                        break;
+                    }
+
+                    AnswerTcp(i, length);
+                    if (_tcp[i] < 0)
+                    {
+                        break;
+                    }
+
+                    System.Array.Copy(_tcpIn[i], 2 + length, _tcpIn[i], 0, _tcpInCount[i] - 2 - length);
+                    _tcpInCount[i] -= 2 + length;
+                }
+            }
+        }
+
+        private void AnswerTcp(int i, int length)
+        {
+            if (_tcpOut == null)
+            {
+                _tcpOut = new byte[2 + 16384];
+            }
+
+            int n = Server.Answer(_tcpIn[i], 2, length, _tcpOut, 2, _tcpOut.Length - 2, true);
+            if (n == 0)
+            {
+                n = -1; // forwarding over TCP is not done: the client gets no answer and tries UDP
+            }
+
+            if (n < 0)
+            {
+                CloseTcp(i);
+                return;
+            }
+
+            NetworkOrder.WriteU16(_tcpOut, 0, (ushort)n);
+            int sent = 0;
+            for (int tries = 0; sent < n + 2 && tries < 64; tries++)
+            {
+                int m = _sockets.Send(_tcp[i], _tcpOut, sent, n + 2 - sent);
+                if (m < 0)
+                {
+                    CloseTcp(i);
+                    return;
+                }
+
+                sent += m;
+            }
+        }
+
+        private void CloseTcp(int i)
+        {
+            _sockets.Close(_tcp[i]);
+            _tcp[i] = -1;
         }
 
         private void Handle(int length, uint client, ushort port, uint destination, int path, long now)
