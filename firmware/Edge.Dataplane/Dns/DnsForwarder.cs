@@ -48,6 +48,14 @@ namespace Edge.Dataplane.Dns
             _used = new bool[pending];
         }
 
+        public void Close()
+        {
+            if (_socket >= 0)
+            {
+                _sockets.Close(_socket);
+            }
+        }
+
         public bool Ready
         {
             get { return _socket >= 0 && _upstream != 0; }

@@ -64,6 +64,38 @@ namespace Edge.Dataplane.Dns
             get { return _boardSocket >= 0; }
         }
 
+        /// <summary>Closes the board's port 53 sockets and the forwarder's.</summary>
+        public void Close()
+        {
+            if (_sockets == null)
+            {
+                return;
+            }
+
+            for (int i = 0; i < TcpConnections; i++)
+            {
+                if (_tcp[i] >= 0)
+                {
+                    CloseTcp(i);
+                }
+            }
+
+            if (_boardSocket >= 0)
+            {
+                _sockets.Close(_boardSocket);
+            }
+
+            if (_tcpListener >= 0)
+            {
+                _sockets.Close(_tcpListener);
+            }
+
+            if (_forwarder != null)
+            {
+                _forwarder.Close();
+            }
+        }
+
         public void Poll(long now)
         {
             uint client;

@@ -136,6 +136,44 @@ namespace Edge.Dataplane.Dns
             return false;
         }
 
+        /// <summary>Removes every service not among these (by namespace and name).</summary>
+        public void RemoveServicesExcept(DnsService[] keep)
+        {
+            for (int slot = 0; slot < _services.Length; slot++)
+            {
+                DnsService s = _services[slot];
+                if (s == null)
+                {
+                    continue;
+                }
+
+                bool wanted = false;
+                for (int i = 0; i < keep.Length && !wanted; i++)
+                {
+                    wanted = keep[i].Name == s.Name && keep[i].Namespace == s.Namespace;
+                }
+
+                if (!wanted)
+                {
+                    RemoveService(s.Namespace, s.Name);
+                }
+            }
+        }
+
+        /// <summary>Replaces the pod records with these (as many as fit).</summary>
+        public void SetPods(uint[] addresses, string[] namespaces)
+        {
+            _podCount = 0;
+            for (int i = 0; i < addresses.Length && _podCount < _podAddress.Length; i++)
+            {
+                _podAddress[_podCount] = addresses[i];
+                _podNamespace[_podCount] = namespaces[i];
+                _podCount++;
+            }
+
+            Serial++;
+        }
+
         /// <summary>Records a pod for a-b-c-d.namespace.pod.zone; false when full.</summary>
         public bool SetPod(uint address, string ns)
         {

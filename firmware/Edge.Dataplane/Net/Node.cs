@@ -233,6 +233,29 @@ namespace Edge.Dataplane.Net
             return Routes.Remove(podNetwork, prefixLength);
         }
 
+        /// <summary>Gives back what the node holds outside itself (the board's sockets), before a rebuild.</summary>
+        public void Shutdown()
+        {
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i] != null)
+                {
+                    RemovePod(_pods[i]);
+                }
+            }
+
+            Dns.Close();
+            if (NodePorts != null)
+            {
+                NodePorts.Close();
+            }
+
+            if (Egress != null)
+            {
+                Egress.Close();
+            }
+        }
+
         /// <summary>
         /// Does one round of work: overlay input, bridge forwarding, pod and gateway timers.
         /// Returns the number of frames handled, 0 when idle (the caller may sleep).

@@ -38,6 +38,12 @@ namespace Edge.Dataplane.Proxy
             get { return _listener != null; }
         }
 
+        public void Close()
+        {
+            _relay.CloseAll();
+            _sessions.CloseAll();
+        }
+
         public void Poll(long now)
         {
             if (_listener == null)

@@ -68,6 +68,26 @@ namespace Edge.Dataplane.Proxy
             }
         }
 
+        /// <summary>Stops listening on every port and ends every relayed connection.</summary>
+        public void Close()
+        {
+            for (int l = 0; l < MaxListeners; l++)
+            {
+                if (_listenHandle[l] >= 0)
+                {
+                    if (_listenUdp[l])
+                    {
+                        _sessions.CloseListener(_listenHandle[l]);
+                    }
+
+                    _sockets.Close(_listenHandle[l]);
+                    _listenHandle[l] = -1;
+                }
+            }
+
+            _relay.CloseAll();
+        }
+
         public void Poll(long now)
         {
             if (_proxy.Services.Version != _seenVersion)

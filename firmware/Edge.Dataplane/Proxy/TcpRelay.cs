@@ -90,6 +90,19 @@ namespace Edge.Dataplane.Proxy
             return true;
         }
 
+        /// <summary>Ends every pair (the node is going away).</summary>
+        public void CloseAll()
+        {
+            for (int i = 0; i < _used.Length; i++)
+            {
+                if (_used[i])
+                {
+                    _internal[i].Abort();
+                    Finish(i);
+                }
+            }
+        }
+
         public void Poll()
         {
             for (int i = 0; i < _used.Length; i++)

@@ -145,6 +145,18 @@ namespace Edge.Dataplane.Proxy
             }
         }
 
+        /// <summary>Ends every session.</summary>
+        public void CloseAll()
+        {
+            for (int i = 0; i < _used.Length; i++)
+            {
+                if (_used[i])
+                {
+                    Close(i);
+                }
+            }
+        }
+
         /// <summary>Ends every session using a NodePort handle (its service went away).</summary>
         public void CloseListener(int listenHandle)
         {

@@ -1,0 +1,291 @@
+using Edge.Dataplane.Dns;
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Wire;
+using Edge.Dataplane.Workloads;
+
+namespace Edge.Dataplane.Agent
+{
+    /// <summary>
+    /// The board's kubelet and kube-proxy in one: applies a <see cref="DesiredState"/> from the
+    /// host to the node (peers, pods and their workloads, service and DNS tables) by difference,
+    /// so pods that stay keep running through a resync, and remembers the generation applied.
+    /// A new pod CIDR or node-level setting rebuilds the node; a pod whose image is not built in
+    /// fails with a reason that lists the images.
+    /// </summary>
+    public sealed class NodeAgent
+    {
+        private readonly NodeConfig _identity;
+        private readonly IClock _clock;
+        private readonly IRandomSource _random;
+        private readonly IDatagramPort _port;
+        private readonly IHostSockets _hostSockets;
+        private RunningPod[] _pods = new RunningPod[0];
+
+        public Node Node;
+        public uint AppliedGeneration;
+
+        public NodeAgent(NodeConfig identity, IClock clock, IRandomSource random, IDatagramPort port, IHostSockets hostSockets)
+        {
+            _identity = identity;
+            _clock = clock;
+            _random = random;
+            _port = port;
+            _hostSockets = hostSockets;
+        }
+
+        public RunningPod[] Pods
+        {
+            get { return _pods; }
+        }
+
+        /// <summary>Applies the state; returns null, or what could not be applied (the generation is then not acknowledged).</summary>
+        public string Apply(DesiredState s)
+        {
+            if (Node == null || NodeSettingsChanged(s))
+            {
+                Rebuild(s);
+            }
+
+            string problem = ApplyPeers(s);
+            ApplyPods(s);
+            ApplyServices(s);
+            ApplyDns(s);
+            if (problem == null)
+            {
+                AppliedGeneration = s.Generation;
+            }
+
+            return problem;
+        }
+
+        /// <summary>One turn of the board loop: network, then workloads.</summary>
+        public int Poll()
+        {
+            if (Node == null)
+            {
+                return 0;
+            }
+
+            int work = Node.Poll();
+            long now = _clock.Milliseconds;
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i].Workload != null)
+                {
+                    _pods[i].Workload.Poll(now);
+                }
+            }
+
+            return work;
+        }
+
+        public RunningPod FindPod(string ns, string name)
+        {
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i].Spec.Name == name && _pods[i].Spec.Namespace == ns)
+                {
+                    return _pods[i];
+                }
+            }
+
+            return null;
+        }
+
+        private bool NodeSettingsChanged(DesiredState s)
+        {
+            NodeConfig c = Node.Config;
+            return c.PodNetwork != s.PodNetwork || c.PodPrefixLength != s.PodPrefixLength || c.ClusterNetwork != s.ClusterNetwork
+                || c.ClusterPrefixLength != s.ClusterPrefixLength || c.ServiceNetwork != s.ServiceNetwork || c.ServicePrefixLength != s.ServicePrefixLength
+                || c.DnsAddress != s.DnsAddress || c.ClusterDomain != s.ClusterDomain || c.DnsUpstream != s.DnsUpstream
+                || c.ProxyMode != s.ProxyMode || c.AllowEgress != s.AllowEgress;
+        }
+
+        private void Rebuild(DesiredState s)
+        {
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                if (_pods[i].Workload != null)
+                {
+                    _pods[i].Workload.Stop();
+                }
+            }
+
+            _pods = new RunningPod[0];
+            if (Node != null)
+            {
+                Node.Shutdown();
+            }
+
+            NodeConfig c = _identity.Copy();
+            c.PodNetwork = s.PodNetwork;
+            c.PodPrefixLength = s.PodPrefixLength;
+            c.ClusterNetwork = s.ClusterNetwork;
+            c.ClusterPrefixLength = s.ClusterPrefixLength;
+            c.ServiceNetwork = s.ServiceNetwork;
+            c.ServicePrefixLength = s.ServicePrefixLength;
+            c.DnsAddress = s.DnsAddress;
+            c.ClusterDomain = s.ClusterDomain;
+            c.DnsUpstream = s.DnsUpstream;
+            c.ProxyMode = s.ProxyMode;
+            c.AllowEgress = s.AllowEgress;
+            Node = new Node(c, _clock, _random, _port, _hostSockets);
+        }
+
+        private string ApplyPeers(DesiredState s)
+        {
+            RouteTable routes = Node.Routes;
+            for (int r = routes.Count - 1; r >= 0; r--)
+            {
+                bool wanted = false;
+                for (int i = 0; i < s.Peers.Length; i++)
+                {
+                    wanted |= s.Peers[i].PodNetwork == routes.Network(r) && s.Peers[i].PrefixLength == routes.Prefix(r);
+                }
+
+                if (!wanted)
+                {
+                    routes.Remove(routes.Network(r), routes.Prefix(r));
+                }
+            }
+
+            for (int i = 0; i < s.Peers.Length; i++)
+            {
+                PeerSpec p = s.Peers[i];
+                if (!Node.AddPeer(p.PodNetwork, p.PrefixLength, p.Address, p.Port))
+                {
+                    return "route table full: " + routes.Capacity.ToString() + " peers at most";
+                }
+            }
+
+            return null;
+        }
+
+        private void ApplyPods(DesiredState s)
+        {
+            // Stop and remove pods no longer wanted (or replaced: same name, new UID or address).
+            int kept = 0;
+            RunningPod[] next = new RunningPod[s.Pods.Length];
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                RunningPod running = _pods[i];
+                PodSpec wanted = FindSpec(s, running.Spec);
+                if (wanted != null && wanted.Uid == running.Spec.Uid && wanted.Address == running.Spec.Address && wanted.Image == running.Spec.Image)
+                {
+                    continue;
+                }
+
+                if (running.Workload != null)
+                {
+                    running.Workload.Stop();
+                }
+
+                if (running.Sandbox != null)
+                {
+                    Node.RemovePod(running.Sandbox);
+                }
+            }
+
+            for (int i = 0; i < s.Pods.Length; i++)
+            {
+                PodSpec spec = s.Pods[i];
+                RunningPod existing = FindPod(spec.Namespace, spec.Name);
+                if (existing != null && existing.Spec.Uid == spec.Uid && existing.Spec.Address == spec.Address && existing.Spec.Image == spec.Image)
+                {
+                    next[kept++] = existing;
+                    continue;
+                }
+
+                next[kept++] = Start(spec);
+            }
+
+            _pods = next;
+        }
+
+        private RunningPod Start(PodSpec spec)
+        {
+            var pod = new RunningPod();
+            pod.Spec = spec;
+            pod.Sandbox = Node.AddPod(spec.Namespace, spec.Name, spec.Address);
+            if (pod.Sandbox == null)
+            {
+                pod.Phase = PodPhase.Failed;
+                pod.Reason = "SandboxFailed";
+                pod.Message = "no room on " + Node.Config.Name + " for " + Ipv4Address.Format(spec.Address) + " (" + Node.Config.MaxPods.ToString() + " pods at most)";
+                return pod;
+            }
+
+            pod.Workload = WorkloadCatalog.Create(spec.Image, pod.Sandbox, Node.Config.Name);
+            if (pod.Workload == null)
+            {
+                pod.Phase = PodPhase.Failed;
+                pod.Reason = "ErrImageNeverPull";
+                pod.Message = WorkloadCatalog.UnknownImageMessage(spec.Image);
+                return pod;
+            }
+
+            pod.Phase = PodPhase.Running;
+            return pod;
+        }
+
+        private static PodSpec FindSpec(DesiredState s, PodSpec running)
+        {
+            for (int i = 0; i < s.Pods.Length; i++)
+            {
+                if (s.Pods[i].Name == running.Name && s.Pods[i].Namespace == running.Namespace)
+                {
+                    return s.Pods[i];
+                }
+            }
+
+            return null;
+        }
+
+        private void ApplyServices(DesiredState s)
+        {
+            ServiceTable table = Node.Proxy.Services;
+            for (int slot = 0; slot < table.Capacity; slot++)
+            {
+                Service current = table.At(slot);
+                if (current != null && !Wanted(s, current))
+                {
+                    Node.Proxy.RemoveService(current.Namespace, current.Name, current.PortName);
+                }
+            }
+
+            for (int i = 0; i < s.Services.Length; i++)
+            {
+                Node.Proxy.SetService(s.Services[i]);
+            }
+        }
+
+        private static bool Wanted(DesiredState s, Service current)
+        {
+            for (int i = 0; i < s.Services.Length; i++)
+            {
+                Service v = s.Services[i];
+                if (v.Name == current.Name && v.Namespace == current.Namespace && v.PortName == current.PortName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void ApplyDns(DesiredState s)
+        {
+            DnsZone zone = Node.DnsZone;
+            for (int i = 0; i < s.DnsServices.Length; i++)
+            {
+                zone.SetService(s.DnsServices[i]);
+            }
+
+            zone.RemoveServicesExcept(s.DnsServices);
+            zone.SetPods(s.ClusterPodAddresses, s.ClusterPodNamespaces);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Mgmt
+{
+    /// <summary>
+    /// Reassembles frames from a byte stream that may split them anywhere and mix in garbage.
+    /// Feed bytes with <see cref="Push"/>, take whole frames with <see cref="Next"/>. Bytes that
+    /// cannot start a valid frame are dropped and counted; a frame from a newer protocol
+    /// version is skipped and counted (the session can say so), never misread.
+    /// </summary>
+    public sealed class FrameReader
+    {
+        private readonly byte[] _buffer;
+        private int _count;
+
+        public long GarbageBytes;
+        public long BadFrames;
+        public long UnknownVersion;
+
+        /// <summary>The last frame taken by Next: type, request ID, payload in <see cref="Payload"/> at [PayloadOffset, +PayloadLength).</summary>
+        public byte Type;
+        public ushort RequestId;
+        public readonly byte[] Payload;
+        public int PayloadLength;
+
+        public FrameReader()
+        {
+            _buffer = new byte[2 * (Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength)];
+            Payload = new byte[Frame.MaxPayload];
+        }
+
+        /// <summary>Adds received bytes; returns how many were taken (all, unless the buffer is full: call Next first).</summary>
+        public int Push(byte[] b, int offset, int length)
+        {
+            int n = length < _buffer.Length - _count ? length : _buffer.Length - _count;
+            System.Array.Copy(b, offset, _buffer, _count, n);
+            _count += n;
+            return n;
+        }
+
+        /// <summary>True with the next whole, checked frame in Type/RequestId/Payload; false when more bytes are needed.</summary>
+        public bool Next()
+        {
+            int at = 0;
+            while (true)
+            {
+                // Find the magic.
+                while (at < _count && !(_buffer[at] == Frame.Magic1 && (at + 1 >= _count || _buffer[at + 1] == Frame.Magic2)))
+                {
+                    at++;
+                    GarbageBytes++;
+                }
+
+                if (_count - at < Frame.HeaderLength)
+                {
+                    Consume(at);
+                    return false;
+                }
+
+                int length = NetworkOrder.ReadU16(_buffer, at + 6);
+                if (length > Frame.MaxPayload)
+                {
+                    at++; // not a real header: keep looking
+                    GarbageBytes++;
+                    BadFrames++;
+                    continue;
+                }
+
+                int total = Frame.HeaderLength + length + Frame.TrailerLength;
+                if (_count - at < total)
+                {
+                    // Either a frame still arriving, or garbage that looked like a header with a
+                    // long length. If a whole, valid frame starts further on, it was garbage.
+                    int later = NextValid(at + 1);
+                    if (later > 0)
+                    {
+                        GarbageBytes += later - at;
+                        BadFrames++;
+                        at = later;
+                        continue;
+                    }
+
+                    Consume(at);
+                    if (_count == _buffer.Length)
+                    {
+                        // Cannot complete: what we hold was not a frame.
+                        Consume(1);
+                        GarbageBytes++;
+                    }
+
+                    return false;
+                }
+
+                uint crc = NetworkOrder.ReadU32(_buffer, at + Frame.HeaderLength + length);
+                if (Crc32.Compute(_buffer, at + 2, Frame.HeaderLength - 2 + length) != crc)
+                {
+                    at++;
+                    GarbageBytes++;
+                    BadFrames++;
+                    continue;
+                }
+
+                byte version = _buffer[at + 2];
+                if (version != Frame.Version)
+                {
+                    UnknownVersion++;
+                    at += total;
+                    continue;
+                }
+
+                Type = _buffer[at + 3];
+                RequestId = NetworkOrder.ReadU16(_buffer, at + 4);
+                PayloadLength = length;
+                System.Array.Copy(_buffer, at + Frame.HeaderLength, Payload, 0, length);
+                Consume(at + total);
+                return true;
+            }
+        }
+
+        // The first position from 'from' where a complete frame with a valid CRC sits, or -1.
+        private int NextValid(int from)
+        {
+            for (int p = from; p + Frame.HeaderLength + Frame.TrailerLength <= _count; p++)
+            {
+                if (_buffer[p] != Frame.Magic1 || _buffer[p + 1] != Frame.Magic2)
+                {
+                    continue;
+                }
+
+                int length = NetworkOrder.ReadU16(_buffer, p + 6);
+                int total = Frame.HeaderLength + length + Frame.TrailerLength;
+                if (length <= Frame.MaxPayload && p + total <= _count
+                    && Crc32.Compute(_buffer, p + 2, Frame.HeaderLength - 2 + length) == NetworkOrder.ReadU32(_buffer, p + Frame.HeaderLength + length))
+                {
+                    return p;
+                }
+            }
+
+            return -1;
+        }
+
+        private void Consume(int n)
+        {
+            if (n <= 0)
+            {
+                return;
+            }
+
+            System.Array.Copy(_buffer, n, _buffer, 0, _count - n);
+            _count -= n;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Edge.Dataplane.Mgmt
+{
+    /// <summary>Kinds of host-board messages. Requests carry an ID their response repeats; events carry 0.</summary>
+    public static class MessageType
+    {
+        /// <summary>Board to host, first thing on a session: identity, firmware, applied generation, capacities.</summary>
+        public const byte Hello = 1;
+
+        /// <summary>Host to board: the whole desired state at a generation.</summary>
+        public const byte Snapshot = 2;
+
+        /// <summary>Board to host: the generation now applied (or the reason it was not).</summary>
+        public const byte Ack = 3;
+
+        /// <summary>Board to host, periodically: alive, generation, pod states, counters.</summary>
+        public const byte Heartbeat = 4;
+
+        /// <summary>Board to host: something happened (pod failed, table full).</summary>
+        public const byte Event = 5;
+
+        /// <summary>Host to board: run a tool in a pod; board to host: its output and exit code.</summary>
+        public const byte ExecRequest = 6;
+        public const byte ExecOutput = 7;
+        public const byte ExecExit = 8;
+
+        /// <summary>Host to board: render a view (iptables, ipvs, conntrack); board to host: the text.</summary>
+        public const byte ViewRequest = 9;
+        public const byte ViewResponse = 10;
+
+        public static string Name(byte type)
+        {
+            switch (type)
+            {
+                case Hello: return "hello";
+                case Snapshot: return "snapshot";
+                case Ack: return "ack";
+                case Heartbeat: return "heartbeat";
+                case Event: return "event";
+                case ExecRequest: return "exec";
+                case ExecOutput: return "exec-output";
+                case ExecExit: return "exec-exit";
+                case ViewRequest: return "view";
+                case ViewResponse: return "view-response";
+                default: return "type " + type.ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+namespace Edge.Dataplane.Mgmt
+{
+    /// <summary>
+    /// Reads what <see cref="PayloadWriter"/> wrote. Reading past the end, an overlong varint
+    /// or an absurd length sets <see cref="Failed"/> and returns zeros, so decoding a damaged
+    /// payload ends in one check, never an exception.
+    /// </summary>
+    public sealed class PayloadReader
+    {
+        private byte[] _buffer;
+        private int _position;
+        private int _end;
+
+        public bool Failed;
+
+        public void Begin(byte[] buffer, int offset, int length)
+        {
+            _buffer = buffer;
+            _position = offset;
+            _end = offset + length;
+            Failed = false;
+        }
+
+        public bool AtEnd
+        {
+            get { return _position >= _end; }
+        }
+
+        public int Byte()
+        {
+            if (_position >= _end)
+            {
+                Failed = true;
+                return 0;
+            }
+
+            return _buffer[_position++];
+        }
+
+        public bool Bool()
+        {
+            return Byte() != 0;
+        }
+
+        public uint Varint()
+        {
+            uint value = 0;
+            for (int shift = 0; shift < 35; shift += 7)
+            {
+                int b = Byte();
+                value |= (uint)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    return value;
+                }
+            }
+
+            Failed = true;
+            return 0;
+        }
+
+        public int Int()
+        {
+            return (int)Varint();
+        }
+
+        /// <summary>A count of items, each at least minimumBytes long: refused if the rest of the payload cannot hold them.</summary>
+        public int Count(int minimumBytes)
+        {
+            uint n = Varint();
+            if (n > (uint)(_end - _position) / (uint)(minimumBytes < 1 ? 1 : minimumBytes))
+            {
+                Failed = true;
+                return 0;
+            }
+
+            return (int)n;
+        }
+
+        public uint Address()
+        {
+            return ((uint)Byte() << 24) | ((uint)Byte() << 16) | ((uint)Byte() << 8) | (uint)Byte();
+        }
+
+        public string String()
+        {
+            uint n = Varint();
+            if (n == 0)
+            {
+                return null;
+            }
+
+            n--;
+            if (n > (uint)(_end - _position))
+            {
+                Failed = true;
+                return "";
+            }
+
+            char[] chars = new char[n];
+            for (int i = 0; i < n; i++)
+            {
+                chars[i] = (char)_buffer[_position++];
+            }
+
+            return new string(chars);
+        }
+    }
+}

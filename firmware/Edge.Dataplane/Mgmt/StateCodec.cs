@@ -1,0 +1,330 @@
+using Edge.Dataplane.Dns;
+using Edge.Dataplane.Proxy;
+
+namespace Edge.Dataplane.Mgmt
+{
+    /// <summary>
+    /// The binary form of a <see cref="DesiredState"/> (a Snapshot payload): the string table,
+    /// then the sections in a fixed order, numbers as varints, addresses as four bytes. Decode
+    /// checks every count against the bytes left, so a damaged snapshot is refused whole.
+    /// </summary>
+    public static class StateCodec
+    {
+        public const int FormatVersion = 1;
+
+        public static void Encode(DesiredState s, PayloadWriter w)
+        {
+            var strings = new StringTable();
+            Collect(s, strings);
+            int collected = strings.Count;
+            w.Int(FormatVersion);
+            w.Varint(s.Generation);
+            w.Int(strings.Count);
+            for (int i = 0; i < strings.Count; i++)
+            {
+                w.String(strings[i]);
+            }
+
+            w.Address(s.PodNetwork);
+            w.Int(s.PodPrefixLength);
+            w.Address(s.ClusterNetwork);
+            w.Int(s.ClusterPrefixLength);
+            w.Address(s.ServiceNetwork);
+            w.Int(s.ServicePrefixLength);
+            w.Address(s.DnsAddress);
+            w.Int(strings.Index(s.ClusterDomain));
+            w.Address(s.DnsUpstream);
+            w.Int(s.ProxyMode);
+            w.Bool(s.AllowEgress);
+
+            w.Int(s.Peers.Length);
+            for (int i = 0; i < s.Peers.Length; i++)
+            {
+                PeerSpec p = s.Peers[i];
+                w.Int(strings.Index(p.Name));
+                w.Address(p.PodNetwork);
+                w.Int(p.PrefixLength);
+                w.Address(p.Address);
+                w.Int(p.Port);
+            }
+
+            w.Int(s.Pods.Length);
+            for (int i = 0; i < s.Pods.Length; i++)
+            {
+                PodSpec p = s.Pods[i];
+                w.Int(strings.Index(p.Namespace));
+                w.Int(strings.Index(p.Name));
+                w.Int(strings.Index(p.Uid));
+                w.Address(p.Address);
+                w.Int(strings.Index(p.Image));
+            }
+
+            w.Int(s.Services.Length);
+            for (int i = 0; i < s.Services.Length; i++)
+            {
+                Service v = s.Services[i];
+                w.Int(strings.Index(v.Namespace));
+                w.Int(strings.Index(v.Name));
+                w.Int(strings.Index(v.PortName));
+                w.Int(v.Type);
+                w.Address(v.ClusterIp);
+                w.Int(v.Port);
+                w.Byte(v.Protocol);
+                w.Int(v.NodePort);
+                w.Byte((v.ClientIpAffinity ? 1 : 0) | (v.InternalTrafficLocal ? 2 : 0) | (v.ExternalTrafficLocal ? 4 : 0));
+                w.Int(v.AffinityTimeoutSeconds);
+                w.Int(v.EndpointCount);
+                for (int e = 0; e < v.EndpointCount; e++)
+                {
+                    w.Address(v.EndpointAddresses[e]);
+                    w.Int(v.EndpointPorts[e]);
+                    w.Byte(v.EndpointFlagBits[e]);
+                    w.Int(strings.Index(v.EndpointNames[e]));
+                }
+            }
+
+            w.Int(s.DnsServices.Length);
+            for (int i = 0; i < s.DnsServices.Length; i++)
+            {
+                DnsService d = s.DnsServices[i];
+                w.Int(strings.Index(d.Namespace));
+                w.Int(strings.Index(d.Name));
+                w.Address(d.ClusterIp);
+                w.Int(strings.Index(d.ExternalName));
+                w.Int(d.PortNames.Length);
+                for (int p = 0; p < d.PortNames.Length; p++)
+                {
+                    w.Int(strings.Index(d.PortNames[p]));
+                    w.Byte(d.PortProtocols[p]);
+                    w.Int(d.PortNumbers[p]);
+                }
+
+                w.Int(d.EndpointAddresses.Length);
+                for (int e = 0; e < d.EndpointAddresses.Length; e++)
+                {
+                    w.Address(d.EndpointAddresses[e]);
+                    w.Int(strings.Index(e < d.EndpointHostnames.Length ? d.EndpointHostnames[e] : null));
+                    w.Bool(d.EndpointReady[e]);
+                    for (int p = 0; p < d.PortNames.Length; p++)
+                    {
+                        int at = e * d.PortNames.Length + p;
+                        w.Int(at < d.EndpointPorts.Length ? d.EndpointPorts[at] : d.PortNumbers[p]);
+                    }
+                }
+            }
+
+            w.Int(s.ClusterPodAddresses.Length);
+            for (int i = 0; i < s.ClusterPodAddresses.Length; i++)
+            {
+                w.Address(s.ClusterPodAddresses[i]);
+                w.Int(strings.Index(s.ClusterPodNamespaces[i]));
+            }
+
+            if (strings.Count != collected)
+            {
+                w.Overflow = true; // a string Collect missed: refuse rather than send a wrong table
+            }
+        }
+
+        /// <summary>The state, or null when the payload is damaged or of another format version.</summary>
+        public static DesiredState Decode(PayloadReader r)
+        {
+            if (r.Int() != FormatVersion)
+            {
+                return null;
+            }
+
+            var s = new DesiredState();
+            s.Generation = r.Varint();
+            int stringCount = r.Count(1);
+            string[] strings = new string[stringCount + 1];
+            for (int i = 1; i <= stringCount; i++)
+            {
+                strings[i] = r.String();
+            }
+
+            s.PodNetwork = r.Address();
+            s.PodPrefixLength = r.Int();
+            s.ClusterNetwork = r.Address();
+            s.ClusterPrefixLength = r.Int();
+            s.ServiceNetwork = r.Address();
+            s.ServicePrefixLength = r.Int();
+            s.DnsAddress = r.Address();
+            s.ClusterDomain = Ref(strings, r);
+            s.DnsUpstream = r.Address();
+            s.ProxyMode = r.Int();
+            s.AllowEgress = r.Bool();
+
+            s.Peers = new PeerSpec[r.Count(10)];
+            for (int i = 0; i < s.Peers.Length && !r.Failed; i++)
+            {
+                var p = new PeerSpec();
+                p.Name = Ref(strings, r);
+                p.PodNetwork = r.Address();
+                p.PrefixLength = r.Int();
+                p.Address = r.Address();
+                p.Port = (ushort)r.Int();
+                s.Peers[i] = p;
+            }
+
+            s.Pods = new PodSpec[r.Count(8)];
+            for (int i = 0; i < s.Pods.Length && !r.Failed; i++)
+            {
+                var p = new PodSpec();
+                p.Namespace = Ref(strings, r);
+                p.Name = Ref(strings, r);
+                p.Uid = Ref(strings, r);
+                p.Address = r.Address();
+                p.Image = Ref(strings, r);
+                s.Pods[i] = p;
+            }
+
+            s.Services = new Service[r.Count(12)];
+            for (int i = 0; i < s.Services.Length && !r.Failed; i++)
+            {
+                var v = new Service();
+                v.Namespace = Ref(strings, r);
+                v.Name = Ref(strings, r);
+                v.PortName = Ref(strings, r) ?? "";
+                v.Type = r.Int();
+                v.ClusterIp = r.Address();
+                v.Port = (ushort)r.Int();
+                v.Protocol = (byte)r.Byte();
+                v.NodePort = (ushort)r.Int();
+                int flags = r.Byte();
+                v.ClientIpAffinity = (flags & 1) != 0;
+                v.InternalTrafficLocal = (flags & 2) != 0;
+                v.ExternalTrafficLocal = (flags & 4) != 0;
+                v.AffinityTimeoutSeconds = r.Int();
+                int n = r.Count(7);
+                uint[] addresses = new uint[n];
+                ushort[] ports = new ushort[n];
+                byte[] endpointFlags = new byte[n];
+                string[] names = new string[n];
+                for (int e = 0; e < n && !r.Failed; e++)
+                {
+                    addresses[e] = r.Address();
+                    ports[e] = (ushort)r.Int();
+                    endpointFlags[e] = (byte)r.Byte();
+                    names[e] = Ref(strings, r);
+                }
+
+                v.SetEndpoints(addresses, ports, endpointFlags, names);
+                s.Services[i] = v;
+            }
+
+            s.DnsServices = new DnsService[r.Count(8)];
+            for (int i = 0; i < s.DnsServices.Length && !r.Failed; i++)
+            {
+                var d = new DnsService();
+                d.Namespace = Ref(strings, r);
+                d.Name = Ref(strings, r);
+                d.ClusterIp = r.Address();
+                d.ExternalName = Ref(strings, r);
+                int ports = r.Count(3);
+                d.PortNames = new string[ports];
+                d.PortProtocols = new byte[ports];
+                d.PortNumbers = new ushort[ports];
+                for (int p = 0; p < ports && !r.Failed; p++)
+                {
+                    d.PortNames[p] = Ref(strings, r);
+                    d.PortProtocols[p] = (byte)r.Byte();
+                    d.PortNumbers[p] = (ushort)r.Int();
+                }
+
+                int endpoints = r.Count(6);
+                d.EndpointAddresses = new uint[endpoints];
+                d.EndpointHostnames = new string[endpoints];
+                d.EndpointReady = new bool[endpoints];
+                d.EndpointPorts = new ushort[endpoints * ports];
+                for (int e = 0; e < endpoints && !r.Failed; e++)
+                {
+                    d.EndpointAddresses[e] = r.Address();
+                    d.EndpointHostnames[e] = Ref(strings, r);
+                    d.EndpointReady[e] = r.Bool();
+                    for (int p = 0; p < ports; p++)
+                    {
+                        d.EndpointPorts[e * ports + p] = (ushort)r.Int();
+                    }
+                }
+
+                s.DnsServices[i] = d;
+            }
+
+            int pods = r.Count(5);
+            s.ClusterPodAddresses = new uint[pods];
+            s.ClusterPodNamespaces = new string[pods];
+            for (int i = 0; i < pods && !r.Failed; i++)
+            {
+                s.ClusterPodAddresses[i] = r.Address();
+                s.ClusterPodNamespaces[i] = Ref(strings, r);
+            }
+
+            return r.Failed || !r.AtEnd ? null : s;
+        }
+
+        private static string Ref(string[] strings, PayloadReader r)
+        {
+            int i = r.Int();
+            if (i < 0 || i >= strings.Length)
+            {
+                r.Failed = true;
+                return null;
+            }
+
+            return strings[i];
+        }
+
+        // Every string the sections refer to goes into the table before the table is written.
+        private static void Collect(DesiredState s, StringTable t)
+        {
+            t.Index(s.ClusterDomain);
+            for (int i = 0; i < s.Peers.Length; i++)
+            {
+                t.Index(s.Peers[i].Name);
+            }
+
+            for (int i = 0; i < s.Pods.Length; i++)
+            {
+                t.Index(s.Pods[i].Namespace);
+                t.Index(s.Pods[i].Name);
+                t.Index(s.Pods[i].Uid);
+                t.Index(s.Pods[i].Image);
+            }
+
+            for (int i = 0; i < s.Services.Length; i++)
+            {
+                Service v = s.Services[i];
+                t.Index(v.Namespace);
+                t.Index(v.Name);
+                t.Index(v.PortName);
+                for (int e = 0; e < v.EndpointCount; e++)
+                {
+                    t.Index(v.EndpointNames[e]);
+                }
+            }
+
+            for (int i = 0; i < s.DnsServices.Length; i++)
+            {
+                DnsService d = s.DnsServices[i];
+                t.Index(d.Namespace);
+                t.Index(d.Name);
+                t.Index(d.ExternalName);
+                for (int p = 0; p < d.PortNames.Length; p++)
+                {
+                    t.Index(d.PortNames[p]);
+                }
+
+                for (int e = 0; e < d.EndpointHostnames.Length; e++)
+                {
+                    t.Index(d.EndpointHostnames[e]);
+                }
+            }
+
+            for (int i = 0; i < s.ClusterPodNamespaces.Length; i++)
+            {
+                t.Index(s.ClusterPodNamespaces[i]);
+            }
+        }
+    }
+}

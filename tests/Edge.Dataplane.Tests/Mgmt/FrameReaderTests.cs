@@ -1,0 +1,125 @@
+using Edge.Dataplane.Mgmt;
+using FsCheck.Fluent;
+
+namespace Edge.Dataplane.Tests.Mgmt;
+
+[Trait("Category", Category.Unit)]
+public sealed class FrameReaderTests
+{
+    private static byte[] FrameOf(byte type, ushort id, byte[] payload, byte version = Frame.Version)
+    {
+        byte[] b = new byte[Frame.HeaderLength + payload.Length + Frame.TrailerLength];
+        payload.CopyTo(b, Frame.HeaderLength);
+        Frame.Seal(b, 0, type, id, payload.Length);
+        if (version != Frame.Version)
+        {
+            b[2] = version;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(b.Length - 4), Crc32.Compute(b, 2, Frame.HeaderLength - 2 + payload.Length));
+        }
+
+        return b;
+    }
+
+    private static List<(byte Type, ushort Id, byte[] Payload)> ReadAll(FrameReader reader, byte[] stream, int chunk)
+    {
+        var frames = new List<(byte, ushort, byte[])>();
+        for (int at = 0; at < stream.Length; at += chunk)
+        {
+            int n = Math.Min(chunk, stream.Length - at);
+            int taken = 0;
+            while (taken < n)
+            {
+                taken += reader.Push(stream, at + taken, n - taken);
+                while (reader.Next())
+                {
+                    frames.Add((reader.Type, reader.RequestId, reader.Payload[..reader.PayloadLength]));
+                }
+            }
+        }
+
+        return frames;
+    }
+
+    [Fact]
+    public void CRC_32_matches_the_standard_check_value()
+    {
+        byte[] check = "123456789"u8.ToArray();
+
+        Assert.Equal(0xCBF43926u, Crc32.Compute(check, 0, check.Length));
+    }
+
+    [Fact]
+    public void Frames_split_anywhere_come_out_whole_and_in_order()
+    {
+        byte[] stream = [.. FrameOf(MessageType.Hello, 1, [1, 2, 3]), .. FrameOf(MessageType.Ack, 2, []), .. FrameOf(MessageType.Event, 0, new byte[300])];
+
+        foreach (int chunk in new[] { 1, 2, 7, 64, stream.Length })
+        {
+            var frames = ReadAll(new FrameReader(), stream, chunk);
+            Assert.Equal([(MessageType.Hello, (ushort)1), (MessageType.Ack, (ushort)2), (MessageType.Event, (ushort)0)], frames.Select(f => (f.Type, f.Id)));
+            Assert.Equal(300, frames[2].Payload.Length);
+        }
+    }
+
+    [Fact]
+    public void Garbage_between_frames_is_skipped_and_counted_and_every_frame_survives()
+    {
+        Properties.Check(Properties.Bytes(0, 64).Zip(Properties.Bytes(0, 200)), input =>
+        {
+            (byte[] garbage, byte[] payload) = input;
+            byte[] stream = [.. garbage, .. FrameOf(MessageType.Snapshot, 7, payload), .. garbage, .. FrameOf(MessageType.Ack, 8, [9]), .. garbage];
+            var reader = new FrameReader();
+
+            var frames = ReadAll(reader, stream, 13);
+
+            Assert.Equal([(ushort)7, (ushort)8], frames.Select(f => f.Id));
+            Assert.Equal(payload, frames[0].Payload);
+        }, maxTests: 500);
+    }
+
+    [Fact]
+    public void A_corrupted_frame_is_lost_alone_and_the_next_one_arrives()
+    {
+        byte[] bad = FrameOf(MessageType.Snapshot, 1, new byte[50]);
+        bad[20] ^= 0x40;
+        var reader = new FrameReader();
+
+        var frames = ReadAll(reader, [.. bad, .. FrameOf(MessageType.Ack, 2, [])], 5);
+
+        Assert.Equal([(ushort)2], frames.Select(f => f.Id));
+        Assert.True(reader.BadFrames >= 1);
+    }
+
+    [Fact]
+    public void A_frame_of_a_newer_protocol_version_is_skipped_not_misread()
+    {
+        var reader = new FrameReader();
+
+        var frames = ReadAll(reader, [.. FrameOf(MessageType.Hello, 1, [1], version: 2), .. FrameOf(MessageType.Hello, 2, [2])], 100);
+
+        Assert.Equal([(ushort)2], frames.Select(f => f.Id));
+        Assert.Equal(1, reader.UnknownVersion);
+    }
+
+    [Fact]
+    public void Endless_garbage_never_fills_the_reader()
+    {
+        var reader = new FrameReader();
+        byte[] noise = new byte[4096];
+        new Random(3).NextBytes(noise);
+        for (int i = 0; i < 100; i++)
+        {
+            int taken = 0;
+            while (taken < noise.Length)
+            {
+                taken += reader.Push(noise, taken, noise.Length - taken);
+                while (reader.Next())
+                {
+                }
+            }
+        }
+
+        var after = ReadAll(reader, FrameOf(MessageType.Ack, 5, []), 1);
+        Assert.Equal([(ushort)5], after.Select(f => f.Id));
+    }
+}
