@@ -1,0 +1,196 @@
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Proxy.Views;
+
+namespace Edge.Dataplane.Agent
+{
+    /// <summary>
+    /// The board's side of the management protocol. On attach it says Hello (with the
+    /// generation it has applied: 0 after a reboot, so the host resyncs it); it applies
+    /// Snapshots and acknowledges each generation; it sends a Heartbeat every second with the
+    /// pods' states; and it answers view requests (iptables, ipvs, conntrack). Garbage on the
+    /// line costs at most the frame it hit.
+    /// </summary>
+    public sealed class BoardSession
+    {
+        public const int HeartbeatMs = 1000;
+
+        public const int ViewIptables = 1;
+        public const int ViewIpvs = 2;
+        public const int ViewConntrack = 3;
+
+        private readonly NodeAgent _agent;
+        private readonly NodeConfigIdentity _identity;
+        private readonly FrameReader _reader = new FrameReader();
+        private readonly PayloadWriter _writer = new PayloadWriter();
+        private readonly PayloadReader _payload = new PayloadReader();
+        private readonly byte[] _in = new byte[512];
+        private readonly byte[] _out = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+        private IByteStream _stream;
+        private long _nextHeartbeat;
+
+        public long SnapshotsApplied;
+        public long SnapshotsRefused;
+
+        public BoardSession(NodeAgent agent, NodeConfigIdentity identity)
+        {
+            _agent = agent;
+            _identity = identity;
+        }
+
+        public bool Attached
+        {
+            get { return _stream != null; }
+        }
+
+        /// <summary>A host connected (or the serial line opened): say who we are.</summary>
+        public void Attach(IByteStream stream, long now)
+        {
+            _stream = stream;
+            Begin();
+            Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods);
+            Send(MessageType.Hello, 0);
+            _nextHeartbeat = now + HeartbeatMs;
+        }
+
+        public void Detach()
+        {
+            _stream = null;
+        }
+
+        public void Poll(long now)
+        {
+            if (_stream == null)
+            {
+                return;
+            }
+
+            for (int round = 0; round < 64; round++)
+            {
+                int n = _stream.Read(_in, 0, _in.Length);
+                if (n < 0)
+                {
+                    Detach();
+                    return;
+                }
+
+                if (n == 0)
+                {
+                    break;
+                }
+
+                int taken = 0;
+                while (taken < n)
+                {
+                    taken += _reader.Push(_in, taken, n - taken);
+                    while (_reader.Next())
+                    {
+                        Handle(now);
+                    }
+                }
+            }
+
+            if (now >= _nextHeartbeat)
+            {
+                Heartbeat();
+                _nextHeartbeat = now + HeartbeatMs;
+            }
+        }
+
+        private void Handle(long now)
+        {
+            if (_reader.Type == MessageType.Snapshot)
+            {
+                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                DesiredState state = StateCodec.Decode(_payload);
+                string error = state == null ? "snapshot damaged or of another format" : _agent.Apply(state);
+                if (error == null)
+                {
+                    SnapshotsApplied++;
+                }
+                else
+                {
+                    SnapshotsRefused++;
+                }
+
+                Begin();
+                Messages.WriteAck(_writer, state == null ? 0 : state.Generation, error);
+                Send(MessageType.Ack, _reader.RequestId);
+                return;
+            }
+
+            if (_reader.Type == MessageType.ViewRequest)
+            {
+                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                int view = _payload.Int();
+                string text = Render(view, now);
+                Begin();
+                _writer.String(text.Length > Frame.MaxPayload - 8 ? text.Substring(0, Frame.MaxPayload - 8) : text);
+                Send(MessageType.ViewResponse, _reader.RequestId);
+            }
+        }
+
+        private string Render(int view, long now)
+        {
+            if (_agent.Node == null)
+            {
+                return "";
+            }
+
+            switch (view)
+            {
+                case ViewIptables: return IptablesView.Render(_agent.Node.Proxy.Services, _agent.Node.Config.ClusterNetwork, _agent.Node.Config.ClusterPrefixLength);
+                case ViewIpvs: return IpvsView.Render(_agent.Node.Proxy.Services, _agent.Node.Proxy.Conntrack, now);
+                case ViewConntrack: return ConntrackView.Render(_agent.Node.Proxy.Conntrack, now);
+                default: return "";
+            }
+        }
+
+        private void Heartbeat()
+        {
+            Begin();
+            _writer.Varint(_agent.AppliedGeneration);
+            RunningPod[] pods = _agent.Pods;
+            _writer.Int(pods.Length);
+            for (int i = 0; i < pods.Length; i++)
+            {
+                _writer.String(pods[i].Spec.Namespace);
+                _writer.String(pods[i].Spec.Name);
+                _writer.String(pods[i].Spec.Uid);
+                _writer.Int(pods[i].Phase);
+                _writer.String(pods[i].Reason);
+                _writer.String(pods[i].Message);
+            }
+
+            _writer.Varint(_agent.Node == null ? 0 : (uint)_agent.Node.Drops.Total);
+            Send(MessageType.Heartbeat, 0);
+        }
+
+        private void Begin()
+        {
+            _writer.Begin(_out, Frame.HeaderLength, _out.Length - Frame.TrailerLength);
+        }
+
+        private void Send(byte type, ushort requestId)
+        {
+            if (_writer.Overflow || _stream == null)
+            {
+                return;
+            }
+
+            int length = Frame.Seal(_out, 0, type, requestId, _writer.Length);
+            int sent = 0;
+            for (int tries = 0; sent < length && tries < 1000; tries++)
+            {
+                int n = _stream.Write(_out, sent, length - sent);
+                if (n < 0)
+                {
+                    Detach();
+                    return;
+                }
+
+                sent += n;
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Edge.Dataplane.Agent
+{
+    /// <summary>What a board says about itself in Hello: provisioned identity, not desired state.</summary>
+    public sealed class NodeConfigIdentity
+    {
+        public string Name = "";
+        public uint Address;
+        public ushort VxlanPort = 4789;
+        public int MaxPods = 8;
+    }
+}

@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Edge.Dataplane.Agent;
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Wire;
+
+namespace Edge.Host.Sessions;
+
+/// <summary>
+/// The host's end of one board's management line (TCP for a virtual board; a serial port
+/// speaks the same frames). A reader task turns frames into the board's Hello, acks,
+/// view responses (matched to requests by ID) and heartbeats. Sending a snapshot waits for
+/// the board to acknowledge that generation.
+/// </summary>
+public sealed class BoardClient : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<ushort, TaskCompletionSource<(byte Type, byte[] Payload)>> _pending = new();
+    private readonly TaskCompletionSource<BoardHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Task _reader;
+    private int _nextId;
+
+    private BoardClient(Stream stream)
+    {
+        _stream = stream;
+        _reader = Task.Run(ReadLoop);
+    }
+
+    /// <summary>The latest heartbeat, or null before the first.</summary>
+    public BoardHeartbeat? LastHeartbeat { get; private set; }
+
+    /// <summary>Raised on every heartbeat (from the reader task).</summary>
+    public event Action<BoardHeartbeat>? Heartbeat;
+
+    /// <summary>True until the line closes.</summary>
+    public bool Connected => !_reader.IsCompleted;
+
+    public long GarbageBytes { get; private set; }
+
+    public static async Task<BoardClient> ConnectAsync(string host, int port, CancellationToken cancel = default)
+    {
+        var client = new TcpClient { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(host, port, cancel);
+        }
+        catch (SocketException e)
+        {
+            client.Dispose();
+            throw new BoardSessionException($"cannot reach the board at {host}:{port}: {e.SocketErrorCode}");
+        }
+
+        return new BoardClient(client.GetStream());
+    }
+
+    /// <summary>Wraps an already open line (a serial port, a test stream).</summary>
+    public static BoardClient Over(Stream stream) => new(stream);
+
+    public Task<BoardHello> HelloAsync(TimeSpan timeout) => _hello.Task.WaitAsync(timeout);
+
+    /// <summary>Sends the state; returns when the board has applied that generation, throws if it refused.</summary>
+    public async Task SendSnapshotAsync(DesiredState state, TimeSpan timeout)
+    {
+        var w = new PayloadWriter();
+        byte[] frame = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+        w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
+        StateCodec.Encode(state, w);
+        if (w.Overflow)
+        {
+            throw new BoardSessionException($"the snapshot for generation {state.Generation} does not fit in {Frame.MaxPayload} bytes");
+        }
+
+        (byte type, byte[] payload) = await RequestAsync(MessageType.Snapshot, frame, w.Length, timeout);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        uint generation = r.Varint();
+        string? error = r.String();
+        if (type != MessageType.Ack || error != null || generation != state.Generation)
+        {
+            throw new BoardSessionException($"the board did not apply generation {state.Generation}: {error ?? "unexpected answer"}");
+        }
+
+        LastSnapshotBytes = Frame.HeaderLength + w.Length + Frame.TrailerLength;
+    }
+
+    /// <summary>Size of the last snapshot frame sent, for sync accounting.</summary>
+    public int LastSnapshotBytes { get; private set; }
+
+    /// <summary>Asks the board to render a view (iptables, ipvs, conntrack).</summary>
+    public async Task<string> ViewAsync(int view, TimeSpan timeout)
+    {
+        byte[] frame = new byte[Frame.HeaderLength + 8 + Frame.TrailerLength];
+        var w = new PayloadWriter();
+        w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 8);
+        w.Int(view);
+        (_, byte[] payload) = await RequestAsync(MessageType.ViewRequest, frame, w.Length, timeout);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        return r.String() ?? "";
+    }
+
+    /// <summary>Writes raw bytes on the line (tests inject noise with it).</summary>
+    public async Task WriteRawAsync(byte[] bytes)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _stream.WriteAsync(bytes);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _stream.DisposeAsync();
+        try
+        {
+            await _reader;
+        }
+        catch
+        {
+            // the line is gone; nothing to report on the way out
+        }
+    }
+
+    private async Task<(byte Type, byte[] Payload)> RequestAsync(byte type, byte[] frame, int payloadLength, TimeSpan timeout)
+    {
+        ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
+        var answer = new TaskCompletionSource<(byte, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        int length = Frame.Seal(frame, 0, type, id, payloadLength);
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _stream.WriteAsync(frame.AsMemory(0, length));
+        }
+        catch (IOException e)
+        {
+            _pending.TryRemove(id, out _);
+            throw new BoardSessionException("the board's line closed: " + e.Message);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        try
+        {
+            return await answer.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new BoardSessionException($"the board did not answer {MessageType.Name(type)} in {timeout.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    private async Task ReadLoop()
+    {
+        var reader = new FrameReader();
+        byte[] buffer = new byte[4096];
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                int n = await _stream.ReadAsync(buffer, _stop.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                int taken = 0;
+                while (taken < n)
+                {
+                    taken += reader.Push(buffer, taken, n - taken);
+                    while (reader.Next())
+                    {
+                        Dispatch(reader.Type, reader.RequestId, reader.Payload.AsSpan(0, reader.PayloadLength).ToArray());
+                    }
+                }
+
+                GarbageBytes = reader.GarbageBytes;
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // closed
+        }
+        finally
+        {
+            foreach (var pending in _pending.Values)
+            {
+                pending.TrySetException(new BoardSessionException("the board's line closed"));
+            }
+
+            _hello.TrySetException(new BoardSessionException("the board's line closed before it said hello"));
+        }
+    }
+
+    private void Dispatch(byte type, ushort id, byte[] payload)
+    {
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        switch (type)
+        {
+            case MessageType.Hello:
+                _hello.TrySetResult(new BoardHello(r.String() ?? "", r.String() ?? "", r.Address(), (ushort)r.Int(), r.Varint(), r.Int()));
+                break;
+            case MessageType.Heartbeat:
+                uint generation = r.Varint();
+                int count = r.Count(6);
+                var pods = new List<PodReport>();
+                for (int i = 0; i < count && !r.Failed; i++)
+                {
+                    pods.Add(new PodReport(r.String() ?? "", r.String() ?? "", r.String() ?? "", PodPhase.Name(r.Int()), r.String() ?? "", r.String() ?? ""));
+                }
+
+                var heartbeat = new BoardHeartbeat(generation, pods, r.Varint(), DateTimeOffset.UtcNow);
+                LastHeartbeat = heartbeat;
+                Heartbeat?.Invoke(heartbeat);
+                break;
+            default:
+                if (_pending.TryGetValue(id, out var answer))
+                {
+                    answer.TrySetResult((type, payload));
+                }
+
+                break;
+        }
+    }
+
+    public override string ToString() => _hello.Task.IsCompletedSuccessfully
+        ? $"{_hello.Task.Result.Name} ({Ipv4Address.Format(_hello.Task.Result.Address)})"
+        : "board (no hello yet)";
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Edge.Dataplane.Agent;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Wire;
+using Edge.VirtualBoard.Platform;
+
+namespace Edge.VirtualBoard;
+
+/// <summary>
+/// A virtual board run by a control plane, as a real board is: it knows only its identity
+/// (name, address, ports) and waits for the host on its management port; everything else
+/// (pod CIDR, peers, pods, services, DNS) comes in snapshots. One host connection at a time;
+/// a new one replaces the old (the host reconnected).
+/// </summary>
+public sealed class AgentBoard : IDisposable
+{
+    public const ushort DefaultMgmtPort = 7900;
+
+    private readonly UdpDatagramPort _port;
+    private readonly OsHostSockets _hostSockets;
+    private readonly Socket _listener;
+    private readonly SystemClock _clock = new();
+    private TcpByteStream? _line;
+
+    public AgentBoard(string name, uint address, ushort vxlanPort = 4789, ushort mgmtPort = DefaultMgmtPort, TextWriter? log = null)
+    {
+        Log = log ?? TextWriter.Null;
+        var identity = new NodeConfig { Name = name, Address = address, VxlanPort = vxlanPort };
+        _port = new UdpDatagramPort(address, vxlanPort);
+        _hostSockets = new OsHostSockets(address);
+        Agent = new NodeAgent(identity, _clock, new SystemRandom(), _port, _hostSockets);
+        Session = new BoardSession(Agent, new NodeConfigIdentity { Name = name, Address = address, VxlanPort = vxlanPort, MaxPods = identity.MaxPods });
+        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+        try
+        {
+            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Bind(new IPEndPoint(new IPAddress([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]), mgmtPort));
+            _listener.Listen(2);
+        }
+        catch (SocketException e)
+        {
+            Dispose();
+            throw new BoardException($"cannot listen for the control plane on {Ipv4Address.Format(address)}:{mgmtPort}: {e.SocketErrorCode}");
+        }
+
+        Log.WriteLine($"{name}: waiting for the control plane on {Ipv4Address.Format(address)}:{mgmtPort}");
+    }
+
+    public NodeAgent Agent { get; }
+    public BoardSession Session { get; }
+    public TextWriter Log { get; }
+
+    public int PollOnce()
+    {
+        if (_listener.Poll(0, SelectMode.SelectRead))
+        {
+            Socket accepted = _listener.Accept();
+            accepted.Blocking = false;
+            accepted.NoDelay = true;
+            _line?.Dispose();
+            _line = new TcpByteStream(accepted);
+            Session.Attach(_line, _clock.Milliseconds);
+            Log.WriteLine("control plane connected");
+        }
+
+        Session.Poll(_clock.Milliseconds);
+        return Agent.Poll();
+    }
+
+    public void Run(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            if (PollOnce() == 0)
+            {
+                _port.WaitForData(1000);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _line?.Dispose();
+        _listener.Dispose();
+        _hostSockets.Dispose();
+        _port.Dispose();
+    }
+}

@@ -1,0 +1,152 @@
+using Edge.Dataplane.Dns;
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Wire;
+using Edge.Host.Sessions;
+using Edge.VirtualBoard;
+
+namespace Edge.Host.Tests.Sessions;
+
+/// <summary>
+/// The host drives two virtual boards over their management lines (TCP): hello, snapshots
+/// acknowledged by generation, heartbeats with pod states, a reboot resynced without
+/// disturbing the other board, and noise on the line.
+/// </summary>
+[Trait("Category", Category.EndToEnd)]
+public sealed class BoardSessionEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly List<(AgentBoard Board, CancellationTokenSource Stop, Thread Loop)> _boards = [];
+
+    private static uint Ip(string text) => Ipv4Address.TryParse(text, out uint a) ? a : throw new ArgumentException(text);
+
+    private static string Address(int n) => $"127.0.10.{80 + n}";
+
+    private AgentBoard Start(int n)
+    {
+        var board = new AgentBoard($"node-{n}", Ip(Address(n)));
+        var stop = new CancellationTokenSource();
+        var loop = new Thread(() => board.Run(stop.Token)) { IsBackground = true };
+        loop.Start();
+        _boards.Add((board, stop, loop));
+        return board;
+    }
+
+    private void Stop(AgentBoard board)
+    {
+        var entry = _boards.Single(b => b.Board == board);
+        entry.Stop.Cancel();
+        entry.Loop.Join();
+        board.Dispose();
+        _boards.Remove(entry);
+    }
+
+    /// <summary>What a control plane would compile: whoami on node-2 behind NodePort 30080, a toolbox on node-1.</summary>
+    private static DesiredState StateFor(int board, uint generation)
+    {
+        uint web = Ip("10.244.2.5");
+        var service = new Service { Name = "web", Type = ServiceType.NodePort, ClusterIp = Ip("10.96.0.20"), Port = 80, NodePort = 30080 };
+        service.SetEndpoints([web], [80], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == 2 ? EndpointFlags.Local : 0))], ["web"]);
+        return new DesiredState
+        {
+            Generation = generation,
+            PodNetwork = Ip($"10.244.{board}.0"),
+            Peers = [new PeerSpec { Name = $"node-{3 - board}", PodNetwork = Ip($"10.244.{3 - board}.0"), Address = Ip(Address(3 - board)) }],
+            Pods = board == 2
+                ? [new PodSpec { Name = "web", Uid = "u-web", Address = web, Image = "whoami" }]
+                : [new PodSpec { Name = "client", Uid = "u-client", Address = Ip("10.244.1.5"), Image = "toolbox" }],
+            Services = [service],
+            DnsServices = [new DnsService { Name = "web", ClusterIp = service.ClusterIp }],
+        };
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        foreach (var (board, stop, loop) in _boards.ToArray())
+        {
+            stop.Cancel();
+            loop.Join();
+            board.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_host_syncs_two_boards_and_traffic_flows_through_what_it_pushed()
+    {
+        Start(1);
+        Start(2);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+
+        BoardHello hello = await one.HelloAsync(Timeout);
+        Assert.Equal(("node-1", 0u, Messages.FirmwareVersion), (hello.Name, hello.AppliedGeneration, hello.Firmware));
+
+        await one.SendSnapshotAsync(StateFor(1, 1), Timeout);
+        await two.SendSnapshotAsync(StateFor(2, 1), Timeout);
+        Assert.InRange(one.LastSnapshotBytes, 100, 11_520);
+
+        await WaitFor(() => two.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running", "web Running in a heartbeat");
+
+        // A NodePort on node-1 reaches whoami on node-2: the pushed routes, service and pod all work.
+        using var http = new HttpClient { Timeout = Timeout };
+        string body = await http.GetStringAsync($"http://{Address(1)}:30080/");
+        Assert.Contains("Hostname: web\n", body);
+        Assert.Contains("Node: node-2\n", body);
+
+        string iptables = await one.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIptables, Timeout);
+        Assert.Contains("--comment \"default/web cluster IP\" -m tcp -p tcp -d 10.96.0.20/32 --dport 80", iptables);
+    }
+
+    [Fact]
+    public async Task A_rebooted_board_says_generation_0_and_is_resynced_without_disturbing_the_other()
+    {
+        Start(1);
+        AgentBoard second = Start(2);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await one.SendSnapshotAsync(StateFor(1, 5), Timeout);
+        var firstBoard = _boards[0].Board;
+        object sandboxBefore = firstBoard.Agent.FindPod("default", "client").Sandbox;
+        BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        await two.SendSnapshotAsync(StateFor(2, 5), Timeout);
+        await two.DisposeAsync();
+
+        Stop(second); // pulled the plug
+        Start(2);
+        await using BoardClient again = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        BoardHello hello = await again.HelloAsync(Timeout);
+        Assert.Equal(0u, hello.AppliedGeneration);
+        await again.SendSnapshotAsync(StateFor(2, 5), Timeout);
+
+        Assert.Same(sandboxBefore, firstBoard.Agent.FindPod("default", "client").Sandbox);
+        await WaitFor(() => again.LastHeartbeat?.Generation == 5, "the rebooted board at generation 5");
+    }
+
+    [Fact]
+    public async Task Noise_on_the_line_costs_nothing_but_the_noise()
+    {
+        AgentBoard board = Start(1);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await one.HelloAsync(Timeout);
+        byte[] noise = new byte[3000];
+        new Random(11).NextBytes(noise);
+
+        await one.WriteRawAsync(noise);
+        await one.SendSnapshotAsync(StateFor(1, 9), Timeout);
+
+        Assert.Equal(9u, board.Agent.AppliedGeneration);
+    }
+
+    private static async Task WaitFor(Func<bool> condition, string what)
+    {
+        for (int i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), "timed out waiting for " + what);
+    }
+}
