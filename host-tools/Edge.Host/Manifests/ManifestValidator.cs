@@ -1,0 +1,310 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Edge.Host.Objects;
+
+namespace Edge.Host.Manifests;
+
+/// <summary>
+/// Checks what Edge can run before anything is stored: Kubernetes' own rules where it
+/// matters (names, ports, selectors, types), and, in words a workshop attendee can act on,
+/// the fields Edge does not support. Errors stop the object; warnings only inform.
+/// </summary>
+public static partial class ManifestValidator
+{
+    public static List<ManifestProblem> Validate(ManifestDocument doc)
+    {
+        var v = new Checker(doc);
+        KubeObject o = doc.Object;
+        if (o.ApiVersion.Length == 0)
+        {
+            v.Error("apiVersion", "required");
+        }
+
+        KindInfo? kind = o.Kind.Length == 0 ? null : KindInfo.ForKind(o.Kind);
+        if (o.Kind.Length == 0)
+        {
+            v.Error("kind", "required");
+            return v.Problems;
+        }
+
+        if (kind == null)
+        {
+            v.Error("kind", $"Edge does not keep {o.Kind} objects; it keeps {string.Join(", ", KindInfo.All.Select(k => k.Kind))}");
+            return v.Problems;
+        }
+
+        if (o.ApiVersion.Length > 0 && o.ApiVersion != kind.ApiVersion)
+        {
+            v.Error("apiVersion", $"{o.ApiVersion} is not a version of {o.Kind}; use {kind.ApiVersion}");
+        }
+
+        if (o.Name.Length == 0)
+        {
+            v.Error("metadata.name", "required");
+        }
+        else if (!(kind.Kind is "Namespace" or "Service" ? Dns1123Label().IsMatch(o.Name) : Dns1123Subdomain().IsMatch(o.Name)))
+        {
+            v.Error("metadata.name", $"\"{o.Name}\" must be lower-case letters, digits and '-' (and '.' where allowed), starting and ending with a letter or digit");
+        }
+
+        if (o.Namespace.Length > 0 && !Dns1123Label().IsMatch(o.Namespace))
+        {
+            v.Error("metadata.namespace", $"\"{o.Namespace}\" is not a valid namespace name");
+        }
+
+        if (!kind.Namespaced && o.Namespace.Length > 0)
+        {
+            v.Warning("metadata.namespace", $"{o.Kind} is not namespaced; the namespace is ignored");
+        }
+
+        foreach (var (key, value) in o.Labels)
+        {
+            if (!LabelKey().IsMatch(key) || value.Length > 63 || (value.Length > 0 && !LabelValue().IsMatch(value)))
+            {
+                v.Error($"metadata.labels.{key}", $"\"{key}: {value}\" is not a valid label");
+            }
+        }
+
+        switch (o.Kind)
+        {
+            case "Pod":
+                PodSpec(v, o.Spec, "spec");
+                break;
+            case "Deployment":
+                Deployment(v, o);
+                break;
+            case "Service":
+                Service(v, o.Spec);
+                break;
+        }
+
+        return v.Problems;
+    }
+
+    private static void Deployment(Checker v, KubeObject o)
+    {
+        JsonObject? spec = o.Spec;
+        if (spec == null)
+        {
+            v.Error("spec", "required");
+            return;
+        }
+
+        if (spec["replicas"] is JsonNode replicas && (replicas.GetValueKind() != JsonValueKind.Number || (long)replicas < 0))
+        {
+            v.Error("spec.replicas", "must be a whole number, 0 or more");
+        }
+
+        var matchLabels = spec["selector"]?["matchLabels"] as JsonObject;
+        if (matchLabels == null || matchLabels.Count == 0)
+        {
+            v.Error("spec.selector.matchLabels", "required: the labels that pick this deployment's pods");
+        }
+
+        var templateLabels = spec["template"]?["metadata"]?["labels"] as JsonObject;
+        if (matchLabels != null && matchLabels.Any(l => (string?)templateLabels?[l.Key] != (string?)l.Value))
+        {
+            v.Error("spec.template.metadata.labels", "must include every label of spec.selector.matchLabels, or the deployment would not own its pods");
+        }
+
+        if (spec["strategy"]?["rollingUpdate"] is JsonObject rolling)
+        {
+            foreach (string field in new[] { "maxSurge", "maxUnavailable" })
+            {
+                if (rolling[field] is JsonNode n && !IsIntOrPercent(n))
+                {
+                    v.Error($"spec.strategy.rollingUpdate.{field}", "must be a number or a percentage like \"25%\"");
+                }
+            }
+        }
+
+        PodSpec(v, spec["template"]?["spec"] as JsonObject, "spec.template.spec");
+    }
+
+    private static void PodSpec(Checker v, JsonObject? spec, string at)
+    {
+        if (spec == null)
+        {
+            v.Error(at, "required");
+            return;
+        }
+
+        if (spec["containers"] is not JsonArray containers || containers.Count == 0)
+        {
+            v.Error(at + ".containers", "required: one container with an image");
+            return;
+        }
+
+        if (containers.Count > 1)
+        {
+            v.Error(at + ".containers", $"{containers.Count} containers: an Edge pod runs one container (boards are small); split them into pods behind a Service");
+        }
+
+        for (int i = 0; i < containers.Count; i++)
+        {
+            string c = $"{at}.containers[{i}]";
+            if (containers[i]?["name"] is null)
+            {
+                v.Error(c + ".name", "required");
+            }
+
+            if (containers[i]?["image"] is null)
+            {
+                v.Error(c + ".image", "required (whoami, hello, echo, counter or toolbox)");
+            }
+
+            if (containers[i]?["command"] is not null || containers[i]?["args"] is not null)
+            {
+                v.Warning(c + ".command", "ignored: built-in images run their own program");
+            }
+        }
+
+        if (spec["hostNetwork"] is JsonNode host && host.GetValueKind() == JsonValueKind.True)
+        {
+            v.Error(at + ".hostNetwork", "not supported: every Edge pod has its own sandbox; use a NodePort or LoadBalancer Service to reach the board's address");
+        }
+
+        if (spec["initContainers"] is JsonArray { Count: > 0 })
+        {
+            v.Error(at + ".initContainers", "not supported: Edge pods run one container");
+        }
+
+        if (spec["volumes"] is JsonArray { Count: > 0 })
+        {
+            v.Warning(at + ".volumes", "ignored: boards have no storage to mount");
+        }
+    }
+
+    private static void Service(Checker v, JsonObject? spec)
+    {
+        if (spec == null)
+        {
+            v.Error("spec", "required");
+            return;
+        }
+
+        string type = (string?)spec["type"] ?? "ClusterIP";
+        if (type is not ("ClusterIP" or "NodePort" or "LoadBalancer" or "ExternalName"))
+        {
+            v.Error("spec.type", $"\"{type}\" is not a Service type: ClusterIP, NodePort, LoadBalancer or ExternalName");
+            return;
+        }
+
+        if (type == "ExternalName")
+        {
+            if (spec["externalName"] is null)
+            {
+                v.Error("spec.externalName", "required for type ExternalName: the DNS name to alias");
+            }
+
+            return;
+        }
+
+        string? clusterIp = (string?)spec["clusterIP"];
+        if (clusterIp != null && clusterIp != "None" && clusterIp != "" && !System.Net.IPAddress.TryParse(clusterIp, out _))
+        {
+            v.Error("spec.clusterIP", $"\"{clusterIp}\" is not an IPv4 address or \"None\"");
+        }
+
+        if (spec["ports"] is not JsonArray ports || ports.Count == 0)
+        {
+            if (clusterIp != "None")
+            {
+                v.Error("spec.ports", "required: at least one port (only headless services may have none)");
+            }
+
+            return;
+        }
+
+        var names = new HashSet<string>();
+        for (int i = 0; i < ports.Count; i++)
+        {
+            string p = $"spec.ports[{i}]";
+            JsonNode? port = ports[i];
+            if (!InRange(port?["port"], 1, 65535))
+            {
+                v.Error(p + ".port", "required, 1-65535");
+            }
+
+            string protocol = (string?)port?["protocol"] ?? "TCP";
+            if (protocol is not ("TCP" or "UDP"))
+            {
+                v.Error(p + ".protocol", $"{protocol} is not supported on Edge: TCP or UDP");
+            }
+
+            string? name = (string?)port?["name"];
+            if (ports.Count > 1 && string.IsNullOrEmpty(name))
+            {
+                v.Error(p + ".name", "required when a service has more than one port");
+            }
+            else if (name != null && !names.Add(name))
+            {
+                v.Error(p + ".name", $"\"{name}\" is used by another port");
+            }
+
+            if (port?["nodePort"] is JsonNode nodePort)
+            {
+                if (type is not ("NodePort" or "LoadBalancer"))
+                {
+                    v.Error(p + ".nodePort", "only NodePort and LoadBalancer services have node ports");
+                }
+                else if (!InRange(nodePort, 30000, 32767))
+                {
+                    v.Error(p + ".nodePort", "must be in the node port range 30000-32767");
+                }
+            }
+
+            if (port?["targetPort"] is JsonNode target && !InRange(target, 1, 65535) && target.GetValueKind() != JsonValueKind.String)
+            {
+                v.Error(p + ".targetPort", "a port number 1-65535 or a container port name");
+            }
+        }
+
+        string affinity = (string?)spec["sessionAffinity"] ?? "None";
+        if (affinity is not ("None" or "ClientIP"))
+        {
+            v.Error("spec.sessionAffinity", "None or ClientIP");
+        }
+
+        foreach (string policy in new[] { "externalTrafficPolicy", "internalTrafficPolicy" })
+        {
+            if ((string?)spec[policy] is string value && value is not ("Cluster" or "Local"))
+            {
+                v.Error("spec." + policy, "Cluster or Local");
+            }
+        }
+    }
+
+    private static bool InRange(JsonNode? node, long low, long high) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && (long)node >= low && (long)node <= high;
+
+    private static bool IsIntOrPercent(JsonNode node) =>
+        node.GetValueKind() == JsonValueKind.Number || ((string?)node is string s && Percent().IsMatch(s));
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex Dns1123Label();
+
+    [GeneratedRegex("^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex Dns1123Subdomain();
+
+    [GeneratedRegex("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
+    private static partial Regex LabelKey();
+
+    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
+    private static partial Regex LabelValue();
+
+    [GeneratedRegex("^[0-9]+%$")]
+    private static partial Regex Percent();
+
+    private sealed class Checker(ManifestDocument doc)
+    {
+        public List<ManifestProblem> Problems { get; } = [];
+
+        public void Error(string field, string message) =>
+            Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(field), doc.Object.Name.Length > 0 ? doc.Object.Reference : doc.Object.Kind.ToLowerInvariant(), field, message));
+
+        public void Warning(string field, string message) =>
+            Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(field), doc.Object.Reference, field, message, IsWarning: true));
+    }
+}
