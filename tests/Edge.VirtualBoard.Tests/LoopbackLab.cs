@@ -11,9 +11,31 @@ public sealed class LoopbackLab : IDisposable
 
     public VirtualBoard Add(BoardConfig config)
     {
-        var board = new VirtualBoard(config, config.Name + ".json");
+        var board = BindWithRetry(config);
         Boards.Add(board);
         return board;
+    }
+
+    /// <summary>
+    /// Tests in one class reuse one address, and tests in other classes start programs (dig,
+    /// tshark, ip) all the time. A child process holds copies of this process's sockets from
+    /// fork until its exec closes them, so a port freed a moment ago can still be taken for a
+    /// few milliseconds. Retry briefly; a real conflict still fails after the grace period.
+    /// </summary>
+    private static VirtualBoard BindWithRetry(BoardConfig config)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new VirtualBoard(config, config.Name + ".json");
+            }
+            catch (BoardException e) when (e.Message.Contains("already in use") && watch.ElapsedMilliseconds < 1000)
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 
     /// <summary>Polls every board until done() or the timeout (real time).</summary>
