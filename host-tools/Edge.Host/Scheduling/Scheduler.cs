@@ -110,8 +110,8 @@ public static class Scheduler
     /// <summary>status.allocatable.pods, which a board reports from its compiled-in table sizes.</summary>
     public static int PodCapacity(KubeObject node)
     {
-        JsonNode? pods = node.Json["status"]?["allocatable"]?["pods"];
-        return pods is JsonValue v && (v.TryGetValue(out int n) || (v.TryGetValue(out string? s) && int.TryParse(s, out n))) && n > 0 ? n : DefaultPodCapacity;
+        int? pods = JsonNumbers.AsInt(node.Json["status"]?["allocatable"]?["pods"], allowQuoted: true);
+        return pods is > 0 ? pods.Value : DefaultPodCapacity;
     }
 
     private static string? NodeNameOf(KubeObject pod) => (string?)pod.Spec?["nodeName"];
