@@ -1,0 +1,285 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Edge.Dataplane.Wire;
+using Edge.Host.Allocation;
+using Edge.Host.Objects;
+using Edge.Host.Scheduling;
+using Edge.Host.Store;
+
+namespace Edge.Host.Controllers;
+
+/// <summary>
+/// The controllers, run as one level-triggered pass over the store: give services their
+/// addresses, walk deployments toward their templates, place pending pods, judge nodes by
+/// their heartbeats, and write each service's endpoints. Every pass reads the store afresh,
+/// so a restarted control plane simply carries on; run passes until one writes nothing.
+/// </summary>
+public sealed class ClusterReconciler
+{
+    private readonly ObjectStore _store;
+    private readonly ClusterNetwork _network;
+    private readonly Random _random;
+    private readonly Func<DateTime> _clock;
+    private readonly NodeLifecycleSettings _lifecycle;
+    private readonly Dictionary<string, DateTime> _heartbeats = [];
+    private int _writes;
+
+    public ClusterReconciler(ObjectStore store, ClusterNetwork network, Random random, Func<DateTime> clock, NodeLifecycleSettings lifecycle)
+    {
+        _store = store;
+        _network = network;
+        _random = random;
+        _clock = clock;
+        _lifecycle = lifecycle;
+
+        // The store is the truth: claim what stored services and nodes already hold.
+        foreach (KubeObject service in store.List("Service").Items)
+        {
+            if (Ipv4Address.TryParse((string?)service.Spec?["clusterIP"] ?? "", out uint ip))
+            {
+                network.MarkServiceIp(ip);
+            }
+
+            foreach (JsonNode? port in service.Spec?["ports"] as JsonArray ?? [])
+            {
+                if (JsonNumbers.AsInt(port?["nodePort"]) is int nodePort)
+                {
+                    network.MarkNodePort(nodePort);
+                }
+            }
+        }
+
+        foreach (KubeObject node in store.List("Node").Items)
+        {
+            if ((string?)node.Spec?["podCIDR"] is string cidr)
+            {
+                network.MarkPodCidr(cidr);
+            }
+        }
+    }
+
+    /// <summary>A board said it is alive (a heartbeat on its session).</summary>
+    public void RecordHeartbeat(string node, DateTime at) => _heartbeats[node] = at;
+
+    /// <summary>One pass of every controller; returns how many objects it wrote.</summary>
+    public int ReconcileOnce()
+    {
+        _writes = 0;
+        AllocateServices();
+        ReconcileDeployments();
+        JudgeNodes();
+        SchedulePods();
+        WriteEndpoints();
+        return _writes;
+    }
+
+    /// <summary>Passes until one writes nothing (bounded, so a controller that never settles is visible, not a hang).</summary>
+    public int ReconcileUntilSettled(int maxPasses = 50)
+    {
+        int total = 0;
+        for (int pass = 0; pass < maxPasses; pass++)
+        {
+            int writes = ReconcileOnce();
+            total += writes;
+            if (writes == 0)
+            {
+                return total;
+            }
+        }
+
+        throw new InvalidOperationException($"controllers did not settle in {maxPasses} passes");
+    }
+
+    private void AllocateServices()
+    {
+        foreach (KubeObject service in _store.List("Service").Items)
+        {
+            JsonObject spec = service.Spec ?? [];
+            string type = (string?)spec["type"] ?? "ClusterIP";
+            bool changed = false;
+            if (type != "ExternalName" && spec["clusterIP"] == null)
+            {
+                spec["clusterIP"] = Ipv4Address.Format(_network.AllocateServiceIp(null));
+                changed = true;
+            }
+
+            if (type is "NodePort" or "LoadBalancer" && spec["ports"] is JsonArray ports)
+            {
+                for (int i = 0; i < ports.Count; i++)
+                {
+                    if (ports[i] is JsonObject port && port["nodePort"] == null)
+                    {
+                        port["nodePort"] = _network.AllocateNodePort(null, $"spec.ports[{i}].nodePort");
+                        changed = true;
+                    }
+                }
+            }
+
+            if (changed)
+            {
+                Write(() => _store.Update(service));
+            }
+        }
+    }
+
+    private void ReconcileDeployments()
+    {
+        List<KubeObject> pods = _store.List("Pod").Items;
+        foreach (KubeObject deployment in _store.List("Deployment").Items)
+        {
+            string? uid = (string?)deployment.Metadata["uid"];
+            List<KubeObject> owned = pods.Where(p => OwnerUid(p) == uid).ToList();
+            DeploymentPlan plan = DeploymentPlanner.Plan(deployment, owned, _random);
+            foreach (string name in plan.Delete)
+            {
+                Write(() => _store.Delete("Pod", deployment.Namespace, name));
+            }
+
+            foreach (KubeObject pod in plan.Create)
+            {
+                Write(() => _store.Create(pod));
+            }
+
+            var status = new JsonObject
+            {
+                ["observedGeneration"] = JsonNumbers.AsLong(deployment.Metadata["generation"]) ?? 1,
+                ["replicas"] = plan.Replicas - plan.Delete.Count + plan.Create.Count,
+                ["updatedReplicas"] = plan.UpdatedReplicas + plan.Create.Count,
+                ["readyReplicas"] = plan.ReadyReplicas,
+                ["availableReplicas"] = plan.ReadyReplicas,
+            };
+            if (!JsonNode.DeepEquals(status, deployment.Json["status"]))
+            {
+                deployment.Json["status"] = status;
+                Write(() => _store.Update(deployment));
+            }
+        }
+
+        // Garbage collection: pods whose deployment is gone go too.
+        var deployments = _store.List("Deployment").Items.Select(d => (string?)d.Metadata["uid"]).ToHashSet();
+        foreach (KubeObject orphan in pods.Where(p => OwnerUid(p) is string owner && !deployments.Contains(owner)))
+        {
+            Write(() => _store.Delete("Pod", orphan.Namespace, orphan.Name));
+        }
+    }
+
+    private void JudgeNodes()
+    {
+        DateTime now = _clock();
+        foreach (KubeObject node in _store.List("Node").Items)
+        {
+            if (!_heartbeats.TryGetValue(node.Name, out DateTime heartbeat))
+            {
+                // Not heard from since this control plane started: count from what the store last saw.
+                heartbeat = DateTime.TryParse((string?)node.Json["status"]?["conditions"]?[0]?["lastHeartbeatTime"], CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime stored) ? stored : now;
+                _heartbeats[node.Name] = heartbeat;
+            }
+
+            NodeVerdict verdict = NodeLifecycle.Evaluate(node, heartbeat, now, _lifecycle);
+            if (verdict.ConditionChanged)
+            {
+                NodeLifecycle.Apply(node, verdict, heartbeat, now);
+                Write(() => _store.Update(node));
+            }
+
+            if (verdict.EvictPods)
+            {
+                foreach (KubeObject pod in _store.List("Pod").Items.Where(p => (string?)p.Spec?["nodeName"] == node.Name))
+                {
+                    Write(() => _store.Delete("Pod", pod.Namespace, pod.Name));
+                }
+            }
+        }
+    }
+
+    private void SchedulePods()
+    {
+        List<KubeObject> nodes = _store.List("Node").Items;
+        List<KubeObject> pods = _store.List("Pod").Items;
+        var bound = pods.Where(p => p.Spec?["nodeName"] != null).ToList();
+        foreach (KubeObject pod in pods.Where(p => p.Spec?["nodeName"] == null).OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal))
+        {
+            SchedulingDecision decision = Scheduler.Schedule(pod, nodes, bound);
+            JsonObject status = pod.Json["status"] as JsonObject ?? (JsonObject)(pod.Json["status"] = new JsonObject { ["phase"] = "Pending" });
+            if (decision.Scheduled)
+            {
+                pod.Spec!["nodeName"] = decision.NodeName;
+                status["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" });
+                Write(() => _store.Update(pod));
+                bound.Add(pod);
+                RecordEvent(pod, "Normal", "Scheduled", $"Successfully assigned {pod.Namespace}/{pod.Name} to {decision.NodeName}");
+            }
+            else if ((string?)status["conditions"]?[0]?["message"] != decision.FailureMessage)
+            {
+                status["conditions"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "PodScheduled", ["status"] = "False", ["reason"] = "Unschedulable", ["message"] = decision.FailureMessage,
+                });
+                Write(() => _store.Update(pod));
+                RecordEvent(pod, "Warning", "FailedScheduling", decision.FailureMessage!);
+            }
+        }
+    }
+
+    private void WriteEndpoints()
+    {
+        List<KubeObject> pods = _store.List("Pod").Items;
+        List<KubeObject> services = _store.List("Service").Items;
+        foreach (KubeObject service in services)
+        {
+            if (EndpointsBuilder.Build(service, pods) is KubeObject endpoints)
+            {
+                Write(() => _store.Apply(endpoints).Outcome != ApplyOutcome.Unchanged);
+            }
+        }
+
+        var names = services.Select(s => (s.Namespace, s.Name)).ToHashSet();
+        foreach (KubeObject stale in _store.List("Endpoints").Items.Where(e => !names.Contains((e.Namespace, e.Name))))
+        {
+            Write(() => _store.Delete("Endpoints", stale.Namespace, stale.Name));
+        }
+    }
+
+    private void RecordEvent(KubeObject about, string type, string reason, string message)
+    {
+        DateTime now = _clock();
+        var e = new KubeObject(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Event",
+            ["metadata"] = new JsonObject { ["name"] = $"{about.Name}.{PodTemplateHash.Suffix(_random)}", ["namespace"] = about.Namespace },
+            ["involvedObject"] = new JsonObject { ["kind"] = about.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name },
+            ["type"] = type,
+            ["reason"] = reason,
+            ["message"] = message,
+            ["source"] = new JsonObject { ["component"] = "edge-controllers" },
+            ["lastTimestamp"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        });
+        _store.Create(e); // events are a record, not state the pass converges on: not counted as writes
+    }
+
+    private void Write(Action write) => Write(() =>
+    {
+        write();
+        return true;
+    });
+
+    private void Write(Func<bool> write)
+    {
+        try
+        {
+            if (write())
+            {
+                _writes++;
+            }
+        }
+        catch (StoreException e) when (e.Error is StoreError.Conflict or StoreError.NotFound or StoreError.AlreadyExists)
+        {
+            _writes++; // someone else wrote first; the next pass sees the latest and decides again
+        }
+    }
+
+    private static string? OwnerUid(KubeObject pod) =>
+        (pod.Metadata["ownerReferences"] as JsonArray)?.FirstOrDefault(o => (bool?)o?["controller"] == true)?["uid"] is JsonNode uid ? (string?)uid : null;
+}

@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using Edge.Host.Allocation;
+using Edge.Host.Controllers;
+using Edge.Host.Manifests;
+using Edge.Host.Objects;
+using Edge.Host.Store;
+
+namespace Edge.Host.Tests.Controllers;
+
+/// <summary>The controllers over a real store, with boards played by the test: reporting pods running, going silent.</summary>
+[Trait("Category", Category.Simulation)]
+public sealed class ClusterReconcilerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edge-reconcile-").FullName;
+    private readonly ObjectStore _store;
+    private readonly ClusterReconciler _controllers;
+    private DateTime _now = new(2026, 11, 24, 9, 0, 0, DateTimeKind.Utc);
+
+    public ClusterReconcilerTests()
+    {
+        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
+        for (int n = 1; n <= 3; n++)
+        {
+            _store.Create(new KubeObject(new JsonObject
+            {
+                ["kind"] = "Node",
+                ["metadata"] = new JsonObject { ["name"] = $"node-{n}" },
+                ["spec"] = new JsonObject { ["podCIDR"] = $"10.244.{n}.0/24" },
+                ["status"] = new JsonObject { ["allocatable"] = new JsonObject { ["pods"] = "2" } },
+            }));
+        }
+
+        _controllers = new ClusterReconciler(_store, new ClusterNetwork(), new Random(42), () => _now, NodeLifecycleSettings.Workshop);
+        Heartbeat("node-1", "node-2", "node-3");
+    }
+
+    private void Heartbeat(params string[] nodes)
+    {
+        foreach (string node in nodes)
+        {
+            _controllers.RecordHeartbeat(node, _now);
+        }
+
+        _controllers.ReconcileUntilSettled();
+    }
+
+    private void ApplyExample(string file)
+    {
+        var (docs, problems) = ManifestReader.Read(RepoPaths.Of("examples", file));
+        Assert.Empty(problems);
+        foreach (ManifestDocument doc in docs)
+        {
+            _store.Apply(doc.Object);
+        }
+    }
+
+    private List<KubeObject> Pods(string prefix) => _store.List("Pod", "default").Items.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+
+    /// <summary>What a board's agent reports once it runs a pod: Running, its IP, Ready.</summary>
+    private void BoardsReportRunning()
+    {
+        int host = 10;
+        foreach (KubeObject pod in _store.List("Pod").Items.Where(p => p.Spec?["nodeName"] != null && (string?)p.Json["status"]?["phase"] != "Running"))
+        {
+            string node = (string)pod.Spec!["nodeName"]!;
+            pod.Json["status"] = new JsonObject
+            {
+                ["phase"] = "Running",
+                ["podIP"] = $"10.244.{node[^1]}.{host++}",
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+            };
+            _store.Update(pod);
+        }
+
+        _controllers.ReconcileUntilSettled();
+    }
+
+    private List<string> ReadyEndpoints(string service) =>
+        ((_store.Get("Endpoints", "default", service)?.Json["subsets"] as JsonArray) ?? [])
+            .SelectMany(s => s!["addresses"] as JsonArray ?? []).Select(a => (string)a!["targetRef"]!["name"]!).Order().ToList();
+
+    [Fact]
+    public void A_deployment_spreads_over_the_boards_and_its_service_gets_an_address_and_endpoints()
+    {
+        ApplyExample("web.yaml");
+        _controllers.ReconcileUntilSettled();
+
+        List<KubeObject> pods = Pods("web-");
+        Assert.Equal(3, pods.Count);
+        Assert.Equal(["node-1", "node-2", "node-3"], pods.Select(p => (string)p.Spec!["nodeName"]!).Order());
+        KubeObject service = _store.Get("Service", "default", "web")!;
+        Assert.Equal("10.96.0.2", (string?)service.Spec!["clusterIP"]);
+        Assert.Empty(ReadyEndpoints("web")); // nothing reported running yet
+
+        BoardsReportRunning();
+
+        Assert.Equal(pods.Select(p => p.Name).Order(), ReadyEndpoints("web"));
+        Assert.Equal(3, JsonNumbers.AsInt(_store.Get("Deployment", "default", "web")!.Json["status"]!["readyReplicas"]));
+        Assert.Equal(0, _controllers.ReconcileOnce()); // settled: a pass with nothing to do writes nothing
+    }
+
+    [Fact]
+    public void A_board_that_goes_silent_loses_its_pods_to_the_others()
+    {
+        ApplyExample("web.yaml");
+        _controllers.ReconcileUntilSettled();
+        BoardsReportRunning();
+        string lost = Pods("web-").Single(p => (string?)p.Spec!["nodeName"] == "node-2").Name;
+
+        _now = _now.AddSeconds(6);
+        Heartbeat("node-1", "node-3"); // node-2's cable is pulled
+        KubeObject node2 = _store.Get("Node", "", "node-2")!;
+        Assert.Equal("Unknown", (string?)node2.Json["status"]!["conditions"]![0]!["status"]);
+        Assert.Contains(lost, ReadyEndpoints("web")); // not yet: the grace period runs
+
+        _now = _now.AddSeconds(15);
+        Heartbeat("node-1", "node-3");
+
+        List<KubeObject> pods = Pods("web-");
+        Assert.DoesNotContain(pods, p => p.Name == lost);
+        Assert.Equal(3, pods.Count);
+        Assert.DoesNotContain(pods, p => (string?)p.Spec!["nodeName"] == "node-2");
+        Assert.DoesNotContain(lost, ReadyEndpoints("web"));
+
+        BoardsReportRunning();
+        Assert.Equal(3, ReadyEndpoints("web").Count);
+    }
+
+    [Fact]
+    public void Pods_that_fit_nowhere_wait_with_a_FailedScheduling_event()
+    {
+        ApplyExample("web.yaml");
+        KubeObject deployment = _store.Get("Deployment", "default", "web")!;
+        deployment.Spec!["replicas"] = 7; // three boards of two pods each
+        _store.Update(deployment);
+
+        _controllers.ReconcileUntilSettled();
+
+        KubeObject waiting = Assert.Single(Pods("web-"), p => p.Spec!["nodeName"] == null);
+        Assert.Equal("0/3 nodes are available: 3 Too many pods.", (string?)waiting.Json["status"]!["conditions"]![0]!["message"]);
+        Assert.Contains(_store.List("Event", "default").Items, e => (string?)e.Json["reason"] == "FailedScheduling" && (string?)e.Json["involvedObject"]!["name"] == waiting.Name);
+    }
+
+    [Fact]
+    public void A_restarted_control_plane_carries_on_without_touching_running_pods()
+    {
+        ApplyExample("web.yaml");
+        _controllers.ReconcileUntilSettled();
+        BoardsReportRunning();
+        long version = _store.ResourceVersion;
+
+        var restarted = new ClusterReconciler(_store, new ClusterNetwork(), new Random(7), () => _now, NodeLifecycleSettings.Workshop);
+        foreach (string node in new[] { "node-1", "node-2", "node-3" })
+        {
+            restarted.RecordHeartbeat(node, _now);
+        }
+
+        Assert.Equal(0, restarted.ReconcileUntilSettled());
+        Assert.Equal(version, _store.ResourceVersion);
+
+        _store.Apply(new KubeObject((JsonObject)JsonNode.Parse("""{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "other"}, "spec": {"ports": [{"port": 80}], "selector": {"app": "x"}}}""")!));
+        restarted.ReconcileUntilSettled();
+        Assert.Equal("10.96.0.3", (string?)_store.Get("Service", "default", "other")!.Spec!["clusterIP"]); // .2 is web's, replayed from the store
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
