@@ -202,9 +202,15 @@ public sealed class ClusterReconciler
         {
             SchedulingDecision decision = Scheduler.Schedule(pod, nodes, bound);
             JsonObject status = pod.Json["status"] as JsonObject ?? (JsonObject)(pod.Json["status"] = new JsonObject { ["phase"] = "Pending" });
+            if (decision.Scheduled && PodAddressOn(nodes.First(n => n.Name == decision.NodeName), bound) is not string address)
+            {
+                decision = new SchedulingDecision(null, $"0/{nodes.Count} nodes are available: node {decision.NodeName} has no free address in its pod CIDR.");
+            }
+
             if (decision.Scheduled)
             {
                 pod.Spec!["nodeName"] = decision.NodeName;
+                status["podIP"] = PodAddressOn(nodes.First(n => n.Name == decision.NodeName), bound);
                 status["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" });
                 Write(() => _store.Update(pod));
                 bound.Add(pod);
@@ -220,6 +226,34 @@ public sealed class ClusterReconciler
                 RecordEvent(pod, "Warning", "FailedScheduling", decision.FailureMessage!);
             }
         }
+    }
+
+    /// <summary>
+    /// The pod's address, given when it is bound (Edge's IPAM is the control plane's, so every
+    /// board's tables can name the pod before it starts): the lowest free host of the node's
+    /// /24 from .2 (.0 is the node's VXLAN endpoint, .1 its gateway).
+    /// </summary>
+    private static string? PodAddressOn(KubeObject node, List<KubeObject> bound)
+    {
+        string? cidr = (string?)node.Spec?["podCIDR"];
+        int slash = cidr?.IndexOf('/') ?? -1;
+        if (slash < 0 || !Ipv4Address.TryParse(cidr![..slash], out uint network))
+        {
+            return null;
+        }
+
+        var taken = bound.Where(p => (string?)p.Spec?["nodeName"] == node.Name)
+            .Select(p => (string?)p.Json["status"]?["podIP"]).ToHashSet();
+        for (uint host = 2; host < 255; host++)
+        {
+            string candidate = Ipv4Address.Format(network + host);
+            if (!taken.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private void WriteEndpoints()

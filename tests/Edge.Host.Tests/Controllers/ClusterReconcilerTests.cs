@@ -59,14 +59,12 @@ public sealed class ClusterReconcilerTests : IDisposable
     /// <summary>What a board's agent reports once it runs a pod: Running, its IP, Ready.</summary>
     private void BoardsReportRunning()
     {
-        int host = 10;
         foreach (KubeObject pod in _store.List("Pod").Items.Where(p => p.Spec?["nodeName"] != null && (string?)p.Json["status"]?["phase"] != "Running"))
         {
-            string node = (string)pod.Spec!["nodeName"]!;
             pod.Json["status"] = new JsonObject
             {
                 ["phase"] = "Running",
-                ["podIP"] = $"10.244.{node[^1]}.{host++}",
+                ["podIP"] = (string?)pod.Json["status"]!["podIP"],
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
             };
             _store.Update(pod);
@@ -88,6 +86,7 @@ public sealed class ClusterReconcilerTests : IDisposable
         List<KubeObject> pods = Pods("web-");
         Assert.Equal(3, pods.Count);
         Assert.Equal(["node-1", "node-2", "node-3"], pods.Select(p => (string)p.Spec!["nodeName"]!).Order());
+        Assert.Equal(["10.244.1.2", "10.244.2.2", "10.244.3.2"], pods.Select(p => (string)p.Json["status"]!["podIP"]!).Order());
         KubeObject service = _store.Get("Service", "default", "web")!;
         Assert.Equal("10.96.0.2", (string?)service.Spec!["clusterIP"]);
         Assert.Empty(ReadyEndpoints("web")); // nothing reported running yet
