@@ -10,6 +10,8 @@ public static class Program
         {
             case "dns":
                 return DnsThroughput.Run();
+            case "sync":
+                return SyncSize.Run();
             case "memory":
                 return MemoryFootprint.Run();
             case "overlay":
