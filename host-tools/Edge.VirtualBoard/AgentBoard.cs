@@ -1,3 +1,4 @@
+using Edge.Dataplane.Platform;
 using System.Net;
 using System.Net.Sockets;
 using Edge.Dataplane.Agent;
@@ -50,6 +51,13 @@ public sealed class AgentBoard : IDisposable
     public NodeAgent Agent { get; }
     public BoardSession Session { get; }
     public TextWriter Log { get; }
+
+    /// <summary>Puts the board's session on another line (a serial port, a pseudo-terminal) instead of waiting for TCP.</summary>
+    public void AttachLine(IByteStream line)
+    {
+        Session.Attach(line, _clock.Milliseconds);
+        Log.WriteLine("control plane line attached");
+    }
 
     public int PollOnce()
     {
