@@ -54,8 +54,8 @@ public sealed class ClusterNetwork
     /// <summary>The cluster DNS service's VIP (10.96.0.10), what every pod's resolv.conf names.</summary>
     public uint DnsServiceIp { get; }
 
-    public string ServiceCidr => $"{Ipv4Address.Format(ServiceNetwork)}/{ServicePrefix}";
-    public string PodCidr => $"{Ipv4Address.Format(PodNetwork)}/{PodPrefix}";
+    public string ServiceCidr => Ipv4Address.FormatCidr(ServiceNetwork, ServicePrefix);
+    public string PodCidr => Ipv4Address.FormatCidr(PodNetwork, PodPrefix);
     public int FreeServiceIps => _serviceIps.Free;
     public int FreeNodePorts => _nodePorts.Free;
     public int FreePodCidrs => _podCidrs.Free;
@@ -148,13 +148,12 @@ public sealed class ClusterNetwork
         }
     }
 
-    private string FormatPodCidr(int index) => $"{Ipv4Address.Format(PodNetwork + ((uint)index << 8))}/24";
+    private string FormatPodCidr(int index) => Ipv4Address.FormatCidr(PodNetwork + ((uint)index << 8), 24);
 
     private bool TryPodCidrIndex(string cidr, out int index)
     {
         index = 0;
-        int slash = cidr.IndexOf('/');
-        if (slash < 0 || cidr[(slash + 1)..] != "24" || !Ipv4Address.TryParse(cidr[..slash], out uint network) || (network & 0xFF) != 0)
+        if (!Ipv4Address.TryParseCidr(cidr, out uint network, out int prefix) || prefix != 24)
         {
             return false;
         }
@@ -171,18 +170,19 @@ public sealed class ClusterNetwork
 
     private static (uint Network, int Prefix) ParseCidr(string cidr, string option)
     {
+        if (Ipv4Address.TryParseCidr(cidr, out uint network, out int prefix))
+        {
+            return (network, prefix);
+        }
+
+        // Refused: say whether it is only the host bits, and what was meant.
         int slash = cidr.IndexOf('/');
-        if (slash < 0 || !Ipv4Address.TryParse(cidr[..slash], out uint network) || !int.TryParse(cidr[(slash + 1)..], out int prefix) || prefix is < 0 or > 32)
+        if (slash > 0 && Ipv4Address.TryParse(cidr[..slash], out uint address) && int.TryParse(cidr[(slash + 1)..], out int bits) && bits is >= 0 and <= 32)
         {
-            throw new AllocationException(option, $"\"{cidr}\" is not a CIDR like 10.96.0.0/16");
+            uint mask = bits == 0 ? 0 : uint.MaxValue << (32 - bits);
+            throw new AllocationException(option, $"{cidr} has host bits set; did you mean {Ipv4Address.FormatCidr(address & mask, bits)}?");
         }
 
-        uint mask = prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
-        if ((network & ~mask) != 0)
-        {
-            throw new AllocationException(option, $"{cidr} has host bits set; did you mean {Ipv4Address.Format(network & mask)}/{prefix}?");
-        }
-
-        return (network, prefix);
+        throw new AllocationException(option, $"\"{cidr}\" is not a CIDR like 10.96.0.0/16");
     }
 }

@@ -22,8 +22,10 @@ public static class BoardStateCompiler
     {
         KubeObject node = nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new ArgumentException($"node {nodeName} is not in the cluster", nameof(nodeName));
-        (uint podNetwork, int podPrefix) = ParseCidr((string?)node.Spec?["podCIDR"])
-            ?? throw new ArgumentException($"node {nodeName} has no spec.podCIDR yet", nameof(nodeName));
+        if (!Ipv4Address.TryParseCidr((string?)node.Spec?["podCIDR"] ?? "", out uint podNetwork, out int podPrefix))
+        {
+            throw new ArgumentException($"node {nodeName} has no spec.podCIDR yet", nameof(nodeName));
+        }
 
         var state = new DesiredState
         {
@@ -37,13 +39,16 @@ public static class BoardStateCompiler
             DnsAddress = network.DnsServiceIp,
         };
 
-        state.Peers = nodes.Where(n => n.Name != nodeName && ParseCidr((string?)n.Spec?["podCIDR"]) != null && BoardAddress(n) != 0)
-            .OrderBy(n => n.Name, StringComparer.Ordinal)
-            .Select(n =>
+        var peers = new List<PeerSpec>();
+        foreach (KubeObject n in nodes.Where(n => n.Name != nodeName && BoardAddress(n) != 0).OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            if (Ipv4Address.TryParseCidr((string?)n.Spec?["podCIDR"] ?? "", out uint net, out int prefix))
             {
-                var (net, prefix) = ParseCidr((string?)n.Spec!["podCIDR"])!.Value;
-                return new PeerSpec { Name = n.Name, PodNetwork = net, PrefixLength = prefix, Address = BoardAddress(n), Port = VxlanPort(n) };
-            }).ToArray();
+                peers.Add(new PeerSpec { Name = n.Name, PodNetwork = net, PrefixLength = prefix, Address = BoardAddress(n), Port = VxlanPort(n) });
+            }
+        }
+
+        state.Peers = peers.ToArray();
 
         List<KubeObject> placed = pods.Where(p => PodAddress(p) != 0 && (string?)p.Json["status"]?["phase"] is not ("Succeeded" or "Failed")).ToList();
         state.Pods = placed.Where(p => (string?)p.Spec?["nodeName"] == nodeName)
@@ -209,10 +214,4 @@ public static class BoardStateCompiler
     /// <summary>Virtual boards on one host may each need their own VXLAN port (annotation edge.dev/vxlan-port).</summary>
     public static ushort VxlanPort(KubeObject node) =>
         (ushort)(JsonNumbers.AsInt(node.Metadata["annotations"]?["edge.dev/vxlan-port"], allowQuoted: true) ?? 4789);
-
-    private static (uint Network, int Prefix)? ParseCidr(string? cidr)
-    {
-        int slash = cidr?.IndexOf('/') ?? -1;
-        return slash > 0 && Ipv4Address.TryParse(cidr![..slash], out uint net) && int.TryParse(cidr[(slash + 1)..], out int prefix) ? (net, prefix) : null;
-    }
 }

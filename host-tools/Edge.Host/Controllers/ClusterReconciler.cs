@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Edge.Dataplane.Wire;
 using Edge.Host.Allocation;
@@ -128,7 +127,7 @@ public sealed class ClusterReconciler
         foreach (KubeObject deployment in _store.List("Deployment").Items)
         {
             string? uid = (string?)deployment.Metadata["uid"];
-            List<KubeObject> owned = pods.Where(p => OwnerUid(p) == uid).ToList();
+            List<KubeObject> owned = pods.Where(p => p.ControllerUid == uid).ToList();
             DeploymentPlan plan = DeploymentPlanner.Plan(deployment, owned, _random);
             foreach (string name in plan.Delete)
             {
@@ -157,7 +156,7 @@ public sealed class ClusterReconciler
 
         // Garbage collection: pods whose deployment is gone go too.
         var deployments = _store.List("Deployment").Items.Select(d => (string?)d.Metadata["uid"]).ToHashSet();
-        foreach (KubeObject orphan in pods.Where(p => OwnerUid(p) is string owner && !deployments.Contains(owner)))
+        foreach (KubeObject orphan in pods.Where(p => p.ControllerUid is string owner && !deployments.Contains(owner)))
         {
             Write(() => _store.Delete("Pod", orphan.Namespace, orphan.Name));
         }
@@ -171,8 +170,7 @@ public sealed class ClusterReconciler
             if (!_heartbeats.TryGetValue(node.Name, out DateTime heartbeat))
             {
                 // Not heard from since this control plane started: count from what the store last saw.
-                heartbeat = DateTime.TryParse((string?)node.Json["status"]?["conditions"]?[0]?["lastHeartbeatTime"], CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime stored) ? stored : now;
+                heartbeat = KubeTime.Parse((string?)node.Json["status"]?["conditions"]?[0]?["lastHeartbeatTime"]) ?? now;
                 _heartbeats[node.Name] = heartbeat;
             }
 
@@ -202,7 +200,8 @@ public sealed class ClusterReconciler
         {
             SchedulingDecision decision = Scheduler.Schedule(pod, nodes, bound);
             JsonObject status = pod.Json["status"] as JsonObject ?? (JsonObject)(pod.Json["status"] = new JsonObject { ["phase"] = "Pending" });
-            if (decision.Scheduled && PodAddressOn(nodes.First(n => n.Name == decision.NodeName), bound) is not string address)
+            string? address = decision.Scheduled ? PodAddressOn(nodes.First(n => n.Name == decision.NodeName), bound) : null;
+            if (decision.Scheduled && address == null)
             {
                 decision = new SchedulingDecision(null, $"0/{nodes.Count} nodes are available: node {decision.NodeName} has no free address in its pod CIDR.");
             }
@@ -210,7 +209,7 @@ public sealed class ClusterReconciler
             if (decision.Scheduled)
             {
                 pod.Spec!["nodeName"] = decision.NodeName;
-                status["podIP"] = PodAddressOn(nodes.First(n => n.Name == decision.NodeName), bound);
+                status["podIP"] = address;
                 status["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" });
                 Write(() => _store.Update(pod));
                 bound.Add(pod);
@@ -235,9 +234,7 @@ public sealed class ClusterReconciler
     /// </summary>
     private static string? PodAddressOn(KubeObject node, List<KubeObject> bound)
     {
-        string? cidr = (string?)node.Spec?["podCIDR"];
-        int slash = cidr?.IndexOf('/') ?? -1;
-        if (slash < 0 || !Ipv4Address.TryParse(cidr![..slash], out uint network))
+        if (!Ipv4Address.TryParseCidr((string?)node.Spec?["podCIDR"] ?? "", out uint network, out _))
         {
             return null;
         }
@@ -288,7 +285,7 @@ public sealed class ClusterReconciler
             ["reason"] = reason,
             ["message"] = message,
             ["source"] = new JsonObject { ["component"] = "edge-controllers" },
-            ["lastTimestamp"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["lastTimestamp"] = KubeTime.Format(now),
         });
         _store.Create(e); // events are a record, not state the pass converges on: not counted as writes
     }
@@ -313,7 +310,4 @@ public sealed class ClusterReconciler
             _writes++; // someone else wrote first; the next pass sees the latest and decides again
         }
     }
-
-    private static string? OwnerUid(KubeObject pod) =>
-        (pod.Metadata["ownerReferences"] as JsonArray)?.FirstOrDefault(o => (bool?)o?["controller"] == true)?["uid"] is JsonNode uid ? (string?)uid : null;
 }

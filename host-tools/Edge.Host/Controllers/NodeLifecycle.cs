@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Edge.Host.Objects;
 
@@ -29,7 +28,7 @@ public static class NodeLifecycle
     {
         JsonObject? ready = ReadyCondition(node);
         bool wasReady = (string?)ready?["status"] == "True";
-        DateTime since = ParseTime((string?)ready?["lastTransitionTime"]) ?? lastHeartbeat;
+        DateTime since = KubeTime.Parse((string?)ready?["lastTransitionTime"]) ?? lastHeartbeat;
         TimeSpan silent = now - lastHeartbeat;
 
         if (silent < settings.NotReadyAfter)
@@ -58,20 +57,15 @@ public static class NodeLifecycle
         string newStatus = verdict.Ready ? "True" : "Unknown";
         if ((string?)ready["status"] != newStatus || ready["lastTransitionTime"] == null)
         {
-            ready["lastTransitionTime"] = Format(now);
+            ready["lastTransitionTime"] = KubeTime.Format(now);
         }
 
         ready["status"] = newStatus;
         ready["reason"] = verdict.Reason;
         ready["message"] = verdict.Message;
-        ready["lastHeartbeatTime"] = Format(lastHeartbeat);
+        ready["lastHeartbeatTime"] = KubeTime.Format(lastHeartbeat);
     }
 
     private static JsonObject? ReadyCondition(KubeObject node) =>
         (node.Json["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready");
-
-    private static string Format(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-
-    private static DateTime? ParseTime(string? text) =>
-        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime t) ? t : null;
 }

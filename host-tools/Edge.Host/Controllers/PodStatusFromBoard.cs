@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Edge.Host.Objects;
 using Edge.Host.Sessions;
@@ -46,7 +45,7 @@ public static class PodStatusFromBoard
         }
         else if (running)
         {
-            state["running"]!["startedAt"] = Format(at);
+            state["running"]!["startedAt"] = KubeTime.Format(at);
         }
 
         status["containerStatuses"] = new JsonArray(new JsonObject
@@ -68,16 +67,14 @@ public static class PodStatusFromBoard
         JsonObject? existing = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type);
         if (existing == null)
         {
-            conditions.Add(new JsonObject { ["type"] = type, ["status"] = text, ["lastTransitionTime"] = Format(at) });
+            conditions.Add(new JsonObject { ["type"] = type, ["status"] = text, ["lastTransitionTime"] = KubeTime.Format(at) });
         }
         else if ((string?)existing["status"] != text)
         {
             existing["status"] = text;
-            existing["lastTransitionTime"] = Format(at);
+            existing["lastTransitionTime"] = KubeTime.Format(at);
         }
     }
 
     private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
-
-    private static string Format(DateTime at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }

@@ -27,6 +27,10 @@ public sealed class KubeObject(JsonObject json)
 
     public JsonObject? Spec => Json["spec"] as JsonObject;
 
+    /// <summary>The uid of the controller that owns this object (ownerReferences with controller: true), or null.</summary>
+    public string? ControllerUid =>
+        (Metadata["ownerReferences"] as JsonArray)?.FirstOrDefault(o => (bool?)o?["controller"] == true)?["uid"] is JsonNode uid ? (string?)uid : null;
+
     /// <summary>"deployment.apps/web" or "pod/web-1", as kubectl prints object names.</summary>
     public string Reference
     {

@@ -45,9 +45,9 @@ public static class Scheduler
             return new SchedulingDecision(null, $"0/{nodes.Count} nodes are available: {summary}.");
         }
 
-        string? owner = OwnerOf(pod);
+        string? owner = pod.ControllerUid;
         var best = feasible
-            .OrderBy(f => owner == null ? 0 : boundPods.Count(p => NodeNameOf(p) == f.Node.Name && !Finished(p) && OwnerOf(p) == owner))
+            .OrderBy(f => owner == null ? 0 : boundPods.Count(p => NodeNameOf(p) == f.Node.Name && !Finished(p) && p.ControllerUid == owner))
             .ThenBy(f => (double)f.Load / f.Capacity)
             .ThenBy(f => f.Node.Name, StringComparer.Ordinal)
             .First();
@@ -117,10 +117,4 @@ public static class Scheduler
     private static string? NodeNameOf(KubeObject pod) => (string?)pod.Spec?["nodeName"];
 
     private static bool Finished(KubeObject pod) => (string?)pod.Json["status"]?["phase"] is "Succeeded" or "Failed";
-
-    /// <summary>The controller that owns a pod (its ReplicaSet or Deployment), by uid; pods without one spread alone.</summary>
-    private static string? OwnerOf(KubeObject pod) =>
-        (pod.Metadata["ownerReferences"] as JsonArray)?.FirstOrDefault(o => (bool?)o?["controller"] == true) is JsonNode owner
-            ? (string?)owner["uid"]
-            : null;
 }

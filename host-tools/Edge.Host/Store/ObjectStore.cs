@@ -309,7 +309,7 @@ public sealed class ObjectStore : IDisposable
             }
 
             created.Metadata["uid"] = Guid.NewGuid().ToString();
-            created.Metadata["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            created.Metadata["creationTimestamp"] = KubeTime.Format(DateTime.UtcNow);
             if (created.Spec != null)
             {
                 created.Metadata["generation"] = 1L;
