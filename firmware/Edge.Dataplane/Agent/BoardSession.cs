@@ -8,8 +8,9 @@ namespace Edge.Dataplane.Agent
     /// The board's side of the management protocol. On attach it says Hello (with the
     /// generation it has applied: 0 after a reboot, so the host resyncs it); it applies
     /// Snapshots and acknowledges each generation; it sends a Heartbeat every second with the
-    /// pods' states; and it answers view requests (iptables, ipvs, conntrack). Garbage on the
-    /// line costs at most the frame it hit.
+    /// pods' states; it answers view requests (iptables, ipvs, conntrack); and it runs one
+    /// exec at a time in a pod, streaming the tool's output. Garbage on the line costs at most
+    /// the frame it hit.
     /// </summary>
     public sealed class BoardSession
     {
@@ -25,6 +26,8 @@ namespace Edge.Dataplane.Agent
         private readonly PayloadWriter _writer = new PayloadWriter();
         private readonly PayloadReader _payload = new PayloadReader();
         private readonly byte[] _in = new byte[512];
+        private readonly byte[] _chunk = new byte[1024];
+        private readonly ExecRun _exec = new ExecRun();
         private readonly byte[] _out = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
         private IByteStream _stream;
         private long _nextHeartbeat;
@@ -47,6 +50,13 @@ namespace Edge.Dataplane.Agent
         public void Attach(IByteStream stream, long now)
         {
             _stream = stream;
+            if (_exec.Active)
+            {
+                // Its host is gone, and with it the terminal the output was for.
+                _exec.Cancel();
+                _exec.Finish();
+            }
+
             Begin();
             Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods);
             Send(MessageType.Hello, 0);
@@ -90,6 +100,7 @@ namespace Edge.Dataplane.Agent
                 }
             }
 
+            PollExec(now);
             if (now >= _nextHeartbeat)
             {
                 Heartbeat();
@@ -119,6 +130,22 @@ namespace Edge.Dataplane.Agent
                 return;
             }
 
+            if (_reader.Type == MessageType.ExecRequest)
+            {
+                StartExec(_reader.RequestId);
+                return;
+            }
+
+            if (_reader.Type == MessageType.ExecCancel)
+            {
+                if (_exec.Active)
+                {
+                    _exec.Cancel();
+                }
+
+                return;
+            }
+
             if (_reader.Type == MessageType.ViewRequest)
             {
                 _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
@@ -127,6 +154,88 @@ namespace Edge.Dataplane.Agent
                 Begin();
                 _writer.String(text.Length > Frame.MaxPayload - 8 ? text.Substring(0, Frame.MaxPayload - 8) : text);
                 Send(MessageType.ViewResponse, _reader.RequestId);
+            }
+        }
+
+        private void StartExec(ushort requestId)
+        {
+            _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+            string ns = _payload.String();
+            string name = _payload.String();
+            int argc = _payload.Count(1);
+            string[] args = new string[argc];
+            for (int i = 0; i < argc; i++)
+            {
+                args[i] = _payload.String();
+            }
+
+            string input = _payload.String();
+            if (_payload.Failed || ns == null || name == null)
+            {
+                return; // a damaged request: nothing to answer to
+            }
+
+            if (_exec.Active)
+            {
+                // One exec at a time; the running one keeps its request ID and its output.
+                byte[] message = Workloads.Ascii.Bytes("exec: this board is already running a command (one at a time); try again when it ends\n");
+                Begin();
+                _writer.Byte(2);
+                _writer.Raw(message, 0, message.Length);
+                Send(MessageType.ExecOutput, requestId);
+                Begin();
+                _writer.Int(126);
+                _writer.Varint(0);
+                Send(MessageType.ExecExit, requestId);
+                return;
+            }
+
+            RunningPod pod = _agent.FindPod(ns, name);
+            if (pod == null)
+            {
+                _exec.Refuse(requestId, "error: pod " + ns + "/" + name + " is not on this board", 1);
+            }
+            else if (pod.Phase != PodPhase.Running || pod.Sandbox == null)
+            {
+                _exec.Refuse(requestId, "error: pod " + ns + "/" + name + " is " + PodPhase.Name(pod.Phase) + ", not Running: " + pod.Reason, 1);
+            }
+            else
+            {
+                _exec.Start(requestId, pod.Sandbox, args, input == null ? null : Workloads.Ascii.Bytes(input));
+            }
+        }
+
+        /// <summary>Runs the exec a step, drains its output into frames, and ends it with ExecExit once all output is out.</summary>
+        private void PollExec(long now)
+        {
+            if (!_exec.Active)
+            {
+                return;
+            }
+
+            _exec.Poll(now);
+            Drain(_exec.Output, 1);
+            Drain(_exec.Error, 2);
+            if (_exec.Done && _exec.Output.Count == 0 && _exec.Error.Count == 0)
+            {
+                Begin();
+                _writer.Int(_exec.ExitCode);
+                _writer.Varint((uint)_exec.LostBytes);
+                Send(MessageType.ExecExit, _exec.RequestId);
+                _exec.LostBytes = 0;
+                _exec.Finish();
+            }
+        }
+
+        private void Drain(Net.ByteRing ring, int stream)
+        {
+            while (ring.Count > 0 && _stream != null)
+            {
+                int n = ring.Read(_chunk, 0, _chunk.Length);
+                Begin();
+                _writer.Byte(stream);
+                _writer.Raw(_chunk, 0, n);
+                Send(MessageType.ExecOutput, _exec.RequestId);
             }
         }
 

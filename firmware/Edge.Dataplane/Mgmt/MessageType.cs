@@ -18,7 +18,11 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Board to host: something happened (pod failed, table full).</summary>
         public const byte Event = 5;
 
-        /// <summary>Host to board: run a tool in a pod; board to host: its output and exit code.</summary>
+        /// <summary>
+        /// Host to board: run a tool in a pod (namespace, pod, argument count, arguments, stdin or
+        /// null); board to host, under the request's ID: output chunks (stream 1 or 2, then the raw
+        /// bytes) and, last, the exit code and how many output bytes were lost.
+        /// </summary>
         public const byte ExecRequest = 6;
         public const byte ExecOutput = 7;
         public const byte ExecExit = 8;
@@ -26,6 +30,9 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Host to board: render a view (iptables, ipvs, conntrack); board to host: the text.</summary>
         public const byte ViewRequest = 9;
         public const byte ViewResponse = 10;
+
+        /// <summary>Host to board: stop the running exec (Ctrl+C); it still ends with ExecExit (130).</summary>
+        public const byte ExecCancel = 11;
 
         public static string Name(byte type)
         {
@@ -41,6 +48,7 @@ namespace Edge.Dataplane.Mgmt
                 case ExecExit: return "exec-exit";
                 case ViewRequest: return "view";
                 case ViewResponse: return "view-response";
+                case ExecCancel: return "exec-cancel";
                 default: return "type " + type.ToString();
             }
         }

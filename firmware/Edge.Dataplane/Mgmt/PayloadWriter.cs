@@ -82,5 +82,18 @@ namespace Edge.Dataplane.Mgmt
                 Byte(c < 128 ? c : '?');
             }
         }
+    
+        /// <summary>Raw bytes with no length: for a field that runs to the payload's end.</summary>
+        public void Raw(byte[] source, int offset, int length)
+        {
+            if (length > Limit - Position)
+            {
+                Overflow = true;
+                return;
+            }
+
+            System.Array.Copy(source, offset, Buffer, Position, length);
+            Position += length;
+        }
     }
 }

@@ -17,6 +17,7 @@ public sealed class BoardClient : IAsyncDisposable
     private readonly Stream _stream;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<ushort, TaskCompletionSource<(byte Type, byte[] Payload)>> _pending = new();
+    private readonly ConcurrentDictionary<ushort, ExecCall> _execs = new();
     private readonly TaskCompletionSource<BoardHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Task _reader;
@@ -99,6 +100,84 @@ public sealed class BoardClient : IAsyncDisposable
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
         return r.String() ?? "";
+    }
+
+    /// <summary>
+    /// Runs a tool in a pod on this board, as `kubectl exec` does: output arrives through
+    /// <paramref name="output"/> (stream 1 stdout, 2 stderr) as the board sends it; returns the
+    /// tool's exit code. Cancelling sends the board a cancel (the tool ends with 130).
+    /// </summary>
+    public async Task<int> ExecAsync(string ns, string pod, IReadOnlyList<string> args, string? stdin,
+        Action<int, ReadOnlyMemory<byte>> output, TimeSpan timeout, CancellationToken cancel = default)
+    {
+        ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
+        var call = new ExecCall(output);
+        _execs[id] = call;
+        try
+        {
+            byte[] frame = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+            var w = new PayloadWriter();
+            w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
+            w.String(ns);
+            w.String(pod);
+            w.Int(args.Count);
+            foreach (string arg in args)
+            {
+                w.String(arg);
+            }
+
+            w.String(stdin);
+            if (w.Overflow)
+            {
+                throw new BoardSessionException("the exec request is too long for one frame");
+            }
+
+            await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.ExecRequest, id, w.Length));
+            using CancellationTokenRegistration onCancel = cancel.Register(() => _ = SendExecCancelAsync(id));
+            try
+            {
+                return await call.Exit.Task.WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                await SendExecCancelAsync(id);
+                throw new BoardSessionException($"the command did not finish in {timeout.TotalSeconds:0.#} s; the board was told to stop it");
+            }
+        }
+        finally
+        {
+            _execs.TryRemove(id, out _);
+        }
+    }
+
+    private async Task SendExecCancelAsync(ushort id)
+    {
+        byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
+        try
+        {
+            await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.ExecCancel, id, 0));
+        }
+        catch (BoardSessionException)
+        {
+            // the line is gone, and the exec with it
+        }
+    }
+
+    private async Task WriteFrameAsync(byte[] frame, int length)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _stream.WriteAsync(frame.AsMemory(0, length));
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw new BoardSessionException("the board's line closed: " + e.Message);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     /// <summary>Writes raw bytes on the line (tests inject noise with it).</summary>
@@ -202,6 +281,11 @@ public sealed class BoardClient : IAsyncDisposable
                 pending.TrySetException(new BoardSessionException("the board's line closed"));
             }
 
+            foreach (var exec in _execs.Values)
+            {
+                exec.Exit.TrySetException(new BoardSessionException("the board's line closed while the command ran"));
+            }
+
             _hello.TrySetException(new BoardSessionException("the board's line closed before it said hello"));
         }
     }
@@ -228,6 +312,12 @@ public sealed class BoardClient : IAsyncDisposable
                 LastHeartbeat = heartbeat;
                 Heartbeat?.Invoke(heartbeat);
                 break;
+            case MessageType.ExecOutput when _execs.TryGetValue(id, out ExecCall? exec) && payload.Length > 0:
+                exec.Output(payload[0], payload.AsMemory(1));
+                break;
+            case MessageType.ExecExit when _execs.TryGetValue(id, out ExecCall? exec):
+                exec.Exit.TrySetResult(r.Int());
+                break;
             default:
                 if (_pending.TryGetValue(id, out var answer))
                 {
@@ -236,6 +326,11 @@ public sealed class BoardClient : IAsyncDisposable
 
                 break;
         }
+    }
+
+    private sealed record ExecCall(Action<int, ReadOnlyMemory<byte>> Output)
+    {
+        public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public override string ToString() => _hello.Task.IsCompletedSuccessfully

@@ -140,6 +140,53 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
         Assert.Equal(9u, board.Agent.AppliedGeneration);
     }
 
+    [Fact]
+    public async Task Exec_runs_a_tool_in_a_pod_and_streams_its_output_and_exit_code()
+    {
+        Start(1);
+        Start(2);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        await one.SendSnapshotAsync(StateFor(1, 1), Timeout);
+        await two.SendSnapshotAsync(StateFor(2, 1), Timeout);
+        await WaitFor(() => two.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running" && one.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running", "both pods Running");
+
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        void Output(int stream, ReadOnlyMemory<byte> bytes) => (stream == 1 ? stdout : stderr).Append(System.Text.Encoding.ASCII.GetString(bytes.Span));
+
+        int exit = await one.ExecAsync("default", "client", ["wget", "-qO-", "http://10.96.0.20/"], null, Output, Timeout);
+        Assert.Equal(0, exit);
+        Assert.Contains("Hostname: web\n", stdout.ToString());
+
+        stdout.Clear();
+        exit = await one.ExecAsync("default", "client", ["bash"], null, Output, Timeout);
+        Assert.Equal(127, exit);
+        Assert.Contains("executable file not found", stderr.ToString());
+
+        stderr.Clear();
+        exit = await one.ExecAsync("default", "web", ["ping", "-c", "1", "10.244.2.5"], null, Output, Timeout);
+        Assert.Equal(1, exit);
+        Assert.Equal("error: pod default/web is not on this board\n", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task A_cancelled_exec_stops_the_tool_on_the_board()
+    {
+        Start(1);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await one.SendSnapshotAsync(StateFor(1, 1), Timeout);
+        await WaitFor(() => one.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running", "client Running");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        var stdout = new System.Text.StringBuilder();
+
+        int exit = await one.ExecAsync("default", "client", ["ping", "10.244.1.77"], null,
+            (_, bytes) => stdout.Append(System.Text.Encoding.ASCII.GetString(bytes.Span)), Timeout, cancel.Token);
+
+        Assert.Equal(130, exit);
+        Assert.StartsWith("PING 10.244.1.77 (10.244.1.77): 56 data bytes", stdout.ToString());
+    }
+
     private static async Task WaitFor(Func<bool> condition, string what)
     {
         for (int i = 0; i < 100 && !condition(); i++)
