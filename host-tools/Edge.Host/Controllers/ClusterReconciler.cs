@@ -169,8 +169,10 @@ public sealed class ClusterReconciler
         {
             if (!_heartbeats.TryGetValue(node.Name, out DateTime heartbeat))
             {
-                // Not heard from since this control plane started: count from what the store last saw.
-                heartbeat = KubeTime.Parse((string?)node.Json["status"]?["conditions"]?[0]?["lastHeartbeatTime"]) ?? now;
+                // Not heard from since this control plane started: give it the full grace period from
+                // now, as Kubernetes' node lifecycle controller does after a restart. Counting from the
+                // stored heartbeat would evict every pod of a cluster whose control plane was down a while.
+                heartbeat = now;
                 _heartbeats[node.Name] = heartbeat;
             }
 

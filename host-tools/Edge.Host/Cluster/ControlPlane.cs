@@ -1,0 +1,366 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Edge.Dataplane.Mgmt;
+using Edge.Host.Allocation;
+using Edge.Host.Compile;
+using Edge.Host.Controllers;
+using Edge.Host.Objects;
+using Edge.Host.Sessions;
+using Edge.Host.Store;
+
+namespace Edge.Host.Cluster;
+
+/// <summary>
+/// The primary node at work: one loop runs the controllers whenever the store changes, a board
+/// reports, or the clock ticks, then compiles each connected board's state and pushes it when it
+/// differs from what the board acknowledged. Each board has its own connection task that dials
+/// its link, turns the hello into a Node, feeds heartbeats in, and redials when the line drops.
+/// Everything that decides reads the store, so a restarted control plane carries on where it was.
+/// </summary>
+public sealed class ControlPlane : IAsyncDisposable
+{
+    private readonly ObjectStore _store;
+    private readonly ControlPlaneOptions _options;
+    private readonly TextWriter _log;
+    private readonly ClusterNetwork _network = new();
+    private readonly ClusterReconciler _reconciler;
+    private readonly Lock _controllers = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ConcurrentDictionary<string, BoardHeartbeat> _heartbeats = new();
+    private readonly ConcurrentQueue<(BoardConnection Connection, BoardHello Hello, TaskCompletionSource<string?> Done)> _hellos = new();
+    private readonly ConcurrentDictionary<string, BoardConnection> _connections = new();
+    private readonly List<Task> _tasks = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly byte[] _encodeBuffer = new byte[Frame.MaxPayload];
+
+    public ControlPlane(ObjectStore store, ControlPlaneOptions? options = null, TextWriter? log = null)
+    {
+        _store = store;
+        _options = options ?? new ControlPlaneOptions();
+        _log = TextWriter.Synchronized(log ?? TextWriter.Null);
+        _reconciler = new ClusterReconciler(store, _network, new Random(), () => DateTime.UtcNow, _options.Lifecycle);
+        _store.Changed += _ => Wake();
+    }
+
+    public ObjectStore Store => _store;
+
+    public ClusterNetwork Network => _network;
+
+    public IReadOnlyCollection<BoardConnection> Boards => _connections.Values.OrderBy(c => c.NodeName ?? c.Link.ToString(), StringComparer.Ordinal).ToList();
+
+    /// <summary>Starts the controller loop and a connection for every board the store already knows (edge.dev/link on its Node).</summary>
+    public void Start(IEnumerable<BoardLink>? extraBoards = null)
+    {
+        foreach (KubeObject node in _store.List("Node").Items)
+        {
+            if ((string?)node.Metadata["annotations"]?[BoardLink.Annotation] is string text)
+            {
+                try
+                {
+                    AddBoard(BoardLink.Parse(text));
+                }
+                catch (FormatException e)
+                {
+                    _log.WriteLine($"node {node.Name}: {e.Message}");
+                }
+            }
+        }
+
+        foreach (BoardLink link in extraBoards ?? [])
+        {
+            AddBoard(link);
+        }
+
+        lock (_tasks)
+        {
+            _tasks.Add(Task.Run(() => ControllerLoop(_stop.Token)));
+        }
+    }
+
+    /// <summary>Dials a board (again, if it is already known: then nothing changes).</summary>
+    public BoardConnection AddBoard(BoardLink link)
+    {
+        var connection = new BoardConnection(link);
+        if (!_connections.TryAdd(link.ToString(), connection))
+        {
+            return _connections[link.ToString()];
+        }
+
+        lock (_tasks)
+        {
+            _tasks.Add(Task.Run(() => ConnectionLoop(connection, _stop.Token)));
+        }
+
+        return connection;
+    }
+
+    /// <summary>The open session to the board that runs a node, or null.</summary>
+    public BoardClient? SessionFor(string nodeName) =>
+        _connections.Values.FirstOrDefault(c => c.NodeName == nodeName && c.Connected)?.Client;
+
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        Task[] tasks;
+        lock (_tasks)
+        {
+            tasks = _tasks.ToArray();
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+
+        foreach (BoardConnection c in _connections.Values)
+        {
+            if (c.Client != null)
+            {
+                await c.Client.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task ControllerLoop(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                lock (_controllers)
+                {
+                    RegisterBoards();
+                    RecordHeartbeats();
+                    _reconciler.ReconcileUntilSettled();
+                }
+
+                SyncBoards();
+            }
+            catch (Exception e) when (e is StoreException or InvalidOperationException or AllocationException)
+            {
+                _log.WriteLine($"controllers: {e.Message}");
+            }
+
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            tick.CancelAfter(_options.Tick);
+            try
+            {
+                await _wake.Reader.ReadAsync(tick.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // the tick: judge nodes by the clock even when nothing else happened
+            }
+        }
+    }
+
+    /// <summary>Hellos become Nodes here, on the controller loop, because pod CIDRs come from the one allocator.</summary>
+    private void RegisterBoards()
+    {
+        while (_hellos.TryDequeue(out var item))
+        {
+            (BoardConnection connection, BoardHello hello, TaskCompletionSource<string?> done) = item;
+            BoardConnection? other = _connections.Values.FirstOrDefault(c => c != connection && c.Connected && c.NodeName == hello.Name);
+            if (other != null)
+            {
+                done.SetResult($"another board ({other.Link}) is already node {hello.Name}; give each board its own name (edgectl board provision)");
+                continue;
+            }
+
+            try
+            {
+                KubeObject? stored = _store.Get("Node", "", hello.Name);
+                KubeObject? node = NodeRegistration.Register(stored, hello, connection.Link, _network);
+                if (node != null)
+                {
+                    _ = stored == null ? _store.Create(node) : _store.Update(node);
+                }
+
+                _reconciler.RecordHeartbeat(hello.Name, DateTime.UtcNow);
+                done.SetResult(null);
+            }
+            catch (Exception e) when (e is StoreException or AllocationException)
+            {
+                done.SetResult($"cannot register node {hello.Name}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>The latest heartbeat of each board: the node is alive, and its pods are as it says.</summary>
+    private void RecordHeartbeats()
+    {
+        foreach (string node in _heartbeats.Keys)
+        {
+            if (!_heartbeats.TryRemove(node, out BoardHeartbeat? heartbeat))
+            {
+                continue;
+            }
+
+            DateTime at = heartbeat.At.UtcDateTime;
+            _reconciler.RecordHeartbeat(node, at);
+            foreach (PodReport report in heartbeat.Pods)
+            {
+                KubeObject? pod = _store.Get("Pod", report.Namespace, report.Name);
+                if (pod != null && (string?)pod.Spec?["nodeName"] == node && PodStatusFromBoard.Apply(pod, report, at))
+                {
+                    try
+                    {
+                        _store.Update(pod);
+                    }
+                    catch (StoreException e) when (e.Error is StoreError.Conflict or StoreError.NotFound)
+                    {
+                        // changed or deleted meanwhile: the next heartbeat says it again
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Pushes each connected board its compiled state when it differs from what the board acknowledged.</summary>
+    private void SyncBoards()
+    {
+        foreach (BoardConnection connection in _connections.Values)
+        {
+            if (!connection.Connected || connection.Sending || connection.NodeName is not string nodeName)
+            {
+                continue;
+            }
+
+            DesiredState state;
+            byte[] content;
+            lock (_controllers)
+            {
+                try
+                {
+                    state = BoardStateCompiler.Compile(nodeName, _store.List("Node").Items, _store.List("Pod").Items,
+                        _store.List("Service").Items, _store.List("Endpoints").Items, _network, 0);
+                }
+                catch (ArgumentException e)
+                {
+                    _log.WriteLine($"{nodeName}: cannot compile its tables: {e.Message}");
+                    continue;
+                }
+
+                content = Encode(state);
+            }
+
+            if (connection.SyncedContent != null && content.AsSpan().SequenceEqual(connection.SyncedContent))
+            {
+                continue;
+            }
+
+            state.Generation = connection.Generation + 1;
+            connection.Sending = true;
+            BoardClient client = connection.Client!;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await client.SendSnapshotAsync(state, _options.BoardTimeout);
+                    connection.Generation = state.Generation;
+                    connection.SyncedContent = content;
+                    connection.SnapshotsSent++;
+                    connection.LastSnapshotBytes = client.LastSnapshotBytes;
+                }
+                catch (BoardSessionException e)
+                {
+                    _log.WriteLine($"{nodeName}: sync of generation {state.Generation} failed: {e.Message}");
+                    connection.SyncedContent = null;
+                }
+                finally
+                {
+                    connection.Sending = false;
+                    Wake();
+                }
+            });
+        }
+    }
+
+    private byte[] Encode(DesiredState state)
+    {
+        var w = new PayloadWriter();
+        w.Begin(_encodeBuffer, 0, _encodeBuffer.Length);
+        StateCodec.Encode(state, w);
+        return _encodeBuffer.AsSpan(0, w.Length).ToArray();
+    }
+
+    private async Task ConnectionLoop(BoardConnection connection, CancellationToken stop)
+    {
+        string? lastProblem = null;
+        while (!stop.IsCancellationRequested)
+        {
+            BoardClient? client = null;
+            string problem;
+            try
+            {
+                client = await connection.Link.ConnectAsync(stop);
+                BoardHello hello = await client.HelloAsync(_options.BoardTimeout);
+                var registered = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _hellos.Enqueue((connection, hello, registered));
+                Wake();
+                if (await registered.Task.WaitAsync(stop) is string refusal)
+                {
+                    throw new BoardSessionException(refusal);
+                }
+
+                client.Heartbeat += heartbeat =>
+                {
+                    _heartbeats[hello.Name] = heartbeat;
+                    Wake();
+                };
+                connection.Attach(client, hello);
+                lastProblem = null;
+                _log.WriteLine($"{hello.Name}: connected over {connection.Link} (firmware {hello.Firmware}, generation {hello.AppliedGeneration})");
+                Wake();
+                while (client.Connected && !stop.IsCancellationRequested)
+                {
+                    await Task.Delay(100, stop);
+                }
+
+                problem = "the line closed (board reset, unplugged or stopped)";
+                _log.WriteLine($"{hello.Name}: {problem}; redialling {connection.Link}");
+            }
+            catch (BoardSessionException e)
+            {
+                problem = e.Message;
+            }
+            catch (TimeoutException)
+            {
+                problem = $"no hello within {_options.BoardTimeout.TotalSeconds:0} s: is Edge firmware running on it?";
+            }
+            catch (OperationCanceledException)
+            {
+                problem = "stopping";
+            }
+            finally
+            {
+                if (client != null)
+                {
+                    await client.DisposeAsync();
+                }
+            }
+
+            connection.Detach(problem);
+            if (problem != lastProblem && !stop.IsCancellationRequested)
+            {
+                _log.WriteLine($"{connection.NodeName ?? connection.Link.ToString()}: {problem}");
+                lastProblem = problem;
+            }
+
+            try
+            {
+                await Task.Delay(_options.RetryAfter, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Edge.Dataplane.Wire;
+using Edge.Host.Allocation;
+using Edge.Host.Objects;
+using Edge.Host.Sessions;
+
+namespace Edge.Host.Cluster;
+
+/// <summary>
+/// A board's hello makes it a Node, as a kubelet registers itself: name and hostname label,
+/// InternalIP, pod capacity, firmware as the kubelet version, where to reach it, and a pod
+/// CIDR of its own on first registration (kept for good after that, so pod addresses stay).
+/// </summary>
+public static class NodeRegistration
+{
+    public const string VxlanPortAnnotation = "edge.dev/vxlan-port";
+
+    /// <summary>The Node as the hello describes it: a new object, or the stored one with what changed; null when nothing did.</summary>
+    public static KubeObject? Register(KubeObject? stored, BoardHello hello, BoardLink link, ClusterNetwork network)
+    {
+        KubeObject node = stored?.Clone() ?? new KubeObject(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Node",
+            ["metadata"] = new JsonObject { ["name"] = hello.Name },
+            ["spec"] = new JsonObject(),
+        });
+        JsonObject metadata = node.Metadata;
+        var labels = metadata["labels"] as JsonObject ?? (JsonObject)(metadata["labels"] = new JsonObject());
+        labels["kubernetes.io/hostname"] = hello.Name;
+        labels["kubernetes.io/os"] = "nanoframework";
+        var annotations = metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject());
+        annotations[BoardLink.Annotation] = link.ToString();
+        annotations[VxlanPortAnnotation] = hello.VxlanPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        JsonObject spec = node.Spec ?? (JsonObject)(node.Json["spec"] = new JsonObject());
+        if ((string?)spec["podCIDR"] == null)
+        {
+            string cidr = network.AllocatePodCidr();
+            spec["podCIDR"] = cidr;
+            spec["podCIDRs"] = new JsonArray(cidr);
+        }
+
+        var status = node.Json["status"] as JsonObject ?? (JsonObject)(node.Json["status"] = new JsonObject());
+        status["addresses"] = new JsonArray(
+            new JsonObject { ["type"] = "InternalIP", ["address"] = Ipv4Address.Format(hello.Address) },
+            new JsonObject { ["type"] = "Hostname", ["address"] = hello.Name });
+        status["capacity"] = new JsonObject { ["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        status["allocatable"] = new JsonObject { ["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        status["nodeInfo"] = new JsonObject
+        {
+            ["kubeletVersion"] = "edge-" + hello.Firmware,
+            ["operatingSystem"] = "nanoframework",
+            ["architecture"] = link.Scheme == "tcp" ? "virtual" : "board",
+        };
+
+        return stored != null && JsonNode.DeepEquals(stored.Json, node.Json) ? null : node;
+    }
+}
