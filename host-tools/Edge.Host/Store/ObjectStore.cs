@@ -379,6 +379,7 @@ public sealed class ObjectStore : IDisposable
                 }
             }
 
+            ServerFields.CarryOver(current, merged);
             merged.Metadata.Remove("resourceVersion");
             var (result, changed) = Replace(merged);
             return (changed ? ApplyOutcome.Configured : ApplyOutcome.Unchanged, result);

@@ -74,6 +74,33 @@ public sealed class ObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public void Reapplying_a_manifest_keeps_what_the_cluster_filled_in()
+    {
+        using var store = ObjectStore.Open(DbPath);
+        KubeObject Service() => new((JsonObject)JsonNode.Parse("""
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+             "spec": {"type": "NodePort", "selector": {"app": "web"}, "ports": [{"port": 80}, {"port": 53, "protocol": "UDP"}]}}
+            """)!);
+        store.Apply(Service());
+        KubeObject allocated = store.Get("Service", "default", "web")!;
+        allocated.Spec!["clusterIP"] = "10.96.0.20";
+        allocated.Spec["ports"]![0]!["nodePort"] = 30080;
+        allocated.Spec["ports"]![1]!["nodePort"] = 30053;
+        store.Update(allocated);
+        store.Apply(Pod("client"));
+        KubeObject bound = store.Get("Pod", "default", "client")!;
+        bound.Spec!["nodeName"] = "node-2";
+        store.Update(bound);
+
+        Assert.Equal(ApplyOutcome.Unchanged, store.Apply(Service()).Outcome);
+        Assert.Equal(ApplyOutcome.Unchanged, store.Apply(Pod("client")).Outcome);
+        KubeObject service = store.Get("Service", "default", "web")!;
+        Assert.Equal("10.96.0.20", (string?)service.Spec!["clusterIP"]);
+        Assert.Equal([30080, 30053], service.Spec["ports"]!.AsArray().Select(p => (int)p!["nodePort"]!));
+        Assert.Equal("node-2", (string?)store.Get("Pod", "default", "client")!.Spec!["nodeName"]);
+    }
+
+    [Fact]
     public void A_stale_update_is_a_conflict_and_changes_nothing()
     {
         using var store = ObjectStore.Open(DbPath);
