@@ -1,0 +1,329 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Edge.Dataplane.Agent;
+using Edge.Host.Cluster;
+using Edge.Host.Objects;
+using Edge.Host.Sessions;
+using Edge.Host.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Host.Api;
+
+/// <summary>
+/// The control plane's Kubernetes-shaped JSON API, what edgectl talks to: lists and objects at
+/// the paths kubectl uses (<c>/api/v1/namespaces/default/pods</c>), server-side apply as PATCH,
+/// Status objects for errors, and Edge's own subresources: a pod's exec (output streamed as
+/// JSON lines) and a node's iptables/ipvs/conntrack views. Bound to loopback it is open, as a
+/// kind cluster's is to its user; bound anywhere else it answers only with the bearer token.
+/// </summary>
+public sealed class ApiServer : IAsyncDisposable
+{
+    public const string Version = "0.1.0";
+    public const string ApplyContentType = "application/apply-patch+json";
+    public const string OutcomeHeader = "Edge-Apply-Outcome";
+
+    private readonly WebApplication _app;
+    private readonly ControlPlane _controlPlane;
+
+    private ApiServer(WebApplication app, ControlPlane controlPlane)
+    {
+        _app = app;
+        _controlPlane = controlPlane;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Starts serving; port 0 takes a free one (see <see cref="Address"/>).</summary>
+    public static async Task<ApiServer> StartAsync(ControlPlane controlPlane, IPAddress listen, int port, string? token)
+    {
+        if (!IPAddress.IsLoopback(listen) && string.IsNullOrEmpty(token))
+        {
+            throw new ArgumentException($"the API would be reachable beyond this machine on {listen}; give it a token (--token) or listen on 127.0.0.1");
+        }
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(listen, port));
+        WebApplication app = builder.Build();
+        var server = new ApiServer(app, controlPlane);
+        app.Run(context => server.Handle(context, token));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new IOException($"cannot listen on {listen}:{port}: {e.Message} (another control plane running? `edgectl lab status`)", e);
+        }
+
+        server.Address = new Uri(app.Urls.First());
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task Handle(HttpContext context, string? token)
+    {
+        HttpRequest request = context.Request;
+        if (!string.IsNullOrEmpty(token) && request.Headers.Authorization != "Bearer " + token)
+        {
+            await Status(context, 401, "Unauthorized", "this API needs its token: edgectl reads it from the lab's file; others send Authorization: Bearer TOKEN");
+            return;
+        }
+
+        string path = request.Path.Value ?? "/";
+        try
+        {
+            switch (path)
+            {
+                case "/healthz":
+                case "/readyz":
+                    await context.Response.WriteAsync("ok");
+                    return;
+                case "/version":
+                    await Json(context, 200, new JsonObject { ["major"] = "1", ["minor"] = "31", ["gitVersion"] = "v1.31.0-edge." + Version, ["platform"] = "edge" });
+                    return;
+                case "/edge/v1/boards":
+                    await Json(context, 200, Boards());
+                    return;
+            }
+
+            ResourcePath? resource = ResourcePath.Parse(path);
+            if (resource == null)
+            {
+                await Status(context, 404, "NotFound", $"the server could not find the requested resource ({path})");
+                return;
+            }
+
+            await Dispatch(context, resource);
+        }
+        catch (StoreException e)
+        {
+            await Status(context, e.HttpStatus, e.Error.ToString(), e.Message);
+        }
+        catch (JsonException e)
+        {
+            await Status(context, 400, "BadRequest", "the body is not JSON: " + e.Message);
+        }
+        catch (FormatException e)
+        {
+            await Status(context, 400, "BadRequest", e.Message);
+        }
+        catch (BoardSessionException e)
+        {
+            await Status(context, 503, "ServiceUnavailable", e.Message);
+        }
+    }
+
+    private async Task Dispatch(HttpContext context, ResourcePath r)
+    {
+        ObjectStore store = _controlPlane.Store;
+        string method = context.Request.Method;
+        string ns = r.Namespace ?? (r.Kind.Namespaced ? "default" : "");
+        if (r.Subresource != null)
+        {
+            await Subresource(context, r, ns);
+            return;
+        }
+
+        if (r.Name == null && method == "GET")
+        {
+            (List<KubeObject> items, long rv) = store.List(r.Kind.Kind, r.Kind.Namespaced ? r.Namespace : null);
+            string? selector = context.Request.Query["labelSelector"];
+            if (!string.IsNullOrEmpty(selector))
+            {
+                LabelSelector parsed = LabelSelector.Parse(selector);
+                items = items.Where(o => parsed.Matches(o.Labels)).ToList();
+            }
+
+            await Json(context, 200, new JsonObject
+            {
+                ["kind"] = r.Kind.Kind + "List",
+                ["apiVersion"] = r.Kind.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["items"] = new JsonArray(items.Select(o => (JsonNode)o.Json).ToArray()),
+            });
+            return;
+        }
+
+        if (r.Name == null && method == "POST")
+        {
+            KubeObject created = store.Create(await Body(context, r, ns, null));
+            await Json(context, 201, created.Json);
+            return;
+        }
+
+        if (r.Name == null)
+        {
+            await Status(context, 405, "MethodNotAllowed", $"{method} is not supported on a list");
+            return;
+        }
+
+        switch (method)
+        {
+            case "GET":
+                KubeObject obj = store.Get(r.Kind.Kind, ns, r.Name)
+                    ?? throw new StoreException(StoreError.NotFound, $"{r.Kind.Plural} \"{r.Name}\" not found{(ns.Length > 0 ? $" in namespace {ns}" : "")}");
+                await Json(context, 200, obj.Json);
+                return;
+            case "PUT":
+                await Json(context, 200, store.Update(await Body(context, r, ns, r.Name)).Json);
+                return;
+            case "PATCH" when context.Request.ContentType?.StartsWith(ApplyContentType, StringComparison.Ordinal) == true:
+                (ApplyOutcome outcome, KubeObject applied) = store.Apply(await Body(context, r, ns, r.Name));
+                context.Response.Headers[OutcomeHeader] = outcome.ToString().ToLowerInvariant();
+                await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
+                return;
+            case "PATCH":
+                await Status(context, 415, "UnsupportedMediaType", $"PATCH takes server-side apply ({ApplyContentType}) only");
+                return;
+            case "DELETE":
+                await Json(context, 200, store.Delete(r.Kind.Kind, ns, r.Name).Json);
+                return;
+            default:
+                await Status(context, 405, "MethodNotAllowed", $"{method} is not supported here");
+                return;
+        }
+    }
+
+    /// <summary>The body as an object of the path's kind, namespace and name (a mismatch is the client's mistake, said plainly).</summary>
+    private static async Task<KubeObject> Body(HttpContext context, ResourcePath r, string ns, string? name)
+    {
+        JsonNode? node = await JsonNode.ParseAsync(context.Request.Body);
+        if (node is not JsonObject json)
+        {
+            throw new FormatException("the body must be a JSON object");
+        }
+
+        var obj = new KubeObject(json);
+        if (obj.Kind != r.Kind.Kind)
+        {
+            throw new FormatException($"the body is a {(obj.Kind.Length == 0 ? "object without kind" : obj.Kind)}, the path is for {r.Kind.Plural}");
+        }
+
+        if (r.Kind.Namespaced)
+        {
+            if (obj.Metadata["namespace"] is JsonNode given && (string?)given != ns)
+            {
+                throw new FormatException($"the object's namespace ({(string?)given}) does not match the path's ({ns})");
+            }
+
+            obj.Metadata["namespace"] = ns;
+        }
+
+        if (name != null && obj.Name != name)
+        {
+            throw new FormatException($"the object's name ({obj.Name}) does not match the path's ({name})");
+        }
+
+        return obj;
+    }
+
+    private async Task Subresource(HttpContext context, ResourcePath r, string ns)
+    {
+        switch (r.Kind.Kind, r.Subresource, context.Request.Method)
+        {
+            case ("Pod", "exec", "POST"):
+                await Exec(context, ns, r.Name!);
+                return;
+            case ("Node", "iptables" or "ipvs" or "conntrack", "GET"):
+                BoardClient session = _controlPlane.SessionFor(r.Name!)
+                    ?? throw new BoardSessionException($"node {r.Name} is not connected to the control plane (edgectl get nodes shows its state)");
+                int view = r.Subresource switch { "iptables" => BoardSession.ViewIptables, "ipvs" => BoardSession.ViewIpvs, _ => BoardSession.ViewConntrack };
+                string text = await session.ViewAsync(view, TimeSpan.FromSeconds(10));
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync(text);
+                return;
+            default:
+                await Status(context, 404, "NotFound", $"{r.Kind.Plural} have no {r.Subresource} for {context.Request.Method}");
+                return;
+        }
+    }
+
+    /// <summary>Runs a tool in a pod; the response is JSON lines: {"stream":1|2,"data":"..."} as output comes, then {"exitCode":N}.</summary>
+    private async Task Exec(HttpContext context, string ns, string name)
+    {
+        JsonNode? body = await JsonNode.ParseAsync(context.Request.Body);
+        string[] command = (body?["command"] as JsonArray)?.Select(a => (string?)a ?? "").ToArray() ?? [];
+        if (command.Length == 0)
+        {
+            throw new FormatException("exec needs a command, e.g. {\"command\": [\"wget\", \"-qO-\", \"http://web\"]}");
+        }
+
+        KubeObject pod = _controlPlane.Store.Get("Pod", ns, name)
+            ?? throw new StoreException(StoreError.NotFound, $"pods \"{name}\" not found in namespace {ns}");
+        string node = (string?)pod.Spec?["nodeName"]
+            ?? throw new StoreException(StoreError.Conflict, $"pod {name} is not scheduled to a node yet (edgectl describe pod {name} says why)");
+        BoardClient session = _controlPlane.SessionFor(node)
+            ?? throw new BoardSessionException($"pod {name} runs on node {node}, which is not connected to the control plane");
+
+        context.Response.ContentType = "application/x-ndjson";
+        context.Response.Headers.CacheControl = "no-cache";
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>(new() { SingleReader = true });
+        Task<int> run = session.ExecAsync(ns, name, command, (string?)body?["stdin"], (stream, bytes) =>
+            lines.Writer.TryWrite(new JsonObject { ["stream"] = stream, ["data"] = Encoding.Latin1.GetString(bytes.Span) }.ToJsonString()),
+            TimeSpan.FromSeconds((int?)body?["timeoutSeconds"] ?? 120), context.RequestAborted);
+        _ = run.ContinueWith(_ => lines.Writer.TryComplete(), TaskScheduler.Default);
+        await foreach (string line in lines.Reader.ReadAllAsync())
+        {
+            await context.Response.WriteAsync(line + "\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        int exit;
+        try
+        {
+            exit = await run;
+        }
+        catch (BoardSessionException e)
+        {
+            await context.Response.WriteAsync(new JsonObject { ["error"] = e.Message }.ToJsonString() + "\n");
+            return;
+        }
+
+        await context.Response.WriteAsync(new JsonObject { ["exitCode"] = exit }.ToJsonString() + "\n");
+    }
+
+    private JsonObject Boards() => new()
+    {
+        ["kind"] = "BoardList",
+        ["items"] = new JsonArray(_controlPlane.Boards.Select(b => (JsonNode)new JsonObject
+        {
+            ["name"] = b.NodeName,
+            ["link"] = b.Link.ToString(),
+            ["connected"] = b.Connected,
+            ["problem"] = b.Problem,
+            ["firmware"] = b.Hello?.Firmware,
+            ["generation"] = b.Generation,
+            ["snapshotsSent"] = b.SnapshotsSent,
+            ["lastSnapshotBytes"] = b.LastSnapshotBytes,
+        }).ToArray()),
+    };
+
+    private static async Task Json(HttpContext context, int code, JsonNode body)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private static Task Status(HttpContext context, int code, string reason, string message) => Json(context, code, new JsonObject
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["status"] = "Failure",
+        ["message"] = message,
+        ["reason"] = reason,
+        ["code"] = code,
+    });
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Edge.Host.Api;
+using Edge.Host.Cluster;
+using Edge.Host.Store;
+
+namespace Edge.Host.Tests.Api;
+
+/// <summary>The control plane's HTTP API, spoken as a client would: apply, list, get, delete, errors as Status.</summary>
+[Trait("Category", Category.Unit)]
+public sealed class ApiServerTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edge-api-").FullName;
+    private ObjectStore _store = null!;
+    private ControlPlane _controlPlane = null!;
+    private ApiServer _api = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
+        _controlPlane = new ControlPlane(_store);
+        _api = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: null);
+        _http = new HttpClient { BaseAddress = _api.Address };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _api.DisposeAsync();
+        await _controlPlane.DisposeAsync();
+        _store.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static StringContent ApplyBody(string json) => new(json, Encoding.UTF8, ApiServer.ApplyContentType);
+
+    private const string Web = """
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "labels": {"app": "web"}},
+         "spec": {"containers": [{"name": "main", "image": "whoami"}]}}
+        """;
+
+    [Fact]
+    public async Task Apply_is_a_PATCH_that_says_created_configured_or_unchanged()
+    {
+        HttpResponseMessage created = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        HttpResponseMessage again = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        HttpResponseMessage changed = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web.Replace("whoami", "hello")));
+
+        Assert.Equal((HttpStatusCode.Created, "created"), (created.StatusCode, created.Headers.GetValues(ApiServer.OutcomeHeader).Single()));
+        Assert.Equal((HttpStatusCode.OK, "unchanged"), (again.StatusCode, again.Headers.GetValues(ApiServer.OutcomeHeader).Single()));
+        Assert.Equal("configured", changed.Headers.GetValues(ApiServer.OutcomeHeader).Single());
+        Assert.Equal("hello", (string?)_store.Get("Pod", "default", "web")!.Spec!["containers"]![0]!["image"]);
+    }
+
+    [Fact]
+    public async Task Lists_are_Kubernetes_lists_filtered_by_namespace_and_label_selector()
+    {
+        await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await _http.PatchAsync("/api/v1/namespaces/kube-system/pods/dns", ApplyBody(Web.Replace("\"web\"", "\"dns\"")));
+
+        JsonNode all = JsonNode.Parse(await _http.GetStringAsync("/api/v1/pods"))!;
+        JsonNode inDefault = JsonNode.Parse(await _http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
+        JsonNode selected = JsonNode.Parse(await _http.GetStringAsync("/api/v1/pods?labelSelector=app%3Ddns"))!;
+
+        Assert.Equal(("PodList", "v1"), ((string?)all["kind"], (string?)all["apiVersion"]));
+        Assert.Equal(["dns", "web"], all["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!).Order());
+        Assert.Equal(["web"], inDefault["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
+        Assert.Equal(["dns"], selected["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
+        Assert.NotNull(all["metadata"]!["resourceVersion"]);
+        JsonNode namespaces = JsonNode.Parse(await _http.GetStringAsync("/api/v1/namespaces"))!;
+        Assert.Contains("kube-system", namespaces["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
+    }
+
+    [Fact]
+    public async Task Errors_are_Status_objects_with_the_right_code_and_a_message_to_act_on()
+    {
+        HttpResponseMessage missing = await _http.GetAsync("/apis/apps/v1/namespaces/default/deployments/nope");
+        JsonNode status = JsonNode.Parse(await missing.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(("Status", "Failure", 404), ((string?)status["kind"], (string?)status["status"], (int)status["code"]!));
+        Assert.Equal("deployments \"nope\" not found in namespace default", (string?)status["message"]);
+
+        HttpResponseMessage wrongKind = await _http.PatchAsync("/api/v1/namespaces/default/services/web", ApplyBody(Web));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
+        Assert.Contains("the body is a Pod, the path is for services", await wrongKind.Content.ReadAsStringAsync());
+
+        HttpResponseMessage notJson = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody("{kind: Pod"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+
+        HttpResponseMessage nowhere = await _http.GetAsync("/api/v1/widgets");
+        Assert.Equal(HttpStatusCode.NotFound, nowhere.StatusCode);
+
+        HttpResponseMessage notConnected = await _http.GetAsync("/api/v1/nodes/node-9/iptables");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notConnected.StatusCode);
+        Assert.Contains("node node-9 is not connected", await notConnected.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_object_and_returns_it()
+    {
+        await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+
+        HttpResponseMessage deleted = await _http.DeleteAsync("/api/v1/namespaces/default/pods/web");
+        HttpResponseMessage twice = await _http.DeleteAsync("/api/v1/namespaces/default/pods/web");
+
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Null(_store.Get("Pod", "default", "web"));
+        Assert.Equal(HttpStatusCode.NotFound, twice.StatusCode);
+    }
+
+    [Fact]
+    public async Task Beyond_loopback_the_API_needs_a_token_and_then_asks_for_it()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => ApiServer.StartAsync(_controlPlane, IPAddress.Any, 0, token: null));
+
+        await using ApiServer guarded = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: "s3cret");
+        using var client = new HttpClient { BaseAddress = guarded.Address };
+        HttpResponseMessage without = await client.GetAsync("/api/v1/pods");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
+        HttpResponseMessage with = await client.GetAsync("/api/v1/pods");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+    }
+}
