@@ -9,8 +9,9 @@ namespace Edge.Cli;
 /// </summary>
 public sealed class CliConsole
 {
-    public CliConsole(TextWriter output, TextWriter error, bool colour)
+    public CliConsole(TextWriter output, TextWriter error, bool colour, TextReader? input = null)
     {
+        In = input ?? TextReader.Null;
         Out = output;
         Err = error;
         Colour = colour;
@@ -26,6 +27,9 @@ public sealed class CliConsole
         Styled.Profile.Width = 4096;
     }
 
+    /// <summary>Standard input (`apply -f -`).</summary>
+    public TextReader In { get; }
+
     public TextWriter Out { get; }
 
     public TextWriter Err { get; }
@@ -39,7 +43,7 @@ public sealed class CliConsole
     {
         bool colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null or ""
             && Environment.GetEnvironmentVariable("TERM") != "dumb";
-        return new CliConsole(Console.Out, Console.Error, colour);
+        return new CliConsole(Console.Out, Console.Error, colour, Console.In);
     }
 
     /// <summary>kubectl's form: "error: ..." on stderr.</summary>

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Edge.Cli.Commands.Daemons;
 using Edge.Cli.Commands.Decode;
+using Edge.Cli.Commands.Lab;
+using Edge.Cli.Commands.Resources;
 
 namespace Edge.Cli;
 
@@ -15,7 +18,22 @@ public static class EdgeCli
     public static RootCommand Build(CliConsole console)
     {
         var root = new RootCommand("edgectl controls an Edge cluster: boards (or virtual boards) running pods, services and DNS.");
+        GlobalOptions.AddTo(root);
+        root.Add(LabCommand.Create(console));
+        root.Add(ApplyCommand.Create(console));
+        root.Add(GetCommand.Create(console));
+        root.Add(DescribeCommand.Create(console));
+        root.Add(DeleteCommand.Create(console));
+        root.Add(ExecCommand.Create(console));
+        foreach (Command command in NodeCommands.Create(console).Concat(ViewCommands.Create(console)))
+        {
+            root.Add(command);
+        }
+
+        root.Add(VersionCommand.Create(console));
         root.Add(DecodeCommandDefinition.Create(console));
+        root.Add(ControlPlaneCommand.Create(console));
+        root.Add(VBoardCommand.Create(console));
         return root;
     }
 

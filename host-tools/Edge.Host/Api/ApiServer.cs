@@ -93,6 +93,12 @@ public sealed class ApiServer : IAsyncDisposable
                 case "/version":
                     await Json(context, 200, new JsonObject { ["major"] = "1", ["minor"] = "31", ["gitVersion"] = "v1.31.0-edge." + Version, ["platform"] = "edge" });
                     return;
+                case "/edge/v1/boards" when request.Method == "POST":
+                    // Dial another board (lab up adding nodes to a running lab); one already dialled is left as it is.
+                    JsonNode? body = await JsonNode.ParseAsync(request.Body);
+                    BoardConnection added = _controlPlane.AddBoard(BoardLink.Parse((string?)body?["link"] ?? throw new FormatException("give the board's link: {\"link\": \"tcp://127.0.10.4:7900\"}")));
+                    await Json(context, 200, new JsonObject { ["link"] = added.Link.ToString() });
+                    return;
                 case "/edge/v1/boards":
                     await Json(context, 200, Boards());
                     return;

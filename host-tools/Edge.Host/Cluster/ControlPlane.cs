@@ -61,7 +61,7 @@ public sealed class ControlPlane : IAsyncDisposable
                 }
                 catch (FormatException e)
                 {
-                    _log.WriteLine($"node {node.Name}: {e.Message}");
+                    Log($"node {node.Name}: {e.Message}");
                 }
             }
         }
@@ -144,7 +144,7 @@ public sealed class ControlPlane : IAsyncDisposable
             }
             catch (Exception e) when (e is StoreException or InvalidOperationException or AllocationException)
             {
-                _log.WriteLine($"controllers: {e.Message}");
+                Log($"controllers: {e.Message}");
             }
 
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -243,7 +243,7 @@ public sealed class ControlPlane : IAsyncDisposable
                 }
                 catch (ArgumentException e)
                 {
-                    _log.WriteLine($"{nodeName}: cannot compile its tables: {e.Message}");
+                    Log($"{nodeName}: cannot compile its tables: {e.Message}");
                     continue;
                 }
 
@@ -270,7 +270,7 @@ public sealed class ControlPlane : IAsyncDisposable
                 }
                 catch (BoardSessionException e)
                 {
-                    _log.WriteLine($"{nodeName}: sync of generation {state.Generation} failed: {e.Message}");
+                    Log($"{nodeName}: sync of generation {state.Generation} failed: {e.Message}");
                     connection.SyncedContent = null;
                 }
                 finally
@@ -289,6 +289,8 @@ public sealed class ControlPlane : IAsyncDisposable
         StateCodec.Encode(state, w);
         return _encodeBuffer.AsSpan(0, w.Length).ToArray();
     }
+
+    private void Log(string line) => _log.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");
 
     private async Task ConnectionLoop(BoardConnection connection, CancellationToken stop)
     {
@@ -316,15 +318,14 @@ public sealed class ControlPlane : IAsyncDisposable
                 };
                 connection.Attach(client, hello);
                 lastProblem = null;
-                _log.WriteLine($"{hello.Name}: connected over {connection.Link} (firmware {hello.Firmware}, generation {hello.AppliedGeneration})");
+                Log($"{hello.Name}: connected over {connection.Link} (firmware {hello.Firmware}, generation {hello.AppliedGeneration})");
                 Wake();
                 while (client.Connected && !stop.IsCancellationRequested)
                 {
                     await Task.Delay(100, stop);
                 }
 
-                problem = "the line closed (board reset, unplugged or stopped)";
-                _log.WriteLine($"{hello.Name}: {problem}; redialling {connection.Link}");
+                problem = $"the line closed (board reset, unplugged or stopped); redialling {connection.Link}";
             }
             catch (BoardSessionException e)
             {
@@ -349,7 +350,7 @@ public sealed class ControlPlane : IAsyncDisposable
             connection.Detach(problem);
             if (problem != lastProblem && !stop.IsCancellationRequested)
             {
-                _log.WriteLine($"{connection.NodeName ?? connection.Link.ToString()}: {problem}");
+                Log($"{connection.NodeName ?? connection.Link.ToString()}: {problem}");
                 lastProblem = problem;
             }
 

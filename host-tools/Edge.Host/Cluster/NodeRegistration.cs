@@ -36,7 +36,7 @@ public static class NodeRegistration
         JsonObject spec = node.Spec ?? (JsonObject)(node.Json["spec"] = new JsonObject());
         if ((string?)spec["podCIDR"] == null)
         {
-            string cidr = network.AllocatePodCidr();
+            string cidr = PreferredPodCidr(hello.Name, network) ?? network.AllocatePodCidr();
             spec["podCIDR"] = cidr;
             spec["podCIDRs"] = new JsonArray(cidr);
         }
@@ -55,5 +55,18 @@ public static class NodeRegistration
         };
 
         return stored != null && JsonNode.DeepEquals(stored.Json, node.Json) ? null : node;
+    }
+
+    /// <summary>node-N gets 10.244.N.0/24 when it is free, so a workshop's addresses say which board a pod is on.</summary>
+    private static string? PreferredPodCidr(string name, ClusterNetwork network)
+    {
+        int dash = name.LastIndexOf('-');
+        if (dash < 0 || !int.TryParse(name.AsSpan(dash + 1), out int n) || n is < 1 or > 255 || network.PodPrefix > 16)
+        {
+            return null;
+        }
+
+        string cidr = Ipv4Address.FormatCidr(network.PodNetwork + ((uint)n << 8), 24);
+        return network.MarkPodCidr(cidr) ? cidr : null;
     }
 }

@@ -181,6 +181,21 @@ public sealed class ClusterReconciler
             {
                 NodeLifecycle.Apply(node, verdict, heartbeat, now);
                 Write(() => _store.Update(node));
+                RecordEvent(node, "Normal", verdict.Ready ? "NodeReady" : "NodeNotReady",
+                    verdict.Ready ? $"Node {node.Name} status is now: NodeReady" : $"Node {node.Name} status is now: NodeNotReady ({verdict.Message})");
+            }
+
+            if (!verdict.Ready)
+            {
+                // As Kubernetes' node lifecycle controller does: a silent node's pods are no longer
+                // Ready, so every other board stops sending them traffic long before eviction.
+                foreach (KubeObject pod in _store.List("Pod").Items.Where(p => (string?)p.Spec?["nodeName"] == node.Name))
+                {
+                    if (NodeLifecycle.MarkPodNotReady(pod, now))
+                    {
+                        Write(() => _store.Update(pod));
+                    }
+                }
             }
 
             if (verdict.EvictPods)
@@ -281,7 +296,7 @@ public sealed class ClusterReconciler
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Event",
-            ["metadata"] = new JsonObject { ["name"] = $"{about.Name}.{PodTemplateHash.Suffix(_random)}", ["namespace"] = about.Namespace },
+            ["metadata"] = new JsonObject { ["name"] = $"{about.Name}.{PodTemplateHash.Suffix(_random)}", ["namespace"] = about.Namespace.Length > 0 ? about.Namespace : "default" },
             ["involvedObject"] = new JsonObject { ["kind"] = about.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name },
             ["type"] = type,
             ["reason"] = reason,

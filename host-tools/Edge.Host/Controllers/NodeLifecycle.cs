@@ -66,6 +66,29 @@ public static class NodeLifecycle
         ready["lastHeartbeatTime"] = KubeTime.Format(lastHeartbeat);
     }
 
+    /// <summary>Sets a pod of a silent node to Ready=False (reason NodeNotReady); false when it already was.</summary>
+    public static bool MarkPodNotReady(KubeObject pod, DateTime now)
+    {
+        if (pod.Json["status"] is not JsonObject status || status["conditions"] is not JsonArray conditions)
+        {
+            return false;
+        }
+
+        bool changed = false;
+        foreach (JsonObject condition in conditions.OfType<JsonObject>().Where(c => (string?)c["type"] is "Ready" or "ContainersReady"))
+        {
+            if ((string?)condition["status"] == "True")
+            {
+                condition["status"] = "False";
+                condition["reason"] = "NodeNotReady";
+                condition["lastTransitionTime"] = KubeTime.Format(now);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
     private static JsonObject? ReadyCondition(KubeObject node) =>
         (node.Json["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready");
 }

@@ -73,6 +73,7 @@ public static class PodStatusFromBoard
         {
             existing["status"] = text;
             existing["lastTransitionTime"] = KubeTime.Format(at);
+            existing.Remove("reason"); // e.g. NodeNotReady: the board's own word replaces it
         }
     }
 

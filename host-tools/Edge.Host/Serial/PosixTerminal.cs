@@ -32,6 +32,10 @@ internal static partial class PosixTerminal
         public short Revents;
     }
 
+    /// <summary>Starts a new session: a background process (a lab's board or control plane) leaves the terminal's job control.</summary>
+    [LibraryImport("libc", EntryPoint = "setsid", SetLastError = true)]
+    public static partial int SetSid();
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
 

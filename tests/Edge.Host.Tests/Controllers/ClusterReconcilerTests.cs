@@ -110,7 +110,12 @@ public sealed class ClusterReconcilerTests : IDisposable
         Heartbeat("node-1", "node-3"); // node-2's cable is pulled
         KubeObject node2 = _store.Get("Node", "", "node-2")!;
         Assert.Equal("Unknown", (string?)node2.Json["status"]!["conditions"]![0]!["status"]);
-        Assert.Contains(lost, ReadyEndpoints("web")); // not yet: the grace period runs
+        // Its pods stop being Ready at once (other boards stop sending them traffic) but stay
+        // until the eviction grace period has run: the board may only be rebooting.
+        Assert.DoesNotContain(lost, ReadyEndpoints("web"));
+        Assert.Contains(Pods("web-"), p => p.Name == lost);
+        Assert.Equal("NodeNotReady", (string?)_store.Get("Pod", "default", lost)!.Json["status"]!["conditions"]!.AsArray().First(c => (string?)c!["type"] == "Ready")!["reason"]);
+        Assert.Contains(_store.List("Event", "default").Items, e => (string?)e.Json["reason"] == "NodeNotReady" && (string?)e.Json["involvedObject"]!["name"] == "node-2");
 
         _now = _now.AddSeconds(15);
         Heartbeat("node-1", "node-3");

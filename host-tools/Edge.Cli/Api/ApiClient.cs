@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Edge.Host.Api;
+using Edge.Host.Lab;
+using Edge.Host.Objects;
+
+namespace Edge.Cli.Api;
+
+/// <summary>
+/// edgectl's side of the control plane's API. Finds the server as kubectl finds its context
+/// (--server, $EDGE_SERVER, else the lab's file), and turns every failure into a sentence:
+/// a Status message from the server, or what to run when the server is not there.
+/// </summary>
+public sealed class ApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public ApiClient(string server, string? token)
+    {
+        Server = server.TrimEnd('/');
+        _http = new HttpClient { BaseAddress = new Uri(Server + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        if (!string.IsNullOrEmpty(token))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public string Server { get; }
+
+    public static ApiClient For(ParseResult parsed)
+    {
+        string? server = parsed.GetValue(GlobalOptions.Server) ?? Environment.GetEnvironmentVariable("EDGE_SERVER");
+        if (!string.IsNullOrEmpty(server))
+        {
+            return new ApiClient(server, Environment.GetEnvironmentVariable("EDGE_TOKEN"));
+        }
+
+        string lab = parsed.GetValue(GlobalOptions.Lab)!;
+        LabState state = LabState.Load(lab)
+            ?? throw new CliException($"no cluster to talk to: start one with `edgectl lab up` (or give --server URL); no lab \"{lab}\" in {LabState.DirectoryFor(lab)}");
+        return new ApiClient(state.Server, state.Token);
+    }
+
+    public async Task<JsonObject> GetAsync(string path, CancellationToken cancel = default)
+    {
+        using HttpResponseMessage response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), cancel);
+        return await ReadObjectAsync(response, cancel);
+    }
+
+    public async Task<JsonObject> PostAsync(string path, JsonObject body, CancellationToken cancel = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/'))
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        using HttpResponseMessage response = await SendAsync(request, cancel);
+        return await ReadObjectAsync(response, cancel);
+    }
+
+    public async Task<string> GetTextAsync(string path, CancellationToken cancel = default)
+    {
+        using HttpResponseMessage response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), cancel);
+        return await response.Content.ReadAsStringAsync(cancel);
+    }
+
+    public async Task<List<KubeObject>> ListAsync(KindInfo kind, string? ns, string? selector, CancellationToken cancel = default)
+    {
+        string path = ResourcePath.For(kind, ns) + (string.IsNullOrEmpty(selector) ? "" : "?labelSelector=" + Uri.EscapeDataString(selector));
+        JsonObject list = await GetAsync(path, cancel);
+        return (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(o => new KubeObject((JsonObject)o.DeepClone())).ToList();
+    }
+
+    public async Task<KubeObject?> TryGetAsync(KindInfo kind, string ns, string name, CancellationToken cancel = default)
+    {
+        try
+        {
+            return new KubeObject(await GetAsync(ResourcePath.For(kind, ns, name), cancel));
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Server-side apply; returns "created", "configured" or "unchanged".</summary>
+    public async Task<string> ApplyAsync(KubeObject obj, CancellationToken cancel = default)
+    {
+        KindInfo kind = KindInfo.ForKind(obj.Kind) ?? throw new CliException($"edgectl does not know kind {obj.Kind}");
+        var request = new HttpRequestMessage(HttpMethod.Patch, ResourcePath.For(kind, obj.Namespace.Length > 0 ? obj.Namespace : "default", obj.Name).TrimStart('/'))
+        {
+            Content = new StringContent(obj.Json.ToJsonString(), Encoding.UTF8, ApiServer.ApplyContentType),
+        };
+        using HttpResponseMessage response = await SendAsync(request, cancel);
+        return response.Headers.TryGetValues(ApiServer.OutcomeHeader, out var values) ? values.First() : "configured";
+    }
+
+    public async Task<KubeObject> UpdateAsync(KubeObject obj, CancellationToken cancel = default)
+    {
+        KindInfo kind = KindInfo.ForKind(obj.Kind)!;
+        var request = new HttpRequestMessage(HttpMethod.Put, ResourcePath.For(kind, obj.Namespace.Length > 0 ? obj.Namespace : null, obj.Name).TrimStart('/'))
+        {
+            Content = new StringContent(obj.Json.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        using HttpResponseMessage response = await SendAsync(request, cancel);
+        return new KubeObject(await ReadObjectAsync(response, cancel));
+    }
+
+    public async Task DeleteAsync(KindInfo kind, string ns, string name, CancellationToken cancel = default)
+    {
+        using HttpResponseMessage response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, ResourcePath.For(kind, ns, name).TrimStart('/')), cancel);
+    }
+
+    /// <summary>Runs a tool in a pod; output goes to the callbacks as it arrives; returns the tool's exit code.</summary>
+    public async Task<int> ExecAsync(string ns, string pod, IReadOnlyList<string> command, string? stdin,
+        Action<int, string> output, CancellationToken cancel)
+    {
+        var body = new JsonObject { ["command"] = new JsonArray(command.Select(c => (JsonNode)c).ToArray()), ["stdin"] = stdin };
+        var request = new HttpRequestMessage(HttpMethod.Post, ResourcePath.For(KindInfo.ForKind("Pod")!, ns, pod, "exec").TrimStart('/'))
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        using HttpResponseMessage response = await SendAsync(request, cancel, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel));
+        while (await reader.ReadLineAsync(cancel) is string line)
+        {
+            JsonNode? item = JsonNode.Parse(line);
+            if (item?["exitCode"] is JsonNode exit)
+            {
+                return (int)exit;
+            }
+
+            if ((string?)item?["error"] is string error)
+            {
+                throw new CliException(error);
+            }
+
+            output((int?)item?["stream"] ?? 1, (string?)item?["data"] ?? "");
+        }
+
+        throw new CliException("the control plane closed the exec before the command ended");
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancel,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, cancel);
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            throw new CliException($"cannot reach the control plane at {Server}: is the lab up? (`edgectl lab status`, `edgectl lab up`)");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        string text = await response.Content.ReadAsStringAsync(cancel);
+        response.Dispose();
+        string message = text;
+        string reason = response.ReasonPhrase ?? "";
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject status && (string?)status["message"] is string m)
+            {
+                message = m;
+                reason = (string?)status["reason"] ?? reason;
+            }
+        }
+        catch (JsonException)
+        {
+            // not a Status: say what came back as it is
+        }
+
+        throw new ApiException((int)response.StatusCode, reason, message);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancel)
+    {
+        try
+        {
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancel)) as JsonObject
+                ?? throw new CliException("the control plane answered with something other than an object");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException("the control plane's answer is not JSON: " + e.Message);
+        }
+    }
+}
+
+/// <summary>An error the API answered with (its Status): a CliException, so it prints as "error: ...".</summary>
+public sealed class ApiException(int code, string reason, string message) : CliException(message)
+{
+    public int Code { get; } = code;
+
+    public string Reason { get; } = reason;
+}

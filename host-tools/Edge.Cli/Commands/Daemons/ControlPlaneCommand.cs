@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Net;
+using Edge.Host.Api;
+using Edge.Host.Cluster;
+using Edge.Host.Store;
+
+namespace Edge.Cli.Commands.Daemons;
+
+/// <summary>
+/// <c>edgectl controlplane --board LINK...</c>: the control plane in the foreground (what
+/// `lab up` and `up` start in the background): the cluster's store, the controllers, a session
+/// per board, and the API on loopback.
+/// </summary>
+public static class ControlPlaneCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var boards = new Option<string[]>("--board")
+        {
+            Description = "A board to dial: tcp://HOST:PORT (virtual board) or serial:///dev/ttyUSB0 (repeatable; boards already in the cluster are dialled anyway)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Address and port for the API (anything but loopback needs --token)",
+            DefaultValueFactory = _ => "127.0.0.1:7443",
+        };
+        var token = new Option<string?>("--token") { Description = "Bearer token the API requires" };
+        var log = new Option<string?>("--log") { Description = "Write the log to this file and detach from the terminal" };
+        var command = new Command("controlplane", "Run the control plane in the foreground (lab up runs it in the background)")
+        {
+            boards, listen, token, log,
+        };
+        command.SetAction(parsed => Run(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(boards) ?? [],
+            parsed.GetValue(listen)!, parsed.GetValue(token), parsed.GetValue(log)).GetAwaiter().GetResult());
+        return command;
+    }
+
+    private static async Task<int> Run(CliConsole console, string cluster, string[] boardLinks, string listen, string? token, string? logPath)
+    {
+        List<BoardLink> links;
+        IPEndPoint endpoint;
+        try
+        {
+            links = boardLinks.Select(BoardLink.Parse).ToList();
+            endpoint = IPEndPoint.Parse(listen);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(e.Message);
+        }
+
+        using var log = new ProcessLog(console, logPath);
+        string storePath = StorePaths.ForCluster(cluster);
+        using ObjectStore store = ObjectStore.Open(storePath);
+        await using var controlPlane = new ControlPlane(store, log: log.Writer);
+        ApiServer api;
+        try
+        {
+            api = await ApiServer.StartAsync(controlPlane, endpoint.Address, endpoint.Port, token);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException)
+        {
+            throw new CliException(e.Message);
+        }
+
+        await using (api)
+        {
+            controlPlane.Start(links);
+            log.Line($"control plane for cluster {cluster}: store {storePath}, API {api.Address}, {controlPlane.Boards.Count} board(s)");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, log.Stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                log.Line("stopping");
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+}

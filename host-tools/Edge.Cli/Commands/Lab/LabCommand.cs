@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace Edge.Cli.Commands.Lab;
+
+/// <summary><c>edgectl lab up|down|status</c>: a cluster of virtual boards on this machine, for a workshop without hardware.</summary>
+public static class LabCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var nodes = new Option<int>("--nodes") { Description = "How many virtual boards", DefaultValueFactory = _ => 3 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for every node to be Ready", DefaultValueFactory = _ => 60 };
+        var firstAddress = new Option<string>("--first-address")
+        {
+            Description = "Loopback address of node-1; node-N takes the N-th from it (two labs on one machine need different ones)",
+            DefaultValueFactory = _ => "127.0.10.1",
+        };
+        var up = new Command("up", "Start (or complete) the lab: a control plane and N virtual boards; waits until every node is Ready") { nodes, timeout, firstAddress };
+        up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress)!)
+            .Run(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
+
+        var purge = new Option<bool>("--purge") { Description = "Also delete the cluster's state (objects, events); the next `lab up` starts empty" };
+        var down = new Command("down", "Stop the lab's processes; the cluster's state is kept for the next `lab up` unless --purge") { purge };
+        down.SetAction(parsed => LabDown.Run(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(purge)));
+
+        var status = new Command("status", "Show the lab's processes and whether each board is connected");
+        status.SetAction(parsed => LabStatus.Run(console, parsed.GetValue(GlobalOptions.Lab)!));
+
+        return new Command("lab", "Run a cluster of virtual boards on this machine (no hardware needed)") { up, down, status };
+    }
+}

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Edge.Cli.Api;
+using Edge.Cli.Output;
+using Edge.Dataplane.Wire;
+using Edge.Host.Lab;
+using Edge.Host.Objects;
+using Edge.VirtualBoard;
+using Spectre.Console;
+
+namespace Edge.Cli.Commands.Lab;
+
+/// <summary>
+/// Brings a lab to N Ready nodes, starting only what is not already running, so `lab up` is
+/// also how a crashed control plane or a killed board comes back. Every step says what it did;
+/// a step that fails says which log to read.
+/// </summary>
+public sealed class LabUp(CliConsole console, string name, string firstAddress = "127.0.10.1")
+{
+    public const int MaxNodes = 32;
+
+    private string BoardAddress(int n)
+    {
+        if (!Ipv4Address.TryParse(firstAddress, out uint first) || (first >> 24) != 127 || (byte)first == 0 || (byte)first + MaxNodes > 255)
+        {
+            throw new CliException($"--first-address {firstAddress}: give a loopback address like 127.0.10.1 with room for {MaxNodes} boards after it");
+        }
+
+        return Ipv4Address.Format(first + (uint)(n - 1));
+    }
+
+    public int Run(int nodes, TimeSpan timeout)
+    {
+        if (nodes is < 1 or > MaxNodes)
+        {
+            throw new CliException($"--nodes {nodes}: a lab has 1 to {MaxNodes} virtual boards");
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            console.Warning("virtual boards use 127.0.10.N addresses, which only Linux routes without setup; on macOS add them with `sudo ifconfig lo0 alias 127.0.10.N`");
+        }
+
+        LabState state = LabState.Load(name) ?? new LabState { Name = name };
+        string dir = LabState.DirectoryFor(name);
+        Directory.CreateDirectory(dir);
+
+        for (int n = 1; n <= nodes; n++)
+        {
+            StartBoard(state, n, dir);
+        }
+
+        StartControlPlane(state, dir);
+        using (var api = new ApiClient(state.Server, state.Token))
+        {
+            foreach (LabProcess board in state.Boards)
+            {
+                api.PostAsync("/edge/v1/boards", new JsonObject { ["link"] = board.Address }).GetAwaiter().GetResult();
+            }
+        }
+
+        WaitForNodes(state, nodes, timeout);
+
+        console.Out.WriteLine();
+        console.Out.WriteLine($"The lab is up: {nodes} node{(nodes == 1 ? "" : "s")}, API at {state.Server}. Try:");
+        console.Out.WriteLine("  edgectl get nodes -o wide");
+        console.Out.WriteLine("  edgectl apply -f examples/web.yaml -f examples/client.yaml");
+        console.Out.WriteLine("  edgectl get pods -o wide");
+        console.Out.WriteLine("  edgectl exec client -- wget -qO- http://web");
+        console.Out.WriteLine("Stop it with `edgectl lab down` (state is kept; --purge forgets it).");
+        return ExitCodes.Ok;
+    }
+
+    private void StartBoard(LabState state, int n, string dir)
+    {
+        string node = $"node-{n}";
+        LabProcess? existing = state.Boards.FirstOrDefault(b => b.Name == node);
+        if (existing != null && LabProcesses.IsAlive(existing.Pid))
+        {
+            Done($"{node} is running (pid {existing.Pid})");
+            return;
+        }
+
+        string log = Path.Combine(dir, node + ".log");
+        int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", BoardAddress(n), "--log", log]);
+        state.Boards.RemoveAll(b => b.Name == node);
+        state.Boards.Add(new LabProcess { Name = node, Pid = pid, Address = $"tcp://{BoardAddress(n)}:{AgentBoard.DefaultMgmtPort}", Log = log });
+        state.Boards.Sort((a, b) => NodeNumber(a.Name).CompareTo(NodeNumber(b.Name)));
+        state.Save();
+        Done($"started virtual board {node} at {BoardAddress(n)} (pid {pid})");
+    }
+
+    private void StartControlPlane(LabState state, string dir)
+    {
+        if (state.ControlPlane != null && LabProcesses.IsAlive(state.ControlPlane.Pid) && Healthy(state.Server))
+        {
+            Done($"control plane is running (pid {state.ControlPlane.Pid}, API {state.Server})");
+            return;
+        }
+
+        int port = Uri.TryCreate(state.Server, UriKind.Absolute, out Uri? previous) && PortIsFree(previous.Port) ? previous.Port : LabProcesses.FreePort();
+        string log = Path.Combine(dir, "controlplane.log");
+        var args = new List<string> { "controlplane", "--lab", name, "--listen", $"127.0.0.1:{port}", "--log", log };
+        foreach (LabProcess board in state.Boards)
+        {
+            args.Add("--board");
+            args.Add(board.Address);
+        }
+
+        int pid = LabProcesses.StartDetached(args);
+        state.Server = $"http://127.0.0.1:{port}";
+        state.ControlPlane = new LabProcess { Name = "controlplane", Pid = pid, Address = state.Server, Log = log };
+        state.Save();
+
+        var clock = Stopwatch.StartNew();
+        while (!Healthy(state.Server))
+        {
+            if (!LabProcesses.IsAlive(pid) || clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new CliException($"the control plane did not start; its log ({log}) ends:\n{Tail(log)}");
+            }
+
+            Thread.Sleep(100);
+        }
+
+        Done($"started the control plane (pid {pid}, API {state.Server})");
+    }
+
+    private void WaitForNodes(LabState state, int nodes, TimeSpan timeout)
+    {
+        using var api = new ApiClient(state.Server, state.Token);
+        var ready = new HashSet<string>();
+        var clock = Stopwatch.StartNew();
+        while (ready.Count < nodes)
+        {
+            List<KubeObject> listed = api.ListAsync(KindInfo.ForKind("Node")!, null, null).GetAwaiter().GetResult();
+            foreach (KubeObject node in listed.Where(n => ResourceColumns.NodeStatus(n).StartsWith("Ready", StringComparison.Ordinal)).OrderBy(n => n.Name, StringComparer.Ordinal))
+            {
+                if (ready.Add(node.Name))
+                {
+                    Done($"{node.Name} Ready (pod CIDR {(string?)node.Spec?["podCIDR"]})");
+                }
+            }
+
+            if (ready.Count >= nodes)
+            {
+                break;
+            }
+
+            foreach (LabProcess board in state.Boards.Where(b => !ready.Contains(b.Name) && !LabProcesses.IsAlive(b.Pid)))
+            {
+                throw new CliException($"virtual board {board.Name} exited; its log ({board.Log}) ends:\n{Tail(board.Log)}");
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                string missing = string.Join(", ", state.Boards.Select(b => b.Name).Where(b => !ready.Contains(b)));
+                throw new CliException($"{missing} not Ready after {timeout.TotalSeconds:0} s; see `edgectl lab status` and {state.ControlPlane?.Log}");
+            }
+
+            Thread.Sleep(200);
+        }
+    }
+
+    private void Done(string what)
+    {
+        if (console.Colour)
+        {
+            console.Styled.MarkupLine("[green]✓[/] " + Markup.Escape(what));
+        }
+        else
+        {
+            console.Out.WriteLine("✓ " + what);
+        }
+    }
+
+    private static bool Healthy(string server)
+    {
+        if (string.IsNullOrEmpty(server))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            return http.GetStringAsync(server.TrimEnd('/') + "/healthz").GetAwaiter().GetResult() == "ok";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int NodeNumber(string node) => int.TryParse(node.AsSpan(node.LastIndexOf('-') + 1), out int n) ? n : int.MaxValue;
+
+    internal static string Tail(string path, int lines = 10)
+    {
+        try
+        {
+            return string.Join("\n", File.ReadAllLines(path).TakeLast(lines).Select(l => "  " + l));
+        }
+        catch (IOException)
+        {
+            return "  (no log)";
+        }
+    }
+}

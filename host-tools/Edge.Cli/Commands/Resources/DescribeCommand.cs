@@ -1,0 +1,249 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Edge.Cli.Api;
+using Edge.Cli.Output;
+using Edge.Host.Objects;
+
+namespace Edge.Cli.Commands.Resources;
+
+/// <summary>
+/// <c>edgectl describe TYPE [NAME]</c>: an object in words, kubectl's layout (Name, Namespace,
+/// Labels, what matters for its kind) with the Events about it last, where attendees look first
+/// when a pod will not start.
+/// </summary>
+public static class DescribeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var words = new Argument<string[]>("resources") { Description = "TYPE [NAME...] or TYPE/NAME", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("describe", "Show details of a specific resource or group of resources") { words };
+        command.SetAction(parsed =>
+        {
+            using ApiClient api = ApiClient.For(parsed);
+            string ns = ResourceArgs.Namespace(parsed);
+            var objects = new List<KubeObject>();
+            foreach ((KindInfo kind, string? name) in ResourceArgs.Targets(parsed.GetValue(words) ?? []))
+            {
+                if (name == null)
+                {
+                    objects.AddRange(api.ListAsync(kind, kind.Namespaced ? ns : null, null).GetAwaiter().GetResult().OrderBy(o => o.Name, StringComparer.Ordinal));
+                }
+                else
+                {
+                    objects.Add(new KubeObject(api.GetAsync(Host.Api.ResourcePath.For(kind, kind.Namespaced ? ns : null, name)).GetAwaiter().GetResult()));
+                }
+            }
+
+            List<KubeObject> events = api.ListAsync(KindInfo.ForKind("Event")!, null, null).GetAwaiter().GetResult();
+            for (int i = 0; i < objects.Count; i++)
+            {
+                if (i > 0)
+                {
+                    console.Out.WriteLine();
+                    console.Out.WriteLine();
+                }
+
+                Describe(console.Out, objects[i], events, api);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Describe(TextWriter o, KubeObject obj, List<KubeObject> events, ApiClient api)
+    {
+        var w = new Lines(o);
+        w.Field("Name", obj.Name);
+        if (obj.Namespace.Length > 0)
+        {
+            w.Field("Namespace", obj.Namespace);
+        }
+
+        w.Map("Labels", obj.Metadata["labels"] as JsonObject);
+        w.Map("Annotations", obj.Metadata["annotations"] as JsonObject);
+        w.Field("CreationTimestamp", (string?)obj.Metadata["creationTimestamp"] ?? "<unknown>");
+        switch (obj.Kind)
+        {
+            case "Pod":
+                DescribePod(w, obj);
+                break;
+            case "Node":
+                DescribeNode(w, obj, api);
+                break;
+            case "Service":
+                DescribeService(w, obj, api);
+                break;
+            case "Deployment":
+                w.Field("Selector", ResourceColumns.Selector(obj.Spec?["selector"]?["matchLabels"]));
+                w.Field("Replicas", $"{JsonNumbers.AsInt(obj.Spec?["replicas"]) ?? 1} desired | {JsonNumbers.AsInt(obj.Json["status"]?["updatedReplicas"]) ?? 0} updated | {JsonNumbers.AsInt(obj.Json["status"]?["replicas"]) ?? 0} total | {JsonNumbers.AsInt(obj.Json["status"]?["availableReplicas"]) ?? 0} available");
+                w.Field("StrategyType", (string?)obj.Spec?["strategy"]?["type"] ?? "RollingUpdate");
+                w.Field("Pod Template", "");
+                w.Field("  Containers", string.Join(", ", (obj.Spec?["template"]?["spec"]?["containers"] as JsonArray ?? []).Select(c => $"{(string?)c?["name"]} ({(string?)c?["image"]})")));
+                break;
+            case "Endpoints":
+                w.Field("Subsets", ResourceColumns.Endpoints(obj));
+                break;
+            default:
+                if (obj.Spec != null)
+                {
+                    w.Field("Spec", obj.Spec.ToJsonString());
+                }
+
+                break;
+        }
+
+        var about = events.Where(e => (string?)e.Json["involvedObject"]?["kind"] == obj.Kind && (string?)e.Json["involvedObject"]?["name"] == obj.Name
+            && ((string?)e.Json["involvedObject"]?["namespace"] ?? "") == obj.Namespace)
+            .OrderBy(e => (string?)e.Json["lastTimestamp"] ?? "", StringComparer.Ordinal).ToList();
+        if (about.Count == 0)
+        {
+            o.WriteLine("Events:            <none>");
+            return;
+        }
+
+        o.WriteLine("Events:");
+        DateTime now = DateTime.UtcNow;
+        var rows = about.Select(e => (IReadOnlyList<string>)new[]
+        {
+            (string?)e.Json["type"] ?? "", (string?)e.Json["reason"] ?? "", Age.Of((string?)e.Json["lastTimestamp"], now),
+            (string?)e.Json["source"]?["component"] ?? "", (string?)e.Json["message"] ?? "",
+        }).ToList();
+        rows.Insert(0, ["----", "------", "----", "----", "-------"]);
+        var indented = new StringWriter();
+        TextTable.Write(indented, ["Type", "Reason", "Age", "From", "Message"], rows);
+        foreach (string line in indented.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            o.WriteLine("  " + line);
+        }
+    }
+
+    private static void DescribePod(Lines w, KubeObject pod)
+    {
+        string? node = (string?)pod.Spec?["nodeName"];
+        w.Field("Node", node ?? "<none>");
+        w.Field("Status", ResourceColumns.PodStatus(pod));
+        w.Field("IP", (string?)pod.Json["status"]?["podIP"] ?? "<none>");
+        JsonNode? owner = (pod.Metadata["ownerReferences"] as JsonArray)?.FirstOrDefault();
+        if (owner != null)
+        {
+            w.Field("Controlled By", $"{(string?)owner["kind"]}/{(string?)owner["name"]}");
+        }
+
+        w.Field("Containers", "");
+        JsonArray statuses = pod.Json["status"]?["containerStatuses"] as JsonArray ?? [];
+        foreach (JsonNode? container in pod.Spec?["containers"] as JsonArray ?? [])
+        {
+            JsonNode? status = statuses.FirstOrDefault(s => (string?)s?["name"] == (string?)container?["name"]);
+            w.Line($"  {(string?)container?["name"]}:");
+            w.Field("    Image", (string?)container?["image"] ?? "");
+            JsonObject? state = status?["state"] as JsonObject;
+            (string stateName, JsonNode? detail) = state?.FirstOrDefault() is { Key: var k, Value: var v } ? (k, v) : ("Waiting", null);
+            w.Field("    State", char.ToUpperInvariant(stateName[0]) + stateName[1..]);
+            foreach ((string key, JsonNode? value) in detail as JsonObject ?? [])
+            {
+                w.Field("      " + char.ToUpperInvariant(key[0]) + key[1..], (string?)value ?? "");
+            }
+
+            w.Field("    Ready", status?["ready"]?.GetValue<bool>() == true ? "True" : "False");
+        }
+
+        Conditions(w, pod);
+    }
+
+    private static void DescribeNode(Lines w, KubeObject node, ApiClient api)
+    {
+        w.Field("Addresses", "");
+        foreach (JsonNode? address in node.Json["status"]?["addresses"] as JsonArray ?? [])
+        {
+            w.Field("  " + (string?)address?["type"], (string?)address?["address"] ?? "");
+        }
+
+        w.Field("PodCIDR", (string?)node.Spec?["podCIDR"] ?? "<none>");
+        w.Field("Unschedulable", node.Spec?["unschedulable"]?.GetValue<bool>() == true ? "true" : "false");
+        w.Field("Board link", (string?)node.Metadata["annotations"]?["edge.dev/link"] ?? "<none>");
+        w.Field("Capacity (pods)", (string?)node.Json["status"]?["capacity"]?["pods"] ?? "<unknown>");
+        w.Field("Firmware", (string?)node.Json["status"]?["nodeInfo"]?["kubeletVersion"] ?? "<unknown>");
+        var conditions = node.Json["status"]?["conditions"] as JsonArray ?? [];
+        w.Line("Conditions:");
+        var table = new StringWriter();
+        TextTable.Write(table, ["Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message"],
+            conditions.Select(c => (IReadOnlyList<string>)new[]
+            {
+                (string?)c?["type"] ?? "", (string?)c?["status"] ?? "", (string?)c?["lastHeartbeatTime"] ?? "", (string?)c?["lastTransitionTime"] ?? "",
+                (string?)c?["reason"] ?? "", (string?)c?["message"] ?? "",
+            }));
+        foreach (string line in table.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            w.Line("  " + line);
+        }
+
+        List<KubeObject> pods = api.ListAsync(KindInfo.ForKind("Pod")!, null, null).GetAwaiter().GetResult()
+            .Where(p => (string?)p.Spec?["nodeName"] == node.Name).OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+        w.Line($"Non-terminated Pods:          ({pods.Count} in total)");
+        foreach (KubeObject pod in pods)
+        {
+            w.Line($"  {pod.Namespace,-12} {pod.Name,-32} {(string?)pod.Json["status"]?["podIP"],-15} {ResourceColumns.PodStatus(pod)}");
+        }
+    }
+
+    private static void DescribeService(Lines w, KubeObject service, ApiClient api)
+    {
+        w.Field("Selector", ResourceColumns.Selector(service.Spec?["selector"]));
+        w.Field("Type", (string?)service.Spec?["type"] ?? "ClusterIP");
+        w.Field("IP", (string?)service.Spec?["clusterIP"] ?? "None");
+        if ((string?)service.Spec?["externalName"] is string external)
+        {
+            w.Field("External Name", external);
+        }
+
+        KubeObject? endpoints = api.TryGetAsync(KindInfo.ForKind("Endpoints")!, service.Namespace, service.Name).GetAwaiter().GetResult();
+        foreach (JsonNode? port in service.Spec?["ports"] as JsonArray ?? [])
+        {
+            string name = (string?)port?["name"] ?? "<unset>";
+            w.Field("Port", $"{name}  {JsonNumbers.AsInt(port?["port"])}/{(string?)port?["protocol"] ?? "TCP"}");
+            w.Field("TargetPort", port?["targetPort"] is JsonNode target ? $"{target.ToString()}/{(string?)port?["protocol"] ?? "TCP"}" : $"{JsonNumbers.AsInt(port?["port"])}/TCP");
+            if (JsonNumbers.AsInt(port?["nodePort"]) is int nodePort)
+            {
+                w.Field("NodePort", $"{name}  {nodePort}/{(string?)port?["protocol"] ?? "TCP"}");
+            }
+        }
+
+        w.Field("Endpoints", endpoints == null ? "<none>" : ResourceColumns.Endpoints(endpoints));
+        w.Field("Session Affinity", (string?)service.Spec?["sessionAffinity"] ?? "None");
+    }
+
+    private static void Conditions(Lines w, KubeObject obj)
+    {
+        w.Line("Conditions:");
+        w.Line("  Type              Status");
+        foreach (JsonNode? c in obj.Json["status"]?["conditions"] as JsonArray ?? [])
+        {
+            w.Line($"  {(string?)c?["type"],-17} {(string?)c?["status"]}");
+        }
+    }
+
+    /// <summary>kubectl's "Key:  value" lines, values aligned in one column.</summary>
+    private sealed class Lines(TextWriter output)
+    {
+        public void Field(string key, string value) => output.WriteLine($"{(key.Length > 0 ? key + ":" : ""),-19}{value}".TrimEnd());
+
+        public void Line(string text) => output.WriteLine(text);
+
+        public void Map(string key, JsonObject? map)
+        {
+            if (map == null || map.Count == 0)
+            {
+                Field(key, "<none>");
+                return;
+            }
+
+            bool first = true;
+            foreach ((string k, JsonNode? v) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                Field(first ? key : "", $"{k}={(string?)v}");
+                first = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Edge.Cli.Api;
+
+namespace Edge.Cli.Commands.Resources;
+
+/// <summary>
+/// <c>edgectl exec POD -- TOOL ARGS</c>: runs one of the toolbox's tools in the pod's sandbox on
+/// its board; output streams as it comes, and edgectl exits with the tool's exit code (Ctrl+C
+/// stops the tool: 130), as kubectl exec does.
+/// </summary>
+public static class ExecCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var pod = new Argument<string>("pod") { Description = "The pod to run in" };
+        var command = new Argument<string[]>("command") { Description = "After --: the tool and its arguments (ping, wget, curl, nc, nslookup, dig)", Arity = ArgumentArity.ZeroOrMore };
+        var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass standard input to the tool (nc)" };
+        var verb = new Command("exec", "Execute a command in a pod") { pod, command, stdin };
+        verb.SetAction(parsed =>
+        {
+            string[] args = parsed.GetValue(command) ?? [];
+            if (args.Length == 0)
+            {
+                throw new CliException("you must specify at least one command for the pod, e.g. `edgectl exec client -- wget -qO- http://web`");
+            }
+
+            using ApiClient api = ApiClient.For(parsed);
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCtrlC = (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            Console.CancelKeyPress += onCtrlC;
+            try
+            {
+                string? input = parsed.GetValue(stdin) ? console.In.ReadToEnd() : null;
+                return api.ExecAsync(ResourceArgs.Namespace(parsed), parsed.GetValue(pod)!, args, input, (stream, data) =>
+                {
+                    TextWriter target = stream == 2 ? console.Err : console.Out;
+                    target.Write(data);
+                    target.Flush();
+                }, cancel.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                return 130;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCtrlC;
+            }
+        });
+        return verb;
+    }
+}

@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Edge.Cli.Api;
+using Edge.Cli.Output;
+using Edge.Host.Objects;
+
+namespace Edge.Cli.Commands.Resources;
+
+/// <summary><c>edgectl get TYPE [NAME...] [-o wide|json|yaml|name] [-A] [-l SELECTOR]</c>, as kubectl get.</summary>
+public static class GetCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create(CliConsole console)
+    {
+        var words = new Argument<string[]>("resources") { Description = "TYPE [NAME...] or TYPE/NAME...: nodes, pods, deployments, services, endpoints, events, ...", Arity = ArgumentArity.ZeroOrMore };
+        var output = Output();
+        var all = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces" };
+        var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. app=web or 'tier in (a,b)'" };
+        var command = new Command("get", "Display one or many resources") { words, output, all, selector };
+        command.SetAction(parsed => Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector)));
+        return command;
+    }
+
+    public static Option<string?> Output() => new("--output", "-o")
+    {
+        Description = "Output format: wide, json, yaml or name",
+        Validators =
+        {
+            result =>
+            {
+                string? value = result.Tokens.FirstOrDefault()?.Value;
+                if (value is not (null or "wide" or "json" or "yaml" or "name"))
+                {
+                    result.AddError($"unable to match a printer suitable for the output format \"{value}\", allowed formats are: json,name,wide,yaml");
+                }
+            },
+        },
+    };
+
+    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector)
+    {
+        List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
+        string ns = ResourceArgs.Namespace(parsed);
+        using ApiClient api = ApiClient.For(parsed);
+        var found = new List<KubeObject>();
+        foreach (var group in targets.GroupBy(t => t.Kind))
+        {
+            if (group.All(t => t.Name == null))
+            {
+                found.AddRange(Sorted(api.ListAsync(group.Key, group.Key.Namespaced && !allNamespaces ? ns : null, selector).GetAwaiter().GetResult()));
+            }
+            else
+            {
+                foreach ((KindInfo kind, string? name) in group)
+                {
+                    found.Add(new KubeObject(api.GetAsync(Host.Api.ResourcePath.For(kind, kind.Namespaced ? ns : null, name)).GetAwaiter().GetResult()));
+                }
+            }
+        }
+
+        bool single = targets.Count == 1 && targets[0].Name != null;
+        switch (format)
+        {
+            case "json":
+                console.Out.WriteLine((single ? found[0].Json : AsList(found)).ToJsonString(Indented));
+                return ExitCodes.Ok;
+            case "yaml":
+                console.Out.Write(YamlOutput.Write(single ? found[0].Json : AsList(found)));
+                return ExitCodes.Ok;
+            case "name":
+                found.ForEach(o => console.Out.WriteLine(ResourceNames.Of(o)));
+                return ExitCodes.Ok;
+        }
+
+        if (found.Count == 0)
+        {
+            console.Err.WriteLine(targets.Any(t => t.Kind.Namespaced) && !allNamespaces ? $"No resources found in {ns} namespace." : "No resources found");
+            return ExitCodes.Ok;
+        }
+
+        bool wide = format == "wide";
+        bool prefixKind = targets.Select(t => t.Kind).Distinct().Count() > 1;
+        bool first = true;
+        foreach (var kindGroup in found.GroupBy(o => o.Kind))
+        {
+            if (!first)
+            {
+                console.Out.WriteLine();
+            }
+
+            first = false;
+            ResourceColumns.Table table = ResourceColumns.For(kindGroup.Key);
+            bool withNamespace = allNamespaces && KindInfo.ForKind(kindGroup.Key)?.Namespaced == true;
+            var headers = (withNamespace ? ["NAMESPACE"] : Array.Empty<string>()).Concat(table.Headers).Concat(wide ? table.WideHeaders : []).ToList();
+            DateTime now = DateTime.UtcNow;
+            var rows = kindGroup.Select(o =>
+            {
+                string[] cells = table.Row(o, now);
+                if (prefixKind)
+                {
+                    cells[0] = ResourceNames.Of(o);
+                }
+
+                return (IReadOnlyList<string>)(withNamespace ? [o.Namespace] : Array.Empty<string>()).Concat(cells).Concat(wide ? table.WideRow(o) : []).ToList();
+            });
+            TextTable.Write(console.Out, headers, rows);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Events by time (as `kubectl get events` reads best), everything else by namespace and name.</summary>
+    private static IEnumerable<KubeObject> Sorted(List<KubeObject> items) => items.FirstOrDefault()?.Kind == "Event"
+        ? items.OrderBy(e => (string?)e.Json["lastTimestamp"] ?? "", StringComparer.Ordinal)
+        : items.OrderBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal);
+
+    private static JsonObject AsList(List<KubeObject> items) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "List",
+        ["items"] = new JsonArray(items.Select(o => (JsonNode)o.Json.DeepClone()).ToArray()),
+        ["metadata"] = new JsonObject { ["resourceVersion"] = "" },
+    };
+}

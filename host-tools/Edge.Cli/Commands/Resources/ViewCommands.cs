@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Edge.Cli.Api;
+
+namespace Edge.Cli.Commands.Resources;
+
+/// <summary>
+/// <c>tables NODE [--mode iptables|ipvs]</c> and <c>conntrack NODE</c>: a board's service and
+/// connection tables rendered as iptables-save, ipvsadm -Ln and conntrack -L print them, to set
+/// beside a Linux node's.
+/// </summary>
+public static class ViewCommands
+{
+    public static IEnumerable<Command> Create(CliConsole console)
+    {
+        var node = new Argument<string>("node");
+        var mode = new Option<string>("--mode") { Description = "iptables (iptables-save) or ipvs (ipvsadm -Ln)", DefaultValueFactory = _ => "iptables" };
+        mode.AcceptOnlyFromAmong("iptables", "ipvs");
+        var tables = new Command("tables", "Show a node's service tables as kube-proxy would program Linux") { node, mode };
+        tables.SetAction(parsed => Show(console, parsed, parsed.GetValue(node)!, parsed.GetValue(mode)!));
+        yield return tables;
+
+        var conntrackNode = new Argument<string>("node");
+        var conntrack = new Command("conntrack", "Show a node's connection tracking table (conntrack -L)") { conntrackNode };
+        conntrack.SetAction(parsed => Show(console, parsed, parsed.GetValue(conntrackNode)!, "conntrack"));
+        yield return conntrack;
+    }
+
+    private static int Show(CliConsole console, ParseResult parsed, string node, string view)
+    {
+        using ApiClient api = ApiClient.For(parsed);
+        console.Out.Write(api.GetTextAsync($"/api/v1/nodes/{Uri.EscapeDataString(node)}/{view}").GetAwaiter().GetResult());
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Edge.Cli.Output;
+
+/// <summary>kubectl's table: left-aligned columns three spaces apart, no borders, so `awk` and `grep` work on it.</summary>
+public static class TextTable
+{
+    public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var all = new List<IReadOnlyList<string>> { headers };
+        all.AddRange(rows);
+        int[] widths = new int[headers.Count];
+        foreach (IReadOnlyList<string> row in all)
+        {
+            for (int i = 0; i < widths.Length && i < row.Count; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+
+        foreach (IReadOnlyList<string> row in all)
+        {
+            var line = new System.Text.StringBuilder();
+            for (int i = 0; i < widths.Length; i++)
+            {
+                string cell = i < row.Count ? row[i] : "";
+                line.Append(i == widths.Length - 1 ? cell : cell.PadRight(widths[i] + 3));
+            }
+
+            output.WriteLine(line.ToString().TrimEnd());
+        }
+    }
+}

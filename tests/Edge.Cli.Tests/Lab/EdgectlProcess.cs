@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace Edge.Cli.Tests.Lab;
+
+/// <summary>Runs the built edgectl as its own process (as a user's shell does), in a private EDGE_HOME.</summary>
+public sealed class EdgectlProcess(string edgeHome, string lab)
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "edgectl.dll");
+
+    public string Home { get; } = edgeHome;
+
+    public CliRun Run(params string[] args) => RunWithInput(null, args);
+
+    public CliRun RunWithInput(string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["EDGE_HOME"] = Home;
+        start.Environment["EDGE_LAB"] = lab;
+        start.Environment.Remove("EDGE_SERVER");
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (stdin != null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"edgectl {string.Join(' ', args)} did not finish in 120 s");
+        }
+
+        return new CliRun(process.ExitCode, output.Result, error.Result);
+    }
+}
