@@ -12,6 +12,8 @@ public static class Program
                 return DnsThroughput.Run();
             case "sync":
                 return SyncSize.Run();
+            case "lab":
+                return LabTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 3);
             case "memory":
                 return MemoryFootprint.Run();
             case "overlay":

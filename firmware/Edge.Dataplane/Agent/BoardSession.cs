@@ -127,6 +127,10 @@ namespace Edge.Dataplane.Agent
                 Begin();
                 Messages.WriteAck(_writer, state == null ? 0 : state.Generation, error);
                 Send(MessageType.Ack, _reader.RequestId);
+
+                // Report the pods now rather than at the next tick, as a kubelet reports status
+                // changes: `apply` then sees Running a heartbeat period sooner.
+                _nextHeartbeat = now;
                 return;
             }
 

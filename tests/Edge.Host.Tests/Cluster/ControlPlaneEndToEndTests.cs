@@ -155,6 +155,7 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_lost_board_goes_NotReady_its_endpoints_leave_and_its_replicas_move()
     {
+        await WaitFor(() => _store.List("Node").Items.Count(NodeIsReady) == 3, "three Ready nodes");
         Apply("web.yaml");
         await WaitFor(() => RunningWebPods().Count == 3 && EndpointAddresses().Count == 3, "three web pods Running with endpoints");
         string lostAddress = (string)RunningWebPods().Single(p => (string?)p.Spec!["nodeName"] == "node-3").Json["status"]!["podIP"]!;
@@ -182,6 +183,7 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_restarted_control_plane_keeps_the_cluster_and_resyncs_boards_without_restarting_pods()
     {
+        await WaitFor(() => _store.List("Node").Items.Count(NodeIsReady) == 3, "three Ready nodes");
         Apply("web.yaml");
         await WaitFor(() => RunningWebPods().Count == 3, "three web pods Running");
         var before = RunningWebPods().ToDictionary(p => p.Name, p => (string?)p.Json["status"]!["podIP"]);
