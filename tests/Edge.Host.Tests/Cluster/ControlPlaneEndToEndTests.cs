@@ -167,8 +167,19 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
         await WaitFor(() => RunningWebPods().Count == 3 && RunningWebPods().All(p => (string?)p.Spec!["nodeName"] != "node-3"), "three replicas Running on node-1 and node-2");
         await WaitFor(() => EndpointAddresses().Count == 3, "three endpoints again");
 
-        // The boards that remain were told: node-1's service table lists exactly the new endpoints.
-        string ipvs = await _controlPlane.SessionFor("node-1")!.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIpvs, TimeSpan.FromSeconds(5));
+        // The boards that remain are told (a sync later): node-1's service table comes to list exactly the new endpoints.
+        string ipvs = "";
+        for (int i = 0; i < 50; i++)
+        {
+            ipvs = await _controlPlane.SessionFor("node-1")!.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIpvs, TimeSpan.FromSeconds(5));
+            if (EndpointAddresses().All(e => ipvs.Contains(e + ":80")))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
         Assert.DoesNotContain(lostAddress + ":80", ipvs);
         foreach (string endpoint in EndpointAddresses())
         {
