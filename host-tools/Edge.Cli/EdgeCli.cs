@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Edge.Cli.Commands.Boards;
 using Edge.Cli.Commands.Daemons;
 using Edge.Cli.Commands.Decode;
 using Edge.Cli.Commands.Lab;
@@ -20,6 +21,8 @@ public static class EdgeCli
         var root = new RootCommand("edgectl controls an Edge cluster: boards (or virtual boards) running pods, services and DNS.");
         GlobalOptions.AddTo(root);
         root.Add(LabCommand.Create(console));
+        root.Add(LabCommand.CreateUp(console));
+        root.Add(BoardsCommand.Create(console));
         root.Add(ApplyCommand.Create(console));
         root.Add(GetCommand.Create(console));
         root.Add(DescribeCommand.Create(console));

@@ -57,10 +57,15 @@ namespace Edge.Dataplane.Agent
                 _exec.Finish();
             }
 
+            SayHello();
+            _nextHeartbeat = now + HeartbeatMs;
+        }
+
+        private void SayHello()
+        {
             Begin();
             Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods);
             Send(MessageType.Hello, 0);
-            _nextHeartbeat = now + HeartbeatMs;
         }
 
         public void Detach()
@@ -131,6 +136,12 @@ namespace Edge.Dataplane.Agent
                 // Report the pods now rather than at the next tick, as a kubelet reports status
                 // changes: `apply` then sees Running a heartbeat period sooner.
                 _nextHeartbeat = now;
+                return;
+            }
+
+            if (_reader.Type == MessageType.HelloRequest)
+            {
+                SayHello();
                 return;
             }
 

@@ -34,6 +34,12 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Host to board: stop the running exec (Ctrl+C); it still ends with ExecExit (130).</summary>
         public const byte ExecCancel = 11;
 
+        /// <summary>
+        /// Host to board: say Hello again. A serial line has no connect: the host that opens the
+        /// port after the board booted (or after the host restarted) asks for it.
+        /// </summary>
+        public const byte HelloRequest = 12;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -49,6 +55,7 @@ namespace Edge.Dataplane.Mgmt
                 case ViewRequest: return "view";
                 case ViewResponse: return "view-response";
                 case ExecCancel: return "exec-cancel";
+                case HelloRequest: return "hello-request";
                 default: return "type " + type.ToString();
             }
         }

@@ -59,7 +59,27 @@ public sealed class BoardClient : IAsyncDisposable
     /// <summary>Wraps an already open line (a serial port, a test stream).</summary>
     public static BoardClient Over(Stream stream) => new(stream);
 
-    public Task<BoardHello> HelloAsync(TimeSpan timeout) => _hello.Task.WaitAsync(timeout);
+    /// <summary>
+    /// The board's hello. A board says it when a TCP session opens; on a serial line, which has no
+    /// connect, the host asks (a board that is still booting says it when it is up).
+    /// </summary>
+    public async Task<BoardHello> HelloAsync(TimeSpan timeout)
+    {
+        if (!_hello.Task.IsCompleted)
+        {
+            byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
+            try
+            {
+                await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.HelloRequest, 0, 0));
+            }
+            catch (BoardSessionException)
+            {
+                // the answer (or the closed line) comes through _hello
+            }
+        }
+
+        return await _hello.Task.WaitAsync(timeout);
+    }
 
     /// <summary>Sends the state; returns when the board has applied that generation, throws if it refused.</summary>
     public async Task SendSnapshotAsync(DesiredState state, TimeSpan timeout)

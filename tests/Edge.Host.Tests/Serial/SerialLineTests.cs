@@ -72,6 +72,20 @@ public sealed class SerialLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_host_that_opens_the_port_after_the_boards_hello_asks_for_it_again()
+    {
+        StartBoard();
+        using SerialLine line = SerialLine.Open(_pty.TerminalPath, 115200);
+        byte[] missed = new byte[256];
+        Assert.True(await line.ReadAsync(missed).AsTask().WaitAsync(Timeout) > 0); // the boot-time hello, read by someone else
+
+        await using BoardClient client = BoardClient.Over(line);
+        BoardHello hello = await client.HelloAsync(Timeout);
+
+        Assert.Equal("node-1", hello.Name);
+    }
+
+    [Fact]
     public void Opening_what_is_not_there_says_what_to_do()
     {
         var missing = Assert.Throws<IOException>(() => SerialLine.Open("/dev/ttyUSB-edge-missing"));

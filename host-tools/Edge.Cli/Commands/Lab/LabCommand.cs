@@ -27,4 +27,16 @@ public static class LabCommand
 
         return new Command("lab", "Run a cluster of virtual boards on this machine (no hardware needed)") { up, down, status };
     }
+
+    /// <summary><c>edgectl up --port PORT...</c>: the control plane for boards on USB serial ports.</summary>
+    public static Command CreateUp(CliConsole console)
+    {
+        var ports = new Option<string[]>("--port", "-p") { Description = "A board's serial port (repeatable): /dev/ttyUSB0, /dev/serial/by-id/..., /dev/cu.usbserial-..." };
+        var baud = new Option<int>("--baud") { Description = "The boards' console speed", DefaultValueFactory = _ => 115200 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for every board to be Ready", DefaultValueFactory = _ => 60 };
+        var up = new Command("up", "Start the control plane for boards on serial ports; waits until every board is a Ready node") { ports, baud, timeout };
+        up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!)
+            .RunBoards(parsed.GetValue(ports) ?? [], parsed.GetValue(baud), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
+        return up;
+    }
 }

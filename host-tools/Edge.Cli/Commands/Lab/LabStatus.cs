@@ -40,7 +40,10 @@ public static class LabStatus
             string session = boards.TryGetValue(board.Address, out JsonNode? b)
                 ? (bool?)b["connected"] == true ? $"connected, generation {(long?)b["generation"]}" : "not connected: " + ((string?)b["problem"] ?? "?")
                 : "-";
-            rows.Add([board.Name, LabProcesses.IsAlive(board.Pid) ? "Running" : "Stopped", board.Pid.ToString(), board.Address, session]);
+            string shown = boards.TryGetValue(board.Address, out JsonNode? named) && (string?)named["name"] is string n ? n : board.Name;
+            rows.Add(board.Pid > 0
+                ? [shown, LabProcesses.IsAlive(board.Pid) ? "Running" : "Stopped", board.Pid.ToString(), board.Address, session]
+                : [shown, "board", "-", board.Address, session]);
         }
 
         TextTable.Write(console.Out, ["NAME", "PROCESS", "PID", "ADDRESS", "SESSION"], rows);

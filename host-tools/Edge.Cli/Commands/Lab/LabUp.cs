@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Edge.Cli.Api;
 using Edge.Cli.Output;
 using Edge.Dataplane.Wire;
+using Edge.Host.Cluster;
 using Edge.Host.Lab;
 using Edge.Host.Objects;
 using Edge.VirtualBoard;
@@ -51,14 +52,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         }
 
         StartControlPlane(state, dir);
-        using (var api = new ApiClient(state.Server, state.Token))
-        {
-            foreach (LabProcess board in state.Boards)
-            {
-                api.PostAsync("/edge/v1/boards", new JsonObject { ["link"] = board.Address }).GetAwaiter().GetResult();
-            }
-        }
-
+        DialBoards(state);
         WaitForNodes(state, nodes, timeout);
 
         console.Out.WriteLine();
@@ -69,6 +63,51 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         console.Out.WriteLine("  edgectl exec client -- wget -qO- http://web");
         console.Out.WriteLine("Stop it with `edgectl lab down` (state is kept; --purge forgets it).");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// `edgectl up`: the same control plane for boards on serial ports. The boards are their own
+    /// hardware: nothing to start, only links to dial; their names come from their hellos.
+    /// </summary>
+    public int RunBoards(string[] ports, int baud, TimeSpan timeout)
+    {
+        if (ports.Length == 0)
+        {
+            throw new CliException("give the boards' serial ports: `edgectl up --port /dev/ttyUSB0 --port /dev/ttyUSB1` (`edgectl boards` lists them)");
+        }
+
+        LabState state = LabState.Load(name) ?? new LabState { Name = name };
+        Directory.CreateDirectory(LabState.DirectoryFor(name));
+        foreach (string port in ports)
+        {
+            if (!File.Exists(port))
+            {
+                throw new CliException($"{port} does not exist: is the board plugged in? (`edgectl boards` lists the serial ports)");
+            }
+
+            string link = new BoardLink("serial", port, 0, baud).ToString();
+            if (!state.Boards.Any(b => b.Address == link))
+            {
+                state.Boards.Add(new LabProcess { Name = port, Pid = 0, Address = link });
+            }
+        }
+
+        state.Save();
+        StartControlPlane(state, LabState.DirectoryFor(name));
+        DialBoards(state);
+        WaitForNodes(state, state.Boards.Count, timeout);
+        console.Out.WriteLine();
+        console.Out.WriteLine($"The cluster is up: {state.Boards.Count} board{(state.Boards.Count == 1 ? "" : "s")}, API at {state.Server}. Try `edgectl get nodes -o wide`.");
+        return ExitCodes.Ok;
+    }
+
+    private static void DialBoards(LabState state)
+    {
+        using var api = new ApiClient(state.Server, state.Token);
+        foreach (LabProcess board in state.Boards)
+        {
+            api.PostAsync("/edge/v1/boards", new JsonObject { ["link"] = board.Address }).GetAwaiter().GetResult();
+        }
     }
 
     private void StartBoard(LabState state, int n, string dir)
@@ -147,15 +186,18 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
                 break;
             }
 
-            foreach (LabProcess board in state.Boards.Where(b => !ready.Contains(b.Name) && !LabProcesses.IsAlive(b.Pid)))
+            foreach (LabProcess board in state.Boards.Where(b => b.Pid > 0 && !ready.Contains(b.Name) && !LabProcesses.IsAlive(b.Pid)))
             {
                 throw new CliException($"virtual board {board.Name} exited; its log ({board.Log}) ends:\n{Tail(board.Log)}");
             }
 
             if (clock.Elapsed > timeout)
             {
-                string missing = string.Join(", ", state.Boards.Select(b => b.Name).Where(b => !ready.Contains(b)));
-                throw new CliException($"{missing} not Ready after {timeout.TotalSeconds:0} s; see `edgectl lab status` and {state.ControlPlane?.Log}");
+                JsonObject sessions = api.GetAsync("/edge/v1/boards").GetAwaiter().GetResult();
+                var problems = (sessions["items"] as JsonArray ?? []).Where(b => (bool?)b?["connected"] != true)
+                    .Select(b => $"{(string?)b?["name"] ?? (string?)b?["link"]}: {(string?)b?["problem"]}").ToList();
+                throw new CliException($"{nodes - ready.Count} of {nodes} nodes not Ready after {timeout.TotalSeconds:0} s"
+                    + (problems.Count > 0 ? ":\n  " + string.Join("\n  ", problems) : "") + $"\nsee `edgectl lab status` and {state.ControlPlane?.Log}");
             }
 
             Thread.Sleep(200);
