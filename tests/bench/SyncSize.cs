@@ -91,6 +91,21 @@ public static class SyncSize
             }
 
             Console.WriteLine($"largest board snapshot {largest:N0} bytes: ratio {largest / BytesPerSecondAt115200:F2} of the one-second budget ({BytesPerSecondAt115200:N0} bytes); all three {total:N0} bytes (boards sync in parallel, one line each)");
+
+            // After the first snapshot, changes are deltas: one pod of app-0 goes not-ready (five services select app-0).
+            DesiredState before = BoardStateCompiler.Compile("node-1", nodes, pods, services, endpoints, new ClusterNetwork(), 1);
+            KubeObject unready = pods.First(p => p.Name.StartsWith("app-0-", StringComparison.Ordinal));
+            unready.Json["status"]!["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "False" });
+            store.Update(unready);
+            controllers.ReconcileUntilSettled();
+            DesiredState after = BoardStateCompiler.Compile("node-1", store.List("Node").Items, store.List("Pod").Items, store.List("Service").Items, store.List("Endpoints").Items, new ClusterNetwork(), 2);
+            StateChange change = StateDiff.Compute(before, after)!;
+            var deltaWriter = new PayloadWriter();
+            deltaWriter.Begin(new byte[Frame.MaxPayload], 0, Frame.MaxPayload);
+            StateDelta.Encode(1, change.Flags, change.RemovedServices, change.RemovedDns, change.Changed, deltaWriter);
+            int deltaBytes = Frame.HeaderLength + deltaWriter.Length + Frame.TrailerLength;
+            int fullBytes = Frame.HeaderLength + StateDiff.Bytes(after).Length + Frame.TrailerLength;
+            Console.WriteLine($"one pod not ready (its endpoint leaves {change.Changed.Services.Length} services): delta {deltaBytes:N0} bytes vs snapshot {fullBytes:N0}: ratio {(double)deltaBytes / fullBytes:F2}; {deltaBytes / BytesPerSecondAt115200:F3} s at 115200 8N1");
             return 0;
         }
         finally

@@ -115,11 +115,31 @@ namespace Edge.Dataplane.Agent
 
         private void Handle(long now)
         {
-            if (_reader.Type == MessageType.Snapshot)
+            if (_reader.Type == MessageType.Snapshot || _reader.Type == MessageType.Delta)
             {
                 _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
-                DesiredState state = StateCodec.Decode(_payload);
-                string error = state == null ? "snapshot damaged or of another format" : _agent.Apply(state);
+                DesiredState state;
+                string error;
+                if (_reader.Type == MessageType.Snapshot)
+                {
+                    state = StateCodec.Decode(_payload);
+                    error = state == null ? "snapshot damaged or of another format" : null;
+                }
+                else if (_agent.AppliedState == null || StateDelta.BaseGeneration(_reader.Payload, 0, _reader.PayloadLength) != _agent.AppliedGeneration)
+                {
+                    state = null;
+                    error = "delta for another generation than the applied " + _agent.AppliedGeneration.ToString() + ": send a snapshot";
+                }
+                else
+                {
+                    state = StateDelta.Merge(_agent.AppliedState, _payload, out error);
+                }
+
+                if (error == null)
+                {
+                    error = _agent.Apply(state);
+                }
+
                 if (error == null)
                 {
                     SnapshotsApplied++;

@@ -27,6 +27,9 @@ namespace Edge.Dataplane.Agent
         public Node Node;
         public uint AppliedGeneration;
 
+        /// <summary>The state last applied in full, the base a Delta builds on (null after a reboot).</summary>
+        public DesiredState AppliedState;
+
         public NodeAgent(NodeConfig identity, IClock clock, IRandomSource random, IDatagramPort port, IHostSockets hostSockets)
         {
             _identity = identity;
@@ -56,6 +59,7 @@ namespace Edge.Dataplane.Agent
             if (problem == null)
             {
                 AppliedGeneration = s.Generation;
+                AppliedState = s;
             }
 
             return problem;

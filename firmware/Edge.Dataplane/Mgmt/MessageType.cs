@@ -40,6 +40,9 @@ namespace Edge.Dataplane.Mgmt
         /// </summary>
         public const byte HelloRequest = 12;
 
+        /// <summary>Host to board: what changed since the generation the board applied (see StateDelta); answered by Ack.</summary>
+        public const byte Delta = 13;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -56,6 +59,7 @@ namespace Edge.Dataplane.Mgmt
                 case ViewResponse: return "view-response";
                 case ExecCancel: return "exec-cancel";
                 case HelloRequest: return "hello-request";
+                case Delta: return "delta";
                 default: return "type " + type.ToString();
             }
         }

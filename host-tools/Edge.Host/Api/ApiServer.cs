@@ -312,6 +312,7 @@ public sealed class ApiServer : IAsyncDisposable
             ["firmware"] = b.Hello?.Firmware,
             ["generation"] = b.Generation,
             ["snapshotsSent"] = b.SnapshotsSent,
+            ["deltasSent"] = b.DeltasSent,
             ["lastSnapshotBytes"] = b.LastSnapshotBytes,
         }).ToArray()),
     };

@@ -26,6 +26,11 @@ public sealed class BoardConnection
     /// <summary>The encoded state the board last acknowledged (generation left out), or null to force a full sync.</summary>
     public byte[]? SyncedContent { get; set; }
 
+    /// <summary>The state the board last acknowledged, the base of the next delta; null until a snapshot is acknowledged.</summary>
+    public Edge.Dataplane.Mgmt.DesiredState? SyncedState { get; set; }
+
+    public long DeltasSent { get; set; }
+
     public bool Sending { get; set; }
 
     /// <summary>Why the board is not connected, for `edgectl lab status` and logs; null when it is.</summary>
@@ -46,6 +51,7 @@ public sealed class BoardConnection
         NodeName = hello.Name;
         Generation = hello.AppliedGeneration;
         SyncedContent = null; // a new session always starts with a full snapshot
+        SyncedState = null;
         Problem = null;
         ConnectedSince = DateTimeOffset.UtcNow;
     }

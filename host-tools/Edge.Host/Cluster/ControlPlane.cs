@@ -256,22 +256,35 @@ public sealed class ControlPlane : IAsyncDisposable
             }
 
             state.Generation = connection.Generation + 1;
+            StateChange? change = connection.SyncedState != null ? StateDiff.Compute(connection.SyncedState, state) : null;
+            uint baseGeneration = connection.Generation;
             connection.Sending = true;
             BoardClient client = connection.Client!;
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    await client.SendSnapshotAsync(state, _options.BoardTimeout);
+                    if (change != null)
+                    {
+                        await client.SendDeltaAsync(baseGeneration, change, _options.BoardTimeout);
+                        connection.DeltasSent++;
+                    }
+                    else
+                    {
+                        await client.SendSnapshotAsync(state, _options.BoardTimeout);
+                        connection.SnapshotsSent++;
+                    }
+
                     connection.Generation = state.Generation;
                     connection.SyncedContent = content;
-                    connection.SnapshotsSent++;
+                    connection.SyncedState = state;
                     connection.LastSnapshotBytes = client.LastSnapshotBytes;
                 }
                 catch (BoardSessionException e)
                 {
-                    Log($"{nodeName}: sync of generation {state.Generation} failed: {e.Message}");
+                    Log($"{nodeName}: {(change != null ? "delta" : "snapshot")} for generation {state.Generation} failed: {e.Message}");
                     connection.SyncedContent = null;
+                    connection.SyncedState = null; // the next sync is a full snapshot
                 }
                 finally
                 {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Wire;
+using Edge.Host.Compile;
 
 namespace Edge.Host.Sessions;
 
@@ -82,31 +83,39 @@ public sealed class BoardClient : IAsyncDisposable
     }
 
     /// <summary>Sends the state; returns when the board has applied that generation, throws if it refused.</summary>
-    public async Task SendSnapshotAsync(DesiredState state, TimeSpan timeout)
+    public Task SendSnapshotAsync(DesiredState state, TimeSpan timeout) =>
+        SendStateAsync(MessageType.Snapshot, state.Generation, w => StateCodec.Encode(state, w), timeout);
+
+    /// <summary>Sends what changed since the generation the board applied; throws (with the board's reason) if it refused, e.g. another base.</summary>
+    public Task SendDeltaAsync(uint baseGeneration, StateChange change, TimeSpan timeout) =>
+        SendStateAsync(MessageType.Delta, change.Changed.Generation,
+            w => StateDelta.Encode(baseGeneration, change.Flags, change.RemovedServices, change.RemovedDns, change.Changed, w), timeout);
+
+    private async Task SendStateAsync(byte type, uint generation, Action<PayloadWriter> encode, TimeSpan timeout)
     {
         var w = new PayloadWriter();
         byte[] frame = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
-        StateCodec.Encode(state, w);
+        encode(w);
         if (w.Overflow)
         {
-            throw new BoardSessionException($"the snapshot for generation {state.Generation} does not fit in {Frame.MaxPayload} bytes");
+            throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} does not fit in {Frame.MaxPayload} bytes");
         }
 
-        (byte type, byte[] payload) = await RequestAsync(MessageType.Snapshot, frame, w.Length, timeout);
+        (byte answerType, byte[] payload) = await RequestAsync(type, frame, w.Length, timeout);
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
-        uint generation = r.Varint();
+        uint acked = r.Varint();
         string? error = r.String();
-        if (type != MessageType.Ack || error != null || generation != state.Generation)
+        if (answerType != MessageType.Ack || error != null || acked != generation)
         {
-            throw new BoardSessionException($"the board did not apply generation {state.Generation}: {error ?? "unexpected answer"}");
+            throw new BoardSessionException($"the board did not apply generation {generation}: {error ?? "unexpected answer"}");
         }
 
         LastSnapshotBytes = Frame.HeaderLength + w.Length + Frame.TrailerLength;
     }
 
-    /// <summary>Size of the last snapshot frame sent, for sync accounting.</summary>
+    /// <summary>Size of the last snapshot or delta frame sent, for sync accounting.</summary>
     public int LastSnapshotBytes { get; private set; }
 
     /// <summary>Asks the board to render a view (iptables, ipvs, conntrack).</summary>

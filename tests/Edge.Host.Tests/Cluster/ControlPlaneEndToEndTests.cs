@@ -186,6 +186,11 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
             Assert.Contains(endpoint + ":80", ipvs);
         }
 
+        // After the first snapshot of a session, changes travel as deltas.
+        BoardConnection node1 = _controlPlane.Boards.Single(b => b.NodeName == "node-1");
+        Assert.Equal(1, node1.SnapshotsSent);
+        Assert.True(node1.DeltasSent > 0);
+
         // The board comes back: Ready again, and empty of the pods that moved away.
         StartBoard(3);
         await WaitFor(() => NodeIsReady(_store.Get("Node", "", "node-3")!), "node-3 Ready again");

@@ -126,6 +126,29 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delta_applies_on_top_of_the_acknowledged_generation_and_only_there()
+    {
+        AgentBoard board = Start(1);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        DesiredState first = StateFor(1, 1);
+        await one.SendSnapshotAsync(first, Timeout);
+        object sandbox = board.Agent.FindPod("default", "client").Sandbox;
+
+        DesiredState second = StateFor(1, 2);
+        second.Services[0].SetEndpoints([Ip("10.244.2.5"), Ip("10.244.2.6")], [80, 80], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)], ["web", "web-2"]);
+        Edge.Host.Compile.StateChange change = Edge.Host.Compile.StateDiff.Compute(first, second)!;
+        await one.SendDeltaAsync(1, change, Timeout);
+
+        Assert.Equal(2u, board.Agent.AppliedGeneration);
+        Assert.Same(sandbox, board.Agent.FindPod("default", "client").Sandbox);
+        Assert.Contains("10.244.2.6:80", await one.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIpvs, Timeout));
+
+        var stale = await Assert.ThrowsAsync<BoardSessionException>(() => one.SendDeltaAsync(1, change, Timeout));
+        Assert.Contains("delta for another generation than the applied 2: send a snapshot", stale.Message);
+        Assert.Equal(2u, board.Agent.AppliedGeneration);
+    }
+
+    [Fact]
     public async Task Noise_on_the_line_costs_nothing_but_the_noise()
     {
         AgentBoard board = Start(1);

@@ -1,0 +1,191 @@
+using Edge.Dataplane.Dns;
+using Edge.Dataplane.Proxy;
+
+namespace Edge.Dataplane.Mgmt
+{
+    /// <summary>
+    /// A Delta payload: what changed between the generation a board has applied and the next.
+    /// Small sections (peers, pods, the cluster's pod list) travel whole when they changed;
+    /// services and DNS entries travel one service at a time (every port of a changed service),
+    /// with the names of services that went. The board merges it into the state it applied last
+    /// and applies the result by difference, exactly as a snapshot. A delta for another base
+    /// generation, or any node-level change, is not a delta: the host sends a snapshot instead.
+    /// </summary>
+    public static class StateDelta
+    {
+        public const int PeersReplaced = 1;
+        public const int PodsReplaced = 2;
+        public const int ClusterPodsReplaced = 4;
+
+        /// <summary>Writes the delta: base generation, flags, names of removed services and DNS entries, then the changed parts as a state.</summary>
+        public static void Encode(uint baseGeneration, int flags, string[] removedServices, string[] removedDns, DesiredState changed, PayloadWriter w)
+        {
+            w.Varint(baseGeneration);
+            w.Int(flags);
+            WriteNames(removedServices, w);
+            WriteNames(removedDns, w);
+            StateCodec.Encode(changed, w);
+        }
+
+        /// <summary>The base generation a delta payload builds on (read without consuming the caller's reader).</summary>
+        public static uint BaseGeneration(byte[] payload, int offset, int length)
+        {
+            var r = new PayloadReader();
+            r.Begin(payload, offset, length);
+            return r.Varint();
+        }
+
+        /// <summary>
+        /// The next state: <paramref name="previous"/> with the delta applied; null when the payload
+        /// is damaged (then <paramref name="error"/> says so).
+        /// </summary>
+        public static DesiredState Merge(DesiredState previous, PayloadReader r, out string error)
+        {
+            error = null;
+            r.Varint(); // base generation, checked by the caller
+            int flags = r.Int();
+            string[] removedServices = ReadNames(r);
+            string[] removedDns = ReadNames(r);
+            DesiredState changed = r.Failed ? null : StateCodec.Decode(r);
+            if (changed == null)
+            {
+                error = "delta damaged or of another format";
+                return null;
+            }
+
+            // Node-level settings come whole in every delta (a few bytes), so they are always current.
+            var next = changed;
+            next.Peers = (flags & PeersReplaced) != 0 ? changed.Peers : previous.Peers;
+            next.Pods = (flags & PodsReplaced) != 0 ? changed.Pods : previous.Pods;
+            if ((flags & ClusterPodsReplaced) == 0)
+            {
+                next.ClusterPodAddresses = previous.ClusterPodAddresses;
+                next.ClusterPodNamespaces = previous.ClusterPodNamespaces;
+            }
+
+            next.Services = MergeServices(previous.Services, changed.Services, removedServices);
+            next.DnsServices = MergeDns(previous.DnsServices, changed.DnsServices, removedDns);
+            return next;
+        }
+
+        private static Service[] MergeServices(Service[] previous, Service[] upserts, string[] removed)
+        {
+            int kept = 0;
+            for (int i = 0; i < previous.Length; i++)
+            {
+                if (!Replaced(previous[i].Namespace, previous[i].Name, upserts, removed))
+                {
+                    kept++;
+                }
+            }
+
+            var merged = new Service[kept + upserts.Length];
+            int n = 0;
+            for (int i = 0; i < previous.Length; i++)
+            {
+                if (!Replaced(previous[i].Namespace, previous[i].Name, upserts, removed))
+                {
+                    merged[n++] = previous[i];
+                }
+            }
+
+            for (int i = 0; i < upserts.Length; i++)
+            {
+                merged[n++] = upserts[i];
+            }
+
+            return merged;
+        }
+
+        private static DnsService[] MergeDns(DnsService[] previous, DnsService[] upserts, string[] removed)
+        {
+            int kept = 0;
+            for (int i = 0; i < previous.Length; i++)
+            {
+                if (!DnsReplaced(previous[i], upserts, removed))
+                {
+                    kept++;
+                }
+            }
+
+            var merged = new DnsService[kept + upserts.Length];
+            int n = 0;
+            for (int i = 0; i < previous.Length; i++)
+            {
+                if (!DnsReplaced(previous[i], upserts, removed))
+                {
+                    merged[n++] = previous[i];
+                }
+            }
+
+            for (int i = 0; i < upserts.Length; i++)
+            {
+                merged[n++] = upserts[i];
+            }
+
+            return merged;
+        }
+
+        private static bool Replaced(string ns, string name, Service[] upserts, string[] removed)
+        {
+            for (int i = 0; i < upserts.Length; i++)
+            {
+                if (upserts[i].Name == name && upserts[i].Namespace == ns)
+                {
+                    return true;
+                }
+            }
+
+            return Listed(ns, name, removed);
+        }
+
+        private static bool DnsReplaced(DnsService entry, DnsService[] upserts, string[] removed)
+        {
+            for (int i = 0; i < upserts.Length; i++)
+            {
+                if (upserts[i].Name == entry.Name && upserts[i].Namespace == entry.Namespace)
+                {
+                    return true;
+                }
+            }
+
+            return Listed(entry.Namespace, entry.Name, removed);
+        }
+
+        private static bool Listed(string ns, string name, string[] names)
+        {
+            for (int i = 0; i < names.Length; i += 2)
+            {
+                if (names[i] == ns && names[i + 1] == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Names as namespace, name pairs, flattened (no tuples on a board).</summary>
+        private static void WriteNames(string[] pairs, PayloadWriter w)
+        {
+            w.Int(pairs.Length / 2);
+            for (int i = 0; i + 1 < pairs.Length; i += 2)
+            {
+                w.String(pairs[i]);
+                w.String(pairs[i + 1]);
+            }
+        }
+
+        private static string[] ReadNames(PayloadReader r)
+        {
+            int count = r.Count(2);
+            var pairs = new string[count * 2];
+            for (int i = 0; i < pairs.Length && !r.Failed; i++)
+            {
+                pairs[i] = r.String() ?? "";
+            }
+
+            return pairs;
+        }
+    }
+}
