@@ -4,6 +4,7 @@ using Edge.Cli.Commands.Boards;
 using Edge.Cli.Commands.Daemons;
 using Edge.Cli.Commands.Decode;
 using Edge.Cli.Commands.Lab;
+using Edge.Cli.Commands.Overlay;
 using Edge.Cli.Commands.Resources;
 
 namespace Edge.Cli;
@@ -33,6 +34,7 @@ public static class EdgeCli
             root.Add(command);
         }
 
+        root.Add(OverlayCommand.Create(console));
         root.Add(VersionCommand.Create(console));
         root.Add(DecodeCommandDefinition.Create(console));
         root.Add(ControlPlaneCommand.Create(console));

@@ -18,7 +18,8 @@ namespace Edge.Host.Compile;
 public static class BoardStateCompiler
 {
     public static DesiredState Compile(string nodeName, IReadOnlyList<KubeObject> nodes, IReadOnlyList<KubeObject> pods,
-        IReadOnlyList<KubeObject> services, IReadOnlyList<KubeObject> endpoints, ClusterNetwork network, uint generation)
+        IReadOnlyList<KubeObject> services, IReadOnlyList<KubeObject> endpoints, ClusterNetwork network, uint generation,
+        IReadOnlyList<KubeObject>? overlayPeers = null)
     {
         KubeObject node = nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new ArgumentException($"node {nodeName} is not in the cluster", nameof(nodeName));
@@ -45,6 +46,18 @@ public static class BoardStateCompiler
             if (Ipv4Address.TryParseCidr((string?)n.Spec?["podCIDR"] ?? "", out uint net, out int prefix))
             {
                 peers.Add(new PeerSpec { Name = n.Name, PodNetwork = net, PrefixLength = prefix, Address = BoardAddress(n), Port = VxlanPort(n) });
+            }
+        }
+
+        // Hosts joined with `edgectl overlay join`: VXLAN peers like a node, with an overlay range
+        // outside the cluster CIDR (so what they send to a service is masqueraded, as kube-proxy does
+        // for off-cluster clients).
+        foreach (KubeObject peer in (overlayPeers ?? []).OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            if (Ipv4Address.TryParseCidr((string?)peer.Spec?["podCIDR"] ?? "", out uint net, out int prefix)
+                && Ipv4Address.TryParse((string?)peer.Spec?["address"] ?? "", out uint address))
+            {
+                peers.Add(new PeerSpec { Name = peer.Name, PodNetwork = net, PrefixLength = prefix, Address = address, Port = (ushort)(JsonNumbers.AsInt(peer.Spec?["vxlanPort"]) ?? 4789) });
             }
         }
 

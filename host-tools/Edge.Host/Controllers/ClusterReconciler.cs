@@ -65,6 +65,7 @@ public sealed class ClusterReconciler
     {
         _writes = 0;
         AllocateServices();
+        AllocateOverlayPeers();
         ReconcileDeployments();
         JudgeNodes();
         SchedulePods();
@@ -117,6 +118,27 @@ public sealed class ClusterReconciler
             if (changed)
             {
                 Write(() => _store.Update(service));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A joined host gets an overlay range of its own from 10.250.0.0/16, outside the cluster's pod
+    /// CIDR: 10.250.K.0/24 with K the lowest free (its VTEP, and the host's overlay address, is .0).
+    /// </summary>
+    private void AllocateOverlayPeers()
+    {
+        List<KubeObject> peers = _store.List("OverlayPeer").Items;
+        var taken = peers.Select(p => (string?)p.Spec?["podCIDR"]).Where(c => c != null).ToHashSet();
+        foreach (KubeObject peer in peers.Where(p => p.Spec?["podCIDR"] == null))
+        {
+            string? free = Enumerable.Range(0, 256).Select(k => $"10.250.{k}.0/24").FirstOrDefault(c => !taken.Contains(c));
+            if (free != null)
+            {
+                JsonObject spec = peer.Spec ?? (JsonObject)(peer.Json["spec"] = new JsonObject());
+                spec["podCIDR"] = free;
+                taken.Add(free);
+                Write(() => _store.Update(peer));
             }
         }
     }

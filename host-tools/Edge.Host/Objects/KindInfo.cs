@@ -15,6 +15,9 @@ public sealed record KindInfo(string Kind, string ApiVersion, bool Namespaced, s
         new("Deployment", "apps/v1", true, "deployments", "deploy"),
         new("NetworkPolicy", "networking.k8s.io/v1", true, "networkpolicies", "netpol"),
         new("Ingress", "networking.k8s.io/v1", true, "ingresses", "ing"),
+
+        // Edge's own: a Linux host (or namespace) joined to the pod network with `edgectl overlay join`.
+        new("OverlayPeer", "edge.dev/v1", false, "overlaypeers", "op"),
     ];
 
     /// <summary>The kind for a name as kubectl accepts it: "pods", "pod", "po", "Pod", "deployments.apps".</summary>

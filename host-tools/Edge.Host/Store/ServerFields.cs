@@ -42,6 +42,9 @@ public static class ServerFields
             case "Pod":
                 Keep(from, to, "nodeName");
                 break;
+            case "OverlayPeer":
+                Keep(from, to, "podCIDR");
+                break;
             case "Node":
                 Keep(from, to, "podCIDR");
                 Keep(from, to, "podCIDRs");

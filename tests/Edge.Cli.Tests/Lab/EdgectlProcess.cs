@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Edge.Cli.Tests.Lab;
 
 /// <summary>Runs the built edgectl as its own process (as a user's shell does), in a private EDGE_HOME.</summary>
-public sealed class EdgectlProcess(string edgeHome, string lab)
+public sealed class EdgectlProcess(string edgeHome, string lab, string? server = null)
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "edgectl.dll");
 
@@ -30,6 +30,10 @@ public sealed class EdgectlProcess(string edgeHome, string lab)
         start.Environment["EDGE_HOME"] = Home;
         start.Environment["EDGE_LAB"] = lab;
         start.Environment.Remove("EDGE_SERVER");
+        if (server != null)
+        {
+            start.Environment["EDGE_SERVER"] = server;
+        }
         using Process process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();

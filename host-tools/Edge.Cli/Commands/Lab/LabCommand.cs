@@ -33,10 +33,11 @@ public static class LabCommand
     {
         var ports = new Option<string[]>("--port", "-p") { Description = "A board's serial port (repeatable): /dev/ttyUSB0, /dev/serial/by-id/..., /dev/cu.usbserial-..." };
         var baud = new Option<int>("--baud") { Description = "The boards' console speed", DefaultValueFactory = _ => 115200 };
+        var links = new Option<string[]>("--board") { Description = "Any board link (repeatable): tcp://HOST:7900 for a virtual board elsewhere, serial:///dev/ttyUSB0?baud=N" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for every board to be Ready", DefaultValueFactory = _ => 60 };
-        var up = new Command("up", "Start the control plane for boards on serial ports; waits until every board is a Ready node") { ports, baud, timeout };
+        var up = new Command("up", "Start the control plane for boards on serial ports (or other links); waits until every board is a Ready node") { ports, links, baud, timeout };
         up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!)
-            .RunBoards(parsed.GetValue(ports) ?? [], parsed.GetValue(baud), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
+            .RunBoards(parsed.GetValue(ports) ?? [], parsed.GetValue(links) ?? [], parsed.GetValue(baud), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
         return up;
     }
 }

@@ -69,9 +69,9 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
     /// `edgectl up`: the same control plane for boards on serial ports. The boards are their own
     /// hardware: nothing to start, only links to dial; their names come from their hellos.
     /// </summary>
-    public int RunBoards(string[] ports, int baud, TimeSpan timeout)
+    public int RunBoards(string[] ports, string[] links, int baud, TimeSpan timeout)
     {
-        if (ports.Length == 0)
+        if (ports.Length == 0 && links.Length == 0)
         {
             throw new CliException("give the boards' serial ports: `edgectl up --port /dev/ttyUSB0 --port /dev/ttyUSB1` (`edgectl boards` lists them)");
         }
@@ -89,6 +89,24 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
             if (!state.Boards.Any(b => b.Address == link))
             {
                 state.Boards.Add(new LabProcess { Name = port, Pid = 0, Address = link });
+            }
+        }
+
+        foreach (string text in links)
+        {
+            BoardLink link;
+            try
+            {
+                link = BoardLink.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (!state.Boards.Any(b => b.Address == link.ToString()))
+            {
+                state.Boards.Add(new LabProcess { Name = link.ToString(), Pid = 0, Address = link.ToString() });
             }
         }
 

@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Edge.Cli.Api;
+using Edge.Host.Objects;
+
+namespace Edge.Cli.Commands.Overlay;
+
+/// <summary>
+/// <c>edgectl overlay join|leave [--netns NAME] [--dry-run]</c>: this Linux host (or a network
+/// namespace) on the pod network through a kernel vxlan device, registered with the control
+/// plane as an OverlayPeer so every board takes it as a VXLAN peer. --dry-run prints the `ip`
+/// commands for attendees to read or run themselves.
+/// </summary>
+public static class OverlayCommand
+{
+    private static readonly KindInfo PeerKind = KindInfo.ForKind("OverlayPeer")!;
+
+    public static Command Create(CliConsole console)
+    {
+        var netns = new Option<string?>("--netns") { Description = "Join this network namespace instead of the host" };
+        var address = new Option<string?>("--address") { Description = "This side's address the boards can reach (default: the source address of the route to the first node)" };
+        var name = new Option<string?>("--name") { Description = "The peer's name in the cluster (default: the namespace's, else the host's)" };
+        var device = new Option<string>("--device") { Description = "The vxlan device to create", DefaultValueFactory = _ => "edge0" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the commands; change nothing, register nothing" };
+        var vxlanPort = new Option<int?>("--vxlan-port")
+        {
+            Description = "UDP port of this side's vxlan device (default 4789)",
+        };
+        var join = new Command("join", "Attach this host (or a namespace) to the pod network with a kernel vxlan device") { netns, address, name, device, dryRun, vxlanPort };
+        join.SetAction(parsed => Join(console, parsed, parsed.GetValue(netns), parsed.GetValue(address), parsed.GetValue(name), parsed.GetValue(device)!,
+            parsed.GetValue(dryRun), parsed.GetValue(vxlanPort)));
+
+        var leaveNetns = new Option<string?>("--netns") { Description = "The namespace that joined" };
+        var leaveName = new Option<string?>("--name") { Description = "The peer's name (default as for join)" };
+        var leaveDevice = new Option<string>("--device") { DefaultValueFactory = _ => "edge0" };
+        var leave = new Command("leave", "Remove the vxlan device and the host's place on the overlay") { leaveNetns, leaveName, leaveDevice };
+        leave.SetAction(parsed =>
+        {
+            string? ns = parsed.GetValue(leaveNetns);
+            string peer = parsed.GetValue(leaveName) ?? ns ?? Environment.MachineName;
+            Run(OverlayPlanLeave(parsed.GetValue(leaveDevice)!, ns), tolerateFailure: true);
+            using ApiClient api = ApiClient.For(parsed);
+            try
+            {
+                api.DeleteAsync(PeerKind, "", peer).GetAwaiter().GetResult();
+            }
+            catch (ApiException e) when (e.Code == 404)
+            {
+                // never registered, or already gone
+            }
+
+            console.Out.WriteLine($"overlaypeer.edge.dev/{peer} left");
+            return ExitCodes.Ok;
+        });
+
+        return new Command("overlay", "Join this Linux host to the pod network (or leave it)") { join, leave };
+    }
+
+    private static List<string> OverlayPlanLeave(string device, string? netns) => OverlayPlan.Leave(device, netns);
+
+    private static int Join(CliConsole console, ParseResult parsed, string? netns, string? address, string? name, string device, bool dryRun, int? vxlanPort)
+    {
+        using ApiClient api = ApiClient.For(parsed);
+        List<KubeObject> nodes = api.ListAsync(KindInfo.ForKind("Node")!, null, null).GetAwaiter().GetResult();
+        string hostAddress = address ?? (netns != null
+            ? throw new CliException("--netns needs --address: the namespace's own address that the boards reach (its veth's)")
+            : SourceAddressTowards(nodes));
+        string peerName = name ?? netns ?? Environment.MachineName;
+        int port = vxlanPort ?? 4789;
+        if (nodes.Any(n => Output.ResourceColumns.Address(n, "InternalIP").StartsWith("127.", StringComparison.Ordinal)))
+        {
+            throw new CliException("the boards are on this host's loopback (127.x, the `lab up` lab): Linux hands vxlan packets for a local "
+                + "address to its own vxlan sockets, never to a board's, so a kernel vxlan device cannot reach them. Join boards on a LAN, "
+                + "or virtual boards on a veth (`edgectl vboard --address 198.18.79.1`; README: \"Join the pod network from Linux\")");
+        }
+
+        KubeObject? registered = api.TryGetAsync(PeerKind, "", peerName).GetAwaiter().GetResult();
+        string overlayCidr;
+        if (dryRun)
+        {
+            overlayCidr = (string?)registered?.Spec?["podCIDR"] ?? NextFreeOverlay(api);
+            console.Out.WriteLine($"# register overlaypeer {peerName} ({hostAddress}) with the control plane: `edgectl overlay join` does it; its overlay range would be {overlayCidr}");
+        }
+        else
+        {
+            var peer = new KubeObject(new JsonObject
+            {
+                ["apiVersion"] = PeerKind.ApiVersion,
+                ["kind"] = PeerKind.Kind,
+                ["metadata"] = new JsonObject { ["name"] = peerName },
+                ["spec"] = new JsonObject { ["address"] = hostAddress, ["vxlanPort"] = port },
+            });
+            api.ApplyAsync(peer).GetAwaiter().GetResult();
+            overlayCidr = WaitForOverlayRange(api, peerName);
+        }
+
+        string serviceCidr = "10.96.0.0/16";
+        List<string> commands = OverlayPlan.Join(device, netns, hostAddress, overlayCidr, port, nodes, serviceCidr);
+        if (dryRun)
+        {
+            commands.ForEach(console.Out.WriteLine);
+            return ExitCodes.Ok;
+        }
+
+        Run(OverlayPlan.Leave(device, netns), tolerateFailure: true); // a device left from an earlier join
+        try
+        {
+            Run(commands, tolerateFailure: false);
+        }
+        catch (CliException e)
+        {
+            // Half a join is worse than none: take the device and the registration back.
+            Run(OverlayPlan.Leave(device, netns), tolerateFailure: true);
+            api.DeleteAsync(PeerKind, "", peerName).GetAwaiter().GetResult();
+            string hint = e.Message.Contains("Address already in use", StringComparison.Ordinal)
+                ? $"; UDP port {port} is taken here (by a virtual board, or another vxlan device): try --vxlan-port {(port == 4789 ? 8472 : 4790)}"
+                : "";
+            throw new CliException(e.Message + hint);
+        }
+
+        string overlayAddress = overlayCidr[..overlayCidr.IndexOf('/')];
+        console.Out.WriteLine($"overlaypeer.edge.dev/{peerName} joined: {(netns != null ? $"namespace {netns}" : "this host")} is {overlayAddress} on the pod network ({device}); services {serviceCidr} through the first Ready node");
+        console.Out.WriteLine($"try: {(netns != null ? $"ip netns exec {netns} " : "")}curl http://POD-IP/   (pod IPs: edgectl get pods -o wide)");
+        return ExitCodes.Ok;
+    }
+
+    private static string WaitForOverlayRange(ApiClient api, string peerName)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if ((string?)api.TryGetAsync(PeerKind, "", peerName).GetAwaiter().GetResult()?.Spec?["podCIDR"] is string cidr)
+            {
+                return cidr;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new CliException("the control plane did not give this host an overlay range in 10 s (is it running? `edgectl lab status`)");
+    }
+
+    private static string NextFreeOverlay(ApiClient api)
+    {
+        var taken = api.ListAsync(PeerKind, null, null).GetAwaiter().GetResult().Select(p => (string?)p.Spec?["podCIDR"]).ToHashSet();
+        return Enumerable.Range(0, 256).Select(k => $"10.250.{k}.0/24").First(c => !taken.Contains(c));
+    }
+
+    /// <summary>The address this host would send from towards the first node's board (`ip route get`).</summary>
+    private static string SourceAddressTowards(List<KubeObject> nodes)
+    {
+        string? board = nodes.Select(n => Output.ResourceColumns.Address(n, "InternalIP")).FirstOrDefault(a => a is { Length: > 0 } && a != "<none>");
+        if (board == null)
+        {
+            throw new CliException("no node has an address yet: `edgectl get nodes -o wide`");
+        }
+
+        (int code, string output) = Exec($"ip route get {board}");
+        string[] words = output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int src = Array.IndexOf(words, "src");
+        if (code != 0 || src < 0 || src + 1 >= words.Length)
+        {
+            throw new CliException($"cannot tell this host's address towards {board} (`ip route get {board}`: {output.Trim()}); give --address");
+        }
+
+        return words[src + 1];
+    }
+
+    private static void Run(List<string> commands, bool tolerateFailure)
+    {
+        foreach (string command in commands)
+        {
+            (int code, string output) = Exec(command);
+            if (code != 0 && !tolerateFailure)
+            {
+                string hint = output.Contains("Operation not permitted", StringComparison.Ordinal) ? " (joining needs root: sudo)" : "";
+                throw new CliException($"`{command}` failed: {output.Trim()}{hint}");
+            }
+        }
+    }
+
+    private static (int Code, string Output) Exec(string command)
+    {
+        string[] words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var start = new ProcessStartInfo(words[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string word in words.Skip(1))
+        {
+            start.ArgumentList.Add(word);
+        }
+
+        try
+        {
+            using Process process = Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new CliException($"`{words[0]}` is not installed (Debian/Ubuntu: apt-get install iproute2 ethtool)");
+        }
+    }
+}
