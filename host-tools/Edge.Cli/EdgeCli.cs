@@ -34,6 +34,7 @@ public static class EdgeCli
             root.Add(command);
         }
 
+        root.Add(CaptureCommand.Create(console));
         root.Add(OverlayCommand.Create(console));
         root.Add(VersionCommand.Create(console));
         root.Add(DecodeCommandDefinition.Create(console));

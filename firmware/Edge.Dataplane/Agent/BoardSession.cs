@@ -28,6 +28,9 @@ namespace Edge.Dataplane.Agent
         private readonly byte[] _in = new byte[512];
         private readonly byte[] _chunk = new byte[1024];
         private readonly ExecRun _exec = new ExecRun();
+        private readonly CaptureSink _capture = new CaptureSink();
+        private ushort _captureRequest;
+        private bool _capturing;
         private readonly byte[] _out = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
         private IByteStream _stream;
         private long _nextHeartbeat;
@@ -56,6 +59,8 @@ namespace Edge.Dataplane.Agent
                 _exec.Cancel();
                 _exec.Finish();
             }
+
+            StopCapture();
 
             SayHello();
             _nextHeartbeat = now + HeartbeatMs;
@@ -106,6 +111,11 @@ namespace Edge.Dataplane.Agent
             }
 
             PollExec(now);
+            if (_capturing)
+            {
+                DrainCapture();
+            }
+
             if (now >= _nextHeartbeat)
             {
                 Heartbeat();
@@ -156,6 +166,28 @@ namespace Edge.Dataplane.Agent
                 // Report the pods now rather than at the next tick, as a kubelet reports status
                 // changes: `apply` then sees Running a heartbeat period sooner.
                 _nextHeartbeat = now;
+                return;
+            }
+
+            if (_reader.Type == MessageType.CaptureStart)
+            {
+                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                string error = StartCapture(_payload.String());
+                Begin();
+                Messages.WriteAck(_writer, 0, error);
+                Send(MessageType.Ack, _reader.RequestId);
+                if (error == null)
+                {
+                    _captureRequest = _reader.RequestId;
+                    _capturing = true;
+                }
+
+                return;
+            }
+
+            if (_reader.Type == MessageType.CaptureStop)
+            {
+                StopCapture();
                 return;
             }
 
@@ -271,6 +303,56 @@ namespace Edge.Dataplane.Agent
                 _writer.Byte(stream);
                 _writer.Raw(_chunk, 0, n);
                 Send(MessageType.ExecOutput, _exec.RequestId);
+            }
+        }
+
+        /// <summary>Taps "overlay" or a pod ("namespace/name") into the capture ring; null, or why not.</summary>
+        private string StartCapture(string point)
+        {
+            if (_agent.Node == null)
+            {
+                return "this board has no pod network yet (no snapshot applied)";
+            }
+
+            StopCapture();
+            _capture.Reset();
+            if (point == "overlay")
+            {
+                _agent.Node.Overlay.Tap = new Net.PacketTap(Net.PacketTap.OverlayPoint, _capture);
+                return null;
+            }
+
+            int slash = point == null ? -1 : point.IndexOf('/');
+            RunningPod pod = slash < 0 ? null : _agent.FindPod(point.Substring(0, slash), point.Substring(slash + 1));
+            if (pod == null || pod.Sandbox == null)
+            {
+                return "no pod " + point + " runs on this board; capture \"overlay\" or one of its pods";
+            }
+
+            _agent.Node.Bridge.Tap = new Net.PacketTap(Net.PacketTap.BridgePortPoint(pod.Sandbox.Interface.Port), _capture);
+            return null;
+        }
+
+        private void StopCapture()
+        {
+            if (_agent.Node != null)
+            {
+                _agent.Node.Overlay.Tap = null;
+                _agent.Node.Bridge.Tap = null;
+            }
+
+            _capturing = false;
+        }
+
+        private void DrainCapture()
+        {
+            Net.ByteRing ring = _capture.Ring;
+            while (ring.Count > 0 && _stream != null)
+            {
+                int n = ring.Read(_chunk, 0, _chunk.Length);
+                Begin();
+                _writer.Raw(_chunk, 0, n);
+                Send(MessageType.CaptureData, _captureRequest);
             }
         }
 

@@ -43,6 +43,15 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Host to board: what changed since the generation the board applied (see StateDelta); answered by Ack.</summary>
         public const byte Delta = 13;
 
+        /// <summary>
+        /// Host to board: mirror a point ("overlay" or "namespace/pod") as pcap; the board answers
+        /// with an Ack (error when there is no such point), then CaptureData frames under the same
+        /// ID (raw pcap bytes) until CaptureStop.
+        /// </summary>
+        public const byte CaptureStart = 14;
+        public const byte CaptureData = 15;
+        public const byte CaptureStop = 16;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -60,6 +69,9 @@ namespace Edge.Dataplane.Mgmt
                 case ExecCancel: return "exec-cancel";
                 case HelloRequest: return "hello-request";
                 case Delta: return "delta";
+                case CaptureStart: return "capture-start";
+                case CaptureData: return "capture-data";
+                case CaptureStop: return "capture-stop";
                 default: return "type " + type.ToString();
             }
         }

@@ -144,6 +144,32 @@ public sealed class ApiClient : IDisposable
         throw new CliException("the control plane closed the exec before the command ended");
     }
 
+    /// <summary>Copies a streamed response (a capture) into <paramref name="output"/> until the server ends it or <paramref name="stop"/> fires; returns the bytes copied.</summary>
+    public async Task<long> StreamAsync(string path, Stream output, CancellationToken stop, Action? started = null)
+    {
+        using HttpResponseMessage response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), CancellationToken.None, HttpCompletionOption.ResponseHeadersRead);
+        started?.Invoke();
+        using Stream body = await response.Content.ReadAsStreamAsync(CancellationToken.None);
+        byte[] buffer = new byte[16384];
+        long total = 0;
+        try
+        {
+            int n;
+            while ((n = await body.ReadAsync(buffer, stop)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, n), CancellationToken.None);
+                await output.FlushAsync(CancellationToken.None);
+                total += n;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped: the file holds every whole record received
+        }
+
+        return total;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancel,

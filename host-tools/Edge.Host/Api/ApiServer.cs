@@ -242,6 +242,9 @@ public sealed class ApiServer : IAsyncDisposable
             case ("Pod", "exec", "POST"):
                 await Exec(context, ns, r.Name!);
                 return;
+            case ("Node", "capture", "GET"):
+                await Capture(context, r.Name!);
+                return;
             case ("Node", "iptables" or "ipvs" or "conntrack", "GET"):
                 BoardClient session = _controlPlane.SessionFor(r.Name!)
                     ?? throw new BoardSessionException($"node {r.Name} is not connected to the control plane (edgectl get nodes shows its state)");
@@ -253,6 +256,25 @@ public sealed class ApiServer : IAsyncDisposable
             default:
                 await Status(context, 404, "NotFound", $"{r.Kind.Plural} have no {r.Subresource} for {context.Request.Method}");
                 return;
+        }
+    }
+
+    /// <summary>A live pcap stream of a node's overlay or a pod's port (?port=overlay|POD&amp;namespace=NS), until the client hangs up.</summary>
+    private async Task Capture(HttpContext context, string node)
+    {
+        BoardClient session = _controlPlane.SessionFor(node)
+            ?? throw new BoardSessionException($"node {node} is not connected to the control plane (edgectl get nodes shows its state)");
+        string port = context.Request.Query["port"].FirstOrDefault() ?? "overlay";
+        string point = port == "overlay" ? port : $"{context.Request.Query["namespace"].FirstOrDefault() ?? "default"}/{port}";
+        context.Response.ContentType = "application/vnd.tcpdump.pcap";
+        try
+        {
+            // Headers go once the board has said yes; a refusal is still a Status error.
+            await session.CaptureAsync(point, context.Response.Body, context.RequestAborted, () => context.Response.StartAsync());
+        }
+        catch (IOException)
+        {
+            // the client went away mid-write
         }
     }
 

@@ -19,6 +19,7 @@ public sealed class BoardClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<ushort, TaskCompletionSource<(byte Type, byte[] Payload)>> _pending = new();
     private readonly ConcurrentDictionary<ushort, ExecCall> _execs = new();
+    private readonly ConcurrentDictionary<ushort, System.Threading.Channels.ChannelWriter<byte[]>> _captures = new();
     private readonly TaskCompletionSource<BoardHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Task _reader;
@@ -179,6 +180,70 @@ public sealed class BoardClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Mirrors a point of the board ("overlay" or "namespace/pod") into <paramref name="output"/>
+    /// as a pcap stream until <paramref name="cancel"/> fires; returns the bytes written. Throws
+    /// when the board has no such point.
+    /// </summary>
+    public async Task<long> CaptureAsync(string point, Stream output, CancellationToken cancel, Func<Task>? started = null)
+    {
+        ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
+        var data = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new() { SingleReader = true });
+        _captures[id] = data.Writer;
+        try
+        {
+            byte[] frame = new byte[Frame.HeaderLength + 512 + Frame.TrailerLength];
+            var w = new PayloadWriter();
+            w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 512);
+            w.String(point);
+            (byte type, byte[] payload) = await RequestAsync(MessageType.CaptureStart, frame, w.Length, TimeSpan.FromSeconds(10), id);
+            var r = new PayloadReader();
+            r.Begin(payload, 0, payload.Length);
+            r.Varint();
+            string? error = type == MessageType.Ack ? r.String() : "the board did not start the capture";
+            if (error != null)
+            {
+                throw new BoardSessionException(error);
+            }
+
+            if (started != null)
+            {
+                await started();
+            }
+
+            long total = 0;
+            try
+            {
+                await foreach (byte[] chunk in data.Reader.ReadAllAsync(cancel))
+                {
+                    await output.WriteAsync(chunk, cancel);
+                    await output.FlushAsync(cancel);
+                    total += chunk.Length;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // stopped by the caller: tell the board
+            }
+
+            byte[] stop = new byte[Frame.HeaderLength + Frame.TrailerLength];
+            try
+            {
+                await WriteFrameAsync(stop, Frame.Seal(stop, 0, MessageType.CaptureStop, id, 0));
+            }
+            catch (BoardSessionException)
+            {
+                // the line is gone, and the capture with it
+            }
+
+            return total;
+        }
+        finally
+        {
+            _captures.TryRemove(id, out _);
+        }
+    }
+
     private async Task SendExecCancelAsync(ushort id)
     {
         byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
@@ -237,9 +302,9 @@ public sealed class BoardClient : IAsyncDisposable
         }
     }
 
-    private async Task<(byte Type, byte[] Payload)> RequestAsync(byte type, byte[] frame, int payloadLength, TimeSpan timeout)
+    private async Task<(byte Type, byte[] Payload)> RequestAsync(byte type, byte[] frame, int payloadLength, TimeSpan timeout, ushort? requestId = null)
     {
-        ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
+        ushort id = requestId ?? (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
         var answer = new TaskCompletionSource<(byte, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
         int length = Frame.Seal(frame, 0, type, id, payloadLength);
@@ -310,6 +375,11 @@ public sealed class BoardClient : IAsyncDisposable
                 pending.TrySetException(new BoardSessionException("the board's line closed"));
             }
 
+            foreach (var capture in _captures.Values)
+            {
+                capture.TryComplete(new BoardSessionException("the board's line closed during the capture"));
+            }
+
             foreach (var exec in _execs.Values)
             {
                 exec.Exit.TrySetException(new BoardSessionException("the board's line closed while the command ran"));
@@ -343,6 +413,9 @@ public sealed class BoardClient : IAsyncDisposable
                 break;
             case MessageType.ExecOutput when _execs.TryGetValue(id, out ExecCall? exec) && payload.Length > 0:
                 exec.Output(payload[0], payload.AsMemory(1));
+                break;
+            case MessageType.CaptureData when _captures.TryGetValue(id, out var capture):
+                capture.TryWrite(payload);
                 break;
             case MessageType.ExecExit when _execs.TryGetValue(id, out ExecCall? exec):
                 exec.Exit.TrySetResult(r.Int());

@@ -149,6 +149,47 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_capture_streams_the_overlay_as_a_pcap_of_whole_records_until_stopped()
+    {
+        Start(1);
+        Start(2);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        await one.SendSnapshotAsync(StateFor(1, 1), Timeout);
+        await two.SendSnapshotAsync(StateFor(2, 1), Timeout);
+        await WaitFor(() => one.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running" && two.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running", "both pods Running");
+
+        var missing = await Assert.ThrowsAsync<BoardSessionException>(() => two.CaptureAsync("default/nobody", Stream.Null, CancellationToken.None));
+        Assert.Contains("no pod default/nobody runs on this board", missing.Message);
+
+        using var stop = new CancellationTokenSource();
+        var pcap = new MemoryStream();
+        Task<long> capture = two.CaptureAsync("overlay", pcap, stop.Token);
+        await Task.Delay(200);
+        Assert.Equal(0, await one.ExecAsync("default", "client", ["wget", "-qO-", "http://10.96.0.20/"], null, (_, _) => { }, Timeout));
+        await Task.Delay(300);
+        stop.Cancel();
+        long bytes = await capture.WaitAsync(Timeout);
+
+        byte[] file = pcap.ToArray();
+        Assert.Equal(file.Length, bytes);
+        var format = new PcapFormat();
+        Assert.Equal(WireError.None, Pcap.ParseFileHeader(file, 0, file.Length, format, out uint linkType));
+        Assert.Equal(Pcap.LinkTypeEthernet, linkType);
+        int offset = Pcap.FileHeaderLength, records = 0;
+        var record = new PcapRecord();
+        while (offset < file.Length)
+        {
+            Assert.Equal(WireError.None, Pcap.ParseRecordHeader(file, offset, file.Length - offset, format, record));
+            offset += Pcap.RecordHeaderLength + record.CapturedLength;
+            records++;
+        }
+
+        Assert.Equal(file.Length, offset); // whole records only
+        Assert.True(records >= 6, $"{records} frames: a TCP handshake, request, response and close cross the overlay");
+    }
+
+    [Fact]
     public async Task Noise_on_the_line_costs_nothing_but_the_noise()
     {
         AgentBoard board = Start(1);
