@@ -29,6 +29,7 @@ public static class EdgeCli
         root.Add(DescribeCommand.Create(console));
         root.Add(DeleteCommand.Create(console));
         root.Add(ExecCommand.Create(console));
+        root.Add(LogsCommand.Create(console));
         foreach (Command command in NodeCommands.Create(console).Concat(ViewCommands.Create(console)))
         {
             root.Add(command);

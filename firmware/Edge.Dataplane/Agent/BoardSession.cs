@@ -185,6 +185,18 @@ namespace Edge.Dataplane.Agent
                 return;
             }
 
+            if (_reader.Type == MessageType.LogsRequest)
+            {
+                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                string ns = _payload.String();
+                string name = _payload.String();
+                RunningPod pod = ns == null || name == null ? null : _agent.FindPod(ns, name);
+                Begin();
+                _writer.String(pod == null || pod.Sandbox == null ? null : pod.Sandbox.Log.Text());
+                Send(MessageType.LogsResponse, _reader.RequestId);
+                return;
+            }
+
             if (_reader.Type == MessageType.CaptureStop)
             {
                 StopCapture();

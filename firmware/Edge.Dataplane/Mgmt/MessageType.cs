@@ -52,6 +52,10 @@ namespace Edge.Dataplane.Mgmt
         public const byte CaptureData = 15;
         public const byte CaptureStop = 16;
 
+        /// <summary>Host to board: a pod's log (namespace, name); board to host: its text, or null when no such pod runs there.</summary>
+        public const byte LogsRequest = 17;
+        public const byte LogsResponse = 18;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -72,6 +76,8 @@ namespace Edge.Dataplane.Mgmt
                 case CaptureStart: return "capture-start";
                 case CaptureData: return "capture-data";
                 case CaptureStop: return "capture-stop";
+                case LogsRequest: return "logs";
+                case LogsResponse: return "logs-response";
                 default: return "type " + type.ToString();
             }
         }

@@ -48,6 +48,9 @@ namespace Edge.Dataplane.Net
         private readonly uint _broadcast;
 
         /// <summary>Frames and packets this pod received and sent, for `edgectl describe`.</summary>
+        /// <summary>The pod's standard output (what its workload logs), for `edgectl logs`.</summary>
+        public readonly PodLog Log = new PodLog();
+
         public long PacketsIn;
         public long PacketsOut;
 

@@ -18,17 +18,33 @@ namespace Edge.Dataplane.Workloads
 
         public readonly TcpSocket Socket;
         public readonly long OpenedAt;
+        private readonly Net.PodLog _log;
 
-        public HttpConnection(TcpSocket socket, long now)
+        public HttpConnection(TcpSocket socket, long now, Net.PodLog log)
         {
             Socket = socket;
             OpenedAt = now;
+            _log = log;
         }
 
         /// <summary>True once the connection is finished with (closed or failed).</summary>
         public bool Done
         {
             get { return Socket.IsClosed || (_response != null && _written == _response.Length && Socket.State != TcpState.Established && Socket.State != TcpState.CloseWait); }
+        }
+
+        /// <summary>An access-log line, as the real images print on stdout: client, request line, status.</summary>
+        private void LogRequest(string head)
+        {
+            if (_log == null)
+            {
+                return;
+            }
+
+            int lineEnd = head.IndexOf('\r');
+            string requestLine = lineEnd < 0 ? head : head.Substring(0, lineEnd);
+            string status = _response.Length >= 12 ? Ascii.GetString(_response, 9, 3) : "?";
+            _log.Line(Wire.Ipv4Address.Format(Socket.RemoteAddress) + ":" + Socket.RemotePort.ToString() + " \"" + requestLine + "\" " + status);
         }
 
         /// <summary>
@@ -44,7 +60,9 @@ namespace Edge.Dataplane.Workloads
                 int end = Ascii.IndexOfHeaderEnd(_head, 0, _headLength);
                 if (end >= 0)
                 {
-                    _response = server.Respond(this, Ascii.GetString(_head, 0, end));
+                    string head = Ascii.GetString(_head, 0, end);
+                    _response = server.Respond(this, head);
+                    LogRequest(head);
                 }
                 else if (_headLength == MaximumHead)
                 {

@@ -14,10 +14,12 @@ namespace Edge.Dataplane.Workloads
         private readonly TcpSocket _listener;
         private readonly HttpConnection[] _connections = new HttpConnection[MaxConnections];
         private readonly IHttpHandler _handler;
+        private readonly PodLog _log;
 
         public HttpServer(PodSandbox pod, ushort port, IHttpHandler handler)
         {
             _handler = handler;
+            _log = pod.Log;
             _listener = pod.Listen(port, MaxConnections);
         }
 
@@ -40,7 +42,7 @@ namespace Edge.Dataplane.Workloads
                     TcpSocket socket = _listener.Accept();
                     if (socket != null)
                     {
-                        _connections[i] = new HttpConnection(socket, now);
+                        _connections[i] = new HttpConnection(socket, now, _log);
                     }
                 }
 

@@ -242,6 +242,16 @@ public sealed class ApiServer : IAsyncDisposable
             case ("Pod", "exec", "POST"):
                 await Exec(context, ns, r.Name!);
                 return;
+            case ("Pod", "log", "GET"):
+                KubeObject logged = _controlPlane.Store.Get("Pod", ns, r.Name!)
+                    ?? throw new StoreException(StoreError.NotFound, $"pods \"{r.Name}\" not found in namespace {ns}");
+                string logNode = (string?)logged.Spec?["nodeName"]
+                    ?? throw new StoreException(StoreError.Conflict, $"pod {r.Name} is not scheduled to a node yet");
+                BoardClient logSession = _controlPlane.SessionFor(logNode)
+                    ?? throw new BoardSessionException($"pod {r.Name} runs on node {logNode}, which is not connected to the control plane");
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync(await logSession.LogsAsync(ns, r.Name!, TimeSpan.FromSeconds(10)));
+                return;
             case ("Node", "capture", "GET"):
                 await Capture(context, r.Name!);
                 return;

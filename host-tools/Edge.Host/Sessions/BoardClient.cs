@@ -274,6 +274,20 @@ public sealed class BoardClient : IAsyncDisposable
         }
     }
 
+    /// <summary>A pod's log as the board keeps it (the last lines its workload wrote).</summary>
+    public async Task<string> LogsAsync(string ns, string pod, TimeSpan timeout)
+    {
+        byte[] frame = new byte[Frame.HeaderLength + 512 + Frame.TrailerLength];
+        var w = new PayloadWriter();
+        w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 512);
+        w.String(ns);
+        w.String(pod);
+        (_, byte[] payload) = await RequestAsync(MessageType.LogsRequest, frame, w.Length, timeout);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        return r.String() ?? throw new BoardSessionException($"pod {ns}/{pod} does not run on this board (yet)");
+    }
+
     /// <summary>Writes raw bytes on the line (tests inject noise with it).</summary>
     public async Task WriteRawAsync(byte[] bytes)
     {

@@ -85,6 +85,8 @@ public sealed class LabEndToEndTests : IDisposable
         }
 
         Assert.True(hostnames.Count >= 2, "one pod answered every time");
+        string logs = string.Concat(WebPods().Select(p => _edgectl.Run("logs", (string)p["metadata"]!["name"]!).Out));
+        Assert.Matches(@"(?m)^10\.244\.\d+\.\d+:\d+ ""GET / HTTP/1\.1"" 200$", logs); // whoami's access log, from the boards
         CliRun missing = _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://nothing-here");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("bad address 'nothing-here'", missing.Err);

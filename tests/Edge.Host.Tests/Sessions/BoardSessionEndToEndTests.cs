@@ -222,6 +222,8 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
         int exit = await one.ExecAsync("default", "client", ["wget", "-qO-", "http://10.96.0.20/"], null, Output, Timeout);
         Assert.Equal(0, exit);
         Assert.Contains("Hostname: web\n", stdout.ToString());
+        Assert.Matches(@"^10\.244\.1\.5:\d+ ""GET / HTTP/1\.1"" 200\n$", await two.LogsAsync("default", "web", Timeout)); // whoami's access log
+        await Assert.ThrowsAsync<BoardSessionException>(() => one.LogsAsync("default", "web", Timeout));
 
         stdout.Clear();
         exit = await one.ExecAsync("default", "client", ["bash"], null, Output, Timeout);
