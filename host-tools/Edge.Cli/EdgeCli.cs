@@ -38,6 +38,7 @@ public static class EdgeCli
         root.Add(CaptureCommand.Create(console));
         root.Add(OverlayCommand.Create(console));
         root.Add(VersionCommand.Create(console));
+        root.Add(CompletionCommand.Create(console));
         root.Add(DecodeCommandDefinition.Create(console));
         root.Add(ControlPlaneCommand.Create(console));
         root.Add(VBoardCommand.Create(console));
@@ -72,7 +73,11 @@ public static class EdgeCli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            console.Error($"internal error: {e.GetType().Name}: {e.Message} (this is a bug in edgectl; please report it with the command you ran)");
+            console.Error($"internal error: {e.GetType().Name}: {e.Message} (this is a bug in edgectl; please report it with the command you ran{(Environment.GetEnvironmentVariable("EDGECTL_DEBUG") is { Length: > 0 } ? "" : ", and EDGECTL_DEBUG=1 for the details")})");
+            if (Environment.GetEnvironmentVariable("EDGECTL_DEBUG") is { Length: > 0 })
+            {
+                console.Err.WriteLine(e);
+            }
             return ExitCodes.Error;
         }
     }

@@ -22,3 +22,55 @@ public sealed class EdgeCliTests
         Assert.Contains("decode", run.Out);
     }
 }
+
+/// <summary>What an attendee meets before any cluster exists: completion, a clear "no lab" error, exit codes.</summary>
+[Trait("Category", Category.Unit)]
+public sealed class EdgeCliWithoutAClusterTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("edge-nolab-").FullName;
+    private readonly string? _previousHome = Environment.GetEnvironmentVariable("EDGE_HOME");
+
+    public EdgeCliWithoutAClusterTests() => Environment.SetEnvironmentVariable("EDGE_HOME", _home);
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("EDGE_HOME", _previousHome);
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Fact]
+    public void Completion_scripts_ask_edgectl_itself_and_it_suggests_verbs_and_resource_types()
+    {
+        CliRun bash = CliRun.Of("completion", "bash");
+        Assert.Equal(0, bash.ExitCode);
+        Assert.Contains("complete -o default -F _edgectl_complete edgectl", bash.Out);
+        Assert.Contains("[suggest:${COMP_POINT}]", bash.Out);
+        Assert.Contains("compdef _edgectl_complete edgectl", CliRun.Of("completion", "zsh").Out);
+        Assert.Contains("Register-ArgumentCompleter -Native -CommandName edgectl", CliRun.Of("completion", "pwsh").Out);
+
+        Assert.Contains("exec\n", CliRun.Of("[suggest:10]", "edgectl ex").Out);
+        string types = CliRun.Of("[suggest:12]", "edgectl get ").Out;
+        Assert.Contains("pods\n", types);
+        Assert.Contains("deployments\n", types);
+        Assert.Contains("overlaypeers\n", types);
+        Assert.DoesNotContain("error", CliRun.Of("[suggest:13]", "edgectl exec ").Err); // no cluster: no names, no noise
+    }
+
+    [Fact]
+    public void Cluster_commands_without_a_lab_say_how_to_start_one()
+    {
+        CliRun run = CliRun.Of("get", "pods");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: no cluster to talk to: start one with `edgectl lab up` (or give --server URL)", run.Err);
+    }
+
+    [Fact]
+    public void A_bad_output_format_lists_the_good_ones()
+    {
+        CliRun run = CliRun.Of("get", "pods", "-o", "table");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("allowed formats are: json,name,wide,yaml", run.Err);
+    }
+}

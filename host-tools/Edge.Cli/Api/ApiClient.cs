@@ -39,7 +39,7 @@ public sealed class ApiClient : IDisposable
             return new ApiClient(server, Environment.GetEnvironmentVariable("EDGE_TOKEN"));
         }
 
-        string lab = parsed.GetValue(GlobalOptions.Lab)!;
+        string lab = parsed.GetValue(GlobalOptions.Lab) ?? "lab";
         LabState state = LabState.Load(lab)
             ?? throw new CliException($"no cluster to talk to: start one with `edgectl lab up` (or give --server URL); no lab \"{lab}\" in {LabState.DirectoryFor(lab)}");
         return new ApiClient(state.Server, state.Token);

@@ -13,6 +13,7 @@ public static class CaptureCommand
     public static Command Create(CliConsole console)
     {
         var node = new Argument<string>("node") { Description = "The node (board) to capture on" };
+        ClusterCompletions.Names(node, "Node");
         var port = new Option<string>("--port") { Description = "overlay, or the name of a pod on that node", DefaultValueFactory = _ => "overlay" };
         var write = new Option<string>("--write", "-w") { Description = "The pcap file to write, or - for standard output (| wireshark -k -i -)", Required = true };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: at Ctrl+C)" };

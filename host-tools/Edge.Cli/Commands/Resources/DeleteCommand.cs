@@ -12,6 +12,7 @@ public static class DeleteCommand
     public static Command Create(CliConsole console)
     {
         var words = new Argument<string[]>("resources") { Description = "TYPE NAME... or TYPE/NAME...", Arity = ArgumentArity.ZeroOrMore };
+        ClusterCompletions.ResourceTypesAndNames(words);
         var files = ApplyCommand.FilesOption("Delete what these manifests describe");
         var selector = new Option<string?>("--selector", "-l") { Description = "Delete the objects of TYPE that match" };
         var all = new Option<bool>("--all") { Description = "Delete every object of TYPE in the namespace" };

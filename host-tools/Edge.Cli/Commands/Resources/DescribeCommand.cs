@@ -16,6 +16,7 @@ public static class DescribeCommand
     public static Command Create(CliConsole console)
     {
         var words = new Argument<string[]>("resources") { Description = "TYPE [NAME...] or TYPE/NAME", Arity = ArgumentArity.OneOrMore };
+        ClusterCompletions.ResourceTypesAndNames(words);
         var command = new Command("describe", "Show details of a specific resource or group of resources") { words };
         command.SetAction(parsed =>
         {

@@ -13,6 +13,7 @@ public static class ExecCommand
     public static Command Create(CliConsole console)
     {
         var pod = new Argument<string>("pod") { Description = "The pod to run in" };
+        ClusterCompletions.Names(pod, "Pod");
         var command = new Argument<string[]>("command") { Description = "After --: the tool and its arguments (ping, wget, curl, nc, nslookup, dig)", Arity = ArgumentArity.ZeroOrMore };
         var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass standard input to the tool (nc)" };
         var verb = new Command("exec", "Execute a command in a pod") { pod, command, stdin };

@@ -15,6 +15,7 @@ public static class GetCommand
     public static Command Create(CliConsole console)
     {
         var words = new Argument<string[]>("resources") { Description = "TYPE [NAME...] or TYPE/NAME...: nodes, pods, deployments, services, endpoints, events, ...", Arity = ArgumentArity.ZeroOrMore };
+        ClusterCompletions.ResourceTypesAndNames(words);
         var output = Output();
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces" };
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. app=web or 'tier in (a,b)'" };

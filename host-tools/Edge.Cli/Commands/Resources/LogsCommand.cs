@@ -9,6 +9,7 @@ public static class LogsCommand
     public static Command Create(CliConsole console)
     {
         var pod = new Argument<string>("pod");
+        ClusterCompletions.Names(pod, "Pod");
         var tail = new Option<int>("--tail") { Description = "Only the last N lines (-1: all the board keeps)", DefaultValueFactory = _ => -1 };
         var command = new Command("logs", "Print the logs for a pod") { pod, tail };
         command.SetAction(parsed =>

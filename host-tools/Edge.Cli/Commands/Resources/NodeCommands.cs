@@ -21,6 +21,7 @@ public static class NodeCommands
         yield return Schedulable(console, "uncordon", "Mark node as schedulable", false);
 
         var node = new Argument<string>("node");
+        ClusterCompletions.Names(node, "Node");
         var force = new Option<bool>("--force") { Description = "Also delete pods no deployment will recreate" };
         var drain = new Command("drain", "Drain node in preparation for maintenance") { node, force };
         drain.SetAction(parsed =>
@@ -51,6 +52,7 @@ public static class NodeCommands
     private static Command Schedulable(CliConsole console, string verb, string description, bool unschedulable)
     {
         var node = new Argument<string>("node");
+        ClusterCompletions.Names(node, "Node");
         var command = new Command(verb, description) { node };
         command.SetAction(parsed =>
         {

@@ -13,6 +13,7 @@ public static class ViewCommands
     public static IEnumerable<Command> Create(CliConsole console)
     {
         var node = new Argument<string>("node");
+        ClusterCompletions.Names(node, "Node");
         var mode = new Option<string>("--mode") { Description = "iptables (iptables-save) or ipvs (ipvsadm -Ln)", DefaultValueFactory = _ => "iptables" };
         mode.AcceptOnlyFromAmong("iptables", "ipvs");
         var tables = new Command("tables", "Show a node's service tables as kube-proxy would program Linux") { node, mode };
@@ -20,6 +21,7 @@ public static class ViewCommands
         yield return tables;
 
         var conntrackNode = new Argument<string>("node");
+        ClusterCompletions.Names(conntrackNode, "Node");
         var conntrack = new Command("conntrack", "Show a node's connection tracking table (conntrack -L)") { conntrackNode };
         conntrack.SetAction(parsed => Show(console, parsed, parsed.GetValue(conntrackNode)!, "conntrack"));
         yield return conntrack;
