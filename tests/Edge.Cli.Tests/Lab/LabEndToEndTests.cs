@@ -56,7 +56,7 @@ public sealed class LabEndToEndTests : IDisposable
     [Fact]
     public void The_workshop_runs_end_to_end_on_virtual_boards()
     {
-        CliRun up = _edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.121");
+        CliRun up = _edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.121", "--not-ready-after", "3", "--evict-after", "4");
         Assert.True(up.ExitCode == 0, up.Out + up.Err);
         Assert.Contains("✓ node-3 Ready (pod CIDR 10.244.3.0/24)", up.Out);
         Assert.Contains("edgectl exec client -- wget -qO- http://web", up.Out);
@@ -71,6 +71,14 @@ public sealed class LabEndToEndTests : IDisposable
         WaitFor(() => Endpoints().Count == 3, "three endpoints");
         WaitFor(() => (string?)Get("pod", "client")["status"]!["phase"] == "Running", "client Running");
 
+        // kubectl's output habits
+        string yaml = _edgectl.Run("get", "service", "web", "-o", "yaml").Out;
+        Assert.Matches(@"(?m)^kind: Service$", yaml);
+        Assert.Matches(@"(?m)^  clusterIP: 10\.96\.\d+\.\d+$", yaml);
+        Assert.Equal("deployment.apps/web\n", _edgectl.Run("get", "deployments", "-o", "name").Out);
+        Assert.Matches(@"(?m)^NAMESPACE\s+NAME\s+READY", _edgectl.Run("get", "pods", "-A").Out);
+        string describe = _edgectl.Run("describe", "pod", "client").Out;
+        Assert.Matches(@"(?s)^Name:\s+client\n.*Events:\n.*Normal\s+Scheduled\s+.*Successfully assigned default/client to node-\d\n$", describe);
         CliRun table = _edgectl.Run("get", "pods", "-o", "wide");
         Assert.Matches(@"(?m)^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE$", table.Out);
         Assert.Matches(@"(?m)^client\s+1/1\s+Running\s+0\s+\d+s\s+10\.244\.\d\.\d+\s+node-\d$", table.Out);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Edge.Host.Api;
 using Edge.Host.Cluster;
+using Edge.Host.Controllers;
 using Edge.Host.Store;
 
 namespace Edge.Cli.Commands.Daemons;
@@ -27,17 +28,34 @@ public static class ControlPlaneCommand
         };
         var token = new Option<string?>("--token") { Description = "Bearer token the API requires" };
         var log = new Option<string?>("--log") { Description = "Write the log to this file and detach from the terminal" };
+        var notReadyAfter = new Option<double>("--not-ready-after")
+        {
+            Description = "Seconds without a heartbeat before a node is NotReady (and its pods leave every endpoint)",
+            DefaultValueFactory = _ => NodeLifecycleSettings.Workshop.NotReadyAfter.TotalSeconds,
+        };
+        var evictAfter = new Option<double>("--evict-after")
+        {
+            Description = "Seconds a node stays NotReady before its pods are replaced elsewhere",
+            DefaultValueFactory = _ => NodeLifecycleSettings.Workshop.EvictAfter.TotalSeconds,
+        };
         var command = new Command("controlplane", "Run the control plane in the foreground (lab up runs it in the background)")
         {
-            boards, listen, token, log,
+            boards, listen, token, log, notReadyAfter, evictAfter,
         };
-        command.SetAction(parsed => Run(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(boards) ?? [],
-            parsed.GetValue(listen)!, parsed.GetValue(token), parsed.GetValue(log)).GetAwaiter().GetResult());
+        command.SetAction(parsed => Run(console, parsed.GetValue(GlobalOptions.Lab) ?? "lab", parsed.GetValue(boards) ?? [],
+            parsed.GetValue(listen)!, parsed.GetValue(token), parsed.GetValue(log),
+            new NodeLifecycleSettings(TimeSpan.FromSeconds(parsed.GetValue(notReadyAfter)), TimeSpan.FromSeconds(parsed.GetValue(evictAfter)))).GetAwaiter().GetResult());
         return command;
     }
 
-    private static async Task<int> Run(CliConsole console, string cluster, string[] boardLinks, string listen, string? token, string? logPath)
+    private static async Task<int> Run(CliConsole console, string cluster, string[] boardLinks, string listen, string? token, string? logPath,
+        NodeLifecycleSettings lifecycle)
     {
+        if (lifecycle.NotReadyAfter <= TimeSpan.FromSeconds(1.5) || lifecycle.EvictAfter < TimeSpan.Zero)
+        {
+            throw new CliException("--not-ready-after must be more than 1.5 s (boards report every second) and --evict-after 0 or more");
+        }
+
         List<BoardLink> links;
         IPEndPoint endpoint;
         try
@@ -53,7 +71,7 @@ public static class ControlPlaneCommand
         using var log = new ProcessLog(console, logPath);
         string storePath = StorePaths.ForCluster(cluster);
         using ObjectStore store = ObjectStore.Open(storePath);
-        await using var controlPlane = new ControlPlane(store, log: log.Writer);
+        await using var controlPlane = new ControlPlane(store, new ControlPlaneOptions { Lifecycle = lifecycle }, log.Writer);
         ApiServer api;
         try
         {

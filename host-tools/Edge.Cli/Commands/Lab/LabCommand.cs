@@ -14,9 +14,16 @@ public static class LabCommand
             Description = "Loopback address of node-1; node-N takes the N-th from it (two labs on one machine need different ones)",
             DefaultValueFactory = _ => "127.0.10.1",
         };
-        var up = new Command("up", "Start (or complete) the lab: a control plane and N virtual boards; waits until every node is Ready") { nodes, timeout, firstAddress };
+        var notReadyAfter = new Option<double?>("--not-ready-after") { Description = "Seconds without a heartbeat before a node is NotReady (default 6)" };
+        var evictAfter = new Option<double?>("--evict-after") { Description = "Seconds NotReady before its pods are replaced elsewhere (default 15)" };
+        var up = new Command("up", "Start (or complete) the lab: a control plane and N virtual boards; waits until every node is Ready")
+        {
+            nodes, timeout, firstAddress, notReadyAfter, evictAfter,
+        };
         up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress)!)
-            .Run(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
+        {
+            ControlPlaneArgs = Timings(parsed.GetValue(notReadyAfter), parsed.GetValue(evictAfter)),
+        }.Run(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
 
         var purge = new Option<bool>("--purge") { Description = "Also delete the cluster's state (objects, events); the next `lab up` starts empty" };
         var down = new Command("down", "Stop the lab's processes; the cluster's state is kept for the next `lab up` unless --purge") { purge };
@@ -26,6 +33,23 @@ public static class LabCommand
         status.SetAction(parsed => LabStatus.Run(console, parsed.GetValue(GlobalOptions.Lab)!));
 
         return new Command("lab", "Run a cluster of virtual boards on this machine (no hardware needed)") { up, down, status };
+    }
+
+    /// <summary>Node-lifecycle settings for the control plane a lab starts (a running one keeps its own until restarted).</summary>
+    private static List<string> Timings(double? notReadyAfter, double? evictAfter)
+    {
+        var args = new List<string>();
+        if (notReadyAfter is double n)
+        {
+            args.AddRange(["--not-ready-after", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        if (evictAfter is double e)
+        {
+            args.AddRange(["--evict-after", e.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        return args;
     }
 
     /// <summary><c>edgectl up --port PORT...</c>: the control plane for boards on USB serial ports.</summary>

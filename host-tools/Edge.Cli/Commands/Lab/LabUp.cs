@@ -20,6 +20,9 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
 {
     public const int MaxNodes = 32;
 
+    /// <summary>Extra arguments for a control plane this command starts (node-lifecycle timings).</summary>
+    public List<string> ControlPlaneArgs { get; init; } = [];
+
     private string BoardAddress(int n)
     {
         if (!Ipv4Address.TryParse(firstAddress, out uint first) || (first >> 24) != 127 || (byte)first == 0 || (byte)first + MaxNodes > 255)
@@ -158,6 +161,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         int port = Uri.TryCreate(state.Server, UriKind.Absolute, out Uri? previous) && PortIsFree(previous.Port) ? previous.Port : LabProcesses.FreePort();
         string log = Path.Combine(dir, "controlplane.log");
         var args = new List<string> { "controlplane", "--lab", name, "--listen", $"127.0.0.1:{port}", "--log", log };
+        args.AddRange(ControlPlaneArgs);
         foreach (LabProcess board in state.Boards)
         {
             args.Add("--board");
