@@ -14,6 +14,8 @@ public static class Program
                 return SyncSize.Run();
             case "lab":
                 return LabTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 3);
+            case "budget":
+                return MemoryBudget.Run();
             case "memory":
                 return MemoryFootprint.Run();
             case "overlay":

@@ -238,7 +238,7 @@ namespace Edge.Dataplane.Net
         /// </summary>
         public TcpSocket ListenTransparent(int backlog)
         {
-            TcpSocket socket = NewTcp();
+            TcpSocket socket = NewTcp(true);
             if (socket == null)
             {
                 return null;
@@ -677,7 +677,7 @@ namespace Edge.Dataplane.Net
                 return null;
             }
 
-            TcpSocket socket = NewTcp();
+            TcpSocket socket = NewTcp(true);
             if (socket == null)
             {
                 return null;
@@ -774,6 +774,16 @@ namespace Edge.Dataplane.Net
 
         private TcpSocket NewTcp()
         {
+            return NewTcp(false);
+        }
+
+        /// <summary>
+        /// A socket from the pod's table. A listener never carries data (connections it accepts
+        /// get sockets of their own), so it gets one-byte rings instead of the configured buffers:
+        /// eight listening pods on a WROOM board would otherwise hold their buffer size twice each for nothing.
+        /// </summary>
+        private TcpSocket NewTcp(bool listener)
+        {
             if (SocketCount() >= _node.Config.MaxSocketsPerPod)
             {
                 _node.Drops.Count(DropReason.SocketLimit);
@@ -785,7 +795,7 @@ namespace Edge.Dataplane.Net
                 if (_tcpSockets[i] == null)
                 {
                     TcpSocket socket = new TcpSocket(this);
-                    socket.Open(_node.Config.TcpSendBuffer, _node.Config.TcpReceiveBuffer);
+                    socket.Open(listener ? 1 : _node.Config.TcpSendBuffer, listener ? 1 : _node.Config.TcpReceiveBuffer);
                     _tcpSockets[i] = socket;
                     return socket;
                 }

@@ -1,0 +1,90 @@
+using Edge.Dataplane.Net;
+
+namespace Edge.Dataplane.Boards
+{
+    /// <summary>
+    /// What a board's managed heap allows, as capacities for its node. Every table in the
+    /// dataplane is allocated whole at boot from these numbers, so the class decides the
+    /// board's memory use up front (no growth at run time, counted drops when full).
+    /// </summary>
+    public static class MemoryClass
+    {
+        /// <summary>ESP32 without PSRAM (WT32-ETH01, Olimex ESP32-POE, LilyGO, wESP32): about 90 KB of managed heap, 64 KB of it for the dataplane.</summary>
+        public const int Wroom = 1;
+
+        /// <summary>ESP32 with PSRAM (ESP32-Ethernet-Kit, Olimex ESP32-POE WROVER): megabytes.</summary>
+        public const int Wrover = 2;
+
+        /// <summary>STM32F769I-DISCO: 512 KB of SRAM and 16 MB of SDRAM.</summary>
+        public const int Large = 3;
+
+        public static string Name(int memoryClass)
+        {
+            switch (memoryClass)
+            {
+                case Wroom: return "wroom";
+                case Wrover: return "wrover";
+                case Large: return "large";
+                default: return "unknown";
+            }
+        }
+
+        /// <summary>Bytes of managed heap the dataplane may use on this class of board.</summary>
+        public static int BudgetBytes(int memoryClass)
+        {
+            switch (memoryClass)
+            {
+                case Wroom: return 64 * 1024;
+                case Wrover: return 1024 * 1024;
+                default: return 2 * 1024 * 1024;
+            }
+        }
+
+        /// <summary>Sets the node's capacities for the class; identity and addressing are left as they are.</summary>
+        public static void Apply(int memoryClass, NodeConfig c)
+        {
+            if (memoryClass == Wroom)
+            {
+                // The workshop's worst case for a small board: 8 pods, 32 services (64 endpoints), 256 flows.
+                c.MaxPods = 8;
+                c.MaxServices = 32;
+                c.ConntrackEntries = 256;
+                c.AffinityEntries = 16;
+                c.DnsPods = 32;
+                c.DnsPendingForwards = 4;
+                c.MaxSocketsPerPod = 4;
+                c.ArpEntries = 16;
+                c.MacEntries = 16;
+                c.Routes = 16;
+                c.PacketBuffers = 10;
+                c.BridgeQueue = 10;
+                c.PendingArpPackets = 2;
+                c.UdpReceiveBuffer = 1024;
+                c.TcpSendBuffer = 1024;
+                c.TcpReceiveBuffer = 1024;
+                c.TcpBacklog = 2;
+                c.MaxTimeWait = 2;
+                return;
+            }
+
+            c.MaxPods = 16;
+            c.MaxServices = memoryClass == Wrover ? 128 : 256;
+            c.ConntrackEntries = memoryClass == Wrover ? 1024 : 4096;
+            c.AffinityEntries = 128;
+            c.DnsPods = 128;
+            c.DnsPendingForwards = 16;
+            c.MaxSocketsPerPod = 8;
+            c.ArpEntries = 64;
+            c.MacEntries = 64;
+            c.Routes = 32;
+            c.PacketBuffers = memoryClass == Wrover ? 48 : 64;
+            c.BridgeQueue = 48;
+            c.PendingArpPackets = 4;
+            c.UdpReceiveBuffer = 2048;
+            c.TcpSendBuffer = 4096;
+            c.TcpReceiveBuffer = 4096;
+            c.TcpBacklog = 4;
+            c.MaxTimeWait = 8;
+        }
+    }
+}
