@@ -29,11 +29,12 @@ public static class MemoryBudget
             byte[] first = Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers });
             byte[] second = Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods });
             byte[] third = Encoded(full);
-            long session = Allocated(() => GC.KeepAlive(new BoardSession(agent, new NodeConfigIdentity { Name = identity.Name, Address = identity.Address })));
+            long session = Allocated(() => GC.KeepAlive(new BoardSession(agent, new NodeConfigIdentity { Name = identity.Name, Address = identity.Address, MaxPayload = MemoryClass.MaxPayload(memoryClass) })));
             long node = Allocated(() => agent.Apply(Decoded(first)));
             long pods = Allocated(() => agent.Apply(Decoded(second)));
             long services = Allocated(() => agent.Apply(Decoded(third)));
             long total = session + node + pods + services;
+            Console.WriteLine($"{MemoryClass.Name(memoryClass),-7} worst-case snapshot {third.Length:N0} bytes (board takes up to {MemoryClass.MaxPayload(memoryClass):N0})");
             int budget = MemoryClass.BudgetBytes(memoryClass);
             Console.WriteLine($"{MemoryClass.Name(memoryClass),-7} session {session / 1024.0,5:F1} KiB + node {node / 1024.0,6:F1} KiB + 8 pods {pods / 1024.0,5:F1} KiB + 32 services, 64 endpoints, DNS and the kept state {services / 1024.0,5:F1} KiB"
                 + $" = {total / 1024.0,6:F1} KiB: ratio {(double)total / budget:F2} of its {budget / 1024} KiB budget"

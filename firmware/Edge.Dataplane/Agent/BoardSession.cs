@@ -22,7 +22,7 @@ namespace Edge.Dataplane.Agent
 
         private readonly NodeAgent _agent;
         private readonly NodeConfigIdentity _identity;
-        private readonly FrameReader _reader = new FrameReader();
+        private readonly FrameReader _reader;
         private readonly PayloadWriter _writer = new PayloadWriter();
         private readonly PayloadReader _payload = new PayloadReader();
         private readonly byte[] _in = new byte[512];
@@ -31,7 +31,7 @@ namespace Edge.Dataplane.Agent
         private readonly CaptureSink _capture = new CaptureSink();
         private ushort _captureRequest;
         private bool _capturing;
-        private readonly byte[] _out = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+        private readonly byte[] _out;
         private IByteStream _stream;
         private long _nextHeartbeat;
 
@@ -42,6 +42,8 @@ namespace Edge.Dataplane.Agent
         {
             _agent = agent;
             _identity = identity;
+            _reader = new FrameReader(identity.MaxPayload);
+            _out = new byte[Frame.HeaderLength + identity.MaxPayload + Frame.TrailerLength];
         }
 
         public bool Attached
@@ -69,7 +71,7 @@ namespace Edge.Dataplane.Agent
         private void SayHello()
         {
             Begin();
-            Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods);
+            Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods, _identity.MaxPayload);
             Send(MessageType.Hello, 0);
         }
 
@@ -231,7 +233,7 @@ namespace Edge.Dataplane.Agent
                 int view = _payload.Int();
                 string text = Render(view, now);
                 Begin();
-                _writer.String(text.Length > Frame.MaxPayload - 8 ? text.Substring(0, Frame.MaxPayload - 8) : text);
+                _writer.String(text.Length > _identity.MaxPayload - 8 ? text.Substring(0, _identity.MaxPayload - 8) : text);
                 Send(MessageType.ViewResponse, _reader.RequestId);
             }
         }

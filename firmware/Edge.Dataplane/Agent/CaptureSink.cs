@@ -12,7 +12,7 @@ namespace Edge.Dataplane.Agent
     {
         public const int RingBytes = 8192;
 
-        private readonly ByteRing _ring = new ByteRing(RingBytes);
+        private ByteRing _ring; // allocated by the first capture: most boards are never captured
         private bool _fileHeaderWritten;
         private int _frameBytesLeft;
         private bool _skipping;
@@ -26,6 +26,11 @@ namespace Edge.Dataplane.Agent
 
         public void Reset()
         {
+            if (_ring == null)
+            {
+                _ring = new ByteRing(RingBytes);
+            }
+
             _ring.Clear();
             _fileHeaderWritten = false;
             _frameBytesLeft = 0;

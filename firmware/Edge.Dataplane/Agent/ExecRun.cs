@@ -12,8 +12,9 @@ namespace Edge.Dataplane.Agent
     {
         public const int RingBytes = 2048;
 
-        private readonly ByteRing _out = new ByteRing(RingBytes);
-        private readonly ByteRing _err = new ByteRing(RingBytes);
+        // Allocated on the first exec: a board nobody execs into keeps the 4 KB.
+        private ByteRing _out;
+        private ByteRing _err;
         private readonly ErrSink _errSink;
         private ITool _tool;
         private int _exitCode;
@@ -30,24 +31,32 @@ namespace Edge.Dataplane.Agent
         /// <summary>Starts a tool in the pod; a tool that cannot start leaves its reason on stderr and is done at once.</summary>
         public void Start(ushort requestId, PodSandbox pod, string[] args, byte[] input)
         {
-            RequestId = requestId;
-            Active = true;
-            _out.Clear();
-            _err.Clear();
+            Begin(requestId);
             _tool = ToolRunner.Start(pod, args, input, new ToolOutput(this, _errSink), out _exitCode);
         }
 
         /// <summary>Starts nothing: only a message on stderr and an exit code (no such pod, not running).</summary>
         public void Refuse(ushort requestId, string message, int exitCode)
         {
-            RequestId = requestId;
-            Active = true;
-            _out.Clear();
-            _err.Clear();
+            Begin(requestId);
             _tool = null;
             _exitCode = exitCode;
             byte[] bytes = Workloads.Ascii.Bytes(message + "\n");
             WriteErr(bytes, 0, bytes.Length);
+        }
+
+        private void Begin(ushort requestId)
+        {
+            if (_out == null)
+            {
+                _out = new ByteRing(RingBytes);
+                _err = new ByteRing(RingBytes);
+            }
+
+            RequestId = requestId;
+            Active = true;
+            _out.Clear();
+            _err.Clear();
         }
 
         public void Poll(long now)

@@ -7,5 +7,8 @@ namespace Edge.Dataplane.Agent
         public uint Address;
         public ushort VxlanPort = 4789;
         public int MaxPods = 8;
+
+        /// <summary>The largest frame payload the board takes (its receive buffers are this big); the host keeps to it.</summary>
+        public int MaxPayload = Mgmt.Frame.MaxPayload;
     }
 }

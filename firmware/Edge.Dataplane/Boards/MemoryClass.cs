@@ -40,6 +40,12 @@ namespace Edge.Dataplane.Boards
             }
         }
 
+        /// <summary>The largest management frame payload the board takes: the worst-case WROOM snapshot is about 4 KB.</summary>
+        public static int MaxPayload(int memoryClass)
+        {
+            return memoryClass == Wroom ? 4096 : Mgmt.Frame.MaxPayload;
+        }
+
         /// <summary>Sets the node's capacities for the class; identity and addressing are left as they are.</summary>
         public static void Apply(int memoryClass, NodeConfig c)
         {

@@ -11,6 +11,7 @@ namespace Edge.Dataplane.Mgmt
     public sealed class FrameReader
     {
         private readonly byte[] _buffer;
+        private readonly int _maxPayload;
         private int _count;
 
         public long GarbageBytes;
@@ -24,9 +25,19 @@ namespace Edge.Dataplane.Mgmt
         public int PayloadLength;
 
         public FrameReader()
+            : this(Frame.MaxPayload)
         {
-            _buffer = new byte[2 * (Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength)];
-            Payload = new byte[Frame.MaxPayload];
+        }
+
+        /// <summary>
+        /// A reader for frames of at most <paramref name="maxPayload"/> bytes (a small board takes
+        /// smaller frames): room for one whole frame and one more read, and the payload.
+        /// </summary>
+        public FrameReader(int maxPayload)
+        {
+            _maxPayload = maxPayload;
+            _buffer = new byte[Frame.HeaderLength + maxPayload + Frame.TrailerLength + 512];
+            Payload = new byte[maxPayload];
         }
 
         /// <summary>Adds received bytes; returns how many were taken (all, unless the buffer is full: call Next first).</summary>
@@ -58,7 +69,7 @@ namespace Edge.Dataplane.Mgmt
                 }
 
                 int length = NetworkOrder.ReadU16(_buffer, at + 6);
-                if (length > Frame.MaxPayload)
+                if (length > _maxPayload)
                 {
                     at++; // not a real header: keep looking
                     GarbageBytes++;
@@ -129,7 +140,7 @@ namespace Edge.Dataplane.Mgmt
 
                 int length = NetworkOrder.ReadU16(_buffer, p + 6);
                 int total = Frame.HeaderLength + length + Frame.TrailerLength;
-                if (length <= Frame.MaxPayload && p + total <= _count
+                if (length <= _maxPayload && p + total <= _count
                     && Crc32.Compute(_buffer, p + 2, Frame.HeaderLength - 2 + length) == NetworkOrder.ReadU32(_buffer, p + Frame.HeaderLength + length))
                 {
                     return p;

@@ -5,8 +5,8 @@ namespace Edge.Dataplane.Mgmt
     {
         public const string FirmwareVersion = "0.1.0";
 
-        /// <summary>Hello: name, firmware, board address, VXLAN port, applied generation, pod capacity.</summary>
-        public static void WriteHello(PayloadWriter w, string name, uint address, ushort vxlanPort, uint generation, int maxPods)
+        /// <summary>Hello: name, firmware, board address, VXLAN port, applied generation, pod capacity, largest payload it takes (added last: older hosts stop before it).</summary>
+        public static void WriteHello(PayloadWriter w, string name, uint address, ushort vxlanPort, uint generation, int maxPods, int maxPayload)
         {
             w.String(name);
             w.String(FirmwareVersion);
@@ -14,6 +14,7 @@ namespace Edge.Dataplane.Mgmt
             w.Int(vxlanPort);
             w.Varint(generation);
             w.Int(maxPods);
+            w.Int(maxPayload);
         }
 
         /// <summary>Ack: the generation, and null or why it was not applied.</summary>

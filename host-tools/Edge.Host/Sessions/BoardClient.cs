@@ -98,9 +98,11 @@ public sealed class BoardClient : IAsyncDisposable
         byte[] frame = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
         encode(w);
-        if (w.Overflow)
+        int limit = _hello.Task.IsCompletedSuccessfully ? _hello.Task.Result.MaxPayload : Frame.MaxPayload;
+        if (w.Overflow || w.Length > limit)
         {
-            throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} does not fit in {Frame.MaxPayload} bytes");
+            throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} is {(w.Overflow ? "over " + Frame.MaxPayload : w.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; "
+                + $"this board takes at most {limit} (its memory class): fewer services, or a board with more memory");
         }
 
         (byte answerType, byte[] payload) = await RequestAsync(type, frame, w.Length, timeout);
@@ -410,7 +412,8 @@ public sealed class BoardClient : IAsyncDisposable
         switch (type)
         {
             case MessageType.Hello:
-                _hello.TrySetResult(new BoardHello(r.String() ?? "", r.String() ?? "", r.Address(), (ushort)r.Int(), r.Varint(), r.Int()));
+                var hello = new BoardHello(r.String() ?? "", r.String() ?? "", r.Address(), (ushort)r.Int(), r.Varint(), r.Int());
+                _hello.TrySetResult(r.AtEnd ? hello : hello with { MaxPayload = r.Int() });
                 break;
             case MessageType.Heartbeat:
                 uint generation = r.Varint();

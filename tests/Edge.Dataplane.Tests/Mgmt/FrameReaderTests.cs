@@ -41,6 +41,21 @@ public sealed class FrameReaderTests
     }
 
     [Fact]
+    public void A_small_boards_reader_takes_frames_up_to_its_size_and_skips_larger_ones_as_garbage()
+    {
+        var reader = new FrameReader(4096);
+        byte[] fits = FrameOf(MessageType.Snapshot, 1, Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray());
+        byte[] tooBig = FrameOf(MessageType.Snapshot, 2, new byte[5000]);
+        byte[] after = FrameOf(MessageType.Heartbeat, 3, [1, 2, 3]);
+
+        var frames = ReadAll(reader, [.. fits, .. tooBig, .. after], 500);
+
+        Assert.Equal([(ushort)1, (ushort)3], frames.Select(f => f.Id));
+        Assert.Equal(4096, frames[0].Payload.Length);
+        Assert.True(reader.GarbageBytes >= tooBig.Length - 16);
+    }
+
+    [Fact]
     public void CRC_32_matches_the_standard_check_value()
     {
         byte[] check = "123456789"u8.ToArray();
