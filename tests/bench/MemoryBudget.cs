@@ -32,7 +32,10 @@ public static class MemoryBudget
             long session = Allocated(() => GC.KeepAlive(new BoardSession(agent, new NodeConfigIdentity { Name = identity.Name, Address = identity.Address, MaxPayload = MemoryClass.MaxPayload(memoryClass) })));
             long node = Allocated(() => agent.Apply(Decoded(first)));
             long pods = Allocated(() => agent.Apply(Decoded(second)));
-            long services = Allocated(() => agent.Apply(Decoded(third)));
+            DesiredState decodedThird = null!;
+            long decode = Allocated(() => decodedThird = Decoded(third));
+            long services = decode + Allocated(() => agent.Apply(decodedThird));
+            Console.WriteLine($"{MemoryClass.Name(memoryClass),-7} decoding the worst-case state allocates {decode / 1024.0:F1} KiB (kept as the applied state)");
             long total = session + node + pods + services;
             Console.WriteLine($"{MemoryClass.Name(memoryClass),-7} worst-case snapshot {third.Length:N0} bytes (board takes up to {MemoryClass.MaxPayload(memoryClass):N0})");
             int budget = MemoryClass.BudgetBytes(memoryClass);

@@ -38,7 +38,7 @@ namespace Edge.Dataplane.Dns
         public int State;
 
         /// <summary>The addresses found (A records), and the name they were found under.</summary>
-        public uint[] Addresses = new uint[0];
+        public uint[] Addresses = Empty.UInts;
         public string CanonicalName = "";
 
         /// <summary>The rcode of every try that failed, for nslookup's "server can't find" lines.</summary>
@@ -47,7 +47,7 @@ namespace Edge.Dataplane.Dns
         public int MissCount;
 
         /// <summary>Answer records as zone-file lines (for dig).</summary>
-        public string[] AnswerLines = new string[0];
+        public string[] AnswerLines = Empty.Strings;
         public int Rcode;
 
         /// <summary>Looks a name up the way the pod's resolv.conf says (search list and ndots when search is set).</summary>

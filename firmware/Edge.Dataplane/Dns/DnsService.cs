@@ -17,17 +17,17 @@ namespace Edge.Dataplane.Dns
         public string ExternalName;
 
         /// <summary>Named service ports (unnamed ports get no SRV record), protocol (IpProtocol) and number.</summary>
-        public string[] PortNames = new string[0];
-        public byte[] PortProtocols = new byte[0];
-        public ushort[] PortNumbers = new ushort[0];
+        public string[] PortNames = Empty.Strings;
+        public byte[] PortProtocols = Empty.Bytes;
+        public ushort[] PortNumbers = Empty.UShorts;
 
         /// <summary>Headless endpoints: address, hostname (null: derived from the address), readiness.</summary>
-        public uint[] EndpointAddresses = new uint[0];
-        public string[] EndpointHostnames = new string[0];
-        public bool[] EndpointReady = new bool[0];
+        public uint[] EndpointAddresses = Empty.UInts;
+        public string[] EndpointHostnames = Empty.Strings;
+        public bool[] EndpointReady = Empty.Bools;
 
         /// <summary>Endpoint port for [endpoint * PortNames.Length + port] (headless SRV records).</summary>
-        public ushort[] EndpointPorts = new ushort[0];
+        public ushort[] EndpointPorts = Empty.UShorts;
 
         // Built by the zone when the service is set.
         internal byte[] Fqdn;

@@ -25,13 +25,18 @@ namespace Edge.Dataplane.Mgmt
         public int ProxyMode;
         public bool AllowEgress;
 
-        public PeerSpec[] Peers = new PeerSpec[0];
-        public PodSpec[] Pods = new PodSpec[0];
-        public Service[] Services = new Service[0];
-        public DnsService[] DnsServices = new DnsService[0];
+        private static readonly PeerSpec[] NoPeers = new PeerSpec[0];
+        private static readonly PodSpec[] NoPods = new PodSpec[0];
+        private static readonly Service[] NoServices = new Service[0];
+        private static readonly DnsService[] NoDnsServices = new DnsService[0];
+
+        public PeerSpec[] Peers = NoPeers;
+        public PodSpec[] Pods = NoPods;
+        public Service[] Services = NoServices;
+        public DnsService[] DnsServices = NoDnsServices;
 
         /// <summary>Every pod in the cluster (address, namespace), for a-b-c-d.ns.pod records.</summary>
-        public uint[] ClusterPodAddresses = new uint[0];
-        public string[] ClusterPodNamespaces = new string[0];
+        public uint[] ClusterPodAddresses = Empty.UInts;
+        public string[] ClusterPodNamespaces = Empty.Strings;
     }
 }

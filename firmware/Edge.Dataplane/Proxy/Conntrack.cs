@@ -32,14 +32,15 @@ namespace Edge.Dataplane.Proxy
         internal readonly uint[] ReplyDestination;
         internal readonly ushort[] ReplyDestinationPort;
 
-        internal readonly int[] State;
+        // Narrow types where the range allows: a WROOM board keeps 256 of these rows in 64 KB with everything else.
+        internal readonly byte[] State;
         internal readonly long[] Expires;
         internal readonly bool[] Assured;
         internal readonly bool[] Used;
-        internal readonly int[] ServiceSlot;
-        internal readonly int[] Endpoint;
-        internal readonly long[] PacketsOriginal;
-        internal readonly long[] PacketsReply;
+        internal readonly short[] ServiceSlot;
+        internal readonly short[] Endpoint;
+        internal readonly uint[] PacketsOriginal;
+        internal readonly uint[] PacketsReply;
         internal readonly long[] BytesOriginal;
         internal readonly long[] BytesReply;
         internal readonly bool[] FinOriginal;
@@ -84,14 +85,14 @@ namespace Edge.Dataplane.Proxy
             ReplySourcePort = new ushort[capacity];
             ReplyDestination = new uint[capacity];
             ReplyDestinationPort = new ushort[capacity];
-            State = new int[capacity];
+            State = new byte[capacity];
             Expires = new long[capacity];
             Assured = new bool[capacity];
             Used = new bool[capacity];
-            ServiceSlot = new int[capacity];
-            Endpoint = new int[capacity];
-            PacketsOriginal = new long[capacity];
-            PacketsReply = new long[capacity];
+            ServiceSlot = new short[capacity];
+            Endpoint = new short[capacity];
+            PacketsOriginal = new uint[capacity];
+            PacketsReply = new uint[capacity];
             BytesOriginal = new long[capacity];
             BytesReply = new long[capacity];
             FinOriginal = new bool[capacity];
@@ -170,13 +171,14 @@ namespace Edge.Dataplane.Proxy
             ReplySourcePort[i] = replySourcePort;
             ReplyDestination[i] = replyDestination;
             ReplyDestinationPort[i] = replyDestinationPort;
-            ServiceSlot[i] = serviceSlot;
-            Endpoint[i] = endpoint;
-            State[i] = ConntrackState.None;
+            ServiceSlot[i] = (short)serviceSlot;
+            Endpoint[i] = (short)endpoint;
+            State[i] = (byte)ConntrackState.None;
             Assured[i] = false;
             FinOriginal[i] = false;
             FinReply[i] = false;
-            PacketsOriginal[i] = PacketsReply[i] = BytesOriginal[i] = BytesReply[i] = 0;
+            PacketsOriginal[i] = PacketsReply[i] = 0;
+            BytesOriginal[i] = BytesReply[i] = 0;
             Expires[i] = now + (protocol == IpProtocol.Tcp ? Timeouts.TcpSynSent : protocol == IpProtocol.Udp ? Timeouts.UdpUnreplied : Timeouts.Icmp);
 
             int bucket = Hash(protocol, originalSource, originalSourcePort, originalDestination, originalDestinationPort) & _mask;
@@ -256,7 +258,7 @@ namespace Edge.Dataplane.Proxy
                 Assured[i] = true;
             }
 
-            State[i] = state;
+            State[i] = (byte)state;
             int timeout;
             switch (state)
             {

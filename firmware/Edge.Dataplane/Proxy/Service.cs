@@ -32,17 +32,17 @@ namespace Edge.Dataplane.Proxy
         public bool InternalTrafficLocal;
         public bool ExternalTrafficLocal;
 
-        public uint[] EndpointAddresses = new uint[0];
-        public ushort[] EndpointPorts = new ushort[0];
-        public byte[] EndpointFlagBits = new byte[0];
+        public uint[] EndpointAddresses = Empty.UInts;
+        public ushort[] EndpointPorts = Empty.UShorts;
+        public byte[] EndpointFlagBits = Empty.Bytes;
 
         /// <summary>Pod names of the endpoints, for views ("web-7d4b9c-x2x9z").</summary>
-        public string[] EndpointNames = new string[0];
+        public string[] EndpointNames = Empty.Strings;
 
         /// <summary>Per-endpoint counters (new connections and packets, both directions).</summary>
-        public long[] EndpointConnections = new long[0];
-        public long[] EndpointPackets = new long[0];
-        public long[] EndpointBytes = new long[0];
+        public long[] EndpointConnections = Empty.Longs;
+        public long[] EndpointPackets = Empty.Longs;
+        public long[] EndpointBytes = Empty.Longs;
 
         public long Connections;
         public long Packets;
@@ -73,10 +73,10 @@ namespace Edge.Dataplane.Proxy
             EndpointAddresses = addresses;
             EndpointPorts = ports;
             EndpointFlagBits = flags;
-            EndpointNames = names ?? new string[n];
-            EndpointConnections = new long[n];
-            EndpointPackets = new long[n];
-            EndpointBytes = new long[n];
+            EndpointNames = names ?? (n == 0 ? Empty.Strings : new string[n]);
+            EndpointConnections = n == 0 ? Empty.Longs : new long[n];
+            EndpointPackets = n == 0 ? Empty.Longs : new long[n];
+            EndpointBytes = n == 0 ? Empty.Longs : new long[n];
             RoundRobinNext = 0;
         }
 

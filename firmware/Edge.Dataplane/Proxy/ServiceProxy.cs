@@ -192,7 +192,7 @@ namespace Edge.Dataplane.Proxy
             {
                 if (Conntrack.IsUsed(i) && Conntrack.ServiceSlot[i] == service.Slot)
                 {
-                    Conntrack.Endpoint[i] = service.IndexOfEndpoint(Conntrack.ReplySource[i], Conntrack.ReplySourcePort[i]);
+                    Conntrack.Endpoint[i] = (short)service.IndexOfEndpoint(Conntrack.ReplySource[i], Conntrack.ReplySourcePort[i]);
                 }
             }
         }
