@@ -39,6 +39,17 @@ public static class MemoryBudget
             long total = session + node + pods + services;
             Console.WriteLine($"{MemoryClass.Name(memoryClass),-7} worst-case snapshot {third.Length:N0} bytes (board takes up to {MemoryClass.MaxPayload(memoryClass):N0})");
             int budget = MemoryClass.BudgetBytes(memoryClass);
+            if (memoryClass == MemoryClass.Wroom)
+            {
+                // Where a WROOM node's memory goes: the parts the node builds at boot, one by one.
+                var c = identity;
+                Console.WriteLine($"wroom   node parts: packet pool {Allocated(() => GC.KeepAlive(new PacketPool(c.PacketBuffers))) / 1024.0:F1} KiB, "
+                    + $"service proxy (conntrack, services, affinity) {Allocated(() => GC.KeepAlive(new ServiceProxy(c.MaxServices, c.ConntrackEntries, c.AffinityEntries, 0x0AF40101, 0x0AF40000, 16, 0, new Edge.VirtualBoard.Platform.SystemRandom()))) / 1024.0:F1} KiB "
+                    + $"(conntrack alone {Allocated(() => GC.KeepAlive(new Conntrack(c.ConntrackEntries))) / 1024.0:F1}), "
+                    + $"DNS zone {Allocated(() => GC.KeepAlive(new DnsZone(c.ClusterDomain, 5, c.MaxServices, c.DnsPods))) / 1024.0:F1} KiB, "
+                    + $"bridge {Allocated(() => GC.KeepAlive(new Bridge(c.MaxPods + 1, c.MacEntries, c.BridgeQueue, new PacketPool(0), new DropCounters()))) / 1024.0:F1} KiB");
+            }
+
             Console.WriteLine($"{MemoryClass.Name(memoryClass),-7} session {session / 1024.0,5:F1} KiB + node {node / 1024.0,6:F1} KiB + 8 pods {pods / 1024.0,5:F1} KiB + 32 services, 64 endpoints, DNS and the kept state {services / 1024.0,5:F1} KiB"
                 + $" = {total / 1024.0,6:F1} KiB: ratio {(double)total / budget:F2} of its {budget / 1024} KiB budget"
                 + $" (conntrack {identity.ConntrackEntries}, packet buffers {identity.PacketBuffers} x {PacketBuffer.Capacity} B, TCP buffers {identity.TcpSendBuffer}+{identity.TcpReceiveBuffer} B)");
