@@ -41,6 +41,9 @@ namespace Edge.Dataplane.Dns
         public uint[] Addresses = Empty.UInts;
         public string CanonicalName = "";
 
+        /// <summary>CNAMEs in the answer as "owner\tcanonical name = target" lines (an ExternalName service is only this).</summary>
+        public string[] AliasLines = Empty.Strings;
+
         /// <summary>The rcode of every try that failed, for nslookup's "server can't find" lines.</summary>
         public readonly string[] Misses;
         public readonly int[] MissCodes;
@@ -178,7 +181,9 @@ namespace Edge.Dataplane.Dns
             int at = SkipName(_buffer, DnsHeader.Length, length) + 4;
             uint[] found = new uint[answers];
             string[] lines = new string[answers];
+            string[] aliases = new string[answers];
             int count = 0;
+            int aliasCount = 0;
             for (int i = 0; i < answers && at > 0 && at < length; i++)
             {
                 int owner = at;
@@ -203,12 +208,20 @@ namespace Edge.Dataplane.Dns
                     found[count++] = NetworkOrder.ReadU32(_buffer, rdata);
                     CanonicalName = ownerText;
                 }
+                else if (type == DnsType.CNAME)
+                {
+                    aliases[aliasCount++] = ownerText.TrimEnd('.') + "\tcanonical name = " + data.TrimEnd('.');
+                }
 
                 at = rdata + rdlength;
             }
 
             AnswerLines = lines;
-            if (rcode == DnsRcode.NoError && (count > 0 || (_type != DnsType.A && answers > 0)))
+            AliasLines = new string[aliasCount];
+            System.Array.Copy(aliases, AliasLines, aliasCount);
+
+            // Found: addresses, or (for other types, or a name that is only an alias) any answer at all.
+            if (rcode == DnsRcode.NoError && (count > 0 || aliasCount > 0 || (_type != DnsType.A && answers > 0)))
             {
                 Addresses = new uint[count];
                 System.Array.Copy(found, Addresses, count);

@@ -106,7 +106,9 @@ public static class ResourceColumns
     private static string ExternalIp(KubeObject service) => (string?)service.Spec?["type"] switch
     {
         "ExternalName" => Text(service.Spec?["externalName"]),
-        "LoadBalancer" => Text(service.Json["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"], "<pending>"),
+        "LoadBalancer" => service.Json["status"]?["loadBalancer"]?["ingress"] is JsonArray { Count: > 0 } ingress
+            ? string.Join(",", ingress.Select(i => Text(i?["ip"])))
+            : "<pending>",
         _ => "<none>",
     };
 

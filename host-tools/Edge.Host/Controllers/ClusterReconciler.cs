@@ -70,6 +70,7 @@ public sealed class ClusterReconciler
         JudgeNodes();
         SchedulePods();
         WriteEndpoints();
+        PublishLoadBalancers();
         return _writes;
     }
 
@@ -310,6 +311,35 @@ public sealed class ClusterReconciler
             Write(() => _store.Delete("Endpoints", stale.Namespace, stale.Name));
         }
     }
+
+    /// <summary>
+    /// A LoadBalancer's external addresses are the Ready nodes' own, as k3s's ServiceLB gives
+    /// them: every board listens on the service port itself (status.loadBalancer.ingress).
+    /// </summary>
+    private void PublishLoadBalancers()
+    {
+        List<KubeObject> nodes = _store.List("Node").Items;
+        var addresses = nodes.Where(IsReadyNode)
+            .Select(n => (string?)(n.Json["status"]?["addresses"] as JsonArray)?.FirstOrDefault(a => (string?)a?["type"] == "InternalIP")?["address"])
+            .OfType<string>().Order(StringComparer.Ordinal).ToList();
+        foreach (KubeObject service in _store.List("Service").Items.Where(s => (string?)s.Spec?["type"] == "LoadBalancer"))
+        {
+            var status = new JsonObject
+            {
+                ["loadBalancer"] = addresses.Count == 0
+                    ? new JsonObject()
+                    : new JsonObject { ["ingress"] = new JsonArray(addresses.Select(a => (JsonNode)new JsonObject { ["ip"] = a }).ToArray()) },
+            };
+            if (!JsonNode.DeepEquals(status, service.Json["status"]))
+            {
+                service.Json["status"] = status;
+                Write(() => _store.Update(service));
+            }
+        }
+    }
+
+    private static bool IsReadyNode(KubeObject node) =>
+        (node.Json["status"]?["conditions"] as JsonArray)?.Any(c => (string?)c?["type"] == "Ready" && (string?)c["status"] == "True") == true;
 
     private void RecordEvent(KubeObject about, string type, string reason, string message)
     {

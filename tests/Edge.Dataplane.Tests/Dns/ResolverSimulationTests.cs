@@ -80,6 +80,27 @@ public sealed class ResolverSimulationTests
     }
 
     [Fact]
+    public void Nslookup_of_an_ExternalName_service_shows_its_canonical_name_and_ping_says_it_has_no_address()
+    {
+        var (cluster, client, web) = Cluster();
+        foreach (Node node in cluster.Nodes)
+        {
+            node.DnsZone.SetService(new DnsService { Namespace = "shop", Name = "db", ExternalName = "db.example.com" });
+        }
+
+        var run = Exec(cluster, client, web, "nslookup db");
+
+        Assert.Equal(0, run.Exit);
+        Assert.Equal(
+            "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n" +
+            "db.shop.svc.cluster.local\tcanonical name = db.example.com\n\n", run.Out);
+
+        var ping = Exec(cluster, client, web, "ping -c 1 db");
+        Assert.Equal(1, ping.Exit);
+        Assert.Equal("ping: bad address 'db'\n", ping.Err);
+    }
+
+    [Fact]
     public void Dig_does_not_search_unless_asked()
     {
         var (cluster, client, web) = Cluster();

@@ -131,6 +131,27 @@ public sealed class ClusterReconcilerTests : IDisposable
     }
 
     [Fact]
+    public void A_LoadBalancer_is_reachable_on_every_Ready_node_address_as_with_ServiceLB()
+    {
+        foreach (KubeObject node in _store.List("Node").Items)
+        {
+            node.Json["status"]!["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = $"192.168.50.1{node.Name[^1]}" });
+            _store.Update(node);
+        }
+
+        ApplyExample("loadbalancer.yaml");
+        Heartbeat("node-1", "node-2", "node-3");
+        Assert.Equal(["192.168.50.11", "192.168.50.12", "192.168.50.13"], LoadBalancerIngress());
+
+        _now = _now.AddSeconds(6);
+        Heartbeat("node-1", "node-3"); // node-2 goes silent
+        Assert.Equal(["192.168.50.11", "192.168.50.13"], LoadBalancerIngress());
+    }
+
+    private List<string> LoadBalancerIngress() =>
+        (_store.Get("Service", "default", "counter")!.Json["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? []).Select(i => (string)i!["ip"]!).ToList();
+
+    [Fact]
     public void Pods_that_fit_nowhere_wait_with_a_FailedScheduling_event()
     {
         ApplyExample("web.yaml");

@@ -66,13 +66,21 @@ namespace Edge.Dataplane.Workloads.Tools
 
             for (int i = 0; i < _resolver.MissCount; i++)
             {
-                _output.Line("** server can't find " + _resolver.Misses[i] + ": " + DnsRcode.Name(_resolver.MissCodes[i] == 0 ? DnsRcode.NXDomain : _resolver.MissCodes[i]));
+                // NOERROR without records is busybox's "No answer" (NODATA), not NXDOMAIN.
+                _output.Line(_resolver.MissCodes[i] == DnsRcode.NoError
+                    ? "*** Can't find " + _resolver.Misses[i] + ": No answer"
+                    : "** server can't find " + _resolver.Misses[i] + ": " + DnsRcode.Name(_resolver.MissCodes[i]));
                 _output.Line("");
             }
 
             if (_resolver.State == DnsResolver.Found)
             {
                 string name = _resolver.CanonicalName.TrimEnd('.');
+                for (int i = 0; i < _resolver.AliasLines.Length; i++)
+                {
+                    _output.Line(_resolver.AliasLines[i]);
+                }
+
                 for (int i = 0; i < _resolver.Addresses.Length; i++)
                 {
                     _output.Line("Name:\t" + name);
