@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Edge.Cli.Commands.Board;
 using Edge.Cli.Commands.Boards;
 using Edge.Cli.Commands.Daemons;
 using Edge.Cli.Commands.Decode;
@@ -24,6 +25,7 @@ public static class EdgeCli
         root.Add(LabCommand.Create(console));
         root.Add(LabCommand.CreateUp(console));
         root.Add(BoardsCommand.Create(console));
+        root.Add(BoardCommand.Create(console));
         root.Add(ApplyCommand.Create(console));
         root.Add(GetCommand.Create(console));
         root.Add(DescribeCommand.Create(console));

@@ -9,6 +9,9 @@ public sealed class EdgectlProcess(string edgeHome, string lab, string? server =
 
     public string Home { get; } = edgeHome;
 
+    /// <summary>More environment for the child (a fake nanoff, a bare PATH).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public CliRun Run(params string[] args) => RunWithInput(null, args);
 
     public CliRun RunWithInput(string? stdin, params string[] args)
@@ -33,6 +36,11 @@ public sealed class EdgectlProcess(string edgeHome, string lab, string? server =
         if (server != null)
         {
             start.Environment["EDGE_SERVER"] = server;
+        }
+
+        foreach ((string key, string value) in Environment)
+        {
+            start.Environment[key] = value;
         }
         using Process process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();

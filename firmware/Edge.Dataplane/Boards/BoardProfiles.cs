@@ -1,0 +1,37 @@
+namespace Edge.Dataplane.Boards
+{
+    /// <summary>The boards Edge supports: nanoFramework's Ethernet-capable targets (shared/design/NANOFRAMEWORK.md).</summary>
+    public static class BoardProfiles
+    {
+        public static readonly BoardProfile[] All =
+        {
+            new BoardProfile("esp32-ethernet-kit", "Espressif ESP32-Ethernet-Kit (WROVER-E)", "ESP32_ETHERNET_KIT_1.2", "IP101", 1, "in, GPIO0", MemoryClass.Wrover),
+            new BoardProfile("olimex-esp32-poe", "Olimex ESP32-POE / ESP32-POE-ISO (WROOM)", "ESP32_OLIMEX", "LAN8720", 0, "out, GPIO17", MemoryClass.Wroom),
+            new BoardProfile("olimex-esp32-poe-wrover", "Olimex ESP32-POE WROVER", "ESP32_OLIMEX_WROVER", "LAN8720", 0, "out, GPIO0", MemoryClass.Wrover),
+            new BoardProfile("wt32-eth01", "Wireless-Tag WT32-ETH01", "ESP32_WT32_ETH01", "LAN8720", 1, "in, GPIO0", MemoryClass.Wroom),
+            new BoardProfile("lilygo-t-internet-poe", "LilyGO T-Internet-POE", "ESP32_LILYGO", "LAN8720", 0, "out, GPIO17", MemoryClass.Wroom),
+            new BoardProfile("wesp32", "Silicognition wESP32", "ESP32_WESP32", "RTL8201 (MDC 16, MDIO 17)", 0, "in, GPIO0", MemoryClass.Wroom),
+            new BoardProfile("stm32f769i-disco", "ST STM32F769I-DISCO", "ST_STM32F769I_DISCOVERY", "LAN8742A", -1, "RMII", MemoryClass.Large),
+        };
+
+        /// <summary>The profile with this id (or nanoff target, any case), or null.</summary>
+        public static BoardProfile Find(string name)
+        {
+            if (name == null)
+            {
+                return null;
+            }
+
+            string wanted = name.ToLower();
+            for (int i = 0; i < All.Length; i++)
+            {
+                if (All[i].Id == wanted || All[i].NanoffTarget.ToLower() == wanted)
+                {
+                    return All[i];
+                }
+            }
+
+            return null;
+        }
+    }
+}
