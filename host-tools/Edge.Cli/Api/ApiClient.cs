@@ -74,6 +74,49 @@ public sealed class ApiClient : IDisposable
         return (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(o => new KubeObject((JsonObject)o.DeepClone())).ToList();
     }
 
+    /// <summary>A list and the resource version to watch from.</summary>
+    public async Task<(List<KubeObject> Items, string ResourceVersion)> ListForWatchAsync(KindInfo kind, string? ns, string? selector, CancellationToken cancel = default)
+    {
+        string path = ResourcePath.For(kind, ns) + (string.IsNullOrEmpty(selector) ? "" : "?labelSelector=" + Uri.EscapeDataString(selector));
+        JsonObject list = await GetAsync(path, cancel);
+        var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(o => new KubeObject((JsonObject)o.DeepClone())).ToList();
+        return (items, (string?)list["metadata"]?["resourceVersion"] ?? "0");
+    }
+
+    /// <summary>Follows changes after a resource version (a Kubernetes watch) until cancelled; each event goes to <paramref name="onEvent"/>.</summary>
+    public async Task WatchAsync(KindInfo kind, string? ns, string? selector, string resourceVersion, Action<string, KubeObject> onEvent, CancellationToken cancel)
+    {
+        string path = ResourcePath.For(kind, ns) + "?watch=true&resourceVersion=" + Uri.EscapeDataString(resourceVersion)
+            + (string.IsNullOrEmpty(selector) ? "" : "&labelSelector=" + Uri.EscapeDataString(selector));
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), cancel, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel));
+            while (await reader.ReadLineAsync(cancel) is string line)
+            {
+                if (JsonNode.Parse(line) is not JsonObject e || e["object"] is not JsonObject obj)
+                {
+                    continue;
+                }
+
+                if ((string?)e["type"] == "ERROR")
+                {
+                    throw new CliException((string?)obj["message"] ?? "the watch ended with an error");
+                }
+
+                onEvent((string?)e["type"] ?? "", new KubeObject((JsonObject)obj.DeepClone()));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the watch is over
+        }
+        catch (IOException) when (cancel.IsCancellationRequested)
+        {
+            // the stream closed because we stopped
+        }
+    }
+
     public async Task<KubeObject?> TryGetAsync(KindInfo kind, string ns, string name, CancellationToken cancel = default)
     {
         try

@@ -142,6 +142,12 @@ public sealed class ApiServer : IAsyncDisposable
             return;
         }
 
+        if (r.Name == null && method == "GET" && context.Request.Query["watch"] is { Count: > 0 } watch && watch[0] is "true" or "1")
+        {
+            await Watch(context, r);
+            return;
+        }
+
         if (r.Name == null && method == "GET")
         {
             (List<KubeObject> items, long rv) = store.List(r.Kind.Kind, r.Kind.Namespaced ? r.Namespace : null);
@@ -269,6 +275,55 @@ public sealed class ApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A Kubernetes watch: after ?resourceVersion=N (a list's), every change to objects of the
+    /// kind (in the namespace, matching the labelSelector) as a JSON line {"type", "object"},
+    /// until the client hangs up. A version older than the store's log is 410 Gone: list again.
+    /// </summary>
+    private async Task Watch(HttpContext context, ResourcePath r)
+    {
+        ObjectStore store = _controlPlane.Store;
+        string? from = context.Request.Query["resourceVersion"];
+        long version = long.TryParse(from, out long v) ? v : store.ResourceVersion;
+        string? selectorText = context.Request.Query["labelSelector"];
+        LabelSelector selector = string.IsNullOrEmpty(selectorText) ? LabelSelector.Everything : LabelSelector.Parse(selectorText);
+        store.EventsSince(version, 1); // refuse a version too old before starting the stream
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync();
+        await context.Response.Body.FlushAsync(); // the headers now: a quiet watch must not keep the client waiting for them
+        CancellationToken stop = context.RequestAborted;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await store.WaitForChangeAsync(version, stop);
+                foreach (WatchEvent e in store.EventsSince(version))
+                {
+                    version = e.ResourceVersion;
+                    if (e.Object.Kind != r.Kind.Kind || (r.Namespace != null && e.Object.Namespace != r.Namespace) || !selector.Matches(e.Object.Labels))
+                    {
+                        continue;
+                    }
+
+                    await context.Response.WriteAsync(new JsonObject { ["type"] = e.TypeName, ["object"] = e.Object.Json.DeepClone() }.ToJsonString() + "\n", stop);
+                    await context.Response.Body.FlushAsync(stop);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the client stopped watching
+        }
+        catch (StoreException e) when (e.Error == StoreError.Gone)
+        {
+            await context.Response.WriteAsync(new JsonObject { ["type"] = "ERROR", ["object"] = new JsonObject { ["kind"] = "Status", ["code"] = 410, ["message"] = e.Message } }.ToJsonString() + "\n");
+        }
+        catch (IOException)
+        {
+            // the client went away mid-write
+        }
+    }
+
     /// <summary>A live pcap stream of a node's overlay or a pod's port (?port=overlay|POD&amp;namespace=NS), until the client hangs up.</summary>
     private async Task Capture(HttpContext context, string node)
     {
@@ -280,7 +335,11 @@ public sealed class ApiServer : IAsyncDisposable
         try
         {
             // Headers go once the board has said yes; a refusal is still a Status error.
-            await session.CaptureAsync(point, context.Response.Body, context.RequestAborted, () => context.Response.StartAsync());
+            await session.CaptureAsync(point, context.Response.Body, context.RequestAborted, async () =>
+            {
+                await context.Response.StartAsync();
+                await context.Response.Body.FlushAsync();
+            });
         }
         catch (IOException)
         {

@@ -99,6 +99,27 @@ public sealed class ApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_watch_streams_each_change_after_the_lists_version_filtered_by_namespace_and_labels()
+    {
+        JsonNode list = JsonNode.Parse(await _http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
+        string version = (string)list["metadata"]!["resourceVersion"]!;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage response = await _http.GetAsync($"/api/v1/namespaces/default/pods?watch=true&resourceVersion={version}&labelSelector=app%3Dweb",
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+
+        await _http.PatchAsync("/api/v1/namespaces/kube-system/pods/web", ApplyBody(Web)); // another namespace
+        await _http.PatchAsync("/api/v1/namespaces/default/pods/other", ApplyBody(Web.Replace("\"web\"", "\"other\"").Replace("\"app\": \"other\"", "\"app\": \"db\""))); // other labels
+        await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await _http.DeleteAsync("/api/v1/namespaces/default/pods/web");
+
+        JsonNode added = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
+        JsonNode deleted = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
+        Assert.Equal(("ADDED", "web", "default"), ((string?)added["type"], (string?)added["object"]!["metadata"]!["name"], (string?)added["object"]!["metadata"]!["namespace"]));
+        Assert.Equal(("DELETED", "web"), ((string?)deleted["type"], (string?)deleted["object"]!["metadata"]!["name"]));
+    }
+
+    [Fact]
     public async Task Delete_removes_the_object_and_returns_it()
     {
         await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));

@@ -19,8 +19,11 @@ public static class GetCommand
         var output = Output();
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces" };
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. app=web or 'tier in (a,b)'" };
-        var command = new Command("get", "Display one or many resources") { words, output, all, selector };
-        command.SetAction(parsed => Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector)));
+        var watch = new Option<bool>("--watch", "-w") { Description = "After listing, print each change as it happens (Ctrl+C stops)" };
+        var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch };
+        command.SetAction(parsed => parsed.GetValue(watch)
+            ? Watch(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector))
+            : Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector)));
         return command;
     }
 
@@ -107,6 +110,75 @@ public static class GetCommand
                 return (IReadOnlyList<string>)(withNamespace ? [o.Namespace] : Array.Empty<string>()).Concat(cells).Concat(wide ? table.WideRow(o) : []).ToList();
             });
             TextTable.Write(console.Out, headers, rows);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// `get TYPE -w`: the table, then a row for every change, in the same columns, as kubectl
+    /// prints them (-o name and -o json print one name or object per change instead).
+    /// </summary>
+    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector)
+    {
+        List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
+        if (targets.Select(t => t.Kind).Distinct().Count() != 1 || targets.Any(t => t.Name != null))
+        {
+            throw new CliException("watch is only supported on one resource type, without names: `edgectl get pods -w`");
+        }
+
+        KindInfo kind = targets[0].Kind;
+        string? ns = kind.Namespaced && !allNamespaces ? ResourceArgs.Namespace(parsed) : null;
+        using ApiClient api = ApiClient.For(parsed);
+        (List<KubeObject> items, string version) = api.ListForWatchAsync(kind, ns, selector).GetAwaiter().GetResult();
+        ResourceColumns.Table table = ResourceColumns.For(kind.Kind);
+        bool wide = format == "wide";
+        bool withNamespace = allNamespaces && kind.Namespaced;
+        string[] Row(KubeObject o) => (withNamespace ? [o.Namespace] : Array.Empty<string>()).Concat(table.Row(o, DateTime.UtcNow)).Concat(wide ? table.WideRow(o) : []).ToArray();
+        string[] headers = (withNamespace ? ["NAMESPACE"] : Array.Empty<string>()).Concat(table.Headers).Concat(wide ? table.WideHeaders : []).ToArray();
+        var rows = Sorted(items).Select(Row).ToList();
+        int[] widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        void Print(string[] cells) => console.Out.WriteLine(string.Join("   ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
+        if (format is null or "wide")
+        {
+            Print(headers);
+            rows.ForEach(Print);
+        }
+
+        console.Out.Flush();
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        try
+        {
+            api.WatchAsync(kind, ns, selector, version, (type, obj) =>
+            {
+                switch (format)
+                {
+                    case "name":
+                        console.Out.WriteLine(ResourceNames.Of(obj));
+                        break;
+                    case "json":
+                        console.Out.WriteLine(obj.Json.ToJsonString());
+                        break;
+                    case "yaml":
+                        console.Out.Write("---\n" + YamlOutput.Write(obj.Json));
+                        break;
+                    default:
+                        Print(Row(obj));
+                        break;
+                }
+
+                console.Out.Flush();
+            }, stop.Token).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
         }
 
         return ExitCodes.Ok;
