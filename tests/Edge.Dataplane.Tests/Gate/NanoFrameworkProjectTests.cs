@@ -66,8 +66,8 @@ public sealed class NanoFrameworkProjectTests
 
         foreach (XElement hint in XDocument.Load(RepoPaths.Of(project)).Descendants(Msb + "HintPath"))
         {
-            // $(NfPackagesDir)<id>.$(<VersionProperty>)\lib\<assembly>.dll
-            var match = System.Text.RegularExpressions.Regex.Match(hint.Value, @"^\$\(NfPackagesDir\)(?<id>[\w.]+)\.\$\((?<prop>\w+)\)\\lib\\[\w.]+\.dll$");
+            // $(NfPackagesDir)<id>.$(<VersionProperty>)\lib\<assembly>.dll (or .exe: the test launcher)
+            var match = System.Text.RegularExpressions.Regex.Match(hint.Value, @"^\$\(NfPackagesDir\)(?<id>[\w.]+)\.\$\((?<prop>\w+)\)\\lib\\[\w.]+\.(dll|exe)$");
             Assert.True(match.Success, $"{project}: HintPath '{hint.Value}' does not take its version from nfproj-settings");
             string id = match.Groups["id"].Value;
             string property = match.Groups["prop"].Value;
