@@ -17,6 +17,7 @@ namespace Edge.Firmware.Platform
         private readonly uint _address;
         private readonly Socket[] _sockets;
         private readonly int[] _state;
+        private EndPoint _from = new IPEndPoint(IPAddress.Any, 0);
 
         public long Errors;
 
@@ -174,10 +175,9 @@ namespace Edge.Firmware.Platform
                     return -1;
                 }
 
-                EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-                int n = socket.ReceiveFrom(buffer, offset, length, SocketFlags.None, ref from);
-                address = Addresses.FromEndPoint(from);
-                port = Addresses.PortOf(from);
+                int n = socket.ReceiveFrom(buffer, offset, length, SocketFlags.None, ref _from);
+                address = Addresses.FromEndPoint(_from);
+                port = Addresses.PortOf(_from);
                 return n;
             }
             catch (SocketException)

@@ -10,7 +10,24 @@ namespace Edge.Cli.Output;
 /// </summary>
 public static class ResourceColumns
 {
-    public sealed record Table(string[] Headers, string[] WideHeaders, Func<KubeObject, DateTime, string[]> Row, Func<KubeObject, string[]> WideRow);
+    public sealed record Table(string[] Headers, string[] WideHeaders, Func<KubeObject, DateTime, string[]> Row, Func<KubeObject, string[]> WideRow)
+    {
+        /// <summary>The header line as printed: NAMESPACE first with -A, the wide columns last with -o wide.</summary>
+        public string[] HeaderLine(bool withNamespace, bool wide) =>
+            (withNamespace ? ["NAMESPACE"] : Array.Empty<string>()).Concat(Headers).Concat(wide ? WideHeaders : []).ToArray();
+
+        /// <summary>An object's line in the same layout; <paramref name="name"/> replaces the NAME cell (kind/name when several kinds print).</summary>
+        public string[] Line(KubeObject o, DateTime now, bool withNamespace, bool wide, string? name = null)
+        {
+            string[] cells = Row(o, now);
+            if (name != null)
+            {
+                cells[0] = name;
+            }
+
+            return (withNamespace ? [o.Namespace] : Array.Empty<string>()).Concat(cells).Concat(wide ? WideRow(o) : []).ToArray();
+        }
+    }
 
     public static Table For(string kind) => kind switch
     {

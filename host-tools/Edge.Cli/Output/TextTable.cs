@@ -3,7 +3,8 @@ namespace Edge.Cli.Output;
 /// <summary>kubectl's table: left-aligned columns three spaces apart, no borders, so `awk` and `grep` work on it.</summary>
 public static class TextTable
 {
-    public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    /// <summary>Writes the table; every line starts with <paramref name="indent"/> (describe nests tables under a heading).</summary>
+    public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string indent = "")
     {
         var all = new List<IReadOnlyList<string>> { headers };
         all.AddRange(rows);
@@ -25,7 +26,7 @@ public static class TextTable
                 line.Append(i == widths.Length - 1 ? cell : cell.PadRight(widths[i] + 3));
             }
 
-            output.WriteLine(line.ToString().TrimEnd());
+            output.WriteLine(indent + line.ToString().TrimEnd());
         }
     }
 }

@@ -249,12 +249,7 @@ public sealed class ApiServer : IAsyncDisposable
                 await Exec(context, ns, r.Name!);
                 return;
             case ("Pod", "log", "GET"):
-                KubeObject logged = _controlPlane.Store.Get("Pod", ns, r.Name!)
-                    ?? throw new StoreException(StoreError.NotFound, $"pods \"{r.Name}\" not found in namespace {ns}");
-                string logNode = (string?)logged.Spec?["nodeName"]
-                    ?? throw new StoreException(StoreError.Conflict, $"pod {r.Name} is not scheduled to a node yet");
-                BoardClient logSession = _controlPlane.SessionFor(logNode)
-                    ?? throw new BoardSessionException($"pod {r.Name} runs on node {logNode}, which is not connected to the control plane");
+                BoardClient logSession = PodSession(ns, r.Name!);
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync(await logSession.LogsAsync(ns, r.Name!, TimeSpan.FromSeconds(10)));
                 return;
@@ -262,8 +257,7 @@ public sealed class ApiServer : IAsyncDisposable
                 await Capture(context, r.Name!);
                 return;
             case ("Node", "iptables" or "ipvs" or "conntrack", "GET"):
-                BoardClient session = _controlPlane.SessionFor(r.Name!)
-                    ?? throw new BoardSessionException($"node {r.Name} is not connected to the control plane (edgectl get nodes shows its state)");
+                BoardClient session = NodeSession(r.Name!);
                 int view = r.Subresource switch { "iptables" => BoardSession.ViewIptables, "ipvs" => BoardSession.ViewIpvs, _ => BoardSession.ViewConntrack };
                 string text = await session.ViewAsync(view, TimeSpan.FromSeconds(10));
                 context.Response.ContentType = "text/plain";
@@ -327,8 +321,7 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>A live pcap stream of a node's overlay or a pod's port (?port=overlay|POD&amp;namespace=NS), until the client hangs up.</summary>
     private async Task Capture(HttpContext context, string node)
     {
-        BoardClient session = _controlPlane.SessionFor(node)
-            ?? throw new BoardSessionException($"node {node} is not connected to the control plane (edgectl get nodes shows its state)");
+        BoardClient session = NodeSession(node);
         string port = context.Request.Query["port"].FirstOrDefault() ?? "overlay";
         string point = port == "overlay" ? port : $"{context.Request.Query["namespace"].FirstOrDefault() ?? "default"}/{port}";
         context.Response.ContentType = "application/vnd.tcpdump.pcap";
@@ -357,12 +350,7 @@ public sealed class ApiServer : IAsyncDisposable
             throw new FormatException("exec needs a command, e.g. {\"command\": [\"wget\", \"-qO-\", \"http://web\"]}");
         }
 
-        KubeObject pod = _controlPlane.Store.Get("Pod", ns, name)
-            ?? throw new StoreException(StoreError.NotFound, $"pods \"{name}\" not found in namespace {ns}");
-        string node = (string?)pod.Spec?["nodeName"]
-            ?? throw new StoreException(StoreError.Conflict, $"pod {name} is not scheduled to a node yet (edgectl describe pod {name} says why)");
-        BoardClient session = _controlPlane.SessionFor(node)
-            ?? throw new BoardSessionException($"pod {name} runs on node {node}, which is not connected to the control plane");
+        BoardClient session = PodSession(ns, name);
 
         context.Response.ContentType = "application/x-ndjson";
         context.Response.Headers.CacheControl = "no-cache";
@@ -389,6 +377,20 @@ public sealed class ApiServer : IAsyncDisposable
         }
 
         await context.Response.WriteAsync(new JsonObject { ["exitCode"] = exit }.ToJsonString() + "\n");
+    }
+
+    private BoardClient NodeSession(string node) => _controlPlane.SessionFor(node)
+        ?? throw new BoardSessionException($"node {node} is not connected to the control plane (edgectl get nodes shows its state)");
+
+    /// <summary>The session to the board a pod runs on, or the reason there is none, in words for the user.</summary>
+    private BoardClient PodSession(string ns, string name)
+    {
+        KubeObject pod = _controlPlane.Store.Get("Pod", ns, name)
+            ?? throw new StoreException(StoreError.NotFound, $"pods \"{name}\" not found in namespace {ns}");
+        string node = (string?)pod.Spec?["nodeName"]
+            ?? throw new StoreException(StoreError.Conflict, $"pod {name} is not scheduled to a node yet (edgectl describe pod {name} says why)");
+        return _controlPlane.SessionFor(node)
+            ?? throw new BoardSessionException($"pod {name} runs on node {node}, which is not connected to the control plane");
     }
 
     private JsonObject Boards() => new()

@@ -31,7 +31,6 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly ConcurrentDictionary<string, BoardConnection> _connections = new();
     private readonly List<Task> _tasks = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly byte[] _encodeBuffer = new byte[Frame.MaxPayload];
 
     public ControlPlane(ObjectStore store, ControlPlaneOptions? options = null, TextWriter? log = null)
     {
@@ -247,7 +246,7 @@ public sealed class ControlPlane : IAsyncDisposable
                     continue;
                 }
 
-                content = Encode(state);
+                content = StateDiff.Bytes(state);
             }
 
             if (connection.SyncedContent != null && content.AsSpan().SequenceEqual(connection.SyncedContent))
@@ -293,14 +292,6 @@ public sealed class ControlPlane : IAsyncDisposable
                 }
             });
         }
-    }
-
-    private byte[] Encode(DesiredState state)
-    {
-        var w = new PayloadWriter();
-        w.Begin(_encodeBuffer, 0, _encodeBuffer.Length);
-        StateCodec.Encode(state, w);
-        return _encodeBuffer.AsSpan(0, w.Length).ToArray();
     }
 
     private void Log(string line) => _log.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}");

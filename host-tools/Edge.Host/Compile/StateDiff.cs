@@ -76,12 +76,16 @@ public static class StateDiff
         return new StateChange(flags, removedServices, removedDns, changed);
     }
 
+    // One encoding buffer per thread: a diff encodes every service on its own, and 16 KB each time adds up.
+    [ThreadStatic]
+    private static byte[]? _buffer;
+
     /// <summary>The state's encoding with its generation left out: what "the same state" means.</summary>
     public static byte[] Bytes(DesiredState state)
     {
         uint generation = state.Generation;
         state.Generation = 0;
-        byte[] buffer = new byte[Frame.MaxPayload];
+        byte[] buffer = _buffer ??= new byte[Frame.MaxPayload];
         var w = new PayloadWriter();
         w.Begin(buffer, 0, buffer.Length);
         StateCodec.Encode(state, w);

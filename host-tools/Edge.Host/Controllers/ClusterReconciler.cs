@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Edge.Dataplane.Wire;
 using Edge.Host.Allocation;
+using Edge.Host.Compile;
 using Edge.Host.Objects;
 using Edge.Host.Scheduling;
 using Edge.Host.Store;
@@ -319,9 +320,8 @@ public sealed class ClusterReconciler
     private void PublishLoadBalancers()
     {
         List<KubeObject> nodes = _store.List("Node").Items;
-        var addresses = nodes.Where(IsReadyNode)
-            .Select(n => (string?)(n.Json["status"]?["addresses"] as JsonArray)?.FirstOrDefault(a => (string?)a?["type"] == "InternalIP")?["address"])
-            .OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var addresses = nodes.Where(Scheduler.IsReady).Select(BoardStateCompiler.BoardAddress).Where(a => a != 0)
+            .Select(Ipv4Address.Format).Order(StringComparer.Ordinal).ToList();
         foreach (KubeObject service in _store.List("Service").Items.Where(s => (string?)s.Spec?["type"] == "LoadBalancer"))
         {
             var status = new JsonObject
@@ -337,9 +337,6 @@ public sealed class ClusterReconciler
             }
         }
     }
-
-    private static bool IsReadyNode(KubeObject node) =>
-        (node.Json["status"]?["conditions"] as JsonArray)?.Any(c => (string?)c?["type"] == "Ready" && (string?)c["status"] == "True") == true;
 
     private void RecordEvent(KubeObject about, string type, string reason, string message)
     {

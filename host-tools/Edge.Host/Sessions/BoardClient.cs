@@ -69,15 +69,7 @@ public sealed class BoardClient : IAsyncDisposable
     {
         if (!_hello.Task.IsCompleted)
         {
-            byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
-            try
-            {
-                await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.HelloRequest, 0, 0));
-            }
-            catch (BoardSessionException)
-            {
-                // the answer (or the closed line) comes through _hello
-            }
+            await SignalAsync(MessageType.HelloRequest, 0); // the answer, or the closed line, comes through _hello
         }
 
         return await _hello.Task.WaitAsync(timeout);
@@ -165,14 +157,14 @@ public sealed class BoardClient : IAsyncDisposable
             }
 
             await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.ExecRequest, id, w.Length));
-            using CancellationTokenRegistration onCancel = cancel.Register(() => _ = SendExecCancelAsync(id));
+            using CancellationTokenRegistration onCancel = cancel.Register(() => _ = SignalAsync(MessageType.ExecCancel, id));
             try
             {
                 return await call.Exit.Task.WaitAsync(timeout);
             }
             catch (TimeoutException)
             {
-                await SendExecCancelAsync(id);
+                await SignalAsync(MessageType.ExecCancel, id);
                 throw new BoardSessionException($"the command did not finish in {timeout.TotalSeconds:0.#} s; the board was told to stop it");
             }
         }
@@ -228,16 +220,7 @@ public sealed class BoardClient : IAsyncDisposable
                 // stopped by the caller: tell the board
             }
 
-            byte[] stop = new byte[Frame.HeaderLength + Frame.TrailerLength];
-            try
-            {
-                await WriteFrameAsync(stop, Frame.Seal(stop, 0, MessageType.CaptureStop, id, 0));
-            }
-            catch (BoardSessionException)
-            {
-                // the line is gone, and the capture with it
-            }
-
+            await SignalAsync(MessageType.CaptureStop, id);
             return total;
         }
         finally
@@ -246,16 +229,20 @@ public sealed class BoardClient : IAsyncDisposable
         }
     }
 
-    private async Task SendExecCancelAsync(ushort id)
+    /// <summary>
+    /// A frame with no payload (hello request, exec cancel, capture stop). If the line is gone
+    /// there is nothing to tell: what it would have stopped or asked for went with it.
+    /// </summary>
+    private async Task SignalAsync(byte type, ushort id)
     {
         byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
         try
         {
-            await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.ExecCancel, id, 0));
+            await WriteFrameAsync(frame, Frame.Seal(frame, 0, type, id, 0));
         }
         catch (BoardSessionException)
         {
-            // the line is gone, and the exec with it
+            // the line closed
         }
     }
 
@@ -291,18 +278,7 @@ public sealed class BoardClient : IAsyncDisposable
     }
 
     /// <summary>Writes raw bytes on the line (tests inject noise with it).</summary>
-    public async Task WriteRawAsync(byte[] bytes)
-    {
-        await _sendLock.WaitAsync();
-        try
-        {
-            await _stream.WriteAsync(bytes);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    public Task WriteRawAsync(byte[] bytes) => WriteFrameAsync(bytes, bytes.Length);
 
     public async ValueTask DisposeAsync()
     {
@@ -323,20 +299,14 @@ public sealed class BoardClient : IAsyncDisposable
         ushort id = requestId ?? (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
         var answer = new TaskCompletionSource<(byte, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
-        int length = Frame.Seal(frame, 0, type, id, payloadLength);
-        await _sendLock.WaitAsync();
         try
         {
-            await _stream.WriteAsync(frame.AsMemory(0, length));
+            await WriteFrameAsync(frame, Frame.Seal(frame, 0, type, id, payloadLength));
         }
-        catch (IOException e)
+        catch (BoardSessionException)
         {
             _pending.TryRemove(id, out _);
-            throw new BoardSessionException("the board's line closed: " + e.Message);
-        }
-        finally
-        {
-            _sendLock.Release();
+            throw;
         }
 
         try

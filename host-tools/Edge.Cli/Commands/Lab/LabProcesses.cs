@@ -101,6 +101,21 @@ public static class LabProcesses
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
+    /// <summary>Whether a loopback port can be listened on (a restarted control plane keeps its old port when it is).</summary>
+    public static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 }

@@ -158,7 +158,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
             return;
         }
 
-        int port = Uri.TryCreate(state.Server, UriKind.Absolute, out Uri? previous) && PortIsFree(previous.Port) ? previous.Port : LabProcesses.FreePort();
+        int port = Uri.TryCreate(state.Server, UriKind.Absolute, out Uri? previous) && LabProcesses.PortIsFree(previous.Port) ? previous.Port : LabProcesses.FreePort();
         string log = Path.Combine(dir, "controlplane.log");
         var args = new List<string> { "controlplane", "--lab", name, "--listen", $"127.0.0.1:{port}", "--log", log };
         args.AddRange(ControlPlaneArgs);
@@ -251,20 +251,6 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
             return http.GetStringAsync(server.TrimEnd('/') + "/healthz").GetAwaiter().GetResult() == "ok";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static bool PortIsFree(int port)
-    {
-        try
-        {
-            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-            probe.Start();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
         {
             return false;
         }

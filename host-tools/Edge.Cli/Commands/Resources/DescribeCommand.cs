@@ -111,12 +111,7 @@ public static class DescribeCommand
             (string?)e.Json["source"]?["component"] ?? "", (string?)e.Json["message"] ?? "",
         }).ToList();
         rows.Insert(0, ["----", "------", "----", "----", "-------"]);
-        var indented = new StringWriter();
-        TextTable.Write(indented, ["Type", "Reason", "Age", "From", "Message"], rows);
-        foreach (string line in indented.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            o.WriteLine("  " + line);
-        }
+        TextTable.Write(o, ["Type", "Reason", "Age", "From", "Message"], rows, indent: "  ");
     }
 
     private static void DescribePod(Lines w, KubeObject pod)
@@ -167,17 +162,12 @@ public static class DescribeCommand
         w.Field("Firmware", (string?)node.Json["status"]?["nodeInfo"]?["kubeletVersion"] ?? "<unknown>");
         var conditions = node.Json["status"]?["conditions"] as JsonArray ?? [];
         w.Line("Conditions:");
-        var table = new StringWriter();
-        TextTable.Write(table, ["Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message"],
+        w.Table(["Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message"],
             conditions.Select(c => (IReadOnlyList<string>)new[]
             {
                 (string?)c?["type"] ?? "", (string?)c?["status"] ?? "", (string?)c?["lastHeartbeatTime"] ?? "", (string?)c?["lastTransitionTime"] ?? "",
                 (string?)c?["reason"] ?? "", (string?)c?["message"] ?? "",
             }));
-        foreach (string line in table.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            w.Line("  " + line);
-        }
 
         List<KubeObject> pods = api.ListAsync(KindInfo.ForKind("Pod")!, null, null).GetAwaiter().GetResult()
             .Where(p => (string?)p.Spec?["nodeName"] == node.Name).OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -230,6 +220,8 @@ public static class DescribeCommand
         public void Field(string key, string value) => output.WriteLine($"{(key.Length > 0 ? key + ":" : ""),-19}{value}".TrimEnd());
 
         public void Line(string text) => output.WriteLine(text);
+
+        public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows) => TextTable.Write(output, headers, rows, indent: "  ");
 
         public void Map(string key, JsonObject? map)
         {

@@ -97,19 +97,9 @@ public static class GetCommand
             first = false;
             ResourceColumns.Table table = ResourceColumns.For(kindGroup.Key);
             bool withNamespace = allNamespaces && KindInfo.ForKind(kindGroup.Key)?.Namespaced == true;
-            var headers = (withNamespace ? ["NAMESPACE"] : Array.Empty<string>()).Concat(table.Headers).Concat(wide ? table.WideHeaders : []).ToList();
             DateTime now = DateTime.UtcNow;
-            var rows = kindGroup.Select(o =>
-            {
-                string[] cells = table.Row(o, now);
-                if (prefixKind)
-                {
-                    cells[0] = ResourceNames.Of(o);
-                }
-
-                return (IReadOnlyList<string>)(withNamespace ? [o.Namespace] : Array.Empty<string>()).Concat(cells).Concat(wide ? table.WideRow(o) : []).ToList();
-            });
-            TextTable.Write(console.Out, headers, rows);
+            TextTable.Write(console.Out, table.HeaderLine(withNamespace, wide),
+                kindGroup.Select(o => (IReadOnlyList<string>)table.Line(o, now, withNamespace, wide, prefixKind ? ResourceNames.Of(o) : null)));
         }
 
         return ExitCodes.Ok;
@@ -134,8 +124,8 @@ public static class GetCommand
         ResourceColumns.Table table = ResourceColumns.For(kind.Kind);
         bool wide = format == "wide";
         bool withNamespace = allNamespaces && kind.Namespaced;
-        string[] Row(KubeObject o) => (withNamespace ? [o.Namespace] : Array.Empty<string>()).Concat(table.Row(o, DateTime.UtcNow)).Concat(wide ? table.WideRow(o) : []).ToArray();
-        string[] headers = (withNamespace ? ["NAMESPACE"] : Array.Empty<string>()).Concat(table.Headers).Concat(wide ? table.WideHeaders : []).ToArray();
+        string[] Row(KubeObject o) => table.Line(o, DateTime.UtcNow, withNamespace, wide);
+        string[] headers = table.HeaderLine(withNamespace, wide);
         var rows = Sorted(items).Select(Row).ToList();
         int[] widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         void Print(string[] cells) => console.Out.WriteLine(string.Join("   ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
