@@ -13,5 +13,36 @@ namespace Edge.Dataplane
         public static readonly string[] Strings = new string[0];
         public static readonly long[] Longs = new long[0];
         public static readonly bool[] Bools = new bool[0];
+        public static readonly byte[][] ByteArrays = new byte[0][];
+
+        public static uint[] OrNewUInts(int length)
+        {
+            return length == 0 ? UInts : new uint[length];
+        }
+
+        public static ushort[] OrNewUShorts(int length)
+        {
+            return length == 0 ? UShorts : new ushort[length];
+        }
+
+        public static byte[] OrNewBytes(int length)
+        {
+            return length == 0 ? Bytes : new byte[length];
+        }
+
+        public static string[] OrNewStrings(int length)
+        {
+            return length == 0 ? Strings : new string[length];
+        }
+
+        public static bool[] OrNewBools(int length)
+        {
+            return length == 0 ? Bools : new bool[length];
+        }
+
+        public static byte[][] OrNewByteArrays(int length)
+        {
+            return length == 0 ? ByteArrays : new byte[length][];
+        }
     }
 }

@@ -129,7 +129,7 @@ namespace Edge.Dataplane.Agent
         {
             if (_reader.Type == MessageType.Snapshot || _reader.Type == MessageType.Delta)
             {
-                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 DesiredState state;
                 string error;
                 if (_reader.Type == MessageType.Snapshot)
@@ -137,7 +137,7 @@ namespace Edge.Dataplane.Agent
                     state = StateCodec.Decode(_payload);
                     error = state == null ? "snapshot damaged or of another format" : null;
                 }
-                else if (_agent.AppliedState == null || StateDelta.BaseGeneration(_reader.Payload, 0, _reader.PayloadLength) != _agent.AppliedGeneration)
+                else if (_agent.AppliedState == null || StateDelta.BaseGeneration(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength) != _agent.AppliedGeneration)
                 {
                     state = null;
                     error = "delta for another generation than the applied " + _agent.AppliedGeneration.ToString() + ": send a snapshot";
@@ -173,7 +173,7 @@ namespace Edge.Dataplane.Agent
 
             if (_reader.Type == MessageType.CaptureStart)
             {
-                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 string error = StartCapture(_payload.String());
                 Begin();
                 Messages.WriteAck(_writer, 0, error);
@@ -189,7 +189,7 @@ namespace Edge.Dataplane.Agent
 
             if (_reader.Type == MessageType.LogsRequest)
             {
-                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 string ns = _payload.String();
                 string name = _payload.String();
                 RunningPod pod = ns == null || name == null ? null : _agent.FindPod(ns, name);
@@ -229,7 +229,7 @@ namespace Edge.Dataplane.Agent
 
             if (_reader.Type == MessageType.ViewRequest)
             {
-                _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+                _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 int view = _payload.Int();
                 string text = Render(view, now);
                 Begin();
@@ -240,7 +240,7 @@ namespace Edge.Dataplane.Agent
 
         private void StartExec(ushort requestId)
         {
-            _payload.Begin(_reader.Payload, 0, _reader.PayloadLength);
+            _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
             string ns = _payload.String();
             string name = _payload.String();
             int argc = _payload.Count(1);

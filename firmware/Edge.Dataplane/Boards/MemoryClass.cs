@@ -59,11 +59,11 @@ namespace Edge.Dataplane.Boards
                 c.DnsPods = 32;
                 c.DnsPendingForwards = 4;
                 c.MaxSocketsPerPod = 4;
-                c.ArpEntries = 16;
+                c.ArpEntries = 8;
                 c.MacEntries = 16;
                 c.Routes = 16;
-                c.PacketBuffers = 10;
-                c.BridgeQueue = 10;
+                c.PacketBuffers = 6;
+                c.BridgeQueue = 6;
                 c.PendingArpPackets = 2;
                 c.UdpReceiveBuffer = 1024;
                 c.TcpSendBuffer = 1024;

@@ -84,13 +84,13 @@ namespace Edge.Dataplane.Dns
                 return false;
             }
 
-            s.PortLabels = new byte[s.PortNames.Length][];
+            s.PortLabels = Edge.Dataplane.Empty.OrNewByteArrays(s.PortNames.Length);
             for (int p = 0; p < s.PortNames.Length; p++)
             {
                 s.PortLabels[p] = s.PortNames[p] == null || s.PortNames[p].Length == 0 ? null : Label("_" + s.PortNames[p]);
             }
 
-            s.EndpointFqdns = new byte[s.EndpointAddresses.Length][];
+            s.EndpointFqdns = Edge.Dataplane.Empty.OrNewByteArrays(s.EndpointAddresses.Length);
             for (int e = 0; e < s.EndpointAddresses.Length; e++)
             {
                 string host = s.EndpointHostnames.Length > e && s.EndpointHostnames[e] != null ? s.EndpointHostnames[e] : Dashed(s.EndpointAddresses[e]);

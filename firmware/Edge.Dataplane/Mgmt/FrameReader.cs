@@ -21,8 +21,18 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>The last frame taken by Next: type, request ID, payload in <see cref="Payload"/> at [PayloadOffset, +PayloadLength).</summary>
         public byte Type;
         public ushort RequestId;
+
+        /// <summary>
+        /// The reader's own buffer: the payload is read where it arrived, not copied out (a small
+        /// board has no room for a second frame-sized array). It stays valid until the next
+        /// <see cref="Push"/> or <see cref="Next"/>, which let go of the frame.
+        /// </summary>
         public readonly byte[] Payload;
+        public int PayloadOffset;
         public int PayloadLength;
+
+        // Bytes of the last frame handed out, consumed on the next call.
+        private int _handedOut;
 
         public FrameReader()
             : this(Frame.MaxPayload)
@@ -37,12 +47,13 @@ namespace Edge.Dataplane.Mgmt
         {
             _maxPayload = maxPayload;
             _buffer = new byte[Frame.HeaderLength + maxPayload + Frame.TrailerLength + 512];
-            Payload = new byte[maxPayload];
+            Payload = _buffer;
         }
 
         /// <summary>Adds received bytes; returns how many were taken (all, unless the buffer is full: call Next first).</summary>
         public int Push(byte[] b, int offset, int length)
         {
+            LetGo();
             int n = length < _buffer.Length - _count ? length : _buffer.Length - _count;
             System.Array.Copy(b, offset, _buffer, _count, n);
             _count += n;
@@ -52,6 +63,7 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>True with the next whole, checked frame in Type/RequestId/Payload; false when more bytes are needed.</summary>
         public bool Next()
         {
+            LetGo();
             int at = 0;
             while (true)
             {
@@ -121,9 +133,10 @@ namespace Edge.Dataplane.Mgmt
 
                 Type = _buffer[at + 3];
                 RequestId = NetworkOrder.ReadU16(_buffer, at + 4);
+                Consume(at);
+                PayloadOffset = Frame.HeaderLength;
                 PayloadLength = length;
-                System.Array.Copy(_buffer, at + Frame.HeaderLength, Payload, 0, length);
-                Consume(at + total);
+                _handedOut = total;
                 return true;
             }
         }
@@ -148,6 +161,12 @@ namespace Edge.Dataplane.Mgmt
             }
 
             return -1;
+        }
+
+        private void LetGo()
+        {
+            Consume(_handedOut);
+            _handedOut = 0;
         }
 
         private void Consume(int n)

@@ -197,10 +197,10 @@ namespace Edge.Dataplane.Mgmt
                 v.ExternalTrafficLocal = (flags & 4) != 0;
                 v.AffinityTimeoutSeconds = r.Int();
                 int n = r.Count(7);
-                uint[] addresses = new uint[n];
-                ushort[] ports = new ushort[n];
-                byte[] endpointFlags = new byte[n];
-                string[] names = new string[n];
+                uint[] addresses = Empty.OrNewUInts(n);
+                ushort[] ports = Empty.OrNewUShorts(n);
+                byte[] endpointFlags = Empty.OrNewBytes(n);
+                string[] names = Empty.OrNewStrings(n);
                 for (int e = 0; e < n && !r.Failed; e++)
                 {
                     addresses[e] = r.Address();
@@ -222,9 +222,9 @@ namespace Edge.Dataplane.Mgmt
                 d.ClusterIp = r.Address();
                 d.ExternalName = Ref(strings, r);
                 int ports = r.Count(3);
-                d.PortNames = new string[ports];
-                d.PortProtocols = new byte[ports];
-                d.PortNumbers = new ushort[ports];
+                d.PortNames = Empty.OrNewStrings(ports);
+                d.PortProtocols = Empty.OrNewBytes(ports);
+                d.PortNumbers = Empty.OrNewUShorts(ports);
                 for (int p = 0; p < ports && !r.Failed; p++)
                 {
                     d.PortNames[p] = Ref(strings, r);
@@ -233,10 +233,10 @@ namespace Edge.Dataplane.Mgmt
                 }
 
                 int endpoints = r.Count(6);
-                d.EndpointAddresses = new uint[endpoints];
-                d.EndpointHostnames = new string[endpoints];
-                d.EndpointReady = new bool[endpoints];
-                d.EndpointPorts = new ushort[endpoints * ports];
+                d.EndpointAddresses = Empty.OrNewUInts(endpoints);
+                d.EndpointHostnames = Empty.OrNewStrings(endpoints);
+                d.EndpointReady = Empty.OrNewBools(endpoints);
+                d.EndpointPorts = Empty.OrNewUShorts(endpoints * ports);
                 for (int e = 0; e < endpoints && !r.Failed; e++)
                 {
                     d.EndpointAddresses[e] = r.Address();
@@ -252,8 +252,8 @@ namespace Edge.Dataplane.Mgmt
             }
 
             int pods = r.Count(5);
-            s.ClusterPodAddresses = new uint[pods];
-            s.ClusterPodNamespaces = new string[pods];
+            s.ClusterPodAddresses = Empty.OrNewUInts(pods);
+            s.ClusterPodNamespaces = Empty.OrNewStrings(pods);
             for (int i = 0; i < pods && !r.Failed; i++)
             {
                 s.ClusterPodAddresses[i] = r.Address();

@@ -19,7 +19,7 @@ namespace Edge.Dataplane.Net
         private readonly EthernetRepr _ethernet = new EthernetRepr();
         private readonly Ipv4Repr _ip = new Ipv4Repr();
         private readonly ArpRepr _arp = new ArpRepr();
-        private readonly IcmpError _icmpError = new IcmpError();
+        private readonly IcmpError _icmpError;
 
         public readonly IpInterface Interface;
 
@@ -34,6 +34,7 @@ namespace Edge.Dataplane.Net
         internal Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes, ServiceProxy proxy)
         {
             _node = node;
+            _icmpError = new IcmpError(node);
             _overlay = overlay;
             _routes = routes;
             _proxy = proxy;

@@ -10,9 +10,27 @@ namespace Edge.Dataplane.Net
     public sealed class IcmpError
     {
         private const int QuotedData = 8;
-        private readonly Ipv4Repr _ip = new Ipv4Repr();
-        private readonly IcmpRepr _icmp = new IcmpRepr();
-        private readonly Ipv4Repr _original = new Ipv4Repr();
+        private readonly Ipv4Repr _ip;
+        private readonly IcmpRepr _icmp;
+        private readonly Ipv4Repr _original;
+
+        public IcmpError()
+            : this(new Ipv4Repr(), new IcmpRepr(), new Ipv4Repr())
+        {
+        }
+
+        /// <summary>An error builder over a node's shared scratch headers (it fills and emits them within <see cref="Build"/>).</summary>
+        internal IcmpError(NodeContext node)
+            : this(node.IpOut, node.IcmpOut, node.IpQuoted)
+        {
+        }
+
+        private IcmpError(Ipv4Repr ip, IcmpRepr icmp, Ipv4Repr original)
+        {
+            _ip = ip;
+            _icmp = icmp;
+            _original = original;
+        }
 
         /// <summary>Errors allowed per second (RFC 1812 §4.3.2.8 asks for a limit).</summary>
         public const int PerSecond = 10;

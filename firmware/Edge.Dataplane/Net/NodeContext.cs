@@ -1,4 +1,5 @@
 using Edge.Dataplane.Platform;
+using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Net
 {
@@ -10,6 +11,15 @@ namespace Edge.Dataplane.Net
         public readonly DropCounters Drops = new DropCounters();
         public readonly IClock Clock;
         public readonly IRandomSource Random;
+
+        // Headers for building outgoing packets. Each is filled and emitted in one go, with no
+        // call in between that could build another packet, so one set serves every pod and socket
+        // (on nanoFramework every field of an object costs a 12-byte heap block: a set per pod
+        // and per socket was kilobytes on a small board).
+        internal readonly Ipv4Repr IpOut = new Ipv4Repr();
+        internal readonly TcpRepr TcpOut = new TcpRepr();
+        internal readonly IcmpRepr IcmpOut = new IcmpRepr();
+        internal readonly Ipv4Repr IpQuoted = new Ipv4Repr();
 
         public NodeContext(NodeConfig config, IClock clock, IRandomSource random)
         {

@@ -23,15 +23,13 @@ namespace Edge.Dataplane.Net
         private readonly PacketQueue _loopback;
         private readonly EthernetRepr _ethernet = new EthernetRepr();
         private readonly Ipv4Repr _ip = new Ipv4Repr();
-        private readonly Ipv4Repr _ipOut = new Ipv4Repr();
         private readonly UdpRepr _udp = new UdpRepr();
         private readonly IcmpRepr _icmp = new IcmpRepr();
-        private readonly IcmpError _icmpError = new IcmpError();
+        private readonly IcmpError _icmpError;
         private readonly UdpSocket[] _udpSockets;
         private readonly IcmpEchoSocket[] _echoSockets;
         private readonly TcpSocket[] _tcpSockets;
         private readonly TcpRepr _tcp = new TcpRepr();
-        private readonly TcpRepr _tcpReset = new TcpRepr();
         private ushort _nextId;
 
         public readonly string Namespace;
@@ -57,6 +55,7 @@ namespace Edge.Dataplane.Net
         internal PodSandbox(NodeContext node, Bridge bridge, int port, string ns, string name, uint address, int prefixLength, uint gateway)
         {
             _node = node;
+            _icmpError = new IcmpError(node);
             Namespace = ns;
             Name = name;
             Interface = new IpInterface(bridge, port, node.Pool, node.Drops, node.Config.ArpEntries, node.Config.PendingArpPackets);
@@ -84,6 +83,7 @@ namespace Edge.Dataplane.Net
         internal PodSandbox(NodeContext node, IIpOutput output, string name, uint address, uint secondaryAddress, ulong mac)
         {
             _node = node;
+            _icmpError = new IcmpError(node);
             Namespace = "";
             Name = name;
             Interface = null;
@@ -107,6 +107,11 @@ namespace Edge.Dataplane.Net
         public ulong Mac
         {
             get { return _mac; }
+        }
+
+        internal NodeContext Node
+        {
+            get { return _node; }
         }
 
         internal long Now
@@ -434,17 +439,17 @@ namespace Edge.Dataplane.Net
         /// </summary>
         internal void SendIp(PacketBuffer frame, byte protocol, uint source, uint destination, int upperLength)
         {
-            _ipOut.Source = source;
-            _ipOut.Destination = destination;
-            _ipOut.Protocol = protocol;
-            _ipOut.Ttl = 64;
-            _ipOut.TypeOfService = 0;
-            _ipOut.Identification = _nextId++;
-            _ipOut.DontFragment = protocol == IpProtocol.Tcp;
-            _ipOut.MoreFragments = false;
-            _ipOut.FragmentOffset = 0;
-            _ipOut.PayloadLength = upperLength;
-            _ipOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
+            _node.IpOut.Source = source;
+            _node.IpOut.Destination = destination;
+            _node.IpOut.Protocol = protocol;
+            _node.IpOut.Ttl = 64;
+            _node.IpOut.TypeOfService = 0;
+            _node.IpOut.Identification = _nextId++;
+            _node.IpOut.DontFragment = protocol == IpProtocol.Tcp;
+            _node.IpOut.MoreFragments = false;
+            _node.IpOut.FragmentOffset = 0;
+            _node.IpOut.PayloadLength = upperLength;
+            _node.IpOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
             int ipLength = Ipv4Packet.MinimumHeaderLength + upperLength;
             PacketsOut++;
             if (IsLocal(destination))
@@ -869,30 +874,30 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            _tcpReset.SourcePort = _tcp.DestinationPort;
-            _tcpReset.DestinationPort = _tcp.SourcePort;
+            _node.TcpOut.SourcePort = _tcp.DestinationPort;
+            _node.TcpOut.DestinationPort = _tcp.SourcePort;
             if (_tcp.HasFlag(TcpFlags.Ack))
             {
-                _tcpReset.SequenceNumber = _tcp.AcknowledgmentNumber;
-                _tcpReset.AcknowledgmentNumber = 0;
-                _tcpReset.Flags = TcpFlags.Rst;
+                _node.TcpOut.SequenceNumber = _tcp.AcknowledgmentNumber;
+                _node.TcpOut.AcknowledgmentNumber = 0;
+                _node.TcpOut.Flags = TcpFlags.Rst;
             }
             else
             {
                 int length = _tcp.PayloadLength + (_tcp.HasFlag(TcpFlags.Syn) ? 1 : 0) + (_tcp.HasFlag(TcpFlags.Fin) ? 1 : 0);
-                _tcpReset.SequenceNumber = 0;
-                _tcpReset.AcknowledgmentNumber = _tcp.SequenceNumber + (uint)length;
-                _tcpReset.Flags = TcpFlags.Rst | TcpFlags.Ack;
+                _node.TcpOut.SequenceNumber = 0;
+                _node.TcpOut.AcknowledgmentNumber = _tcp.SequenceNumber + (uint)length;
+                _node.TcpOut.Flags = TcpFlags.Rst | TcpFlags.Ack;
             }
 
-            _tcpReset.Window = 0;
-            _tcpReset.UrgentPointer = 0;
-            _tcpReset.MaximumSegmentSize = 0;
-            _tcpReset.WindowScale = TcpRepr.NoWindowScale;
-            _tcpReset.SackPermitted = false;
-            _tcpReset.HasTimestamps = false;
-            _tcpReset.PayloadLength = 0;
-            _tcpReset.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength, local, remote);
+            _node.TcpOut.Window = 0;
+            _node.TcpOut.UrgentPointer = 0;
+            _node.TcpOut.MaximumSegmentSize = 0;
+            _node.TcpOut.WindowScale = TcpRepr.NoWindowScale;
+            _node.TcpOut.SackPermitted = false;
+            _node.TcpOut.HasTimestamps = false;
+            _node.TcpOut.PayloadLength = 0;
+            _node.TcpOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength, local, remote);
             SendIp(frame, IpProtocol.Tcp, local, remote, TcpPacket.MinimumHeaderLength);
         }
 

@@ -16,10 +16,10 @@ namespace Edge.Dataplane.Proxy
         private const int EarlyDropScan = 16;
 
         private readonly int _mask;
-        private readonly int[] _originalHead;
-        private readonly int[] _replyHead;
-        private readonly int[] _originalNext;
-        private readonly int[] _replyNext;
+        private readonly short[] _originalHead;
+        private readonly short[] _replyHead;
+        private readonly short[] _originalNext;
+        private readonly short[] _replyNext;
 
         // Original tuple: what the client sent. Reply tuple: what the server sends back.
         internal readonly byte[] Protocol;
@@ -32,7 +32,8 @@ namespace Edge.Dataplane.Proxy
         internal readonly uint[] ReplyDestination;
         internal readonly ushort[] ReplyDestinationPort;
 
-        // Narrow types where the range allows: a WROOM board keeps 256 of these rows in 64 KB with everything else.
+        // Narrow types where the range allows: a WROOM board keeps 256 of these rows in 64 KB with everything else
+        // (chains as short indexes, so a table holds at most 32767 entries; byte counters wrap at 4 GiB as in a workshop they never do).
         internal readonly byte[] State;
         internal readonly long[] Expires;
         internal readonly bool[] Assured;
@@ -41,8 +42,8 @@ namespace Edge.Dataplane.Proxy
         internal readonly short[] Endpoint;
         internal readonly uint[] PacketsOriginal;
         internal readonly uint[] PacketsReply;
-        internal readonly long[] BytesOriginal;
-        internal readonly long[] BytesReply;
+        internal readonly uint[] BytesOriginal;
+        internal readonly uint[] BytesReply;
         internal readonly bool[] FinOriginal;
         internal readonly bool[] FinReply;
 
@@ -66,16 +67,16 @@ namespace Edge.Dataplane.Proxy
             }
 
             _mask = buckets - 1;
-            _originalHead = new int[buckets];
-            _replyHead = new int[buckets];
+            _originalHead = new short[buckets];
+            _replyHead = new short[buckets];
             for (int i = 0; i < buckets; i++)
             {
                 _originalHead[i] = Nil;
                 _replyHead[i] = Nil;
             }
 
-            _originalNext = new int[capacity];
-            _replyNext = new int[capacity];
+            _originalNext = new short[capacity];
+            _replyNext = new short[capacity];
             Protocol = new byte[capacity];
             OriginalSource = new uint[capacity];
             OriginalSourcePort = new ushort[capacity];
@@ -93,8 +94,8 @@ namespace Edge.Dataplane.Proxy
             Endpoint = new short[capacity];
             PacketsOriginal = new uint[capacity];
             PacketsReply = new uint[capacity];
-            BytesOriginal = new long[capacity];
-            BytesReply = new long[capacity];
+            BytesOriginal = new uint[capacity];
+            BytesReply = new uint[capacity];
             FinOriginal = new bool[capacity];
             FinReply = new bool[capacity];
         }
@@ -183,10 +184,10 @@ namespace Edge.Dataplane.Proxy
 
             int bucket = Hash(protocol, originalSource, originalSourcePort, originalDestination, originalDestinationPort) & _mask;
             _originalNext[i] = _originalHead[bucket];
-            _originalHead[bucket] = i;
+            _originalHead[bucket] = (short)i;
             bucket = Hash(protocol, replySource, replySourcePort, replyDestination, replyDestinationPort) & _mask;
             _replyNext[i] = _replyHead[bucket];
-            _replyHead[bucket] = i;
+            _replyHead[bucket] = (short)i;
             _count++;
             return i;
         }
@@ -200,12 +201,12 @@ namespace Edge.Dataplane.Proxy
             if (reply)
             {
                 PacketsReply[i]++;
-                BytesReply[i] += bytes;
+                BytesReply[i] += (uint)bytes;
             }
             else
             {
                 PacketsOriginal[i]++;
-                BytesOriginal[i] += bytes;
+                BytesOriginal[i] += (uint)bytes;
             }
 
             byte protocol = Protocol[i];
@@ -382,7 +383,7 @@ namespace Edge.Dataplane.Proxy
             return Nil;
         }
 
-        private static void Unlink(int[] head, int[] next, int bucket, int entry)
+        private static void Unlink(short[] head, short[] next, int bucket, int entry)
         {
             if (head[bucket] == entry)
             {

@@ -39,10 +39,8 @@ namespace Edge.Dataplane.Proxy
         /// <summary>Pod names of the endpoints, for views ("web-7d4b9c-x2x9z").</summary>
         public string[] EndpointNames = Empty.Strings;
 
-        /// <summary>Per-endpoint counters (new connections and packets, both directions).</summary>
+        /// <summary>New connections per endpoint (the ipvs view's ActiveConn-like spread).</summary>
         public long[] EndpointConnections = Empty.Longs;
-        public long[] EndpointPackets = Empty.Longs;
-        public long[] EndpointBytes = Empty.Longs;
 
         public long Connections;
         public long Packets;
@@ -75,8 +73,6 @@ namespace Edge.Dataplane.Proxy
             EndpointFlagBits = flags;
             EndpointNames = names ?? (n == 0 ? Empty.Strings : new string[n]);
             EndpointConnections = n == 0 ? Empty.Longs : new long[n];
-            EndpointPackets = n == 0 ? Empty.Longs : new long[n];
-            EndpointBytes = n == 0 ? Empty.Longs : new long[n];
             RoundRobinNext = 0;
         }
 

@@ -380,12 +380,6 @@ namespace Edge.Dataplane.Proxy
             {
                 service.Packets++;
                 service.Bytes += ipLength;
-                int endpoint = c.Endpoint[entry];
-                if (endpoint >= 0 && endpoint < service.EndpointCount)
-                {
-                    service.EndpointPackets[endpoint]++;
-                    service.EndpointBytes[endpoint] += ipLength;
-                }
             }
         }
 

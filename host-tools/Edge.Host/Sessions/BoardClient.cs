@@ -343,7 +343,7 @@ public sealed class BoardClient : IAsyncDisposable
                     taken += reader.Push(buffer, taken, n - taken);
                     while (reader.Next())
                     {
-                        Dispatch(reader.Type, reader.RequestId, reader.Payload.AsSpan(0, reader.PayloadLength).ToArray());
+                        Dispatch(reader.Type, reader.RequestId, reader.Payload.AsSpan(reader.PayloadOffset, reader.PayloadLength).ToArray());
                     }
                 }
 

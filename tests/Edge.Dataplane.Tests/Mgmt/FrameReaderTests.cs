@@ -32,7 +32,7 @@ public sealed class FrameReaderTests
                 taken += reader.Push(stream, at + taken, n - taken);
                 while (reader.Next())
                 {
-                    frames.Add((reader.Type, reader.RequestId, reader.Payload[..reader.PayloadLength]));
+                    frames.Add((reader.Type, reader.RequestId, reader.Payload.AsSpan(reader.PayloadOffset, reader.PayloadLength).ToArray()));
                 }
             }
         }

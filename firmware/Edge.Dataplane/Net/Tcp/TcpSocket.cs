@@ -30,7 +30,7 @@ namespace Edge.Dataplane.Net.Tcp
         public const int MaximumSynRetransmissions = 5;
 
         private readonly PodSandbox _pod;
-        private readonly TcpRepr _out = new TcpRepr();
+        private readonly TcpRepr _out;
         private ByteRing _send;
         private ByteRing _receive;
 
@@ -95,6 +95,7 @@ namespace Edge.Dataplane.Net.Tcp
         internal TcpSocket(PodSandbox pod)
         {
             _pod = pod;
+            _out = pod.Node.TcpOut; // shared: filled and emitted in one go (Prepare, Emit)
         }
 
         internal void Open(int sendBuffer, int receiveBuffer)

@@ -1,0 +1,165 @@
+using Edge.Dataplane.Agent;
+using Edge.Dataplane.Boards;
+using Edge.Dataplane.Dns;
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Proxy;
+
+namespace Edge.VirtualBoard.Budget;
+
+/// <summary>
+/// A board of a memory class booted with the class's capacities and loaded with the workshop's
+/// worst case for it (8 whoami pods, 32 services with 64 endpoints and their DNS records, two
+/// peers), the way the control plane brings a board up: the peers first, then the pods, then the
+/// services, each as a snapshot decoded from its frame. Its <see cref="Census"/> prices what the
+/// board then holds on a nanoFramework heap.
+/// </summary>
+public sealed class WorstCaseBoard
+{
+    public readonly NodeConfig Config;
+    public readonly NodeAgent Agent;
+    public readonly BoardSession Session;
+    public readonly byte[] Snapshot;
+
+    public WorstCaseBoard(int memoryClass)
+    {
+        MemoryClass = memoryClass;
+        Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
+        Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
+        Agent = new NodeAgent(Config, new Platform.SystemClock(), new Platform.SystemRandom(), new NullPort(), new NullHostSockets());
+        Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass) });
+        DesiredState full = State(8, 32);
+        Apply(Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers }));
+        Apply(Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods }));
+        Snapshot = Encoded(full);
+        Apply(Snapshot);
+    }
+
+    public int MemoryClass { get; }
+
+    /// <summary>Bytes on the board's heap by part: the session, the node, its pods, its service/DNS tables, the applied state, shared statics.</summary>
+    public NanoHeapCensus Census()
+    {
+        var census = new NanoHeapCensus(typeof(NodeAgent).Assembly);
+        census.AddStatics("shared buffers");
+        census.Add("node", Agent.Node);
+        census.Add("pods", Agent.Pods);
+        census.Add("session", Session);
+        census.Add("applied state", Agent.AppliedState);
+        return census;
+    }
+
+    /// <summary>What a snapshot costs while it is decoded beside the state the board holds: the peak above the steady heap.</summary>
+    public long DecodingPeak()
+    {
+        var census = new NanoHeapCensus(typeof(NodeAgent).Assembly);
+        return census.Add("decoded snapshot", Decoded(Snapshot));
+    }
+
+    private void Apply(byte[] payload)
+    {
+        string? problem = Agent.Apply(Decoded(payload));
+        if (problem is not null)
+        {
+            throw new InvalidOperationException($"the worst-case state does not apply: {problem}");
+        }
+    }
+
+    /// <summary>What the host sends (encoded off the board).</summary>
+    public static byte[] Encoded(DesiredState state)
+    {
+        byte[] buffer = new byte[Frame.MaxPayload];
+        var w = new PayloadWriter();
+        w.Begin(buffer, 0, buffer.Length);
+        StateCodec.Encode(state, w);
+        return buffer.AsSpan(0, w.Length).ToArray();
+    }
+
+    public static DesiredState Decoded(byte[] payload)
+    {
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        return StateCodec.Decode(r);
+    }
+
+    /// <summary>Pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>
+    public static DesiredState State(int podCount, int serviceCount)
+    {
+        var pods = Enumerable.Range(0, podCount).Select(i => new PodSpec
+        {
+            Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = $"0b1c2d3e-4f50-6172-8394-a5b6c7d8e9{i:x2}",
+            Address = 0x0AF40102u + (uint)i, Image = "whoami",
+        }).ToArray();
+        var services = Enumerable.Range(0, serviceCount).Select(i =>
+        {
+            var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };
+            s.SetEndpoints([0x0AF40102u + (uint)(i % podCount), 0x0AF40202u + (uint)(i % podCount)], [80, 80],
+                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)],
+                [$"web-6d4b9c7f5-{i % podCount:x5}", $"web-6d4b9c7f5-{podCount + i % podCount:x5}"]);
+            return s;
+        }).ToArray();
+        return new DesiredState
+        {
+            Generation = 3,
+            PodNetwork = 0x0AF40100,
+            Peers = [new PeerSpec { Name = "node-2", PodNetwork = 0x0AF40200, PrefixLength = 24, Address = 0xC0A8320C }, new PeerSpec { Name = "node-3", PodNetwork = 0x0AF40300, PrefixLength = 24, Address = 0xC0A8320D }],
+            Pods = pods,
+            Services = services,
+            DnsServices = services.Select(s => new DnsService { Namespace = s.Namespace, Name = s.Name, ClusterIp = s.ClusterIp }).ToArray(),
+            ClusterPodAddresses = pods.Select(p => p.Address).ToArray(),
+            ClusterPodNamespaces = pods.Select(p => p.Namespace).ToArray(),
+        };
+    }
+
+    private sealed class NullPort : IDatagramPort
+    {
+        public uint LocalAddress => 0;
+        public ushort LocalPort => 0;
+        public bool Send(uint address, ushort port, byte[] buffer, int offset, int length) => true;
+
+        public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
+        {
+            address = 0;
+            port = 0;
+            return -1;
+        }
+    }
+
+    /// <summary>The board's own sockets live in lwIP, not the managed heap: handles that never carry anything.</summary>
+    private sealed class NullHostSockets : IHostSockets
+    {
+        private int _next = 1;
+
+        public int ListenTcp(ushort port) => _next++;
+        public int ConnectTcp(uint address, ushort port) => -1;
+        public int ConnectState(int connection) => -1;
+
+        public int Accept(int listener, out uint remoteAddress, out ushort remotePort)
+        {
+            remoteAddress = 0;
+            remotePort = 0;
+            return -1;
+        }
+
+        public int Receive(int connection, byte[] buffer, int offset, int length) => 0;
+        public int Send(int connection, byte[] buffer, int offset, int length) => length;
+        public void ShutdownSend(int connection)
+        {
+        }
+
+        public int OpenUdp(ushort port) => _next++;
+
+        public int ReceiveFrom(int udp, byte[] buffer, int offset, int length, out uint address, out ushort port)
+        {
+            address = 0;
+            port = 0;
+            return -1;
+        }
+
+        public bool SendTo(int udp, uint address, ushort port, byte[] buffer, int offset, int length) => true;
+        public void Close(int handle)
+        {
+        }
+    }
+}
