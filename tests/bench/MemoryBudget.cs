@@ -12,6 +12,15 @@ namespace Edge.Bench;
 /// </summary>
 public static class MemoryBudget
 {
+    private static string Growth(NanoHeapCensus before, NanoHeapCensus after, int count)
+    {
+        return string.Join(", ", after.Fields
+            .Select(kv => (kv.Key, Bytes: (kv.Value - before.Fields.GetValueOrDefault(kv.Key)) / count))
+            .Where(f => f.Bytes >= 24)
+            .OrderByDescending(f => f.Bytes)
+            .Select(f => $"{f.Key} {f.Bytes}"));
+    }
+
     public static int Run()
     {
         foreach (int memoryClass in new[] { MemoryClass.Wroom, MemoryClass.Wrover, MemoryClass.Large })
@@ -27,6 +36,12 @@ public static class MemoryBudget
                 + $"(snapshot {board.Snapshot.Length:N0} bytes; conntrack {board.Config.ConntrackEntries}, packet buffers {board.Config.PacketBuffers})");
             if (memoryClass == MemoryClass.Wroom)
             {
+                long empty = new WorstCaseBoard(memoryClass, 0, 0).Census().TotalBytes;
+                long onePod = (new WorstCaseBoard(memoryClass, 8, 0).Census().TotalBytes - empty) / 8;
+                long oneService = (new WorstCaseBoard(memoryClass, 8, 32).Census().TotalBytes - new WorstCaseBoard(memoryClass, 8, 0).Census().TotalBytes) / 32;
+                Console.WriteLine("wroom   where one pod's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 0, 0).Census(), new WorstCaseBoard(memoryClass, 8, 0).Census(), 8));
+                Console.WriteLine("wroom   where one service's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 8, 0).Census(), new WorstCaseBoard(memoryClass, 8, 32).Census(), 32));
+                Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each service (2 endpoints, DNS) {oneService:N0} bytes");
                 Console.Write(census.TopTypes(12));
                 Console.Write(census.TopFields(200));
             }

@@ -59,7 +59,7 @@ namespace Edge.Dataplane.Boards
                 c.DnsPods = 32;
                 c.DnsPendingForwards = 4;
                 c.MaxSocketsPerPod = 4;
-                c.ArpEntries = 8;
+                c.ArpEntries = 4; // a pod's neighbours; the gateway keeps one per pod whatever this says
                 c.MacEntries = 16;
                 c.Routes = 16;
                 c.PacketBuffers = 6;

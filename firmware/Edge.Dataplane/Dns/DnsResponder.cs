@@ -26,7 +26,7 @@ namespace Edge.Dataplane.Dns
         private const int TcpIdleMs = 10000;
         private const int TcpMessageMax = 1500;
 
-        private readonly byte[] _query = new byte[1500];
+        private readonly byte[] _query;
         private readonly byte[] _response = new byte[DnsServer.EdnsSize];
         private readonly int _tcpListener = -1;
         private readonly int[] _tcp = new int[TcpConnections];
@@ -43,6 +43,7 @@ namespace Edge.Dataplane.Dns
             _host = host;
             _sockets = sockets;
             _forwarder = forwarder;
+            _query = host.Node.Datagram; // the node's: a query is answered or forwarded as soon as it is read
             _podSocket = host.OpenUdp(53);
             for (int i = 0; i < TcpConnections; i++)
             {

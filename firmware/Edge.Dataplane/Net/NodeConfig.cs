@@ -57,7 +57,14 @@ namespace Edge.Dataplane.Net
 
         public int MaxPods = 8;
         public int MaxSocketsPerPod = 8;
+        /// <summary>Neighbours a pod's ARP cache holds (the least recently used goes first).</summary>
         public int ArpEntries = 32;
+
+        /// <summary>The gateway's ARP cache: every local pod and one more, however small a pod's is.</summary>
+        public int GatewayArpEntries
+        {
+            get { return ArpEntries > MaxPods + 1 ? ArpEntries : MaxPods + 1; }
+        }
         public int MacEntries = 32;
         public int Routes = 16;
         public int PacketBuffers = 48;

@@ -21,6 +21,22 @@ namespace Edge.Dataplane.Net
         internal readonly IcmpRepr IcmpOut = new IcmpRepr();
         internal readonly Ipv4Repr IpQuoted = new Ipv4Repr();
 
+        // Headers a pod parses what it receives into. Pods receive one frame at a time from the
+        // bridge's queue (or their loopback queue), and what a pod sends on the way is queued,
+        // never delivered into another pod at once, so one pod's input never runs inside
+        // another's and one set serves them all. A pod may reuse them to answer (an echo reply).
+        internal readonly EthernetRepr EthernetIn = new EthernetRepr();
+        internal readonly Ipv4Repr IpIn = new Ipv4Repr();
+        internal readonly UdpRepr UdpIn = new UdpRepr();
+        internal readonly IcmpRepr IcmpIn = new IcmpRepr();
+        internal readonly TcpRepr TcpIn = new TcpRepr();
+
+        /// <summary>
+        /// One datagram from the board's own sockets (NodePort, egress and DNS): each reader takes
+        /// one in and hands it on at once (what it sends into a pod is queued), so they share it.
+        /// </summary>
+        internal readonly byte[] Datagram = new byte[1500];
+
         public NodeContext(NodeConfig config, IClock clock, IRandomSource random)
         {
             Config = config;

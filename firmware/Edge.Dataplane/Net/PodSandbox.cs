@@ -21,15 +21,16 @@ namespace Edge.Dataplane.Net
 
         private readonly NodeContext _node;
         private readonly PacketQueue _loopback;
-        private readonly EthernetRepr _ethernet = new EthernetRepr();
-        private readonly Ipv4Repr _ip = new Ipv4Repr();
-        private readonly UdpRepr _udp = new UdpRepr();
-        private readonly IcmpRepr _icmp = new IcmpRepr();
+        // The node's headers for parsing what arrives (see NodeContext: one pod's input never runs inside another's).
+        private readonly EthernetRepr _ethernet;
+        private readonly Ipv4Repr _ip;
+        private readonly UdpRepr _udp;
+        private readonly IcmpRepr _icmp;
         private readonly IcmpError _icmpError;
         private readonly UdpSocket[] _udpSockets;
         private readonly IcmpEchoSocket[] _echoSockets;
         private readonly TcpSocket[] _tcpSockets;
-        private readonly TcpRepr _tcp = new TcpRepr();
+        private readonly TcpRepr _tcp;
         private ushort _nextId;
 
         public readonly string Namespace;
@@ -56,6 +57,11 @@ namespace Edge.Dataplane.Net
         {
             _node = node;
             _icmpError = new IcmpError(node);
+            _ethernet = node.EthernetIn;
+            _ip = node.IpIn;
+            _udp = node.UdpIn;
+            _icmp = node.IcmpIn;
+            _tcp = node.TcpIn;
             Namespace = ns;
             Name = name;
             Interface = new IpInterface(bridge, port, node.Pool, node.Drops, node.Config.ArpEntries, node.Config.PendingArpPackets);
@@ -84,6 +90,11 @@ namespace Edge.Dataplane.Net
         {
             _node = node;
             _icmpError = new IcmpError(node);
+            _ethernet = node.EthernetIn;
+            _ip = node.IpIn;
+            _udp = node.UdpIn;
+            _icmp = node.IcmpIn;
+            _tcp = node.TcpIn;
             Namespace = "";
             Name = name;
             Interface = null;

@@ -30,7 +30,7 @@ namespace Edge.Dataplane.Proxy
         private readonly int[] _listenService = new int[MaxListeners];
         private readonly bool[] _listenUdp = new bool[MaxListeners];
         private readonly UdpSessions _sessions;
-        private readonly byte[] _datagram = new byte[1472];
+        private readonly byte[] _datagram;
         private int _seenVersion = -1;
 
         private readonly TcpRelay _relay;
@@ -50,7 +50,8 @@ namespace Edge.Dataplane.Proxy
             }
 
             _relay = new TcpRelay(sockets, maxConnections);
-            _sessions = new UdpSessions(sockets, maxConnections);
+            _datagram = host.Node.Datagram;
+            _sessions = new UdpSessions(sockets, maxConnections, _datagram);
         }
 
         /// <summary>Ports listened on, for `edgectl describe node`.</summary>

@@ -25,13 +25,15 @@ namespace Edge.Dataplane.Proxy
         private readonly long[] _lastUsed;
         private readonly bool[] _ownsOutside;
         private readonly bool[] _used;
-        private readonly byte[] _buffer = new byte[1472];
+        private readonly byte[] _buffer;
 
         public long Datagrams;
         public long Refused;
 
-        public UdpSessions(IHostSockets sockets, int capacity)
+        /// <param name="buffer">Where a datagram is read before it is passed on (the node's shared one).</param>
+        public UdpSessions(IHostSockets sockets, int capacity, byte[] buffer)
         {
+            _buffer = buffer;
             _sockets = sockets;
             _outsideHandle = new int[capacity];
             _inside = new UdpSocket[capacity];

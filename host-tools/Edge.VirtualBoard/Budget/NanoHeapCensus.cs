@@ -10,8 +10,8 @@ namespace Edge.VirtualBoard.Budget;
 /// pricing it with nanoFramework's heap layout, as nanoCLR_Runtime__HeapBlock.h lays it out:
 /// the heap is made of 12-byte blocks; an object is one header block plus one block per
 /// instance field (whatever the field's type); an array is a 20-byte header plus its elements
-/// at their natural size (12 bytes, one block, per reference or struct element); a string is a
-/// header block plus its UTF-8 text and a terminator. Every allocation rounds up to whole blocks.
+/// at their natural size (12 bytes, one block, per reference or struct element); a string built at run time is a
+/// header block plus its UTF-8 text and a terminator (a literal's text stays in flash). Every allocation rounds up to whole blocks.
 /// Only live objects count (garbage does not), so this is what the heap holds after a collection.
 /// </summary>
 public sealed class NanoHeapCensus
@@ -97,6 +97,9 @@ public sealed class NanoHeapCensus
 
     public IReadOnlyDictionary<string, long> Parts => _byPart;
 
+    /// <summary>Bytes by the field objects were first reached through ("PodSandbox._tcp").</summary>
+    public IReadOnlyDictionary<string, long> Fields => _byField.ToDictionary(kv => kv.Key, kv => kv.Value.Bytes);
+
     /// <summary>The largest types first, as "Type count × = bytes" lines.</summary>
     public string TopTypes(int count)
     {
@@ -135,7 +138,10 @@ public sealed class NanoHeapCensus
         Type type = o.GetType();
         if (o is string s)
         {
-            return RoundUp(Block + Encoding.UTF8.GetByteCount(s) + 1);
+            // A literal (ldstr) keeps its text in the assembly, in flash: one block on the heap.
+            // .NET interns literals, so the interned instance itself is one; equal text built at
+            // run time is a different instance and pays for its bytes.
+            return ReferenceEquals(string.IsInterned(s), s) ? Block : RoundUp(Block + Encoding.UTF8.GetByteCount(s) + 1);
         }
 
         if (o is Array array)

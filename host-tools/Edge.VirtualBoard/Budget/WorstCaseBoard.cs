@@ -23,13 +23,19 @@ public sealed class WorstCaseBoard
     public readonly byte[] Snapshot;
 
     public WorstCaseBoard(int memoryClass)
+        : this(memoryClass, 8, 32)
+    {
+    }
+
+    /// <summary>A board with fewer pods or services than the worst case, to price one more of each.</summary>
+    public WorstCaseBoard(int memoryClass, int pods, int services)
     {
         MemoryClass = memoryClass;
         Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
         Agent = new NodeAgent(Config, new Platform.SystemClock(), new Platform.SystemRandom(), new NullPort(), new NullHostSockets());
         Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass) });
-        DesiredState full = State(8, 32);
+        DesiredState full = State(pods, services);
         Apply(Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers }));
         Apply(Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods }));
         Snapshot = Encoded(full);
@@ -86,6 +92,7 @@ public sealed class WorstCaseBoard
     /// <summary>Pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>
     public static DesiredState State(int podCount, int serviceCount)
     {
+        int spread = Math.Max(podCount, 1);
         var pods = Enumerable.Range(0, podCount).Select(i => new PodSpec
         {
             Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = $"0b1c2d3e-4f50-6172-8394-a5b6c7d8e9{i:x2}",
@@ -94,9 +101,9 @@ public sealed class WorstCaseBoard
         var services = Enumerable.Range(0, serviceCount).Select(i =>
         {
             var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };
-            s.SetEndpoints([0x0AF40102u + (uint)(i % podCount), 0x0AF40202u + (uint)(i % podCount)], [80, 80],
+            s.SetEndpoints([0x0AF40102u + (uint)(i % spread), 0x0AF40202u + (uint)(i % spread)], [80, 80],
                 [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)],
-                [$"web-6d4b9c7f5-{i % podCount:x5}", $"web-6d4b9c7f5-{podCount + i % podCount:x5}"]);
+                [$"web-6d4b9c7f5-{i % spread:x5}", $"web-6d4b9c7f5-{spread + i % spread:x5}"]);
             return s;
         }).ToArray();
         return new DesiredState
