@@ -41,6 +41,7 @@ public static class MemoryBudget
                 long oneService = (new WorstCaseBoard(memoryClass, 8, 32).Census().TotalBytes - new WorstCaseBoard(memoryClass, 8, 0).Census().TotalBytes) / 32;
                 Console.WriteLine("wroom   where one pod's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 0, 0).Census(), new WorstCaseBoard(memoryClass, 8, 0).Census(), 8));
                 Console.WriteLine("wroom   where one service's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 8, 0).Census(), new WorstCaseBoard(memoryClass, 8, 32).Census(), 32));
+                Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", new WorstCaseBoard(memoryClass, 0, 0).Census().Fields.OrderByDescending(f => f.Value).Take(30).Select(f => $"{f.Key} {f.Value}")));
                 Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each service (2 endpoints, DNS) {oneService:N0} bytes");
                 Console.Write(census.TopTypes(12));
                 Console.Write(census.TopFields(200));
