@@ -134,7 +134,7 @@ namespace Edge.Dataplane.Agent
                 string error;
                 if (_reader.Type == MessageType.Snapshot)
                 {
-                    state = StateCodec.Decode(_payload);
+                    state = StateCodec.Decode(_payload, _agent.AppliedState);
                     error = state == null ? "snapshot damaged or of another format" : null;
                 }
                 else if (_agent.AppliedState == null || StateDelta.BaseGeneration(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength) != _agent.AppliedGeneration)

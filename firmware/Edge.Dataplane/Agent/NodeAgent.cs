@@ -199,6 +199,7 @@ namespace Edge.Dataplane.Agent
                 RunningPod existing = FindPod(spec.Namespace, spec.Name);
                 if (existing != null && existing.Spec.Uid == spec.Uid && existing.Spec.Address == spec.Address && existing.Spec.Image == spec.Image)
                 {
+                    existing.Spec = spec; // one copy of an unchanged spec, the one the applied state holds
                     next[kept++] = existing;
                     continue;
                 }

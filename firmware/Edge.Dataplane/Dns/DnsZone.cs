@@ -54,6 +54,19 @@ namespace Edge.Dataplane.Dns
             _podNamespace = new string[pods];
         }
 
+        private bool Holds(DnsService s)
+        {
+            for (int i = 0; i < _services.Length; i++)
+            {
+                if (_services[i] == s)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public int ServiceCount
         {
             get
@@ -71,6 +84,11 @@ namespace Edge.Dataplane.Dns
         /// <summary>Adds or replaces a service; false when the zone is full or a name is invalid.</summary>
         public bool SetService(DnsService s)
         {
+            if (s.Fqdn != null && Holds(s))
+            {
+                return true; // this very entry, kept unchanged through a resync: nothing to rebuild
+            }
+
             string suffix = s.Name + "." + s.Namespace + ".svc." + DnsName.ToText(Zone, 0);
             s.Fqdn = DnsName.FromText(suffix);
             if (s.Fqdn == null)

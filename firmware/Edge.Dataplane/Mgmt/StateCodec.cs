@@ -129,6 +129,16 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>The state, or null when the payload is damaged or of another format version.</summary>
         public static DesiredState Decode(PayloadReader r)
         {
+            return Decode(r, null);
+        }
+
+        /// <summary>
+        /// The state, keeping the entries of <paramref name="held"/> (the state the board runs) that
+        /// arrive unchanged instead of their decoded copies (<see cref="StateReuse"/>); null when
+        /// the payload is damaged or of another format version.
+        /// </summary>
+        public static DesiredState Decode(PayloadReader r, DesiredState held)
+        {
             if (r.Int() != FormatVersion)
             {
                 return null;
@@ -164,7 +174,7 @@ namespace Edge.Dataplane.Mgmt
                 p.PrefixLength = r.Int();
                 p.Address = r.Address();
                 p.Port = (ushort)r.Int();
-                s.Peers[i] = p;
+                s.Peers[i] = StateReuse.Peer(held, p);
             }
 
             s.Pods = new PodSpec[r.Count(8)];
@@ -176,7 +186,7 @@ namespace Edge.Dataplane.Mgmt
                 p.Uid = Ref(strings, r);
                 p.Address = r.Address();
                 p.Image = Ref(strings, r);
-                s.Pods[i] = p;
+                s.Pods[i] = StateReuse.Pod(held, p);
             }
 
             s.Services = new Service[r.Count(12)];
@@ -210,7 +220,7 @@ namespace Edge.Dataplane.Mgmt
                 }
 
                 v.SetEndpoints(addresses, ports, endpointFlags, names);
-                s.Services[i] = v;
+                s.Services[i] = StateReuse.Service(held, v);
             }
 
             s.DnsServices = new DnsService[r.Count(8)];
@@ -248,7 +258,7 @@ namespace Edge.Dataplane.Mgmt
                     }
                 }
 
-                s.DnsServices[i] = d;
+                s.DnsServices[i] = StateReuse.Dns(held, d);
             }
 
             int pods = r.Count(5);

@@ -56,16 +56,30 @@ public sealed class WorstCaseBoard
         return census;
     }
 
-    /// <summary>What a snapshot costs while it is decoded beside the state the board holds: the peak above the steady heap.</summary>
+    /// <summary>
+    /// What a state in which every entry changed costs while it is decoded beside the one the
+    /// board holds (every service's endpoints move when a board is lost): the peak above the steady heap.
+    /// </summary>
     public long DecodingPeak()
     {
         var census = new NanoHeapCensus(typeof(NodeAgent).Assembly);
         return census.Add("decoded snapshot", Decoded(Snapshot));
     }
 
+    /// <summary>What a resync costs above the steady heap: the same state again, decoded keeping what the board holds.</summary>
+    public long ResyncPeak()
+    {
+        NanoHeapCensus census = Census();
+        var r = new PayloadReader();
+        r.Begin(Snapshot, 0, Snapshot.Length);
+        return census.Add("resync", StateCodec.Decode(r, Agent.AppliedState));
+    }
+
     private void Apply(byte[] payload)
     {
-        string? problem = Agent.Apply(Decoded(payload));
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        string? problem = Agent.Apply(StateCodec.Decode(r, Agent.AppliedState)); // as BoardSession decodes
         if (problem is not null)
         {
             throw new InvalidOperationException($"the worst-case state does not apply: {problem}");

@@ -1,0 +1,85 @@
+using Edge.Dataplane.Agent;
+using Edge.Dataplane.Dns;
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Tests.Simulation;
+
+namespace Edge.Dataplane.Tests.Mgmt;
+
+/// <summary>A snapshot's unchanged entries are the board's own objects, not second copies.</summary>
+[Trait("Category", Category.Unit)]
+public sealed class StateReuseTests
+{
+    private static DesiredState State(uint generation, uint webEndpoint)
+    {
+        var web = new Service { Name = "web", PortName = "http", ClusterIp = 0x0A600014, Port = 80 };
+        web.SetEndpoints([webEndpoint], [8080], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving)], ["web-1"]);
+        var db = new Service { Name = "db", ClusterIp = 0x0A600015, Port = 5432 };
+        db.SetEndpoints([0x0AF40207], [5432], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving)], ["db-0"]);
+        return new DesiredState
+        {
+            Generation = generation,
+            PodNetwork = 0x0AF40100,
+            Peers = [new PeerSpec { Name = "node-2", PodNetwork = 0x0AF40200, Address = 0xC0A8320C }],
+            Pods = [new PodSpec { Name = "client", Uid = "u-1", Address = 0x0AF40105, Image = "toolbox" }],
+            Services = [web, db],
+            DnsServices = [new DnsService { Name = "web", ClusterIp = 0x0A600014, PortNames = ["http"], PortProtocols = [6], PortNumbers = [80] },
+                new DnsService { Name = "db", ClusterIp = 0x0A600015 }],
+        };
+    }
+
+    private static DesiredState RoundTrip(DesiredState state, DesiredState? held)
+    {
+        byte[] buffer = new byte[Frame.MaxPayload];
+        var w = new PayloadWriter();
+        w.Begin(buffer, 0, buffer.Length);
+        StateCodec.Encode(state, w);
+        var r = new PayloadReader();
+        r.Begin(buffer, 0, w.Length);
+        return StateCodec.Decode(r, held!);
+    }
+
+    [Fact]
+    public void A_resync_of_the_same_state_is_made_of_the_objects_the_board_holds()
+    {
+        DesiredState held = RoundTrip(State(1, 0x0AF40206), null);
+
+        DesiredState again = RoundTrip(State(2, 0x0AF40206), held);
+
+        Assert.Equal(2u, again.Generation);
+        Assert.Same(held.Services[0], again.Services[0]);
+        Assert.Same(held.Services[1], again.Services[1]);
+        Assert.Same(held.DnsServices[0], again.DnsServices[0]);
+        Assert.Same(held.Pods[0], again.Pods[0]);
+        Assert.Same(held.Peers[0], again.Peers[0]);
+    }
+
+    [Fact]
+    public void A_changed_entry_arrives_as_a_new_object_and_the_rest_stay()
+    {
+        DesiredState held = RoundTrip(State(1, 0x0AF40206), null);
+
+        DesiredState moved = RoundTrip(State(2, 0x0AF40309), held); // web's endpoint moved to node-3
+
+        Assert.NotSame(held.Services[0], moved.Services[0]);
+        Assert.Equal(0x0AF40309u, moved.Services[0].EndpointAddresses[0]);
+        Assert.Same(held.Services[1], moved.Services[1]);
+    }
+
+    [Fact]
+    public void What_a_service_counted_survives_a_resync_that_did_not_change_it()
+    {
+        var agent = new NodeAgent(new NodeConfig { Name = "node-1", Address = SimCluster.BoardAddress(1) }, new SimClock(), new SimRandom(3), new SimNetwork(new SimClock(), new SimRandom(4)).Open(SimCluster.BoardAddress(1), 4789), null!);
+        Assert.Null(agent.Apply(RoundTrip(State(1, 0x0AF40206), agent.AppliedState)));
+        Service db = agent.Node.Proxy.Services.Find("default", "db", "")!;
+        db.Connections = 7;
+
+        Assert.Null(agent.Apply(RoundTrip(State(2, 0x0AF40309), agent.AppliedState)));
+
+        Assert.Same(db, agent.Node.Proxy.Services.Find("default", "db", ""));
+        Assert.Equal(7, agent.Node.Proxy.Services.Find("default", "db", "")!.Connections);
+        Assert.Equal(0x0AF40309u, agent.Node.Proxy.Services.Find("default", "web", "http")!.EndpointAddresses[0]);
+        Assert.Equal(2u, agent.AppliedGeneration);
+    }
+}
