@@ -1,3 +1,4 @@
+using Edge.Dataplane.Boards;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy.Views;
@@ -20,6 +21,7 @@ namespace Edge.Dataplane.Agent
         public const int ViewIpvs = 2;
         public const int ViewConntrack = 3;
 
+        private const string NoStorage = "this board keeps no settings (a virtual board without --state)";
         private readonly NodeAgent _agent;
         private readonly NodeConfigIdentity _identity;
         private readonly FrameReader _reader;
@@ -34,6 +36,12 @@ namespace Edge.Dataplane.Agent
         private readonly byte[] _out;
         private IByteStream _stream;
         private long _nextHeartbeat;
+
+        /// <summary>Where the board keeps its provisioned settings (flash on a board, a file for a virtual one); null: none.</summary>
+        public IStorage Storage;
+
+        /// <summary>Set when the host asked the board to restart into new settings: the firmware restarts once the Ack is out.</summary>
+        public bool RestartRequested;
 
         public long SnapshotsApplied;
         public long SnapshotsRefused;
@@ -205,6 +213,12 @@ namespace Edge.Dataplane.Agent
                 return;
             }
 
+            if (_reader.Type == MessageType.SettingsRequest || _reader.Type == MessageType.SettingsUpdate)
+            {
+                HandleSettings();
+                return;
+            }
+
             if (_reader.Type == MessageType.HelloRequest)
             {
                 SayHello();
@@ -235,6 +249,45 @@ namespace Edge.Dataplane.Agent
                 Begin();
                 _writer.String(text.Length > _identity.MaxPayload - 8 ? text.Substring(0, _identity.MaxPayload - 8) : text);
                 Send(MessageType.ViewResponse, _reader.RequestId);
+            }
+        }
+
+        // Provisioning: the settings a board keeps in flash take effect when it restarts.
+        private void HandleSettings()
+        {
+            string error = null;
+            if (_reader.Type == MessageType.SettingsRequest)
+            {
+                BoardSettings kept = Storage == null ? new BoardSettings() : BoardSettings.Load(Storage, out error);
+                Begin();
+                kept.Write(_writer);
+                _writer.String(_identity.Name);
+                _writer.Address(_identity.Address);
+                _writer.String(Storage == null ? NoStorage : error);
+                Send(MessageType.Settings, _reader.RequestId);
+                return;
+            }
+
+            _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
+            BoardSettings wanted = BoardSettings.Read(_payload);
+            bool restart = _payload.Bool();
+            error = wanted == null ? "settings damaged or of another format" : wanted.Validate();
+            if (error == null && Storage == null)
+            {
+                error = NoStorage;
+            }
+
+            if (error == null && !wanted.Save(Storage))
+            {
+                error = "the board could not write its settings to flash";
+            }
+
+            Begin();
+            Messages.WriteAck(_writer, _agent.AppliedGeneration, error);
+            Send(MessageType.Ack, _reader.RequestId);
+            if (error == null && restart)
+            {
+                RestartRequested = true;
             }
         }
 

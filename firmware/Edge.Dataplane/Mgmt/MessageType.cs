@@ -56,6 +56,15 @@ namespace Edge.Dataplane.Mgmt
         public const byte LogsRequest = 17;
         public const byte LogsResponse = 18;
 
+        /// <summary>Host asks for the board's kept settings (empty payload); answered by <see cref="Settings"/>.</summary>
+        public const byte SettingsRequest = 19;
+
+        /// <summary>Board: its kept settings (BoardSettings), then the name and address it runs with now.</summary>
+        public const byte Settings = 20;
+
+        /// <summary>Host: settings to keep (BoardSettings), then whether to restart into them; answered by an Ack (error or null).</summary>
+        public const byte SettingsUpdate = 21;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -78,6 +87,9 @@ namespace Edge.Dataplane.Mgmt
                 case CaptureStop: return "capture-stop";
                 case LogsRequest: return "logs";
                 case LogsResponse: return "logs-response";
+                case SettingsRequest: return "settings-request";
+                case Settings: return "settings";
+                case SettingsUpdate: return "settings-update";
                 default: return "type " + type.ToString();
             }
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Edge.Dataplane.Boards;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Wire;
@@ -275,6 +276,43 @@ public sealed class BoardClient : IAsyncDisposable
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
         return r.String() ?? throw new BoardSessionException($"pod {ns}/{pod} does not run on this board (yet)");
+    }
+
+    /// <summary>The settings the board keeps in flash, and the name and address it runs with now.</summary>
+    public async Task<BoardSettingsAnswer> SettingsAsync(TimeSpan timeout)
+    {
+        byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
+        (byte type, byte[] payload) = await RequestAsync(MessageType.SettingsRequest, frame, 0, timeout);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        BoardSettings? kept = type == MessageType.Settings ? BoardSettings.Read(r) : null;
+        if (kept is null)
+        {
+            throw new BoardSessionException("the board answered its settings in a format this edgectl does not know: update edgectl or the board's firmware");
+        }
+
+        string name = r.String() ?? "";
+        uint address = r.Address();
+        return new BoardSettingsAnswer(kept, name, address, r.String());
+    }
+
+    /// <summary>Has the board keep <paramref name="settings"/> (and restart into them); the board's refusal is a BoardSessionException with its reason.</summary>
+    public async Task ProvisionAsync(BoardSettings settings, bool restart, TimeSpan timeout)
+    {
+        byte[] frame = new byte[Frame.HeaderLength + BoardSettings.MaxRecordBytes + 1 + Frame.TrailerLength];
+        var w = new PayloadWriter();
+        w.Begin(frame, Frame.HeaderLength, frame.Length - Frame.TrailerLength);
+        settings.Write(w);
+        w.Bool(restart);
+        (byte type, byte[] payload) = await RequestAsync(MessageType.SettingsUpdate, frame, w.Length, timeout);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        r.Varint();
+        string? error = type == MessageType.Ack ? r.String() : "unexpected answer";
+        if (error != null)
+        {
+            throw new BoardSessionException($"the board did not keep the settings: {error}");
+        }
     }
 
     /// <summary>Writes raw bytes on the line (tests inject noise with it).</summary>

@@ -1,0 +1,54 @@
+namespace Edge.Dataplane.Platform
+{
+    /// <summary>A few records kept in memory only (tests, and a board whose flash cannot be used): lost at restart.</summary>
+    public sealed class MemoryStorage : IStorage
+    {
+        private readonly string[] _keys = new string[8];
+        private readonly byte[][] _records = new byte[8][];
+
+        public byte[] Read(string key)
+        {
+            int i = IndexOf(key);
+            if (i < 0)
+            {
+                return null;
+            }
+
+            byte[] copy = new byte[_records[i].Length];
+            System.Array.Copy(_records[i], copy, copy.Length);
+            return copy;
+        }
+
+        public bool Write(string key, byte[] buffer, int offset, int length)
+        {
+            int i = IndexOf(key);
+            if (i < 0)
+            {
+                i = IndexOf(null);
+                if (i < 0)
+                {
+                    return false;
+                }
+            }
+
+            byte[] record = new byte[length];
+            System.Array.Copy(buffer, offset, record, 0, length);
+            _keys[i] = key;
+            _records[i] = record;
+            return true;
+        }
+
+        private int IndexOf(string key)
+        {
+            for (int i = 0; i < _keys.Length; i++)
+            {
+                if (_keys[i] == key)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+}
