@@ -2,6 +2,8 @@ using Edge.Dataplane.Platform;
 using System.Net;
 using System.Net.Sockets;
 using Edge.Dataplane.Agent;
+using Edge.Dataplane.Boards;
+using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Wire;
 using Edge.VirtualBoard.Platform;
@@ -24,14 +26,45 @@ public sealed class AgentBoard : IDisposable
     private readonly SystemClock _clock = new();
     private TcpByteStream? _line;
 
-    public AgentBoard(string name, uint address, ushort vxlanPort = 4789, ushort mgmtPort = DefaultMgmtPort, TextWriter? log = null)
+    public AgentBoard(string name, uint address, ushort vxlanPort = 4789, ushort mgmtPort = DefaultMgmtPort, TextWriter? log = null, IStorage? storage = null)
     {
         Log = log ?? TextWriter.Null;
+
+        // As a flashed board boots: what it keeps in its storage decides its name, its
+        // capacities (a provisioned profile's memory class) and, if static, its address.
+        BoardSettings settings = BoardSettings.Load(storage!, out string? problem);
+        if (problem != null)
+        {
+            Log.WriteLine($"{name}: {problem}");
+        }
+
+        Plan = BootPlan.From(settings, name, 0);
+        name = Plan.Name;
+        if (settings.Static)
+        {
+            address = settings.Address;
+        }
+
         var identity = new NodeConfig { Name = name, Address = address, VxlanPort = vxlanPort };
+        if (Plan.MemoryClass > 0)
+        {
+            MemoryClass.Apply(Plan.MemoryClass, identity);
+        }
+
         _port = new UdpDatagramPort(address, vxlanPort);
         _hostSockets = new OsHostSockets(address);
         Agent = new NodeAgent(identity, _clock, new SystemRandom(), _port, _hostSockets);
-        Session = new BoardSession(Agent, new NodeConfigIdentity { Name = name, Address = address, VxlanPort = vxlanPort, MaxPods = identity.MaxPods });
+        Session = new BoardSession(Agent, new NodeConfigIdentity
+        {
+            Name = name, Address = address, VxlanPort = vxlanPort, MaxPods = identity.MaxPods,
+            MaxPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxPayload(Plan.MemoryClass) : Frame.MaxPayload,
+        });
+        Session.Storage = storage;
+        if (storage != null)
+        {
+            Log.WriteLine($"{name}: boots as {Plan.Describe()}");
+        }
+
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
         try
         {
@@ -49,6 +82,12 @@ public sealed class AgentBoard : IDisposable
     }
 
     public NodeAgent Agent { get; }
+
+    /// <summary>What the board booted as (its kept settings applied).</summary>
+    public BootPlan Plan { get; }
+
+    /// <summary>The host asked the board to restart into new settings (Run returns; the caller boots a new board).</summary>
+    public bool RestartRequested => Session.RestartRequested;
     public BoardSession Session { get; }
     public TextWriter Log { get; }
 
@@ -78,7 +117,7 @@ public sealed class AgentBoard : IDisposable
 
     public void Run(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested && !Session.RestartRequested)
         {
             if (PollOnce() == 0)
             {

@@ -8,7 +8,7 @@ namespace Edge.Cli.Commands.Board;
 /// <c>edgectl board list</c> (the supported boards and their memory classes) and
 /// <c>edgectl board flash --board ID --port PORT [--image FILE]</c> (nanoFramework's firmware for
 /// the board's target with nanoff, then the Edge application image), with nanoff's progress
-/// shown as it comes and its errors explained.
+/// shown as it comes and its errors explained; <c>edgectl board provision</c> (ProvisionCommand).
 /// </summary>
 public static class BoardCommand
 {
@@ -70,6 +70,6 @@ public static class BoardCommand
             return ExitCodes.Ok;
         });
 
-        return new Command("board", "Supported boards, and flashing one (nanoff)") { list, flash };
+        return new Command("board", "Supported boards, flashing one (nanoff) and provisioning it") { list, flash, ProvisionCommand.Create(console) };
     }
 }

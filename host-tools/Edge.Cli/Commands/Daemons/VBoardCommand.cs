@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Edge.Dataplane.Wire;
 using Edge.VirtualBoard;
+using Edge.VirtualBoard.Platform;
 
 namespace Edge.Cli.Commands.Daemons;
 
@@ -17,9 +18,10 @@ public static class VBoardCommand
         var mgmtPort = new Option<int>("--mgmt-port") { Description = "Management port the control plane dials", DefaultValueFactory = _ => AgentBoard.DefaultMgmtPort };
         var vxlanPort = new Option<int>("--vxlan-port") { Description = "UDP port of its VXLAN endpoint", DefaultValueFactory = _ => 4789 };
         var log = new Option<string?>("--log") { Description = "Write the log to this file and detach from the terminal" };
+        var state = new Option<string?>("--state") { Description = "Its flash: a directory where it keeps provisioned settings (edgectl board provision) across restarts" };
         var command = new Command("vboard", "Run one virtual board in the foreground (lab up runs them in the background)")
         {
-            name, address, mgmtPort, vxlanPort, log,
+            name, address, mgmtPort, vxlanPort, log, state,
         };
         command.SetAction(parsed =>
         {
@@ -31,9 +33,20 @@ public static class VBoardCommand
             using var processLog = new ProcessLog(console, parsed.GetValue(log));
             try
             {
-                using var board = new AgentBoard(parsed.GetValue(name)!, ip, (ushort)parsed.GetValue(vxlanPort), (ushort)parsed.GetValue(mgmtPort), processLog.Writer);
-                board.Run(processLog.Stop.Token);
-                processLog.Line($"{parsed.GetValue(name)}: stopped; drops: {board.Agent.Node?.Drops.ToString() ?? "none"}");
+                FileStorage? storage = parsed.GetValue(state) is { } dir ? new FileStorage(dir) : null;
+                while (true)
+                {
+                    // A restart asked for by `edgectl board provision` boots a new board from the kept settings, as a flashed one would.
+                    using var board = new AgentBoard(parsed.GetValue(name)!, ip, (ushort)parsed.GetValue(vxlanPort), (ushort)parsed.GetValue(mgmtPort), processLog.Writer, storage);
+                    board.Run(processLog.Stop.Token);
+                    if (!board.RestartRequested)
+                    {
+                        processLog.Line($"{board.Plan.Name}: stopped; drops: {board.Agent.Node?.Drops.ToString() ?? "none"}");
+                        break;
+                    }
+
+                    processLog.Line($"{board.Plan.Name}: restarting into its new settings");
+                }
             }
             catch (BoardException e)
             {

@@ -1,0 +1,205 @@
+using System.CommandLine;
+using Edge.Cli.Output;
+using Edge.Dataplane.Boards;
+using Edge.Dataplane.Wire;
+using Edge.Host.Cluster;
+using Edge.Host.Sessions;
+
+namespace Edge.Cli.Commands.Board;
+
+/// <summary>
+/// <c>edgectl board provision --port PORT [--board ID] [--name NAME] [--dhcp | --address A/P
+/// [--gateway G] [--dns D]]</c>: what a board keeps in flash, read first and changed only where
+/// an option says so (as `kubectl patch` would), checked here and again on the board, then the
+/// board restarts into it. With no change it shows what the board keeps.
+/// </summary>
+public static class ProvisionCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var port = new Option<string?>("--port", "-p") { Description = "The board's serial port (its console UART, see hardware-docs)" };
+        var link = new Option<string?>("--link") { Description = "Or a link: tcp://ADDRESS:7900 (a board on the network), serial:///dev/ttyUSB0?baud=N" };
+        var board = new Option<string?>("--board", "-b") { Description = "Its board profile (edgectl board list): sets its pins and memory class" };
+        var name = new Option<string?>("--name") { Description = "Its node name (default: node- and the last 4 hex digits of its MAC)" };
+        var dhcp = new Option<bool>("--dhcp") { Description = "Get the address from the lab switch's DHCP (the default)" };
+        var address = new Option<string?>("--address") { Description = "A static address with its prefix: 192.168.50.11/24" };
+        var gateway = new Option<string?>("--gateway") { Description = "The static address's gateway" };
+        var dns = new Option<string?>("--dns") { Description = "The DNS server the board forwards to (default: the gateway)" };
+        var noRestart = new Option<bool>("--no-restart") { Description = "Keep the settings; they take effect at the board's next restart" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the board (opening a port may reset it)", DefaultValueFactory = _ => 10 };
+        var command = new Command("provision", "Set what a board keeps in flash: its board profile, node name and address")
+        {
+            port, link, board, name, dhcp, address, gateway, dns, noRestart, timeout,
+        };
+        command.SetAction(parsed =>
+        {
+            BoardLink target = Target(parsed.GetValue(port), parsed.GetValue(link));
+            TimeSpan wait = TimeSpan.FromSeconds(parsed.GetValue(timeout));
+            return ProvisionAsync(console, target, wait, parsed, board, name, dhcp, address, gateway, dns, noRestart).GetAwaiter().GetResult();
+        });
+        return command;
+    }
+
+    private static BoardLink Target(string? port, string? link)
+    {
+        if ((port == null) == (link == null))
+        {
+            throw new CliException("say which board: --port /dev/ttyUSB0 (its console UART) or --link tcp://ADDRESS:7900");
+        }
+
+        try
+        {
+            return BoardLink.Parse(link ?? port!);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    private static async Task<int> ProvisionAsync(CliConsole console, BoardLink target, TimeSpan wait, System.CommandLine.ParseResult parsed,
+        Option<string?> board, Option<string?> name, Option<bool> dhcp, Option<string?> address, Option<string?> gateway, Option<string?> dns, Option<bool> noRestart)
+    {
+        await using BoardClient client = await Connect(target, wait);
+        BoardHello hello;
+        BoardSettingsAnswer current;
+        try
+        {
+            hello = await client.HelloAsync(wait);
+            current = await client.SettingsAsync(wait);
+        }
+        catch (TimeoutException)
+        {
+            throw new CliException($"no Edge firmware answered on {target} in {wait.TotalSeconds:0} s: is it flashed (edgectl board flash) and is this its console UART?");
+        }
+        catch (BoardSessionException e)
+        {
+            throw new CliException($"{target}: {e.Message}");
+        }
+
+        if (current.Problem != null)
+        {
+            console.Warning($"{hello.Name}: {current.Problem}");
+        }
+
+        BoardSettings wanted = Changed(current.Kept, parsed, board, name, dhcp, address, gateway, dns, out bool changed);
+        console.Out.WriteLine($"{hello.Name} at {Ipv4Address.Format(hello.Address)} ({target}), firmware {hello.Firmware}");
+        TextTable.Write(console.Out, ["", "BOARD", "NAME", "ADDRESS"],
+            changed
+                ? [Row("kept", current.Kept), Row("new", wanted)]
+                : [Row("kept", current.Kept)]);
+        if (!changed)
+        {
+            return ExitCodes.Ok;
+        }
+
+        string? problem = wanted.Validate();
+        if (problem != null)
+        {
+            throw new CliException(problem);
+        }
+
+        bool restart = !parsed.GetValue(noRestart);
+        try
+        {
+            await client.ProvisionAsync(wanted, restart, wait);
+        }
+        catch (BoardSessionException e)
+        {
+            throw new CliException($"{hello.Name}: {e.Message}");
+        }
+
+        string next = BootPlan.From(wanted, hello.Name, 0).Name;
+        console.Out.WriteLine(restart
+            ? $"✓ {hello.Name} keeps the new settings and restarts as {next} ({wanted.DescribeAddressing()}); `edgectl boards` or `edgectl up` finds it again"
+            : $"✓ {hello.Name} keeps the new settings; it boots as {next} ({wanted.DescribeAddressing()}) at its next restart");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<BoardClient> Connect(BoardLink target, TimeSpan wait)
+    {
+        using var cancel = new CancellationTokenSource(wait);
+        try
+        {
+            return await target.ConnectAsync(cancel.Token);
+        }
+        catch (Exception e) when (e is BoardSessionException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            throw new CliException($"cannot open {target}: {e.Message}");
+        }
+    }
+
+    private static IReadOnlyList<string> Row(string which, BoardSettings s) =>
+        [which, s.Profile.Length > 0 ? s.Profile : "-", s.Name.Length > 0 ? s.Name : "- (from its MAC)", s.DescribeAddressing()];
+
+    /// <summary>The kept settings with the options given applied; <paramref name="changed"/> says whether any was.</summary>
+    private static BoardSettings Changed(BoardSettings kept, System.CommandLine.ParseResult parsed,
+        Option<string?> board, Option<string?> name, Option<bool> dhcp, Option<string?> address, Option<string?> gateway, Option<string?> dns, out bool changed)
+    {
+        var s = new BoardSettings
+        {
+            Profile = kept.Profile, Name = kept.Name, Static = kept.Static, Address = kept.Address,
+            PrefixLength = kept.PrefixLength, Gateway = kept.Gateway, Dns = kept.Dns,
+        };
+        changed = false;
+        if (parsed.GetValue(board) is { } id)
+        {
+            BoardProfile profile = BoardProfiles.Find(id)
+                ?? throw new CliException($"no board \"{id}\"; `edgectl board list` shows the supported ones ({string.Join(", ", BoardProfiles.All.Select(p => p.Id))})");
+            s.Profile = profile.Id;
+            changed = true;
+        }
+
+        if (parsed.GetValue(name) is { } n)
+        {
+            s.Name = n;
+            changed = true;
+        }
+
+        if (parsed.GetValue(dhcp))
+        {
+            if (parsed.GetValue(address) != null)
+            {
+                throw new CliException("--dhcp and --address contradict each other: choose one");
+            }
+
+            s.Static = false;
+            s.Address = s.Gateway = 0;
+            s.PrefixLength = 0;
+            changed = true;
+        }
+
+        if (parsed.GetValue(address) is { } cidr)
+        {
+            int slash = cidr.IndexOf('/');
+            if (slash < 0 || !Ipv4Address.TryParse(cidr[..slash], out uint a) || !int.TryParse(cidr[(slash + 1)..], out int prefix))
+            {
+                throw new CliException($"--address {cidr}: expected ADDRESS/PREFIX, e.g. 192.168.50.11/24");
+            }
+
+            s.Static = true;
+            s.Address = a;
+            s.PrefixLength = prefix;
+            changed = true;
+        }
+
+        if (parsed.GetValue(gateway) is { } g)
+        {
+            s.Gateway = Ipv4Address.TryParse(g, out uint gw) ? gw : throw new CliException($"--gateway {g}: not an IPv4 address");
+            changed = true;
+        }
+
+        if (parsed.GetValue(dns) is { } d)
+        {
+            s.Dns = Ipv4Address.TryParse(d, out uint server) ? server : throw new CliException($"--dns {d}: not an IPv4 address");
+            changed = true;
+        }
+
+        if (!s.Static && (parsed.GetValue(gateway) != null || parsed.GetValue(dns) != null))
+        {
+            throw new CliException("--gateway and --dns go with a static --address; with DHCP the lab switch hands them out");
+        }
+
+        return s;
+    }
+}
