@@ -1,4 +1,5 @@
 using System;
+using System.Device.Gpio;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -7,60 +8,99 @@ using Edge.Dataplane.Agent;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
+using Edge.Dataplane.Platform;
 using Edge.Dataplane.Wire;
 using Edge.Firmware.Platform;
 using nanoFramework.Networking;
+using nanoFramework.Runtime.Native;
 
 namespace Edge.Firmware
 {
     /// <summary>
-    /// A board's life: bring Ethernet up (DHCP, and the clock from SNTP through NetworkHelper),
-    /// take a node name from the MAC address, then run the single polling loop: the management
-    /// line to the control plane on TCP 7900, the dataplane, and a short wait on the VXLAN socket
-    /// when there is nothing to do. Everything the board decides is in Edge.Dataplane.
+    /// A board's life: read what it keeps in flash (its profile, name and addressing), open its
+    /// management console on the profile's UART and its LEDs, bring Ethernet up (static or DHCP,
+    /// and the clock from SNTP through NetworkHelper), then run the single polling loop: the
+    /// management line (TCP 7900 when a control plane connects, the console UART otherwise), the
+    /// dataplane, the LEDs, and a short wait on the VXLAN socket when there is nothing to do. A
+    /// timer restarts the board if the loop stops coming round. Everything the board decides is
+    /// in Edge.Dataplane.
     /// </summary>
     public static class Program
     {
         public const ushort ManagementPort = 7900;
         public const ushort VxlanPort = 4789;
+        public const int ConsoleBaud = 115200;
 
         /// <summary>Until a board is provisioned with its profile, it runs with the smallest class's capacities.</summary>
         public const int DefaultMemoryClass = MemoryClass.Wroom;
 
+        /// <summary>Internal flash on ESP32 targets.</summary>
+        private const string FlashRoot = "I:\\";
+
+        private const int WatchPeriodMs = 5000;
+        private static readonly StallWatch Watch = new StallWatch(6);
+
+        // Held for the board's life: a timer nobody references is collected, and stops.
+        private static Timer _watchdog;
+
         public static void Main()
         {
             Console.WriteLine("edge: firmware " + Messages.FirmwareVersion + " starting");
-            NetworkInterface ethernet = WaitForNetwork();
+            _watchdog = new Timer(CheckLoop, null, WatchPeriodMs, WatchPeriodMs);
+
+            var storage = new NanoStorage(FlashRoot);
+            string problem;
+            BoardSettings settings = BoardSettings.Load(storage, out problem);
+            if (problem != null)
+            {
+                Console.WriteLine("edge: " + problem);
+            }
+
+            NetworkInterface ethernet = NetworkInterface.GetAllNetworkInterfaces()[0];
+            BootPlan plan = BootPlan.From(settings, NodeName(ethernet.PhysicalAddress), DefaultMemoryClass);
+            Console.WriteLine("edge: boots as " + plan.Describe());
+
+            var clock = new NanoClock();
+            var leds = new GpioIndicators(new GpioController(), plan.Profile, clock);
+            NanoSerialLine console = OpenConsole(plan.Profile);
+
+            ethernet = WaitForNetwork(plan, leds);
             uint address;
             if (!Ipv4Address.TryParse(ethernet.IPv4Address, out address))
             {
-                Console.WriteLine("edge: the interface has no IPv4 address (" + ethernet.IPv4Address + "); check the lab switch's DHCP");
+                Console.WriteLine("edge: the interface has no IPv4 address (" + ethernet.IPv4Address + "); check the lab switch's DHCP or the provisioned address");
+                leds.SetStatus(NodeStatus.Fault);
                 return;
             }
 
-            string name = NodeName(ethernet.PhysicalAddress);
-            var identity = new NodeConfig { Name = name, Address = address, VxlanPort = VxlanPort };
-            MemoryClass.Apply(DefaultMemoryClass, identity);
-            var clock = new NanoClock();
+            var identity = new NodeConfig { Name = plan.Name, Address = address, VxlanPort = VxlanPort };
+            MemoryClass.Apply(plan.MemoryClass, identity);
             var port = new NanoDatagramPort(address, VxlanPort);
             var agent = new NodeAgent(identity, clock, new NanoRandom(), port, new NanoHostSockets(address, 16));
             var session = new BoardSession(agent, new NodeConfigIdentity
             {
-                Name = name,
+                Name = plan.Name,
                 Address = address,
                 VxlanPort = VxlanPort,
                 MaxPods = identity.MaxPods,
-                MaxPayload = MemoryClass.MaxPayload(DefaultMemoryClass),
+                MaxPayload = MemoryClass.MaxPayload(plan.MemoryClass),
             });
+            session.Storage = storage;
+            if (console != null)
+            {
+                session.Attach(console, clock.Milliseconds);
+            }
 
             var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(Addresses.ToIPAddress(address), ManagementPort));
             listener.Listen(1);
-            Console.WriteLine("edge: " + name + " at " + ethernet.IPv4Address + ", waiting for the control plane on port " + ManagementPort.ToString());
+            Console.WriteLine("edge: " + plan.Name + " at " + ethernet.IPv4Address + ", waiting for the control plane on port " + ManagementPort.ToString());
+            leds.SetStatus(NodeStatus.WaitingForControlPlane);
 
             NanoTcpLine line = null;
             while (true)
             {
+                Watch.Beat("accepting the control plane");
                 if (listener.Poll(0, SelectMode.SelectRead))
                 {
                     // One host at a time: a new connection is the control plane again (restarted, or moved).
@@ -75,26 +115,100 @@ namespace Edge.Firmware
                     Console.WriteLine("edge: control plane connected");
                 }
 
+                Watch.Beat("the management session");
                 session.Poll(clock.Milliseconds);
-                if (agent.Poll() == 0)
+                if (line != null && line.Closed)
                 {
+                    // The host went away: the console UART serves again until it comes back.
+                    line = null;
+                    Console.WriteLine("edge: control plane gone; waiting for it on port " + ManagementPort.ToString());
+                    if (console != null)
+                    {
+                        session.Attach(console, clock.Milliseconds);
+                    }
+                }
+
+                if (session.RestartRequested)
+                {
+                    Console.WriteLine("edge: restarting into the new settings");
+                    Thread.Sleep(500); // let the Ack leave the UART or the socket
+                    Power.RebootDevice();
+                }
+
+                Watch.Beat("the dataplane");
+                int work = agent.Poll();
+                if (work > 0)
+                {
+                    leds.Activity();
+                }
+
+                leds.SetStatus(line != null && agent.AppliedGeneration > 0 ? NodeStatus.Ready : NodeStatus.WaitingForControlPlane);
+                leds.Refresh();
+                if (work == 0)
+                {
+                    Watch.Beat("waiting for traffic");
                     port.WaitForData(10);
                 }
             }
         }
 
-        /// <summary>Waits for an address (DHCP) and the time (SNTP), saying what it waits for every minute.</summary>
-        private static NetworkInterface WaitForNetwork()
+        /// <summary>The watchdog's timer: restarts the board when the loop has stopped coming round.</summary>
+        private static void CheckLoop(object state)
         {
+            if (Watch.Check())
+            {
+                Console.WriteLine("edge: " + Watch.Describe(WatchPeriodMs));
+                Power.RebootDevice();
+            }
+        }
+
+        /// <summary>COM2 on the profile's pins (routed first on ESP32), or null when the profile has none or the UART will not open.</summary>
+        private static NanoSerialLine OpenConsole(BoardProfile profile)
+        {
+            if (profile == null || !profile.HasConsole)
+            {
+                Console.WriteLine("edge: no console UART for this board (no profile provisioned, or its pins not yet listed); manage it over the network on port " + ManagementPort.ToString());
+                return null;
+            }
+
+            try
+            {
+                nanoFramework.Hardware.Esp32.Configuration.SetPinFunction(profile.ConsoleTx, nanoFramework.Hardware.Esp32.DeviceFunction.COM2_TX);
+                nanoFramework.Hardware.Esp32.Configuration.SetPinFunction(profile.ConsoleRx, nanoFramework.Hardware.Esp32.DeviceFunction.COM2_RX);
+                var line = new NanoSerialLine("COM2", ConsoleBaud);
+                Console.WriteLine("edge: console on COM2 (TX GPIO" + profile.ConsoleTx.ToString() + ", RX GPIO" + profile.ConsoleRx.ToString() + ") at " + ConsoleBaud.ToString() + " 8N1");
+                return line;
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine("edge: the console UART did not open (" + e.Message + "); manage the board over the network");
+                return null;
+            }
+        }
+
+        /// <summary>Waits for an address (static, or DHCP) and the time (SNTP), saying what it waits for every minute.</summary>
+        private static NetworkInterface WaitForNetwork(BootPlan plan, GpioIndicators leds)
+        {
+            BoardSettings s = plan.Settings;
+            IPConfiguration fixedAddress = s.Static
+                ? new IPConfiguration(Ipv4Address.Format(s.Address), plan.SubnetMask(), Ipv4Address.Format(s.Gateway),
+                    new string[] { Ipv4Address.Format(s.Dns != 0 ? s.Dns : s.Gateway) })
+                : null;
             while (true)
             {
-                var wait = new CancellationTokenSource(60000);
-                if (NetworkHelper.SetupAndConnectNetwork(wait.Token, true))
+                Watch.Beat("bringing Ethernet up");
+                var wait = new CancellationTokenSource(20000);
+                bool up = fixedAddress != null
+                    ? NetworkHelper.SetupAndConnectNetwork(fixedAddress, wait.Token, true)
+                    : NetworkHelper.SetupAndConnectNetwork(wait.Token, true);
+                if (up)
                 {
                     return NetworkInterface.GetAllNetworkInterfaces()[0];
                 }
 
-                Console.WriteLine("edge: no network yet (" + StatusText() + "): is the cable in, the link LED on, and DHCP served on the lab switch?");
+                leds.SetStatus(NodeStatus.NoLink);
+                leds.Refresh();
+                Console.WriteLine("edge: no network yet (" + StatusText() + "): is the cable in, the link LED on, and " + (s.Static ? "the provisioned address right for this switch?" : "DHCP served on the lab switch?"));
             }
         }
 
@@ -102,7 +216,7 @@ namespace Edge.Firmware
         {
             switch (NetworkHelper.Status)
             {
-                case NetworkHelperStatus.TokenExpiredWaitingIPAddress: return "no address from DHCP";
+                case NetworkHelperStatus.TokenExpiredWaitingIPAddress: return "no address";
                 case NetworkHelperStatus.TokenExpiredWaitingDateTime: return "no time from SNTP";
                 case NetworkHelperStatus.FailedNoNetworkInterface: return "no network interface: wrong firmware for this board?";
                 default: return "status " + ((int)NetworkHelper.Status).ToString();

@@ -1,9 +1,12 @@
 namespace Edge.Dataplane.Boards
 {
     /// <summary>
-    /// One supported board: how nanoff knows it, its Ethernet PHY, and its memory class (which
-    /// sets the node's capacities). Pin maps for the console UART, LEDs and display are added per
-    /// board as they are checked against the board's documentation.
+    /// One supported board: how nanoff knows it, its Ethernet PHY, its memory class (which sets
+    /// the node's capacities), and the pins Edge uses beyond Ethernet: the management UART
+    /// (nanoFramework keeps COM1, the USB port, for deploying and debugging, so Edge's console is
+    /// COM2 on pins of its own that stay clear of the RMII clock) and the status and activity LEDs.
+    /// A pin is -1 until it has been checked against the board's documentation (boards/README.md
+    /// says which); a board without console pins is provisioned over the network.
     /// </summary>
     public sealed class BoardProfile
     {
@@ -25,6 +28,19 @@ namespace Edge.Dataplane.Boards
 
         public int MemoryClass;
 
+        /// <summary>ESP32 GPIOs routed to COM2's TX and RX for the management console, or -1.</summary>
+        public int ConsoleTx = -1;
+        public int ConsoleRx = -1;
+
+        /// <summary>The status LED (steady when Ready, blink codes otherwise) and the activity LED (flickers with traffic), or -1.</summary>
+        public int StatusLed = -1;
+        public int ActivityLed = -1;
+
+        public bool HasConsole
+        {
+            get { return ConsoleTx >= 0 && ConsoleRx >= 0; }
+        }
+
         public BoardProfile(string id, string title, string nanoffTarget, string phy, int phyAddress, string rmiiClock, int memoryClass)
         {
             Id = id;
@@ -34,6 +50,20 @@ namespace Edge.Dataplane.Boards
             PhyAddress = phyAddress;
             RmiiClock = rmiiClock;
             MemoryClass = memoryClass;
+        }
+
+        public BoardProfile Console(int tx, int rx)
+        {
+            ConsoleTx = tx;
+            ConsoleRx = rx;
+            return this;
+        }
+
+        public BoardProfile Leds(int status, int activity)
+        {
+            StatusLed = status;
+            ActivityLed = activity;
+            return this;
         }
     }
 }

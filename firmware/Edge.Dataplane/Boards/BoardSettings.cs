@@ -67,7 +67,12 @@ namespace Edge.Dataplane.Boards
                 return Ipv4Address.Format(Address) + "/" + PrefixLength.ToString() + " is not a host address";
             }
 
-            if (Gateway != 0 && ((Gateway & mask) != (Address & mask) || Gateway == Address))
+            if (Gateway == 0)
+            {
+                return "a static address needs a gateway on its subnet (the lab router's address, e.g. --gateway 192.168.50.1)";
+            }
+
+            if ((Gateway & mask) != (Address & mask) || Gateway == Address)
             {
                 return "gateway " + Ipv4Address.Format(Gateway) + " is not another host on " + Ipv4Address.FormatCidr(Address & mask, PrefixLength);
             }
@@ -83,11 +88,7 @@ namespace Edge.Dataplane.Boards
                 return "DHCP";
             }
 
-            string text = "static " + Ipv4Address.Format(Address) + "/" + PrefixLength.ToString();
-            if (Gateway != 0)
-            {
-                text += " via " + Ipv4Address.Format(Gateway);
-            }
+            string text = "static " + Ipv4Address.Format(Address) + "/" + PrefixLength.ToString() + " via " + Ipv4Address.Format(Gateway);
 
             if (Dns != 0)
             {

@@ -61,6 +61,12 @@ namespace Edge.Firmware.Platform
             }
         }
 
+        /// <summary>The host has gone (or the line was closed here).</summary>
+        public bool Closed
+        {
+            get { return _closed; }
+        }
+
         public void Close()
         {
             if (!_closed)

@@ -73,9 +73,10 @@ public sealed class BoardSettingsTests
     [InlineData("Node_1", null, 0, null, "must be a DNS label")]
     [InlineData("-node", null, 0, null, "must be a DNS label")]
     [InlineData("node-1", "192.168.50.11", 31, null, "prefix length from 8 to 30")]
-    [InlineData("node-1", "192.168.50.0", 24, null, "is not a host address")]
-    [InlineData("node-1", "192.168.50.255", 24, null, "is not a host address")]
-    [InlineData("node-1", "127.0.0.5", 8, null, "is not a host address")]
+    [InlineData("node-1", "192.168.50.11", 24, null, "a static address needs a gateway")]
+    [InlineData("node-1", "192.168.50.0", 24, "192.168.50.1", "is not a host address")]
+    [InlineData("node-1", "192.168.50.255", 24, "192.168.50.1", "is not a host address")]
+    [InlineData("node-1", "127.0.0.5", 8, "127.0.0.1", "is not a host address")]
     [InlineData("node-1", "192.168.50.11", 24, "192.168.51.1", "gateway 192.168.51.1 is not another host on 192.168.50.0/24")]
     [InlineData("node-1", "192.168.50.11", 24, "192.168.50.11", "is not another host")]
     public void Settings_a_board_cannot_run_with_are_refused_with_what_to_fix(string name, string? address, int prefix, string? gateway, string expected)

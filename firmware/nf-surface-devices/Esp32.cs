@@ -1,0 +1,16 @@
+// nanoFramework.Hardware.Esp32 1.6.40 (nanoframework/nanoFramework.Hardware.Esp32, tag v1.6.40): routing COM2 to GPIOs.
+// DeviceFunction has many more members (and encoded values); only the two used are declared.
+namespace nanoFramework.Hardware.Esp32
+{
+    public enum DeviceFunction
+    {
+        COM2_TX,
+        COM2_RX,
+    }
+
+    public class Configuration
+    {
+        public static void SetPinFunction(int pin, DeviceFunction value) => throw null;
+        public static int GetFunctionPin(DeviceFunction function) => throw null;
+    }
+}
