@@ -278,10 +278,18 @@ public sealed class ControlPlane : IAsyncDisposable
                     connection.SyncedContent = content;
                     connection.SyncedState = state;
                     connection.LastSnapshotBytes = client.LastSnapshotBytes;
+                    connection.SyncError = null;
                 }
                 catch (BoardSessionException e)
                 {
-                    Log($"{nodeName}: {(change != null ? "delta" : "snapshot")} for generation {state.Generation} failed: {e.Message}");
+                    if (connection.SyncError != e.Message)
+                    {
+                        // Once per reason: the loop retries every tick, the node's events should not.
+                        connection.SyncError = e.Message;
+                        Log($"{nodeName}: {(change != null ? "delta" : "snapshot")} for generation {state.Generation} failed: {e.Message}");
+                        RecordSyncFailed(nodeName, e.Message);
+                    }
+
                     connection.SyncedContent = null;
                     connection.SyncedState = null; // the next sync is a full snapshot
                 }
@@ -291,6 +299,15 @@ public sealed class ControlPlane : IAsyncDisposable
                     Wake();
                 }
             });
+        }
+    }
+
+    /// <summary>A Warning on the node (`edgectl describe node` lists it): its board did not take its tables.</summary>
+    private void RecordSyncFailed(string nodeName, string reason)
+    {
+        if (_store.Get("Node", "", nodeName) is { } node)
+        {
+            _store.Create(KubeEvents.Create(node, "Warning", "SyncFailed", $"the board did not take its tables: {reason}", "edge-controlplane", DateTime.UtcNow, Random.Shared));
         }
     }
 

@@ -338,23 +338,8 @@ public sealed class ClusterReconciler
         }
     }
 
-    private void RecordEvent(KubeObject about, string type, string reason, string message)
-    {
-        DateTime now = _clock();
-        var e = new KubeObject(new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Event",
-            ["metadata"] = new JsonObject { ["name"] = $"{about.Name}.{PodTemplateHash.Suffix(_random)}", ["namespace"] = about.Namespace.Length > 0 ? about.Namespace : "default" },
-            ["involvedObject"] = new JsonObject { ["kind"] = about.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name },
-            ["type"] = type,
-            ["reason"] = reason,
-            ["message"] = message,
-            ["source"] = new JsonObject { ["component"] = "edge-controllers" },
-            ["lastTimestamp"] = KubeTime.Format(now),
-        });
-        _store.Create(e); // events are a record, not state the pass converges on: not counted as writes
-    }
+    private void RecordEvent(KubeObject about, string type, string reason, string message) =>
+        _store.Create(KubeEvents.Create(about, type, reason, message, "edge-controllers", _clock(), _random)); // a record, not state the pass converges on: not counted as writes
 
     private void Write(Action write) => Write(() =>
     {

@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Edge.Dataplane.Boards;
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Wire;
+using Edge.Host.Cluster;
+using Edge.Host.Controllers;
+using Edge.Host.Objects;
+using Edge.Host.Store;
+using Edge.VirtualBoard;
+
+namespace Edge.Host.Tests.Cluster;
+
+/// <summary>
+/// A board that cannot take its tables (more services than a WROOM board's frame holds) says so
+/// where an attendee looks: a Warning on its node, once per reason however often the control
+/// plane retries, and not the next time a sync succeeds.
+/// </summary>
+[Trait("Category", Category.EndToEnd)]
+public sealed class SyncFailedEventTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edge-syncfail-").FullName;
+    private readonly CancellationTokenSource _stop = new();
+    private AgentBoard _board = null!;
+    private Thread _loop = null!;
+    private ObjectStore _store = null!;
+    private ControlPlane _controlPlane = null!;
+
+    public Task InitializeAsync()
+    {
+        Ipv4Address.TryParse("127.0.10.114", out uint address);
+        var flash = new MemoryStorage();
+        new BoardSettings { Profile = "wt32-eth01" }.Save(flash); // a WROOM board: 4 KiB frames
+        _board = new AgentBoard("node-1", address, mgmtPort: 7914, storage: flash);
+        _loop = new Thread(() => _board.Run(_stop.Token)) { IsBackground = true };
+        _loop.Start();
+        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
+        _controlPlane = new ControlPlane(_store, new ControlPlaneOptions { Tick = TimeSpan.FromMilliseconds(100), RetryAfter = TimeSpan.FromMilliseconds(200) });
+        _controlPlane.Start([BoardLink.Parse("tcp://127.0.10.114:7914")]);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _controlPlane.DisposeAsync();
+        _store.Dispose();
+        _stop.Cancel();
+        _loop.Join();
+        _board.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private List<KubeObject> SyncFailures() => _store.List("Event", "default").Items
+        .Where(e => (string?)e.Json["reason"] == "SyncFailed" && (string?)e.Json["involvedObject"]?["name"] == "node-1").ToList();
+
+    private static KubeObject Service(int i) => new(new JsonObject
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Service",
+        ["metadata"] = new JsonObject { ["name"] = $"a-rather-long-service-name-for-a-small-board-{i}", ["namespace"] = "default" },
+        ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["port"] = 80 }) },
+    });
+
+    private static bool WaitFor(Func<bool> done, int seconds = 15)
+    {
+        for (int i = 0; i < seconds * 20 && !done(); i++)
+        {
+            Thread.Sleep(50);
+        }
+
+        return done();
+    }
+
+    [Fact]
+    public void A_board_that_cannot_take_its_tables_gets_one_warning_on_its_node_naming_its_memory_class()
+    {
+        Assert.True(WaitFor(() => _store.Get("Node", "", "node-1") != null), "node-1 never registered");
+        for (int i = 0; i < 80; i++)
+        {
+            _store.Apply(Service(i));
+        }
+
+        Assert.True(WaitFor(() => SyncFailures().Count > 0), "no SyncFailed event");
+        Thread.Sleep(1500); // a dozen more ticks, each retrying
+        KubeObject warning = Assert.Single(SyncFailures());
+        Assert.Equal("Warning", (string?)warning.Json["type"]);
+        Assert.Contains("this board takes at most 4096 (its memory class)", (string?)warning.Json["message"]);
+
+        uint stuckAt = _board.Agent.AppliedGeneration;
+        for (int i = 0; i < 80; i++)
+        {
+            _store.Delete("Service", "default", $"a-rather-long-service-name-for-a-small-board-{i}");
+        }
+
+        Assert.True(WaitFor(() => _board.Agent.AppliedGeneration > stuckAt), "the board never took the smaller tables");
+        Assert.Single(SyncFailures());
+    }
+}
