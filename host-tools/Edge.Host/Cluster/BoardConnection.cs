@@ -33,7 +33,7 @@ public sealed class BoardConnection
 
     public bool Sending { get; set; }
 
-    /// <summary>Why the last sync failed (null after a good one): an event is recorded once per new reason, not per retry.</summary>
+    /// <summary>Why the last sync failed (null after a good one): a failing spell is logged and recorded once, not per retry.</summary>
     public string? SyncError { get; set; }
 
     /// <summary>Why the board is not connected, for `edgectl lab status` and logs; null when it is.</summary>

@@ -278,17 +278,22 @@ public sealed class ControlPlane : IAsyncDisposable
                     connection.SyncedContent = content;
                     connection.SyncedState = state;
                     connection.LastSnapshotBytes = client.LastSnapshotBytes;
-                    connection.SyncError = null;
+                    if (connection.SyncError != null)
+                    {
+                        Log($"{nodeName}: synced again at generation {state.Generation}");
+                        connection.SyncError = null;
+                    }
                 }
                 catch (BoardSessionException e)
                 {
-                    if (connection.SyncError != e.Message)
+                    if (connection.SyncError == null)
                     {
-                        // Once per reason: the loop retries every tick, the node's events should not.
-                        connection.SyncError = e.Message;
+                        // Once per failing spell: the loop retries every tick, the log and the node's events should not.
                         Log($"{nodeName}: {(change != null ? "delta" : "snapshot")} for generation {state.Generation} failed: {e.Message}");
                         RecordSyncFailed(nodeName, e.Message);
                     }
+
+                    connection.SyncError = e.Message;
 
                     connection.SyncedContent = null;
                     connection.SyncedState = null; // the next sync is a full snapshot

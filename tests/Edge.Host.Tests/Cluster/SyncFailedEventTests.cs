@@ -12,8 +12,8 @@ namespace Edge.Host.Tests.Cluster;
 
 /// <summary>
 /// A board that cannot take its tables (more services than a WROOM board's frame holds) says so
-/// where an attendee looks: a Warning on its node, once per reason however often the control
-/// plane retries, and not the next time a sync succeeds.
+/// where an attendee looks: a Warning on its node, once however often the control plane retries
+/// (and as the tables shrink towards fitting), until a sync succeeds.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class SyncFailedEventTests : IAsyncLifetime
