@@ -27,13 +27,14 @@ public static class MemoryBudget
         {
             var board = new WorstCaseBoard(memoryClass);
             NanoHeapCensus census = board.Census();
-            long peak = census.TotalBytes + board.DecodingPeak();
+            long resync = board.ResyncPeak();
+            long peak = board.PeakWhileEverythingChanges();
             int budget = MemoryClass.BudgetBytes(memoryClass);
             string name = MemoryClass.Name(memoryClass);
             string parts = string.Join(" + ", census.Parts.Select(p => $"{p.Key} {p.Value / 1024.0:F1}"));
-            Console.WriteLine($"{name,-7} {parts} = {census.TotalBytes / 1024.0:F1} KiB steady, {peak / 1024.0:F1} KiB while a snapshot decodes: "
+            Console.WriteLine($"{name,-7} {parts} = {census.TotalBytes / 1024.0:F1} KiB steady, {peak / 1024.0:F1} KiB at the peak, while a state with every service changed is decoded: "
                 + $"ratio {(double)peak / budget:F2} of its {budget / 1024} KiB budget "
-                + $"(a resync of the same state {board.ResyncPeak() / 1024.0:F1} KiB above steady; snapshot {board.Snapshot.Length:N0} bytes; conntrack {board.Config.ConntrackEntries}, packet buffers {board.Config.PacketBuffers})");
+                + $"(a resync of the same state {resync / 1024.0:F1} KiB above steady; snapshot {board.Snapshot.Length:N0} bytes; conntrack {board.Config.ConntrackEntries}, packet buffers {board.Config.PacketBuffers})");
             if (memoryClass == MemoryClass.Wroom)
             {
                 long empty = new WorstCaseBoard(memoryClass, 0, 0).Census().TotalBytes;
@@ -41,7 +42,7 @@ public static class MemoryBudget
                 long oneService = (new WorstCaseBoard(memoryClass, 8, 32).Census().TotalBytes - new WorstCaseBoard(memoryClass, 8, 0).Census().TotalBytes) / 32;
                 Console.WriteLine("wroom   where one pod's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 0, 0).Census(), new WorstCaseBoard(memoryClass, 8, 0).Census(), 8));
                 Console.WriteLine("wroom   where one service's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 8, 0).Census(), new WorstCaseBoard(memoryClass, 8, 32).Census(), 32));
-                Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", new WorstCaseBoard(memoryClass, 0, 0).Census().Fields.OrderByDescending(f => f.Value).Take(30).Select(f => $"{f.Key} {f.Value}")));
+                Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", new WorstCaseBoard(memoryClass, 0, 0).Census().Fields.OrderByDescending(f => f.Value).Take(70).Select(f => $"{f.Key} {f.Value}")));
                 Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each service (2 endpoints, DNS) {oneService:N0} bytes");
                 Console.Write(census.TopTypes(12));
                 Console.Write(census.TopFields(200));

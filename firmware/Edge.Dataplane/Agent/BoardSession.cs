@@ -142,7 +142,7 @@ namespace Edge.Dataplane.Agent
                 string error;
                 if (_reader.Type == MessageType.Snapshot)
                 {
-                    state = StateCodec.Decode(_payload, _agent.AppliedState);
+                    state = StateCodec.Decode(_payload, _agent.AppliedState, _agent);
                     error = state == null ? "snapshot damaged or of another format" : null;
                 }
                 else if (_agent.AppliedState == null || StateDelta.BaseGeneration(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength) != _agent.AppliedGeneration)
@@ -152,7 +152,7 @@ namespace Edge.Dataplane.Agent
                 }
                 else
                 {
-                    state = StateDelta.Merge(_agent.AppliedState, _payload, out error);
+                    state = StateDelta.Merge(_agent.AppliedState, _payload, _agent, out error);
                 }
 
                 if (error == null)

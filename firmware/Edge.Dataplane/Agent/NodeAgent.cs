@@ -15,7 +15,7 @@ namespace Edge.Dataplane.Agent
     /// A new pod CIDR or node-level setting rebuilds the node; a pod whose image is not built in
     /// fails with a reason that lists the images.
     /// </summary>
-    public sealed class NodeAgent
+    public sealed class NodeAgent : IStateSink
     {
         private readonly NodeConfig _identity;
         private readonly IClock _clock;
@@ -247,6 +247,47 @@ namespace Edge.Dataplane.Agent
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// A service as it is decoded: into the table at once, and in place of its predecessor in
+        /// the applied state, so the one it replaces is let go before the next arrives. Before the
+        /// first state (no node yet) it waits for <see cref="Apply"/>.
+        /// </summary>
+        public void ServiceArrived(Service service)
+        {
+            if (Node == null)
+            {
+                return;
+            }
+
+            Node.Proxy.SetService(service);
+            Service[] held = AppliedState != null ? AppliedState.Services : null;
+            for (int i = 0; held != null && i < held.Length; i++)
+            {
+                if (held[i].Name == service.Name && held[i].Namespace == service.Namespace && held[i].PortName == service.PortName)
+                {
+                    held[i] = service;
+                }
+            }
+        }
+
+        public void DnsServiceArrived(DnsService service)
+        {
+            if (Node == null)
+            {
+                return;
+            }
+
+            Node.DnsZone.SetService(service);
+            DnsService[] held = AppliedState != null ? AppliedState.DnsServices : null;
+            for (int i = 0; held != null && i < held.Length; i++)
+            {
+                if (held[i].Name == service.Name && held[i].Namespace == service.Namespace)
+                {
+                    held[i] = service;
+                }
+            }
         }
 
         private void ApplyServices(DesiredState s)

@@ -129,15 +129,16 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>The state, or null when the payload is damaged or of another format version.</summary>
         public static DesiredState Decode(PayloadReader r)
         {
-            return Decode(r, null);
+            return Decode(r, null, null);
         }
 
         /// <summary>
         /// The state, keeping the entries of <paramref name="held"/> (the state the board runs) that
         /// arrive unchanged instead of their decoded copies (<see cref="StateReuse"/>); null when
-        /// the payload is damaged or of another format version.
+        /// the payload is damaged or of another format version. Services and DNS entries go to
+        /// <paramref name="sink"/> (when given) as they arrive.
         /// </summary>
-        public static DesiredState Decode(PayloadReader r, DesiredState held)
+        public static DesiredState Decode(PayloadReader r, DesiredState held, IStateSink sink)
         {
             if (r.Int() != FormatVersion)
             {
@@ -221,6 +222,10 @@ namespace Edge.Dataplane.Mgmt
 
                 v.SetEndpoints(addresses, ports, endpointFlags, names);
                 s.Services[i] = StateReuse.Service(held, v);
+                if (sink != null && !r.Failed)
+                {
+                    sink.ServiceArrived(s.Services[i]);
+                }
             }
 
             s.DnsServices = new DnsService[r.Count(8)];
@@ -259,6 +264,10 @@ namespace Edge.Dataplane.Mgmt
                 }
 
                 s.DnsServices[i] = StateReuse.Dns(held, d);
+                if (sink != null && !r.Failed)
+                {
+                    sink.DnsServiceArrived(s.DnsServices[i]);
+                }
             }
 
             int pods = r.Count(5);

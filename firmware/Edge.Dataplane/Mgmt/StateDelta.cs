@@ -41,12 +41,18 @@ namespace Edge.Dataplane.Mgmt
         /// </summary>
         public static DesiredState Merge(DesiredState previous, PayloadReader r, out string error)
         {
+            return Merge(previous, r, null, out error);
+        }
+
+        /// <summary>As <see cref="Merge(DesiredState, PayloadReader, out string)"/>, handing upserted services and DNS entries to <paramref name="sink"/> as they arrive.</summary>
+        public static DesiredState Merge(DesiredState previous, PayloadReader r, IStateSink sink, out string error)
+        {
             error = null;
             r.Varint(); // base generation, checked by the caller
             int flags = r.Int();
             string[] removedServices = ReadNames(r);
             string[] removedDns = ReadNames(r);
-            DesiredState changed = r.Failed ? null : StateCodec.Decode(r);
+            DesiredState changed = r.Failed ? null : StateCodec.Decode(r, previous, sink);
             if (changed == null)
             {
                 error = "delta damaged or of another format";

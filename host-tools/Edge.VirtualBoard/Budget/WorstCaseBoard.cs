@@ -30,6 +30,8 @@ public sealed class WorstCaseBoard
     /// <summary>A board with fewer pods or services than the worst case, to price one more of each.</summary>
     public WorstCaseBoard(int memoryClass, int pods, int services)
     {
+        Pods = pods;
+        Services = services;
         MemoryClass = memoryClass;
         Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
@@ -44,6 +46,10 @@ public sealed class WorstCaseBoard
 
     public int MemoryClass { get; }
 
+    public int Pods { get; }
+
+    public int Services { get; }
+
     /// <summary>Bytes on the board's heap by part: the session, the node, its pods, its service/DNS tables, the applied state, shared statics.</summary>
     public NanoHeapCensus Census()
     {
@@ -57,13 +63,24 @@ public sealed class WorstCaseBoard
     }
 
     /// <summary>
-    /// What a state in which every entry changed costs while it is decoded beside the one the
-    /// board holds (every service's endpoints move when a board is lost): the peak above the steady heap.
+    /// The heap at its peak while a state in which every service changed (every endpoint moved,
+    /// as when a board is lost) is decoded, the way the board decodes it: each service goes into
+    /// the tables as it arrives and the one it replaces is let go. Measured once the last has
+    /// arrived, before the state is applied (then applied, so the board stays consistent).
     /// </summary>
-    public long DecodingPeak()
+    public long PeakWhileEverythingChanges()
     {
-        var census = new NanoHeapCensus(typeof(NodeAgent).Assembly);
-        return census.Add("decoded snapshot", Decoded(Snapshot));
+        DesiredState moved = State(Pods, Services, endpointShift: 1);
+        moved.Generation = Agent.AppliedGeneration + 1;
+        byte[] payload = Encoded(moved);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        DesiredState decoded = StateCodec.Decode(r, Agent.AppliedState, Agent);
+        NanoHeapCensus census = Census();
+        census.Add("decoded state", decoded);
+        long peak = census.TotalBytes;
+        Agent.Apply(decoded);
+        return peak;
     }
 
     /// <summary>What a resync costs above the steady heap: the same state again, decoded keeping what the board holds.</summary>
@@ -72,14 +89,14 @@ public sealed class WorstCaseBoard
         NanoHeapCensus census = Census();
         var r = new PayloadReader();
         r.Begin(Snapshot, 0, Snapshot.Length);
-        return census.Add("resync", StateCodec.Decode(r, Agent.AppliedState));
+        return census.Add("resync", StateCodec.Decode(r, Agent.AppliedState, Agent));
     }
 
     private void Apply(byte[] payload)
     {
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
-        string? problem = Agent.Apply(StateCodec.Decode(r, Agent.AppliedState)); // as BoardSession decodes
+        string? problem = Agent.Apply(StateCodec.Decode(r, Agent.AppliedState, Agent)); // as BoardSession decodes
         if (problem is not null)
         {
             throw new InvalidOperationException($"the worst-case state does not apply: {problem}");
@@ -104,7 +121,7 @@ public sealed class WorstCaseBoard
     }
 
     /// <summary>Pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>
-    public static DesiredState State(int podCount, int serviceCount)
+    public static DesiredState State(int podCount, int serviceCount, int endpointShift = 0)
     {
         int spread = Math.Max(podCount, 1);
         var pods = Enumerable.Range(0, podCount).Select(i => new PodSpec
@@ -115,7 +132,7 @@ public sealed class WorstCaseBoard
         var services = Enumerable.Range(0, serviceCount).Select(i =>
         {
             var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };
-            s.SetEndpoints([0x0AF40102u + (uint)(i % spread), 0x0AF40202u + (uint)(i % spread)], [80, 80],
+            s.SetEndpoints([0x0AF40102u + (uint)((i + endpointShift) % spread), 0x0AF40202u + (uint)(i % spread) + (uint)(endpointShift << 8)], [80, 80],
                 [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)],
                 [$"web-6d4b9c7f5-{i % spread:x5}", $"web-6d4b9c7f5-{spread + i % spread:x5}"]);
             return s;

@@ -37,7 +37,7 @@ public sealed class StateReuseTests
         StateCodec.Encode(state, w);
         var r = new PayloadReader();
         r.Begin(buffer, 0, w.Length);
-        return StateCodec.Decode(r, held!);
+        return StateCodec.Decode(r, held!, null!);
     }
 
     [Fact]
@@ -80,6 +80,32 @@ public sealed class StateReuseTests
         Assert.Same(db, agent.Node.Proxy.Services.Find("default", "db", ""));
         Assert.Equal(7, agent.Node.Proxy.Services.Find("default", "db", "")!.Connections);
         Assert.Equal(0x0AF40309u, agent.Node.Proxy.Services.Find("default", "web", "http")!.EndpointAddresses[0]);
+        Assert.Equal(2u, agent.AppliedGeneration);
+    }
+
+    [Fact]
+    public void A_changed_service_replaces_its_predecessor_in_the_tables_as_it_is_decoded_so_the_old_one_can_go()
+    {
+        var agent = new NodeAgent(new NodeConfig { Name = "node-1", Address = SimCluster.BoardAddress(1) }, new SimClock(), new SimRandom(5), new SimNetwork(new SimClock(), new SimRandom(6)).Open(SimCluster.BoardAddress(1), 4789), null!);
+        Assert.Null(agent.Apply(RoundTrip(State(1, 0x0AF40206), agent.AppliedState)));
+        Service before = agent.Node.Proxy.Services.Find("default", "web", "http")!;
+
+        byte[] buffer = new byte[Frame.MaxPayload];
+        var w = new PayloadWriter();
+        w.Begin(buffer, 0, buffer.Length);
+        StateCodec.Encode(State(2, 0x0AF40309), w);
+        var r = new PayloadReader();
+        r.Begin(buffer, 0, w.Length);
+        DesiredState decoded = StateCodec.Decode(r, agent.AppliedState, agent);
+
+        // Not applied yet, but neither the table nor the applied state holds the old service any more.
+        Service now = agent.Node.Proxy.Services.Find("default", "web", "http")!;
+        Assert.NotSame(before, now);
+        Assert.Same(decoded.Services[0], now);
+        Assert.DoesNotContain(before, agent.AppliedState.Services);
+        Assert.Equal(1u, agent.AppliedGeneration);
+
+        Assert.Null(agent.Apply(decoded));
         Assert.Equal(2u, agent.AppliedGeneration);
     }
 }
