@@ -48,7 +48,7 @@ namespace Edge.Dataplane.Net
             Bridge = new Bridge(config.MaxPods + 1, config.MacEntries, config.BridgeQueue, Context.Pool, Context.Drops);
             Overlay = new Overlay(Context, port, Routes);
             Proxy = new ServiceProxy(config.MaxServices, config.ConntrackEntries, config.AffinityEntries, config.GatewayAddress,
-                config.ClusterNetwork, config.ClusterPrefixLength, config.ProxyMode, random);
+                config.ClusterNetwork, config.ClusterPrefixLength, config.ProxyMode, random, config.ConntrackAccounting);
             Gateway = new Gateway(Context, Bridge, Overlay, Routes, Proxy);
             Bridge.Attach(Bridge.GatewayPort, Gateway);
             Bridge.Filter = Gateway;

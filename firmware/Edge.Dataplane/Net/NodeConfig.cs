@@ -51,6 +51,9 @@ namespace Edge.Dataplane.Net
 
         public int MaxServices = 32;
         public int ConntrackEntries = 256;
+
+        /// <summary>Per-flow packet and byte counters (Linux's nf_conntrack_acct); off on small boards.</summary>
+        public bool ConntrackAccounting = true;
         public int AffinityEntries = 64;
         public int DnsPods = 64;
         public int DnsPendingForwards = 16;

@@ -36,16 +36,26 @@ namespace Edge.Dataplane.Proxy
         // (chains as short indexes, so a table holds at most 32767 entries; byte counters wrap at 4 GiB as in a workshop they never do).
         internal readonly byte[] State;
         internal readonly long[] Expires;
-        internal readonly bool[] Assured;
-        internal readonly bool[] Used;
+        private readonly byte[] _flags;
         internal readonly short[] ServiceSlot;
         internal readonly short[] Endpoint;
+
+        // Per-flow packets and bytes, kept only with accounting on (Linux's nf_conntrack_acct):
+        // 16 bytes a flow that a small board does without.
         internal readonly uint[] PacketsOriginal;
         internal readonly uint[] PacketsReply;
         internal readonly uint[] BytesOriginal;
         internal readonly uint[] BytesReply;
-        internal readonly bool[] FinOriginal;
-        internal readonly bool[] FinReply;
+
+        /// <summary>Whether flows count their packets and bytes (`conntrack -L` then shows them).</summary>
+        public readonly bool Accounting;
+
+        // An entry's flags, one byte for what were four bools.
+        private const byte UsedFlag = 1;
+        private const byte AssuredFlag = 2;
+        private const byte FinOriginalFlag = 4;
+        private const byte FinReplyFlag = 8;
+        private const byte RepliedFlag = 16;
 
         private int _count;
         private int _scan;
@@ -59,7 +69,13 @@ namespace Edge.Dataplane.Proxy
         public long EarlyDrops;
 
         public Conntrack(int capacity)
+            : this(capacity, true)
         {
+        }
+
+        public Conntrack(int capacity, bool accounting)
+        {
+            Accounting = accounting;
             int buckets = 1;
             while (buckets < capacity)
             {
@@ -88,16 +104,13 @@ namespace Edge.Dataplane.Proxy
             ReplyDestinationPort = new ushort[capacity];
             State = new byte[capacity];
             Expires = new long[capacity];
-            Assured = new bool[capacity];
-            Used = new bool[capacity];
+            _flags = new byte[capacity];
             ServiceSlot = new short[capacity];
             Endpoint = new short[capacity];
-            PacketsOriginal = new uint[capacity];
-            PacketsReply = new uint[capacity];
-            BytesOriginal = new uint[capacity];
-            BytesReply = new uint[capacity];
-            FinOriginal = new bool[capacity];
-            FinReply = new bool[capacity];
+            PacketsOriginal = accounting ? new uint[capacity] : Empty.UInts;
+            PacketsReply = accounting ? new uint[capacity] : Empty.UInts;
+            BytesOriginal = accounting ? new uint[capacity] : Empty.UInts;
+            BytesReply = accounting ? new uint[capacity] : Empty.UInts;
         }
 
         public int Count
@@ -107,7 +120,7 @@ namespace Edge.Dataplane.Proxy
 
         public int Capacity
         {
-            get { return Used.Length; }
+            get { return _flags.Length; }
         }
 
         /// <summary>
@@ -162,7 +175,7 @@ namespace Edge.Dataplane.Proxy
                 return Nil;
             }
 
-            Used[i] = true;
+            _flags[i] = UsedFlag;
             Protocol[i] = protocol;
             OriginalSource[i] = originalSource;
             OriginalSourcePort[i] = originalSourcePort;
@@ -175,11 +188,12 @@ namespace Edge.Dataplane.Proxy
             ServiceSlot[i] = (short)serviceSlot;
             Endpoint[i] = (short)endpoint;
             State[i] = (byte)ConntrackState.None;
-            Assured[i] = false;
-            FinOriginal[i] = false;
-            FinReply[i] = false;
-            PacketsOriginal[i] = PacketsReply[i] = 0;
-            BytesOriginal[i] = BytesReply[i] = 0;
+            if (Accounting)
+            {
+                PacketsOriginal[i] = PacketsReply[i] = 0;
+                BytesOriginal[i] = BytesReply[i] = 0;
+            }
+
             Expires[i] = now + (protocol == IpProtocol.Tcp ? Timeouts.TcpSynSent : protocol == IpProtocol.Udp ? Timeouts.UdpUnreplied : Timeouts.Icmp);
 
             int bucket = Hash(protocol, originalSource, originalSourcePort, originalDestination, originalDestinationPort) & _mask;
@@ -200,10 +214,15 @@ namespace Edge.Dataplane.Proxy
         {
             if (reply)
             {
+                _flags[i] |= RepliedFlag;
+            }
+
+            if (Accounting && reply)
+            {
                 PacketsReply[i]++;
                 BytesReply[i] += (uint)bytes;
             }
-            else
+            else if (Accounting)
             {
                 PacketsOriginal[i]++;
                 BytesOriginal[i] += (uint)bytes;
@@ -212,14 +231,22 @@ namespace Edge.Dataplane.Proxy
             byte protocol = Protocol[i];
             if (protocol == IpProtocol.Udp)
             {
-                Assured[i] |= reply;
-                Expires[i] = now + (Assured[i] ? Timeouts.UdpReplied : Timeouts.UdpUnreplied);
+                if (reply)
+                {
+                    _flags[i] |= AssuredFlag;
+                }
+
+                Expires[i] = now + (IsAssured(i) ? Timeouts.UdpReplied : Timeouts.UdpUnreplied);
                 return;
             }
 
             if (protocol != IpProtocol.Tcp)
             {
-                Assured[i] |= reply;
+                if (reply)
+                {
+                    _flags[i] |= AssuredFlag;
+                }
+
                 Expires[i] = now + Timeouts.Icmp;
                 return;
             }
@@ -242,21 +269,14 @@ namespace Edge.Dataplane.Proxy
             }
             else if ((tcpFlags & TcpFlags.Fin) != 0)
             {
-                if (reply)
-                {
-                    FinReply[i] = true;
-                }
-                else
-                {
-                    FinOriginal[i] = true;
-                }
-
-                state = FinOriginal[i] && FinReply[i] ? ConntrackState.TimeWait : ConntrackState.FinWait;
+                _flags[i] |= reply ? FinReplyFlag : FinOriginalFlag;
+                const byte both = FinOriginalFlag | FinReplyFlag;
+                state = (_flags[i] & both) == both ? ConntrackState.TimeWait : ConntrackState.FinWait;
             }
             else if ((tcpFlags & TcpFlags.Ack) != 0 && state == ConntrackState.SynReceived && !reply)
             {
                 state = ConntrackState.Established;
-                Assured[i] = true;
+                _flags[i] |= AssuredFlag;
             }
 
             State[i] = (byte)state;
@@ -277,24 +297,24 @@ namespace Edge.Dataplane.Proxy
 
         public void Remove(int i)
         {
-            if (!Used[i])
+            if (!IsUsed(i))
             {
                 return;
             }
 
             Unlink(_originalHead, _originalNext, Hash(Protocol[i], OriginalSource[i], OriginalSourcePort[i], OriginalDestination[i], OriginalDestinationPort[i]) & _mask, i);
             Unlink(_replyHead, _replyNext, Hash(Protocol[i], ReplySource[i], ReplySourcePort[i], ReplyDestination[i], ReplyDestinationPort[i]) & _mask, i);
-            Used[i] = false;
+            _flags[i] = 0;
             _count--;
         }
 
         /// <summary>Frees expired entries, looking at no more than <paramref name="budget"/> slots per call.</summary>
         public void Expire(long now, int budget)
         {
-            for (int n = 0; n < budget && n < Used.Length; n++)
+            for (int n = 0; n < budget && n < _flags.Length; n++)
             {
-                _scan = (_scan + 1) % Used.Length;
-                if (Used[_scan] && Expires[_scan] <= now)
+                _scan = (_scan + 1) % _flags.Length;
+                if (IsUsed(_scan) && Expires[_scan] <= now)
                 {
                     Remove(_scan);
                 }
@@ -305,9 +325,9 @@ namespace Edge.Dataplane.Proxy
         public int RemoveEndpoint(int serviceSlot, uint address, ushort port, byte protocol)
         {
             int removed = 0;
-            for (int i = 0; i < Used.Length; i++)
+            for (int i = 0; i < _flags.Length; i++)
             {
-                if (Used[i] && ServiceSlot[i] == serviceSlot && Protocol[i] == protocol && ReplySource[i] == address && ReplySourcePort[i] == port)
+                if (IsUsed(i) && ServiceSlot[i] == serviceSlot && Protocol[i] == protocol && ReplySource[i] == address && ReplySourcePort[i] == port)
                 {
                     Remove(i);
                     removed++;
@@ -321,9 +341,9 @@ namespace Edge.Dataplane.Proxy
         public int RemoveService(int serviceSlot)
         {
             int removed = 0;
-            for (int i = 0; i < Used.Length; i++)
+            for (int i = 0; i < _flags.Length; i++)
             {
-                if (Used[i] && ServiceSlot[i] == serviceSlot)
+                if (IsUsed(i) && ServiceSlot[i] == serviceSlot)
                 {
                     Remove(i);
                     removed++;
@@ -333,9 +353,21 @@ namespace Edge.Dataplane.Proxy
             return removed;
         }
 
+        /// <summary>Seen both ways long enough to keep (TCP established, UDP/ICMP replied): early drop spares it.</summary>
+        public bool IsAssured(int i)
+        {
+            return (_flags[i] & AssuredFlag) != 0;
+        }
+
+        /// <summary>A packet has come back the reply way (else `conntrack -L` says [UNREPLIED]).</summary>
+        public bool HasReply(int i)
+        {
+            return (_flags[i] & RepliedFlag) != 0;
+        }
+
         public bool IsUsed(int i)
         {
-            return Used[i];
+            return (_flags[i] & UsedFlag) != 0;
         }
 
         private int Live(int i, long now)
@@ -351,11 +383,11 @@ namespace Edge.Dataplane.Proxy
 
         private int FreeEntry(long now)
         {
-            if (_count < Used.Length)
+            if (_count < _flags.Length)
             {
-                for (int i = 0; i < Used.Length; i++)
+                for (int i = 0; i < _flags.Length; i++)
                 {
-                    if (!Used[i])
+                    if (!IsUsed(i))
                     {
                         return i;
                     }
@@ -363,16 +395,16 @@ namespace Edge.Dataplane.Proxy
             }
 
             // Full: an expired entry, else one that never saw a reply (early drop).
-            for (int n = 0; n < Used.Length; n++)
+            for (int n = 0; n < _flags.Length; n++)
             {
-                _scan = (_scan + 1) % Used.Length;
+                _scan = (_scan + 1) % _flags.Length;
                 if (Expires[_scan] <= now)
                 {
                     Remove(_scan);
                     return _scan;
                 }
 
-                if (n < EarlyDropScan * 4 && !Assured[_scan])
+                if (n < EarlyDropScan * 4 && !IsAssured(_scan))
                 {
                     Remove(_scan);
                     EarlyDrops++;

@@ -39,9 +39,14 @@ namespace Edge.Dataplane.Proxy
         private int _l4;
 
         public ServiceProxy(int services, int conntrackEntries, int affinityEntries, uint gatewayAddress, uint clusterNetwork, int clusterPrefix, int mode, IRandomSource random)
+            : this(services, conntrackEntries, affinityEntries, gatewayAddress, clusterNetwork, clusterPrefix, mode, random, true)
+        {
+        }
+
+        public ServiceProxy(int services, int conntrackEntries, int affinityEntries, uint gatewayAddress, uint clusterNetwork, int clusterPrefix, int mode, IRandomSource random, bool conntrackAccounting)
         {
             Services = new ServiceTable(services);
-            Conntrack = new Conntrack(conntrackEntries);
+            Conntrack = new Conntrack(conntrackEntries, conntrackAccounting);
             Affinity = new AffinityTable(affinityEntries);
             _gatewayAddress = gatewayAddress;
             _clusterNetwork = clusterNetwork;

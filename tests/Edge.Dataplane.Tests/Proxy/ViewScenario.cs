@@ -13,9 +13,9 @@ public static class ViewScenario
         return address;
     }
 
-    public static ServiceProxy Build()
+    public static ServiceProxy Build(bool conntrackAccounting = true)
     {
-        var proxy = new ServiceProxy(8, 16, 8, Ip("10.244.1.1"), Ip("10.244.0.0"), 16, ProxyMode.Random, new SimRandom(1));
+        var proxy = new ServiceProxy(8, 16, 8, Ip("10.244.1.1"), Ip("10.244.0.0"), 16, ProxyMode.Random, new SimRandom(1), conntrackAccounting);
         const byte ready = EndpointFlags.Ready | EndpointFlags.Serving;
 
         var web = new Service { Namespace = "shop", Name = "web", PortName = "http", ClusterIp = Ip("10.96.0.20"), Port = 80, Protocol = IpProtocol.Tcp, Type = ServiceType.NodePort, NodePort = 30080 };

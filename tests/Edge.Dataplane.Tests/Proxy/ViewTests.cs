@@ -33,6 +33,17 @@ public sealed class ViewTests
         Assert.Equal(Golden("conntrack-L.txt"), ConntrackView.Render(proxy.Conntrack, 1000));
     }
 
+    [Fact]
+    public void Without_accounting_the_connection_table_prints_as_Linux_does_with_nf_conntrack_acct_off()
+    {
+        ServiceProxy proxy = ViewScenario.Build(conntrackAccounting: false);
+
+        string expected = string.Join("\n", Golden("conntrack-L.txt").Split('\n')
+            .Select(line => System.Text.RegularExpressions.Regex.Replace(line, @"packets=\d+ bytes=\d+ ", "")));
+        Assert.Equal(expected, ConntrackView.Render(proxy.Conntrack, 1000));
+        Assert.Contains("[UNREPLIED]", expected);
+    }
+
     [Theory]
     [InlineData(2, "0.5000000000")]
     [InlineData(3, "0.3333333333")]

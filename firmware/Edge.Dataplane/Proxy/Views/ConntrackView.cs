@@ -3,8 +3,8 @@ using Edge.Dataplane.Wire;
 namespace Edge.Dataplane.Proxy.Views
 {
     /// <summary>
-    /// Renders the connection table the way `conntrack -L` (conntrack-tools, with accounting
-    /// on) prints Linux's: protocol, number, seconds left, state, the original tuple, the reply
+    /// Renders the connection table the way `conntrack -L` (conntrack-tools) prints Linux's (packets and bytes
+    /// only with accounting on, as nf_conntrack_acct): protocol, number, seconds left, state, the original tuple, the reply
     /// tuple, and flags. The difference between the two tuples is the NAT.
     /// </summary>
     public static class ConntrackView
@@ -30,15 +30,23 @@ namespace Edge.Dataplane.Proxy.Views
                 }
 
                 Tuple(text, protocol, c.OriginalSource[i], c.OriginalDestination[i], c.OriginalSourcePort[i], c.OriginalDestinationPort[i], true);
-                text.Append("packets=" + c.PacketsOriginal[i].ToString() + " bytes=" + c.BytesOriginal[i].ToString() + " ");
-                if (c.PacketsReply[i] == 0)
+                if (c.Accounting)
+                {
+                    text.Append("packets=" + c.PacketsOriginal[i].ToString() + " bytes=" + c.BytesOriginal[i].ToString() + " ");
+                }
+
+                if (!c.HasReply(i))
                 {
                     text.Append("[UNREPLIED] ");
                 }
 
                 Tuple(text, protocol, c.ReplySource[i], c.ReplyDestination[i], c.ReplySourcePort[i], c.ReplyDestinationPort[i], false);
-                text.Append("packets=" + c.PacketsReply[i].ToString() + " bytes=" + c.BytesReply[i].ToString() + " ");
-                if (c.Assured[i])
+                if (c.Accounting)
+                {
+                    text.Append("packets=" + c.PacketsReply[i].ToString() + " bytes=" + c.BytesReply[i].ToString() + " ");
+                }
+
+                if (c.IsAssured(i))
                 {
                     text.Append("[ASSURED] ");
                 }
