@@ -16,21 +16,64 @@ namespace Edge.Dataplane.Proxy
         /// <summary>The service port's name ("" for an unnamed single port).</summary>
         public string PortName = "";
 
-        public int Type = ServiceType.ClusterIP;
+        /// <summary>ClusterIP, NodePort, LoadBalancer or ExternalName (<see cref="ServiceType"/>).</summary>
+        public int Type
+        {
+            get { return _bits & TypeMask; }
+            set { _bits = (_bits & ~TypeMask) | (value & TypeMask); }
+        }
 
         /// <summary>0 for a headless service (DNS only, nothing to proxy).</summary>
         public uint ClusterIp;
 
-        public ushort Port;
-        public byte Protocol = IpProtocol.Tcp;
+        public ushort Port
+        {
+            get { return (ushort)(_ports >> 16); }
+            set { _ports = (_ports & 0xFFFF) | ((uint)value << 16); }
+        }
+
+        public byte Protocol
+        {
+            get { return (byte)((_bits >> ProtocolShift) & 0xFF); }
+            set { _bits = (_bits & ~(0xFF << ProtocolShift)) | (value << ProtocolShift); }
+        }
 
         /// <summary>For NodePort and LoadBalancer services, 30000-32767; 0 otherwise.</summary>
-        public ushort NodePort;
+        public ushort NodePort
+        {
+            get { return (ushort)(_ports & 0xFFFF); }
+            set { _ports = (_ports & 0xFFFF0000) | value; }
+        }
 
-        public bool ClientIpAffinity;
+        public bool ClientIpAffinity
+        {
+            get { return (_bits & AffinityBit) != 0; }
+            set { _bits = value ? _bits | AffinityBit : _bits & ~AffinityBit; }
+        }
+
         public int AffinityTimeoutSeconds = 10800;
-        public bool InternalTrafficLocal;
-        public bool ExternalTrafficLocal;
+
+        public bool InternalTrafficLocal
+        {
+            get { return (_bits & InternalLocalBit) != 0; }
+            set { _bits = value ? _bits | InternalLocalBit : _bits & ~InternalLocalBit; }
+        }
+
+        public bool ExternalTrafficLocal
+        {
+            get { return (_bits & ExternalLocalBit) != 0; }
+            set { _bits = value ? _bits | ExternalLocalBit : _bits & ~ExternalLocalBit; }
+        }
+
+        // On nanoFramework every field of an object takes a 12-byte heap block, so the small
+        // settings share two: type, protocol and policy bits in one, the two ports in the other.
+        private const int TypeMask = 0xFF;
+        private const int ProtocolShift = 8;
+        private const int AffinityBit = 1 << 16;
+        private const int InternalLocalBit = 1 << 17;
+        private const int ExternalLocalBit = 1 << 18;
+        private int _bits = ServiceType.ClusterIP | (IpProtocol.Tcp << ProtocolShift);
+        private uint _ports;
 
         public uint[] EndpointAddresses = Empty.UInts;
         public ushort[] EndpointPorts = Empty.UShorts;
@@ -50,8 +93,20 @@ namespace Edge.Dataplane.Proxy
         public long Rejected;
 
         /// <summary>Where the service table keeps it (conntrack entries refer to it).</summary>
-        public int Slot { get; internal set; } = -1;
-        internal int RoundRobinNext;
+        public int Slot
+        {
+            get { return (short)(_slotAndNext & 0xFFFF); }
+            internal set { _slotAndNext = (_slotAndNext & ~0xFFFF) | (value & 0xFFFF); }
+        }
+
+        /// <summary>The next endpoint in rr mode.</summary>
+        internal int RoundRobinNext
+        {
+            get { return (_slotAndNext >> 16) & 0xFFFF; }
+            set { _slotAndNext = (_slotAndNext & 0xFFFF) | ((value & 0xFFFF) << 16); }
+        }
+
+        private int _slotAndNext = 0xFFFF; // slot -1, next 0
 
         public int EndpointCount
         {
