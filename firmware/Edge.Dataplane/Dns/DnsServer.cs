@@ -449,9 +449,9 @@ namespace Edge.Dataplane.Dns
                 return -1;
             }
 
-            for (int p = 0; p < s.PortLabels.Length; p++)
+            for (int p = 0; p < s.PortNames.Length; p++)
             {
-                if (s.PortLabels[p] != null && DnsZone.SameLabel(s.PortLabels[p], 0, name, portLabel)
+                if (DnsZone.LabelIsPortName(name, portLabel, s.PortNames[p])
                     && s.PortProtocols[p] == (tcp ? IpProtocol.Tcp : IpProtocol.Udp))
                 {
                     return p;

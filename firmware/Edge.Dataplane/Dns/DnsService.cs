@@ -83,7 +83,6 @@ namespace Edge.Dataplane.Dns
 
         // Built by the zone when the service is set.
         internal byte[] Fqdn;
-        internal byte[][] PortLabels;      // "_http" as a wire label
         internal int NameHash;
 
         internal byte[] ExternalWire

@@ -102,11 +102,6 @@ namespace Edge.Dataplane.Dns
                 return false;
             }
 
-            s.PortLabels = Edge.Dataplane.Empty.OrNewByteArrays(s.PortNames.Length);
-            for (int p = 0; p < s.PortNames.Length; p++)
-            {
-                s.PortLabels[p] = s.PortNames[p] == null || s.PortNames[p].Length == 0 ? null : Label("_" + s.PortNames[p]);
-            }
 
             s.EndpointFqdns = Edge.Dataplane.Empty.OrNewByteArrays(s.EndpointAddresses.Length);
             for (int e = 0; e < s.EndpointAddresses.Length; e++)
@@ -324,6 +319,27 @@ namespace Edge.Dataplane.Dns
         {
             int length = a[aLabel];
             return length == b[bLabel] && DnsName.LabelEquals(a, aLabel + 1, b, bLabel + 1, length);
+        }
+
+        /// <summary>Whether the label is "_" and the port's name (an SRV query's service label); unnamed ports have none.</summary>
+        internal static bool LabelIsPortName(byte[] name, int label, string portName)
+        {
+            int length = name[label];
+            if (portName == null || portName.Length == 0 || length != portName.Length + 1 || name[label + 1] != (byte)'_')
+            {
+                return false;
+            }
+
+            for (int i = 0; i < portName.Length; i++)
+            {
+                char c = portName[i];
+                if (DnsName.Lower(name[label + 2 + i]) != DnsName.Lower((byte)(c < 128 ? c : '?')))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         internal static bool LabelIs(byte[] name, int label, string text)

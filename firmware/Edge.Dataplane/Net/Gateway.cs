@@ -39,7 +39,7 @@ namespace Edge.Dataplane.Net
             _routes = routes;
             _proxy = proxy;
             NodeConfig config = node.Config;
-            Interface = new IpInterface(bridge, Bridge.GatewayPort, node.Pool, node.Drops, config.GatewayArpEntries, config.PendingArpPackets);
+            Interface = new IpInterface(bridge, Bridge.GatewayPort, node, config.GatewayArpEntries, config.PendingArpPackets);
             Interface.Address = config.GatewayAddress;
             Interface.PrefixLength = config.PodPrefixLength;
             Interface.Mac = NodeConfig.PodMacFor(config.GatewayAddress);

@@ -19,8 +19,9 @@ namespace Edge.Dataplane.Net
         private readonly int _port;
         private readonly PacketPool _pool;
         private readonly DropCounters _drops;
-        private readonly ArpRepr _arp = new ArpRepr();
-        private readonly EthernetRepr _ethernet = new EthernetRepr();
+        // The node's: an interface fills and emits them in one go, or parses an ARP packet and answers it before anything else runs.
+        private readonly ArpRepr _arp;
+        private readonly EthernetRepr _ethernet;
         private readonly PacketBuffer[] _pending;
         private readonly uint[] _pendingHop;
         private readonly long[] _pendingSince;
@@ -37,12 +38,14 @@ namespace Edge.Dataplane.Net
         /// <summary>Told before a packet that waited for ARP in vain is dropped, or null.</summary>
         public IUnresolvedHandler Unresolved;
 
-        public IpInterface(Bridge bridge, int port, PacketPool pool, DropCounters drops, int arpEntries, int pendingPackets)
+        public IpInterface(Bridge bridge, int port, NodeContext node, int arpEntries, int pendingPackets)
         {
             _bridge = bridge;
             _port = port;
-            _pool = pool;
-            _drops = drops;
+            _pool = node.Pool;
+            _drops = node.Drops;
+            _arp = node.Arp;
+            _ethernet = node.EthernetOut;
             Arp = new ArpCache(arpEntries);
             _pending = new PacketBuffer[pendingPackets];
             _pendingHop = new uint[pendingPackets];

@@ -20,6 +20,8 @@ namespace Edge.Dataplane.Net
         internal readonly TcpRepr TcpOut = new TcpRepr();
         internal readonly IcmpRepr IcmpOut = new IcmpRepr();
         internal readonly Ipv4Repr IpQuoted = new Ipv4Repr();
+        internal readonly EthernetRepr EthernetOut = new EthernetRepr();
+        internal readonly ArpRepr Arp = new ArpRepr();
 
         // Headers a pod parses what it receives into. Pods receive one frame at a time from the
         // bridge's queue (or their loopback queue), and what a pod sends on the way is queued,

@@ -64,7 +64,7 @@ namespace Edge.Dataplane.Net
             _tcp = node.TcpIn;
             Namespace = ns;
             Name = name;
-            Interface = new IpInterface(bridge, port, node.Pool, node.Drops, node.Config.ArpEntries, node.Config.PendingArpPackets);
+            Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries, node.Config.PendingArpPackets);
             Interface.Address = address;
             Interface.PrefixLength = prefixLength;
             Interface.DefaultGateway = gateway;
