@@ -21,14 +21,13 @@ namespace Edge.Dataplane.Agent
         public const int ViewIpvs = 2;
         public const int ViewConntrack = 3;
 
+        private const int ChunkBytes = 1024;
         private const string NoStorage = "this board keeps no settings (a virtual board without --state)";
         private readonly NodeAgent _agent;
         private readonly NodeConfigIdentity _identity;
         private readonly FrameReader _reader;
         private readonly PayloadWriter _writer = new PayloadWriter();
         private readonly PayloadReader _payload = new PayloadReader();
-        private readonly byte[] _in = new byte[512];
-        private readonly byte[] _chunk = new byte[1024];
         private readonly ExecRun _exec = new ExecRun();
         private readonly CaptureSink _capture = new CaptureSink();
         private ushort _captureRequest;
@@ -95,28 +94,25 @@ namespace Edge.Dataplane.Agent
                 return;
             }
 
-            for (int round = 0; round < 64; round++)
+            for (int round = 0; round < 64 && _stream != null; round++)
             {
-                int n = _stream.Read(_in, 0, _in.Length);
+                int n = _reader.ReadFrom(_stream);
                 if (n < 0)
                 {
                     Detach();
                     return;
                 }
 
-                if (n == 0)
+                bool handled = false;
+                while (_reader.Next())
                 {
-                    break;
+                    Handle(now);
+                    handled = true;
                 }
 
-                int taken = 0;
-                while (taken < n)
+                if (n == 0 && !handled)
                 {
-                    taken += _reader.Push(_in, taken, n - taken);
-                    while (_reader.Next())
-                    {
-                        Handle(now);
-                    }
+                    break;
                 }
             }
 
@@ -365,10 +361,9 @@ namespace Edge.Dataplane.Agent
         {
             while (ring.Count > 0 && _stream != null)
             {
-                int n = ring.Read(_chunk, 0, _chunk.Length);
                 Begin();
                 _writer.Byte(stream);
-                _writer.Raw(_chunk, 0, n);
+                WriteFrom(ring);
                 Send(MessageType.ExecOutput, _exec.RequestId);
             }
         }
@@ -411,14 +406,20 @@ namespace Edge.Dataplane.Agent
             _capturing = false;
         }
 
+        // Up to a kilobyte from the ring straight into the frame being written (frames stay small on a slow line).
+        private void WriteFrom(Net.ByteRing ring)
+        {
+            int room = _writer.Limit - _writer.Position;
+            _writer.Position += ring.Read(_writer.Buffer, _writer.Position, room < ChunkBytes ? room : ChunkBytes);
+        }
+
         private void DrainCapture()
         {
             Net.ByteRing ring = _capture.Ring;
             while (ring.Count > 0 && _stream != null)
             {
-                int n = ring.Read(_chunk, 0, _chunk.Length);
                 Begin();
-                _writer.Raw(_chunk, 0, n);
+                WriteFrom(ring);
                 Send(MessageType.CaptureData, _captureRequest);
             }
         }

@@ -3,18 +3,28 @@ namespace Edge.Dataplane.Boards
     /// <summary>The boards Edge supports: nanoFramework's Ethernet-capable targets (shared/design/NANOFRAMEWORK.md).</summary>
     public static class BoardProfiles
     {
-        public static readonly BoardProfile[] All =
+        /// <summary>
+        /// Every profile, built on each call: a board looks its own up once at boot and keeps
+        /// that one, so the table does not sit on its heap for good.
+        /// </summary>
+        public static BoardProfile[] All
         {
-            new BoardProfile("esp32-ethernet-kit", "Espressif ESP32-Ethernet-Kit (WROVER-E)", "ESP32_ETHERNET_KIT_1.2", "IP101", 1, "in, GPIO0", MemoryClass.Wrover),
-            new BoardProfile("olimex-esp32-poe", "Olimex ESP32-POE / ESP32-POE-ISO (WROOM)", "ESP32_OLIMEX", "LAN8720", 0, "out, GPIO17", MemoryClass.Wroom),
-            new BoardProfile("olimex-esp32-poe-wrover", "Olimex ESP32-POE WROVER", "ESP32_OLIMEX_WROVER", "LAN8720", 0, "out, GPIO0", MemoryClass.Wrover),
-            // Its header labels IO17 and IO5 TXD2 and RXD2; the RMII clock comes in on GPIO0.
-            new BoardProfile("wt32-eth01", "Wireless-Tag WT32-ETH01", "ESP32_WT32_ETH01", "LAN8720", 1, "in, GPIO0", MemoryClass.Wroom).Console(17, 5),
-            new BoardProfile("lilygo-t-internet-poe", "LilyGO T-Internet-POE", "ESP32_LILYGO", "LAN8720", 0, "out, GPIO17", MemoryClass.Wroom),
-            new BoardProfile("wesp32", "Silicognition wESP32", "ESP32_WESP32", "RTL8201 (MDC 16, MDIO 17)", 0, "in, GPIO0", MemoryClass.Wroom),
-            // LD2 (green) on PJ5 and LD1 (red) on PJ13; nanoFramework numbers STM32 pins port * 16 + pin.
-            new BoardProfile("stm32f769i-disco", "ST STM32F769I-DISCO", "ST_STM32F769I_DISCOVERY", "LAN8742A", -1, "RMII", MemoryClass.Large).Leds(9 * 16 + 5, 9 * 16 + 13),
-        };
+            get
+            {
+                return new BoardProfile[]
+                {
+                    new BoardProfile("esp32-ethernet-kit", "Espressif ESP32-Ethernet-Kit (WROVER-E)", "ESP32_ETHERNET_KIT_1.2", "IP101", 1, "in, GPIO0", MemoryClass.Wrover),
+                    new BoardProfile("olimex-esp32-poe", "Olimex ESP32-POE / ESP32-POE-ISO (WROOM)", "ESP32_OLIMEX", "LAN8720", 0, "out, GPIO17", MemoryClass.Wroom),
+                    new BoardProfile("olimex-esp32-poe-wrover", "Olimex ESP32-POE WROVER", "ESP32_OLIMEX_WROVER", "LAN8720", 0, "out, GPIO0", MemoryClass.Wrover),
+                    // Its header labels IO17 and IO5 TXD2 and RXD2; the RMII clock comes in on GPIO0.
+                    new BoardProfile("wt32-eth01", "Wireless-Tag WT32-ETH01", "ESP32_WT32_ETH01", "LAN8720", 1, "in, GPIO0", MemoryClass.Wroom).Console(17, 5),
+                    new BoardProfile("lilygo-t-internet-poe", "LilyGO T-Internet-POE", "ESP32_LILYGO", "LAN8720", 0, "out, GPIO17", MemoryClass.Wroom),
+                    new BoardProfile("wesp32", "Silicognition wESP32", "ESP32_WESP32", "RTL8201 (MDC 16, MDIO 17)", 0, "in, GPIO0", MemoryClass.Wroom),
+                    // LD2 (green) on PJ5 and LD1 (red) on PJ13; nanoFramework numbers STM32 pins port * 16 + pin.
+                    new BoardProfile("stm32f769i-disco", "ST STM32F769I-DISCO", "ST_STM32F769I_DISCOVERY", "LAN8742A", -1, "RMII", MemoryClass.Large).Leds(9 * 16 + 5, 9 * 16 + 13),
+                };
+            }
+        }
 
         /// <summary>The profile with this id (or nanoff target, any case), or null.</summary>
         public static BoardProfile Find(string name)
@@ -25,11 +35,12 @@ namespace Edge.Dataplane.Boards
             }
 
             string wanted = name.ToLower();
-            for (int i = 0; i < All.Length; i++)
+            BoardProfile[] all = All;
+            for (int i = 0; i < all.Length; i++)
             {
-                if (All[i].Id == wanted || All[i].NanoffTarget.ToLower() == wanted)
+                if (all[i].Id == wanted || all[i].NanoffTarget.ToLower() == wanted)
                 {
-                    return All[i];
+                    return all[i];
                 }
             }
 

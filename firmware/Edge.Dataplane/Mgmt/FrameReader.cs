@@ -41,12 +41,12 @@ namespace Edge.Dataplane.Mgmt
 
         /// <summary>
         /// A reader for frames of at most <paramref name="maxPayload"/> bytes (a small board takes
-        /// smaller frames): room for one whole frame and one more read, and the payload.
+        /// smaller frames): room for one whole frame, read into and handed out in place.
         /// </summary>
         public FrameReader(int maxPayload)
         {
             _maxPayload = maxPayload;
-            _buffer = new byte[Frame.HeaderLength + maxPayload + Frame.TrailerLength + 512];
+            _buffer = new byte[Frame.HeaderLength + maxPayload + Frame.TrailerLength];
             Payload = _buffer;
         }
 
@@ -57,6 +57,29 @@ namespace Edge.Dataplane.Mgmt
             int n = length < _buffer.Length - _count ? length : _buffer.Length - _count;
             System.Array.Copy(b, offset, _buffer, _count, n);
             _count += n;
+            return n;
+        }
+
+        /// <summary>
+        /// Reads from the line straight into the buffer's free end (no staging copy on a board);
+        /// bytes read, 0 when nothing waits or the buffer is full (take frames with Next first),
+        /// -1 when the line is gone.
+        /// </summary>
+        public int ReadFrom(Platform.IByteStream line)
+        {
+            LetGo();
+            int free = _buffer.Length - _count;
+            if (free == 0)
+            {
+                return 0;
+            }
+
+            int n = line.Read(_buffer, _count, free);
+            if (n > 0)
+            {
+                _count += n;
+            }
+
             return n;
         }
 

@@ -64,6 +64,33 @@ public sealed class FrameReaderTests
     }
 
     [Fact]
+    public void The_nibble_table_CRC_agrees_with_the_bit_by_bit_definition_on_any_bytes()
+    {
+        static uint BitByBit(byte[] b)
+        {
+            uint crc = 0xFFFFFFFF;
+            foreach (byte x in b)
+            {
+                crc ^= x;
+                for (int k = 0; k < 8; k++)
+                {
+                    crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+                }
+            }
+
+            return ~crc;
+        }
+
+        var random = new Random(32);
+        for (int n = 0; n < 200; n++)
+        {
+            byte[] data = new byte[random.Next(0, 300)];
+            random.NextBytes(data);
+            Assert.Equal(BitByBit(data), Crc32.Compute(data, 0, data.Length));
+        }
+    }
+
+    [Fact]
     public void Frames_split_anywhere_come_out_whole_and_in_order()
     {
         byte[] stream = [.. FrameOf(MessageType.Hello, 1, [1, 2, 3]), .. FrameOf(MessageType.Ack, 2, []), .. FrameOf(MessageType.Event, 0, new byte[300])];
