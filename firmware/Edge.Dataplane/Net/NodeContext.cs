@@ -39,6 +39,9 @@ namespace Edge.Dataplane.Net
         /// </summary>
         internal readonly byte[] Datagram = new byte[1500];
 
+        /// <summary>The rings of every listening socket: never written (a listener carries no data), only asked for its count.</summary>
+        internal readonly ByteRing NoData = new ByteRing(1);
+
         public NodeContext(NodeConfig config, IClock clock, IRandomSource random)
         {
             Config = config;

@@ -794,9 +794,9 @@ namespace Edge.Dataplane.Net
         }
 
         /// <summary>
-        /// A socket from the pod's table. A listener never carries data (connections it accepts
-        /// get sockets of their own), so it gets one-byte rings instead of the configured buffers:
-        /// eight listening pods on a WROOM board would otherwise hold their buffer size twice each for nothing.
+        /// A socket from the pod's table: a connection with the configured buffers, or a listener
+        /// without buffers or connection state (eight listening pods on a WROOM board would
+        /// otherwise hold both for nothing).
         /// </summary>
         private TcpSocket NewTcp(bool listener)
         {
@@ -811,7 +811,15 @@ namespace Edge.Dataplane.Net
                 if (_tcpSockets[i] == null)
                 {
                     TcpSocket socket = new TcpSocket(this);
-                    socket.Open(listener ? 1 : _node.Config.TcpSendBuffer, listener ? 1 : _node.Config.TcpReceiveBuffer);
+                    if (listener)
+                    {
+                        socket.OpenListener();
+                    }
+                    else
+                    {
+                        socket.Open(_node.Config.TcpSendBuffer, _node.Config.TcpReceiveBuffer);
+                    }
+
                     _tcpSockets[i] = socket;
                     return socket;
                 }

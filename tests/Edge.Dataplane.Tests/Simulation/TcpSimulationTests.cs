@@ -68,6 +68,25 @@ public sealed class TcpSimulationTests
     }
 
     [Fact]
+    public void A_listener_answers_the_socket_API_without_a_connections_state_and_its_connections_get_their_own()
+    {
+        var cluster = new SimCluster(2, seed: 23);
+        PodSandbox idle = cluster.Node(2).AddPod("default", "idle", 0);
+        TcpSocket listener = idle.Listen(9090, 2)!;
+
+        Assert.Equal((0, 0, false, 0L), (listener.Send([1, 2, 3], 0, 3), listener.SendSpace, listener.EndOfStream, listener.SegmentsReceived));
+        Assert.Equal(0, listener.Receive(new byte[8], 0, 8));
+
+        byte[] data = RandomBytes(5_000, 3);
+        Transfer t = Run(cluster, data);
+        Assert.Equal(data, t.Received);
+        Assert.True(t.Server.SegmentsReceived > 0);
+
+        listener.Abort();
+        Assert.Equal(TcpState.Closed, listener.State);
+    }
+
+    [Fact]
     public void A_connection_opens_carries_data_both_ways_and_closes_cleanly()
     {
         var cluster = new SimCluster(2, seed: 21);

@@ -41,44 +41,8 @@ namespace Edge.Dataplane.Net.Tcp
         public uint RemoteAddress;
         public ushort RemotePort;
 
-        // Send sequence space (RFC 9293 §3.3.1).
-        private uint _iss;
-        private uint _sndUna;
-        private uint _sndNxt;
-        private uint _sndMax;        // highest sequence sent: after a timeout _sndNxt goes back, this does not
-        private uint _sndWnd;
-        private uint _sndWl1;
-        private uint _sndWl2;
-        private uint _sendRingSeq;   // sequence number of the first byte in _send
-        private int _peerMss = 536;  // RFC 9293 §3.7.1 default
-
-        // Receive sequence space.
-        private uint _irs;
-        private uint _rcvNxt;
-        private int _advertisedWindow;
-
-        // Closing.
-        private bool _finQueued;
-        private bool _finSent;
-        private uint _finSeq;
-        private bool _peerFin;
-        private long _timeWaitUntil;
-
-        // Retransmission (RFC 6298) and congestion control (RFC 5681).
-        private long _srtt;
-        private long _rttvar;
-        private long _rto = InitialRtoMs;
-        private long _retransmitAt;
-        private int _retransmissions;
-        private bool _timing;
-        private uint _timedSeq;
-        private long _timedAt;
-        private int _cwnd;
-        private int _ssthresh = 65535;
-        private int _dupAcks;
-        private bool _inRecovery;
-        private uint _recover;
-        private bool _ackNeeded;
+        // A connection's state, none for a listener (see TcpControlBlock).
+        private TcpControlBlock _c;
 
         // Listener and accept queue.
         internal TcpSocket Parent;
@@ -86,11 +50,30 @@ namespace Edge.Dataplane.Net.Tcp
         internal int Backlog;
         internal long CreatedAt;
 
-        public long SegmentsSent;
-        public long SegmentsReceived;
-        public long Retransmits;
-        public long BytesSent;
-        public long BytesReceived;
+        public long SegmentsSent
+        {
+            get { return _c == null ? 0 : _c.SegmentsSent; }
+        }
+
+        public long SegmentsReceived
+        {
+            get { return _c == null ? 0 : _c.SegmentsReceived; }
+        }
+
+        public long Retransmits
+        {
+            get { return _c == null ? 0 : _c.Retransmits; }
+        }
+
+        public long BytesSent
+        {
+            get { return _c == null ? 0 : _c.BytesSent; }
+        }
+
+        public long BytesReceived
+        {
+            get { return _c == null ? 0 : _c.BytesReceived; }
+        }
 
         internal TcpSocket(PodSandbox pod)
         {
@@ -98,41 +81,35 @@ namespace Edge.Dataplane.Net.Tcp
             _out = pod.Node.TcpOut; // shared: filled and emitted in one go (Prepare, Emit)
         }
 
+        /// <summary>Readies the socket for a connection: its buffers and a fresh control block.</summary>
         internal void Open(int sendBuffer, int receiveBuffer)
         {
-            if (_send == null || _send.Capacity != sendBuffer)
-            {
-                _send = new ByteRing(sendBuffer);
-            }
+            _send = new ByteRing(sendBuffer);
+            _receive = new ByteRing(receiveBuffer);
+            _c = new TcpControlBlock();
+            Reset();
+        }
 
-            if (_receive == null || _receive.Capacity != receiveBuffer)
-            {
-                _receive = new ByteRing(receiveBuffer);
-            }
+        /// <summary>
+        /// Readies the socket to listen: a listener never carries data (the connections it
+        /// accepts get sockets of their own), so it shares the node's empty ring and has no
+        /// control block.
+        /// </summary>
+        internal void OpenListener()
+        {
+            _send = _pod.Node.NoData;
+            _receive = _pod.Node.NoData;
+            _c = null;
+            Reset();
+        }
 
-            _send.Clear();
-            _receive.Clear();
+        private void Reset()
+        {
             State = TcpState.Closed;
             Error = TcpError.None;
-            _finQueued = false;
-            _finSent = false;
-            _peerFin = false;
-            _srtt = 0;
-            _rttvar = 0;
-            _rto = InitialRtoMs;
-            _retransmitAt = 0;
-            _retransmissions = 0;
-            _timing = false;
-            _cwnd = 3 * DefaultMss;
-            _ssthresh = 65535;
-            _dupAcks = 0;
-            _inRecovery = false;
-            _ackNeeded = false;
-            _peerMss = 536;
             Parent = null;
             Accepted = false;
             Backlog = 0;
-            SegmentsSent = SegmentsReceived = Retransmits = BytesSent = BytesReceived = 0;
         }
 
         /// <summary>Established (or later, with data still flowing): Send and Receive work.</summary>
@@ -156,19 +133,19 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>Room in the send buffer.</summary>
         public int SendSpace
         {
-            get { return _finQueued ? 0 : _send.Free; }
+            get { return _c == null || _c.FinQueued ? 0 : _send.Free; }
         }
 
         /// <summary>The peer closed its side and every byte it sent has been read.</summary>
         public bool EndOfStream
         {
-            get { return _peerFin && _receive.Count == 0; }
+            get { return _c != null && _c.PeerFin && _receive.Count == 0; }
         }
 
         /// <summary>Queues bytes to send; returns how many fitted (0 when the buffer is full or the socket cannot send).</summary>
         public int Send(byte[] data, int offset, int length)
         {
-            if (_finQueued || !(State == TcpState.Established || State == TcpState.CloseWait || State == TcpState.SynSent || State == TcpState.SynReceived))
+            if (_c == null || _c.FinQueued || !(State == TcpState.Established || State == TcpState.CloseWait || State == TcpState.SynSent || State == TcpState.SynReceived))
             {
                 return 0;
             }
@@ -188,7 +165,7 @@ namespace Edge.Dataplane.Net.Tcp
             int n = _receive.Read(buffer, offset, length);
             if (n > 0 && WindowWorthAnnouncing())
             {
-                _ackNeeded = true;
+                _c.AckNeeded = true;
                 Output(_pod.Now);
             }
 
@@ -207,12 +184,12 @@ namespace Edge.Dataplane.Net.Tcp
                     return;
                 case TcpState.SynReceived:
                 case TcpState.Established:
-                    _finQueued = true;
+                    _c.FinQueued = true;
                     State = TcpState.FinWait1;
                     Output(_pod.Now);
                     return;
                 case TcpState.CloseWait:
-                    _finQueued = true;
+                    _c.FinQueued = true;
                     State = TcpState.LastAck;
                     Output(_pod.Now);
                     return;
@@ -224,7 +201,7 @@ namespace Edge.Dataplane.Net.Tcp
         {
             if (TcpState.IsSynchronized(State) && State != TcpState.TimeWait)
             {
-                SendControl(_sndNxt, 0, TcpFlags.Rst | TcpFlags.Ack);
+                SendControl(_c.SndNxt, 0, TcpFlags.Rst | TcpFlags.Ack);
             }
 
             Terminate(TcpError.Aborted);
@@ -263,12 +240,12 @@ namespace Edge.Dataplane.Net.Tcp
             RemoteAddress = remote;
             RemotePort = remotePort;
             CreatedAt = now;
-            _iss = iss;
-            _sndUna = iss;
-            _sndNxt = iss;
-            _sndMax = iss;
-            _sendRingSeq = iss + 1;
-            _sndWnd = 1;
+            _c.Iss = iss;
+            _c.SndUna = iss;
+            _c.SndNxt = iss;
+            _c.SndMax = iss;
+            _c.SendRingSeq = iss + 1;
+            _c.SndWnd = 1;
             State = TcpState.SynSent;
             Output(now);
         }
@@ -282,19 +259,19 @@ namespace Edge.Dataplane.Net.Tcp
             RemoteAddress = remote;
             RemotePort = syn.SourcePort;
             CreatedAt = now;
-            _irs = syn.SequenceNumber;
-            _rcvNxt = syn.SequenceNumber + 1;
-            _iss = iss;
-            _sndUna = iss;
-            _sndNxt = iss;
-            _sndMax = iss;
-            _sendRingSeq = iss + 1;
-            _sndWnd = syn.Window;
-            _sndWl1 = syn.SequenceNumber;
-            _sndWl2 = 0;
+            _c.Irs = syn.SequenceNumber;
+            _c.RcvNxt = syn.SequenceNumber + 1;
+            _c.Iss = iss;
+            _c.SndUna = iss;
+            _c.SndNxt = iss;
+            _c.SndMax = iss;
+            _c.SendRingSeq = iss + 1;
+            _c.SndWnd = syn.Window;
+            _c.SndWl1 = syn.SequenceNumber;
+            _c.SndWl2 = 0;
             if (syn.MaximumSegmentSize != 0)
             {
-                _peerMss = syn.MaximumSegmentSize;
+                _c.PeerMss = syn.MaximumSegmentSize;
             }
 
             State = TcpState.SynReceived;
@@ -316,7 +293,7 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>Processes one segment for this connection (RFC 9293 §3.10.7).</summary>
         internal void Input(TcpRepr seg, byte[] data, long now)
         {
-            SegmentsReceived++;
+            _c.SegmentsReceived++;
             if (State == TcpState.SynSent)
             {
                 InputSynSent(seg, now);
@@ -339,7 +316,7 @@ namespace Edge.Dataplane.Net.Tcp
             // Second: RST. Exactly at rcv_nxt resets; elsewhere in the window gets a challenge ACK (RFC 5961 §3).
             if (seg.HasFlag(TcpFlags.Rst))
             {
-                if (seg.SequenceNumber == _rcvNxt)
+                if (seg.SequenceNumber == _c.RcvNxt)
                 {
                     Terminate(State == TcpState.SynReceived && Parent != null ? TcpError.Refused : TcpError.Reset);
                 }
@@ -366,12 +343,12 @@ namespace Edge.Dataplane.Net.Tcp
             // Fifth: ACK.
             if (State == TcpState.SynReceived)
             {
-                if (Seq.Gt(seg.AcknowledgmentNumber, _sndUna) && Seq.Le(seg.AcknowledgmentNumber, _sndNxt))
+                if (Seq.Gt(seg.AcknowledgmentNumber, _c.SndUna) && Seq.Le(seg.AcknowledgmentNumber, _c.SndNxt))
                 {
                     State = TcpState.Established;
-                    _sndWnd = seg.Window;
-                    _sndWl1 = seg.SequenceNumber;
-                    _sndWl2 = seg.AcknowledgmentNumber;
+                    _c.SndWnd = seg.Window;
+                    _c.SndWl1 = seg.SequenceNumber;
+                    _c.SndWl2 = seg.AcknowledgmentNumber;
                 }
                 else
                 {
@@ -392,11 +369,11 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             // Eighth: FIN, once everything before it has arrived.
-            if (seg.HasFlag(TcpFlags.Fin) && seg.SequenceNumber + (uint)seg.PayloadLength == _rcvNxt && !_peerFin)
+            if (seg.HasFlag(TcpFlags.Fin) && seg.SequenceNumber + (uint)seg.PayloadLength == _c.RcvNxt && !_c.PeerFin)
             {
-                _peerFin = true;
-                _rcvNxt++;
-                _ackNeeded = true;
+                _c.PeerFin = true;
+                _c.RcvNxt++;
+                _c.AckNeeded = true;
                 switch (State)
                 {
                     case TcpState.SynReceived:
@@ -418,7 +395,7 @@ namespace Edge.Dataplane.Net.Tcp
             }
             else if (seg.HasFlag(TcpFlags.Fin) && State == TcpState.TimeWait)
             {
-                _ackNeeded = true; // a retransmitted FIN: ACK it again and restart the wait
+                _c.AckNeeded = true; // a retransmitted FIN: ACK it again and restart the wait
                 EnterTimeWait(now);
             }
 
@@ -430,7 +407,7 @@ namespace Edge.Dataplane.Net.Tcp
         {
             if (State == TcpState.TimeWait)
             {
-                if (now >= _timeWaitUntil)
+                if (now >= _c.TimeWaitUntil)
                 {
                     Terminate(TcpError.None);
                 }
@@ -443,14 +420,14 @@ namespace Edge.Dataplane.Net.Tcp
                 return;
             }
 
-            if (_retransmitAt != 0 && now >= _retransmitAt)
+            if (_c.RetransmitAt != 0 && now >= _c.RetransmitAt)
             {
                 OnRetransmitTimeout(now);
             }
 
             if (WindowWorthAnnouncing())
             {
-                _ackNeeded = true;
+                _c.AckNeeded = true;
             }
 
             Output(now);
@@ -458,12 +435,12 @@ namespace Edge.Dataplane.Net.Tcp
 
         internal int TimeWaitRemaining(long now)
         {
-            return State == TcpState.TimeWait ? (int)(_timeWaitUntil - now) : 0;
+            return State == TcpState.TimeWait ? (int)(_c.TimeWaitUntil - now) : 0;
         }
 
         private void InputSynSent(TcpRepr seg, long now)
         {
-            bool ackOk = seg.HasFlag(TcpFlags.Ack) && Seq.Gt(seg.AcknowledgmentNumber, _iss) && Seq.Le(seg.AcknowledgmentNumber, _sndNxt);
+            bool ackOk = seg.HasFlag(TcpFlags.Ack) && Seq.Gt(seg.AcknowledgmentNumber, _c.Iss) && Seq.Le(seg.AcknowledgmentNumber, _c.SndNxt);
             if (seg.HasFlag(TcpFlags.Ack) && !ackOk)
             {
                 if (!seg.HasFlag(TcpFlags.Rst))
@@ -489,19 +466,19 @@ namespace Edge.Dataplane.Net.Tcp
                 return; // simultaneous open is not supported; the peer will time out or reset
             }
 
-            _irs = seg.SequenceNumber;
-            _rcvNxt = seg.SequenceNumber + 1;
+            _c.Irs = seg.SequenceNumber;
+            _c.RcvNxt = seg.SequenceNumber + 1;
             if (seg.MaximumSegmentSize != 0)
             {
-                _peerMss = seg.MaximumSegmentSize;
+                _c.PeerMss = seg.MaximumSegmentSize;
             }
 
             State = TcpState.Established;
-            _sndWnd = seg.Window;
-            _sndWl1 = seg.SequenceNumber;
-            _sndWl2 = seg.AcknowledgmentNumber;
+            _c.SndWnd = seg.Window;
+            _c.SndWl1 = seg.SequenceNumber;
+            _c.SndWl2 = seg.AcknowledgmentNumber;
             ProcessAck(seg, now);
-            _ackNeeded = true;
+            _c.AckNeeded = true;
             Output(now);
         }
 
@@ -511,7 +488,7 @@ namespace Edge.Dataplane.Net.Tcp
             int window = _receive.Free;
             if (segLength == 0)
             {
-                return window == 0 ? seq == _rcvNxt : Seq.Le(_rcvNxt, seq) && Seq.Lt(seq, _rcvNxt + (uint)window);
+                return window == 0 ? seq == _c.RcvNxt : Seq.Le(_c.RcvNxt, seq) && Seq.Lt(seq, _c.RcvNxt + (uint)window);
             }
 
             if (window == 0)
@@ -520,55 +497,55 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             uint last = seq + (uint)segLength - 1;
-            return (Seq.Le(_rcvNxt, seq) && Seq.Lt(seq, _rcvNxt + (uint)window))
-                || (Seq.Le(_rcvNxt, last) && Seq.Lt(last, _rcvNxt + (uint)window));
+            return (Seq.Le(_c.RcvNxt, seq) && Seq.Lt(seq, _c.RcvNxt + (uint)window))
+                || (Seq.Le(_c.RcvNxt, last) && Seq.Lt(last, _c.RcvNxt + (uint)window));
         }
 
         // Returns false when the segment must be dropped here.
         private bool ProcessAck(TcpRepr seg, long now)
         {
             uint ack = seg.AcknowledgmentNumber;
-            if (Seq.Gt(ack, _sndMax))
+            if (Seq.Gt(ack, _c.SndMax))
             {
                 SendAck(); // acknowledges something not yet sent
                 return false;
             }
 
             bool windowChanged = false;
-            if (Seq.Lt(_sndWl1, seg.SequenceNumber) || (_sndWl1 == seg.SequenceNumber && Seq.Le(_sndWl2, ack)))
+            if (Seq.Lt(_c.SndWl1, seg.SequenceNumber) || (_c.SndWl1 == seg.SequenceNumber && Seq.Le(_c.SndWl2, ack)))
             {
-                windowChanged = _sndWnd != seg.Window;
-                _sndWnd = seg.Window;
-                _sndWl1 = seg.SequenceNumber;
-                _sndWl2 = ack;
+                windowChanged = _c.SndWnd != seg.Window;
+                _c.SndWnd = seg.Window;
+                _c.SndWl1 = seg.SequenceNumber;
+                _c.SndWl2 = ack;
             }
 
-            if (Seq.Gt(ack, _sndUna))
+            if (Seq.Gt(ack, _c.SndUna))
             {
-                int acked = (int)(ack - _sndUna);
-                if (_timing && Seq.Gt(ack, _timedSeq))
+                int acked = (int)(ack - _c.SndUna);
+                if (_c.Timing && Seq.Gt(ack, _c.TimedSeq))
                 {
-                    SampleRtt(now - _timedAt);
-                    _timing = false;
+                    SampleRtt(now - _c.TimedAt);
+                    _c.Timing = false;
                 }
 
                 // Drop the acknowledged bytes (SYN and FIN take sequence space but no buffer).
-                int ringBytes = (int)(ack - _sendRingSeq);
+                int ringBytes = (int)(ack - _c.SendRingSeq);
                 if (ringBytes > 0)
                 {
                     int discarded = _send.Discard(ringBytes);
-                    _sendRingSeq += (uint)discarded;
-                    BytesSent += discarded;
+                    _c.SendRingSeq += (uint)discarded;
+                    _c.BytesSent += discarded;
                 }
 
-                _sndUna = ack;
-                if (Seq.Lt(_sndNxt, _sndUna))
+                _c.SndUna = ack;
+                if (Seq.Lt(_c.SndNxt, _c.SndUna))
                 {
-                    _sndNxt = _sndUna; // what we went back to resend has arrived after all
+                    _c.SndNxt = _c.SndUna; // what we went back to resend has arrived after all
                 }
 
-                _retransmissions = 0;
-                _retransmitAt = _sndUna == _sndMax ? 0 : now + _rto;
+                _c.Retransmissions = 0;
+                _c.RetransmitAt = _c.SndUna == _c.SndMax ? 0 : now + _c.Rto;
                 OnNewAck(acked, ack);
 
                 if (FinAcked())
@@ -589,11 +566,11 @@ namespace Edge.Dataplane.Net.Tcp
                     }
                 }
             }
-            else if (ack == _sndUna && seg.Window == 0 && _sndMax != _sndUna)
+            else if (ack == _c.SndUna && seg.Window == 0 && _c.SndMax != _c.SndUna)
             {
-                _retransmissions = 0; // the peer answers our zero-window probes: it is alive, just full
+                _c.Retransmissions = 0; // the peer answers our zero-window probes: it is alive, just full
             }
-            else if (ack == _sndUna && seg.PayloadLength == 0 && !seg.HasFlag(TcpFlags.Fin) && !windowChanged && _sndMax != _sndUna)
+            else if (ack == _c.SndUna && seg.PayloadLength == 0 && !seg.HasFlag(TcpFlags.Fin) && !windowChanged && _c.SndMax != _c.SndUna)
             {
                 OnDuplicateAck(now);
             }
@@ -606,95 +583,95 @@ namespace Edge.Dataplane.Net.Tcp
             uint seq = seg.SequenceNumber;
             int offset = seg.PayloadOffset;
             int length = seg.PayloadLength;
-            if (Seq.Lt(seq, _rcvNxt))
+            if (Seq.Lt(seq, _c.RcvNxt))
             {
-                int skip = (int)(_rcvNxt - seq); // already have the front: trim it
+                int skip = (int)(_c.RcvNxt - seq); // already have the front: trim it
                 if (skip >= length)
                 {
-                    _ackNeeded = true;
+                    _c.AckNeeded = true;
                     return;
                 }
 
                 offset += skip;
                 length -= skip;
-                seq = _rcvNxt;
+                seq = _c.RcvNxt;
             }
 
-            if (seq != _rcvNxt)
+            if (seq != _c.RcvNxt)
             {
                 SendAck(); // out of order: a duplicate ACK tells the sender what is missing
                 return;
             }
 
             int accepted = _receive.Write(data, offset, length);
-            _rcvNxt += (uint)accepted;
-            BytesReceived += accepted;
-            _ackNeeded = true;
+            _c.RcvNxt += (uint)accepted;
+            _c.BytesReceived += accepted;
+            _c.AckNeeded = true;
         }
 
         private void OnNewAck(int acked, uint ack)
         {
             int mss = Mss();
-            if (_inRecovery)
+            if (_c.InRecovery)
             {
-                if (Seq.Ge(ack, _recover))
+                if (Seq.Ge(ack, _c.Recover))
                 {
-                    _inRecovery = false;
-                    _cwnd = _ssthresh; // deflate (RFC 5681 §3.2 step 6)
+                    _c.InRecovery = false;
+                    _c.Cwnd = _c.Ssthresh; // deflate (RFC 5681 §3.2 step 6)
                 }
                 else
                 {
-                    SendSegment(_sndUna, SegmentLength(_sndUna, mss), false); // NewReno partial ACK (RFC 6582)
-                    _cwnd = _cwnd - acked + mss > mss ? _cwnd - acked + mss : mss;
+                    SendSegment(_c.SndUna, SegmentLength(_c.SndUna, mss), false); // NewReno partial ACK (RFC 6582)
+                    _c.Cwnd = _c.Cwnd - acked + mss > mss ? _c.Cwnd - acked + mss : mss;
                 }
             }
-            else if (_cwnd < _ssthresh)
+            else if (_c.Cwnd < _c.Ssthresh)
             {
-                _cwnd += acked < mss ? acked : mss;   // slow start
+                _c.Cwnd += acked < mss ? acked : mss;   // slow start
             }
             else
             {
-                _cwnd += mss * mss / (_cwnd > 0 ? _cwnd : 1); // congestion avoidance
+                _c.Cwnd += mss * mss / (_c.Cwnd > 0 ? _c.Cwnd : 1); // congestion avoidance
             }
 
-            _dupAcks = 0;
-            if (_cwnd > 4 * 65535)
+            _c.DupAcks = 0;
+            if (_c.Cwnd > 4 * 65535)
             {
-                _cwnd = 4 * 65535;
+                _c.Cwnd = 4 * 65535;
             }
         }
 
         private void OnDuplicateAck(long now)
         {
-            _dupAcks++;
+            _c.DupAcks++;
             int mss = Mss();
-            if (_dupAcks == 3 && !_inRecovery)
+            if (_c.DupAcks == 3 && !_c.InRecovery)
             {
-                int flight = (int)(_sndMax - _sndUna);
-                _ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
-                _cwnd = _ssthresh + 3 * mss;
-                _inRecovery = true;
-                _recover = _sndMax;
-                _timing = false;
-                SendSegment(_sndUna, SegmentLength(_sndUna, mss), false);
-                Retransmits++;
-                _retransmitAt = now + _rto;
+                int flight = (int)(_c.SndMax - _c.SndUna);
+                _c.Ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
+                _c.Cwnd = _c.Ssthresh + 3 * mss;
+                _c.InRecovery = true;
+                _c.Recover = _c.SndMax;
+                _c.Timing = false;
+                SendSegment(_c.SndUna, SegmentLength(_c.SndUna, mss), false);
+                _c.Retransmits++;
+                _c.RetransmitAt = now + _c.Rto;
             }
-            else if (_inRecovery)
+            else if (_c.InRecovery)
             {
-                _cwnd += mss; // each further duplicate means a segment left the network
+                _c.Cwnd += mss; // each further duplicate means a segment left the network
             }
         }
 
         private void OnRetransmitTimeout(long now)
         {
-            _retransmissions++;
+            _c.Retransmissions++;
             int limit = State == TcpState.SynSent || State == TcpState.SynReceived ? MaximumSynRetransmissions : MaximumRetransmissions;
-            if (_retransmissions > limit)
+            if (_c.Retransmissions > limit)
             {
                 if (State != TcpState.SynSent)
                 {
-                    SendControl(_sndNxt, _rcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+                    SendControl(_c.SndNxt, _c.RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
                 }
 
                 Terminate(TcpError.TimedOut);
@@ -702,23 +679,23 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             int mss = Mss();
-            int flight = (int)(_sndMax - _sndUna);
-            _ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
-            _cwnd = mss;
-            _inRecovery = false;
-            _dupAcks = 0;
-            _timing = false;   // Karn: no RTT sample from a retransmitted segment
-            _rto = _rto * 2 > MaximumRtoMs ? MaximumRtoMs : _rto * 2;
+            int flight = (int)(_c.SndMax - _c.SndUna);
+            _c.Ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
+            _c.Cwnd = mss;
+            _c.InRecovery = false;
+            _c.DupAcks = 0;
+            _c.Timing = false;   // Karn: no RTT sample from a retransmitted segment
+            _c.Rto = _c.Rto * 2 > MaximumRtoMs ? MaximumRtoMs : _c.Rto * 2;
 
             // Go back to the oldest unacknowledged byte; Output resends from there.
-            _sndNxt = _sndUna;
-            if (_finSent && Seq.Le(_sndUna, _finSeq))
+            _c.SndNxt = _c.SndUna;
+            if (_c.FinSent && Seq.Le(_c.SndUna, _c.FinSeq))
             {
-                _finSent = false;
+                _c.FinSent = false;
             }
 
-            Retransmits++;
-            _retransmitAt = 0;
+            _c.Retransmits++;
+            _c.RetransmitAt = 0;
             Output(now);
         }
 
@@ -730,20 +707,20 @@ namespace Edge.Dataplane.Net.Tcp
                 r = 1;
             }
 
-            if (_srtt == 0)
+            if (_c.Srtt == 0)
             {
-                _srtt = r;
-                _rttvar = r / 2;
+                _c.Srtt = r;
+                _c.Rttvar = r / 2;
             }
             else
             {
-                long delta = _srtt > r ? _srtt - r : r - _srtt;
-                _rttvar = (3 * _rttvar + delta) / 4;
-                _srtt = (7 * _srtt + r) / 8;
+                long delta = _c.Srtt > r ? _c.Srtt - r : r - _c.Srtt;
+                _c.Rttvar = (3 * _c.Rttvar + delta) / 4;
+                _c.Srtt = (7 * _c.Srtt + r) / 8;
             }
 
-            long rto = _srtt + (4 * _rttvar > 1 ? 4 * _rttvar : 1);
-            _rto = rto < MinimumRtoMs ? MinimumRtoMs : rto > MaximumRtoMs ? MaximumRtoMs : rto;
+            long rto = _c.Srtt + (4 * _c.Rttvar > 1 ? 4 * _c.Rttvar : 1);
+            _c.Rto = rto < MinimumRtoMs ? MinimumRtoMs : rto > MaximumRtoMs ? MaximumRtoMs : rto;
         }
 
         /// <summary>Sends what the state, the windows and the buffers allow.</summary>
@@ -753,7 +730,7 @@ namespace Edge.Dataplane.Net.Tcp
             bool sent = false;
             if (State == TcpState.SynSent || State == TcpState.SynReceived)
             {
-                if (_sndNxt == _iss)
+                if (_c.SndNxt == _c.Iss)
                 {
                     SendSyn(now);
                     sent = true;
@@ -762,11 +739,11 @@ namespace Edge.Dataplane.Net.Tcp
             else if (State == TcpState.Established || State == TcpState.CloseWait || State == TcpState.FinWait1
                 || State == TcpState.LastAck || State == TcpState.Closing)
             {
-                int window = (int)(_sndWnd < (uint)_cwnd ? _sndWnd : (uint)_cwnd);
+                int window = (int)(_c.SndWnd < (uint)_c.Cwnd ? _c.SndWnd : (uint)_c.Cwnd);
                 while (true)
                 {
-                    int flight = (int)(_sndNxt - _sndUna);
-                    int unsent = _send.Count - (int)(_sndNxt - _sendRingSeq);
+                    int flight = (int)(_c.SndNxt - _c.SndUna);
+                    int unsent = _send.Count - (int)(_c.SndNxt - _c.SendRingSeq);
                     if (unsent <= 0 || flight >= window)
                     {
                         break;
@@ -778,38 +755,38 @@ namespace Edge.Dataplane.Net.Tcp
                         length = window - flight;
                     }
 
-                    SendSegment(_sndNxt, length, false);
-                    StartTiming(_sndNxt, now);
-                    _sndNxt += (uint)length;
+                    SendSegment(_c.SndNxt, length, false);
+                    StartTiming(_c.SndNxt, now);
+                    _c.SndNxt += (uint)length;
                     NoteSent();
                     sent = true;
                     ArmRetransmit(now);
                 }
 
-                int remaining = _send.Count - (int)(_sndNxt - _sendRingSeq);
-                if (_finQueued && !_finSent && remaining <= 0)
+                int remaining = _send.Count - (int)(_c.SndNxt - _c.SendRingSeq);
+                if (_c.FinQueued && !_c.FinSent && remaining <= 0)
                 {
-                    _finSeq = _sendRingSeq + (uint)_send.Count;
-                    _sndNxt = _finSeq;
-                    SendSegment(_finSeq, 0, true);
-                    _sndNxt = _finSeq + 1;
+                    _c.FinSeq = _c.SendRingSeq + (uint)_send.Count;
+                    _c.SndNxt = _c.FinSeq;
+                    SendSegment(_c.FinSeq, 0, true);
+                    _c.SndNxt = _c.FinSeq + 1;
                     NoteSent();
-                    _finSent = true;
+                    _c.FinSent = true;
                     sent = true;
                     ArmRetransmit(now);
                 }
-                else if (_sndWnd == 0 && remaining > 0 && _sndNxt == _sndUna && _retransmitAt == 0)
+                else if (_c.SndWnd == 0 && remaining > 0 && _c.SndNxt == _c.SndUna && _c.RetransmitAt == 0)
                 {
                     // Zero window: probe with one byte at RTO intervals (RFC 9293 §3.8.6.1).
-                    SendSegment(_sndNxt, 1, false);
-                    _sndNxt += 1;
+                    SendSegment(_c.SndNxt, 1, false);
+                    _c.SndNxt += 1;
                     NoteSent();
                     sent = true;
                     ArmRetransmit(now);
                 }
             }
 
-            if (_ackNeeded && !sent && TcpState.IsSynchronized(State))
+            if (_c.AckNeeded && !sent && TcpState.IsSynchronized(State))
             {
                 SendAck();
             }
@@ -825,12 +802,12 @@ namespace Edge.Dataplane.Net.Tcp
                 return;
             }
 
-            Prepare(_iss, flags, 0);
+            Prepare(_c.Iss, flags, 0);
             _out.MaximumSegmentSize = DefaultMss;
             Emit(frame, 0);
-            _sndNxt = _iss + 1;
+            _c.SndNxt = _c.Iss + 1;
             NoteSent();
-            StartTiming(_iss, now);
+            StartTiming(_c.Iss, now);
             ArmRetransmit(now);
         }
 
@@ -845,7 +822,7 @@ namespace Edge.Dataplane.Net.Tcp
             int payloadAt = frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + TcpPacket.MinimumHeaderLength;
             if (length > 0)
             {
-                _send.Peek((int)(seq - _sendRingSeq), frame.Data, payloadAt, length);
+                _send.Peek((int)(seq - _c.SendRingSeq), frame.Data, payloadAt, length);
             }
 
             byte flags = TcpFlags.Ack;
@@ -853,7 +830,7 @@ namespace Edge.Dataplane.Net.Tcp
             {
                 flags |= TcpFlags.Fin;
             }
-            else if (length > 0 && (int)(seq - _sendRingSeq) + length == _send.Count)
+            else if (length > 0 && (int)(seq - _c.SendRingSeq) + length == _send.Count)
             {
                 flags |= TcpFlags.Psh;
             }
@@ -864,7 +841,7 @@ namespace Edge.Dataplane.Net.Tcp
 
         private void SendAck()
         {
-            SendControl(_sndNxt, _rcvNxt, TcpFlags.Ack);
+            SendControl(_c.SndNxt, _c.RcvNxt, TcpFlags.Ack);
         }
 
         private void SendControl(uint seq, uint ack, byte flags)
@@ -885,7 +862,7 @@ namespace Edge.Dataplane.Net.Tcp
             _out.SourcePort = LocalPort;
             _out.DestinationPort = RemotePort;
             _out.SequenceNumber = seq;
-            _out.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _rcvNxt : 0;
+            _out.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _c.RcvNxt : 0;
             _out.Flags = flags;
             _out.UrgentPointer = 0;
             _out.MaximumSegmentSize = 0;
@@ -903,43 +880,43 @@ namespace Edge.Dataplane.Net.Tcp
             _out.Emit(frame.Data, tcpAt, LocalAddress, RemoteAddress);
             if ((_out.Flags & TcpFlags.Ack) != 0)
             {
-                _ackNeeded = false;
-                _advertisedWindow = _out.Window;
+                _c.AckNeeded = false;
+                _c.AdvertisedWindow = _out.Window;
             }
 
-            SegmentsSent++;
+            _c.SegmentsSent++;
             _pod.SendIp(frame, IpProtocol.Tcp, LocalAddress, RemoteAddress, _out.EmitHeaderLength() + length);
         }
 
         private void NoteSent()
         {
-            if (Seq.Gt(_sndNxt, _sndMax))
+            if (Seq.Gt(_c.SndNxt, _c.SndMax))
             {
-                _sndMax = _sndNxt;
+                _c.SndMax = _c.SndNxt;
             }
         }
 
         private void StartTiming(uint seq, long now)
         {
-            if (!_timing && _retransmissions == 0)
+            if (!_c.Timing && _c.Retransmissions == 0)
             {
-                _timing = true;
-                _timedSeq = seq;
-                _timedAt = now;
+                _c.Timing = true;
+                _c.TimedSeq = seq;
+                _c.TimedAt = now;
             }
         }
 
         private void ArmRetransmit(long now)
         {
-            if (_retransmitAt == 0)
+            if (_c.RetransmitAt == 0)
             {
-                _retransmitAt = now + _rto;
+                _c.RetransmitAt = now + _c.Rto;
             }
         }
 
         private bool FinAcked()
         {
-            return _finSent && Seq.Gt(_sndUna, _finSeq);
+            return _c.FinSent && Seq.Gt(_c.SndUna, _c.FinSeq);
         }
 
         private bool WindowWorthAnnouncing()
@@ -947,19 +924,19 @@ namespace Edge.Dataplane.Net.Tcp
             // Receiver-side silly window avoidance (RFC 9293 §3.8.6.2.2): announce when the window
             // grew by a full segment or half the buffer.
             int free = _receive.Free;
-            int growth = free - _advertisedWindow;
+            int growth = free - _c.AdvertisedWindow;
             return TcpState.IsSynchronized(State) && State != TcpState.TimeWait
                 && growth > 0 && (growth >= Mss() || growth >= _receive.Capacity / 2);
         }
 
         private int Mss()
         {
-            return _peerMss < DefaultMss ? _peerMss : DefaultMss;
+            return _c.PeerMss < DefaultMss ? _c.PeerMss : DefaultMss;
         }
 
         private int SegmentLength(uint seq, int mss)
         {
-            int remaining = _send.Count - (int)(seq - _sendRingSeq);
+            int remaining = _send.Count - (int)(seq - _c.SendRingSeq);
             if (remaining <= 0)
             {
                 return 0;
@@ -970,8 +947,8 @@ namespace Edge.Dataplane.Net.Tcp
 
         private void EnterTimeWait(long now)
         {
-            _retransmitAt = 0;
-            _timeWaitUntil = now + _pod.TimeWaitMs;
+            _c.RetransmitAt = 0;
+            _c.TimeWaitUntil = now + _pod.TimeWaitMs;
             _pod.OnTimeWait(this);
         }
 
@@ -979,7 +956,11 @@ namespace Edge.Dataplane.Net.Tcp
         {
             Error = error;
             State = TcpState.Closed;
-            _retransmitAt = 0;
+            if (_c != null)
+            {
+                _c.RetransmitAt = 0;
+            }
+
             _pod.CloseTcp(this);
         }
     }
