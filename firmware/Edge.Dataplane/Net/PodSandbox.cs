@@ -15,22 +15,18 @@ namespace Edge.Dataplane.Net
     /// </summary>
     public sealed class PodSandbox : IBridgePort
     {
+        // Frames are parsed into the node's headers (NodeContext.EthernetIn, IpIn, ...): one
+        // pod's input never runs inside another's, so they serve every pod.
         public const uint LoopbackAddress = 0x7F000001;
         private const int FirstEphemeralPort = 32768;
         private const int EphemeralPorts = 28232; // Linux's default 32768-60999
 
         private readonly NodeContext _node;
         private readonly PacketQueue _loopback;
-        // The node's headers for parsing what arrives (see NodeContext: one pod's input never runs inside another's).
-        private readonly EthernetRepr _ethernet;
-        private readonly Ipv4Repr _ip;
-        private readonly UdpRepr _udp;
-        private readonly IcmpRepr _icmp;
         private readonly IcmpError _icmpError;
         private readonly UdpSocket[] _udpSockets;
         private readonly IcmpEchoSocket[] _echoSockets;
         private readonly TcpSocket[] _tcpSockets;
-        private readonly TcpRepr _tcp;
         private ushort _nextId;
 
         public readonly string Namespace;
@@ -57,11 +53,6 @@ namespace Edge.Dataplane.Net
         {
             _node = node;
             _icmpError = new IcmpError(node);
-            _ethernet = node.EthernetIn;
-            _ip = node.IpIn;
-            _udp = node.UdpIn;
-            _icmp = node.IcmpIn;
-            _tcp = node.TcpIn;
             Namespace = ns;
             Name = name;
             Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries, node.Config.PendingArpPackets);
@@ -90,11 +81,6 @@ namespace Edge.Dataplane.Net
         {
             _node = node;
             _icmpError = new IcmpError(node);
-            _ethernet = node.EthernetIn;
-            _ip = node.IpIn;
-            _udp = node.UdpIn;
-            _icmp = node.IcmpIn;
-            _tcp = node.TcpIn;
             Namespace = "";
             Name = name;
             Interface = null;
@@ -212,26 +198,26 @@ namespace Edge.Dataplane.Net
         /// <summary>Handles frames the bridge delivers to this pod.</summary>
         public void Deliver(PacketBuffer frame, long now)
         {
-            WireError error = _ethernet.Parse(frame.Data, frame.Offset, frame.Length);
+            WireError error = _node.EthernetIn.Parse(frame.Data, frame.Offset, frame.Length);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            if (_ethernet.Destination != _mac && !MacAddress.IsGroup(_ethernet.Destination))
+            if (_node.EthernetIn.Destination != _mac && !MacAddress.IsGroup(_node.EthernetIn.Destination))
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
             }
 
-            if (_ethernet.EtherType == EtherType.Arp)
+            if (_node.EthernetIn.EtherType == EtherType.Arp)
             {
-                Interface.InputArp(frame, _ethernet.PayloadOffset, _ethernet.PayloadLength, now);
+                Interface.InputArp(frame, _node.EthernetIn.PayloadOffset, _node.EthernetIn.PayloadLength, now);
                 return;
             }
 
-            if (_ethernet.EtherType != EtherType.Ipv4)
+            if (_node.EthernetIn.EtherType != EtherType.Ipv4)
             {
                 Drop(frame, DropReason.Unsupported);
                 return;
@@ -406,11 +392,11 @@ namespace Edge.Dataplane.Net
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
             int udpAt = ipAt + Ipv4Packet.MinimumHeaderLength;
             System.Array.Copy(data, offset, frame.Data, udpAt + UdpPacket.HeaderLength, length);
-            _udp.SourcePort = sourcePort;
-            _udp.DestinationPort = destinationPort;
-            _udp.HasChecksum = true;
-            _udp.PayloadLength = length;
-            _udp.Emit(frame.Data, udpAt, source, destination);
+            _node.UdpIn.SourcePort = sourcePort;
+            _node.UdpIn.DestinationPort = destinationPort;
+            _node.UdpIn.HasChecksum = true;
+            _node.UdpIn.PayloadLength = length;
+            _node.UdpIn.Emit(frame.Data, udpAt, source, destination);
             SendIp(frame, IpProtocol.Udp, source, destination, UdpPacket.HeaderLength + length);
             return true;
         }
@@ -434,12 +420,12 @@ namespace Edge.Dataplane.Net
                 frame.Data[icmpAt + IcmpPacket.HeaderLength + i] = (byte)(0x10 + i);
             }
 
-            _icmp.Type = IcmpType.EchoRequest;
-            _icmp.Code = 0;
-            _icmp.Identifier = identifier;
-            _icmp.SequenceNumber = sequence;
-            _icmp.DataLength = dataLength;
-            _icmp.Emit(frame.Data, icmpAt);
+            _node.IcmpIn.Type = IcmpType.EchoRequest;
+            _node.IcmpIn.Code = 0;
+            _node.IcmpIn.Identifier = identifier;
+            _node.IcmpIn.SequenceNumber = sequence;
+            _node.IcmpIn.DataLength = dataLength;
+            _node.IcmpIn.Emit(frame.Data, icmpAt);
             SendIp(frame, IpProtocol.Icmp, SourceFor(destination), destination, IcmpPacket.HeaderLength + dataLength);
             return true;
         }
@@ -503,26 +489,26 @@ namespace Edge.Dataplane.Net
         private void InputIp(PacketBuffer frame, long now)
         {
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
-            WireError error = _ip.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength);
+            WireError error = _node.IpIn.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            if (!IsLocal(_ip.Destination) && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != _broadcast && !_transparentInput)
+            if (!IsLocal(_node.IpIn.Destination) && _node.IpIn.Destination != Ipv4Address.Broadcast && _node.IpIn.Destination != _broadcast && !_transparentInput)
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
             }
 
-            if (_ip.IsFragment)
+            if (_node.IpIn.IsFragment)
             {
                 Drop(frame, DropReason.Fragment);
                 return;
             }
 
-            switch (_ip.Protocol)
+            switch (_node.IpIn.Protocol)
             {
                 case IpProtocol.Icmp:
                     InputIcmp(frame, now);
@@ -541,26 +527,26 @@ namespace Edge.Dataplane.Net
 
         private void InputIcmp(PacketBuffer frame, long now)
         {
-            WireError error = _icmp.Parse(frame.Data, _ip.PayloadOffset, _ip.PayloadLength);
+            WireError error = _node.IcmpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            if (_icmp.Type == IcmpType.EchoRequest && _ip.Destination != Ipv4Address.Broadcast && _ip.Destination != _broadcast)
+            if (_node.IcmpIn.Type == IcmpType.EchoRequest && _node.IpIn.Destination != Ipv4Address.Broadcast && _node.IpIn.Destination != _broadcast)
             {
                 // Answer in the same buffer: the data stays where it is.
-                int dataLength = _icmp.DataLength;
-                uint to = _ip.Source;
-                uint from = _ip.Destination;
-                _icmp.Type = IcmpType.EchoReply;
-                _icmp.Emit(frame.Data, _ip.PayloadOffset);
+                int dataLength = _node.IcmpIn.DataLength;
+                uint to = _node.IpIn.Source;
+                uint from = _node.IpIn.Destination;
+                _node.IcmpIn.Type = IcmpType.EchoReply;
+                _node.IcmpIn.Emit(frame.Data, _node.IpIn.PayloadOffset);
                 frame.Offset = PacketBuffer.Headroom;
-                if (_ip.PayloadOffset != frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength)
+                if (_node.IpIn.PayloadOffset != frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength)
                 {
                     // Options in the request: move the message up behind a plain header.
-                    System.Array.Copy(frame.Data, _ip.PayloadOffset, frame.Data,
+                    System.Array.Copy(frame.Data, _node.IpIn.PayloadOffset, frame.Data,
                         frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength, IcmpPacket.HeaderLength + dataLength);
                 }
 
@@ -568,18 +554,18 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (_icmp.Type == IcmpType.DestinationUnreachable)
+            if (_node.IcmpIn.Type == IcmpType.DestinationUnreachable)
             {
-                NotifyUnreachable(frame.Data, _icmp.DataOffset, _icmp.DataLength, _icmp.Code);
+                NotifyUnreachable(frame.Data, _node.IcmpIn.DataOffset, _node.IcmpIn.DataLength, _node.IcmpIn.Code);
             }
 
-            if (_icmp.Type == IcmpType.EchoReply)
+            if (_node.IcmpIn.Type == IcmpType.EchoReply)
             {
                 for (int i = 0; i < _echoSockets.Length; i++)
                 {
-                    if (_echoSockets[i] != null && _echoSockets[i].Identifier == _icmp.Identifier)
+                    if (_echoSockets[i] != null && _echoSockets[i].Identifier == _node.IcmpIn.Identifier)
                     {
-                        _echoSockets[i].Deliver(_ip.Source, _icmp.SequenceNumber, _ip.Ttl, now);
+                        _echoSockets[i].Deliver(_node.IpIn.Source, _node.IcmpIn.SequenceNumber, _node.IpIn.Ttl, now);
                         break;
                     }
                 }
@@ -624,18 +610,18 @@ namespace Edge.Dataplane.Net
 
         private void InputUdp(PacketBuffer frame, long now)
         {
-            WireError error = _udp.Parse(frame.Data, _ip.PayloadOffset, _ip.PayloadLength, _ip.Source, _ip.Destination);
+            WireError error = _node.UdpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, _node.IpIn.Source, _node.IpIn.Destination);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            UdpSocket socket = _transparentInput ? null : FindUdp(_udp.DestinationPort);
+            UdpSocket socket = _transparentInput ? null : FindUdp(_node.UdpIn.DestinationPort);
             if (socket == null && _transparentInput && TransparentUdp != null)
             {
-                TransparentUdp.OnDatagram(_ip.Source, _udp.SourcePort, _ip.Destination, _udp.DestinationPort,
-                    frame.Data, _udp.PayloadOffset, _udp.PayloadLength, now);
+                TransparentUdp.OnDatagram(_node.IpIn.Source, _node.UdpIn.SourcePort, _node.IpIn.Destination, _node.UdpIn.DestinationPort,
+                    frame.Data, _node.UdpIn.PayloadOffset, _node.UdpIn.PayloadLength, now);
                 _node.Pool.Return(frame);
                 return;
             }
@@ -646,7 +632,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            socket.Deliver(_ip.Source, _udp.SourcePort, _ip.Destination, frame.Data, _udp.PayloadOffset, _udp.PayloadLength);
+            socket.Deliver(_node.IpIn.Source, _node.UdpIn.SourcePort, _node.IpIn.Destination, frame.Data, _node.UdpIn.PayloadOffset, _node.UdpIn.PayloadLength);
             _node.Pool.Return(frame);
         }
 
@@ -654,11 +640,11 @@ namespace Edge.Dataplane.Net
         private void Unreachable(PacketBuffer frame, byte code, long now)
         {
             _node.Drops.Count(DropReason.NoSocket);
-            bool broadcast = _ip.Destination == Ipv4Address.Broadcast || _ip.Destination == _broadcast;
+            bool broadcast = _node.IpIn.Destination == Ipv4Address.Broadcast || _node.IpIn.Destination == _broadcast;
             PacketBuffer error = broadcast ? null : Rent();
             if (error != null)
             {
-                int length = _icmpError.Build(error, IcmpType.DestinationUnreachable, code, _ip.Destination,
+                int length = _icmpError.Build(error, IcmpType.DestinationUnreachable, code, _node.IpIn.Destination,
                     frame.Data, frame.Offset + EthernetFrame.HeaderLength, frame.Length - EthernetFrame.HeaderLength, now);
                 if (length > 0)
                 {
@@ -831,33 +817,33 @@ namespace Edge.Dataplane.Net
 
         private void InputTcp(PacketBuffer frame, long now)
         {
-            WireError error = _tcp.Parse(frame.Data, _ip.PayloadOffset, _ip.PayloadLength, _ip.Source, _ip.Destination);
+            WireError error = _node.TcpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, _node.IpIn.Source, _node.IpIn.Destination);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            uint local = _ip.Destination;
-            uint remote = _ip.Source;
+            uint local = _node.IpIn.Destination;
+            uint remote = _node.IpIn.Source;
             for (int i = 0; i < _tcpSockets.Length; i++)
             {
                 TcpSocket s = _tcpSockets[i];
-                if (s != null && s.Matches(local, _tcp.DestinationPort, remote, _tcp.SourcePort))
+                if (s != null && s.Matches(local, _node.TcpIn.DestinationPort, remote, _node.TcpIn.SourcePort))
                 {
-                    s.Input(_tcp, frame.Data, now);
+                    s.Input(_node.TcpIn, frame.Data, now);
                     _node.Pool.Return(frame);
                     return;
                 }
             }
 
-            TcpSocket listener = FindListener(_tcp.DestinationPort);
+            TcpSocket listener = FindListener(_node.TcpIn.DestinationPort);
             if (listener == null && _transparentInput && _transparent != null && _transparent.State == TcpState.Listen)
             {
                 listener = _transparent;
             }
 
-            if (listener != null && (_tcp.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn)
+            if (listener != null && (_node.TcpIn.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn)
             {
                 if (Pending(listener) >= listener.Backlog)
                 {
@@ -868,7 +854,7 @@ namespace Edge.Dataplane.Net
                 TcpSocket child = NewTcp();
                 if (child != null)
                 {
-                    child.StartFromSyn(listener, local, remote, _tcp, _node.Random.NextUInt32(), now);
+                    child.StartFromSyn(listener, local, remote, _node.TcpIn, _node.Random.NextUInt32(), now);
                 }
 
                 _node.Pool.Return(frame);
@@ -876,7 +862,7 @@ namespace Edge.Dataplane.Net
             }
 
             _node.Drops.Count(DropReason.NoSocket);
-            if (!_tcp.HasFlag(TcpFlags.Rst))
+            if (!_node.TcpIn.HasFlag(TcpFlags.Rst))
             {
                 SendReset(local, remote, now);
             }
@@ -893,19 +879,19 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            _node.TcpOut.SourcePort = _tcp.DestinationPort;
-            _node.TcpOut.DestinationPort = _tcp.SourcePort;
-            if (_tcp.HasFlag(TcpFlags.Ack))
+            _node.TcpOut.SourcePort = _node.TcpIn.DestinationPort;
+            _node.TcpOut.DestinationPort = _node.TcpIn.SourcePort;
+            if (_node.TcpIn.HasFlag(TcpFlags.Ack))
             {
-                _node.TcpOut.SequenceNumber = _tcp.AcknowledgmentNumber;
+                _node.TcpOut.SequenceNumber = _node.TcpIn.AcknowledgmentNumber;
                 _node.TcpOut.AcknowledgmentNumber = 0;
                 _node.TcpOut.Flags = TcpFlags.Rst;
             }
             else
             {
-                int length = _tcp.PayloadLength + (_tcp.HasFlag(TcpFlags.Syn) ? 1 : 0) + (_tcp.HasFlag(TcpFlags.Fin) ? 1 : 0);
+                int length = _node.TcpIn.PayloadLength + (_node.TcpIn.HasFlag(TcpFlags.Syn) ? 1 : 0) + (_node.TcpIn.HasFlag(TcpFlags.Fin) ? 1 : 0);
                 _node.TcpOut.SequenceNumber = 0;
-                _node.TcpOut.AcknowledgmentNumber = _tcp.SequenceNumber + (uint)length;
+                _node.TcpOut.AcknowledgmentNumber = _node.TcpIn.SequenceNumber + (uint)length;
                 _node.TcpOut.Flags = TcpFlags.Rst | TcpFlags.Ack;
             }
 

@@ -35,7 +35,9 @@ namespace Edge.Dataplane.Proxy
         // Narrow types where the range allows: a WROOM board keeps 256 of these rows in 64 KB with everything else
         // (chains as short indexes, so a table holds at most 32767 entries; byte counters wrap at 4 GiB as in a workshop they never do).
         internal readonly byte[] State;
-        internal readonly long[] Expires;
+        // When an entry expires: the clock's milliseconds cut to 32 bits, compared by difference
+        // (wraps safely while timeouts stay under 24 days; Linux's longest, established TCP, is 5).
+        private readonly int[] _expires;
         private readonly byte[] _flags;
         internal readonly short[] ServiceSlot;
         internal readonly short[] Endpoint;
@@ -103,7 +105,7 @@ namespace Edge.Dataplane.Proxy
             ReplyDestination = new uint[capacity];
             ReplyDestinationPort = new ushort[capacity];
             State = new byte[capacity];
-            Expires = new long[capacity];
+            _expires = new int[capacity];
             _flags = new byte[capacity];
             ServiceSlot = new short[capacity];
             Endpoint = new short[capacity];
@@ -194,7 +196,7 @@ namespace Edge.Dataplane.Proxy
                 BytesOriginal[i] = BytesReply[i] = 0;
             }
 
-            Expires[i] = now + (protocol == IpProtocol.Tcp ? Timeouts.TcpSynSent : protocol == IpProtocol.Udp ? Timeouts.UdpUnreplied : Timeouts.Icmp);
+            SetExpiry(i, now, protocol == IpProtocol.Tcp ? Timeouts.TcpSynSent : protocol == IpProtocol.Udp ? Timeouts.UdpUnreplied : Timeouts.Icmp);
 
             int bucket = Hash(protocol, originalSource, originalSourcePort, originalDestination, originalDestinationPort) & _mask;
             _originalNext[i] = _originalHead[bucket];
@@ -236,7 +238,7 @@ namespace Edge.Dataplane.Proxy
                     _flags[i] |= AssuredFlag;
                 }
 
-                Expires[i] = now + (IsAssured(i) ? Timeouts.UdpReplied : Timeouts.UdpUnreplied);
+                SetExpiry(i, now, IsAssured(i) ? Timeouts.UdpReplied : Timeouts.UdpUnreplied);
                 return;
             }
 
@@ -247,7 +249,7 @@ namespace Edge.Dataplane.Proxy
                     _flags[i] |= AssuredFlag;
                 }
 
-                Expires[i] = now + Timeouts.Icmp;
+                SetExpiry(i, now, Timeouts.Icmp);
                 return;
             }
 
@@ -292,7 +294,7 @@ namespace Edge.Dataplane.Proxy
                 default: timeout = Timeouts.TcpSynSent; break;
             }
 
-            Expires[i] = now + timeout;
+            SetExpiry(i, now, timeout);
         }
 
         public void Remove(int i)
@@ -314,7 +316,7 @@ namespace Edge.Dataplane.Proxy
             for (int n = 0; n < budget && n < _flags.Length; n++)
             {
                 _scan = (_scan + 1) % _flags.Length;
-                if (IsUsed(_scan) && Expires[_scan] <= now)
+                if (IsUsed(_scan) && Expired(_scan, now))
                 {
                     Remove(_scan);
                 }
@@ -365,6 +367,24 @@ namespace Edge.Dataplane.Proxy
             return (_flags[i] & RepliedFlag) != 0;
         }
 
+        /// <summary>Whether the entry's timeout has run out at <paramref name="now"/>.</summary>
+        public bool Expired(int i, long now)
+        {
+            return (int)now - _expires[i] >= 0;
+        }
+
+        /// <summary>Milliseconds the entry has left (0 once expired).</summary>
+        public int Remaining(int i, long now)
+        {
+            int left = _expires[i] - (int)now;
+            return left > 0 ? left : 0;
+        }
+
+        private void SetExpiry(int i, long now, int timeoutMs)
+        {
+            _expires[i] = (int)now + timeoutMs;
+        }
+
         public bool IsUsed(int i)
         {
             return (_flags[i] & UsedFlag) != 0;
@@ -372,7 +392,7 @@ namespace Edge.Dataplane.Proxy
 
         private int Live(int i, long now)
         {
-            if (Expires[i] <= now)
+            if (Expired(i, now))
             {
                 Remove(i);
                 return Nil;
@@ -398,7 +418,7 @@ namespace Edge.Dataplane.Proxy
             for (int n = 0; n < _flags.Length; n++)
             {
                 _scan = (_scan + 1) % _flags.Length;
-                if (Expires[_scan] <= now)
+                if (Expired(_scan, now))
                 {
                     Remove(_scan);
                     return _scan;

@@ -15,14 +15,14 @@ namespace Edge.Dataplane.Proxy.Views
             int shown = 0;
             for (int i = 0; i < c.Capacity; i++)
             {
-                if (!c.IsUsed(i) || c.Expires[i] <= now)
+                if (!c.IsUsed(i) || c.Expired(i, now))
                 {
                     continue;
                 }
 
                 byte protocol = c.Protocol[i];
                 string name = protocol == IpProtocol.Tcp ? "tcp" : protocol == IpProtocol.Udp ? "udp" : "icmp";
-                long seconds = (c.Expires[i] - now + 999) / 1000;
+                int seconds = (c.Remaining(i, now) + 999) / 1000;
                 text.Pad(name, 8).Append(" ").Append(protocol.ToString()).Append(" ").Append(seconds.ToString()).Append(" ");
                 if (protocol == IpProtocol.Tcp)
                 {
