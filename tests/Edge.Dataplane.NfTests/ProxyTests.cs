@@ -15,7 +15,7 @@ namespace Edge.Dataplane.NfTests
             var table = new ServiceTable(32);
             var web = new Service { Namespace = "default", Name = "web", PortName = "http", ClusterIp = 0x0A600014, Port = 80 };
             web.SetEndpoints(new uint[] { 0x0AF40102, 0x0AF40202 }, new ushort[] { 80, 80 },
-                new byte[] { EndpointFlags.Ready | EndpointFlags.Serving, EndpointFlags.Ready | EndpointFlags.Serving }, new string[] { "web-a", "web-b" });
+                new byte[] { EndpointFlags.Ready | EndpointFlags.Serving, EndpointFlags.Ready | EndpointFlags.Serving });
             table.Set(web);
 
             Assert.AreEqual((object)web, (object)table.Lookup(0x0A600014, 80, IpProtocol.Tcp));

@@ -161,7 +161,7 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
             byte local1 = board == _overlay.Board1 ? EndpointFlags.Local : (byte)0;
             byte local2 = board == _overlay.Board2 ? EndpointFlags.Local : (byte)0;
             service.SetEndpoints([LoopbackLab.Ip("10.244.1.5"), LoopbackLab.Ip("10.244.2.5")], [80, 80],
-                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | local1), (byte)(EndpointFlags.Ready | EndpointFlags.Serving | local2)], ["web-1", "web-2"]);
+                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | local1), (byte)(EndpointFlags.Ready | EndpointFlags.Serving | local2)]);
             Assert.True(board.Node.Proxy.SetService(service));
         }
 
@@ -188,7 +188,7 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
                 Port = 8080, NodePort = 30080, Protocol = IpProtocol.Tcp,
             };
             service.SetEndpoints([LoopbackLab.Ip("10.244.2.5")], [80],
-                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == _overlay.Board2 ? EndpointFlags.Local : 0))], ["web-2"]);
+                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == _overlay.Board2 ? EndpointFlags.Local : 0))]);
             Assert.True(board.Node.Proxy.SetService(service));
         }
 
@@ -257,7 +257,7 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
         foreach (VirtualBoard board in _overlay.Lab.Boards)
         {
             var service = new Service { Namespace = "default", Name = "udp-echo", Type = ServiceType.NodePort, ClusterIp = LoopbackLab.Ip("10.96.0.70"), Port = 7, NodePort = 30007, Protocol = IpProtocol.Udp };
-            service.SetEndpoints([LoopbackLab.Ip("10.244.1.9")], [7], [EndpointFlags.Ready | EndpointFlags.Serving], ["echo"]);
+            service.SetEndpoints([LoopbackLab.Ip("10.244.1.9")], [7], [EndpointFlags.Ready | EndpointFlags.Serving]);
             Assert.True(board.Node.Proxy.SetService(service));
         }
 

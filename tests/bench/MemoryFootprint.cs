@@ -28,7 +28,7 @@ public static class MemoryFootprint
             for (int i = 0; i < 1000; i++)
             {
                 list[i] = new Service();
-                list[i].SetEndpoints(new uint[4], new ushort[4], new byte[4], new string[4]);
+                list[i].SetEndpoints(new uint[4], new ushort[4], new byte[4]);
             }
 
             return list;

@@ -37,7 +37,7 @@ public class ProxyBenchmarks
         for (int i = 0; i < Services; i++)
         {
             var s = new Service { Name = "svc-" + i, ClusterIp = 0x0A600000u + (uint)i + 1, Port = 80, Protocol = IpProtocol.Tcp };
-            s.SetEndpoints([0x0AF40205u, 0x0AF40305u, 0x0AF40405u], [8080, 8080, 8080], [3, 3, 3], ["a", "b", "c"]);
+            s.SetEndpoints([0x0AF40205u, 0x0AF40305u, 0x0AF40405u], [8080, 8080, 8080], [3, 3, 3]);
             _proxy.SetService(s);
         }
 
@@ -72,7 +72,7 @@ public class ProxyBenchmarks
     {
         var s = new Service { Name = _changing.Name, ClusterIp = _changing.ClusterIp, Port = 80, Protocol = IpProtocol.Tcp };
         uint third = (_flip++ & 1) == 0 ? 0x0AF40405u : 0x0AF40505u;
-        s.SetEndpoints([0x0AF40205u, 0x0AF40305u, third], [8080, 8080, 8080], [3, 3, 3], ["a", "b", "c"]);
+        s.SetEndpoints([0x0AF40205u, 0x0AF40305u, third], [8080, 8080, 8080], [3, 3, 3]);
         return _proxy.SetService(s);
     }
 }

@@ -10,7 +10,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 1;
+        public const int FormatVersion = 2; // 2: endpoints without pod names (no view on the board used them)
 
         public static void Encode(DesiredState s, PayloadWriter w)
         {
@@ -79,7 +79,6 @@ namespace Edge.Dataplane.Mgmt
                     w.Address(v.EndpointAddresses[e]);
                     w.Int(v.EndpointPorts[e]);
                     w.Byte(v.EndpointFlagBits[e]);
-                    w.Int(strings.Index(v.EndpointNames[e]));
                 }
             }
 
@@ -207,20 +206,18 @@ namespace Edge.Dataplane.Mgmt
                 v.InternalTrafficLocal = (flags & 2) != 0;
                 v.ExternalTrafficLocal = (flags & 4) != 0;
                 v.AffinityTimeoutSeconds = r.Int();
-                int n = r.Count(7);
+                int n = r.Count(6);
                 uint[] addresses = Empty.OrNewUInts(n);
                 ushort[] ports = Empty.OrNewUShorts(n);
                 byte[] endpointFlags = Empty.OrNewBytes(n);
-                string[] names = Empty.OrNewStrings(n);
                 for (int e = 0; e < n && !r.Failed; e++)
                 {
                     addresses[e] = r.Address();
                     ports[e] = (ushort)r.Int();
                     endpointFlags[e] = (byte)r.Byte();
-                    names[e] = Ref(strings, r);
                 }
 
-                v.SetEndpoints(addresses, ports, endpointFlags, names);
+                v.SetEndpoints(addresses, ports, endpointFlags);
                 s.Services[i] = StateReuse.Service(held, v);
                 if (sink != null && !r.Failed)
                 {
@@ -317,10 +314,6 @@ namespace Edge.Dataplane.Mgmt
                 t.Index(v.Namespace);
                 t.Index(v.Name);
                 t.Index(v.PortName);
-                for (int e = 0; e < v.EndpointCount; e++)
-                {
-                    t.Index(v.EndpointNames[e]);
-                }
             }
 
             for (int i = 0; i < s.DnsServices.Length; i++)

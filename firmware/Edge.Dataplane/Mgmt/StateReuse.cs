@@ -96,7 +96,7 @@ namespace Edge.Dataplane.Mgmt
                 && a.ClientIpAffinity == b.ClientIpAffinity && a.InternalTrafficLocal == b.InternalTrafficLocal && a.ExternalTrafficLocal == b.ExternalTrafficLocal
                 && a.AffinityTimeoutSeconds == b.AffinityTimeoutSeconds
                 && SameUInts(a.EndpointAddresses, b.EndpointAddresses) && SameUShorts(a.EndpointPorts, b.EndpointPorts)
-                && SameBytes(a.EndpointFlagBits, b.EndpointFlagBits) && SameStrings(a.EndpointNames, b.EndpointNames);
+                && SameBytes(a.EndpointFlagBits, b.EndpointFlagBits);
         }
 
         private static bool Same(DnsService a, DnsService b)

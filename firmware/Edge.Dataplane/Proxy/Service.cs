@@ -6,7 +6,7 @@ namespace Edge.Dataplane.Proxy
     /// One service port as a node serves it: the virtual IP and port, the policies that shape
     /// endpoint choice, and the endpoints the control plane resolved (addresses and target
     /// ports, with their conditions). The host compiles this from Service + EndpointSlices;
-    /// the board only looks it up. Names are kept for the teaching views.
+    /// the board only looks it up. Its names are the service's, for the views.
     /// </summary>
     public sealed class Service
     {
@@ -79,8 +79,6 @@ namespace Edge.Dataplane.Proxy
         public ushort[] EndpointPorts = Empty.UShorts;
         public byte[] EndpointFlagBits = Empty.Bytes;
 
-        /// <summary>Pod names of the endpoints, for views ("web-7d4b9c-x2x9z").</summary>
-        public string[] EndpointNames = Empty.Strings;
 
         /// <summary>New connections per endpoint (the ipvs view's ActiveConn-like spread).</summary>
         public long[] EndpointConnections = Empty.Longs;
@@ -120,13 +118,12 @@ namespace Edge.Dataplane.Proxy
         }
 
         /// <summary>Replaces the endpoints (a delta from the host); counters start over.</summary>
-        public void SetEndpoints(uint[] addresses, ushort[] ports, byte[] flags, string[] names)
+        public void SetEndpoints(uint[] addresses, ushort[] ports, byte[] flags)
         {
             int n = addresses.Length;
             EndpointAddresses = addresses;
             EndpointPorts = ports;
             EndpointFlagBits = flags;
-            EndpointNames = names ?? (n == 0 ? Empty.Strings : new string[n]);
             EndpointConnections = n == 0 ? Empty.Longs : new long[n];
             RoundRobinNext = 0;
         }

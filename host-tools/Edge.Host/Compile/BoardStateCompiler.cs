@@ -108,13 +108,11 @@ public static class BoardStateCompiler
             var addresses = new List<uint>();
             var ports = new List<ushort>();
             var flags = new List<byte>();
-            var names = new List<string>();
-            foreach (var (address, endpointPort, flag, name) in Endpoints(endpoints, portName, nodeName))
+            foreach (var (address, endpointPort, flag, _) in Endpoints(endpoints, portName, nodeName))
             {
                 addresses.Add(address);
                 ports.Add(endpointPort);
                 flags.Add(flag);
-                names.Add(name);
             }
 
             yield return new DataplaneService
@@ -134,7 +132,6 @@ public static class BoardStateCompiler
                 EndpointAddresses = addresses.ToArray(),
                 EndpointPorts = ports.ToArray(),
                 EndpointFlagBits = flags.ToArray(),
-                EndpointNames = names.ToArray(),
             };
         }
     }

@@ -133,8 +133,7 @@ public sealed class WorstCaseBoard
         {
             var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };
             s.SetEndpoints([0x0AF40102u + (uint)((i + endpointShift) % spread), 0x0AF40202u + (uint)(i % spread) + (uint)(endpointShift << 8)], [80, 80],
-                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)],
-                [$"web-6d4b9c7f5-{i % spread:x5}", $"web-6d4b9c7f5-{spread + i % spread:x5}"]);
+                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
             return s;
         }).ToArray();
         return new DesiredState

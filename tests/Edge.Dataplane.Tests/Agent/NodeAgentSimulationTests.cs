@@ -77,7 +77,7 @@ public sealed class NodeAgentSimulationTests
 
         var service = new Service { Name = "web", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 20), Port = 80 };
         service.SetEndpoints(withWeb ? [webIp] : [], withWeb ? [80] : [],
-            withWeb ? [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == 2 ? EndpointFlags.Local : 0))] : [], withWeb ? ["web"] : []);
+            withWeb ? [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == 2 ? EndpointFlags.Local : 0))] : []);
         return new DesiredState
         {
             Generation = generation,

@@ -35,7 +35,7 @@ public sealed class MemoryClassTests
             Services = Enumerable.Range(0, services).Select(i =>
             {
                 var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };
-                s.SetEndpoints([0x0AF40102u, 0x0AF40202u], [80, 80], [(byte)EndpointFlags.Ready, (byte)EndpointFlags.Ready], ["a", "b"]);
+                s.SetEndpoints([0x0AF40102u, 0x0AF40202u], [80, 80], [(byte)EndpointFlags.Ready, (byte)EndpointFlags.Ready]);
                 return s;
             }).ToArray(),
             DnsServices = Enumerable.Range(0, services).Select(i => new DnsService { Namespace = "default", Name = $"svc-{i}", ClusterIp = 0x0A600010u + (uint)i }).ToArray(),

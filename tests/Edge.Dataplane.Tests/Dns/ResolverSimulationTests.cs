@@ -30,7 +30,7 @@ public sealed class ResolverSimulationTests
         foreach (Node node in cluster.Nodes)
         {
             var service = new Service { Namespace = "shop", Name = "web", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 20), Port = 80 };
-            service.SetEndpoints([web.Address], [80], [EndpointFlags.Ready | EndpointFlags.Serving], ["web"]);
+            service.SetEndpoints([web.Address], [80], [EndpointFlags.Ready | EndpointFlags.Serving]);
             node.Proxy.SetService(service);
             node.DnsZone.SetService(new DnsService { Namespace = "shop", Name = "web", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 20) });
         }

@@ -26,7 +26,7 @@ public sealed class StateCodecTests
             };
             var endpoints = pods.Skip(i % 18).Take(3).ToArray();
             s.SetEndpoints(endpoints.Select(p => p.Address).ToArray(), endpoints.Select(_ => (ushort)8080).ToArray(),
-                endpoints.Select(_ => ready).ToArray(), endpoints.Select(p => p.Name).ToArray());
+                endpoints.Select(_ => ready).ToArray());
             return s;
         }).ToArray();
         return new DesiredState
@@ -77,7 +77,7 @@ public sealed class StateCodecTests
         Assert.Equal(42u, got.Generation);
         Assert.Equal(sent.Pods.Select(p => (p.Namespace, p.Name, p.Uid, p.Address, p.Image)), got.Pods.Select(p => (p.Namespace, p.Name, p.Uid, p.Address, p.Image)));
         Assert.Equal(sent.Services[10].NodePort, got.Services[10].NodePort);
-        Assert.Equal(sent.Services[3].EndpointNames, got.Services[3].EndpointNames);
+        Assert.Equal(sent.Services[3].EndpointAddresses, got.Services[3].EndpointAddresses);
         Assert.Equal("node-3", got.Peers[1].Name);
     }
 

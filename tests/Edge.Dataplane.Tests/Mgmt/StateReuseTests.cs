@@ -14,9 +14,9 @@ public sealed class StateReuseTests
     private static DesiredState State(uint generation, uint webEndpoint)
     {
         var web = new Service { Name = "web", PortName = "http", ClusterIp = 0x0A600014, Port = 80 };
-        web.SetEndpoints([webEndpoint], [8080], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving)], ["web-1"]);
+        web.SetEndpoints([webEndpoint], [8080], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
         var db = new Service { Name = "db", ClusterIp = 0x0A600015, Port = 5432 };
-        db.SetEndpoints([0x0AF40207], [5432], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving)], ["db-0"]);
+        db.SetEndpoints([0x0AF40207], [5432], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
         return new DesiredState
         {
             Generation = generation,

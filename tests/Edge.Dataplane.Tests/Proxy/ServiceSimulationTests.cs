@@ -48,8 +48,7 @@ public sealed class ServiceSimulationTests
             service.SetEndpoints(
                 list.Select(e => e.Pod.Address).ToArray(),
                 list.Select(_ => targetPort == 0 ? port : targetPort).ToArray(),
-                list.Select(e => (byte)(e.Flags | (e.Board == board ? EndpointFlags.Local : 0))).ToArray(),
-                list.Select(e => e.Pod.Name).ToArray());
+                list.Select(e => (byte)(e.Flags | (e.Board == board ? EndpointFlags.Local : 0))).ToArray());
             tweak?.Invoke(service);
             Assert.True(cluster.Node(board).Proxy.SetService(service));
         }

@@ -20,11 +20,11 @@ public static class ViewScenario
 
         var web = new Service { Namespace = "shop", Name = "web", PortName = "http", ClusterIp = Ip("10.96.0.20"), Port = 80, Protocol = IpProtocol.Tcp, Type = ServiceType.NodePort, NodePort = 30080 };
         web.SetEndpoints([Ip("10.244.1.5"), Ip("10.244.2.5"), Ip("10.244.3.5")], [8080, 8080, 8080],
-            [ready, ready, EndpointFlags.Serving | EndpointFlags.Terminating], ["web-a", "web-b", "web-c"]);
+            [ready, ready, EndpointFlags.Serving | EndpointFlags.Terminating]);
         proxy.SetService(web);
 
         var dns = new Service { Namespace = "kube-system", Name = "dns", PortName = "dns", ClusterIp = Ip("10.96.0.10"), Port = 53, Protocol = IpProtocol.Udp, ClientIpAffinity = true, AffinityTimeoutSeconds = 60 };
-        dns.SetEndpoints([Ip("10.244.1.3")], [53], [ready], ["coredns"]);
+        dns.SetEndpoints([Ip("10.244.1.3")], [53], [ready]);
         proxy.SetService(dns);
 
         var empty = new Service { Namespace = "shop", Name = "cart", ClusterIp = Ip("10.96.0.30"), Port = 8080, Protocol = IpProtocol.Tcp };

@@ -86,7 +86,7 @@ public sealed class ToolSimulationTests
         PodSandbox web = cluster.Node(2).AddPod("default", "web", 0);
         IWorkload hello = WorkloadCatalog.Create("hello", web, "node-2")!;
         var service = new Service { Name = "web", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 50), Port = 80 };
-        service.SetEndpoints([web.Address], [80], [EndpointFlags.Ready | EndpointFlags.Serving], ["web"]);
+        service.SetEndpoints([web.Address], [80], [EndpointFlags.Ready | EndpointFlags.Serving]);
         cluster.Node(1).Proxy.SetService(service);
 
         Run wget = Exec(cluster, toolbox, [hello], "wget -qO- http://10.96.0.50/");

@@ -16,7 +16,7 @@ public sealed class StateDiffTests
     {
         var s = new Service { Namespace = ns, Name = name, PortName = "http", ClusterIp = 0x0A600000u + (uint)n, Port = 80 };
         uint[] addresses = Enumerable.Range(0, (int)endpoints).Select(i => 0x0AF40100u + (uint)(i + 2)).ToArray();
-        s.SetEndpoints(addresses, addresses.Select(_ => (ushort)80).ToArray(), addresses.Select(_ => (byte)EndpointFlags.Ready).ToArray(), addresses.Select((_, i) => $"{name}-{i}").ToArray());
+        s.SetEndpoints(addresses, addresses.Select(_ => (ushort)80).ToArray(), addresses.Select(_ => (byte)EndpointFlags.Ready).ToArray());
         return s;
     }
 

@@ -46,7 +46,7 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     {
         uint web = Ip("10.244.2.5");
         var service = new Service { Name = "web", Type = ServiceType.NodePort, ClusterIp = Ip("10.96.0.20"), Port = 80, NodePort = 30080 };
-        service.SetEndpoints([web], [80], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == 2 ? EndpointFlags.Local : 0))], ["web"]);
+        service.SetEndpoints([web], [80], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == 2 ? EndpointFlags.Local : 0))]);
         return new DesiredState
         {
             Generation = generation,
@@ -135,7 +135,7 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
         object sandbox = board.Agent.FindPod("default", "client").Sandbox;
 
         DesiredState second = StateFor(1, 2);
-        second.Services[0].SetEndpoints([Ip("10.244.2.5"), Ip("10.244.2.6")], [80, 80], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)], ["web", "web-2"]);
+        second.Services[0].SetEndpoints([Ip("10.244.2.5"), Ip("10.244.2.6")], [80, 80], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
         Edge.Host.Compile.StateChange change = Edge.Host.Compile.StateDiff.Compute(first, second)!;
         await one.SendDeltaAsync(1, change, Timeout);
 
