@@ -84,6 +84,7 @@ namespace Edge.Firmware
                 VxlanPort = VxlanPort,
                 MaxPods = identity.MaxPods,
                 MaxPayload = MemoryClass.MaxPayload(plan.MemoryClass),
+                MaxOutPayload = MemoryClass.MaxOutPayload(plan.MemoryClass),
             });
             session.Storage = storage;
             if (console != null)

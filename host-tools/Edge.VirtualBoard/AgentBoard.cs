@@ -58,6 +58,7 @@ public sealed class AgentBoard : IDisposable
         {
             Name = name, Address = address, VxlanPort = vxlanPort, MaxPods = identity.MaxPods,
             MaxPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxPayload(Plan.MemoryClass) : Frame.MaxPayload,
+            MaxOutPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxOutPayload(Plan.MemoryClass) : Frame.MaxPayload,
         });
         Session.Storage = storage;
         if (storage != null)

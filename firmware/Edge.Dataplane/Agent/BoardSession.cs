@@ -50,7 +50,7 @@ namespace Edge.Dataplane.Agent
             _agent = agent;
             _identity = identity;
             _reader = new FrameReader(identity.MaxPayload);
-            _out = new byte[Frame.HeaderLength + identity.MaxPayload + Frame.TrailerLength];
+            _out = new byte[Frame.HeaderLength + identity.MaxOutPayload + Frame.TrailerLength];
         }
 
         public bool Attached
@@ -241,10 +241,7 @@ namespace Edge.Dataplane.Agent
             {
                 _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 int view = _payload.Int();
-                string text = Render(view, now);
-                Begin();
-                _writer.String(text.Length > _identity.MaxPayload - 8 ? text.Substring(0, _identity.MaxPayload - 8) : text);
-                Send(MessageType.ViewResponse, _reader.RequestId);
+                SendView(Render(view, now), _reader.RequestId);
             }
         }
 
@@ -440,7 +437,36 @@ namespace Edge.Dataplane.Agent
             }
         }
 
+        // A view in as many frames as it takes (each: more to come?, then the text), so a small
+        // board's outgoing frame does not cut a table short. Views are ASCII: a character a byte.
+        private void SendView(string text, ushort requestId)
+        {
+            int chunk = _out.Length - Frame.HeaderLength - Frame.TrailerLength - 8;
+            int at = 0;
+            do
+            {
+                int n = text.Length - at < chunk ? text.Length - at : chunk;
+                Begin();
+                _writer.Bool(at + n < text.Length);
+                _writer.String(n == text.Length ? text : text.Substring(at, n));
+                Send(MessageType.ViewResponse, requestId);
+                at += n;
+            }
+            while (at < text.Length && _stream != null);
+        }
+
         private void Heartbeat()
+        {
+            if (!WriteHeartbeat(true))
+            {
+                // Long reasons did not fit this board's frame: the phases must get through, or the node goes NotReady.
+                WriteHeartbeat(false);
+            }
+
+            Send(MessageType.Heartbeat, 0);
+        }
+
+        private bool WriteHeartbeat(bool withReasons)
         {
             Begin();
             _writer.Varint(_agent.AppliedGeneration);
@@ -452,12 +478,12 @@ namespace Edge.Dataplane.Agent
                 _writer.String(pods[i].Spec.Name);
                 _writer.String(pods[i].Spec.Uid);
                 _writer.Int(pods[i].Phase);
-                _writer.String(pods[i].Reason);
-                _writer.String(pods[i].Message);
+                _writer.String(withReasons ? pods[i].Reason : null);
+                _writer.String(withReasons ? pods[i].Message : null);
             }
 
             _writer.Varint(_agent.Node == null ? 0 : (uint)_agent.Node.Drops.Total);
-            Send(MessageType.Heartbeat, 0);
+            return !_writer.Overflow;
         }
 
         private void Begin()

@@ -10,5 +10,8 @@ namespace Edge.Dataplane.Agent
 
         /// <summary>The largest frame payload the board takes (its receive buffers are this big); the host keeps to it.</summary>
         public int MaxPayload = Mgmt.Frame.MaxPayload;
+
+        /// <summary>The largest frame payload the board sends (its outgoing buffer); views and long output come in several.</summary>
+        public int MaxOutPayload = Mgmt.Frame.MaxPayload;
     }
 }

@@ -78,8 +78,10 @@ namespace Edge.Dataplane.Proxy
         public Conntrack(int capacity, bool accounting)
         {
             Accounting = accounting;
+            // Half as many buckets as entries: chains of two when the table is full, and half the
+            // heads' memory (two short[] of them, one per direction).
             int buckets = 1;
-            while (buckets < capacity)
+            while (buckets * 2 < capacity)
             {
                 buckets <<= 1;
             }

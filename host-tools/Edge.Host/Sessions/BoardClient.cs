@@ -20,6 +20,7 @@ public sealed class BoardClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<ushort, TaskCompletionSource<(byte Type, byte[] Payload)>> _pending = new();
     private readonly ConcurrentDictionary<ushort, ExecCall> _execs = new();
+    private readonly ConcurrentDictionary<ushort, ViewCall> _views = new();
     private readonly ConcurrentDictionary<ushort, System.Threading.Channels.ChannelWriter<byte[]>> _captures = new();
     private readonly TaskCompletionSource<BoardHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -121,10 +122,30 @@ public sealed class BoardClient : IAsyncDisposable
         var w = new PayloadWriter();
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 8);
         w.Int(view);
-        (_, byte[] payload) = await RequestAsync(MessageType.ViewRequest, frame, w.Length, timeout);
-        var r = new PayloadReader();
-        r.Begin(payload, 0, payload.Length);
-        return r.String() ?? "";
+        ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
+        var call = new ViewCall();
+        _views[id] = call;
+        try
+        {
+            await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.ViewRequest, id, w.Length));
+            return await call.Done.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new BoardSessionException($"the board did not answer {MessageType.Name(MessageType.ViewRequest)} in {timeout.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            _views.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>A view arriving in pieces: each frame says whether more follow.</summary>
+    private sealed class ViewCall
+    {
+        public readonly System.Text.StringBuilder Text = new();
+
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
@@ -435,6 +456,15 @@ public sealed class BoardClient : IAsyncDisposable
                 var heartbeat = new BoardHeartbeat(generation, pods, r.Varint(), DateTimeOffset.UtcNow);
                 LastHeartbeat = heartbeat;
                 Heartbeat?.Invoke(heartbeat);
+                break;
+            case MessageType.ViewResponse when _views.TryGetValue(id, out ViewCall? view):
+                bool more = r.Bool();
+                view.Text.Append(r.String());
+                if (!more || r.Failed)
+                {
+                    view.Done.TrySetResult(view.Text.ToString());
+                }
+
                 break;
             case MessageType.ExecOutput when _execs.TryGetValue(id, out ExecCall? exec) && payload.Length > 0:
                 exec.Output(payload[0], payload.AsMemory(1));

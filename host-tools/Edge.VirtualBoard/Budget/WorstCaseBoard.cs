@@ -36,7 +36,7 @@ public sealed class WorstCaseBoard
         Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
         Agent = new NodeAgent(Config, new Platform.SystemClock(), new Platform.SystemRandom(), new NullPort(), new NullHostSockets());
-        Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass) });
+        Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass), MaxOutPayload = Edge.Dataplane.Boards.MemoryClass.MaxOutPayload(memoryClass) });
         DesiredState full = State(pods, services);
         Apply(Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers }));
         Apply(Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods }));

@@ -1,0 +1,62 @@
+using Edge.Dataplane.Agent;
+using Edge.Dataplane.Boards;
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Wire;
+using Edge.Host.Sessions;
+using Edge.VirtualBoard;
+
+namespace Edge.Host.Tests.Sessions;
+
+/// <summary>
+/// A WROOM board sends frames of at most 2 KiB; a service table as iptables-save prints it is
+/// longer than that, and arrives whole, in pieces, rather than cut short.
+/// </summary>
+[Trait("Category", Category.EndToEnd)]
+public sealed class SmallBoardViewTests : IAsyncLifetime
+{
+    private readonly CancellationTokenSource _stop = new();
+    private AgentBoard _board = null!;
+    private Thread _loop = null!;
+
+    public Task InitializeAsync()
+    {
+        Ipv4Address.TryParse("127.0.10.115", out uint address);
+        var flash = new MemoryStorage();
+        new BoardSettings { Profile = "wt32-eth01" }.Save(flash);
+        _board = new AgentBoard("node-1", address, mgmtPort: 7915, storage: flash);
+        _loop = new Thread(() => _board.Run(_stop.Token)) { IsBackground = true };
+        _loop.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        _stop.Cancel();
+        _loop.Join();
+        _board.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_service_table_longer_than_the_boards_frame_arrives_whole()
+    {
+        await using BoardClient client = await BoardClient.ConnectAsync("127.0.10.115", 7915);
+        BoardHello hello = await client.HelloAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(MemoryClass.MaxPayload(MemoryClass.Wroom), hello.MaxPayload);
+        var services = Enumerable.Range(0, 24).Select(i =>
+        {
+            var s = new Service { Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };
+            s.SetEndpoints([0x0AF40105u, 0x0AF40205u], [8080, 8080], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
+            return s;
+        }).ToArray();
+        await client.SendSnapshotAsync(new DesiredState { Generation = 1, PodNetwork = 0x0AF40100, Services = services }, TimeSpan.FromSeconds(5));
+
+        string table = await client.ViewAsync(BoardSession.ViewIptables, TimeSpan.FromSeconds(5));
+
+        Assert.True(table.Length > 2 * MemoryClass.MaxOutPayload(MemoryClass.Wroom), $"{table.Length} characters");
+        Assert.Equal(24, table.Split('\n').Count(l => l.StartsWith("-A KUBE-SERVICES -m comment --comment \"default/svc-", StringComparison.Ordinal)));
+        Assert.EndsWith("COMMIT\n", table);
+    }
+}
