@@ -124,7 +124,9 @@ namespace Edge.Dataplane.Agent
                 Node.Shutdown();
             }
 
-            NodeConfig c = _identity.Copy();
+            // The identity itself takes the cluster's settings: the old node is gone, and a second
+            // copy of forty settings is half a kilobyte on a small board.
+            NodeConfig c = _identity;
             c.PodNetwork = s.PodNetwork;
             c.PodPrefixLength = s.PodPrefixLength;
             c.ClusterNetwork = s.ClusterNetwork;
