@@ -22,10 +22,15 @@ namespace Edge.Dataplane.Net
         private const int EphemeralPorts = 28232; // Linux's default 32768-60999
 
         private readonly NodeContext _node;
-        private readonly PacketQueue _loopback;
-        private readonly IcmpError _icmpError;
-        private readonly UdpSocket[] _udpSockets;
-        private readonly IcmpEchoSocket[] _echoSockets;
+        // Allocated when first needed: most pods never talk to themselves, send an ICMP error or
+        // open a UDP or echo socket (a whoami pod only listens), and each of these is a few
+        // hundred bytes on a small board's heap.
+        private static readonly UdpSocket[] NoUdpSockets = new UdpSocket[0];
+        private static readonly IcmpEchoSocket[] NoEchoSockets = new IcmpEchoSocket[0];
+        private PacketQueue _loopback;
+        private IcmpError _icmpError;
+        private UdpSocket[] _udpSockets = NoUdpSockets;
+        private IcmpEchoSocket[] _echoSockets = NoEchoSockets;
         private readonly TcpSocket[] _tcpSockets;
         private ushort _nextId;
 
@@ -52,7 +57,6 @@ namespace Edge.Dataplane.Net
         internal PodSandbox(NodeContext node, Bridge bridge, int port, string ns, string name, uint address, int prefixLength, uint gateway)
         {
             _node = node;
-            _icmpError = new IcmpError(node);
             Namespace = ns;
             Name = name;
             Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries, node.Config.PendingArpPackets);
@@ -65,9 +69,6 @@ namespace Edge.Dataplane.Net
             _secondaryAddress = address;
             _mac = Interface.Mac;
             _broadcast = Interface.SubnetBroadcast;
-            _loopback = new PacketQueue(8);
-            _udpSockets = new UdpSocket[node.Config.MaxSocketsPerPod];
-            _echoSockets = new IcmpEchoSocket[node.Config.MaxSocketsPerPod];
             _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
             _nextId = (ushort)node.Random.NextUInt32();
         }
@@ -80,7 +81,6 @@ namespace Edge.Dataplane.Net
         internal PodSandbox(NodeContext node, IIpOutput output, string name, uint address, uint secondaryAddress, ulong mac)
         {
             _node = node;
-            _icmpError = new IcmpError(node);
             Namespace = "";
             Name = name;
             Interface = null;
@@ -89,9 +89,6 @@ namespace Edge.Dataplane.Net
             _secondaryAddress = secondaryAddress;
             _mac = mac;
             _broadcast = Ipv4Address.Broadcast;
-            _loopback = new PacketQueue(8);
-            _udpSockets = new UdpSocket[node.Config.MaxSocketsPerPod];
-            _echoSockets = new IcmpEchoSocket[node.Config.MaxSocketsPerPod];
             _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
             _nextId = (ushort)node.Random.NextUInt32();
         }
@@ -104,6 +101,26 @@ namespace Edge.Dataplane.Net
         public ulong Mac
         {
             get { return _mac; }
+        }
+
+        private PacketQueue Loopback()
+        {
+            if (_loopback == null)
+            {
+                _loopback = new PacketQueue(8);
+            }
+
+            return _loopback;
+        }
+
+        private IcmpError IcmpErrors()
+        {
+            if (_icmpError == null)
+            {
+                _icmpError = new IcmpError(_node);
+            }
+
+            return _icmpError;
         }
 
         internal NodeContext Node
@@ -149,6 +166,11 @@ namespace Edge.Dataplane.Net
                 return null;
             }
 
+            if (_udpSockets.Length == 0)
+            {
+                _udpSockets = new UdpSocket[_node.Config.MaxSocketsPerPod];
+            }
+
             int slot = FreeSlot(_udpSockets);
             if (slot < 0 || SocketCount() >= _node.Config.MaxSocketsPerPod)
             {
@@ -164,6 +186,11 @@ namespace Edge.Dataplane.Net
         /// <summary>Opens an ICMP echo socket (what ping uses) with a fresh identifier.</summary>
         public IcmpEchoSocket OpenEcho()
         {
+            if (_echoSockets.Length == 0)
+            {
+                _echoSockets = new IcmpEchoSocket[_node.Config.MaxSocketsPerPod];
+            }
+
             for (int i = 0; i < _echoSockets.Length; i++)
             {
                 if (_echoSockets[i] == null && SocketCount() < _node.Config.MaxSocketsPerPod)
@@ -184,6 +211,10 @@ namespace Edge.Dataplane.Net
             for (int i = 0; i < _udpSockets.Length; i++)
             {
                 n += _udpSockets[i] != null ? 1 : 0;
+            }
+
+            for (int i = 0; i < _echoSockets.Length; i++)
+            {
                 n += _echoSockets[i] != null ? 1 : 0;
             }
 
@@ -277,7 +308,7 @@ namespace Edge.Dataplane.Net
         /// <summary>Runs the pod's timers and loopback traffic.</summary>
         public void Poll(long now)
         {
-            for (int i = 0; i < 8; i++)
+            for (int i = 0; i < 8 && _loopback != null; i++)
             {
                 PacketBuffer frame = _loopback.Dequeue();
                 if (frame == null)
@@ -305,7 +336,7 @@ namespace Edge.Dataplane.Net
         /// <summary>Gives back every buffer the pod holds and closes its sockets.</summary>
         internal void Shutdown()
         {
-            for (PacketBuffer frame = _loopback.Dequeue(); frame != null; frame = _loopback.Dequeue())
+            for (PacketBuffer frame = _loopback != null ? _loopback.Dequeue() : null; frame != null; frame = _loopback.Dequeue())
             {
                 _node.Pool.Return(frame);
             }
@@ -314,6 +345,7 @@ namespace Edge.Dataplane.Net
             {
                 Interface.Clear();
             }
+
             for (int i = 0; i < _udpSockets.Length; i++)
             {
                 if (_udpSockets[i] != null)
@@ -321,7 +353,10 @@ namespace Edge.Dataplane.Net
                     _udpSockets[i].Closed = true;
                     _udpSockets[i] = null;
                 }
+            }
 
+            for (int i = 0; i < _echoSockets.Length; i++)
+            {
                 if (_echoSockets[i] != null)
                 {
                     _echoSockets[i].Closed = true;
@@ -452,7 +487,7 @@ namespace Edge.Dataplane.Net
             if (IsLocal(destination))
             {
                 frame.Length = EthernetFrame.HeaderLength + ipLength;
-                if (!_loopback.Enqueue(frame))
+                if (!Loopback().Enqueue(frame))
                 {
                     Drop(frame, DropReason.QueueFull);
                 }
@@ -644,7 +679,7 @@ namespace Edge.Dataplane.Net
             PacketBuffer error = broadcast ? null : Rent();
             if (error != null)
             {
-                int length = _icmpError.Build(error, IcmpType.DestinationUnreachable, code, _node.IpIn.Destination,
+                int length = IcmpErrors().Build(error, IcmpType.DestinationUnreachable, code, _node.IpIn.Destination,
                     frame.Data, frame.Offset + EthernetFrame.HeaderLength, frame.Length - EthernetFrame.HeaderLength, now);
                 if (length > 0)
                 {
@@ -652,7 +687,7 @@ namespace Edge.Dataplane.Net
                     if (IsLocal(to))
                     {
                         error.Length = EthernetFrame.HeaderLength + length;
-                        if (!_loopback.Enqueue(error))
+                        if (!Loopback().Enqueue(error))
                         {
                             _node.Pool.Return(error);
                         }
