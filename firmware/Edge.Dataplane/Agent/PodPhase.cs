@@ -7,11 +7,21 @@ namespace Edge.Dataplane.Agent
         public const int Running = 1;
         public const int Failed = 2;
 
-        private static readonly string[] Names = { "Pending", "Running", "Failed" };
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
+        {
+            switch (i)
+            {
+                case 0: return "Pending";
+                case 1: return "Running";
+                case 2: return "Failed";
+                default: return null;
+            }
+        }
 
         public static string Name(int phase)
         {
-            return phase >= 0 && phase < Names.Length ? Names[phase] : "Unknown";
+            return NameAt(phase) ?? "Unknown";
         }
     }
 }

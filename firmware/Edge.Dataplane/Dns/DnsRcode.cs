@@ -13,11 +13,24 @@ namespace Edge.Dataplane.Dns
         /// <summary>EDNS version not supported: 16, of which the low 4 bits go in the header, the rest in OPT.</summary>
         public const int BadVers = 16;
 
-        private static readonly string[] Names = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
+        {
+            switch (i)
+            {
+                case 0: return "NOERROR";
+                case 1: return "FORMERR";
+                case 2: return "SERVFAIL";
+                case 3: return "NXDOMAIN";
+                case 4: return "NOTIMP";
+                case 5: return "REFUSED";
+                default: return null;
+            }
+        }
 
         public static string Name(int rcode)
         {
-            return rcode >= 0 && rcode < Names.Length ? Names[rcode] : rcode == BadVers ? "BADVERS" : "RCODE" + rcode.ToString();
+            return NameAt(rcode) ?? (rcode == BadVers ? "BADVERS" : "RCODE" + rcode.ToString());
         }
     }
 }

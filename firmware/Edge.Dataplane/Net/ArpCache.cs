@@ -15,10 +15,14 @@ namespace Edge.Dataplane.Net
 
         private readonly uint[] _address;
         private readonly ulong[] _mac;
-        private readonly long[] _expires;
-        private readonly long[] _lastRequest;
-        private readonly bool[] _resolved;
-        private readonly bool[] _used;
+        // Times are the clock's milliseconds cut to 32 bits and compared by difference (safe for
+        // spans under 24 days); the two flags share a byte. A pod's cache costs a small board
+        // a third less so.
+        private readonly int[] _expires;
+        private readonly int[] _lastRequest;
+        private readonly byte[] _flags;
+        private const byte UsedFlag = 1;
+        private const byte ResolvedFlag = 2;
         private long _windowStart;
         private int _requestsInWindow;
 
@@ -26,15 +30,14 @@ namespace Edge.Dataplane.Net
         {
             _address = new uint[capacity];
             _mac = new ulong[capacity];
-            _expires = new long[capacity];
-            _lastRequest = new long[capacity];
-            _resolved = new bool[capacity];
-            _used = new bool[capacity];
+            _expires = new int[capacity];
+            _lastRequest = new int[capacity];
+            _flags = new byte[capacity];
         }
 
         public int Capacity
         {
-            get { return _used.Length; }
+            get { return _flags.Length; }
         }
 
         /// <summary>Entries pushed out to make room for new ones.</summary>
@@ -48,9 +51,9 @@ namespace Edge.Dataplane.Net
             get
             {
                 int n = 0;
-                for (int i = 0; i < _used.Length; i++)
+                for (int i = 0; i < _flags.Length; i++)
                 {
-                    if (_used[i])
+                    if ((_flags[i] & UsedFlag) != 0)
                     {
                         n++;
                     }
@@ -64,7 +67,7 @@ namespace Edge.Dataplane.Net
         public bool TryLookup(uint address, long now, out ulong mac)
         {
             int i = Find(address);
-            if (i >= 0 && _resolved[i] && _expires[i] > now)
+            if (i >= 0 && (_flags[i] & ResolvedFlag) != 0 && (int)now - _expires[i] < 0)
             {
                 mac = _mac[i];
                 return true;
@@ -83,11 +86,11 @@ namespace Edge.Dataplane.Net
                 i = Allocate(now);
             }
 
-            _used[i] = true;
+            _flags[i] |= UsedFlag;
             _address[i] = address;
             _mac[i] = mac;
-            _resolved[i] = true;
-            _expires[i] = now + ReachableMs;
+            _flags[i] |= ResolvedFlag;
+            _expires[i] = (int)now + ReachableMs;
         }
 
         /// <summary>
@@ -97,7 +100,7 @@ namespace Edge.Dataplane.Net
         public bool ShouldRequest(uint address, long now)
         {
             int i = Find(address);
-            if (i >= 0 && _lastRequest[i] != 0 && now - _lastRequest[i] < RequestIntervalMs)
+            if (i >= 0 && _lastRequest[i] != 0 && (int)now - _lastRequest[i] < RequestIntervalMs)
             {
                 return false;
             }
@@ -117,13 +120,12 @@ namespace Edge.Dataplane.Net
             if (i < 0)
             {
                 i = Allocate(now);
-                _used[i] = true;
+                _flags[i] = UsedFlag;
                 _address[i] = address;
-                _resolved[i] = false;
-                _expires[i] = now + IncompleteMs;
+                _expires[i] = (int)now + IncompleteMs;
             }
 
-            _lastRequest[i] = now == 0 ? 1 : now;
+            _lastRequest[i] = (int)now == 0 ? 1 : (int)now;
             _requestsInWindow++;
             return true;
         }
@@ -134,27 +136,27 @@ namespace Edge.Dataplane.Net
             int i = Find(address);
             if (i >= 0)
             {
-                _used[i] = false;
+                _flags[i] = 0;
             }
         }
 
         /// <summary>Frees expired entries.</summary>
         public void Expire(long now)
         {
-            for (int i = 0; i < _used.Length; i++)
+            for (int i = 0; i < _flags.Length; i++)
             {
-                if (_used[i] && _expires[i] <= now)
+                if ((_flags[i] & UsedFlag) != 0 && (int)now - _expires[i] >= 0)
                 {
-                    _used[i] = false;
+                    _flags[i] = 0;
                 }
             }
         }
 
         private int Find(uint address)
         {
-            for (int i = 0; i < _used.Length; i++)
+            for (int i = 0; i < _flags.Length; i++)
             {
-                if (_used[i] && _address[i] == address)
+                if ((_flags[i] & UsedFlag) != 0 && _address[i] == address)
                 {
                     return i;
                 }
@@ -166,15 +168,15 @@ namespace Edge.Dataplane.Net
         private int Allocate(long now)
         {
             int soonest = 0;
-            for (int i = 0; i < _used.Length; i++)
+            for (int i = 0; i < _flags.Length; i++)
             {
-                if (!_used[i] || _expires[i] <= now)
+                if ((_flags[i] & UsedFlag) == 0 || (int)now - _expires[i] >= 0)
                 {
                     _lastRequest[i] = 0;
                     return i;
                 }
 
-                if (_expires[i] < _expires[soonest])
+                if (_expires[i] - _expires[soonest] < 0)
                 {
                     soonest = i;
                 }

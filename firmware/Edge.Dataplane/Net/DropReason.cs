@@ -33,17 +33,42 @@ namespace Edge.Dataplane.Net
 
         public const int Count = 24;
 
-        private static readonly string[] Names =
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
         {
-            "truncated", "malformed", "bad-checksum", "unsupported", "no-buffer", "queue-full", "fragment",
-            "ttl-expired", "no-route", "arp-unresolved", "arp-table-full", "mac-table-full", "not-for-us",
-            "wrong-vni", "unknown-peer", "no-socket", "socket-buffer-full", "pod-limit", "socket-limit",
-            "too-big", "send-failed", "rate-limited", "no-endpoint", "egress-denied",
-        };
+            switch (i)
+            {
+                case 0: return "truncated";
+                case 1: return "malformed";
+                case 2: return "bad-checksum";
+                case 3: return "unsupported";
+                case 4: return "no-buffer";
+                case 5: return "queue-full";
+                case 6: return "fragment";
+                case 7: return "ttl-expired";
+                case 8: return "no-route";
+                case 9: return "arp-unresolved";
+                case 10: return "arp-table-full";
+                case 11: return "mac-table-full";
+                case 12: return "not-for-us";
+                case 13: return "wrong-vni";
+                case 14: return "unknown-peer";
+                case 15: return "no-socket";
+                case 16: return "socket-buffer-full";
+                case 17: return "pod-limit";
+                case 18: return "socket-limit";
+                case 19: return "too-big";
+                case 20: return "send-failed";
+                case 21: return "rate-limited";
+                case 22: return "no-endpoint";
+                case 23: return "egress-denied";
+                default: return null;
+            }
+        }
 
         public static string Name(int reason)
         {
-            return reason >= 0 && reason < Names.Length ? Names[reason] : "unknown";
+            return NameAt(reason) ?? "unknown";
         }
 
         /// <summary>The drop reason for a wire parse error.</summary>

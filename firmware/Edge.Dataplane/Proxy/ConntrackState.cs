@@ -11,11 +11,25 @@ namespace Edge.Dataplane.Proxy
         public const int TimeWait = 5;
         public const int Close = 6;
 
-        private static readonly string[] Names = { "NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "TIME_WAIT", "CLOSE" };
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
+        {
+            switch (i)
+            {
+                case 0: return "NONE";
+                case 1: return "SYN_SENT";
+                case 2: return "SYN_RECV";
+                case 3: return "ESTABLISHED";
+                case 4: return "FIN_WAIT";
+                case 5: return "TIME_WAIT";
+                case 6: return "CLOSE";
+                default: return null;
+            }
+        }
 
         public static string Name(int state)
         {
-            return state >= 0 && state < Names.Length ? Names[state] : "UNKNOWN";
+            return NameAt(state) ?? "UNKNOWN";
         }
     }
 }

@@ -8,11 +8,22 @@ namespace Edge.Dataplane.Proxy
         public const int LoadBalancer = 2;
         public const int ExternalName = 3;
 
-        private static readonly string[] Names = { "ClusterIP", "NodePort", "LoadBalancer", "ExternalName" };
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
+        {
+            switch (i)
+            {
+                case 0: return "ClusterIP";
+                case 1: return "NodePort";
+                case 2: return "LoadBalancer";
+                case 3: return "ExternalName";
+                default: return null;
+            }
+        }
 
         public static string Name(int type)
         {
-            return type >= 0 && type < Names.Length ? Names[type] : "Unknown";
+            return NameAt(type) ?? "Unknown";
         }
     }
 }

@@ -29,13 +29,25 @@ namespace Edge.Dataplane.Wire
         /// <summary>How many <see cref="WireError"/> values exist; sizes arrays of counters.</summary>
         public const int Count = 5;
 
-        private static readonly string[] Names = { "none", "truncated", "malformed", "bad-checksum", "unsupported" };
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
+        {
+            switch (i)
+            {
+                case 0: return "none";
+                case 1: return "truncated";
+                case 2: return "malformed";
+                case 3: return "bad-checksum";
+                case 4: return "unsupported";
+                default: return null;
+            }
+        }
 
         /// <summary>The lower-case name of an error, e.g. "bad-checksum".</summary>
         public static string Name(WireError error)
         {
             int i = (int)error;
-            return i >= 0 && i < Names.Length ? Names[i] : "unknown";
+            return NameAt(i) ?? "unknown";
         }
 
         /// <summary>True when [offset, offset + length) lies inside the buffer.</summary>

@@ -20,11 +20,24 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>ICMP said the network or host cannot be reached, or is prohibited ("no route to host").</summary>
         public const int Unreachable = 5;
 
-        private static readonly string[] Names = { "none", "connection refused", "connection reset by peer", "connection timed out", "aborted", "no route to host" };
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
+        {
+            switch (i)
+            {
+                case 0: return "none";
+                case 1: return "connection refused";
+                case 2: return "connection reset by peer";
+                case 3: return "connection timed out";
+                case 4: return "aborted";
+                case 5: return "no route to host";
+                default: return null;
+            }
+        }
 
         public static string Name(int error)
         {
-            return error >= 0 && error < Names.Length ? Names[error] : "unknown";
+            return NameAt(error) ?? "unknown";
         }
     }
 }

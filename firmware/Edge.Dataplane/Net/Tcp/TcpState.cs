@@ -15,15 +15,29 @@ namespace Edge.Dataplane.Net.Tcp
         public const int LastAck = 9;
         public const int TimeWait = 10;
 
-        private static readonly string[] Names =
+        // A switch, not a static array: the names stay in flash instead of an array on the heap.
+        private static string NameAt(int i)
         {
-            "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2",
-            "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
-        };
+            switch (i)
+            {
+                case 0: return "CLOSED";
+                case 1: return "LISTEN";
+                case 2: return "SYN-SENT";
+                case 3: return "SYN-RECEIVED";
+                case 4: return "ESTABLISHED";
+                case 5: return "FIN-WAIT-1";
+                case 6: return "FIN-WAIT-2";
+                case 7: return "CLOSE-WAIT";
+                case 8: return "CLOSING";
+                case 9: return "LAST-ACK";
+                case 10: return "TIME-WAIT";
+                default: return null;
+            }
+        }
 
         public static string Name(int state)
         {
-            return state >= 0 && state < Names.Length ? Names[state] : "UNKNOWN";
+            return NameAt(state) ?? "UNKNOWN";
         }
 
         /// <summary>States in which the peer's SYN has been seen and sequence numbers are synchronized.</summary>
