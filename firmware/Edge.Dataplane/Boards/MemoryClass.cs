@@ -40,10 +40,10 @@ namespace Edge.Dataplane.Boards
             }
         }
 
-        /// <summary>The largest management frame payload the board takes: the worst-case WROOM snapshot is about 2 KB.</summary>
+        /// <summary>The largest management frame payload the board takes: the worst-case WROOM snapshot is about 2.1 KB, room for longer names.</summary>
         public static int MaxPayload(int memoryClass)
         {
-            return memoryClass == Wroom ? 4096 : Mgmt.Frame.MaxPayload;
+            return memoryClass == Wroom ? 3072 : Mgmt.Frame.MaxPayload;
         }
 
         /// <summary>The largest frame payload the board sends: views go in several frames, heartbeats drop reasons before they would not fit.</summary>
