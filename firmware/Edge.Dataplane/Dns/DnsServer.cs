@@ -291,17 +291,26 @@ namespace Edge.Dataplane.Dns
             return NxDomain();
         }
 
+        // The service's name, built into one buffer when an answer names it (never kept per service).
+        private readonly byte[] _fqdn = new byte[256];
+
+        private byte[] Fqdn(DnsService s)
+        {
+            return Zone.WriteFqdn(s, _fqdn) > 0 ? _fqdn : null;
+        }
+
         private int Srv(DnsService s, int port)
         {
             byte[] name = _query.Name;
             if (!s.Headless)
             {
-                if (!_writer.AddSrv(0, name, 0, Zone.Ttl, 0, 100, s.PortNumbers[port], s.Fqdn, 0))
+                byte[] fqdn = Fqdn(s);
+                if (fqdn == null || !_writer.AddSrv(0, name, 0, Zone.Ttl, 0, 100, s.PortNumbers[port], fqdn, 0))
                 {
                     return -1;
                 }
 
-                return _writer.AddA(2, s.Fqdn, 0, Zone.Ttl, s.ClusterIp) ? DnsRcode.NoError : -1;
+                return _writer.AddA(2, fqdn, 0, Zone.Ttl, s.ClusterIp) ? DnsRcode.NoError : -1;
             }
 
             int ready = 0;
@@ -407,8 +416,8 @@ namespace Edge.Dataplane.Dns
                 return NoData();
             }
 
-            byte[] target = endpoint >= 0 ? s.EndpointFqdns[endpoint] : s.Fqdn;
-            return _writer.AddName(0, name, 0, DnsType.PTR, Zone.Ttl, target, 0) ? DnsRcode.NoError : -1;
+            byte[] target = endpoint >= 0 ? s.EndpointFqdns[endpoint] : Fqdn(s);
+            return target != null && _writer.AddName(0, name, 0, DnsType.PTR, Zone.Ttl, target, 0) ? DnsRcode.NoError : -1;
         }
 
         private int NoData()

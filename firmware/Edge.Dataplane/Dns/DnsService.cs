@@ -82,7 +82,6 @@ namespace Edge.Dataplane.Dns
         }
 
         // Built by the zone when the service is set.
-        internal byte[] Fqdn;
         internal int NameHash;
 
         internal byte[] ExternalWire

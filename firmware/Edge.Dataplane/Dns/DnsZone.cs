@@ -84,14 +84,15 @@ namespace Edge.Dataplane.Dns
         /// <summary>Adds or replaces a service; false when the zone is full or a name is invalid.</summary>
         public bool SetService(DnsService s)
         {
-            if (s.Fqdn != null && Holds(s))
+            if (Holds(s))
             {
                 return true; // this very entry, kept unchanged through a resync: nothing to rebuild
             }
 
+            // The name is checked here and built again when an answer needs it (DnsServer), not
+            // kept: 60 bytes a service on a small board.
             string suffix = s.Name + "." + s.Namespace + ".svc." + DnsName.ToText(Zone, 0);
-            s.Fqdn = DnsName.FromText(suffix);
-            if (s.Fqdn == null)
+            if (DnsName.FromText(suffix) == null)
             {
                 return false;
             }
@@ -239,9 +240,7 @@ namespace Edge.Dataplane.Dns
                 if (slot >= 0)
                 {
                     DnsService s = _services[slot];
-                    // Fqdn starts with the service label then the namespace label.
-                    int nsInFqdn = s.Fqdn[0] + 1;
-                    if (SameLabel(s.Fqdn, 0, name, serviceLabel) && SameLabel(s.Fqdn, nsInFqdn, name, namespaceLabel))
+                    if (LabelIs(name, serviceLabel, s.Name) && LabelIs(name, namespaceLabel, s.Namespace))
                     {
                         return s;
                     }
@@ -259,7 +258,7 @@ namespace Edge.Dataplane.Dns
             for (int i = 0; i < _services.Length; i++)
             {
                 DnsService s = _services[i];
-                if (s != null && SameLabel(s.Fqdn, s.Fqdn[0] + 1, name, namespaceLabel))
+                if (s != null && LabelIs(name, namespaceLabel, s.Namespace))
                 {
                     return true;
                 }
@@ -340,6 +339,41 @@ namespace Edge.Dataplane.Dns
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Writes the service's name in wire form (service.namespace.svc.zone) into
+        /// <paramref name="into"/> and returns its length, 0 when it does not fit.
+        /// </summary>
+        public int WriteFqdn(DnsService s, byte[] into)
+        {
+            int at = WriteLabel(into, 0, s.Name);
+            at = at > 0 ? WriteLabel(into, at, s.Namespace) : 0;
+            at = at > 0 ? WriteLabel(into, at, "svc") : 0;
+            if (at == 0 || at + Zone.Length > into.Length)
+            {
+                return 0;
+            }
+
+            System.Array.Copy(Zone, 0, into, at, Zone.Length);
+            return at + Zone.Length;
+        }
+
+        private static int WriteLabel(byte[] into, int at, string text)
+        {
+            if (text.Length == 0 || text.Length > 63 || at + 1 + text.Length > into.Length)
+            {
+                return 0;
+            }
+
+            into[at] = (byte)text.Length;
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                into[at + 1 + i] = DnsName.Lower((byte)(c < 128 ? c : '?'));
+            }
+
+            return at + 1 + text.Length;
         }
 
         internal static bool LabelIs(byte[] name, int label, string text)
