@@ -46,7 +46,7 @@ public static class MemoryFootprint
         long conntrack = Measure(() => new Conntrack(4096)) / 4096;
         long pod = Measure(() =>
         {
-            var node = new Node(new NodeConfig { PodNetwork = 0x0AF40100 }, new Edge.VirtualBoard.Platform.SystemClock(), new Edge.VirtualBoard.Platform.SystemRandom(), new NullPort());
+            var node = new Node(new NodeConfig { PodNetwork = 0x0AF40100 }, new Edge.VirtualBoard.Platform.SystemClock(), new Edge.VirtualBoard.Platform.SystemRandom(), new Edge.VirtualBoard.Budget.NullPlatform.Port());
             return node;
         });
 
@@ -65,19 +65,5 @@ public static class MemoryFootprint
         long after = GC.GetAllocatedBytesForCurrentThread();
         GC.KeepAlive(kept);
         return after - before;
-    }
-
-    private sealed class NullPort : Edge.Dataplane.Platform.IDatagramPort
-    {
-        public uint LocalAddress => 0;
-        public ushort LocalPort => 0;
-        public bool Send(uint address, ushort port, byte[] buffer, int offset, int length) => true;
-
-        public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
-        {
-            address = 0;
-            port = 0;
-            return -1;
-        }
     }
 }

@@ -35,7 +35,7 @@ public sealed class WorstCaseBoard
         MemoryClass = memoryClass;
         Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
-        Agent = new NodeAgent(Config, new Platform.SystemClock(), new Platform.SystemRandom(), new NullPort(), new NullHostSockets());
+        Agent = new NodeAgent(Config, new Platform.SystemClock(), new Platform.SystemRandom(), new NullPlatform.Port(), new NullPlatform.HostSockets());
         Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass), MaxOutPayload = Edge.Dataplane.Boards.MemoryClass.MaxOutPayload(memoryClass) });
         DesiredState full = State(pods, services);
         Apply(Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers }));
@@ -148,56 +148,5 @@ public sealed class WorstCaseBoard
             ClusterPodAddresses = pods.Select(p => p.Address).ToArray(),
             ClusterPodNamespaces = pods.Select(p => p.Namespace).ToArray(),
         };
-    }
-
-    private sealed class NullPort : IDatagramPort
-    {
-        public uint LocalAddress => 0;
-        public ushort LocalPort => 0;
-        public bool Send(uint address, ushort port, byte[] buffer, int offset, int length) => true;
-
-        public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
-        {
-            address = 0;
-            port = 0;
-            return -1;
-        }
-    }
-
-    /// <summary>The board's own sockets live in lwIP, not the managed heap: handles that never carry anything.</summary>
-    private sealed class NullHostSockets : IHostSockets
-    {
-        private int _next = 1;
-
-        public int ListenTcp(ushort port) => _next++;
-        public int ConnectTcp(uint address, ushort port) => -1;
-        public int ConnectState(int connection) => -1;
-
-        public int Accept(int listener, out uint remoteAddress, out ushort remotePort)
-        {
-            remoteAddress = 0;
-            remotePort = 0;
-            return -1;
-        }
-
-        public int Receive(int connection, byte[] buffer, int offset, int length) => 0;
-        public int Send(int connection, byte[] buffer, int offset, int length) => length;
-        public void ShutdownSend(int connection)
-        {
-        }
-
-        public int OpenUdp(ushort port) => _next++;
-
-        public int ReceiveFrom(int udp, byte[] buffer, int offset, int length, out uint address, out ushort port)
-        {
-            address = 0;
-            port = 0;
-            return -1;
-        }
-
-        public bool SendTo(int udp, uint address, ushort port, byte[] buffer, int offset, int length) => true;
-        public void Close(int handle)
-        {
-        }
     }
 }
