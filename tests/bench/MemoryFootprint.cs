@@ -51,8 +51,8 @@ public static class MemoryFootprint
         });
 
         Console.WriteLine($"per service (name, VIP, policies, index slots): {services} bytes");
-        Console.WriteLine($"per endpoint (address, port, flags, name slot, 3 counters): {(withEndpoints - bare) / 4000} bytes");
-        Console.WriteLine($"per conntrack entry (two tuples, state, counters, chains): {conntrack} bytes");
+        Console.WriteLine($"per endpoint (address, port, flags, connection counter): {(withEndpoints - bare) / 4000} bytes");
+        Console.WriteLine($"per conntrack entry (two tuples, state, flags, per-flow counters, chains): {conntrack} bytes");
         Console.WriteLine($"a node with NodeConfig's default capacities, before pods (see -- budget for the memory classes): {pod / 1024} KiB");
         return 0;
     }
