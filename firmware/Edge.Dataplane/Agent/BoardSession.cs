@@ -457,16 +457,17 @@ namespace Edge.Dataplane.Agent
 
         private void Heartbeat()
         {
-            if (!WriteHeartbeat(true))
+            // When long messages do not fit this board's frame, the reasons still go, and failing
+            // that the phases: a heartbeat must get through, or the node goes NotReady.
+            if (!WriteHeartbeat(true, true) && !WriteHeartbeat(true, false))
             {
-                // Long reasons did not fit this board's frame: the phases must get through, or the node goes NotReady.
-                WriteHeartbeat(false);
+                WriteHeartbeat(false, false);
             }
 
             Send(MessageType.Heartbeat, 0);
         }
 
-        private bool WriteHeartbeat(bool withReasons)
+        private bool WriteHeartbeat(bool withReasons, bool withMessages)
         {
             Begin();
             _writer.Varint(_agent.AppliedGeneration);
@@ -479,7 +480,7 @@ namespace Edge.Dataplane.Agent
                 _writer.String(pods[i].Spec.Uid);
                 _writer.Int(pods[i].Phase);
                 _writer.String(withReasons ? pods[i].Reason : null);
-                _writer.String(withReasons ? pods[i].Message : null);
+                _writer.String(withMessages ? pods[i].Message : null);
             }
 
             _writer.Varint(_agent.Node == null ? 0 : (uint)_agent.Node.Drops.Total);

@@ -10,11 +10,12 @@ using Edge.VirtualBoard;
 namespace Edge.Host.Tests.Sessions;
 
 /// <summary>
-/// A WROOM board sends frames of at most 2 KiB; a service table as iptables-save prints it is
-/// longer than that, and arrives whole, in pieces, rather than cut short.
+/// A WROOM board sends frames of at most 2 KiB. A service table as iptables-save prints it is
+/// longer than that, and arrives whole, in pieces, rather than cut short; a heartbeat whose pod
+/// messages would not fit still reports every pod's phase and reason.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
-public sealed class SmallBoardViewTests : IAsyncLifetime
+public sealed class SmallBoardFramesTests : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
     private AgentBoard _board = null!;
@@ -58,5 +59,36 @@ public sealed class SmallBoardViewTests : IAsyncLifetime
         Assert.True(table.Length > 2 * MemoryClass.MaxOutPayload(MemoryClass.Wroom), $"{table.Length} characters");
         Assert.Equal(24, table.Split('\n').Count(l => l.StartsWith("-A KUBE-SERVICES -m comment --comment \"default/svc-", StringComparison.Ordinal)));
         Assert.EndsWith("COMMIT\n", table);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_too_long_for_the_frame_drops_the_messages_and_keeps_every_pods_phase_and_reason()
+    {
+        await using BoardClient client = await BoardClient.ConnectAsync("127.0.10.115", 7915);
+        await client.HelloAsync(TimeSpan.FromSeconds(5));
+        var pods = Enumerable.Range(0, 8).Select(i => new PodSpec
+        {
+            Namespace = "a-namespace-with-a-rather-long-name-for-the-workshop",
+            Name = $"a-deployment-with-a-long-name-too-{i}-6d4b9c7f5-x2x9z",
+            Uid = $"0b1c2d3e-4f50-6172-8394-a5b6c7d8e9{i:x2}",
+            Address = 0x0AF40105u + (uint)i,
+            Image = "registry.example.com/an/image/the/board/does/not/have:latest",
+        }).ToArray();
+        var reported = new TaskCompletionSource<BoardHeartbeat>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Heartbeat += h =>
+        {
+            if (h.Generation == 1)
+            {
+                reported.TrySetResult(h);
+            }
+        };
+
+        await client.SendSnapshotAsync(new DesiredState { Generation = 1, PodNetwork = 0x0AF40100, Pods = pods }, TimeSpan.FromSeconds(5));
+        BoardHeartbeat heartbeat = await reported.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(8, heartbeat.Pods.Count);
+        Assert.All(heartbeat.Pods, p => Assert.Equal("Failed", p.Phase));
+        Assert.All(heartbeat.Pods, p => Assert.Equal("ErrImageNeverPull", p.Reason));
+        Assert.All(heartbeat.Pods, p => Assert.Equal("", p.Message)); // with its messages it was over 2 KiB
     }
 }
