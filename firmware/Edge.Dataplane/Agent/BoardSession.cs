@@ -13,7 +13,7 @@ namespace Edge.Dataplane.Agent
     /// exec at a time in a pod, streaming the tool's output. Garbage on the line costs at most
     /// the frame it hit.
     /// </summary>
-    public sealed class BoardSession
+    public sealed class BoardSession : ITextSink
     {
         public const int HeartbeatMs = 1000;
 
@@ -22,6 +22,7 @@ namespace Edge.Dataplane.Agent
         public const int ViewConntrack = 3;
 
         private const int ChunkBytes = 1024;
+        private ushort _viewRequest;
         private const string NoStorage = "this board keeps no settings (a virtual board without --state)";
         private readonly NodeAgent _agent;
         private readonly NodeConfigIdentity _identity;
@@ -241,7 +242,7 @@ namespace Edge.Dataplane.Agent
             {
                 _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 int view = _payload.Int();
-                SendView(Render(view, now), _reader.RequestId);
+                SendView(view, _reader.RequestId, now);
             }
         }
 
@@ -421,38 +422,49 @@ namespace Edge.Dataplane.Agent
             }
         }
 
-        private string Render(int view, long now)
+        // A view streams into as many frames as it takes, each "more to come?" then the text, so
+        // neither the frame nor the board's memory bounds a table's length: the renderer hands
+        // over a line at a time (TextBuilder) and full frames go out as they fill.
+        private void SendView(int view, ushort requestId, long now)
         {
-            if (_agent.Node == null)
+            _viewRequest = requestId;
+            BeginViewFrame();
+            if (_agent.Node != null)
             {
-                return "";
+                var text = new TextBuilder(this, 128);
+                switch (view)
+                {
+                    case ViewIptables: IptablesView.Render(_agent.Node.Proxy.Services, _agent.Node.Config.ClusterNetwork, _agent.Node.Config.ClusterPrefixLength, text); break;
+                    case ViewIpvs: IpvsView.Render(_agent.Node.Proxy.Services, _agent.Node.Proxy.Conntrack, now, text); break;
+                    case ViewConntrack: ConntrackView.Render(_agent.Node.Proxy.Conntrack, now, text); break;
+                }
+
+                text.Flush();
             }
 
-            switch (view)
-            {
-                case ViewIptables: return IptablesView.Render(_agent.Node.Proxy.Services, _agent.Node.Config.ClusterNetwork, _agent.Node.Config.ClusterPrefixLength);
-                case ViewIpvs: return IpvsView.Render(_agent.Node.Proxy.Services, _agent.Node.Proxy.Conntrack, now);
-                case ViewConntrack: return ConntrackView.Render(_agent.Node.Proxy.Conntrack, now);
-                default: return "";
-            }
+            _out[Frame.HeaderLength] = 0; // the last frame: no more to come
+            Send(MessageType.ViewResponse, requestId);
         }
 
-        // A view in as many frames as it takes (each: more to come?, then the text), so a small
-        // board's outgoing frame does not cut a table short. Views are ASCII: a character a byte.
-        private void SendView(string text, ushort requestId)
+        private void BeginViewFrame()
         {
-            int chunk = _out.Length - Frame.HeaderLength - Frame.TrailerLength - 8;
-            int at = 0;
-            do
+            Begin();
+            _writer.Bool(true);
+        }
+
+        void ITextSink.Write(char[] text, int length)
+        {
+            for (int i = 0; i < length && _stream != null; i++)
             {
-                int n = text.Length - at < chunk ? text.Length - at : chunk;
-                Begin();
-                _writer.Bool(at + n < text.Length);
-                _writer.String(n == text.Length ? text : text.Substring(at, n));
-                Send(MessageType.ViewResponse, requestId);
-                at += n;
+                if (_writer.Position == _writer.Limit)
+                {
+                    Send(MessageType.ViewResponse, _viewRequest);
+                    BeginViewFrame();
+                }
+
+                char c = text[i];
+                _writer.Byte(c < 128 ? c : '?');
             }
-            while (at < text.Length && _stream != null);
         }
 
         private void Heartbeat()

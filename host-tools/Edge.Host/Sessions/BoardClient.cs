@@ -459,7 +459,7 @@ public sealed class BoardClient : IAsyncDisposable
                 break;
             case MessageType.ViewResponse when _views.TryGetValue(id, out ViewCall? view):
                 bool more = r.Bool();
-                view.Text.Append(r.String());
+                view.Text.Append(System.Text.Encoding.UTF8.GetString(payload, 1, Math.Max(0, payload.Length - 1)));
                 if (!more || r.Failed)
                 {
                     view.Done.TrySetResult(view.Text.ToString());

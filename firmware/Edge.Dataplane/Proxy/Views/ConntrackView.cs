@@ -12,6 +12,12 @@ namespace Edge.Dataplane.Proxy.Views
         public static string Render(Conntrack c, long now)
         {
             var text = new TextBuilder();
+            Render(c, now, text);
+            return text.ToString();
+        }
+
+        public static void Render(Conntrack c, long now, TextBuilder text)
+        {
             int shown = 0;
             for (int i = 0; i < c.Capacity; i++)
             {
@@ -55,8 +61,8 @@ namespace Edge.Dataplane.Proxy.Views
                 shown++;
             }
 
-            return text.Append("conntrack v1.4.7 (conntrack-tools): ").Append(shown.ToString())
-                .Line(" flow entries have been shown.").ToString();
+            text.Append("conntrack v1.4.7 (conntrack-tools): ").Append(shown.ToString())
+                .Line(" flow entries have been shown.");
         }
 
         private static void Tuple(TextBuilder text, byte protocol, uint source, uint destination, ushort sourcePort, ushort destinationPort, bool original)

@@ -12,6 +12,12 @@ namespace Edge.Dataplane.Proxy.Views
         public static string Render(ServiceTable services, Conntrack conntrack, long now)
         {
             var text = new TextBuilder();
+            Render(services, conntrack, now, text);
+            return text.ToString();
+        }
+
+        public static void Render(ServiceTable services, Conntrack conntrack, long now, TextBuilder text)
+        {
             text.Line("IP Virtual Server version 1.2.1 (size=" + conntrack.Capacity.ToString() + ")")
                 .Line("Prot LocalAddress:Port Scheduler Flags")
                 .Line("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn");
@@ -56,7 +62,6 @@ namespace Edge.Dataplane.Proxy.Views
                 }
             }
 
-            return text.ToString();
         }
     }
 }
