@@ -143,7 +143,9 @@ namespace Edge.Firmware
                     leds.Activity();
                 }
 
-                leds.SetStatus(line != null && agent.AppliedGeneration > 0 ? NodeStatus.Ready : NodeStatus.WaitingForControlPlane);
+                // Ready once a control plane has given the board its tables, on TCP or on the console UART.
+                bool controlled = line != null || (console != null && session.FramesReceived > 0);
+                leds.SetStatus(controlled && agent.AppliedGeneration > 0 ? NodeStatus.Ready : NodeStatus.WaitingForControlPlane);
                 leds.Refresh();
                 if (work == 0)
                 {

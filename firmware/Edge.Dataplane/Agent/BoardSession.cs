@@ -46,6 +46,9 @@ namespace Edge.Dataplane.Agent
         public long SnapshotsApplied;
         public long SnapshotsRefused;
 
+        /// <summary>Frames taken from hosts since boot (a console UART never hangs up: this says a host has spoken on it).</summary>
+        public long FramesReceived;
+
         public BoardSession(NodeAgent agent, NodeConfigIdentity identity)
         {
             _agent = agent;
@@ -132,6 +135,7 @@ namespace Edge.Dataplane.Agent
 
         private void Handle(long now)
         {
+            FramesReceived++;
             if (_reader.Type == MessageType.Snapshot || _reader.Type == MessageType.Delta)
             {
                 _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
