@@ -42,7 +42,7 @@ public static class MemoryBudget
                 long oneService = (new WorstCaseBoard(memoryClass, 8, 32).Census().TotalBytes - new WorstCaseBoard(memoryClass, 8, 0).Census().TotalBytes) / 32;
                 Console.WriteLine("wroom   where one pod's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 0, 0).Census(), new WorstCaseBoard(memoryClass, 8, 0).Census(), 8));
                 Console.WriteLine("wroom   where one service's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 8, 0).Census(), new WorstCaseBoard(memoryClass, 8, 32).Census(), 32));
-                Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", new WorstCaseBoard(memoryClass, 0, 0).Census().Fields.OrderByDescending(f => f.Value).Take(70).Select(f => $"{f.Key} {f.Value}")));
+                Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", new WorstCaseBoard(memoryClass, 0, 0).Census().Fields.OrderByDescending(f => f.Value).Take(120).Select(f => $"{f.Key} {f.Value}")));
                 var services = board.Agent.Node.Proxy.Services;
                 string whole = Edge.Dataplane.Proxy.Views.IptablesView.Render(services, 0x0AF40000, 16);
                 Console.WriteLine($"{name,-7} the iptables view of this board is {whole.Length:N0} characters; the board streams it a 128-character buffer at a time into its frames (held whole, it would be {whole.Length / 1024.0:F1} KiB as a string and about twice that while built)");

@@ -18,7 +18,7 @@ namespace Edge.Dataplane.Dns
         public int NameLength;
 
         /// <summary>Start of each label's length byte in <see cref="Name"/>, from the leftmost.</summary>
-        public readonly int[] Labels = new int[128];
+        public readonly byte[] Labels = new byte[128]; // offsets into Name, which is at most 255 bytes
         public int LabelCount;
 
         public ushort Id;
@@ -211,7 +211,7 @@ namespace Edge.Dataplane.Dns
                 {
                     if (label != 0)
                     {
-                        Labels[LabelCount++] = NameLength;
+                        Labels[LabelCount++] = (byte)NameLength;
                     }
 
                     Name[NameLength++] = (byte)label;

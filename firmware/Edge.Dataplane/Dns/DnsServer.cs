@@ -158,7 +158,7 @@ namespace Edge.Dataplane.Dns
         private int InZone(int zoneStart)
         {
             byte[] name = _query.Name;
-            int[] labels = _query.Labels;
+            byte[] labels = _query.Labels;
             ushort type = _query.Type;
             if (zoneStart == 0)
             {
@@ -203,7 +203,7 @@ namespace Edge.Dataplane.Dns
         private int Services(int svcAt)
         {
             byte[] name = _query.Name;
-            int[] labels = _query.Labels;
+            byte[] labels = _query.Labels;
             ushort type = _query.Type;
             if (svcAt == 0)
             {
@@ -352,7 +352,7 @@ namespace Edge.Dataplane.Dns
         private int Pods(int podAt)
         {
             byte[] name = _query.Name;
-            int[] labels = _query.Labels;
+            byte[] labels = _query.Labels;
             if (podAt == 0)
             {
                 return NoData();
@@ -381,7 +381,7 @@ namespace Edge.Dataplane.Dns
         private int Reverse()
         {
             byte[] name = _query.Name;
-            int[] labels = _query.Labels;
+            byte[] labels = _query.Labels;
             if (_query.LabelCount != 6 || !DnsZone.LabelIs(name, labels[4], "in-addr") || !DnsZone.LabelIs(name, labels[5], "arpa"))
             {
                 return -2;

@@ -12,7 +12,7 @@ namespace Edge.Dataplane.Dns
     {
         private const int MaxSuffixes = 64;
 
-        private readonly int[] _suffix = new int[MaxSuffixes];
+        private readonly ushort[] _suffix = new ushort[MaxSuffixes]; // offsets in a DNS message (at most 64 KiB over TCP)
         private int _suffixCount;
 
         public byte[] Buffer;
@@ -282,7 +282,7 @@ namespace Edge.Dataplane.Dns
 
                 if (compress && _suffixCount < MaxSuffixes && Length < 0x3FFF)
                 {
-                    _suffix[_suffixCount++] = Offset + Length;
+                    _suffix[_suffixCount++] = (ushort)(Offset + Length);
                 }
 
                 System.Array.Copy(name, position, Buffer, Offset + Length, label + 1);
@@ -295,7 +295,7 @@ namespace Edge.Dataplane.Dns
         {
             while (Buffer[at] != 0 && (Buffer[at] & 0xC0) == 0 && _suffixCount < MaxSuffixes)
             {
-                _suffix[_suffixCount++] = at;
+                _suffix[_suffixCount++] = (ushort)at;
                 at += Buffer[at] + 1;
             }
         }
