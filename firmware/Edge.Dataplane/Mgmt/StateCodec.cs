@@ -165,6 +165,7 @@ namespace Edge.Dataplane.Mgmt
             s.ProxyMode = r.Int();
             s.AllowEgress = r.Bool();
 
+            var shared = new SharedArrays();
             s.Peers = new PeerSpec[r.Count(10)];
             for (int i = 0; i < s.Peers.Length && !r.Failed; i++)
             {
@@ -217,7 +218,7 @@ namespace Edge.Dataplane.Mgmt
                     endpointFlags[e] = (byte)r.Byte();
                 }
 
-                v.SetEndpoints(addresses, ports, endpointFlags);
+                v.SetEndpoints(addresses, shared.Same(ports), shared.Same(endpointFlags));
                 s.Services[i] = StateReuse.Service(held, v);
                 if (sink != null && !r.Failed)
                 {
@@ -243,6 +244,10 @@ namespace Edge.Dataplane.Mgmt
                     d.PortProtocols[p] = (byte)r.Byte();
                     d.PortNumbers[p] = (ushort)r.Int();
                 }
+
+                d.PortNames = shared.Same(d.PortNames);
+                d.PortProtocols = shared.Same(d.PortProtocols);
+                d.PortNumbers = shared.Same(d.PortNumbers);
 
                 int endpoints = r.Count(6);
                 d.EndpointAddresses = Empty.OrNewUInts(endpoints);

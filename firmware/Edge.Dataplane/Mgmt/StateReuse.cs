@@ -108,7 +108,7 @@ namespace Edge.Dataplane.Mgmt
         }
 
         // No generics on nanoFramework 1.x: one comparer per element type.
-        private static bool SameUInts(uint[] a, uint[] b)
+        internal static bool SameUInts(uint[] a, uint[] b)
         {
             if (a.Length != b.Length)
             {
@@ -126,7 +126,7 @@ namespace Edge.Dataplane.Mgmt
             return true;
         }
 
-        private static bool SameUShorts(ushort[] a, ushort[] b)
+        internal static bool SameUShorts(ushort[] a, ushort[] b)
         {
             if (a.Length != b.Length)
             {
@@ -144,7 +144,7 @@ namespace Edge.Dataplane.Mgmt
             return true;
         }
 
-        private static bool SameBytes(byte[] a, byte[] b)
+        internal static bool SameBytes(byte[] a, byte[] b)
         {
             if (a.Length != b.Length)
             {
@@ -162,7 +162,7 @@ namespace Edge.Dataplane.Mgmt
             return true;
         }
 
-        private static bool SameBools(bool[] a, bool[] b)
+        internal static bool SameBools(bool[] a, bool[] b)
         {
             if (a.Length != b.Length)
             {
@@ -180,7 +180,7 @@ namespace Edge.Dataplane.Mgmt
             return true;
         }
 
-        private static bool SameStrings(string[] a, string[] b)
+        internal static bool SameStrings(string[] a, string[] b)
         {
             if (a.Length != b.Length)
             {

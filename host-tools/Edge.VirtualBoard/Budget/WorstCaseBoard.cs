@@ -5,6 +5,7 @@ using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Wire;
 
 namespace Edge.VirtualBoard.Budget;
 
@@ -131,8 +132,16 @@ public sealed class WorstCaseBoard
         }).ToArray();
         var services = Enumerable.Range(0, serviceCount).Select(i =>
         {
-            var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };
-            s.SetEndpoints([0x0AF40102u + (uint)((i + endpointShift) % spread), 0x0AF40202u + (uint)(i % spread) + (uint)(endpointShift << 8)], [80, 80],
+            // Four kinds of port, as a workshop's manifests have them (boards share equal small arrays, so not all alike).
+            (string portName, ushort port, byte protocol) = (i % 4) switch
+            {
+                0 => ("http", (ushort)80, IpProtocol.Tcp),
+                1 => ("web", (ushort)8080, IpProtocol.Tcp),
+                2 => ("dns", (ushort)53, IpProtocol.Udp),
+                _ => ("https", (ushort)443, IpProtocol.Tcp),
+            };
+            var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = portName, ClusterIp = 0x0A600010u + (uint)i, Port = port, Protocol = protocol };
+            s.SetEndpoints([0x0AF40102u + (uint)((i + endpointShift) % spread), 0x0AF40202u + (uint)(i % spread) + (uint)(endpointShift << 8)], [port, port],
                 [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
             return s;
         }).ToArray();

@@ -108,4 +108,26 @@ public sealed class StateReuseTests
         Assert.Null(agent.Apply(decoded));
         Assert.Equal(2u, agent.AppliedGeneration);
     }
+
+    [Fact]
+    public void Services_decoded_with_equal_ports_share_one_array_of_each_and_different_ones_do_not()
+    {
+        DesiredState decoded = RoundTrip(State(1, 0x0AF40206), null);
+        var second = new Service { Name = "web2", PortName = "http", ClusterIp = 0x0A600016, Port = 80 };
+        second.SetEndpoints([0x0AF40208], [8080], [(byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
+        DesiredState state = State(2, 0x0AF40206);
+        state.Services = [.. state.Services, second];
+        state.DnsServices = [.. state.DnsServices, new DnsService { Name = "web2", ClusterIp = 0x0A600016, PortNames = ["http"], PortProtocols = [6], PortNumbers = [80] }];
+
+        decoded = RoundTrip(state, null);
+
+        Service web = decoded.Services[0], db = decoded.Services[1], web2 = decoded.Services[2];
+        Assert.Same(web.EndpointPorts, web2.EndpointPorts);         // [8080] both
+        Assert.Same(web.EndpointFlagBits, web2.EndpointFlagBits);
+        Assert.NotSame(web.EndpointPorts, db.EndpointPorts);        // [5432]
+        Assert.NotSame(web.EndpointAddresses, web2.EndpointAddresses);
+        Assert.Same(decoded.DnsServices[0].PortNames, decoded.DnsServices[2].PortNames);
+        Assert.Same(decoded.DnsServices[0].PortNumbers, decoded.DnsServices[2].PortNumbers);
+        Assert.Equal([0x0AF40208u], web2.EndpointAddresses);
+    }
 }
