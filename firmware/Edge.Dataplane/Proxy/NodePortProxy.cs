@@ -223,7 +223,7 @@ namespace Edge.Dataplane.Proxy
 
                     Accepted++;
                     service.Connections++;
-                    service.EndpointConnections[endpoint]++;
+                    service.CountConnection(endpoint);
                 }
 
                 _sessions.ToInside(session, _datagram, 0, n);
@@ -258,7 +258,7 @@ namespace Edge.Dataplane.Proxy
 
             Accepted++;
             service.Connections++;
-            service.EndpointConnections[endpoint]++;
+            service.CountConnection(endpoint);
             if (service.ClientIpAffinity)
             {
                 _proxy.Affinity.Set(client, service.Slot, service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);

@@ -80,7 +80,7 @@ namespace Edge.Dataplane.Proxy
         public byte[] EndpointFlagBits = Empty.Bytes;
 
 
-        /// <summary>New connections per endpoint (the ipvs view's ActiveConn-like spread).</summary>
+        /// <summary>New connections per endpoint (how the picks spread); empty until the first connection, as most services on a small board never see one.</summary>
         public long[] EndpointConnections = Empty.Longs;
 
         public long Connections;
@@ -124,8 +124,19 @@ namespace Edge.Dataplane.Proxy
             EndpointAddresses = addresses;
             EndpointPorts = ports;
             EndpointFlagBits = flags;
-            EndpointConnections = n == 0 ? Empty.Longs : new long[n];
+            EndpointConnections = Empty.Longs;
             RoundRobinNext = 0;
+        }
+
+        /// <summary>Counts a new connection to an endpoint (the per-endpoint counters are made on the first).</summary>
+        internal void CountConnection(int endpoint)
+        {
+            if (EndpointConnections.Length != EndpointAddresses.Length)
+            {
+                EndpointConnections = new long[EndpointAddresses.Length];
+            }
+
+            EndpointConnections[endpoint]++;
         }
 
         public int IndexOfEndpoint(uint address, ushort port)

@@ -112,7 +112,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             service.Connections++;
-            service.EndpointConnections[endpoint]++;
+            service.CountConnection(endpoint);
             if (service.ClientIpAffinity)
             {
                 Affinity.Set(_source, service.Slot, endpointAddress, endpointPort, now);

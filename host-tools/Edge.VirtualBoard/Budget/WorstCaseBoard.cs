@@ -43,6 +43,17 @@ public sealed class WorstCaseBoard
         Apply(Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods }));
         Snapshot = Encoded(full);
         Apply(Snapshot);
+
+        // The worst case has traffic: every service has taken connections, so its per-endpoint
+        // counters exist (a board makes them on a service's first connection).
+        ServiceTable table = Agent.Node.Proxy.Services;
+        for (int slot = 0; slot < table.Capacity; slot++)
+        {
+            if (table.At(slot) is { } service && service.EndpointConnections.Length == 0)
+            {
+                service.EndpointConnections = new long[service.EndpointCount];
+            }
+        }
     }
 
     public int MemoryClass { get; }
