@@ -1,3 +1,4 @@
+using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Dns
@@ -228,6 +229,12 @@ namespace Edge.Dataplane.Dns
         /// <summary>The service whose name and namespace are the labels at these offsets of name, or null.</summary>
         public DnsService FindService(byte[] name, int serviceLabel, int namespaceLabel)
         {
+            DnsService entry = FindEntry(name, serviceLabel, namespaceLabel);
+            return entry != null ? entry : FromTable(name, serviceLabel, namespaceLabel);
+        }
+
+        private DnsService FindEntry(byte[] name, int serviceLabel, int namespaceLabel)
+        {
             int bucket = Hash(name, serviceLabel, name, namespaceLabel) & _mask;
             for (int probe = 0; probe <= _mask; probe++)
             {
@@ -259,6 +266,15 @@ namespace Edge.Dataplane.Dns
             {
                 DnsService s = _services[i];
                 if (s != null && LabelIs(name, namespaceLabel, s.Namespace))
+                {
+                    return true;
+                }
+            }
+
+            for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
+            {
+                Service v = Services.At(slot);
+                if (Proxied(v) && LabelIs(name, namespaceLabel, v.Namespace))
                 {
                     return true;
                 }
@@ -311,7 +327,83 @@ namespace Edge.Dataplane.Dns
                 }
             }
 
+            for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
+            {
+                Service v = Services.At(slot);
+                if (Proxied(v) && v.ClusterIp == address)
+                {
+                    return View(v);
+                }
+            }
+
             return null;
+        }
+
+        /// <summary>
+        /// The node's service table. A ClusterIP service is answered from its entries there (one
+        /// per port), so the host sends DNS entries only for headless and ExternalName services:
+        /// a second copy of every service's name, address and ports was 130 bytes each on a small
+        /// board, and bytes on the wire.
+        /// </summary>
+        public ServiceTable Services;
+
+        // The answer's view of a table service, filled per query (the board answers one at a
+        // time); port arrays for up to four ports are kept so a query allocates nothing.
+        private readonly DnsService _view = new DnsService();
+        private readonly string[][] _viewNames = { null, new string[1], new string[2], new string[3], new string[4] };
+        private readonly byte[][] _viewProtocols = { null, new byte[1], new byte[2], new byte[3], new byte[4] };
+        private readonly ushort[][] _viewNumbers = { null, new ushort[1], new ushort[2], new ushort[3], new ushort[4] };
+
+        private DnsService FromTable(byte[] name, int serviceLabel, int namespaceLabel)
+        {
+            for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
+            {
+                Service v = Services.At(slot);
+                if (Proxied(v) && LabelIs(name, serviceLabel, v.Name) && LabelIs(name, namespaceLabel, v.Namespace))
+                {
+                    return View(v);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The service of this table entry with all its ports, as DNS answers it.</summary>
+        private DnsService View(Service first)
+        {
+            int ports = 0;
+            for (int slot = 0; slot < Services.Capacity; slot++)
+            {
+                Service v = Services.At(slot);
+                ports += Proxied(v) && v.Name == first.Name && v.Namespace == first.Namespace ? 1 : 0;
+            }
+
+            DnsService view = _view;
+            view.Namespace = first.Namespace;
+            view.Name = first.Name;
+            view.ClusterIp = first.ClusterIp;
+            view.PortNames = ports < _viewNames.Length ? _viewNames[ports] : new string[ports];
+            view.PortProtocols = ports < _viewProtocols.Length ? _viewProtocols[ports] : new byte[ports];
+            view.PortNumbers = ports < _viewNumbers.Length ? _viewNumbers[ports] : new ushort[ports];
+            int p = 0;
+            for (int slot = 0; slot < Services.Capacity && p < ports; slot++)
+            {
+                Service v = Services.At(slot);
+                if (Proxied(v) && v.Name == first.Name && v.Namespace == first.Namespace)
+                {
+                    view.PortNames[p] = v.PortName;
+                    view.PortProtocols[p] = v.Protocol;
+                    view.PortNumbers[p] = v.Port;
+                    p++;
+                }
+            }
+
+            return view;
+        }
+
+        private static bool Proxied(Service v)
+        {
+            return v != null && v.ClusterIp != 0 && v.Type != ServiceType.ExternalName;
         }
 
         internal static bool SameLabel(byte[] a, int aLabel, byte[] b, int bLabel)

@@ -66,6 +66,7 @@ namespace Edge.Dataplane.Net
             }
 
             DnsZone = new DnsZone(config.ClusterDomain, (uint)config.DnsTtl, config.MaxServices, config.DnsPods);
+            DnsZone.Services = Proxy.Services;
             var server = new DnsServer(DnsZone)
             {
                 ServiceNetwork = config.ServiceNetwork,

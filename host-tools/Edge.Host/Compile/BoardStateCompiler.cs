@@ -83,7 +83,14 @@ public static class BoardStateCompiler
         {
             KubeObject? ep = endpoints.FirstOrDefault(e => e.Namespace == service.Namespace && e.Name == service.Name);
             dataplaneServices.AddRange(CompileService(service, ep, nodeName));
-            dnsServices.Add(CompileDns(service, ep));
+
+            // A ClusterIP service is answered from the board's service table; only headless and
+            // ExternalName services need DNS entries of their own.
+            DnsService dns = CompileDns(service, ep);
+            if (dns.ClusterIp == 0 || dns.ExternalName != null)
+            {
+                dnsServices.Add(dns);
+            }
         }
 
         state.Services = dataplaneServices.ToArray();

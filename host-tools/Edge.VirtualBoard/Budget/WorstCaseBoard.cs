@@ -163,8 +163,8 @@ public sealed class WorstCaseBoard
             Peers = [new PeerSpec { Name = "node-2", PodNetwork = 0x0AF40200, PrefixLength = 24, Address = 0xC0A8320C }, new PeerSpec { Name = "node-3", PodNetwork = 0x0AF40300, PrefixLength = 24, Address = 0xC0A8320D }],
             Pods = pods,
             Services = services,
-            // As the host compiles them: each with its named port, for SRV records.
-            DnsServices = services.Select(s => new DnsService { Namespace = s.Namespace, Name = s.Name, ClusterIp = s.ClusterIp, PortNames = [s.PortName], PortProtocols = [s.Protocol], PortNumbers = [s.Port] }).ToArray(),
+            // As the host compiles them: ClusterIP services are answered from the service table, so no DNS entries of their own.
+            DnsServices = [],
             ClusterPodAddresses = pods.Select(p => p.Address).ToArray(),
             ClusterPodNamespaces = pods.Select(p => p.Namespace).ToArray(),
         };

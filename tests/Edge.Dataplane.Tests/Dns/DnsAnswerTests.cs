@@ -71,6 +71,18 @@ public sealed class DnsAnswerTests
         Assert.Equal(additional, r.Additional);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ClusterIP_services_answered_from_the_service_table_answer_the_same(string name, ushort type, int rcode, string[] answer, string[] authority, string[] additional)
+    {
+        DnsMessages.Response r = Ask(Server(fromServiceTable: true), DnsMessages.Query(name, type));
+
+        Assert.Equal(rcode, r.Rcode);
+        Assert.Equal(answer.Where(a => !a.StartsWith(Soa)), r.Answer.Where(a => !a.StartsWith(Soa)));
+        Assert.Equal(authority.Length, r.Authority.Length);
+        Assert.Equal(additional, r.Additional);
+    }
+
     [Fact]
     public void Names_outside_the_zone_are_refused_without_an_upstream_never_resolved()
     {

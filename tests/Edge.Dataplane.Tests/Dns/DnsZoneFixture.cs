@@ -1,4 +1,5 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Tests.Dns;
@@ -12,14 +13,31 @@ public static class DnsZoneFixture
         return address;
     }
 
-    public static DnsServer Server(bool canForward = false)
+    public static DnsServer Server(bool canForward = false, bool fromServiceTable = false)
     {
         var zone = new DnsZone("cluster.local", 5, 64, 64);
-        Assert.True(zone.SetService(new DnsService
+        if (fromServiceTable)
         {
-            Name = "web", ClusterIp = Ip("10.96.0.20"),
-            PortNames = ["http", "metrics"], PortProtocols = [IpProtocol.Tcp, IpProtocol.Tcp], PortNumbers = [80, 9090],
-        }));
+            zone.Services = new ServiceTable(16);
+            zone.Services.Set(new Service { Name = "web", PortName = "http", ClusterIp = Ip("10.96.0.20"), Port = 80, Protocol = IpProtocol.Tcp });
+            zone.Services.Set(new Service { Name = "web", PortName = "metrics", ClusterIp = Ip("10.96.0.20"), Port = 9090, Protocol = IpProtocol.Tcp });
+            zone.Services.Set(new Service { Namespace = "kube-system", Name = "kube-dns", PortName = "dns", ClusterIp = Ip("10.96.0.10"), Port = 53, Protocol = IpProtocol.Udp });
+            zone.Services.Set(new Service { Namespace = "kube-system", Name = "kube-dns", PortName = "dns-tcp", ClusterIp = Ip("10.96.0.10"), Port = 53, Protocol = IpProtocol.Tcp });
+        }
+        else
+        {
+            Assert.True(zone.SetService(new DnsService
+            {
+                Name = "web", ClusterIp = Ip("10.96.0.20"),
+                PortNames = ["http", "metrics"], PortProtocols = [IpProtocol.Tcp, IpProtocol.Tcp], PortNumbers = [80, 9090],
+            }));
+            Assert.True(zone.SetService(new DnsService
+            {
+                Namespace = "kube-system", Name = "kube-dns", ClusterIp = Ip("10.96.0.10"),
+                PortNames = ["dns", "dns-tcp"], PortProtocols = [IpProtocol.Udp, IpProtocol.Tcp], PortNumbers = [53, 53],
+            }));
+        }
+
         Assert.True(zone.SetService(new DnsService
         {
             Name = "db",
@@ -30,11 +48,6 @@ public static class DnsZoneFixture
             EndpointPorts = [3306, 3307, 3306],
         }));
         Assert.True(zone.SetService(new DnsService { Name = "ext", ExternalName = "db.example.com" }));
-        Assert.True(zone.SetService(new DnsService
-        {
-            Namespace = "kube-system", Name = "kube-dns", ClusterIp = Ip("10.96.0.10"),
-            PortNames = ["dns", "dns-tcp"], PortProtocols = [IpProtocol.Udp, IpProtocol.Tcp], PortNumbers = [53, 53],
-        }));
         Assert.True(zone.SetPod(Ip("10.244.1.5"), "default"));
         Assert.True(zone.SetPod(Ip("10.244.2.9"), "shop"));
         return new DnsServer(zone)

@@ -106,9 +106,9 @@ public sealed class ToolSimulationTests
         Assert.Equal(1, refusedWget.ExitCode);
         Assert.Equal("wget: can't connect to remote host (10.244.2.2): Connection refused\n", refusedWget.Err);
 
-        Run name = Exec(cluster, toolbox, [hello], "curl -s http://web/");
+        Run name = Exec(cluster, toolbox, [hello], "curl -s http://nosuch/");
         Assert.Equal(6, name.ExitCode);
-        Assert.Equal("curl: (6) Could not resolve host: web\n", name.Err);
+        Assert.Equal("curl: (6) Could not resolve host: nosuch\n", name.Err);
     }
 
     [Fact]

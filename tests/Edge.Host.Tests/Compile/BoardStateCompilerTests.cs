@@ -82,17 +82,17 @@ public sealed class BoardStateCompilerTests
     }
 
     [Fact]
-    public void DNS_gets_every_service_including_headless_and_ExternalName()
+    public void DNS_entries_go_to_headless_and_ExternalName_services_and_ClusterIP_ones_are_answered_from_the_service_table()
     {
         DesiredState state = Compile("node-1");
 
-        Assert.Equal(["db", "ext", "web"], state.DnsServices.Select(d => d.Name));
+        Assert.Equal(["db", "ext"], state.DnsServices.Select(d => d.Name));
+        Assert.Contains(state.Services, s => s.Name == "web" && Ipv4Address.Format(s.ClusterIp) == "10.96.0.2");
         var db = state.DnsServices[0];
         Assert.Equal(0u, db.ClusterIp);
         Assert.Equal(["10.244.2.7"], db.EndpointAddresses.Select(Ipv4Address.Format));
         Assert.Equal(["db-0"], db.EndpointHostnames);
         Assert.Equal("db.example.com", state.DnsServices[1].ExternalName);
-        Assert.Equal("10.96.0.2", Ipv4Address.Format(state.DnsServices[2].ClusterIp));
     }
 
     [Fact]

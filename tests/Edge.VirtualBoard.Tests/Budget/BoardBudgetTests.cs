@@ -16,7 +16,7 @@ public sealed class BoardBudgetTests
     public void A_board_with_PSRAM_or_SDRAM_holds_its_worst_case_and_a_new_snapshot_within_its_budget(int memoryClass)
     {
         var board = new WorstCaseBoard(memoryClass);
-        long peak = board.PeakWhileEverythingChanges();
+        long peak = Math.Max(board.Census().TotalBytes, board.PeakWhileEverythingChanges());
 
         Assert.True(peak <= MemoryClass.BudgetBytes(memoryClass),
             $"{MemoryClass.Name(memoryClass)}: {peak / 1024} KiB at the peak, budget {MemoryClass.BudgetBytes(memoryClass) / 1024} KiB");
@@ -32,8 +32,8 @@ public sealed class BoardBudgetTests
     {
         var board = new WorstCaseBoard(MemoryClass.Wroom);
         var census = board.Census();
-        long peak = board.PeakWhileEverythingChanges();
-        const long Ceiling = 75 * 1024;
+        long peak = Math.Max(census.TotalBytes, board.PeakWhileEverythingChanges()); // a changed service starts with no counters: the steady heap can be the higher
+        const long Ceiling = 71 * 1024;
 
         Assert.True(peak <= Ceiling, $"{peak / 1024.0:F1} KiB at the peak (ceiling {Ceiling / 1024} KiB, target {MemoryClass.BudgetBytes(MemoryClass.Wroom) / 1024} KiB); largest:\n{census.TopFields(12)}");
     }
