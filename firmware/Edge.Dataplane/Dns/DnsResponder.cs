@@ -27,7 +27,11 @@ namespace Edge.Dataplane.Dns
         private const int TcpMessageMax = 1500;
 
         private readonly byte[] _query;
-        private readonly byte[] _response = new byte[DnsServer.EdnsSize];
+        // Answers are written over the query in the node's datagram buffer (a query is parsed
+        // before its answer is written), with the query's header kept aside so a query handed
+        // to the forwarder leaves as it came: no second kilobyte-sized buffer on a small board.
+        private readonly byte[] _response;
+        private readonly byte[] _queryHeader = new byte[DnsHeader.Length];
         private readonly int _tcpListener = -1;
         private readonly int[] _tcp = new int[TcpConnections];
         private readonly byte[][] _tcpIn = new byte[TcpConnections][];
@@ -44,6 +48,7 @@ namespace Edge.Dataplane.Dns
             _sockets = sockets;
             _forwarder = forwarder;
             _query = host.Node.Datagram; // the node's: a query is answered or forwarded as soon as it is read
+            _response = _query;
             _podSocket = host.OpenUdp(53);
             for (int i = 0; i < TcpConnections; i++)
             {
@@ -240,9 +245,11 @@ namespace Edge.Dataplane.Dns
 
         private void Handle(int length, uint client, ushort port, uint destination, int path, long now)
         {
+            System.Array.Copy(_query, 0, _queryHeader, 0, DnsHeader.Length);
             int n = Server.Answer(_query, 0, length, _response, 0, _response.Length, false);
             if (n == 0)
             {
+                System.Array.Copy(_queryHeader, 0, _query, 0, DnsHeader.Length); // as the client sent it
                 if (_forwarder != null && _forwarder.Forward(_query, 0, length, client, port, destination, path, now))
                 {
                     return;

@@ -65,7 +65,9 @@ namespace Edge.Dataplane.Net
                 }
             }
 
-            DnsZone = new DnsZone(config.ClusterDomain, (uint)config.DnsTtl, config.MaxServices, config.DnsPods);
+            // The zone's own entries are headless and ExternalName services only (ClusterIP ones are
+            // answered from the service table): a quarter of the service capacity, at least four.
+            DnsZone = new DnsZone(config.ClusterDomain, (uint)config.DnsTtl, config.MaxServices / 4 > 4 ? config.MaxServices / 4 : 4, config.DnsPods);
             DnsZone.Services = Proxy.Services;
             var server = new DnsServer(DnsZone)
             {
