@@ -40,16 +40,16 @@ namespace Edge.Dataplane.Boards
             }
         }
 
-        /// <summary>The largest management frame payload the board takes: the worst-case WROOM snapshot is about 2.1 KB, room for longer names.</summary>
+        /// <summary>The largest management frame payload the board takes: the worst-case WROOM snapshot is about 1.8 KB, room for longer names.</summary>
         public static int MaxPayload(int memoryClass)
         {
-            return memoryClass == Wroom ? 3072 : Mgmt.Frame.MaxPayload;
+            return memoryClass == Wroom ? 2560 : Mgmt.Frame.MaxPayload;
         }
 
         /// <summary>The largest frame payload the board sends: views go in several frames, heartbeats drop reasons before they would not fit.</summary>
         public static int MaxOutPayload(int memoryClass)
         {
-            return memoryClass == Wroom ? 2048 : Mgmt.Frame.MaxPayload;
+            return memoryClass == Wroom ? 1536 : Mgmt.Frame.MaxPayload;
         }
 
         /// <summary>Sets the node's capacities for the class; identity and addressing are left as they are.</summary>

@@ -49,7 +49,7 @@ namespace Edge.Dataplane.Dns
             _forwarder = forwarder;
             _query = host.Node.Datagram; // the node's: a query is answered or forwarded as soon as it is read
             _response = _query;
-            _podSocket = host.OpenUdp(53);
+            _podSocket = host.OpenUdp(53, 512); // queries are small and answered every turn of the loop
             for (int i = 0; i < TcpConnections; i++)
             {
                 _tcp[i] = -1;

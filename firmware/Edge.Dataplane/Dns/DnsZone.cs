@@ -348,11 +348,12 @@ namespace Edge.Dataplane.Dns
         public ServiceTable Services;
 
         // The answer's view of a table service, filled per query (the board answers one at a
-        // time); port arrays for up to four ports are kept so a query allocates nothing.
+        // time); port arrays for up to four ports are kept, each made when first needed, so a
+        // query allocates nothing once the zone has answered a service with that many ports.
         private readonly DnsService _view = new DnsService();
-        private readonly string[][] _viewNames = { null, new string[1], new string[2], new string[3], new string[4] };
-        private readonly byte[][] _viewProtocols = { null, new byte[1], new byte[2], new byte[3], new byte[4] };
-        private readonly ushort[][] _viewNumbers = { null, new ushort[1], new ushort[2], new ushort[3], new ushort[4] };
+        private readonly string[][] _viewNames = new string[5][];
+        private readonly byte[][] _viewProtocols = new byte[5][];
+        private readonly ushort[][] _viewNumbers = new ushort[5][];
 
         private DnsService FromTable(byte[] name, int serviceLabel, int namespaceLabel)
         {
@@ -382,9 +383,25 @@ namespace Edge.Dataplane.Dns
             view.Namespace = first.Namespace;
             view.Name = first.Name;
             view.ClusterIp = first.ClusterIp;
-            view.PortNames = ports < _viewNames.Length ? _viewNames[ports] : new string[ports];
-            view.PortProtocols = ports < _viewProtocols.Length ? _viewProtocols[ports] : new byte[ports];
-            view.PortNumbers = ports < _viewNumbers.Length ? _viewNumbers[ports] : new ushort[ports];
+            if (ports >= _viewNames.Length)
+            {
+                view.PortNames = new string[ports];
+                view.PortProtocols = new byte[ports];
+                view.PortNumbers = new ushort[ports];
+            }
+            else
+            {
+                if (_viewNames[ports] == null)
+                {
+                    _viewNames[ports] = new string[ports];
+                    _viewProtocols[ports] = new byte[ports];
+                    _viewNumbers[ports] = new ushort[ports];
+                }
+
+                view.PortNames = _viewNames[ports];
+                view.PortProtocols = _viewProtocols[ports];
+                view.PortNumbers = _viewNumbers[ports];
+            }
             int p = 0;
             for (int slot = 0; slot < Services.Capacity && p < ports; slot++)
             {

@@ -152,6 +152,12 @@ namespace Edge.Dataplane.Net
         /// <summary>Opens a UDP socket on a port (0 picks a free ephemeral port); null when the port is taken or the pod has no socket left.</summary>
         public UdpSocket OpenUdp(ushort port)
         {
+            return OpenUdp(port, _node.Config.UdpReceiveBuffer);
+        }
+
+        /// <summary>As <see cref="OpenUdp(ushort)"/>, with a receive queue of its own size.</summary>
+        public UdpSocket OpenUdp(ushort port, int receiveBuffer)
+        {
             if (port == 0)
             {
                 port = FreeEphemeralUdpPort();
@@ -178,7 +184,7 @@ namespace Edge.Dataplane.Net
                 return null;
             }
 
-            UdpSocket socket = new UdpSocket(this, port, _node.Config.UdpReceiveBuffer);
+            UdpSocket socket = new UdpSocket(this, port, receiveBuffer);
             _udpSockets[slot] = socket;
             return socket;
         }

@@ -13,8 +13,8 @@ namespace Edge.Dataplane.Proxy
         private const int Deleted = -2;
 
         private readonly Service[] _services;
-        private readonly int[] _index;    // hash bucket to service slot, by (address, port, protocol)
-        private readonly int[] _byName;   // hash bucket to service slot, by namespace/name:port
+        private readonly short[] _index;  // hash bucket to service slot, by (address, port, protocol)
+        private readonly short[] _byName; // hash bucket to service slot, by namespace/name:port
         private readonly int _mask;
         private int _count;
         private int _tombstones;
@@ -28,8 +28,8 @@ namespace Edge.Dataplane.Proxy
                 buckets <<= 1;
             }
 
-            _index = new int[buckets];
-            _byName = new int[buckets];
+            _index = new short[buckets];
+            _byName = new short[buckets];
             for (int i = 0; i < buckets; i++)
             {
                 _index[i] = Empty;
@@ -144,7 +144,7 @@ namespace Edge.Dataplane.Proxy
                 nameBucket = (nameBucket + 1) & _mask;
             }
 
-            _byName[nameBucket] = slot;
+            _byName[nameBucket] = (short)slot;
             if (service.ClusterIp != 0 && service.Type != ServiceType.ExternalName)
             {
                 int bucket = Hash(service.ClusterIp, service.Port, service.Protocol) & _mask;
@@ -153,7 +153,7 @@ namespace Edge.Dataplane.Proxy
                     bucket = (bucket + 1) & _mask;
                 }
 
-                _index[bucket] = slot;
+                _index[bucket] = (short)slot;
             }
 
             MaybeReindex();
@@ -216,7 +216,7 @@ namespace Edge.Dataplane.Proxy
                     bucket = (bucket + 1) & _mask;
                 }
 
-                _byName[bucket] = slot;
+                _byName[bucket] = (short)slot;
                 if (s.ClusterIp != 0 && s.Type != ServiceType.ExternalName)
                 {
                     bucket = Hash(s.ClusterIp, s.Port, s.Protocol) & _mask;
@@ -225,12 +225,12 @@ namespace Edge.Dataplane.Proxy
                         bucket = (bucket + 1) & _mask;
                     }
 
-                    _index[bucket] = slot;
+                    _index[bucket] = (short)slot;
                 }
             }
         }
 
-        private void Tombstone(int[] index, int bucket, int slot)
+        private void Tombstone(short[] index, int bucket, int slot)
         {
             for (int probe = 0; probe <= _mask; probe++)
             {

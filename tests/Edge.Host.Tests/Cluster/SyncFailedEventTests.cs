@@ -83,7 +83,7 @@ public sealed class SyncFailedEventTests : IAsyncLifetime
         Thread.Sleep(1500); // a dozen more ticks, each retrying
         KubeObject warning = Assert.Single(SyncFailures());
         Assert.Equal("Warning", (string?)warning.Json["type"]);
-        Assert.Contains("this board takes at most 3072 (its memory class)", (string?)warning.Json["message"]);
+        Assert.Contains("this board takes at most 2560 (its memory class)", (string?)warning.Json["message"]);
 
         uint stuckAt = _board.Agent.AppliedGeneration;
         for (int i = 0; i < 80; i++)

@@ -10,7 +10,7 @@ using Edge.VirtualBoard;
 namespace Edge.Host.Tests.Sessions;
 
 /// <summary>
-/// A WROOM board sends frames of at most 2 KiB. A service table as iptables-save prints it is
+/// A WROOM board sends frames of at most 1.5 KiB. A service table as iptables-save prints it is
 /// longer than that, and arrives whole, in pieces, rather than cut short; a heartbeat whose pod
 /// messages would not fit still reports every pod's phase and reason.
 /// </summary>
@@ -89,6 +89,6 @@ public sealed class SmallBoardFramesTests : IAsyncLifetime
         Assert.Equal(8, heartbeat.Pods.Count);
         Assert.All(heartbeat.Pods, p => Assert.Equal("Failed", p.Phase));
         Assert.All(heartbeat.Pods, p => Assert.Equal("ErrImageNeverPull", p.Reason));
-        Assert.All(heartbeat.Pods, p => Assert.Equal("", p.Message)); // with its messages it was over 2 KiB
+        Assert.All(heartbeat.Pods, p => Assert.Equal("", p.Message)); // with its messages it was over 1.5 KiB
     }
 }
