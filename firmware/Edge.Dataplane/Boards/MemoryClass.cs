@@ -61,6 +61,7 @@ namespace Edge.Dataplane.Boards
                 c.MaxPods = 8;
                 c.MaxServices = 32;
                 c.ConntrackEntries = 256;
+                c.LogBytes = 1024;
                 c.ConntrackAccounting = false; // 4 KiB of per-flow counters: `conntrack -L` then prints as Linux does without nf_conntrack_acct
                 c.AffinityEntries = 16;
                 c.DnsPods = 32;

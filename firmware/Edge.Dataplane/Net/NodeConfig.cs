@@ -54,6 +54,9 @@ namespace Edge.Dataplane.Net
 
         /// <summary>Per-flow packet and byte counters (Linux's nf_conntrack_acct); off on small boards.</summary>
         public bool ConntrackAccounting = true;
+
+        /// <summary>Bytes of the node's journal of pod output (all pods share it), made on the first line.</summary>
+        public int LogBytes = 4096;
         public int AffinityEntries = 64;
         public int DnsPods = 64;
         public int DnsPendingForwards = 16;

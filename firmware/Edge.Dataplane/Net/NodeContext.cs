@@ -12,6 +12,9 @@ namespace Edge.Dataplane.Net
         public readonly IClock Clock;
         public readonly IRandomSource Random;
 
+        /// <summary>What the node's pods write, in one journal (`edgectl logs`).</summary>
+        public readonly NodeLog Log;
+
         // Headers for building outgoing packets. Each is filled and emitted in one go, with no
         // call in between that could build another packet, so one set serves every pod and socket
         // (on nanoFramework every field of an object costs a 12-byte heap block: a set per pod
@@ -48,6 +51,7 @@ namespace Edge.Dataplane.Net
             Clock = clock;
             Random = random;
             Pool = new PacketPool(config.PacketBuffers);
+            Log = new NodeLog(config.LogBytes);
         }
 
         public long Now

@@ -49,7 +49,7 @@ namespace Edge.Dataplane.Net
 
         /// <summary>Frames and packets this pod received and sent, for `edgectl describe`.</summary>
         /// <summary>The pod's standard output (what its workload logs), for `edgectl logs`.</summary>
-        public readonly PodLog Log = new PodLog();
+        public readonly PodLog Log;
 
         public long PacketsIn;
         public long PacketsOut;
@@ -57,6 +57,7 @@ namespace Edge.Dataplane.Net
         internal PodSandbox(NodeContext node, Bridge bridge, int port, string ns, string name, uint address, int prefixLength, uint gateway)
         {
             _node = node;
+            Log = new PodLog(node.Log);
             Namespace = ns;
             Name = name;
             Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries, node.Config.PendingArpPackets);
@@ -81,6 +82,7 @@ namespace Edge.Dataplane.Net
         internal PodSandbox(NodeContext node, IIpOutput output, string name, uint address, uint secondaryAddress, ulong mac)
         {
             _node = node;
+            Log = new PodLog(node.Log);
             Namespace = "";
             Name = name;
             Interface = null;

@@ -44,8 +44,14 @@ public sealed class WorstCaseBoard
         Snapshot = Encoded(full);
         Apply(Snapshot);
 
-        // The worst case has traffic: every service has taken connections, so its per-endpoint
-        // counters exist (a board makes them on a service's first connection).
+        // The worst case has traffic: every pod has served requests (its access lines in the
+        // node's journal, made on the first), and every service has taken connections, so its
+        // per-endpoint counters exist (a board makes them on a service's first connection).
+        foreach (Edge.Dataplane.Agent.RunningPod pod in Agent.Pods)
+        {
+            pod.Sandbox?.Log.Line("10.244.2.5:40000 \"GET / HTTP/1.1\" 200 512");
+        }
+
         ServiceTable table = Agent.Node.Proxy.Services;
         for (int slot = 0; slot < table.Capacity; slot++)
         {

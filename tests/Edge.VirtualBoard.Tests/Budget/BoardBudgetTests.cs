@@ -33,7 +33,7 @@ public sealed class BoardBudgetTests
         var board = new WorstCaseBoard(MemoryClass.Wroom);
         var census = board.Census();
         long peak = Math.Max(census.TotalBytes, board.PeakWhileEverythingChanges()); // a changed service starts with no counters: the steady heap can be the higher
-        const long Ceiling = 67 * 1024;
+        const long Ceiling = 68 * 1024;
 
         Assert.True(peak <= Ceiling, $"{peak / 1024.0:F1} KiB at the peak (ceiling {Ceiling / 1024} KiB, target {MemoryClass.BudgetBytes(MemoryClass.Wroom) / 1024} KiB); largest:\n{census.TopFields(12)}");
     }
