@@ -30,6 +30,12 @@ namespace Edge.Dataplane.Net
             get { return _data.Length - _count; }
         }
 
+        /// <summary>The byte <paramref name="index"/> bytes from the front, without removing anything (index &lt; Count).</summary>
+        public byte ByteAt(int index)
+        {
+            return _data[(_head + index) % _data.Length];
+        }
+
         public void Clear()
         {
             _head = 0;

@@ -3,16 +3,15 @@ using Edge.Dataplane.Net.Tcp;
 namespace Edge.Dataplane.Workloads
 {
     /// <summary>
-    /// One accepted HTTP/1.1 connection of a built-in server: collects the request head (up to
-    /// <see cref="MaximumHead"/> bytes), hands it to the server for a response, writes the
-    /// response as the send buffer allows, then closes (Connection: close).
+    /// One accepted HTTP/1.1 connection of a built-in server: waits for the request head in the
+    /// socket's own receive buffer (up to <see cref="MaximumHead"/> bytes, or the buffer's size on
+    /// a small board; no copy of its own, which was 2 KiB a connection), hands it to the server
+    /// for a response, writes the response as the send buffer allows, then closes (Connection: close).
     /// </summary>
     public sealed class HttpConnection
     {
         public const int MaximumHead = 2048;
 
-        private readonly byte[] _head = new byte[MaximumHead];
-        private int _headLength;
         private byte[] _response;
         private int _written;
 
@@ -25,6 +24,20 @@ namespace Edge.Dataplane.Workloads
             Socket = socket;
             OpenedAt = now;
             _log = log;
+        }
+
+        // Where the blank line ending the head starts in what the socket holds, or -1.
+        private int HeadEnd(int available)
+        {
+            for (int i = 0; i + 3 < available; i++)
+            {
+                if (Socket.Peek(i) == '\r' && Socket.Peek(i + 1) == '\n' && Socket.Peek(i + 2) == '\r' && Socket.Peek(i + 3) == '\n')
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         /// <summary>True once the connection is finished with (closed or failed).</summary>
@@ -55,18 +68,20 @@ namespace Edge.Dataplane.Workloads
         {
             if (_response == null)
             {
-                int n = Socket.Receive(_head, _headLength, MaximumHead - _headLength);
-                _headLength += n;
-                int end = Ascii.IndexOfHeaderEnd(_head, 0, _headLength);
+                int available = Socket.Available;
+                int end = HeadEnd(available);
+                int limit = MaximumHead < Socket.ReceiveCapacity ? MaximumHead : Socket.ReceiveCapacity;
                 if (end >= 0)
                 {
-                    string head = Ascii.GetString(_head, 0, end);
-                    _response = server.Respond(this, head);
-                    LogRequest(head);
+                    byte[] head = new byte[end + 4];
+                    Socket.Receive(head, 0, head.Length);
+                    string text = Ascii.GetString(head, 0, end);
+                    _response = server.Respond(this, text);
+                    LogRequest(text);
                 }
-                else if (_headLength == MaximumHead)
+                else if (available >= limit)
                 {
-                    _response = HttpText.Response(431, "Request Header Fields Too Large", "text/plain", "request head over 2048 bytes\n");
+                    _response = HttpText.Response(431, "Request Header Fields Too Large", "text/plain", "request head over " + limit.ToString() + " bytes\n");
                 }
                 else if (Socket.EndOfStream || Socket.IsClosed)
                 {

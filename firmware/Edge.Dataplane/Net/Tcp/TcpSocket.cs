@@ -130,6 +130,18 @@ namespace Edge.Dataplane.Net.Tcp
             get { return _receive.Count; }
         }
 
+        /// <summary>A received byte not read yet, <paramref name="index"/> bytes in (index &lt; <see cref="Available"/>).</summary>
+        public byte Peek(int index)
+        {
+            return _receive.ByteAt(index);
+        }
+
+        /// <summary>How many received bytes the socket can hold unread.</summary>
+        public int ReceiveCapacity
+        {
+            get { return _receive.Capacity; }
+        }
+
         /// <summary>Room in the send buffer.</summary>
         public int SendSpace
         {
