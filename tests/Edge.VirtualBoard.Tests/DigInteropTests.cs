@@ -14,6 +14,7 @@ public sealed class DigInteropTests : IDisposable
     public DigInteropTests()
     {
         _board = _lab.Add(LoopbackLab.Config(1, 1, Board));
+        Assert.True(_board.Node.Dns.ListeningOnBoard, $"{Board}:53 is taken by another process: dig would be refused");
         DnsZone zone = _board.Node.DnsZone;
         zone.SetService(new DnsService
         {
