@@ -14,8 +14,9 @@ public static class MemoryBudget
 {
     private static string Growth(NanoHeapCensus before, NanoHeapCensus after, int count)
     {
+        IReadOnlyDictionary<string, long> was = before.Fields;
         return string.Join(", ", after.Fields
-            .Select(kv => (kv.Key, Bytes: (kv.Value - before.Fields.GetValueOrDefault(kv.Key)) / count))
+            .Select(kv => (kv.Key, Bytes: (kv.Value - was.GetValueOrDefault(kv.Key)) / count))
             .Where(f => f.Bytes >= 24)
             .OrderByDescending(f => f.Bytes)
             .Select(f => $"{f.Key} {f.Bytes}"));
@@ -37,12 +38,14 @@ public static class MemoryBudget
                 + $"(a resync of the same state {resync / 1024.0:F1} KiB above steady; snapshot {board.Snapshot.Length:N0} bytes; conntrack {board.Config.ConntrackEntries}, packet buffers {board.Config.PacketBuffers})");
             if (memoryClass == MemoryClass.Wroom)
             {
-                long empty = new WorstCaseBoard(memoryClass, 0, 0).Census().TotalBytes;
-                long onePod = (new WorstCaseBoard(memoryClass, 8, 0).Census().TotalBytes - empty) / 8;
-                long oneService = (new WorstCaseBoard(memoryClass, 8, 32).Census().TotalBytes - new WorstCaseBoard(memoryClass, 8, 0).Census().TotalBytes) / 32;
-                Console.WriteLine("wroom   where one pod's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 0, 0).Census(), new WorstCaseBoard(memoryClass, 8, 0).Census(), 8));
-                Console.WriteLine("wroom   where one service's bytes go: " + Growth(new WorstCaseBoard(memoryClass, 8, 0).Census(), new WorstCaseBoard(memoryClass, 8, 32).Census(), 32));
-                Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", new WorstCaseBoard(memoryClass, 0, 0).Census().Fields.OrderByDescending(f => f.Value).Take(120).Select(f => $"{f.Key} {f.Value}")));
+                NanoHeapCensus emptyNode = new WorstCaseBoard(memoryClass, 0, 0).Census();
+                NanoHeapCensus podsOnly = new WorstCaseBoard(memoryClass, 8, 0).Census();
+                long empty = emptyNode.TotalBytes;
+                long onePod = (podsOnly.TotalBytes - empty) / 8;
+                long oneService = (census.TotalBytes - podsOnly.TotalBytes) / 32;
+                Console.WriteLine("wroom   where one pod's bytes go: " + Growth(emptyNode, podsOnly, 8));
+                Console.WriteLine("wroom   where one service's bytes go: " + Growth(podsOnly, census, 32));
+                Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", emptyNode.Fields.OrderByDescending(f => f.Value).Take(120).Select(f => $"{f.Key} {f.Value}")));
                 var services = board.Agent.Node.Proxy.Services;
                 string whole = Edge.Dataplane.Proxy.Views.IptablesView.Render(services, 0x0AF40000, 16);
                 Console.WriteLine($"{name,-7} the iptables view of this board is {whole.Length:N0} characters; the board streams it a 128-character buffer at a time into its frames (held whole, it would be {whole.Length / 1024.0:F1} KiB as a string and about twice that while built)");

@@ -33,11 +33,6 @@ namespace Edge.Dataplane.Boards
             _turns++;
         }
 
-        public string Stage
-        {
-            get { return _stage; }
-        }
-
         /// <summary>One check from the timer: true when the loop has now missed more checks in a row than allowed.</summary>
         public bool Check()
         {

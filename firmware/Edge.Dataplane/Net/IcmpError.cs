@@ -14,22 +14,12 @@ namespace Edge.Dataplane.Net
         private readonly IcmpRepr _icmp;
         private readonly Ipv4Repr _original;
 
-        public IcmpError()
-            : this(new Ipv4Repr(), new IcmpRepr(), new Ipv4Repr())
-        {
-        }
-
         /// <summary>An error builder over a node's shared scratch headers (it fills and emits them within <see cref="Build"/>).</summary>
         internal IcmpError(NodeContext node)
-            : this(node.IpOut, node.IcmpOut, node.IpQuoted)
         {
-        }
-
-        private IcmpError(Ipv4Repr ip, IcmpRepr icmp, Ipv4Repr original)
-        {
-            _ip = ip;
-            _icmp = icmp;
-            _original = original;
+            _ip = node.IpOut;
+            _icmp = node.IcmpOut;
+            _original = node.IpQuoted;
         }
 
         /// <summary>Errors allowed per second (RFC 1812 §4.3.2.8 asks for a limit).</summary>

@@ -88,12 +88,6 @@ namespace Edge.Dataplane.Net
         /// <summary>Frames handled per poll before yielding, so one busy source cannot starve the rest.</summary>
         public int PollBudget = 64;
 
-        /// <summary>A copy, so a rebuilt node does not share its settings with the one it replaces.</summary>
-        public NodeConfig Copy()
-        {
-            return (NodeConfig)MemberwiseClone();
-        }
-
         public uint GatewayAddress
         {
             get { return PodNetwork + 1; }

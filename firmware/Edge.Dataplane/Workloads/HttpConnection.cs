@@ -13,6 +13,7 @@ namespace Edge.Dataplane.Workloads
         public const int MaximumHead = 2048;
 
         private byte[] _response;
+        private int _scanned;
         private int _written;
 
         public readonly TcpSocket Socket;
@@ -26,10 +27,11 @@ namespace Edge.Dataplane.Workloads
             _log = log;
         }
 
-        // Where the blank line ending the head starts in what the socket holds, or -1.
+        // Where the blank line ending the head starts in what the socket holds, or -1. Bytes
+        // already looked at are not looked at again when the head arrives in pieces.
         private int HeadEnd(int available)
         {
-            for (int i = 0; i + 3 < available; i++)
+            for (int i = _scanned; i + 3 < available; i++)
             {
                 if (Socket.Peek(i) == '\r' && Socket.Peek(i + 1) == '\n' && Socket.Peek(i + 2) == '\r' && Socket.Peek(i + 3) == '\n')
                 {
@@ -37,6 +39,7 @@ namespace Edge.Dataplane.Workloads
                 }
             }
 
+            _scanned = available > 3 ? available - 3 : 0;
             return -1;
         }
 

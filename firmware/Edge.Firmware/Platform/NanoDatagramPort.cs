@@ -50,22 +50,14 @@ namespace Edge.Firmware.Platform
 
         public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
         {
-            address = 0;
-            port = 0;
             try
             {
-                if (!_socket.Poll(0, SelectMode.SelectRead))
-                {
-                    return -1;
-                }
-
-                int n = _socket.ReceiveFrom(buffer, offset, capacity, SocketFlags.None, ref _from);
-                address = Addresses.FromEndPoint(_from);
-                port = Addresses.PortOf(_from);
-                return n;
+                return PolledReceive.From(_socket, buffer, offset, capacity, ref _from, out address, out port);
             }
             catch (SocketException)
             {
+                address = 0;
+                port = 0;
                 Errors++;
                 return -1;
             }

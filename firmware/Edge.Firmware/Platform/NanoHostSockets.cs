@@ -169,16 +169,7 @@ namespace Edge.Firmware.Platform
 
             try
             {
-                Socket socket = _sockets[udp];
-                if (!socket.Poll(0, SelectMode.SelectRead))
-                {
-                    return -1;
-                }
-
-                int n = socket.ReceiveFrom(buffer, offset, length, SocketFlags.None, ref _from);
-                address = Addresses.FromEndPoint(_from);
-                port = Addresses.PortOf(_from);
-                return n;
+                return PolledReceive.From(_sockets[udp], buffer, offset, length, ref _from, out address, out port);
             }
             catch (SocketException)
             {

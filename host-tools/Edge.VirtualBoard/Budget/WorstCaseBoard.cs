@@ -90,10 +90,7 @@ public sealed class WorstCaseBoard
     {
         DesiredState moved = State(Pods, Services, endpointShift: 1);
         moved.Generation = Agent.AppliedGeneration + 1;
-        byte[] payload = Encoded(moved);
-        var r = new PayloadReader();
-        r.Begin(payload, 0, payload.Length);
-        DesiredState decoded = StateCodec.Decode(r, Agent.AppliedState, Agent);
+        DesiredState decoded = DecodeAsBoard(Encoded(moved));
         NanoHeapCensus census = Census();
         census.Add("decoded state", decoded);
         long peak = census.TotalBytes;
@@ -105,16 +102,20 @@ public sealed class WorstCaseBoard
     public long ResyncPeak()
     {
         NanoHeapCensus census = Census();
+        return census.Add("resync", DecodeAsBoard(Snapshot));
+    }
+
+    /// <summary>As BoardSession decodes a snapshot: keeping what the board holds, services into the tables as they arrive.</summary>
+    private DesiredState DecodeAsBoard(byte[] payload)
+    {
         var r = new PayloadReader();
-        r.Begin(Snapshot, 0, Snapshot.Length);
-        return census.Add("resync", StateCodec.Decode(r, Agent.AppliedState, Agent));
+        r.Begin(payload, 0, payload.Length);
+        return StateCodec.Decode(r, Agent.AppliedState, Agent);
     }
 
     private void Apply(byte[] payload)
     {
-        var r = new PayloadReader();
-        r.Begin(payload, 0, payload.Length);
-        string? problem = Agent.Apply(StateCodec.Decode(r, Agent.AppliedState, Agent)); // as BoardSession decodes
+        string? problem = Agent.Apply(DecodeAsBoard(payload));
         if (problem is not null)
         {
             throw new InvalidOperationException($"the worst-case state does not apply: {problem}");
@@ -129,13 +130,6 @@ public sealed class WorstCaseBoard
         w.Begin(buffer, 0, buffer.Length);
         StateCodec.Encode(state, w);
         return buffer.AsSpan(0, w.Length).ToArray();
-    }
-
-    public static DesiredState Decoded(byte[] payload)
-    {
-        var r = new PayloadReader();
-        r.Begin(payload, 0, payload.Length);
-        return StateCodec.Decode(r);
     }
 
     /// <summary>Pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>

@@ -82,11 +82,6 @@ namespace Edge.Dataplane.Proxy.Views
             return this;
         }
 
-        public int Length
-        {
-            get { return _length; }
-        }
-
         public override string ToString()
         {
             return new string(_chars, 0, _length);
