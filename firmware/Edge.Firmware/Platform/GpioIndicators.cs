@@ -26,8 +26,14 @@ namespace Edge.Firmware.Platform
             get { return _light.Status; }
         }
 
+        /// <summary>Sets what the status LED shows, and says it on the console when it changes (boards/README: the console prints the same).</summary>
         public void SetStatus(int status)
         {
+            if (status != _light.Status)
+            {
+                System.Console.WriteLine("edge: " + StatusLight.Describe(status));
+            }
+
             _light.SetStatus(status);
         }
 
