@@ -66,6 +66,8 @@ namespace Edge.Dataplane.Boards
                 c.AffinityEntries = 16;
                 c.DnsPods = 32;
                 c.DnsPendingForwards = 4;
+                c.DnsTcpClients = 1;
+                c.DnsTcpAnswerBytes = 1024; // answers larger than UDP's come over TCP; 16 KiB would not fit
                 c.MaxSocketsPerPod = 4;
                 c.ArpEntries = 4; // a pod's neighbours; the gateway keeps one per pod whatever this says
                 c.MacEntries = 16;

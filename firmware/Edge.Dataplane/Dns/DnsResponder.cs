@@ -22,21 +22,19 @@ namespace Edge.Dataplane.Dns
         private readonly UdpSocket _podSocket;
         private readonly int _boardSocket = -1;
         private readonly DnsForwarder _forwarder;
-        private const int TcpConnections = 4;
         private const int TcpIdleMs = 10000;
-        private const int TcpMessageMax = 1500;
+        private const int TcpQueryMax = 512; // a question and an OPT record; larger is not a query we answer
 
-        private readonly byte[] _query;
-        // Answers are written over the query in the node's datagram buffer (a query is parsed
-        // before its answer is written), with the query's header kept aside so a query handed
-        // to the forwarder leaves as it came: no second kilobyte-sized buffer on a small board.
-        private readonly byte[] _response;
+        // A query is read into a packet buffer rented from the node's pool for the turn and
+        // answered over itself (a query is parsed before its answer is written), with its header
+        // kept aside so a query handed to the forwarder leaves as it came: no buffer of its own
+        // on a small board.
         private readonly byte[] _queryHeader = new byte[DnsHeader.Length];
         private readonly int _tcpListener = -1;
-        private readonly int[] _tcp = new int[TcpConnections];
-        private readonly byte[][] _tcpIn = new byte[TcpConnections][];
-        private readonly int[] _tcpInCount = new int[TcpConnections];
-        private readonly long[] _tcpLastUsed = new long[TcpConnections];
+        private readonly int[] _tcp;
+        private readonly byte[][] _tcpIn;
+        private readonly int[] _tcpInCount;
+        private readonly long[] _tcpLastUsed;
         private byte[] _tcpOut;
 
         public readonly DnsServer Server;
@@ -47,10 +45,13 @@ namespace Edge.Dataplane.Dns
             _host = host;
             _sockets = sockets;
             _forwarder = forwarder;
-            _query = host.Node.Datagram; // the node's: a query is answered or forwarded as soon as it is read
-            _response = _query;
             _podSocket = host.OpenUdp(53, 512); // queries are small and answered every turn of the loop
-            for (int i = 0; i < TcpConnections; i++)
+            int tcpClients = host.Node.Config.DnsTcpClients;
+            _tcp = new int[tcpClients];
+            _tcpIn = new byte[tcpClients][];
+            _tcpInCount = new int[tcpClients];
+            _tcpLastUsed = new long[tcpClients];
+            for (int i = 0; i < tcpClients; i++)
             {
                 _tcp[i] = -1;
             }
@@ -78,7 +79,7 @@ namespace Edge.Dataplane.Dns
                 return;
             }
 
-            for (int i = 0; i < TcpConnections; i++)
+            for (int i = 0; i < _tcp.Length; i++)
             {
                 if (_tcp[i] >= 0)
                 {
@@ -104,23 +105,39 @@ namespace Edge.Dataplane.Dns
 
         public void Poll(long now)
         {
-            uint client;
-            ushort port;
-            uint destination;
-            int n;
-            while (_podSocket != null && (n = _podSocket.ReceiveFrom(_query, 0, _query.Length, out client, out port, out destination)) >= 0)
+            PacketBuffer datagram = _host.Node.Pool.Rent();
+            if (datagram != null) // else the queries wait in their sockets for the next turn
             {
-                Handle(n, client, port, destination, PathPodNetwork, now);
-            }
-
-            while (_boardSocket >= 0 && (n = _sockets.ReceiveFrom(_boardSocket, _query, 0, _query.Length, out client, out port)) >= 0)
-            {
-                Handle(n, client, port, 0, PathBoard, now);
+                try
+                {
+                    PollDatagrams(datagram.Data, now);
+                }
+                finally
+                {
+                    _host.Node.Pool.Return(datagram);
+                }
             }
 
             if (_tcpListener >= 0)
             {
                 PollTcp(now);
+            }
+        }
+
+        private void PollDatagrams(byte[] buffer, long now)
+        {
+            uint client;
+            ushort port;
+            uint destination;
+            int n;
+            while (_podSocket != null && (n = _podSocket.ReceiveFrom(buffer, 0, NodeContext.DatagramMax, out client, out port, out destination)) >= 0)
+            {
+                Handle(buffer, n, client, port, destination, PathPodNetwork, now);
+            }
+
+            while (_boardSocket >= 0 && (n = _sockets.ReceiveFrom(_boardSocket, buffer, 0, NodeContext.DatagramMax, out client, out port)) >= 0)
+            {
+                Handle(buffer, n, client, port, 0, PathBoard, now);
             }
 
             if (_forwarder == null)
@@ -130,14 +147,14 @@ namespace Edge.Dataplane.Dns
 
             int path;
             ushort id;
-            while ((n = _forwarder.Receive(_response, 0, _response.Length, now, out client, out port, out destination, out path, out id)) >= 0)
+            while ((n = _forwarder.Receive(buffer, 0, NodeContext.DatagramMax, now, out client, out port, out destination, out path, out id)) >= 0)
             {
                 if (n == 0)
                 {
-                    n = ServFail(id);
+                    n = ServFail(buffer, id);
                 }
 
-                Send(n, client, port, destination, path);
+                Send(buffer, n, client, port, destination, path);
             }
         }
 
@@ -145,7 +162,7 @@ namespace Edge.Dataplane.Dns
         {
             uint client;
             ushort port;
-            for (int i = 0; i < TcpConnections; i++)
+            for (int i = 0; i < _tcp.Length; i++)
             {
                 if (_tcp[i] < 0)
                 {
@@ -154,7 +171,7 @@ namespace Edge.Dataplane.Dns
                     {
                         if (_tcpIn[i] == null)
                         {
-                            _tcpIn[i] = new byte[2 + TcpMessageMax];
+                            _tcpIn[i] = new byte[2 + TcpQueryMax];
                         }
 
                         _tcpInCount[i] = 0;
@@ -180,7 +197,7 @@ namespace Edge.Dataplane.Dns
                 while (_tcpInCount[i] >= 2)
                 {
                     int length = NetworkOrder.ReadU16(_tcpIn[i], 0);
-                    if (length > TcpMessageMax)
+                    if (length > TcpQueryMax)
                     {
                         CloseTcp(i); // larger than any query we take: not worth buffering
                         break;
@@ -207,7 +224,7 @@ namespace Edge.Dataplane.Dns
         {
             if (_tcpOut == null)
             {
-                _tcpOut = new byte[2 + 16384];
+                _tcpOut = new byte[2 + _host.Node.Config.DnsTcpAnswerBytes];
             }
 
             int n = Server.Answer(_tcpIn[i], 2, length, _tcpOut, 2, _tcpOut.Length - 2, true);
@@ -243,50 +260,50 @@ namespace Edge.Dataplane.Dns
             _tcp[i] = -1;
         }
 
-        private void Handle(int length, uint client, ushort port, uint destination, int path, long now)
+        private void Handle(byte[] buffer, int length, uint client, ushort port, uint destination, int path, long now)
         {
-            System.Array.Copy(_query, 0, _queryHeader, 0, DnsHeader.Length);
-            int n = Server.Answer(_query, 0, length, _response, 0, _response.Length, false);
+            System.Array.Copy(buffer, 0, _queryHeader, 0, DnsHeader.Length);
+            int n = Server.Answer(buffer, 0, length, buffer, 0, NodeContext.DatagramMax, false);
             if (n == 0)
             {
-                System.Array.Copy(_queryHeader, 0, _query, 0, DnsHeader.Length); // as the client sent it
-                if (_forwarder != null && _forwarder.Forward(_query, 0, length, client, port, destination, path, now))
+                System.Array.Copy(_queryHeader, 0, buffer, 0, DnsHeader.Length); // as the client sent it
+                if (_forwarder != null && _forwarder.Forward(buffer, 0, length, client, port, destination, path, now))
                 {
                     return;
                 }
 
-                n = ServFail(NetworkOrder.ReadU16(_query, 0));
+                n = ServFail(buffer, NetworkOrder.ReadU16(buffer, 0));
             }
 
             if (n > 0)
             {
-                Send(n, client, port, destination, path);
+                Send(buffer, n, client, port, destination, path);
             }
         }
 
-        private void Send(int length, uint client, ushort port, uint from, int path)
+        private void Send(byte[] response, int length, uint client, ushort port, uint from, int path)
         {
             if (path == PathBoard)
             {
-                _sockets.SendTo(_boardSocket, client, port, _response, 0, length);
+                _sockets.SendTo(_boardSocket, client, port, response, 0, length);
             }
             else
             {
                 // Answer from the address the client asked (the DNS service IP, or the gateway).
-                _host.SendUdpFrom(from, 53, client, port, _response, 0, length);
+                _host.SendUdpFrom(from, 53, client, port, response, 0, length);
             }
         }
 
         // A bare SERVFAIL for the ID (the question is not kept for forwarded queries).
-        private int ServFail(ushort id)
+        private static int ServFail(byte[] response, ushort id)
         {
             for (int i = 0; i < DnsHeader.Length; i++)
             {
-                _response[i] = 0;
+                response[i] = 0;
             }
 
-            NetworkOrder.WriteU16(_response, DnsHeader.IdField, id);
-            NetworkOrder.WriteU16(_response, DnsHeader.FlagsField, (ushort)(DnsHeader.QrFlag | DnsHeader.RdFlag | DnsHeader.RaFlag | DnsRcode.ServFail));
+            NetworkOrder.WriteU16(response, DnsHeader.IdField, id);
+            NetworkOrder.WriteU16(response, DnsHeader.FlagsField, (ushort)(DnsHeader.QrFlag | DnsHeader.RdFlag | DnsHeader.RaFlag | DnsRcode.ServFail));
             return DnsHeader.Length;
         }
     }

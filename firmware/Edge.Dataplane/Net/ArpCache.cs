@@ -1,3 +1,5 @@
+using Edge.Dataplane.Wire;
+
 namespace Edge.Dataplane.Net
 {
     /// <summary>
@@ -13,31 +15,31 @@ namespace Edge.Dataplane.Net
         public const int RequestIntervalMs = 1000;
         public const int RequestsPerSecond = 10;
 
-        private readonly uint[] _address;
-        private readonly ulong[] _mac;
-        // Times are the clock's milliseconds cut to 32 bits and compared by difference (safe for
-        // spans under 24 days); the two flags share a byte. A pod's cache costs a small board
-        // a third less so.
-        private readonly int[] _expires;
-        private readonly int[] _lastRequest;
-        private readonly byte[] _flags;
+        // Each entry is one 20-byte record in a single array, laid out like the kernel's
+        // neighbour entry it models: on nanoFramework five parallel arrays and their headers
+        // cost a pod's four-entry cache twice as much as the entries themselves. Times are the
+        // clock's milliseconds cut to 32 bits and compared by difference (safe for spans under
+        // 24 days).
+        private const int AddressAt = 0;     // IPv4 address
+        private const int MacAt = 4;         // 6 bytes
+        private const int FlagsAt = 10;
+        private const int ExpiresAt = 12;
+        private const int LastRequestAt = 16; // 0: no request sent since the entry was made
+        private const int EntryBytes = 20;
         private const byte UsedFlag = 1;
         private const byte ResolvedFlag = 2;
+        private readonly byte[] _entries;
         private long _windowStart;
         private int _requestsInWindow;
 
         public ArpCache(int capacity)
         {
-            _address = new uint[capacity];
-            _mac = new ulong[capacity];
-            _expires = new int[capacity];
-            _lastRequest = new int[capacity];
-            _flags = new byte[capacity];
+            _entries = new byte[capacity * EntryBytes];
         }
 
         public int Capacity
         {
-            get { return _flags.Length; }
+            get { return _entries.Length / EntryBytes; }
         }
 
         /// <summary>Entries pushed out to make room for new ones.</summary>
@@ -51,9 +53,9 @@ namespace Edge.Dataplane.Net
             get
             {
                 int n = 0;
-                for (int i = 0; i < _flags.Length; i++)
+                for (int i = 0; i < _entries.Length; i += EntryBytes)
                 {
-                    if ((_flags[i] & UsedFlag) != 0)
+                    if ((_entries[i + FlagsAt] & UsedFlag) != 0)
                     {
                         n++;
                     }
@@ -67,9 +69,9 @@ namespace Edge.Dataplane.Net
         public bool TryLookup(uint address, long now, out ulong mac)
         {
             int i = Find(address);
-            if (i >= 0 && (_flags[i] & ResolvedFlag) != 0 && (int)now - _expires[i] < 0)
+            if (i >= 0 && (_entries[i + FlagsAt] & ResolvedFlag) != 0 && (int)now - Time(i + ExpiresAt) < 0)
             {
-                mac = _mac[i];
+                mac = MacAddress.Read(_entries, i + MacAt);
                 return true;
             }
 
@@ -86,11 +88,10 @@ namespace Edge.Dataplane.Net
                 i = Allocate(now);
             }
 
-            _flags[i] |= UsedFlag;
-            _address[i] = address;
-            _mac[i] = mac;
-            _flags[i] |= ResolvedFlag;
-            _expires[i] = (int)now + ReachableMs;
+            NetworkOrder.WriteU32(_entries, i + AddressAt, address);
+            MacAddress.Write(_entries, i + MacAt, mac);
+            _entries[i + FlagsAt] = UsedFlag | ResolvedFlag;
+            SetTime(i + ExpiresAt, (int)now + ReachableMs);
         }
 
         /// <summary>
@@ -100,7 +101,7 @@ namespace Edge.Dataplane.Net
         public bool ShouldRequest(uint address, long now)
         {
             int i = Find(address);
-            if (i >= 0 && _lastRequest[i] != 0 && (int)now - _lastRequest[i] < RequestIntervalMs)
+            if (i >= 0 && Time(i + LastRequestAt) != 0 && (int)now - Time(i + LastRequestAt) < RequestIntervalMs)
             {
                 return false;
             }
@@ -120,12 +121,12 @@ namespace Edge.Dataplane.Net
             if (i < 0)
             {
                 i = Allocate(now);
-                _flags[i] = UsedFlag;
-                _address[i] = address;
-                _expires[i] = (int)now + IncompleteMs;
+                _entries[i + FlagsAt] = UsedFlag;
+                NetworkOrder.WriteU32(_entries, i + AddressAt, address);
+                SetTime(i + ExpiresAt, (int)now + IncompleteMs);
             }
 
-            _lastRequest[i] = (int)now == 0 ? 1 : (int)now;
+            SetTime(i + LastRequestAt, (int)now == 0 ? 1 : (int)now);
             _requestsInWindow++;
             return true;
         }
@@ -136,27 +137,27 @@ namespace Edge.Dataplane.Net
             int i = Find(address);
             if (i >= 0)
             {
-                _flags[i] = 0;
+                _entries[i + FlagsAt] = 0;
             }
         }
 
         /// <summary>Frees expired entries.</summary>
         public void Expire(long now)
         {
-            for (int i = 0; i < _flags.Length; i++)
+            for (int i = 0; i < _entries.Length; i += EntryBytes)
             {
-                if ((_flags[i] & UsedFlag) != 0 && (int)now - _expires[i] >= 0)
+                if ((_entries[i + FlagsAt] & UsedFlag) != 0 && (int)now - Time(i + ExpiresAt) >= 0)
                 {
-                    _flags[i] = 0;
+                    _entries[i + FlagsAt] = 0;
                 }
             }
         }
 
         private int Find(uint address)
         {
-            for (int i = 0; i < _flags.Length; i++)
+            for (int i = 0; i < _entries.Length; i += EntryBytes)
             {
-                if ((_flags[i] & UsedFlag) != 0 && _address[i] == address)
+                if ((_entries[i + FlagsAt] & UsedFlag) != 0 && Address(i) == address)
                 {
                     return i;
                 }
@@ -168,23 +169,39 @@ namespace Edge.Dataplane.Net
         private int Allocate(long now)
         {
             int soonest = 0;
-            for (int i = 0; i < _flags.Length; i++)
+            for (int i = 0; i < _entries.Length; i += EntryBytes)
             {
-                if ((_flags[i] & UsedFlag) == 0 || (int)now - _expires[i] >= 0)
+                if ((_entries[i + FlagsAt] & UsedFlag) == 0 || (int)now - Time(i + ExpiresAt) >= 0)
                 {
-                    _lastRequest[i] = 0;
+                    SetTime(i + LastRequestAt, 0);
                     return i;
                 }
 
-                if (_expires[i] - _expires[soonest] < 0)
+                if (Time(i + ExpiresAt) - Time(soonest + ExpiresAt) < 0)
                 {
                     soonest = i;
                 }
             }
 
             Evictions++;
-            _lastRequest[soonest] = 0;
+            SetTime(soonest + LastRequestAt, 0);
             return soonest;
+        }
+
+        // Entries are addressed by their offset in the array.
+        private uint Address(int entry)
+        {
+            return NetworkOrder.ReadU32(_entries, entry + AddressAt);
+        }
+
+        private int Time(int at)
+        {
+            return (int)NetworkOrder.ReadU32(_entries, at);
+        }
+
+        private void SetTime(int at, int milliseconds)
+        {
+            NetworkOrder.WriteU32(_entries, at, (uint)milliseconds);
         }
     }
 }

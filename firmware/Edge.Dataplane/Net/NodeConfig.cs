@@ -61,6 +61,12 @@ namespace Edge.Dataplane.Net
         public int DnsPods = 64;
         public int DnsPendingForwards = 16;
 
+        /// <summary>DNS clients served over TCP on the board's own address at once; each gets its query buffer when it connects.</summary>
+        public int DnsTcpClients = 4;
+
+        /// <summary>The largest DNS answer sent over TCP (the buffer is made on the first TCP query).</summary>
+        public int DnsTcpAnswerBytes = 16384;
+
         public int MaxPods = 8;
         public int MaxSocketsPerPod = 8;
         /// <summary>Neighbours a pod's ARP cache holds (the least recently used goes first).</summary>

@@ -37,10 +37,13 @@ namespace Edge.Dataplane.Net
         internal readonly TcpRepr TcpIn = new TcpRepr();
 
         /// <summary>
-        /// One datagram from the board's own sockets (NodePort, egress and DNS): each reader takes
-        /// one in and hands it on at once (what it sends into a pod is queued), so they share it.
+        /// The most a datagram read from one of the board's own sockets (NodePort, egress and DNS)
+        /// may carry. Each reader rents a buffer from <see cref="Pool"/> for its turn, reads a
+        /// datagram into it and hands it on at once (what it sends into a pod is queued in buffers
+        /// of its own); with the pool empty, datagrams wait in their sockets for the next turn.
+        /// A buffer kept for them alone was 1.5 KiB that a small board's packets could not use.
         /// </summary>
-        internal readonly byte[] Datagram = new byte[1500];
+        internal const int DatagramMax = 1500;
 
         /// <summary>The rings of every listening socket: never written (a listener carries no data), only asked for its count.</summary>
         internal readonly ByteRing NoData = new ByteRing(1);

@@ -45,7 +45,6 @@ namespace Edge.Dataplane.Net
         private readonly uint _secondaryAddress;
         private uint _serviceAddress;
         private readonly ulong _mac;
-        private readonly uint _broadcast;
 
         /// <summary>Frames and packets this pod received and sent, for `edgectl describe`.</summary>
         /// <summary>The pod's standard output (what its workload logs), for `edgectl logs`.</summary>
@@ -69,7 +68,6 @@ namespace Edge.Dataplane.Net
             _address = address;
             _secondaryAddress = address;
             _mac = Interface.Mac;
-            _broadcast = Interface.SubnetBroadcast;
             _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
             _nextId = (ushort)node.Random.NextUInt32();
         }
@@ -90,7 +88,6 @@ namespace Edge.Dataplane.Net
             _address = address;
             _secondaryAddress = secondaryAddress;
             _mac = mac;
-            _broadcast = Ipv4Address.Broadcast;
             _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
             _nextId = (ushort)node.Random.NextUInt32();
         }
@@ -523,6 +520,12 @@ namespace Edge.Dataplane.Net
             return frame;
         }
 
+        // The limited broadcast, or a pod's subnet broadcast (the host sandbox has only the former).
+        private bool IsBroadcast(uint destination)
+        {
+            return destination == Ipv4Address.Broadcast || (Interface != null && destination == Interface.SubnetBroadcast);
+        }
+
         private bool IsLocal(uint destination)
         {
             return destination == _address || destination == _secondaryAddress || (destination == _serviceAddress && _serviceAddress != 0)
@@ -539,7 +542,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (!IsLocal(_node.IpIn.Destination) && _node.IpIn.Destination != Ipv4Address.Broadcast && _node.IpIn.Destination != _broadcast && !_transparentInput)
+            if (!IsLocal(_node.IpIn.Destination) && !IsBroadcast(_node.IpIn.Destination) && !_transparentInput)
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
@@ -577,7 +580,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (_node.IcmpIn.Type == IcmpType.EchoRequest && _node.IpIn.Destination != Ipv4Address.Broadcast && _node.IpIn.Destination != _broadcast)
+            if (_node.IcmpIn.Type == IcmpType.EchoRequest && !IsBroadcast(_node.IpIn.Destination))
             {
                 // Answer in the same buffer: the data stays where it is.
                 int dataLength = _node.IcmpIn.DataLength;
@@ -683,7 +686,7 @@ namespace Edge.Dataplane.Net
         private void Unreachable(PacketBuffer frame, byte code, long now)
         {
             _node.Drops.Count(DropReason.NoSocket);
-            bool broadcast = _node.IpIn.Destination == Ipv4Address.Broadcast || _node.IpIn.Destination == _broadcast;
+            bool broadcast = IsBroadcast(_node.IpIn.Destination);
             PacketBuffer error = broadcast ? null : Rent();
             if (error != null)
             {

@@ -34,7 +34,6 @@ namespace Edge.Dataplane.Proxy
 
         // Narrow types where the range allows: a WROOM board keeps 256 of these rows in 64 KB with everything else
         // (chains as short indexes, so a table holds at most 32767 entries; byte counters wrap at 4 GiB as in a workshop they never do).
-        internal readonly byte[] State;
         // When an entry expires: the clock's milliseconds cut to 32 bits, compared by difference
         // (wraps safely while timeouts stay under 24 days; Linux's longest, established TCP, is 5).
         private readonly int[] _expires;
@@ -52,12 +51,21 @@ namespace Edge.Dataplane.Proxy
         /// <summary>Whether flows count their packets and bytes (`conntrack -L` then shows them).</summary>
         public readonly bool Accounting;
 
-        // An entry's flags, one byte for what were four bools.
+        // An entry's flags and its TCP state (<see cref="ConntrackState"/>, 0-6) share a byte:
+        // five flag bits below, the state in the top three.
         private const byte UsedFlag = 1;
         private const byte AssuredFlag = 2;
         private const byte FinOriginalFlag = 4;
         private const byte FinReplyFlag = 8;
         private const byte RepliedFlag = 16;
+        private const int StateShift = 5;
+        private const int StateMask = 7 << StateShift;
+
+        /// <summary>An entry's TCP state (<see cref="ConntrackState"/>; None for UDP and ICMP).</summary>
+        internal int StateOf(int i)
+        {
+            return (_flags[i] & StateMask) >> StateShift;
+        }
 
         private int _count;
         private int _scan;
@@ -106,7 +114,6 @@ namespace Edge.Dataplane.Proxy
             ReplySourcePort = new ushort[capacity];
             ReplyDestination = new uint[capacity];
             ReplyDestinationPort = new ushort[capacity];
-            State = new byte[capacity];
             _expires = new int[capacity];
             _flags = new byte[capacity];
             ServiceSlot = new short[capacity];
@@ -179,7 +186,7 @@ namespace Edge.Dataplane.Proxy
                 return Nil;
             }
 
-            _flags[i] = UsedFlag;
+            _flags[i] = UsedFlag; // state None
             Protocol[i] = protocol;
             OriginalSource[i] = originalSource;
             OriginalSourcePort[i] = originalSourcePort;
@@ -191,7 +198,6 @@ namespace Edge.Dataplane.Proxy
             ReplyDestinationPort[i] = replyDestinationPort;
             ServiceSlot[i] = (short)serviceSlot;
             Endpoint[i] = (short)endpoint;
-            State[i] = (byte)ConntrackState.None;
             if (Accounting)
             {
                 PacketsOriginal[i] = PacketsReply[i] = 0;
@@ -255,7 +261,7 @@ namespace Edge.Dataplane.Proxy
                 return;
             }
 
-            int state = State[i];
+            int state = StateOf(i);
             if ((tcpFlags & TcpFlags.Rst) != 0)
             {
                 state = ConntrackState.Close;
@@ -283,7 +289,7 @@ namespace Edge.Dataplane.Proxy
                 _flags[i] |= AssuredFlag;
             }
 
-            State[i] = (byte)state;
+            _flags[i] = (byte)((_flags[i] & ~StateMask) | (state << StateShift));
             int timeout;
             switch (state)
             {

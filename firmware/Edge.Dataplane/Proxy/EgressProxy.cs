@@ -27,7 +27,7 @@ namespace Edge.Dataplane.Proxy
         {
             _sockets = sockets;
             _relay = new TcpRelay(sockets, maxConnections);
-            _sessions = new UdpSessions(sockets, maxConnections, host.Node.Datagram);
+            _sessions = new UdpSessions(sockets, maxConnections, host.Node.Pool);
             _host = host;
             _listener = host.ListenTransparent(maxConnections);
             host.TransparentUdp = this;

@@ -30,7 +30,6 @@ namespace Edge.Dataplane.Proxy
         private readonly int[] _listenService = new int[MaxListeners];
         private readonly bool[] _listenUdp = new bool[MaxListeners];
         private readonly UdpSessions _sessions;
-        private readonly byte[] _datagram;
         private int _seenVersion = -1;
 
         private readonly TcpRelay _relay;
@@ -50,8 +49,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             _relay = new TcpRelay(sockets, maxConnections);
-            _datagram = host.Node.Datagram;
-            _sessions = new UdpSessions(sockets, maxConnections, _datagram);
+            _sessions = new UdpSessions(sockets, maxConnections, host.Node.Pool);
         }
 
         /// <summary>Ports listened on, for `edgectl describe node`.</summary>
@@ -103,7 +101,7 @@ namespace Edge.Dataplane.Proxy
                 {
                     if (_listenUdp[l])
                     {
-                        ReceiveFrom(l, now);
+                        ReceiveFromClients(l, now);
                     }
                     else
                     {
@@ -199,13 +197,33 @@ namespace Edge.Dataplane.Proxy
             _listenService[free] = slot;
         }
 
-        private void ReceiveFrom(int l, long now)
+        // Clients' datagrams are read into a buffer rented from the node's pool for the turn;
+        // with none free they wait in the socket.
+        private void ReceiveFromClients(int l, long now)
+        {
+            PacketBuffer datagram = _host.Node.Pool.Rent();
+            if (datagram == null)
+            {
+                return;
+            }
+
+            try
+            {
+                ReceiveFrom(l, datagram.Data, now);
+            }
+            finally
+            {
+                _host.Node.Pool.Return(datagram);
+            }
+        }
+
+        private void ReceiveFrom(int l, byte[] buffer, long now)
         {
             uint client;
             ushort clientPort;
             int n;
             int handle = _listenHandle[l];
-            while ((n = _sockets.ReceiveFrom(handle, _datagram, 0, _datagram.Length, out client, out clientPort)) >= 0)
+            while ((n = _sockets.ReceiveFrom(handle, buffer, 0, NodeContext.DatagramMax, out client, out clientPort)) >= 0)
             {
                 int session = _sessions.FindNodePort(handle, client, clientPort, now);
                 if (session < 0)
@@ -226,7 +244,7 @@ namespace Edge.Dataplane.Proxy
                     service.CountConnection(endpoint);
                 }
 
-                _sessions.ToInside(session, _datagram, 0, n);
+                _sessions.ToInside(session, buffer, 0, n);
             }
         }
 

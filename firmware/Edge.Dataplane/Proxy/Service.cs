@@ -51,7 +51,12 @@ namespace Edge.Dataplane.Proxy
             set { _bits = value ? _bits | AffinityBit : _bits & ~AffinityBit; }
         }
 
-        public int AffinityTimeoutSeconds = 10800;
+        /// <summary>sessionAffinityConfig.clientIP.timeoutSeconds: 1-86400 (Kubernetes' bounds), 10800 unless set.</summary>
+        public int AffinityTimeoutSeconds
+        {
+            get { return (int)((uint)_timeoutAndNext >> NextBits); }
+            set { _timeoutAndNext = (_timeoutAndNext & NextMask) | ((value < 0 ? 0 : value > MaxTimeout ? MaxTimeout : value) << NextBits); }
+        }
 
         public bool InternalTrafficLocal
         {
@@ -66,14 +71,24 @@ namespace Edge.Dataplane.Proxy
         }
 
         // On nanoFramework every field of an object takes a 12-byte heap block, so the small
-        // settings share two: type, protocol and policy bits in one, the two ports in the other.
+        // settings share three: type, protocol, policy bits and the table slot in one, the two
+        // ports in another, the affinity timeout and the round-robin position in the third.
         private const int TypeMask = 0xFF;
         private const int ProtocolShift = 8;
         private const int AffinityBit = 1 << 16;
         private const int InternalLocalBit = 1 << 17;
         private const int ExternalLocalBit = 1 << 18;
+        private const int SlotShift = 19; // 13 bits: the slot + 1 (0 while the table has not placed it)
+        private const int SlotMask = 0x1FFF;
+        private const int NextBits = 15; // endpoints of one service: fewer than 32768
+        private const int NextMask = (1 << NextBits) - 1;
+        private const int MaxTimeout = 86400;
         private int _bits = ServiceType.ClusterIP | (IpProtocol.Tcp << ProtocolShift);
         private uint _ports;
+        private int _timeoutAndNext = 10800 << NextBits;
+
+        /// <summary>The most service ports a table can hold (the slot's room in the packed settings).</summary>
+        public const int MaxSlots = SlotMask - 1;
 
         public uint[] EndpointAddresses = Empty.UInts;
         public ushort[] EndpointPorts = Empty.UShorts;
@@ -93,18 +108,16 @@ namespace Edge.Dataplane.Proxy
         /// <summary>Where the service table keeps it (conntrack entries refer to it).</summary>
         public int Slot
         {
-            get { return (short)(_slotAndNext & 0xFFFF); }
-            internal set { _slotAndNext = (_slotAndNext & ~0xFFFF) | (value & 0xFFFF); }
+            get { return ((_bits >> SlotShift) & SlotMask) - 1; }
+            internal set { _bits = (_bits & ~(SlotMask << SlotShift)) | (((value + 1) & SlotMask) << SlotShift); }
         }
 
         /// <summary>The next endpoint in rr mode.</summary>
         internal int RoundRobinNext
         {
-            get { return (_slotAndNext >> 16) & 0xFFFF; }
-            set { _slotAndNext = (_slotAndNext & 0xFFFF) | ((value & 0xFFFF) << 16); }
+            get { return _timeoutAndNext & NextMask; }
+            set { _timeoutAndNext = (_timeoutAndNext & ~NextMask) | (value & NextMask); }
         }
-
-        private int _slotAndNext = 0xFFFF; // slot -1, next 0
 
         public int EndpointCount
         {

@@ -21,6 +21,11 @@ namespace Edge.Dataplane.Proxy
 
         public ServiceTable(int capacity)
         {
+            if (capacity > Service.MaxSlots)
+            {
+                capacity = Service.MaxSlots; // a service keeps its slot in 13 bits
+            }
+
             _services = new Service[capacity];
             int buckets = 1;
             while (buckets < capacity * 2)

@@ -25,15 +25,15 @@ namespace Edge.Dataplane.Proxy
         private readonly long[] _lastUsed;
         private readonly bool[] _ownsOutside;
         private readonly bool[] _used;
-        private readonly byte[] _buffer;
+        private readonly PacketPool _pool;
 
         public long Datagrams;
         public long Refused;
 
-        /// <param name="buffer">Where a datagram is read before it is passed on (the node's shared one).</param>
-        public UdpSessions(IHostSockets sockets, int capacity, byte[] buffer)
+        /// <param name="pool">Where a buffer to read datagrams into is rented for a turn (the node's packet pool).</param>
+        public UdpSessions(IHostSockets sockets, int capacity, PacketPool pool)
         {
-            _buffer = buffer;
+            _pool = pool;
             _sockets = sockets;
             _outsideHandle = new int[capacity];
             _inside = new UdpSocket[capacity];
@@ -113,36 +113,53 @@ namespace Edge.Dataplane.Proxy
         /// <summary>Moves replies back: pod replies out to NodePort clients, outside replies in to pods; expires idle sessions.</summary>
         public void Poll(PodSandbox host, long now)
         {
-            for (int i = 0; i < _used.Length; i++)
+            PacketBuffer datagram = null;
+            try
             {
-                if (!_used[i])
+                for (int i = 0; i < _used.Length; i++)
                 {
-                    continue;
-                }
-
-                uint from;
-                ushort fromPort;
-                int n;
-                if (_ownsOutside[i])
-                {
-                    while ((n = _sockets.ReceiveFrom(_outsideHandle[i], _buffer, 0, _buffer.Length, out from, out fromPort)) >= 0)
+                    if (!_used[i])
                     {
-                        host.SendUdpFrom(_spoofAddress[i], _spoofPort[i], _insideAddress[i], _insidePort[i], _buffer, 0, n);
-                        _lastUsed[i] = now;
+                        continue;
+                    }
+
+                    if (datagram == null && (datagram = _pool.Rent()) == null)
+                    {
+                        return; // no buffer this turn: the datagrams wait in their sockets
+                    }
+
+                    Move(i, host, datagram.Data, now);
+                    if (now - _lastUsed[i] >= IdleMs)
+                    {
+                        Close(i);
                     }
                 }
-                else
-                {
-                    while ((n = _inside[i].ReceiveFrom(_buffer, 0, _buffer.Length, out from, out fromPort)) >= 0)
-                    {
-                        _sockets.SendTo(_outsideHandle[i], _outsideAddress[i], _outsidePort[i], _buffer, 0, n);
-                        _lastUsed[i] = now;
-                    }
-                }
+            }
+            finally
+            {
+                _pool.Return(datagram);
+            }
+        }
 
-                if (now - _lastUsed[i] >= IdleMs)
+        private void Move(int i, PodSandbox host, byte[] buffer, long now)
+        {
+            uint from;
+            ushort fromPort;
+            int n;
+            if (_ownsOutside[i])
+            {
+                while ((n = _sockets.ReceiveFrom(_outsideHandle[i], buffer, 0, NodeContext.DatagramMax, out from, out fromPort)) >= 0)
                 {
-                    Close(i);
+                    host.SendUdpFrom(_spoofAddress[i], _spoofPort[i], _insideAddress[i], _insidePort[i], buffer, 0, n);
+                    _lastUsed[i] = now;
+                }
+            }
+            else
+            {
+                while ((n = _inside[i].ReceiveFrom(buffer, 0, NodeContext.DatagramMax, out from, out fromPort)) >= 0)
+                {
+                    _sockets.SendTo(_outsideHandle[i], _outsideAddress[i], _outsidePort[i], buffer, 0, n);
+                    _lastUsed[i] = now;
                 }
             }
         }

@@ -132,4 +132,40 @@ public sealed class ForwarderSimulationTests
         Assert.Equal(["web.default.svc.cluster.local. 5 IN A 10.96.0.20"], r.Answer);
         Assert.Empty(lab.IdsSeenUpstream);
     }
+
+    [Fact]
+    public void A_query_waits_in_its_socket_while_every_packet_buffer_is_taken_and_is_answered_when_one_is_free()
+    {
+        var lab = new Lab();
+        lab.Node.DnsZone.SetService(new DnsService { Name = "web", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 20) });
+        SimPort laptop = lab.Network.Open(Ipv4Address.FromOctets(192, 168, 50, 10), 5353);
+        var held = new List<PacketBuffer>();
+        for (PacketBuffer? b = lab.Node.Context.Pool.Rent(); b != null; b = lab.Node.Context.Pool.Rent())
+        {
+            held.Add(b);
+        }
+
+        byte[] query = DnsMessages.Query("web.default.svc.cluster.local.", DnsType.A, 0x5151);
+        laptop.Send(lab.Node.Config.Address, 53, query, 0, query.Length);
+        byte[] buffer = new byte[1232];
+        for (int i = 0; i < 50; i++)
+        {
+            lab.Step();
+        }
+
+        Assert.Equal(-1, laptop.Receive(buffer, 0, buffer.Length, out _, out _)); // no buffer to read it into: not answered, not dropped
+
+        held.ForEach(lab.Node.Context.Pool.Return);
+        int n = -1;
+        for (int i = 0; i < 50 && n < 0; i++)
+        {
+            lab.Step();
+            n = laptop.Receive(buffer, 0, buffer.Length, out _, out _);
+        }
+
+        DnsMessages.Response r = DnsMessages.Parse(buffer[..n]);
+        Assert.Equal(0x5151, r.Id);
+        Assert.Equal(["web.default.svc.cluster.local. 5 IN A 10.96.0.20"], r.Answer);
+        Assert.Equal(lab.Node.Context.Pool.Capacity, lab.Node.Context.Pool.Available); // the buffer went back
+    }
 }

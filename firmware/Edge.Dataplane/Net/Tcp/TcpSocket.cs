@@ -30,25 +30,69 @@ namespace Edge.Dataplane.Net.Tcp
         public const int MaximumSynRetransmissions = 5;
 
         private readonly PodSandbox _pod;
-        private readonly TcpRepr _out;
         private ByteRing _send;
         private ByteRing _receive;
 
-        public int State;
-        public int Error;
+        // On nanoFramework each field of an object is a 12-byte heap block, paid by every
+        // socket: the small settings share one int (state, error, backlog, two flags) and the
+        // two ports another, behind the properties that name them.
+        private int _bits;
+        private uint _ports;
+        private const int ErrorShift = 8;
+        private const int BacklogShift = 16;
+        private const int AcceptedBit = 1 << 24;
+        private const int TransparentBit = 1 << 25;
+
+        /// <summary>The RFC 9293 state (<see cref="TcpState"/>).</summary>
+        public int State
+        {
+            get { return _bits & 0xFF; }
+            set { _bits = (_bits & ~0xFF) | (value & 0xFF); }
+        }
+
+        /// <summary>Why the connection closed (<see cref="TcpError"/>), None while it has not.</summary>
+        public int Error
+        {
+            get { return (_bits >> ErrorShift) & 0xFF; }
+            set { _bits = (_bits & ~(0xFF << ErrorShift)) | ((value & 0xFF) << ErrorShift); }
+        }
+
         public uint LocalAddress;
-        public ushort LocalPort;
+
+        public ushort LocalPort
+        {
+            get { return (ushort)(_ports >> 16); }
+            set { _ports = (_ports & 0xFFFF) | ((uint)value << 16); }
+        }
+
         public uint RemoteAddress;
-        public ushort RemotePort;
+
+        public ushort RemotePort
+        {
+            get { return (ushort)(_ports & 0xFFFF); }
+            set { _ports = (_ports & 0xFFFF0000) | value; }
+        }
 
         // A connection's state, none for a listener (see TcpControlBlock).
         private TcpControlBlock _c;
 
         // Listener and accept queue.
         internal TcpSocket Parent;
-        internal bool Accepted;
-        internal int Backlog;
         internal long CreatedAt;
+
+        /// <summary>An accepted connection has been handed to the application.</summary>
+        internal bool Accepted
+        {
+            get { return (_bits & AcceptedBit) != 0; }
+            set { _bits = value ? _bits | AcceptedBit : _bits & ~AcceptedBit; }
+        }
+
+        /// <summary>A listener's accept queue limit (at most 255).</summary>
+        internal int Backlog
+        {
+            get { return (_bits >> BacklogShift) & 0xFF; }
+            set { _bits = (_bits & ~(0xFF << BacklogShift)) | ((value > 255 ? 255 : value) << BacklogShift); }
+        }
 
         public long SegmentsSent
         {
@@ -78,7 +122,6 @@ namespace Edge.Dataplane.Net.Tcp
         internal TcpSocket(PodSandbox pod)
         {
             _pod = pod;
-            _out = pod.Node.TcpOut; // shared: filled and emitted in one go (Prepare, Emit)
         }
 
         /// <summary>Readies the socket for a connection: its buffers and a fresh control block.</summary>
@@ -232,7 +275,11 @@ namespace Edge.Dataplane.Net.Tcp
         }
 
         /// <summary>Accepts connections to any address and port the gateway hands over (pod egress).</summary>
-        internal bool Transparent;
+        internal bool Transparent
+        {
+            get { return (_bits & TransparentBit) != 0; }
+            set { _bits = value ? _bits | TransparentBit : _bits & ~TransparentBit; }
+        }
 
         internal void StartListen(ushort port, int backlog, long now)
         {
@@ -815,7 +862,7 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             Prepare(_c.Iss, flags, 0);
-            _out.MaximumSegmentSize = DefaultMss;
+            _pod.Node.TcpOut.MaximumSegmentSize = DefaultMss;
             Emit(frame, 0);
             _c.SndNxt = _c.Iss + 1;
             NoteSent();
@@ -865,39 +912,39 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             Prepare(seq, flags, 0);
-            _out.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? ack : 0;
+            _pod.Node.TcpOut.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? ack : 0;
             Emit(frame, 0);
         }
 
         private void Prepare(uint seq, byte flags, int length)
         {
-            _out.SourcePort = LocalPort;
-            _out.DestinationPort = RemotePort;
-            _out.SequenceNumber = seq;
-            _out.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _c.RcvNxt : 0;
-            _out.Flags = flags;
-            _out.UrgentPointer = 0;
-            _out.MaximumSegmentSize = 0;
-            _out.WindowScale = TcpRepr.NoWindowScale;
-            _out.SackPermitted = false;
-            _out.HasTimestamps = false;
-            _out.PayloadLength = length;
+            _pod.Node.TcpOut.SourcePort = LocalPort;
+            _pod.Node.TcpOut.DestinationPort = RemotePort;
+            _pod.Node.TcpOut.SequenceNumber = seq;
+            _pod.Node.TcpOut.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _c.RcvNxt : 0;
+            _pod.Node.TcpOut.Flags = flags;
+            _pod.Node.TcpOut.UrgentPointer = 0;
+            _pod.Node.TcpOut.MaximumSegmentSize = 0;
+            _pod.Node.TcpOut.WindowScale = TcpRepr.NoWindowScale;
+            _pod.Node.TcpOut.SackPermitted = false;
+            _pod.Node.TcpOut.HasTimestamps = false;
+            _pod.Node.TcpOut.PayloadLength = length;
             int window = _receive.Free > 65535 ? 65535 : _receive.Free;
-            _out.Window = (ushort)window;
+            _pod.Node.TcpOut.Window = (ushort)window;
         }
 
         private void Emit(PacketBuffer frame, int length)
         {
             int tcpAt = frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
-            _out.Emit(frame.Data, tcpAt, LocalAddress, RemoteAddress);
-            if ((_out.Flags & TcpFlags.Ack) != 0)
+            _pod.Node.TcpOut.Emit(frame.Data, tcpAt, LocalAddress, RemoteAddress);
+            if ((_pod.Node.TcpOut.Flags & TcpFlags.Ack) != 0)
             {
                 _c.AckNeeded = false;
-                _c.AdvertisedWindow = _out.Window;
+                _c.AdvertisedWindow = _pod.Node.TcpOut.Window;
             }
 
             _c.SegmentsSent++;
-            _pod.SendIp(frame, IpProtocol.Tcp, LocalAddress, RemoteAddress, _out.EmitHeaderLength() + length);
+            _pod.SendIp(frame, IpProtocol.Tcp, LocalAddress, RemoteAddress, _pod.Node.TcpOut.EmitHeaderLength() + length);
         }
 
         private void NoteSent()

@@ -32,7 +32,7 @@ namespace Edge.Dataplane.Proxy.Views
                 text.Pad(name, 8).Append(" ").Append(protocol.ToString()).Append(" ").Append(seconds.ToString()).Append(" ");
                 if (protocol == IpProtocol.Tcp)
                 {
-                    text.Append(ConntrackState.Name(c.State[i])).Append(" ");
+                    text.Append(ConntrackState.Name(c.StateOf(i))).Append(" ");
                 }
 
                 Tuple(text, protocol, c.OriginalSource[i], c.OriginalDestination[i], c.OriginalSourcePort[i], c.OriginalDestinationPort[i], true);

@@ -44,7 +44,7 @@ namespace Edge.Dataplane.Proxy.Views
                     {
                         if (conntrack.IsUsed(e) && conntrack.ServiceSlot[e] == s.Slot && conntrack.Endpoint[e] == i)
                         {
-                            if (conntrack.State[e] == ConntrackState.Established)
+                            if (conntrack.StateOf(e) == ConntrackState.Established)
                             {
                                 active++;
                             }
