@@ -50,15 +50,13 @@ public static class MemoryBudget
                 string whole = Edge.Dataplane.Proxy.Views.IptablesView.Render(services, 0x0AF40000, 16);
                 Console.WriteLine($"{name,-7} the iptables view of this board is {whole.Length:N0} characters; the board streams it a 128-character buffer at a time into its frames (held whole, it would be {whole.Length / 1024.0:F1} KiB as a string and about twice that while built)");
                 var connected = new WorstCaseBoard(memoryClass);
-                long before = connected.Census().TotalBytes;
-                Edge.Dataplane.Net.PodSandbox from = connected.Agent.Pods[0].Sandbox;
-                for (int c = 0; c < 4; c++)
-                {
-                    from.Connect(connected.Agent.Pods[1].Sandbox.Address, 80);
-                }
-
-                long perConnection = (connected.Census().TotalBytes - before) / 4;
-                Console.WriteLine($"{name,-7} each open TCP connection in a pod adds {perConnection:N0} bytes (socket, control block, {connected.Config.TcpSendBuffer}+{connected.Config.TcpReceiveBuffer}-byte buffers); the figures above have none open");
+                NanoHeapCensus idle = connected.Census();
+                int established = connected.OpenConnections(4);
+                NanoHeapCensus busy = connected.Census();
+                long perConnection = (busy.TotalBytes - idle.TotalBytes) / Math.Max(established, 1);
+                Console.WriteLine($"wroom   {established} of 4 connections between pods established for the measure");
+                Console.WriteLine("wroom   where one connection's bytes go: " + Growth(idle, busy, established));
+                Console.WriteLine($"{name,-7} each TCP connection between two of its pods adds {perConnection:N0} bytes while open (both ends' sockets, control blocks and {connected.Config.TcpSendBuffer}+{connected.Config.TcpReceiveBuffer}-byte buffers); the figures above have none open");
                 Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each service (2 endpoints, DNS) {oneService:N0} bytes");
                 Console.Write(census.TopTypes(12));
                 Console.Write(census.TopFields(200));

@@ -50,8 +50,6 @@ namespace Edge.Dataplane.Net
         /// <summary>The pod's standard output (what its workload logs), for `edgectl logs`.</summary>
         public readonly PodLog Log;
 
-        public long PacketsIn;
-        public long PacketsOut;
 
         internal PodSandbox(NodeContext node, Bridge bridge, int port, string ns, string name, uint address, int prefixLength, uint gateway)
         {
@@ -259,12 +257,10 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            PacketsIn++;
             InputIp(frame, now);
         }
 
         private bool _transparentInput;
-        private TcpSocket _transparent;
 
         /// <summary>Takes UDP datagrams to outside addresses that reach the host sandbox (pod egress), or null.</summary>
         public IDatagramHandler TransparentUdp;
@@ -284,7 +280,6 @@ namespace Edge.Dataplane.Net
 
             socket.StartListen(0, backlog, _node.Now);
             socket.Transparent = true;
-            _transparent = socket;
             return socket;
         }
 
@@ -298,7 +293,6 @@ namespace Edge.Dataplane.Net
         internal void DeliverTransparent(PacketBuffer frame, long now)
         {
             _transparentInput = true;
-            PacketsIn++;
             InputIp(frame, now);
             _transparentInput = false;
         }
@@ -306,7 +300,6 @@ namespace Edge.Dataplane.Net
         /// <summary>A routed packet for the node itself (the gateway hands it over, Ethernet header in front).</summary>
         internal void DeliverRouted(PacketBuffer frame, long now)
         {
-            PacketsIn++;
             InputIp(frame, now);
         }
 
@@ -488,7 +481,6 @@ namespace Edge.Dataplane.Net
             _node.IpOut.PayloadLength = upperLength;
             _node.IpOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
             int ipLength = Ipv4Packet.MinimumHeaderLength + upperLength;
-            PacketsOut++;
             if (IsLocal(destination))
             {
                 frame.Length = EthernetFrame.HeaderLength + ipLength;
@@ -884,9 +876,9 @@ namespace Edge.Dataplane.Net
             }
 
             TcpSocket listener = FindListener(_node.TcpIn.DestinationPort);
-            if (listener == null && _transparentInput && _transparent != null && _transparent.State == TcpState.Listen)
+            if (listener == null && _transparentInput)
             {
-                listener = _transparent;
+                listener = FindTransparentListener();
             }
 
             if (listener != null && (_node.TcpIn.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn)
@@ -950,6 +942,20 @@ namespace Edge.Dataplane.Net
             _node.TcpOut.PayloadLength = 0;
             _node.TcpOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength, local, remote);
             SendIp(frame, IpProtocol.Tcp, local, remote, TcpPacket.MinimumHeaderLength);
+        }
+
+        // The host sandbox's egress listener, found among its sockets rather than kept in a field every pod would carry.
+        private TcpSocket FindTransparentListener()
+        {
+            for (int i = 0; i < _tcpSockets.Length; i++)
+            {
+                if (_tcpSockets[i] != null && _tcpSockets[i].Transparent && _tcpSockets[i].State == TcpState.Listen)
+                {
+                    return _tcpSockets[i];
+                }
+            }
+
+            return null;
         }
 
         private TcpSocket FindListener(ushort port)

@@ -29,7 +29,9 @@ namespace Edge.Dataplane.Proxy
         internal readonly ushort[] OriginalDestinationPort;
         internal readonly uint[] ReplySource;
         internal readonly ushort[] ReplySourcePort;
-        internal readonly uint[] ReplyDestination;
+        // The reply's destination is the client's own address, or the node's masquerade address
+        // when the flow was SNATed (kube-proxy's KUBE-MARK-MASQ): a flag, not 4 bytes a flow.
+        private readonly uint _masqueradeAddress;
         internal readonly ushort[] ReplyDestinationPort;
 
         // Narrow types where the range allows: a WROOM board keeps 256 of these rows in 64 KB with everything else
@@ -52,8 +54,9 @@ namespace Edge.Dataplane.Proxy
         public readonly bool Accounting;
 
         // An entry's flags and its TCP state (<see cref="ConntrackState"/>, 0-6) share a byte:
-        // five flag bits below, the state in the top three.
-        private const byte UsedFlag = 1;
+        // five flag bits below, the state in the top three. (An entry is free when its protocol
+        // is 0: IP protocol 0 is never tracked.)
+        private const byte MasqueradedFlag = 1;
         private const byte AssuredFlag = 2;
         private const byte FinOriginalFlag = 4;
         private const byte FinReplyFlag = 8;
@@ -62,7 +65,7 @@ namespace Edge.Dataplane.Proxy
         private const int StateMask = 7 << StateShift;
 
         /// <summary>An entry's TCP state (<see cref="ConntrackState"/>; None for UDP and ICMP).</summary>
-        internal int StateOf(int i)
+        public int StateOf(int i)
         {
             return (_flags[i] & StateMask) >> StateShift;
         }
@@ -78,14 +81,11 @@ namespace Edge.Dataplane.Proxy
         /// <summary>Unreplied entries dropped to make room.</summary>
         public long EarlyDrops;
 
-        public Conntrack(int capacity)
-            : this(capacity, true)
-        {
-        }
-
-        public Conntrack(int capacity, bool accounting)
+        /// <param name="masqueradeAddress">The address SNATed flows are given (the node's gateway address).</param>
+        public Conntrack(int capacity, bool accounting, uint masqueradeAddress)
         {
             Accounting = accounting;
+            _masqueradeAddress = masqueradeAddress;
             // Half as many buckets as entries: chains of two when the table is full, and half the
             // heads' memory (two short[] of them, one per direction).
             int buckets = 1;
@@ -112,7 +112,6 @@ namespace Edge.Dataplane.Proxy
             OriginalDestinationPort = new ushort[capacity];
             ReplySource = new uint[capacity];
             ReplySourcePort = new ushort[capacity];
-            ReplyDestination = new uint[capacity];
             ReplyDestinationPort = new ushort[capacity];
             _expires = new int[capacity];
             _flags = new byte[capacity];
@@ -154,7 +153,7 @@ namespace Edge.Dataplane.Proxy
             for (int i = _replyHead[bucket]; i != Nil; i = _replyNext[i])
             {
                 if (Protocol[i] == protocol && ReplySource[i] == source && ReplySourcePort[i] == sourcePort
-                    && ReplyDestination[i] == destination && ReplyDestinationPort[i] == destinationPort)
+                    && ReplyDestinationOf(i) == destination && ReplyDestinationPort[i] == destinationPort)
                 {
                     reply = true;
                     return Live(i, now);
@@ -179,6 +178,12 @@ namespace Edge.Dataplane.Proxy
             uint replySource, ushort replySourcePort, uint replyDestination, ushort replyDestinationPort,
             int serviceSlot, int endpoint, long now)
         {
+            bool masqueraded = replyDestination != originalSource;
+            if (protocol == 0 || (masqueraded && replyDestination != _masqueradeAddress))
+            {
+                return Nil; // not a flow this table can hold (the proxy only NATs to these)
+            }
+
             int i = FreeEntry(now);
             if (i == Nil)
             {
@@ -186,7 +191,7 @@ namespace Edge.Dataplane.Proxy
                 return Nil;
             }
 
-            _flags[i] = UsedFlag; // state None
+            _flags[i] = masqueraded ? MasqueradedFlag : (byte)0; // state None
             Protocol[i] = protocol;
             OriginalSource[i] = originalSource;
             OriginalSourcePort[i] = originalSourcePort;
@@ -194,7 +199,6 @@ namespace Edge.Dataplane.Proxy
             OriginalDestinationPort[i] = originalDestinationPort;
             ReplySource[i] = replySource;
             ReplySourcePort[i] = replySourcePort;
-            ReplyDestination[i] = replyDestination;
             ReplyDestinationPort[i] = replyDestinationPort;
             ServiceSlot[i] = (short)serviceSlot;
             Endpoint[i] = (short)endpoint;
@@ -313,8 +317,9 @@ namespace Edge.Dataplane.Proxy
             }
 
             Unlink(_originalHead, _originalNext, Hash(Protocol[i], OriginalSource[i], OriginalSourcePort[i], OriginalDestination[i], OriginalDestinationPort[i]) & _mask, i);
-            Unlink(_replyHead, _replyNext, Hash(Protocol[i], ReplySource[i], ReplySourcePort[i], ReplyDestination[i], ReplyDestinationPort[i]) & _mask, i);
+            Unlink(_replyHead, _replyNext, Hash(Protocol[i], ReplySource[i], ReplySourcePort[i], ReplyDestinationOf(i), ReplyDestinationPort[i]) & _mask, i);
             _flags[i] = 0;
+            Protocol[i] = 0;
             _count--;
         }
 
@@ -393,9 +398,15 @@ namespace Edge.Dataplane.Proxy
             _expires[i] = (int)now + timeoutMs;
         }
 
+        /// <summary>Where replies of the flow go: its client, or the masquerade address if it was SNATed.</summary>
+        public uint ReplyDestinationOf(int i)
+        {
+            return (_flags[i] & MasqueradedFlag) != 0 ? _masqueradeAddress : OriginalSource[i];
+        }
+
         public bool IsUsed(int i)
         {
-            return (_flags[i] & UsedFlag) != 0;
+            return Protocol[i] != 0;
         }
 
         private int Live(int i, long now)

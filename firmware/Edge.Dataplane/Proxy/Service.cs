@@ -98,9 +98,8 @@ namespace Edge.Dataplane.Proxy
         /// <summary>New connections per endpoint (how the picks spread); empty until the first connection, as most services on a small board never see one.</summary>
         public long[] EndpointConnections = Empty.Longs;
 
+        /// <summary>New connections the service took (per endpoint in <see cref="EndpointConnections"/>).</summary>
         public long Connections;
-        public long Packets;
-        public long Bytes;
 
         /// <summary>Connections refused because no endpoint could take them (REJECT in kube-proxy).</summary>
         public long Rejected;

@@ -46,7 +46,7 @@ namespace Edge.Dataplane.Proxy
         public ServiceProxy(int services, int conntrackEntries, int affinityEntries, uint gatewayAddress, uint clusterNetwork, int clusterPrefix, int mode, IRandomSource random, bool conntrackAccounting)
         {
             Services = new ServiceTable(services);
-            Conntrack = new Conntrack(conntrackEntries, conntrackAccounting);
+            Conntrack = new Conntrack(conntrackEntries, conntrackAccounting, gatewayAddress);
             Affinity = new AffinityTable(affinityEntries);
             _gatewayAddress = gatewayAddress;
             _clusterNetwork = clusterNetwork;
@@ -364,28 +364,22 @@ namespace Edge.Dataplane.Proxy
             {
                 // Original direction: destination becomes the endpoint; source may be masqueraded.
                 Rewrite(b, ip, false, c.ReplySource[entry], c.ReplySourcePort[entry]);
-                if (c.ReplyDestination[entry] != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
+                if (c.ReplyDestinationOf(entry) != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
                 {
-                    Rewrite(b, ip, true, c.ReplyDestination[entry], c.ReplyDestinationPort[entry]);
+                    Rewrite(b, ip, true, c.ReplyDestinationOf(entry), c.ReplyDestinationPort[entry]);
                 }
             }
             else
             {
                 // Reply direction: source becomes the service; destination back to the real client.
                 Rewrite(b, ip, true, c.OriginalDestination[entry], c.OriginalDestinationPort[entry]);
-                if (c.ReplyDestination[entry] != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
+                if (c.ReplyDestinationOf(entry) != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
                 {
                     Rewrite(b, ip, false, c.OriginalSource[entry], c.OriginalSourcePort[entry]);
                 }
             }
 
             c.Observe(entry, reply, _tcpFlags, ipLength, now);
-            Service service = Services.At(c.ServiceSlot[entry]);
-            if (service != null)
-            {
-                service.Packets++;
-                service.Bytes += ipLength;
-            }
         }
 
         /// <summary>

@@ -3,6 +3,7 @@ using Edge.Dataplane.Boards;
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
+using Edge.Dataplane.Net.Tcp;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
@@ -60,6 +61,33 @@ public sealed class WorstCaseBoard
                 service.EndpointConnections = new long[service.EndpointCount];
             }
         }
+    }
+
+    /// <summary>
+    /// Opens TCP connections between the board's pods (pod i to pod i+1's whoami on port 80,
+    /// through the bridge) and runs the board until both ends of each are established: what
+    /// connections cost while they last. Returns the number established.
+    /// </summary>
+    public int OpenConnections(int count)
+    {
+        var clients = new List<TcpSocket>();
+        for (int c = 0; c < count; c++)
+        {
+            PodSandbox from = Agent.Pods[c % Pods].Sandbox!;
+            PodSandbox to = Agent.Pods[(c + 1) % Pods].Sandbox!;
+            if (from.Connect(to.Address, 80) is { } socket)
+            {
+                clients.Add(socket);
+            }
+        }
+
+        for (int turn = 0; turn < 200 && clients.Any(s => s.State != TcpState.Established); turn++)
+        {
+            Agent.Poll();
+        }
+
+        Agent.Poll(); // the servers take the final ACK
+        return clients.Count(s => s.State == TcpState.Established);
     }
 
     public int MemoryClass { get; }

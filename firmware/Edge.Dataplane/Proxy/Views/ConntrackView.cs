@@ -46,7 +46,7 @@ namespace Edge.Dataplane.Proxy.Views
                     text.Append("[UNREPLIED] ");
                 }
 
-                Tuple(text, protocol, c.ReplySource[i], c.ReplyDestination[i], c.ReplySourcePort[i], c.ReplyDestinationPort[i], false);
+                Tuple(text, protocol, c.ReplySource[i], c.ReplyDestinationOf(i), c.ReplySourcePort[i], c.ReplyDestinationPort[i], false);
                 if (c.Accounting)
                 {
                     text.Append("packets=" + c.PacketsReply[i].ToString() + " bytes=" + c.BytesReply[i].ToString() + " ");
