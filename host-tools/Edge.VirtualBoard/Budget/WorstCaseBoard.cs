@@ -64,30 +64,28 @@ public sealed class WorstCaseBoard
     }
 
     /// <summary>
-    /// Opens TCP connections between the board's pods (pod i to pod i+1's whoami on port 80,
-    /// through the bridge) and runs the board until both ends of each are established: what
-    /// connections cost while they last. Returns the number established.
+    /// Opens TCP connections between the board's pods one after another (pod i to pod i+1's
+    /// whoami on port 80, through the bridge), running the board until both ends of each are
+    /// established: what connections cost while they last. Returns the number established.
     /// </summary>
     public int OpenConnections(int count)
     {
-        var clients = new List<TcpSocket>();
+        int established = 0;
         for (int c = 0; c < count; c++)
         {
             PodSandbox from = Agent.Pods[c % Pods].Sandbox!;
             PodSandbox to = Agent.Pods[(c + 1) % Pods].Sandbox!;
-            if (from.Connect(to.Address, 80) is { } socket)
+            TcpSocket? socket = from.Connect(to.Address, 80);
+            for (int turn = 0; turn < 200 && socket is { State: not TcpState.Established }; turn++)
             {
-                clients.Add(socket);
+                Agent.Poll();
             }
+
+            Agent.Poll(); // the server takes the final ACK
+            established += socket is { State: TcpState.Established } ? 1 : 0;
         }
 
-        for (int turn = 0; turn < 200 && clients.Any(s => s.State != TcpState.Established); turn++)
-        {
-            Agent.Poll();
-        }
-
-        Agent.Poll(); // the servers take the final ACK
-        return clients.Count(s => s.State == TcpState.Established);
+        return established;
     }
 
     public int MemoryClass { get; }
