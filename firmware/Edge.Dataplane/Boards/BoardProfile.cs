@@ -4,7 +4,8 @@ namespace Edge.Dataplane.Boards
     /// One supported board: how nanoff knows it, its Ethernet PHY, its memory class (which sets
     /// the node's capacities), and the pins Edge uses beyond Ethernet: the management UART
     /// (nanoFramework keeps COM1, the USB port, for deploying and debugging, so Edge's console is
-    /// COM2 on pins of its own that stay clear of the RMII clock) and the status and activity LEDs.
+    /// COM2 on pins of its own that stay clear of the RMII clock), the status and activity LEDs,
+    /// and the I2C bus an optional SSD1306 display hangs on.
     /// A pin is -1 until it has been checked against the board's documentation (boards/README.md
     /// says which); a board without console pins is provisioned over the network.
     /// </summary>
@@ -36,6 +37,15 @@ namespace Edge.Dataplane.Boards
         public int StatusLed = -1;
         public int ActivityLed = -1;
 
+        /// <summary>ESP32 GPIOs routed to I2C1's data and clock, where an SSD1306 display is looked for at boot, or -1.</summary>
+        public int I2cData = -1;
+        public int I2cClock = -1;
+
+        public bool HasDisplayBus
+        {
+            get { return I2cData >= 0 && I2cClock >= 0; }
+        }
+
         public bool HasConsole
         {
             get { return ConsoleTx >= 0 && ConsoleRx >= 0; }
@@ -56,6 +66,13 @@ namespace Edge.Dataplane.Boards
         {
             ConsoleTx = tx;
             ConsoleRx = rx;
+            return this;
+        }
+
+        public BoardProfile I2c(int data, int clock)
+        {
+            I2cData = data;
+            I2cClock = clock;
             return this;
         }
 

@@ -37,4 +37,35 @@ public sealed class BoardProfileTests
             Assert.Contains(p.NanoffTarget, readme);
         });
     }
+
+    // ESP32 pins a board's own pins must stay off: the SPI flash (6-11) and the EMAC's fixed RMII
+    // pins (TXD0 19, TX_EN 21, TXD1 22, RXD0 25, RXD1 26, CRS_DV 27); 34-39 are inputs only.
+    private static readonly int[] Esp32Reserved = [6, 7, 8, 9, 10, 11, 19, 21, 22, 25, 26, 27];
+
+    [Fact]
+    public void ESP32_boards_use_each_pin_once_never_one_Ethernet_or_flash_needs_and_drive_no_input_only_pin()
+    {
+        foreach (BoardProfile p in BoardProfiles.All.Where(p => p.NanoffTarget.StartsWith("ESP32")))
+        {
+            int[] used = new[] { p.ConsoleTx, p.ConsoleRx, p.I2cData, p.I2cClock, p.StatusLed, p.ActivityLed }.Where(pin => pin >= 0).ToArray();
+            int[] driven = new[] { p.ConsoleTx, p.I2cData, p.I2cClock, p.StatusLed, p.ActivityLed }.Where(pin => pin >= 0).ToArray();
+
+            Assert.Equal(used.Length, used.Distinct().Count());
+            Assert.Empty(used.Intersect(Esp32Reserved));
+            Assert.DoesNotContain(used, pin => p.RmiiClock.EndsWith("GPIO" + pin));
+            Assert.DoesNotContain(driven, pin => pin >= 34 && pin <= 39);
+        }
+    }
+
+    [Fact]
+    public void The_checked_console_and_display_pins_are_the_ones_the_boards_documentation_gives()
+    {
+        BoardProfile olimex = BoardProfiles.Find("olimex-esp32-poe")!;
+        BoardProfile lilygo = BoardProfiles.Find("lilygo-t-internet-poe")!;
+
+        Assert.Equal((4, 36, 13, 16), (olimex.ConsoleTx, olimex.ConsoleRx, olimex.I2cData, olimex.I2cClock));
+        Assert.Equal((14, 15), (lilygo.I2cData, lilygo.I2cClock));
+        Assert.False(lilygo.HasConsole);
+        Assert.False(BoardProfiles.Find("olimex-esp32-poe-wrover")!.HasDisplayBus); // GPIO16 is the WROVER's PSRAM
+    }
 }
