@@ -63,8 +63,9 @@ namespace Edge.Firmware
             var clock = new NanoClock();
             var leds = new GpioIndicators(new GpioController(), plan.Profile, clock);
             NanoSerialLine console = OpenConsole(plan.Profile);
+            OledScreen screen = OledScreen.Open(plan.Profile);
 
-            ethernet = WaitForNetwork(plan, leds);
+            ethernet = WaitForNetwork(plan, leds, screen, clock);
             uint address;
             if (!Ipv4Address.TryParse(ethernet.IPv4Address, out address))
             {
@@ -147,6 +148,12 @@ namespace Edge.Firmware
                 bool controlled = line != null || (console != null && session.FramesReceived > 0);
                 leds.SetStatus(controlled && agent.AppliedGeneration > 0 ? NodeStatus.Ready : NodeStatus.WaitingForControlPlane);
                 leds.Refresh();
+                if (screen != null)
+                {
+                    Watch.Beat("the display");
+                    screen.Show(plan.Name, address, leds.Status, agent.Pods, identity.MaxPods, clock.Milliseconds);
+                }
+
                 if (work == 0)
                 {
                     Watch.Beat("waiting for traffic");
@@ -165,7 +172,7 @@ namespace Edge.Firmware
             }
         }
 
-        /// <summary>COM2 on the profile's pins (routed first on ESP32), or null when the profile has none or the UART will not open.</summary>
+        /// <summary>COM2 on the profile's pins (routed first where the chip routes pins at run time), or null when the profile has none or the UART will not open.</summary>
         private static NanoSerialLine OpenConsole(BoardProfile profile)
         {
             if (profile == null || !profile.HasConsole)
@@ -176,10 +183,9 @@ namespace Edge.Firmware
 
             try
             {
-                nanoFramework.Hardware.Esp32.Configuration.SetPinFunction(profile.ConsoleTx, nanoFramework.Hardware.Esp32.DeviceFunction.COM2_TX);
-                nanoFramework.Hardware.Esp32.Configuration.SetPinFunction(profile.ConsoleRx, nanoFramework.Hardware.Esp32.DeviceFunction.COM2_RX);
+                PinRouting.Console(profile);
                 var line = new NanoSerialLine("COM2", ConsoleBaud);
-                Console.WriteLine("edge: console on COM2 (TX GPIO" + profile.ConsoleTx.ToString() + ", RX GPIO" + profile.ConsoleRx.ToString() + ") at " + ConsoleBaud.ToString() + " 8N1");
+                Console.WriteLine("edge: console on COM2 (TX " + PinRouting.PinName(profile.ConsoleTx) + ", RX " + PinRouting.PinName(profile.ConsoleRx) + ") at " + ConsoleBaud.ToString() + " 8N1");
                 return line;
             }
             catch (Exception e)
@@ -190,7 +196,7 @@ namespace Edge.Firmware
         }
 
         /// <summary>Waits for an address (static, or DHCP) and the time (SNTP), saying what it waits for every minute.</summary>
-        private static NetworkInterface WaitForNetwork(BootPlan plan, GpioIndicators leds)
+        private static NetworkInterface WaitForNetwork(BootPlan plan, GpioIndicators leds, OledScreen screen, NanoClock clock)
         {
             BoardSettings s = plan.Settings;
             IPConfiguration fixedAddress = s.Static
@@ -211,6 +217,11 @@ namespace Edge.Firmware
 
                 leds.SetStatus(NodeStatus.NoLink);
                 leds.Refresh();
+                if (screen != null)
+                {
+                    screen.Show(plan.Name, 0, NodeStatus.NoLink, null, 0, clock.Milliseconds);
+                }
+
                 Console.WriteLine("edge: no network yet (" + StatusText() + "): is the cable in, the link LED on, and " + (s.Static ? "the provisioned address right for this switch?" : "DHCP served on the lab switch?"));
             }
         }

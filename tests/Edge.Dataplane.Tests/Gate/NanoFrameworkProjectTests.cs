@@ -38,18 +38,51 @@ public sealed class NanoFrameworkProjectTests
 
     [Theory]
     [MemberData(nameof(NfProjects))]
-    public void Lists_exactly_the_source_files_of_its_folder(string project)
+    public void Lists_exactly_the_source_files_of_its_folder_and_of_the_folder_it_shares(string project)
     {
         string dir = Path.GetDirectoryName(RepoPaths.Of(project))!;
         XDocument doc = XDocument.Load(RepoPaths.Of(project));
         var listed = doc.Descendants(Msb + "Compile").Select(c => ((string)c.Attribute("Include")!).Replace('\\', '/')).Order().ToList();
-        var onDisk = Directory.GetFiles(dir, "*.cs", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/'))
-            .Where(f => !f.StartsWith("obj/") && !f.StartsWith("bin/"))
-            .Order().ToList();
+        var expected = SourcesOf(dir, []).ToList();
+        if (doc.Descendants(Msb + "EdgeSharedSources").SingleOrDefault()?.Value is { } shared)
+        {
+            string[] except = (doc.Descendants(Msb + "EdgeSharedExcept").SingleOrDefault()?.Value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
+            string sharedDir = Path.GetFullPath(Path.Combine(dir, shared.Replace('\\', '/')));
+            expected.AddRange(SourcesOf(sharedDir, except).Select(f => shared.Replace('\\', '/') + "/" + f));
+        }
 
-        Assert.True(onDisk.SequenceEqual(listed),
-            $"{project}: not listed: [{string.Join(", ", onDisk.Except(listed))}]; listed but missing: [{string.Join(", ", listed.Except(onDisk))}]");
+        expected.Sort(StringComparer.Ordinal);
+        listed.Sort(StringComparer.Ordinal);
+        Assert.True(expected.SequenceEqual(listed),
+            $"{project}: not listed: [{string.Join(", ", expected.Except(listed))}]; listed but missing: [{string.Join(", ", listed.Except(expected))}] (python3 firmware/sync-nfproj.py)");
+    }
+
+    private static IEnumerable<string> SourcesOf(string dir, string[] exceptFolders) =>
+        Directory.GetFiles(dir, "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("obj/") && !f.StartsWith("bin/") && !exceptFolders.Any(x => f.StartsWith(x + "/")));
+
+    [Fact]
+    public void The_STM32_build_is_the_ESP32_build_without_ESP32_pin_routing()
+    {
+        XDocument esp32 = XDocument.Load(RepoPaths.Of("firmware", "Edge.Firmware", "Edge.Firmware.nfproj"));
+        XDocument stm32 = XDocument.Load(RepoPaths.Of("firmware", "Edge.Firmware.Stm32", "Edge.Firmware.Stm32.nfproj"));
+        string[] References(XDocument d) => d.Descendants(Msb + "Reference").Select(r => (string)r.Attribute("Include")!).Order().ToArray();
+
+        Assert.Equal(References(esp32).Where(r => r != "nanoFramework.Hardware.Esp32"), References(stm32));
+        Assert.DoesNotContain("nanoFramework.Hardware.Esp32", File.ReadAllText(RepoPaths.Of("firmware", "Edge.Firmware.Stm32", "packages.config")));
+        Assert.Equal("Esp32", stm32.Descendants(Msb + "EdgeSharedExcept").Single().Value);
+        Assert.All(Directory.GetFiles(RepoPaths.Of("firmware", "Edge.Firmware"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Esp32{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")),
+            f => Assert.DoesNotContain("Hardware.Esp32", File.ReadAllText(f)));
+    }
+
+    [Fact]
+    public void A_solution_lists_every_nanoFramework_project_for_nuget_restore()
+    {
+        string solution = File.ReadAllText(RepoPaths.Of("Edge.NanoFramework.sln"));
+
+        Assert.All(NfProjectPaths(), p => Assert.Contains(p.Replace('/', '\\'), solution));
     }
 
     [Theory]
