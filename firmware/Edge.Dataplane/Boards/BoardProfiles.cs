@@ -13,7 +13,10 @@ namespace Edge.Dataplane.Boards
             {
                 return new BoardProfile[]
                 {
-                    new BoardProfile("esp32-ethernet-kit", "Espressif ESP32-Ethernet-Kit (WROVER-E)", "ESP32_ETHERNET_KIT_1.2", "IP101", 1, "in, GPIO0", MemoryClass.Wrover),
+                    // Espressif's guide for the kit: GPIO Header 1 (GPIO32-39) is used nowhere else on the board.
+                    // No display pins: the only free outputs left are GPIO4 and GPIO2, a strapping pin an I2C
+                    // pull-up would hold high, keeping the kit out of download mode when it is flashed.
+                    new BoardProfile("esp32-ethernet-kit", "Espressif ESP32-Ethernet-Kit (WROVER-E)", "ESP32_ETHERNET_KIT_1.2", "IP101", 1, "in, GPIO0", MemoryClass.Wrover).Console(32, 33),
                     // Its UEXT connector: pin 3 TXD = GPIO4, pin 4 RXD = GPIO36 (input only, fine for RX),
                     // pin 5 SCL = GPIO16, pin 6 SDA = GPIO13; no user LED (power and charge only).
                     new BoardProfile("olimex-esp32-poe", "Olimex ESP32-POE / ESP32-POE-ISO (WROOM)", "ESP32_OLIMEX", "LAN8720", 0, "out, GPIO17", MemoryClass.Wroom).Console(4, 36).I2c(13, 16),

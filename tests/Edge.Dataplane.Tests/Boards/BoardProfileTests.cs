@@ -65,6 +65,7 @@ public sealed class BoardProfileTests
 
         Assert.Equal((4, 36, 13, 16), (olimex.ConsoleTx, olimex.ConsoleRx, olimex.I2cData, olimex.I2cClock));
         Assert.Equal((14, 15), (lilygo.I2cData, lilygo.I2cClock));
+        Assert.Equal((32, 33), (BoardProfiles.Find("esp32-ethernet-kit")!.ConsoleTx, BoardProfiles.Find("esp32-ethernet-kit")!.ConsoleRx));
         Assert.False(lilygo.HasConsole);
         Assert.False(BoardProfiles.Find("olimex-esp32-poe-wrover")!.HasDisplayBus); // GPIO16 is the WROVER's PSRAM
     }
