@@ -95,19 +95,31 @@ namespace Edge.Dataplane.Proxy
                 _seenVersion = _proxy.Services.Version;
             }
 
-            for (int l = 0; l < MaxListeners; l++)
+            // Clients' datagrams are read into one buffer rented from the node's pool for the
+            // turn, on the first UDP listener; with none free they wait in their sockets.
+            PacketBuffer datagram = null;
+            try
             {
-                if (_listenHandle[l] >= 0)
+                for (int l = 0; l < MaxListeners; l++)
                 {
-                    if (_listenUdp[l])
+                    if (_listenHandle[l] < 0)
                     {
-                        ReceiveFromClients(l, now);
+                        continue;
                     }
-                    else
+
+                    if (!_listenUdp[l])
                     {
                         AcceptFrom(l, now);
                     }
+                    else if (datagram != null || (datagram = _host.Node.Pool.Rent()) != null)
+                    {
+                        ReceiveFrom(l, datagram.Data, now);
+                    }
                 }
+            }
+            finally
+            {
+                _host.Node.Pool.Return(datagram);
             }
 
             _relay.Poll();
@@ -195,26 +207,6 @@ namespace Edge.Dataplane.Proxy
             _listenPort[free] = port;
             _listenUdp[free] = udp;
             _listenService[free] = slot;
-        }
-
-        // Clients' datagrams are read into a buffer rented from the node's pool for the turn;
-        // with none free they wait in the socket.
-        private void ReceiveFromClients(int l, long now)
-        {
-            PacketBuffer datagram = _host.Node.Pool.Rent();
-            if (datagram == null)
-            {
-                return;
-            }
-
-            try
-            {
-                ReceiveFrom(l, datagram.Data, now);
-            }
-            finally
-            {
-                _host.Node.Pool.Return(datagram);
-            }
         }
 
         private void ReceiveFrom(int l, byte[] buffer, long now)

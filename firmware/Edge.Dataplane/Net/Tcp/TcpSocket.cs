@@ -862,7 +862,7 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             Prepare(_c.Iss, flags, 0);
-            _pod.Node.TcpOut.MaximumSegmentSize = DefaultMss;
+            Out.MaximumSegmentSize = DefaultMss;
             Emit(frame, 0);
             _c.SndNxt = _c.Iss + 1;
             NoteSent();
@@ -912,39 +912,47 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             Prepare(seq, flags, 0);
-            _pod.Node.TcpOut.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? ack : 0;
+            Out.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? ack : 0;
             Emit(frame, 0);
+        }
+
+        // The node's outgoing TCP header (shared: filled and emitted in one go, Prepare then Emit).
+        private TcpRepr Out
+        {
+            get { return _pod.Node.TcpOut; }
         }
 
         private void Prepare(uint seq, byte flags, int length)
         {
-            _pod.Node.TcpOut.SourcePort = LocalPort;
-            _pod.Node.TcpOut.DestinationPort = RemotePort;
-            _pod.Node.TcpOut.SequenceNumber = seq;
-            _pod.Node.TcpOut.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _c.RcvNxt : 0;
-            _pod.Node.TcpOut.Flags = flags;
-            _pod.Node.TcpOut.UrgentPointer = 0;
-            _pod.Node.TcpOut.MaximumSegmentSize = 0;
-            _pod.Node.TcpOut.WindowScale = TcpRepr.NoWindowScale;
-            _pod.Node.TcpOut.SackPermitted = false;
-            _pod.Node.TcpOut.HasTimestamps = false;
-            _pod.Node.TcpOut.PayloadLength = length;
+            TcpRepr o = Out;
+            o.SourcePort = LocalPort;
+            o.DestinationPort = RemotePort;
+            o.SequenceNumber = seq;
+            o.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _c.RcvNxt : 0;
+            o.Flags = flags;
+            o.UrgentPointer = 0;
+            o.MaximumSegmentSize = 0;
+            o.WindowScale = TcpRepr.NoWindowScale;
+            o.SackPermitted = false;
+            o.HasTimestamps = false;
+            o.PayloadLength = length;
             int window = _receive.Free > 65535 ? 65535 : _receive.Free;
-            _pod.Node.TcpOut.Window = (ushort)window;
+            o.Window = (ushort)window;
         }
 
         private void Emit(PacketBuffer frame, int length)
         {
+            TcpRepr o = Out;
             int tcpAt = frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
-            _pod.Node.TcpOut.Emit(frame.Data, tcpAt, LocalAddress, RemoteAddress);
-            if ((_pod.Node.TcpOut.Flags & TcpFlags.Ack) != 0)
+            o.Emit(frame.Data, tcpAt, LocalAddress, RemoteAddress);
+            if ((o.Flags & TcpFlags.Ack) != 0)
             {
                 _c.AckNeeded = false;
-                _c.AdvertisedWindow = _pod.Node.TcpOut.Window;
+                _c.AdvertisedWindow = o.Window;
             }
 
             _c.SegmentsSent++;
-            _pod.SendIp(frame, IpProtocol.Tcp, LocalAddress, RemoteAddress, _pod.Node.TcpOut.EmitHeaderLength() + length);
+            _pod.SendIp(frame, IpProtocol.Tcp, LocalAddress, RemoteAddress, o.EmitHeaderLength() + length);
         }
 
         private void NoteSent()
