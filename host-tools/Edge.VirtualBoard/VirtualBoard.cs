@@ -1,5 +1,6 @@
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Wire;
+using Edge.Dataplane.Worker;
 using Edge.Dataplane.Workloads;
 using Edge.VirtualBoard.Config;
 using Edge.VirtualBoard.Platform;

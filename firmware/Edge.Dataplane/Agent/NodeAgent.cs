@@ -4,6 +4,7 @@ using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
+using Edge.Dataplane.Worker;
 using Edge.Dataplane.Workloads;
 
 namespace Edge.Dataplane.Agent

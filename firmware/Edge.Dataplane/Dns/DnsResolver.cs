@@ -64,7 +64,7 @@ namespace Edge.Dataplane.Dns
             _server = server;
             _type = type;
             _socket = pod.OpenUdp(0);
-            _id = (ushort)pod.NextRandom();
+            _id = (ushort)pod.Node.Random.NextUInt32();
             _tries = Candidates(name, pod.Namespace, pod.ClusterDomain, search);
             Misses = new string[_tries.Length];
             MissCodes = new int[_tries.Length];

@@ -1,4 +1,3 @@
-using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Dns
@@ -31,7 +30,14 @@ namespace Edge.Dataplane.Dns
         public uint Serial = 1;
 
         public DnsZone(string zone, uint ttl, int services, int pods)
+            : this(zone, ttl, services, pods, null)
         {
+        }
+
+        /// <param name="servicePorts">The node's service table, where services with a ClusterIP are answered from; null for none.</param>
+        public DnsZone(string zone, uint ttl, int services, int pods, IServicePorts servicePorts)
+        {
+            Services = servicePorts;
             Zone = DnsName.FromText(zone);
             ZoneLabels = CountLabels(Zone);
             SoaMname = DnsName.FromText("ns.dns." + zone);
@@ -271,10 +277,10 @@ namespace Edge.Dataplane.Dns
                 }
             }
 
+            ServicePortEntry v = _port;
             for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
             {
-                Service v = Services.At(slot);
-                if (Proxied(v) && LabelIs(name, namespaceLabel, v.Namespace))
+                if (Services.Read(slot, v) && LabelIs(name, namespaceLabel, v.Namespace))
                 {
                     return true;
                 }
@@ -327,10 +333,10 @@ namespace Edge.Dataplane.Dns
                 }
             }
 
+            ServicePortEntry v = _port;
             for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
             {
-                Service v = Services.At(slot);
-                if (Proxied(v) && v.ClusterIp == address)
+                if (Services.Read(slot, v) && v.ClusterIp == address)
                 {
                     return View(v);
                 }
@@ -345,7 +351,10 @@ namespace Edge.Dataplane.Dns
         /// a second copy of every service's name, address and ports was 130 bytes each on a small
         /// board, and bytes on the wire.
         /// </summary>
-        public ServiceTable Services;
+        public readonly IServicePorts Services;
+
+        // Where the service table's slots are read into, one at a time.
+        private readonly ServicePortEntry _port = new ServicePortEntry();
 
         // The answer's view of a table service, filled per query (the board answers one at a
         // time); port arrays for up to four ports are kept, each made when first needed, so a
@@ -357,10 +366,10 @@ namespace Edge.Dataplane.Dns
 
         private DnsService FromTable(byte[] name, int serviceLabel, int namespaceLabel)
         {
+            ServicePortEntry v = _port;
             for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
             {
-                Service v = Services.At(slot);
-                if (Proxied(v) && LabelIs(name, serviceLabel, v.Name) && LabelIs(name, namespaceLabel, v.Namespace))
+                if (Services.Read(slot, v) && LabelIs(name, serviceLabel, v.Name) && LabelIs(name, namespaceLabel, v.Namespace))
                 {
                     return View(v);
                 }
@@ -369,20 +378,20 @@ namespace Edge.Dataplane.Dns
             return null;
         }
 
-        /// <summary>The service of this table entry with all its ports, as DNS answers it.</summary>
-        private DnsService View(Service first)
+        /// <summary>The service of this table entry with all its ports, as DNS answers it (the entry is read over).</summary>
+        private DnsService View(ServicePortEntry first)
         {
-            int ports = 0;
-            for (int slot = 0; slot < Services.Capacity; slot++)
-            {
-                Service v = Services.At(slot);
-                ports += Proxied(v) && v.Name == first.Name && v.Namespace == first.Namespace ? 1 : 0;
-            }
-
             DnsService view = _view;
             view.Namespace = first.Namespace;
             view.Name = first.Name;
             view.ClusterIp = first.ClusterIp;
+            ServicePortEntry v = _port;
+            int ports = 0;
+            for (int slot = 0; slot < Services.Capacity; slot++)
+            {
+                ports += Services.Read(slot, v) && v.Name == view.Name && v.Namespace == view.Namespace ? 1 : 0;
+            }
+
             if (ports >= _viewNames.Length)
             {
                 view.PortNames = new string[ports];
@@ -402,11 +411,11 @@ namespace Edge.Dataplane.Dns
                 view.PortProtocols = _viewProtocols[ports];
                 view.PortNumbers = _viewNumbers[ports];
             }
+
             int p = 0;
             for (int slot = 0; slot < Services.Capacity && p < ports; slot++)
             {
-                Service v = Services.At(slot);
-                if (Proxied(v) && v.Name == first.Name && v.Namespace == first.Namespace)
+                if (Services.Read(slot, v) && v.Name == view.Name && v.Namespace == view.Namespace)
                 {
                     view.PortNames[p] = v.PortName;
                     view.PortProtocols[p] = v.Protocol;
@@ -416,11 +425,6 @@ namespace Edge.Dataplane.Dns
             }
 
             return view;
-        }
-
-        private static bool Proxied(Service v)
-        {
-            return v != null && v.ClusterIp != 0 && v.Type != ServiceType.ExternalName;
         }
 
         internal static bool SameLabel(byte[] a, int aLabel, byte[] b, int bLabel)

@@ -1,4 +1,3 @@
-using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Net
@@ -10,12 +9,12 @@ namespace Edge.Dataplane.Net
     /// bridge to the local pod. No NAT: pod addresses cross nodes unchanged (the Kubernetes
     /// network model). TTL is decremented per hop with an incremental checksum update.
     /// </summary>
-    public sealed class Gateway : IBridgePort, IUnresolvedHandler, IBridgeFilter, IIpOutput
+    public sealed class Gateway : IBridgePort, IUnresolvedHandler, IIpOutput
     {
         private readonly NodeContext _node;
         private readonly Overlay _overlay;
         private readonly RouteTable _routes;
-        private readonly ServiceProxy _proxy;
+        private readonly IPreroutingHook _prerouting;
         private readonly EthernetRepr _ethernet = new EthernetRepr();
         private readonly Ipv4Repr _ip = new Ipv4Repr();
         private readonly ArpRepr _arp = new ArpRepr();
@@ -25,25 +24,29 @@ namespace Edge.Dataplane.Net
 
         public long Routed;
 
-        /// <summary>The node's own sandbox: packets for the gateway and VTEP addresses go to its sockets.</summary>
-        internal PodSandbox Host;
+        /// <summary>
+        /// The node's own sandbox (its host network): packets for the gateway and VTEP addresses,
+        /// and for the cluster DNS address (node-local DNS), go to its sockets. Pods reach outside
+        /// addresses only when a relay listens transparently in it (<see cref="NodeConfig.AllowEgress"/>).
+        /// </summary>
+        public readonly PodSandbox Host;
 
-        /// <summary>Set when pods may reach outside addresses through the board (see <see cref="NodeConfig.AllowEgress"/>).</summary>
-        internal bool Egress;
-
-        internal Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes, ServiceProxy proxy)
+        /// <param name="prerouting">What every routed packet passes first (the node's service proxy); null for none.</param>
+        public Gateway(NodeContext node, Bridge bridge, Overlay overlay, RouteTable routes, IPreroutingHook prerouting)
         {
             _node = node;
             _icmpError = new IcmpError(node);
             _overlay = overlay;
             _routes = routes;
-            _proxy = proxy;
+            _prerouting = prerouting;
             NodeConfig config = node.Config;
             Interface = new IpInterface(bridge, Bridge.GatewayPort, node, config.GatewayArpEntries, config.PendingArpPackets);
             Interface.Address = config.GatewayAddress;
             Interface.PrefixLength = config.PodPrefixLength;
             Interface.Mac = NodeConfig.PodMacFor(config.GatewayAddress);
             Interface.Unresolved = this;
+            Host = new PodSandbox(node, this, config.Name, config.GatewayAddress, config.VtepAddress, Interface.Mac);
+            Host.AddServiceAddress(config.DnsAddress);
         }
 
         /// <summary>A routed packet's next hop never answered ARP: tell its sender the host is unreachable.</summary>
@@ -107,23 +110,6 @@ namespace Edge.Dataplane.Net
             Interface.Poll(now);
         }
 
-        /// <summary>Replies from an endpoint pod to a client pod on this node are translated back on the bridge.</summary>
-        public void OnBridged(PacketBuffer frame, long now)
-        {
-            if (frame.Length < EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength
-                || NetworkOrder.ReadU16(frame.Data, frame.Offset + 12) != EtherType.Ipv4)
-            {
-                return;
-            }
-
-            int ipAt = frame.Offset + EthernetFrame.HeaderLength;
-            Ipv4Packet view;
-            if (Ipv4Packet.TryWrap(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, out view) == WireError.None)
-            {
-                _proxy.BridgeReply(frame.Data, ipAt, view.TotalLength, now);
-            }
-        }
-
         private void RouteIp(PacketBuffer frame, bool fromOverlay, long now)
         {
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
@@ -135,27 +121,30 @@ namespace Edge.Dataplane.Net
             }
 
             frame.Length = EthernetFrame.HeaderLength + _ip.HeaderLength + _ip.PayloadLength; // no Ethernet padding onward
-            if (_ip.Destination == _node.Config.DnsAddress && Host != null)
+            if (_ip.Destination == _node.Config.DnsAddress)
             {
                 Local(frame, now); // node-local DNS: the cluster DNS address is answered on every node
                 return;
             }
 
-            int verdict = _proxy.Prerouting(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, now);
-            if (verdict == ProxyVerdict.Reject)
+            HookVerdict verdict = _prerouting != null
+                ? _prerouting.Prerouting(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, now)
+                : HookVerdict.Accept;
+            if (verdict == HookVerdict.Reject)
             {
-                SendError(frame, IcmpType.DestinationUnreachable, IcmpType.PortUnreachable, _proxy.RejectedAddress, now);
+                // As iptables' REJECT: the error comes from the address the packet was sent to (the service's).
+                SendError(frame, IcmpType.DestinationUnreachable, IcmpType.PortUnreachable, _ip.Destination, now);
                 Drop(frame, DropReason.NoEndpoint);
                 return;
             }
 
-            if (verdict == ProxyVerdict.Drop)
+            if (verdict == HookVerdict.Drop)
             {
                 Drop(frame, DropReason.NoEndpoint);
                 return;
             }
 
-            bool translated = verdict == ProxyVerdict.Translated;
+            bool translated = verdict == HookVerdict.Translated;
             uint destination = translated ? NetworkOrder.ReadU32(frame.Data, ipAt + 16) : _ip.Destination;
             if (destination == Interface.Address || destination == _node.Config.VtepAddress)
             {
@@ -189,7 +178,7 @@ namespace Edge.Dataplane.Net
             int route = _routes.Lookup(destination);
             if (route < 0 && !fromOverlay && IsOutside(destination))
             {
-                if (Egress && (_ip.Protocol == IpProtocol.Tcp || _ip.Protocol == IpProtocol.Udp) && Host != null)
+                if ((_ip.Protocol == IpProtocol.Tcp || _ip.Protocol == IpProtocol.Udp) && Host.TakesTransparent)
                 {
                     Host.DeliverTransparent(frame, now); // the egress relay takes it from here
                     return;
@@ -230,12 +219,6 @@ namespace Edge.Dataplane.Net
         // ping, serves its sockets, and refuses the rest as a Linux host would.
         private void Local(PacketBuffer frame, long now)
         {
-            if (Host == null)
-            {
-                Drop(frame, DropReason.NoSocket);
-                return;
-            }
-
             Host.DeliverRouted(frame, now);
         }
 

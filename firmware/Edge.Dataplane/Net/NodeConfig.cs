@@ -46,8 +46,8 @@ namespace Edge.Dataplane.Net
         /// <summary>Where names outside the cluster domain go (an address on the lab LAN); 0: REFUSED.</summary>
         public uint DnsUpstream;
 
-        /// <summary>kube-proxy mode for endpoint choice: <see cref="Proxy.ProxyMode"/>.</summary>
-        public int ProxyMode = Proxy.ProxyMode.Random;
+        /// <summary>kube-proxy mode for endpoint choice, one of the proxy's ProxyMode values (0: random, as iptables mode).</summary>
+        public int ProxyMode;
 
         public int MaxServices = 32;
         public int ConntrackEntries = 256;

@@ -43,7 +43,7 @@ namespace Edge.Dataplane.Net
         /// of its own); with the pool empty, datagrams wait in their sockets for the next turn.
         /// A buffer kept for them alone was 1.5 KiB that a small board's packets could not use.
         /// </summary>
-        internal const int DatagramMax = 1500;
+        public const int DatagramMax = 1500;
 
         /// <summary>The rings of every listening socket: never written (a listener carries no data), only asked for its count.</summary>
         internal readonly ByteRing NoData = new ByteRing(1);

@@ -51,7 +51,7 @@ namespace Edge.Dataplane.Net
         public readonly PodLog Log;
 
 
-        internal PodSandbox(NodeContext node, Bridge bridge, int port, string ns, string name, uint address, int prefixLength, uint gateway)
+        public PodSandbox(NodeContext node, Bridge bridge, int port, string ns, string name, uint address, int prefixLength, uint gateway)
         {
             _node = node;
             Log = new PodLog(node.Log);
@@ -120,7 +120,7 @@ namespace Edge.Dataplane.Net
             return _icmpError;
         }
 
-        internal NodeContext Node
+        public NodeContext Node
         {
             get { return _node; }
         }
@@ -139,11 +139,6 @@ namespace Edge.Dataplane.Net
         public string ClusterDomain
         {
             get { return _node.Config.ClusterDomain; }
-        }
-
-        internal uint NextRandom()
-        {
-            return _node.Random.NextUInt32();
         }
 
         /// <summary>Opens a UDP socket on a port (0 picks a free ephemeral port); null when the port is taken or the pod has no socket left.</summary>
@@ -289,6 +284,12 @@ namespace Edge.Dataplane.Net
             _serviceAddress = address;
         }
 
+        /// <summary>Whether a relay listens transparently here (the egress proxy): packets to outside addresses may be delivered.</summary>
+        internal bool TakesTransparent
+        {
+            get { return FindTransparentListener() != null; }
+        }
+
         /// <summary>A packet to an outside address, for the transparent listener's connections.</summary>
         internal void DeliverTransparent(PacketBuffer frame, long now)
         {
@@ -332,7 +333,7 @@ namespace Edge.Dataplane.Net
         }
 
         /// <summary>Gives back every buffer the pod holds and closes its sockets.</summary>
-        internal void Shutdown()
+        public void Shutdown()
         {
             for (PacketBuffer frame = _loopback != null ? _loopback.Dequeue() : null; frame != null; frame = _loopback.Dequeue())
             {

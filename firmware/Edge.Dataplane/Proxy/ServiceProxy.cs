@@ -1,3 +1,4 @@
+using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Wire;
 
@@ -12,7 +13,7 @@ namespace Edge.Dataplane.Proxy
     /// are masqueraded to the node's gateway address, so replies come back through this node.
     /// All rewrites patch checksums incrementally (RFC 1624).
     /// </summary>
-    public sealed class ServiceProxy
+    public sealed class ServiceProxy : IPreroutingHook, IBridgeFilter
     {
         private const ushort FirstSnatPort = 32768;
 
@@ -25,9 +26,6 @@ namespace Edge.Dataplane.Proxy
         public readonly Conntrack Conntrack;
         public readonly AffinityTable Affinity;
         public int Mode;
-
-        /// <summary>The service a Reject verdict was about (for the ICMP error's source address).</summary>
-        public uint RejectedAddress;
 
         // The packet being processed (set by Classify).
         private byte _protocol;
@@ -60,11 +58,11 @@ namespace Edge.Dataplane.Proxy
         /// translates it if it belongs to a service connection. b[ip..] is the IPv4 header of a
         /// parsed, checksum-verified packet of <paramref name="ipLength"/> bytes.
         /// </summary>
-        public int Prerouting(byte[] b, int ip, int ipLength, long now)
+        public HookVerdict Prerouting(byte[] b, int ip, int ipLength, long now)
         {
             if (!Classify(b, ip, ipLength))
             {
-                return ProxyVerdict.Pass;
+                return HookVerdict.Accept;
             }
 
             bool reply;
@@ -72,26 +70,25 @@ namespace Edge.Dataplane.Proxy
             if (entry >= 0)
             {
                 Translate(b, ip, entry, reply, ipLength, now);
-                return ProxyVerdict.Translated;
+                return HookVerdict.Translated;
             }
 
             Service service = Services.Lookup(_destination, _destinationPort, _protocol);
             if (service == null)
             {
-                return ProxyVerdict.Pass;
+                return HookVerdict.Accept;
             }
 
             if (_protocol == IpProtocol.Tcp && (_tcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn)
             {
-                return ProxyVerdict.Drop; // a stray segment for a connection we do not know: INVALID, as Linux drops it
+                return HookVerdict.Drop; // a stray segment for a connection we do not know: INVALID, as Linux drops it
             }
 
             int endpoint = Choose(service, _source, false, now);
             if (endpoint < 0)
             {
                 service.Rejected++;
-                RejectedAddress = service.ClusterIp;
-                return endpoint == -2 ? ProxyVerdict.Drop : ProxyVerdict.Reject;
+                return endpoint == -2 ? HookVerdict.Drop : HookVerdict.Reject;
             }
 
             uint endpointAddress = service.EndpointAddresses[endpoint];
@@ -108,7 +105,7 @@ namespace Edge.Dataplane.Proxy
                 endpointAddress, endpointPort, replyDestination, replyDestinationPort, service.Slot, endpoint, now);
             if (entry < 0)
             {
-                return ProxyVerdict.Drop;
+                return HookVerdict.Drop;
             }
 
             service.Connections++;
@@ -119,7 +116,24 @@ namespace Edge.Dataplane.Proxy
             }
 
             Translate(b, ip, entry, false, ipLength, now);
-            return ProxyVerdict.Translated;
+            return HookVerdict.Translated;
+        }
+
+        /// <summary>Frames the bridge switches between two pods on this node: replies from an endpoint are translated back (<see cref="BridgeReply"/>).</summary>
+        public void OnBridged(PacketBuffer frame, long now)
+        {
+            if (frame.Length < EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength
+                || NetworkOrder.ReadU16(frame.Data, frame.Offset + 12) != EtherType.Ipv4)
+            {
+                return;
+            }
+
+            int ipAt = frame.Offset + EthernetFrame.HeaderLength;
+            Ipv4Packet view;
+            if (Ipv4Packet.TryWrap(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, out view) == WireError.None)
+            {
+                BridgeReply(frame.Data, ipAt, view.TotalLength, now);
+            }
         }
 
         /// <summary>

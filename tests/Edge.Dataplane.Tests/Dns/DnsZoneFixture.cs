@@ -1,6 +1,7 @@
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
+using Edge.Dataplane.Worker;
 
 namespace Edge.Dataplane.Tests.Dns;
 
@@ -15,14 +16,14 @@ public static class DnsZoneFixture
 
     public static DnsServer Server(bool canForward = false, bool fromServiceTable = false)
     {
-        var zone = new DnsZone("cluster.local", 5, 64, 64);
+        var table = new ServiceTable(16);
+        var zone = new DnsZone("cluster.local", 5, 64, 64, fromServiceTable ? new ServicePortsForDns(table) : null);
         if (fromServiceTable)
         {
-            zone.Services = new ServiceTable(16);
-            zone.Services.Set(new Service { Name = "web", PortName = "http", ClusterIp = Ip("10.96.0.20"), Port = 80, Protocol = IpProtocol.Tcp });
-            zone.Services.Set(new Service { Name = "web", PortName = "metrics", ClusterIp = Ip("10.96.0.20"), Port = 9090, Protocol = IpProtocol.Tcp });
-            zone.Services.Set(new Service { Namespace = "kube-system", Name = "kube-dns", PortName = "dns", ClusterIp = Ip("10.96.0.10"), Port = 53, Protocol = IpProtocol.Udp });
-            zone.Services.Set(new Service { Namespace = "kube-system", Name = "kube-dns", PortName = "dns-tcp", ClusterIp = Ip("10.96.0.10"), Port = 53, Protocol = IpProtocol.Tcp });
+            table.Set(new Service { Name = "web", PortName = "http", ClusterIp = Ip("10.96.0.20"), Port = 80, Protocol = IpProtocol.Tcp });
+            table.Set(new Service { Name = "web", PortName = "metrics", ClusterIp = Ip("10.96.0.20"), Port = 9090, Protocol = IpProtocol.Tcp });
+            table.Set(new Service { Namespace = "kube-system", Name = "kube-dns", PortName = "dns", ClusterIp = Ip("10.96.0.10"), Port = 53, Protocol = IpProtocol.Udp });
+            table.Set(new Service { Namespace = "kube-system", Name = "kube-dns", PortName = "dns-tcp", ClusterIp = Ip("10.96.0.10"), Port = 53, Protocol = IpProtocol.Tcp });
         }
         else
         {

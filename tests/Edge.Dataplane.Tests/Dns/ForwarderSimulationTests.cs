@@ -1,3 +1,4 @@
+using Edge.Dataplane.Worker;
 using System.Buffers.Binary;
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Net;

@@ -2,6 +2,7 @@ using Edge.Dataplane.Dns;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Tests.Simulation;
 using Edge.Dataplane.Wire;
+using Edge.Dataplane.Worker;
 
 namespace Edge.Dataplane.Tests.Dns;
 

@@ -1,3 +1,4 @@
+using Edge.Dataplane.Worker;
 using System.Text;
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Net;

@@ -1,3 +1,4 @@
+using Edge.Dataplane.Worker;
 using System.Text;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Net.Tcp;

@@ -1,5 +1,6 @@
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Wire;
+using Edge.Dataplane.Worker;
 
 namespace Edge.Dataplane.Tests.Simulation;
 

@@ -1,13 +1,16 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
-namespace Edge.Dataplane.Net
+namespace Edge.Dataplane.Worker
 {
     /// <summary>
-    /// A worker node's network: the bridge with the gateway and the pods, the overlay to the
-    /// other nodes, and the routes between them. One thread calls <see cref="Poll"/> in a loop
+    /// A worker node, assembled from the layers: the network (bridge with the gateway and the
+    /// pods, the overlay to the other nodes, the routes between them), kube-proxy registered on
+    /// its hooks (prerouting on the gateway, br_netfilter on the bridge), NodePort and egress
+    /// relays, and the cluster DNS reading the service table. One thread calls <see cref="Poll"/> in a loop
     /// (a board's main loop, a virtual board's thread, a simulation's step); nothing in here
     /// blocks, allocates per packet, or throws on bad input.
     /// </summary>
@@ -51,24 +54,21 @@ namespace Edge.Dataplane.Net
                 config.ClusterNetwork, config.ClusterPrefixLength, config.ProxyMode, random, config.ConntrackAccounting);
             Gateway = new Gateway(Context, Bridge, Overlay, Routes, Proxy);
             Bridge.Attach(Bridge.GatewayPort, Gateway);
-            Bridge.Filter = Gateway;
-            Host = new PodSandbox(Context, Gateway, config.Name, config.GatewayAddress, config.VtepAddress, Gateway.Interface.Mac);
-            Gateway.Host = Host;
-            Host.AddServiceAddress(config.DnsAddress);
+            Bridge.Filter = Proxy;
+            Host = Gateway.Host;
             if (hostSockets != null)
             {
                 NodePorts = new NodePortProxy(hostSockets, Proxy, Host, Context.Drops, config.MaxSocketsPerPod);
                 if (config.AllowEgress)
                 {
                     Egress = new EgressProxy(hostSockets, Host, config.MaxSocketsPerPod);
-                    Gateway.Egress = Egress.Ready;
                 }
             }
 
             // The zone's own entries are headless and ExternalName services only (ClusterIP ones are
             // answered from the service table): a quarter of the service capacity, at least four.
-            DnsZone = new DnsZone(config.ClusterDomain, (uint)config.DnsTtl, config.MaxServices / 4 > 4 ? config.MaxServices / 4 : 4, config.DnsPods);
-            DnsZone.Services = Proxy.Services;
+            DnsZone = new DnsZone(config.ClusterDomain, (uint)config.DnsTtl, config.MaxServices / 4 > 4 ? config.MaxServices / 4 : 4, config.DnsPods,
+                new ServicePortsForDns(Proxy.Services));
             var server = new DnsServer(DnsZone)
             {
                 ServiceNetwork = config.ServiceNetwork,
