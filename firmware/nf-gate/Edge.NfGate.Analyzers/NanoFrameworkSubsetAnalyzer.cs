@@ -3,21 +3,25 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Edge.NfGate.Analyzers;
 
 /// <summary>
-/// Reports, as errors, C# that compiles against the nanoFramework surface but fails on the
-/// 1.x runtime. Most of the subset is enforced by the surface itself (no List&lt;T&gt;, Task,
-/// Span, ValueTuple, Nullable&lt;T&gt; there, so using them is a compiler error); what remains
-/// are language features that need no library type:
+/// Reports, as errors, C# that compiles against nanoFramework's real mscorlib but fails on the
+/// 1.x runtime. Much of the subset is enforced by mscorlib itself (no List&lt;T&gt;, Task, Span,
+/// ValueTuple, Nullable&lt;T&gt; there, so using them is a compiler error); what remains are
+/// language features that need no library type, and the generic delegates mscorlib does have:
 /// <list type="bullet">
 /// <item>NF0001 generic type, method, delegate or local function declarations (the runtime
 ///   crashes loading the assembly);</item>
 /// <item>NF0002 multidimensional arrays (the metadata processor breaks on them);</item>
 /// <item>NF0003 interface members with bodies (default interface methods throw at run time);</item>
 /// <item>NF0004 anonymous types (compiled to generic classes);</item>
-/// <item>NF0005 iterators (yield).</item>
+/// <item>NF0005 iterators (yield);</item>
+/// <item>NF0006 uses of generic types and methods: mscorlib 1.17 declares Func&lt;&gt;, Action&lt;&gt;
+///   and EventHandler&lt;T&gt;, and code using them compiles and converts, then crashes the loader
+///   or misbehaves on nanoCLR (measured).</item>
 /// </list>
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -46,8 +50,12 @@ public sealed class NanoFrameworkSubsetAnalyzer : DiagnosticAnalyzer
         "Iterator",
         "'yield' makes a compiler-generated generic enumerator; return an array or write an IEnumerator class" + Help);
 
+    public static readonly DiagnosticDescriptor GenericUse = Rule("NF0006",
+        "Generic type or method used",
+        "'{0}' is generic; the nanoFramework 1.x runtime cannot run generic code (declare a non-generic delegate or type)" + Help);
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Generic, MultidimensionalArray, DefaultInterfaceMember, AnonymousType, Iterator);
+        ImmutableArray.Create(Generic, MultidimensionalArray, DefaultInterfaceMember, AnonymousType, Iterator, GenericUse);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -64,6 +72,30 @@ public sealed class NanoFrameworkSubsetAnalyzer : DiagnosticAnalyzer
         context.RegisterSyntaxNodeAction(
             c => c.ReportDiagnostic(Diagnostic.Create(Iterator, c.Node.GetLocation())),
             SyntaxKind.YieldReturnStatement, SyntaxKind.YieldBreakStatement);
+        context.RegisterSyntaxNodeAction(
+            c => c.ReportDiagnostic(Diagnostic.Create(GenericUse, c.Node.GetLocation(), c.Node.ToString())),
+            SyntaxKind.GenericName);
+        context.RegisterOperationAction(ReportInferredGenericCall, OperationKind.Invocation);
+        context.RegisterOperationAction(ReportGenericDelegate, OperationKind.DelegateCreation);
+    }
+
+    // A generic method called without type arguments (inferred), or a method of a generic type.
+    private static void ReportInferredGenericCall(OperationAnalysisContext context)
+    {
+        IMethodSymbol method = ((IInvocationOperation)context.Operation).TargetMethod;
+        if (method.IsGenericMethod || method.ContainingType is { IsGenericType: true })
+        {
+            context.ReportDiagnostic(Diagnostic.Create(GenericUse, context.Operation.Syntax.GetLocation(), method.ToDisplayString()));
+        }
+    }
+
+    // A lambda or method group turned into a generic delegate whose type is never spelled out (var, a parameter).
+    private static void ReportGenericDelegate(OperationAnalysisContext context)
+    {
+        if (context.Operation.Type is INamedTypeSymbol { IsGenericType: true } type)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(GenericUse, context.Operation.Syntax.GetLocation(), type.ToDisplayString()));
+        }
     }
 
     private static void ReportTypeParameters(SyntaxNodeAnalysisContext context)

@@ -1,5 +1,5 @@
-// nanoFramework.System.Text has UTF8 only.
-// expect: CS0117
+// mscorlib has no System.Text: Encoding lives in nanoFramework.System.Text, which has UTF8 only.
+// expect: CS0234
 class Probe
 {
     static byte[] Bytes(string s) => System.Text.Encoding.ASCII.GetBytes(s);

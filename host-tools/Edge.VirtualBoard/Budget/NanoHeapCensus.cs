@@ -24,15 +24,14 @@ public sealed class NanoHeapCensus
     private readonly Dictionary<string, long> _byPart = new();
     private readonly Dictionary<string, (long Bytes, int Count)> _byField = new();
     private readonly Dictionary<object, string> _owner = new(ReferenceEqualityComparer.Instance);
-    private readonly Assembly _dataplane;
-
-    /// <param name="dataplane">The assembly whose objects live on the board; objects of other
-    /// assemblies (the platform behind the seams: clocks, sockets, randomness) count as one block
-    /// and are not followed, since on a board they are nanoFramework's own.</param>
-    public NanoHeapCensus(Assembly dataplane)
-    {
-        _dataplane = dataplane;
-    }
+    /// <summary>
+    /// Whether objects of this assembly live on the board: the dataplane's assemblies
+    /// (Edge.Dataplane.*). Objects of other assemblies (the platform behind the seams: clocks,
+    /// sockets, randomness) count as one block and are not followed, since on a board they are
+    /// nanoFramework's own.
+    /// </summary>
+    public static bool OnBoard(Assembly assembly) =>
+        assembly.GetName().Name!.StartsWith("Edge.Dataplane.", StringComparison.Ordinal);
 
     public long TotalBytes { get; private set; }
 
@@ -73,7 +72,7 @@ public sealed class NanoHeapCensus
     public long AddStatics(string part)
     {
         long added = 0;
-        foreach (Type type in _dataplane.GetTypes())
+        foreach (Type type in AppDomain.CurrentDomain.GetAssemblies().Where(OnBoard).SelectMany(a => a.GetTypes()))
         {
             if (type.IsGenericTypeDefinition)
             {
@@ -162,10 +161,10 @@ public sealed class NanoHeapCensus
             return RoundUp(bytes);
         }
 
-        if (type.Assembly != _dataplane)
+        if (!OnBoard(type.Assembly))
         {
             // A platform object or a runtime one (a delegate's target is followed when it is ours).
-            if (o is Delegate d && d.Target is not null && d.Target.GetType().Assembly == _dataplane)
+            if (o is Delegate d && d.Target is not null && OnBoard(d.Target.GetType().Assembly))
             {
                 Follow(pending, d.Target, TypeName(type));
             }

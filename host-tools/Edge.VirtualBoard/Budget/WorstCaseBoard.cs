@@ -97,7 +97,7 @@ public sealed class WorstCaseBoard
     /// <summary>Bytes on the board's heap by part: the session, the node, its pods, its service/DNS tables, the applied state, shared statics.</summary>
     public NanoHeapCensus Census()
     {
-        var census = new NanoHeapCensus(typeof(NodeAgent).Assembly);
+        var census = new NanoHeapCensus();
         census.AddStatics("shared buffers");
         census.Add("node", Agent.Node);
         census.Add("pods", Agent.Pods);

@@ -21,9 +21,24 @@ public sealed class NanoFrameworkProjectTests
 
     public static TheoryData<string> NfProjects() => new(NfProjectPaths());
 
-    [Fact]
-    public void The_dataplane_has_a_nanoFramework_project() =>
-        Assert.Contains(Path.Combine("firmware", "Edge.Dataplane", "Edge.Dataplane.nfproj"), NfProjectPaths());
+    public static TheoryData<string> DataplaneAssemblies() => new(NfCompiler.DataplaneAssemblies);
+
+    [Theory]
+    [MemberData(nameof(DataplaneAssemblies))]
+    public void Every_dataplane_assembly_has_a_nanoFramework_project_with_the_same_references_as_its_net_project(string assembly)
+    {
+        string dir = RepoPaths.Of("firmware", assembly);
+        XDocument nfproj = XDocument.Load(Path.Combine(dir, assembly + ".nfproj"));
+        XDocument csproj = XDocument.Load(Path.Combine(dir, assembly + ".csproj"));
+        XDocument gate = XDocument.Load(RepoPaths.Of("firmware", "nf-gate", assembly["Edge.Dataplane.".Length..], assembly + ".NfGate.csproj"));
+        static string[] Referenced(XDocument d, string suffix) => d.Descendants().Where(e => e.Name.LocalName == "ProjectReference")
+            .Select(e => Path.GetFileName(((string)e.Attribute("Include")!).Replace('\\', '/')))
+            .Select(f => f[..^suffix.Length]).Order().ToArray();
+
+        Assert.Equal(assembly, nfproj.Descendants(Msb + "AssemblyName").Single().Value);
+        Assert.Equal(Referenced(csproj, ".csproj"), Referenced(nfproj, ".nfproj"));
+        Assert.Equal(Referenced(csproj, ".csproj"), Referenced(gate, ".NfGate.csproj"));
+    }
 
     [Theory]
     [MemberData(nameof(NfProjects))]

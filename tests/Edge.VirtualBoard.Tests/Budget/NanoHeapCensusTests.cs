@@ -9,7 +9,7 @@ namespace Edge.VirtualBoard.Tests.Budget;
 [Trait("Category", Category.Unit)]
 public sealed class NanoHeapCensusTests
 {
-    private static NanoHeapCensus Census() => new(typeof(Node).Assembly);
+    private static NanoHeapCensus Census() => new();
 
     [Fact]
     public void Arrays_cost_a_20_byte_header_and_their_elements_rounded_to_12_byte_blocks()

@@ -1,9 +1,0 @@
-using System.Reflection;
-
-// Assembly identity for the nanoFramework build (Edge.Dataplane.nfproj). The net10.0 build
-// generates its own attributes and leaves this file out.
-[assembly: AssemblyTitle("Edge.Dataplane")]
-[assembly: AssemblyDescription("Edge board dataplane: wire formats, pod network, proxy, DNS, policy, ingress")]
-[assembly: AssemblyProduct("Edge")]
-[assembly: AssemblyVersion("0.1.0.0")]
-[assembly: AssemblyFileVersion("0.1.0.0")]
