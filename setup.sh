@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Edge's lab and tests need on a Debian/Ubuntu machine that already has the
 # .NET 10 SDK: the real peers the interop tests talk to (tshark, iproute2, ping, curl,
-# scapy for golden frames, dig) and the NuGet packages. Safe to run again.
+# scapy for golden frames, dig), qemu-user and 32-bit C libraries for the 32-bit nanoCLR
+# interpreter (a board's heap figures), and the NuGet packages. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(tshark iproute2 iputils-ping ethtool curl python3-scapy dnsutils)
+packages=(tshark iproute2 iputils-ping ethtool curl python3-scapy dnsutils qemu-user libc6-i386 lib32stdc++6)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -21,5 +21,8 @@ public static class Category
     /// <summary>The virtual-board lab driven through edgectl.</summary>
     public const string EndToEnd = "EndToEnd";
 
-    public static readonly string[] All = { Unit, Simulation, Interop, Firmware, EndToEnd };
+    /// <summary>On the real board runtime: the nanoCLR interpreter, with assemblies the metadata processor converted.</summary>
+    public const string NanoClr = "NanoClr";
+
+    public static readonly string[] All = { Unit, Simulation, Interop, Firmware, EndToEnd, NanoClr };
 }
