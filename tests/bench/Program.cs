@@ -14,6 +14,8 @@ public static class Program
                 return SyncSize.Run();
             case "lab":
                 return LabTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 3);
+            case "speed":
+                return SpeedBench.Run();
             case "budget":
                 return MemoryBudget.Run();
             case "memory":

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Edge.Bench.Interpreter;
+using Edge.NanoClr;
+
+namespace Edge.Bench;
+
+/// <summary>
+/// `bench -- speed`: the board's hot paths (Interpreter/: a packet through kube-proxy, a packet
+/// across two boards, a DNS answer, a 32-service snapshot applied), the same C# timed on CoreCLR
+/// and on the nanoCLR interpreter in one run. The ratio is the figure to compare across machines;
+/// the board estimate scales the interpreter's time by how much slower an ESP32 runs the same
+/// interpreter (see <see cref="BoardEstimate"/>).
+/// </summary>
+public static class SpeedBench
+{
+    private const long TargetTicks = 5_000_000; // half a second a scenario
+
+    public static int Run()
+    {
+        var core = new Dictionary<string, double>();
+        foreach (SpeedScenario scenario in SpeedRunner.All())
+        {
+            core[scenario.Name] = PerIteration(SpeedRunner.Run(scenario, TargetTicks));
+        }
+
+        Dictionary<string, double>? nano = null;
+        string? why = null;
+        NanoClrToolchain? toolchain = NanoClrToolchain.Find();
+        if (toolchain == null)
+        {
+            why = NanoClrToolchain.Missing;
+        }
+        else
+        {
+            nano = OnNanoClr(toolchain, out why);
+        }
+
+        Console.WriteLine($"{"scenario",-22} {"CoreCLR",10} {"nanoCLR x64",12} {"ratio",7} {"ESP32 (est.)",14}");
+        foreach (SpeedScenario scenario in SpeedRunner.All())
+        {
+            double c = core[scenario.Name];
+            string n = "-", ratio = "-", board = "-";
+            if (nano != null && nano.TryGetValue(scenario.Name, out double x))
+            {
+                n = Micros(x);
+                ratio = $"{x / c:F0}x";
+                double onBoard = x * BoardEstimate.Factor;
+                board = $"{1e6 / onBoard:N0}/s";
+            }
+
+            Console.WriteLine($"{scenario.Name,-22} {Micros(c),10} {n,12} {ratio,7} {board,14}   per {scenario.Unit}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(nano != null
+            ? BoardEstimate.Explanation
+            : $"nanoCLR: not run ({why})");
+        return nano != null ? 0 : 1;
+    }
+
+    private static Dictionary<string, double>? OnNanoClr(NanoClrToolchain toolchain, out string? why)
+    {
+        string work = Directory.CreateTempSubdirectory("edge-speed-").FullName;
+        try
+        {
+            string[] dataplane = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
+            var dlls = dataplane.Select(a => NanoClrToolchain.Build(a + ".dll")).ToArray();
+            string missing = dlls.FirstOrDefault(d => !File.Exists(d)) ?? "";
+            if (missing.Length > 0)
+            {
+                why = $"{missing} is missing: build the solution in this configuration first";
+                return null;
+            }
+
+            string root = Path.Combine(AppContext.BaseDirectory, "..", "..", "..");
+            string[] sources = Directory.GetFiles(Path.Combine(root, "Interpreter"), "*.cs")
+                .Concat(Directory.GetFiles(Path.Combine(root, "..", "Edge.Dataplane.NfTests", "Sim"), "*.cs"))
+                .ToArray();
+            string exe = NanoCompiler.Compile("EdgeSpeed", sources, dlls, work, executable: true);
+            var pes = new List<string> { NanoClrToolchain.CoreLibrary("mscorlib.pe") };
+            var converted = new List<string> { NanoClrToolchain.CoreLibrary("mscorlib.dll") };
+            foreach (string dll in dlls.Append(exe))
+            {
+                pes.Add(MetadataProcessor.Convert(toolchain, dll, converted, work));
+                converted.Add(dll);
+            }
+
+            NanoClrRun run = NanoClrProcess.Run(toolchain, pes, TimeSpan.FromMinutes(5));
+            var result = new Dictionary<string, double>();
+            foreach (string line in run.Program.Split('\n').Where(l => l.StartsWith("speed ", StringComparison.Ordinal)))
+            {
+                string[] parts = line.Split(' ');
+                result[parts[1]] = PerIteration(line);
+            }
+
+            why = result.Count == 0 ? "nanoCLR printed no figures:\n" + run.Tail() : null;
+            return result.Count == 0 ? null : result;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    // "speed NAME ITERATIONS TICKS" -> microseconds per iteration; NaN for "speed NAME failed".
+    private static double PerIteration(string line)
+    {
+        string[] parts = line.Split(' ');
+        if (parts.Length < 4)
+        {
+            Console.Error.WriteLine($"warning: {line}");
+            return double.NaN;
+        }
+
+        return long.Parse(parts[3], CultureInfo.InvariantCulture) / 10.0 / long.Parse(parts[2], CultureInfo.InvariantCulture);
+    }
+
+    private static string Micros(double us) => double.IsNaN(us) ? "failed" : us < 10 ? $"{us:F2} µs" : $"{us:F0} µs";
+}
