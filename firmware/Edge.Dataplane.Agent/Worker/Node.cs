@@ -17,6 +17,8 @@ namespace Edge.Dataplane.Worker
     public sealed class Node
     {
         private readonly PodSandbox[] _pods;
+        private long _lastTick;
+        private long _lastSweep;
 
         public readonly NodeContext Context;
         public readonly Bridge Bridge;
@@ -301,11 +303,41 @@ namespace Edge.Dataplane.Worker
             }
 
             Dns.Poll(now);
+            if (now - _lastTick >= NodeContext.TickMs || now < _lastTick || Context.FramesWaitingForArp > 0)
+            {
+                _lastTick = now;
+                Tick(now);
+            }
+
+            work += Bridge.Forward(now, budget);
+            return work;
+        }
+
+        // The node's timers: every TickMs, not every turn (see NodeContext.TickMs).
+        private void Tick(long now)
+        {
+            bool sweep = now - _lastSweep >= NodeContext.SweepMs || now < _lastSweep;
+            if (sweep)
+            {
+                _lastSweep = now;
+                Gateway.Interface.Arp.Expire(now);
+            }
+
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                PodSandbox pod = _pods[i];
+                if (pod != null)
+                {
+                    pod.Interface.Poll(now);
+                    if (sweep)
+                    {
+                        pod.Interface.Arp.Expire(now);
+                    }
+                }
+            }
 
             Gateway.Poll(now);
             Proxy.Poll(now);
-            work += Bridge.Forward(now, budget);
-            return work;
         }
     }
 }

@@ -105,7 +105,10 @@ namespace Edge.Dataplane.Dns
 
         public void Poll(long now)
         {
-            PacketBuffer datagram = _host.Node.Pool.Rent();
+            // A buffer is rented only when a datagram may be waiting (the board's own socket and the
+            // forwarder's are asked by reading; the pod network's socket says so).
+            bool mayHaveWork = _boardSocket >= 0 || _forwarder != null || (_podSocket != null && _podSocket.HasData);
+            PacketBuffer datagram = mayHaveWork ? _host.Node.Pool.Rent() : null;
             if (datagram != null) // else the queries wait in their sockets for the next turn
             {
                 try

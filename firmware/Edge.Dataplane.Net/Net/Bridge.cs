@@ -158,6 +158,7 @@ namespace Edge.Dataplane.Net
                         System.Array.Copy(frame.Data, frame.Offset, copy.Data, copy.Offset, frame.Length);
                         copy.Length = frame.Length;
                         copy.Port = frame.Port;
+                        copy.ChecksumsValid = frame.ChecksumsValid;
                         _ports[last].Deliver(copy, now);
                     }
                 }

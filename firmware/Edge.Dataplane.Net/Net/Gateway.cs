@@ -113,7 +113,7 @@ namespace Edge.Dataplane.Net
         private void RouteIp(PacketBuffer frame, bool fromOverlay, long now)
         {
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
-            WireError error = _ip.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength);
+            WireError error = _ip.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));

@@ -150,7 +150,10 @@ namespace Edge.Dataplane.Net
             }
         }
 
-        /// <summary>Expires packets that waited too long for ARP and old cache entries.</summary>
+        /// <summary>
+        /// The interface's timer (the node runs it every <see cref="NodeContext.TickMs"/>): asks again
+        /// for hops still unresolved, and gives up on packets that waited too long for ARP.
+        /// </summary>
         public void Poll(long now)
         {
             for (int i = 0; i < _pending.Length; i++)
@@ -165,14 +168,13 @@ namespace Edge.Dataplane.Net
 
                     _node.Pool.Return(_pending[i]);
                     _pending[i] = null;
+                    _node.FramesWaitingForArp--;
                 }
                 else if (_pending[i] != null && Arp.ShouldRequest(_pendingHop[i], now))
                 {
                     SendArpRequest(_pendingHop[i]);
                 }
             }
-
-            Arp.Expire(now);
         }
 
         /// <summary>Gives every held packet back to the pool (the interface is going away).</summary>
@@ -184,6 +186,7 @@ namespace Edge.Dataplane.Net
                 {
                     _node.Pool.Return(_pending[i]);
                     _pending[i] = null;
+                    _node.FramesWaitingForArp--;
                 }
             }
         }
@@ -195,6 +198,7 @@ namespace Edge.Dataplane.Net
                 if (_pending[i] == null)
                 {
                     _pending[i] = frame;
+                    _node.FramesWaitingForArp++;
                     _pendingHop[i] = hop;
                     _pendingSince[i] = now;
                     return;
@@ -213,6 +217,7 @@ namespace Edge.Dataplane.Net
                 {
                     PacketBuffer frame = _pending[i];
                     _pending[i] = null;
+                    _node.FramesWaitingForArp--;
                     EmitEthernet(frame, mac, EtherType.Ipv4);
                     _bridge.Submit(frame, _port);
                 }

@@ -24,6 +24,15 @@ namespace Edge.Dataplane.Net
         /// <summary>The bridge port the frame came in on (set by the bridge).</summary>
         public int Port;
 
+        /// <summary>
+        /// Set when this node built the frame (a pod's stack or the node's own), so its IPv4 and
+        /// transport checksums are right by construction and inputs on the node need not sum them
+        /// again, as Linux marks the packets of its own stack CHECKSUM_UNNECESSARY. Rewrites keep
+        /// checksums right (RFC 1624 updates for NAT and TTL), so it survives them. A frame from
+        /// the overlay (another board, or anyone on the LAN) never carries it: it is verified.
+        /// </summary>
+        public bool ChecksumsValid;
+
         /// <summary>The pool's index of this buffer.</summary>
         internal int Index;
 
@@ -35,6 +44,7 @@ namespace Edge.Dataplane.Net
             Offset = Headroom;
             Length = 0;
             Port = 0;
+            ChecksumsValid = false;
         }
     }
 }

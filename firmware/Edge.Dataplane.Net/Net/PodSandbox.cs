@@ -304,7 +304,11 @@ namespace Edge.Dataplane.Net
             InputIp(frame, now);
         }
 
-        /// <summary>Runs the pod's timers and loopback traffic.</summary>
+        /// <summary>
+        /// One turn of the pod: its loopback traffic, then its TCP sockets (what they have to send,
+        /// their retransmission and TIME-WAIT timers). Its interface's ARP timers run on the node's
+        /// tick (<see cref="IpInterface.Poll"/>), not every turn.
+        /// </summary>
         public void Poll(long now)
         {
             for (int i = 0; i < 8 && _loopback != null; i++)
@@ -318,17 +322,14 @@ namespace Edge.Dataplane.Net
                 InputIp(frame, now);
             }
 
-            for (int i = 0; i < _tcpSockets.Length; i++)
+            TcpSocket[] sockets = _tcpSockets;
+            for (int i = 0; i < sockets.Length; i++)
             {
-                if (_tcpSockets[i] != null)
+                TcpSocket s = sockets[i];
+                if (s != null)
                 {
-                    _tcpSockets[i].Poll(now);
+                    s.Poll(now);
                 }
-            }
-
-            if (Interface != null)
-            {
-                Interface.Poll(now);
             }
         }
 
@@ -481,6 +482,7 @@ namespace Edge.Dataplane.Net
             _node.IpOut.FragmentOffset = 0;
             _node.IpOut.PayloadLength = upperLength;
             _node.IpOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
+            frame.ChecksumsValid = true; // this stack summed them; the node's inputs need not again
             int ipLength = Ipv4Packet.MinimumHeaderLength + upperLength;
             if (IsLocal(destination))
             {
@@ -528,7 +530,7 @@ namespace Edge.Dataplane.Net
         private void InputIp(PacketBuffer frame, long now)
         {
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
-            WireError error = _node.IpIn.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength);
+            WireError error = _node.IpIn.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
@@ -566,7 +568,7 @@ namespace Edge.Dataplane.Net
 
         private void InputIcmp(PacketBuffer frame, long now)
         {
-            WireError error = _node.IcmpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength);
+            WireError error = _node.IcmpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
@@ -649,7 +651,7 @@ namespace Edge.Dataplane.Net
 
         private void InputUdp(PacketBuffer frame, long now)
         {
-            WireError error = _node.UdpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, _node.IpIn.Source, _node.IpIn.Destination);
+            WireError error = _node.UdpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, _node.IpIn.Source, _node.IpIn.Destination, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
@@ -856,7 +858,7 @@ namespace Edge.Dataplane.Net
 
         private void InputTcp(PacketBuffer frame, long now)
         {
-            WireError error = _node.TcpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, _node.IpIn.Source, _node.IpIn.Destination);
+            WireError error = _node.TcpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, _node.IpIn.Source, _node.IpIn.Destination, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));

@@ -10,23 +10,40 @@ namespace Edge.Dataplane.Wire
     /// </summary>
     public static class Checksum
     {
-        /// <summary>Adds the bytes [offset, offset + length) to an unfolded accumulator.</summary>
+        /// <summary>
+        /// Adds the bytes [offset, offset + length) to an unfolded accumulator. RFC 1071 §2(B):
+        /// the sum is independent of byte order, so the bytes at even offsets (each word's high
+        /// byte) and at odd offsets are summed apart, eight bytes a round, and joined once: an
+        /// interpreter pays per operation, and this does a third fewer than summing words. The
+        /// partial sums cannot overflow below 2^24 bytes, far past a 64 KiB datagram.
+        /// </summary>
         public static uint Add(uint accumulator, byte[] b, int offset, int length)
         {
+            uint high = 0;
+            uint low = 0;
             int i = offset;
-            int pairsEnd = offset + (length & ~1);
-            while (i < pairsEnd)
+            int end = offset + length;
+            int roundsEnd = offset + (length & ~7);
+            while (i < roundsEnd)
             {
-                accumulator += (uint)((b[i] << 8) | b[i + 1]);
+                high += (uint)(b[i] + b[i + 2] + b[i + 4] + b[i + 6]);
+                low += (uint)(b[i + 1] + b[i + 3] + b[i + 5] + b[i + 7]);
+                i += 8;
+            }
+
+            while (i + 1 < end)
+            {
+                high += b[i];
+                low += b[i + 1];
                 i += 2;
             }
 
-            if ((length & 1) != 0)
+            if (i < end)
             {
-                accumulator += (uint)(b[i] << 8);
+                high += b[i];
             }
 
-            return accumulator;
+            return accumulator + (high << 8) + low;
         }
 
         /// <summary>

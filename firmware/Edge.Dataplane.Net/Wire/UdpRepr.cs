@@ -23,6 +23,12 @@ namespace Edge.Dataplane.Wire
         /// </summary>
         public WireError Parse(byte[] b, int offset, int length, uint source, uint destination)
         {
+            return Parse(b, offset, length, source, destination, false);
+        }
+
+        /// <summary>Parses; with <paramref name="checksumKnownGood"/> (the node built the datagram) the checksum is not summed again.</summary>
+        public WireError Parse(byte[] b, int offset, int length, uint source, uint destination, bool checksumKnownGood)
+        {
             WireError error = UdpPacket.Check(b, offset, length);
             if (error != WireError.None)
             {
@@ -31,7 +37,7 @@ namespace Edge.Dataplane.Wire
 
             int udpLength = NetworkOrder.ReadU16(b, offset + UdpPacket.LengthField);
             HasChecksum = NetworkOrder.ReadU16(b, offset + UdpPacket.ChecksumField) != 0;
-            if (HasChecksum)
+            if (HasChecksum && !checksumKnownGood)
             {
                 uint sum = Checksum.PseudoHeader(source, destination, IpProtocol.Udp, udpLength);
                 if (Checksum.Finish(Checksum.Add(sum, b, offset, udpLength)) != 0)

@@ -198,10 +198,16 @@ namespace Edge.Dataplane.Proxy
             return true;
         }
 
-        /// <summary>Runs timers: expires idle connections a slice at a time.</summary>
+        /// <summary>
+        /// Runs timers: frees idle connections a slice at a time (a packet never rides an expired
+        /// entry: lookups check; this gives the room back).
+        /// </summary>
         public void Poll(long now)
         {
-            Conntrack.Expire(now, 32);
+            if (Conntrack.Count > 0)
+            {
+                Conntrack.Expire(now, 32);
+            }
         }
 
         // Endpoint indexes in conntrack entries refer to positions in the old endpoint arrays.
