@@ -31,8 +31,10 @@ namespace Edge.Dataplane.Boards
         // The control plane's TCP connection; null while none is connected.
         private IByteStream _line;
 
-        // Frames the session had taken when the console last took over: a host has spoken on
-        // the console (a UART never hangs up, so nothing else says one is there) once it grows.
+        // Whether the console serves the session, and the frames the session had taken when it
+        // took over: a host has spoken on the console (a UART never hangs up, so nothing else
+        // says one is there) once the count grows.
+        private bool _onConsole;
         private long _framesBeforeConsole;
         private bool _restartSaid;
 
@@ -69,10 +71,7 @@ namespace Edge.Dataplane.Boards
                 MaxOutPayload = MemoryClass.MaxOutPayload(plan.MemoryClass),
             });
             Session.Storage = platform.Storage;
-            if (platform.Console != null)
-            {
-                Session.Attach(platform.Console, platform.Clock.Milliseconds);
-            }
+            AttachConsole();
 
             Say(plan.Name + " at " + Ipv4Address.Format(address) + (platform.Management != null
                 ? ", waiting for the control plane on port " + ManagementPort.ToString()
@@ -133,7 +132,7 @@ namespace Edge.Dataplane.Boards
             }
 
             // Ready once a control plane has given the board its tables, on TCP or on the console UART.
-            bool controlled = _line != null || (_platform.Console != null && Session.FramesReceived > _framesBeforeConsole);
+            bool controlled = _line != null || (_onConsole && Session.FramesReceived > _framesBeforeConsole);
             _panel.SetStatus(controlled && Agent.AppliedGeneration > 0 ? NodeStatus.Ready : NodeStatus.WaitingForControlPlane);
             _panel.ShowLights(now);
             if (_panel.HasDisplay)
@@ -170,6 +169,7 @@ namespace Edge.Dataplane.Boards
             }
 
             _line = accepted;
+            _onConsole = false;
             Connections++;
             Session.Attach(_line, _platform.Clock.Milliseconds);
             Say("control plane connected");
@@ -179,6 +179,7 @@ namespace Edge.Dataplane.Boards
         {
             if (_platform.Console != null)
             {
+                _onConsole = true;
                 _framesBeforeConsole = Session.FramesReceived;
                 Session.Attach(_platform.Console, _platform.Clock.Milliseconds);
             }
