@@ -40,7 +40,7 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
         int done = Array.LastIndexOf(lines, "done");
         Assert.True(done >= 0, "the program did not reach its end:\n" + run.Tail(30));
         string[] report = lines[..done];
-        output.WriteLine($"nanoCLR ran the board loop's scenario in {clock.Elapsed.TotalSeconds:F1} s ({Turns(report)}):");
+        output.WriteLine($"nanoCLR ran the board loop's scenario in {clock.ElapsedMilliseconds} ms, its start and end included ({Turns(report)}):");
         output.WriteLine(string.Join('\n', report));
 
         Expect(report);
@@ -113,7 +113,10 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
             "tcp< settings kept: no name, DHCP; runs as node-0017 at 192.168.50.17",
             "board: restarting into the new settings",
             "tcp< ack #7 generation 3 applied",
-            "turn 290: the board asks to restart",
+            "turn 430: the board asks to restart",
+            "console: the board sent hello 3, ack 1, heartbeat ",
+            "tcp: the board sent hello 1, ack 3, heartbeat ",
+            "tcp: the board sent hello 1, ack 1, settings 1",
 
             // What it shows and counted at the end.
             "screen 0: node-0017",
@@ -125,17 +128,27 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
             "screen 6: greeter      run",
             "leds: status on, activity off",
             "status: ready (status LED: steady)",
-            "watch: 5 checks, 0 stalls",
+            "watch: 8 checks, 0 stalls",
             "session: ",
-            "loop: 290 turns, 2 control plane connections",
+            "loop: 430 turns, 2 control plane connections",
             "node: generation 3, 3 pods, listening on 53 30080, 1 NodePort connections",
             "storage: boots next as node-7 on wt32-eth01 (wroom capacities), static 192.168.50.17/24 via 192.168.50.1");
+
+        // Heartbeats come back on the line that serves the session: at once after each state
+        // applied (an ack), and every second besides.
+        foreach (string link in report.Where(l => l.Contains(": the board sent hello", StringComparison.Ordinal) && l.Contains("heartbeat", StringComparison.Ordinal)))
+        {
+            Assert.True(Count(link, "heartbeat") > Count(link, "ack"), "no heartbeat but those after an ack: " + link);
+        }
 
         string session = report.Single(l => l.StartsWith("session: ", StringComparison.Ordinal));
         Assert.Contains(" 1 refused, ", session, StringComparison.Ordinal);
         Assert.DoesNotContain(" 0 bytes of garbage", session, StringComparison.Ordinal);
         Assert.DoesNotContain(report, l => l.Contains("stalls", StringComparison.Ordinal) && !l.Contains(" 0 stalls", StringComparison.Ordinal));
     }
+
+    private static int Count(string summary, string type) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(summary, $@"\b{type} (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Each expected line starts a report line, after the line the previous one matched.</summary>
     private static void InOrder(string[] report, params string[] expected)

@@ -19,10 +19,10 @@ namespace Edge.NanoClr.Programs
     /// <item>turn 20: it runs wget in the toolbox pod against the service by name (exec);</item>
     /// <item>turn 60: a delta adds a pod and its service;</item>
     /// <item>turn 80: a client on the LAN fetches the NodePort from the board's address;</item>
-    /// <item>turn 120: a delta for a generation the board never had is refused;</item>
-    /// <item>turn 150: the control plane hangs up; the console serves again;</item>
-    /// <item>turn 170: a host on the console UART, after the chip's boot noise, asks for Hello and resyncs with a snapshot at the UART's pace (115 bytes a turn);</item>
-    /// <item>turn 260: a control plane connects on TCP again, reads the kept settings, provisions new ones and asks for a restart.</item>
+    /// <item>turn 100: a delta for a generation the board never had is refused;</item>
+    /// <item>turn 250: the control plane hangs up; the console serves again;</item>
+    /// <item>turn 270: a host on the console UART, after the chip's boot noise, asks for Hello and resyncs with a snapshot at the UART's pace (115 bytes a turn);</item>
+    /// <item>turn 400: a control plane connects on TCP again, reads the kept settings (turn 410), provisions new ones and asks for a restart (turn 430).</item>
     /// </list>
     /// Everything the board and the hosts say goes to the report, a line each; the last lines
     /// are the board's display, LEDs and counters. The same seed and clock give the same report
@@ -30,7 +30,7 @@ namespace Edge.NanoClr.Programs
     /// </summary>
     public static class BoardLoopScenario
     {
-        public const int MaxTurns = 400;
+        public const int MaxTurns = 500;
         public const int TurnMs = 10;
 
         /// <summary>The firmware's timer checks the stall watch every 5 s: every 500 turns of 10 ms; here every 50, to check it more.</summary>
@@ -79,6 +79,7 @@ namespace Edge.NanoClr.Programs
             var uartHost = new ControlPlane("console", console.Host, report);
             MemoryLine tcp = null;
             ControlPlane host = null;
+            ControlPlane firstHost = null;
             int lan = -1;
             string lanReply = "";
             byte[] lanBuffer = new byte[512];
@@ -97,6 +98,7 @@ namespace Edge.NanoClr.Programs
                         tcp = new MemoryLine(0);
                         listener.Connect(tcp);
                         host = new ControlPlane("tcp", tcp.Host, report);
+                        firstHost = host;
                         break;
                     case 6:
                         host.Garbage("GET / HTTP/1.1\r\nHost: 192.168.50.17:7900\r\n\r\n");
@@ -118,29 +120,29 @@ namespace Edge.NanoClr.Programs
                         hostSockets.ClientSend(lan, request, 0, request.Length);
                         hostSockets.ClientFinish(lan);
                         break;
-                    case 120:
+                    case 100:
                         DesiredState stale = State(6, true);
                         host.Delta(5, 0, new string[0], new string[0], stale, 4);
                         break;
-                    case 150:
-                        report.Write("turn 150: the control plane hangs up");
+                    case 250:
+                        report.Write("turn 250: the control plane hangs up");
                         tcp.HungUp = true;
                         break;
-                    case 170:
+                    case 270:
                         uartHost.Garbage("ets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n");
                         uartHost.HelloRequest();
                         uartHost.Snapshot(State(3, true), 5);
                         break;
-                    case 260:
-                        report.Write("turn 260: a control plane connects on port " + BoardLoop.ManagementPort.ToString() + " again");
+                    case 400:
+                        report.Write("turn 400: a control plane connects on port " + BoardLoop.ManagementPort.ToString() + " again");
                         tcp = new MemoryLine(0);
                         listener.Connect(tcp);
                         host = new ControlPlane("tcp", tcp.Host, report);
                         break;
-                    case 270:
+                    case 410:
                         host.SettingsRequest(6);
                         break;
-                    case 290:
+                    case 430:
                         var provisioned = new BoardSettings { Profile = "wt32-eth01", Name = "node-7", Static = true, Address = BoardAddress, PrefixLength = 24, Gateway = Ipv4Address.FromOctets(192, 168, 50, 1) };
                         host.SettingsUpdate(provisioned, true, 7);
                         break;
@@ -192,6 +194,13 @@ namespace Edge.NanoClr.Programs
             }
 
             report.Write("turn " + turn.ToString() + ": " + (loop.RestartRequested ? "the board asks to restart" : "the last turn"));
+            report.Write(uartHost.Summary());
+            report.Write(firstHost.Summary());
+            if (host != firstHost)
+            {
+                report.Write(host.Summary());
+            }
+
             ReportEnd(report, loop, panel, leds, display, storage, port, hostSockets, watchChecks, stalls);
         }
 

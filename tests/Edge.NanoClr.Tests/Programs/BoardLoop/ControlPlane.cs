@@ -48,6 +48,21 @@ namespace Edge.NanoClr.Programs
             return _received[type];
         }
 
+        /// <summary>What the board sent on this line, by type: "hello 1, ack 3, heartbeat 4".</summary>
+        public string Summary()
+        {
+            string text = "";
+            for (int type = 0; type < _received.Length; type++)
+            {
+                if (_received[type] > 0)
+                {
+                    text += (text.Length == 0 ? "" : ", ") + MessageType.Name((byte)type) + " " + _received[type].ToString();
+                }
+            }
+
+            return _link + ": the board sent " + (text.Length == 0 ? "nothing" : text) + "; " + FramesSent.ToString() + " frames sent to it";
+        }
+
         public void Garbage(string text)
         {
             byte[] bytes = Ascii.Bytes(text);
