@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Wire;
 using nanoFramework.TestFramework;

@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using Edge.Dataplane.Mgmt;
 using nanoFramework.TestFramework;
 using Assert = nanoFramework.TestFramework.Assert;

@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using Edge.Dataplane.Net;
 using Edge.Dataplane.NfTests.Sim;
 using nanoFramework.TestFramework;

@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 using nanoFramework.TestFramework;
