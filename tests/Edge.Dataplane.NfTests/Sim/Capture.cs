@@ -15,7 +15,7 @@ namespace Edge.Dataplane.NfTests.Sim
         private byte[] _bytes = new byte[2048];
         private int _length;
 
-        /// <summary>Starts capturing frames entering the bridge from a port (0 is the gateway's).</summary>
+        /// <summary>Starts capturing frames entering the bridge from a port (0 is the gateway's); a bridge has one tap, so this replaces any other.</summary>
         public static Capture OnBridgePort(Bridge bridge, int port)
         {
             var capture = new Capture();

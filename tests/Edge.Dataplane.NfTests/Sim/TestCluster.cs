@@ -31,6 +31,9 @@ namespace Edge.Dataplane.NfTests.Sim
         public readonly Lan Lan;
         public readonly Node[] Nodes;
 
+        /// <summary>Each board's VXLAN socket on the LAN (what its overlay sends and receives through).</summary>
+        public readonly LanPort[] Ports;
+
         /// <summary>Each board's own sockets (what NodePort listens on), or null when the cluster was made without them.</summary>
         public readonly LabSockets[] Sockets;
 
@@ -56,6 +59,7 @@ namespace Edge.Dataplane.NfTests.Sim
         {
             Lan = new Lan(boards * 4 + 4);
             Nodes = new Node[boards];
+            Ports = new LanPort[boards];
             Sockets = boardSockets ? new LabSockets[boards] : null;
             for (int i = 1; i <= boards; i++)
             {
@@ -79,7 +83,8 @@ namespace Edge.Dataplane.NfTests.Sim
                     Sockets[i - 1] = sockets;
                 }
 
-                Nodes[i - 1] = new Node(config, Clock, new SeededRandom(seed * 31 + (uint)i), Lan.Open(config.Address, config.VxlanPort), sockets);
+                Ports[i - 1] = Lan.Open(config.Address, config.VxlanPort);
+                Nodes[i - 1] = new Node(config, Clock, new SeededRandom(seed * 31 + (uint)i), Ports[i - 1], sockets);
             }
 
             for (int i = 1; i <= boards; i++)
@@ -107,6 +112,19 @@ namespace Edge.Dataplane.NfTests.Sim
         public Node Node(int board)
         {
             return Nodes[board - 1];
+        }
+
+        /// <summary>
+        /// Puts raw frame bytes on a board's bridge as if they came from a pod's eth0 (a pod at
+        /// 10.244.1.5 sends scapy's golden frames as they are: their MACs are Docker's, as Edge's).
+        /// </summary>
+        public void Inject(int board, PodSandbox from, byte[] frame, int length)
+        {
+            Node node = Node(board);
+            PacketBuffer buffer = node.Context.Pool.Rent();
+            System.Array.Copy(frame, 0, buffer.Data, buffer.Offset, length);
+            buffer.Length = length;
+            node.Bridge.Submit(buffer, from.Interface.Port);
         }
 
         /// <summary>Runs a workload (a pod's container) every step from now on; returns it.</summary>
