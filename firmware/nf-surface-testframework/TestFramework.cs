@@ -34,6 +34,7 @@ namespace nanoFramework.TestFramework
         public static void AreNotEqual(int notExpected, int actual, string message = "") => throw null;
         public static void AreNotEqual(long notExpected, long actual, string message = "") => throw null;
         public static void AreNotEqual(uint notExpected, uint actual, string message = "") => throw null;
+        public static void AreNotEqual(string notExpected, string actual, string message = "") => throw null;
         public static void AreSame(object expected, object actual, string message = "") => throw null;
         public static void AreNotSame(object notExpected, object actual, string message = "") => throw null;
     }

@@ -26,23 +26,6 @@ namespace Edge.Dataplane.NfTests
         private static readonly uint WebIp = Ipv4Address.FromOctets(10, 244, 2, 5);
         private static readonly uint ClientIp = Ipv4Address.FromOctets(10, 244, 1, 5);
 
-        /// <summary>Collects an HTTP body (a non-generic sink for the workloads' byte streams).</summary>
-        private sealed class Body : IByteSink
-        {
-            public string Text = "";
-
-            public void Write(byte[] buffer, int offset, int length)
-            {
-                char[] chars = new char[length];
-                for (int i = 0; i < length; i++)
-                {
-                    chars[i] = (char)buffer[offset + i];
-                }
-
-                Text += new string(chars);
-            }
-        }
-
         /// <summary>What the host compiles for board n of two: a whoami "web" on board 2 behind service web (10.96.0.20:80), a toolbox "client" on board 1.</summary>
         private static DesiredState StateFor(int board, uint generation, string clientImage)
         {
@@ -126,12 +109,12 @@ namespace Edge.Dataplane.NfTests
             Assert.AreEqual(WebIp, web.EndpointAddresses[0]);
 
             // The whole of it: the client on board 1 GETs the service; whoami on board 2 answers.
-            var body = new Body();
+            var body = new TextSink();
             var get = new HttpGet(lab.Agent(1).FindPod("default", "client").Sandbox, Vip, 80, "web", "/", body);
             Assert.IsTrue(lab.RunUntil(delegate { get.Poll(lab.Clock.Now); return get.Done; }, 3000), get.Error);
             Assert.AreEqual(200, get.StatusCode);
-            Assert.IsTrue(body.Text.IndexOf("Hostname: web\n") >= 0, body.Text);
-            Assert.IsTrue(body.Text.IndexOf("RemoteAddr: 10.244.1.5:") >= 0, body.Text); // no SNAT inside the cluster
+            Assert.IsTrue(body.Has("Hostname: web\n"), body.Text);
+            Assert.IsTrue(body.Has("RemoteAddr: 10.244.1.5:"), body.Text); // no SNAT inside the cluster
         }
 
         [TestMethod]

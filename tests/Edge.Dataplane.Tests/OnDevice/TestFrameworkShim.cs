@@ -32,6 +32,7 @@ public static class Assert
     public static void AreNotEqual(int notExpected, int actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
     public static void AreNotEqual(long notExpected, long actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
     public static void AreNotEqual(uint notExpected, uint actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
+    public static void AreNotEqual(string notExpected, string actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
     public static void AreSame(object? expected, object? actual, string message = "") => Xunit.Assert.Same(expected, actual);
     public static void AreNotSame(object? notExpected, object? actual, string message = "") => Xunit.Assert.NotSame(notExpected, actual);
 }
