@@ -3,7 +3,7 @@ namespace Edge.Dataplane.Platform
     /// <summary>A few records kept in memory only (tests, and a board whose flash cannot be used): lost at restart.</summary>
     public sealed class MemoryStorage : IStorage
     {
-        private readonly string[] _keys = new string[8];
+        private readonly string[] _keys = Empty.NewStrings(8); // free slots are null, and compared with keys: real nulls (see Empty.NewStrings)
         private readonly byte[][] _records = new byte[8][];
 
         // Slots written so far. Only those are compared: on nanoCLR the unwritten elements of a
