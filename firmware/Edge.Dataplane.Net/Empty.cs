@@ -32,7 +32,26 @@ namespace Edge.Dataplane
 
         public static string[] OrNewStrings(int length)
         {
-            return length == 0 ? Strings : new string[length];
+            return length == 0 ? Strings : NewStrings(length);
+        }
+
+        /// <summary>
+        /// A string array whose elements are null. On nanoCLR an element of <c>new string[n]</c>
+        /// that was never stored to is not a real null: <c>(object)s == null</c> is false, and
+        /// comparing it with a string (<c>==</c>, <c>string.Equals</c>) crashes the interpreter
+        /// (a segmentation fault on nanoCLR's POSIX host, measured; a board resets). Storing
+        /// null makes it one; so a string array that may be read before every element is
+        /// written must come from here.
+        /// </summary>
+        public static string[] NewStrings(int length)
+        {
+            var strings = new string[length];
+            for (int i = 0; i < length; i++)
+            {
+                strings[i] = null;
+            }
+
+            return strings;
         }
 
         public static bool[] OrNewBools(int length)

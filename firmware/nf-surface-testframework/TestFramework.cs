@@ -29,7 +29,14 @@ namespace nanoFramework.TestFramework
         public static void AreEqual(uint expected, uint actual, string message = "") => throw null;
         public static void AreEqual(ushort expected, ushort actual, string message = "") => throw null;
         public static void AreEqual(string expected, string actual, string message = "") => throw null;
+        public static void AreEqual(ulong expected, ulong actual, string message = "") => throw null;
         public static void AreEqual(object expected, object actual, string message = "") => throw null;
+        public static void AreNotEqual(int notExpected, int actual, string message = "") => throw null;
+        public static void AreNotEqual(long notExpected, long actual, string message = "") => throw null;
+        public static void AreNotEqual(uint notExpected, uint actual, string message = "") => throw null;
+        public static void AreNotEqual(string notExpected, string actual, string message = "") => throw null;
+        public static void AreSame(object expected, object actual, string message = "") => throw null;
+        public static void AreNotSame(object notExpected, object actual, string message = "") => throw null;
     }
 
     public static class OutputHelper

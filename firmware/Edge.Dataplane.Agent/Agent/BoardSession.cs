@@ -62,6 +62,12 @@ namespace Edge.Dataplane.Agent
             get { return _stream != null; }
         }
 
+        /// <summary>Bytes on the management lines that were not frames (boot messages, noise, damaged frames) and were skipped.</summary>
+        public long GarbageBytes
+        {
+            get { return _reader.GarbageBytes; }
+        }
+
         /// <summary>A host connected (or the serial line opened): say who we are.</summary>
         public void Attach(IByteStream stream, long now)
         {

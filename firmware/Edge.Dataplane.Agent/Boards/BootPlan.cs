@@ -30,6 +30,20 @@ namespace Edge.Dataplane.Boards
             return plan;
         }
 
+        /// <summary>The name of a board never provisioned: "node-" and its MAC's last two bytes, unique on a lab switch and printed on the board's label.</summary>
+        public static string NameFromMac(byte[] mac)
+        {
+            const string hex = "0123456789abcdef";
+            if (mac == null || mac.Length < 2)
+            {
+                return "node-0000";
+            }
+
+            byte a = mac[mac.Length - 2];
+            byte b = mac[mac.Length - 1];
+            return "node-" + hex[a >> 4] + hex[a & 15] + hex[b >> 4] + hex[b & 15];
+        }
+
         /// <summary>The console's boot line: "node-1 on wt32-eth01 (wroom capacities), static 192.168.50.11/24 via 192.168.50.1".</summary>
         public string Describe()
         {

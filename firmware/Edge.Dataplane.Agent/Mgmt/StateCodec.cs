@@ -147,7 +147,7 @@ namespace Edge.Dataplane.Mgmt
             var s = new DesiredState();
             s.Generation = r.Varint();
             int stringCount = r.Count(1);
-            string[] strings = new string[stringCount + 1];
+            string[] strings = Empty.NewStrings(stringCount + 1); // [0] is null: a real one (see Empty.NewStrings)
             for (int i = 1; i <= stringCount; i++)
             {
                 strings[i] = r.String();

@@ -1,12 +1,13 @@
 namespace Edge.Dataplane.Platform
 {
-    /// <summary>What a board shows on its LEDs (or a virtual board in its status line).</summary>
+    /// <summary>
+    /// A board's status and activity LEDs. What they show (the blink codes of
+    /// <c>Boards/StatusLight</c>) is decided by the board loop, which calls this only when a LED
+    /// changes; the platform sets its pins.
+    /// </summary>
     public interface IIndicators
     {
-        /// <summary>The node's state, see <see cref="NodeStatus"/>.</summary>
-        void SetStatus(int status);
-
-        /// <summary>A frame went by: blink the activity LED.</summary>
-        void Activity();
+        /// <summary>Lights or darkens the two LEDs (a board without one of them leaves it out).</summary>
+        void Show(bool status, bool activity);
     }
 }

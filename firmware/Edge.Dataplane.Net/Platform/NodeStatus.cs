@@ -1,6 +1,6 @@
 namespace Edge.Dataplane.Platform
 {
-    /// <summary>Node states for <see cref="IIndicators.SetStatus"/>.</summary>
+    /// <summary>Node states: what the status LED, the display and the console show (<c>Boards/StatusPanel</c>).</summary>
     public static class NodeStatus
     {
         public const int Booting = 0;

@@ -1,26 +1,23 @@
 using System;
 using System.Device.I2c;
-using Edge.Dataplane.Agent;
 using Edge.Dataplane.Boards;
+using Edge.Dataplane.Platform;
 using Iot.Device.Ssd13xx;
 
 namespace Edge.Firmware.Platform
 {
     /// <summary>
     /// The optional SSD1306 display (128x64, I2C address 0x3C): looked for once at boot on the
-    /// profile's display bus and, when one answers, showing the <see cref="StatusScreen"/>,
-    /// redrawn when what it says changed and at most once a second (a redraw is a kilobyte over
-    /// I2C). A board without one runs the same; the driver and the screen cost about 2 KiB of
-    /// heap only when a display is there.
+    /// profile's display bus and, when one answers, drawing the lines the board loop's
+    /// <see cref="StatusPanel"/> lays out, in <see cref="ScreenFont"/>'s 8x8 cells. A board
+    /// without one runs the same; the driver and the screen cost about 2 KiB of heap only when a
+    /// display is there.
     /// </summary>
-    public sealed class OledScreen
+    public sealed class OledScreen : IDisplay
     {
-        private const int RefreshMs = 1000;
         private const byte CommandStream = 0x00; // an SSD1306 control byte with no command after it: harmless
 
         private readonly Ssd1306 _display;
-        private readonly StatusScreen _screen = new StatusScreen();
-        private long _nextRefresh;
 
         private OledScreen(Ssd1306 display)
         {
@@ -62,26 +59,13 @@ namespace Edge.Firmware.Platform
             }
         }
 
-        /// <summary>Shows the node as it is now, if it changed and a second has passed since the last redraw.</summary>
-        public void Show(string name, uint address, int status, RunningPod[] pods, int maxPods, long now)
+        public void DrawLine(int row, string text)
         {
-            if (now < _nextRefresh)
-            {
-                return;
-            }
+            _display.DrawString(0, row * ScreenFont.Height, text);
+        }
 
-            _nextRefresh = now + RefreshMs;
-            if (!_screen.Render(name, address, status, pods, maxPods))
-            {
-                return;
-            }
-
-            // Every line is drawn whole (16 cells, spaces clear theirs), so nothing needs clearing first.
-            for (int row = 0; row < StatusScreen.Rows; row++)
-            {
-                _display.DrawString(0, row * ScreenFont.Height, _screen.Line(row));
-            }
-
+        public void Show()
+        {
             _display.Display();
         }
     }

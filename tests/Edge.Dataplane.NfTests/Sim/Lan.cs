@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using System;
 using Edge.Dataplane.Platform;
 
@@ -8,21 +9,46 @@ namespace Edge.Dataplane.NfTests.Sim
     /// datagrams sent to an (address, port) that a <see cref="LanPort"/> holds wait in that port's
     /// queue until the next <see cref="Deliver"/>, in the order sent. A fixed number of datagrams
     /// can be in flight; more are lost and counted, as a switch's full buffer would lose them.
+    /// With <see cref="LoseEvery"/> set, every n-th datagram sent is lost too: loss that the
+    /// same run repeats exactly, on any runtime.
     /// </summary>
     public sealed class Lan
     {
         private readonly LanPort[] _ports;
         private int _portCount;
+        private long _sent;
 
         public long Lost;
+
+        /// <summary>0: no loss; n: the n-th, 2n-th, ... datagram sent on the LAN is lost.</summary>
+        public int LoseEvery;
 
         public Lan(int maxPorts)
         {
             _ports = new LanPort[maxPorts];
         }
 
+        /// <summary>Whether an open port holds address:port.</summary>
+        public bool IsOpen(uint address, ushort port)
+        {
+            for (int i = 0; i < _portCount; i++)
+            {
+                if (_ports[i].LocalAddress == address && _ports[i].LocalPort == port && !_ports[i].Closed)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public LanPort Open(uint address, ushort port)
         {
+            if (_portCount == _ports.Length)
+            {
+                throw new InvalidOperationException("the LAN has room for " + _ports.Length.ToString() + " ports");
+            }
+
             var lanPort = new LanPort(this, address, port, 64);
             _ports[_portCount++] = lanPort;
             return lanPort;
@@ -30,9 +56,16 @@ namespace Edge.Dataplane.NfTests.Sim
 
         internal void Send(LanPort from, uint address, ushort port, byte[] buffer, int offset, int length)
         {
+            _sent++;
+            if (LoseEvery > 0 && _sent % LoseEvery == 0)
+            {
+                Lost++;
+                return;
+            }
+
             for (int i = 0; i < _portCount; i++)
             {
-                if (_ports[i].LocalAddress == address && _ports[i].LocalPort == port)
+                if (_ports[i].LocalAddress == address && _ports[i].LocalPort == port && !_ports[i].Closed)
                 {
                     if (!_ports[i].Enqueue(from.LocalAddress, from.LocalPort, buffer, offset, length))
                     {
@@ -72,6 +105,9 @@ namespace Edge.Dataplane.NfTests.Sim
 
         public long Sent;
         public long Received;
+
+        /// <summary>Closed ports take nothing more (what was sent to them is lost); the address and port are free again.</summary>
+        public bool Closed;
 
         internal LanPort(Lan lan, uint address, ushort port, int capacity)
         {

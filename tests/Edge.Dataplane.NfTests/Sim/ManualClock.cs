@@ -1,3 +1,4 @@
+#nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using Edge.Dataplane.Platform;
 
 namespace Edge.Dataplane.NfTests.Sim

@@ -120,4 +120,12 @@ public sealed class BoardSettingsTests
         Assert.Equal("node-3f2a (no board profile provisioned) (wroom capacities), DHCP", fresh.Describe());
         Assert.Equal(MemoryClass.Wrover, kit.MemoryClass);
     }
+
+    [Fact]
+    public void An_unprovisioned_board_is_named_after_the_last_two_bytes_of_its_MAC()
+    {
+        Assert.Equal("node-3f2a", BootPlan.NameFromMac([0x24, 0x0a, 0xc4, 0x11, 0x3f, 0x2a]));
+        Assert.Equal("node-0000", BootPlan.NameFromMac(null!));
+        Assert.Equal("node-0000", BootPlan.NameFromMac([0x01]));
+    }
 }

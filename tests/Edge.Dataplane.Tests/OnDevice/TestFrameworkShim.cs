@@ -27,7 +27,14 @@ public static class Assert
     public static void AreEqual(uint expected, uint actual, string message = "") => Xunit.Assert.Equal(expected, actual);
     public static void AreEqual(ushort expected, ushort actual, string message = "") => Xunit.Assert.Equal(expected, actual);
     public static void AreEqual(string expected, string actual, string message = "") => Xunit.Assert.Equal(expected, actual);
+    public static void AreEqual(ulong expected, ulong actual, string message = "") => Xunit.Assert.Equal(expected, actual);
     public static void AreEqual(object? expected, object? actual, string message = "") => Xunit.Assert.Equal(expected, actual);
+    public static void AreNotEqual(int notExpected, int actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
+    public static void AreNotEqual(long notExpected, long actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
+    public static void AreNotEqual(uint notExpected, uint actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
+    public static void AreNotEqual(string notExpected, string actual, string message = "") => Xunit.Assert.NotEqual(notExpected, actual);
+    public static void AreSame(object? expected, object? actual, string message = "") => Xunit.Assert.Same(expected, actual);
+    public static void AreNotSame(object? notExpected, object? actual, string message = "") => Xunit.Assert.NotSame(notExpected, actual);
 }
 
 public static class OutputHelper

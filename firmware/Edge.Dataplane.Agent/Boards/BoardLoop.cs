@@ -1,0 +1,196 @@
+using Edge.Dataplane.Agent;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Wire;
+
+namespace Edge.Dataplane.Boards
+{
+    /// <summary>
+    /// A board's life once its network is up, one turn at a time: it takes a control plane that
+    /// connects on the management port (a new connection replaces the old one), serves the
+    /// management session (on the console UART while no control plane is connected on TCP),
+    /// runs the dataplane, and shows the node's state on the LEDs and the display. Each stage
+    /// beats the <see cref="StallWatch"/> so a stuck one is named. The firmware builds the
+    /// <see cref="BoardPlatform"/> over nanoFramework and calls <see cref="Turn"/> forever,
+    /// waiting on the VXLAN socket when a turn did nothing, and restarts the board when
+    /// <see cref="RestartRequested"/>; nothing here knows whether it runs on a board, so tests
+    /// run the same loop over in-memory fakes, on nanoCLR and on CoreCLR.
+    /// </summary>
+    public sealed class BoardLoop
+    {
+        /// <summary>The TCP port control planes connect to.</summary>
+        public const ushort ManagementPort = 7900;
+
+        private readonly BoardPlatform _platform;
+        private readonly StatusPanel _panel;
+        private readonly StallWatch _watch;
+        private readonly string _name;
+        private readonly uint _address;
+        private readonly int _maxPods;
+
+        // The control plane's TCP connection; null while none is connected.
+        private IByteStream _line;
+
+        // Whether the console serves the session, and the frames the session had taken when it
+        // took over: a host has spoken on the console (a UART never hangs up, so nothing else
+        // says one is there) once the count grows.
+        private bool _onConsole;
+        private long _framesBeforeConsole;
+        private bool _restartSaid;
+
+        public readonly NodeAgent Agent;
+        public readonly BoardSession Session;
+
+        /// <summary>Turns run, and control plane connections taken on the management port.</summary>
+        public long Turns;
+        public long Connections;
+
+        /// <param name="plan">What the board boots as: its name and memory class.</param>
+        /// <param name="address">The board's IPv4 address, once the network is up.</param>
+        /// <param name="panel">The LEDs and display, made before the network came up (they showed the wait).</param>
+        /// <param name="watch">The stall watch the firmware's timer checks.</param>
+        public BoardLoop(BootPlan plan, uint address, BoardPlatform platform, StatusPanel panel, StallWatch watch)
+        {
+            _platform = platform;
+            _panel = panel;
+            _watch = watch;
+            _name = plan.Name;
+            _address = address;
+
+            var identity = new NodeConfig { Name = plan.Name, Address = address, VxlanPort = platform.Port.LocalPort };
+            MemoryClass.Apply(plan.MemoryClass, identity);
+            _maxPods = identity.MaxPods;
+            Agent = new NodeAgent(identity, platform.Clock, platform.Random, platform.Port, platform.HostSockets);
+            Session = new BoardSession(Agent, new NodeConfigIdentity
+            {
+                Name = plan.Name,
+                Address = address,
+                VxlanPort = identity.VxlanPort,
+                MaxPods = identity.MaxPods,
+                MaxPayload = MemoryClass.MaxPayload(plan.MemoryClass),
+                MaxOutPayload = MemoryClass.MaxOutPayload(plan.MemoryClass),
+            });
+            Session.Storage = platform.Storage;
+            AttachConsole();
+
+            Say(plan.Name + " at " + Ipv4Address.Format(address) + (platform.Management != null
+                ? ", waiting for the control plane on port " + ManagementPort.ToString()
+                : ", waiting for the control plane on the console"));
+            _panel.SetStatus(NodeStatus.WaitingForControlPlane);
+        }
+
+        /// <summary>The host asked the board to restart into new settings: the firmware restarts once the Ack is out.</summary>
+        public bool RestartRequested
+        {
+            get { return Session.RestartRequested; }
+        }
+
+        /// <summary>Whether a control plane is connected on TCP (else the console serves, if there is one).</summary>
+        public bool ControlPlaneConnected
+        {
+            get { return _line != null; }
+        }
+
+        /// <summary>
+        /// One turn of the loop. Returns the dataplane's work: 0 when it was idle (the firmware
+        /// then waits for traffic before the next turn) or a restart was asked for.
+        /// </summary>
+        public int Turn()
+        {
+            Turns++;
+            _watch.Beat("accepting the control plane");
+            AcceptControlPlane();
+
+            _watch.Beat("the management session");
+            Session.Poll(_platform.Clock.Milliseconds);
+            if (_line != null && !Session.Attached)
+            {
+                // The host went away: the console UART serves again until it comes back.
+                _platform.Management.Close(_line);
+                _line = null;
+                Say("control plane gone; waiting for it on port " + ManagementPort.ToString());
+                AttachConsole();
+            }
+
+            if (Session.RestartRequested)
+            {
+                if (!_restartSaid)
+                {
+                    Say("restarting into the new settings");
+                    _restartSaid = true;
+                }
+
+                return 0;
+            }
+
+            _watch.Beat("the dataplane");
+            int work = Agent.Poll();
+            long now = _platform.Clock.Milliseconds;
+            if (work > 0)
+            {
+                _panel.Activity(now);
+            }
+
+            // Ready once a control plane has given the board its tables, on TCP or on the console UART.
+            bool controlled = _line != null || (_onConsole && Session.FramesReceived > _framesBeforeConsole);
+            _panel.SetStatus(controlled && Agent.AppliedGeneration > 0 ? NodeStatus.Ready : NodeStatus.WaitingForControlPlane);
+            _panel.ShowLights(now);
+            if (_panel.HasDisplay)
+            {
+                _watch.Beat("the display");
+                _panel.ShowScreen(now, _name, _address, Agent.Pods, _maxPods);
+            }
+
+            if (work == 0)
+            {
+                _watch.Beat("waiting for traffic");
+            }
+
+            return work;
+        }
+
+        private void AcceptControlPlane()
+        {
+            if (_platform.Management == null)
+            {
+                return;
+            }
+
+            IByteStream accepted = _platform.Management.Accept();
+            if (accepted == null)
+            {
+                return;
+            }
+
+            // One host at a time: a new connection is the control plane again (restarted, or moved).
+            if (_line != null)
+            {
+                _platform.Management.Close(_line);
+            }
+
+            _line = accepted;
+            _onConsole = false;
+            Connections++;
+            Session.Attach(_line, _platform.Clock.Milliseconds);
+            Say("control plane connected");
+        }
+
+        private void AttachConsole()
+        {
+            if (_platform.Console != null)
+            {
+                _onConsole = true;
+                _framesBeforeConsole = Session.FramesReceived;
+                Session.Attach(_platform.Console, _platform.Clock.Milliseconds);
+            }
+        }
+
+        private void Say(string line)
+        {
+            if (_platform.Log != null)
+            {
+                _platform.Log.Write(line);
+            }
+        }
+    }
+}

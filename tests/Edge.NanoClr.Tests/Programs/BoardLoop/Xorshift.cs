@@ -1,0 +1,26 @@
+#nullable disable
+using Edge.Dataplane.Platform;
+
+namespace Edge.NanoClr.Programs
+{
+    /// <summary>xorshift32 (Marsaglia, 2003) from a seed: the same seed gives the same run on nanoCLR and on CoreCLR.</summary>
+    public sealed class Xorshift : IRandomSource
+    {
+        private uint _state;
+
+        public Xorshift(uint seed)
+        {
+            _state = seed == 0 ? 0x9E3779B9u : seed;
+        }
+
+        public uint NextUInt32()
+        {
+            uint x = _state;
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            _state = x;
+            return x;
+        }
+    }
+}
