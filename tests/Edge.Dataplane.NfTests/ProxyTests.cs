@@ -216,7 +216,7 @@ namespace Edge.Dataplane.NfTests
             cluster.Run(20);
             Assert.AreEqual(1, conntrack.Count);
             cluster.Clock.Now += 1000;
-            cluster.Run(20); // the expiry scan takes a slice of the table per turn
+            cluster.Run(SweepMs(conntrack)); // dead now (lookups check); the sweep gives the room back within its period
             Assert.AreEqual(0, conntrack.Count);
 
             // A datagram nobody answers (no echo on port 9 behind this service) is tracked for 30 s only.
@@ -229,8 +229,14 @@ namespace Edge.Dataplane.NfTests
             cluster.Run(20);
             Assert.AreEqual(1, conntrack.Count);
             cluster.Clock.Now += 100;
-            cluster.Run(20);
+            cluster.Run(SweepMs(conntrack));
             Assert.AreEqual(0, conntrack.Count);
+        }
+
+        // How long the node's tick takes to look at every entry of the table, a slice at a time.
+        private static int SweepMs(Conntrack conntrack)
+        {
+            return (conntrack.Capacity / ServiceProxy.ExpirySlice + 1) * NodeContext.TickMs;
         }
 
         [TestMethod]

@@ -155,9 +155,13 @@ namespace Edge.Dataplane.Net
 
         private int Find(uint address)
         {
-            for (int i = 0; i < _entries.Length; i += EntryBytes)
+            // The address's bytes compared in place: this runs for every packet a pod sends.
+            byte[] e = _entries;
+            byte a0 = (byte)(address >> 24);
+            byte a3 = (byte)address;
+            for (int i = 0; i < e.Length; i += EntryBytes)
             {
-                if ((_entries[i + FlagsAt] & UsedFlag) != 0 && Address(i) == address)
+                if (e[i + AddressAt + 3] == a3 && e[i + AddressAt] == a0 && (e[i + FlagsAt] & UsedFlag) != 0 && Address(i) == address)
                 {
                     return i;
                 }

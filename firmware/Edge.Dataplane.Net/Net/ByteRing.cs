@@ -92,11 +92,20 @@ namespace Edge.Dataplane.Net
             return n;
         }
 
-        /// <summary>Copies up to length bytes from the front and removes them.</summary>
+        /// <summary>Copies up to length bytes from the front and removes them (Peek and Discard in one body: sockets read per datagram).</summary>
         public int Read(byte[] destination, int offset, int length)
         {
-            int n = Peek(0, destination, offset, length);
-            Discard(n);
+            int n = length < _count ? length : _count;
+            int capacity = _data.Length;
+            int first = n < capacity - _head ? n : capacity - _head;
+            System.Array.Copy(_data, _head, destination, offset, first);
+            if (n > first)
+            {
+                System.Array.Copy(_data, 0, destination, offset + first, n - first);
+            }
+
+            _count -= n;
+            _head = _count == 0 ? 0 : (_head + n) % capacity;
             return n;
         }
     }

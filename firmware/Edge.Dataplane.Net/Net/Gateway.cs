@@ -165,11 +165,9 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            Ipv4Packet view;
-            Ipv4Packet.TryWrap(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, out view);
             if (Interface.OnLink(destination))
             {
-                view.DecrementTtl();
+                Ipv4Packet.DecrementTtl(frame.Data, ipAt);
                 Routed++;
                 Interface.SendIp(frame, frame.Length - EthernetFrame.HeaderLength, destination, now);
                 return;
@@ -197,7 +195,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            view.DecrementTtl();
+            Ipv4Packet.DecrementTtl(frame.Data, ipAt);
             _ethernet.Source = _overlay.VtepMac;
             _ethernet.Destination = _routes.PeerVtepMac(route);
             _ethernet.EtherType = EtherType.Ipv4;

@@ -60,12 +60,14 @@ namespace Edge.Dataplane.Net
 
         public uint SubnetBroadcast
         {
-            get { return Network | ~Ipv4Address.MaskOf(PrefixLength); }
+            get { return Address | ~Ipv4Address.MaskOf(PrefixLength); }
         }
 
         public bool OnLink(uint destination)
         {
-            return Ipv4Address.InPrefix(destination, Address, PrefixLength);
+            int prefix = PrefixLength;
+            uint mask = prefix <= 0 ? 0 : prefix >= 32 ? 0xFFFFFFFF : ~(0xFFFFFFFF >> prefix);
+            return ((destination ^ Address) & mask) == 0;
         }
 
         /// <summary>
@@ -120,14 +122,16 @@ namespace Edge.Dataplane.Net
         public void SendIp(PacketBuffer frame, int ipLength, uint destination, long now)
         {
             frame.Length = EthernetFrame.HeaderLength + ipLength;
-            if (destination == Ipv4Address.Broadcast || destination == SubnetBroadcast)
+            int prefix = PrefixLength;
+            uint mask = prefix <= 0 ? 0 : prefix >= 32 ? 0xFFFFFFFF : ~(0xFFFFFFFF >> prefix);
+            if (destination == Ipv4Address.Broadcast || destination == (Address | ~mask))
             {
                 EmitEthernet(frame, MacAddress.Broadcast, EtherType.Ipv4);
                 _bridge.Submit(frame, _port);
                 return;
             }
 
-            uint hop = OnLink(destination) ? destination : DefaultGateway;
+            uint hop = ((destination ^ Address) & mask) == 0 ? destination : DefaultGateway;
             if (hop == 0)
             {
                 _node.Drops.Count(DropReason.NoRoute);

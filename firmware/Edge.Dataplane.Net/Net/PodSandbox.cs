@@ -32,6 +32,10 @@ namespace Edge.Dataplane.Net
         private UdpSocket[] _udpSockets = NoUdpSockets;
         private IcmpEchoSocket[] _echoSockets = NoEchoSockets;
         private readonly TcpSocket[] _tcpSockets;
+
+        // One past the highest slot of _tcpSockets in use: a turn polls up to it, not every slot
+        // (sixteen empty slots were 11k native instructions a pod a turn on nanoCLR).
+        private int _tcpHigh;
         private ushort _nextId;
 
         public readonly string Namespace;
@@ -323,7 +327,7 @@ namespace Edge.Dataplane.Net
             }
 
             TcpSocket[] sockets = _tcpSockets;
-            for (int i = 0; i < sockets.Length; i++)
+            for (int i = 0; i < _tcpHigh; i++)
             {
                 TcpSocket s = sockets[i];
                 if (s != null)
@@ -373,6 +377,8 @@ namespace Edge.Dataplane.Net
                     _tcpSockets[i] = null;
                 }
             }
+
+            _tcpHigh = 0;
         }
 
         internal void CloseUdp(UdpSocket socket)
@@ -780,6 +786,10 @@ namespace Edge.Dataplane.Net
                 if (s == socket)
                 {
                     _tcpSockets[i] = null;
+                    while (_tcpHigh > 0 && _tcpSockets[_tcpHigh - 1] == null)
+                    {
+                        _tcpHigh--;
+                    }
                 }
                 else if (s != null && s.Parent == socket && !s.Accepted && socket.State == TcpState.Listen)
                 {
@@ -848,6 +858,11 @@ namespace Edge.Dataplane.Net
                     }
 
                     _tcpSockets[i] = socket;
+                    if (i >= _tcpHigh)
+                    {
+                        _tcpHigh = i + 1;
+                    }
+
                     return socket;
                 }
             }

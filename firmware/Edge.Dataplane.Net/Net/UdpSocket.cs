@@ -74,11 +74,12 @@ namespace Edge.Dataplane.Net
                 return -1;
             }
 
-            _queue.Read(_entry, 0, EntryHeader);
-            destination = NetworkOrder.ReadU32(_entry, 8);
-            address = NetworkOrder.ReadU32(_entry, 0);
-            port = NetworkOrder.ReadU16(_entry, 4);
-            int length = NetworkOrder.ReadU16(_entry, 6);
+            byte[] e = _entry;
+            _queue.Read(e, 0, EntryHeader);
+            address = (uint)((e[0] << 24) | (e[1] << 16) | (e[2] << 8) | e[3]);
+            port = (ushort)((e[4] << 8) | e[5]);
+            int length = (e[6] << 8) | e[7];
+            destination = (uint)((e[8] << 24) | (e[9] << 16) | (e[10] << 8) | e[11]);
             int copied = _queue.Read(buffer, offset, length < capacity ? length : capacity);
             _queue.Discard(length - copied);
             return copied;
@@ -97,11 +98,22 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            NetworkOrder.WriteU32(_entry, 0, source);
-            NetworkOrder.WriteU16(_entry, 4, sourcePort);
-            NetworkOrder.WriteU16(_entry, 6, (ushort)length);
-            NetworkOrder.WriteU32(_entry, 8, destination);
-            _queue.Write(_entry, 0, EntryHeader);
+            // The datagram's record: who sent it (address, port), its length, and which of our
+            // addresses it was for, then its bytes.
+            byte[] e = _entry;
+            e[0] = (byte)(source >> 24);
+            e[1] = (byte)(source >> 16);
+            e[2] = (byte)(source >> 8);
+            e[3] = (byte)source;
+            e[4] = (byte)(sourcePort >> 8);
+            e[5] = (byte)sourcePort;
+            e[6] = (byte)(length >> 8);
+            e[7] = (byte)length;
+            e[8] = (byte)(destination >> 24);
+            e[9] = (byte)(destination >> 16);
+            e[10] = (byte)(destination >> 8);
+            e[11] = (byte)destination;
+            _queue.Write(e, 0, EntryHeader);
             _queue.Write(data, offset, length);
             Received++;
         }

@@ -84,6 +84,22 @@ namespace Edge.Dataplane.Wire
             return (ushort)~sum;
         }
 
+        /// <summary>
+        /// The checksum after an address and a port it covers changed together (a transport
+        /// checksum under NAT: the pseudo-header's address and the header's port), eqn. 3 over the
+        /// three words in one sum.
+        /// </summary>
+        public static ushort Update48(ushort checksum, uint oldAddress, uint newAddress, ushort oldPort, ushort newPort)
+        {
+            uint sum = (uint)(~checksum & 0xFFFF)
+                + (uint)(~(oldAddress >> 16) & 0xFFFF) + (newAddress >> 16)
+                + (uint)(~oldAddress & 0xFFFF) + (newAddress & 0xFFFF)
+                + (uint)(~oldPort & 0xFFFF) + newPort;
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            return (ushort)~sum;
+        }
+
         /// <summary>The checksum after a 32-bit field (an IPv4 address) changed: two word updates.</summary>
         public static ushort Update32(ushort checksum, uint oldValue, uint newValue)
         {

@@ -55,19 +55,14 @@ namespace Edge.Dataplane.Wire
         /// </summary>
         public static WireError Check(byte[] b, int offset, int length)
         {
-            if (!WireErrors.InBounds(b, offset, length) || length < MinimumHeaderLength)
+            if (b == null || offset < 0 || length < MinimumHeaderLength || offset > b.Length - length)
             {
                 return WireError.Truncated;
             }
 
             int versionIhl = b[offset + VersionIhlField];
-            if ((versionIhl >> 4) != 4)
-            {
-                return WireError.Malformed;
-            }
-
             int headerLength = (versionIhl & 0x0F) * 4;
-            if (headerLength < MinimumHeaderLength)
+            if ((versionIhl >> 4) != 4 || headerLength < MinimumHeaderLength)
             {
                 return WireError.Malformed;
             }
@@ -77,7 +72,7 @@ namespace Edge.Dataplane.Wire
                 return WireError.Truncated;
             }
 
-            int totalLength = NetworkOrder.ReadU16(b, offset + TotalLengthField);
+            int totalLength = (b[offset + TotalLengthField] << 8) | b[offset + TotalLengthField + 1];
             if (totalLength < headerLength)
             {
                 return WireError.Malformed;
@@ -194,12 +189,27 @@ namespace Edge.Dataplane.Wire
         /// </summary>
         public int DecrementTtl()
         {
-            int at = Offset + TtlField;
-            ushort oldWord = NetworkOrder.ReadU16(Buffer, at);
-            Buffer[at] = (byte)(Buffer[at] - 1);
-            ushort newWord = NetworkOrder.ReadU16(Buffer, at);
-            HeaderChecksum = Checksum.Update16(HeaderChecksum, oldWord, newWord);
-            return Buffer[at];
+            return DecrementTtl(Buffer, Offset);
+        }
+
+        /// <summary>
+        /// The same on a header already checked at <paramref name="offset"/>: TTL down by one and
+        /// the header checksum patched (RFC 1624: TTL is the high byte of the word it shares with
+        /// Protocol, so that word went down by 0x0100). Returns the new TTL.
+        /// </summary>
+        public static int DecrementTtl(byte[] b, int offset)
+        {
+            int at = offset + TtlField;
+            int ttl = b[at] - 1;
+            b[at] = (byte)ttl;
+            int c = offset + ChecksumField;
+            uint sum = (uint)(~((b[c] << 8) | b[c + 1]) & 0xFFFF) + 0xFEFF; // ~HC + ~m + m' with m' - m = -0x0100
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = ~sum & 0xFFFF;
+            b[c] = (byte)(sum >> 8);
+            b[c + 1] = (byte)sum;
+            return ttl;
         }
     }
 }

@@ -38,7 +38,11 @@ namespace Edge.Dataplane.Wire
             return Parse(b, offset, length, false);
         }
 
-        /// <summary>Parses; with <paramref name="checksumKnownGood"/> (the node built the packet) the header checksum is not summed again.</summary>
+        /// <summary>
+        /// Parses; with <paramref name="checksumKnownGood"/> (the node built the packet) the header
+        /// checksum is not summed again. The fields are read here, in one body, at the offsets
+        /// <see cref="Ipv4Packet"/> names: on nanoCLR a call costs as much as a dozen operations.
+        /// </summary>
         public WireError Parse(byte[] b, int offset, int length, bool checksumKnownGood)
         {
             WireError error = Ipv4Packet.Check(b, offset, length);
@@ -53,17 +57,19 @@ namespace Edge.Dataplane.Wire
                 return WireError.BadChecksum;
             }
 
-            int totalLength = NetworkOrder.ReadU16(b, offset + Ipv4Packet.TotalLengthField);
-            ushort flagsFragment = NetworkOrder.ReadU16(b, offset + Ipv4Packet.FlagsFragmentField);
+            int totalLength = (b[offset + Ipv4Packet.TotalLengthField] << 8) | b[offset + Ipv4Packet.TotalLengthField + 1];
+            int flagsFragment = (b[offset + Ipv4Packet.FlagsFragmentField] << 8) | b[offset + Ipv4Packet.FlagsFragmentField + 1];
             TypeOfService = b[offset + Ipv4Packet.TosField];
-            Identification = NetworkOrder.ReadU16(b, offset + Ipv4Packet.IdentificationField);
+            Identification = (ushort)((b[offset + Ipv4Packet.IdentificationField] << 8) | b[offset + Ipv4Packet.IdentificationField + 1]);
             DontFragment = (flagsFragment & Ipv4Packet.DontFragmentFlag) != 0;
             MoreFragments = (flagsFragment & Ipv4Packet.MoreFragmentsFlag) != 0;
             FragmentOffset = flagsFragment & Ipv4Packet.FragmentOffsetMask;
             Ttl = b[offset + Ipv4Packet.TtlField];
             Protocol = b[offset + Ipv4Packet.ProtocolField];
-            Source = NetworkOrder.ReadU32(b, offset + Ipv4Packet.SourceField);
-            Destination = NetworkOrder.ReadU32(b, offset + Ipv4Packet.DestinationField);
+            int at = offset + Ipv4Packet.SourceField;
+            Source = (uint)((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+            at = offset + Ipv4Packet.DestinationField;
+            Destination = (uint)((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
             HeaderLength = headerLength;
             PayloadOffset = offset + headerLength;
             PayloadLength = totalLength - headerLength;
@@ -72,12 +78,14 @@ namespace Edge.Dataplane.Wire
 
         /// <summary>
         /// Writes a 20-byte header for <see cref="PayloadLength"/> bytes of payload, with its
-        /// checksum. Fragment fields are written as set; Edge itself never fragments.
+        /// checksum. Fragment fields are written as set; Edge itself never fragments. The checksum
+        /// is the one's complement sum of the header's ten words (RFC 791, RFC 1071) taken from
+        /// the values as they are written, not read back.
         /// </summary>
         public void Emit(byte[] b, int offset)
         {
             int totalLength = Ipv4Packet.MinimumHeaderLength + PayloadLength;
-            ushort flagsFragment = (ushort)(FragmentOffset & Ipv4Packet.FragmentOffsetMask);
+            int flagsFragment = FragmentOffset & Ipv4Packet.FragmentOffsetMask;
             if (DontFragment)
             {
                 flagsFragment |= Ipv4Packet.DontFragmentFlag;
@@ -88,18 +96,34 @@ namespace Edge.Dataplane.Wire
                 flagsFragment |= Ipv4Packet.MoreFragmentsFlag;
             }
 
-            b[offset + Ipv4Packet.VersionIhlField] = 0x45;
-            b[offset + Ipv4Packet.TosField] = TypeOfService;
-            NetworkOrder.WriteU16(b, offset + Ipv4Packet.TotalLengthField, (ushort)totalLength);
-            NetworkOrder.WriteU16(b, offset + Ipv4Packet.IdentificationField, Identification);
-            NetworkOrder.WriteU16(b, offset + Ipv4Packet.FlagsFragmentField, flagsFragment);
-            b[offset + Ipv4Packet.TtlField] = Ttl;
-            b[offset + Ipv4Packet.ProtocolField] = Protocol;
-            NetworkOrder.WriteU16(b, offset + Ipv4Packet.ChecksumField, 0);
-            NetworkOrder.WriteU32(b, offset + Ipv4Packet.SourceField, Source);
-            NetworkOrder.WriteU32(b, offset + Ipv4Packet.DestinationField, Destination);
-            NetworkOrder.WriteU16(b, offset + Ipv4Packet.ChecksumField,
-                Checksum.Compute(b, offset, Ipv4Packet.MinimumHeaderLength));
+            uint source = Source;
+            uint destination = Destination;
+            uint sum = (uint)(0x4500 | TypeOfService) + (uint)totalLength + Identification + (uint)flagsFragment
+                + (uint)((Ttl << 8) | Protocol) + (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            int checksum = (int)(~sum & 0xFFFF);
+
+            b[offset] = 0x45;
+            b[offset + 1] = TypeOfService;
+            b[offset + 2] = (byte)(totalLength >> 8);
+            b[offset + 3] = (byte)totalLength;
+            b[offset + 4] = (byte)(Identification >> 8);
+            b[offset + 5] = (byte)Identification;
+            b[offset + 6] = (byte)(flagsFragment >> 8);
+            b[offset + 7] = (byte)flagsFragment;
+            b[offset + 8] = Ttl;
+            b[offset + 9] = Protocol;
+            b[offset + 10] = (byte)(checksum >> 8);
+            b[offset + 11] = (byte)checksum;
+            b[offset + 12] = (byte)(source >> 24);
+            b[offset + 13] = (byte)(source >> 16);
+            b[offset + 14] = (byte)(source >> 8);
+            b[offset + 15] = (byte)source;
+            b[offset + 16] = (byte)(destination >> 24);
+            b[offset + 17] = (byte)(destination >> 16);
+            b[offset + 18] = (byte)(destination >> 8);
+            b[offset + 19] = (byte)destination;
             HeaderLength = Ipv4Packet.MinimumHeaderLength;
             PayloadOffset = offset + Ipv4Packet.MinimumHeaderLength;
         }

@@ -28,12 +28,12 @@ namespace Edge.Dataplane.Wire
         /// </summary>
         public static WireError Check(byte[] b, int offset, int length)
         {
-            if (!WireErrors.InBounds(b, offset, length) || length < HeaderLength)
+            if (b == null || offset < 0 || length < HeaderLength || offset > b.Length - length)
             {
                 return WireError.Truncated;
             }
 
-            int udpLength = NetworkOrder.ReadU16(b, offset + LengthField);
+            int udpLength = (b[offset + LengthField] << 8) | b[offset + LengthField + 1];
             if (udpLength < HeaderLength)
             {
                 return WireError.Malformed;

@@ -35,8 +35,8 @@ namespace Edge.Dataplane.Wire
                 return error;
             }
 
-            int udpLength = NetworkOrder.ReadU16(b, offset + UdpPacket.LengthField);
-            HasChecksum = NetworkOrder.ReadU16(b, offset + UdpPacket.ChecksumField) != 0;
+            int udpLength = (b[offset + UdpPacket.LengthField] << 8) | b[offset + UdpPacket.LengthField + 1];
+            HasChecksum = (b[offset + UdpPacket.ChecksumField] | b[offset + UdpPacket.ChecksumField + 1]) != 0;
             if (HasChecksum && !checksumKnownGood)
             {
                 uint sum = Checksum.PseudoHeader(source, destination, IpProtocol.Udp, udpLength);
@@ -46,8 +46,8 @@ namespace Edge.Dataplane.Wire
                 }
             }
 
-            SourcePort = NetworkOrder.ReadU16(b, offset + UdpPacket.SourcePortField);
-            DestinationPort = NetworkOrder.ReadU16(b, offset + UdpPacket.DestinationPortField);
+            SourcePort = (ushort)((b[offset + UdpPacket.SourcePortField] << 8) | b[offset + UdpPacket.SourcePortField + 1]);
+            DestinationPort = (ushort)((b[offset + UdpPacket.DestinationPortField] << 8) | b[offset + UdpPacket.DestinationPortField + 1]);
             PayloadOffset = offset + UdpPacket.HeaderLength;
             PayloadLength = udpLength - UdpPacket.HeaderLength;
             return WireError.None;
@@ -56,22 +56,32 @@ namespace Edge.Dataplane.Wire
         /// <summary>
         /// Writes the header for the <see cref="PayloadLength"/> bytes already placed after it.
         /// With <see cref="HasChecksum"/> false the checksum is sent as zero, as RFC 7348 §5
-        /// recommends for the outer UDP header of VXLAN; a computed zero is sent as 0xFFFF.
+        /// recommends for the outer UDP header of VXLAN; a computed zero is sent as 0xFFFF. The
+        /// header's own words enter the sum as values; only the payload is summed from the buffer.
         /// </summary>
         public void Emit(byte[] b, int offset, uint source, uint destination)
         {
             int udpLength = UdpPacket.HeaderLength + PayloadLength;
-            NetworkOrder.WriteU16(b, offset + UdpPacket.SourcePortField, SourcePort);
-            NetworkOrder.WriteU16(b, offset + UdpPacket.DestinationPortField, DestinationPort);
-            NetworkOrder.WriteU16(b, offset + UdpPacket.LengthField, (ushort)udpLength);
-            NetworkOrder.WriteU16(b, offset + UdpPacket.ChecksumField, 0);
+            b[offset] = (byte)(SourcePort >> 8);
+            b[offset + 1] = (byte)SourcePort;
+            b[offset + 2] = (byte)(DestinationPort >> 8);
+            b[offset + 3] = (byte)DestinationPort;
+            b[offset + 4] = (byte)(udpLength >> 8);
+            b[offset + 5] = (byte)udpLength;
+            int value = 0;
             if (HasChecksum)
             {
-                uint sum = Checksum.PseudoHeader(source, destination, IpProtocol.Udp, udpLength);
-                ushort value = Checksum.Finish(Checksum.Add(sum, b, offset, udpLength));
-                NetworkOrder.WriteU16(b, offset + UdpPacket.ChecksumField, value == 0 ? (ushort)0xFFFF : value);
+                uint sum = Checksum.PseudoHeader(source, destination, IpProtocol.Udp, udpLength)
+                    + SourcePort + DestinationPort + (uint)udpLength;
+                value = Checksum.Finish(Checksum.Add(sum, b, offset + UdpPacket.HeaderLength, PayloadLength));
+                if (value == 0)
+                {
+                    value = 0xFFFF;
+                }
             }
 
+            b[offset + 6] = (byte)(value >> 8);
+            b[offset + 7] = (byte)value;
             PayloadOffset = offset + UdpPacket.HeaderLength;
         }
 

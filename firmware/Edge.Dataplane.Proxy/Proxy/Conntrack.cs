@@ -146,17 +146,17 @@ namespace Edge.Dataplane.Proxy
                     && OriginalDestination[i] == destination && OriginalDestinationPort[i] == destinationPort)
                 {
                     reply = false;
-                    return Live(i, now);
+                    return (int)now - _expires[i] >= 0 ? Forget(i) : i;
                 }
             }
 
             for (int i = _replyHead[bucket]; i != Nil; i = _replyNext[i])
             {
                 if (Protocol[i] == protocol && ReplySource[i] == source && ReplySourcePort[i] == sourcePort
-                    && ReplyDestinationOf(i) == destination && ReplyDestinationPort[i] == destinationPort)
+                    && ReplyDestinationPort[i] == destinationPort && ReplyDestinationOf(i) == destination)
                 {
                     reply = true;
-                    return Live(i, now);
+                    return (int)now - _expires[i] >= 0 ? Forget(i) : i;
                 }
             }
 
@@ -409,15 +409,11 @@ namespace Edge.Dataplane.Proxy
             return Protocol[i] != 0;
         }
 
-        private int Live(int i, long now)
+        // An expired entry found by a lookup: gone, as if it were never there.
+        private int Forget(int i)
         {
-            if (Expired(i, now))
-            {
-                Remove(i);
-                return Nil;
-            }
-
-            return i;
+            Remove(i);
+            return Nil;
         }
 
         private int FreeEntry(long now)

@@ -206,9 +206,12 @@ namespace Edge.Dataplane.Proxy
         {
             if (Conntrack.Count > 0)
             {
-                Conntrack.Expire(now, 32);
+                Conntrack.Expire(now, ExpirySlice);
             }
         }
+
+        /// <summary>Conntrack entries looked at per <see cref="Poll"/> (the node's tick): a WROOM board's 256 are swept every 8 ticks.</summary>
+        public const int ExpirySlice = 32;
 
         // Endpoint indexes in conntrack entries refer to positions in the old endpoint arrays.
         private void RemapEndpoints(Service service)
@@ -222,40 +225,42 @@ namespace Edge.Dataplane.Proxy
             }
         }
 
+        // Reads the 5-tuple (and TCP flags) in one body, at RFC 791/768/9293's offsets: this runs
+        // for every routed packet, and on nanoCLR a call costs what a dozen operations do.
         private bool Classify(byte[] b, int ip, int ipLength)
         {
             int headerLength = (b[ip] & 0x0F) * 4;
-            _protocol = b[ip + 9];
-            _source = NetworkOrder.ReadU32(b, ip + 12);
-            _destination = NetworkOrder.ReadU32(b, ip + 16);
-            _l4 = ip + headerLength;
-            _tcpFlags = 0;
+            byte protocol = b[ip + 9];
+            int l4 = ip + headerLength;
             int l4Length = ipLength - headerLength;
-            if ((NetworkOrder.ReadU16(b, ip + 6) & 0x3FFF) != 0)
+            _protocol = protocol;
+            _source = (uint)((b[ip + 12] << 24) | (b[ip + 13] << 16) | (b[ip + 14] << 8) | b[ip + 15]);
+            _destination = (uint)((b[ip + 16] << 24) | (b[ip + 17] << 16) | (b[ip + 18] << 8) | b[ip + 19]);
+            _l4 = l4;
+            _tcpFlags = 0;
+            if ((((b[ip + 6] << 8) | b[ip + 7]) & 0x3FFF) != 0)
             {
                 return false; // fragments carry no ports
             }
 
-            if (_protocol == IpProtocol.Tcp && l4Length >= TcpPacket.MinimumHeaderLength)
+            if ((protocol == IpProtocol.Tcp && l4Length >= TcpPacket.MinimumHeaderLength)
+                || (protocol == IpProtocol.Udp && l4Length >= UdpPacket.HeaderLength))
             {
-                _sourcePort = NetworkOrder.ReadU16(b, _l4);
-                _destinationPort = NetworkOrder.ReadU16(b, _l4 + 2);
-                _tcpFlags = b[_l4 + 13];
+                _sourcePort = (ushort)((b[l4] << 8) | b[l4 + 1]);
+                _destinationPort = (ushort)((b[l4 + 2] << 8) | b[l4 + 3]);
+                if (protocol == IpProtocol.Tcp)
+                {
+                    _tcpFlags = b[l4 + 13];
+                }
+
                 return true;
             }
 
-            if (_protocol == IpProtocol.Udp && l4Length >= UdpPacket.HeaderLength)
-            {
-                _sourcePort = NetworkOrder.ReadU16(b, _l4);
-                _destinationPort = NetworkOrder.ReadU16(b, _l4 + 2);
-                return true;
-            }
-
-            if (_protocol == IpProtocol.Icmp && l4Length >= IcmpPacket.HeaderLength
-                && (b[_l4] == IcmpType.EchoRequest || b[_l4] == IcmpType.EchoReply))
+            if (protocol == IpProtocol.Icmp && l4Length >= IcmpPacket.HeaderLength
+                && (b[l4] == IcmpType.EchoRequest || b[l4] == IcmpType.EchoReply))
             {
                 // Echo is tracked by its identifier in both port positions.
-                _sourcePort = NetworkOrder.ReadU16(b, _l4 + 4);
+                _sourcePort = (ushort)((b[l4 + 4] << 8) | b[l4 + 5]);
                 _destinationPort = _sourcePort;
                 return true;
             }
@@ -407,36 +412,46 @@ namespace Edge.Dataplane.Proxy
         /// header checksum and the TCP/UDP checksum (whose pseudo-header covers the addresses).
         /// ICMP echo keeps its identifier; its checksum does not cover addresses.
         /// </summary>
+        // Rewrites one end of the packet (source or destination address and port) and patches
+        // the IPv4 and transport checksums incrementally (RFC 1624): the address is in the IPv4
+        // header and in the transport checksum's pseudo-header, the port in the transport header.
         private void Rewrite(byte[] b, int ip, bool source, uint address, ushort port)
         {
-            int addressAt = ip + (source ? 12 : 16);
-            uint oldAddress = NetworkOrder.ReadU32(b, addressAt);
-            NetworkOrder.WriteU32(b, addressAt, address);
-            NetworkOrder.WriteU16(b, ip + 10, Checksum.Update32(NetworkOrder.ReadU16(b, ip + 10), oldAddress, address));
+            int at = ip + (source ? 12 : 16);
+            uint oldAddress = (uint)((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+            b[at] = (byte)(address >> 24);
+            b[at + 1] = (byte)(address >> 16);
+            b[at + 2] = (byte)(address >> 8);
+            b[at + 3] = (byte)address;
+            ushort ipSum = Checksum.Update32((ushort)((b[ip + 10] << 8) | b[ip + 11]), oldAddress, address);
+            b[ip + 10] = (byte)(ipSum >> 8);
+            b[ip + 11] = (byte)ipSum;
 
-            if (_protocol == IpProtocol.Icmp)
+            byte protocol = _protocol;
+            if (protocol == IpProtocol.Icmp)
             {
                 return;
             }
 
             int portAt = _l4 + (source ? 0 : 2);
-            ushort oldPort = NetworkOrder.ReadU16(b, portAt);
-            NetworkOrder.WriteU16(b, portAt, port);
-            int checksumAt = _l4 + (_protocol == IpProtocol.Tcp ? 16 : 6);
-            ushort sum = NetworkOrder.ReadU16(b, checksumAt);
-            if (_protocol == IpProtocol.Udp && sum == 0)
+            ushort oldPort = (ushort)((b[portAt] << 8) | b[portAt + 1]);
+            b[portAt] = (byte)(port >> 8);
+            b[portAt + 1] = (byte)port;
+            int checksumAt = _l4 + (protocol == IpProtocol.Tcp ? 16 : 6);
+            ushort sum = (ushort)((b[checksumAt] << 8) | b[checksumAt + 1]);
+            if (protocol == IpProtocol.Udp && sum == 0)
             {
                 return; // no checksum was sent; none to keep
             }
 
-            sum = Checksum.Update32(sum, oldAddress, address);
-            sum = Checksum.Update16(sum, oldPort, port);
-            if (_protocol == IpProtocol.Udp && sum == 0)
+            sum = Checksum.Update48(sum, oldAddress, address, oldPort, port);
+            if (protocol == IpProtocol.Udp && sum == 0)
             {
                 sum = 0xFFFF;
             }
 
-            NetworkOrder.WriteU16(b, checksumAt, sum);
+            b[checksumAt] = (byte)(sum >> 8);
+            b[checksumAt + 1] = (byte)sum;
         }
     }
 }
