@@ -18,6 +18,11 @@ namespace Edge.Dataplane.Worker
             get { return _table.Capacity; }
         }
 
+        public int Version
+        {
+            get { return _table.Version; }
+        }
+
         public bool Read(int slot, ServicePortEntry entry)
         {
             Service s = _table.At(slot);

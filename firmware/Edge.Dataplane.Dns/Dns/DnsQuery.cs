@@ -58,8 +58,8 @@ namespace Edge.Dataplane.Dns
                 return -1;
             }
 
-            Id = NetworkOrder.ReadU16(b, offset + DnsHeader.IdField);
-            Flags = NetworkOrder.ReadU16(b, offset + DnsHeader.FlagsField);
+            Id = (ushort)((b[offset + DnsHeader.IdField] << 8) | b[offset + DnsHeader.IdField + 1]);
+            Flags = (ushort)((b[offset + DnsHeader.FlagsField] << 8) | b[offset + DnsHeader.FlagsField + 1]);
             if ((Flags & DnsHeader.QrFlag) != 0)
             {
                 return -1; // a response: answering it could start a loop
@@ -71,7 +71,7 @@ namespace Edge.Dataplane.Dns
                 return DnsRcode.NotImp;
             }
 
-            if (NetworkOrder.ReadU16(b, offset + DnsHeader.QuestionCountField) != 1)
+            if (b[offset + DnsHeader.QuestionCountField] != 0 || b[offset + DnsHeader.QuestionCountField + 1] != 1)
             {
                 QuestionEnd = DnsHeader.Length;
                 return DnsRcode.FormErr;
@@ -84,14 +84,15 @@ namespace Edge.Dataplane.Dns
                 return DnsRcode.FormErr;
             }
 
-            Type = NetworkOrder.ReadU16(b, at);
-            Class = NetworkOrder.ReadU16(b, at + 2);
+            Type = (ushort)((b[at] << 8) | b[at + 1]);
+            Class = (ushort)((b[at + 2] << 8) | b[at + 3]);
             at += 4;
             QuestionEnd = at - offset;
 
             // Skip answers and authorities (a query should have none), look for OPT among additionals.
-            int skip = NetworkOrder.ReadU16(b, offset + DnsHeader.AnswerCountField) + NetworkOrder.ReadU16(b, offset + DnsHeader.AuthorityCountField);
-            int additional = NetworkOrder.ReadU16(b, offset + DnsHeader.AdditionalCountField);
+            int skip = ((b[offset + DnsHeader.AnswerCountField] << 8) | b[offset + DnsHeader.AnswerCountField + 1])
+                + ((b[offset + DnsHeader.AuthorityCountField] << 8) | b[offset + DnsHeader.AuthorityCountField + 1]);
+            int additional = (b[offset + DnsHeader.AdditionalCountField] << 8) | b[offset + DnsHeader.AdditionalCountField + 1];
             for (int i = 0; i < skip + additional; i++)
             {
                 int nameStart = at;
@@ -214,11 +215,20 @@ namespace Edge.Dataplane.Dns
                         Labels[LabelCount++] = (byte)NameLength;
                     }
 
-                    Name[NameLength++] = (byte)label;
-                    for (int i = 0; i < label; i++)
+                    // Lower-cased as it is copied (RFC 4343: names compare case-insensitively), in
+                    // this loop rather than a call a byte: it runs for every query.
+                    byte[] name = Name;
+                    int n = NameLength;
+                    System.Array.Copy(b, position, name, n, label + 1);
+                    for (int i = n + 1; i <= n + label; i++)
                     {
-                        Name[NameLength++] = DnsName.Lower(b[position + 1 + i]);
+                        if ((uint)(name[i] - 'A') <= 'Z' - 'A')
+                        {
+                            name[i] += 32;
+                        }
                     }
+
+                    NameLength = n + label + 1;
                 }
 
                 if (label == 0)

@@ -75,7 +75,7 @@ namespace Edge.Dataplane.Dns
                 limit = capacity;
             }
 
-            _writer.Begin(response, rOffset, limit, query, qOffset, _query.QuestionEnd);
+            _writer.Begin(response, rOffset, limit, query, qOffset, _query.QuestionEnd, _query.Name);
             if (status != DnsRcode.NoError)
             {
                 Malformed += status == DnsRcode.FormErr ? 1 : 0;

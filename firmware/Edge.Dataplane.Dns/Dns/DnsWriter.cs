@@ -24,8 +24,18 @@ namespace Edge.Dataplane.Dns
         public int Authorities;
         public int Additionals;
 
+        // The parsed question's name (DnsQuery.Name), when the question was copied: a record named
+        // by it points at the question (offset 12, RFC 1035 §4.1.4) without comparing names.
+        private byte[] _questionName;
+
         /// <summary>Starts a response to the query in query[qOffset..], copying header ID/RD and the question.</summary>
         public void Begin(byte[] buffer, int offset, int limit, byte[] query, int qOffset, int questionEnd)
+        {
+            Begin(buffer, offset, limit, query, qOffset, questionEnd, null);
+        }
+
+        /// <summary>As Begin; <paramref name="questionName"/> is the parsed question's name, which records then name by a pointer to the question.</summary>
+        public void Begin(byte[] buffer, int offset, int limit, byte[] query, int qOffset, int questionEnd, byte[] questionName)
         {
             Buffer = buffer;
             Offset = offset;
@@ -35,24 +45,35 @@ namespace Edge.Dataplane.Dns
             int copy = questionEnd > limit ? DnsHeader.Length : questionEnd;
             System.Array.Copy(query, qOffset, buffer, offset, copy);
             Length = copy;
-            NetworkOrder.WriteU16(buffer, offset + DnsHeader.QuestionCountField, (ushort)(copy > DnsHeader.Length ? 1 : 0));
-            NetworkOrder.WriteU16(buffer, offset + DnsHeader.AnswerCountField, 0);
-            NetworkOrder.WriteU16(buffer, offset + DnsHeader.AuthorityCountField, 0);
-            NetworkOrder.WriteU16(buffer, offset + DnsHeader.AdditionalCountField, 0);
+            // QDCOUNT 1 (or 0 when the question does not fit), the other counts 0 until Finish.
+            buffer[offset + DnsHeader.QuestionCountField] = 0;
+            buffer[offset + DnsHeader.QuestionCountField + 1] = (byte)(copy > DnsHeader.Length ? 1 : 0);
+            for (int i = offset + DnsHeader.AnswerCountField; i < offset + DnsHeader.Length; i++)
+            {
+                buffer[i] = 0;
+            }
+            _questionName = null;
             if (copy > DnsHeader.Length)
             {
                 RecordSuffixes(offset + DnsHeader.Length);
+                _questionName = questionName;
             }
         }
 
         /// <summary>Sets QR, the given flags (AA, TC, RA), RD copied from the query, and the rcode.</summary>
         public void Finish(ushort queryFlags, ushort flags, int rcode)
         {
-            ushort value = (ushort)(DnsHeader.QrFlag | (queryFlags & (DnsHeader.RdFlag | 0x7800)) | flags | (rcode & 0x0F));
-            NetworkOrder.WriteU16(Buffer, Offset + DnsHeader.FlagsField, value);
-            NetworkOrder.WriteU16(Buffer, Offset + DnsHeader.AnswerCountField, (ushort)Answers);
-            NetworkOrder.WriteU16(Buffer, Offset + DnsHeader.AuthorityCountField, (ushort)Authorities);
-            NetworkOrder.WriteU16(Buffer, Offset + DnsHeader.AdditionalCountField, (ushort)Additionals);
+            int value = DnsHeader.QrFlag | (queryFlags & (DnsHeader.RdFlag | 0x7800)) | flags | (rcode & 0x0F);
+            byte[] b = Buffer;
+            int o = Offset;
+            b[o + DnsHeader.FlagsField] = (byte)(value >> 8);
+            b[o + DnsHeader.FlagsField + 1] = (byte)value;
+            b[o + DnsHeader.AnswerCountField] = (byte)(Answers >> 8);
+            b[o + DnsHeader.AnswerCountField + 1] = (byte)Answers;
+            b[o + DnsHeader.AuthorityCountField] = (byte)(Authorities >> 8);
+            b[o + DnsHeader.AuthorityCountField + 1] = (byte)Authorities;
+            b[o + DnsHeader.AdditionalCountField] = (byte)(Additionals >> 8);
+            b[o + DnsHeader.AdditionalCountField + 1] = (byte)Additionals;
         }
 
         /// <summary>Drops every record written after the question (for a truncated answer).</summary>
@@ -74,8 +95,14 @@ namespace Edge.Dataplane.Dns
                 return false;
             }
 
-            NetworkOrder.WriteU16(Buffer, Offset + Length, 4);
-            NetworkOrder.WriteU32(Buffer, Offset + Length + 2, address);
+            byte[] b = Buffer;
+            int at = Offset + Length;
+            b[at] = 0; // RDLENGTH 4
+            b[at + 1] = 4;
+            b[at + 2] = (byte)(address >> 24);
+            b[at + 3] = (byte)(address >> 16);
+            b[at + 4] = (byte)(address >> 8);
+            b[at + 5] = (byte)address;
             Length += 6;
             return Count(section);
         }
@@ -208,9 +235,16 @@ namespace Edge.Dataplane.Dns
                 return false;
             }
 
-            NetworkOrder.WriteU16(Buffer, Offset + Length, type);
-            NetworkOrder.WriteU16(Buffer, Offset + Length + 2, DnsType.ClassIN);
-            NetworkOrder.WriteU32(Buffer, Offset + Length + 4, ttl);
+            byte[] b = Buffer;
+            int at = Offset + Length;
+            b[at] = (byte)(type >> 8);
+            b[at + 1] = (byte)type;
+            b[at + 2] = DnsType.ClassIN >> 8;
+            b[at + 3] = DnsType.ClassIN & 0xFF;
+            b[at + 4] = (byte)(ttl >> 24);
+            b[at + 5] = (byte)(ttl >> 16);
+            b[at + 6] = (byte)(ttl >> 8);
+            b[at + 7] = (byte)ttl;
             Length += 8;
             return true;
         }
@@ -242,6 +276,19 @@ namespace Edge.Dataplane.Dns
         // message by a pointer when compress is set.
         private bool WriteName(byte[] name, int at, bool compress)
         {
+            if (compress && at == 0 && name == _questionName && name != null)
+            {
+                if (!Room(2))
+                {
+                    return false;
+                }
+
+                Buffer[Offset + Length] = 0xC0;
+                Buffer[Offset + Length + 1] = DnsHeader.Length; // the question's name
+                Length += 2;
+                return true;
+            }
+
             int position = at;
             while (true)
             {

@@ -235,13 +235,14 @@ namespace Edge.Dataplane.Dns
         /// <summary>The service whose name and namespace are the labels at these offsets of name, or null.</summary>
         public DnsService FindService(byte[] name, int serviceLabel, int namespaceLabel)
         {
-            DnsService entry = FindEntry(name, serviceLabel, namespaceLabel);
-            return entry != null ? entry : FromTable(name, serviceLabel, namespaceLabel);
+            int hash = Hash(name, serviceLabel, name, namespaceLabel); // one hash for both tables
+            DnsService entry = FindEntry(name, serviceLabel, namespaceLabel, hash);
+            return entry != null ? entry : FromTable(name, serviceLabel, namespaceLabel, hash);
         }
 
-        private DnsService FindEntry(byte[] name, int serviceLabel, int namespaceLabel)
+        private DnsService FindEntry(byte[] name, int serviceLabel, int namespaceLabel, int hash)
         {
-            int bucket = Hash(name, serviceLabel, name, namespaceLabel) & _mask;
+            int bucket = hash & _mask;
             for (int probe = 0; probe <= _mask; probe++)
             {
                 int slot = _index[bucket];
@@ -333,12 +334,18 @@ namespace Edge.Dataplane.Dns
                 }
             }
 
+            if (Services == null)
+            {
+                return null;
+            }
+
+            short[] index = ByName(); // first: building it reads slots over the entry below
             ServicePortEntry v = _port;
-            for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
+            for (int slot = 0; slot < Services.Capacity; slot++)
             {
                 if (Services.Read(slot, v) && v.ClusterIp == address)
                 {
-                    return View(v);
+                    return View(v, HashText(v.Name, v.Namespace) & (index.Length - 1));
                 }
             }
 
@@ -364,32 +371,96 @@ namespace Edge.Dataplane.Dns
         private readonly byte[][] _viewProtocols = new byte[5][];
         private readonly ushort[][] _viewNumbers = new ushort[5][];
 
-        private DnsService FromTable(byte[] name, int serviceLabel, int namespaceLabel)
+        // The service table's ports by (name, namespace): open addressing over slot + 1 (0 is
+        // empty), rebuilt when the table's version moves (a state was applied), made on the first
+        // query that needs it. A query then reads the one or two slots of its service, not all.
+        private short[] _byName;
+        private int _byNameVersion;
+
+        private DnsService FromTable(byte[] name, int serviceLabel, int namespaceLabel, int hash)
         {
-            ServicePortEntry v = _port;
-            for (int slot = 0; Services != null && slot < Services.Capacity; slot++)
+            if (Services == null)
             {
-                if (Services.Read(slot, v) && LabelIs(name, serviceLabel, v.Name) && LabelIs(name, namespaceLabel, v.Namespace))
+                return null;
+            }
+
+            short[] index = ByName();
+            int mask = index.Length - 1;
+            ServicePortEntry v = _port;
+            for (int bucket = hash & mask; index[bucket] != 0; bucket = (bucket + 1) & mask)
+            {
+                if (Services.Read(index[bucket] - 1, v) && LabelIs(name, serviceLabel, v.Name) && LabelIs(name, namespaceLabel, v.Namespace))
                 {
-                    return View(v);
+                    return View(v, bucket);
                 }
             }
 
             return null;
         }
 
-        /// <summary>The service of this table entry with all its ports, as DNS answers it (the entry is read over).</summary>
-        private DnsService View(ServicePortEntry first)
+        private short[] ByName()
+        {
+            int version = Services.Version;
+            if (_byName != null && _byNameVersion == version)
+            {
+                return _byName;
+            }
+
+            if (_byName == null)
+            {
+                int buckets = 4;
+                while (buckets < Services.Capacity * 2)
+                {
+                    buckets <<= 1;
+                }
+
+                _byName = new short[buckets];
+            }
+
+            short[] index = _byName;
+            int mask = index.Length - 1;
+            for (int i = 0; i < index.Length; i++)
+            {
+                index[i] = 0;
+            }
+
+            ServicePortEntry v = _port;
+            for (int slot = 0; slot < Services.Capacity; slot++)
+            {
+                if (Services.Read(slot, v))
+                {
+                    int bucket = HashText(v.Name, v.Namespace) & mask;
+                    while (index[bucket] != 0)
+                    {
+                        bucket = (bucket + 1) & mask;
+                    }
+
+                    index[bucket] = (short)(slot + 1);
+                }
+            }
+
+            _byNameVersion = version;
+            return index;
+        }
+
+        /// <summary>
+        /// The service of this table entry with all its ports, as DNS answers it (the entry is read
+        /// over). Its other ports are further along the same probe chain, from <paramref name="bucket"/>
+        /// to the first empty bucket, in slot order.
+        /// </summary>
+        private DnsService View(ServicePortEntry first, int bucket)
         {
             DnsService view = _view;
             view.Namespace = first.Namespace;
             view.Name = first.Name;
             view.ClusterIp = first.ClusterIp;
+            short[] index = _byName;
+            int mask = index.Length - 1;
             ServicePortEntry v = _port;
             int ports = 0;
-            for (int slot = 0; slot < Services.Capacity; slot++)
+            for (int b = bucket; index[b] != 0; b = (b + 1) & mask)
             {
-                ports += Services.Read(slot, v) && v.Name == view.Name && v.Namespace == view.Namespace ? 1 : 0;
+                ports += Services.Read(index[b] - 1, v) && v.Name == view.Name && v.Namespace == view.Namespace ? 1 : 0;
             }
 
             if (ports >= _viewNames.Length)
@@ -413,9 +484,9 @@ namespace Edge.Dataplane.Dns
             }
 
             int p = 0;
-            for (int slot = 0; slot < Services.Capacity && p < ports; slot++)
+            for (int b = bucket; index[b] != 0 && p < ports; b = (b + 1) & mask)
             {
-                if (Services.Read(slot, v) && v.Name == view.Name && v.Namespace == view.Namespace)
+                if (Services.Read(index[b] - 1, v) && v.Name == view.Name && v.Namespace == view.Namespace)
                 {
                     view.PortNames[p] = v.PortName;
                     view.PortProtocols[p] = v.Protocol;
@@ -425,6 +496,28 @@ namespace Edge.Dataplane.Dns
             }
 
             return view;
+        }
+
+        // The same hash as Hash over wire labels, from the name and namespace as text: each
+        // label's length, then its characters lower-cased (non-ASCII as '?', as LabelIs reads them).
+        private static int HashText(string name, string ns)
+        {
+            uint h = 2166136261;
+            h = (h ^ (uint)name.Length) * 16777619;
+            for (int i = 0; i < name.Length; i++)
+            {
+                int c = name[i];
+                h = (h ^ (uint)(c >= 128 ? '?' : c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619;
+            }
+
+            h = (h ^ (uint)ns.Length) * 16777619;
+            for (int i = 0; i < ns.Length; i++)
+            {
+                int c = ns[i];
+                h = (h ^ (uint)(c >= 128 ? '?' : c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619;
+            }
+
+            return (int)(h & 0x7FFFFFFF);
         }
 
         internal static bool SameLabel(byte[] a, int aLabel, byte[] b, int bLabel)
@@ -444,8 +537,10 @@ namespace Edge.Dataplane.Dns
 
             for (int i = 0; i < portName.Length; i++)
             {
-                char c = portName[i];
-                if (DnsName.Lower(name[label + 2 + i]) != DnsName.Lower((byte)(c < 128 ? c : '?')))
+                int c = portName[i];
+                c = c >= 128 ? '?' : c >= 'A' && c <= 'Z' ? c + 32 : c;
+                int n = name[label + 2 + i];
+                if ((n >= 'A' && n <= 'Z' ? n + 32 : n) != c)
                 {
                     return false;
                 }
@@ -497,10 +592,11 @@ namespace Edge.Dataplane.Dns
                 return false;
             }
 
+            // name is a parsed question's: already lower case. The text is lowered here, inline.
             for (int i = 0; i < length; i++)
             {
-                char c = text[i];
-                if (name[label + 1 + i] != DnsName.Lower((byte)(c < 128 ? c : '?')))
+                int c = text[i];
+                if (name[label + 1 + i] != (c >= 128 ? '?' : c >= 'A' && c <= 'Z' ? c + 32 : c))
                 {
                     return false;
                 }
@@ -535,14 +631,16 @@ namespace Edge.Dataplane.Dns
         private static int Hash(byte[] a, int aLabel, byte[] b, int bLabel)
         {
             uint h = 2166136261;
-            for (int i = 0; i <= a[aLabel]; i++)
+            for (int i = aLabel; i <= aLabel + a[aLabel]; i++)
             {
-                h = (h ^ DnsName.Lower(a[aLabel + i])) * 16777619;
+                int c = a[i];
+                h = (h ^ (uint)(c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619;
             }
 
-            for (int i = 0; i <= b[bLabel]; i++)
+            for (int i = bLabel; i <= bLabel + b[bLabel]; i++)
             {
-                h = (h ^ DnsName.Lower(b[bLabel + i])) * 16777619;
+                int c = b[i];
+                h = (h ^ (uint)(c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619;
             }
 
             return (int)(h & 0x7FFFFFFF);

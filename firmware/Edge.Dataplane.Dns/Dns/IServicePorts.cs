@@ -11,6 +11,9 @@ namespace Edge.Dataplane.Dns
         /// <summary>The number of slots (some may be free).</summary>
         int Capacity { get; }
 
+        /// <summary>Moves whenever a slot changes: what the zone indexed by name is stale once it moved.</summary>
+        int Version { get; }
+
         /// <summary>
         /// Fills <paramref name="entry"/> from the slot and returns true when it holds a port of a
         /// service with a ClusterIP; false for a free slot or an ExternalName service (the entry
