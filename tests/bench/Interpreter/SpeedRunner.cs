@@ -22,6 +22,8 @@ namespace Edge.Bench.Interpreter
                 new PodToPodAcrossBoards(),
                 new DnsAnswer(),
                 new ApplySnapshot(),
+                new Calibration(false),
+                new Calibration(true),
             };
         }
 
