@@ -122,7 +122,7 @@ public sealed class AgentBoard : IDisposable
         {
             if (PollOnce() == 0)
             {
-                _port.WaitForData(1000);
+                _hostSockets.WaitForData(_port.Socket, 1000);
             }
         }
     }

@@ -92,8 +92,8 @@ public sealed class VirtualBoard : IDisposable
         return work;
     }
 
-    /// <summary>Waits (at most the given time) for a datagram, so an idle board does not spin.</summary>
-    public void WaitForWork(int microseconds) => _port.WaitForData(microseconds);
+    /// <summary>Waits (at most the given time) for something to read on any of the board's sockets, so an idle board does not spin.</summary>
+    public void WaitForWork(int microseconds) => _hostSockets.WaitForData(_port.Socket, microseconds);
 
     public void Run(CancellationToken stop)
     {

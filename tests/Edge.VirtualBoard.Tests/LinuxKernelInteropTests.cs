@@ -120,7 +120,9 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
         using RunningTool tshark = Tools.Start("tshark", ["-q", "-i", _overlay.HostLink, "-F", "pcap", "-w", capture, "-f", "udp port 4789"]);
         try
         {
-            Thread.Sleep(1500); // let dumpcap start
+            // dumpcap writes the pcap header (24 bytes) once it captures: wait for that, not for a fixed time.
+            Assert.True(_overlay.Lab.RunUntil(() => File.Exists(capture) && new FileInfo(capture).Length >= 24, TimeSpan.FromSeconds(20)),
+                "tshark never started capturing on " + _overlay.HostLink);
             Assert.Equal(0, _overlay.RunInNamespace(TimeSpan.FromSeconds(20), "ping", "-c", "2", "-i", "0.2", "10.244.1.5").ExitCode);
             Assert.Equal(0, _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-s", "--max-time", "20", "http://10.244.1.5/").ExitCode);
             _overlay.Lab.RunUntil(() => false, TimeSpan.FromSeconds(1));

@@ -14,6 +14,44 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
     private readonly List<Socket?> _sockets = [];
     private readonly SocketAddress _from = new(AddressFamily.InterNetwork);
     private readonly SocketAddress _to = new(AddressFamily.InterNetwork);
+    private readonly List<Socket> _waiting = [];
+
+    // A UDP socket's batches on Linux (recvmmsg/sendmmsg), by handle; null where there are none.
+    private readonly List<BatchedUdp?> _batches = [];
+
+    /// <summary>
+    /// Waits (at most the given time) until one of the board's sockets, or <paramref name="also"/>
+    /// (its VXLAN port), has something to read: an idle board does not spin, and a DNS query or a
+    /// NodePort client does not wait behind the VXLAN socket's timeout.
+    /// </summary>
+    public bool WaitForData(Socket also, int microseconds)
+    {
+        Flush();
+        _waiting.Clear();
+        _waiting.Add(also);
+        foreach (Socket? socket in _sockets)
+        {
+            if (socket != null)
+            {
+                _waiting.Add(socket);
+            }
+        }
+
+        try
+        {
+            Socket.Select(_waiting, null, null, microseconds);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // a socket closed while the board waited: the next turn sees it
+        }
+
+        return _waiting.Count > 0;
+    }
 
     public int ListenTcp(ushort port)
     {
@@ -166,15 +204,28 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
             return -1;
         }
 
-        return Add(socket);
+        int handle = Add(socket);
+        if (BatchedUdp.Supported)
+        {
+            _batches[handle] = new BatchedUdp(socket);
+        }
+
+        return handle;
     }
 
     public int ReceiveFrom(int udp, byte[] buffer, int offset, int length, out uint from, out ushort port)
     {
         from = 0;
         port = 0;
+        BatchedUdp? batch = Batch(udp);
+        if (batch != null)
+        {
+            return batch.Receive(buffer, offset, length, out from, out port);
+        }
+
+        // Elsewhere: poll, then receive (a zero-length datagram is readable and read).
         Socket? socket = Get(udp);
-        if (socket == null || socket.Available == 0)
+        if (socket == null || !socket.Poll(0, SelectMode.SelectRead))
         {
             return -1;
         }
@@ -195,6 +246,12 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
     public bool SendTo(int udp, uint to, ushort port, byte[] buffer, int offset, int length)
     {
+        BatchedUdp? batch = Batch(udp);
+        if (batch != null)
+        {
+            return batch.Send(to, port, buffer, offset, length);
+        }
+
         Socket? socket = Get(udp);
         if (socket == null)
         {
@@ -235,18 +292,35 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
         Socket? socket = Get(handle);
         if (socket != null)
         {
+            Batch(handle)?.Dispose();
+            _batches[handle] = null;
             socket.Dispose();
             _sockets[handle] = null;
         }
     }
 
+    /// <summary>Sends what every UDP socket has queued (before the board waits).</summary>
+    public void Flush()
+    {
+        foreach (BatchedUdp? batch in _batches)
+        {
+            batch?.Flush();
+        }
+    }
+
     public void Dispose()
     {
+        foreach (BatchedUdp? batch in _batches)
+        {
+            batch?.Dispose();
+        }
+
         foreach (Socket? socket in _sockets)
         {
             socket?.Dispose();
         }
 
+        _batches.Clear();
         _sockets.Clear();
     }
 
@@ -256,12 +330,19 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
         if (free >= 0)
         {
             _sockets[free] = socket;
+            _batches[free] = null;
             return free;
         }
 
         _sockets.Add(socket);
+        _batches.Add(null);
         return _sockets.Count - 1;
     }
+
+    /// <summary>The port a socket is bound to (for tests of sockets opened on port 0).</summary>
+    internal ushort LocalPort(int handle) => (ushort)((Get(handle)?.LocalEndPoint as IPEndPoint)?.Port ?? 0);
+
+    private BatchedUdp? Batch(int handle) => handle >= 0 && handle < _batches.Count ? _batches[handle] : null;
 
     private Socket? Get(int handle) => handle >= 0 && handle < _sockets.Count ? _sockets[handle] : null;
 }

@@ -86,6 +86,9 @@ public sealed class UdpDatagramPort : IDatagramPort, IDisposable
     /// <summary>Waits up to the given time for a datagram to arrive.</summary>
     public bool WaitForData(int microseconds) => _socket.Poll(microseconds, SelectMode.SelectRead);
 
+    /// <summary>The OS socket, for a wait over all of a board's sockets (<see cref="OsHostSockets.WaitForData"/>).</summary>
+    internal Socket Socket => _socket;
+
     public void Dispose() => _socket.Dispose();
 
     private static byte[] ToNetworkBytes(uint address) =>

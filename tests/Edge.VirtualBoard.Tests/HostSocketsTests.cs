@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Edge.VirtualBoard.Platform;
+
+namespace Edge.VirtualBoard.Tests;
+
+/// <summary>
+/// The virtual board's UDP sockets against the kernel's: datagrams arrive whole and in order
+/// with their senders, a zero-length datagram is one like any other (it once wedged a board's
+/// DNS: FIONREAD says 0 for it), and what the board sends leaves once the socket is read again
+/// or the board waits.
+/// </summary>
+[Trait("Category", Category.Interop)]
+public sealed class HostSocketsTests
+{
+    private static readonly uint Board = 0x7F000001; // 127.0.0.1
+
+    [Fact]
+    public void Datagrams_arrive_in_order_with_their_senders_and_an_empty_one_does_not_stop_the_rest()
+    {
+        using var board = new OsHostSockets(Board);
+        int udp = board.OpenUdp(0);
+        Assert.True(udp >= 0);
+        ushort boardPort = LocalPort(board, udp);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var to = new IPEndPoint(IPAddress.Loopback, boardPort);
+
+        byte[][] sent = [[1, 2, 3], [], .. Enumerable.Range(0, 40).Select(i => new byte[] { (byte)i, 0xAA })]; // more than one batch
+        foreach (byte[] datagram in sent)
+        {
+            peer.SendTo(datagram, to);
+        }
+
+        var received = new List<byte[]>();
+        byte[] buffer = new byte[1500];
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        while (received.Count < sent.Length && DateTime.UtcNow < deadline)
+        {
+            int n = board.ReceiveFrom(udp, buffer, 0, buffer.Length, out uint from, out ushort port);
+            if (n < 0)
+            {
+                board.WaitForData(peer, 100_000);
+                continue;
+            }
+
+            Assert.Equal(Board, from);
+            Assert.Equal((ushort)((IPEndPoint)peer.LocalEndPoint!).Port, port);
+            received.Add(buffer[..n]);
+        }
+
+        Assert.Equal(sent, received);
+        Assert.Equal(-1, board.ReceiveFrom(udp, buffer, 0, buffer.Length, out _, out _));
+    }
+
+    [Fact]
+    public void What_the_board_sends_leaves_when_it_reads_again_or_waits()
+    {
+        using var board = new OsHostSockets(Board);
+        int udp = board.OpenUdp(0);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        ushort peerPort = (ushort)((IPEndPoint)peer.LocalEndPoint!).Port;
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(board.SendTo(udp, Board, peerPort, [(byte)i, 7], 0, 2));
+        }
+
+        board.ReceiveFrom(udp, new byte[16], 0, 16, out _, out _); // a turn reads its sockets: the batch goes
+        for (int i = 3; i < 5; i++)
+        {
+            Assert.True(board.SendTo(udp, Board, peerPort, [(byte)i, 7], 0, 2));
+        }
+
+        board.WaitForData(peer, 0); // an idle board flushes before it waits
+
+        byte[] buffer = new byte[16];
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.True(peer.Poll(5_000_000, SelectMode.SelectRead), $"datagram {i} never left the board");
+            int n = peer.Receive(buffer);
+            Assert.Equal(new byte[] { (byte)i, 7 }, buffer[..n]);
+        }
+    }
+
+    // The port the OS gave a socket bound to port 0, through the board's own socket list.
+    private static ushort LocalPort(OsHostSockets board, int handle) => board.LocalPort(handle);
+}
