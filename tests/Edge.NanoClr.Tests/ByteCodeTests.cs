@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Edge.NanoClr.Tests.Toolchain;
+using Edge.NanoClr;
 using Xunit.Abstractions;
 
 namespace Edge.NanoClr.Tests;

@@ -1,5 +1,5 @@
 using Edge.NanoClr.Tests.OnDevice;
-using Edge.NanoClr.Tests.Toolchain;
+using Edge.NanoClr;
 
 namespace Edge.NanoClr.Tests;
 

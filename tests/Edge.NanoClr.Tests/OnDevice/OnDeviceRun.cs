@@ -1,4 +1,4 @@
-using Edge.NanoClr.Tests.Toolchain;
+using Edge.NanoClr;
 
 namespace Edge.NanoClr.Tests.OnDevice;
 

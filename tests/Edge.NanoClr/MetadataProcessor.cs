@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Edge.NanoClr.Tests.Toolchain;
+namespace Edge.NanoClr;
 
 /// <summary>
 /// nanoFramework's metadata processor: turns a .NET assembly compiled against mscorlib 1.x into

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Edge.NanoClr.Tests.Toolchain;
+namespace Edge.NanoClr;
 
 /// <summary>
 /// The header of a nanoFramework assembly image (.pe, "NFMRK1"), as nf-interpreter's

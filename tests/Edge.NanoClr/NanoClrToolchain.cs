@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Edge.NanoClr.Tests.Toolchain;
+namespace Edge.NanoClr;
 
 /// <summary>
 /// Where the nanoFramework toolchain is: the nanoCLR interpreter built from nf-interpreter's
@@ -70,7 +70,7 @@ public sealed class NanoClrToolchain
 
     private static void AddDefaults(List<string> candidates)
     {
-        for (DirectoryInfo? dir = new DirectoryInfo(RepoPaths.Root).Parent; dir != null; dir = dir.Parent)
+        for (DirectoryInfo? dir = new DirectoryInfo(Metadata("RepositoryRoot")).Parent; dir != null; dir = dir.Parent)
         {
             candidates.Add(Path.Combine(dir.FullName, "shared", "nanoclr"));
         }

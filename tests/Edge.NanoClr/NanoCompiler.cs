@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Edge.NanoClr.Tests.Toolchain;
+namespace Edge.NanoClr;
 
 /// <summary>
 /// Compiles C# for nanoFramework in process, as the boards' toolchain does: against the real

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Edge.NanoClr.Tests.Toolchain;
+namespace Edge.NanoClr;
 
 /// <summary>
 /// One run of the nanoCLR interpreter over a set of .pe images (mscorlib first, the program's
@@ -18,7 +18,7 @@ public static class NanoClrProcess
         ProcessStartInfo info;
         if (x86)
         {
-            string qemu = Tools.Find("qemu-i386") ?? throw new InvalidOperationException(
+            string qemu = ExecutablePath.Find("qemu-i386") ?? throw new InvalidOperationException(
                 "the 32-bit interpreter runs under qemu-i386: apt-get install qemu-user libc6-i386 lib32stdc++6");
             info = new ProcessStartInfo(qemu);
             info.ArgumentList.Add("-E");
