@@ -1,5 +1,6 @@
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Worker;
 
 namespace Edge.Bench;
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
@@ -58,7 +59,7 @@ public class ProxyBenchmarks
     public void Restore() => Buffer.BlockCopy(_pristine, 0, _packet, 0, 60);
 
     [Benchmark(Description = "established packet to a ClusterIP: conntrack + DNAT")]
-    public int EstablishedPacket()
+    public HookVerdict EstablishedPacket()
     {
         Buffer.BlockCopy(_pristine, 0, _packet, 0, 60);
         return _proxy.Prerouting(_packet, 14, 40, 1);
