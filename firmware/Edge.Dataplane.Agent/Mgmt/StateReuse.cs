@@ -70,6 +70,116 @@ namespace Edge.Dataplane.Mgmt
             return decoded;
         }
 
+        /// <summary>
+        /// The held state's instance of a string with the decoded text (a namespace, a pod or
+        /// service name, a UID, an image), or the decoded one when the board holds no such text.
+        /// A snapshot's string table comes first in the payload, so without this every name of
+        /// the state is on the heap twice until the whole state is decoded. The table lists the
+        /// strings in the order the state holds them (<see cref="StateCodec"/>'s Collect), so the
+        /// search starts where the last one was found (<paramref name="cursor"/>, 0 at first):
+        /// a state like the held one costs a step or two a string, not a scan.
+        /// </summary>
+        public static string String(DesiredState held, string decoded, ref int cursor)
+        {
+            if (held == null || decoded == null)
+            {
+                return decoded;
+            }
+
+            int count = HeldStrings(held);
+            for (int step = 0; step < count; step++)
+            {
+                int k = (cursor + step) % count;
+                string candidate = HeldString(held, k);
+                if (candidate == decoded)
+                {
+                    cursor = k + 1;
+                    return candidate;
+                }
+            }
+
+            return decoded;
+        }
+
+        // The held state's strings, numbered in the order Collect visits them: the cluster
+        // domain, peer names, each pod's four, each service's three, each DNS entry's, the
+        // cluster's pod namespaces.
+        private static int HeldStrings(DesiredState h)
+        {
+            int n = 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length;
+            for (int i = 0; i < h.DnsServices.Length; i++)
+            {
+                n += DnsStrings(h.DnsServices[i]);
+            }
+
+            return n;
+        }
+
+        private static string HeldString(DesiredState h, int k)
+        {
+            if (k == 0)
+            {
+                return h.ClusterDomain;
+            }
+
+            k--;
+            if (k < h.Peers.Length)
+            {
+                return h.Peers[k].Name;
+            }
+
+            k -= h.Peers.Length;
+            if (k < 4 * h.Pods.Length)
+            {
+                PodSpec p = h.Pods[k >> 2];
+                switch (k & 3)
+                {
+                    case 0: return p.Namespace;
+                    case 1: return p.Name;
+                    case 2: return p.Uid;
+                    default: return p.Image;
+                }
+            }
+
+            k -= 4 * h.Pods.Length;
+            if (k < 3 * h.Services.Length)
+            {
+                Service v = h.Services[k / 3];
+                switch (k % 3)
+                {
+                    case 0: return v.Namespace;
+                    case 1: return v.Name;
+                    default: return v.PortName;
+                }
+            }
+
+            k -= 3 * h.Services.Length;
+            for (int i = 0; i < h.DnsServices.Length; i++)
+            {
+                DnsService d = h.DnsServices[i];
+                int n = DnsStrings(d);
+                if (k < n)
+                {
+                    if (k < 3)
+                    {
+                        return k == 0 ? d.Namespace : k == 1 ? d.Name : d.ExternalName;
+                    }
+
+                    k -= 3;
+                    return k < d.PortNames.Length ? d.PortNames[k] : d.EndpointHostnames[k - d.PortNames.Length];
+                }
+
+                k -= n;
+            }
+
+            return h.ClusterPodNamespaces[k];
+        }
+
+        private static int DnsStrings(DnsService d)
+        {
+            return 3 + d.PortNames.Length + d.EndpointHostnames.Length;
+        }
+
         public static PeerSpec Peer(DesiredState held, PeerSpec decoded)
         {
             if (held == null)

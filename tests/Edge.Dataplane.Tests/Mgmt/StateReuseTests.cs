@@ -68,6 +68,21 @@ public sealed class StateReuseTests
     }
 
     [Fact]
+    public void A_changed_entry_takes_its_names_from_what_the_board_holds_not_a_second_copy()
+    {
+        DesiredState held = RoundTrip(State(1, 0x0AF40206), null);
+
+        DesiredState moved = RoundTrip(State(2, 0x0AF40309), held); // web changed: a new object, with the names the board had
+
+        Assert.NotSame(held.Services[0], moved.Services[0]);
+        Assert.Same(held.Services[0].Name, moved.Services[0].Name);
+        Assert.Same(held.Services[0].Namespace, moved.Services[0].Namespace);
+        Assert.Same(held.Services[0].PortName, moved.Services[0].PortName);
+        Assert.Same(held.ClusterDomain, moved.ClusterDomain);
+        Assert.Same(held.Pods[0].Namespace, moved.Services[0].Namespace); // "default", once
+    }
+
+    [Fact]
     public void What_a_service_counted_survives_a_resync_that_did_not_change_it()
     {
         var agent = new NodeAgent(new NodeConfig { Name = "node-1", Address = SimCluster.BoardAddress(1) }, new SimClock(), new SimRandom(3), new SimNetwork(new SimClock(), new SimRandom(4)).Open(SimCluster.BoardAddress(1), 4789), null!);
