@@ -232,7 +232,6 @@ namespace Edge.Dataplane.Proxy
                     }
 
                     Accepted++;
-                    service.Connections++;
                     service.CountConnection(endpoint);
                 }
 
@@ -258,7 +257,7 @@ namespace Edge.Dataplane.Proxy
                 Refused++;
                 if (service != null)
                 {
-                    service.Rejected++;
+                    service.CountRejected();
                 }
 
                 _drops.Count(DropReason.NoEndpoint);
@@ -267,7 +266,6 @@ namespace Edge.Dataplane.Proxy
             }
 
             Accepted++;
-            service.Connections++;
             service.CountConnection(endpoint);
             if (service.ClientIpAffinity)
             {

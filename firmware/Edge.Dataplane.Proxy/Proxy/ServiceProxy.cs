@@ -87,7 +87,7 @@ namespace Edge.Dataplane.Proxy
             int endpoint = Choose(service, _source, false, now);
             if (endpoint < 0)
             {
-                service.Rejected++;
+                service.CountRejected();
                 return endpoint == -2 ? HookVerdict.Drop : HookVerdict.Reject;
             }
 
@@ -108,7 +108,6 @@ namespace Edge.Dataplane.Proxy
                 return HookVerdict.Drop;
             }
 
-            service.Connections++;
             service.CountConnection(endpoint);
             if (service.ClientIpAffinity)
             {

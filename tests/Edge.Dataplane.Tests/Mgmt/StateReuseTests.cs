@@ -88,7 +88,11 @@ public sealed class StateReuseTests
         var agent = new NodeAgent(new NodeConfig { Name = "node-1", Address = SimCluster.BoardAddress(1) }, new SimClock(), new SimRandom(3), new SimNetwork(new SimClock(), new SimRandom(4)).Open(SimCluster.BoardAddress(1), 4789), null!);
         Assert.Null(agent.Apply(RoundTrip(State(1, 0x0AF40206), agent.AppliedState)));
         Service db = agent.Node.Proxy.Services.Find("default", "db", "")!;
-        db.Connections = 7;
+        for (int i = 0; i < 7; i++)
+        {
+            db.CountConnection(0);
+        }
+
 
         Assert.Null(agent.Apply(RoundTrip(State(2, 0x0AF40309), agent.AppliedState)));
 
