@@ -21,9 +21,9 @@ namespace Edge.Dataplane.Net
         // one go, or parses an ARP packet and answers it before anything else runs), reached
         // through one field: on nanoFramework each field costs every pod 12 bytes.
         private readonly NodeContext _node;
+        // Frames waiting for ARP; each keeps its next hop and since when (PacketBuffer's
+        // PendingHop and PendingSince: six buffers' fields, not two more arrays for every pod).
         private readonly PacketBuffer[] _pending;
-        private readonly uint[] _pendingHop;
-        private readonly long[] _pendingSince;
 
         public readonly ArpCache Arp;
 
@@ -44,8 +44,6 @@ namespace Edge.Dataplane.Net
             _node = node;
             Arp = new ArpCache(arpEntries);
             _pending = new PacketBuffer[pendingPackets];
-            _pendingHop = new uint[pendingPackets];
-            _pendingSince = new long[pendingPackets];
         }
 
         public int Port
@@ -155,7 +153,7 @@ namespace Edge.Dataplane.Net
         {
             for (int i = 0; i < _pending.Length; i++)
             {
-                if (_pending[i] != null && now - _pendingSince[i] >= PendingTimeoutMs)
+                if (_pending[i] != null && now - _pending[i].PendingSince >= PendingTimeoutMs)
                 {
                     _node.Drops.Count(DropReason.ArpUnresolved);
                     if (Unresolved != null)
@@ -166,9 +164,9 @@ namespace Edge.Dataplane.Net
                     _node.Pool.Return(_pending[i]);
                     _pending[i] = null;
                 }
-                else if (_pending[i] != null && Arp.ShouldRequest(_pendingHop[i], now))
+                else if (_pending[i] != null && Arp.ShouldRequest(_pending[i].PendingHop, now))
                 {
-                    SendArpRequest(_pendingHop[i]);
+                    SendArpRequest(_pending[i].PendingHop);
                 }
             }
 
@@ -195,8 +193,8 @@ namespace Edge.Dataplane.Net
                 if (_pending[i] == null)
                 {
                     _pending[i] = frame;
-                    _pendingHop[i] = hop;
-                    _pendingSince[i] = now;
+                    frame.PendingHop = hop;
+                    frame.PendingSince = now;
                     return;
                 }
             }
@@ -209,7 +207,7 @@ namespace Edge.Dataplane.Net
         {
             for (int i = 0; i < _pending.Length; i++)
             {
-                if (_pending[i] != null && _pendingHop[i] == hop)
+                if (_pending[i] != null && _pending[i].PendingHop == hop)
                 {
                     PacketBuffer frame = _pending[i];
                     _pending[i] = null;
