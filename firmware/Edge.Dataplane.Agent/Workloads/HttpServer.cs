@@ -12,7 +12,10 @@ namespace Edge.Dataplane.Workloads
         private const int MaxConnections = 4;
 
         private readonly TcpSocket _listener;
-        private readonly HttpConnection[] _connections = new HttpConnection[MaxConnections];
+        // Made with the first connection and let go with the last: an idle server (most pods on
+        // a board, most of the time) holds its listener only. Connections cost their sockets'
+        // buffers while open anyway; the slots are a small part of that.
+        private HttpConnection[] _connections;
         private readonly IHttpHandler _handler;
         private readonly PodLog _log;
 
@@ -35,6 +38,19 @@ namespace Edge.Dataplane.Workloads
                 return;
             }
 
+            if (_connections == null)
+            {
+                TcpSocket first = _listener.Accept();
+                if (first == null)
+                {
+                    return;
+                }
+
+                _connections = new HttpConnection[MaxConnections];
+                _connections[0] = new HttpConnection(first, now, _log);
+            }
+
+            int open = 0;
             for (int i = 0; i < _connections.Length; i++)
             {
                 if (_connections[i] == null)
@@ -54,12 +70,19 @@ namespace Edge.Dataplane.Workloads
                         _connections[i] = null;
                     }
                 }
+
+                open += _connections[i] != null ? 1 : 0;
+            }
+
+            if (open == 0)
+            {
+                _connections = null;
             }
         }
 
         public void Stop()
         {
-            for (int i = 0; i < _connections.Length; i++)
+            for (int i = 0; _connections != null && i < _connections.Length; i++)
             {
                 if (_connections[i] != null)
                 {
@@ -68,6 +91,7 @@ namespace Edge.Dataplane.Workloads
                 }
             }
 
+            _connections = null;
             if (_listener != null)
             {
                 _listener.Close();
