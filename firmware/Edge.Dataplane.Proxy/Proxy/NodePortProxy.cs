@@ -29,10 +29,14 @@ namespace Edge.Dataplane.Proxy
         private readonly ushort[] _listenPort = new ushort[MaxListeners];
         private readonly int[] _listenService = new int[MaxListeners];
         private readonly bool[] _listenUdp = new bool[MaxListeners];
-        private readonly UdpSessions _sessions;
         private int _seenVersion = -1;
 
-        private readonly TcpRelay _relay;
+        // The relayed connections and UDP sessions, made with the first client and let go when
+        // the last one ends: a board whose NodePorts have no client right now (or that has no
+        // NodePort) holds neither table. An open connection costs its sockets' buffers anyway.
+        private readonly int _maxConnections;
+        private TcpRelay _relay;
+        private UdpSessions _sessions;
 
         public long Accepted;
         public long Refused;
@@ -48,8 +52,7 @@ namespace Edge.Dataplane.Proxy
                 _listenHandle[i] = -1;
             }
 
-            _relay = new TcpRelay(sockets, maxConnections);
-            _sessions = new UdpSessions(sockets, maxConnections, host.Node.Pool);
+            _maxConnections = maxConnections;
         }
 
         /// <summary>Ports listened on, for `edgectl describe node`.</summary>
@@ -74,7 +77,7 @@ namespace Edge.Dataplane.Proxy
             {
                 if (_listenHandle[l] >= 0)
                 {
-                    if (_listenUdp[l])
+                    if (_listenUdp[l] && _sessions != null)
                     {
                         _sessions.CloseListener(_listenHandle[l]);
                     }
@@ -84,7 +87,11 @@ namespace Edge.Dataplane.Proxy
                 }
             }
 
-            _relay.CloseAll();
+            if (_relay != null)
+            {
+                _relay.CloseAll();
+                _relay = null;
+            }
         }
 
         public void Poll(long now)
@@ -122,8 +129,23 @@ namespace Edge.Dataplane.Proxy
                 _host.Node.Pool.Return(datagram);
             }
 
-            _relay.Poll();
-            _sessions.Poll(_host, now);
+            if (_relay != null)
+            {
+                _relay.Poll();
+                if (_relay.Active == 0)
+                {
+                    _relay = null;
+                }
+            }
+
+            if (_sessions != null)
+            {
+                _sessions.Poll(_host, now);
+                if (_sessions.Active == 0)
+                {
+                    _sessions = null;
+                }
+            }
         }
 
         // Listens on every NodePort (and LoadBalancer service port) the table asks for, and
@@ -134,7 +156,7 @@ namespace Edge.Dataplane.Proxy
             {
                 if (_listenHandle[l] >= 0 && !Wanted(_listenPort[l], _listenUdp[l], _listenService[l]))
                 {
-                    if (_listenUdp[l])
+                    if (_listenUdp[l] && _sessions != null)
                     {
                         _sessions.CloseListener(_listenHandle[l]);
                     }
@@ -217,11 +239,16 @@ namespace Edge.Dataplane.Proxy
             int handle = _listenHandle[l];
             while ((n = _sockets.ReceiveFrom(handle, buffer, 0, NodeContext.DatagramMax, out client, out clientPort)) >= 0)
             {
-                int session = _sessions.FindNodePort(handle, client, clientPort, now);
+                int session = _sessions == null ? -1 : _sessions.FindNodePort(handle, client, clientPort, now);
                 if (session < 0)
                 {
                     Service service = _proxy.Services.At(_listenService[l]);
                     int endpoint = service == null ? -1 : _proxy.Choose(service, client, true, now);
+                    if (endpoint >= 0 && _sessions == null)
+                    {
+                        _sessions = new UdpSessions(_sockets, _maxConnections, _host.Node.Pool);
+                    }
+
                     session = endpoint < 0 ? -1 : _sessions.ForNodePort(handle, client, clientPort, _host,
                         service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);
                     if (session < 0)
@@ -250,7 +277,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             Service service = _proxy.Services.At(_listenService[l]);
-            int endpoint = service == null || !_relay.HasRoom ? -1 : _proxy.Choose(service, client, true, now);
+            int endpoint = service == null || (_relay != null && !_relay.HasRoom) ? -1 : _proxy.Choose(service, client, true, now);
             TcpSocket inner = endpoint < 0 ? null : _host.Connect(service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint]);
             if (inner == null)
             {
@@ -270,6 +297,11 @@ namespace Edge.Dataplane.Proxy
             if (service.ClientIpAffinity)
             {
                 _proxy.Affinity.Set(client, service.Slot, service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);
+            }
+
+            if (_relay == null)
+            {
+                _relay = new TcpRelay(_sockets, _maxConnections);
             }
 
             _relay.Add(handle, inner, false);
