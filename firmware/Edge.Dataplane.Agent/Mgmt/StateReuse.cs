@@ -71,48 +71,42 @@ namespace Edge.Dataplane.Mgmt
         }
 
         /// <summary>
-        /// The held state's instance of a string with the decoded text (a namespace, a pod or
-        /// service name, a UID, an image), or the decoded one when the board holds no such text.
-        /// A snapshot's string table comes first in the payload, so without this every name of
-        /// the state is on the heap twice until the whole state is decoded. The table lists the
-        /// strings in the order the state holds them (<see cref="StateCodec"/>'s Collect), so the
-        /// search starts where the last one was found (<paramref name="cursor"/>, 0 at first):
-        /// a state like the held one costs a step or two a string, not a scan.
+        /// Where the held state has a string with the decoded text (a namespace, a pod or service
+        /// name, a UID, an image), or -1 when the board holds no such text; positions number the
+        /// held strings as HeldStrings says (<see cref="StringRefs"/> packs them). A snapshot's
+        /// string table lists the strings in the order the state holds them (<see cref="StateCodec"/>'s
+        /// Collect), so the search starts where the last one was found (<paramref name="cursor"/>,
+        /// 0 at first): a state like the held one costs a step or two a string, not a scan.
         /// </summary>
-        public static string String(DesiredState held, string decoded, ref int cursor)
+        public static int Position(DesiredState held, string decoded, ref int cursor)
         {
             if (held == null || decoded == null)
             {
-                return decoded;
+                return -1;
             }
 
             int count = HeldStrings(held);
             for (int step = 0; step < count; step++)
             {
                 int k = (cursor + step) % count;
-                string candidate = HeldString(held, k);
-                if (candidate == decoded)
+                if (HeldString(held, k) == decoded)
                 {
                     cursor = k + 1;
-                    return candidate;
+                    return k;
                 }
             }
 
-            return decoded;
+            return -1;
         }
 
-        // The held state's strings, numbered in the order Collect visits them: the cluster
-        // domain, peer names, each pod's four, each service's three, each DNS entry's, the
-        // cluster's pod namespaces.
+        // The held state's strings, numbered as Collect visits them, less the DNS entries' (which
+        // the decode replaces as it goes, with other ports and hostnames): the cluster domain,
+        // peer names, each pod's four, each service's three (a service is only replaced by one
+        // of the same names), the cluster's pod namespaces. None of these change while a state
+        // is decoded, so a position stands for the same string until the decode ends.
         private static int HeldStrings(DesiredState h)
         {
-            int n = 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length;
-            for (int i = 0; i < h.DnsServices.Length; i++)
-            {
-                n += DnsStrings(h.DnsServices[i]);
-            }
-
-            return n;
+            return 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length;
         }
 
         private static string HeldString(DesiredState h, int k)
@@ -153,31 +147,7 @@ namespace Edge.Dataplane.Mgmt
                 }
             }
 
-            k -= 3 * h.Services.Length;
-            for (int i = 0; i < h.DnsServices.Length; i++)
-            {
-                DnsService d = h.DnsServices[i];
-                int n = DnsStrings(d);
-                if (k < n)
-                {
-                    if (k < 3)
-                    {
-                        return k == 0 ? d.Namespace : k == 1 ? d.Name : d.ExternalName;
-                    }
-
-                    k -= 3;
-                    return k < d.PortNames.Length ? d.PortNames[k] : d.EndpointHostnames[k - d.PortNames.Length];
-                }
-
-                k -= n;
-            }
-
-            return h.ClusterPodNamespaces[k];
-        }
-
-        private static int DnsStrings(DnsService d)
-        {
-            return 3 + d.PortNames.Length + d.EndpointHostnames.Length;
+            return h.ClusterPodNamespaces[k - 3 * h.Services.Length];
         }
 
         public static PeerSpec Peer(DesiredState held, PeerSpec decoded)

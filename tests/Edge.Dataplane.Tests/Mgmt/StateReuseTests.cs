@@ -129,6 +129,35 @@ public sealed class StateReuseTests
     }
 
     [Fact]
+    public void Names_the_board_holds_and_new_ones_decode_right_while_the_board_replaces_its_entries_as_they_arrive()
+    {
+        var agent = new NodeAgent(new NodeConfig { Name = "node-1", Address = SimCluster.BoardAddress(1) }, new SimClock(), new SimRandom(7), new SimNetwork(new SimClock(), new SimRandom(8)).Open(SimCluster.BoardAddress(1), 4789), null!);
+        Assert.Null(agent.Apply(RoundTrip(State(1, 0x0AF40206), agent.AppliedState)));
+        DesiredState next = State(2, 0x0AF40309);
+        next.Services[1].Namespace = "shop"; // a name the board has never seen, beside ones it holds
+        next.DnsServices[0].PortNames = ["metrics"]; // a DNS entry replaced with other port names while decoded
+        next.DnsServices[0].PortNumbers = [9090];
+        next.ClusterPodAddresses = [0x0AF40105];
+        next.ClusterPodNamespaces = ["shop"];
+
+        byte[] buffer = new byte[Frame.MaxPayload];
+        var w = new PayloadWriter();
+        w.Begin(buffer, 0, buffer.Length);
+        StateCodec.Encode(next, w);
+        var r = new PayloadReader();
+        r.Begin(buffer, 0, w.Length);
+        DesiredState decoded = StateCodec.Decode(r, agent.AppliedState, agent)!;
+
+        Assert.Equal(["default/web:http", "shop/db"], decoded.Services.Select(v => v.PortKey));
+        Assert.Equal(["metrics"], decoded.DnsServices[0].PortNames);
+        Assert.Equal(["shop"], decoded.ClusterPodNamespaces);
+        Assert.Equal(["node-2"], decoded.Peers.Select(p => p.Name));
+        Assert.Equal(["default/client u-1 toolbox"], decoded.Pods.Select(p => $"{p.Namespace}/{p.Name} {p.Uid} {p.Image}"));
+        Assert.Equal("cluster.local", decoded.ClusterDomain);
+        Assert.Null(agent.Apply(decoded));
+    }
+
+    [Fact]
     public void Services_decoded_with_equal_ports_share_one_array_of_each_and_different_ones_do_not()
     {
         DesiredState decoded = RoundTrip(State(1, 0x0AF40206), null);
