@@ -48,6 +48,24 @@ namespace Edge.Dataplane.Net
         /// <summary>The rings of every listening socket: never written (a listener carries no data), only asked for its count.</summary>
         internal readonly ByteRing NoData = new ByteRing(1);
 
+        // The ICMP errors the node's pods send (port unreachable for a closed UDP port): one
+        // builder for all of them, made on the first error, its limit of IcmpError.PerSecond
+        // the node's pods' together (a builder per pod was 84 bytes each on nanoFramework).
+        private IcmpError _podErrors;
+
+        internal IcmpError PodErrors
+        {
+            get
+            {
+                if (_podErrors == null)
+                {
+                    _podErrors = new IcmpError(this);
+                }
+
+                return _podErrors;
+            }
+        }
+
         public NodeContext(NodeConfig config, IClock clock, IRandomSource random)
         {
             Config = config;

@@ -28,7 +28,6 @@ namespace Edge.Dataplane.Net
         private static readonly UdpSocket[] NoUdpSockets = new UdpSocket[0];
         private static readonly IcmpEchoSocket[] NoEchoSockets = new IcmpEchoSocket[0];
         private PacketQueue _loopback;
-        private IcmpError _icmpError;
         private UdpSocket[] _udpSockets = NoUdpSockets;
         private IcmpEchoSocket[] _echoSockets = NoEchoSockets;
         private readonly TcpSocket[] _tcpSockets;
@@ -108,16 +107,6 @@ namespace Edge.Dataplane.Net
             }
 
             return _loopback;
-        }
-
-        private IcmpError IcmpErrors()
-        {
-            if (_icmpError == null)
-            {
-                _icmpError = new IcmpError(_node);
-            }
-
-            return _icmpError;
         }
 
         public NodeContext Node
@@ -683,11 +672,12 @@ namespace Edge.Dataplane.Net
             PacketBuffer error = broadcast ? null : Rent();
             if (error != null)
             {
-                int length = IcmpErrors().Build(error, IcmpType.DestinationUnreachable, code, _node.IpIn.Destination,
+                IcmpError errors = _node.PodErrors;
+                int length = errors.Build(error, IcmpType.DestinationUnreachable, code, _node.IpIn.Destination,
                     frame.Data, frame.Offset + EthernetFrame.HeaderLength, frame.Length - EthernetFrame.HeaderLength, now);
                 if (length > 0)
                 {
-                    uint to = _icmpError.Destination;
+                    uint to = errors.Destination;
                     if (IsLocal(to))
                     {
                         error.Length = EthernetFrame.HeaderLength + length;
