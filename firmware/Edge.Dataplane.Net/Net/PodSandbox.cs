@@ -22,9 +22,9 @@ namespace Edge.Dataplane.Net
         private const int EphemeralPorts = 28232; // Linux's default 32768-60999
 
         private readonly NodeContext _node;
-        // Allocated when first needed: most pods never talk to themselves, send an ICMP error or
-        // open a UDP or echo socket (a whoami pod only listens), and each of these is a few
-        // hundred bytes on a small board's heap.
+        // Allocated when first needed: most pods never talk to themselves or open a UDP or echo
+        // socket (a whoami pod only listens), and each of these is a few hundred bytes on a small
+        // board's heap.
         private static readonly UdpSocket[] NoUdpSockets = new UdpSocket[0];
         private static readonly IcmpEchoSocket[] NoEchoSockets = new IcmpEchoSocket[0];
         private PacketQueue _loopback;
@@ -363,14 +363,24 @@ namespace Edge.Dataplane.Net
             }
         }
 
+        // The slots go with the last socket of their kind, as they came with the first: a pod
+        // that once resolved a name or sent a datagram holds no table of sockets it no longer has.
         internal void CloseUdp(UdpSocket socket)
         {
+            int open = 0;
             for (int i = 0; i < _udpSockets.Length; i++)
             {
                 if (_udpSockets[i] == socket)
                 {
                     _udpSockets[i] = null;
                 }
+
+                open += _udpSockets[i] != null ? 1 : 0;
+            }
+
+            if (open == 0)
+            {
+                _udpSockets = NoUdpSockets;
             }
 
             socket.Closed = true;
@@ -378,12 +388,20 @@ namespace Edge.Dataplane.Net
 
         internal void CloseEcho(IcmpEchoSocket socket)
         {
+            int open = 0;
             for (int i = 0; i < _echoSockets.Length; i++)
             {
                 if (_echoSockets[i] == socket)
                 {
                     _echoSockets[i] = null;
                 }
+
+                open += _echoSockets[i] != null ? 1 : 0;
+            }
+
+            if (open == 0)
+            {
+                _echoSockets = NoEchoSockets;
             }
 
             socket.Closed = true;
