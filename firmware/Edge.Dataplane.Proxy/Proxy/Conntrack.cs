@@ -40,8 +40,10 @@ namespace Edge.Dataplane.Proxy
         // (wraps safely while timeouts stay under 24 days; Linux's longest, established TCP, is 5).
         private readonly int[] _expires;
         private readonly byte[] _flags;
+        // The service a flow was proxied for. Which of its endpoints it went to is its reply
+        // tuple (ReplySource, ReplySourcePort), not an index kept beside it: an index had to be
+        // remapped whenever a service's endpoints changed, and cost 2 bytes a flow.
         internal readonly short[] ServiceSlot;
-        internal readonly short[] Endpoint;
 
         // Per-flow packets and bytes, kept only with accounting on (Linux's nf_conntrack_acct):
         // 16 bytes a flow that a small board does without.
@@ -116,7 +118,6 @@ namespace Edge.Dataplane.Proxy
             _expires = new int[capacity];
             _flags = new byte[capacity];
             ServiceSlot = new short[capacity];
-            Endpoint = new short[capacity];
             PacketsOriginal = accounting ? new uint[capacity] : Empty.UInts;
             PacketsReply = accounting ? new uint[capacity] : Empty.UInts;
             BytesOriginal = accounting ? new uint[capacity] : Empty.UInts;
@@ -176,7 +177,7 @@ namespace Edge.Dataplane.Proxy
         public int Create(byte protocol,
             uint originalSource, ushort originalSourcePort, uint originalDestination, ushort originalDestinationPort,
             uint replySource, ushort replySourcePort, uint replyDestination, ushort replyDestinationPort,
-            int serviceSlot, int endpoint, long now)
+            int serviceSlot, long now)
         {
             bool masqueraded = replyDestination != originalSource;
             if (protocol == 0 || (masqueraded && replyDestination != _masqueradeAddress))
@@ -201,7 +202,6 @@ namespace Edge.Dataplane.Proxy
             ReplySourcePort[i] = replySourcePort;
             ReplyDestinationPort[i] = replyDestinationPort;
             ServiceSlot[i] = (short)serviceSlot;
-            Endpoint[i] = (short)endpoint;
             if (Accounting)
             {
                 PacketsOriginal[i] = PacketsReply[i] = 0;

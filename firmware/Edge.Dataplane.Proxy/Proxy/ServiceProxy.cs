@@ -102,7 +102,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             entry = Conntrack.Create(_protocol, _source, _sourcePort, _destination, _destinationPort,
-                endpointAddress, endpointPort, replyDestination, replyDestinationPort, service.Slot, endpoint, now);
+                endpointAddress, endpointPort, replyDestination, replyDestinationPort, service.Slot, now);
             if (entry < 0)
             {
                 return HookVerdict.Drop;
@@ -177,7 +177,6 @@ namespace Edge.Dataplane.Proxy
                     }
                 }
 
-                RemapEndpoints(service);
                 Affinity.ForgetService(service.Slot);
             }
 
@@ -201,18 +200,6 @@ namespace Edge.Dataplane.Proxy
         public void Poll(long now)
         {
             Conntrack.Expire(now, 32);
-        }
-
-        // Endpoint indexes in conntrack entries refer to positions in the old endpoint arrays.
-        private void RemapEndpoints(Service service)
-        {
-            for (int i = 0; i < Conntrack.Capacity; i++)
-            {
-                if (Conntrack.IsUsed(i) && Conntrack.ServiceSlot[i] == service.Slot)
-                {
-                    Conntrack.Endpoint[i] = (short)service.IndexOfEndpoint(Conntrack.ReplySource[i], Conntrack.ReplySourcePort[i]);
-                }
-            }
         }
 
         private bool Classify(byte[] b, int ip, int ipLength)
