@@ -25,10 +25,12 @@ namespace Edge.Dataplane.Proxy
         private readonly PodSandbox _host;
         private readonly DropCounters _drops;
 
-        private readonly int[] _listenHandle = new int[MaxListeners];
-        private readonly ushort[] _listenPort = new ushort[MaxListeners];
-        private readonly int[] _listenService = new int[MaxListeners];
-        private readonly bool[] _listenUdp = new bool[MaxListeners];
+        // The ports listened on, made when the first NodePort or LoadBalancer service arrives
+        // and let go with the last: a board without one holds no listener table.
+        private int[] _listenHandle;
+        private ushort[] _listenPort;
+        private int[] _listenService;
+        private bool[] _listenUdp;
         private int _seenVersion = -1;
 
         // The relayed connections and UDP sessions, made with the first client and let go when
@@ -47,11 +49,6 @@ namespace Edge.Dataplane.Proxy
             _proxy = proxy;
             _host = host;
             _drops = drops;
-            for (int i = 0; i < MaxListeners; i++)
-            {
-                _listenHandle[i] = -1;
-            }
-
             _maxConnections = maxConnections;
         }
 
@@ -61,7 +58,7 @@ namespace Edge.Dataplane.Proxy
             get
             {
                 int n = 0;
-                for (int i = 0; i < MaxListeners; i++)
+                for (int i = 0; i < Listeners; i++)
                 {
                     n += _listenHandle[i] >= 0 ? 1 : 0;
                 }
@@ -70,10 +67,15 @@ namespace Edge.Dataplane.Proxy
             }
         }
 
+        private int Listeners
+        {
+            get { return _listenHandle == null ? 0 : _listenHandle.Length; }
+        }
+
         /// <summary>Stops listening on every port and ends every relayed connection.</summary>
         public void Close()
         {
-            for (int l = 0; l < MaxListeners; l++)
+            for (int l = 0; l < Listeners; l++)
             {
                 if (_listenHandle[l] >= 0)
                 {
@@ -105,9 +107,10 @@ namespace Edge.Dataplane.Proxy
             // Clients' datagrams are read into one buffer rented from the node's pool for the
             // turn, on the first UDP listener; with none free they wait in their sockets.
             PacketBuffer datagram = null;
+            int listeners = Listeners;
             try
             {
-                for (int l = 0; l < MaxListeners; l++)
+                for (int l = 0; l < listeners; l++)
                 {
                     if (_listenHandle[l] < 0)
                     {
@@ -152,7 +155,7 @@ namespace Edge.Dataplane.Proxy
         // stops listening on ports no service wants any more.
         private void Reconcile()
         {
-            for (int l = 0; l < MaxListeners; l++)
+            for (int l = 0; l < Listeners; l++)
             {
                 if (_listenHandle[l] >= 0 && !Wanted(_listenPort[l], _listenUdp[l], _listenService[l]))
                 {
@@ -186,6 +189,14 @@ namespace Edge.Dataplane.Proxy
                     EnsureListening(s.Port, udp, slot);
                 }
             }
+
+            if (Listening == 0)
+            {
+                _listenHandle = null;
+                _listenPort = null;
+                _listenService = null;
+                _listenUdp = null;
+            }
         }
 
         private bool Wanted(ushort port, bool udp, int slot)
@@ -198,7 +209,7 @@ namespace Edge.Dataplane.Proxy
         private void EnsureListening(ushort port, bool udp, int slot)
         {
             int free = -1;
-            for (int l = 0; l < MaxListeners; l++)
+            for (int l = 0; l < Listeners; l++)
             {
                 if (_listenHandle[l] >= 0 && _listenPort[l] == port && _listenUdp[l] == udp)
                 {
@@ -210,6 +221,20 @@ namespace Edge.Dataplane.Proxy
                 {
                     free = l;
                 }
+            }
+
+            if (_listenHandle == null)
+            {
+                _listenHandle = new int[MaxListeners];
+                _listenPort = new ushort[MaxListeners];
+                _listenService = new int[MaxListeners];
+                _listenUdp = new bool[MaxListeners];
+                for (int i = 0; i < MaxListeners; i++)
+                {
+                    _listenHandle[i] = -1;
+                }
+
+                free = 0;
             }
 
             if (free < 0)
