@@ -75,8 +75,6 @@ namespace Edge.Dataplane.Proxy
         private int _count;
         private int _scan;
 
-        public readonly ConntrackTimeouts Timeouts = new ConntrackTimeouts();
-
         /// <summary>New flows refused because the table was full of replied connections.</summary>
         public long Refused;
 
@@ -208,7 +206,7 @@ namespace Edge.Dataplane.Proxy
                 BytesOriginal[i] = BytesReply[i] = 0;
             }
 
-            SetExpiry(i, now, protocol == IpProtocol.Tcp ? Timeouts.TcpSynSent : protocol == IpProtocol.Udp ? Timeouts.UdpUnreplied : Timeouts.Icmp);
+            SetExpiry(i, now, protocol == IpProtocol.Tcp ? ConntrackTimeouts.TcpSynSent : protocol == IpProtocol.Udp ? ConntrackTimeouts.UdpUnreplied : ConntrackTimeouts.Icmp);
 
             int bucket = Hash(protocol, originalSource, originalSourcePort, originalDestination, originalDestinationPort) & _mask;
             _originalNext[i] = _originalHead[bucket];
@@ -250,7 +248,7 @@ namespace Edge.Dataplane.Proxy
                     _flags[i] |= AssuredFlag;
                 }
 
-                SetExpiry(i, now, IsAssured(i) ? Timeouts.UdpReplied : Timeouts.UdpUnreplied);
+                SetExpiry(i, now, IsAssured(i) ? ConntrackTimeouts.UdpReplied : ConntrackTimeouts.UdpUnreplied);
                 return;
             }
 
@@ -261,7 +259,7 @@ namespace Edge.Dataplane.Proxy
                     _flags[i] |= AssuredFlag;
                 }
 
-                SetExpiry(i, now, Timeouts.Icmp);
+                SetExpiry(i, now, ConntrackTimeouts.Icmp);
                 return;
             }
 
@@ -297,13 +295,13 @@ namespace Edge.Dataplane.Proxy
             int timeout;
             switch (state)
             {
-                case ConntrackState.SynSent: timeout = Timeouts.TcpSynSent; break;
-                case ConntrackState.SynReceived: timeout = Timeouts.TcpSynReceived; break;
-                case ConntrackState.Established: timeout = Timeouts.TcpEstablished; break;
-                case ConntrackState.FinWait: timeout = Timeouts.TcpFinWait; break;
-                case ConntrackState.TimeWait: timeout = Timeouts.TcpTimeWait; break;
-                case ConntrackState.Close: timeout = Timeouts.TcpClose; break;
-                default: timeout = Timeouts.TcpSynSent; break;
+                case ConntrackState.SynSent: timeout = ConntrackTimeouts.TcpSynSent; break;
+                case ConntrackState.SynReceived: timeout = ConntrackTimeouts.TcpSynReceived; break;
+                case ConntrackState.Established: timeout = ConntrackTimeouts.TcpEstablished; break;
+                case ConntrackState.FinWait: timeout = ConntrackTimeouts.TcpFinWait; break;
+                case ConntrackState.TimeWait: timeout = ConntrackTimeouts.TcpTimeWait; break;
+                case ConntrackState.Close: timeout = ConntrackTimeouts.TcpClose; break;
+                default: timeout = ConntrackTimeouts.TcpSynSent; break;
             }
 
             SetExpiry(i, now, timeout);
