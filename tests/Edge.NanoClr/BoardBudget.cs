@@ -204,7 +204,7 @@ public sealed class BoardBudgetFigures
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} nanoCLR x86: assemblies {KiB(AssemblyTables)} (runtime tables: ");
         sb.Append(string.Join(", ", BoardBudget.DataplaneAssemblies.Select(a => $"{a["Edge.Dataplane.".Length..]} {Probe.AssemblyRam[a]:N0}")));
-        sb.Append(CultureInfo.InvariantCulture, $") + statics {KiB(Statics)} + board {KiB(Steady)} steady, {KiB(Peak)} at the peak = {KiB(Total)} of {KiB(Budget)}: margin {KiB(Margin)}");
+        sb.Append(CultureInfo.InvariantCulture, $") + statics {KiB(Statics)} + board {KiB(Steady)} steady, {KiB(Peak)} at the peak = {KiB(Total)} ({Total:N0} bytes) of {KiB(Budget)}: margin {KiB(Margin)} ({Margin:N0} bytes)");
         sb.Append(CultureInfo.InvariantCulture, $" ({(double)Total / Budget:F2} of the budget)");
         sb.AppendLine();
         sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} held when measured: {Value("pods")} pods running ({Value("pods-logged")} with log lines, {Value("http-served")} HTTP requests served between them), ");
