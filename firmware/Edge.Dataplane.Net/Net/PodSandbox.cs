@@ -56,7 +56,7 @@ namespace Edge.Dataplane.Net
             Log = new PodLog(node.Log);
             Namespace = ns;
             Name = name;
-            Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries, node.Config.PendingArpPackets);
+            Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries);
             Interface.Address = address;
             Interface.PrefixLength = prefixLength;
             Interface.DefaultGateway = gateway;
