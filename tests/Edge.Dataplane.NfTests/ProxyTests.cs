@@ -89,12 +89,13 @@ namespace Edge.Dataplane.NfTests
             return cluster;
         }
 
-        private static int Used(long[] counts)
+        // How many of a service's endpoints have taken a connection.
+        private static int Used(Service service)
         {
             int n = 0;
-            for (int i = 0; i < counts.Length; i++)
+            for (int i = 0; i < service.EndpointCount; i++)
             {
-                n += counts[i] > 0 ? 1 : 0;
+                n += service.ConnectionsTo(i) > 0 ? 1 : 0;
             }
 
             return n;
@@ -205,14 +206,13 @@ namespace Edge.Dataplane.NfTests
             cluster.Run("echo", server, 2);
             Service service = Push(cluster, 7, IpProtocol.Udp, new PodSandbox[] { server }, new int[] { 2 }, 7, 0, 0);
             Conntrack conntrack = cluster.Node(1).Proxy.Conntrack;
-            ConntrackTimeouts timeouts = conntrack.Timeouts;
-            Assert.AreEqual(30000, timeouts.UdpUnreplied);
-            Assert.AreEqual(120000, timeouts.UdpReplied);
+            Assert.AreEqual(30000, ConntrackTimeouts.UdpUnreplied);
+            Assert.AreEqual(120000, ConntrackTimeouts.UdpReplied);
 
             ushort replyPort;
             RoundTrip(cluster, client, 40003, 7, out replyPort);
             Assert.AreEqual(1, conntrack.Count);
-            cluster.Clock.Now += timeouts.UdpReplied - 1000; // idle, just short of the timeout
+            cluster.Clock.Now += ConntrackTimeouts.UdpReplied - 1000; // idle, just short of the timeout
             cluster.Run(20);
             Assert.AreEqual(1, conntrack.Count);
             cluster.Clock.Now += 1000;
@@ -225,7 +225,7 @@ namespace Edge.Dataplane.NfTests
             socket.SendTo(Vip, 7, new byte[] { 1 }, 0, 1);
             cluster.Run(20);
             Assert.AreEqual(1, conntrack.Count);
-            cluster.Clock.Now += timeouts.UdpUnreplied - 100;
+            cluster.Clock.Now += ConntrackTimeouts.UdpUnreplied - 100;
             cluster.Run(20);
             Assert.AreEqual(1, conntrack.Count);
             cluster.Clock.Now += 100;
@@ -253,7 +253,7 @@ namespace Edge.Dataplane.NfTests
                 for (int e = 0; e < 3; e++)
                 {
                     // After connection i, endpoints 0..i%3 have one more than the rest.
-                    Assert.AreEqual((long)(i / 3 + (e <= i % 3 ? 1 : 0)), service.EndpointConnections[e], "connection " + i.ToString() + ", endpoint " + e.ToString());
+                    Assert.AreEqual(i / 3 + (e <= i % 3 ? 1 : 0), service.ConnectionsTo(e), "connection " + i.ToString() + ", endpoint " + e.ToString());
                 }
             }
         }
@@ -271,7 +271,7 @@ namespace Edge.Dataplane.NfTests
                 RoundTrip(cluster, client, (ushort)(42000 + i), 7, out replyPort);
             }
 
-            Assert.AreEqual(1, Used(service.EndpointConnections)); // ten connections, one endpoint
+            Assert.AreEqual(1, Used(service)); // ten connections, one endpoint
             Assert.AreEqual(10L, service.Connections);
 
             for (int i = 0; i < 12; i++)
@@ -280,7 +280,7 @@ namespace Edge.Dataplane.NfTests
                 RoundTrip(cluster, client, (ushort)(43000 + i), 7, out replyPort);
             }
 
-            Assert.IsTrue(Used(service.EndpointConnections) > 1);
+            Assert.IsTrue(Used(service) > 1);
         }
 
         [TestMethod]

@@ -1,4 +1,5 @@
 using Edge.Dataplane.Boards;
+using Edge.NanoClr;
 using Edge.VirtualBoard.Budget;
 
 namespace Edge.Bench;
@@ -7,7 +8,10 @@ namespace Edge.Bench;
 /// The board's memory against its class's budget, on the net10.0 build: a board of each class
 /// booted with its capacities and loaded with the workshop's worst case (<see cref="WorstCaseBoard"/>),
 /// its live objects priced with nanoFramework's heap layout (<see cref="NanoHeapCensus"/>), by part,
-/// and the peak while a new snapshot is decoded beside the state it replaces.
+/// and the peak while a new snapshot is decoded beside the state it replaces. Then the same worst
+/// case measured on nanoCLR's 32-bit interpreter (<see cref="BoardBudget"/>: free heap after a
+/// collection, the assemblies' runtime tables and statics included), beside the census, with the
+/// margin to each budget; without a toolchain it says how to get one.
 /// Run: dotnet run -c Release --project tests/bench -- budget
 /// </summary>
 public static class MemoryBudget
@@ -24,6 +28,7 @@ public static class MemoryBudget
 
     public static int Run()
     {
+        var censusPeak = new Dictionary<int, long>();
         foreach (int memoryClass in new[] { MemoryClass.Wroom, MemoryClass.Wrover, MemoryClass.Large })
         {
             var board = new WorstCaseBoard(memoryClass);
@@ -31,6 +36,7 @@ public static class MemoryBudget
             long resync = board.ResyncPeak();
             long peak = Math.Max(census.TotalBytes, board.PeakWhileEverythingChanges()); // a changed service starts with no counters: the steady heap can be the higher
             int budget = MemoryClass.BudgetBytes(memoryClass);
+            censusPeak[memoryClass] = peak;
             string name = MemoryClass.Name(memoryClass);
             string parts = string.Join(" + ", census.Parts.Select(p => $"{p.Key} {p.Value / 1024.0:F1}"));
             Console.WriteLine($"{name,-7} {parts} = {census.TotalBytes / 1024.0:F1} KiB steady, {peak / 1024.0:F1} KiB at the peak (the steady heap, or a state with every service changed being decoded): "
@@ -63,6 +69,44 @@ public static class MemoryBudget
             }
         }
 
-        return 0;
+        return Measured(censusPeak);
+    }
+
+    /// <summary>The worst case of each class on nanoCLR x86, beside the census's figure.</summary>
+    private static int Measured(IReadOnlyDictionary<int, long> census)
+    {
+        NanoClrToolchain? toolchain = NanoClrToolchain.Find();
+        if (toolchain == null)
+        {
+            Console.WriteLine($"nanoCLR x86: not measured, {NanoClrToolchain.Missing} (and apt-get install qemu-user libc6-i386 lib32stdc++6 for the 32-bit interpreter)");
+            return 0;
+        }
+
+        string work = Directory.CreateTempSubdirectory("edge-budget-").FullName;
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            IReadOnlyList<(string Dll, string Pe)> dataplane = BoardBudget.ConvertDataplane(toolchain, work);
+            int failed = 0;
+            foreach (BoardBudgetFigures figures in BoardBudget.Measure(toolchain, dataplane, work, [MemoryClass.Wroom, MemoryClass.Wrover, MemoryClass.Large]))
+            {
+                if (!figures.Completed)
+                {
+                    Console.WriteLine($"{figures.Name,-7} nanoCLR x86: the measuring program did not finish:\n{figures.Probe.Run.Tail(20)}\n{figures.Empty.Run.Tail(5)}");
+                    failed++;
+                    continue;
+                }
+
+                Console.Write(figures.Describe());
+                Console.WriteLine($"; the census said {BoardBudgetFigures.KiB(census[figures.MemoryClass])} for the board (measured {BoardBudgetFigures.KiB(figures.Peak)}), and counts no assembly");
+            }
+
+            Console.WriteLine($"nanoCLR x86 measured with {toolchain.Home} in {started.Elapsed.TotalSeconds:F0} s (free heap after GC.Run(false); tests/Edge.NanoClr/BoardBudget.cs says how)");
+            return failed;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 }

@@ -29,8 +29,11 @@ namespace Edge.Dataplane.Agent
         private readonly FrameReader _reader;
         private readonly PayloadWriter _writer = new PayloadWriter();
         private readonly PayloadReader _payload = new PayloadReader();
-        private readonly ExecRun _exec = new ExecRun();
-        private readonly CaptureSink _capture = new CaptureSink();
+        // An exec and a capture are made when asked for and let go when they end, with their
+        // rings (4 KiB of output for an exec, 8 KiB of pcap for a capture): a board returns to
+        // its budget after an `edgectl exec` or a capture, and holds neither while idle.
+        private ExecRun _exec;
+        private CaptureSink _capture;
         private ushort _captureRequest;
         private bool _capturing;
         private readonly byte[] _out;
@@ -72,11 +75,12 @@ namespace Edge.Dataplane.Agent
         public void Attach(IByteStream stream, long now)
         {
             _stream = stream;
-            if (_exec.Active)
+            if (_exec != null)
             {
                 // Its host is gone, and with it the terminal the output was for.
                 _exec.Cancel();
                 _exec.Finish();
+                _exec = null;
             }
 
             StopCapture();
@@ -240,7 +244,7 @@ namespace Edge.Dataplane.Agent
 
             if (_reader.Type == MessageType.ExecCancel)
             {
-                if (_exec.Active)
+                if (_exec != null)
                 {
                     _exec.Cancel();
                 }
@@ -313,7 +317,7 @@ namespace Edge.Dataplane.Agent
                 return; // a damaged request: nothing to answer to
             }
 
-            if (_exec.Active)
+            if (_exec != null)
             {
                 // One exec at a time; the running one keeps its request ID and its output.
                 byte[] message = Workloads.Ascii.Bytes("exec: this board is already running a command (one at a time); try again when it ends\n");
@@ -329,6 +333,7 @@ namespace Edge.Dataplane.Agent
             }
 
             RunningPod pod = _agent.FindPod(ns, name);
+            _exec = new ExecRun();
             if (pod == null)
             {
                 _exec.Refuse(requestId, "error: pod " + ns + "/" + name + " is not on this board", 1);
@@ -346,7 +351,7 @@ namespace Edge.Dataplane.Agent
         /// <summary>Runs the exec a step, drains its output into frames, and ends it with ExecExit once all output is out.</summary>
         private void PollExec(long now)
         {
-            if (!_exec.Active)
+            if (_exec == null)
             {
                 return;
             }
@@ -360,8 +365,8 @@ namespace Edge.Dataplane.Agent
                 _writer.Int(_exec.ExitCode);
                 _writer.Varint((uint)_exec.LostBytes);
                 Send(MessageType.ExecExit, _exec.RequestId);
-                _exec.LostBytes = 0;
                 _exec.Finish();
+                _exec = null;
             }
         }
 
@@ -385,6 +390,7 @@ namespace Edge.Dataplane.Agent
             }
 
             StopCapture();
+            _capture = new CaptureSink();
             _capture.Reset();
             if (point == "overlay")
             {
@@ -396,6 +402,7 @@ namespace Edge.Dataplane.Agent
             RunningPod pod = slash < 0 ? null : _agent.FindPod(point.Substring(0, slash), point.Substring(slash + 1));
             if (pod == null || pod.Sandbox == null)
             {
+                _capture = null;
                 return "no pod " + point + " runs on this board; capture \"overlay\" or one of its pods";
             }
 
@@ -412,6 +419,7 @@ namespace Edge.Dataplane.Agent
             }
 
             _capturing = false;
+            _capture = null;
         }
 
         // Up to a kilobyte from the ring straight into the frame being written (frames stay small on a slow line).

@@ -12,8 +12,32 @@ namespace Edge.Dataplane.Agent
         public IWorkload Workload;
         public int Phase;
 
-        /// <summary>Why the pod is not running (Kubernetes-style reason and message).</summary>
-        public string Reason = "";
-        public string Message = "";
+        // Why the pod is not running, when it is not: one field, null while it runs (on
+        // nanoFramework every field is a 12-byte block in every pod).
+        private string[] _why;
+
+        /// <summary>Why the pod is not running (Kubernetes-style reason); "" while it runs.</summary>
+        public string Reason
+        {
+            get { return _why == null ? "" : _why[0]; }
+            set { Why()[0] = value; }
+        }
+
+        /// <summary>The human-readable message beside <see cref="Reason"/>; "" while it runs.</summary>
+        public string Message
+        {
+            get { return _why == null ? "" : _why[1]; }
+            set { Why()[1] = value; }
+        }
+
+        private string[] Why()
+        {
+            if (_why == null)
+            {
+                _why = new string[] { "", "" };
+            }
+
+            return _why;
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace Edge.Dataplane.Mgmt
     internal sealed class SharedArrays
     {
         private const int Kept = 8;
-        private readonly string[][] _strings = new string[Kept][];
+        private string[][] _strings; // DNS entries' port names only: made when the first arrives
         private readonly byte[][] _bytes = new byte[Kept][];
         private readonly ushort[][] _ushorts = new ushort[Kept][];
         private int _nextString;
@@ -18,6 +18,11 @@ namespace Edge.Dataplane.Mgmt
 
         public string[] Same(string[] a)
         {
+            if (_strings == null)
+            {
+                _strings = new string[Kept][];
+            }
+
             for (int i = 0; i < Kept; i++)
             {
                 if (_strings[i] != null && StateReuse.SameStrings(_strings[i], a))

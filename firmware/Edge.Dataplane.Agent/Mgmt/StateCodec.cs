@@ -146,12 +146,7 @@ namespace Edge.Dataplane.Mgmt
 
             var s = new DesiredState();
             s.Generation = r.Varint();
-            int stringCount = r.Count(1);
-            string[] strings = Empty.NewStrings(stringCount + 1); // [0] is null: a real one (see Empty.NewStrings)
-            for (int i = 1; i <= stringCount; i++)
-            {
-                strings[i] = r.String();
-            }
+            StringRefs strings = StringRefs.Read(r, held);
 
             s.PodNetwork = r.Address();
             s.PodPrefixLength = r.Int();
@@ -284,16 +279,16 @@ namespace Edge.Dataplane.Mgmt
             return r.Failed || !r.AtEnd ? null : s;
         }
 
-        private static string Ref(string[] strings, PayloadReader r)
+        private static string Ref(StringRefs strings, PayloadReader r)
         {
-            int i = r.Int();
-            if (i < 0 || i >= strings.Length)
+            string value;
+            if (!strings.TryGet(r.Int(), out value))
             {
                 r.Failed = true;
                 return null;
             }
 
-            return strings[i];
+            return value;
         }
 
         // Every string the sections refer to goes into the table before the table is written.

@@ -70,6 +70,86 @@ namespace Edge.Dataplane.Mgmt
             return decoded;
         }
 
+        /// <summary>
+        /// Where the held state has a string with the decoded text (a namespace, a pod or service
+        /// name, a UID, an image), or -1 when the board holds no such text; positions number the
+        /// held strings as HeldStrings says (<see cref="StringRefs"/> packs them). A snapshot's
+        /// string table lists the strings in the order the state holds them (<see cref="StateCodec"/>'s
+        /// Collect), so the search starts where the last one was found (<paramref name="cursor"/>,
+        /// 0 at first): a state like the held one costs a step or two a string, not a scan.
+        /// </summary>
+        public static int Position(DesiredState held, string decoded, ref int cursor)
+        {
+            if (held == null || decoded == null)
+            {
+                return -1;
+            }
+
+            int count = HeldStrings(held);
+            for (int step = 0; step < count; step++)
+            {
+                int k = (cursor + step) % count;
+                if (HeldString(held, k) == decoded)
+                {
+                    cursor = k + 1;
+                    return k;
+                }
+            }
+
+            return -1;
+        }
+
+        // The held state's strings, numbered as Collect visits them, less the DNS entries' (which
+        // the decode replaces as it goes, with other ports and hostnames): the cluster domain,
+        // peer names, each pod's four, each service's three (a service is only replaced by one
+        // of the same names), the cluster's pod namespaces. None of these change while a state
+        // is decoded, so a position stands for the same string until the decode ends.
+        private static int HeldStrings(DesiredState h)
+        {
+            return 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length;
+        }
+
+        private static string HeldString(DesiredState h, int k)
+        {
+            if (k == 0)
+            {
+                return h.ClusterDomain;
+            }
+
+            k--;
+            if (k < h.Peers.Length)
+            {
+                return h.Peers[k].Name;
+            }
+
+            k -= h.Peers.Length;
+            if (k < 4 * h.Pods.Length)
+            {
+                PodSpec p = h.Pods[k >> 2];
+                switch (k & 3)
+                {
+                    case 0: return p.Namespace;
+                    case 1: return p.Name;
+                    case 2: return p.Uid;
+                    default: return p.Image;
+                }
+            }
+
+            k -= 4 * h.Pods.Length;
+            if (k < 3 * h.Services.Length)
+            {
+                Service v = h.Services[k / 3];
+                switch (k % 3)
+                {
+                    case 0: return v.Namespace;
+                    case 1: return v.Name;
+                    default: return v.PortName;
+                }
+            }
+
+            return h.ClusterPodNamespaces[k - 3 * h.Services.Length];
+        }
+
         public static PeerSpec Peer(DesiredState held, PeerSpec decoded)
         {
             if (held == null)

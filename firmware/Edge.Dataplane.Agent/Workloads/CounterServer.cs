@@ -7,21 +7,18 @@ namespace Edge.Dataplane.Workloads
     /// has served. State lives in the replica, so behind a Service the numbers jump between
     /// replicas (and session affinity makes them climb steadily): the lesson of stateful pods.
     /// </summary>
-    public sealed class CounterServer : IWorkload, IHttpHandler
+    public sealed class CounterServer : HttpServer
     {
         public const ushort Port = 80;
 
-        private readonly PodSandbox _pod;
-        private readonly HttpServer _server;
         private long _count;
 
         public CounterServer(PodSandbox pod)
+            : base(pod, Port)
         {
-            _pod = pod;
-            _server = new HttpServer(pod, Port, this);
         }
 
-        public string Image
+        public override string Image
         {
             get { return "counter"; }
         }
@@ -31,20 +28,10 @@ namespace Edge.Dataplane.Workloads
             get { return _count; }
         }
 
-        public void Poll(long now)
-        {
-            _server.Poll(now);
-        }
-
-        public void Stop()
-        {
-            _server.Stop();
-        }
-
-        public byte[] Respond(HttpConnection connection, string head)
+        public override byte[] Respond(HttpConnection connection, string head)
         {
             _count++;
-            return HttpText.Response(200, "OK", "text/plain; charset=utf-8", _count.ToString() + " (" + _pod.Name + ")\n");
+            return HttpText.Response(200, "OK", "text/plain; charset=utf-8", _count.ToString() + " (" + Pod.Name + ")\n");
         }
     }
 }

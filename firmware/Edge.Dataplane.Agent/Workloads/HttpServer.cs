@@ -4,24 +4,33 @@ using Edge.Dataplane.Net.Tcp;
 namespace Edge.Dataplane.Workloads
 {
     /// <summary>
-    /// The accept loop the built-in HTTP images share: a listener on one port, up to four
-    /// connections at once, each answered by the image's <see cref="IHttpHandler"/>.
+    /// The accept loop the built-in HTTP images share, as their base class: a listener on one
+    /// port, up to four connections at once, each answered by the image's <see cref="Respond"/>.
+    /// One object per image rather than an image holding a server (on nanoFramework each object
+    /// is a header block and each field a block: a whoami pod is 48 bytes smaller so).
     /// </summary>
-    public sealed class HttpServer
+    public abstract class HttpServer : IWorkload, IHttpHandler
     {
         private const int MaxConnections = 4;
 
+        /// <summary>The pod the image runs in.</summary>
+        protected readonly PodSandbox Pod;
         private readonly TcpSocket _listener;
-        private readonly HttpConnection[] _connections = new HttpConnection[MaxConnections];
-        private readonly IHttpHandler _handler;
-        private readonly PodLog _log;
+        // Made with the first connection and let go with the last: an idle server (most pods on
+        // a board, most of the time) holds its listener only. Connections cost their sockets'
+        // buffers while open anyway; the slots are a small part of that.
+        private HttpConnection[] _connections;
 
-        public HttpServer(PodSandbox pod, ushort port, IHttpHandler handler)
+        protected HttpServer(PodSandbox pod, ushort port)
         {
-            _handler = handler;
-            _log = pod.Log;
+            Pod = pod;
             _listener = pod.Listen(port, MaxConnections);
         }
+
+        public abstract string Image { get; }
+
+        /// <summary>The whole response (status line, headers, body) for the request head (without the final blank line).</summary>
+        public abstract byte[] Respond(HttpConnection connection, string head);
 
         public bool Listening
         {
@@ -35,6 +44,19 @@ namespace Edge.Dataplane.Workloads
                 return;
             }
 
+            if (_connections == null)
+            {
+                TcpSocket first = _listener.Accept();
+                if (first == null)
+                {
+                    return;
+                }
+
+                _connections = new HttpConnection[MaxConnections];
+                _connections[0] = new HttpConnection(first, now, Pod.Log);
+            }
+
+            int open = 0;
             for (int i = 0; i < _connections.Length; i++)
             {
                 if (_connections[i] == null)
@@ -42,24 +64,31 @@ namespace Edge.Dataplane.Workloads
                     TcpSocket socket = _listener.Accept();
                     if (socket != null)
                     {
-                        _connections[i] = new HttpConnection(socket, now, _log);
+                        _connections[i] = new HttpConnection(socket, now, Pod.Log);
                     }
                 }
 
                 if (_connections[i] != null)
                 {
-                    _connections[i].Poll(_handler, now);
+                    _connections[i].Poll(this, now);
                     if (_connections[i].Done)
                     {
                         _connections[i] = null;
                     }
                 }
+
+                open += _connections[i] != null ? 1 : 0;
+            }
+
+            if (open == 0)
+            {
+                _connections = null;
             }
         }
 
         public void Stop()
         {
-            for (int i = 0; i < _connections.Length; i++)
+            for (int i = 0; _connections != null && i < _connections.Length; i++)
             {
                 if (_connections[i] != null)
                 {
@@ -68,6 +97,7 @@ namespace Edge.Dataplane.Workloads
                 }
             }
 
+            _connections = null;
             if (_listener != null)
             {
                 _listener.Close();

@@ -8,7 +8,11 @@ namespace Edge.Dataplane.Workloads
     /// </summary>
     public static class WorkloadCatalog
     {
-        public static readonly string[] Images = { "whoami", "hello", "echo", "counter", "toolbox" };
+        /// <summary>The images, made when asked for (a static array of them would sit on the board's heap for good).</summary>
+        public static string[] Images
+        {
+            get { return new string[] { "whoami", "hello", "echo", "counter", "toolbox" }; }
+        }
 
         /// <summary>
         /// Starts the image in the pod; null for an unknown image. Registry prefixes and tags
@@ -29,10 +33,11 @@ namespace Edge.Dataplane.Workloads
 
         public static string UnknownImageMessage(string image)
         {
+            string[] images = Images;
             string list = "";
-            for (int i = 0; i < Images.Length; i++)
+            for (int i = 0; i < images.Length; i++)
             {
-                list += (i == 0 ? "" : ", ") + Images[i];
+                list += (i == 0 ? "" : ", ") + images[i];
             }
 
             return "image \"" + image + "\" is not built into Edge; use one of: " + list;

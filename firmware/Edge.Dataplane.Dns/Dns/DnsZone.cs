@@ -16,9 +16,14 @@ namespace Edge.Dataplane.Dns
         private readonly DnsService[] _services;
         private readonly int[] _index;
         private readonly int _mask;
-        private readonly uint[] _podAddress;
-        private readonly string[] _podNamespace;
+        // The cluster's pods by address: the applied state's own arrays (SetPods), which nothing
+        // writes once decoded, rather than a copy of up to DnsPods of them; copied into arrays of
+        // the zone's own only when a pod is set or removed one at a time.
+        private uint[] _podAddress = Edge.Dataplane.Empty.UInts;
+        private string[] _podNamespace = Edge.Dataplane.Empty.Strings;
         private int _podCount;
+        private readonly int _podCapacity;
+        private bool _podsOwned;
 
         public readonly byte[] Zone;
         public readonly int ZoneLabels;
@@ -57,8 +62,7 @@ namespace Edge.Dataplane.Dns
             }
 
             _mask = buckets - 1;
-            _podAddress = new uint[pods];
-            _podNamespace = new string[pods];
+            _podCapacity = pods;
         }
 
         private bool Holds(DnsService s)
@@ -181,17 +185,13 @@ namespace Edge.Dataplane.Dns
             }
         }
 
-        /// <summary>Replaces the pod records with these (as many as fit).</summary>
+        /// <summary>Replaces the pod records with these (as many as fit); the zone keeps the arrays, which the caller must not change afterwards.</summary>
         public void SetPods(uint[] addresses, string[] namespaces)
         {
-            _podCount = 0;
-            for (int i = 0; i < addresses.Length && _podCount < _podAddress.Length; i++)
-            {
-                _podAddress[_podCount] = addresses[i];
-                _podNamespace[_podCount] = namespaces[i];
-                _podCount++;
-            }
-
+            _podAddress = addresses;
+            _podNamespace = namespaces;
+            _podsOwned = false;
+            _podCount = addresses.Length < _podCapacity ? addresses.Length : _podCapacity;
             Serial++;
         }
 
@@ -202,16 +202,18 @@ namespace Edge.Dataplane.Dns
             {
                 if (_podAddress[i] == address)
                 {
+                    OwnPods();
                     _podNamespace[i] = ns;
                     return true;
                 }
             }
 
-            if (_podCount == _podAddress.Length)
+            if (_podCount == _podCapacity)
             {
                 return false;
             }
 
+            OwnPods();
             _podAddress[_podCount] = address;
             _podNamespace[_podCount] = ns;
             _podCount++;
@@ -224,12 +226,29 @@ namespace Edge.Dataplane.Dns
             {
                 if (_podAddress[i] == address)
                 {
+                    OwnPods();
                     _podCount--;
                     _podAddress[i] = _podAddress[_podCount];
                     _podNamespace[i] = _podNamespace[_podCount];
                     return;
                 }
             }
+        }
+
+        private void OwnPods()
+        {
+            if (_podsOwned)
+            {
+                return;
+            }
+
+            uint[] addresses = new uint[_podCapacity];
+            string[] namespaces = new string[_podCapacity];
+            System.Array.Copy(_podAddress, addresses, _podCount);
+            System.Array.Copy(_podNamespace, namespaces, _podCount);
+            _podAddress = addresses;
+            _podNamespace = namespaces;
+            _podsOwned = true;
         }
 
         /// <summary>The service whose name and namespace are the labels at these offsets of name, or null.</summary>

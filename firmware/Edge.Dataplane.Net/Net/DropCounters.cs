@@ -1,9 +1,12 @@
 namespace Edge.Dataplane.Net
 {
-    /// <summary>One counter per <see cref="DropReason"/>; no allocation to count.</summary>
+    /// <summary>
+    /// One counter per <see cref="DropReason"/>; no allocation to count. 32-bit, as the heartbeat
+    /// reports their total (half the bytes of 64-bit counters on a small board's heap).
+    /// </summary>
     public sealed class DropCounters
     {
-        private readonly long[] _counts = new long[DropReason.Count];
+        private readonly uint[] _counts = new uint[DropReason.Count];
 
         public void Count(int reason)
         {

@@ -40,7 +40,7 @@ namespace Edge.Dataplane.Net
             _routes = routes;
             _prerouting = prerouting;
             NodeConfig config = node.Config;
-            Interface = new IpInterface(bridge, Bridge.GatewayPort, node, config.GatewayArpEntries, config.PendingArpPackets);
+            Interface = new IpInterface(bridge, Bridge.GatewayPort, node, config.GatewayArpEntries);
             Interface.Address = config.GatewayAddress;
             Interface.PrefixLength = config.PodPrefixLength;
             Interface.Mac = NodeConfig.PodMacFor(config.GatewayAddress);

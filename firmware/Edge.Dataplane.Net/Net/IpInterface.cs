@@ -21,9 +21,10 @@ namespace Edge.Dataplane.Net
         // one go, or parses an ARP packet and answers it before anything else runs), reached
         // through one field: on nanoFramework each field costs every pod 12 bytes.
         private readonly NodeContext _node;
-        private readonly PacketBuffer[] _pending;
-        private readonly uint[] _pendingHop;
-        private readonly long[] _pendingSince;
+        // Frames waiting for ARP, oldest first, as a list through the buffers themselves (each
+        // keeps its next hop, since when and the next frame: fields of the pool's buffers, not
+        // arrays of every interface), at most the node's PendingArpPackets long.
+        private PacketBuffer _pending;
 
         public readonly ArpCache Arp;
 
@@ -37,15 +38,12 @@ namespace Edge.Dataplane.Net
         /// <summary>Told before a packet that waited for ARP in vain is dropped, or null.</summary>
         public IUnresolvedHandler Unresolved;
 
-        public IpInterface(Bridge bridge, int port, NodeContext node, int arpEntries, int pendingPackets)
+        public IpInterface(Bridge bridge, int port, NodeContext node, int arpEntries)
         {
             _bridge = bridge;
             _port = port;
             _node = node;
             Arp = new ArpCache(arpEntries);
-            _pending = new PacketBuffer[pendingPackets];
-            _pendingHop = new uint[pendingPackets];
-            _pendingSince = new long[pendingPackets];
         }
 
         public int Port
@@ -160,72 +158,111 @@ namespace Edge.Dataplane.Net
         /// </summary>
         public void Poll(long now)
         {
-            for (int i = 0; i < _pending.Length; i++)
+            PacketBuffer previous = null;
+            for (PacketBuffer frame = _pending; frame != null;)
             {
-                if (_pending[i] != null && now - _pendingSince[i] >= PendingTimeoutMs)
+                PacketBuffer next = frame.NextPending;
+                if (now - frame.PendingSince >= PendingTimeoutMs)
                 {
+                    Unlink(previous, frame);
                     _node.Drops.Count(DropReason.ArpUnresolved);
                     if (Unresolved != null)
                     {
-                        Unresolved.OnUnresolved(_pending[i], now);
+                        Unresolved.OnUnresolved(frame, now);
                     }
 
-                    _node.Pool.Return(_pending[i]);
-                    _pending[i] = null;
-                    _node.FramesWaitingForArp--;
+                    _node.Pool.Return(frame);
                 }
-                else if (_pending[i] != null && Arp.ShouldRequest(_pendingHop[i], now))
+                else
                 {
-                    SendArpRequest(_pendingHop[i]);
+                    if (Arp.ShouldRequest(frame.PendingHop, now))
+                    {
+                        SendArpRequest(frame.PendingHop);
+                    }
+
+                    previous = frame;
                 }
+
+                frame = next;
             }
         }
 
         /// <summary>Gives every held packet back to the pool (the interface is going away).</summary>
         public void Clear()
         {
-            for (int i = 0; i < _pending.Length; i++)
+            while (_pending != null)
             {
-                if (_pending[i] != null)
-                {
-                    _node.Pool.Return(_pending[i]);
-                    _pending[i] = null;
-                    _node.FramesWaitingForArp--;
-                }
+                PacketBuffer frame = _pending;
+                Unlink(null, frame);
+                _node.Pool.Return(frame);
             }
         }
 
         private void Hold(PacketBuffer frame, uint hop, long now)
         {
-            for (int i = 0; i < _pending.Length; i++)
+            int held = 0;
+            PacketBuffer last = null;
+            for (PacketBuffer p = _pending; p != null; p = p.NextPending)
             {
-                if (_pending[i] == null)
-                {
-                    _pending[i] = frame;
-                    _node.FramesWaitingForArp++;
-                    _pendingHop[i] = hop;
-                    _pendingSince[i] = now;
-                    return;
-                }
+                held++;
+                last = p;
             }
 
-            _node.Drops.Count(DropReason.ArpUnresolved);
-            _node.Pool.Return(frame);
+            if (held >= _node.Config.PendingArpPackets)
+            {
+                _node.Drops.Count(DropReason.ArpUnresolved);
+                _node.Pool.Return(frame);
+                return;
+            }
+
+            frame.PendingHop = hop;
+            frame.PendingSince = now;
+            frame.NextPending = null;
+            _node.FramesWaitingForArp++;
+            if (last == null)
+            {
+                _pending = frame;
+            }
+            else
+            {
+                last.NextPending = frame;
+            }
         }
 
         private void ReleasePending(uint hop, ulong mac)
         {
-            for (int i = 0; i < _pending.Length; i++)
+            PacketBuffer previous = null;
+            for (PacketBuffer frame = _pending; frame != null;)
             {
-                if (_pending[i] != null && _pendingHop[i] == hop)
+                PacketBuffer next = frame.NextPending;
+                if (frame.PendingHop == hop)
                 {
-                    PacketBuffer frame = _pending[i];
-                    _pending[i] = null;
-                    _node.FramesWaitingForArp--;
+                    Unlink(previous, frame);
                     EmitEthernet(frame, mac, EtherType.Ipv4);
                     _bridge.Submit(frame, _port);
                 }
+                else
+                {
+                    previous = frame;
+                }
+
+                frame = next;
             }
+        }
+
+        private void Unlink(PacketBuffer previous, PacketBuffer frame)
+        {
+            if (previous == null)
+            {
+                _pending = frame.NextPending;
+            }
+            else
+            {
+                previous.NextPending = frame.NextPending;
+            }
+
+            frame.NextPending = null;
+            _node.FramesWaitingForArp--;
         }
 
         private void SendArpRequest(uint target)

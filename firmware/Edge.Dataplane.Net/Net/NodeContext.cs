@@ -65,6 +65,24 @@ namespace Edge.Dataplane.Net
         /// <summary>How often neighbour tables are swept of expired entries (an expired entry is never used: this only frees it).</summary>
         public const int SweepMs = 1000;
 
+        // The ICMP errors the node's pods send (port unreachable for a closed UDP port): one
+        // builder for all of them, made on the first error, its limit of IcmpError.PerSecond
+        // the node's pods' together (a builder per pod was 84 bytes each on nanoFramework).
+        private IcmpError _podErrors;
+
+        internal IcmpError PodErrors
+        {
+            get
+            {
+                if (_podErrors == null)
+                {
+                    _podErrors = new IcmpError(this);
+                }
+
+                return _podErrors;
+            }
+        }
+
         public NodeContext(NodeConfig config, IClock clock, IRandomSource random)
         {
             Config = config;

@@ -17,9 +17,6 @@ namespace Edge.Dataplane.Net
         private readonly IDatagramPort _port;
         private readonly RouteTable _routes;
         private readonly VxlanRepr _vxlan = new VxlanRepr();
-        private readonly Ipv4Repr _outerIp = new Ipv4Repr();
-        private readonly UdpRepr _outerUdp = new UdpRepr();
-        private readonly EthernetRepr _outerEthernet = new EthernetRepr();
 
         public readonly uint Vni;
         public readonly ulong VtepMac;
@@ -124,31 +121,35 @@ namespace Edge.Dataplane.Net
         }
 
         // Writes synthetic outer Ethernet/IPv4/UDP headers in front of the VXLAN header so the
-        // capture shows the datagram as it crossed the wire.
+        // capture shows the datagram as it crossed the wire: with the node's shared output
+        // headers (filled and emitted here in one go), not three of the overlay's own that only
+        // a capture would use.
         private void Capture(PacketBuffer frame, int vxlanAt, uint source, ushort sourcePort, uint destination, ushort destinationPort, long now)
         {
             int udpLength = VxlanHeader.Length + frame.Length;
             int start = vxlanAt - OuterHeaders;
-            _outerUdp.SourcePort = sourcePort;
-            _outerUdp.DestinationPort = destinationPort;
-            _outerUdp.HasChecksum = false;
-            _outerUdp.PayloadLength = udpLength;
-            _outerUdp.Emit(frame.Data, vxlanAt - UdpPacket.HeaderLength, source, destination);
-            _outerIp.Source = source;
-            _outerIp.Destination = destination;
-            _outerIp.Protocol = IpProtocol.Udp;
-            _outerIp.Ttl = 64;
-            _outerIp.TypeOfService = 0;
-            _outerIp.Identification = 0;
-            _outerIp.DontFragment = false;
-            _outerIp.MoreFragments = false;
-            _outerIp.FragmentOffset = 0;
-            _outerIp.PayloadLength = UdpPacket.HeaderLength + udpLength;
-            _outerIp.Emit(frame.Data, start + EthernetFrame.HeaderLength);
-            _outerEthernet.Source = 0x020000000000UL | source;
-            _outerEthernet.Destination = 0x020000000000UL | destination;
-            _outerEthernet.EtherType = EtherType.Ipv4;
-            _outerEthernet.Emit(frame.Data, start);
+            int udpAt = vxlanAt - UdpPacket.HeaderLength;
+            NetworkOrder.WriteU16(frame.Data, udpAt + UdpPacket.SourcePortField, sourcePort);
+            NetworkOrder.WriteU16(frame.Data, udpAt + UdpPacket.DestinationPortField, destinationPort);
+            NetworkOrder.WriteU16(frame.Data, udpAt + UdpPacket.LengthField, (ushort)(UdpPacket.HeaderLength + udpLength));
+            NetworkOrder.WriteU16(frame.Data, udpAt + UdpPacket.ChecksumField, 0); // none, as the VXLAN RFC allows
+            Ipv4Repr outerIp = _node.IpOut;
+            EthernetRepr outerEthernet = _node.EthernetOut;
+            outerIp.Source = source;
+            outerIp.Destination = destination;
+            outerIp.Protocol = IpProtocol.Udp;
+            outerIp.Ttl = 64;
+            outerIp.TypeOfService = 0;
+            outerIp.Identification = 0;
+            outerIp.DontFragment = false;
+            outerIp.MoreFragments = false;
+            outerIp.FragmentOffset = 0;
+            outerIp.PayloadLength = UdpPacket.HeaderLength + udpLength;
+            outerIp.Emit(frame.Data, start + EthernetFrame.HeaderLength);
+            outerEthernet.Source = 0x020000000000UL | source;
+            outerEthernet.Destination = 0x020000000000UL | destination;
+            outerEthernet.EtherType = EtherType.Ipv4;
+            outerEthernet.Emit(frame.Data, start);
             Tap.Capture(PacketTap.OverlayPoint, frame.Data, start, OuterHeaders + udpLength, now);
         }
 

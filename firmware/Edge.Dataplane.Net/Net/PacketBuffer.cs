@@ -36,6 +36,11 @@ namespace Edge.Dataplane.Net
         /// <summary>The pool's index of this buffer.</summary>
         internal int Index;
 
+        /// <summary>While an interface holds the frame for ARP: the next hop it waits for, since when, and the frame held after it.</summary>
+        internal uint PendingHop;
+        internal long PendingSince;
+        internal PacketBuffer NextPending;
+
         /// <summary>Largest frame that fits after the headroom.</summary>
         public const int MaximumFrame = Capacity - Headroom;
 

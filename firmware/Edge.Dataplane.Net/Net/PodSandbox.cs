@@ -22,13 +22,12 @@ namespace Edge.Dataplane.Net
         private const int EphemeralPorts = 28232; // Linux's default 32768-60999
 
         private readonly NodeContext _node;
-        // Allocated when first needed: most pods never talk to themselves, send an ICMP error or
-        // open a UDP or echo socket (a whoami pod only listens), and each of these is a few
-        // hundred bytes on a small board's heap.
+        // Allocated when first needed: most pods never talk to themselves or open a UDP or echo
+        // socket (a whoami pod only listens), and each of these is a few hundred bytes on a small
+        // board's heap.
         private static readonly UdpSocket[] NoUdpSockets = new UdpSocket[0];
         private static readonly IcmpEchoSocket[] NoEchoSockets = new IcmpEchoSocket[0];
         private PacketQueue _loopback;
-        private IcmpError _icmpError;
         private UdpSocket[] _udpSockets = NoUdpSockets;
         private IcmpEchoSocket[] _echoSockets = NoEchoSockets;
         private readonly TcpSocket[] _tcpSockets;
@@ -61,7 +60,7 @@ namespace Edge.Dataplane.Net
             Log = new PodLog(node.Log);
             Namespace = ns;
             Name = name;
-            Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries, node.Config.PendingArpPackets);
+            Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries);
             Interface.Address = address;
             Interface.PrefixLength = prefixLength;
             Interface.DefaultGateway = gateway;
@@ -112,16 +111,6 @@ namespace Edge.Dataplane.Net
             }
 
             return _loopback;
-        }
-
-        private IcmpError IcmpErrors()
-        {
-            if (_icmpError == null)
-            {
-                _icmpError = new IcmpError(_node);
-            }
-
-            return _icmpError;
         }
 
         public NodeContext Node
@@ -381,14 +370,24 @@ namespace Edge.Dataplane.Net
             _tcpHigh = 0;
         }
 
+        // The slots go with the last socket of their kind, as they came with the first: a pod
+        // that once resolved a name or sent a datagram holds no table of sockets it no longer has.
         internal void CloseUdp(UdpSocket socket)
         {
+            int open = 0;
             for (int i = 0; i < _udpSockets.Length; i++)
             {
                 if (_udpSockets[i] == socket)
                 {
                     _udpSockets[i] = null;
                 }
+
+                open += _udpSockets[i] != null ? 1 : 0;
+            }
+
+            if (open == 0)
+            {
+                _udpSockets = NoUdpSockets;
             }
 
             socket.Closed = true;
@@ -396,12 +395,20 @@ namespace Edge.Dataplane.Net
 
         internal void CloseEcho(IcmpEchoSocket socket)
         {
+            int open = 0;
             for (int i = 0; i < _echoSockets.Length; i++)
             {
                 if (_echoSockets[i] == socket)
                 {
                     _echoSockets[i] = null;
                 }
+
+                open += _echoSockets[i] != null ? 1 : 0;
+            }
+
+            if (open == 0)
+            {
+                _echoSockets = NoEchoSockets;
             }
 
             socket.Closed = true;
@@ -691,11 +698,12 @@ namespace Edge.Dataplane.Net
             PacketBuffer error = broadcast ? null : Rent();
             if (error != null)
             {
-                int length = IcmpErrors().Build(error, IcmpType.DestinationUnreachable, code, _node.IpIn.Destination,
+                IcmpError errors = _node.PodErrors;
+                int length = errors.Build(error, IcmpType.DestinationUnreachable, code, _node.IpIn.Destination,
                     frame.Data, frame.Offset + EthernetFrame.HeaderLength, frame.Length - EthernetFrame.HeaderLength, now);
                 if (length > 0)
                 {
-                    uint to = _icmpError.Destination;
+                    uint to = errors.Destination;
                     if (IsLocal(to))
                     {
                         error.Length = EthernetFrame.HeaderLength + length;

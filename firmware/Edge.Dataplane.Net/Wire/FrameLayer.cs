@@ -24,21 +24,26 @@ namespace Edge.Dataplane.Wire
         /// <summary>How far inner flags are shifted from the outer ones (Ethernet..Tcp).</summary>
         internal const int InnerShift = 7;
 
-        private static readonly string[] Names =
-        {
-            "Ethernet", "ARP", "IPv4", "ICMP", "UDP", "TCP", "VXLAN",
-            "inner Ethernet", "inner ARP", "inner IPv4", "inner ICMP", "inner UDP", "inner TCP",
-        };
-
         /// <summary>The name of a single layer flag, e.g. "inner TCP".</summary>
         public static string Name(int layer)
         {
-            for (int i = 0; i < Names.Length; i++)
+            // A switch over literals, not a static array of them: the texts stay in flash and the
+            // board's heap holds no table of names only tools print.
+            switch (layer)
             {
-                if (layer == 1 << i)
-                {
-                    return Names[i];
-                }
+                case Ethernet: return "Ethernet";
+                case Arp: return "ARP";
+                case Ipv4: return "IPv4";
+                case Icmp: return "ICMP";
+                case Udp: return "UDP";
+                case Tcp: return "TCP";
+                case Vxlan: return "VXLAN";
+                case InnerEthernet: return "inner Ethernet";
+                case InnerArp: return "inner ARP";
+                case InnerIpv4: return "inner IPv4";
+                case InnerIcmp: return "inner ICMP";
+                case InnerUdp: return "inner UDP";
+                case InnerTcp: return "inner TCP";
             }
 
             return "none";

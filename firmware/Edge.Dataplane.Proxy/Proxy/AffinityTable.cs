@@ -3,25 +3,23 @@ namespace Edge.Dataplane.Proxy
     /// <summary>
     /// sessionAffinity: ClientIP: which endpoint a client IP last got for a service, until
     /// the service's timeout passes without a new connection (iptables' "recent" module does
-    /// the same per service). Fixed size; when full, the entry idle longest is replaced.
+    /// the same per service). Fixed size; when full, the entry idle longest is replaced. The
+    /// entries are made when the first client is stuck to an endpoint: a board none of whose
+    /// services asks for affinity never holds them.
     /// </summary>
     public sealed class AffinityTable
     {
-        private readonly uint[] _client;
-        private readonly int[] _service;
-        private readonly uint[] _endpointAddress;
-        private readonly ushort[] _endpointPort;
-        private readonly long[] _lastUsed;
-        private readonly bool[] _used;
+        private readonly int _capacity;
+        private uint[] _client;
+        private int[] _service;
+        private uint[] _endpointAddress;
+        private ushort[] _endpointPort;
+        private long[] _lastUsed;
+        private bool[] _used = new bool[0];
 
         public AffinityTable(int capacity)
         {
-            _client = new uint[capacity];
-            _service = new int[capacity];
-            _endpointAddress = new uint[capacity];
-            _endpointPort = new ushort[capacity];
-            _lastUsed = new long[capacity];
-            _used = new bool[capacity];
+            _capacity = capacity;
         }
 
         /// <summary>The endpoint this client is stuck to, if its affinity has not timed out.</summary>
@@ -50,6 +48,16 @@ namespace Edge.Dataplane.Proxy
 
         public void Set(uint client, int service, uint address, ushort port, long now)
         {
+            if (_used.Length == 0)
+            {
+                _client = new uint[_capacity];
+                _service = new int[_capacity];
+                _endpointAddress = new uint[_capacity];
+                _endpointPort = new ushort[_capacity];
+                _lastUsed = new long[_capacity];
+                _used = new bool[_capacity];
+            }
+
             int slot = -1;
             int oldest = 0;
             for (int i = 0; i < _used.Length; i++)

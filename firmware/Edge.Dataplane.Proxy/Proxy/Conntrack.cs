@@ -40,8 +40,10 @@ namespace Edge.Dataplane.Proxy
         // (wraps safely while timeouts stay under 24 days; Linux's longest, established TCP, is 5).
         private readonly int[] _expires;
         private readonly byte[] _flags;
+        // The service a flow was proxied for. Which of its endpoints it went to is its reply
+        // tuple (ReplySource, ReplySourcePort), not an index kept beside it: an index had to be
+        // remapped whenever a service's endpoints changed, and cost 2 bytes a flow.
         internal readonly short[] ServiceSlot;
-        internal readonly short[] Endpoint;
 
         // Per-flow packets and bytes, kept only with accounting on (Linux's nf_conntrack_acct):
         // 16 bytes a flow that a small board does without.
@@ -72,8 +74,6 @@ namespace Edge.Dataplane.Proxy
 
         private int _count;
         private int _scan;
-
-        public readonly ConntrackTimeouts Timeouts = new ConntrackTimeouts();
 
         /// <summary>New flows refused because the table was full of replied connections.</summary>
         public long Refused;
@@ -116,7 +116,6 @@ namespace Edge.Dataplane.Proxy
             _expires = new int[capacity];
             _flags = new byte[capacity];
             ServiceSlot = new short[capacity];
-            Endpoint = new short[capacity];
             PacketsOriginal = accounting ? new uint[capacity] : Empty.UInts;
             PacketsReply = accounting ? new uint[capacity] : Empty.UInts;
             BytesOriginal = accounting ? new uint[capacity] : Empty.UInts;
@@ -176,7 +175,7 @@ namespace Edge.Dataplane.Proxy
         public int Create(byte protocol,
             uint originalSource, ushort originalSourcePort, uint originalDestination, ushort originalDestinationPort,
             uint replySource, ushort replySourcePort, uint replyDestination, ushort replyDestinationPort,
-            int serviceSlot, int endpoint, long now)
+            int serviceSlot, long now)
         {
             bool masqueraded = replyDestination != originalSource;
             if (protocol == 0 || (masqueraded && replyDestination != _masqueradeAddress))
@@ -201,14 +200,13 @@ namespace Edge.Dataplane.Proxy
             ReplySourcePort[i] = replySourcePort;
             ReplyDestinationPort[i] = replyDestinationPort;
             ServiceSlot[i] = (short)serviceSlot;
-            Endpoint[i] = (short)endpoint;
             if (Accounting)
             {
                 PacketsOriginal[i] = PacketsReply[i] = 0;
                 BytesOriginal[i] = BytesReply[i] = 0;
             }
 
-            SetExpiry(i, now, protocol == IpProtocol.Tcp ? Timeouts.TcpSynSent : protocol == IpProtocol.Udp ? Timeouts.UdpUnreplied : Timeouts.Icmp);
+            SetExpiry(i, now, protocol == IpProtocol.Tcp ? ConntrackTimeouts.TcpSynSent : protocol == IpProtocol.Udp ? ConntrackTimeouts.UdpUnreplied : ConntrackTimeouts.Icmp);
 
             int bucket = Hash(protocol, originalSource, originalSourcePort, originalDestination, originalDestinationPort) & _mask;
             _originalNext[i] = _originalHead[bucket];
@@ -250,7 +248,7 @@ namespace Edge.Dataplane.Proxy
                     _flags[i] |= AssuredFlag;
                 }
 
-                SetExpiry(i, now, IsAssured(i) ? Timeouts.UdpReplied : Timeouts.UdpUnreplied);
+                SetExpiry(i, now, IsAssured(i) ? ConntrackTimeouts.UdpReplied : ConntrackTimeouts.UdpUnreplied);
                 return;
             }
 
@@ -261,7 +259,7 @@ namespace Edge.Dataplane.Proxy
                     _flags[i] |= AssuredFlag;
                 }
 
-                SetExpiry(i, now, Timeouts.Icmp);
+                SetExpiry(i, now, ConntrackTimeouts.Icmp);
                 return;
             }
 
@@ -297,13 +295,13 @@ namespace Edge.Dataplane.Proxy
             int timeout;
             switch (state)
             {
-                case ConntrackState.SynSent: timeout = Timeouts.TcpSynSent; break;
-                case ConntrackState.SynReceived: timeout = Timeouts.TcpSynReceived; break;
-                case ConntrackState.Established: timeout = Timeouts.TcpEstablished; break;
-                case ConntrackState.FinWait: timeout = Timeouts.TcpFinWait; break;
-                case ConntrackState.TimeWait: timeout = Timeouts.TcpTimeWait; break;
-                case ConntrackState.Close: timeout = Timeouts.TcpClose; break;
-                default: timeout = Timeouts.TcpSynSent; break;
+                case ConntrackState.SynSent: timeout = ConntrackTimeouts.TcpSynSent; break;
+                case ConntrackState.SynReceived: timeout = ConntrackTimeouts.TcpSynReceived; break;
+                case ConntrackState.Established: timeout = ConntrackTimeouts.TcpEstablished; break;
+                case ConntrackState.FinWait: timeout = ConntrackTimeouts.TcpFinWait; break;
+                case ConntrackState.TimeWait: timeout = ConntrackTimeouts.TcpTimeWait; break;
+                case ConntrackState.Close: timeout = ConntrackTimeouts.TcpClose; break;
+                default: timeout = ConntrackTimeouts.TcpSynSent; break;
             }
 
             SetExpiry(i, now, timeout);

@@ -25,14 +25,20 @@ namespace Edge.Dataplane.Proxy
         private readonly PodSandbox _host;
         private readonly DropCounters _drops;
 
-        private readonly int[] _listenHandle = new int[MaxListeners];
-        private readonly ushort[] _listenPort = new ushort[MaxListeners];
-        private readonly int[] _listenService = new int[MaxListeners];
-        private readonly bool[] _listenUdp = new bool[MaxListeners];
-        private readonly UdpSessions _sessions;
+        // The ports listened on, made when the first NodePort or LoadBalancer service arrives
+        // and let go with the last: a board without one holds no listener table.
+        private int[] _listenHandle;
+        private ushort[] _listenPort;
+        private int[] _listenService;
+        private bool[] _listenUdp;
         private int _seenVersion = -1;
 
-        private readonly TcpRelay _relay;
+        // The relayed connections and UDP sessions, made with the first client and let go when
+        // the last one ends: a board whose NodePorts have no client right now (or that has no
+        // NodePort) holds neither table. An open connection costs its sockets' buffers anyway.
+        private readonly int _maxConnections;
+        private TcpRelay _relay;
+        private UdpSessions _sessions;
 
         public long Accepted;
         public long Refused;
@@ -43,13 +49,7 @@ namespace Edge.Dataplane.Proxy
             _proxy = proxy;
             _host = host;
             _drops = drops;
-            for (int i = 0; i < MaxListeners; i++)
-            {
-                _listenHandle[i] = -1;
-            }
-
-            _relay = new TcpRelay(sockets, maxConnections);
-            _sessions = new UdpSessions(sockets, maxConnections, host.Node.Pool);
+            _maxConnections = maxConnections;
         }
 
         /// <summary>Ports listened on, for `edgectl describe node`.</summary>
@@ -58,7 +58,7 @@ namespace Edge.Dataplane.Proxy
             get
             {
                 int n = 0;
-                for (int i = 0; i < MaxListeners; i++)
+                for (int i = 0; i < Listeners; i++)
                 {
                     n += _listenHandle[i] >= 0 ? 1 : 0;
                 }
@@ -67,14 +67,19 @@ namespace Edge.Dataplane.Proxy
             }
         }
 
+        private int Listeners
+        {
+            get { return _listenHandle == null ? 0 : _listenHandle.Length; }
+        }
+
         /// <summary>Stops listening on every port and ends every relayed connection.</summary>
         public void Close()
         {
-            for (int l = 0; l < MaxListeners; l++)
+            for (int l = 0; l < Listeners; l++)
             {
                 if (_listenHandle[l] >= 0)
                 {
-                    if (_listenUdp[l])
+                    if (_listenUdp[l] && _sessions != null)
                     {
                         _sessions.CloseListener(_listenHandle[l]);
                     }
@@ -84,7 +89,11 @@ namespace Edge.Dataplane.Proxy
                 }
             }
 
-            _relay.CloseAll();
+            if (_relay != null)
+            {
+                _relay.CloseAll();
+                _relay = null;
+            }
         }
 
         public void Poll(long now)
@@ -98,9 +107,10 @@ namespace Edge.Dataplane.Proxy
             // Clients' datagrams are read into one buffer rented from the node's pool for the
             // turn, on the first UDP listener; with none free they wait in their sockets.
             PacketBuffer datagram = null;
+            int listeners = Listeners;
             try
             {
-                for (int l = 0; l < MaxListeners; l++)
+                for (int l = 0; l < listeners; l++)
                 {
                     if (_listenHandle[l] < 0)
                     {
@@ -122,19 +132,34 @@ namespace Edge.Dataplane.Proxy
                 _host.Node.Pool.Return(datagram);
             }
 
-            _relay.Poll();
-            _sessions.Poll(_host, now);
+            if (_relay != null)
+            {
+                _relay.Poll();
+                if (_relay.Active == 0)
+                {
+                    _relay = null;
+                }
+            }
+
+            if (_sessions != null)
+            {
+                _sessions.Poll(_host, now);
+                if (_sessions.Active == 0)
+                {
+                    _sessions = null;
+                }
+            }
         }
 
         // Listens on every NodePort (and LoadBalancer service port) the table asks for, and
         // stops listening on ports no service wants any more.
         private void Reconcile()
         {
-            for (int l = 0; l < MaxListeners; l++)
+            for (int l = 0; l < Listeners; l++)
             {
                 if (_listenHandle[l] >= 0 && !Wanted(_listenPort[l], _listenUdp[l], _listenService[l]))
                 {
-                    if (_listenUdp[l])
+                    if (_listenUdp[l] && _sessions != null)
                     {
                         _sessions.CloseListener(_listenHandle[l]);
                     }
@@ -164,6 +189,14 @@ namespace Edge.Dataplane.Proxy
                     EnsureListening(s.Port, udp, slot);
                 }
             }
+
+            if (Listening == 0)
+            {
+                _listenHandle = null;
+                _listenPort = null;
+                _listenService = null;
+                _listenUdp = null;
+            }
         }
 
         private bool Wanted(ushort port, bool udp, int slot)
@@ -176,7 +209,7 @@ namespace Edge.Dataplane.Proxy
         private void EnsureListening(ushort port, bool udp, int slot)
         {
             int free = -1;
-            for (int l = 0; l < MaxListeners; l++)
+            for (int l = 0; l < Listeners; l++)
             {
                 if (_listenHandle[l] >= 0 && _listenPort[l] == port && _listenUdp[l] == udp)
                 {
@@ -188,6 +221,20 @@ namespace Edge.Dataplane.Proxy
                 {
                     free = l;
                 }
+            }
+
+            if (_listenHandle == null)
+            {
+                _listenHandle = new int[MaxListeners];
+                _listenPort = new ushort[MaxListeners];
+                _listenService = new int[MaxListeners];
+                _listenUdp = new bool[MaxListeners];
+                for (int i = 0; i < MaxListeners; i++)
+                {
+                    _listenHandle[i] = -1;
+                }
+
+                free = 0;
             }
 
             if (free < 0)
@@ -217,11 +264,16 @@ namespace Edge.Dataplane.Proxy
             int handle = _listenHandle[l];
             while ((n = _sockets.ReceiveFrom(handle, buffer, 0, NodeContext.DatagramMax, out client, out clientPort)) >= 0)
             {
-                int session = _sessions.FindNodePort(handle, client, clientPort, now);
+                int session = _sessions == null ? -1 : _sessions.FindNodePort(handle, client, clientPort, now);
                 if (session < 0)
                 {
                     Service service = _proxy.Services.At(_listenService[l]);
                     int endpoint = service == null ? -1 : _proxy.Choose(service, client, true, now);
+                    if (endpoint >= 0 && _sessions == null)
+                    {
+                        _sessions = new UdpSessions(_sockets, _maxConnections, _host.Node.Pool);
+                    }
+
                     session = endpoint < 0 ? -1 : _sessions.ForNodePort(handle, client, clientPort, _host,
                         service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);
                     if (session < 0)
@@ -232,7 +284,6 @@ namespace Edge.Dataplane.Proxy
                     }
 
                     Accepted++;
-                    service.Connections++;
                     service.CountConnection(endpoint);
                 }
 
@@ -251,14 +302,14 @@ namespace Edge.Dataplane.Proxy
             }
 
             Service service = _proxy.Services.At(_listenService[l]);
-            int endpoint = service == null || !_relay.HasRoom ? -1 : _proxy.Choose(service, client, true, now);
+            int endpoint = service == null || (_relay != null && !_relay.HasRoom) ? -1 : _proxy.Choose(service, client, true, now);
             TcpSocket inner = endpoint < 0 ? null : _host.Connect(service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint]);
             if (inner == null)
             {
                 Refused++;
                 if (service != null)
                 {
-                    service.Rejected++;
+                    service.CountRejected();
                 }
 
                 _drops.Count(DropReason.NoEndpoint);
@@ -267,11 +318,15 @@ namespace Edge.Dataplane.Proxy
             }
 
             Accepted++;
-            service.Connections++;
             service.CountConnection(endpoint);
             if (service.ClientIpAffinity)
             {
                 _proxy.Affinity.Set(client, service.Slot, service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);
+            }
+
+            if (_relay == null)
+            {
+                _relay = new TcpRelay(_sockets, _maxConnections);
             }
 
             _relay.Add(handle, inner, false);

@@ -87,7 +87,7 @@ namespace Edge.Dataplane.Proxy
             int endpoint = Choose(service, _source, false, now);
             if (endpoint < 0)
             {
-                service.Rejected++;
+                service.CountRejected();
                 return endpoint == -2 ? HookVerdict.Drop : HookVerdict.Reject;
             }
 
@@ -102,13 +102,12 @@ namespace Edge.Dataplane.Proxy
             }
 
             entry = Conntrack.Create(_protocol, _source, _sourcePort, _destination, _destinationPort,
-                endpointAddress, endpointPort, replyDestination, replyDestinationPort, service.Slot, endpoint, now);
+                endpointAddress, endpointPort, replyDestination, replyDestinationPort, service.Slot, now);
             if (entry < 0)
             {
                 return HookVerdict.Drop;
             }
 
-            service.Connections++;
             service.CountConnection(endpoint);
             if (service.ClientIpAffinity)
             {
@@ -178,7 +177,6 @@ namespace Edge.Dataplane.Proxy
                     }
                 }
 
-                RemapEndpoints(service);
                 Affinity.ForgetService(service.Slot);
             }
 
@@ -212,18 +210,6 @@ namespace Edge.Dataplane.Proxy
 
         /// <summary>Conntrack entries looked at per <see cref="Poll"/> (the node's tick): a WROOM board's 256 are swept every 8 ticks.</summary>
         public const int ExpirySlice = 32;
-
-        // Endpoint indexes in conntrack entries refer to positions in the old endpoint arrays.
-        private void RemapEndpoints(Service service)
-        {
-            for (int i = 0; i < Conntrack.Capacity; i++)
-            {
-                if (Conntrack.IsUsed(i) && Conntrack.ServiceSlot[i] == service.Slot)
-                {
-                    Conntrack.Endpoint[i] = (short)service.IndexOfEndpoint(Conntrack.ReplySource[i], Conntrack.ReplySourcePort[i]);
-                }
-            }
-        }
 
         // Reads the 5-tuple (and TCP flags) in one body, at RFC 791/768/9293's offsets: this runs
         // for every routed packet, and on nanoCLR a call costs what a dozen operations do.

@@ -48,6 +48,21 @@ namespace Edge.Dataplane.Proxy
             _used = new bool[capacity];
         }
 
+        /// <summary>Sessions in use.</summary>
+        public int Active
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < _used.Length; i++)
+                {
+                    n += _used[i] ? 1 : 0;
+                }
+
+                return n;
+            }
+        }
+
         /// <summary>
         /// The session for an outside client of a NodePort (sharing the NodePort's UDP handle),
         /// created with a fresh inside socket from <paramref name="host"/> toward the endpoint.

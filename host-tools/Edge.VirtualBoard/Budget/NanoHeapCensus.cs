@@ -13,6 +13,10 @@ namespace Edge.VirtualBoard.Budget;
 /// at their natural size (12 bytes, one block, per reference or struct element); a string built at run time is a
 /// header block plus its UTF-8 text and a terminator (a literal's text stays in flash). Every allocation rounds up to whole blocks.
 /// Only live objects count (garbage does not), so this is what the heap holds after a collection.
+/// It prices the board alone: the assemblies' runtime tables, and what nanoCLR does beyond this
+/// layout (a string object at every ldstr of a literal, where .NET interns one; the interpreter's
+/// stack frames while a state is decoded), are in the measure on nanoCLR itself
+/// (tests/Edge.NanoClr/BoardBudget.cs), which the budget holds.
 /// </summary>
 public sealed class NanoHeapCensus
 {

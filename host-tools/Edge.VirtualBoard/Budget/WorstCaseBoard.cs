@@ -56,9 +56,9 @@ public sealed class WorstCaseBoard
         ServiceTable table = Agent.Node.Proxy.Services;
         for (int slot = 0; slot < table.Capacity; slot++)
         {
-            if (table.At(slot) is { } service && service.EndpointConnections.Length == 0)
+            if (table.At(slot) is { } service && service.Connections == 0)
             {
-                service.EndpointConnections = new long[service.EndpointCount];
+                service.CountConnection(0);
             }
         }
     }

@@ -68,12 +68,31 @@ public sealed class StateReuseTests
     }
 
     [Fact]
+    public void A_changed_entry_takes_its_names_from_what_the_board_holds_not_a_second_copy()
+    {
+        DesiredState held = RoundTrip(State(1, 0x0AF40206), null);
+
+        DesiredState moved = RoundTrip(State(2, 0x0AF40309), held); // web changed: a new object, with the names the board had
+
+        Assert.NotSame(held.Services[0], moved.Services[0]);
+        Assert.Same(held.Services[0].Name, moved.Services[0].Name);
+        Assert.Same(held.Services[0].Namespace, moved.Services[0].Namespace);
+        Assert.Same(held.Services[0].PortName, moved.Services[0].PortName);
+        Assert.Same(held.ClusterDomain, moved.ClusterDomain);
+        Assert.Same(held.Pods[0].Namespace, moved.Services[0].Namespace); // "default", once
+    }
+
+    [Fact]
     public void What_a_service_counted_survives_a_resync_that_did_not_change_it()
     {
         var agent = new NodeAgent(new NodeConfig { Name = "node-1", Address = SimCluster.BoardAddress(1) }, new SimClock(), new SimRandom(3), new SimNetwork(new SimClock(), new SimRandom(4)).Open(SimCluster.BoardAddress(1), 4789), null!);
         Assert.Null(agent.Apply(RoundTrip(State(1, 0x0AF40206), agent.AppliedState)));
         Service db = agent.Node.Proxy.Services.Find("default", "db", "")!;
-        db.Connections = 7;
+        for (int i = 0; i < 7; i++)
+        {
+            db.CountConnection(0);
+        }
+
 
         Assert.Null(agent.Apply(RoundTrip(State(2, 0x0AF40309), agent.AppliedState)));
 
@@ -107,6 +126,35 @@ public sealed class StateReuseTests
 
         Assert.Null(agent.Apply(decoded));
         Assert.Equal(2u, agent.AppliedGeneration);
+    }
+
+    [Fact]
+    public void Names_the_board_holds_and_new_ones_decode_right_while_the_board_replaces_its_entries_as_they_arrive()
+    {
+        var agent = new NodeAgent(new NodeConfig { Name = "node-1", Address = SimCluster.BoardAddress(1) }, new SimClock(), new SimRandom(7), new SimNetwork(new SimClock(), new SimRandom(8)).Open(SimCluster.BoardAddress(1), 4789), null!);
+        Assert.Null(agent.Apply(RoundTrip(State(1, 0x0AF40206), agent.AppliedState)));
+        DesiredState next = State(2, 0x0AF40309);
+        next.Services[1].Namespace = "shop"; // a name the board has never seen, beside ones it holds
+        next.DnsServices[0].PortNames = ["metrics"]; // a DNS entry replaced with other port names while decoded
+        next.DnsServices[0].PortNumbers = [9090];
+        next.ClusterPodAddresses = [0x0AF40105];
+        next.ClusterPodNamespaces = ["shop"];
+
+        byte[] buffer = new byte[Frame.MaxPayload];
+        var w = new PayloadWriter();
+        w.Begin(buffer, 0, buffer.Length);
+        StateCodec.Encode(next, w);
+        var r = new PayloadReader();
+        r.Begin(buffer, 0, w.Length);
+        DesiredState decoded = StateCodec.Decode(r, agent.AppliedState, agent)!;
+
+        Assert.Equal(["default/web:http", "shop/db"], decoded.Services.Select(v => v.PortKey));
+        Assert.Equal(["metrics"], decoded.DnsServices[0].PortNames);
+        Assert.Equal(["shop"], decoded.ClusterPodNamespaces);
+        Assert.Equal(["node-2"], decoded.Peers.Select(p => p.Name));
+        Assert.Equal(["default/client u-1 toolbox"], decoded.Pods.Select(p => $"{p.Namespace}/{p.Name} {p.Uid} {p.Image}"));
+        Assert.Equal("cluster.local", decoded.ClusterDomain);
+        Assert.Null(agent.Apply(decoded));
     }
 
     [Fact]

@@ -18,8 +18,8 @@ public sealed class ConntrackTableTests
     public void A_flow_replies_to_its_client_unless_it_was_masqueraded_to_the_node()
     {
         var c = new Conntrack(16, false, Gateway);
-        int direct = c.Create(IpProtocol.Tcp, Ip("10.244.2.7"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.1.5"), 8080, Ip("10.244.2.7"), 40000, 0, 0, 0);
-        int masqueraded = c.Create(IpProtocol.Tcp, Ip("192.168.50.10"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.1.5"), 8080, Gateway, 40001, 0, 0, 0);
+        int direct = c.Create(IpProtocol.Tcp, Ip("10.244.2.7"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.1.5"), 8080, Ip("10.244.2.7"), 40000, 0, 0);
+        int masqueraded = c.Create(IpProtocol.Tcp, Ip("192.168.50.10"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.1.5"), 8080, Gateway, 40001, 0, 0);
 
         Assert.Equal(Ip("10.244.2.7"), c.ReplyDestinationOf(direct));
         Assert.Equal(Gateway, c.ReplyDestinationOf(masqueraded));
@@ -34,7 +34,7 @@ public sealed class ConntrackTableTests
     {
         var c = new Conntrack(16, false, Gateway);
 
-        int i = c.Create(IpProtocol.Udp, Ip("10.244.2.7"), 5353, Ip("10.96.0.10"), 53, Ip("10.244.1.3"), 53, Ip("10.244.9.9"), 5353, 0, 0, 0);
+        int i = c.Create(IpProtocol.Udp, Ip("10.244.2.7"), 5353, Ip("10.96.0.10"), 53, Ip("10.244.1.3"), 53, Ip("10.244.9.9"), 5353, 0, 0);
 
         Assert.Equal(-1, i);
         Assert.Equal(0, c.Count);
@@ -44,7 +44,7 @@ public sealed class ConntrackTableTests
     public void The_TCP_state_moves_with_the_handshake_and_leaves_the_other_flags_alone()
     {
         var c = new Conntrack(16, false, Gateway);
-        int i = c.Create(IpProtocol.Tcp, Ip("192.168.50.10"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.1.5"), 8080, Gateway, 40000, 0, 0, 0);
+        int i = c.Create(IpProtocol.Tcp, Ip("192.168.50.10"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.1.5"), 8080, Gateway, 40000, 0, 0);
 
         c.Observe(i, false, TcpFlags.Syn, 60, 0);
         Assert.Equal(ConntrackState.SynSent, c.StateOf(i));

@@ -31,11 +31,11 @@ public static class ViewScenario
         proxy.SetService(empty);
 
         Conntrack c = proxy.Conntrack;
-        int tcp = c.Create(IpProtocol.Tcp, Ip("10.244.1.7"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.2.5"), 8080, Ip("10.244.1.7"), 40000, web.Slot, 1, 0);
+        int tcp = c.Create(IpProtocol.Tcp, Ip("10.244.1.7"), 40000, Ip("10.96.0.20"), 80, Ip("10.244.2.5"), 8080, Ip("10.244.1.7"), 40000, web.Slot, 0);
         c.Observe(tcp, false, TcpFlags.Syn, 60, 0);
         c.Observe(tcp, true, TcpFlags.Syn | TcpFlags.Ack, 60, 1);
         c.Observe(tcp, false, TcpFlags.Ack, 52, 2);
-        int udp = c.Create(IpProtocol.Udp, Ip("10.250.0.2"), 5353, Ip("10.96.0.10"), 53, Ip("10.244.1.3"), 53, Ip("10.244.1.1"), 5353, dns.Slot, 0, 0);
+        int udp = c.Create(IpProtocol.Udp, Ip("10.250.0.2"), 5353, Ip("10.96.0.10"), 53, Ip("10.244.1.3"), 53, Ip("10.244.1.1"), 5353, dns.Slot, 0);
         c.Observe(udp, false, 0, 60, 0);
         return proxy;
     }

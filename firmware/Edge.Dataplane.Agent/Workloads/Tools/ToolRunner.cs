@@ -5,7 +5,8 @@ namespace Edge.Dataplane.Workloads.Tools
     /// <summary>Starts a tool by name in a pod's sandbox, as `exec` does; the list is what a toolbox has.</summary>
     public static class ToolRunner
     {
-        public static readonly string[] Tools = { "ping", "wget", "curl", "nc", "nslookup", "dig" };
+        /// <summary>What a toolbox has (a literal, not a static array: the board's heap holds no table of it).</summary>
+        public const string Tools = "ping, wget, curl, nc, nslookup, dig";
 
         /// <summary>
         /// The running tool, or null when it could not start (unknown tool, bad arguments): then
@@ -30,13 +31,7 @@ namespace Edge.Dataplane.Workloads.Tools
                 case "nslookup": return NslookupTool.Start(pod, args, output, out exitCode);
                 case "dig": return DigTool.Start(pod, args, output, out exitCode);
                 default:
-                    string list = "";
-                    for (int i = 0; i < Tools.Length; i++)
-                    {
-                        list += (i == 0 ? "" : ", ") + Tools[i];
-                    }
-
-                    output.ErrorLine("exec: \"" + args[0] + "\": executable file not found in the pod; Edge pods have: " + list);
+                    output.ErrorLine("exec: \"" + args[0] + "\": executable file not found in the pod; Edge pods have: " + Tools);
                     exitCode = 127;
                     return null;
             }

@@ -39,10 +39,13 @@ namespace Edge.Dataplane.Proxy.Views
                         continue;
                     }
 
+                    // The endpoint's flows: those of the service whose replies come from it.
                     int active = 0, inactive = 0;
+                    uint address = s.EndpointAddresses[i];
+                    ushort port = s.EndpointPorts[i];
                     for (int e = 0; e < conntrack.Capacity; e++)
                     {
-                        if (conntrack.IsUsed(e) && conntrack.ServiceSlot[e] == s.Slot && conntrack.Endpoint[e] == i)
+                        if (conntrack.IsUsed(e) && conntrack.ServiceSlot[e] == s.Slot && conntrack.ReplySource[e] == address && conntrack.ReplySourcePort[e] == port)
                         {
                             if (conntrack.StateOf(e) == ConntrackState.Established)
                             {

@@ -1,0 +1,92 @@
+using Xunit.Abstractions;
+
+namespace Edge.NanoClr.Tests;
+
+/// <summary>
+/// Each memory class's worst case on the 32-bit interpreter (a board's heap layout), measured
+/// from free-heap figures (<see cref="BoardBudget"/>): the dataplane's assemblies loaded (their
+/// runtime tables and statics), then a board brought to the workshop's worst case through its
+/// management session and real traffic, at its peak. The total is held to the class's budget;
+/// WROOM's is 64 KiB of its ~90 KB heap. The census (tests/Edge.VirtualBoard.Tests/Budget)
+/// prices the board alone, on .NET; this is what the board's runtime says.
+/// </summary>
+[Trait("Category", Category.NanoClr)]
+[Collection(NanoClrCollection.Name)]
+public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper output)
+{
+    private const int Wroom = 1;
+    private const int Wrover = 2;
+    private const int Large = 3;
+
+    private static readonly object Gate = new();
+    private static IReadOnlyList<BoardBudgetFigures>? _figures;
+
+    public static TheoryData<int> Classes() => new(Wroom, Wrover, Large);
+
+    [NanoClrTheory]
+    [MemberData(nameof(Classes))]
+    public void The_worst_case_with_the_assemblies_fits_the_class_budget_on_the_32_bit_interpreter(int memoryClass)
+    {
+        BoardBudgetFigures figures = Measured(memoryClass);
+        string described = figures.Describe();
+        output.WriteLine(described);
+        BudgetReport.Add(figures.Name, described);
+
+        Assert.True(figures.Total <= figures.Budget,
+            $"{figures.Name} is over its budget on nanoCLR x86 by {BoardBudgetFigures.KiB(-figures.Margin)}:\n{described}");
+    }
+
+    [NanoClrFact]
+    public void The_measured_WROOM_board_holds_the_worst_case_the_issue_defines()
+    {
+        BoardBudgetFigures figures = Measured(Wroom);
+        IReadOnlyDictionary<string, string> held = figures.Probe.Values;
+
+        Assert.Equal("3", held["snapshots-applied"]);
+        Assert.Equal("0", held["snapshots-refused"]);
+        Assert.Equal("8", held["pods"]);
+        Assert.Equal("8", held["pods-logged"]);
+        Assert.Equal("8", held["http-served"]);
+        Assert.Equal("32", held["services"]);
+        Assert.Equal("64", held["endpoints"]);
+        Assert.Equal("32", held["services-connected"]);
+        Assert.Equal("256", held["conntrack-capacity"]);
+        Assert.Equal("256", held["conntrack"]);
+        Assert.Equal("yes", held["moved-applied"]);
+    }
+
+    [NanoClrFact]
+    public void Loading_costs_the_assemblies_runtime_tables_and_statics_and_no_more()
+    {
+        BoardBudgetFigures figures = Measured(Wroom);
+
+        // What the static constructors make is small and known (CRC table, empty arrays, name
+        // tables); a jump here is a static buffer someone added, which the board pays for always.
+        Assert.InRange(figures.Statics, 0, 2048);
+        Assert.True(figures.AssemblyTables > 0);
+    }
+
+    private BoardBudgetFigures Measured(int memoryClass)
+    {
+        lock (Gate)
+        {
+            _figures ??= BoardBudget.Measure(NanoClrSession.Toolchain, session.Dataplane.Select(a => (a.Dll, a.Pe)).ToArray(), session.WorkDirectory, [Wroom, Wrover, Large]);
+        }
+
+        BoardBudgetFigures figures = _figures.Single(f => f.MemoryClass == memoryClass);
+        Assert.True(figures.Completed,
+            $"the measuring programs did not finish on nanoCLR x86:\n{figures.Probe.Run.Tail(25)}\n--- baseline:\n{figures.Empty.Run.Tail(10)}");
+        return figures;
+    }
+}
+
+/// <summary>Each class's measured figures in artifacts/nf/budget/, for CI to print (a passing test's output is not shown).</summary>
+public static class BudgetReport
+{
+    public static void Add(string memoryClass, string described)
+    {
+        string dir = RepoPaths.Of("artifacts", "nf", "budget");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, memoryClass + ".txt"), described + "\n");
+    }
+}

@@ -1,0 +1,592 @@
+using Edge.Dataplane.Agent;
+using Edge.Dataplane.Boards;
+using Edge.Dataplane.Dns;
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Net.Tcp;
+using Edge.Dataplane.Platform;
+using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Wire;
+
+namespace Edge.NanoClr.Programs
+{
+    /// <summary>
+    /// A board of one memory class (<see cref="BudgetProbeSettings.MemoryClass"/>) brought to the
+    /// workshop's worst case on nanoCLR, the way a board gets there, with the managed heap's free
+    /// bytes after a collection printed at each stage ("budget NAME VALUE" lines):
+    /// <list type="bullet">
+    /// <item>loaded: at Main, with the assemblies loaded and resolved and their static
+    /// constructors run (nanoCLR runs them all before Main);</item>
+    /// <item>ready: the host's side made (its encoded frames, the fake platform), before the board;</item>
+    /// <item>board: the board after it took the host's three snapshots over its management
+    /// session (peers, then pods, then 32 services of four port kinds with 64 endpoints, each
+    /// frame encoded with the dataplane's codec, read by BoardSession, decoded, applied by
+    /// NodeAgent), served HTTP between its pods (whoami logs each request), saw a connection to
+    /// every service through its ClusterIP, and filled its conntrack table with flows;</item>
+    /// <item>peak: the lowest free heap while a state in which every service changed (every
+    /// endpoint moved, as when a board is lost) is decoded beside the one it runs, as the
+    /// board decodes it (each service into the tables as it arrives); measured as its last
+    /// service arrives and again when the decode ends, before it is applied;</item>
+    /// <item>after: once the changed state is applied.</item>
+    /// </list>
+    /// The same worst case as the census's WorstCaseBoard (host-tools/Edge.VirtualBoard/Budget),
+    /// state for state. Everything the program itself keeps (frames, fakes, scratch buffers) is
+    /// made before "ready", so what the heap loses after it is the board's.
+    /// </summary>
+    public static class BudgetProbe
+    {
+        private const int Pods = 8;
+        private const int Services = 32;
+
+        // Main has the same shape as BudgetBaseline's (no locals, one call), so the stack frames
+        // live at the first measure are the same in both programs.
+        public static void Main()
+        {
+            Run(Free());
+        }
+
+        private static void Run(long loaded)
+        {
+            Say("class", MemoryClass.Name(BudgetProbeSettings.MemoryClass));
+            Say("loaded", loaded);
+            Say("budget-bytes", MemoryClass.BudgetBytes(BudgetProbeSettings.MemoryClass));
+
+            var host = new Host(BudgetProbeSettings.MemoryClass);
+            long ready = Free();
+            Say("ready", ready);
+            Say("snapshot", host.Snapshot.Length);
+
+            // The board as the firmware assembles it (Edge.Firmware's Program.Main): capacities
+            // from the memory class, an agent over the platform, a management session.
+            var config = new NodeConfig();
+            config.Name = "node-1";
+            config.Address = 0xC0A8320B;
+            MemoryClass.Apply(BudgetProbeSettings.MemoryClass, config);
+            var agent = new NodeAgent(config, host.Clock, host.Random, host.Port, host.Sockets);
+            var identity = new NodeConfigIdentity();
+            identity.Name = config.Name;
+            identity.Address = config.Address;
+            identity.MaxPods = config.MaxPods;
+            identity.MaxPayload = MemoryClass.MaxPayload(BudgetProbeSettings.MemoryClass);
+            identity.MaxOutPayload = MemoryClass.MaxOutPayload(BudgetProbeSettings.MemoryClass);
+            var session = new BoardSession(agent, identity);
+            session.Attach(host.Line, host.Clock.Now);
+
+            // The host brings the board up: the peers first, then the pods, then the services.
+            for (int f = 0; f < host.Frames.Length; f++)
+            {
+                host.Line.Feed(host.Frames[f]);
+                for (int turn = 0; turn < 50 && (host.Line.Pending || agent.AppliedGeneration != f + 1); turn++)
+                {
+                    Turn(host, session, agent, 1);
+                }
+            }
+
+            Say("applied", agent.AppliedGeneration);
+            Traffic(host, session, agent);
+
+            long board = Free();
+            Say("board", board);
+            Report(agent, session);
+
+            // The peak: the changed state decoded beside the running one, as BoardSession decodes it.
+            host.Reader.Begin(host.Moved, Frame.HeaderLength, host.Moved.Length - Frame.HeaderLength - Frame.TrailerLength);
+            host.Sink.Begin(agent, Services);
+            DesiredState moved = StateCodec.Decode(host.Reader, agent.AppliedState, host.Sink);
+            long decoded = Free();
+            long peak = host.Sink.FreeAtLast < decoded ? host.Sink.FreeAtLast : decoded;
+            Say("peak", peak);
+            Say("peak-at-last-service", host.Sink.FreeAtLast);
+            Say("peak-decoded", decoded);
+            string problem = moved == null ? "the changed state did not decode" : agent.Apply(moved);
+            Say("moved-applied", problem == null ? "yes" : problem);
+            moved = null;
+            Say("after", Free());
+            Say("end", "ok");
+
+            // Kept alive to the end: the board is what was measured.
+            host.Keep(agent, session);
+        }
+
+        /// <summary>
+        /// What a board under load has seen: HTTP between its pods (pod i asks pod i+1's whoami,
+        /// which logs the request), one connection to every service through its ClusterIP (the
+        /// proxy picks an endpoint and counts it), then flows until conntrack is full. Sockets are
+        /// closed when done and the clock runs past TIME-WAIT, so no connection is open at the
+        /// measure (each open one costs its buffers on top: the bench prints how much).
+        /// </summary>
+        private static void Traffic(Host host, BoardSession session, NodeAgent agent)
+        {
+            int served = 0;
+            for (int i = 0; i < Pods; i++)
+            {
+                PodSandbox from = agent.Pods[i].Sandbox;
+                PodSandbox to = agent.Pods[(i + 1) % Pods].Sandbox;
+                TcpSocket s = from.Connect(to.Address, 80);
+                for (int turn = 0; turn < 100 && s.State != TcpState.Established && !s.IsClosed; turn++)
+                {
+                    Turn(host, session, agent, 1);
+                }
+
+                s.Send(host.Request, 0, host.Request.Length);
+                for (int turn = 0; turn < 200 && !s.EndOfStream && !s.IsClosed; turn++)
+                {
+                    Turn(host, session, agent, 1);
+                    while (s.Receive(host.Scratch, 0, host.Scratch.Length) > 0)
+                    {
+                    }
+                }
+
+                served += s.EndOfStream ? 1 : 0;
+                s.Close();
+                Turn(host, session, agent, 5);
+            }
+
+            Say("http-served", served);
+
+            ServiceTable table = agent.Node.Proxy.Services;
+            int client = 0;
+            for (int slot = 0; slot < table.Capacity; slot++)
+            {
+                Service service = table.At(slot);
+                if (service == null)
+                {
+                    continue;
+                }
+
+                PodSandbox from = agent.Pods[client++ % Pods].Sandbox;
+                if (service.Protocol == IpProtocol.Tcp)
+                {
+                    TcpSocket s = from.Connect(service.ClusterIp, service.Port);
+                    Turn(host, session, agent, 3);
+                    s.Abort();
+                }
+                else
+                {
+                    UdpSocket u = from.OpenUdp(0);
+                    u.SendTo(service.ClusterIp, service.Port, host.Request, 0, 16);
+                    Turn(host, session, agent, 3);
+                    u.Close();
+                }
+            }
+
+            // Past TIME-WAIT (and the closed connections' last segments), short of any conntrack timeout.
+            for (int t = 0; t < 50; t++)
+            {
+                Turn(host, session, agent, 100);
+            }
+
+            // Flows until the table is full: datagrams from the pods' ephemeral ports to the UDP
+            // services, a few at a time (no more than half the packet buffers in flight).
+            Conntrack conntrack = agent.Node.Proxy.Conntrack;
+            int batch = agent.Node.Config.PacketBuffers / 2;
+            int udpSlot = 0;
+            for (int round = 0; round < conntrack.Capacity && conntrack.Count < conntrack.Capacity; round++)
+            {
+                int open = 0;
+                for (int k = 0; k < batch && k < host.Flows.Length && conntrack.Count + k < conntrack.Capacity; k++)
+                {
+                    Service service = NextUdpService(table, ref udpSlot);
+                    host.Flows[k] = agent.Pods[(round * batch + k) % Pods].Sandbox.OpenUdp(0);
+                    if (host.Flows[k] != null)
+                    {
+                        host.Flows[k].SendTo(service.ClusterIp, service.Port, host.Request, 0, 16);
+                        open = k + 1;
+                    }
+                }
+
+                Turn(host, session, agent, 1);
+                for (int k = 0; k < open; k++)
+                {
+                    if (host.Flows[k] != null)
+                    {
+                        host.Flows[k].Close();
+                        host.Flows[k] = null;
+                    }
+                }
+            }
+        }
+
+        private static Service NextUdpService(ServiceTable table, ref int slot)
+        {
+            for (int k = 0; k < table.Capacity; k++)
+            {
+                Service candidate = table.At((slot + k) % table.Capacity);
+                if (candidate != null && candidate.Protocol == IpProtocol.Udp)
+                {
+                    slot = (slot + k + 1) % table.Capacity;
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        private static void Report(NodeAgent agent, BoardSession session)
+        {
+            int running = 0;
+            int logged = 0;
+            for (int i = 0; i < agent.Pods.Length; i++)
+            {
+                running += agent.Pods[i].Phase == PodPhase.Running ? 1 : 0;
+                logged += agent.Pods[i].Sandbox != null && agent.Pods[i].Sandbox.Log.LinesWritten > 0 ? 1 : 0;
+            }
+
+            ServiceTable table = agent.Node.Proxy.Services;
+            int endpoints = 0;
+            int connected = 0;
+            for (int slot = 0; slot < table.Capacity; slot++)
+            {
+                Service service = table.At(slot);
+                if (service != null)
+                {
+                    endpoints += service.EndpointCount;
+                    connected += service.Connections > 0 ? 1 : 0;
+                }
+            }
+
+            Say("pods", running);
+            Say("pods-logged", logged);
+            Say("services", table.Count);
+            Say("endpoints", endpoints);
+            Say("services-connected", connected);
+            Say("conntrack", agent.Node.Proxy.Conntrack.Count);
+            Say("conntrack-capacity", agent.Node.Proxy.Conntrack.Capacity);
+            Say("snapshots-applied", session.SnapshotsApplied);
+            Say("snapshots-refused", session.SnapshotsRefused);
+        }
+
+        private static void Turn(Host host, BoardSession session, NodeAgent agent, int milliseconds)
+        {
+            host.Clock.Now += milliseconds;
+            session.Poll(host.Clock.Now);
+            for (int round = 0; round < 16 && agent.Poll() > 0; round++)
+            {
+            }
+        }
+
+        private static long Free()
+        {
+            return nanoFramework.Runtime.Native.GC.Run(false);
+        }
+
+        private static void Say(string name, long value)
+        {
+            System.Console.WriteLine("budget " + name + " " + value.ToString());
+        }
+
+        private static void Say(string name, string value)
+        {
+            System.Console.WriteLine("budget " + name + " " + value);
+        }
+
+        /// <summary>
+        /// The host's side, made before the board: the frames it sends (each state encoded with
+        /// the dataplane's codec and sealed), the line they travel on, a clock it moves, the
+        /// board's platform (a VXLAN port and host sockets that carry nothing), scratch buffers.
+        /// </summary>
+        private sealed class Host
+        {
+            public readonly ManualClock Clock = new ManualClock();
+            public readonly XorShift Random = new XorShift(0x2545F491);
+            public readonly SilentPort Port = new SilentPort();
+            public readonly SilentHostSockets Sockets = new SilentHostSockets();
+            public readonly HostLine Line = new HostLine();
+            public readonly PayloadReader Reader = new PayloadReader();
+            public readonly PeakSink Sink = new PeakSink();
+            public readonly byte[][] Frames;
+            public readonly byte[] Snapshot;
+            public readonly byte[] Moved;
+            public readonly byte[] Request;
+            public readonly byte[] Scratch = new byte[256];
+            public readonly UdpSocket[] Flows = new UdpSocket[24]; // 8 pods, 3 sockets each beside whoami's
+            private object _agent;
+            private object _session;
+
+            public Host(int memoryClass)
+            {
+                byte[] buffer = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+                DesiredState full = State(Pods, Services, 0);
+                var peers = new DesiredState();
+                peers.Generation = 1;
+                peers.PodNetwork = full.PodNetwork;
+                peers.Peers = full.Peers;
+                var pods = new DesiredState();
+                pods.Generation = 2;
+                pods.PodNetwork = full.PodNetwork;
+                pods.Peers = full.Peers;
+                pods.Pods = full.Pods;
+                Frames = new byte[][] { Seal(peers, buffer), Seal(pods, buffer), Seal(full, buffer) };
+                Snapshot = Frames[2];
+                DesiredState moved = State(Pods, Services, 1);
+                moved.Generation = 4;
+                Moved = Seal(moved, buffer);
+                Request = Edge.Dataplane.Workloads.Ascii.Bytes("GET / HTTP/1.1\r\nHost: web\r\nUser-Agent: budget\r\nConnection: close\r\n\r\n");
+            }
+
+            public void Keep(object agent, object session)
+            {
+                _agent = agent;
+                _session = session;
+            }
+
+            private static byte[] Seal(DesiredState state, byte[] buffer)
+            {
+                var w = new PayloadWriter();
+                w.Begin(buffer, Frame.HeaderLength, buffer.Length - Frame.TrailerLength);
+                StateCodec.Encode(state, w);
+                int length = Frame.Seal(buffer, 0, MessageType.Snapshot, (ushort)state.Generation, w.Length);
+                byte[] frame = new byte[length];
+                System.Array.Copy(buffer, frame, length);
+                return frame;
+            }
+
+            /// <summary>As the census's WorstCaseBoard.State: pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>
+            private static DesiredState State(int podCount, int serviceCount, int endpointShift)
+            {
+                var s = new DesiredState();
+                s.Generation = 3;
+                s.PodNetwork = 0x0AF40100;
+                var node2 = new PeerSpec();
+                node2.Name = "node-2";
+                node2.PodNetwork = 0x0AF40200;
+                node2.PrefixLength = 24;
+                node2.Address = 0xC0A8320C;
+                var node3 = new PeerSpec();
+                node3.Name = "node-3";
+                node3.PodNetwork = 0x0AF40300;
+                node3.PrefixLength = 24;
+                node3.Address = 0xC0A8320D;
+                s.Peers = new PeerSpec[] { node2, node3 };
+                s.Pods = new PodSpec[podCount];
+                s.ClusterPodAddresses = new uint[podCount];
+                s.ClusterPodNamespaces = new string[podCount];
+                for (int i = 0; i < podCount; i++)
+                {
+                    var p = new PodSpec();
+                    p.Namespace = "default";
+                    p.Name = "web-6d4b9c7f5-" + i.ToString("x5");
+                    p.Uid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9" + i.ToString("x2");
+                    p.Address = 0x0AF40102u + (uint)i;
+                    p.Image = "whoami";
+                    s.Pods[i] = p;
+                    s.ClusterPodAddresses[i] = p.Address;
+                    s.ClusterPodNamespaces[i] = p.Namespace;
+                }
+
+                int spread = podCount > 1 ? podCount : 1;
+                s.Services = new Service[serviceCount];
+                for (int i = 0; i < serviceCount; i++)
+                {
+                    // Four kinds of port, as a workshop's manifests have them.
+                    var v = new Service();
+                    v.Namespace = "default";
+                    v.Name = "svc-" + i.ToString();
+                    switch (i % 4)
+                    {
+                        case 0: v.PortName = "http"; v.Port = 80; v.Protocol = IpProtocol.Tcp; break;
+                        case 1: v.PortName = "web"; v.Port = 8080; v.Protocol = IpProtocol.Tcp; break;
+                        case 2: v.PortName = "dns"; v.Port = 53; v.Protocol = IpProtocol.Udp; break;
+                        default: v.PortName = "https"; v.Port = 443; v.Protocol = IpProtocol.Tcp; break;
+                    }
+
+                    v.ClusterIp = 0x0A600010u + (uint)i;
+                    v.SetEndpoints(
+                        new uint[] { 0x0AF40102u + (uint)((i + endpointShift) % spread), 0x0AF40202u + (uint)(i % spread) + (uint)(endpointShift << 8) },
+                        new ushort[] { v.Port, v.Port },
+                        new byte[] { (byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving) });
+                    s.Services[i] = v;
+                }
+
+                // As the host compiles them: ClusterIP services are answered from the service table, so no DNS entries of their own.
+                s.DnsServices = new DnsService[0];
+                return s;
+            }
+        }
+
+        /// <summary>Passes each arriving service to the board, and takes the free heap when the last has arrived.</summary>
+        private sealed class PeakSink : IStateSink
+        {
+            private IStateSink _board;
+            private int _expected;
+            private int _arrived;
+            public long FreeAtLast = long.MaxValue;
+
+            public void Begin(IStateSink board, int expected)
+            {
+                _board = board;
+                _expected = expected;
+                _arrived = 0;
+            }
+
+            public void ServiceArrived(Service service)
+            {
+                _board.ServiceArrived(service);
+                if (++_arrived == _expected)
+                {
+                    FreeAtLast = Free();
+                }
+            }
+
+            public void DnsServiceArrived(DnsService service)
+            {
+                _board.DnsServiceArrived(service);
+            }
+        }
+
+        /// <summary>The management line from the host: serves one frame's bytes, takes the board's (acks, heartbeats) and drops them.</summary>
+        private sealed class HostLine : IByteStream
+        {
+            private byte[] _frame;
+            private int _at;
+
+            public bool Pending
+            {
+                get { return _frame != null && _at < _frame.Length; }
+            }
+
+            public void Feed(byte[] frame)
+            {
+                _frame = frame;
+                _at = 0;
+            }
+
+            public int Read(byte[] buffer, int offset, int length)
+            {
+                if (!Pending)
+                {
+                    return 0;
+                }
+
+                int n = _frame.Length - _at < length ? _frame.Length - _at : length;
+                System.Array.Copy(_frame, _at, buffer, offset, n);
+                _at += n;
+                return n;
+            }
+
+            public int Write(byte[] buffer, int offset, int length)
+            {
+                return length;
+            }
+        }
+
+        private sealed class ManualClock : IClock
+        {
+            public long Now = 1000;
+
+            public long Milliseconds
+            {
+                get { return Now; }
+            }
+        }
+
+        private sealed class XorShift : IRandomSource
+        {
+            private uint _state;
+
+            public XorShift(uint seed)
+            {
+                _state = seed;
+            }
+
+            public uint NextUInt32()
+            {
+                uint x = _state;
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                _state = x;
+                return x;
+            }
+        }
+
+        /// <summary>The VXLAN port: traffic to the other boards leaves and nothing comes back (they are not simulated).</summary>
+        private sealed class SilentPort : IDatagramPort
+        {
+            public uint LocalAddress
+            {
+                get { return 0xC0A8320B; }
+            }
+
+            public ushort LocalPort
+            {
+                get { return 4789; }
+            }
+
+            public bool Send(uint address, ushort port, byte[] buffer, int offset, int length)
+            {
+                return true;
+            }
+
+            public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
+            {
+                address = 0;
+                port = 0;
+                return -1;
+            }
+        }
+
+        /// <summary>The board's own sockets live in lwIP, not the managed heap: handles that never carry anything.</summary>
+        private sealed class SilentHostSockets : IHostSockets
+        {
+            private int _next = 1;
+
+            public int ListenTcp(ushort port)
+            {
+                return _next++;
+            }
+
+            public int ConnectTcp(uint address, ushort port)
+            {
+                return -1;
+            }
+
+            public int ConnectState(int connection)
+            {
+                return -1;
+            }
+
+            public int Accept(int listener, out uint remoteAddress, out ushort remotePort)
+            {
+                remoteAddress = 0;
+                remotePort = 0;
+                return -1;
+            }
+
+            public int Receive(int connection, byte[] buffer, int offset, int length)
+            {
+                return 0;
+            }
+
+            public int Send(int connection, byte[] buffer, int offset, int length)
+            {
+                return length;
+            }
+
+            public void ShutdownSend(int connection)
+            {
+            }
+
+            public int OpenUdp(ushort port)
+            {
+                return _next++;
+            }
+
+            public int ReceiveFrom(int udp, byte[] buffer, int offset, int length, out uint address, out ushort port)
+            {
+                address = 0;
+                port = 0;
+                return -1;
+            }
+
+            public bool SendTo(int udp, uint address, ushort port, byte[] buffer, int offset, int length)
+            {
+                return true;
+            }
+
+            public void Close(int handle)
+            {
+            }
+        }
+    }
+}
