@@ -215,7 +215,7 @@ done_step "nanoCLR x86"
 step "metadata processor (net10.0)"
 mkdir -p "$work/mdp"
 cp "$here"/mdp/*.csproj "$here"/mdp/*.cs "$here"/mdp/Directory.Build.* "$work/mdp/"
-(cd "$work/mdp" && dotnet build mdp.csproj -c Release -nologo -v q -clp:ErrorsOnly \
+(cd "$work/mdp" && dotnet build mdp.csproj --disable-build-servers -c Release -nologo -v q -clp:ErrorsOnly \
   -p:MdpSource="$work/src/metadata-processor" -o "$stage/mdp") >"$work/mdp.log" 2>&1 \
   || { cat "$work/mdp.log" >&2; die "the metadata processor did not build"; }
 rm -f "$stage"/mdp/*.pdb
@@ -236,7 +236,7 @@ cat >"$work/corelib/corelib.csproj" <<EOF
   </ItemGroup>
 </Project>
 EOF
-(cd "$work/corelib" && dotnet restore corelib.csproj -nologo -v q) >"$work/corelib.log" 2>&1 \
+(cd "$work/corelib" && dotnet restore corelib.csproj --disable-build-servers -nologo -v q) >"$work/corelib.log" 2>&1 \
   || { cat "$work/corelib.log" >&2; die "could not restore nanoFramework.CoreLibrary $CORELIBRARY_VERSION from NuGet"; }
 corelib=$work/packages/nanoframework.corelibrary/$CORELIBRARY_VERSION
 cp "$corelib/lib/mscorlib.dll" "$corelib/lib/mscorlib.pe" "$stage/lib/"
