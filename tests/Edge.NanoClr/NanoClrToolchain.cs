@@ -7,12 +7,18 @@ namespace Edge.NanoClr;
 /// POSIX host (bin/x64, and bin/x86 for a board's 32-bit heap), the metadata processor
 /// (mdp/mdp.dll) and the test framework with its launcher (lib/). Looked for at
 /// $EDGE_NANOCLR_HOME when it is set (and only there), else in shared/nanoclr beside this
-/// repository or above it, then where tools/nanoclr/build.sh puts one. mscorlib comes from the NuGet package nanoFramework.CoreLibrary.
+/// repository or above it, then in $EDGE_HOME/nanoclr (default ~/.local/share/edge/nanoclr),
+/// where tools/nanoclr/build.sh puts the one it builds from the public nanoFramework
+/// repositories (it needs network access to GitHub and NuGet, cmake, ninja, g++,
+/// g++-multilib and the .NET SDK; see tools/nanoclr/README.md). mscorlib comes from the NuGet
+/// package nanoFramework.CoreLibrary.
 /// </summary>
 public sealed class NanoClrToolchain
 {
     public const string HowToGetOne =
-        "point EDGE_NANOCLR_HOME at a nanoCLR toolchain (bin/x64 and bin/x86 interpreters, mdp/mdp.dll, lib/ with the test framework)";
+        "run tools/nanoclr/build.sh to build one into $EDGE_HOME/nanoclr, default ~/.local/share/edge/nanoclr (it needs network access to GitHub and NuGet, " +
+        "git, cmake, ninja, g++, g++-multilib, python3 and the .NET SDK; it checks for them first), " +
+        "or point EDGE_NANOCLR_HOME at a nanoCLR toolchain (bin/x64 and bin/x86 interpreters, mdp/mdp.dll, lib/ with the test framework)";
 
     private NanoClrToolchain(string home)
     {
