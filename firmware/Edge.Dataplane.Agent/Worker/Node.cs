@@ -270,7 +270,7 @@ namespace Edge.Dataplane.Worker
             long now = Context.Now;
             int budget = Context.Config.PollBudget;
             int work = 0;
-            while (work < budget)
+            while (work < budget && (work > 0 || Overlay.Readable))
             {
                 int route;
                 PacketBuffer frame = Overlay.Receive(now, out route);

@@ -68,11 +68,30 @@ namespace Edge.Dataplane.Net
         /// <summary>The MAC for an address, if resolved and not expired.</summary>
         public bool TryLookup(uint address, long now, out ulong mac)
         {
-            int i = Find(address);
-            if (i >= 0 && (_entries[i + FlagsAt] & ResolvedFlag) != 0 && (int)now - Time(i + ExpiresAt) < 0)
+            byte[] e = _entries;
+            int i = -1;
+            byte a0 = (byte)(address >> 24);
+            byte a3 = (byte)address;
+            for (int j = 0; j < e.Length; j += EntryBytes)
             {
-                mac = MacAddress.Read(_entries, i + MacAt);
-                return true;
+                // Find(), in this body: it runs for every packet a pod sends.
+                if (e[j + AddressAt + 3] == a3 && e[j + AddressAt] == a0 && (e[j + FlagsAt] & UsedFlag) != 0 && Address(j) == address)
+                {
+                    i = j;
+                    break;
+                }
+            }
+
+            if (i >= 0 && (e[i + FlagsAt] & ResolvedFlag) != 0)
+            {
+                int at = i + ExpiresAt;
+                int expires = (e[at] << 24) | (e[at + 1] << 16) | (e[at + 2] << 8) | e[at + 3];
+                if ((int)now - expires < 0)
+                {
+                    at = i + MacAt;
+                    mac = ((ulong)(uint)((e[at] << 8) | e[at + 1]) << 32) | (uint)((e[at + 2] << 24) | (e[at + 3] << 16) | (e[at + 4] << 8) | e[at + 5]);
+                    return true;
+                }
             }
 
             mac = 0;

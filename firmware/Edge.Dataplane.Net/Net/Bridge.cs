@@ -109,12 +109,16 @@ namespace Edge.Dataplane.Net
                 Tap.Capture(PacketTap.BridgePortPoint(frame.Port), frame.Data, frame.Offset, frame.Length, now);
             }
 
-            ulong destination = MacAddress.Read(frame.Data, frame.Offset);
-            ulong source = MacAddress.Read(frame.Data, frame.Offset + 6);
+            // The two MACs, read in this body (it runs twice for a routed packet): 48 bits each as
+            // a 16-bit and a 32-bit half.
+            byte[] b = frame.Data;
+            int o = frame.Offset;
+            ulong destination = ((ulong)(uint)((b[o] << 8) | b[o + 1]) << 32) | (uint)((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]);
+            ulong source = ((ulong)(uint)((b[o + 6] << 8) | b[o + 7]) << 32) | (uint)((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]);
             Macs.Learn(source, frame.Port, now);
             Forwarded++;
 
-            int to = MacAddress.IsGroup(destination) ? -1 : Macs.Lookup(destination, now);
+            int to = (b[o] & 0x01) != 0 ? -1 : Macs.Lookup(destination, now); // a group address floods
             if (Filter != null && frame.Port != GatewayPort && to != GatewayPort)
             {
                 Filter.OnBridged(frame, now);

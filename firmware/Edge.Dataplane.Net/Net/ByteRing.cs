@@ -45,13 +45,20 @@ namespace Edge.Dataplane.Net
         /// <summary>Appends up to length bytes; returns how many fitted.</summary>
         public int Write(byte[] source, int offset, int length)
         {
-            int n = length < Free ? length : Free;
-            int tail = (_head + _count) % _data.Length;
-            int first = n < _data.Length - tail ? n : _data.Length - tail;
-            System.Array.Copy(source, offset, _data, tail, first);
+            byte[] data = _data;
+            int free = data.Length - _count;
+            int n = length < free ? length : free;
+            int tail = _head + _count;
+            if (tail >= data.Length)
+            {
+                tail -= data.Length;
+            }
+
+            int first = n < data.Length - tail ? n : data.Length - tail;
+            System.Array.Copy(source, offset, data, tail, first);
             if (n > first)
             {
-                System.Array.Copy(source, offset + first, _data, 0, n - first);
+                System.Array.Copy(source, offset + first, data, 0, n - first);
             }
 
             _count += n;
@@ -105,7 +112,8 @@ namespace Edge.Dataplane.Net
             }
 
             _count -= n;
-            _head = _count == 0 ? 0 : (_head + n) % capacity;
+            int head = _head + n;
+            _head = _count == 0 ? 0 : head >= capacity ? head - capacity : head;
             return n;
         }
     }

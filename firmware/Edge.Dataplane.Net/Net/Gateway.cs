@@ -152,7 +152,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (_ip.IsFragment)
+            if (_ip.MoreFragments || _ip.FragmentOffset != 0)
             {
                 Drop(frame, DropReason.Fragment);
                 return;
@@ -165,7 +165,9 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            if (Interface.OnLink(destination))
+            int prefix = Interface.PrefixLength;
+            uint mask = prefix <= 0 ? 0 : prefix >= 32 ? 0xFFFFFFFF : ~(0xFFFFFFFF >> prefix);
+            if (((destination ^ Interface.Address) & mask) == 0) // on the bridge's subnet
             {
                 Ipv4Packet.DecrementTtl(frame.Data, ipAt);
                 Routed++;

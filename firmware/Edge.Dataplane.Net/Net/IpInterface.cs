@@ -285,12 +285,30 @@ namespace Edge.Dataplane.Net
             _bridge.Submit(frame, _port);
         }
 
+        // The Ethernet II header in front of the packet: destination, our MAC, EtherType.
         private void EmitEthernet(PacketBuffer frame, ulong destination, ushort etherType)
         {
-            _node.EthernetOut.Destination = destination;
-            _node.EthernetOut.Source = Mac;
-            _node.EthernetOut.EtherType = etherType;
-            _node.EthernetOut.Emit(frame.Data, frame.Offset);
+            byte[] b = frame.Data;
+            int o = frame.Offset;
+            uint high = (uint)(destination >> 32);
+            uint low = (uint)destination;
+            b[o] = (byte)(high >> 8);
+            b[o + 1] = (byte)high;
+            b[o + 2] = (byte)(low >> 24);
+            b[o + 3] = (byte)(low >> 16);
+            b[o + 4] = (byte)(low >> 8);
+            b[o + 5] = (byte)low;
+            ulong mac = Mac;
+            high = (uint)(mac >> 32);
+            low = (uint)mac;
+            b[o + 6] = (byte)(high >> 8);
+            b[o + 7] = (byte)high;
+            b[o + 8] = (byte)(low >> 24);
+            b[o + 9] = (byte)(low >> 16);
+            b[o + 10] = (byte)(low >> 8);
+            b[o + 11] = (byte)low;
+            b[o + 12] = (byte)(etherType >> 8);
+            b[o + 13] = (byte)etherType;
         }
     }
 }

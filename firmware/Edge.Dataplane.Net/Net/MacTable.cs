@@ -48,15 +48,17 @@ namespace Edge.Dataplane.Net
 
         public void Learn(ulong mac, int port, long now)
         {
-            if (Wire.MacAddress.IsGroup(mac))
+            if ((mac & 0x010000000000UL) != 0)
             {
-                return;
+                return; // a group address (the I/G bit) is never a source to learn
             }
 
             int oldest = 0;
-            for (int i = 0; i < _used.Length; i++)
+            ulong[] macs = _mac;
+            bool[] used = _used;
+            for (int i = 0; i < used.Length; i++)
             {
-                if (_used[i] && _mac[i] == mac)
+                if (macs[i] == mac && used[i])
                 {
                     _port[i] = port;
                     _seen[i] = now;
@@ -85,9 +87,11 @@ namespace Edge.Dataplane.Net
         /// <summary>The port for a MAC, or -1 when unknown (the bridge floods).</summary>
         public int Lookup(ulong mac, long now)
         {
-            for (int i = 0; i < _used.Length; i++)
+            ulong[] macs = _mac;
+            bool[] used = _used;
+            for (int i = 0; i < used.Length; i++)
             {
-                if (_used[i] && _mac[i] == mac)
+                if (macs[i] == mac && used[i])
                 {
                     return now - _seen[i] < AgeingMs ? _port[i] : -1;
                 }

@@ -66,6 +66,12 @@ namespace Edge.Dataplane.Net
         /// when no datagram waits. <paramref name="route"/> is the sender's route. Bad datagrams
         /// are dropped and counted, and the next one is tried.
         /// </summary>
+        /// <summary>Whether a datagram waits on the board's socket (a turn asks once, before it rents a buffer to read it).</summary>
+        public bool Readable
+        {
+            get { return _port.Readable; }
+        }
+
         public PacketBuffer Receive(long now, out int route)
         {
             route = -1;

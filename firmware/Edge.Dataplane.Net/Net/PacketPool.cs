@@ -44,7 +44,10 @@ namespace Edge.Dataplane.Net
             }
 
             PacketBuffer buffer = _buffers[_free[--_freeCount]];
-            buffer.Reset();
+            buffer.Offset = PacketBuffer.Headroom; // Reset(), in this body: every packet is rented
+            buffer.Length = 0;
+            buffer.Port = 0;
+            buffer.ChecksumsValid = false;
             return buffer;
         }
 

@@ -220,26 +220,28 @@ namespace Edge.Dataplane.Net
         /// <summary>Handles frames the bridge delivers to this pod.</summary>
         public void Deliver(PacketBuffer frame, long now)
         {
-            WireError error = _node.EthernetIn.Parse(frame.Data, frame.Offset, frame.Length);
+            EthernetRepr ethernet = _node.EthernetIn;
+            WireError error = ethernet.Parse(frame.Data, frame.Offset, frame.Length);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            if (_node.EthernetIn.Destination != _mac && !MacAddress.IsGroup(_node.EthernetIn.Destination))
+            // Ours, or a group address (the I/G bit, the first octet's lowest).
+            if (ethernet.Destination != _mac && (frame.Data[frame.Offset] & 0x01) == 0)
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
             }
 
-            if (_node.EthernetIn.EtherType == EtherType.Arp)
+            if (ethernet.EtherType == EtherType.Arp)
             {
-                Interface.InputArp(frame, _node.EthernetIn.PayloadOffset, _node.EthernetIn.PayloadLength, now);
+                Interface.InputArp(frame, ethernet.PayloadOffset, ethernet.PayloadLength, now);
                 return;
             }
 
-            if (_node.EthernetIn.EtherType != EtherType.Ipv4)
+            if (ethernet.EtherType != EtherType.Ipv4)
             {
                 Drop(frame, DropReason.Unsupported);
                 return;
@@ -440,11 +442,12 @@ namespace Edge.Dataplane.Net
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
             int udpAt = ipAt + Ipv4Packet.MinimumHeaderLength;
             System.Array.Copy(data, offset, frame.Data, udpAt + UdpPacket.HeaderLength, length);
-            _node.UdpIn.SourcePort = sourcePort;
-            _node.UdpIn.DestinationPort = destinationPort;
-            _node.UdpIn.HasChecksum = true;
-            _node.UdpIn.PayloadLength = length;
-            _node.UdpIn.Emit(frame.Data, udpAt, source, destination);
+            UdpRepr udp = _node.UdpIn;
+            udp.SourcePort = sourcePort;
+            udp.DestinationPort = destinationPort;
+            udp.HasChecksum = true;
+            udp.PayloadLength = length;
+            udp.Emit(frame.Data, udpAt, source, destination);
             SendIp(frame, IpProtocol.Udp, source, destination, UdpPacket.HeaderLength + length);
             return true;
         }
@@ -484,17 +487,18 @@ namespace Edge.Dataplane.Net
         /// </summary>
         internal void SendIp(PacketBuffer frame, byte protocol, uint source, uint destination, int upperLength)
         {
-            _node.IpOut.Source = source;
-            _node.IpOut.Destination = destination;
-            _node.IpOut.Protocol = protocol;
-            _node.IpOut.Ttl = 64;
-            _node.IpOut.TypeOfService = 0;
-            _node.IpOut.Identification = _nextId++;
-            _node.IpOut.DontFragment = protocol == IpProtocol.Tcp;
-            _node.IpOut.MoreFragments = false;
-            _node.IpOut.FragmentOffset = 0;
-            _node.IpOut.PayloadLength = upperLength;
-            _node.IpOut.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
+            Ipv4Repr ip = _node.IpOut;
+            ip.Source = source;
+            ip.Destination = destination;
+            ip.Protocol = protocol;
+            ip.Ttl = 64;
+            ip.TypeOfService = 0;
+            ip.Identification = _nextId++;
+            ip.DontFragment = protocol == IpProtocol.Tcp;
+            ip.MoreFragments = false;
+            ip.FragmentOffset = 0;
+            ip.PayloadLength = upperLength;
+            ip.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
             frame.ChecksumsValid = true; // this stack summed them; the node's inputs need not again
             int ipLength = Ipv4Packet.MinimumHeaderLength + upperLength;
             if (IsLocal(destination))
@@ -508,7 +512,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            _output.SendIp(frame, ipLength, destination, _node.Now);
+            _output.SendIp(frame, ipLength, destination, _node.Clock.Milliseconds);
         }
 
         /// <summary>Our address toward a destination: 127.0.0.1 on loopback, eth0's address otherwise.</summary>
@@ -543,26 +547,28 @@ namespace Edge.Dataplane.Net
         private void InputIp(PacketBuffer frame, long now)
         {
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
-            WireError error = _node.IpIn.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, frame.ChecksumsValid);
+            Ipv4Repr ip = _node.IpIn;
+            WireError error = ip.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            if (!IsLocal(_node.IpIn.Destination) && !IsBroadcast(_node.IpIn.Destination) && !_transparentInput)
+            uint destination = ip.Destination;
+            if (destination != _address && !IsLocal(destination) && !IsBroadcast(destination) && !_transparentInput)
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
             }
 
-            if (_node.IpIn.IsFragment)
+            if (ip.MoreFragments || ip.FragmentOffset != 0)
             {
                 Drop(frame, DropReason.Fragment);
                 return;
             }
 
-            switch (_node.IpIn.Protocol)
+            switch (ip.Protocol)
             {
                 case IpProtocol.Icmp:
                     InputIcmp(frame, now);
@@ -664,18 +670,20 @@ namespace Edge.Dataplane.Net
 
         private void InputUdp(PacketBuffer frame, long now)
         {
-            WireError error = _node.UdpIn.Parse(frame.Data, _node.IpIn.PayloadOffset, _node.IpIn.PayloadLength, _node.IpIn.Source, _node.IpIn.Destination, frame.ChecksumsValid);
+            Ipv4Repr ip = _node.IpIn;
+            UdpRepr udp = _node.UdpIn;
+            WireError error = udp.Parse(frame.Data, ip.PayloadOffset, ip.PayloadLength, ip.Source, ip.Destination, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            UdpSocket socket = _transparentInput ? null : FindUdp(_node.UdpIn.DestinationPort);
+            UdpSocket socket = _transparentInput ? null : FindUdp(udp.DestinationPort);
             if (socket == null && _transparentInput && TransparentUdp != null)
             {
-                TransparentUdp.OnDatagram(_node.IpIn.Source, _node.UdpIn.SourcePort, _node.IpIn.Destination, _node.UdpIn.DestinationPort,
-                    frame.Data, _node.UdpIn.PayloadOffset, _node.UdpIn.PayloadLength, now);
+                TransparentUdp.OnDatagram(ip.Source, udp.SourcePort, ip.Destination, udp.DestinationPort,
+                    frame.Data, udp.PayloadOffset, udp.PayloadLength, now);
                 _node.Pool.Return(frame);
                 return;
             }
@@ -686,7 +694,7 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            socket.Deliver(_node.IpIn.Source, _node.UdpIn.SourcePort, _node.IpIn.Destination, frame.Data, _node.UdpIn.PayloadOffset, _node.UdpIn.PayloadLength);
+            socket.Deliver(ip.Source, udp.SourcePort, ip.Destination, frame.Data, udp.PayloadOffset, udp.PayloadLength);
             _node.Pool.Return(frame);
         }
 
@@ -1034,11 +1042,13 @@ namespace Edge.Dataplane.Net
 
         private UdpSocket FindUdp(ushort port)
         {
-            for (int i = 0; i < _udpSockets.Length; i++)
+            UdpSocket[] sockets = _udpSockets;
+            for (int i = 0; i < sockets.Length; i++)
             {
-                if (_udpSockets[i] != null && _udpSockets[i].LocalPort == port)
+                UdpSocket s = sockets[i];
+                if (s != null && s.LocalPort == port)
                 {
-                    return _udpSockets[i];
+                    return s;
                 }
             }
 

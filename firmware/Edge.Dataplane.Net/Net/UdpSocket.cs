@@ -81,7 +81,11 @@ namespace Edge.Dataplane.Net
             int length = (e[6] << 8) | e[7];
             destination = (uint)((e[8] << 24) | (e[9] << 16) | (e[10] << 8) | e[11]);
             int copied = _queue.Read(buffer, offset, length < capacity ? length : capacity);
-            _queue.Discard(length - copied);
+            if (copied < length)
+            {
+                _queue.Discard(length - copied); // what did not fit the caller's buffer is lost, as recvfrom truncates
+            }
+
             return copied;
         }
 
@@ -92,7 +96,7 @@ namespace Edge.Dataplane.Net
 
         internal void Deliver(uint source, ushort sourcePort, uint destination, byte[] data, int offset, int length)
         {
-            if (_queue.Free < EntryHeader + length)
+            if (_queue.Capacity - _queue.Count < EntryHeader + length)
             {
                 Dropped++;
                 return;

@@ -16,6 +16,12 @@ namespace Edge.Dataplane.Platform
         bool Send(uint address, ushort port, byte[] buffer, int offset, int length);
 
         /// <summary>
+        /// Whether a datagram waits (asked without blocking, once a turn: an idle turn then
+        /// takes no packet buffer to read nothing into).
+        /// </summary>
+        bool Readable { get; }
+
+        /// <summary>
         /// Copies the next waiting datagram into buffer at offset and returns its length, or -1
         /// when none waits. A datagram longer than <paramref name="capacity"/> is cut to it.
         /// </summary>

@@ -71,9 +71,14 @@ namespace Edge.Dataplane.Wire
             int value = 0;
             if (HasChecksum)
             {
-                uint sum = Checksum.PseudoHeader(source, destination, IpProtocol.Udp, udpLength)
-                    + SourcePort + DestinationPort + (uint)udpLength;
-                value = Checksum.Finish(Checksum.Add(sum, b, offset + UdpPacket.HeaderLength, PayloadLength));
+                // RFC 768: the pseudo-header (addresses, protocol, length), the header's words (the
+                // length a second time), then the payload; folded and complemented.
+                uint sum = (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF)
+                    + IpProtocol.Udp + (uint)udpLength + SourcePort + DestinationPort + (uint)udpLength;
+                sum = Checksum.Add(sum, b, offset + UdpPacket.HeaderLength, PayloadLength);
+                sum = (sum & 0xFFFF) + (sum >> 16);
+                sum = (sum & 0xFFFF) + (sum >> 16);
+                value = (int)(~sum & 0xFFFF);
                 if (value == 0)
                 {
                     value = 0xFFFF;

@@ -243,12 +243,10 @@ namespace Edge.Dataplane.Proxy
             byte protocol = Protocol[i];
             if (protocol == IpProtocol.Udp)
             {
-                if (reply)
-                {
-                    _flags[i] |= AssuredFlag;
-                }
-
-                SetExpiry(i, now, IsAssured(i) ? ConntrackTimeouts.UdpReplied : ConntrackTimeouts.UdpUnreplied);
+                // UDP is assured once it has been answered, and then lives longer (nf_conntrack_udp).
+                int flags = reply ? _flags[i] | AssuredFlag : _flags[i];
+                _flags[i] = (byte)flags;
+                _expires[i] = (int)now + ((flags & AssuredFlag) != 0 ? ConntrackTimeouts.UdpReplied : ConntrackTimeouts.UdpUnreplied);
                 return;
             }
 

@@ -370,23 +370,30 @@ namespace Edge.Dataplane.Proxy
         // Rewrites the packet to the other side of the entry's NAT, and accounts it.
         private void Translate(byte[] b, int ip, int entry, bool reply, int ipLength, long now)
         {
+            // What the packet carries is the matched tuple, so the old values come from the entry,
+            // not from reading the packet again.
             Conntrack c = Conntrack;
+            uint replyDestination = c.ReplyDestinationOf(entry);
+            ushort replyDestinationPort = c.ReplyDestinationPort[entry];
+            uint client = c.OriginalSource[entry];
+            ushort clientPort = c.OriginalSourcePort[entry];
+            bool snat = replyDestination != client || replyDestinationPort != clientPort;
             if (!reply)
             {
                 // Original direction: destination becomes the endpoint; source may be masqueraded.
-                Rewrite(b, ip, false, c.ReplySource[entry], c.ReplySourcePort[entry]);
-                if (c.ReplyDestinationOf(entry) != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
+                Rewrite(b, ip, false, c.OriginalDestination[entry], c.ReplySource[entry], c.OriginalDestinationPort[entry], c.ReplySourcePort[entry]);
+                if (snat)
                 {
-                    Rewrite(b, ip, true, c.ReplyDestinationOf(entry), c.ReplyDestinationPort[entry]);
+                    Rewrite(b, ip, true, client, replyDestination, clientPort, replyDestinationPort);
                 }
             }
             else
             {
                 // Reply direction: source becomes the service; destination back to the real client.
-                Rewrite(b, ip, true, c.OriginalDestination[entry], c.OriginalDestinationPort[entry]);
-                if (c.ReplyDestinationOf(entry) != c.OriginalSource[entry] || c.ReplyDestinationPort[entry] != c.OriginalSourcePort[entry])
+                Rewrite(b, ip, true, c.ReplySource[entry], c.OriginalDestination[entry], c.ReplySourcePort[entry], c.OriginalDestinationPort[entry]);
+                if (snat)
                 {
-                    Rewrite(b, ip, false, c.OriginalSource[entry], c.OriginalSourcePort[entry]);
+                    Rewrite(b, ip, false, replyDestination, client, replyDestinationPort, clientPort);
                 }
             }
 
@@ -398,13 +405,13 @@ namespace Edge.Dataplane.Proxy
         /// header checksum and the TCP/UDP checksum (whose pseudo-header covers the addresses).
         /// ICMP echo keeps its identifier; its checksum does not cover addresses.
         /// </summary>
-        // Rewrites one end of the packet (source or destination address and port) and patches
-        // the IPv4 and transport checksums incrementally (RFC 1624): the address is in the IPv4
-        // header and in the transport checksum's pseudo-header, the port in the transport header.
-        private void Rewrite(byte[] b, int ip, bool source, uint address, ushort port)
+        // Rewrites one end of the packet (source or destination address and port) from the old
+        // values to the new and patches the IPv4 and transport checksums incrementally (RFC 1624):
+        // the address is in the IPv4 header and in the transport checksum's pseudo-header, the
+        // port in the transport header (ICMP echo has no port to rewrite and no pseudo-header).
+        private void Rewrite(byte[] b, int ip, bool source, uint oldAddress, uint address, ushort oldPort, ushort port)
         {
             int at = ip + (source ? 12 : 16);
-            uint oldAddress = (uint)((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
             b[at] = (byte)(address >> 24);
             b[at + 1] = (byte)(address >> 16);
             b[at + 2] = (byte)(address >> 8);
@@ -420,7 +427,6 @@ namespace Edge.Dataplane.Proxy
             }
 
             int portAt = _l4 + (source ? 0 : 2);
-            ushort oldPort = (ushort)((b[portAt] << 8) | b[portAt + 1]);
             b[portAt] = (byte)(port >> 8);
             b[portAt + 1] = (byte)port;
             int checksumAt = _l4 + (protocol == IpProtocol.Tcp ? 16 : 6);

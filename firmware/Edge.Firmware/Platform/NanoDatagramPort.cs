@@ -63,6 +63,22 @@ namespace Edge.Firmware.Platform
             }
         }
 
+        public bool Readable
+        {
+            get
+            {
+                try
+                {
+                    return _socket.Poll(0, SelectMode.SelectRead);
+                }
+                catch (SocketException)
+                {
+                    Errors++;
+                    return false;
+                }
+            }
+        }
+
         /// <summary>Waits up to the given time for a datagram (the loop's idle sleep).</summary>
         public bool WaitForData(int milliseconds)
         {

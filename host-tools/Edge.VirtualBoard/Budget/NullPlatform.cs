@@ -12,6 +12,8 @@ public static class NullPlatform
         public ushort LocalPort => 0;
         public bool Send(uint address, ushort port, byte[] buffer, int offset, int length) => true;
 
+        public bool Readable => false;
+
         public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
         {
             address = 0;

@@ -61,7 +61,9 @@ public sealed class UdpDatagramPort : IDatagramPort, IDisposable
     {
         address = 0;
         port = 0;
-        while (_socket.Available > 0)
+        // Poll, then receive: Available says 0 for a zero-length datagram at the head of the
+        // queue, which then was never read and wedged the port (what a stray probe sends).
+        while (_socket.Poll(0, SelectMode.SelectRead))
         {
             try
             {
@@ -85,6 +87,8 @@ public sealed class UdpDatagramPort : IDatagramPort, IDisposable
 
     /// <summary>Waits up to the given time for a datagram to arrive.</summary>
     public bool WaitForData(int microseconds) => _socket.Poll(microseconds, SelectMode.SelectRead);
+
+    public bool Readable => _socket.Poll(0, SelectMode.SelectRead);
 
     /// <summary>The OS socket, for a wait over all of a board's sockets (<see cref="OsHostSockets.WaitForData"/>).</summary>
     internal Socket Socket => _socket;

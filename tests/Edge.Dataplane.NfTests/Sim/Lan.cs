@@ -137,6 +137,11 @@ namespace Edge.Dataplane.NfTests.Sim
             return true;
         }
 
+        public bool Readable
+        {
+            get { return _readable > 0; }
+        }
+
         public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
         {
             address = 0;

@@ -89,6 +89,8 @@ public sealed class SimPort(SimNetwork network, uint address, ushort port) : IDa
         return true;
     }
 
+    public bool Readable => _inbox.Count > 0;
+
     public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
     {
         if (!_inbox.TryDequeue(out var datagram))

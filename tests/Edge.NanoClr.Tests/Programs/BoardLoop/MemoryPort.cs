@@ -33,6 +33,11 @@ namespace Edge.NanoClr.Programs
             return true;
         }
 
+        public bool Readable
+        {
+            get { return false; }
+        }
+
         public int Receive(byte[] buffer, int offset, int capacity, out uint address, out ushort port)
         {
             address = 0;
