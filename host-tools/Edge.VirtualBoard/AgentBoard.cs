@@ -113,6 +113,7 @@ public sealed class AgentBoard : IDisposable
         }
 
         Session.Poll(_clock.Milliseconds);
+        _port.KnownReadable = _hostSockets.Refresh(_port.Socket);
         return Agent.Poll();
     }
 

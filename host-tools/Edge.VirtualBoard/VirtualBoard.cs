@@ -82,6 +82,7 @@ public sealed class VirtualBoard : IDisposable
     /// <summary>One turn of the main loop: network, then workloads. Returns the frames handled.</summary>
     public int PollOnce()
     {
+        _port.KnownReadable = _hostSockets.Refresh(_port.Socket);
         int work = Node.Poll();
         long now = Node.Context.Now;
         foreach (RunningPod pod in _pods)

@@ -84,6 +84,38 @@ public sealed class HostSocketsTests
         }
     }
 
+    [Fact]
+    public void A_turn_reads_what_its_select_found_and_what_came_later_on_the_next_turn()
+    {
+        using var board = new OsHostSockets(Board);
+        int udp = board.OpenUdp(0);
+        using var vxlan = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        vxlan.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        ushort peerPort = (ushort)((IPEndPoint)peer.LocalEndPoint!).Port;
+        var to = new IPEndPoint(IPAddress.Loopback, LocalPort(board, udp));
+        byte[] buffer = new byte[16];
+
+        Assert.False(board.Refresh(vxlan)); // a turn with nothing anywhere
+        peer.SendTo([1], to);
+        Assert.Equal(-1, board.ReceiveFrom(udp, buffer, 0, 16, out _, out _)); // arrived after the turn's select: next turn
+        Assert.True(board.SendTo(udp, Board, peerPort, [2], 0, 1)); // what the turn sends still leaves when it reads its sockets
+        Assert.Equal(-1, board.ReceiveFrom(udp, buffer, 0, 16, out _, out _));
+        Assert.True(peer.Poll(5_000_000, SelectMode.SelectRead), "the answer never left the board");
+
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        int n = -1;
+        while (n < 0 && DateTime.UtcNow < deadline)
+        {
+            board.Refresh(vxlan); // the next turn sees it
+            n = board.ReceiveFrom(udp, buffer, 0, 16, out _, out _);
+        }
+
+        Assert.Equal(1, n);
+        Assert.Equal(1, buffer[0]);
+    }
+
     // The port the OS gave a socket bound to port 0, through the board's own socket list.
     private static ushort LocalPort(OsHostSockets board, int handle) => board.LocalPort(handle);
 }

@@ -263,7 +263,7 @@ namespace Edge.Dataplane.Worker
 
         /// <summary>
         /// Does one round of work: overlay input, bridge forwarding, pod and gateway timers.
-        /// Returns the number of frames handled, 0 when idle (the caller may sleep).
+        /// Returns the number of frames and DNS datagrams handled, 0 when idle (the caller may sleep).
         /// </summary>
         public int Poll()
         {
@@ -302,7 +302,7 @@ namespace Edge.Dataplane.Worker
                 Egress.Poll(now);
             }
 
-            Dns.Poll(now);
+            work += Dns.Poll(now); // answers are work: a board answering DNS does not sleep between turns
             if (now - _lastTick >= NodeContext.TickMs || now < _lastTick || Context.FramesWaitingForArp > 0)
             {
                 _lastTick = now;

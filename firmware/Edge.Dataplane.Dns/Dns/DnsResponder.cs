@@ -103,17 +103,19 @@ namespace Edge.Dataplane.Dns
             }
         }
 
-        public void Poll(long now)
+        /// <summary>Answers what waits on the responder's sockets; returns how many datagrams it handled (0: idle).</summary>
+        public int Poll(long now)
         {
             // A buffer is rented only when a datagram may be waiting (the board's own socket and the
             // forwarder's are asked by reading; the pod network's socket says so).
             bool mayHaveWork = _boardSocket >= 0 || _forwarder != null || (_podSocket != null && _podSocket.HasData);
             PacketBuffer datagram = mayHaveWork ? _host.Node.Pool.Rent() : null;
+            int handled = 0;
             if (datagram != null) // else the queries wait in their sockets for the next turn
             {
                 try
                 {
-                    PollDatagrams(datagram.Data, now);
+                    handled = PollDatagrams(datagram.Data, now);
                 }
                 finally
                 {
@@ -125,27 +127,32 @@ namespace Edge.Dataplane.Dns
             {
                 PollTcp(now);
             }
+
+            return handled;
         }
 
-        private void PollDatagrams(byte[] buffer, long now)
+        private int PollDatagrams(byte[] buffer, long now)
         {
             uint client;
             ushort port;
             uint destination;
             int n;
+            int handled = 0;
             while (_podSocket != null && (n = _podSocket.ReceiveFrom(buffer, 0, NodeContext.DatagramMax, out client, out port, out destination)) >= 0)
             {
                 Handle(buffer, n, client, port, destination, PathPodNetwork, now);
+                handled++;
             }
 
             while (_boardSocket >= 0 && (n = _sockets.ReceiveFrom(_boardSocket, buffer, 0, NodeContext.DatagramMax, out client, out port)) >= 0)
             {
                 Handle(buffer, n, client, port, 0, PathBoard, now);
+                handled++;
             }
 
             if (_forwarder == null)
             {
-                return;
+                return handled;
             }
 
             int path;
@@ -158,7 +165,10 @@ namespace Edge.Dataplane.Dns
                 }
 
                 Send(buffer, n, client, port, destination, path);
+                handled++;
             }
+
+            return handled;
         }
 
         private void PollTcp(long now)

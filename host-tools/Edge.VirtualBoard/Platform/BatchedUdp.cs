@@ -78,6 +78,9 @@ public sealed unsafe class BatchedUdp : IDisposable
     /// <summary>Whether this system can (Linux): elsewhere a board reads and sends a datagram at a time.</summary>
     public static bool Supported => OperatingSystem.IsLinux();
 
+    /// <summary>Whether datagrams already received wait to be handed out.</summary>
+    public bool Holding => _in != null && _in.Next < _in.Count;
+
     /// <summary>The next datagram (cut to length), or -1 when none waits.</summary>
     public int Receive(byte[] buffer, int offset, int length, out uint from, out ushort port)
     {

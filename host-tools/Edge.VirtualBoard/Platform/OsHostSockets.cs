@@ -19,11 +19,70 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
     // A UDP socket's batches on Linux (recvmmsg/sendmmsg), by handle; null where there are none.
     private readonly List<BatchedUdp?> _batches = [];
 
+    // What one select(2) at the start of a turn found readable, by handle (Refresh): for the rest of
+    // the turn a UDP socket or listener that was not is not asked again, so a turn costs one
+    // system call for all the sockets that have nothing, not one each. Off until the first Refresh.
+    private readonly List<bool> _ready = [];
+    private readonly List<Socket> _selected = [];
+    private bool _turns;
+
     /// <summary>
     /// Waits (at most the given time) until one of the board's sockets, or <paramref name="also"/>
     /// (its VXLAN port), has something to read: an idle board does not spin, and a DNS query or a
     /// NodePort client does not wait behind the VXLAN socket's timeout.
     /// </summary>
+    /// <summary>
+    /// Starts a turn: one select(2) over every socket of the board and <paramref name="port"/> (its
+    /// VXLAN socket); returns whether the port is readable. Until the next Refresh, reads of UDP
+    /// sockets and accepts on listeners that were not readable return at once; what arrives in
+    /// the meantime is read on the next turn.
+    /// </summary>
+    public bool Refresh(Socket port)
+    {
+        _turns = true;
+        _selected.Clear();
+        _selected.Add(port);
+        for (int i = 0; i < _sockets.Count; i++)
+        {
+            _ready[i] = false;
+            if (_sockets[i] is Socket socket)
+            {
+                _selected.Add(socket);
+            }
+        }
+
+        try
+        {
+            Socket.Select(_selected, null, null, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _turns = false; // ask every socket this turn, as without Refresh
+            return true;
+        }
+
+        bool portReadable = false;
+        foreach (Socket socket in _selected)
+        {
+            if (socket == port)
+            {
+                portReadable = true;
+                continue;
+            }
+
+            int handle = _sockets.IndexOf(socket);
+            if (handle >= 0)
+            {
+                _ready[handle] = true;
+            }
+        }
+
+        return portReadable;
+    }
+
+    // Whether a read or accept on this handle may find something this turn.
+    private bool MayBeReady(int handle) => !_turns || (handle >= 0 && handle < _ready.Count && _ready[handle]);
+
     public bool WaitForData(Socket also, int microseconds)
     {
         Flush();
@@ -116,7 +175,7 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
         remoteAddress = 0;
         remotePort = 0;
         Socket? socket = Get(listener);
-        if (socket == null || !socket.Poll(0, SelectMode.SelectRead))
+        if (socket == null || !MayBeReady(listener) || !socket.Poll(0, SelectMode.SelectRead))
         {
             return -1;
         }
@@ -220,7 +279,19 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
         BatchedUdp? batch = Batch(udp);
         if (batch != null)
         {
-            return batch.Receive(buffer, offset, length, out from, out port);
+            if (!MayBeReady(udp) && !batch.Holding)
+            {
+                batch.Flush(); // the turn's answers go now; nothing arrived to read since the turn began
+                return -1;
+            }
+
+            int n = batch.Receive(buffer, offset, length, out from, out port);
+            if (n < 0 && udp < _ready.Count)
+            {
+                _ready[udp] = false; // read dry: not asked again this turn
+            }
+
+            return n;
         }
 
         // Elsewhere: poll, then receive (a zero-length datagram is readable and read).
@@ -322,6 +393,7 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
         _batches.Clear();
         _sockets.Clear();
+        _ready.Clear();
     }
 
     private int Add(Socket socket)
@@ -331,11 +403,13 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
         {
             _sockets[free] = socket;
             _batches[free] = null;
+            _ready[free] = true; // new this turn: ask it
             return free;
         }
 
         _sockets.Add(socket);
         _batches.Add(null);
+        _ready.Add(true);
         return _sockets.Count - 1;
     }
 

@@ -88,7 +88,19 @@ public sealed class UdpDatagramPort : IDatagramPort, IDisposable
     /// <summary>Waits up to the given time for a datagram to arrive.</summary>
     public bool WaitForData(int microseconds) => _socket.Poll(microseconds, SelectMode.SelectRead);
 
-    public bool Readable => _socket.Poll(0, SelectMode.SelectRead);
+    /// <summary>Whether a datagram waits: this turn's answer when the board's select at the turn's start gave one (<see cref="KnownReadable"/>), else asked now.</summary>
+    public bool Readable
+    {
+        get
+        {
+            bool? known = KnownReadable;
+            KnownReadable = null; // good for the turn's one question
+            return known ?? _socket.Poll(0, SelectMode.SelectRead);
+        }
+    }
+
+    /// <summary>Set by the board at the start of a turn from its one select over all sockets.</summary>
+    internal bool? KnownReadable { get; set; }
 
     /// <summary>The OS socket, for a wait over all of a board's sockets (<see cref="OsHostSockets.WaitForData"/>).</summary>
     internal Socket Socket => _socket;
