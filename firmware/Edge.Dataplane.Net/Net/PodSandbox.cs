@@ -418,7 +418,8 @@ namespace Edge.Dataplane.Net
 
         internal bool SendUdp(ushort sourcePort, uint destination, ushort destinationPort, byte[] data, int offset, int length)
         {
-            return SendUdpFrom(SourceFor(destination), sourcePort, destination, destinationPort, data, offset, length);
+            uint source = (destination >> 24) == 127 ? LoopbackAddress : _address; // SourceFor, in this body: every datagram a pod sends
+            return SendUdpFrom(source, sourcePort, destination, destinationPort, data, offset, length);
         }
 
         /// <summary>
@@ -541,7 +542,7 @@ namespace Edge.Dataplane.Net
         private bool IsLocal(uint destination)
         {
             return destination == _address || destination == _secondaryAddress || (destination == _serviceAddress && _serviceAddress != 0)
-                || Ipv4Address.IsLoopback(destination);
+                || (destination >> 24) == 127; // loopback
         }
 
         private void InputIp(PacketBuffer frame, long now)
