@@ -94,8 +94,61 @@ public sealed class UdpAndBoundsSimulationTests
             cluster.Run(1);
         }
 
-        Assert.Equal(2, sink.Received);   // 2 × (8 + 100) fit in 256 bytes
+        Assert.Equal(2, sink.Received);   // 256 bytes: 4 records and 208 bytes of datagrams, so two of 100
         Assert.Equal(8, sink.Dropped);
+        cluster.AssertNoLeaks();
+    }
+
+    [Fact]
+    public void Many_tiny_datagrams_fill_a_socket_before_their_bytes_do()
+    {
+        // 256 bytes of receive buffer: a record for every 64 bytes, so four datagrams wait at
+        // most, however small (Linux charges each datagram its truesize the same way).
+        var cluster = new SimCluster(1, seed: 17, c => c.UdpReceiveBuffer = 256);
+        PodSandbox a = cluster.Node(1).AddPod("default", "a", 0);
+        PodSandbox b = cluster.Node(1).AddPod("default", "b", 0);
+        UdpSocket sink = b.OpenUdp(5000)!;
+        UdpSocket source = a.OpenUdp(0)!;
+
+        for (int i = 0; i < 6; i++)
+        {
+            source.SendTo(b.Address, 5000, [(byte)i], 0, 1);
+            cluster.Run(1);
+        }
+
+        Assert.Equal((4, 2), (sink.Received, sink.Dropped));
+        byte[] buffer = new byte[8];
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(1, sink.ReceiveFrom(buffer, 0, buffer.Length, out uint from, out ushort port));
+            Assert.Equal((i, a.Address, source.LocalPort), (buffer[0], from, port)); // in order, each with its sender
+        }
+
+        Assert.Equal(-1, sink.ReceiveFrom(buffer, 0, buffer.Length, out _, out _));
+        cluster.AssertNoLeaks();
+    }
+
+    [Fact]
+    public void A_datagram_longer_than_the_readers_buffer_is_cut_and_the_next_one_is_whole()
+    {
+        var cluster = new SimCluster(1, seed: 18);
+        PodSandbox a = cluster.Node(1).AddPod("default", "a", 0);
+        PodSandbox b = cluster.Node(1).AddPod("default", "b", 0);
+        UdpSocket sink = b.OpenUdp(5000)!;
+        UdpSocket source = a.OpenUdp(0)!;
+
+        source.SendTo(b.Address, 5000, Encoding.ASCII.GetBytes("a long datagram"), 0, 15);
+        source.SendTo(b.Address, 5000, [], 0, 0); // an empty datagram is a datagram
+        source.SendTo(b.Address, 5000, Encoding.ASCII.GetBytes("next"), 0, 4);
+        cluster.Run(2);
+
+        byte[] buffer = new byte[6];
+        Assert.Equal(6, sink.ReceiveFrom(buffer, 0, buffer.Length, out _, out _)); // the rest is lost, as recvfrom truncates
+        Assert.Equal("a long", Encoding.ASCII.GetString(buffer, 0, 6));
+        Assert.Equal(0, sink.ReceiveFrom(buffer, 0, buffer.Length, out _, out _));
+        Assert.Equal(4, sink.ReceiveFrom(buffer, 0, buffer.Length, out _, out _));
+        Assert.Equal("next", Encoding.ASCII.GetString(buffer, 0, 4));
+        Assert.False(sink.HasData);
         cluster.AssertNoLeaks();
     }
 
