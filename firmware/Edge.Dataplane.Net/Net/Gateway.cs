@@ -58,22 +58,34 @@ namespace Edge.Dataplane.Net
         /// <summary>Frames from the bridge: ARP for the gateway address, or IPv4 to route.</summary>
         public void Deliver(PacketBuffer frame, long now)
         {
-            WireError error = _ethernet.Parse(frame.Data, frame.Offset, frame.Length);
-            if (error != WireError.None)
+            // Read in place, as a pod's eth0 does (PodSandbox.Deliver): the EtherType, and for
+            // IPv4 that the frame is addressed to the gateway's MAC (a router routes only those).
+            byte[] b = frame.Data;
+            int o = frame.Offset;
+            int length = frame.Length;
+            if (length < EthernetFrame.HeaderLength)
             {
-                Drop(frame, DropReason.Of(error));
+                Drop(frame, DropReason.Truncated);
                 return;
             }
 
-            if (_ethernet.EtherType == EtherType.Arp)
+            int etherType = (b[o + 12] << 8) | b[o + 13];
+            if (etherType == EtherType.Arp)
             {
-                Interface.InputArp(frame, _ethernet.PayloadOffset, _ethernet.PayloadLength, now);
+                Interface.InputArp(frame, o + EthernetFrame.HeaderLength, length - EthernetFrame.HeaderLength, now);
                 return;
             }
 
-            if (_ethernet.EtherType != EtherType.Ipv4 || _ethernet.Destination != Interface.Mac)
+            if (etherType != EtherType.Ipv4)
             {
-                Drop(frame, _ethernet.EtherType != EtherType.Ipv4 ? DropReason.Unsupported : DropReason.NotForUs);
+                Drop(frame, DropReason.Unsupported);
+                return;
+            }
+
+            ulong destination = ((ulong)(uint)((b[o] << 8) | b[o + 1]) << 32) | (uint)((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]);
+            if (destination != Interface.Mac)
+            {
+                Drop(frame, DropReason.NotForUs);
                 return;
             }
 
@@ -112,28 +124,32 @@ namespace Edge.Dataplane.Net
 
         private void RouteIp(PacketBuffer frame, bool fromOverlay, long now)
         {
+            // The header's fields, the frame's and the interface's are read into locals once:
+            // nanoCLR pays for every field access (see firmware/README.md).
+            Ipv4Repr ip = _ip;
+            byte[] b = frame.Data;
             int ipAt = frame.Offset + EthernetFrame.HeaderLength;
-            WireError error = _ip.Parse(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, frame.ChecksumsValid);
+            WireError error = ip.Parse(b, ipAt, frame.Length - EthernetFrame.HeaderLength, frame.ChecksumsValid);
             if (error != WireError.None)
             {
                 Drop(frame, DropReason.Of(error));
                 return;
             }
 
-            frame.Length = EthernetFrame.HeaderLength + _ip.HeaderLength + _ip.PayloadLength; // no Ethernet padding onward
-            if (_ip.Destination == _node.Config.DnsAddress)
+            int ipLength = ip.HeaderLength + ip.PayloadLength;
+            frame.Length = EthernetFrame.HeaderLength + ipLength; // no Ethernet padding onward
+            NodeConfig config = _node.Config;
+            if (ip.Destination == config.DnsAddress)
             {
                 Local(frame, now); // node-local DNS: the cluster DNS address is answered on every node
                 return;
             }
 
-            HookVerdict verdict = _prerouting != null
-                ? _prerouting.Prerouting(frame.Data, ipAt, frame.Length - EthernetFrame.HeaderLength, now)
-                : HookVerdict.Accept;
+            HookVerdict verdict = _prerouting != null ? _prerouting.Prerouting(b, ipAt, ipLength, now) : HookVerdict.Accept;
             if (verdict == HookVerdict.Reject)
             {
                 // As iptables' REJECT: the error comes from the address the packet was sent to (the service's).
-                SendError(frame, IcmpType.DestinationUnreachable, IcmpType.PortUnreachable, _ip.Destination, now);
+                SendError(frame, IcmpType.DestinationUnreachable, IcmpType.PortUnreachable, ip.Destination, now);
                 Drop(frame, DropReason.NoEndpoint);
                 return;
             }
@@ -145,40 +161,42 @@ namespace Edge.Dataplane.Net
             }
 
             bool translated = verdict == HookVerdict.Translated;
-            uint destination = translated ? NetworkOrder.ReadU32(frame.Data, ipAt + 16) : _ip.Destination;
-            if (destination == Interface.Address || destination == _node.Config.VtepAddress)
+            uint destination = translated ? NetworkOrder.ReadU32(b, ipAt + 16) : ip.Destination;
+            IpInterface bridgeSide = Interface;
+            uint address = bridgeSide.Address;
+            if (destination == address || destination == config.VtepAddress)
             {
                 Local(frame, now);
                 return;
             }
 
-            if (_ip.MoreFragments || _ip.FragmentOffset != 0)
+            if (ip.MoreFragments || ip.FragmentOffset != 0)
             {
                 Drop(frame, DropReason.Fragment);
                 return;
             }
 
-            if (_ip.Ttl <= 1)
+            if (ip.Ttl <= 1)
             {
                 SendError(frame, IcmpType.TimeExceeded, 0, now);
                 Drop(frame, DropReason.TtlExpired);
                 return;
             }
 
-            int prefix = Interface.PrefixLength;
+            int prefix = bridgeSide.PrefixLength;
             uint mask = prefix <= 0 ? 0 : prefix >= 32 ? 0xFFFFFFFF : ~(0xFFFFFFFF >> prefix);
-            if (((destination ^ Interface.Address) & mask) == 0) // on the bridge's subnet
+            if (((destination ^ address) & mask) == 0) // on the bridge's subnet
             {
-                Ipv4Packet.DecrementTtl(frame.Data, ipAt);
+                Ipv4Packet.DecrementTtl(b, ipAt);
                 Routed++;
-                Interface.SendIp(frame, frame.Length - EthernetFrame.HeaderLength, destination, now);
+                bridgeSide.SendIp(frame, ipLength, destination, now);
                 return;
             }
 
             int route = _routes.Lookup(destination);
             if (route < 0 && !fromOverlay && IsOutside(destination))
             {
-                if ((_ip.Protocol == IpProtocol.Tcp || _ip.Protocol == IpProtocol.Udp) && Host.TakesTransparent)
+                if ((ip.Protocol == IpProtocol.Tcp || ip.Protocol == IpProtocol.Udp) && Host.TakesTransparent)
                 {
                     Host.DeliverTransparent(frame, now); // the egress relay takes it from here
                     return;
@@ -197,11 +215,12 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            Ipv4Packet.DecrementTtl(frame.Data, ipAt);
-            _ethernet.Source = _overlay.VtepMac;
-            _ethernet.Destination = _routes.PeerVtepMac(route);
-            _ethernet.EtherType = EtherType.Ipv4;
-            _ethernet.Emit(frame.Data, frame.Offset);
+            Ipv4Packet.DecrementTtl(b, ipAt);
+            EthernetRepr ethernet = _ethernet;
+            ethernet.Source = _overlay.VtepMac;
+            ethernet.Destination = _routes.PeerVtepMac(route);
+            ethernet.EtherType = EtherType.Ipv4;
+            ethernet.Emit(b, frame.Offset);
             Routed++;
             _overlay.Send(frame, route, now);
         }

@@ -30,7 +30,6 @@ namespace Edge.Dataplane.Net
         // bridge's queue (or their loopback queue), and what a pod sends on the way is queued,
         // never delivered into another pod at once, so one pod's input never runs inside
         // another's and one set serves them all. A pod may reuse them to answer (an echo reply).
-        internal readonly EthernetRepr EthernetIn = new EthernetRepr();
         internal readonly Ipv4Repr IpIn = new Ipv4Repr();
         internal readonly UdpRepr UdpIn = new UdpRepr();
         internal readonly IcmpRepr IcmpIn = new IcmpRepr();

@@ -61,17 +61,17 @@ namespace Edge.Dataplane.Net
             _node.Pool.Return(frame);
         }
 
-        /// <summary>
-        /// The next inner frame from a known peer (at frame.Offset, headroom intact), or null
-        /// when no datagram waits. <paramref name="route"/> is the sender's route. Bad datagrams
-        /// are dropped and counted, and the next one is tried.
-        /// </summary>
         /// <summary>Whether a datagram waits on the board's socket (a turn asks once, before it rents a buffer to read it).</summary>
         public bool Readable
         {
             get { return _port.Readable; }
         }
 
+        /// <summary>
+        /// The next inner frame from a known peer (at frame.Offset, headroom intact), or null
+        /// when no datagram waits. <paramref name="route"/> is the sender's route. Bad datagrams
+        /// are dropped and counted, and the next one is tried.
+        /// </summary>
         public PacketBuffer Receive(long now, out int route)
         {
             route = -1;

@@ -15,7 +15,7 @@ namespace Edge.Dataplane.Net
     /// </summary>
     public sealed class PodSandbox : IBridgePort
     {
-        // Frames are parsed into the node's headers (NodeContext.EthernetIn, IpIn, ...): one
+        // Packets are parsed into the node's headers (NodeContext.IpIn, UdpIn, ...): one
         // pod's input never runs inside another's, so they serve every pod.
         public const uint LoopbackAddress = 0x7F000001;
         private const int FirstEphemeralPort = 32768;
@@ -220,34 +220,42 @@ namespace Edge.Dataplane.Net
         /// <summary>Handles frames the bridge delivers to this pod.</summary>
         public void Deliver(PacketBuffer frame, long now)
         {
-            EthernetRepr ethernet = _node.EthernetIn;
-            WireError error = ethernet.Parse(frame.Data, frame.Offset, frame.Length);
-            if (error != WireError.None)
+            // What eth0 decides on, read in place: the destination MAC and the EtherType
+            // (IEEE 802.3 clause 3.2); the source MAC is nobody's business here.
+            byte[] b = frame.Data;
+            int o = frame.Offset;
+            int length = frame.Length;
+            if (length < EthernetFrame.HeaderLength)
             {
-                Drop(frame, DropReason.Of(error));
+                Drop(frame, DropReason.Truncated);
                 return;
             }
 
             // Ours, or a group address (the I/G bit, the first octet's lowest).
-            if (ethernet.Destination != _mac && (frame.Data[frame.Offset] & 0x01) == 0)
+            if ((b[o] & 0x01) == 0)
             {
-                Drop(frame, DropReason.NotForUs);
+                ulong destination = ((ulong)(uint)((b[o] << 8) | b[o + 1]) << 32) | (uint)((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]);
+                if (destination != _mac)
+                {
+                    Drop(frame, DropReason.NotForUs);
+                    return;
+                }
+            }
+
+            int etherType = (b[o + 12] << 8) | b[o + 13];
+            if (etherType == EtherType.Ipv4)
+            {
+                InputIp(frame, now);
                 return;
             }
 
-            if (ethernet.EtherType == EtherType.Arp)
+            if (etherType == EtherType.Arp)
             {
-                Interface.InputArp(frame, ethernet.PayloadOffset, ethernet.PayloadLength, now);
+                Interface.InputArp(frame, o + EthernetFrame.HeaderLength, length - EthernetFrame.HeaderLength, now);
                 return;
             }
 
-            if (ethernet.EtherType != EtherType.Ipv4)
-            {
-                Drop(frame, DropReason.Unsupported);
-                return;
-            }
-
-            InputIp(frame, now);
+            Drop(frame, DropReason.Unsupported);
         }
 
         private bool _transparentInput;
