@@ -86,8 +86,10 @@ namespace Edge.Dataplane.Workloads
                 {
                     _response = HttpText.Response(431, "Request Header Fields Too Large", "text/plain", "request head over " + limit.ToString() + " bytes\n");
                 }
-                else if (Socket.EndOfStream || Socket.IsClosed)
+                else if (Socket.PeerFinished || Socket.IsClosed)
                 {
+                    // The client finished sending before its head was whole: no request will
+                    // come, so no answer either (Go's net/http closes the same way).
                     Socket.Close();
                     return;
                 }

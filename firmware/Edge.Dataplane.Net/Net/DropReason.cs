@@ -31,7 +31,10 @@ namespace Edge.Dataplane.Net
         public const int NoEndpoint = 22;
         public const int EgressDenied = 23;
 
-        public const int Count = 24;
+        /// <summary>A relayed connection (NodePort, LoadBalancer, egress) ended because nothing moved on it.</summary>
+        public const int IdleTimeout = 24;
+
+        public const int Count = 25;
 
         // A switch, not a static array: the names stay in flash instead of an array on the heap.
         private static string NameAt(int i)
@@ -62,6 +65,7 @@ namespace Edge.Dataplane.Net
                 case 21: return "rate-limited";
                 case 22: return "no-endpoint";
                 case 23: return "egress-denied";
+                case 24: return "idle-timeout";
                 default: return null;
             }
         }

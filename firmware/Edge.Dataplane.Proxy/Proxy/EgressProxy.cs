@@ -26,7 +26,7 @@ namespace Edge.Dataplane.Proxy
         public EgressProxy(IHostSockets sockets, PodSandbox host, int maxConnections)
         {
             _sockets = sockets;
-            _relay = new TcpRelay(sockets, maxConnections);
+            _relay = new TcpRelay(sockets, maxConnections, host.Node.Drops);
             _sessions = new UdpSessions(sockets, maxConnections, host.Node.Pool);
             _host = host;
             _listener = host.ListenTransparent(maxConnections);
@@ -54,7 +54,7 @@ namespace Edge.Dataplane.Proxy
             for (TcpSocket pod = _listener.Accept(); pod != null; pod = _listener.Accept())
             {
                 int outside = _relay.HasRoom ? _sockets.ConnectTcp(pod.LocalAddress, pod.LocalPort) : -1;
-                if (outside < 0 || !_relay.Add(outside, pod, true))
+                if (outside < 0 || !_relay.Add(outside, pod, true, now))
                 {
                     Failed++;
                     pod.Abort();
@@ -64,7 +64,7 @@ namespace Edge.Dataplane.Proxy
                 Connections++;
             }
 
-            _relay.Poll();
+            _relay.Poll(now);
             _sessions.Poll(_host, now);
         }
 

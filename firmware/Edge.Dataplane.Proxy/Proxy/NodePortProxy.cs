@@ -20,6 +20,11 @@ namespace Edge.Dataplane.Proxy
     {
         private const int MaxListeners = 16;
 
+        // Connections taken from a listener's backlog per turn: a burst is accepted (or shed) at
+        // this rate instead of one a turn, so clients do not sit in the platform's backlog and
+        // retry their SYNs.
+        private const int AcceptsPerTurn = 8;
+
         private readonly IHostSockets _sockets;
         private readonly ServiceProxy _proxy;
         private readonly PodSandbox _host;
@@ -41,6 +46,8 @@ namespace Edge.Dataplane.Proxy
         private UdpSessions _sessions;
 
         public long Accepted;
+
+        /// <summary>Clients accepted and closed at once: no ready endpoint, or no room to relay them (<see cref="DropReason.SocketLimit"/>).</summary>
         public long Refused;
 
         public NodePortProxy(IHostSockets sockets, ServiceProxy proxy, PodSandbox host, DropCounters drops, int maxConnections)
@@ -119,7 +126,9 @@ namespace Edge.Dataplane.Proxy
 
                     if (!_listenUdp[l])
                     {
-                        AcceptFrom(l, now);
+                        for (int n = 0; n < AcceptsPerTurn && AcceptFrom(l, now); n++)
+                        {
+                        }
                     }
                     else if (datagram != null || (datagram = _host.Node.Pool.Rent()) != null)
                     {
@@ -134,7 +143,7 @@ namespace Edge.Dataplane.Proxy
 
             if (_relay != null)
             {
-                _relay.Poll();
+                _relay.Poll(now);
                 if (_relay.Active == 0)
                 {
                     _relay = null;
@@ -291,30 +300,40 @@ namespace Edge.Dataplane.Proxy
             }
         }
 
-        private void AcceptFrom(int l, long now)
+        /// <summary>Takes one waiting client off the listener; false when none waited.</summary>
+        private bool AcceptFrom(int l, long now)
         {
             uint client;
             ushort clientPort;
             int handle = _sockets.Accept(_listenHandle[l], out client, out clientPort);
             if (handle < 0)
             {
-                return;
+                return false;
             }
 
             Service service = _proxy.Services.At(_listenService[l]);
-            int endpoint = service == null || (_relay != null && !_relay.HasRoom) ? -1 : _proxy.Choose(service, client, true, now);
-            TcpSocket inner = endpoint < 0 ? null : _host.Connect(service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint]);
+            int endpoint = service == null ? -1 : _proxy.Choose(service, client, true, now);
+            if (endpoint < 0)
+            {
+                _drops.Count(DropReason.NoEndpoint);
+                Refuse(handle, service);
+                return true;
+            }
+
+            // The relay's pairs and the host sandbox's sockets are fixed in number: a client
+            // beyond them is shed at once (and counted) rather than left waiting.
+            if (_relay != null && !_relay.HasRoom)
+            {
+                _drops.Count(DropReason.SocketLimit);
+                Refuse(handle, service);
+                return true;
+            }
+
+            TcpSocket inner = _host.Connect(service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint]);
             if (inner == null)
             {
-                Refused++;
-                if (service != null)
-                {
-                    service.CountRejected();
-                }
-
-                _drops.Count(DropReason.NoEndpoint);
-                _sockets.Close(handle);
-                return;
+                Refuse(handle, service); // the sandbox counted it (socket-limit)
+                return true;
             }
 
             Accepted++;
@@ -326,10 +345,22 @@ namespace Edge.Dataplane.Proxy
 
             if (_relay == null)
             {
-                _relay = new TcpRelay(_sockets, _maxConnections);
+                _relay = new TcpRelay(_sockets, _maxConnections, _drops);
             }
 
-            _relay.Add(handle, inner, false);
+            _relay.Add(handle, inner, false, now);
+            return true;
+        }
+
+        private void Refuse(int handle, Service service)
+        {
+            Refused++;
+            if (service != null)
+            {
+                service.CountRejected();
+            }
+
+            _sockets.Close(handle);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Edge.Dataplane.Net;
 using Edge.Dataplane.Net.Tcp;
 using Edge.Dataplane.Platform;
 
@@ -8,13 +9,24 @@ namespace Edge.Dataplane.Proxy
     /// NodePort client, or an egress destination) and one in the pod network (a TcpSocket of
     /// the host sandbox). Bytes move only as fast as the slower side takes them, a FIN on
     /// either side becomes a half close on the other, and a failure on either side ends both.
-    /// Fixed number of pairs and buffers.
+    /// Fixed number of pairs and buffers, so a pair nobody uses any more must not hold its place:
+    /// a client that goes away before the pod has answered its connection takes the pod side with
+    /// it, and a pair that moves no byte for a while is ended on both sides (the outside closed,
+    /// the pod reset, counted as idle-timeout), sooner once one side has finished, as Linux's conntrack keeps a closing
+    /// connection for less time than an established one.
     /// </summary>
     public sealed class TcpRelay
     {
         private const int BufferSize = 1024;
 
+        /// <summary>A pair that moved nothing either way for this long is ended (a client that left a connection open).</summary>
+        public const int IdleTimeoutMs = 120000;
+
+        /// <summary>Once either side has sent its FIN, a pair that moves nothing for this long is ended.</summary>
+        public const int ClosingTimeoutMs = 30000;
+
         private readonly IHostSockets _sockets;
+        private readonly DropCounters _drops;
         private readonly int[] _external;
         private readonly TcpSocket[] _internal;
         private readonly byte[][] _toPod;
@@ -25,14 +37,16 @@ namespace Edge.Dataplane.Proxy
         private readonly bool[] _podDone;
         private readonly bool[] _connecting;
         private readonly bool[] _used;
+        private readonly long[] _lastMoved;
 
         public long BytesToPods;
         public long BytesOut;
         public long Failed;
 
-        public TcpRelay(IHostSockets sockets, int pairs)
+        public TcpRelay(IHostSockets sockets, int pairs, DropCounters drops)
         {
             _sockets = sockets;
+            _drops = drops;
             _external = new int[pairs];
             _internal = new TcpSocket[pairs];
             _toPod = new byte[pairs][];
@@ -43,6 +57,7 @@ namespace Edge.Dataplane.Proxy
             _podDone = new bool[pairs];
             _connecting = new bool[pairs];
             _used = new bool[pairs];
+            _lastMoved = new long[pairs];
         }
 
         public bool HasRoom
@@ -65,7 +80,7 @@ namespace Edge.Dataplane.Proxy
         }
 
         /// <summary>Relays between an outside connection (still connecting, or not) and a pod-side socket; false when full.</summary>
-        public bool Add(int external, TcpSocket inside, bool outsideConnecting)
+        public bool Add(int external, TcpSocket inside, bool outsideConnecting, long now)
         {
             int i = Free();
             if (i < 0)
@@ -81,6 +96,7 @@ namespace Edge.Dataplane.Proxy
             _outsideDone[i] = false;
             _podDone[i] = false;
             _connecting[i] = outsideConnecting;
+            _lastMoved[i] = now;
             if (_toPod[i] == null)
             {
                 _toPod[i] = new byte[BufferSize];
@@ -103,18 +119,18 @@ namespace Edge.Dataplane.Proxy
             }
         }
 
-        public void Poll()
+        public void Poll(long now)
         {
             for (int i = 0; i < _used.Length; i++)
             {
                 if (_used[i])
                 {
-                    Pump(i);
+                    Pump(i, now);
                 }
             }
         }
 
-        private void Pump(int c)
+        private void Pump(int c, long now)
         {
             TcpSocket inside = _internal[c];
             int outside = _external[c];
@@ -143,6 +159,9 @@ namespace Edge.Dataplane.Proxy
                 return;
             }
 
+            long movedBefore = BytesToPods + BytesOut;
+            bool doneBefore = _outsideDone[c] || _podDone[c];
+
             // Outside to pod.
             if (!_outsideDone[c] && _toPodCount[c] == 0)
             {
@@ -165,9 +184,19 @@ namespace Edge.Dataplane.Proxy
                 BytesToPods += sent;
             }
 
-            if (_outsideDone[c] && _toPodCount[c] == 0 && (inside.State == TcpState.Established || inside.State == TcpState.CloseWait))
+            if (_outsideDone[c] && _toPodCount[c] == 0)
             {
-                inside.Close();
+                if (inside.State == TcpState.Established || inside.State == TcpState.CloseWait)
+                {
+                    inside.Close();
+                }
+                else if (inside.State == TcpState.SynSent || inside.State == TcpState.SynReceived)
+                {
+                    // The client left before the pod took the connection: nobody waits for it.
+                    inside.Abort();
+                    Finish(c);
+                    return;
+                }
             }
 
             // Pod to outside.
@@ -199,6 +228,18 @@ namespace Edge.Dataplane.Proxy
 
             if (_outsideDone[c] && _podDone[c] && _toOutsideCount[c] == 0)
             {
+                Finish(c);
+                return;
+            }
+
+            if (BytesToPods + BytesOut != movedBefore || (_outsideDone[c] || _podDone[c]) != doneBefore)
+            {
+                _lastMoved[c] = now;
+            }
+            else if (now - _lastMoved[c] >= (doneBefore ? ClosingTimeoutMs : IdleTimeoutMs))
+            {
+                _drops.Count(DropReason.IdleTimeout);
+                inside.Abort();
                 Finish(c);
             }
         }

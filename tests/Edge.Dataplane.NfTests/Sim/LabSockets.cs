@@ -123,7 +123,7 @@ namespace Edge.Dataplane.NfTests.Sim
         public int Send(int connection, byte[] buffer, int offset, int length)
         {
             var c = _handles[connection] as LabConnection;
-            if (c == null || c.BoardSentFin)
+            if (c == null || c.BoardSentFin || c.ClientClosed)
             {
                 return -1;
             }
@@ -242,6 +242,7 @@ namespace Edge.Dataplane.NfTests.Sim
         internal bool ClientSentFin;
         internal bool BoardSentFin;
         internal bool BoardClosed;
+        internal bool ClientClosed;
 
         public readonly uint ClientAddress;
         public readonly ushort ClientPort;
@@ -268,6 +269,16 @@ namespace Edge.Dataplane.NfTests.Sim
         public void ShutdownSend()
         {
             ClientSentFin = true;
+        }
+
+        /// <summary>
+        /// The client closes its socket: a FIN after what it sent, and what the board sends after
+        /// that is refused (the client's stack answers it with a reset).
+        /// </summary>
+        public void Close()
+        {
+            ClientSentFin = true;
+            ClientClosed = true;
         }
 
         /// <summary>The board sent FIN (or closed) and everything it sent has been read.</summary>

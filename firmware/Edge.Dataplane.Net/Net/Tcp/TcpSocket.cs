@@ -197,6 +197,15 @@ namespace Edge.Dataplane.Net.Tcp
             get { return _c != null && _c.PeerFin && _receive.Count == 0; }
         }
 
+        /// <summary>
+        /// The peer has sent its FIN: what the receive buffer holds is all it will send (read or
+        /// not; <see cref="EndOfStream"/> is this once it has been read).
+        /// </summary>
+        public bool PeerFinished
+        {
+            get { return _c != null && _c.PeerFin; }
+        }
+
         /// <summary>Queues bytes to send; returns how many fitted (0 when the buffer is full or the socket cannot send).</summary>
         public int Send(byte[] data, int offset, int length)
         {
