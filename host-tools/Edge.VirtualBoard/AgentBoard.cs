@@ -13,8 +13,9 @@ namespace Edge.VirtualBoard;
 /// <summary>
 /// A virtual board run by a control plane, as a real board is: it knows only its identity
 /// (name, address, ports) and waits for the host on its management port; everything else
-/// (pod CIDR, peers, pods, services, DNS) comes in snapshots. One host connection at a time;
-/// a new one replaces the old (the host reconnected).
+/// (pod CIDR, peers, pods, services, DNS) comes in snapshots. One host connection at a time:
+/// a new one replaces the old when it sends a valid frame (the host reconnected), as on a
+/// board (<see cref="ControlPlaneLine"/>).
 /// </summary>
 public sealed class AgentBoard : IDisposable
 {
@@ -22,9 +23,10 @@ public sealed class AgentBoard : IDisposable
 
     private readonly UdpDatagramPort _port;
     private readonly OsHostSockets _hostSockets;
-    private readonly Socket _listener;
+    private readonly TcpManagementListener? _listener;
+    private readonly ControlPlaneLine? _lines;
     private readonly SystemClock _clock = new();
-    private TcpByteStream? _line;
+    private readonly ushort _mgmtPort;
 
     public AgentBoard(string name, uint address, ushort vxlanPort = 4789, ushort mgmtPort = DefaultMgmtPort, TextWriter? log = null, IStorage? storage = null)
     {
@@ -66,19 +68,18 @@ public sealed class AgentBoard : IDisposable
             Log.WriteLine($"{name}: boots as {Plan.Describe()}");
         }
 
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+        _mgmtPort = mgmtPort;
         try
         {
-            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _listener.Bind(new IPEndPoint(new IPAddress([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]), mgmtPort));
-            _listener.Listen(2);
+            _listener = new TcpManagementListener(address, mgmtPort);
         }
-        catch (SocketException e)
+        catch (BoardException)
         {
             Dispose();
-            throw new BoardException($"cannot listen for the control plane on {Ipv4Address.Format(address)}:{mgmtPort}: {e.SocketErrorCode}");
+            throw;
         }
 
+        _lines = new ControlPlaneLine(_listener, Session);
         Log.WriteLine($"{name}: waiting for the control plane on {Ipv4Address.Format(address)}:{mgmtPort}");
     }
 
@@ -101,18 +102,23 @@ public sealed class AgentBoard : IDisposable
 
     public int PollOnce()
     {
-        if (_listener.Poll(0, SelectMode.SelectRead))
+        long refusedBefore = _lines!.Refused;
+        if (_lines.Poll(_clock.Milliseconds))
         {
-            Socket accepted = _listener.Accept();
-            accepted.Blocking = false;
-            accepted.NoDelay = true;
-            _line?.Dispose();
-            _line = new TcpByteStream(accepted);
-            Session.Attach(_line, _clock.Milliseconds);
             Log.WriteLine("control plane connected");
         }
 
+        if (_lines.Refused != refusedBefore)
+        {
+            Log.WriteLine($"hung up a connection on port {_mgmtPort} that sent no valid frame; the control plane keeps the board");
+        }
+
         Session.Poll(_clock.Milliseconds);
+        if (_lines.Line != null && !Session.Attached)
+        {
+            _lines.Drop();
+        }
+
         _port.KnownReadable = _hostSockets.Refresh(_port.Socket);
         return Agent.Poll();
     }
@@ -130,8 +136,12 @@ public sealed class AgentBoard : IDisposable
 
     public void Dispose()
     {
-        _line?.Dispose();
-        _listener.Dispose();
+        if (_lines?.Line is { } line)
+        {
+            _listener!.Close(line);
+        }
+
+        _listener?.Dispose();
         _hostSockets.Dispose();
         _port.Dispose();
     }

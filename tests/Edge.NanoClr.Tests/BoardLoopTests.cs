@@ -90,6 +90,9 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
             "tcp< exec| Node: node-0017",
             "tcp< exec exit 0, 0 bytes lost",
 
+            // A port scanner on the management port: the session stays with the control plane (below).
+            "turn 30: a port scanner connects on port 7900 and sends an HTTP request",
+
             // A delta adds a pod; a LAN client reaches web on its NodePort through the board's own sockets.
             "tcp< ack #3 generation 2 applied",
             "tcp< heartbeat generation 2: default/web Running, default/client Running, default/greeter Running; drops 0",
@@ -98,6 +101,16 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
 
             // A delta for a base the board never had is refused, and the state stays.
             "tcp< ack #4 generation 0 refused: delta for another generation than the applied 2: send a snapshot",
+
+            // The scanner sent no valid frame: hung up a second after it came, and the session never moved.
+            "board: hung up a connection on port 7900 that sent no valid frame; the control plane keeps the board",
+            "turn 130: the board hung up on the scanner",
+
+            // The control plane restarts while its old connection is open: the new one asks for Hello and takes over.
+            "turn 220: the control plane restarts and connects again; its old connection is still open",
+            "board: control plane connected",
+            "tcp< " + hello + "2" + limits,
+            "turn 220: the board closed the old control plane's connection",
 
             // The control plane leaves: the console serves; the board waits until a host speaks there.
             "board: control plane gone; waiting for it on port 7900",
@@ -130,7 +143,7 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
             "status: ready (status LED: steady)",
             "watch: 8 checks, 0 stalls",
             "session: ",
-            "loop: 430 turns, 2 control plane connections",
+            "loop: 430 turns, 3 control plane connections, 1 refused",
             "node: generation 3, 3 pods, listening on 53 30080, 1 NodePort connections",
             "storage: boots next as node-7 on wt32-eth01 (wroom capacities), static 192.168.50.17/24 via 192.168.50.1");
 

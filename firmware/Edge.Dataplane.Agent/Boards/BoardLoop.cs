@@ -7,7 +7,8 @@ namespace Edge.Dataplane.Boards
 {
     /// <summary>
     /// A board's life once its network is up, one turn at a time: it takes a control plane that
-    /// connects on the management port (a new connection replaces the old one), serves the
+    /// connects on the management port (see <see cref="ControlPlaneLine"/> for when a new connection
+    /// replaces the old one), serves the
     /// management session (on the console UART while no control plane is connected on TCP),
     /// runs the dataplane, and shows the node's state on the LEDs and the display. Each stage
     /// beats the <see cref="StallWatch"/> so a stuck one is named. The firmware builds the
@@ -28,8 +29,8 @@ namespace Edge.Dataplane.Boards
         private readonly uint _address;
         private readonly int _maxPods;
 
-        // The control plane's TCP connection; null while none is connected.
-        private IByteStream _line;
+        // Which TCP connection holds the session; null on a board without a network listener.
+        private readonly ControlPlaneLine _lines;
 
         // Whether the console serves the session, and the frames the session had taken when it
         // took over: a host has spoken on the console (a UART never hangs up, so nothing else
@@ -41,9 +42,8 @@ namespace Edge.Dataplane.Boards
         public readonly NodeAgent Agent;
         public readonly BoardSession Session;
 
-        /// <summary>Turns run, and control plane connections taken on the management port.</summary>
+        /// <summary>Turns run.</summary>
         public long Turns;
-        public long Connections;
 
         /// <param name="plan">What the board boots as: its name and memory class.</param>
         /// <param name="address">The board's IPv4 address, once the network is up.</param>
@@ -71,6 +71,7 @@ namespace Edge.Dataplane.Boards
                 MaxOutPayload = MemoryClass.MaxOutPayload(plan.MemoryClass),
             });
             Session.Storage = platform.Storage;
+            _lines = platform.Management == null ? null : new ControlPlaneLine(platform.Management, Session);
             AttachConsole();
 
             Say(plan.Name + " at " + Ipv4Address.Format(address) + (platform.Management != null
@@ -88,7 +89,19 @@ namespace Edge.Dataplane.Boards
         /// <summary>Whether a control plane is connected on TCP (else the console serves, if there is one).</summary>
         public bool ControlPlaneConnected
         {
-            get { return _line != null; }
+            get { return _lines != null && _lines.Line != null; }
+        }
+
+        /// <summary>Control plane connections that took the session on the management port.</summary>
+        public long Connections
+        {
+            get { return _lines == null ? 0 : _lines.Taken; }
+        }
+
+        /// <summary>Connections on the management port hung up without taking the session (no valid frame within a second).</summary>
+        public long ConnectionsRefused
+        {
+            get { return _lines == null ? 0 : _lines.Refused; }
         }
 
         /// <summary>
@@ -103,11 +116,10 @@ namespace Edge.Dataplane.Boards
 
             _watch.Beat("the management session");
             Session.Poll(_platform.Clock.Milliseconds);
-            if (_line != null && !Session.Attached)
+            if (ControlPlaneConnected && !Session.Attached)
             {
                 // The host went away: the console UART serves again until it comes back.
-                _platform.Management.Close(_line);
-                _line = null;
+                _lines.Drop();
                 Say("control plane gone; waiting for it on port " + ManagementPort.ToString());
                 AttachConsole();
             }
@@ -132,7 +144,7 @@ namespace Edge.Dataplane.Boards
             }
 
             // Ready once a control plane has given the board its tables, on TCP or on the console UART.
-            bool controlled = _line != null || (_onConsole && Session.FramesReceived > _framesBeforeConsole);
+            bool controlled = ControlPlaneConnected || (_onConsole && Session.FramesReceived > _framesBeforeConsole);
             _panel.SetStatus(controlled && Agent.AppliedGeneration > 0 ? NodeStatus.Ready : NodeStatus.WaitingForControlPlane);
             _panel.ShowLights(now);
             if (_panel.HasDisplay)
@@ -151,28 +163,22 @@ namespace Edge.Dataplane.Boards
 
         private void AcceptControlPlane()
         {
-            if (_platform.Management == null)
+            if (_lines == null)
             {
                 return;
             }
 
-            IByteStream accepted = _platform.Management.Accept();
-            if (accepted == null)
+            long refusedBefore = _lines.Refused;
+            if (_lines.Poll(_platform.Clock.Milliseconds))
             {
-                return;
+                _onConsole = false;
+                Say("control plane connected");
             }
 
-            // One host at a time: a new connection is the control plane again (restarted, or moved).
-            if (_line != null)
+            if (_lines.Refused != refusedBefore)
             {
-                _platform.Management.Close(_line);
+                Say("hung up a connection on port " + ManagementPort.ToString() + " that sent no valid frame; the control plane keeps the board");
             }
-
-            _line = accepted;
-            _onConsole = false;
-            Connections++;
-            Session.Attach(_line, _platform.Clock.Milliseconds);
-            Say("control plane connected");
         }
 
         private void AttachConsole()

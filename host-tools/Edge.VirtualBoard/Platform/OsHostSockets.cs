@@ -210,13 +210,14 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
         try
         {
-            if (socket.Available == 0)
+            // Poll, then receive: readable and 0 bytes read is the peer's FIN.
+            if (length == 0 || !socket.Poll(0, SelectMode.SelectRead))
             {
-                // Readable with nothing to read means the peer closed.
-                return socket.Poll(0, SelectMode.SelectRead) ? -1 : 0;
+                return 0;
             }
 
-            return socket.Receive(buffer, offset, length, SocketFlags.None);
+            int n = socket.Receive(buffer, offset, length, SocketFlags.None);
+            return n > 0 ? n : -1;
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
         {

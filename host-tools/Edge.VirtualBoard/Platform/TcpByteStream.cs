@@ -10,12 +10,14 @@ public sealed class TcpByteStream(Socket socket) : IByteStream, IDisposable
     {
         try
         {
-            if (socket.Available == 0)
+            // Poll, then receive: readable and 0 bytes read is the host's FIN.
+            if (length == 0 || !socket.Poll(0, SelectMode.SelectRead))
             {
-                return socket.Poll(0, SelectMode.SelectRead) ? -1 : 0; // readable and empty: closed
+                return 0;
             }
 
-            return socket.Receive(buffer, offset, length, SocketFlags.None);
+            int n = socket.Receive(buffer, offset, length, SocketFlags.None);
+            return n > 0 ? n : -1;
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
         {

@@ -17,9 +17,11 @@ namespace Edge.NanoClr.Programs
     /// <item>boot: the board says Hello on its console UART, where nobody listens yet;</item>
     /// <item>turn 5: a control plane connects on TCP, gets Hello, sends an HTTP request by mistake and then a snapshot (two pods, a NodePort service, DNS);</item>
     /// <item>turn 20: it runs wget in the toolbox pod against the service by name (exec);</item>
+    /// <item>turn 30: a port scanner connects on the management port and sends an HTTP request: no valid frame, hung up after a second; the control plane keeps the board;</item>
     /// <item>turn 60: a delta adds a pod and its service;</item>
     /// <item>turn 80: a client on the LAN fetches the NodePort from the board's address;</item>
     /// <item>turn 100: a delta for a generation the board never had is refused;</item>
+    /// <item>turn 220: the control plane restarts: a new connection asks for Hello and takes the session from the old one;</item>
     /// <item>turn 250: the control plane hangs up; the console serves again;</item>
     /// <item>turn 270: a host on the console UART, after the chip's boot noise, asks for Hello and resyncs with a snapshot at the UART's pace (115 bytes a turn);</item>
     /// <item>turn 400: a control plane connects on TCP again, reads the kept settings (turn 410), provisions new ones and asks for a restart (turn 430).</item>
@@ -78,8 +80,10 @@ namespace Edge.NanoClr.Programs
 
             var uartHost = new ControlPlane("console", console.Host, report);
             MemoryLine tcp = null;
+            MemoryLine scanner = null;
             ControlPlane host = null;
             ControlPlane firstHost = null;
+            MemoryLine firstLine = null;
             int lan = -1;
             string lanReply = "";
             byte[] lanBuffer = new byte[512];
@@ -99,6 +103,7 @@ namespace Edge.NanoClr.Programs
                         listener.Connect(tcp);
                         host = new ControlPlane("tcp", tcp.Host, report);
                         firstHost = host;
+                        firstLine = tcp;
                         break;
                     case 6:
                         host.Garbage("GET / HTTP/1.1\r\nHost: 192.168.50.17:7900\r\n\r\n");
@@ -106,6 +111,13 @@ namespace Edge.NanoClr.Programs
                         break;
                     case 20:
                         host.Exec("default", "client", new string[] { "wget", "-qO-", "http://web/" }, 2);
+                        break;
+                    case 30:
+                        report.Write("turn 30: a port scanner connects on port " + BoardLoop.ManagementPort.ToString() + " and sends an HTTP request");
+                        scanner = new MemoryLine(0);
+                        listener.Connect(scanner);
+                        byte[] probe = Ascii.Bytes("GET / HTTP/1.1\r\nHost: 192.168.50.17:7900\r\n\r\n");
+                        scanner.Host.Write(probe, 0, probe.Length);
                         break;
                     case 60:
                         DesiredState changed = State(2, true);
@@ -123,6 +135,13 @@ namespace Edge.NanoClr.Programs
                     case 100:
                         DesiredState stale = State(6, true);
                         host.Delta(5, 0, new string[0], new string[0], stale, 4);
+                        break;
+                    case 220:
+                        report.Write("turn 220: the control plane restarts and connects again; its old connection is still open");
+                        tcp = new MemoryLine(0);
+                        listener.Connect(tcp);
+                        host = new ControlPlane("tcp", tcp.Host, report);
+                        host.HelloRequest();
                         break;
                     case 250:
                         report.Write("turn 250: the control plane hangs up");
@@ -154,12 +173,29 @@ namespace Edge.NanoClr.Programs
                     tcp.Deliver();
                 }
 
+                if (scanner != null)
+                {
+                    scanner.Deliver();
+                }
+
                 int work = loop.Turn();
 
                 uartHost.Poll();
                 if (host != null)
                 {
                     host.Poll();
+                }
+
+                if (scanner != null && scanner.ClosedByBoard)
+                {
+                    report.Write("turn " + turn.ToString() + ": the board hung up on the scanner");
+                    scanner = null;
+                }
+
+                if (firstLine != null && firstLine.ClosedByBoard)
+                {
+                    report.Write("turn " + turn.ToString() + ": the board closed the old control plane's connection");
+                    firstLine = null;
                 }
 
                 if (lan >= 0)
@@ -294,7 +330,7 @@ namespace Edge.NanoClr.Programs
             report.Write("watch: " + watchChecks.ToString() + " checks, " + stalls.ToString() + " stalls");
             report.Write("session: " + loop.Session.FramesReceived.ToString() + " frames taken, " + loop.Session.SnapshotsApplied.ToString() + " states applied, "
                 + loop.Session.SnapshotsRefused.ToString() + " refused, " + loop.Session.GarbageBytes.ToString() + " bytes of garbage skipped");
-            report.Write("loop: " + loop.Turns.ToString() + " turns, " + loop.Connections.ToString() + " control plane connections");
+            report.Write("loop: " + loop.Turns.ToString() + " turns, " + loop.Connections.ToString() + " control plane connections, " + loop.ConnectionsRefused.ToString() + " refused");
             report.Write("node: generation " + loop.Agent.AppliedGeneration.ToString() + ", " + loop.Agent.Pods.Length.ToString() + " pods, listening on " + hostSockets.Listening()
                 + ", " + loop.Agent.Node.NodePorts.Accepted.ToString() + " NodePort connections, " + port.Sent.ToString() + " VXLAN datagrams sent");
 
