@@ -53,6 +53,73 @@ public sealed class HostSocketsTests
         Assert.Equal(-1, board.ReceiveFrom(udp, buffer, 0, buffer.Length, out _, out _));
     }
 
+    private static readonly int[] EveryLength = [0, 1, 7, 12, 1500, 9000, 65507, 3];
+
+    [Fact]
+    public void Datagrams_of_every_length_are_read_in_turn_on_the_boards_own_UDP_sockets_the_longer_ones_cut_to_the_buffer()
+    {
+        // NodePort UDP, egress UDP and the board's DNS read through these sockets.
+        using var board = new OsHostSockets(Board);
+        int udp = board.OpenUdp(0);
+        ushort boardPort = LocalPort(board, udp);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        foreach (int length in EveryLength)
+        {
+            peer.SendTo(new byte[length], new IPEndPoint(IPAddress.Loopback, boardPort));
+        }
+
+        byte[] buffer = new byte[1600];
+        var lengths = new List<int>();
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        while (lengths.Count < EveryLength.Length && DateTime.UtcNow < deadline)
+        {
+            int n = board.ReceiveFrom(udp, buffer, 0, buffer.Length, out _, out _);
+            if (n < 0)
+            {
+                board.WaitForData(peer, 100_000);
+                continue;
+            }
+
+            lengths.Add(n);
+        }
+
+        Assert.Equal(EveryLength.Select(l => Math.Min(l, buffer.Length)), lengths);
+        Assert.Equal(-1, board.ReceiveFrom(udp, buffer, 0, buffer.Length, out _, out _));
+    }
+
+    [Fact]
+    public void Datagrams_of_every_length_are_read_in_turn_on_the_VXLAN_port_the_longer_ones_cut_or_skipped()
+    {
+        using var port = new UdpDatagramPort(Board, 0);
+        ushort boardPort = (ushort)((IPEndPoint)port.Socket.LocalEndPoint!).Port;
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        foreach (int length in EveryLength)
+        {
+            peer.SendTo(new byte[length], new IPEndPoint(IPAddress.Loopback, boardPort));
+        }
+
+        byte[] buffer = new byte[1600];
+        var lengths = new List<int>();
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((lengths.Count == 0 || lengths[^1] != 3) && DateTime.UtcNow < deadline)
+        {
+            int n = port.Receive(buffer, 0, buffer.Length, out _, out _);
+            if (n < 0)
+            {
+                port.WaitForData(100_000);
+                continue;
+            }
+
+            lengths.Add(n);
+        }
+
+        // A datagram longer than a frame is cut to the buffer or skipped (the socket says which), never a stop.
+        Assert.Equal([0, 1, 7, 12, 1500], lengths.Take(5));
+        Assert.Equal(3, lengths[^1]);
+        Assert.All(lengths, n => Assert.InRange(n, 0, buffer.Length));
+        Assert.Equal(-1, port.Receive(buffer, 0, buffer.Length, out _, out _));
+    }
+
     [Fact]
     public void What_the_board_sends_leaves_when_it_reads_again_or_waits()
     {

@@ -22,6 +22,12 @@ public static class Program
                 return MemoryFootprint.Run();
             case "overlay":
                 return OverlayThroughput.Run(args.Skip(1).ToArray());
+            case "flood":
+                return FloodRecovery.Run();
+            case "flood-udp":
+                return FloodTraffic.Udp(args[1], int.Parse(args[2]), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+            case "flood-tcp":
+                return FloodTraffic.Tcp(args[1], int.Parse(args[2]), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4]));
             case "udp-blast":
                 return UdpTraffic.Blast(args[1], int.Parse(args[2]), int.Parse(args[3]), double.Parse(args[4]));
             case "udp-sink":

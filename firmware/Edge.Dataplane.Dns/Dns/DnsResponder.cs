@@ -23,6 +23,7 @@ namespace Edge.Dataplane.Dns
         private readonly int _boardSocket = -1;
         private readonly DnsForwarder _forwarder;
         private const int TcpIdleMs = 10000;
+        private const int TcpShedPerTurn = 8;
         private const int TcpQueryMax = 512; // a question and an OPT record; larger is not a query we answer
 
         // A query is read into a packet buffer rented from the node's pool for the turn and
@@ -230,6 +231,28 @@ namespace Edge.Dataplane.Dns
                     System.Array.Copy(_tcpIn[i], 2 + length, _tcpIn[i], 0, _tcpInCount[i] - 2 - length);
                     _tcpInCount[i] -= 2 + length;
                 }
+            }
+
+            // With every slot taken, clients beyond them are shed at once (accepted, closed and
+            // counted) instead of waiting out their connect in the platform's backlog; a
+            // resolver then asks again or over UDP (RFC 7766 §6.2 lets a server under
+            // pressure close connections). A slot freed this turn takes the next client on the next.
+            bool full = true;
+            for (int i = 0; i < _tcp.Length; i++)
+            {
+                full &= _tcp[i] >= 0;
+            }
+
+            for (int shed = 0; full && shed < TcpShedPerTurn; shed++)
+            {
+                int extra = _sockets.Accept(_tcpListener, out client, out port);
+                if (extra < 0)
+                {
+                    break;
+                }
+
+                _sockets.Close(extra);
+                _host.Node.Drops.Count(DropReason.SocketLimit);
             }
         }
 
