@@ -18,8 +18,8 @@ namespace Edge.Cli.Tests.Lab;
 [Trait("Category", Category.EndToEnd)]
 public sealed class HostileLanEndToEndTests : IDisposable
 {
-    private const string Node1 = "127.0.10.141";
-    private const string Node2 = "127.0.10.142";
+    private const string Node1 = "127.0.10.181";
+    private const string Node2 = "127.0.10.182";
     private readonly string _home = Directory.CreateTempSubdirectory("edge-hostile-").FullName;
     private readonly EdgectlProcess _edgectl;
 

@@ -141,13 +141,47 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
             return;
         }
 
+        string address = BoardAddress(n);
+        if (PortOwners.Taken(address, AgentBoard.DefaultMgmtPort, VxlanHeader.IanaPort) is { } taken)
+        {
+            int? owner = PortOwners.TcpListener(address, AgentBoard.DefaultMgmtPort);
+            string who = owner is int holder ? $" by {PortOwners.Describe(holder)}"
+                : taken.EndsWith("(UDP)", StringComparison.Ordinal) ? " (another lab's board, or a Linux vxlan device with dstport 4789: `ip -d link show type vxlan`)" : "";
+            throw new CliException($"cannot start {node}: {taken} is taken{who}. Stop what holds it (another lab: `edgectl lab down` with its EDGE_HOME and --lab), "
+                + "or give this lab other addresses: `edgectl lab up --first-address 127.0.11.1`");
+        }
+
         string log = Path.Combine(dir, node + ".log");
-        int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", BoardAddress(n), "--log", log]);
+        int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", address, "--log", log]);
         state.Boards.RemoveAll(b => b.Name == node);
         state.Boards.Add(new LabProcess { Name = node, Pid = pid, Address = $"tcp://{BoardAddress(n)}:{AgentBoard.DefaultMgmtPort}", Log = log });
         state.Boards.Sort((a, b) => NodeNumber(a.Name).CompareTo(NodeNumber(b.Name)));
         state.Save();
-        Done($"started virtual board {node} at {BoardAddress(n)} (pid {pid})");
+
+        // The board that answers on its address must be this process: wait until it listens, or say why it did not.
+        var clock = Stopwatch.StartNew();
+        int? listener;
+        while ((listener = PortOwners.TcpListener(address, AgentBoard.DefaultMgmtPort)) != pid && OperatingSystem.IsLinux())
+        {
+            if (!LabProcesses.IsAlive(pid))
+            {
+                throw new CliException($"virtual board {node} exited; its log ({log}) ends:\n{Tail(log)}");
+            }
+
+            if (listener is int other)
+            {
+                throw new CliException($"{address}:{AgentBoard.DefaultMgmtPort} is answered by {PortOwners.Describe(other)}, not by {node} (pid {pid}): another lab's board took the address");
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new CliException($"virtual board {node} (pid {pid}) did not listen on {address}:{AgentBoard.DefaultMgmtPort} in 20 s; its log ({log}) ends:\n{Tail(log)}");
+            }
+
+            Thread.Sleep(50);
+        }
+
+        Done($"started virtual board {node} at {address} (pid {pid})");
     }
 
     private void StartControlPlane(LabState state, string dir)
@@ -208,7 +242,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
                 break;
             }
 
-            foreach (LabProcess board in state.Boards.Where(b => b.Pid > 0 && !ready.Contains(b.Name) && !LabProcesses.IsAlive(b.Pid)))
+            foreach (LabProcess board in state.Boards.Where(b => b.Pid > 0 && !LabProcesses.IsAlive(b.Pid)))
             {
                 throw new CliException($"virtual board {board.Name} exited; its log ({board.Log}) ends:\n{Tail(board.Log)}");
             }
