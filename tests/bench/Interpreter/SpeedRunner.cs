@@ -22,6 +22,8 @@ namespace Edge.Bench.Interpreter
                 new PodToPodAcrossBoards(),
                 new DnsAnswer(),
                 new ApplySnapshot(),
+                new HmacFrame(64),
+                new HmacFrame(2560),
                 new Calibration(false),
                 new Calibration(true),
             };
