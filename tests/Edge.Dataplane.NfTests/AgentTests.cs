@@ -257,9 +257,9 @@ namespace Edge.Dataplane.NfTests
             Assert.AreEqual("node-1", loaded.Name);
             Assert.AreEqual("static 192.168.50.11/24 via 192.168.50.1, DNS 192.168.50.1", loaded.DescribeAddressing());
 
-            byte[] record = storage.Read(BoardSettings.StorageKey);
+            byte[] record = storage.Read(BoardSettings.SlotKey0);
             record[record.Length - 3] ^= 0x40; // a flipped bit in flash
-            Assert.IsTrue(storage.Write(BoardSettings.StorageKey, record, 0, record.Length));
+            Assert.IsTrue(storage.Write(BoardSettings.SlotKey0, record, 0, record.Length));
             BoardSettings damaged = BoardSettings.Load(storage, out problem);
             Assert.IsTrue(problem != null && problem.IndexOf("damaged") >= 0, problem);
             Assert.AreEqual("", damaged.Name);

@@ -13,8 +13,20 @@ namespace Edge.Dataplane.Boards
     /// </summary>
     public sealed class BoardSettings
     {
-        /// <summary>The key the record is kept under (IStorage).</summary>
+        /// <summary>Where boards before the two slots kept their one record (read when neither slot holds settings).</summary>
         public const string StorageKey = "edge-settings";
+
+        /// <summary>
+        /// The two slots a record is written to in turn: the older one (or a damaged one) is
+        /// overwritten, so a power cut at any byte of a write leaves the other slot's settings,
+        /// and the slot with the higher sequence number wins when both are whole.
+        /// </summary>
+        public const string SlotKey0 = "edge-settings.0";
+        public const string SlotKey1 = "edge-settings.1";
+
+        // A slot's record: CRC-32 of what follows it, a sequence number, the payload's length,
+        // then the payload; bytes after it (an older, longer record's tail) are not read.
+        private const int SlotHeaderBytes = 4 + 4 + 2;
 
         /// <summary>The record's own format, first byte after the CRC: a newer record is left alone, never misread.</summary>
         public const int FormatVersion = 1;
@@ -130,14 +142,53 @@ namespace Edge.Dataplane.Boards
         }
 
         /// <summary>
-        /// The settings kept in <paramref name="storage"/>: defaults when there are none, and
-        /// defaults with <paramref name="problem"/> set when the record is damaged (a board
-        /// always boots; the console says what it found).
+        /// The settings kept in <paramref name="storage"/>: the newer whole slot; defaults when
+        /// there are none, and defaults with <paramref name="problem"/> set when what is kept is
+        /// damaged or of a newer format (a board always boots; the console says what it found).
+        /// A slot cut by a power loss while the other is whole is no problem: that is what the
+        /// other slot is for.
         /// </summary>
         public static BoardSettings Load(IStorage storage, out string problem)
         {
             problem = null;
-            byte[] record = storage == null ? null : storage.Read(StorageKey);
+            if (storage == null)
+            {
+                return new BoardSettings();
+            }
+
+            uint sequence;
+            byte[] record0 = storage.Read(SlotKey0);
+            byte[] record1 = storage.Read(SlotKey1);
+            int newest = Newest(record0, record1, out sequence);
+            if (newest >= 0)
+            {
+                BoardSettings kept = Parse(newest == 0 ? record0 : record1, SlotHeaderBytes, SlotPayloadLength(newest == 0 ? record0 : record1));
+                if (kept != null)
+                {
+                    return kept;
+                }
+
+                problem = "the stored settings are of another format; running with the defaults until provisioned again";
+                return new BoardSettings();
+            }
+
+            // No whole slot: a board from before the slots (whose first write to a slot may
+            // have been cut) still has its one record.
+            byte[] single = storage.Read(StorageKey);
+            if (single != null || (record0 == null && record1 == null))
+            {
+                return LoadSingleRecord(single, out problem);
+            }
+
+            int damaged = record0 != null ? record0.Length : record1.Length;
+            problem = "the stored settings are damaged (" + damaged.ToString() + " bytes); running with the defaults until provisioned again";
+            return new BoardSettings();
+        }
+
+        // Boards provisioned before the slots: one record, its CRC first.
+        private static BoardSettings LoadSingleRecord(byte[] record, out string problem)
+        {
+            problem = null;
             if (record == null)
             {
                 return new BoardSettings();
@@ -149,9 +200,7 @@ namespace Edge.Dataplane.Boards
                 return new BoardSettings();
             }
 
-            var r = new PayloadReader();
-            r.Begin(record, 4, record.Length - 4);
-            BoardSettings s = Read(r);
+            BoardSettings s = Parse(record, 4, record.Length - 4);
             if (s == null)
             {
                 problem = "the stored settings are of another format; running with the defaults until provisioned again";
@@ -161,21 +210,61 @@ namespace Edge.Dataplane.Boards
             return s;
         }
 
-        /// <summary>Keeps the settings (CRC first, so a half-written record reads as damaged, never as other settings).</summary>
+        private static BoardSettings Parse(byte[] record, int offset, int length)
+        {
+            var r = new PayloadReader();
+            r.Begin(record, offset, length);
+            return Read(r);
+        }
+
+        /// <summary>Keeps the settings in the slot that does not hold the newest whole record, one sequence number past it.</summary>
         public bool Save(IStorage storage)
         {
-            byte[] record = new byte[MaxRecordBytes];
+            byte[] record = new byte[SlotHeaderBytes + MaxRecordBytes];
             var w = new PayloadWriter();
-            w.Begin(record, 4, record.Length);
+            w.Begin(record, SlotHeaderBytes, record.Length);
             Write(w);
             if (w.Overflow)
             {
                 return false;
             }
 
-            int length = 4 + w.Length;
-            NetworkOrder.WriteU32(record, 0, Crc32.Compute(record, 4, w.Length));
-            return storage.Write(StorageKey, record, 0, length);
+            uint sequence;
+            int newest = Newest(storage.Read(SlotKey0), storage.Read(SlotKey1), out sequence);
+            NetworkOrder.WriteU32(record, 4, newest < 0 ? 1 : sequence + 1);
+            NetworkOrder.WriteU16(record, 8, (ushort)w.Length);
+            int length = SlotHeaderBytes + w.Length;
+            NetworkOrder.WriteU32(record, 0, Crc32.Compute(record, 4, length - 4));
+            return storage.Write(newest == 0 ? SlotKey1 : SlotKey0, record, 0, length);
+        }
+
+        // Which slot holds the newer whole record (0 or 1), or -1 when neither does; its sequence number.
+        private static int Newest(byte[] record0, byte[] record1, out uint sequence)
+        {
+            bool whole0 = Whole(record0);
+            bool whole1 = Whole(record1);
+            uint sequence0 = whole0 ? NetworkOrder.ReadU32(record0, 4) : 0;
+            uint sequence1 = whole1 ? NetworkOrder.ReadU32(record1, 4) : 0;
+            // Serial number arithmetic (RFC 1982): the later of two sequence numbers, across a wrap.
+            int newest = whole0 && (!whole1 || (int)(sequence0 - sequence1) > 0) ? 0 : whole1 ? 1 : -1;
+            sequence = newest == 0 ? sequence0 : sequence1;
+            return newest;
+        }
+
+        private static bool Whole(byte[] record)
+        {
+            if (record == null || record.Length < SlotHeaderBytes)
+            {
+                return false;
+            }
+
+            int length = SlotHeaderBytes + SlotPayloadLength(record);
+            return length <= record.Length && Crc32.Compute(record, 4, length - 4) == NetworkOrder.ReadU32(record, 0);
+        }
+
+        private static int SlotPayloadLength(byte[] record)
+        {
+            return NetworkOrder.ReadU16(record, 8);
         }
 
         private static bool IsDnsLabel(string name)

@@ -88,7 +88,8 @@ public sealed class ProvisionEndToEndTests : IDisposable
         CliRun bad = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath, "--name", "Lab_A", "--address", "192.168.50.11/24", "--gateway", "192.168.51.1");
         Assert.Equal(1, bad.ExitCode);
         Assert.StartsWith("error: node name \"Lab_A\" must be a DNS label", bad.Err);
-        Assert.Null(_flash.Read(BoardSettings.StorageKey));
+        Assert.Null(_flash.Read(BoardSettings.SlotKey0));
+        Assert.Null(_flash.Read(BoardSettings.SlotKey1));
 
         CliRun contradictory = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath, "--dhcp", "--address", "192.168.50.11/24");
         Assert.Contains("error: --dhcp and --address contradict each other", contradictory.Err);

@@ -46,9 +46,9 @@ public sealed class BoardSettingsTests
     {
         var storage = new MemoryStorage();
         Lab1().Save(storage);
-        byte[] record = storage.Read(BoardSettings.StorageKey);
+        byte[] record = storage.Read(BoardSettings.SlotKey0);
         record[^3] ^= 0x40; // a flipped bit in flash
-        storage.Write(BoardSettings.StorageKey, record, 0, record.Length);
+        storage.Write(BoardSettings.SlotKey0, record, 0, record.Length);
 
         BoardSettings loaded = BoardSettings.Load(storage, out string? problem);
 
@@ -61,8 +61,8 @@ public sealed class BoardSettingsTests
     {
         var storage = new MemoryStorage();
         Lab1().Save(storage);
-        byte[] record = storage.Read(BoardSettings.StorageKey);
-        storage.Write(BoardSettings.StorageKey, record, 0, record.Length / 2);
+        byte[] record = storage.Read(BoardSettings.SlotKey0);
+        storage.Write(BoardSettings.SlotKey0, record, 0, record.Length / 2);
 
         BoardSettings.Load(storage, out string? problem);
 
