@@ -24,6 +24,9 @@ namespace Edge.Dataplane.Dns
         private readonly DnsForwarder _forwarder;
         private const int TcpIdleMs = 10000;
         private const int TcpShedPerTurn = 8;
+
+        // Whether names outside the cluster can be forwarded (an upstream is set and its socket open).
+        private readonly bool _canForward;
         private const int TcpQueryMax = 512; // a question and an OPT record; larger is not a query we answer
 
         // A query is read into a packet buffer rented from the node's pool for the turn and
@@ -63,7 +66,8 @@ namespace Edge.Dataplane.Dns
                 _tcpListener = sockets.ListenTcp(53);
             }
 
-            server.CanForward = forwarder != null && forwarder.Ready;
+            _canForward = forwarder != null && forwarder.Ready;
+            server.CanForward = _canForward;
         }
 
         /// <summary>False when UDP 53 could not be opened on the board's address (another DNS server there).</summary>
@@ -263,11 +267,8 @@ namespace Edge.Dataplane.Dns
                 _tcpOut = new byte[2 + _host.Node.Config.DnsTcpAnswerBytes];
             }
 
+            Server.CanForward = false; // TCP is on the board's own address: the LAN's, not a pod's (see Handle)
             int n = Server.Answer(_tcpIn[i], 2, length, _tcpOut, 2, _tcpOut.Length - 2, true);
-            if (n == 0)
-            {
-                n = -1; // forwarding over TCP is not done: the client gets no answer and tries UDP
-            }
 
             if (n < 0)
             {
@@ -299,6 +300,10 @@ namespace Edge.Dataplane.Dns
         private void Handle(byte[] buffer, int length, uint client, ushort port, uint destination, int path, long now)
         {
             System.Array.Copy(buffer, 0, _queryHeader, 0, DnsHeader.Length);
+            // Names outside the cluster are looked up upstream for pods only: a client on the lab
+            // LAN asking the board's own address gets REFUSED for them, so a board is never an
+            // open resolver (nor a loop for its upstream's own queries).
+            Server.CanForward = _canForward && path != PathBoard;
             int n = Server.Answer(buffer, 0, length, buffer, 0, NodeContext.DatagramMax, false);
             if (n == 0)
             {

@@ -107,19 +107,37 @@ public sealed class ForwarderSimulationTests
     }
 
     [Fact]
-    public void The_upstreams_own_queries_are_never_sent_back_to_it()
+    public void A_client_on_the_LAN_is_refused_outside_names_so_the_board_is_no_open_resolver_and_no_loop()
     {
         var lab = new Lab();
-        byte[] query = DnsMessages.Query("loop.example.", DnsType.A, 0x3333);
-        lab.UpstreamPort.Send(SimCluster.BoardAddress(1), 53, query, 0, query.Length);
+        lab.Node.DnsZone.SetService(new DnsService { Name = "web", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 20) });
+        SimPort laptop = lab.Network.Open(Ipv4Address.FromOctets(192, 168, 50, 200), 40000);
+        foreach ((SimPort asker, string name, ushort id) in new[] { (laptop, "example.com.", (ushort)0x3331), (lab.UpstreamPort, "loop.example.", (ushort)0x3333), (laptop, "web.default.svc.cluster.local.", (ushort)0x3334) })
+        {
+            byte[] query = DnsMessages.Query(name, DnsType.A, id);
+            asker.Send(SimCluster.BoardAddress(1), 53, query, 0, query.Length);
+        }
+
+        var answers = new List<DnsMessages.Response>();
+        byte[] buffer = new byte[1232];
         for (int i = 0; i < 50; i++)
         {
             lab.Step();
+            int n;
+            while ((n = laptop.Receive(buffer, 0, buffer.Length, out _, out _)) >= 0)
+            {
+                answers.Add(DnsMessages.Parse(buffer[..n]));
+            }
         }
 
-        Assert.DoesNotContain(lab.IdsSeenUpstream, id => id != 0x3333); // only the SERVFAIL came back, no forwarded query
-        Assert.Contains((ushort)0x3333, lab.IdsSeenUpstream);
-        Assert.Equal(1, lab.Node.Dns.Server.Forwarded); // it would have been forwarded, but not to its own asker
+        Assert.Equal(DnsRcode.Refused, answers.Single(a => a.Id == 0x3331).Rcode);
+        Assert.False(answers.Single(a => a.Id == 0x3331).Ra);
+        Assert.Equal(["web.default.svc.cluster.local. 5 IN A 10.96.0.20"], answers.Single(a => a.Id == 0x3334).Answer); // cluster names are answered
+        Assert.Equal([(ushort)0x3333], lab.IdsSeenUpstream); // the upstream's own query came back REFUSED; nothing was forwarded
+        Assert.Equal(0, lab.Node.Dns.Server.Forwarded);
+
+        // A pod on the board still gets outside names through the upstream.
+        Assert.Equal(["example.com. 60 IN A 93.184.216.34"], DnsMessages.Parse(AskFromPod(lab, "example.com.", 0x3335)).Answer);
     }
 
     [Fact]
