@@ -52,6 +52,7 @@ public static class Tools
         "ethtool" => "apt-get install ethtool",
         "ping" => "apt-get install iputils-ping",
         "curl" => "apt-get install curl",
+        "kubectl" => "install kubectl: https://kubernetes.io/docs/tasks/tools/",
         _ => $"install {tool}",
     };
 

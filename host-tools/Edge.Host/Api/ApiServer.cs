@@ -104,6 +104,12 @@ public sealed class ApiServer : IAsyncDisposable
                     return;
             }
 
+            if (request.Method == "GET" && Discovery.For(path, request.Host.Value ?? "") is { } discovery)
+            {
+                await Json(context, 200, discovery);
+                return;
+            }
+
             ResourcePath? resource = ResourcePath.Parse(path);
             if (resource == null)
             {
@@ -158,11 +164,18 @@ public sealed class ApiServer : IAsyncDisposable
                 items = items.Where(o => parsed.Matches(o.Labels)).ToList();
             }
 
+            string version = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (ServerSidePrinting.Wanted(context.Request.Headers.Accept))
+            {
+                await Table(context, ServerSidePrinting.Table(r.Kind, items, version, DateTime.UtcNow, context.Request.Query["includeObject"]));
+                return;
+            }
+
             await Json(context, 200, new JsonObject
             {
                 ["kind"] = r.Kind.Kind + "List",
                 ["apiVersion"] = r.Kind.ApiVersion,
-                ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["metadata"] = new JsonObject { ["resourceVersion"] = version },
                 ["items"] = new JsonArray(items.Select(o => (JsonNode)o.Json).ToArray()),
             });
             return;
@@ -186,6 +199,12 @@ public sealed class ApiServer : IAsyncDisposable
             case "GET":
                 KubeObject obj = store.Get(r.Kind.Kind, ns, r.Name)
                     ?? throw new StoreException(StoreError.NotFound, $"{r.Kind.Plural} \"{r.Name}\" not found{(ns.Length > 0 ? $" in namespace {ns}" : "")}");
+                if (ServerSidePrinting.Wanted(context.Request.Headers.Accept))
+                {
+                    await Table(context, ServerSidePrinting.Table(r.Kind, [obj], (string?)obj.Metadata["resourceVersion"] ?? "", DateTime.UtcNow, context.Request.Query["includeObject"]));
+                    return;
+                }
+
                 await Json(context, 200, obj.Json);
                 return;
             case "PUT":
@@ -409,6 +428,13 @@ public sealed class ApiServer : IAsyncDisposable
             ["lastSnapshotBytes"] = b.LastSnapshotBytes,
         }).ToArray()),
     };
+
+    private static async Task Table(HttpContext context, JsonObject table)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = ServerSidePrinting.ContentType;
+        await context.Response.WriteAsync(table.ToJsonString());
+    }
 
     private static async Task Json(HttpContext context, int code, JsonNode body)
     {

@@ -1,3 +1,4 @@
+using Edge.Host.Printing;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Edge.Cli.Api;

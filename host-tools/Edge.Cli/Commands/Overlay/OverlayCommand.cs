@@ -1,3 +1,4 @@
+using Edge.Host.Printing;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
@@ -68,7 +69,7 @@ public static class OverlayCommand
             : SourceAddressTowards(nodes));
         string peerName = name ?? netns ?? Environment.MachineName;
         int port = vxlanPort ?? 4789;
-        if (nodes.Any(n => Output.ResourceColumns.Address(n, "InternalIP").StartsWith("127.", StringComparison.Ordinal)))
+        if (nodes.Any(n => ResourceColumns.Address(n, "InternalIP").StartsWith("127.", StringComparison.Ordinal)))
         {
             throw new CliException("the boards are on this host's loopback (127.x, the `lab up` lab): Linux hands vxlan packets for a local "
                 + "address to its own vxlan sockets, never to a board's, so a kernel vxlan device cannot reach them. Join boards on a LAN, "
@@ -150,7 +151,7 @@ public static class OverlayCommand
     /// <summary>The address this host would send from towards the first node's board (`ip route get`).</summary>
     private static string SourceAddressTowards(List<KubeObject> nodes)
     {
-        string? board = nodes.Select(n => Output.ResourceColumns.Address(n, "InternalIP")).FirstOrDefault(a => a is { Length: > 0 } && a != "<none>");
+        string? board = nodes.Select(n => ResourceColumns.Address(n, "InternalIP")).FirstOrDefault(a => a is { Length: > 0 } && a != "<none>");
         if (board == null)
         {
             throw new CliException("no node has an address yet: `edgectl get nodes -o wide`");

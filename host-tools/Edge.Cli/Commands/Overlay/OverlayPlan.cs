@@ -1,3 +1,4 @@
+using Edge.Host.Printing;
 using Edge.Cli.Output;
 using Edge.Dataplane.Wire;
 using Edge.Host.Objects;

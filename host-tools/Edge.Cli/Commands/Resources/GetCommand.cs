@@ -1,3 +1,4 @@
+using Edge.Host.Printing;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Edge.Host.Objects;
 
-namespace Edge.Cli.Output;
+namespace Edge.Host.Printing;
 
 /// <summary>
 /// The columns `get` prints for each kind, kubectl's where Edge has the same facts (pods: NAME

@@ -1,6 +1,6 @@
 using Edge.Host.Objects;
 
-namespace Edge.Cli.Output;
+namespace Edge.Host.Printing;
 
 /// <summary>Durations as kubectl prints them in AGE columns: 45s, 3m12s, 17m, 5h3m, 30h, 4d6h, 12d.</summary>
 public static class Age

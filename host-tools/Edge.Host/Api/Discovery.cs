@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Edge.Host.Objects;
+
+namespace Edge.Host.Api;
+
+/// <summary>
+/// The discovery documents kubectl reads before anything else (what `kubectl api-resources`
+/// prints): the core version list at /api, the groups at /apis, and each group version's
+/// resources with their kind, scope, verbs, short names and categories, generated from the
+/// kinds Edge keeps (<see cref="KindInfo.All"/>). Only the plain (unaggregated) forms: a client
+/// that asks for aggregated discovery (apidiscovery.k8s.io/v2) gets these and falls back, as it
+/// does with older API servers.
+/// </summary>
+public static class Discovery
+{
+    // What every kind Edge keeps supports through this API (no deletecollection, no update of status alone).
+    private static readonly string[] Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"];
+
+    // `kubectl get all` lists these, as it does on a Kubernetes cluster.
+    private static readonly HashSet<string> InCategoryAll = ["Pod", "Service", "Deployment"];
+
+    /// <summary>The document for a discovery path, or null when the path is not one.</summary>
+    public static JsonObject? For(string path, string serverAddress) => path.TrimEnd('/') switch
+    {
+        "/api" => new JsonObject
+        {
+            ["kind"] = "APIVersions",
+            ["versions"] = new JsonArray("v1"),
+            ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
+        },
+        "/apis" => new JsonObject
+        {
+            ["kind"] = "APIGroupList",
+            ["apiVersion"] = "v1",
+            ["groups"] = new JsonArray(Groups().Select(g => (JsonNode)Group(g)).ToArray()),
+        },
+        "/api/v1" => Resources("v1"),
+        var p when p.StartsWith("/apis/", StringComparison.Ordinal) && p.Count(c => c == '/') == 3 && KindInfo.All.Any(k => k.ApiVersion == p["/apis/".Length..]) => Resources(p["/apis/".Length..]),
+        var p when p.StartsWith("/apis/", StringComparison.Ordinal) && p.Count(c => c == '/') == 2 && Groups().Contains(p["/apis/".Length..]) => Group(p["/apis/".Length..]),
+        _ => null,
+    };
+
+    private static IEnumerable<string> Groups() => KindInfo.All.Where(k => k.ApiVersion.Contains('/')).Select(k => k.ApiVersion.Split('/')[0]).Distinct();
+
+    private static JsonObject Group(string group)
+    {
+        string version = KindInfo.All.First(k => k.ApiVersion.StartsWith(group + "/", StringComparison.Ordinal)).ApiVersion;
+        JsonObject GroupVersion() => new() { ["groupVersion"] = version, ["version"] = version.Split('/')[1] };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = group,
+            ["versions"] = new JsonArray(GroupVersion()),
+            ["preferredVersion"] = GroupVersion(),
+        };
+    }
+
+    private static JsonObject Resources(string groupVersion) => new()
+    {
+        ["kind"] = "APIResourceList",
+        ["apiVersion"] = "v1",
+        ["groupVersion"] = groupVersion,
+        ["resources"] = new JsonArray(KindInfo.All.Where(k => k.ApiVersion == groupVersion).Select(k => (JsonNode)Resource(k)).ToArray()),
+    };
+
+    private static JsonObject Resource(KindInfo kind)
+    {
+        var resource = new JsonObject
+        {
+            ["name"] = kind.Plural,
+            ["singularName"] = kind.Kind.ToLowerInvariant(),
+            ["namespaced"] = kind.Namespaced,
+            ["kind"] = kind.Kind,
+            ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
+        };
+        if (kind.ShortNames.Length > 0)
+        {
+            resource["shortNames"] = new JsonArray(kind.ShortNames.Select(s => (JsonNode)s).ToArray());
+        }
+
+        if (InCategoryAll.Contains(kind.Kind))
+        {
+            resource["categories"] = new JsonArray("all");
+        }
+
+        return resource;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+
+namespace Edge.Cli.Tests.Lab;
+
+/// <summary>
+/// The real kubectl against a lab's API, every version on this machine (`kubectl` and the
+/// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
+/// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
+/// services and deployments, `-o wide`, `-A`, several kinds at once), and jsonpath on the objects.
+/// </summary>
+[Trait("Category", Category.EndToEnd)]
+public sealed class KubectlEndToEndTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("edge-kubectl-").FullName;
+    private readonly EdgectlProcess _edgectl;
+
+    public KubectlEndToEndTests()
+    {
+        _edgectl = new EdgectlProcess(_home, "kubectl");
+    }
+
+    public void Dispose()
+    {
+        _edgectl.Run("lab", "down", "--purge");
+        Directory.Delete(_home, recursive: true);
+    }
+
+    /// <summary>kubectl and its versioned siblings, as found on this machine.</summary>
+    private static List<string> Kubectls()
+    {
+        string kubectl = Tools.Find("kubectl") ?? throw new InvalidOperationException("kubectl is not installed");
+        string resolved = new FileInfo(kubectl).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? kubectl;
+        return Directory.GetFiles(Path.GetDirectoryName(resolved)!, "kubectl.1.*").Order(StringComparer.Ordinal).Prepend(kubectl).ToList();
+    }
+
+    [RequiresToolFact("kubectl")]
+    public void Every_kubectl_version_here_discovers_Edges_kinds_and_prints_them_with_its_own_columns()
+    {
+        CliRun up = _edgectl.Run("lab", "up", "--nodes", "2", "--first-address", "127.0.10.191");
+        Assert.True(up.ExitCode == 0, up.Out + up.Err);
+        Assert.Equal(0, _edgectl.Run("apply", "-f", "examples/web.yaml", "-f", "examples/client.yaml").ExitCode);
+        string server = Regex.Match(_edgectl.Run("lab", "status").Out, @"http://127\.0\.0\.1:\d+").Value;
+        Assert.NotEmpty(server);
+        string clientIp = "";
+        WaitFor(() => (clientIp = (string?)System.Text.Json.Nodes.JsonNode.Parse(_edgectl.Run("get", "pod", "client", "-o", "json").Out)?["status"]?["podIP"] ?? "").StartsWith("10.244.", StringComparison.Ordinal),
+            "the client pod's address");
+
+        List<string> kubectls = Kubectls();
+        Assert.True(kubectls.Count >= 2 || !Tools.InCi, "only one kubectl found: " + string.Join(", ", kubectls));
+        foreach (string kubectl in kubectls)
+        {
+            string Run(params string[] args)
+            {
+                (int code, string stdout, string stderr) = Tools.Run(kubectl, ["--server", server, .. args], TimeSpan.FromSeconds(60));
+                Assert.True(code == 0, $"{Path.GetFileName(kubectl)} {string.Join(' ', args)}: {stderr}");
+                return stdout;
+            }
+
+            string resources = Run("api-resources");
+            Assert.Matches(@"(?m)^pods\s+po\s+v1\s+true\s+Pod$", resources);
+            Assert.Matches(@"(?m)^deployments\s+deploy\s+apps/v1\s+true\s+Deployment$", resources);
+            Assert.Matches(@"(?m)^networkpolicies\s+netpol\s+networking\.k8s\.io/v1\s+true\s+NetworkPolicy$", resources);
+
+            string pods = Run("get", "po", "-o", "wide");
+            Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\n", pods);
+            Assert.Matches($@"(?m)^client\s+1/1\s+Running\s+0\s+\S+\s+{Regex.Escape(clientIp)}\s+node-\d$", pods);
+            Assert.Matches(@"(?m)^node-1\s+Ready\s+<none>\s+\S+\s+edge-", Run("get", "nodes"));
+            string several = Run("get", "svc,deploy", "-A");
+            Assert.Matches(@"(?m)^default\s+service/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80/TCP\s+\S+$", several);
+            Assert.Matches(@"(?m)^default\s+deployment\.apps/web\s+\d/3\s+", several);
+            Assert.Contains("pod/client", Run("get", "all"));
+            Assert.Equal(clientIp, Run("get", "pod", "client", "-o", "jsonpath={.status.podIP}"));
+        }
+    }
+
+    private static void WaitFor(Func<bool> condition, string what, int seconds = 60)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "timed out waiting for " + what);
+            Thread.Sleep(100);
+        }
+    }
+}
