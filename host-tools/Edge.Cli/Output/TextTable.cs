@@ -4,9 +4,9 @@ namespace Edge.Cli.Output;
 public static class TextTable
 {
     /// <summary>Writes the table; every line starts with <paramref name="indent"/> (describe nests tables under a heading).</summary>
-    public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string indent = "")
+    public static void Write(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string indent = "", bool withHeaders = true)
     {
-        var all = new List<IReadOnlyList<string>> { headers };
+        var all = withHeaders ? new List<IReadOnlyList<string>> { headers } : new List<IReadOnlyList<string>>();
         all.AddRange(rows);
         int[] widths = new int[headers.Count];
         foreach (IReadOnlyList<string> row in all)

@@ -6,7 +6,8 @@ namespace Edge.Cli.Tests.Lab;
 /// The real kubectl against a lab's API, every version on this machine (`kubectl` and the
 /// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
 /// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
-/// services and deployments, `-o wide`, `-A`, several kinds at once), and jsonpath on the objects.
+/// services and deployments, `-o wide`, `-A`, several kinds at once), and jsonpath on the objects;
+/// and edgectl's own `--no-headers` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class KubectlEndToEndTests : IDisposable
@@ -44,6 +45,16 @@ public sealed class KubectlEndToEndTests : IDisposable
         string clientIp = "";
         WaitFor(() => (clientIp = (string?)System.Text.Json.Nodes.JsonNode.Parse(_edgectl.Run("get", "pod", "client", "-o", "json").Out)?["status"]?["podIP"] ?? "").StartsWith("10.244.", StringComparison.Ordinal),
             "the client pod's address");
+
+        // edgectl keeps the same habits: --no-headers, -o jsonpath.
+        Assert.Equal(clientIp, _edgectl.Run("get", "pod", "client", "-o", "jsonpath={.status.podIP}").Out);
+        Assert.Equal("web\nweb\nweb\n", _edgectl.Run("get", "po", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.metadata.labels.app}{\"\\n\"}{end}").Out);
+        string noHeaders = _edgectl.Run("get", "pods", "--no-headers").Out;
+        Assert.Matches(@"^client\s+1/1\s+Running", noHeaders);
+        Assert.DoesNotContain("NAME", noHeaders);
+        CliRun badPath = _edgectl.Run("get", "pods", "-o", "jsonpath={.items[*]");
+        Assert.Equal(1, badPath.ExitCode);
+        Assert.StartsWith("error: error parsing jsonpath {.items[*]: jsonpath: unclosed {", badPath.Err);
 
         List<string> kubectls = Kubectls();
         Assert.True(kubectls.Count >= 2 || !Tools.InCi, "only one kubectl found: " + string.Join(", ", kubectls));

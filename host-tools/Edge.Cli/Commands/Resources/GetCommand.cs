@@ -8,7 +8,7 @@ using Edge.Host.Objects;
 
 namespace Edge.Cli.Commands.Resources;
 
-/// <summary><c>edgectl get TYPE [NAME...] [-o wide|json|yaml|name] [-A] [-l SELECTOR]</c>, as kubectl get.</summary>
+/// <summary><c>edgectl get TYPE [NAME...] [-o wide|json|yaml|name|jsonpath=TEMPLATE] [-A] [-l SELECTOR] [--no-headers]</c>, as kubectl get.</summary>
 public static class GetCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -21,30 +21,31 @@ public static class GetCommand
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces" };
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. app=web or 'tier in (a,b)'" };
         var watch = new Option<bool>("--watch", "-w") { Description = "After listing, print each change as it happens (Ctrl+C stops)" };
-        var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch };
+        var noHeaders = new Option<bool>("--no-headers") { Description = "Print the table without its header line" };
+        var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch, noHeaders };
         command.SetAction(parsed => parsed.GetValue(watch)
-            ? Watch(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector))
-            : Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector)));
+            ? Watch(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders))
+            : Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders)));
         return command;
     }
 
     public static Option<string?> Output() => new("--output", "-o")
     {
-        Description = "Output format: wide, json, yaml or name",
+        Description = "Output format: wide, json, yaml, name, or jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}')",
         Validators =
         {
             result =>
             {
                 string? value = result.Tokens.FirstOrDefault()?.Value;
-                if (value is not (null or "wide" or "json" or "yaml" or "name"))
+                if (value is not (null or "wide" or "json" or "yaml" or "name") && value?.StartsWith("jsonpath=", StringComparison.Ordinal) != true)
                 {
-                    result.AddError($"unable to match a printer suitable for the output format \"{value}\", allowed formats are: json,name,wide,yaml");
+                    result.AddError($"unable to match a printer suitable for the output format \"{value}\", allowed formats are: json,jsonpath,name,wide,yaml");
                 }
             },
         },
     };
 
-    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector)
+    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         string ns = ResourceArgs.Namespace(parsed);
@@ -77,6 +78,9 @@ public static class GetCommand
             case "name":
                 found.ForEach(o => console.Out.WriteLine(ResourceNames.Of(o)));
                 return ExitCodes.Ok;
+            case not null when format.StartsWith("jsonpath=", StringComparison.Ordinal):
+                console.Out.Write(JsonPath(format, single ? found[0].Json : AsList(found)));
+                return ExitCodes.Ok;
         }
 
         if (found.Count == 0)
@@ -100,7 +104,7 @@ public static class GetCommand
             bool withNamespace = allNamespaces && KindInfo.ForKind(kindGroup.Key)?.Namespaced == true;
             DateTime now = DateTime.UtcNow;
             TextTable.Write(console.Out, table.HeaderLine(withNamespace, wide),
-                kindGroup.Select(o => (IReadOnlyList<string>)table.Line(o, now, withNamespace, wide, prefixKind ? ResourceNames.Of(o) : null)));
+                kindGroup.Select(o => (IReadOnlyList<string>)table.Line(o, now, withNamespace, wide, prefixKind ? ResourceNames.Of(o) : null)), withHeaders: !noHeaders);
         }
 
         return ExitCodes.Ok;
@@ -110,7 +114,7 @@ public static class GetCommand
     /// `get TYPE -w`: the table, then a row for every change, in the same columns, as kubectl
     /// prints them (-o name and -o json print one name or object per change instead).
     /// </summary>
-    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector)
+    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         if (targets.Select(t => t.Kind).Distinct().Count() != 1 || targets.Any(t => t.Name != null))
@@ -132,7 +136,11 @@ public static class GetCommand
         void Print(string[] cells) => console.Out.WriteLine(string.Join("   ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
         if (format is null or "wide")
         {
-            Print(headers);
+            if (!noHeaders)
+            {
+                Print(headers);
+            }
+
             rows.ForEach(Print);
         }
 
@@ -159,6 +167,9 @@ public static class GetCommand
                     case "yaml":
                         console.Out.Write("---\n" + YamlOutput.Write(obj.Json));
                         break;
+                    case not null when format.StartsWith("jsonpath=", StringComparison.Ordinal):
+                        console.Out.Write(JsonPath(format, obj.Json));
+                        break;
                     default:
                         Print(Row(obj));
                         break;
@@ -173,6 +184,25 @@ public static class GetCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>`-o jsonpath=TEMPLATE` (quotes around the template are taken off, as a shell would have).</summary>
+    private static string JsonPath(string format, JsonNode root)
+    {
+        string template = format["jsonpath=".Length..];
+        if (template.Length >= 2 && template[0] == template[^1] && template[0] is '\'' or '"')
+        {
+            template = template[1..^1];
+        }
+
+        try
+        {
+            return JsonPathTemplate.Evaluate(template, root);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"error parsing jsonpath {template}: {e.Message}");
+        }
     }
 
     /// <summary>Events by time (as `kubectl get events` reads best), everything else by namespace and name.</summary>
