@@ -56,6 +56,15 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal(1, badPath.ExitCode);
         Assert.StartsWith("error: error parsing jsonpath {.items[*]: jsonpath: unclosed {", badPath.Err);
 
+        // A Secret is described by its keys and sizes, never its values.
+        const string secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: aHVudGVyMg==\n";
+        Assert.Equal(0, _edgectl.RunWithInput(secret, "apply", "-f", "-").ExitCode);
+        string described = _edgectl.Run("describe", "secret", "db").Out;
+        Assert.Matches(@"(?m)^Type:\s+Opaque$", described);
+        Assert.Matches(@"(?m)^password:\s+7 bytes$", described);
+        Assert.DoesNotContain("hunter2", described);
+        Assert.DoesNotContain("aHVudGVyMg", described);
+
         List<string> kubectls = Kubectls();
         Assert.True(kubectls.Count >= 2 || !Tools.InCi, "only one kubectl found: " + string.Join(", ", kubectls));
         foreach (string kubectl in kubectls)

@@ -86,6 +86,19 @@ public static class DescribeCommand
             case "Endpoints":
                 w.Field("Subsets", ResourceColumns.Endpoints(obj));
                 break;
+            case "Secret":
+                // As kubectl describes a Secret: its keys and their sizes, never their values.
+                w.Field("Type", (string?)obj.Json["type"] ?? "Opaque");
+                w.Line("");
+                w.Line("Data");
+                w.Line("====");
+                foreach ((string key, JsonNode? value) in obj.Json["data"] as JsonObject ?? [])
+                {
+                    int bytes = (string?)value is { } base64 && TryDecodedLength(base64, out int n) ? n : 0;
+                    w.Line($"{key}:  {bytes} bytes");
+                }
+
+                break;
             default:
                 if (obj.Spec != null)
                 {
@@ -239,5 +252,12 @@ public static class DescribeCommand
                 first = false;
             }
         }
+    }
+
+    private static bool TryDecodedLength(string base64, out int length)
+    {
+        byte[] buffer = new byte[base64.Length];
+        bool ok = Convert.TryFromBase64String(base64, buffer, out length);
+        return ok;
     }
 }
