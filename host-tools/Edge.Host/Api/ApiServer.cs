@@ -25,6 +25,9 @@ public sealed class ApiServer : IAsyncDisposable
 {
     public const string Version = "0.1.0";
     public const string ApplyContentType = "application/apply-patch+json";
+
+    /// <summary>Server-side apply as kubectl sends it (`kubectl apply --server-side`): YAML, of which JSON is a part.</summary>
+    public const string ApplyYamlContentType = "application/apply-patch+yaml";
     public const string OutcomeHeader = "Edge-Apply-Outcome";
 
     private readonly WebApplication _app;
@@ -210,13 +213,14 @@ public sealed class ApiServer : IAsyncDisposable
             case "PUT":
                 await Json(context, 200, store.Update(await Body(context, r, ns, r.Name)).Json);
                 return;
-            case "PATCH" when context.Request.ContentType?.StartsWith(ApplyContentType, StringComparison.Ordinal) == true:
+            case "PATCH" when context.Request.ContentType is { } type
+                && (type.StartsWith(ApplyContentType, StringComparison.Ordinal) || type.StartsWith(ApplyYamlContentType, StringComparison.Ordinal)):
                 (ApplyOutcome outcome, KubeObject applied) = store.Apply(await Body(context, r, ns, r.Name));
                 context.Response.Headers[OutcomeHeader] = outcome.ToString().ToLowerInvariant();
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
             case "PATCH":
-                await Status(context, 415, "UnsupportedMediaType", $"PATCH takes server-side apply ({ApplyContentType}) only");
+                await Status(context, 415, "UnsupportedMediaType", $"PATCH takes server-side apply ({ApplyContentType} or {ApplyYamlContentType}) only");
                 return;
             case "DELETE":
                 await Json(context, 200, store.Delete(r.Kind.Kind, ns, r.Name).Json);
@@ -230,7 +234,9 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>The body as an object of the path's kind, namespace and name (a mismatch is the client's mistake, said plainly).</summary>
     private static async Task<KubeObject> Body(HttpContext context, ResourcePath r, string ns, string? name)
     {
-        JsonNode? node = await JsonNode.ParseAsync(context.Request.Body);
+        JsonNode? node = context.Request.ContentType?.StartsWith(ApplyYamlContentType, StringComparison.Ordinal) == true
+            ? await YamlBody(context)
+            : await JsonNode.ParseAsync(context.Request.Body);
         if (node is not JsonObject json)
         {
             throw new FormatException("the body must be a JSON object");
@@ -258,6 +264,21 @@ public sealed class ApiServer : IAsyncDisposable
         }
 
         return obj;
+    }
+
+    private static async Task<JsonNode?> YamlBody(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        string text = await reader.ReadToEndAsync();
+        var documents = new List<Manifests.ManifestDocument>();
+        var problems = new List<Manifests.ManifestProblem>();
+        Manifests.ManifestReader.Parse("the request", text, documents, problems);
+        if (problems.Count > 0 || documents.Count != 1)
+        {
+            throw new FormatException(problems.Count > 0 ? string.Join("; ", problems.Select(p => p.ToString())) : $"the body holds {documents.Count} objects; apply takes one");
+        }
+
+        return documents[0].Object.Json;
     }
 
     private async Task Subresource(HttpContext context, ResourcePath r, string ns)
