@@ -66,6 +66,13 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.DoesNotContain("hunter2", described);
         Assert.DoesNotContain("aHVudGVyMg", described);
 
+        // lab up writes a kubeconfig for the lab: kubectl needs nothing else.
+        string kubeconfig = Regex.Match(up.Out, @"export KUBECONFIG=(\S+)").Groups[1].Value;
+        Assert.True(File.Exists(kubeconfig), up.Out);
+        (int code, string nodes, string error) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "get", "nodes"], TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, error);
+        Assert.Matches(@"(?m)^node-2\s+Ready\s", nodes);
+
         List<string> kubectls = Kubectls();
         Assert.True(kubectls.Count >= 2 || !Tools.InCi, "only one kubectl found: " + string.Join(", ", kubectls));
         foreach (string kubectl in kubectls)

@@ -58,6 +58,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         StartControlPlane(state, dir);
         DialBoards(state);
         WaitForNodes(state, nodes, timeout);
+        string kubeconfig = LabKubeconfig.Write(state);
 
         console.Out.WriteLine();
         console.Out.WriteLine($"The lab is up: {nodes} node{(nodes == 1 ? "" : "s")}, API at {state.Server}. Try:");
@@ -65,6 +66,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         console.Out.WriteLine("  edgectl apply -f examples/web.yaml -f examples/client.yaml");
         console.Out.WriteLine("  edgectl get pods -o wide");
         console.Out.WriteLine("  edgectl exec client -- wget -qO- http://web");
+        console.Out.WriteLine($"kubectl reads it too: export KUBECONFIG={kubeconfig}");
         console.Out.WriteLine("Stop it with `edgectl lab down` (state is kept; --purge forgets it).");
         return ExitCodes.Ok;
     }
