@@ -322,7 +322,13 @@ public sealed class ApiServer : IAsyncDisposable
         string? selectorText = context.Request.Query["labelSelector"];
         LabelSelector selector = string.IsNullOrEmpty(selectorText) ? LabelSelector.Everything : LabelSelector.Parse(selectorText);
         store.EventsSince(version, 1); // refuse a version too old before starting the stream
-        context.Response.ContentType = "application/json";
+        // kubectl get -w asks for Tables here too: each event's object is then a one-row Table, the
+        // first with the column definitions (as kube-apiserver sends them), so rows line up under
+        // the header kubectl printed from the list.
+        bool tables = ServerSidePrinting.Wanted(context.Request.Headers.Accept);
+        string? includeObject = context.Request.Query["includeObject"];
+        bool columnsSent = false;
+        context.Response.ContentType = tables ? ServerSidePrinting.ContentType : "application/json";
         await context.Response.StartAsync();
         await context.Response.Body.FlushAsync(); // the headers now: a quiet watch must not keep the client waiting for them
         CancellationToken stop = context.RequestAborted;
@@ -339,7 +345,20 @@ public sealed class ApiServer : IAsyncDisposable
                         continue;
                     }
 
-                    await context.Response.WriteAsync(new JsonObject { ["type"] = e.TypeName, ["object"] = e.Object.Json.DeepClone() }.ToJsonString() + "\n", stop);
+                    JsonNode shown = e.Object.Json.DeepClone();
+                    if (tables)
+                    {
+                        JsonObject table = ServerSidePrinting.Table(r.Kind, [e.Object], e.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), DateTime.UtcNow, includeObject);
+                        if (columnsSent)
+                        {
+                            table["columnDefinitions"] = new JsonArray();
+                        }
+
+                        columnsSent = true;
+                        shown = table;
+                    }
+
+                    await context.Response.WriteAsync(new JsonObject { ["type"] = e.TypeName, ["object"] = shown }.ToJsonString() + "\n", stop);
                     await context.Response.Body.FlushAsync(stop);
                 }
             }

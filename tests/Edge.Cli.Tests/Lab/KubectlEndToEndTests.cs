@@ -7,7 +7,7 @@ namespace Edge.Cli.Tests.Lab;
 /// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
 /// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
 /// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects and
-/// `apply --server-side`;
+/// `apply --server-side`, `get -w`;
 /// and edgectl's own `--no-headers` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -72,6 +72,18 @@ public sealed class KubectlEndToEndTests : IDisposable
         (int code, string nodes, string error) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "get", "nodes"], TimeSpan.FromSeconds(60));
         Assert.True(code == 0, error);
         Assert.Matches(@"(?m)^node-2\s+Ready\s", nodes);
+
+        // kubectl get -w: the changes come as Table rows under kubectl's own header.
+        using (RunningTool watch = Tools.Start("kubectl", ["--kubeconfig", kubeconfig, "get", "pods", "-w"]))
+        {
+            const string probe = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\nspec:\n  containers:\n  - name: toolbox\n    image: toolbox\n";
+            Assert.Equal(0, _edgectl.RunWithInput(probe, "apply", "-f", "-").ExitCode);
+            WaitFor(() => _edgectl.Run("get", "pod", "probe", "-o", "jsonpath={.status.phase}").Out == "Running", "the probe pod Running");
+            watch.Process.Kill(entireProcessTree: true); // a watch runs until stopped; what it printed stays
+            watch.Process.WaitForExit();
+            Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n", watch.StdOut);
+            Assert.Matches(@"(?m)^probe\s+1/1\s+Running\s+0\s+\S+$", watch.StdOut);
+        }
 
         List<string> kubectls = Kubectls();
         Assert.True(kubectls.Count >= 2 || !Tools.InCi, "only one kubectl found: " + string.Join(", ", kubectls));
