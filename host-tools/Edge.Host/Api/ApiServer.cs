@@ -266,6 +266,14 @@ public sealed class ApiServer : IAsyncDisposable
         return obj;
     }
 
+    /// <summary>The last <paramref name="count"/> lines of a log (kubectl logs --tail N asks with tailLines).</summary>
+    private static string LastLines(string log, int count)
+    {
+        string[] lines = log.Split('\n');
+        int kept = log.EndsWith('\n') ? lines.Length - 1 : lines.Length;
+        return string.Concat(lines.Take(kept).Skip(Math.Max(0, kept - count)).Select(l => l + "\n"));
+    }
+
     private static async Task<JsonNode?> YamlBody(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
@@ -290,8 +298,9 @@ public sealed class ApiServer : IAsyncDisposable
                 return;
             case ("Pod", "log", "GET"):
                 BoardClient logSession = PodSession(ns, r.Name!);
+                string logs = await logSession.LogsAsync(ns, r.Name!, TimeSpan.FromSeconds(10));
                 context.Response.ContentType = "text/plain";
-                await context.Response.WriteAsync(await logSession.LogsAsync(ns, r.Name!, TimeSpan.FromSeconds(10)));
+                await context.Response.WriteAsync(int.TryParse(context.Request.Query["tailLines"], out int tail) && tail >= 0 ? LastLines(logs, tail) : logs);
                 return;
             case ("Node", "capture", "GET"):
                 await Capture(context, r.Name!);

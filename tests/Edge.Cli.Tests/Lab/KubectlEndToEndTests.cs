@@ -7,7 +7,7 @@ namespace Edge.Cli.Tests.Lab;
 /// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
 /// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
 /// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects and
-/// `apply --server-side`, `get -w`;
+/// `apply --server-side`, `get -w`, `logs`;
 /// and edgectl's own `--no-headers` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -84,6 +84,17 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n", watch.StdOut);
             Assert.Matches(@"(?m)^probe\s+1/1\s+Running\s+0\s+\S+$", watch.StdOut);
         }
+
+        // kubectl logs: the whoami pods' access log, as edgectl logs shows it; --tail as kubectl means it.
+        _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
+        _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
+        string[] webPods = _edgectl.Run("get", "po", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").Out.Split(' ');
+        string served = webPods.First(p => _edgectl.Run("logs", p).Out.Contains("GET / HTTP/1.1", StringComparison.Ordinal));
+        (int logsCode, string logs, string logsError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "logs", served], TimeSpan.FromSeconds(60));
+        Assert.True(logsCode == 0, logsError);
+        Assert.Equal(_edgectl.Run("logs", served).Out, logs);
+        (_, string last, _) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "logs", served, "--tail", "1"], TimeSpan.FromSeconds(60));
+        Assert.Matches(@"^10\.244\.\d+\.\d+:\d+ ""GET / HTTP/1\.1"" 200\n$", last);
 
         List<string> kubectls = Kubectls();
         Assert.True(kubectls.Count >= 2 || !Tools.InCi, "only one kubectl found: " + string.Join(", ", kubectls));
