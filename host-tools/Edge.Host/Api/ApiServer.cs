@@ -266,6 +266,29 @@ public sealed class ApiServer : IAsyncDisposable
         return obj;
     }
 
+    private KubeObject Deployment(string ns, string name) => _controlPlane.Store.Get("Deployment", ns, name)
+        ?? throw new StoreException(StoreError.NotFound, $"deployments.apps \"{name}\" not found in namespace {ns}");
+
+    /// <summary>A deployment's scale subresource, as autoscaling/v1 Scale (what kubectl scale reads and patches).</summary>
+    private static JsonObject Scale(KubeObject deployment) => new()
+    {
+        ["kind"] = "Scale",
+        ["apiVersion"] = "autoscaling/v1",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = deployment.Name,
+            ["namespace"] = deployment.Namespace,
+            ["resourceVersion"] = deployment.Metadata["resourceVersion"]?.DeepClone(),
+            ["uid"] = deployment.Metadata["uid"]?.DeepClone(),
+        },
+        ["spec"] = new JsonObject { ["replicas"] = JsonNumbers.AsInt(deployment.Spec?["replicas"]) ?? 1 },
+        ["status"] = new JsonObject
+        {
+            ["replicas"] = JsonNumbers.AsInt(deployment.Json["status"]?["replicas"]) ?? 0,
+            ["selector"] = string.Join(",", (deployment.Spec?["selector"]?["matchLabels"] as JsonObject ?? []).Select(l => $"{l.Key}={(string?)l.Value}")),
+        },
+    };
+
     /// <summary>The last <paramref name="count"/> lines of a log (kubectl logs --tail N asks with tailLines).</summary>
     private static string LastLines(string log, int count)
     {
@@ -301,6 +324,18 @@ public sealed class ApiServer : IAsyncDisposable
                 string logs = await logSession.LogsAsync(ns, r.Name!, TimeSpan.FromSeconds(10));
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync(int.TryParse(context.Request.Query["tailLines"], out int tail) && tail >= 0 ? LastLines(logs, tail) : logs);
+                return;
+            case ("Deployment", "scale", "GET"):
+                await Json(context, 200, Scale(Deployment(ns, r.Name!)));
+                return;
+            case ("Deployment", "scale", "PATCH" or "PUT"):
+                // kubectl scale sends a merge patch of the Scale ({"spec":{"replicas":N}}); a PUT sends the whole Scale.
+                JsonNode? change = await JsonNode.ParseAsync(context.Request.Body);
+                int replicas = JsonNumbers.AsInt(change?["spec"]?["replicas"]) is int n && n >= 0
+                    ? n : throw new FormatException("give the replicas: {\"spec\": {\"replicas\": N}} with N 0 or more");
+                KubeObject scaled = Deployment(ns, r.Name!).Clone();
+                scaled.Spec!["replicas"] = replicas;
+                await Json(context, 200, Scale(_controlPlane.Store.Update(scaled)));
                 return;
             case ("Node", "capture", "GET"):
                 await Capture(context, r.Name!);

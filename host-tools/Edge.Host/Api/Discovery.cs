@@ -61,8 +61,24 @@ public static class Discovery
         ["kind"] = "APIResourceList",
         ["apiVersion"] = "v1",
         ["groupVersion"] = groupVersion,
-        ["resources"] = new JsonArray(KindInfo.All.Where(k => k.ApiVersion == groupVersion).Select(k => (JsonNode)Resource(k)).ToArray()),
+        ["resources"] = new JsonArray(KindInfo.All.Where(k => k.ApiVersion == groupVersion).Select(k => (JsonNode)Resource(k))
+            .Concat(Subresources(groupVersion)).ToArray()),
     };
+
+    // The subresources kubectl finds here: a deployment's scale (autoscaling/v1 Scale, for kubectl scale).
+    private static IEnumerable<JsonNode> Subresources(string groupVersion) => groupVersion != "apps/v1" ? [] :
+    [
+        new JsonObject
+        {
+            ["name"] = "deployments/scale",
+            ["singularName"] = "",
+            ["namespaced"] = true,
+            ["group"] = "autoscaling",
+            ["version"] = "v1",
+            ["kind"] = "Scale",
+            ["verbs"] = new JsonArray("get", "patch", "update"),
+        },
+    ];
 
     private static JsonObject Resource(KindInfo kind)
     {

@@ -7,7 +7,7 @@ namespace Edge.Cli.Tests.Lab;
 /// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
 /// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
 /// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects and
-/// `apply --server-side`, `get -w`, `logs`;
+/// `apply --server-side`, `get -w`, `logs`, `scale`;
 /// and edgectl's own `--no-headers` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -126,6 +126,13 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Equal("service/web-nodeport serverside-applied\n", Run("apply", "--server-side", "--validate=false", "-f", RepoPaths.Of("examples", "nodeport.yaml")));
             Assert.Matches(@"(?m)^web-nodeport\s+NodePort\s+\S+\s+<none>\s+80:30080/TCP", Run("get", "svc", "web-nodeport"));
         }
+
+        // kubectl scale, through the deployment's scale subresource: the controllers follow.
+        (int scaleCode, string scaled, string scaleError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "scale", "deployment", "web", "--replicas=2"], TimeSpan.FromSeconds(60));
+        Assert.True(scaleCode == 0, scaleError);
+        Assert.Equal("deployment.apps/web scaled\n", scaled);
+        WaitFor(() => _edgectl.Run("get", "po", "-l", "app=web", "--no-headers").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2, "two web pods");
+        Assert.Equal("2", _edgectl.Run("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}").Out);
     }
 
     private static void WaitFor(Func<bool> condition, string what, int seconds = 60)
