@@ -7,7 +7,7 @@ namespace Edge.Cli.Tests.Lab;
 /// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
 /// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
 /// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects and
-/// `apply --server-side`, `get -w`, `logs`, `scale`;
+/// `apply --server-side`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `delete`;
 /// and edgectl's own `--no-headers` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -126,6 +126,20 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Equal("service/web-nodeport serverside-applied\n", Run("apply", "--server-side", "--validate=false", "-f", RepoPaths.Of("examples", "nodeport.yaml")));
             Assert.Matches(@"(?m)^web-nodeport\s+NodePort\s+\S+\s+<none>\s+80:30080/TCP", Run("get", "svc", "web-nodeport"));
         }
+
+        // kubectl run, create and delete: plain POST and DELETE.
+        string Kubectl(params string[] args)
+        {
+            (int code, string stdout, string stderr) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, .. args], TimeSpan.FromSeconds(60));
+            Assert.True(code == 0, $"kubectl {string.Join(' ', args)}: {stderr}");
+            return stdout;
+        }
+
+        Assert.Equal("pod/tools created\n", Kubectl("run", "tools", "--image=toolbox"));
+        Assert.Equal("deployment.apps/hello created\n", Kubectl("create", "deployment", "hello", "--image=hello"));
+        WaitFor(() => _edgectl.Run("get", "pod", "tools", "-o", "jsonpath={.status.phase}").Out == "Running", "the tools pod Running");
+        Assert.Equal("pod \"tools\" deleted\n", Kubectl("delete", "pod", "tools"));
+        Assert.Equal(1, _edgectl.Run("get", "pod", "tools").ExitCode);
 
         // kubectl scale, through the deployment's scale subresource: the controllers follow.
         (int scaleCode, string scaled, string scaleError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "scale", "deployment", "web", "--replicas=2"], TimeSpan.FromSeconds(60));
