@@ -26,6 +26,9 @@ public sealed class ApiServer : IAsyncDisposable
     public const string Version = "0.1.0";
     public const string ApplyContentType = "application/apply-patch+json";
 
+    /// <summary>JSON merge patch (RFC 7386): `kubectl label`, `annotate`, `patch --type merge`.</summary>
+    public const string MergePatchContentType = "application/merge-patch+json";
+
     /// <summary>Server-side apply as kubectl sends it (`kubectl apply --server-side`): YAML, of which JSON is a part.</summary>
     public const string ApplyYamlContentType = "application/apply-patch+yaml";
     public const string OutcomeHeader = "Edge-Apply-Outcome";
@@ -219,8 +222,21 @@ public sealed class ApiServer : IAsyncDisposable
                 context.Response.Headers[OutcomeHeader] = outcome.ToString().ToLowerInvariant();
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
+            case "PATCH" when context.Request.ContentType?.StartsWith(MergePatchContentType, StringComparison.Ordinal) == true:
+                KubeObject current = store.Get(r.Kind.Kind, ns, r.Name)
+                    ?? throw new StoreException(StoreError.NotFound, $"{r.Kind.Plural} \"{r.Name}\" not found{(ns.Length > 0 ? $" in namespace {ns}" : "")}");
+                JsonNode? patch = await JsonNode.ParseAsync(context.Request.Body);
+                var patched = new KubeObject((JsonObject)MergePatch.Apply(current.Json.DeepClone(), patch)!);
+                if (patched.Kind != current.Kind || patched.Name != current.Name || patched.Namespace != current.Namespace)
+                {
+                    throw new FormatException("a patch cannot change an object's kind, name or namespace");
+                }
+
+                await Json(context, 200, store.Update(patched).Json);
+                return;
             case "PATCH":
-                await Status(context, 415, "UnsupportedMediaType", $"PATCH takes server-side apply ({ApplyContentType} or {ApplyYamlContentType}) only");
+                await Status(context, 415, "UnsupportedMediaType",
+                    $"PATCH takes server-side apply ({ApplyContentType} or {ApplyYamlContentType}) or a JSON merge patch ({MergePatchContentType}); not strategic merge patches yet");
                 return;
             case "DELETE":
                 await Json(context, 200, store.Delete(r.Kind.Kind, ns, r.Name).Json);

@@ -7,7 +7,8 @@ namespace Edge.Cli.Tests.Lab;
 /// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
 /// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
 /// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects and
-/// `apply --server-side`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `delete`;
+/// `apply --server-side`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `delete`, `label`,
+/// `annotate`;
 /// and edgectl's own `--no-headers` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -140,6 +141,13 @@ public sealed class KubectlEndToEndTests : IDisposable
         WaitFor(() => _edgectl.Run("get", "pod", "tools", "-o", "jsonpath={.status.phase}").Out == "Running", "the tools pod Running");
         Assert.Equal("pod \"tools\" deleted\n", Kubectl("delete", "pod", "tools"));
         Assert.Equal(1, _edgectl.Run("get", "pod", "tools").ExitCode);
+
+        // kubectl label and annotate send JSON merge patches.
+        Assert.Equal("pod/client labeled\n", Kubectl("label", "pod", "client", "tier=front"));
+        Assert.Equal("pod/client annotated\n", Kubectl("annotate", "pod", "client", "workshop=networking"));
+        Assert.Equal("front networking", _edgectl.Run("get", "pod", "client", "-o", "jsonpath={.metadata.labels.tier} {.metadata.annotations.workshop}").Out);
+        Assert.Equal("pod/client unlabeled\n", Kubectl("label", "pod", "client", "tier-"));
+        Assert.Equal("", _edgectl.Run("get", "pod", "client", "-o", "jsonpath={.metadata.labels.tier}").Out);
 
         // kubectl scale, through the deployment's scale subresource: the controllers follow.
         (int scaleCode, string scaled, string scaleError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "scale", "deployment", "web", "--replicas=2"], TimeSpan.FromSeconds(60));
