@@ -9,7 +9,7 @@ namespace Edge.Cli.Tests.Lab;
 /// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects and
 /// `apply --server-side`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `delete`, `label`,
 /// `annotate`;
-/// and edgectl's own `--no-headers` and `-o jsonpath` beside them.
+/// and edgectl's own `--no-headers`, `--show-labels`, `-L` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class KubectlEndToEndTests : IDisposable
@@ -51,6 +51,9 @@ public sealed class KubectlEndToEndTests : IDisposable
         // edgectl keeps the same habits: --no-headers, -o jsonpath.
         Assert.Equal(clientIp, _edgectl.Run("get", "pod", "client", "-o", "jsonpath={.status.podIP}").Out);
         Assert.Equal("web\nweb\nweb\n", _edgectl.Run("get", "po", "-l", "app=web", "-o", "jsonpath={range .items[*]}{.metadata.labels.app}{\"\\n\"}{end}").Out);
+        string labelled = _edgectl.Run("get", "po", "-l", "app=web", "-L", "app", "--show-labels").Out;
+        Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+APP\s+LABELS\n", labelled);
+        Assert.Matches(@"(?m)^web-\S+\s+\d/1\s+\S+\s+0\s+\S+\s+web\s+app=web,pod-template-hash=\S+$", labelled);
         string noHeaders = _edgectl.Run("get", "pods", "--no-headers").Out;
         Assert.Matches(@"^client\s+1/1\s+Running", noHeaders);
         Assert.DoesNotContain("NAME", noHeaders);

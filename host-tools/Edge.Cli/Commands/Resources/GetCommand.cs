@@ -22,10 +22,16 @@ public static class GetCommand
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. app=web or 'tier in (a,b)'" };
         var watch = new Option<bool>("--watch", "-w") { Description = "After listing, print each change as it happens (Ctrl+C stops)" };
         var noHeaders = new Option<bool>("--no-headers") { Description = "Print the table without its header line" };
-        var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch, noHeaders };
-        command.SetAction(parsed => parsed.GetValue(watch)
-            ? Watch(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders))
-            : Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders)));
+        var showLabels = new Option<bool>("--show-labels") { Description = "Add a LABELS column with every label" };
+        var labelColumns = new Option<string[]>("--label-columns", "-L") { Description = "A column per label key (-L app -L tier, or -L app,tier)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch, noHeaders, showLabels, labelColumns };
+        command.SetAction(parsed =>
+        {
+            var columns = new ExtraColumns(parsed.GetValue(showLabels), (parsed.GetValue(labelColumns) ?? []).SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray());
+            return parsed.GetValue(watch)
+                ? Watch(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns)
+                : Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns);
+        });
         return command;
     }
 
@@ -45,7 +51,7 @@ public static class GetCommand
         },
     };
 
-    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders)
+    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, ExtraColumns extra)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         string ns = ResourceArgs.Namespace(parsed);
@@ -103,8 +109,8 @@ public static class GetCommand
             ResourceColumns.Table table = ResourceColumns.For(kindGroup.Key);
             bool withNamespace = allNamespaces && KindInfo.ForKind(kindGroup.Key)?.Namespaced == true;
             DateTime now = DateTime.UtcNow;
-            TextTable.Write(console.Out, table.HeaderLine(withNamespace, wide),
-                kindGroup.Select(o => (IReadOnlyList<string>)table.Line(o, now, withNamespace, wide, prefixKind ? ResourceNames.Of(o) : null)), withHeaders: !noHeaders);
+            TextTable.Write(console.Out, extra.Headers(table.HeaderLine(withNamespace, wide)),
+                kindGroup.Select(o => (IReadOnlyList<string>)extra.Cells(o, table.Line(o, now, withNamespace, wide, prefixKind ? ResourceNames.Of(o) : null))), withHeaders: !noHeaders);
         }
 
         return ExitCodes.Ok;
@@ -114,7 +120,7 @@ public static class GetCommand
     /// `get TYPE -w`: the table, then a row for every change, in the same columns, as kubectl
     /// prints them (-o name and -o json print one name or object per change instead).
     /// </summary>
-    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders)
+    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, ExtraColumns extra)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         if (targets.Select(t => t.Kind).Distinct().Count() != 1 || targets.Any(t => t.Name != null))
@@ -129,8 +135,8 @@ public static class GetCommand
         ResourceColumns.Table table = ResourceColumns.For(kind.Kind);
         bool wide = format == "wide";
         bool withNamespace = allNamespaces && kind.Namespaced;
-        string[] Row(KubeObject o) => table.Line(o, DateTime.UtcNow, withNamespace, wide);
-        string[] headers = table.HeaderLine(withNamespace, wide);
+        string[] Row(KubeObject o) => extra.Cells(o, table.Line(o, DateTime.UtcNow, withNamespace, wide));
+        string[] headers = extra.Headers(table.HeaderLine(withNamespace, wide));
         var rows = Sorted(items).Select(Row).ToList();
         int[] widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         void Print(string[] cells) => console.Out.WriteLine(string.Join("   ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
@@ -184,6 +190,23 @@ public static class GetCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Columns kubectl adds from labels: one per `-L` key (uppercased, as kubectl heads them), then LABELS with --show-labels.</summary>
+    private sealed record ExtraColumns(bool ShowLabels, string[] LabelKeys)
+    {
+        public string[] Headers(string[] headers) =>
+            headers.Concat(LabelKeys.Select(k => k.ToUpperInvariant())).Concat(ShowLabels ? ["LABELS"] : Array.Empty<string>()).ToArray();
+
+        public string[] Cells(KubeObject o, string[] cells)
+        {
+            JsonObject? labels = o.Metadata["labels"] as JsonObject;
+            IEnumerable<string> byKey = LabelKeys.Select(k => (string?)labels?[k] ?? "");
+            IEnumerable<string> all = ShowLabels
+                ? [labels is { Count: > 0 } ? string.Join(",", labels.Select(l => $"{l.Key}={(string?)l.Value}")) : "<none>"]
+                : [];
+            return cells.Concat(byKey).Concat(all).ToArray();
+        }
     }
 
     /// <summary>`-o jsonpath=TEMPLATE` (quotes around the template are taken off, as a shell would have).</summary>
