@@ -24,6 +24,7 @@ public static class EdgeCli
         GlobalOptions.AddTo(root);
         root.Add(LabCommand.Create(console));
         root.Add(LabCommand.CreateUp(console));
+        root.Add(LabCommand.CreateKubeconfig(console));
         root.Add(BoardsCommand.Create(console));
         root.Add(BoardCommand.Create(console));
         root.Add(ApplyCommand.Create(console));

@@ -73,6 +73,7 @@ public sealed class KubectlEndToEndTests : IDisposable
         // lab up writes a kubeconfig for the lab: kubectl needs nothing else.
         string kubeconfig = Regex.Match(up.Out, @"export KUBECONFIG=(\S+)").Groups[1].Value;
         Assert.True(File.Exists(kubeconfig), up.Out);
+        Assert.Equal(File.ReadAllText(kubeconfig), _edgectl.Run("kubeconfig").Out);
         (int code, string nodes, string error) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "get", "nodes"], TimeSpan.FromSeconds(60));
         Assert.True(code == 0, error);
         Assert.Matches(@"(?m)^node-2\s+Ready\s", nodes);

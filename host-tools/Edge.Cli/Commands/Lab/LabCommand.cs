@@ -35,6 +35,25 @@ public static class LabCommand
         return new Command("lab", "Run a cluster of virtual boards on this machine (no hardware needed)") { up, down, status };
     }
 
+    /// <summary><c>edgectl kubeconfig</c>: the kubeconfig `lab up` (or `up`) wrote for the lab, for kubectl (`edgectl kubeconfig &gt; ~/.kube/edge`).</summary>
+    public static Command CreateKubeconfig(CliConsole console)
+    {
+        var command = new Command("kubeconfig", "Print the lab's kubeconfig (kubectl's view of this cluster; `lab up` writes it)");
+        command.SetAction(parsed =>
+        {
+            string lab = parsed.GetValue(GlobalOptions.Lab)!;
+            string path = LabKubeconfig.PathFor(lab);
+            if (!File.Exists(path))
+            {
+                throw new CliException($"no kubeconfig for lab \"{lab}\" yet: `edgectl lab up` (or `edgectl up`) writes it");
+            }
+
+            console.Out.Write(File.ReadAllText(path));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     /// <summary>Node-lifecycle settings for the control plane a lab starts (a running one keeps its own until restarted).</summary>
     private static List<string> Timings(double? notReadyAfter, double? evictAfter)
     {

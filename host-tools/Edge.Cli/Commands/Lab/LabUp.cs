@@ -120,8 +120,10 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         StartControlPlane(state, LabState.DirectoryFor(name));
         DialBoards(state);
         WaitForNodes(state, state.Boards.Count, timeout);
+        string kubeconfig = LabKubeconfig.Write(state);
         console.Out.WriteLine();
         console.Out.WriteLine($"The cluster is up: {state.Boards.Count} board{(state.Boards.Count == 1 ? "" : "s")}, API at {state.Server}. Try `edgectl get nodes -o wide`.");
+        console.Out.WriteLine($"kubectl reads it too: export KUBECONFIG={kubeconfig}");
         return ExitCodes.Ok;
     }
 
