@@ -3,6 +3,7 @@ using Edge.Dataplane.Net;
 using Edge.Dataplane.NfTests.Sim;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
+using Edge.Dataplane.Workloads;
 using nanoFramework.TestFramework;
 using Assert = nanoFramework.TestFramework.Assert;
 
@@ -19,8 +20,8 @@ namespace Edge.Dataplane.NfTests
         private const byte Ready = EndpointFlags.Ready | EndpointFlags.Serving;
 
         // Half a request head: a client that connects, starts a request and never finishes it.
-        private static readonly byte[] HalfRequest = Bytes("GET / HTTP/1.1\r\nHost: lab\r\n");
-        private static readonly byte[] WholeRequest = Bytes("GET / HTTP/1.1\r\nHost: lab\r\n\r\n");
+        private static readonly byte[] HalfRequest = Ascii.Bytes("GET / HTTP/1.1\r\nHost: lab\r\n");
+        private static readonly byte[] WholeRequest = Ascii.Bytes("GET / HTTP/1.1\r\nHost: lab\r\n\r\n");
 
         [TestMethod]
         public void A_burst_of_held_half_requests_is_shed_and_the_NodePort_serves_again_once_the_clients_close()
@@ -78,17 +79,6 @@ namespace Edge.Dataplane.NfTests
                 service.SetEndpoints(new uint[] { pod.Address }, new ushort[] { 80 }, new byte[] { (byte)(Ready | (board == podBoard ? EndpointFlags.Local : 0)) });
                 Assert.IsTrue(cluster.Node(board).Proxy.SetService(service));
             }
-        }
-
-        private static byte[] Bytes(string text)
-        {
-            byte[] bytes = new byte[text.Length];
-            for (int i = 0; i < text.Length; i++)
-            {
-                bytes[i] = (byte)text[i];
-            }
-
-            return bytes;
         }
     }
 }

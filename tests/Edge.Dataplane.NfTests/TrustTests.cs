@@ -15,10 +15,10 @@ namespace Edge.Dataplane.NfTests
         [TestMethod]
         public void Sha256_gives_the_published_digests()
         {
-            Assert.AreEqual("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Hash(Ascii("")));
-            Assert.AreEqual("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Hash(Ascii("abc")));
+            Assert.AreEqual("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Hash(Workloads.Ascii.Bytes("")));
+            Assert.AreEqual("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Hash(Workloads.Ascii.Bytes("abc")));
             Assert.AreEqual("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
-                Hash(Ascii("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")));
+                Hash(Workloads.Ascii.Bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")));
         }
 
         [TestMethod]
@@ -51,8 +51,8 @@ namespace Edge.Dataplane.NfTests
         [TestMethod]
         public void Hmac_sha256_gives_RFC_4231s_results()
         {
-            Assert.AreEqual("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", Mac(Repeat(0x0b, 20), Ascii("Hi There")));
-            Assert.AreEqual("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", Mac(Ascii("Jefe"), Ascii("what do ya want for nothing?")));
+            Assert.AreEqual("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", Mac(Repeat(0x0b, 20), Workloads.Ascii.Bytes("Hi There")));
+            Assert.AreEqual("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", Mac(Workloads.Ascii.Bytes("Jefe"), Workloads.Ascii.Bytes("what do ya want for nothing?")));
             Assert.AreEqual("773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe", Mac(Repeat(0xaa, 20), Repeat(0xdd, 50)));
             byte[] key4 = new byte[25];
             for (int i = 0; i < key4.Length; i++)
@@ -61,18 +61,18 @@ namespace Edge.Dataplane.NfTests
             }
 
             Assert.AreEqual("82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b", Mac(key4, Repeat(0xcd, 50)));
-            Assert.AreEqual("a3b6167473100ee06e0c796c2955552b", Mac(Repeat(0x0c, 20), Ascii("Test With Truncation")).Substring(0, 32)); // case 5: 128 bits kept
+            Assert.AreEqual("a3b6167473100ee06e0c796c2955552b", Mac(Repeat(0x0c, 20), Workloads.Ascii.Bytes("Test With Truncation")).Substring(0, 32)); // case 5: 128 bits kept
             Assert.AreEqual("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
-                Mac(Repeat(0xaa, 131), Ascii("Test Using Larger Than Block-Size Key - Hash Key First")));
+                Mac(Repeat(0xaa, 131), Workloads.Ascii.Bytes("Test Using Larger Than Block-Size Key - Hash Key First")));
             Assert.AreEqual("9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
-                Mac(Repeat(0xaa, 131), Ascii("This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.")));
+                Mac(Repeat(0xaa, 131), Workloads.Ascii.Bytes("This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.")));
         }
 
         [TestMethod]
         public void Hmac_verify_takes_the_right_MAC_and_refuses_one_bit_off()
         {
-            byte[] key = Ascii("cluster key");
-            byte[] frame = Ascii("a management frame");
+            byte[] key = Workloads.Ascii.Bytes("cluster key");
+            byte[] frame = Workloads.Ascii.Bytes("a management frame");
             var hmac = new HmacSha256(key, 0, key.Length);
             byte[] mac = new byte[HmacSha256.MacLength];
             hmac.Compute(frame, 0, frame.Length, mac, 0);
@@ -111,17 +111,6 @@ namespace Edge.Dataplane.NfTests
             for (int i = 0; i < count; i++)
             {
                 bytes[i] = value;
-            }
-
-            return bytes;
-        }
-
-        private static byte[] Ascii(string text)
-        {
-            byte[] bytes = new byte[text.Length];
-            for (int i = 0; i < text.Length; i++)
-            {
-                bytes[i] = (byte)text[i];
             }
 
             return bytes;

@@ -68,8 +68,8 @@ public static class FloodRecovery
             controlPlane.Start(new[] { Node1, Node2 }.Select(a => BoardLink.Parse($"tcp://{a}:{AgentBoard.DefaultMgmtPort}")));
             WaitFor(() => store.List("Node").Items.Count == 2 && controlPlane.Boards.All(b => b.Connected), 30, "both boards connected");
             var documents = new List<ManifestDocument>();
-            ManifestReader.Parse("web.yaml", File.ReadAllText(Path.Combine(RepoRoot(), "examples", "web.yaml")), documents, []);
-            ManifestReader.Parse("nodeport.yaml", File.ReadAllText(Path.Combine(RepoRoot(), "examples", "nodeport.yaml")), documents, []);
+            ManifestReader.Parse("web.yaml", File.ReadAllText(Path.Combine(Repo.Root(), "examples", "web.yaml")), documents, []);
+            ManifestReader.Parse("nodeport.yaml", File.ReadAllText(Path.Combine(Repo.Root(), "examples", "nodeport.yaml")), documents, []);
             ManifestReader.Parse("web-lb.yaml", LoadBalancer, documents, []);
             documents.ForEach(d => store.Apply(d.Object));
             WaitFor(() => RunningWebPods(store) == 3, 30, "three web pods Running");
@@ -353,16 +353,4 @@ public static class FloodRecovery
         }
     }
 
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Edge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("run from inside the repository");
-    }
 }

@@ -82,7 +82,7 @@ public static class LabTimings
 
             var clock = Stopwatch.StartNew();
             var documents = new List<ManifestDocument>();
-            ManifestReader.Parse("web.yaml", File.ReadAllText(Path.Combine(RepoRoot(), "examples", "web.yaml")), documents, []);
+            ManifestReader.Parse("web.yaml", File.ReadAllText(Path.Combine(Repo.Root(), "examples", "web.yaml")), documents, []);
             documents.ForEach(d => store.Apply(d.Object));
             WaitFor(() => Running(store).Count == 3, 30);
             double apply = clock.Elapsed.TotalSeconds;
@@ -143,16 +143,4 @@ public static class LabTimings
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Edge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("run from inside the repository");
-    }
 }

@@ -20,7 +20,7 @@ public static partial class SuiteUnderLoad
             return 1;
         }
 
-        string root = RepoRoot();
+        string root = Repo.Root();
         Console.WriteLine("building once: dotnet build Edge.sln");
         if (Exec("dotnet", ["build", "Edge.sln", "-v", "q"], root).ExitCode != 0)
         {
@@ -118,16 +118,4 @@ public static partial class SuiteUnderLoad
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
 
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Edge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("run from inside the repository");
-    }
 }

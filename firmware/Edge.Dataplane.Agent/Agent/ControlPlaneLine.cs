@@ -95,32 +95,32 @@ namespace Edge.Dataplane.Agent
             int n = _candidateReader.ReadFrom(_candidate);
             if (n >= 0 && _candidateReader.Next())
             {
-                IByteStream line = _candidate;
-                _candidate = null;
-                _candidateReader = null;
-                Take(line, now);
+                Take(TakeCandidate(), now);
                 return true;
             }
 
             if (n < 0 || now - _candidateSince >= CandidateMs)
             {
-                Hangup(_candidate);
-                _candidate = null;
-                _candidateReader = null;
+                Hangup(TakeCandidate());
                 return false;
             }
 
             if (_line == null)
             {
                 // The control plane's line went while this one waited: nobody is displaced.
-                IByteStream line = _candidate;
-                _candidate = null;
-                _candidateReader = null;
-                Take(line, now);
+                Take(TakeCandidate(), now);
                 return true;
             }
 
             return false;
+        }
+
+        private IByteStream TakeCandidate()
+        {
+            IByteStream line = _candidate;
+            _candidate = null;
+            _candidateReader = null;
+            return line;
         }
 
         private void Take(IByteStream line, long now)

@@ -79,6 +79,8 @@ namespace Edge.Dataplane.Trust
         /// <summary>Writes the 32-byte MAC of what was given since <see cref="Begin"/> at mac[offset], and begins the next.</summary>
         public void Final(byte[] mac, int offset)
         {
+            // H(K ^ opad || inner hash): the inner hash is taken into the block buffer before the
+            // outer one is written, so mac may be the scratch buffer itself.
             _hash.Final(_scratch, 0);
             _hash.Restore(_outer, Sha256.BlockLength);
             _hash.Update(_scratch, 0, Sha256.HashLength);
@@ -99,11 +101,7 @@ namespace Edge.Dataplane.Trust
         {
             Begin();
             Update(data, offset, count);
-            _hash.Final(_scratch, 0);
-            _hash.Restore(_outer, Sha256.BlockLength);
-            _hash.Update(_scratch, 0, Sha256.HashLength);
-            _hash.Final(_scratch, 0);
-            Begin();
+            Final(_scratch, 0);
             int difference = 0;
             for (int i = 0; i < MacLength; i++)
             {

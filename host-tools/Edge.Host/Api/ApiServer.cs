@@ -203,8 +203,7 @@ public sealed class ApiServer : IAsyncDisposable
         switch (method)
         {
             case "GET":
-                KubeObject obj = store.Get(r.Kind.Kind, ns, r.Name)
-                    ?? throw new StoreException(StoreError.NotFound, $"{r.Kind.Plural} \"{r.Name}\" not found{(ns.Length > 0 ? $" in namespace {ns}" : "")}");
+                KubeObject obj = Existing(store, r.Kind, ns, r.Name);
                 if (ServerSidePrinting.Wanted(context.Request.Headers.Accept))
                 {
                     await Table(context, ServerSidePrinting.Table(r.Kind, [obj], (string?)obj.Metadata["resourceVersion"] ?? "", DateTime.UtcNow, context.Request.Query["includeObject"]));
@@ -223,8 +222,7 @@ public sealed class ApiServer : IAsyncDisposable
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
             case "PATCH" when context.Request.ContentType?.StartsWith(MergePatchContentType, StringComparison.Ordinal) == true:
-                KubeObject current = store.Get(r.Kind.Kind, ns, r.Name)
-                    ?? throw new StoreException(StoreError.NotFound, $"{r.Kind.Plural} \"{r.Name}\" not found{(ns.Length > 0 ? $" in namespace {ns}" : "")}");
+                KubeObject current = Existing(store, r.Kind, ns, r.Name);
                 JsonNode? patch = await JsonNode.ParseAsync(context.Request.Body);
                 var patched = new KubeObject((JsonObject)MergePatch.Apply(current.Json.DeepClone(), patch)!);
                 if (patched.Kind != current.Kind || patched.Name != current.Name || patched.Namespace != current.Namespace)
@@ -282,8 +280,11 @@ public sealed class ApiServer : IAsyncDisposable
         return obj;
     }
 
-    private KubeObject Deployment(string ns, string name) => _controlPlane.Store.Get("Deployment", ns, name)
-        ?? throw new StoreException(StoreError.NotFound, $"deployments.apps \"{name}\" not found in namespace {ns}");
+    private KubeObject Deployment(string ns, string name) => Existing(_controlPlane.Store, KindInfo.ForKind("Deployment")!, ns, name);
+
+    /// <summary>The object at the path, or NotFound in the words kube-apiserver uses.</summary>
+    private static KubeObject Existing(ObjectStore store, KindInfo kind, string ns, string name) => store.Get(kind.Kind, ns, name)
+        ?? throw new StoreException(StoreError.NotFound, $"{kind.Plural} \"{name}\" not found{(ns.Length > 0 ? $" in namespace {ns}" : "")}");
 
     /// <summary>A deployment's scale subresource, as autoscaling/v1 Scale (what kubectl scale reads and patches).</summary>
     private static JsonObject Scale(KubeObject deployment) => new()

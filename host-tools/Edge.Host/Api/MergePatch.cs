@@ -23,10 +23,13 @@ public static class MergePatch
             {
                 result.Remove(name);
             }
+            else if (value is JsonObject && result[name] is JsonObject existing)
+            {
+                Apply(existing, value); // merged in place
+            }
             else
             {
-                JsonNode? merged = Apply(result[name], value);
-                result[name] = merged is null ? null : merged.Parent is null ? merged : merged.DeepClone();
+                result[name] = Apply(null, value); // a copy of the patch's value (its nulls taken out)
             }
         }
 
