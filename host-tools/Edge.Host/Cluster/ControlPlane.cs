@@ -238,7 +238,8 @@ public sealed class ControlPlane : IAsyncDisposable
                 try
                 {
                     state = BoardStateCompiler.Compile(nodeName, _store.List("Node").Items, _store.List("Pod").Items,
-                        _store.List("Service").Items, _store.List("Endpoints").Items, _network, 0, _store.List("OverlayPeer").Items);
+                        _store.List("Service").Items, _store.List("Endpoints").Items, _network, 0, _store.List("OverlayPeer").Items,
+                        _store.List("Namespace").Items, _store.List("NetworkPolicy").Items);
                 }
                 catch (ArgumentException e)
                 {

@@ -13,13 +13,15 @@ namespace Edge.Host.Compile;
 /// Turns the cluster's objects into what one board runs: its pods, its peers (every other
 /// node with its pod CIDR and board address), one flat service entry per service port with
 /// its endpoints resolved to addresses, ports and flags, and the DNS zone's records. The
-/// board does no lookups of its own: names, selectors and named ports are all resolved here.
+/// board does no lookups of its own: names, selectors and named ports are all resolved here,
+/// NetworkPolicies' too (<see cref="NetworkPolicyCompiler"/>).
 /// </summary>
 public static class BoardStateCompiler
 {
     public static DesiredState Compile(string nodeName, IReadOnlyList<KubeObject> nodes, IReadOnlyList<KubeObject> pods,
         IReadOnlyList<KubeObject> services, IReadOnlyList<KubeObject> endpoints, ClusterNetwork network, uint generation,
-        IReadOnlyList<KubeObject>? overlayPeers = null)
+        IReadOnlyList<KubeObject>? overlayPeers = null, IReadOnlyList<KubeObject>? namespaces = null,
+        IReadOnlyList<KubeObject>? networkPolicies = null)
     {
         KubeObject node = nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new ArgumentException($"node {nodeName} is not in the cluster", nameof(nodeName));
@@ -76,6 +78,7 @@ public static class BoardStateCompiler
             }).ToArray();
         state.ClusterPodAddresses = placed.Select(PodAddress).ToArray();
         state.ClusterPodNamespaces = placed.Select(p => p.Namespace).ToArray();
+        state.Policies = NetworkPolicyCompiler.Compile(nodeName, placed, namespaces ?? [], networkPolicies ?? [], network.DnsServiceIp);
 
         var dataplaneServices = new List<DataplaneService>();
         var dnsServices = new List<DnsService>();

@@ -44,6 +44,12 @@ public static class StateDiff
             changed.ClusterPodNamespaces = next.ClusterPodNamespaces;
         }
 
+        if (!Same(new DesiredState { Policies = acked.Policies }, new DesiredState { Policies = next.Policies }))
+        {
+            flags |= StateDelta.PoliciesReplaced;
+            changed.Policies = next.Policies;
+        }
+
         var before = acked.Services.GroupBy(s => (s.Namespace, s.Name)).ToDictionary(g => g.Key, g => Bytes(new DesiredState { Services = g.ToArray() }));
         var upserts = new List<Service>();
         var seen = new HashSet<(string, string)>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Edge.Dataplane.Wire;
 using Edge.Host.Objects;
 
 namespace Edge.Host.Manifests;
@@ -76,6 +77,9 @@ public static partial class ManifestValidator
                 break;
             case "Service":
                 Service(v, o.Spec);
+                break;
+            case "NetworkPolicy":
+                NetworkPolicy(v, o.Spec);
                 break;
         }
 
@@ -276,6 +280,277 @@ public static partial class ManifestValidator
         }
     }
 
+    /// <summary>Kubernetes' NetworkPolicy validation (pkg/apis/networking/validation), with what to write instead.</summary>
+    private static void NetworkPolicy(Checker v, JsonObject? spec)
+    {
+        if (spec == null)
+        {
+            v.Error("spec", "required: at least podSelector: {} (every pod of the namespace)");
+            return;
+        }
+
+        Selector(v, spec["podSelector"], "spec.podSelector");
+        bool ingressType = true, egressType = spec["egress"] is JsonArray { Count: > 0 };
+        if (spec["policyTypes"] is JsonArray { Count: > 0 } types)
+        {
+            ingressType = egressType = false;
+            if (types.Count > 2)
+            {
+                v.Error("spec.policyTypes", "may not specify more than two policyTypes: list Ingress, Egress or both");
+            }
+
+            for (int i = 0; i < types.Count; i++)
+            {
+                string? type = Text(types[i]);
+                ingressType |= type == "Ingress";
+                egressType |= type == "Egress";
+                if (type is not ("Ingress" or "Egress"))
+                {
+                    v.Error($"spec.policyTypes[{i}]", $"Unsupported value: \"{type ?? types[i]?.ToJsonString()}\": supported values: \"Ingress\", \"Egress\"");
+                }
+            }
+        }
+        else if (spec["policyTypes"] is JsonNode other && other is not JsonArray)
+        {
+            v.Error("spec.policyTypes", "must be a list: [Ingress], [Egress] or [Ingress, Egress]");
+        }
+
+        foreach (var (field, peers, wrong, listed) in new[] { ("ingress", "from", "to", ingressType), ("egress", "to", "from", egressType) })
+        {
+            if (spec[field] is not JsonArray rules)
+            {
+                continue;
+            }
+
+            if (!listed && rules.Count > 0)
+            {
+                v.Warning("spec." + field, $"ignored: spec.policyTypes does not list {(field == "ingress" ? "Ingress" : "Egress")}, so these rules never apply; add it to policyTypes or remove the rules");
+            }
+
+            for (int i = 0; i < rules.Count; i++)
+            {
+                string at = $"spec.{field}[{i}]";
+                if (rules[i] is not (null or JsonObject))
+                {
+                    v.Error(at, $"must be a rule: {{}} for everything, or {peers} and/or ports");
+                    continue;
+                }
+
+                if (Field(rules[i], wrong) is not null)
+                {
+                    string open = Field(rules[i], peers) == null ? $"; as written, with no `{peers}`, this rule allows every peer" : "";
+                    v.Error($"{at}.{wrong}", $"not a field of an {field} rule: {field} rules name their peers in `{peers}`{open}");
+                }
+
+                if (Field(rules[i], peers) is JsonArray peerList)
+                {
+                    for (int j = 0; j < peerList.Count; j++)
+                    {
+                        Peer(v, peerList[j], $"{at}.{peers}[{j}]");
+                    }
+                }
+
+                if (Field(rules[i], "ports") is JsonArray ports)
+                {
+                    for (int j = 0; j < ports.Count; j++)
+                    {
+                        PolicyPort(v, ports[j], $"{at}.ports[{j}]");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Peer(Checker v, JsonNode? peer, string at)
+    {
+        JsonNode? ipBlock = Field(peer, "ipBlock"), pods = Field(peer, "podSelector"), namespaces = Field(peer, "namespaceSelector");
+        if (ipBlock == null && pods == null && namespaces == null)
+        {
+            v.Error(at, "must specify a peer: podSelector, namespaceSelector (or both, for the pods they both match), or ipBlock");
+            return;
+        }
+
+        if (ipBlock != null && (pods != null || namespaces != null))
+        {
+            v.Error(at, "may not specify both ipBlock and another peer: make them two entries of the list (either one then allows)");
+        }
+
+        Selector(v, pods, at + ".podSelector");
+        Selector(v, namespaces, at + ".namespaceSelector");
+        if (ipBlock == null)
+        {
+            return;
+        }
+
+        string? cidr = Text(Field(ipBlock, "cidr"));
+        if (string.IsNullOrEmpty(cidr))
+        {
+            v.Error(at + ".ipBlock.cidr", "required: a network such as 192.168.1.0/24 (0.0.0.0/0 for everywhere)");
+            return;
+        }
+
+        if (cidr.Contains(':'))
+        {
+            v.Warning(at + ".ipBlock.cidr", $"{cidr} is IPv6: Edge pods talk IPv4 only, so this block never matches");
+            return;
+        }
+
+        if (!TryCidr(v, cidr, at + ".ipBlock.cidr", out uint network, out int prefix))
+        {
+            return;
+        }
+
+        JsonArray excepts = Field(ipBlock, "except") as JsonArray ?? [];
+        for (int i = 0; i < excepts.Count; i++)
+        {
+            string field = $"{at}.ipBlock.except[{i}]";
+            string text = Text(excepts[i]) ?? "";
+            if (TryCidr(v, text, field, out uint exceptNetwork, out int exceptPrefix)
+                && (exceptPrefix <= prefix || !Ipv4Address.InPrefix(exceptNetwork, network, prefix)))
+            {
+                v.Error(field, $"Invalid value: \"{text}\": must be a strict subset of `cidr` ({cidr}): a smaller network inside it");
+            }
+        }
+    }
+
+    private static bool TryCidr(Checker v, string text, string field, out uint network, out int prefix)
+    {
+        if (Ipv4Address.TryParseCidr(text, out network, out prefix))
+        {
+            return true;
+        }
+
+        int slash = text.IndexOf('/');
+        if (slash > 0 && Ipv4Address.TryParse(text[..slash], out uint address)
+            && int.TryParse(text[(slash + 1)..], out int length) && length is >= 0 and <= 32)
+        {
+            uint masked = address & Ipv4Address.MaskOf(length);
+            v.Error(field, $"Invalid value: \"{text}\": must not have bits set beyond the prefix length: write {Ipv4Address.FormatCidr(masked, length)}");
+        }
+        else
+        {
+            v.Error(field, $"Invalid value: \"{text}\": must be a valid CIDR value, such as 10.0.0.0/8 or 192.168.1.0/24");
+        }
+
+        return false;
+    }
+
+    private static void PolicyPort(Checker v, JsonNode? entry, string at)
+    {
+        if (entry is not JsonObject)
+        {
+            v.Error(at, "must be a port entry such as {port: 80, protocol: TCP}");
+            return;
+        }
+
+        JsonNode? protocol = Field(entry, "protocol"), port = Field(entry, "port"), endPort = Field(entry, "endPort");
+        if (protocol != null && Text(protocol) is not ("TCP" or "UDP" or "SCTP"))
+        {
+            v.Error(at + ".protocol", $"Unsupported value: {protocol.ToJsonString()}: supported values: \"TCP\", \"UDP\", \"SCTP\" (to allow every protocol, ICMP too, leave `ports` out of the rule)");
+        }
+
+        string end = endPort?.ToJsonString() ?? "";
+        if (port == null)
+        {
+            if (endPort != null)
+            {
+                v.Error(at + ".endPort", $"Invalid value: {end}: may not be specified when `port` is not specified: give the range's first port in `port`");
+            }
+
+            return;
+        }
+
+        if (Text(port) is string name)
+        {
+            if (endPort != null)
+            {
+                v.Error(at + ".endPort", $"Invalid value: {end}: may not be specified when `port` is non-numeric: a range needs a port number in `port`");
+            }
+
+            if (!PortName().IsMatch(name) || name.Length > 15 || name.Contains("--") || !name.Any(char.IsAsciiLetterLower))
+            {
+                v.Error(at + ".port", $"Invalid value: \"{name}\": must be a port number 1-65535 (unquoted) or a container port's name (at most 15 lower-case letters, digits and '-', with a letter)");
+            }
+
+            return;
+        }
+
+        if (!InRange(port, 1, 65535))
+        {
+            v.Error(at + ".port", $"Invalid value: {port.ToJsonString()}: must be between 1 and 65535, inclusive");
+            return;
+        }
+
+        if (endPort != null)
+        {
+            if (!InRange(endPort, 1, 65535))
+            {
+                v.Error(at + ".endPort", $"Invalid value: {end}: must be between 1 and 65535, inclusive");
+            }
+            else if ((long)endPort < (long)port)
+            {
+                v.Error(at + ".endPort", $"Invalid value: {end}: must be greater than or equal to port ({(long)port}): the range is port..endPort; make endPort {(long)port} or more, or leave it out for port {(long)port} alone");
+            }
+        }
+    }
+
+    /// <summary>A label selector (matchLabels, matchExpressions) as Kubernetes checks it.</summary>
+    private static void Selector(Checker v, JsonNode? selector, string at)
+    {
+        if (selector == null)
+        {
+            return;
+        }
+
+        if (selector is not JsonObject obj)
+        {
+            v.Error(at, "must be a selector: {} for everything, or matchLabels and/or matchExpressions");
+            return;
+        }
+
+        if (obj["matchLabels"] is JsonNode labels && labels is not JsonObject)
+        {
+            v.Error(at + ".matchLabels", "must be a map of label: value");
+        }
+
+        foreach (var (key, value) in obj["matchLabels"] as JsonObject ?? [])
+        {
+            if (!LabelKey().IsMatch(key) || Text(value) is not string text || text.Length > 63 || (text.Length > 0 && !LabelValue().IsMatch(text)))
+            {
+                v.Error($"{at}.matchLabels.{key}", $"\"{key}: {value?.ToJsonString()}\" is not a valid label (quote values that look like numbers or booleans)");
+            }
+        }
+
+        JsonArray expressions = obj["matchExpressions"] as JsonArray ?? [];
+        for (int i = 0; i < expressions.Count; i++)
+        {
+            string e = $"{at}.matchExpressions[{i}]";
+            string? op = Text(Field(expressions[i], "operator"));
+            int values = (Field(expressions[i], "values") as JsonArray)?.Count ?? 0;
+            if (string.IsNullOrEmpty(Text(Field(expressions[i], "key"))))
+            {
+                v.Error(e + ".key", "required: the label the expression tests");
+            }
+
+            if (op is not ("In" or "NotIn" or "Exists" or "DoesNotExist"))
+            {
+                v.Error(e + ".operator", $"Unsupported value: \"{op}\": use In, NotIn, Exists or DoesNotExist");
+            }
+            else if (op is "In" or "NotIn" && values == 0)
+            {
+                v.Error(e + ".values", $"must be specified when `operator` is '{op}': list the label values");
+            }
+            else if (op is "Exists" or "DoesNotExist" && values > 0)
+            {
+                v.Error(e + ".values", $"may not be specified when `operator` is '{op}': remove the values");
+            }
+        }
+    }
+
+    private static JsonNode? Field(JsonNode? node, string name) => (node as JsonObject)?[name];
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+
     private static bool InRange(JsonNode? node, long low, long high) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && (long)node >= low && (long)node <= high;
 
@@ -293,6 +568,9 @@ public static partial class ManifestValidator
 
     [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
     private static partial Regex LabelValue();
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex PortName();
 
     [GeneratedRegex("^[0-9]+%$")]
     private static partial Regex Percent();

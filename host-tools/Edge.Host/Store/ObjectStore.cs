@@ -21,6 +21,9 @@ public sealed class ObjectStore : IDisposable
     /// <summary>Namespaces every cluster has, as Kubernetes creates them.</summary>
     public static readonly string[] BuiltInNamespaces = ["default", "kube-system"];
 
+    /// <summary>The label every namespace carries with its own name (the API server sets it, whatever a manifest says), for namespaceSelectors.</summary>
+    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
+
     private const int SchemaVersion = 1;
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
@@ -430,7 +433,7 @@ public sealed class ObjectStore : IDisposable
             return JsonNode.DeepEquals(a.Json, b.Json);
         }
 
-        /// <summary>Fills in what Kubernetes defaults (apiVersion, the default namespace) and refuses what cannot be stored.</summary>
+        /// <summary>Fills in what Kubernetes defaults (apiVersion, the default namespace, a namespace's name label) and refuses what cannot be stored.</summary>
         private KubeObject Normalise(KubeObject obj)
         {
             KubeObject copy = obj.Clone();
@@ -443,6 +446,16 @@ public sealed class ObjectStore : IDisposable
             if (copy.ApiVersion.Length == 0)
             {
                 copy.Json["apiVersion"] = info.ApiVersion;
+            }
+
+            if (copy.Kind == "Namespace")
+            {
+                if (copy.Metadata["labels"] is not JsonObject labels)
+                {
+                    copy.Metadata["labels"] = labels = [];
+                }
+
+                labels[NamespaceNameLabel] = copy.Name;
             }
 
             if (!info.Namespaced)

@@ -1,5 +1,6 @@
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 using Edge.Host.Compile;
 
@@ -141,5 +142,40 @@ public sealed class StateDiffTests
         next.PodNetwork = 0x0AF40900;
 
         Assert.Null(StateDiff.Compute(State(3), next));
+    }
+
+    [Fact]
+    public void Changed_policies_travel_whole_and_unchanged_ones_stay_on_the_board()
+    {
+        static PolicySet Deny(string name)
+        {
+            var set = new PolicySet(1, 1, 2, 1);
+            set.AddPolicy(name, PolicyTypes.Ingress);
+            set.AddSubject(0x0AF40102);
+            set.AddRule(0);
+            set.AddPeer(0x0AF40200, 24, except: false);
+            set.AddPort(6, 80, 80, 0);
+            return set;
+        }
+
+        DesiredState acked = State(2);
+        acked.Policies = Deny("default/a");
+        DesiredState next = State(2);
+        next.Generation = 8;
+        next.Policies = Deny("default/b");
+
+        StateChange change = StateDiff.Compute(acked, next)!;
+        Assert.Equal(StateDelta.PoliciesReplaced, change.Flags);
+        (DesiredState merged, _) = RoundTrip(acked, next);
+        Assert.Equal(StateDiff.Bytes(new DesiredState { Policies = next.Policies }), StateDiff.Bytes(new DesiredState { Policies = merged.Policies }));
+
+        next.Policies = Deny("default/a");
+        Assert.Equal(0, StateDiff.Compute(acked, next)!.Flags);
+        (merged, _) = RoundTrip(acked, next);
+        Assert.Equal(["default/a"], merged.Policies!.Names);
+
+        next.Policies = null; // the last policy went
+        Assert.Equal(StateDelta.PoliciesReplaced, StateDiff.Compute(acked, next)!.Flags);
+        Assert.Null(RoundTrip(acked, next).Merged.Policies);
     }
 }

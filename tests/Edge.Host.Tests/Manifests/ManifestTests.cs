@@ -128,4 +128,133 @@ public sealed class ManifestTests
         Assert.Empty(problems);
         Assert.Equal(["a", "b"], docs.Select(d => d.Object.Name));
     }
+
+    [Fact]
+    public void The_documentations_NetworkPolicy_example_validates()
+    {
+        var (_, problems) = Load("""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: test-network-policy
+              namespace: default
+            spec:
+              podSelector:
+                matchLabels:
+                  role: db
+              policyTypes:
+                - Ingress
+                - Egress
+              ingress:
+                - from:
+                    - ipBlock:
+                        cidr: 172.17.0.0/16
+                        except:
+                          - 172.17.1.0/24
+                    - namespaceSelector:
+                        matchLabels:
+                          project: myproject
+                    - podSelector:
+                        matchLabels:
+                          role: frontend
+                  ports:
+                    - protocol: TCP
+                      port: 6379
+              egress:
+                - to:
+                    - ipBlock:
+                        cidr: 10.0.0.0/24
+                  ports:
+                    - protocol: TCP
+                      port: 5978
+                      endPort: 6000
+                    - port: dns-tcp
+            """);
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void NetworkPolicy_ports_follow_Kubernetes_endPort_rules()
+    {
+        var (_, problems) = Load("""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: ports}
+            spec:
+              podSelector: {}
+              ingress:
+                - ports:
+                    - {port: 80, endPort: 70}
+                    - {port: http, endPort: 90}
+                    - {protocol: UDP, endPort: 90}
+                    - {protocol: ICMP}
+                    - {port: 0}
+                    - {port: "Not_A-Name"}
+            """, "netpol.yaml");
+
+        Assert.Equal(
+        [
+            "netpol.yaml:8: networkpolicy.networking.k8s.io/ports: spec.ingress[0].ports[0].endPort: Invalid value: 70: must be greater than or equal to port (80): the range is port..endPort; make endPort 80 or more, or leave it out for port 80 alone",
+            "netpol.yaml:9: networkpolicy.networking.k8s.io/ports: spec.ingress[0].ports[1].endPort: Invalid value: 90: may not be specified when `port` is non-numeric: a range needs a port number in `port`",
+            "netpol.yaml:10: networkpolicy.networking.k8s.io/ports: spec.ingress[0].ports[2].endPort: Invalid value: 90: may not be specified when `port` is not specified: give the range's first port in `port`",
+            "netpol.yaml:11: networkpolicy.networking.k8s.io/ports: spec.ingress[0].ports[3].protocol: Unsupported value: \"ICMP\": supported values: \"TCP\", \"UDP\", \"SCTP\" (to allow every protocol, ICMP too, leave `ports` out of the rule)",
+            "netpol.yaml:12: networkpolicy.networking.k8s.io/ports: spec.ingress[0].ports[4].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+            "netpol.yaml:13: networkpolicy.networking.k8s.io/ports: spec.ingress[0].ports[5].port: Invalid value: \"Not_A-Name\": must be a port number 1-65535 (unquoted) or a container port's name (at most 15 lower-case letters, digits and '-', with a letter)",
+        ], problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void NetworkPolicy_peers_ipBlocks_and_policyTypes_follow_Kubernetes()
+    {
+        var (_, problems) = Load("""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: peers}
+            spec:
+              podSelector: {matchExpressions: [{key: app, operator: In}]}
+              policyTypes: [Ingress, egress]
+              ingress:
+                - from:
+                    - {}
+                    - {ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}
+                    - ipBlock: {cidr: 10.0.0.1/8, except: [10.1.0.0/16]}
+                    - ipBlock: {cidr: 10.0.0.0/8, except: [10.0.0.0/8, 192.168.0.0/16, 10.2.0.0/33]}
+                    - ipBlock: {cidr: "fd00::/8"}
+              egress:
+                - from: [{podSelector: {}}]
+            """);
+
+        string[] Messages(string field) => problems.Where(p => p.Field == field).Select(p => p.Message).ToArray();
+        Assert.Equal(["must be specified when `operator` is 'In': list the label values"], Messages("spec.podSelector.matchExpressions[0].values"));
+        Assert.Equal(["Unsupported value: \"egress\": supported values: \"Ingress\", \"Egress\""], Messages("spec.policyTypes[1]"));
+        Assert.StartsWith("must specify a peer", Messages("spec.ingress[0].from[0]").Single());
+        Assert.StartsWith("may not specify both ipBlock and another peer", Messages("spec.ingress[0].from[1]").Single());
+        Assert.Equal(["Invalid value: \"10.0.0.1/8\": must not have bits set beyond the prefix length: write 10.0.0.0/8"], Messages("spec.ingress[0].from[2].ipBlock.cidr"));
+        Assert.Contains("must be a strict subset of `cidr` (10.0.0.0/8)", Messages("spec.ingress[0].from[3].ipBlock.except[0]").Single());
+        Assert.Contains("must be a strict subset of `cidr`", Messages("spec.ingress[0].from[3].ipBlock.except[1]").Single());
+        Assert.Contains("must be a valid CIDR value", Messages("spec.ingress[0].from[3].ipBlock.except[2]").Single());
+        Assert.True(problems.Single(p => p.Field == "spec.ingress[0].from[4].ipBlock.cidr").IsWarning);
+        Assert.Equal(["not a field of an egress rule: egress rules name their peers in `to`; as written, with no `to`, this rule allows every peer"], Messages("spec.egress[0].from"));
+    }
+
+    [Fact]
+    public void NetworkPolicy_rules_of_a_direction_policyTypes_leaves_out_are_a_warning()
+    {
+        var (_, problems) = Load("""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: egress-only}
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+              ingress: [{}]
+              egress: [{to: [{namespaceSelector: {}}]}]
+            """);
+
+        ManifestProblem warning = Assert.Single(problems);
+        Assert.True(warning.IsWarning);
+        Assert.Equal("spec.ingress", warning.Field);
+        Assert.Contains("policyTypes does not list Ingress", warning.Message);
+    }
 }

@@ -245,5 +245,20 @@ public sealed class ObjectStoreTests : IDisposable
         Assert.Contains("newer edgectl", e.Message);
     }
 
+    [Fact]
+    public void Every_namespace_carries_its_name_as_the_kubernetes_io_metadata_name_label()
+    {
+        // As the API server does: on the built-in ones, on new ones, and over what a manifest says.
+        using var store = ObjectStore.Open(DbPath);
+        KubeObject Namespace(string labels) => new((JsonObject)JsonNode.Parse($$$"""{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {{{labels}}}}}""")!);
+
+        Assert.All(store.List("Namespace").Items, ns => Assert.Equal(ns.Name, ns.Labels[ObjectStore.NamespaceNameLabel]));
+        Assert.Equal("shop", store.Create(Namespace("""{"team": "a"}""")).Labels[ObjectStore.NamespaceNameLabel]);
+        var (outcome, applied) = store.Apply(Namespace("""{"team": "b", "kubernetes.io/metadata.name": "other"}"""));
+        Assert.Equal(ApplyOutcome.Configured, outcome);
+        Assert.Equal(new Dictionary<string, string> { ["team"] = "b", [ObjectStore.NamespaceNameLabel] = "shop" }, applied.Labels);
+        Assert.Equal(ApplyOutcome.Unchanged, store.Apply(Namespace("""{"team": "b"}""")).Outcome);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
