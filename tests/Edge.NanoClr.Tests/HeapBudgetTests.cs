@@ -50,8 +50,8 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.Equal("32", held["services"]);
         Assert.Equal("64", held["endpoints"]);
         Assert.Equal("32", held["services-connected"]);
-        Assert.Equal("256", held["conntrack-capacity"]);
-        Assert.Equal("256", held["conntrack"]);
+        Assert.Equal("224", held["conntrack-capacity"]);
+        Assert.Equal("224", held["conntrack"]);
         Assert.Equal("yes", held["moved-applied"]);
     }
 

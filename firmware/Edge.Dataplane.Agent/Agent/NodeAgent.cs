@@ -2,6 +2,7 @@ using Edge.Dataplane.Dns;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 using Edge.Dataplane.Worker;
@@ -57,6 +58,12 @@ namespace Edge.Dataplane.Agent
             ApplyPods(s);
             ApplyServices(s);
             ApplyDns(s);
+            string policyProblem = ApplyPolicies(s);
+            if (problem == null)
+            {
+                problem = policyProblem;
+            }
+
             if (problem == null)
             {
                 AppliedGeneration = s.Generation;
@@ -169,6 +176,38 @@ namespace Edge.Dataplane.Agent
             }
 
             return null;
+        }
+
+        // A set over this board's limits is refused whole, naming the limit; the policies enforced
+        // until now stay (a partial set would let through, or cut, what nobody asked for).
+        private string ApplyPolicies(DesiredState s)
+        {
+            PolicySet set = s.Policies;
+            PolicySet enforced = Node.Policy != null ? Node.Policy.Set : null;
+            if (set == enforced)
+            {
+                return null;
+            }
+
+            NodeConfig c = Node.Config;
+            string over = set == null ? null : Over("network policies", set.PolicyCount, c.MaxPolicies)
+                ?? Over("network policy rules", set.RuleCount, c.MaxPolicyRules)
+                ?? Over("network policy addresses", set.AddressCount, c.MaxPolicyAddresses)
+                ?? Over("network policy ports", set.PortCount, c.MaxPolicyPorts);
+            if (over != null)
+            {
+                s.Policies = enforced;
+                return over;
+            }
+
+            Node.EnforcePolicies(set);
+            return null;
+        }
+
+        private static string Over(string what, int needed, int limit)
+        {
+            return needed <= limit ? null
+                : "this board enforces at most " + limit.ToString() + " " + what + "; its pods need " + needed.ToString();
         }
 
         private void ApplyPods(DesiredState s)

@@ -57,10 +57,16 @@ namespace Edge.Dataplane.Boards
         {
             if (memoryClass == Wroom)
             {
-                // The workshop's worst case for a small board: 8 pods, 32 services (64 endpoints), 256 flows.
+                // The workshop's worst case for a small board: 8 pods, 32 services (64 endpoints), 224
+                // flows (256 until network policy's code took 0.9 KiB of the budget: 32 flows paid for it).
                 c.MaxPods = 8;
                 c.MaxServices = 32;
-                c.ConntrackEntries = 256;
+                c.ConntrackEntries = 224;
+                c.MaxPolicies = 16;
+                c.MaxPolicyRules = 64;
+                c.MaxPolicyAddresses = 256;
+                c.MaxPolicyPorts = 64;
+                c.PolicyConnections = 32;
                 c.LogBytes = 1024;
                 c.ConntrackAccounting = false; // 4 KiB of per-flow counters: `conntrack -L` then prints as Linux does without nf_conntrack_acct
                 c.AffinityEntries = 16;

@@ -1,4 +1,5 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 
 namespace Edge.Dataplane.Mgmt
@@ -38,5 +39,8 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Every pod in the cluster (address, namespace), for a-b-c-d.ns.pod records.</summary>
         public uint[] ClusterPodAddresses = Empty.UInts;
         public string[] ClusterPodNamespaces = Empty.Strings;
+
+        /// <summary>The NetworkPolicies selecting this board's pods, resolved to addresses and port numbers; null for none.</summary>
+        public PolicySet Policies;
     }
 }

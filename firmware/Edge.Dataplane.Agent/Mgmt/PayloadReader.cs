@@ -21,6 +21,13 @@ namespace Edge.Dataplane.Mgmt
             Failed = false;
         }
 
+        /// <summary>Where the next read starts: saved to read a section twice (compare, then decode).</summary>
+        public int Position
+        {
+            get { return _position; }
+            set { _position = value; }
+        }
+
         public bool AtEnd
         {
             get { return _position >= _end; }

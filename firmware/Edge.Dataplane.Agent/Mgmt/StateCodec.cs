@@ -10,7 +10,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 2; // 2: endpoints without pod names (no view on the board used them)
+        public const int FormatVersion = 3; // 3: network policies after the cluster's pods; 2: endpoints without pod names
 
         public static void Encode(DesiredState s, PayloadWriter w)
         {
@@ -119,6 +119,7 @@ namespace Edge.Dataplane.Mgmt
                 w.Int(strings.Index(s.ClusterPodNamespaces[i]));
             }
 
+            PolicyCodec.Encode(s.Policies, s.ClusterNetwork, strings, w);
             if (strings.Count != collected)
             {
                 w.Overflow = true; // a string Collect missed: refuse rather than send a wrong table
@@ -276,6 +277,11 @@ namespace Edge.Dataplane.Mgmt
                 s.ClusterPodNamespaces[i] = Ref(strings, r);
             }
 
+            if (!r.Failed)
+            {
+                s.Policies = PolicyCodec.Decode(r, s.ClusterNetwork, strings, held != null ? held.Policies : null);
+            }
+
             return r.Failed || !r.AtEnd ? null : s;
         }
 
@@ -337,6 +343,8 @@ namespace Edge.Dataplane.Mgmt
             {
                 t.Index(s.ClusterPodNamespaces[i]);
             }
+
+            PolicyCodec.Collect(s.Policies, t);
         }
     }
 }

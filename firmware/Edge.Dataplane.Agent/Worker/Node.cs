@@ -1,6 +1,7 @@
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
@@ -9,7 +10,8 @@ namespace Edge.Dataplane.Worker
     /// <summary>
     /// A worker node, assembled from the layers: the network (bridge with the gateway and the
     /// pods, the overlay to the other nodes, the routes between them), kube-proxy registered on
-    /// its hooks (prerouting on the gateway, br_netfilter on the bridge), NodePort and egress
+    /// its hooks (prerouting on the gateway, br_netfilter on the bridge), network policy on the
+    /// forward hooks of both (after kube-proxy's DNAT, as a CNI filters), NodePort and egress
     /// relays, and the cluster DNS reading the service table. One thread calls <see cref="Poll"/> in a loop
     /// (a board's main loop, a virtual board's thread, a simulation's step); nothing in here
     /// blocks, allocates per packet, or throws on bad input.
@@ -26,6 +28,9 @@ namespace Edge.Dataplane.Worker
         public readonly RouteTable Routes;
         public readonly Gateway Gateway;
         public readonly ServiceProxy Proxy;
+
+        /// <summary>The NetworkPolicies enforced for this node's pods; null until the first (a board without policy pays nothing for them).</summary>
+        public PolicyEngine Policy;
 
         /// <summary>The node's host-network sandbox (the gateway's address): where NodePort connections start.</summary>
         public readonly PodSandbox Host;
@@ -82,6 +87,25 @@ namespace Edge.Dataplane.Worker
                 ? new DnsForwarder(hostSockets, random, config.DnsUpstream, config.DnsPendingForwards)
                 : null;
             Dns = new DnsResponder(server, Host, hostSockets, forwarder);
+        }
+
+        /// <summary>Enforces <paramref name="set"/> (null: no policy) from now on, the engine registered on the forward hooks with the first.</summary>
+        public void EnforcePolicies(PolicySet set)
+        {
+            if (Policy == null)
+            {
+                if (set == null)
+                {
+                    return;
+                }
+
+                NodeConfig config = Context.Config;
+                Policy = new PolicyEngine(config.PolicyConnections, config.MaxPods, config.GatewayAddress, config.VtepAddress);
+                Gateway.ForwardHook = Policy;
+                Bridge.ForwardHook = Policy;
+            }
+
+            Policy.Load(set);
         }
 
         public NodeConfig Config

@@ -30,6 +30,9 @@ namespace Edge.Dataplane.Net
         /// <summary>Sees IPv4 frames bridged from pod to pod (br_netfilter's hook), or null.</summary>
         public IBridgeFilter Filter;
 
+        /// <summary>Decides on IPv4 frames bridged from pod to pod before anything else sees them (network policy), or null.</summary>
+        public IForwardHook ForwardHook;
+
         public Bridge(int ports, int macEntries, int queueLength, PacketPool pool, DropCounters drops)
         {
             _ports = new IBridgePort[ports];
@@ -119,9 +122,19 @@ namespace Edge.Dataplane.Net
             Forwarded++;
 
             int to = (b[o] & 0x01) != 0 ? -1 : Macs.Lookup(destination, now); // a group address floods
-            if (Filter != null && frame.Port != GatewayPort && to != GatewayPort)
+            if (frame.Port != GatewayPort && to != GatewayPort)
             {
-                Filter.OnBridged(frame, now);
+                if (ForwardHook != null && !PassesForwardHook(frame, now))
+                {
+                    _drops.Count(DropReason.PolicyDenied);
+                    _pool.Return(frame);
+                    return;
+                }
+
+                if (Filter != null)
+                {
+                    Filter.OnBridged(frame, now);
+                }
             }
 
             if (to >= 0 && to != frame.Port && _ports[to] != null)
@@ -138,6 +151,24 @@ namespace Edge.Dataplane.Net
             }
 
             Flood(frame, now);
+        }
+
+        // An IPv4 frame between two pods, shown to the forward hook as the IP packet it carries
+        // (its total length, or what the frame holds when that is less: the hook checks what it reads).
+        private bool PassesForwardHook(PacketBuffer frame, long now)
+        {
+            byte[] b = frame.Data;
+            int o = frame.Offset;
+            int available = frame.Length - EthernetFrame.HeaderLength;
+            if (((b[o + 12] << 8) | b[o + 13]) != EtherType.Ipv4 || available < Ipv4Packet.MinimumHeaderLength)
+            {
+                return true; // ARP and the rest: policy is about IP
+            }
+
+            int ip = o + EthernetFrame.HeaderLength;
+            int total = (b[ip + 2] << 8) | b[ip + 3];
+            int length = total >= Ipv4Packet.MinimumHeaderLength && total < available ? total : available;
+            return ForwardHook.Forward(b, ip, length, 0, 0, 0, now) != HookVerdict.Drop;
         }
 
         private void Flood(PacketBuffer frame, long now)

@@ -34,7 +34,10 @@ namespace Edge.Dataplane.Net
         /// <summary>A relayed connection (NodePort, LoadBalancer, egress) ended because nothing moved on it.</summary>
         public const int IdleTimeout = 24;
 
-        public const int Count = 25;
+        /// <summary>A NetworkPolicy isolates the pod and no rule of it allows the packet's connection.</summary>
+        public const int PolicyDenied = 25;
+
+        public const int Count = 26;
 
         // A switch, not a static array: the names stay in flash instead of an array on the heap.
         private static string NameAt(int i)
@@ -66,6 +69,7 @@ namespace Edge.Dataplane.Net
                 case 22: return "no-endpoint";
                 case 23: return "egress-denied";
                 case 24: return "idle-timeout";
+                case 25: return "policy-denied";
                 default: return null;
             }
         }

@@ -24,6 +24,9 @@ namespace Edge.Dataplane.Net
 
         public long Routed;
 
+        /// <summary>What every routed packet between pods, or between a pod and another node, passes last (the policy engine); null for none.</summary>
+        public IForwardHook ForwardHook;
+
         /// <summary>
         /// The node's own sandbox (its host network): packets for the gateway and VTEP addresses,
         /// and for the cluster DNS address (node-local DNS), go to its sockets. Pods reach outside
@@ -139,12 +142,26 @@ namespace Edge.Dataplane.Net
             int ipLength = ip.HeaderLength + ip.PayloadLength;
             frame.Length = EthernetFrame.HeaderLength + ipLength; // no Ethernet padding onward
             NodeConfig config = _node.Config;
+            IForwardHook forward = ForwardHook;
             if (ip.Destination == config.DnsAddress)
             {
-                Local(frame, now); // node-local DNS: the cluster DNS address is answered on every node
+                // Node-local DNS: the cluster DNS address is answered on every node. It stands for
+                // the DNS service, so policy sees it as traffic to a pod (egress isolation blocks DNS).
+                if (forward != null && forward.Forward(b, ipAt, ipLength, 0, 0, 0, now) == HookVerdict.Drop)
+                {
+                    Drop(frame, DropReason.PolicyDenied);
+                    return;
+                }
+
+                Local(frame, now);
                 return;
             }
 
+            // What the packet carried before prerouting may rewrite it: the forward hook matches replies by it.
+            uint sentSource = ip.Source;
+            uint sentDestination = ip.Destination;
+            uint sentPorts = forward != null && (ip.Protocol == IpProtocol.Tcp || ip.Protocol == IpProtocol.Udp) && ip.PayloadLength >= 4
+                ? NetworkOrder.ReadU32(b, ipAt + ip.HeaderLength) : 0;
             HookVerdict verdict = _prerouting != null ? _prerouting.Prerouting(b, ipAt, ipLength, now) : HookVerdict.Accept;
             if (verdict == HookVerdict.Reject)
             {
@@ -180,6 +197,13 @@ namespace Edge.Dataplane.Net
             {
                 SendError(frame, IcmpType.TimeExceeded, 0, now);
                 Drop(frame, DropReason.TtlExpired);
+                return;
+            }
+
+            if (forward != null
+                && forward.Forward(b, ipAt, ipLength, translated ? sentSource : 0, translated ? sentDestination : 0, translated ? sentPorts : 0, now) == HookVerdict.Drop)
+            {
+                Drop(frame, DropReason.PolicyDenied);
                 return;
             }
 

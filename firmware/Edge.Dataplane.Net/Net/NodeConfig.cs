@@ -52,6 +52,19 @@ namespace Edge.Dataplane.Net
         public int MaxServices = 32;
         public int ConntrackEntries = 256;
 
+        /// <summary>
+        /// NetworkPolicy limits: policies selecting this node's pods, their rules, the addresses
+        /// their peers and selected pods resolve to, and their port ranges. A state needing more
+        /// is refused with the limit named; the policies already enforced stay.
+        /// </summary>
+        public int MaxPolicies = 64;
+        public int MaxPolicyRules = 256;
+        public int MaxPolicyAddresses = 1024;
+        public int MaxPolicyPorts = 256;
+
+        /// <summary>Connections of policy-isolated pods remembered as allowed (the least recently seen gives way).</summary>
+        public int PolicyConnections = 256;
+
         /// <summary>Per-flow packet and byte counters (Linux's nf_conntrack_acct); off on small boards.</summary>
         public bool ConntrackAccounting = true;
 

@@ -16,7 +16,7 @@ public sealed class MemoryClassTests
         var c = new NodeConfig();
         MemoryClass.Apply(MemoryClass.Wroom, c);
 
-        Assert.Equal((8, 32, 256), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
+        Assert.Equal((8, 32, 224), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
         Assert.Equal(64 * 1024, MemoryClass.BudgetBytes(MemoryClass.Wroom));
     }
 

@@ -5,6 +5,7 @@ using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Net.Tcp;
 using Edge.Dataplane.Platform;
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
@@ -37,6 +38,7 @@ namespace Edge.NanoClr.Programs
     {
         private const int Pods = 8;
         private const int Services = 32;
+        private const int Policies = 0;
 
         // Main has the same shape as BudgetBaseline's (no locals, one call), so the stack frames
         // live at the first measure are the same in both programs.
@@ -252,6 +254,9 @@ namespace Edge.NanoClr.Programs
             Say("services-connected", connected);
             Say("conntrack", agent.Node.Proxy.Conntrack.Count);
             Say("conntrack-capacity", agent.Node.Proxy.Conntrack.Capacity);
+            PolicyEngine policy = agent.Node.Policy;
+            Say("policies", policy == null ? 0 : policy.Set.PolicyCount);
+            Say("policy-connections", policy == null ? 0 : policy.Connections.Count);
             Say("snapshots-applied", session.SnapshotsApplied);
             Say("snapshots-refused", session.SnapshotsRefused);
         }
@@ -400,7 +405,40 @@ namespace Edge.NanoClr.Programs
 
                 // As the host compiles them: ClusterIP services are answered from the service table, so no DNS entries of their own.
                 s.DnsServices = new DnsService[0];
+                s.Policies = Policies == 0 ? null : PolicyLoad(podCount);
                 return s;
+            }
+
+            /// <summary>
+            /// A workshop's policies on one board, sixteen of them: each pod selected by two, one
+            /// letting TCP in from the cluster's pod CIDR but a /24, the other UDP from it but one
+            /// pod (ipBlocks with excepts), by port ranges: the traffic below passes, and is
+            /// remembered as the board's policy connections.
+            /// </summary>
+            private static PolicySet PolicyLoad(int podCount)
+            {
+                var set = new PolicySet(Policies, Policies, Policies * 3, Policies);
+                for (int i = 0; i < Policies; i++)
+                {
+                    uint pod = 0x0AF40102u + (uint)((i / 2) % podCount);
+                    set.AddPolicy("default/allow-" + (i % 2 == 0 ? "tcp-" : "udp-") + i.ToString(), PolicyTypes.Ingress);
+                    set.AddSubject(pod);
+                    set.AddRule(0);
+                    if (i % 2 == 0)
+                    {
+                        set.AddPeer(0x0AF40000, 16, false);
+                        set.AddPeer(0x0AF4C800, 24, true);
+                        set.AddPort(IpProtocol.Tcp, 1, 65535, 0);
+                    }
+                    else
+                    {
+                        set.AddPeer(0x0AF40000, 16, false);
+                        set.AddPeer(0x0AF40202u + (uint)(i % podCount), 32, true);
+                        set.AddPort(IpProtocol.Udp, 1, 65535, 0);
+                    }
+                }
+
+                return set;
             }
         }
 
