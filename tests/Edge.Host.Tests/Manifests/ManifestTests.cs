@@ -30,6 +30,16 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void The_policy_exercise_loads_and_validates()
+    {
+        var (docs, problems) = ManifestReader.Read(RepoPaths.Of("examples/policy"));
+
+        Assert.Empty(problems);
+        Assert.Equal(4, docs.Count(d => d.Object.Kind == "NetworkPolicy"));
+        Assert.DoesNotContain(docs.SelectMany(ManifestValidator.Validate), p => !p.IsWarning);
+    }
+
+    [Fact]
     public void Plain_scalars_get_YAML_core_types_and_quoted_ones_stay_strings()
     {
         var (docs, _) = Load("""

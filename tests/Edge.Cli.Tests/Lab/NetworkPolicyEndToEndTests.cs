@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Edge.Cli.Tests.Lab;
+
+/// <summary>
+/// The workshop's network policy exercise (hardware-docs/workshop.md, 7), as an attendee types
+/// it, on three virtual boards: default deny, one path opened, DNS broken by egress isolation
+/// and fixed, the policies deleted. Every check is a real connection from the client pod.
+/// </summary>
+[Trait("Category", Category.EndToEnd)]
+public sealed class NetworkPolicyEndToEndTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("edge-netpol-").FullName;
+    private readonly EdgectlProcess _edgectl;
+
+    public NetworkPolicyEndToEndTests()
+    {
+        _edgectl = new EdgectlProcess(_home, "netpol");
+    }
+
+    public void Dispose()
+    {
+        _edgectl.Run("lab", "down", "--purge");
+        Directory.Delete(_home, recursive: true);
+    }
+
+    private JsonNode Get(params string[] args)
+    {
+        CliRun run = _edgectl.Run(["get", .. args, "-o", "json"]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        return JsonNode.Parse(run.Out)!;
+    }
+
+    private static void WaitFor(Func<bool> condition, string what, int seconds = 60)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "timed out waiting for " + what);
+            Thread.Sleep(250);
+        }
+    }
+
+    /// <summary>`nc -z -w 2 web 80` from the client: the run (exit code 0 when it connected).</summary>
+    private CliRun Nc() => _edgectl.Run("exec", "client", "--", "nc", "-z", "-w", "2", "web", "80");
+
+    private void Apply(string file)
+    {
+        CliRun apply = _edgectl.Run("apply", "-f", file);
+        Assert.True(apply.ExitCode == 0, apply.Out + apply.Err);
+    }
+
+    [Fact]
+    public void The_policy_exercise_runs_as_the_workshop_track_says()
+    {
+        CliRun up = _edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.211");
+        Assert.True(up.ExitCode == 0, up.Out + up.Err);
+        Apply("examples/web.yaml");
+        Apply("examples/client.yaml");
+        WaitFor(() => (string?)Get("pod", "client")["status"]!["phase"] == "Running", "client Running");
+        WaitFor(() => (Get("endpoints", "web")["subsets"]?[0]?["addresses"] as JsonArray)?.Count == 3, "three web endpoints");
+        WaitFor(() => Nc().ExitCode == 0, "web open before any policy");
+        Assert.Equal("kube-system", (string?)Get("namespace", "kube-system")["metadata"]!["labels"]!["kubernetes.io/metadata.name"]);
+
+        Apply("examples/policy/default-deny-ingress.yaml");
+        WaitFor(() => Nc().ExitCode == 1, "web closed by default-deny-ingress", 30);
+        CliRun closed = Nc();
+        Assert.Equal(1, closed.ExitCode);
+
+        Apply("examples/policy/allow-client-to-web.yaml");
+        WaitFor(() => Nc().ExitCode == 0, "web open to the client", 30);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(0, Nc().ExitCode); // whichever web pod the Service picks, on whichever board
+        }
+
+        Apply("examples/policy/client-egress-to-web.yaml");
+        WaitFor(() => Nc().Err.Contains("bad address 'web'"), "DNS broken by egress isolation", 30);
+        CliRun nslookup = _edgectl.Run("exec", "client", "--", "nslookup", "web");
+        Assert.NotEqual(0, nslookup.ExitCode);
+
+        Apply("examples/policy/allow-dns.yaml");
+        WaitFor(() => Nc().ExitCode == 0, "DNS allowed again", 30);
+        Assert.Equal(0, _edgectl.Run("exec", "client", "--", "nslookup", "web").ExitCode);
+
+        CliRun get = _edgectl.Run("get", "networkpolicies");
+        Assert.Matches(@"(?m)^allow-client-to-web\s+app=web\s+", get.Out);
+
+        CliRun delete = _edgectl.Run("delete", "-f", "examples/policy/");
+        Assert.True(delete.ExitCode == 0, delete.Out + delete.Err);
+        WaitFor(() => Nc().ExitCode == 0, "web open once the policies are gone", 30);
+    }
+}
