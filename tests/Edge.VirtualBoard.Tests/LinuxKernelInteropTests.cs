@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Edge.Dataplane.Net;
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 using Edge.Dataplane.Workloads;
@@ -150,6 +151,48 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
         finally
         {
             File.Delete(capture);
+        }
+    }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "curl", "ping")]
+    public void A_Linux_host_on_the_overlay_is_let_in_or_kept_out_by_ipBlock_rules()
+    {
+        // web-2 takes connections only from ipBlock 10.250.0.0/16 except the Linux host's own /32:
+        // the kernel's SYNs are dropped (curl times out), its pings too; then the except goes.
+        static PolicySet FromLinuxOverlay(bool exceptLinux)
+        {
+            var set = new PolicySet(1, 1, 3, 0);
+            set.AddPolicy("default/from-overlay", PolicyTypes.Ingress);
+            set.AddSubject(LoopbackLab.Ip("10.244.2.5"));
+            set.AddRule(RuleFlags.AnyPort);
+            set.AddPeer(LoopbackLab.Ip("10.250.0.0"), 16, false);
+            if (exceptLinux)
+            {
+                set.AddPeer(LoopbackLab.Ip(KernelOverlay.LinuxVtep), 32, true);
+            }
+
+            return set;
+        }
+
+        try
+        {
+            _overlay.Board2.Node.EnforcePolicies(FromLinuxOverlay(exceptLinux: true));
+            RunningTool refused = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-sS", "--max-time", "2", "http://10.244.2.5/");
+            Assert.Equal(28, refused.ExitCode); // curl's "operation timed out": dropped, not refused
+            RunningTool ping = _overlay.RunInNamespace(TimeSpan.FromSeconds(20), "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.244.2.5");
+            Assert.NotEqual(0, ping.ExitCode);
+            Assert.True(_overlay.Board2.Node.Drops[DropReason.PolicyDenied] >= 3, _overlay.Board2.Node.Drops.ToString());
+            RunningTool other = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-sS", "--max-time", "20", "http://10.244.1.5/");
+            Assert.True(other.ExitCode == 0, "web-1 is not selected: " + other.StdErr);
+
+            _overlay.Board2.Node.EnforcePolicies(FromLinuxOverlay(exceptLinux: false));
+            RunningTool allowed = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-sS", "--max-time", "20", "http://10.244.2.5/");
+            Assert.True(allowed.ExitCode == 0, $"curl: {allowed.StdErr}; drops {_overlay.Board2.Node.Drops}");
+            Assert.Contains($"RemoteAddr: {KernelOverlay.LinuxVtep}:", allowed.StdOut);
+        }
+        finally
+        {
+            _overlay.Board2.Node.EnforcePolicies(null);
         }
     }
 
