@@ -208,7 +208,7 @@ public sealed class BoardBudgetFigures
         sb.Append(CultureInfo.InvariantCulture, $" ({(double)Total / Budget:F2} of the budget)");
         sb.AppendLine();
         sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} held when measured: {Value("pods")} pods running ({Value("pods-logged")} with log lines, {Value("http-served")} HTTP requests served between them), ");
-        sb.Append(CultureInfo.InvariantCulture, $"{Value("services")} services with {Value("endpoints")} endpoints ({Value("services-connected")} having taken connections), conntrack {Value("conntrack")}/{Value("conntrack-capacity")}, ");
+        sb.Append(CultureInfo.InvariantCulture, $"{Value("services")} services with {Value("endpoints")} endpoints ({Value("services-connected")} having taken connections), conntrack {Value("conntrack")}/{Value("conntrack-capacity")}, {Value("policies")} network policies ({Value("policy-connections")} connections remembered), ");
         sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed; peak {KiB(Probe.Number("ready") - Probe.Number("peak-at-last-service"))} as the changed state's last service arrives, {KiB(Probe.Number("ready") - Probe.Number("peak-decoded"))} once decoded, {KiB(Probe.Number("ready") - Probe.Number("after"))} once applied");
         return sb.ToString();
     }

@@ -44,7 +44,7 @@ public static class MemoryFootprint
 
             return list;
         });
-        long conntrack = Measure(() => new Conntrack(4096, true, 0x0AF40101)) / 4096;
+        long conntrack = Measure(() => new Conntrack(4096, true, 0x0AF40101, 256)) / 4096;
         long pod = Measure(() =>
         {
             var node = new Node(new NodeConfig { PodNetwork = 0x0AF40100 }, new Edge.VirtualBoard.Platform.SystemClock(), new Edge.VirtualBoard.Platform.SystemRandom(), new Edge.VirtualBoard.Budget.NullPlatform.Port());

@@ -4,7 +4,8 @@ namespace Edge.Dataplane.Mgmt
 {
     /// <summary>
     /// The policy section of a state: the totals first (so the board makes the set at its size
-    /// in one go; all zero for no policy), then each policy with its subjects and rules, each
+    /// in one go; all zero for no policy), then each policy (its types, not its name: a board
+    /// names policies by index, the host knows them) with its subjects and rules, each
     /// rule with its peer blocks and port ranges. Decoding fills the set through its Add methods,
     /// so a payload whose parts do not add up to its totals is refused. Addresses travel as
     /// varints of their XOR with the cluster's pod network, so a pod's takes two bytes instead of
@@ -14,7 +15,7 @@ namespace Edge.Dataplane.Mgmt
     public static class PolicyCodec
     {
         /// <param name="set">The policies; null for none.</param>
-        public static void Encode(PolicySet set, uint clusterNetwork, StringTable strings, PayloadWriter w)
+        public static void Encode(PolicySet set, uint clusterNetwork, PayloadWriter w)
         {
             if (set == null)
             {
@@ -31,7 +32,6 @@ namespace Edge.Dataplane.Mgmt
             w.Int(set.PortCount);
             for (int p = 0; p < set.PolicyCount; p++)
             {
-                w.Int(strings.Index(set.Names[p]));
                 w.Byte(set.Types[p]);
                 int firstSubject = set.FirstSubjectOf(p);
                 w.Int(set.SubjectCountOf(p));
@@ -66,14 +66,6 @@ namespace Edge.Dataplane.Mgmt
             }
         }
 
-        public static void Collect(PolicySet set, StringTable strings)
-        {
-            for (int p = 0; set != null && p < set.PolicyCount; p++)
-            {
-                strings.Index(set.Names[p]);
-            }
-        }
-
 
         /// <summary>
         /// The set; null for no policy, or (with <paramref name="r"/> failed) when the section is
@@ -81,21 +73,21 @@ namespace Edge.Dataplane.Mgmt
         /// set the board enforces), that set is returned and no copy is made: a resync then costs
         /// a small board no second set, and the rules' counters go on.
         /// </summary>
-        internal static PolicySet Decode(PayloadReader r, uint clusterNetwork, StringRefs strings, PolicySet held)
+        public static PolicySet Decode(PayloadReader r, uint clusterNetwork, PolicySet held)
         {
             int start = r.Position;
-            if (held != null && Holds(held, r, clusterNetwork, strings) && !r.Failed)
+            if (held != null && Holds(held, r, clusterNetwork) && !r.Failed)
             {
                 return held;
             }
 
             r.Position = start;
             r.Failed = false;
-            return Decode(r, clusterNetwork, strings);
+            return Decode(r, clusterNetwork);
         }
 
         // Reads the section comparing it to the set, stopping at the first difference.
-        private static bool Holds(PolicySet set, PayloadReader r, uint clusterNetwork, StringRefs strings)
+        private static bool Holds(PolicySet set, PayloadReader r, uint clusterNetwork)
         {
             if (r.Int() != set.PolicyCount || r.Int() != set.RuleCount || r.Int() != set.AddressCount || r.Int() != set.PortCount)
             {
@@ -104,9 +96,7 @@ namespace Edge.Dataplane.Mgmt
 
             for (int p = 0; p < set.PolicyCount; p++)
             {
-                string name;
-                if (!strings.TryGet(r.Int(), out name) || name != set.Names[p] || r.Byte() != set.Types[p]
-                    || r.Int() != set.SubjectCountOf(p))
+                if (r.Byte() != set.Types[p] || r.Int() != set.SubjectCountOf(p))
                 {
                     return false;
                 }
@@ -163,7 +153,7 @@ namespace Edge.Dataplane.Mgmt
             return true;
         }
 
-        private static PolicySet Decode(PayloadReader r, uint clusterNetwork, StringRefs strings)
+        private static PolicySet Decode(PayloadReader r, uint clusterNetwork)
         {
             // Totals, each bounded by the bytes left for the smallest encoding of one.
             int policies = r.Count(4);
@@ -180,11 +170,10 @@ namespace Edge.Dataplane.Mgmt
                 return null;
             }
 
-            var set = new PolicySet(policies, rules, addresses, ports);
+            var set = new PolicySet(policies, rules, addresses, ports, false);
             for (int p = 0; p < policies && !r.Failed; p++)
             {
-                string name;
-                if (!strings.TryGet(r.Int(), out name) || name == null || !set.AddPolicy(name, (byte)r.Byte()))
+                if (!set.AddPolicy(null, (byte)r.Byte()))
                 {
                     r.Failed = true;
                     break;

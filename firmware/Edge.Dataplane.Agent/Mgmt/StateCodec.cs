@@ -119,7 +119,7 @@ namespace Edge.Dataplane.Mgmt
                 w.Int(strings.Index(s.ClusterPodNamespaces[i]));
             }
 
-            PolicyCodec.Encode(s.Policies, s.ClusterNetwork, strings, w);
+            PolicyCodec.Encode(s.Policies, s.ClusterNetwork, w);
             if (strings.Count != collected)
             {
                 w.Overflow = true; // a string Collect missed: refuse rather than send a wrong table
@@ -279,7 +279,7 @@ namespace Edge.Dataplane.Mgmt
 
             if (!r.Failed)
             {
-                s.Policies = PolicyCodec.Decode(r, s.ClusterNetwork, strings, held != null ? held.Policies : null);
+                s.Policies = PolicyCodec.Decode(r, s.ClusterNetwork, held != null ? held.Policies : null);
             }
 
             return r.Failed || !r.AtEnd ? null : s;
@@ -344,7 +344,6 @@ namespace Edge.Dataplane.Mgmt
                 t.Index(s.ClusterPodNamespaces[i]);
             }
 
-            PolicyCodec.Collect(s.Policies, t);
         }
     }
 }

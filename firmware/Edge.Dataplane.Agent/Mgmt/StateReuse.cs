@@ -102,16 +102,11 @@ namespace Edge.Dataplane.Mgmt
         // The held state's strings, numbered as Collect visits them, less the DNS entries' (which
         // the decode replaces as it goes, with other ports and hostnames): the cluster domain,
         // peer names, each pod's four, each service's three (a service is only replaced by one
-        // of the same names), the cluster's pod namespaces, the policies' names. None of these
-        // change while a state is decoded, so a position stands for the same string until the decode ends.
+        // of the same names), the cluster's pod namespaces. None of these change while a state
+        // is decoded, so a position stands for the same string until the decode ends.
         private static int HeldStrings(DesiredState h)
         {
-            return 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length + PolicyCount(h);
-        }
-
-        private static int PolicyCount(DesiredState h)
-        {
-            return h.Policies == null ? 0 : h.Policies.PolicyCount;
+            return 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length;
         }
 
         private static string HeldString(DesiredState h, int k)
@@ -152,13 +147,7 @@ namespace Edge.Dataplane.Mgmt
                 }
             }
 
-            k -= 3 * h.Services.Length;
-            if (k < h.ClusterPodNamespaces.Length)
-            {
-                return h.ClusterPodNamespaces[k];
-            }
-
-            return h.Policies.Names[k - h.ClusterPodNamespaces.Length];
+            return h.ClusterPodNamespaces[k - 3 * h.Services.Length];
         }
 
         public static PeerSpec Peer(DesiredState held, PeerSpec decoded)

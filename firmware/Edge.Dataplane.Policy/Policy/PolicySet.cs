@@ -22,6 +22,11 @@ namespace Edge.Dataplane.Policy
     /// </summary>
     public sealed class PolicySet
     {
+        /// <summary>
+        /// The policies' names ("namespace/name") where the set was compiled; null on a board,
+        /// which names its policies by index (the host holds the names: on a small board sixteen
+        /// names were 0.7 KiB).
+        /// </summary>
         public readonly string[] Names;
         public readonly byte[] Types;
 
@@ -60,8 +65,14 @@ namespace Edge.Dataplane.Policy
 
         /// <param name="addresses">Subjects and peer blocks together.</param>
         public PolicySet(int policies, int rules, int addresses, int ports)
+            : this(policies, rules, addresses, ports, true)
         {
-            Names = new string[policies];
+        }
+
+        /// <param name="named">Keep the policies' names (the host does; a board does not).</param>
+        public PolicySet(int policies, int rules, int addresses, int ports, bool named)
+        {
+            Names = named ? new string[policies] : null;
             Types = new byte[policies];
             _policyRuns = new ushort[policies * 4];
             PolicyDrops = new uint[policies];
@@ -78,7 +89,7 @@ namespace Edge.Dataplane.Policy
 
         public int PolicyCapacity
         {
-            get { return Names.Length; }
+            get { return Types.Length; }
         }
 
         public int RuleCapacity
@@ -96,16 +107,20 @@ namespace Edge.Dataplane.Policy
             get { return PortProtocols.Length; }
         }
 
-        /// <summary>Starts a policy ("namespace/name") of <paramref name="types"/> (<see cref="PolicyTypes"/>); its subjects, rules, peers and ports follow.</summary>
+        /// <summary>Starts a policy ("namespace/name"; not kept unless the set is named) of <paramref name="types"/> (<see cref="PolicyTypes"/>); its subjects, rules, peers and ports follow.</summary>
         public bool AddPolicy(string name, byte types)
         {
-            if (PolicyCount == Names.Length)
+            if (PolicyCount == Types.Length)
             {
-                return Full("policies", Names.Length);
+                return Full("policies", Types.Length);
             }
 
             int p = PolicyCount++;
-            Names[p] = name;
+            if (Names != null)
+            {
+                Names[p] = name;
+            }
+
             Types[p] = types;
             int at = p * 4;
             _policyRuns[at] = (ushort)RuleCount;

@@ -25,8 +25,11 @@ namespace Edge.Dataplane.Proxy
         internal readonly byte[] Protocol;
         internal readonly uint[] OriginalSource;
         internal readonly ushort[] OriginalSourcePort;
-        internal readonly uint[] OriginalDestination;
-        internal readonly ushort[] OriginalDestinationPort;
+        // The original destination is the service's address and port, the same for every flow of
+        // a service: kept once per service slot, not once per flow (6 bytes a flow, 1.3 KiB of a
+        // WROOM board's table).
+        private readonly uint[] _serviceAddress;
+        private readonly ushort[] _servicePort;
         internal readonly uint[] ReplySource;
         internal readonly ushort[] ReplySourcePort;
         // The reply's destination is the client's own address, or the node's masquerade address
@@ -82,8 +85,11 @@ namespace Edge.Dataplane.Proxy
         public long EarlyDrops;
 
         /// <param name="masqueradeAddress">The address SNATed flows are given (the node's gateway address).</param>
-        public Conntrack(int capacity, bool accounting, uint masqueradeAddress)
+        /// <param name="serviceSlots">The service table's slots: flows name their service by slot.</param>
+        public Conntrack(int capacity, bool accounting, uint masqueradeAddress, int serviceSlots)
         {
+            _serviceAddress = new uint[serviceSlots];
+            _servicePort = new ushort[serviceSlots];
             Accounting = accounting;
             _masqueradeAddress = masqueradeAddress;
             // Half as many buckets as entries: chains of two when the table is full, and half the
@@ -108,8 +114,6 @@ namespace Edge.Dataplane.Proxy
             Protocol = new byte[capacity];
             OriginalSource = new uint[capacity];
             OriginalSourcePort = new ushort[capacity];
-            OriginalDestination = new uint[capacity];
-            OriginalDestinationPort = new ushort[capacity];
             ReplySource = new uint[capacity];
             ReplySourcePort = new ushort[capacity];
             ReplyDestinationPort = new ushort[capacity];
@@ -141,8 +145,9 @@ namespace Edge.Dataplane.Proxy
             int bucket = Hash(protocol, source, sourcePort, destination, destinationPort) & _mask;
             for (int i = _originalHead[bucket]; i != Nil; i = _originalNext[i])
             {
+                int slot = ServiceSlot[i];
                 if (Protocol[i] == protocol && OriginalSource[i] == source && OriginalSourcePort[i] == sourcePort
-                    && OriginalDestination[i] == destination && OriginalDestinationPort[i] == destinationPort)
+                    && _serviceAddress[slot] == destination && _servicePort[slot] == destinationPort)
                 {
                     reply = false;
                     return (int)now - _expires[i] >= 0 ? Forget(i) : i;
@@ -171,16 +176,28 @@ namespace Edge.Dataplane.Proxy
             return i != Nil;
         }
 
-        /// <summary>Creates an entry; -1 when the table is full of replied connections (counted in <see cref="Refused"/>).</summary>
+        /// <summary>
+        /// Creates an entry for a flow to the service in <paramref name="serviceSlot"/> at
+        /// originalDestination:originalDestinationPort; -1 when the table is full of replied
+        /// connections (counted in <see cref="Refused"/>). A slot now holding a service at another
+        /// address or port first loses the flows of the one before.
+        /// </summary>
         public int Create(byte protocol,
             uint originalSource, ushort originalSourcePort, uint originalDestination, ushort originalDestinationPort,
             uint replySource, ushort replySourcePort, uint replyDestination, ushort replyDestinationPort,
             int serviceSlot, long now)
         {
             bool masqueraded = replyDestination != originalSource;
-            if (protocol == 0 || (masqueraded && replyDestination != _masqueradeAddress))
+            if (protocol == 0 || (masqueraded && replyDestination != _masqueradeAddress) || serviceSlot < 0 || serviceSlot >= _serviceAddress.Length)
             {
                 return Nil; // not a flow this table can hold (the proxy only NATs to these)
+            }
+
+            if (_serviceAddress[serviceSlot] != originalDestination || _servicePort[serviceSlot] != originalDestinationPort)
+            {
+                RemoveService(serviceSlot); // their original tuples would change under them
+                _serviceAddress[serviceSlot] = originalDestination;
+                _servicePort[serviceSlot] = originalDestinationPort;
             }
 
             int i = FreeEntry(now);
@@ -194,8 +211,6 @@ namespace Edge.Dataplane.Proxy
             Protocol[i] = protocol;
             OriginalSource[i] = originalSource;
             OriginalSourcePort[i] = originalSourcePort;
-            OriginalDestination[i] = originalDestination;
-            OriginalDestinationPort[i] = originalDestinationPort;
             ReplySource[i] = replySource;
             ReplySourcePort[i] = replySourcePort;
             ReplyDestinationPort[i] = replyDestinationPort;
@@ -312,7 +327,7 @@ namespace Edge.Dataplane.Proxy
                 return;
             }
 
-            Unlink(_originalHead, _originalNext, Hash(Protocol[i], OriginalSource[i], OriginalSourcePort[i], OriginalDestination[i], OriginalDestinationPort[i]) & _mask, i);
+            Unlink(_originalHead, _originalNext, Hash(Protocol[i], OriginalSource[i], OriginalSourcePort[i], OriginalDestinationOf(i), OriginalDestinationPortOf(i)) & _mask, i);
             Unlink(_replyHead, _replyNext, Hash(Protocol[i], ReplySource[i], ReplySourcePort[i], ReplyDestinationOf(i), ReplyDestinationPort[i]) & _mask, i);
             _flags[i] = 0;
             Protocol[i] = 0;
@@ -349,6 +364,17 @@ namespace Edge.Dataplane.Proxy
         }
 
         /// <summary>Removes every entry of a service (it was deleted).</summary>
+        /// <summary>What the flow's client sent to: its service's address.</summary>
+        public uint OriginalDestinationOf(int i)
+        {
+            return _serviceAddress[ServiceSlot[i]];
+        }
+
+        public ushort OriginalDestinationPortOf(int i)
+        {
+            return _servicePort[ServiceSlot[i]];
+        }
+
         public int RemoveService(int serviceSlot)
         {
             int removed = 0;

@@ -44,7 +44,7 @@ namespace Edge.Dataplane.Proxy
         public ServiceProxy(int services, int conntrackEntries, int affinityEntries, uint gatewayAddress, uint clusterNetwork, int clusterPrefix, int mode, IRandomSource random, bool conntrackAccounting)
         {
             Services = new ServiceTable(services);
-            Conntrack = new Conntrack(conntrackEntries, conntrackAccounting, gatewayAddress);
+            Conntrack = new Conntrack(conntrackEntries, conntrackAccounting, gatewayAddress, Services.Capacity);
             Affinity = new AffinityTable(affinityEntries);
             _gatewayAddress = gatewayAddress;
             _clusterNetwork = clusterNetwork;
@@ -381,7 +381,7 @@ namespace Edge.Dataplane.Proxy
             if (!reply)
             {
                 // Original direction: destination becomes the endpoint; source may be masqueraded.
-                Rewrite(b, ip, false, c.OriginalDestination[entry], c.ReplySource[entry], c.OriginalDestinationPort[entry], c.ReplySourcePort[entry]);
+                Rewrite(b, ip, false, c.OriginalDestinationOf(entry), c.ReplySource[entry], c.OriginalDestinationPortOf(entry), c.ReplySourcePort[entry]);
                 if (snat)
                 {
                     Rewrite(b, ip, true, client, replyDestination, clientPort, replyDestinationPort);
@@ -390,7 +390,7 @@ namespace Edge.Dataplane.Proxy
             else
             {
                 // Reply direction: source becomes the service; destination back to the real client.
-                Rewrite(b, ip, true, c.ReplySource[entry], c.OriginalDestination[entry], c.ReplySourcePort[entry], c.OriginalDestinationPort[entry]);
+                Rewrite(b, ip, true, c.ReplySource[entry], c.OriginalDestinationOf(entry), c.ReplySourcePort[entry], c.OriginalDestinationPortOf(entry));
                 if (snat)
                 {
                     Rewrite(b, ip, false, replyDestination, client, replyDestinationPort, clientPort);

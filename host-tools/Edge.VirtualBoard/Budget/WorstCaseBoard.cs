@@ -1,3 +1,4 @@
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Dns;
@@ -193,6 +194,31 @@ public sealed class WorstCaseBoard
             DnsServices = [],
             ClusterPodAddresses = pods.Select(p => p.Address).ToArray(),
             ClusterPodNamespaces = pods.Select(p => p.Namespace).ToArray(),
+            Policies = Policies(podCount),
         };
+    }
+
+    /// <summary>The number of network policies in the worst case: the least a WROOM board must enforce.</summary>
+    public const int PolicyCount = 16;
+
+    /// <summary>
+    /// Sixteen workshop-sized policies, each pod selected by two: one letting TCP in from the
+    /// cluster's pod CIDR but a /24, the other UDP from it but one pod (ipBlocks with excepts),
+    /// by port ranges, so the worst case's traffic passes and is remembered (as BudgetProbe's).
+    /// </summary>
+    public static PolicySet Policies(int podCount)
+    {
+        var set = new PolicySet(PolicyCount, PolicyCount, PolicyCount * 3, PolicyCount, named: false);
+        for (int i = 0; i < PolicyCount; i++)
+        {
+            set.AddPolicy(null!, PolicyTypes.Ingress);
+            set.AddSubject(0x0AF40102u + (uint)((i / 2) % Math.Max(podCount, 1)));
+            set.AddRule(0);
+            set.AddPeer(0x0AF40000, 16, false);
+            set.AddPeer(i % 2 == 0 ? 0x0AF4C800 : 0x0AF40202u + (uint)(i % Math.Max(podCount, 1)), i % 2 == 0 ? 24 : 32, true);
+            set.AddPort(i % 2 == 0 ? IpProtocol.Tcp : IpProtocol.Udp, 1, 65535, 0);
+        }
+
+        return set;
     }
 }

@@ -1,5 +1,6 @@
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 
@@ -44,6 +45,7 @@ public sealed class StateCodecTests
             }).ToArray(),
             ClusterPodAddresses = pods.Select(p => p.Address).ToArray(),
             ClusterPodNamespaces = pods.Select(p => p.Namespace).ToArray(),
+            Policies = Policies(80),
         };
     }
 
@@ -79,6 +81,50 @@ public sealed class StateCodecTests
         Assert.Equal(sent.Services[10].NodePort, got.Services[10].NodePort);
         Assert.Equal(sent.Services[3].EndpointAddresses, got.Services[3].EndpointAddresses);
         Assert.Equal("node-3", got.Peers[1].Name);
+    }
+
+    private static PolicySet Policies(ushort port)
+    {
+        var set = new PolicySet(2, 2, 5, 2);
+        set.AddPolicy("x/deny", PolicyTypes.Ingress | PolicyTypes.Egress);
+        set.AddSubject(0x0AF40102);
+        set.AddPolicy("x/allow", PolicyTypes.Ingress);
+        set.AddSubject(0x0AF40102);
+        set.AddRule(0);
+        set.AddPeer(0x0AF40000, 16, false);
+        set.AddPeer(0x0AF40300, 24, true);
+        set.AddPort(IpProtocol.Tcp, port, (ushort)(port + 1), 0x0AF40102);
+        set.AddRule(RuleFlags.Egress | RuleFlags.AnyPort);
+        set.AddPeer(0xC0A80000, 16, false); // outside the cluster network: a long varint
+        set.AddPort(IpProtocol.Udp, 53, 53, 0);
+        return set;
+    }
+
+    [Fact]
+    public void Policies_decode_to_what_was_encoded_without_their_names_and_an_unchanged_set_is_kept()
+    {
+        var s = new DesiredState { PodNetwork = 0x0AF40100, Policies = Policies(80) };
+        DesiredState held = Decode(Encode(s))!;
+        PolicySet set = held.Policies!;
+        Assert.Null(set.Names);
+        Assert.Equal((2, 2, 5, 2), (set.PolicyCount, set.RuleCount, set.AddressCount, set.PortCount));
+        Assert.Equal([0x0AF40102u, 0x0AF40102u, 0x0AF40000u, 0x0AF40300u, 0xC0A80000u], set.Addresses);
+        Assert.Equal([16, 24 | PolicySet.ExceptBit, 16], set.Prefixes.Skip(2));
+        Assert.Equal((80, 81, 0x0AF40102u), (set.PortFirst[0], set.PortLast[0], set.PortDestinations[0]));
+        Assert.Equal(0u, set.PortDestinations[1]);
+        Assert.True(PolicyEvaluator.Allows(set, false, 0x0AF40102, 0x0AF40205, IpProtocol.Tcp, 81, new PolicyDecision()));
+        Assert.False(PolicyEvaluator.Allows(set, false, 0x0AF40102, 0x0AF40305, IpProtocol.Tcp, 81, new PolicyDecision()));
+
+        var r = new PayloadReader();
+        byte[] again = Encode(s);
+        r.Begin(again, 0, again.Length);
+        Assert.Same(set, StateCodec.Decode(r, held, null)!.Policies); // a resync makes no second set
+
+        byte[] changed = Encode(new DesiredState { PodNetwork = 0x0AF40100, Policies = Policies(8080) });
+        r.Begin(changed, 0, changed.Length);
+        PolicySet next = StateCodec.Decode(r, held, null)!.Policies!;
+        Assert.NotSame(set, next);
+        Assert.Equal(8080, next.PortFirst[0]);
     }
 
     [Fact]

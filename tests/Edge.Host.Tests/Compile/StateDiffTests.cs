@@ -147,32 +147,34 @@ public sealed class StateDiffTests
     [Fact]
     public void Changed_policies_travel_whole_and_unchanged_ones_stay_on_the_board()
     {
-        static PolicySet Deny(string name)
+        static PolicySet Allow(string name, ushort port)
         {
             var set = new PolicySet(1, 1, 2, 1);
             set.AddPolicy(name, PolicyTypes.Ingress);
             set.AddSubject(0x0AF40102);
             set.AddRule(0);
             set.AddPeer(0x0AF40200, 24, except: false);
-            set.AddPort(6, 80, 80, 0);
+            set.AddPort(6, port, port, 0);
             return set;
         }
 
         DesiredState acked = State(2);
-        acked.Policies = Deny("default/a");
+        acked.Policies = Allow("default/a", 80);
         DesiredState next = State(2);
         next.Generation = 8;
-        next.Policies = Deny("default/b");
+        next.Policies = Allow("default/a", 81);
 
         StateChange change = StateDiff.Compute(acked, next)!;
         Assert.Equal(StateDelta.PoliciesReplaced, change.Flags);
         (DesiredState merged, _) = RoundTrip(acked, next);
         Assert.Equal(StateDiff.Bytes(new DesiredState { Policies = next.Policies }), StateDiff.Bytes(new DesiredState { Policies = merged.Policies }));
+        Assert.Null(merged.Policies!.Names); // a board names its policies by index; the host keeps the names
 
-        next.Policies = Deny("default/a");
+        // A renamed policy with the same rules is the same to a board: nothing travels.
+        next.Policies = Allow("default/renamed", 80);
         Assert.Equal(0, StateDiff.Compute(acked, next)!.Flags);
         (merged, _) = RoundTrip(acked, next);
-        Assert.Equal(["default/a"], merged.Policies!.Names);
+        Assert.Equal(StateDiff.Bytes(new DesiredState { Policies = acked.Policies }), StateDiff.Bytes(new DesiredState { Policies = merged.Policies }));
 
         next.Policies = null; // the last policy went
         Assert.Equal(StateDelta.PoliciesReplaced, StateDiff.Compute(acked, next)!.Flags);

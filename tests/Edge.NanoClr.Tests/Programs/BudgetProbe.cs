@@ -38,7 +38,7 @@ namespace Edge.NanoClr.Programs
     {
         private const int Pods = 8;
         private const int Services = 32;
-        private const int Policies = 0;
+        private const int Policies = 16;
 
         // Main has the same shape as BudgetBaseline's (no locals, one call), so the stack frames
         // live at the first measure are the same in both programs.
@@ -405,7 +405,7 @@ namespace Edge.NanoClr.Programs
 
                 // As the host compiles them: ClusterIP services are answered from the service table, so no DNS entries of their own.
                 s.DnsServices = new DnsService[0];
-                s.Policies = Policies == 0 ? null : PolicyLoad(podCount);
+                s.Policies = PolicyLoad(podCount);
                 return s;
             }
 
@@ -413,26 +413,24 @@ namespace Edge.NanoClr.Programs
             /// A workshop's policies on one board, sixteen of them: each pod selected by two, one
             /// letting TCP in from the cluster's pod CIDR but a /24, the other UDP from it but one
             /// pod (ipBlocks with excepts), by port ranges: the traffic below passes, and is
-            /// remembered as the board's policy connections.
+            /// remembered as the board's policy connections. As the census's WorstCaseBoard.Policies.
             /// </summary>
             private static PolicySet PolicyLoad(int podCount)
             {
-                var set = new PolicySet(Policies, Policies, Policies * 3, Policies);
+                var set = new PolicySet(Policies, Policies, Policies * 3, Policies, false);
                 for (int i = 0; i < Policies; i++)
                 {
-                    uint pod = 0x0AF40102u + (uint)((i / 2) % podCount);
-                    set.AddPolicy("default/allow-" + (i % 2 == 0 ? "tcp-" : "udp-") + i.ToString(), PolicyTypes.Ingress);
-                    set.AddSubject(pod);
+                    set.AddPolicy(null, PolicyTypes.Ingress);
+                    set.AddSubject(0x0AF40102u + (uint)((i / 2) % podCount));
                     set.AddRule(0);
+                    set.AddPeer(0x0AF40000, 16, false);
                     if (i % 2 == 0)
                     {
-                        set.AddPeer(0x0AF40000, 16, false);
                         set.AddPeer(0x0AF4C800, 24, true);
                         set.AddPort(IpProtocol.Tcp, 1, 65535, 0);
                     }
                     else
                     {
-                        set.AddPeer(0x0AF40000, 16, false);
                         set.AddPeer(0x0AF40202u + (uint)(i % podCount), 32, true);
                         set.AddPort(IpProtocol.Udp, 1, 65535, 0);
                     }

@@ -33,6 +33,7 @@ public sealed class BoardBudgetTests
         Assert.Equal(8, board.Agent.Pods.Length);
         Assert.Equal(32, board.Agent.Node.Proxy.Services.Count);
         Assert.Equal(64, board.Agent.AppliedState.Services.Sum(s => s.EndpointCount));
-        Assert.Equal(224, board.Agent.Node.Proxy.Conntrack.Capacity); // 256 until network policy's code took 0.9 KiB
+        Assert.Equal(192, board.Agent.Node.Proxy.Conntrack.Capacity); // 256 before network policy
+        Assert.Equal(WorstCaseBoard.PolicyCount, board.Agent.Node.Policy!.Set.PolicyCount);
     }
 }

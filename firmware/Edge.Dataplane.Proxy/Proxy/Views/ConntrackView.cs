@@ -35,7 +35,7 @@ namespace Edge.Dataplane.Proxy.Views
                     text.Append(ConntrackState.Name(c.StateOf(i))).Append(" ");
                 }
 
-                Tuple(text, protocol, c.OriginalSource[i], c.OriginalDestination[i], c.OriginalSourcePort[i], c.OriginalDestinationPort[i], true);
+                Tuple(text, protocol, c.OriginalSource[i], c.OriginalDestinationOf(i), c.OriginalSourcePort[i], c.OriginalDestinationPortOf(i), true);
                 if (c.Accounting)
                 {
                     text.Append("packets=" + c.PacketsOriginal[i].ToString() + " bytes=" + c.BytesOriginal[i].ToString() + " ");
