@@ -6,6 +6,7 @@ using Edge.Cli.Commands.Daemons;
 using Edge.Cli.Commands.Decode;
 using Edge.Cli.Commands.Lab;
 using Edge.Cli.Commands.Overlay;
+using Edge.Cli.Commands.Policy;
 using Edge.Cli.Commands.Resources;
 
 namespace Edge.Cli;
@@ -38,6 +39,7 @@ public static class EdgeCli
             root.Add(command);
         }
 
+        root.Add(PolicyCommand.Create(console));
         root.Add(CaptureCommand.Create(console));
         root.Add(OverlayCommand.Create(console));
         root.Add(VersionCommand.Create(console));

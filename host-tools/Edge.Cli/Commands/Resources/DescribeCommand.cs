@@ -10,7 +10,7 @@ namespace Edge.Cli.Commands.Resources;
 /// <summary>
 /// <c>edgectl describe TYPE [NAME]</c>: an object in words, kubectl's layout (Name, Namespace,
 /// Labels, what matters for its kind) with the Events about it last, where attendees look first
-/// when a pod will not start.
+/// when a pod will not start. A NetworkPolicy reads as kubectl words it (<see cref="NetworkPolicyDescription"/>).
 /// </summary>
 public static class DescribeCommand
 {
@@ -55,6 +55,13 @@ public static class DescribeCommand
 
     private static void Describe(TextWriter o, KubeObject obj, List<KubeObject> events, ApiClient api)
     {
+        if (obj.Kind == "NetworkPolicy")
+        {
+            // kubectl's own layout for this kind ("Created on:", the spec in sentences, no Events).
+            NetworkPolicyDescription.Write(o, obj);
+            return;
+        }
+
         var w = new Lines(o);
         w.Field("Name", obj.Name);
         if (obj.Namespace.Length > 0)
