@@ -1,7 +1,9 @@
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Platform;
+using Edge.Dataplane.Policy.Views;
 using Edge.Dataplane.Proxy.Views;
+using Edge.Dataplane.Text;
 
 namespace Edge.Dataplane.Agent
 {
@@ -20,6 +22,7 @@ namespace Edge.Dataplane.Agent
         public const int ViewIptables = 1;
         public const int ViewIpvs = 2;
         public const int ViewConntrack = 3;
+        public const int ViewPolicy = 4;
 
         private const int ChunkBytes = 1024;
         private ushort _viewRequest;
@@ -455,6 +458,7 @@ namespace Edge.Dataplane.Agent
                     case ViewIptables: IptablesView.Render(_agent.Node.Proxy.Services, _agent.Node.Config.ClusterNetwork, _agent.Node.Config.ClusterPrefixLength, text); break;
                     case ViewIpvs: IpvsView.Render(_agent.Node.Proxy.Services, _agent.Node.Proxy.Conntrack, now, text); break;
                     case ViewConntrack: ConntrackView.Render(_agent.Node.Proxy.Conntrack, now, text); break;
+                    case ViewPolicy: PolicyView.Render(_agent.Node.Policy, _agent.Node.Config.GatewayAddress, text); break;
                 }
 
                 text.Flush();

@@ -1,4 +1,4 @@
-namespace Edge.Dataplane.Proxy.Views
+namespace Edge.Dataplane.Text
 {
     /// <summary>
     /// Text for the teaching views (nanoFramework's StringBuilder lives in a package the

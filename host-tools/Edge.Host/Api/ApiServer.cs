@@ -357,10 +357,21 @@ public sealed class ApiServer : IAsyncDisposable
             case ("Node", "capture", "GET"):
                 await Capture(context, r.Name!);
                 return;
-            case ("Node", "iptables" or "ipvs" or "conntrack", "GET"):
+            case ("Node", "iptables" or "ipvs" or "conntrack" or "policy", "GET"):
                 BoardClient session = NodeSession(r.Name!);
-                int view = r.Subresource switch { "iptables" => BoardSession.ViewIptables, "ipvs" => BoardSession.ViewIpvs, _ => BoardSession.ViewConntrack };
+                int view = r.Subresource switch
+                {
+                    "iptables" => BoardSession.ViewIptables,
+                    "ipvs" => BoardSession.ViewIpvs,
+                    "policy" => BoardSession.ViewPolicy,
+                    _ => BoardSession.ViewConntrack,
+                };
                 string text = await session.ViewAsync(view, TimeSpan.FromSeconds(10));
+                if (view == BoardSession.ViewPolicy)
+                {
+                    text = PolicyViewNames.Restore(text, _controlPlane.PolicyNamesOf(r.Name!));
+                }
+
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync(text);
                 return;

@@ -97,6 +97,13 @@ public sealed class ControlPlane : IAsyncDisposable
     public BoardClient? SessionFor(string nodeName) =>
         _connections.Values.FirstOrDefault(c => c.NodeName == nodeName && c.Connected)?.Client;
 
+    /// <summary>
+    /// The names of the policies a node's board enforces, by the index the board knows them by
+    /// (the state it last acknowledged); empty when it enforces none or is not synced.
+    /// </summary>
+    public IReadOnlyList<string> PolicyNamesOf(string nodeName) =>
+        _connections.Values.FirstOrDefault(c => c.NodeName == nodeName && c.Connected)?.SyncedState?.Policies?.Names ?? [];
+
     public void Wake() => _wake.Writer.TryWrite(true);
 
     public async ValueTask DisposeAsync()

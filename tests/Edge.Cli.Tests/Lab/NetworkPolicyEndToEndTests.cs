@@ -75,6 +75,13 @@ public sealed class NetworkPolicyEndToEndTests : IDisposable
             Assert.Equal(0, Nc().ExitCode); // whichever web pod the Service picks, on whichever board
         }
 
+        // Each board shows the policies of its own pods as a policy engine's chains, with their names and counters.
+        string tables = string.Concat(new[] { "node-1", "node-2", "node-3" }.Select(n => _edgectl.Run("tables", n, "--mode", "policy").Out));
+        Assert.Contains("-j EDGE-POD-IN-0af4", tables);
+        Assert.Matches(@"-m comment --comment ""default/allow-client-to-web ingress rule 0: [1-9]\d* connections"" -j RETURN", tables);
+        Assert.Contains("isolated for ingress: nothing allowed it\" -j DROP", tables);
+        Assert.Contains("# default/default-deny-ingress: ", tables);
+
         Apply("examples/policy/client-egress-to-web.yaml");
         WaitFor(() => Nc().Err.Contains("bad address 'web'"), "DNS broken by egress isolation", 30);
         CliRun nslookup = _edgectl.Run("exec", "client", "--", "nslookup", "web");

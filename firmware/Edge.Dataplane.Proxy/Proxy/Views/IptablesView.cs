@@ -1,3 +1,4 @@
+using Edge.Dataplane.Text;
 using Edge.Dataplane.Wire;
 
 namespace Edge.Dataplane.Proxy.Views

@@ -4,9 +4,9 @@ using Edge.Cli.Api;
 namespace Edge.Cli.Commands.Resources;
 
 /// <summary>
-/// <c>tables NODE [--mode iptables|ipvs]</c> and <c>conntrack NODE</c>: a board's service and
-/// connection tables rendered as iptables-save, ipvsadm -Ln and conntrack -L print them, to set
-/// beside a Linux node's.
+/// <c>tables NODE [--mode iptables|ipvs|policy]</c> and <c>conntrack NODE</c>: a board's service,
+/// policy and connection tables rendered as iptables-save (and ipset save), ipvsadm -Ln and
+/// conntrack -L print them, to set beside a Linux node's.
 /// </summary>
 public static class ViewCommands
 {
@@ -14,8 +14,12 @@ public static class ViewCommands
     {
         var node = new Argument<string>("node");
         ClusterCompletions.Names(node, "Node");
-        var mode = new Option<string>("--mode") { Description = "iptables (iptables-save) or ipvs (ipvsadm -Ln)", DefaultValueFactory = _ => "iptables" };
-        mode.AcceptOnlyFromAmong("iptables", "ipvs");
+        var mode = new Option<string>("--mode")
+        {
+            Description = "iptables (kube-proxy's iptables-save), ipvs (ipvsadm -Ln) or policy (a policy engine's ipset save and iptables-save)",
+            DefaultValueFactory = _ => "iptables",
+        };
+        mode.AcceptOnlyFromAmong("iptables", "ipvs", "policy");
         var tables = new Command("tables", "Show a node's service tables as kube-proxy would program Linux") { node, mode };
         tables.SetAction(parsed => Show(console, parsed, parsed.GetValue(node)!, parsed.GetValue(mode)!));
         yield return tables;
