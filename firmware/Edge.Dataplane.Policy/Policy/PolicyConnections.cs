@@ -32,6 +32,7 @@ namespace Edge.Dataplane.Policy
         private readonly bool[] _closing;
         private readonly int[] _lastSeen; // seconds
         private readonly int _setMask;
+        private int _rotor;
 
         public int Count;
         public uint Evicted;
@@ -99,8 +100,14 @@ namespace Edge.Dataplane.Policy
             int first = SetOf(protocol, source, destination, ports) * Ways;
             int seconds = (int)(now / 1000);
             int slot = -1;
-            for (int i = first; i < first + Ways; i++)
+
+            // Among connections last seen in the same second, the one to give way takes turns
+            // (a rotor, not always the set's first way): else a burst of new connections would
+            // keep displacing the newest while three older ones stayed.
+            _rotor = (_rotor + 1) & (Ways - 1);
+            for (int k = 0; k < Ways; k++)
             {
+                int i = first + ((_rotor + k) & (Ways - 1));
                 if (_protocol[i] == 0 || Expired(i, seconds))
                 {
                     slot = i;

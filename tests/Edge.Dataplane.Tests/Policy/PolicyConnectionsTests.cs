@@ -57,6 +57,22 @@ public sealed class PolicyConnectionsTests
     }
 
     [Fact]
+    public void Connections_seen_in_the_same_second_give_way_in_turn_not_always_the_newest()
+    {
+        var table = new PolicyConnections(PolicyConnections.Ways); // one set, everything in one second
+        for (uint i = 0; i < 12; i++)
+        {
+            table.Add(IpProtocol.Udp, A, B, Ports + (i << 16), 1, 0);
+        }
+
+        // The four last added are the four held: each newcomer displaced one of the others.
+        for (uint i = 8; i < 12; i++)
+        {
+            Assert.NotEqual(-1, table.Find(IpProtocol.Udp, A, B, Ports + (i << 16), 0, out _));
+        }
+    }
+
+    [Fact]
     public void Capacity_rounds_up_to_whole_sets()
     {
         Assert.Equal(32, new PolicyConnections(32).Capacity);
