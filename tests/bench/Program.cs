@@ -16,6 +16,8 @@ public static class Program
                 return LabTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 3);
             case "speed":
                 return SpeedBench.Run();
+            case "policy":
+                return PolicyBench.Run();
             case "budget":
                 return MemoryBudget.Run();
             case "memory":
