@@ -18,6 +18,8 @@ public static class Program
                 return SpeedBench.Run();
             case "policy":
                 return PolicyBench.Run();
+            case "seeds":
+                return SeedsBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1000);
             case "budget":
                 return MemoryBudget.Run();
             case "memory":
