@@ -18,6 +18,8 @@ public static class Program
                 return SpeedBench.Run();
             case "policy":
                 return PolicyBench.Run();
+            case "soak":
+                return SoakBench.Run(args.Length > 1 ? int.Parse(args[1]) : 60);
             case "seeds":
                 return SeedsBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1000);
             case "budget":
