@@ -38,7 +38,8 @@ public sealed class PolicyCheckCommand(CliConsole console)
         return result.Allowed ? ExitCodes.Ok : ExitCodes.Denied;
     }
 
-    private static PolicyCluster Load(ApiClient api)
+    /// <summary>The objects the control plane compiles the boards' policies from, as they are now.</summary>
+    internal static PolicyCluster Load(ApiClient api)
     {
         List<KubeObject> All(string kind) => api.ListAsync(KindInfo.ForKind(kind)!, null, null).GetAwaiter().GetResult();
         return new PolicyCluster(All("Pod"), All("Namespace"), All("NetworkPolicy"), All("Node"), All("Service"), All("Endpoints"),

@@ -3,7 +3,7 @@ using Edge.Cli.Commands.Resources;
 
 namespace Edge.Cli.Commands.Policy;
 
-/// <summary><c>edgectl policy check FROM TO --port P[/PROTO] [-o json]</c>: the definition (arguments, options, help).</summary>
+/// <summary><c>edgectl policy check FROM TO --port P[/PROTO] [-o json]</c>: the definition (arguments, options, help); `policy matrix` has its own, <see cref="PolicyMatrixDefinition"/>.</summary>
 public static class PolicyCommand
 {
     public static Command Create(CliConsole console)
@@ -49,6 +49,6 @@ public static class PolicyCommand
             from, to, port, output,
         };
         check.SetAction(parsed => new PolicyCheckCommand(console).Run(parsed, parsed.GetValue(from)!, parsed.GetValue(to)!, parsed.GetValue(port), parsed.GetValue(output)));
-        return new Command("policy", "Ask what the cluster's NetworkPolicies allow") { check };
+        return new Command("policy", "Ask what the cluster's NetworkPolicies allow, and probe what the boards let through") { check, PolicyMatrixDefinition.Create(console) };
     }
 }
