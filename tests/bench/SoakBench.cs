@@ -84,7 +84,12 @@ public static class SoakBench
             if (minute % 5 == 0 && minute < minutes)
             {
                 string node = $"node-{1 + (minute / 5) % 3}";
-                Process.GetProcessById(Pid(node)).Kill();
+                using (Process board = Process.GetProcessById(Pid(node)))
+                {
+                    board.Kill();
+                    board.WaitForExit(); // else lab up may still see it running
+                }
+
                 WaitFor(() => Edgectl_("lab", "up", "--nodes", "3", "--first-address", "127.0.13.1").Exit == 0, "the board restarted", 120);
                 restarts++;
             }
