@@ -129,11 +129,15 @@ public sealed class ApiClient : IDisposable
         }
     }
 
-    /// <summary>Server-side apply; returns "created", "configured" or "unchanged".</summary>
+    /// <summary>
+    /// Server-side apply; returns "created", "configured" or "unchanged". Strict field validation,
+    /// as kubectl's default: a field the kind does not have (a typo) is refused with its path, not
+    /// dropped without a word.
+    /// </summary>
     public async Task<string> ApplyAsync(KubeObject obj, CancellationToken cancel = default)
     {
         KindInfo kind = KindInfo.ForKind(obj.Kind) ?? throw new CliException($"edgectl does not know kind {obj.Kind}");
-        var request = new HttpRequestMessage(HttpMethod.Patch, ResourcePath.For(kind, obj.Namespace.Length > 0 ? obj.Namespace : "default", obj.Name).TrimStart('/'))
+        var request = new HttpRequestMessage(HttpMethod.Patch, ResourcePath.For(kind, obj.Namespace.Length > 0 ? obj.Namespace : "default", obj.Name).TrimStart('/') + "?fieldValidation=Strict")
         {
             Content = new StringContent(obj.Json.ToJsonString(), Encoding.UTF8, ApiServer.ApplyContentType),
         };

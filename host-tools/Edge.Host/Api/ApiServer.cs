@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Dataplane.Agent;
+using Edge.Host.Api.OpenApi;
 using Edge.Host.Cluster;
 using Edge.Host.Objects;
 using Edge.Host.Sessions;
@@ -17,13 +18,17 @@ namespace Edge.Host.Api;
 /// <summary>
 /// The control plane's Kubernetes-shaped JSON API, what edgectl talks to: lists and objects at
 /// the paths kubectl uses (<c>/api/v1/namespaces/default/pods</c>), server-side apply as PATCH,
-/// Status objects for errors, and Edge's own subresources: a pod's exec (output streamed as
-/// JSON lines) and a node's iptables/ipvs/conntrack views. Bound to loopback it is open, as a
+/// Status objects for errors, the OpenAPI documents of Edge's kinds and field validation against
+/// them (?fieldValidation=Strict|Warn|Ignore, as kubectl's --validate asks), and Edge's own
+/// subresources: a pod's exec (output streamed as JSON lines) and a node's iptables/ipvs/conntrack views. Bound to loopback it is open, as a
 /// kind cluster's is to its user; bound anywhere else it answers only with the bearer token.
 /// </summary>
 public sealed class ApiServer : IAsyncDisposable
 {
     public const string Version = "0.1.0";
+
+    /// <summary>The Kubernetes version the API answers to (/version, the OpenAPI documents' info).</summary>
+    public const string KubernetesVersion = "v1.31.0-edge." + Version;
     public const string ApplyContentType = "application/apply-patch+json";
 
     /// <summary>JSON merge patch (RFC 7386): `kubectl label`, `annotate`, `patch --type merge`.</summary>
@@ -97,7 +102,7 @@ public sealed class ApiServer : IAsyncDisposable
                     await context.Response.WriteAsync("ok");
                     return;
                 case "/version":
-                    await Json(context, 200, new JsonObject { ["major"] = "1", ["minor"] = "31", ["gitVersion"] = "v1.31.0-edge." + Version, ["platform"] = "edge" });
+                    await Json(context, 200, new JsonObject { ["major"] = "1", ["minor"] = "31", ["gitVersion"] = KubernetesVersion, ["platform"] = "edge" });
                     return;
                 case "/edge/v1/boards" when request.Method == "POST":
                     // Dial another board (lab up adding nodes to a running lab); one already dialled is left as it is.
@@ -108,6 +113,11 @@ public sealed class ApiServer : IAsyncDisposable
                 case "/edge/v1/boards":
                     await Json(context, 200, Boards());
                     return;
+            }
+
+            if (request.Method == "GET" && await OpenApiEndpoint.TryServe(context, path))
+            {
+                return;
             }
 
             if (request.Method == "GET" && Discovery.For(path, request.Host.Value ?? "") is { } discovery)
@@ -128,6 +138,10 @@ public sealed class ApiServer : IAsyncDisposable
         catch (StoreException e)
         {
             await Status(context, e.HttpStatus, e.Error.ToString(), e.Message);
+        }
+        catch (ApiException e)
+        {
+            await Status(context, e.Code, e.Reason, e.Message);
         }
         catch (JsonException e)
         {
@@ -189,7 +203,7 @@ public sealed class ApiServer : IAsyncDisposable
 
         if (r.Name == null && method == "POST")
         {
-            KubeObject created = store.Create(await Body(context, r, ns, null));
+            KubeObject created = store.Create(await Written(context, r, ns, null));
             await Json(context, 201, created.Json);
             return;
         }
@@ -213,23 +227,32 @@ public sealed class ApiServer : IAsyncDisposable
                 await Json(context, 200, obj.Json);
                 return;
             case "PUT":
-                await Json(context, 200, store.Update(await Body(context, r, ns, r.Name)).Json);
+                await Json(context, 200, store.Update(await Written(context, r, ns, r.Name)).Json);
                 return;
             case "PATCH" when context.Request.ContentType is { } type
                 && (type.StartsWith(ApplyContentType, StringComparison.Ordinal) || type.StartsWith(ApplyYamlContentType, StringComparison.Ordinal)):
-                (ApplyOutcome outcome, KubeObject applied) = store.Apply(await Body(context, r, ns, r.Name));
+                (ApplyOutcome outcome, KubeObject applied) = store.Apply(await Applied(context, r, ns, r.Name));
                 context.Response.Headers[OutcomeHeader] = outcome.ToString().ToLowerInvariant();
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
             case "PATCH" when context.Request.ContentType?.StartsWith(MergePatchContentType, StringComparison.Ordinal) == true:
                 KubeObject current = Existing(store, r.Kind, ns, r.Name);
-                JsonNode? patch = await JsonNode.ParseAsync(context.Request.Body);
+                FieldValidationDirective directive = FieldValidation.Directive(context.Request.Query["fieldValidation"]);
+                var duplicates = new List<string>();
+                JsonNode? patch = StrictJson.Parse(await BodyBytes(context), duplicates);
                 var patched = new KubeObject((JsonObject)MergePatch.Apply(current.Json.DeepClone(), patch)!);
                 if (patched.Kind != current.Kind || patched.Name != current.Name || patched.Namespace != current.Namespace)
                 {
                     throw new FormatException("a patch cannot change an object's kind, name or namespace");
                 }
 
+                List<string> problems = FieldValidation.Problems(duplicates, FieldValidation.RemoveUnknown(patched.Json, ApiTypes.Of(r.Kind)));
+                if (problems.Count > 0 && directive == FieldValidationDirective.Strict)
+                {
+                    throw new ApiException(422, "Invalid", FieldValidation.InvalidPatchMessage(patched.Json, problems));
+                }
+
+                Warn(context, directive, problems);
                 await Json(context, 200, store.Update(patched).Json);
                 return;
             case "PATCH":
@@ -245,12 +268,76 @@ public sealed class ApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A created or replaced object, field-validated: the fields its kind does not have are taken
+    /// out; a field given twice keeps its last value; either is refused under
+    /// fieldValidation=Strict (400, kube-apiserver's strict decoding error) and warned of under
+    /// Warn (the default).
+    /// </summary>
+    private static async Task<KubeObject> Written(HttpContext context, ResourcePath r, string ns, string? name)
+    {
+        FieldValidationDirective directive = FieldValidation.Directive(context.Request.Query["fieldValidation"]);
+        var duplicates = new List<string>();
+        KubeObject obj = await Body(context, r, ns, name, duplicates);
+        List<string> problems = FieldValidation.Problems(duplicates, FieldValidation.RemoveUnknown(obj.Json, ApiTypes.Of(r.Kind)));
+        if (problems.Count > 0 && directive == FieldValidationDirective.Strict)
+        {
+            throw new ApiException(400, "BadRequest", FieldValidation.StrictDecodingMessage(r.Kind.ApiVersion, r.Kind.Kind, problems));
+        }
+
+        Warn(context, directive, problems);
+        return obj;
+    }
+
+    /// <summary>
+    /// A server-side applied object. Kubernetes' server-side apply refuses a field the kind does
+    /// not have whatever the fieldValidation (its typed patch cannot hold it): so does Edge for
+    /// kubectl's apply (YAML). edgectl's own apply (JSON) is validated as a create.
+    /// </summary>
+    private static async Task<KubeObject> Applied(HttpContext context, ResourcePath r, string ns, string name)
+    {
+        if (context.Request.ContentType?.StartsWith(ApplyYamlContentType, StringComparison.Ordinal) != true)
+        {
+            return await Written(context, r, ns, name);
+        }
+
+        KubeObject obj = await Body(context, r, ns, name, []);
+        List<UnknownField> unknown = FieldValidation.RemoveUnknown(obj.Json, ApiTypes.Of(r.Kind));
+        if (unknown.Count > 0)
+        {
+            throw new ApiException(500, "", FieldValidation.TypedPatchMessage(r.Kind.ApiVersion, r.Kind.Kind, obj.Namespace, obj.Name, unknown));
+        }
+
+        return obj;
+    }
+
+    /// <summary>A Warning header for each problem (kubectl prints "Warning: unknown field …"), under fieldValidation=Warn.</summary>
+    private static void Warn(HttpContext context, FieldValidationDirective directive, IEnumerable<string> problems)
+    {
+        if (directive != FieldValidationDirective.Warn)
+        {
+            return;
+        }
+
+        foreach (string problem in problems)
+        {
+            context.Response.Headers.Append("Warning", FieldValidation.WarningHeader(problem));
+        }
+    }
+
+    private static async Task<byte[]> BodyBytes(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
     /// <summary>The body as an object of the path's kind, namespace and name (a mismatch is the client's mistake, said plainly).</summary>
-    private static async Task<KubeObject> Body(HttpContext context, ResourcePath r, string ns, string? name)
+    private static async Task<KubeObject> Body(HttpContext context, ResourcePath r, string ns, string? name, List<string> duplicates)
     {
         JsonNode? node = context.Request.ContentType?.StartsWith(ApplyYamlContentType, StringComparison.Ordinal) == true
             ? await YamlBody(context)
-            : await JsonNode.ParseAsync(context.Request.Body);
+            : StrictJson.Parse(await BodyBytes(context), duplicates);
         if (node is not JsonObject json)
         {
             throw new FormatException("the body must be a JSON object");

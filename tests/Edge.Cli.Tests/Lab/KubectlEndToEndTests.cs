@@ -6,9 +6,11 @@ namespace Edge.Cli.Tests.Lab;
 /// The real kubectl against a lab's API, every version on this machine (`kubectl` and the
 /// versioned `kubectl.1.27` … beside the file it resolves to): discovery (`api-resources`,
 /// short names, `get all`) and server-side printing (kubectl's own columns for pods, nodes,
-/// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects and
-/// `apply --server-side`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `delete`, `label`,
-/// `annotate`;
+/// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects,
+/// `apply` client-side and `--server-side` with kubectl's default validation (the server's, which
+/// kubectl finds in the OpenAPI documents: a manifest with an unknown field is refused, and taken
+/// without it under `--validate=false`), `explain`, `get -w`, `logs`, `scale`, `run`,
+/// `create deployment`, `delete`, `label`, `annotate`;
 /// and edgectl's own `--no-headers`, `--show-labels`, `-L` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -127,9 +129,30 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Contains("pod/client", Run("get", "all"));
             Assert.Equal(clientIp, Run("get", "pod", "client", "-o", "jsonpath={.status.podIP}"));
 
-            // Server-side apply as kubectl sends it (YAML); its validation needs OpenAPI, which Edge does not serve yet.
-            Assert.Equal("service/web-nodeport serverside-applied\n", Run("apply", "--server-side", "--validate=false", "-f", RepoPaths.Of("examples", "nodeport.yaml")));
+            // Server-side apply as kubectl sends it (YAML), validated by default: kubectl finds in the
+            // OpenAPI documents that the server validates fields (1.27 and 1.28 read v2 first, as protobuf).
+            Assert.Equal("service/web-nodeport serverside-applied\n", Run("apply", "--server-side", "-f", RepoPaths.Of("examples", "nodeport.yaml")));
             Assert.Matches(@"(?m)^web-nodeport\s+NodePort\s+\S+\s+<none>\s+80:30080/TCP", Run("get", "svc", "web-nodeport"));
+
+            // Client-side apply (a create here), validated by default; an unknown field is refused with
+            // kube-apiserver's words, and dropped under --validate=false.
+            string version = Regex.Match(Path.GetFileName(kubectl), @"1\.\d+$").Value.Replace('.', '-');
+            string name = "validated-" + (version.Length > 0 ? version : "default");
+            string good = Path.Combine(_home, name + ".yaml");
+            File.WriteAllText(good, $"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n");
+            Assert.Equal($"service/{name} created\n", Run("apply", "-f", good));
+            string bad = Path.Combine(_home, name + "-bad.yaml");
+            File.WriteAllText(bad, File.ReadAllText(good).Replace(name, name + "-bad").Replace("  - port: 80\n", "  - port: 80\n    targetPortt: 8080\n"));
+            (int refusedCode, _, string refused) = Tools.Run(kubectl, ["--server", server, "apply", "-f", bad], TimeSpan.FromSeconds(60));
+            Assert.Equal(1, refusedCode);
+            Assert.Equal($"Error from server (BadRequest): error when creating \"{bad}\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[0].targetPortt\"\n", refused);
+            Assert.Equal($"service/{name}-bad created\n", Run("apply", "--validate=false", "-f", bad));
+            Assert.Equal("80", Run("get", "svc", name + "-bad", "-o", "jsonpath={.spec.ports[0].port}{.spec.ports[0].targetPortt}"));
+
+            // kubectl explain reads the same documents.
+            string explained = Run("explain", "pod.spec.containers.ports");
+            Assert.Matches(@"(?m)^KIND:\s+Pod$", explained);
+            Assert.Matches(@"(?m)^\s+containerPort\s+<integer> -required-$", explained);
         }
 
         // kubectl run, create and delete: plain POST and DELETE.
@@ -139,6 +162,14 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.True(code == 0, $"kubectl {string.Join(' ', args)}: {stderr}");
             return stdout;
         }
+
+        // --validate=warn: the server takes the object without the unknown field and says so; kubectl prints it.
+        string warned = Path.Combine(_home, "warned.yaml");
+        File.WriteAllText(warned, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: warned\nspec:\n  replicaz: 2\n  selector:\n    matchLabels:\n      app: warned\n  template:\n    metadata:\n      labels:\n        app: warned\n    spec:\n      containers:\n      - name: main\n        image: hello\n");
+        (int warnCode, string created, string warning) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "create", "--validate=warn", "-f", warned], TimeSpan.FromSeconds(60));
+        Assert.Equal((0, "deployment.apps/warned created\n"), (warnCode, created));
+        Assert.Equal("Warning: unknown field \"spec.replicaz\"\n", warning);
+        Assert.Equal("deployment.apps \"warned\" deleted\n", Kubectl("delete", "deployment", "warned"));
 
         Assert.Equal("pod/tools created\n", Kubectl("run", "tools", "--image=toolbox"));
         Assert.Equal("deployment.apps/hello created\n", Kubectl("create", "deployment", "hello", "--image=hello"));

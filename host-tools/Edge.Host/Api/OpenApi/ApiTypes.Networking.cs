@@ -1,0 +1,66 @@
+namespace Edge.Host.Api.OpenApi;
+
+/// <summary>networking.k8s.io/v1: NetworkPolicy and Ingress.</summary>
+public static partial class ApiTypes
+{
+    private const string Networking = "io.k8s.api.networking.v1.";
+
+    private static IEnumerable<ApiType> NetworkingTypes() =>
+    [
+        KindType(Networking + "NetworkPolicy", "A network policy: which traffic the pods it selects may receive and send.",
+            Ref("spec", Networking + "NetworkPolicySpec", "The pods and the traffic allowed.")),
+        Struct(Networking + "NetworkPolicySpec", "The pods a policy isolates and the traffic it allows them.",
+            Required(Ref("podSelector", Meta + "LabelSelector", "The pods of the namespace the policy applies to; {} for all.")),
+            List("ingress", Networking + "NetworkPolicyIngressRule", "Traffic the pods may receive; any rule allows."),
+            List("egress", Networking + "NetworkPolicyEgressRule", "Traffic the pods may send; any rule allows."),
+            Strings("policyTypes", "Ingress, Egress or both: the directions the policy isolates.")),
+        Struct(Networking + "NetworkPolicyIngressRule", "Traffic a policy's pods may receive: from these peers, to these ports.",
+            List("ports", Networking + "NetworkPolicyPort", "The ports; every port when empty."),
+            List("from", Networking + "NetworkPolicyPeer", "The peers; every peer when empty.")),
+        Struct(Networking + "NetworkPolicyEgressRule", "Traffic a policy's pods may send: to these peers, on these ports.",
+            List("ports", Networking + "NetworkPolicyPort", "The ports; every port when empty."),
+            List("to", Networking + "NetworkPolicyPeer", "The peers; every peer when empty.")),
+        Struct(Networking + "NetworkPolicyPort", "A port, or a range of ports, of a rule.",
+            Str("protocol", "TCP, UDP or SCTP; TCP when unset."),
+            Ref("port", IntOrString, "A port number or a named container port; every port when unset."),
+            Int("endPort", "The last port of a range starting at port.")),
+        Struct(Networking + "NetworkPolicyPeer", "A peer: pods (of namespaces), or an address block.",
+            Ref("podSelector", Meta + "LabelSelector", "Pods, in the policy's namespace or those namespaceSelector picks."),
+            Ref("namespaceSelector", Meta + "LabelSelector", "Namespaces whose pods are peers."),
+            Ref("ipBlock", Networking + "IPBlock", "An address block, with exceptions.")),
+        Struct(Networking + "IPBlock", "An address block, with exceptions.",
+            Required(Str("cidr", "The block, such as 192.168.1.0/24.")),
+            Strings("except", "Blocks inside it that are not peers.")),
+
+        KindType(Networking + "Ingress", "An ingress: HTTP routes from outside to services, by host and path.",
+            Ref("spec", Networking + "IngressSpec", "The routes."),
+            Ref("status", Networking + "IngressStatus", "The ingress's addresses.")),
+        Struct(Networking + "IngressSpec", "An ingress's routes.",
+            Str("ingressClassName", "The ingress controller to serve it."),
+            Ref("defaultBackend", Networking + "IngressBackend", "Where requests no rule matches go."),
+            List("tls", Networking + "IngressTLS", "TLS settings by host."),
+            List("rules", Networking + "IngressRule", "Routes by host.")),
+        Struct(Networking + "IngressTLS", "The certificate for some hosts.",
+            Strings("hosts", "The hosts."),
+            Str("secretName", "The secret with the certificate and key.")),
+        Struct(Networking + "IngressRule", "The routes of a host.",
+            Str("host", "The host; every host when unset."),
+            Ref("http", Networking + "HTTPIngressRuleValue", "The host's paths.")),
+        Struct(Networking + "HTTPIngressRuleValue", "Paths and where they go.",
+            Required(List("paths", Networking + "HTTPIngressPath", "The paths."))),
+        Struct(Networking + "HTTPIngressPath", "A path and where it goes.",
+            Str("path", "The path, matched as pathType says."),
+            Required(Str("pathType", "Exact, Prefix or ImplementationSpecific.")),
+            Required(Ref("backend", Networking + "IngressBackend", "Where requests go."))),
+        Struct(Networking + "IngressBackend", "Where requests go: a service's port, or a resource.",
+            Ref("service", Networking + "IngressServiceBackend", "A service's port."),
+            Ref("resource", Core + "TypedLocalObjectReference", "Another object of the namespace.")),
+        Struct(Networking + "IngressServiceBackend", "A service's port.",
+            Required(Str("name", "The service.")),
+            Ref("port", Networking + "ServiceBackendPort", "Its port.")),
+        Struct(Networking + "ServiceBackendPort", "A service port, by name or number.",
+            Str("name", "The port's name."),
+            Int("number", "The port's number.")),
+        Kept(Networking + "IngressStatus", "An ingress's load balancer addresses."),
+    ];
+}
