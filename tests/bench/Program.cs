@@ -30,6 +30,8 @@ public static class Program
                 return OverlayThroughput.Run(args.Skip(1).ToArray());
             case "suite-under-load":
                 return SuiteUnderLoad.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
+            case "fuzz":
+                return FuzzBench.Run(args.Skip(1).ToArray());
             case "flood":
                 return FloodRecovery.Run();
             case "flood-udp":
