@@ -315,7 +315,13 @@ namespace Edge.Dataplane.Agent
             }
 
             string input = _payload.String();
-            if (_payload.Failed || ns == null || name == null)
+            bool argsWhole = true;
+            for (int i = 0; i < argc; i++)
+            {
+                argsWhole &= args[i] != null; // the protocol's null string is no argument a shell could give
+            }
+
+            if (_payload.Failed || ns == null || name == null || !argsWhole)
             {
                 return; // a damaged request: nothing to answer to
             }

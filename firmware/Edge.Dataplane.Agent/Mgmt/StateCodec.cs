@@ -156,7 +156,7 @@ namespace Edge.Dataplane.Mgmt
             s.ServiceNetwork = r.Address();
             s.ServicePrefixLength = r.Int();
             s.DnsAddress = r.Address();
-            s.ClusterDomain = Ref(strings, r);
+            s.ClusterDomain = Required(strings, r);
             s.DnsUpstream = r.Address();
             s.ProxyMode = r.Int();
             s.AllowEgress = r.Bool();
@@ -166,7 +166,7 @@ namespace Edge.Dataplane.Mgmt
             for (int i = 0; i < s.Peers.Length && !r.Failed; i++)
             {
                 var p = new PeerSpec();
-                p.Name = Ref(strings, r);
+                p.Name = Required(strings, r);
                 p.PodNetwork = r.Address();
                 p.PrefixLength = r.Int();
                 p.Address = r.Address();
@@ -178,11 +178,11 @@ namespace Edge.Dataplane.Mgmt
             for (int i = 0; i < s.Pods.Length && !r.Failed; i++)
             {
                 var p = new PodSpec();
-                p.Namespace = Ref(strings, r);
-                p.Name = Ref(strings, r);
-                p.Uid = Ref(strings, r);
+                p.Namespace = Required(strings, r);
+                p.Name = Required(strings, r);
+                p.Uid = Required(strings, r);
                 p.Address = r.Address();
-                p.Image = Ref(strings, r);
+                p.Image = Required(strings, r);
                 s.Pods[i] = StateReuse.Pod(held, p);
             }
 
@@ -190,8 +190,8 @@ namespace Edge.Dataplane.Mgmt
             for (int i = 0; i < s.Services.Length && !r.Failed; i++)
             {
                 var v = new Service();
-                v.Namespace = Ref(strings, r);
-                v.Name = Ref(strings, r);
+                v.Namespace = Required(strings, r);
+                v.Name = Required(strings, r);
                 v.PortName = Ref(strings, r) ?? "";
                 v.Type = r.Int();
                 v.ClusterIp = r.Address();
@@ -226,8 +226,8 @@ namespace Edge.Dataplane.Mgmt
             for (int i = 0; i < s.DnsServices.Length && !r.Failed; i++)
             {
                 var d = new DnsService();
-                d.Namespace = Ref(strings, r);
-                d.Name = Ref(strings, r);
+                d.Namespace = Required(strings, r);
+                d.Name = Required(strings, r);
                 d.ClusterIp = r.Address();
                 d.ExternalName = Ref(strings, r);
                 int ports = r.Count(3);
@@ -236,7 +236,7 @@ namespace Edge.Dataplane.Mgmt
                 d.PortNumbers = Empty.OrNewUShorts(ports);
                 for (int p = 0; p < ports && !r.Failed; p++)
                 {
-                    d.PortNames[p] = Ref(strings, r);
+                    d.PortNames[p] = Ref(strings, r) ?? "";
                     d.PortProtocols[p] = (byte)r.Byte();
                     d.PortNumbers[p] = (ushort)r.Int();
                 }
@@ -274,7 +274,7 @@ namespace Edge.Dataplane.Mgmt
             for (int i = 0; i < pods && !r.Failed; i++)
             {
                 s.ClusterPodAddresses[i] = r.Address();
-                s.ClusterPodNamespaces[i] = Ref(strings, r);
+                s.ClusterPodNamespaces[i] = Required(strings, r);
             }
 
             if (!r.Failed)
@@ -283,6 +283,19 @@ namespace Edge.Dataplane.Mgmt
             }
 
             return r.Failed || !r.AtEnd ? null : s;
+        }
+
+        // A string the state cannot do without (a name, a namespace): the protocol's null string there
+        // is a damaged payload, refused whole, not a null for the tables to trip on.
+        private static string Required(StringRefs strings, PayloadReader r)
+        {
+            string value = Ref(strings, r);
+            if (value == null)
+            {
+                r.Failed = true;
+            }
+
+            return value;
         }
 
         private static string Ref(StringRefs strings, PayloadReader r)
