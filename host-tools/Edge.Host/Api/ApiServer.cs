@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Edge.Dataplane.Agent;
 using Edge.Host.Api.OpenApi;
 using Edge.Host.Cluster;
+using Edge.Host.Manifests;
 using Edge.Host.Objects;
 using Edge.Host.Sessions;
 using Edge.Host.Store;
@@ -203,7 +204,7 @@ public sealed class ApiServer : IAsyncDisposable
 
         if (r.Name == null && method == "POST")
         {
-            KubeObject created = store.Create(await Written(context, r, ns, null));
+            KubeObject created = store.Create(Admitted(await Written(context, r, ns, null)));
             await Json(context, 201, created.Json);
             return;
         }
@@ -227,11 +228,11 @@ public sealed class ApiServer : IAsyncDisposable
                 await Json(context, 200, obj.Json);
                 return;
             case "PUT":
-                await Json(context, 200, store.Update(await Written(context, r, ns, r.Name)).Json);
+                await Json(context, 200, store.Update(Admitted(await Written(context, r, ns, r.Name))).Json);
                 return;
             case "PATCH" when context.Request.ContentType is { } type
                 && (type.StartsWith(ApplyContentType, StringComparison.Ordinal) || type.StartsWith(ApplyYamlContentType, StringComparison.Ordinal)):
-                (ApplyOutcome outcome, KubeObject applied) = store.Apply(await Applied(context, r, ns, r.Name));
+                (ApplyOutcome outcome, KubeObject applied) = store.Apply(Admitted(await Applied(context, r, ns, r.Name)));
                 context.Response.Headers[OutcomeHeader] = outcome.ToString().ToLowerInvariant();
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
@@ -253,7 +254,7 @@ public sealed class ApiServer : IAsyncDisposable
                 }
 
                 Warn(context, directive, problems);
-                await Json(context, 200, store.Update(patched).Json);
+                await Json(context, 200, store.Update(Admitted(patched)).Json);
                 return;
             case "PATCH":
                 await Status(context, 415, "UnsupportedMediaType",
@@ -266,6 +267,27 @@ public sealed class ApiServer : IAsyncDisposable
                 await Status(context, 405, "MethodNotAllowed", $"{method} is not supported here");
                 return;
         }
+    }
+
+    /// <summary>
+    /// What is written through the API (kubectl's writes, edgectl's) passes the same checks as a
+    /// manifest `edgectl apply` reads (<see cref="ManifestValidator"/>): an object Kubernetes or
+    /// Edge would refuse is refused with 422 Invalid, its problems in kube-apiserver's layout
+    /// (<c>NetworkPolicy.networking.k8s.io "x" is invalid: spec...: ...</c>).
+    /// </summary>
+    private static KubeObject Admitted(KubeObject obj)
+    {
+        List<ManifestProblem> errors = ManifestValidator.Validate(new ManifestDocument("", obj, new Dictionary<string, int>()))
+            .Where(p => !p.IsWarning).ToList();
+        if (errors.Count == 0)
+        {
+            return obj;
+        }
+
+        KindInfo? kind = KindInfo.ForKind(obj.Kind);
+        string group = kind != null && kind.ApiVersion.Contains('/') ? "." + kind.ApiVersion[..kind.ApiVersion.IndexOf('/')] : "";
+        string each = string.Join(", ", errors.Select(e => e.Field.Length > 0 ? $"{e.Field}: {e.Message}" : e.Message));
+        throw new ApiException(422, "Invalid", $"{obj.Kind}{group} \"{obj.Name}\" is invalid: {(errors.Count > 1 ? $"[{each}]" : each)}");
     }
 
     /// <summary>

@@ -75,6 +75,26 @@ public sealed class ApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_Kubernetes_would_refuse_is_422_Invalid_in_kube_apiservers_words_whoever_sends_it()
+    {
+        // What kubectl sends skips edgectl's manifest checks: the API makes them itself.
+        const string policy = """
+            {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "ranged", "namespace": "default"},
+             "spec": {"podSelector": {}, "ingress": [{"ports": [{"protocol": "TCP", "port": 80, "endPort": 70}]}]}}
+            """;
+        HttpResponseMessage created = await _http.PostAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies",
+            new StringContent(policy, System.Text.Encoding.UTF8, "application/json"));
+        JsonNode status = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, created.StatusCode);
+        Assert.Equal("Invalid", (string?)status["reason"]);
+        Assert.StartsWith("NetworkPolicy.networking.k8s.io \"ranged\" is invalid: spec.ingress[0].ports[0].endPort: Invalid value: 70", (string?)status["message"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged")).StatusCode);
+
+        HttpResponseMessage applied = await _http.PatchAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged", ApplyBody(policy));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, applied.StatusCode);
+    }
+
+    [Fact]
     public async Task Errors_are_Status_objects_with_the_right_code_and_a_message_to_act_on()
     {
         HttpResponseMessage missing = await _http.GetAsync("/apis/apps/v1/namespaces/default/deployments/nope");
