@@ -9,28 +9,8 @@ namespace Edge.Cli.Tests.Lab;
 /// (kill its process), restart the control plane, and feed it a broken manifest.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
-public sealed class LabEndToEndTests : IDisposable
+public sealed class LabEndToEndTests() : LabTest("e2e")
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("edge-lab-").FullName;
-    private readonly EdgectlProcess _edgectl;
-
-    public LabEndToEndTests()
-    {
-        _edgectl = new EdgectlProcess(_home, "e2e");
-    }
-
-    public void Dispose()
-    {
-        _edgectl.Run("lab", "down", "--purge");
-        Directory.Delete(_home, recursive: true);
-    }
-
-    private JsonNode Get(params string[] args)
-    {
-        CliRun run = _edgectl.Run(["get", .. args, "-o", "json"]);
-        Assert.True(run.ExitCode == 0, run.Err);
-        return JsonNode.Parse(run.Out)!;
-    }
 
     private List<JsonNode> WebPods(string phase = "Running") => Get("pods", "-l", "app=web")["items"]!.AsArray()
         .Where(p => (string?)p!["status"]?["phase"] == phase).Select(p => p!).ToList();
@@ -38,33 +18,23 @@ public sealed class LabEndToEndTests : IDisposable
     private List<string> Endpoints() => (Get("endpoints", "web")["subsets"]?[0]?["addresses"] as JsonArray ?? [])
         .Select(a => (string)a!["ip"]!).ToList();
 
-    private int BoardPid(string node) => (int)JsonNode.Parse(File.ReadAllText(Path.Combine(_home, "labs", "e2e", "lab.json")))!["boards"]!
+    private int BoardPid(string node) => (int)JsonNode.Parse(File.ReadAllText(Path.Combine(Home, "labs", "e2e", "lab.json")))!["boards"]!
         .AsArray().Single(b => (string?)b!["name"] == node)!["pid"]!;
 
-    private int ControlPlanePid() => (int)JsonNode.Parse(File.ReadAllText(Path.Combine(_home, "labs", "e2e", "lab.json")))!["controlPlane"]!["pid"]!;
-
-    private static void WaitFor(Func<bool> condition, string what, int seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "timed out waiting for " + what);
-            Thread.Sleep(250);
-        }
-    }
+    private int ControlPlanePid() => (int)JsonNode.Parse(File.ReadAllText(Path.Combine(Home, "labs", "e2e", "lab.json")))!["controlPlane"]!["pid"]!;
 
     [Fact]
     public void The_workshop_runs_end_to_end_on_virtual_boards()
     {
-        CliRun up = _edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.121", "--not-ready-after", "3", "--evict-after", "4");
+        CliRun up = Edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.121", "--not-ready-after", "3", "--evict-after", "4");
         Assert.True(up.ExitCode == 0, up.Out + up.Err);
         Assert.Contains("✓ node-3 Ready (pod CIDR 10.244.3.0/24)", up.Out);
         Assert.Contains("edgectl exec client -- wget -qO- http://web", up.Out);
 
         // apply: one line per object, kubectl's words
-        CliRun apply = _edgectl.Run("apply", "-f", "examples/web.yaml", "-f", "examples/client.yaml");
+        CliRun apply = Edgectl.Run("apply", "-f", "examples/web.yaml", "-f", "examples/client.yaml");
         Assert.Equal((0, "deployment.apps/web created\nservice/web created\npod/client created\n"), (apply.ExitCode, apply.Out));
-        Assert.Equal("deployment.apps/web unchanged\nservice/web unchanged\n", _edgectl.Run("apply", "-f", "examples/web.yaml").Out);
+        Assert.Equal("deployment.apps/web unchanged\nservice/web unchanged\n", Edgectl.Run("apply", "-f", "examples/web.yaml").Out);
 
         WaitFor(() => WebPods().Count == 3, "three web pods Running");
         Assert.Equal(3, WebPods().Select(p => (string?)p["spec"]!["nodeName"]).Distinct().Count());
@@ -72,14 +42,14 @@ public sealed class LabEndToEndTests : IDisposable
         WaitFor(() => (string?)Get("pod", "client")["status"]!["phase"] == "Running", "client Running");
 
         // kubectl's output habits
-        string yaml = _edgectl.Run("get", "service", "web", "-o", "yaml").Out;
+        string yaml = Edgectl.Run("get", "service", "web", "-o", "yaml").Out;
         Assert.Matches(@"(?m)^kind: Service$", yaml);
         Assert.Matches(@"(?m)^  clusterIP: 10\.96\.\d+\.\d+$", yaml);
-        Assert.Equal("deployment.apps/web\n", _edgectl.Run("get", "deployments", "-o", "name").Out);
-        Assert.Matches(@"(?m)^NAMESPACE\s+NAME\s+READY", _edgectl.Run("get", "pods", "-A").Out);
-        string describe = _edgectl.Run("describe", "pod", "client").Out;
+        Assert.Equal("deployment.apps/web\n", Edgectl.Run("get", "deployments", "-o", "name").Out);
+        Assert.Matches(@"(?m)^NAMESPACE\s+NAME\s+READY", Edgectl.Run("get", "pods", "-A").Out);
+        string describe = Edgectl.Run("describe", "pod", "client").Out;
         Assert.Matches(@"(?s)^Name:\s+client\n.*Events:\n.*Normal\s+Scheduled\s+.*Successfully assigned default/client to node-\d\n$", describe);
-        CliRun table = _edgectl.Run("get", "pods", "-o", "wide");
+        CliRun table = Edgectl.Run("get", "pods", "-o", "wide");
         Assert.Matches(@"(?m)^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE$", table.Out);
         Assert.Matches(@"(?m)^client\s+1/1\s+Running\s+0\s+\d+s\s+10\.244\.\d\.\d+\s+node-\d$", table.Out);
 
@@ -87,50 +57,50 @@ public sealed class LabEndToEndTests : IDisposable
         var hostnames = new HashSet<string>();
         for (int i = 0; i < 15 && hostnames.Count < 2; i++)
         {
-            CliRun wget = _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
+            CliRun wget = Edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
             Assert.True(wget.ExitCode == 0, wget.Err);
             hostnames.Add(wget.Out.Split('\n').Single(l => l.StartsWith("Hostname: ", StringComparison.Ordinal)));
         }
 
         Assert.True(hostnames.Count >= 2, "one pod answered every time");
-        string logs = string.Concat(WebPods().Select(p => _edgectl.Run("logs", (string)p["metadata"]!["name"]!).Out));
+        string logs = string.Concat(WebPods().Select(p => Edgectl.Run("logs", (string)p["metadata"]!["name"]!).Out));
         Assert.Matches(@"(?m)^10\.244\.\d+\.\d+:\d+ ""GET / HTTP/1\.1"" 200$", logs); // whoami's access log, from the boards
-        CliRun missing = _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://nothing-here");
+        CliRun missing = Edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://nothing-here");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("bad address 'nothing-here'", missing.Err);
 
         // pull node-3's plug
         string lost = (string)WebPods().Single(p => (string?)p["spec"]!["nodeName"] == "node-3")["status"]!["podIP"]!;
         Process.GetProcessById(BoardPid("node-3")).Kill();
-        WaitFor(() => _edgectl.Run("get", "nodes").Out.Contains("node-3   NotReady"), "node-3 NotReady", 30);
+        WaitFor(() => Edgectl.Run("get", "nodes").Out.Contains("node-3   NotReady"), "node-3 NotReady", 30);
         WaitFor(() => !Endpoints().Contains(lost), "the lost pod out of the endpoints", 30);
         WaitFor(() => WebPods().Count == 3 && WebPods().All(p => (string?)p["spec"]!["nodeName"] != "node-3"), "three replicas on the remaining boards", 60);
-        CliRun stillServed = _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
+        CliRun stillServed = Edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
         Assert.Equal(0, stillServed.ExitCode);
 
         // restart the control plane: nothing is lost, no pod restarts
         var before = WebPods().ToDictionary(p => (string)p["metadata"]!["uid"]!, p => (string?)p["status"]!["containerStatuses"]![0]!["state"]!["running"]!["startedAt"]);
         Process.GetProcessById(ControlPlanePid()).Kill();
-        CliRun down = _edgectl.Run("get", "pods");
+        CliRun down = Edgectl.Run("get", "pods");
         Assert.Equal(1, down.ExitCode);
         Assert.StartsWith("error: cannot reach the control plane at http://127.0.0.1:", down.Err);
 
-        CliRun again = _edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.121");
+        CliRun again = Edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.121");
         Assert.True(again.ExitCode == 0, again.Out + again.Err);
         Assert.Contains("✓ node-1 is running", again.Out);
         Assert.Contains("✓ started the control plane", again.Out);
-        WaitFor(() => _edgectl.Run("lab", "status").Out.Split('\n').Count(l => l.Contains("connected, generation")) == 3, "three boards resynced");
+        WaitFor(() => Edgectl.Run("lab", "status").Out.Split('\n').Count(l => l.Contains("connected, generation")) == 3, "three boards resynced");
         Thread.Sleep(1500);
         var after = WebPods().ToDictionary(p => (string)p["metadata"]!["uid"]!, p => (string?)p["status"]!["containerStatuses"]![0]!["state"]!["running"]!["startedAt"]);
         Assert.Equal(before, after);
 
         // a broken manifest: every problem with file and line, nothing applied
-        string bad = Path.Combine(_home, "bad.yaml");
+        string bad = Path.Combine(Home, "bad.yaml");
         File.WriteAllText(bad, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\nspec:\n  replicas: -1\n  selector:\n    matchLabels: {app: b}\n  template:\n    metadata:\n      labels: {app: b}\n    spec:\n      hostNetwork: true\n      containers:\n        - name: c\n          image: whoami\n");
-        CliRun rejected = _edgectl.Run("apply", "-f", bad);
+        CliRun rejected = Edgectl.Run("apply", "-f", bad);
         Assert.Equal(1, rejected.ExitCode);
         Assert.Contains($"error: {bad}:6: deployment.apps/broken: spec.replicas:", rejected.Err);
         Assert.Contains($"{bad}:13:", rejected.Err);
-        Assert.Equal(1, _edgectl.Run("get", "deployment", "broken").ExitCode);
+        Assert.Equal(1, Edgectl.Run("get", "deployment", "broken").ExitCode);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Edge.Cli.Tests.Lab;
@@ -9,52 +8,16 @@ namespace Edge.Cli.Tests.Lab;
 /// and fixed, the policies deleted. Every check is a real connection from the client pod.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
-public sealed class NetworkPolicyEndToEndTests : IDisposable
+public sealed class NetworkPolicyEndToEndTests() : LabTest("netpol")
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("edge-netpol-").FullName;
-    private readonly EdgectlProcess _edgectl;
-
-    public NetworkPolicyEndToEndTests()
-    {
-        _edgectl = new EdgectlProcess(_home, "netpol");
-    }
-
-    public void Dispose()
-    {
-        _edgectl.Run("lab", "down", "--purge");
-        Directory.Delete(_home, recursive: true);
-    }
-
-    private JsonNode Get(params string[] args)
-    {
-        CliRun run = _edgectl.Run(["get", .. args, "-o", "json"]);
-        Assert.True(run.ExitCode == 0, run.Err);
-        return JsonNode.Parse(run.Out)!;
-    }
-
-    private static void WaitFor(Func<bool> condition, string what, int seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "timed out waiting for " + what);
-            Thread.Sleep(250);
-        }
-    }
 
     /// <summary>`nc -z -w 2 web 80` from the client: the run (exit code 0 when it connected).</summary>
-    private CliRun Nc() => _edgectl.Run("exec", "client", "--", "nc", "-z", "-w", "2", "web", "80");
-
-    private void Apply(string file)
-    {
-        CliRun apply = _edgectl.Run("apply", "-f", file);
-        Assert.True(apply.ExitCode == 0, apply.Out + apply.Err);
-    }
+    private CliRun Nc() => Edgectl.Run("exec", "client", "--", "nc", "-z", "-w", "2", "web", "80");
 
     [Fact]
     public void The_policy_exercise_runs_as_the_workshop_track_says()
     {
-        CliRun up = _edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.211");
+        CliRun up = Edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.211");
         Assert.True(up.ExitCode == 0, up.Out + up.Err);
         Apply("examples/web.yaml");
         Apply("examples/client.yaml");
@@ -76,7 +39,7 @@ public sealed class NetworkPolicyEndToEndTests : IDisposable
         }
 
         // Each board shows the policies of its own pods as a policy engine's chains, with their names and counters.
-        string tables = string.Concat(new[] { "node-1", "node-2", "node-3" }.Select(n => _edgectl.Run("tables", n, "--mode", "policy").Out));
+        string tables = string.Concat(new[] { "node-1", "node-2", "node-3" }.Select(n => Edgectl.Run("tables", n, "--mode", "policy").Out));
         Assert.Contains("-j EDGE-POD-IN-0af4", tables);
         Assert.Matches(@"-m comment --comment ""default/allow-client-to-web ingress rule 0: [1-9]\d* connections"" -j RETURN", tables);
         Assert.Contains("isolated for ingress: nothing allowed it\" -j DROP", tables);
@@ -84,17 +47,17 @@ public sealed class NetworkPolicyEndToEndTests : IDisposable
 
         Apply("examples/policy/client-egress-to-web.yaml");
         WaitFor(() => Nc().Err.Contains("bad address 'web'"), "DNS broken by egress isolation", 30);
-        CliRun nslookup = _edgectl.Run("exec", "client", "--", "nslookup", "web");
+        CliRun nslookup = Edgectl.Run("exec", "client", "--", "nslookup", "web");
         Assert.NotEqual(0, nslookup.ExitCode);
 
         Apply("examples/policy/allow-dns.yaml");
         WaitFor(() => Nc().ExitCode == 0, "DNS allowed again", 30);
-        Assert.Equal(0, _edgectl.Run("exec", "client", "--", "nslookup", "web").ExitCode);
+        Assert.Equal(0, Edgectl.Run("exec", "client", "--", "nslookup", "web").ExitCode);
 
-        CliRun get = _edgectl.Run("get", "networkpolicies");
+        CliRun get = Edgectl.Run("get", "networkpolicies");
         Assert.Matches(@"(?m)^allow-client-to-web\s+app=web\s+", get.Out);
 
-        CliRun delete = _edgectl.Run("delete", "-f", "examples/policy/");
+        CliRun delete = Edgectl.Run("delete", "-f", "examples/policy/");
         Assert.True(delete.ExitCode == 0, delete.Out + delete.Err);
         WaitFor(() => Nc().ExitCode == 0, "web open once the policies are gone", 30);
     }

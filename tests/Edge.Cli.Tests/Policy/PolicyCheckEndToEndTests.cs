@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Edge.Cli.Tests.Lab;
 
@@ -11,54 +10,18 @@ namespace Edge.Cli.Tests.Policy;
 /// client pod find. The lab's addresses: 127.0.10.201-202.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
-public sealed class PolicyCheckEndToEndTests : IDisposable
+public sealed class PolicyCheckEndToEndTests() : LabTest("polcheck")
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("edge-polcheck-").FullName;
-    private readonly EdgectlProcess _edgectl;
-
-    public PolicyCheckEndToEndTests()
-    {
-        _edgectl = new EdgectlProcess(_home, "polcheck");
-    }
-
-    public void Dispose()
-    {
-        _edgectl.Run("lab", "down", "--purge");
-        Directory.Delete(_home, recursive: true);
-    }
-
-    private JsonNode Get(params string[] args)
-    {
-        CliRun run = _edgectl.Run(["get", .. args, "-o", "json"]);
-        Assert.True(run.ExitCode == 0, run.Err);
-        return JsonNode.Parse(run.Out)!;
-    }
-
-    private static void WaitFor(Func<bool> condition, string what, int seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "timed out waiting for " + what);
-            Thread.Sleep(250);
-        }
-    }
-
-    private void Apply(string file)
-    {
-        CliRun apply = _edgectl.Run("apply", "-f", file);
-        Assert.True(apply.ExitCode == 0, apply.Out + apply.Err);
-    }
 
     /// <summary>`nc -z -w 2 web 80` from the client, connecting: the boards' answer.</summary>
-    private bool Connects() => _edgectl.Run("exec", "client", "--", "nc", "-z", "-w", "2", "web", "80").ExitCode == 0;
+    private bool Connects() => Edgectl.Run("exec", "client", "--", "nc", "-z", "-w", "2", "web", "80").ExitCode == 0;
 
-    private bool Resolves() => _edgectl.Run("exec", "client", "--", "nslookup", "web").ExitCode == 0;
+    private bool Resolves() => Edgectl.Run("exec", "client", "--", "nslookup", "web").ExitCode == 0;
 
     /// <summary>The check's answer, its exit code agreeing with its first line.</summary>
     private (bool Allowed, string Text) Check(params string[] args)
     {
-        CliRun run = _edgectl.Run(["policy", "check", .. args]);
+        CliRun run = Edgectl.Run(["policy", "check", .. args]);
         Assert.True(run.Err.Length == 0, run.Err);
         Assert.Equal(run.ExitCode == 0 ? "allowed" : "denied", run.Out.Split('\n')[0]);
         return (run.ExitCode == 0, run.Out);
@@ -67,7 +30,7 @@ public sealed class PolicyCheckEndToEndTests : IDisposable
     [Fact]
     public void The_check_says_what_connections_from_the_client_find_at_every_step_of_the_exercise()
     {
-        CliRun up = _edgectl.Run("lab", "up", "--nodes", "2", "--first-address", "127.0.10.201");
+        CliRun up = Edgectl.Run("lab", "up", "--nodes", "2", "--first-address", "127.0.10.201");
         Assert.True(up.ExitCode == 0, up.Out + up.Err);
         Apply("examples/web.yaml");
         Apply("examples/client.yaml");
@@ -108,7 +71,7 @@ public sealed class PolicyCheckEndToEndTests : IDisposable
         WaitFor(Resolves, "DNS allowed again", 30);
         Assert.True(Connects());
 
-        CliRun describe = _edgectl.Run("describe", "netpol", "allow-dns");
+        CliRun describe = Edgectl.Run("describe", "netpol", "allow-dns");
         Assert.Contains("  Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To Port: 53/TCP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system\n      PodSelector: k8s-app=kube-dns\n  Policy Types: Egress\n",
             describe.Out);
     }

@@ -11,7 +11,7 @@ namespace Edge.Cli.Tests.Policy;
 /// layout, and beside `policy check` (--expect). The lab's addresses: 127.0.10.221-223.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
-public sealed class PolicyMatrixEndToEndTests : IDisposable
+public sealed class PolicyMatrixEndToEndTests(ITestOutputHelper log) : LabTest("polmatrix")
 {
     private const string Pods = """
         apiVersion: v1
@@ -45,35 +45,11 @@ public sealed class PolicyMatrixEndToEndTests : IDisposable
 
     private const string Legend = "TCP 80, sources down, destinations across: \".\" connected, \"X\" blocked (no connection within 1 s)";
 
-    private readonly string _home = Directory.CreateTempSubdirectory("edge-polmatrix-").FullName;
-    private readonly EdgectlProcess _edgectl;
-    private readonly ITestOutputHelper _log;
-
-    public PolicyMatrixEndToEndTests(ITestOutputHelper log)
-    {
-        _edgectl = new EdgectlProcess(_home, "polmatrix");
-        _log = log;
-    }
-
-    public void Dispose()
-    {
-        _edgectl.Run("lab", "down", "--purge");
-        Directory.Delete(_home, recursive: true);
-    }
-
-    private static void WaitFor(Func<bool> condition, string what, int seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "timed out waiting for " + what);
-            Thread.Sleep(250);
-        }
-    }
+    private readonly ITestOutputHelper _log = log;
 
     private int RunningPods()
     {
-        CliRun get = _edgectl.Run("get", "pods", "-A", "-o", "json");
+        CliRun get = Edgectl.Run("get", "pods", "-A", "-o", "json");
         Assert.True(get.ExitCode == 0, get.Err);
         return (JsonNode.Parse(get.Out)!["items"] as JsonArray ?? []).Count(p =>
             (string?)p?["status"]?["phase"] == "Running" && !string.IsNullOrEmpty((string?)p?["status"]?["podIP"]));
@@ -83,7 +59,7 @@ public sealed class PolicyMatrixEndToEndTests : IDisposable
     private (CliRun Run, TimeSpan Took) Matrix(params string[] more)
     {
         var clock = Stopwatch.StartNew();
-        CliRun run = _edgectl.Run(["policy", "matrix", "-n", "x,y", .. more]);
+        CliRun run = Edgectl.Run(["policy", "matrix", "-n", "x,y", .. more]);
         _log.WriteLine($"policy matrix {string.Join(' ', more)}: {clock.Elapsed.TotalSeconds:0.00} s, exit {run.ExitCode}\n{run.Out}{run.Err}");
         return (run, clock.Elapsed);
     }
@@ -108,10 +84,10 @@ public sealed class PolicyMatrixEndToEndTests : IDisposable
     [Fact]
     public void The_matrix_shows_what_real_connections_find_before_and_after_a_default_deny_in_one_namespace()
     {
-        CliRun up = _edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.221");
+        CliRun up = Edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.221");
         Assert.True(up.ExitCode == 0, up.Out + up.Err);
-        File.WriteAllText(Path.Combine(_home, "pods.yaml"), Pods);
-        CliRun apply = _edgectl.Run("apply", "-f", Path.Combine(_home, "pods.yaml"));
+        File.WriteAllText(Path.Combine(Home, "pods.yaml"), Pods);
+        CliRun apply = Edgectl.Run("apply", "-f", Path.Combine(Home, "pods.yaml"));
         Assert.True(apply.ExitCode == 0, apply.Out + apply.Err);
         WaitFor(() => RunningPods() == 4, "four pods Running with an IP");
 
@@ -129,7 +105,7 @@ public sealed class PolicyMatrixEndToEndTests : IDisposable
         CliRun before = MatrixUntil(open, "every pod reaching every pod before any policy");
         Assert.Equal((0, ""), (before.ExitCode, before.Err));
 
-        CliRun deny = _edgectl.Run("apply", "-f", "examples/policy/default-deny-ingress.yaml", "-n", "y");
+        CliRun deny = Edgectl.Run("apply", "-f", "examples/policy/default-deny-ingress.yaml", "-n", "y");
         Assert.True(deny.ExitCode == 0, deny.Out + deny.Err);
         string denied = $"""
             -     x/a   x/b   y/a   y/b
@@ -151,7 +127,7 @@ public sealed class PolicyMatrixEndToEndTests : IDisposable
         Assert.Contains("\n16 probes: 10 connected, 6 blocked; 0 differ from policy check\n", expect.Out);
         Assert.True(took < TimeSpan.FromSeconds(15), $"the matrix took {took.TotalSeconds:0.0} s");
 
-        CliRun json = _edgectl.Run("policy", "matrix", "-n", "y", "-n", "x", "-o", "json");
+        CliRun json = Edgectl.Run("policy", "matrix", "-n", "y", "-n", "x", "-o", "json");
         Assert.Equal((0, ""), (json.ExitCode, json.Err));
         JsonNode parsed = JsonNode.Parse(json.Out)!;
         Assert.Equal((16, 10, 6), ((int)parsed["probes"]!, (int)parsed["connected"]!, (int)parsed["blocked"]!));
