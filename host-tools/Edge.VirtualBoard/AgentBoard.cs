@@ -125,13 +125,38 @@ public sealed class AgentBoard : IDisposable
 
     public void Run(CancellationToken stop)
     {
+        long nextStats = _clock.Milliseconds + StatsEveryMs;
         while (!stop.IsCancellationRequested && !Session.RestartRequested)
         {
             if (PollOnce() == 0)
             {
                 _hostSockets.WaitForData(_port.Socket, 1000);
             }
+
+            if (_clock.Milliseconds >= nextStats)
+            {
+                nextStats = _clock.Milliseconds + StatsEveryMs;
+                Log.WriteLine(Stats());
+            }
         }
+    }
+
+    /// <summary>How often a running board writes its <see cref="Stats"/> line to its log (what a soak reads).</summary>
+    public const int StatsEveryMs = 60_000;
+
+    /// <summary>
+    /// One line of what should stay flat on a board that runs for hours: this process's live
+    /// managed heap (after a full collection, so garbage not yet collected does not count: once a
+    /// minute this costs a few milliseconds), the packet buffers free, the tables' fill, and the
+    /// drops so far.
+    /// </summary>
+    public string Stats()
+    {
+        var node = Agent.Node;
+        string pool = node == null ? "-" : $"{node.Context.Pool.Available}/{node.Context.Pool.Capacity}";
+        string conntrack = node == null ? "-" : $"{node.Proxy.Conntrack.Count}/{node.Proxy.Conntrack.Capacity}";
+        return FormattableString.Invariant(
+            $"stats: managed live {GC.GetTotalMemory(forceFullCollection: true) / 1024} KiB, buffers free {pool}, conntrack {conntrack}, drops {node?.Drops.Total ?? 0}");
     }
 
     public void Dispose()

@@ -19,7 +19,7 @@ public static class Program
             case "policy":
                 return PolicyBench.Run();
             case "soak":
-                return SoakBench.Run(args.Length > 1 ? int.Parse(args[1]) : 60);
+                return SoakBench.Run(args.Length > 1 ? int.Parse(args[1]) : 60, args.Length > 2 ? args[2] : "127.0.13.1");
             case "seeds":
                 return SeedsBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1000);
             case "budget":

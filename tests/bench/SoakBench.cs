@@ -14,11 +14,15 @@ namespace Edge.Bench;
 /// </summary>
 public static class SoakBench
 {
-    private static readonly string Home = Path.Combine(Path.GetTempPath(), "edge-soak");
+    private static string Home = Path.Combine(Path.GetTempPath(), "edge-soak");
+    private static string FirstAddress = "127.0.13.1";
     private static readonly string Edgectl = Path.Combine(Repo.Root(), "host-tools/Edge.Cli/bin/Release/net10.0/edgectl.dll");
 
-    public static int Run(int minutes)
+    /// <param name="firstAddress">The boards' first address (two soaks side by side need their own).</param>
+    public static int Run(int minutes, string firstAddress = "127.0.13.1")
     {
+        FirstAddress = firstAddress;
+        Home = Path.Combine(Path.GetTempPath(), "edge-soak-" + firstAddress);
         if (!File.Exists(Edgectl))
         {
             Console.Error.WriteLine($"error: {Edgectl} is missing: dotnet build -c Release first");
@@ -44,7 +48,7 @@ public static class SoakBench
 
     private static int Soak(int minutes)
     {
-        Check(Edgectl_("lab", "up", "--nodes", "3", "--first-address", "127.0.13.1"), "lab up");
+        Check(Edgectl_("lab", "up", "--nodes", "3", "--first-address", FirstAddress), "lab up");
         Check(Edgectl_("apply", "-f", "examples/web.yaml", "-f", "examples/client.yaml"), "apply");
         WaitFor(() => Edgectl_("exec", "client", "--", "wget", "-qO-", "http://web").Exit == 0, "web answering", 120);
 
@@ -54,7 +58,7 @@ public static class SoakBench
         long firstControlPlane = 0, lastControlPlane = 0;
         var boardFirst = new Dictionary<string, long>();
         var boardLast = new Dictionary<string, long>();
-        Console.WriteLine("minute  control plane RSS  boards' RSS (MiB)     wget ok/failed  web pods");
+        Console.WriteLine("minute  control plane RSS  boards' RSS (MiB)     wget ok/failed  web pods  boards' last stats line (managed heap, buffers, conntrack, drops)");
         for (int minute = 1; minute <= minutes; minute++)
         {
             while (clock.Elapsed < TimeSpan.FromMinutes(minute))
@@ -90,7 +94,7 @@ public static class SoakBench
                     board.WaitForExit(); // else lab up may still see it running
                 }
 
-                WaitFor(() => Edgectl_("lab", "up", "--nodes", "3", "--first-address", "127.0.13.1").Exit == 0, "the board restarted", 120);
+                WaitFor(() => Edgectl_("lab", "up", "--nodes", "3", "--first-address", FirstAddress).Exit == 0, "the board restarted", 120);
                 restarts++;
             }
 
@@ -112,7 +116,7 @@ public static class SoakBench
             }
 
             string line = string.Create(CultureInfo.InvariantCulture,
-                $"{minute,6}  {controlPlane / 1048576.0,12:F1} MiB  {string.Join(" ", boards.Values.Select(b => $"{b / 1048576.0,6:F1}"))}   {okThisMinute,6}/{failedThisMinute,-6}  {WebPods().Count}");
+                $"{minute,6}  {controlPlane / 1048576.0,12:F1} MiB  {string.Join(" ", boards.Values.Select(b => $"{b / 1048576.0,6:F1}"))}   {okThisMinute,6}/{failedThisMinute,-6}  {WebPods().Count,8}  {string.Join(" | ", boards.Keys.Select(LastStats))}");
             Console.WriteLine(line);
             samples.Add(line);
             okThisMinute = failedThisMinute = 0;
@@ -132,6 +136,14 @@ public static class SoakBench
         }
 
         return 0;
+    }
+
+    // The last "stats:" line a board wrote to its log (AgentBoard.Stats, once a minute).
+    private static string LastStats(string node)
+    {
+        string log = Path.Combine(Home, "labs", "lab", node + ".log");
+        string? line = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.Contains("stats: ", StringComparison.Ordinal)) : null;
+        return line == null ? "-" : line[(line.IndexOf("stats: ", StringComparison.Ordinal) + 7)..];
     }
 
     private static List<string> WebPods()
