@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Edge.Host.Api;
-using Edge.Host.Cluster;
 using Edge.Host.Objects;
-using Edge.Host.Store;
 
 namespace Edge.Cli.Tests.Policy;
 
@@ -13,34 +11,9 @@ namespace Edge.Cli.Tests.Policy;
 /// stored as the controllers would have left them): the words, the exit codes, the errors.
 /// </summary>
 [Trait("Category", Category.Unit)]
-public sealed class PolicyCommandTests : IAsyncLifetime
+public sealed class PolicyCommandTests() : PolicyTestApi("policy")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edge-policy-").FullName;
-    private ObjectStore _store = null!;
-    private ControlPlane _controlPlane = null!;
-    private ApiServer _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
-        foreach (KubeObject o in PolicyTestCluster.Objects())
-        {
-            _store.Create(o);
-        }
-
-        _controlPlane = new ControlPlane(_store);
-        _api = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: null);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _controlPlane.DisposeAsync();
-        _store.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", _api.Address.ToString()]);
+    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", Api.Address.ToString()]);
 
     [Fact]
     public void Check_prints_the_verdict_then_each_side_and_exits_0_when_allowed_1_when_denied()
@@ -95,7 +68,7 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     [Fact]
     public void Describe_networkpolicy_and_netpol_read_as_kubectl_words_them()
     {
-        string created = KubeTime.Parse((string?)_store.Get("NetworkPolicy", "x", "allow-from-a")!.Metadata["creationTimestamp"])!.Value
+        string created = KubeTime.Parse((string?)Store.Get("NetworkPolicy", "x", "allow-from-a")!.Metadata["creationTimestamp"])!.Value
             .ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         CliRun run = Edgectl("describe", "networkpolicy", "allow-from-a", "-n", "x");
 

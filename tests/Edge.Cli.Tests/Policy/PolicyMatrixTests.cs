@@ -8,9 +8,7 @@ using Edge.Cli.Api;
 using Edge.Cli.Commands.Policy;
 using Edge.Dataplane.Wire;
 using Edge.Host.Api;
-using Edge.Host.Cluster;
 using Edge.Host.Objects;
-using Edge.Host.Store;
 
 namespace Edge.Cli.Tests.Policy;
 
@@ -20,35 +18,10 @@ namespace Edge.Cli.Tests.Policy;
 /// mean, and the whole verb against a control plane's API in this process with a fake prober.
 /// </summary>
 [Trait("Category", Category.Unit)]
-public sealed class PolicyMatrixTests : IAsyncLifetime
+public sealed class PolicyMatrixTests() : PolicyTestApi("matrix")
 {
     private static readonly PortArgument Tcp80 = new(80, IpProtocol.Tcp);
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private readonly string _dir = Directory.CreateTempSubdirectory("edge-matrix-").FullName;
-    private ObjectStore _store = null!;
-    private ControlPlane _controlPlane = null!;
-    private ApiServer _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
-        foreach (KubeObject o in PolicyTestCluster.Objects())
-        {
-            _store.Create(o);
-        }
-
-        _controlPlane = new ControlPlane(_store);
-        _api = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: null);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _controlPlane.DisposeAsync();
-        _store.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private static uint Ip(string text) => Ipv4Address.TryParse(text, out uint ip) ? ip : throw new ArgumentException(text);
 
@@ -393,7 +366,7 @@ public sealed class PolicyMatrixTests : IAsyncLifetime
         var root = new RootCommand();
         GlobalOptions.AddTo(root);
         root.Add(new Command("policy") { PolicyMatrixDefinition.Create(console, (_, _, _) => prober) });
-        int exit = root.Parse([.. args, "--server", _api.Address.ToString()]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exit = root.Parse([.. args, "--server", Api.Address.ToString()]).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 
@@ -432,7 +405,7 @@ public sealed class PolicyMatrixTests : IAsyncLifetime
         Assert.Equal("-         x/web-1   x/web-2", Header(Matrix(prober, "policy", "matrix", "-n", "x", "-l", "app=web")));
     }
 
-    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", _api.Address.ToString()]);
+    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", Api.Address.ToString()]);
 
     [Theory]
     [InlineData("error: give -A (every namespace but kube-system) or -n x,y, not both\n", "policy", "matrix", "-A", "-n", "x", "-n", "y")]

@@ -3,38 +3,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Edge.Host.Api;
-using Edge.Host.Cluster;
-using Edge.Host.Store;
 
 namespace Edge.Host.Tests.Api;
 
 /// <summary>The control plane's HTTP API, spoken as a client would: apply, list, get, delete, errors as Status.</summary>
 [Trait("Category", Category.Unit)]
-public sealed class ApiServerTests : IAsyncLifetime
+public sealed class ApiServerTests() : ApiTest("api")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edge-api-").FullName;
-    private ObjectStore _store = null!;
-    private ControlPlane _controlPlane = null!;
-    private ApiServer _api = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
-        _controlPlane = new ControlPlane(_store);
-        _api = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: null);
-        _http = new HttpClient { BaseAddress = _api.Address };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-        await _controlPlane.DisposeAsync();
-        _store.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     private static StringContent ApplyBody(string json) => new(json, Encoding.UTF8, ApiServer.ApplyContentType);
 
     private const string Web = """
@@ -45,32 +20,32 @@ public sealed class ApiServerTests : IAsyncLifetime
     [Fact]
     public async Task Apply_is_a_PATCH_that_says_created_configured_or_unchanged()
     {
-        HttpResponseMessage created = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
-        HttpResponseMessage again = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
-        HttpResponseMessage changed = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web.Replace("whoami", "hello")));
+        HttpResponseMessage created = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        HttpResponseMessage again = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        HttpResponseMessage changed = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web.Replace("whoami", "hello")));
 
         Assert.Equal((HttpStatusCode.Created, "created"), (created.StatusCode, created.Headers.GetValues(ApiServer.OutcomeHeader).Single()));
         Assert.Equal((HttpStatusCode.OK, "unchanged"), (again.StatusCode, again.Headers.GetValues(ApiServer.OutcomeHeader).Single()));
         Assert.Equal("configured", changed.Headers.GetValues(ApiServer.OutcomeHeader).Single());
-        Assert.Equal("hello", (string?)_store.Get("Pod", "default", "web")!.Spec!["containers"]![0]!["image"]);
+        Assert.Equal("hello", (string?)Store.Get("Pod", "default", "web")!.Spec!["containers"]![0]!["image"]);
     }
 
     [Fact]
     public async Task Lists_are_Kubernetes_lists_filtered_by_namespace_and_label_selector()
     {
-        await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
-        await _http.PatchAsync("/api/v1/namespaces/kube-system/pods/dns", ApplyBody(Web.Replace("\"web\"", "\"dns\"")));
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await Http.PatchAsync("/api/v1/namespaces/kube-system/pods/dns", ApplyBody(Web.Replace("\"web\"", "\"dns\"")));
 
-        JsonNode all = JsonNode.Parse(await _http.GetStringAsync("/api/v1/pods"))!;
-        JsonNode inDefault = JsonNode.Parse(await _http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
-        JsonNode selected = JsonNode.Parse(await _http.GetStringAsync("/api/v1/pods?labelSelector=app%3Ddns"))!;
+        JsonNode all = JsonNode.Parse(await Http.GetStringAsync("/api/v1/pods"))!;
+        JsonNode inDefault = JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
+        JsonNode selected = JsonNode.Parse(await Http.GetStringAsync("/api/v1/pods?labelSelector=app%3Ddns"))!;
 
         Assert.Equal(("PodList", "v1"), ((string?)all["kind"], (string?)all["apiVersion"]));
         Assert.Equal(["dns", "web"], all["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!).Order());
         Assert.Equal(["web"], inDefault["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
         Assert.Equal(["dns"], selected["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
         Assert.NotNull(all["metadata"]!["resourceVersion"]);
-        JsonNode namespaces = JsonNode.Parse(await _http.GetStringAsync("/api/v1/namespaces"))!;
+        JsonNode namespaces = JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces"))!;
         Assert.Contains("kube-system", namespaces["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!));
     }
 
@@ -82,38 +57,38 @@ public sealed class ApiServerTests : IAsyncLifetime
             {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "ranged", "namespace": "default"},
              "spec": {"podSelector": {}, "ingress": [{"ports": [{"protocol": "TCP", "port": 80, "endPort": 70}]}]}}
             """;
-        HttpResponseMessage created = await _http.PostAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies",
+        HttpResponseMessage created = await Http.PostAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies",
             new StringContent(policy, System.Text.Encoding.UTF8, "application/json"));
         JsonNode status = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
         Assert.Equal(HttpStatusCode.UnprocessableEntity, created.StatusCode);
         Assert.Equal("Invalid", (string?)status["reason"]);
         Assert.StartsWith("NetworkPolicy.networking.k8s.io \"ranged\" is invalid: spec.ingress[0].ports[0].endPort: Invalid value: 70", (string?)status["message"]);
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged")).StatusCode);
 
-        HttpResponseMessage applied = await _http.PatchAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged", ApplyBody(policy));
+        HttpResponseMessage applied = await Http.PatchAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged", ApplyBody(policy));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, applied.StatusCode);
     }
 
     [Fact]
     public async Task Errors_are_Status_objects_with_the_right_code_and_a_message_to_act_on()
     {
-        HttpResponseMessage missing = await _http.GetAsync("/apis/apps/v1/namespaces/default/deployments/nope");
+        HttpResponseMessage missing = await Http.GetAsync("/apis/apps/v1/namespaces/default/deployments/nope");
         JsonNode status = JsonNode.Parse(await missing.Content.ReadAsStringAsync())!;
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(("Status", "Failure", 404), ((string?)status["kind"], (string?)status["status"], (int)status["code"]!));
         Assert.Equal("deployments \"nope\" not found in namespace default", (string?)status["message"]);
 
-        HttpResponseMessage wrongKind = await _http.PatchAsync("/api/v1/namespaces/default/services/web", ApplyBody(Web));
+        HttpResponseMessage wrongKind = await Http.PatchAsync("/api/v1/namespaces/default/services/web", ApplyBody(Web));
         Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
         Assert.Contains("the body is a Pod, the path is for services", await wrongKind.Content.ReadAsStringAsync());
 
-        HttpResponseMessage notJson = await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody("{kind: Pod"));
+        HttpResponseMessage notJson = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody("{kind: Pod"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
 
-        HttpResponseMessage nowhere = await _http.GetAsync("/api/v1/widgets");
+        HttpResponseMessage nowhere = await Http.GetAsync("/api/v1/widgets");
         Assert.Equal(HttpStatusCode.NotFound, nowhere.StatusCode);
 
-        HttpResponseMessage notConnected = await _http.GetAsync("/api/v1/nodes/node-9/iptables");
+        HttpResponseMessage notConnected = await Http.GetAsync("/api/v1/nodes/node-9/iptables");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notConnected.StatusCode);
         Assert.Contains("node node-9 is not connected", await notConnected.Content.ReadAsStringAsync());
     }
@@ -121,17 +96,17 @@ public sealed class ApiServerTests : IAsyncLifetime
     [Fact]
     public async Task A_watch_streams_each_change_after_the_lists_version_filtered_by_namespace_and_labels()
     {
-        JsonNode list = JsonNode.Parse(await _http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
+        JsonNode list = JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
         string version = (string)list["metadata"]!["resourceVersion"]!;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using HttpResponseMessage response = await _http.GetAsync($"/api/v1/namespaces/default/pods?watch=true&resourceVersion={version}&labelSelector=app%3Dweb",
+        using HttpResponseMessage response = await Http.GetAsync($"/api/v1/namespaces/default/pods?watch=true&resourceVersion={version}&labelSelector=app%3Dweb",
             HttpCompletionOption.ResponseHeadersRead, stop.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
 
-        await _http.PatchAsync("/api/v1/namespaces/kube-system/pods/web", ApplyBody(Web)); // another namespace
-        await _http.PatchAsync("/api/v1/namespaces/default/pods/other", ApplyBody(Web.Replace("\"web\"", "\"other\"").Replace("\"app\": \"other\"", "\"app\": \"db\""))); // other labels
-        await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
-        await _http.DeleteAsync("/api/v1/namespaces/default/pods/web");
+        await Http.PatchAsync("/api/v1/namespaces/kube-system/pods/web", ApplyBody(Web)); // another namespace
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/other", ApplyBody(Web.Replace("\"web\"", "\"other\"").Replace("\"app\": \"other\"", "\"app\": \"db\""))); // other labels
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");
 
         JsonNode added = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
         JsonNode deleted = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
@@ -142,22 +117,22 @@ public sealed class ApiServerTests : IAsyncLifetime
     [Fact]
     public async Task Delete_removes_the_object_and_returns_it()
     {
-        await _http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
 
-        HttpResponseMessage deleted = await _http.DeleteAsync("/api/v1/namespaces/default/pods/web");
-        HttpResponseMessage twice = await _http.DeleteAsync("/api/v1/namespaces/default/pods/web");
+        HttpResponseMessage deleted = await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");
+        HttpResponseMessage twice = await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");
 
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
-        Assert.Null(_store.Get("Pod", "default", "web"));
+        Assert.Null(Store.Get("Pod", "default", "web"));
         Assert.Equal(HttpStatusCode.NotFound, twice.StatusCode);
     }
 
     [Fact]
     public async Task Beyond_loopback_the_API_needs_a_token_and_then_asks_for_it()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => ApiServer.StartAsync(_controlPlane, IPAddress.Any, 0, token: null));
+        await Assert.ThrowsAsync<ArgumentException>(() => ApiServer.StartAsync(ControlPlane, IPAddress.Any, 0, token: null));
 
-        await using ApiServer guarded = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: "s3cret");
+        await using ApiServer guarded = await ApiServer.StartAsync(ControlPlane, IPAddress.Loopback, 0, token: "s3cret");
         using var client = new HttpClient { BaseAddress = guarded.Address };
         HttpResponseMessage without = await client.GetAsync("/api/v1/pods");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");

@@ -1,5 +1,5 @@
-using System.Text;
 using Edge.Dataplane.Dns;
+using static Edge.Dataplane.Tests.Dns.DnsMessages;
 
 namespace Edge.Fuzz;
 
@@ -113,39 +113,6 @@ public sealed class DnsTarget : FuzzTarget
         yield return new("answer-count-huge", [0x12, 0x34, 1, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 1, 0, 1]);
     }
 
-    /// <summary>A query as a stub resolver sends it (RFC 1035 §4.1), with an optional OPT record (RFC 6891).</summary>
-    public static byte[] Query(string name, ushort type, bool rd = true, int ednsSize = 0, int ednsVersion = 0, ushort qclass = 1)
-    {
-        var m = new List<byte>();
-        void U16(int v) { m.Add((byte)(v >> 8)); m.Add((byte)v); }
-        U16(0x1234);
-        U16(rd ? 0x0100 : 0);
-        U16(1);
-        U16(0);
-        U16(0);
-        U16(ednsSize > 0 ? 1 : 0);
-        foreach (string label in name.TrimEnd('.').Split('.', StringSplitOptions.RemoveEmptyEntries))
-        {
-            m.Add((byte)label.Length);
-            m.AddRange(Encoding.ASCII.GetBytes(label));
-        }
-
-        m.Add(0);
-        U16(type);
-        U16(qclass);
-        if (ednsSize > 0)
-        {
-            m.Add(0);
-            U16(41);
-            U16(ednsSize);
-            m.Add(0);
-            m.Add((byte)ednsVersion);
-            U16(0);
-            U16(0);
-        }
-
-        return [.. m];
-    }
 
     private static byte[] Opt() => [0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0];
 }

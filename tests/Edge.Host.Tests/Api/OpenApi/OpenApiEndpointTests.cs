@@ -3,37 +3,15 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Edge.Host.Api;
 using Edge.Host.Api.OpenApi;
-using Edge.Host.Cluster;
-using Edge.Host.Store;
 
 namespace Edge.Host.Tests.Api.OpenApi;
 
 /// <summary>The OpenAPI documents over HTTP as kube-apiserver serves them: negotiation, ETags, hashed URLs.</summary>
 [Trait("Category", Category.Unit)]
-public sealed class OpenApiEndpointTests : IAsyncLifetime
+public sealed class OpenApiEndpointTests() : ApiTest("api-openapi")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("edge-api-openapi-").FullName;
-    private ObjectStore _store = null!;
-    private ControlPlane _controlPlane = null!;
-    private ApiServer _api = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
-        _controlPlane = new ControlPlane(_store);
-        _api = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: null);
-        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _api.Address };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-        await _controlPlane.DisposeAsync();
-        _store.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    // Redirects are what is tested: the client must see them, not follow them.
+    protected override HttpMessageHandler Handler() => new HttpClientHandler { AllowAutoRedirect = false };
 
     [Fact]
     public async Task V2_is_protobuf_for_client_go_and_JSON_for_whoever_asks_for_JSON()
@@ -43,9 +21,9 @@ public sealed class OpenApiEndpointTests : IAsyncLifetime
         using var xml = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
         xml.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/xml"));
 
-        HttpResponseMessage asProtobuf = await _http.SendAsync(protobuf);
-        string json = await _http.GetStringAsync("/openapi/v2");
-        HttpResponseMessage refused = await _http.SendAsync(xml);
+        HttpResponseMessage asProtobuf = await Http.SendAsync(protobuf);
+        string json = await Http.GetStringAsync("/openapi/v2");
+        HttpResponseMessage refused = await Http.SendAsync(xml);
 
         Assert.Equal(OpenApiV2.ProtobufContentType, asProtobuf.Content.Headers.ContentType!.MediaType);
         Assert.Equal(OpenApiV2.Protobuf.Bytes, await asProtobuf.Content.ReadAsByteArrayAsync());
@@ -59,9 +37,9 @@ public sealed class OpenApiEndpointTests : IAsyncLifetime
     {
         Served apps = OpenApiV3.For("apis/apps/v1")!;
 
-        HttpResponseMessage current = await _http.GetAsync("/openapi/v3/apis/apps/v1?hash=" + apps.Hash);
-        HttpResponseMessage old = await _http.GetAsync("/openapi/v3/apis/apps/v1?hash=0123");
-        HttpResponseMessage missing = await _http.GetAsync("/openapi/v3/apis/batch/v1");
+        HttpResponseMessage current = await Http.GetAsync("/openapi/v3/apis/apps/v1?hash=" + apps.Hash);
+        HttpResponseMessage old = await Http.GetAsync("/openapi/v3/apis/apps/v1?hash=0123");
+        HttpResponseMessage missing = await Http.GetAsync("/openapi/v3/apis/batch/v1");
 
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);
         Assert.Equal("public, immutable", current.Headers.CacheControl!.ToString());
@@ -77,7 +55,7 @@ public sealed class OpenApiEndpointTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v3");
         request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{OpenApiV3.Index.Hash}\""));
 
-        HttpResponseMessage response = await _http.SendAsync(request);
+        HttpResponseMessage response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
