@@ -55,7 +55,8 @@ public sealed class AgentBoard : IDisposable
 
         _port = new UdpDatagramPort(address, vxlanPort);
         _hostSockets = new OsHostSockets(address);
-        Agent = new NodeAgent(identity, _clock, new SystemRandom(), _port, _hostSockets);
+        var random = new SystemRandom();
+        Agent = new NodeAgent(identity, _clock, random, _port, _hostSockets);
         Session = new BoardSession(Agent, new NodeConfigIdentity
         {
             Name = name, Address = address, VxlanPort = vxlanPort, MaxPods = identity.MaxPods,
@@ -63,10 +64,16 @@ public sealed class AgentBoard : IDisposable
             MaxOutPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxOutPayload(Plan.MemoryClass) : Frame.MaxPayload,
         });
         Session.Storage = storage;
+        Session.Trust = Plan.StartTrust(storage);
+        Session.Cluster = settings.Cluster;
         if (storage != null)
         {
             Log.WriteLine($"{name}: boots as {Plan.Describe()}");
         }
+
+        Log.WriteLine(Session.Trust != null
+            ? $"{name}: obeys cluster \"{settings.Cluster}\" (key {Edge.Dataplane.Trust.SessionAuth.Describe(Session.Trust.KeyId)})"
+            : $"{name}: has no cluster key: it takes no control plane on the network until provisioned (lab up; or edgectl board provision over its console, or --link ... --claim)");
 
         _mgmtPort = mgmtPort;
         try
@@ -79,7 +86,7 @@ public sealed class AgentBoard : IDisposable
             throw;
         }
 
-        _lines = new ControlPlaneLine(_listener, Session);
+        _lines = new ControlPlaneLine(_listener, Session, random);
         Log.WriteLine($"{name}: waiting for the control plane on {Ipv4Address.Format(address)}:{mgmtPort}");
     }
 
@@ -102,21 +109,28 @@ public sealed class AgentBoard : IDisposable
 
     public int PollOnce()
     {
-        long refusedBefore = _lines!.Refused;
+        long refusedBefore = _lines!.Refused + _lines.WrongKey;
         if (_lines.Poll(_clock.Milliseconds))
         {
-            Log.WriteLine("control plane connected");
+            Log.WriteLine(Session.Claiming
+                ? "a claim opened: the board takes a cluster key over the network, and nothing else until it has one"
+                : $"control plane connected (proved cluster \"{Session.Cluster}\"'s key)");
         }
 
-        if (_lines.Refused != refusedBefore)
+        if (_lines.Refused + _lines.WrongKey != refusedBefore)
         {
-            Log.WriteLine($"hung up a connection on port {_mgmtPort} that sent no valid frame; the control plane keeps the board");
+            Log.WriteLine($"refused a connection on port {_mgmtPort}: {_lines.LastRefusal} ({_lines.Refused + _lines.WrongKey} refused since boot)");
         }
 
+        long brokenBefore = Session.SessionsBroken;
         Session.Poll(_clock.Milliseconds);
         if (_lines.Line != null && !Session.Attached)
         {
             _lines.Drop();
+            if (Session.SessionsBroken != brokenBefore)
+            {
+                Log.WriteLine("ended the control plane's session: a frame failed its MAC or came out of sequence (someone else writes on its line)");
+            }
         }
 
         _port.KnownReadable = _hostSockets.Refresh(_port.Socket);

@@ -6,7 +6,8 @@ namespace Edge.NanoClr.Tests;
 /// Each memory class's worst case on the 32-bit interpreter (a board's heap layout), measured
 /// from free-heap figures (<see cref="BoardBudget"/>): the dataplane's assemblies loaded (their
 /// runtime tables and statics), then a board brought to the workshop's worst case through its
-/// management session and real traffic, at its peak. The total is held to the class's budget;
+/// management session (authenticated, as a provisioned board's on the network is) and real
+/// traffic, at its peak. The total is held to the class's budget;
 /// WROOM's is 64 KiB of its ~90 KB heap. The census (tests/Edge.VirtualBoard.Tests/Budget)
 /// prices the board alone, on .NET; this is what the board's runtime says.
 /// </summary>
@@ -50,11 +51,32 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.Equal("32", held["services"]);
         Assert.Equal("64", held["endpoints"]);
         Assert.Equal("32", held["services-connected"]);
-        Assert.Equal("192", held["conntrack-capacity"]);
-        Assert.Equal("192", held["conntrack"]);
+        Assert.Equal("128", held["conntrack-capacity"]);
+        Assert.Equal("128", held["conntrack"]);
         Assert.Equal("16", held["policies"]);
         Assert.True(int.Parse(held["policy-connections"], System.Globalization.CultureInfo.InvariantCulture) > 0, "the traffic was remembered as allowed");
         Assert.Equal("yes", held["moved-applied"]);
+    }
+
+    [NanoClrFact]
+    public void The_measured_board_is_provisioned_and_its_control_plane_authenticated_as_on_the_network()
+    {
+        BoardBudgetFigures figures = Measured(Wroom);
+        IReadOnlyDictionary<string, string> held = figures.Probe.Values;
+
+        // The host proved the key on the board's nonce through its ControlPlaneLine and the board
+        // proved it back; every snapshot then came sealed and opened (none refused, none broke
+        // the session).
+        Assert.Equal("yes", held["authenticated"]);
+        Assert.Equal("3", held["snapshots-applied"]);
+        Assert.Equal("0", held["session-frames-refused"]);
+
+        // At the peak another connection waited to prove the key, and was hung up when its time ran out.
+        Assert.Equal("yes", held["candidate-pending"]);
+        Assert.Equal("yes", held["candidate-refused"]);
+
+        // SHA-256's round constants (64 words), made by the host's SessionAuth first, are the board's.
+        Assert.Equal(BoardBudget.RoundUp(20 + 64 * 4), figures.FirstUse);
     }
 
     [NanoClrFact]

@@ -21,7 +21,10 @@ namespace Edge.NanoClr;
 /// slots: the loader's "RAM") and what their static constructors make (nanoCLR runs them all
 /// before Main);</item>
 /// <item>the board: the heap the probe loses once its own harness is made, at the steady worst
-/// case and at the peak (a state with every service changed decoded beside it).</item>
+/// case and at the peak (a state with every service changed decoded beside it), plus what the
+/// board's code makes at its first use that the harness happened to make first (SHA-256's round
+/// constants, made by the host's SessionAuth before the board's: the probe prints them as
+/// "first-use").</item>
 /// </list>
 /// The total against the class's budget is the figure a board must fit.
 /// </summary>
@@ -185,11 +188,17 @@ public sealed class BoardBudgetFigures
     /// <summary>The rest of <see cref="Load"/>: what the static constructors made (shared buffers, tables, empty arrays).</summary>
     public long Statics => Load - AssemblyTables;
 
-    /// <summary>The board at its steady worst case: what the heap lost from the probe's "ready" to "board".</summary>
-    public long Steady => Probe.Number("ready") - Probe.Number("board");
+    /// <summary>What the board holds that the harness made before "ready" (shared tables made at first use, by the host's side first): 0 when the probe does not say.</summary>
+    public long FirstUse => Probe.Values.ContainsKey("first-use") ? Probe.Number("first-use") : 0;
+
+    /// <summary>The board at its steady worst case: what the heap lost from the probe's "ready" to "board", and its first-use tables.</summary>
+    public long Steady => Lost("board");
 
     /// <summary>The board at its peak: the steady heap, or the changed state being decoded beside it, whichever is more.</summary>
-    public long Peak => Probe.Number("ready") - Math.Min(Probe.Number("board"), Probe.Number("peak"));
+    public long Peak => Math.Max(Lost("board"), Lost("peak"));
+
+    /// <summary>The board's bytes at one of the probe's measures: the heap lost since "ready", and the first-use tables.</summary>
+    public long Lost(string measure) => Probe.Number("ready") - Probe.Number(measure) + FirstUse;
 
     /// <summary>What the class's budget must hold: loading plus the peak.</summary>
     public long Total => Load + Peak;
@@ -209,7 +218,8 @@ public sealed class BoardBudgetFigures
         sb.AppendLine();
         sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} held when measured: {Value("pods")} pods running ({Value("pods-logged")} with log lines, {Value("http-served")} HTTP requests served between them), ");
         sb.Append(CultureInfo.InvariantCulture, $"{Value("services")} services with {Value("endpoints")} endpoints ({Value("services-connected")} having taken connections), conntrack {Value("conntrack")}/{Value("conntrack-capacity")}, {Value("policies")} network policies ({Value("policy-connections")} connections remembered), ");
-        sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed; peak {KiB(Probe.Number("ready") - Probe.Number("peak-at-last-service"))} as the changed state's last service arrives, {KiB(Probe.Number("ready") - Probe.Number("peak-decoded"))} once decoded, {KiB(Probe.Number("ready") - Probe.Number("after"))} once applied");
+        sb.Append(CultureInfo.InvariantCulture, $"management session authenticated: {Value("authenticated")} (SHA-256 tables {FirstUse:N0} bytes), another connection waiting to prove the key at the peak: {Value("candidate-pending")}; ");
+        sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed; peak {KiB(Lost("peak-at-last-service"))} as the changed state's last service arrives, {KiB(Lost("peak-decoded"))} once decoded, {KiB(Lost("after"))} once applied");
         return sb.ToString();
     }
 

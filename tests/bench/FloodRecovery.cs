@@ -1,3 +1,4 @@
+using Edge.Host.Tests.Trust;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -54,7 +55,7 @@ public static class FloodRecovery
         foreach ((string name, string address) in new[] { ("node-1", Node1), ("node-2", Node2) })
         {
             Ipv4Address.TryParse(address, out uint ip);
-            var board = new AgentBoard(name, ip);
+            var board = new AgentBoard(name, ip, storage: TestCluster.Provisioned());
             var stop = new CancellationTokenSource();
             var loop = new Thread(() => board.Run(stop.Token)) { IsBackground = true, Name = name };
             loop.Start();
@@ -62,7 +63,7 @@ public static class FloodRecovery
         }
 
         using var store = ObjectStore.Open(Path.Combine(dir, "lab.db"));
-        var controlPlane = new ControlPlane(store);
+        var controlPlane = new ControlPlane(store, new ControlPlaneOptions { ClusterKey = TestCluster.Key });
         try
         {
             controlPlane.Start(new[] { Node1, Node2 }.Select(a => BoardLink.Parse($"tcp://{a}:{AgentBoard.DefaultMgmtPort}")));

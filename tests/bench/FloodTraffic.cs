@@ -59,7 +59,7 @@ public static class FloodTraffic
             {
                 if (held.Count >= max)
                 {
-                    Thread.Sleep(10);
+                    Thread.Sleep(10); // holding the connections until the flood's time is up: a window, not a wait for anything
                     continue;
                 }
 

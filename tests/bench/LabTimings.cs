@@ -1,3 +1,4 @@
+using Edge.Host.Tests.Trust;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Edge.Dataplane.Agent;
@@ -56,7 +57,7 @@ public static class LabTimings
         for (int n = 1; n <= 3; n++)
         {
             Ipv4Address.TryParse(Address(n), out uint ip);
-            var board = new AgentBoard($"node-{n}", ip);
+            var board = new AgentBoard($"node-{n}", ip, storage: TestCluster.Provisioned());
             var stop = new CancellationTokenSource();
             var loop = new Thread(() => board.Run(stop.Token)) { IsBackground = true };
             loop.Start();
@@ -64,7 +65,7 @@ public static class LabTimings
         }
 
         using var store = ObjectStore.Open(Path.Combine(dir, "lab.db"));
-        var controlPlane = new ControlPlane(store);
+        var controlPlane = new ControlPlane(store, new ControlPlaneOptions { ClusterKey = TestCluster.Key });
         try
         {
             controlPlane.Start(Enumerable.Range(1, 3).Select(n => BoardLink.Parse($"tcp://{Address(n)}:{AgentBoard.DefaultMgmtPort}")));

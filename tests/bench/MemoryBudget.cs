@@ -64,12 +64,29 @@ public static class MemoryBudget
                 Console.WriteLine("wroom   where one connection's bytes go: " + Growth(idle, busy, established));
                 Console.WriteLine($"{name,-7} each TCP connection between two of its pods adds {perConnection:N0} bytes while open (both ends' sockets, control blocks and {connected.Config.TcpSendBuffer}+{connected.Config.TcpReceiveBuffer}-byte buffers); the figures above have none open");
                 Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each service (2 endpoints, DNS) {oneService:N0} bytes");
+                Console.WriteLine($"{name,-7} {Authentication(new WorstCaseBoard(memoryClass))}");
                 Console.Write(census.TopTypes(12));
                 Console.Write(census.TopFields(200));
             }
         }
 
         return Measured(censusPeak);
+    }
+
+    /// <summary>What the management line's authentication holds on the board (the census's prices): its SessionAuth, SHA-256's round constants, the control plane line, a connection waiting to prove the key.</summary>
+    private static string Authentication(WorstCaseBoard board)
+    {
+        NanoHeapCensus census = board.Census();
+        var priced = new NanoHeapCensus();
+        long auth = priced.Add("session auth", board.Session.Trust);
+        object? roundConstants = typeof(Edge.Dataplane.Trust.Sha256).GetField("s_k", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)?.GetValue(null);
+        long constants = priced.Add("round constants", roundConstants);
+        long line = census.Parts.GetValueOrDefault("control plane line");
+        long before = board.Census().TotalBytes;
+        board.ConnectionWaiting();
+        long waiting = board.Census().TotalBytes - before;
+        return $"the management line's authentication: the board's SessionAuth {auth:N0} bytes (cluster and session keys, HMAC-SHA256 and SHA-256 state), SHA-256's round constants {constants:N0}, "
+            + $"the control plane line {line:N0} (its two nonces), a connection waiting to prove the key {waiting:N0} more (its frame reader for 64-byte payloads): {auth + constants + line + waiting:N0} bytes at the peak";
     }
 
     /// <summary>The worst case of each class on nanoCLR x86, beside the census's figure.</summary>

@@ -145,7 +145,13 @@ public static class OverlayThroughput
             string dll = typeof(Program).Assembly.Location;
             string[] runner = self.EndsWith("dotnet") ? [self, dll] : [self];
             using Process sink = Start(["netns", "exec", spaces[3], .. runner, "udp-sink", "10.98.0.2", "5001", Seconds.ToString()]);
-            Thread.Sleep(500);
+            // The sink says when its socket is bound; blasting before would count datagrams sent into nothing.
+            string? bound = sink.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            if (bound != UdpTraffic.Bound)
+            {
+                throw new InvalidOperationException($"the UDP sink did not start: {bound ?? sink.StandardError.ReadToEnd()}");
+            }
+
             using Process blast = Start(["netns", "exec", spaces[2], .. runner, "udp-blast", "10.98.0.2", "5001", Payload.ToString(), (Seconds + 2).ToString()]);
             string result = sink.StandardOutput.ReadToEnd().Trim();
             blast.WaitForExit();

@@ -4,6 +4,7 @@ using Edge.Dataplane.Platform;
 using Edge.Dataplane.Policy.Views;
 using Edge.Dataplane.Proxy.Views;
 using Edge.Dataplane.Text;
+using Edge.Dataplane.Trust;
 
 namespace Edge.Dataplane.Agent
 {
@@ -13,7 +14,9 @@ namespace Edge.Dataplane.Agent
     /// Snapshots and acknowledges each generation; it sends a Heartbeat every second with the
     /// pods' states; it answers view requests (iptables, ipvs, conntrack); and it runs one
     /// exec at a time in a pod, streaming the tool's output. Garbage on the line costs at most
-    /// the frame it hit.
+    /// the frame it hit. On a line that authenticated (TCP, <see cref="ControlPlaneLine"/>) every
+    /// frame carries a MAC and a sequence number both ways (<see cref="SessionAuth"/>); one that
+    /// fails ends the session. The console UART is trusted as it is: physical access.
     /// </summary>
     public sealed class BoardSession : ITextSink
     {
@@ -42,6 +45,22 @@ namespace Edge.Dataplane.Agent
         private readonly byte[] _out;
         private IByteStream _stream;
         private long _nextHeartbeat;
+
+        // The session's authentication: the board's SessionAuth while an authenticated line holds
+        // the session, null on the console.
+        private SessionAuth _auth;
+
+        /// <summary>The board's cluster key in use (null: it has none); set by the loop from the kept settings.</summary>
+        public SessionAuth Trust;
+
+        /// <summary>The cluster the board belongs to, "" for none (Hello says it; refusals name it).</summary>
+        public string Cluster = "";
+
+        /// <summary>Authenticated sessions ended because a frame failed its MAC or came out of sequence.</summary>
+        public long SessionsBroken;
+
+        // A claim session (a board with no key, on the network): nothing served but its settings and a key.
+        private bool _claim;
 
         /// <summary>Where the board keeps its provisioned settings (flash on a board, a file for a virtual one); null: none.</summary>
         public IStorage Storage;
@@ -74,10 +93,76 @@ namespace Edge.Dataplane.Agent
             get { return _reader.GarbageBytes; }
         }
 
-        /// <summary>A host connected (or the serial line opened): say who we are.</summary>
+        /// <summary>Whether the session is a claim (a board with no key taking one on the network).</summary>
+        public bool Claiming
+        {
+            get { return _claim; }
+        }
+
+        /// <summary>Whether the session's line authenticated (its frames carry MACs).</summary>
+        public bool Authenticated
+        {
+            get { return _auth != null; }
+        }
+
+        /// <summary>A trusted line opened (the console UART, a test's in-memory line): say who we are.</summary>
         public void Attach(IByteStream stream, long now)
         {
+            Start(stream, now);
+            SayHello();
+        }
+
+        /// <summary>
+        /// A line whose host proved the cluster key on <paramref name="boardNonce"/> (checked by
+        /// <see cref="ControlPlaneLine"/>): the board proves it back (AuthOk) and from here every
+        /// frame both ways is sealed under the session key. Hello went out before the proof.
+        /// </summary>
+        public void AttachAuthenticated(IByteStream stream, long now, byte[] boardNonce, byte[] hostNonce)
+        {
+            Start(stream, now);
+            Begin();
+            Trust.Prove(SessionAuth.Board, boardNonce, 0, hostNonce, 0, _out, Frame.HeaderLength);
+            _writer.Position += SessionAuth.ProofLength;
+            Send(MessageType.AuthOk, 0);
+            Trust.Establish(boardNonce, 0, hostNonce, 0);
+            _auth = Trust;
+        }
+
+        /// <summary>
+        /// A claim on a board with no key (<see cref="MessageType.Claim"/>): the line may read the
+        /// board's settings and give it a cluster key, nothing else; acknowledged at once.
+        /// </summary>
+        public void AttachClaim(IByteStream stream, long now, ushort requestId)
+        {
+            Start(stream, now);
+            _claim = true;
+            Begin();
+            Messages.WriteAck(_writer, _agent.AppliedGeneration, null);
+            Send(MessageType.Ack, requestId);
+        }
+
+        /// <summary>Says Hello on a line that has not taken the session (a connection still to authenticate), with how it must.</summary>
+        public void SayHelloOn(IByteStream line, int trust, byte[] nonce)
+        {
+            Begin();
+            WriteHello(trust, nonce);
+            SendOn(line, MessageType.Hello, 0, false);
+        }
+
+        /// <summary>Tells a line that has not taken the session why it will not (before it is hung up).</summary>
+        public void RefuseOn(IByteStream line, string reason)
+        {
+            Begin();
+            _writer.String(reason);
+            SendOn(line, MessageType.AuthRefused, 0, false);
+        }
+
+        private void Start(IByteStream stream, long now)
+        {
+            EndAuth();
+            _claim = false;
             _stream = stream;
+            _reader.Clear(); // what the last line left half-sent is not this one's
             if (_exec != null)
             {
                 // Its host is gone, and with it the terminal the output was for.
@@ -87,21 +172,35 @@ namespace Edge.Dataplane.Agent
             }
 
             StopCapture();
-
-            SayHello();
             _nextHeartbeat = now + HeartbeatMs;
         }
 
         private void SayHello()
         {
             Begin();
-            Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods, _identity.MaxPayload);
+            WriteHello(_claim ? Messages.LineNoKey : Messages.LineTrusted, null);
             Send(MessageType.Hello, 0);
+        }
+
+        private void WriteHello(int trust, byte[] nonce)
+        {
+            Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods, _identity.MaxPayload);
+            Messages.WriteHelloTrust(_writer, trust, Cluster.Length > 0 ? Cluster : null, Trust == null ? 0 : Trust.KeyId, nonce);
         }
 
         public void Detach()
         {
             _stream = null;
+            EndAuth();
+        }
+
+        private void EndAuth()
+        {
+            if (_auth != null)
+            {
+                _auth.End();
+                _auth = null;
+            }
         }
 
         public void Poll(long now)
@@ -121,8 +220,22 @@ namespace Edge.Dataplane.Agent
                 }
 
                 bool handled = false;
-                while (_reader.Next())
+                while (_stream != null && _reader.Next())
                 {
+                    if (_auth != null)
+                    {
+                        if (!_auth.Open(_reader.Payload, _reader.PayloadOffset - Frame.HeaderLength, _reader.PayloadLength))
+                        {
+                            // Not from the host that authenticated, or not in its order: whoever
+                            // holds this line is not (only) the control plane. End the session.
+                            SessionsBroken++;
+                            Detach();
+                            return;
+                        }
+
+                        _reader.PayloadLength -= SessionAuth.TrailerLength;
+                    }
+
                     Handle(now);
                     handled = true;
                 }
@@ -149,6 +262,11 @@ namespace Edge.Dataplane.Agent
         private void Handle(long now)
         {
             FramesReceived++;
+            if (_claim && _reader.Type != MessageType.SettingsRequest && _reader.Type != MessageType.SettingsUpdate && _reader.Type != MessageType.HelloRequest)
+            {
+                return; // a claim serves the board's settings and a key, nothing of the node
+            }
+
             if (_reader.Type == MessageType.Snapshot || _reader.Type == MessageType.Delta)
             {
                 _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
@@ -233,6 +351,12 @@ namespace Edge.Dataplane.Agent
                 return;
             }
 
+            if (_reader.Type == MessageType.Rekey)
+            {
+                HandleRekey();
+                return;
+            }
+
             if (_reader.Type == MessageType.HelloRequest)
             {
                 SayHello();
@@ -271,10 +395,11 @@ namespace Edge.Dataplane.Agent
             {
                 BoardSettings kept = Storage == null ? new BoardSettings() : BoardSettings.Load(Storage, out error);
                 Begin();
-                kept.Write(_writer);
+                kept.Write(_writer, false); // whether it has a key, never the key
                 _writer.String(_identity.Name);
                 _writer.Address(_identity.Address);
                 _writer.String(Storage == null ? NoStorage : error);
+                _writer.Address(kept.Key == null ? 0 : SessionAuth.KeyIdOf(kept.Key)); // the kept key's id: provisioned keys take effect at restart
                 Send(MessageType.Settings, _reader.RequestId);
                 return;
             }
@@ -282,13 +407,19 @@ namespace Edge.Dataplane.Agent
             _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
             BoardSettings wanted = BoardSettings.Read(_payload);
             bool restart = _payload.Bool();
-            error = wanted == null ? "settings damaged or of another format" : wanted.Validate();
+            int keyAction = _payload.AtEnd ? KeepKey : _payload.Int();
+            error = wanted == null ? "settings damaged or of another format" : KeepTrust(wanted, keyAction);
+            if (error == null)
+            {
+                error = wanted.Validate();
+            }
+
             if (error == null && Storage == null)
             {
                 error = NoStorage;
             }
 
-            if (error == null && !wanted.Save(Storage))
+            if (error == null && !(keyAction == KeepKey ? wanted.Save(Storage) : wanted.SaveInBothSlots(Storage)))
             {
                 error = "the board could not write its settings to flash";
             }
@@ -300,6 +431,108 @@ namespace Edge.Dataplane.Agent
             {
                 RestartRequested = true;
             }
+        }
+
+        /// <summary>SettingsUpdate's last field: what becomes of the board's cluster key.</summary>
+        public const int KeepKey = 0;
+        public const int SetKey = 1;
+        public const int ForgetKey = 2;
+
+        // The cluster and key a settings update leaves the board with, and its boot count: only
+        // the console (physical access) gives a board a key or makes it forget its cluster; an
+        // authenticated session changes the key by Rekey, under the old one.
+        private string KeepTrust(BoardSettings wanted, int keyAction)
+        {
+            string ignored;
+            BoardSettings kept = Storage == null ? new BoardSettings() : BoardSettings.Load(Storage, out ignored);
+            wanted.Boots = kept.Boots;
+            if (_claim && keyAction != SetKey)
+            {
+                return "this board has no cluster key: a claim on the network gives it one and changes nothing else until it has it";
+            }
+
+            if (_claim && kept.Key != null)
+            {
+                return "this board was claimed already: it takes that key when it restarts, and a second claim would be a stranger's";
+            }
+
+            if (keyAction != KeepKey && _auth != null)
+            {
+                return "a board takes a cluster key, or forgets one, only over its USB console (edgectl board provision --port, edgectl board forget --port); a control plane on the network changes it with edgectl board rekey";
+            }
+
+            if (keyAction == ForgetKey)
+            {
+                wanted.Key = null;
+                wanted.Cluster = "";
+            }
+            else if (keyAction == SetKey)
+            {
+                if (wanted.Key == null || wanted.Cluster.Length == 0)
+                {
+                    return "a cluster key needs the cluster's name and 32 bytes of key";
+                }
+            }
+            else
+            {
+                wanted.Key = kept.Key;
+                wanted.Cluster = kept.Cluster;
+            }
+
+            return null;
+        }
+
+        // Rekey: the new key comes wrapped under this session's key; it is kept in flash first,
+        // then used for every later connection (this session goes on under its own key).
+        private void HandleRekey()
+        {
+            string error = null;
+            _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
+            string cluster = _payload.String();
+            byte[] nonce = new byte[SessionAuth.NonceLength];
+            byte[] key = new byte[SessionAuth.KeyLength];
+            bool whole = _payload.Raw(nonce, 0, nonce.Length) && _payload.Raw(key, 0, key.Length) && cluster != null;
+            BoardSettings kept = null;
+            if (_auth == null)
+            {
+                error = "rekey needs an authenticated session (over the console, provision the key instead)";
+            }
+            else if (!whole)
+            {
+                error = "rekey damaged";
+            }
+            else if (Storage == null)
+            {
+                error = NoStorage;
+            }
+            else
+            {
+                string problem; // damaged settings are replaced whole by these
+                kept = BoardSettings.Load(Storage, out problem);
+                _auth.Wrap(nonce, 0, key, 0, key, 0);
+                kept.Key = key;
+                kept.Cluster = cluster;
+                error = kept.Validate();
+                if (error == null && !kept.SaveInBothSlots(Storage))
+                {
+                    error = "the board could not write its new key to flash";
+                }
+            }
+
+            if (error == null)
+            {
+                Trust.SetClusterKey(key, 0);
+                Cluster = cluster;
+            }
+
+            for (int i = 0; i < key.Length; i++)
+            {
+                key[i] = 0;
+            }
+
+            Begin();
+            Messages.WriteAck(_writer, _agent.AppliedGeneration, error);
+            Send(MessageType.Ack, _reader.RequestId);
         }
 
         private void StartExec(ushort requestId)
@@ -529,29 +762,42 @@ namespace Edge.Dataplane.Agent
 
         private void Begin()
         {
-            _writer.Begin(_out, Frame.HeaderLength, _out.Length - Frame.TrailerLength);
+            // An authenticated frame's sequence number and MAC come after the body.
+            _writer.Begin(_out, Frame.HeaderLength, _out.Length - Frame.TrailerLength - (_auth != null ? SessionAuth.TrailerLength : 0));
         }
 
         private void Send(byte type, ushort requestId)
         {
-            if (_writer.Overflow || _stream == null)
+            if (_stream != null && !SendOn(_stream, type, requestId, _auth != null))
             {
-                return;
+                Detach();
+            }
+        }
+
+        // False when the line is gone.
+        private bool SendOn(IByteStream line, byte type, ushort requestId, bool authenticated)
+        {
+            if (_writer.Overflow)
+            {
+                return true;
             }
 
-            int length = Frame.Seal(_out, 0, type, requestId, _writer.Length);
+            int length = authenticated
+                ? _auth.Seal(_out, 0, type, requestId, _writer.Length)
+                : Frame.Seal(_out, 0, type, requestId, _writer.Length);
             int sent = 0;
             for (int tries = 0; sent < length && tries < 1000; tries++)
             {
-                int n = _stream.Write(_out, sent, length - sent);
+                int n = line.Write(_out, sent, length - sent);
                 if (n < 0)
                 {
-                    Detach();
-                    return;
+                    return false;
                 }
 
                 sent += n;
             }
+
+            return true;
         }
     }
 }

@@ -71,7 +71,9 @@ namespace Edge.Dataplane.Boards
                 MaxOutPayload = MemoryClass.MaxOutPayload(plan.MemoryClass),
             });
             Session.Storage = platform.Storage;
-            _lines = platform.Management == null ? null : new ControlPlaneLine(platform.Management, Session);
+            Session.Trust = plan.StartTrust(platform.Storage);
+            Session.Cluster = plan.Settings.Cluster;
+            _lines = platform.Management == null ? null : new ControlPlaneLine(platform.Management, Session, platform.Random);
             AttachConsole();
 
             Say(plan.Name + " at " + Ipv4Address.Format(address) + (platform.Management != null
@@ -98,10 +100,16 @@ namespace Edge.Dataplane.Boards
             get { return _lines == null ? 0 : _lines.Taken; }
         }
 
-        /// <summary>Connections on the management port hung up without taking the session (no valid frame within a second).</summary>
+        /// <summary>Connections on the management port hung up without taking the session, having proved nothing (no proof of the cluster key within ControlPlaneLine.CandidateMs, closed, or displaced).</summary>
         public long ConnectionsRefused
         {
             get { return _lines == null ? 0 : _lines.Refused; }
+        }
+
+        /// <summary>Connections on the management port that proved another key than the board's (another cluster's control plane), refused and hung up.</summary>
+        public long ConnectionsWrongKey
+        {
+            get { return _lines == null ? 0 : _lines.WrongKey; }
         }
 
         /// <summary>
@@ -115,12 +123,15 @@ namespace Edge.Dataplane.Boards
             AcceptControlPlane();
 
             _watch.Beat("the management session");
+            long brokenBefore = Session.SessionsBroken;
             Session.Poll(_platform.Clock.Milliseconds);
             if (ControlPlaneConnected && !Session.Attached)
             {
                 // The host went away: the console UART serves again until it comes back.
                 _lines.Drop();
-                Say("control plane gone; waiting for it on port " + ManagementPort.ToString());
+                Say(Session.SessionsBroken != brokenBefore
+                    ? "ended the control plane's session: a frame failed its MAC or came out of sequence (someone else writes on its line); waiting for it on port " + ManagementPort.ToString()
+                    : "control plane gone; waiting for it on port " + ManagementPort.ToString());
                 AttachConsole();
             }
 
@@ -168,16 +179,18 @@ namespace Edge.Dataplane.Boards
                 return;
             }
 
-            long refusedBefore = _lines.Refused;
+            long refusedBefore = _lines.Refused + _lines.WrongKey;
             if (_lines.Poll(_platform.Clock.Milliseconds))
             {
                 _onConsole = false;
-                Say("control plane connected");
+                Say(Session.Claiming
+                    ? "a claim opened: the board takes a cluster key over the network, and nothing else until it has one"
+                    : "control plane connected (proved cluster " + Session.Cluster + "'s key)");
             }
 
-            if (_lines.Refused != refusedBefore)
+            if (_lines.Refused + _lines.WrongKey != refusedBefore)
             {
-                Say("hung up a connection on port " + ManagementPort.ToString() + " that sent no valid frame; the control plane keeps the board");
+                Say("refused a connection on port " + ManagementPort.ToString() + ": " + _lines.LastRefusal + " (" + (_lines.Refused + _lines.WrongKey).ToString() + " refused since boot)");
             }
         }
 

@@ -47,8 +47,17 @@ namespace Edge.Dataplane.Boards
         /// <summary>The DNS server the board forwards to (0: the gateway).</summary>
         public uint Dns;
 
-        /// <summary>The largest a record gets: two names of at most 63 characters and the numbers.</summary>
-        public const int MaxRecordBytes = 4 + 1 + 64 + 64 + 16 + 8;
+        /// <summary>The cluster whose control plane the board obeys (its name, for messages), or "" for none.</summary>
+        public string Cluster = "";
+
+        /// <summary>The cluster's key (32 bytes, Trust.SessionAuth), or null: the board then takes no control plane on TCP until provisioned over USB.</summary>
+        public byte[] Key;
+
+        /// <summary>Times the board has booted with these settings kept (mixed into its session nonces).</summary>
+        public uint Boots;
+
+        /// <summary>The largest a record gets: three names of at most 63 characters, the key and the numbers.</summary>
+        public const int MaxRecordBytes = 4 + 1 + 64 + 64 + 16 + 8 + 64 + 1 + Trust.SessionAuth.KeyLength + 5;
 
         /// <summary>Null when the settings can be applied, else what is wrong in words an instructor can act on.</summary>
         public string Validate()
@@ -56,6 +65,16 @@ namespace Edge.Dataplane.Boards
             if (Profile.Length > 0 && BoardProfiles.Find(Profile) == null)
             {
                 return "no board profile \"" + Profile + "\" (edgectl board list shows them)";
+            }
+
+            if (Cluster.Length > 0 && !IsDnsLabel(Cluster))
+            {
+                return "cluster name \"" + Cluster + "\" must be a DNS label: lower-case letters, digits and '-'";
+            }
+
+            if (Key != null && Key.Length != Trust.SessionAuth.KeyLength)
+            {
+                return "a cluster key is " + Trust.SessionAuth.KeyLength.ToString() + " bytes";
             }
 
             if (Name.Length > 0 && !IsDnsLabel(Name))
@@ -110,7 +129,17 @@ namespace Edge.Dataplane.Boards
             return text;
         }
 
+        /// <summary>The record as kept in flash, and as the host sends it to provision a board (over the console only: the key travels in it).</summary>
         public void Write(PayloadWriter w)
+        {
+            Write(w, true);
+        }
+
+        /// <summary>
+        /// The record; <paramref name="withKey"/> false leaves the key out (a board answering
+        /// what it keeps never sends its key, only whether it has one).
+        /// </summary>
+        public void Write(PayloadWriter w, bool withKey)
         {
             w.Int(FormatVersion);
             w.String(Profile);
@@ -120,6 +149,17 @@ namespace Edge.Dataplane.Boards
             w.Int(PrefixLength);
             w.Address(Gateway);
             w.Address(Dns);
+
+            // Added after the first boards shipped: a record without them reads as no cluster.
+            w.String(Cluster);
+            bool key = withKey && Key != null;
+            w.Bool(key);
+            if (key)
+            {
+                w.Raw(Key, 0, Trust.SessionAuth.KeyLength);
+            }
+
+            w.Varint(Boots);
         }
 
         /// <summary>The settings, or null when the payload is damaged or of a newer format.</summary>
@@ -138,6 +178,18 @@ namespace Edge.Dataplane.Boards
             s.PrefixLength = r.Int();
             s.Gateway = r.Address();
             s.Dns = r.Address();
+            if (!r.AtEnd)
+            {
+                s.Cluster = r.String() ?? "";
+                if (r.Bool())
+                {
+                    s.Key = new byte[Trust.SessionAuth.KeyLength];
+                    r.Raw(s.Key, 0, s.Key.Length);
+                }
+
+                s.Boots = r.Varint();
+            }
+
             return r.Failed ? null : s;
         }
 
@@ -236,6 +288,16 @@ namespace Edge.Dataplane.Boards
             int length = SlotHeaderBytes + w.Length;
             NetworkOrder.WriteU32(record, 0, Crc32.Compute(record, 4, length - 4));
             return storage.Write(newest == 0 ? SlotKey1 : SlotKey0, record, 0, length);
+        }
+
+        /// <summary>
+        /// Keeps the settings in both slots, one after the other: nothing of the record before
+        /// (a forgotten or replaced cluster key) stays in the older slot. A power cut during the
+        /// second write still leaves the first whole.
+        /// </summary>
+        public bool SaveInBothSlots(IStorage storage)
+        {
+            return Save(storage) && Save(storage);
         }
 
         // Which slot holds the newer whole record (0 or 1), or -1 when neither does; its sequence number.

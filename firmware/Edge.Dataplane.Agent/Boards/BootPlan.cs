@@ -30,6 +30,30 @@ namespace Edge.Dataplane.Boards
             return plan;
         }
 
+        /// <summary>
+        /// The board's side of the management line's authentication, from the cluster key it
+        /// keeps, or null when it has none (it then takes no control plane on the network). The
+        /// boot is counted in flash first: the session nonces mix the count in, so a board whose
+        /// random source starts the same after every reset still never repeats a nonce.
+        /// </summary>
+        public Trust.SessionAuth StartTrust(Platform.IStorage storage)
+        {
+            if (Settings.Key == null)
+            {
+                return null;
+            }
+
+            Settings.Boots++;
+            if (storage != null)
+            {
+                Settings.Save(storage);
+            }
+
+            var trust = new Trust.SessionAuth(Trust.SessionAuth.Board, Settings.Key, 0);
+            trust.Boot = Settings.Boots;
+            return trust;
+        }
+
         /// <summary>The name of a board never provisioned: "node-" and its MAC's last two bytes, unique on a lab switch and printed on the board's label.</summary>
         public static string NameFromMac(byte[] mac)
         {

@@ -57,12 +57,14 @@ namespace Edge.Dataplane.Boards
         {
             if (memoryClass == Wroom)
             {
-                // The workshop's worst case for a small board: 8 pods, 32 services (64 endpoints), 192
+                // The workshop's worst case for a small board: 8 pods, 32 services (64 endpoints), 128
                 // flows, 16 network policies (256 flows before policy: 64 of them paid for its code
-                // and tables).
+                // and tables; 64 more, and the hash's buckets halving to 64, for the management
+                // line's authentication: its SessionAuth, the control plane line and a connection
+                // waiting to prove the key).
                 c.MaxPods = 8;
                 c.MaxServices = 32;
-                c.ConntrackEntries = 192;
+                c.ConntrackEntries = 128;
                 c.MaxPolicies = 16;
                 c.MaxPolicyRules = 64;
                 c.MaxPolicyAddresses = 256;
@@ -77,7 +79,7 @@ namespace Edge.Dataplane.Boards
                 c.DnsTcpAnswerBytes = 1024; // answers larger than UDP's come over TCP; 16 KiB would not fit
                 c.MaxSocketsPerPod = 4;
                 c.ArpEntries = 4; // a pod's neighbours; the gateway keeps one per pod whatever this says
-                c.MacEntries = 16;
+                c.MacEntries = 9; // one per bridge port (8 pods and the gateway): a port has one MAC, forgotten when the port goes, so no more are ever live at once
                 c.Routes = 16;
                 c.PacketBuffers = 6;
                 c.BridgeQueue = 6;

@@ -25,12 +25,24 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Writes a frame around the payload already at b[offset + HeaderLength]; returns the frame length.</summary>
         public static int Seal(byte[] b, int offset, byte type, ushort requestId, int payloadLength)
         {
+            WriteHeader(b, offset, type, requestId, payloadLength);
+            return WriteCrc(b, offset, payloadLength);
+        }
+
+        /// <summary>The header alone (an authenticated frame's MAC covers it before the CRC is written).</summary>
+        public static void WriteHeader(byte[] b, int offset, byte type, ushort requestId, int payloadLength)
+        {
             b[offset] = Magic1;
             b[offset + 1] = Magic2;
             b[offset + 2] = Version;
             b[offset + 3] = type;
             NetworkOrder.WriteU16(b, offset + 4, requestId);
             NetworkOrder.WriteU16(b, offset + 6, (ushort)payloadLength);
+        }
+
+        /// <summary>The CRC after the header and payload; returns the frame length.</summary>
+        public static int WriteCrc(byte[] b, int offset, int payloadLength)
+        {
             uint crc = Crc32.Compute(b, offset + 2, HeaderLength - 2 + payloadLength);
             NetworkOrder.WriteU32(b, offset + HeaderLength + payloadLength, crc);
             return HeaderLength + payloadLength + TrailerLength;

@@ -186,6 +186,13 @@ namespace Edge.Dataplane.Mgmt
             return -1;
         }
 
+        /// <summary>Forgets every byte held (a new line took over: the old one's half frame is not its).</summary>
+        public void Clear()
+        {
+            _count = 0;
+            _handedOut = 0;
+        }
+
         private void LetGo()
         {
             Consume(_handedOut);

@@ -65,6 +65,25 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Host: settings to keep (BoardSettings), then whether to restart into them; answered by an Ack (error or null).</summary>
         public const byte SettingsUpdate = 21;
 
+        /// <summary>Host to board on a TCP line, after the board's Hello: the host's nonce and its proof that it holds the cluster key (SessionAuth).</summary>
+        public const byte AuthProof = 22;
+
+        /// <summary>Board to host: the board's proof; from here on every frame carries a sequence number and a MAC.</summary>
+        public const byte AuthOk = 23;
+
+        /// <summary>Board to host: the proof was wrong (or the board has no cluster key); why, in words; the board then hangs up.</summary>
+        public const byte AuthRefused = 24;
+
+        /// <summary>Host to board, authenticated: a new cluster key (its name, a wrap nonce, the key wrapped under the session); answered by an Ack.</summary>
+        public const byte Rekey = 25;
+
+        /// <summary>
+        /// Host to a board with no cluster key, on the network: open a claim session, in which the
+        /// board answers only Hello, its settings, and a settings update that gives it a key
+        /// (boards whose console is not wired get their key this way, on an isolated switch); answered by an Ack.
+        /// </summary>
+        public const byte Claim = 26;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -90,6 +109,11 @@ namespace Edge.Dataplane.Mgmt
                 case SettingsRequest: return "settings-request";
                 case Settings: return "settings";
                 case SettingsUpdate: return "settings-update";
+                case AuthProof: return "auth-proof";
+                case AuthOk: return "auth-ok";
+                case AuthRefused: return "auth-refused";
+                case Rekey: return "rekey";
+                case Claim: return "claim";
                 default: return "type " + type.ToString();
             }
         }

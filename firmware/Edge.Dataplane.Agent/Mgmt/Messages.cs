@@ -17,6 +17,31 @@ namespace Edge.Dataplane.Mgmt
             w.Int(maxPayload);
         }
 
+        /// <summary>Hello's trust field: the line is trusted as it is (the console UART: physical access), no handshake.</summary>
+        public const int LineTrusted = 0;
+
+        /// <summary>Hello's trust field: prove the cluster key (AuthProof) on the board nonce that follows.</summary>
+        public const int LineAuthenticate = 1;
+
+        /// <summary>Hello's trust field: the board has no cluster key and takes no control plane on this line until provisioned over USB.</summary>
+        public const int LineNoKey = 2;
+
+        /// <summary>
+        /// What Hello says about trust (after the fields above; older hosts stop before it): how
+        /// this line is trusted, the board's cluster (null: none) and key id, and on a line that
+        /// must authenticate the board's nonce for this connection.
+        /// </summary>
+        public static void WriteHelloTrust(PayloadWriter w, int trust, string cluster, uint keyId, byte[] nonce)
+        {
+            w.Int(trust);
+            w.String(cluster);
+            w.Address(keyId); // four bytes, network order
+            if (trust == LineAuthenticate)
+            {
+                w.Raw(nonce, 0, Trust.SessionAuth.NonceLength);
+            }
+        }
+
         /// <summary>Ack: the generation, and null or why it was not applied.</summary>
         public static void WriteAck(PayloadWriter w, uint generation, string error)
         {

@@ -84,6 +84,20 @@ namespace Edge.Dataplane.Mgmt
             return (int)n;
         }
 
+        /// <summary>Copies the next <paramref name="length"/> bytes (a nonce, a MAC, a wrapped key) to destination[offset]; false, and Failed, when the payload is shorter.</summary>
+        public bool Raw(byte[] destination, int offset, int length)
+        {
+            if (length > _end - _position)
+            {
+                Failed = true;
+                return false;
+            }
+
+            System.Array.Copy(_buffer, _position, destination, offset, length);
+            _position += length;
+            return true;
+        }
+
         public uint Address()
         {
             return ((uint)Byte() << 24) | ((uint)Byte() << 16) | ((uint)Byte() << 8) | (uint)Byte();

@@ -114,6 +114,9 @@ public sealed class ApiServer : IAsyncDisposable
                 case "/edge/v1/boards":
                     await Json(context, 200, Boards());
                     return;
+                case "/edge/v1/rekey" when request.Method == "POST":
+                    await Rekey(context);
+                    return;
             }
 
             if (request.Method == "GET" && await OpenApiEndpoint.TryServe(context, path))
@@ -642,13 +645,36 @@ public sealed class ApiServer : IAsyncDisposable
             ["link"] = b.Link.ToString(),
             ["connected"] = b.Connected,
             ["problem"] = b.Problem,
+            ["untrusted"] = b.Untrusted,
             ["firmware"] = b.Hello?.Firmware,
             ["generation"] = b.Generation,
             ["snapshotsSent"] = b.SnapshotsSent,
             ["deltasSent"] = b.DeltasSent,
             ["lastSnapshotBytes"] = b.LastSnapshotBytes,
+            ["cluster"] = b.Hello?.Cluster,
+            ["keyId"] = b.Hello is { Cluster: not null } hello ? Edge.Dataplane.Trust.SessionAuth.Describe(hello.KeyId) : null,
+            ["authenticated"] = b.Client?.Authenticated ?? false,
         }).ToArray()),
     };
+
+    // `edgectl board rekey`: the key id only ever leaves here, never the key.
+    private async Task Rekey(HttpContext context)
+    {
+        if (_controlPlane.ClusterKey == null)
+        {
+            await Status(context, 409, "Conflict", "this control plane runs without a cluster key (USB boards only): nothing to rotate");
+            return;
+        }
+
+        IReadOnlyList<(string Board, string? Error)> outcomes = await _controlPlane.RekeyAsync();
+        await Json(context, 200, new JsonObject
+        {
+            ["kind"] = "RekeyResult",
+            ["cluster"] = _controlPlane.ClusterKey.Cluster,
+            ["keyId"] = Edge.Dataplane.Trust.SessionAuth.Describe(_controlPlane.ClusterKey.Id),
+            ["boards"] = new JsonArray(outcomes.Select(o => (JsonNode)new JsonObject { ["name"] = o.Board, ["error"] = o.Error }).ToArray()),
+        });
+    }
 
     private static async Task Table(HttpContext context, JsonObject table)
     {

@@ -33,6 +33,9 @@ public sealed class BoardConnection
 
     public bool Sending { get; set; }
 
+    /// <summary>Syncs that failed since the connection was made (each retry counts).</summary>
+    public long SyncFailures { get; set; }
+
     /// <summary>Why the last sync failed (null after a good one): a failing spell is logged and recorded once, not per retry.</summary>
     public string? SyncError { get; set; }
 
@@ -56,13 +59,18 @@ public sealed class BoardConnection
         SyncedContent = null; // a new session always starts with a full snapshot
         SyncedState = null;
         Problem = null;
+        Untrusted = false;
         ConnectedSince = DateTimeOffset.UtcNow;
     }
 
-    public void Detach(string problem)
+    /// <summary>Whether the last attempt failed because the board will not take this control plane (its problem says who owns it, or that it has no key).</summary>
+    public bool Untrusted { get; private set; }
+
+    public void Detach(string problem, bool untrusted = false)
     {
         Client = null;
         Problem = problem;
+        Untrusted = untrusted;
         ConnectedSince = null;
     }
 }

@@ -47,17 +47,17 @@ public sealed record BoardLink(string Scheme, string Target, int Port, int Baud)
         throw new FormatException($"board link \"{text}\": expected tcp://HOST:PORT (virtual board) or serial:///dev/ttyUSB0 (a board on USB)");
     }
 
-    /// <summary>Opens a session on the link (the board says hello on its own).</summary>
-    public async Task<BoardClient> ConnectAsync(CancellationToken cancel)
+    /// <summary>Opens a session on the link (the board says hello on its own); <paramref name="key"/> is what a board on the network must be shown.</summary>
+    public async Task<BoardClient> ConnectAsync(Edge.Host.Trust.ClusterKey? key, CancellationToken cancel)
     {
         if (Scheme == "tcp")
         {
-            return await BoardClient.ConnectAsync(Target, Port, cancel);
+            return await BoardClient.ConnectAsync(Target, Port, key, cancel);
         }
 
         try
         {
-            return BoardClient.Over(SerialLine.Open(Target, Baud));
+            return BoardClient.Over(SerialLine.Open(Target, Baud), key);
         }
         catch (IOException e)
         {

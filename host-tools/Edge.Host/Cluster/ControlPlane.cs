@@ -7,6 +7,7 @@ using Edge.Host.Controllers;
 using Edge.Host.Objects;
 using Edge.Host.Sessions;
 using Edge.Host.Store;
+using Edge.Host.Trust;
 
 namespace Edge.Host.Cluster;
 
@@ -31,11 +32,13 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly ConcurrentDictionary<string, BoardConnection> _connections = new();
     private readonly List<Task> _tasks = [];
     private readonly CancellationTokenSource _stop = new();
+    private volatile ClusterKey? _clusterKey;
 
     public ControlPlane(ObjectStore store, ControlPlaneOptions? options = null, TextWriter? log = null)
     {
         _store = store;
         _options = options ?? new ControlPlaneOptions();
+        _clusterKey = _options.ClusterKey;
         _log = TextWriter.Synchronized(log ?? TextWriter.Null);
         _reconciler = new ClusterReconciler(store, _network, new Random(), () => DateTime.UtcNow, _options.Lifecycle);
         _store.Changed += _ => Wake();
@@ -302,6 +305,7 @@ public sealed class ControlPlane : IAsyncDisposable
                     }
 
                     connection.SyncError = e.Message;
+                    connection.SyncFailures++;
 
                     connection.SyncedContent = null;
                     connection.SyncedState = null; // the next sync is a full snapshot
@@ -313,6 +317,48 @@ public sealed class ControlPlane : IAsyncDisposable
                 }
             });
         }
+    }
+
+    /// <summary>The cluster's key as boards are shown it now (null: none).</summary>
+    public ClusterKey? ClusterKey => _clusterKey;
+
+    /// <summary>
+    /// `edgectl board rekey`: a new cluster key, kept first (<see cref="ControlPlaneOptions.SaveKey"/>;
+    /// the old one stays as the previous), then given to every connected board under its
+    /// session. A board that is off, or fails, keeps the old key and is given the new one when it
+    /// next connects (it proves the previous key). Returns each board's outcome.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Board, string? Error)>> RekeyAsync()
+    {
+        ClusterKey current = _clusterKey ?? throw new InvalidOperationException("this control plane has no cluster key to rotate");
+        ClusterKey next = current.Rotated();
+        _options.SaveKey?.Invoke(next);
+        _clusterKey = next;
+        Log($"cluster key rotated: {current.Describe()} → key {Edge.Dataplane.Trust.SessionAuth.Describe(next.Id)}");
+        var outcomes = new List<(string, string?)>();
+        foreach (BoardConnection board in Boards)
+        {
+            string name = board.NodeName ?? board.Link.ToString();
+            if (board.Client is not { Connected: true } client)
+            {
+                outcomes.Add((name, "not connected: it gets the new key when it next connects (it still proves the previous one)"));
+                continue;
+            }
+
+            try
+            {
+                await client.RekeyAsync(next, _options.BoardTimeout);
+                outcomes.Add((name, null));
+                Log($"{name}: took the new cluster key");
+            }
+            catch (BoardSessionException e)
+            {
+                outcomes.Add((name, e.Message));
+                Log($"{name}: rekey failed: {e.Message}");
+            }
+        }
+
+        return outcomes;
     }
 
     /// <summary>A Warning on the node (`edgectl describe node` lists it): its board did not take its tables.</summary>
@@ -329,14 +375,23 @@ public sealed class ControlPlane : IAsyncDisposable
     private async Task ConnectionLoop(BoardConnection connection, CancellationToken stop)
     {
         string? lastProblem = null;
+        int refusals = 0;
         while (!stop.IsCancellationRequested)
         {
             BoardClient? client = null;
             string problem;
+            bool untrusted = false;
             try
             {
-                client = await connection.Link.ConnectAsync(stop);
+                client = await connection.Link.ConnectAsync(_clusterKey, stop);
                 BoardHello hello = await client.HelloAsync(_options.BoardTimeout);
+                if (client.UsedPreviousKey && _clusterKey is { } key)
+                {
+                    // It was off when the cluster was rekeyed: it proved the old key, so it gets the new one now.
+                    await client.RekeyAsync(key, _options.BoardTimeout);
+                    Log($"{hello.Name}: still had the cluster's previous key; gave it the current one ({key.Describe()})");
+                }
+
                 var registered = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _hellos.Enqueue((connection, hello, registered));
                 Wake();
@@ -359,11 +414,14 @@ public sealed class ControlPlane : IAsyncDisposable
                     await Task.Delay(100, stop);
                 }
 
-                problem = $"the line closed (board reset, unplugged or stopped); redialling {connection.Link}";
+                problem = client.Broken is { } broken
+                    ? $"{broken}; redialling {connection.Link}"
+                    : $"the line closed (board reset, unplugged or stopped); redialling {connection.Link}";
             }
             catch (BoardSessionException e)
             {
                 problem = e.Message;
+                untrusted = e.Untrusted;
             }
             catch (TimeoutException)
             {
@@ -381,7 +439,7 @@ public sealed class ControlPlane : IAsyncDisposable
                 }
             }
 
-            connection.Detach(problem);
+            connection.Detach(problem, untrusted);
             if (problem != lastProblem && !stop.IsCancellationRequested)
             {
                 Log($"{connection.NodeName ?? connection.Link.ToString()}: {problem}");
@@ -390,7 +448,13 @@ public sealed class ControlPlane : IAsyncDisposable
 
             try
             {
-                await Task.Delay(_options.RetryAfter, stop);
+                // A board that refuses this control plane is asked again less and less often (up to
+                // every 30 s): it will not change its mind by itself, and its console logs each try.
+                refusals = untrusted ? refusals + 1 : 0;
+                TimeSpan wait = untrusted
+                    ? TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, _options.RetryAfter.Ticks << Math.Min(refusals - 1, 10)))
+                    : _options.RetryAfter;
+                await Task.Delay(wait, stop);
             }
             catch (OperationCanceledException)
             {

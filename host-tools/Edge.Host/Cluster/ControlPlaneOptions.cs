@@ -13,6 +13,12 @@ public sealed record ControlPlaneOptions
     /// <summary>How long a board has to say hello, acknowledge a snapshot or answer a view.</summary>
     public TimeSpan BoardTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The cluster's key, which its boards on the network ask for (Trust.ClusterKeyFile keeps it); null: only USB boards can be run.</summary>
+    public Edge.Host.Trust.ClusterKey? ClusterKey { get; init; }
+
+    /// <summary>Keeps a rotated key (ClusterKeyFile.Save) before boards are given it; null: kept in memory only (tests).</summary>
+    public Action<Edge.Host.Trust.ClusterKey>? SaveKey { get; init; }
+
     /// <summary>Pause between attempts to reach an unreachable board.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 }

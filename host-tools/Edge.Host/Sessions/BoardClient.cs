@@ -3,8 +3,10 @@ using System.Net.Sockets;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Trust;
 using Edge.Dataplane.Wire;
 using Edge.Host.Compile;
+using Edge.Host.Trust;
 
 namespace Edge.Host.Sessions;
 
@@ -12,7 +14,9 @@ namespace Edge.Host.Sessions;
 /// The host's end of one board's management line (TCP for a virtual board; a serial port
 /// speaks the same frames). A reader task turns frames into the board's Hello, acks,
 /// view responses (matched to requests by ID) and heartbeats. Sending a snapshot waits for
-/// the board to acknowledge that generation.
+/// the board to acknowledge that generation. On the network the session starts with the
+/// cluster-key handshake (<see cref="SessionAuth"/>) and every frame after it is sealed both
+/// ways; a frame from the board that fails its MAC ends the session.
 /// </summary>
 public sealed class BoardClient : IAsyncDisposable
 {
@@ -25,13 +29,32 @@ public sealed class BoardClient : IAsyncDisposable
     private readonly TaskCompletionSource<BoardHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Task _reader;
+    private readonly ClusterKey? _key;
+    private readonly TaskCompletionSource<BoardHello> _authenticated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<(byte Type, byte[] Payload)>? _authAnswer;
+    private SessionAuth? _auth;
+    private int _authStarted;
     private int _nextId;
 
-    private BoardClient(Stream stream)
+    private readonly bool _network;
+    private readonly TaskCompletionSource<BoardHello> _sealedHello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BoardClient(Stream stream, ClusterKey? key, bool network)
     {
         _stream = stream;
+        _key = key;
+        _network = network;
         _reader = Task.Run(ReadLoop);
     }
+
+    /// <summary>Whether frames are sealed with the session key (a network line after the handshake).</summary>
+    public bool Authenticated => _auth?.Established == true;
+
+    /// <summary>The board answered with this cluster's previous key (it was off at the last rekey): `board rekey` gives it the new one.</summary>
+    public bool UsedPreviousKey { get; private set; }
+
+    /// <summary>Why the line was ended from this side (a frame failed its MAC), or null.</summary>
+    public string? Broken { get; private set; }
 
     /// <summary>The latest heartbeat, or null before the first.</summary>
     public BoardHeartbeat? LastHeartbeat { get; private set; }
@@ -44,7 +67,8 @@ public sealed class BoardClient : IAsyncDisposable
 
     public long GarbageBytes { get; private set; }
 
-    public static async Task<BoardClient> ConnectAsync(string host, int port, CancellationToken cancel = default)
+    /// <param name="key">The cluster's key, which a board on the network must be shown; null only where no board asks for it (USB consoles).</param>
+    public static async Task<BoardClient> ConnectAsync(string host, int port, ClusterKey? key, CancellationToken cancel = default)
     {
         var client = new TcpClient { NoDelay = true };
         try
@@ -57,15 +81,17 @@ public sealed class BoardClient : IAsyncDisposable
             throw new BoardSessionException($"cannot reach the board at {host}:{port}: {e.SocketErrorCode}");
         }
 
-        return new BoardClient(client.GetStream());
+        return new BoardClient(client.GetStream(), key, network: true);
     }
 
-    /// <summary>Wraps an already open line (a serial port, a test stream).</summary>
-    public static BoardClient Over(Stream stream) => new(stream);
+    /// <summary>Wraps an already open line (a serial port, a test stream); <paramref name="key"/> for a board that asks for the handshake on it.</summary>
+    public static BoardClient Over(Stream stream, ClusterKey? key = null) => new(stream, key, network: false);
 
     /// <summary>
-    /// The board's hello. A board says it when a TCP session opens; on a serial line, which has no
-    /// connect, the host asks (a board that is still booting says it when it is up).
+    /// The board's hello, once the line is trusted: a board says it when a TCP session opens
+    /// (with its nonce, and the handshake follows); on a serial line, which has no connect, the
+    /// host asks (a board that is still booting says it when it is up). Throws, with what to do,
+    /// when the board belongs to another cluster or has no key.
     /// </summary>
     public async Task<BoardHello> HelloAsync(TimeSpan timeout)
     {
@@ -74,7 +100,121 @@ public sealed class BoardClient : IAsyncDisposable
             await SignalAsync(MessageType.HelloRequest, 0); // the answer, or the closed line, comes through _hello
         }
 
-        return await _hello.Task.WaitAsync(timeout);
+        BoardHello hello = await _hello.Task.WaitAsync(timeout);
+        if (Interlocked.Exchange(ref _authStarted, 1) == 0)
+        {
+            _ = AuthenticateAsync(hello, timeout);
+        }
+
+        return await _authenticated.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>
+    /// Opens a claim on a board that has no cluster key, on the network (its console not wired):
+    /// the board then answers its settings and takes a key (ProvisionAsync with SetKey), nothing
+    /// else. The key crosses the network in the clear: claim on a switch with only this laptop
+    /// and the board on it. Returns the board's hello.
+    /// </summary>
+    public async Task<BoardHello> ClaimAsync(TimeSpan timeout)
+    {
+        BoardHello hello = await _hello.Task.WaitAsync(timeout);
+        if (hello.Trust != Messages.LineNoKey)
+        {
+            throw new BoardSessionException($"{hello.Name} already belongs to {hello.DescribeCluster()}: only a board with no cluster key can be claimed on the network (make it forget over USB: edgectl board forget --port PORT)");
+        }
+
+        Interlocked.Exchange(ref _authStarted, 1); // no handshake on a claim
+        (byte type, byte[] _) = await RequestAsync(MessageType.Claim, NewFrame(0), 0, timeout);
+        if (type != MessageType.Ack)
+        {
+            throw new BoardSessionException($"{hello.Name} did not open a claim (another claim holds it?)");
+        }
+
+        Claimed = true;
+        _authenticated.TrySetResult(hello);
+        return hello;
+    }
+
+    /// <summary>Whether this line is a claim on a board with no key (ClaimAsync).</summary>
+    public bool Claimed { get; private set; }
+
+    /// <summary>Every request waits for the hello and the handshake first: nothing but them crosses a network line before it is trusted.</summary>
+    private Task Ready(TimeSpan timeout) => _authenticated.Task.IsCompletedSuccessfully ? Task.CompletedTask : HelloAsync(timeout);
+
+    // The handshake (SessionAuth): prove the cluster key on the board's nonce, check its proof on ours.
+    private async Task AuthenticateAsync(BoardHello hello, TimeSpan timeout)
+    {
+        try
+        {
+            if (hello.Trust == Messages.LineTrusted && !_network)
+            {
+                _authenticated.TrySetResult(hello); // a USB console: physical access is the trust
+                return;
+            }
+
+            if (hello.Trust == Messages.LineTrusted)
+            {
+                // On the network only a board that proves the cluster key is one: whatever answers
+                // here without asking for it (older firmware, or something posing as the board) is not run.
+                throw new BoardSessionException($"what answers at this address as {hello.Name} does not ask for the cluster key, so it cannot prove it is this cluster's board: "
+                    + "flash it with this edgectl's firmware and provision it over USB (edgectl board provision --port PORT)", untrusted: true);
+            }
+
+            if (hello.Trust == Messages.LineNoKey || hello.Nonce == null)
+            {
+                throw new BoardSessionException($"{hello.Name} has no cluster key, so it takes no control plane on the network: "
+                    + "provision it into this cluster over USB (edgectl board provision --port PORT)"
+                    + (_key != null ? $", which gives it {_key.Describe()}" : "")
+                    + "; a board whose console is not wired is claimed on the network instead, on a switch with only this laptop and the board: edgectl board provision --link tcp://ADDRESS:7900 --claim", untrusted: true);
+            }
+
+            byte[]? key = _key?.ForId(hello.KeyId);
+            if (_key == null || key == null)
+            {
+                throw new BoardSessionException($"{hello.Name} belongs to {hello.DescribeCluster()}"
+                    + (_key != null ? $", not to {_key.Describe()}" : "")
+                    + ", and obeys only that cluster's control plane: use that cluster's edgectl (its EDGE_HOME and --lab), "
+                    + "or take the board into this cluster over USB (edgectl board provision --port PORT --join)", untrusted: true);
+            }
+
+            UsedPreviousKey = key != _key.Key;
+            var auth = new SessionAuth(SessionAuth.Host, key, 0);
+            byte[] hostNonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionAuth.NonceLength);
+            byte[] frame = new byte[Frame.HeaderLength + SessionAuth.NonceLength + SessionAuth.ProofLength + Frame.TrailerLength];
+            hostNonce.CopyTo(frame, Frame.HeaderLength);
+            auth.Prove(SessionAuth.Host, hello.Nonce, 0, hostNonce, 0, frame, Frame.HeaderLength + SessionAuth.NonceLength);
+            var answer = new TaskCompletionSource<(byte, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _authAnswer = answer;
+            await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.AuthProof, 0, SessionAuth.NonceLength + SessionAuth.ProofLength));
+            (byte type, byte[] payload) = await answer.Task.WaitAsync(timeout);
+            if (type == MessageType.AuthRefused)
+            {
+                var r = new PayloadReader();
+                r.Begin(payload, 0, payload.Length);
+                throw new BoardSessionException($"{hello.Name} refused this control plane: {r.String()}", untrusted: true);
+            }
+
+            if (payload.Length != SessionAuth.ProofLength || !auth.Check(SessionAuth.Board, hello.Nonce, 0, hostNonce, 0, payload, 0))
+            {
+                throw new BoardSessionException($"the board at this address did not prove {hello.DescribeCluster()}'s key: it is not the board it says it is", untrusted: true);
+            }
+
+            auth.Establish(hello.Nonce, 0, hostNonce, 0);
+            _auth = auth;
+
+            // The first hello was not sealed (nothing was, yet): the one the session goes on is asked for under the seal.
+            await SignalAsync(MessageType.HelloRequest, 0);
+            BoardHello sealedHello = await _sealedHello.Task.WaitAsync(timeout);
+            _authenticated.TrySetResult(sealedHello with { Trust = hello.Trust, Cluster = hello.Cluster, KeyId = hello.KeyId });
+        }
+        catch (TimeoutException)
+        {
+            _authenticated.TrySetException(new BoardSessionException($"{hello.Name} did not answer the cluster-key handshake in {timeout.TotalSeconds:0.#} s"));
+        }
+        catch (Exception e)
+        {
+            _authenticated.TrySetException(e is BoardSessionException ? e : new BoardSessionException(e.Message));
+        }
     }
 
     /// <summary>Sends the state; returns when the board has applied that generation, throws if it refused.</summary>
@@ -88,11 +228,12 @@ public sealed class BoardClient : IAsyncDisposable
 
     private async Task SendStateAsync(byte type, uint generation, Action<PayloadWriter> encode, TimeSpan timeout)
     {
+        await Ready(timeout);
         var w = new PayloadWriter();
-        byte[] frame = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+        byte[] frame = NewFrame(Frame.MaxPayload);
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
         encode(w);
-        int limit = _hello.Task.IsCompletedSuccessfully ? _hello.Task.Result.MaxPayload : Frame.MaxPayload;
+        int limit = (_hello.Task.IsCompletedSuccessfully ? _hello.Task.Result.MaxPayload : Frame.MaxPayload) - Overhead;
         if (w.Overflow || w.Length > limit)
         {
             throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} is {(w.Overflow ? "over " + Frame.MaxPayload : w.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; "
@@ -109,8 +250,14 @@ public sealed class BoardClient : IAsyncDisposable
             throw new BoardSessionException($"the board did not apply generation {generation}: {error ?? "unexpected answer"}");
         }
 
-        LastSnapshotBytes = Frame.HeaderLength + w.Length + Frame.TrailerLength;
+        LastSnapshotBytes = Frame.HeaderLength + w.Length + Overhead + Frame.TrailerLength;
     }
+
+    // What sealing adds to a payload: the sequence number and MAC once authenticated.
+    private int Overhead => _auth != null ? SessionAuth.TrailerLength : 0;
+
+    /// <summary>A frame buffer for a payload of up to <paramref name="payload"/> bytes, with room for the seal.</summary>
+    private static byte[] NewFrame(int payload) => new byte[Frame.HeaderLength + payload + SessionAuth.TrailerLength + Frame.TrailerLength];
 
     /// <summary>Size of the last snapshot or delta frame sent, for sync accounting.</summary>
     public int LastSnapshotBytes { get; private set; }
@@ -118,7 +265,8 @@ public sealed class BoardClient : IAsyncDisposable
     /// <summary>Asks the board to render a view (iptables, ipvs, conntrack).</summary>
     public async Task<string> ViewAsync(int view, TimeSpan timeout)
     {
-        byte[] frame = new byte[Frame.HeaderLength + 8 + Frame.TrailerLength];
+        await Ready(timeout);
+        byte[] frame = NewFrame(8);
         var w = new PayloadWriter();
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 8);
         w.Int(view);
@@ -127,7 +275,7 @@ public sealed class BoardClient : IAsyncDisposable
         _views[id] = call;
         try
         {
-            await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.ViewRequest, id, w.Length));
+            await SendAsync(frame, MessageType.ViewRequest, id, w.Length);
             return await call.Done.Task.WaitAsync(timeout);
         }
         catch (TimeoutException)
@@ -156,14 +304,15 @@ public sealed class BoardClient : IAsyncDisposable
     public async Task<int> ExecAsync(string ns, string pod, IReadOnlyList<string> args, string? stdin,
         Action<int, ReadOnlyMemory<byte>> output, TimeSpan timeout, CancellationToken cancel = default)
     {
+        await Ready(timeout);
         ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
         var call = new ExecCall(output);
         _execs[id] = call;
         try
         {
-            byte[] frame = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+            byte[] frame = NewFrame(Frame.MaxPayload);
             var w = new PayloadWriter();
-            w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
+            w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload - Overhead);
             w.String(ns);
             w.String(pod);
             w.Int(args.Count);
@@ -178,7 +327,7 @@ public sealed class BoardClient : IAsyncDisposable
                 throw new BoardSessionException("the exec request is too long for one frame");
             }
 
-            await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.ExecRequest, id, w.Length));
+            await SendAsync(frame, MessageType.ExecRequest, id, w.Length);
             using CancellationTokenRegistration onCancel = cancel.Register(() => _ = SignalAsync(MessageType.ExecCancel, id));
             try
             {
@@ -203,12 +352,13 @@ public sealed class BoardClient : IAsyncDisposable
     /// </summary>
     public async Task<long> CaptureAsync(string point, Stream output, CancellationToken cancel, Func<Task>? started = null)
     {
+        await Ready(TimeSpan.FromSeconds(10));
         ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
         var data = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new() { SingleReader = true });
         _captures[id] = data.Writer;
         try
         {
-            byte[] frame = new byte[Frame.HeaderLength + 512 + Frame.TrailerLength];
+            byte[] frame = NewFrame(512);
             var w = new PayloadWriter();
             w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 512);
             w.String(point);
@@ -257,14 +407,33 @@ public sealed class BoardClient : IAsyncDisposable
     /// </summary>
     private async Task SignalAsync(byte type, ushort id)
     {
-        byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
+        byte[] frame = NewFrame(0);
         try
         {
-            await WriteFrameAsync(frame, Frame.Seal(frame, 0, type, id, 0));
+            await SendAsync(frame, type, id, 0);
         }
         catch (BoardSessionException)
         {
             // the line closed
+        }
+    }
+
+    /// <summary>Seals the frame (under the session key once authenticated: sequence numbers go in the order frames are written) and writes it.</summary>
+    private async Task SendAsync(byte[] frame, byte type, ushort id, int payloadLength)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            int length = _auth != null ? _auth.Seal(frame, 0, type, id, payloadLength) : Frame.Seal(frame, 0, type, id, payloadLength);
+            await _stream.WriteAsync(frame.AsMemory(0, length));
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw new BoardSessionException("the board's line closed: " + e.Message);
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 
@@ -288,7 +457,8 @@ public sealed class BoardClient : IAsyncDisposable
     /// <summary>A pod's log as the board keeps it (the last lines its workload wrote).</summary>
     public async Task<string> LogsAsync(string ns, string pod, TimeSpan timeout)
     {
-        byte[] frame = new byte[Frame.HeaderLength + 512 + Frame.TrailerLength];
+        await Ready(timeout);
+        byte[] frame = NewFrame(512);
         var w = new PayloadWriter();
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 512);
         w.String(ns);
@@ -302,7 +472,8 @@ public sealed class BoardClient : IAsyncDisposable
     /// <summary>The settings the board keeps in flash, and the name and address it runs with now.</summary>
     public async Task<BoardSettingsAnswer> SettingsAsync(TimeSpan timeout)
     {
-        byte[] frame = new byte[Frame.HeaderLength + Frame.TrailerLength];
+        await Ready(timeout);
+        byte[] frame = NewFrame(0);
         (byte type, byte[] payload) = await RequestAsync(MessageType.SettingsRequest, frame, 0, timeout);
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
@@ -314,17 +485,31 @@ public sealed class BoardClient : IAsyncDisposable
 
         string name = r.String() ?? "";
         uint address = r.Address();
-        return new BoardSettingsAnswer(kept, name, address, r.String());
+        string? problem = r.String();
+        uint keyId = r.AtEnd ? 0 : r.Address();
+        return new BoardSettingsAnswer(kept, name, address, problem) { KeyId = keyId };
     }
 
-    /// <summary>Has the board keep <paramref name="settings"/> (and restart into them); the board's refusal is a BoardSessionException with its reason.</summary>
-    public async Task ProvisionAsync(BoardSettings settings, bool restart, TimeSpan timeout)
+    /// <summary>
+    /// Has the board keep <paramref name="settings"/> (and restart into them); the board's refusal
+    /// is a BoardSessionException with its reason. <paramref name="keyAction"/> (BoardSession.KeepKey,
+    /// SetKey with the settings' Key and Cluster, ForgetKey) changes its cluster key: the board
+    /// takes that over its USB console only, and the key travels in the clear there.
+    /// </summary>
+    public async Task ProvisionAsync(BoardSettings settings, bool restart, TimeSpan timeout, int keyAction = BoardSession.KeepKey)
     {
-        byte[] frame = new byte[Frame.HeaderLength + BoardSettings.MaxRecordBytes + 1 + Frame.TrailerLength];
+        await Ready(timeout);
+        if (keyAction == BoardSession.SetKey && _auth != null)
+        {
+            throw new BoardSessionException("a cluster key is given over the board's USB console only (edgectl board provision --port PORT); on the network, edgectl board rekey changes it");
+        }
+
+        byte[] frame = NewFrame(BoardSettings.MaxRecordBytes + 8);
         var w = new PayloadWriter();
-        w.Begin(frame, Frame.HeaderLength, frame.Length - Frame.TrailerLength);
-        settings.Write(w);
+        w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + BoardSettings.MaxRecordBytes + 8);
+        settings.Write(w, keyAction == BoardSession.SetKey);
         w.Bool(restart);
+        w.Int(keyAction);
         (byte type, byte[] payload) = await RequestAsync(MessageType.SettingsUpdate, frame, w.Length, timeout);
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
@@ -333,6 +518,48 @@ public sealed class BoardClient : IAsyncDisposable
         if (error != null)
         {
             throw new BoardSessionException($"the board did not keep the settings: {error}");
+        }
+    }
+
+    /// <summary>
+    /// Gives the board a new cluster key (<see cref="ClusterKey.Key"/> of <paramref name="key"/>),
+    /// wrapped under this session's key; the board keeps it in flash and asks for it on every
+    /// later connection. Needs an authenticated session.
+    /// </summary>
+    public async Task RekeyAsync(ClusterKey key, TimeSpan timeout)
+    {
+        await Ready(timeout);
+        if (_auth == null)
+        {
+            throw new BoardSessionException("rekey needs a session on the network that proved the current key (over USB, edgectl board provision gives the key)");
+        }
+
+        byte[] frame = NewFrame(128);
+        var w = new PayloadWriter();
+        w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 128);
+        w.String(key.Cluster);
+        byte[] wrapNonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionAuth.NonceLength);
+        byte[] wrapped = new byte[SessionAuth.KeyLength];
+        w.Raw(wrapNonce, 0, wrapNonce.Length);
+        await _sendLock.WaitAsync(); // the wrap uses the session's HMAC, which sealing also uses
+        try
+        {
+            _auth.Wrap(wrapNonce, 0, key.Key, 0, wrapped, 0);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        w.Raw(wrapped, 0, wrapped.Length);
+        (byte type, byte[] payload) = await RequestAsync(MessageType.Rekey, frame, w.Length, timeout);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        r.Varint();
+        string? error = type == MessageType.Ack ? r.String() : "unexpected answer";
+        if (error != null)
+        {
+            throw new BoardSessionException($"the board did not take the new key: {error}");
         }
     }
 
@@ -360,7 +587,7 @@ public sealed class BoardClient : IAsyncDisposable
         _pending[id] = answer;
         try
         {
-            await WriteFrameAsync(frame, Frame.Seal(frame, 0, type, id, payloadLength));
+            await SendAsync(frame, type, id, payloadLength);
         }
         catch (BoardSessionException)
         {
@@ -402,6 +629,20 @@ public sealed class BoardClient : IAsyncDisposable
                     taken += reader.Push(buffer, taken, n - taken);
                     while (reader.Next())
                     {
+                        SessionAuth? auth = _auth;
+                        if (auth != null)
+                        {
+                            if (!auth.Open(reader.Payload, reader.PayloadOffset - Frame.HeaderLength, reader.PayloadLength))
+                            {
+                                Broken = auth.BadMacs > 0
+                                    ? "a frame from the board failed its MAC: something between here and the board is changing the line; the session was ended"
+                                    : "a frame from the board came out of sequence (replayed or dropped); the session was ended";
+                                return;
+                            }
+
+                            reader.PayloadLength -= SessionAuth.TrailerLength;
+                        }
+
                         Dispatch(reader.Type, reader.RequestId, reader.Payload.AsSpan(reader.PayloadOffset, reader.PayloadLength).ToArray());
                     }
                 }
@@ -425,12 +666,19 @@ public sealed class BoardClient : IAsyncDisposable
                 capture.TryComplete(new BoardSessionException("the board's line closed during the capture"));
             }
 
+            foreach (var view in _views.Values)
+            {
+                view.Done.TrySetException(new BoardSessionException(Broken ?? "the board's line closed before the view was whole"));
+            }
+
             foreach (var exec in _execs.Values)
             {
                 exec.Exit.TrySetException(new BoardSessionException("the board's line closed while the command ran"));
             }
 
             _hello.TrySetException(new BoardSessionException("the board's line closed before it said hello"));
+            _authAnswer?.TrySetException(new BoardSessionException("the board closed the line during the cluster-key handshake"));
+            _sealedHello.TrySetException(new BoardSessionException(Broken ?? "the board's line closed during the cluster-key handshake"));
         }
     }
 
@@ -441,8 +689,10 @@ public sealed class BoardClient : IAsyncDisposable
         switch (type)
         {
             case MessageType.Hello:
-                var hello = new BoardHello(r.String() ?? "", r.String() ?? "", r.Address(), (ushort)r.Int(), r.Varint(), r.Int());
-                _hello.TrySetResult(r.AtEnd ? hello : hello with { MaxPayload = r.Int() });
+                (_auth == null ? _hello : _sealedHello).TrySetResult(ReadHello(r));
+                break;
+            case MessageType.AuthOk or MessageType.AuthRefused when _auth == null && _authAnswer != null:
+                _authAnswer.TrySetResult((type, payload));
                 break;
             case MessageType.Heartbeat:
                 uint generation = r.Varint();
@@ -483,6 +733,36 @@ public sealed class BoardClient : IAsyncDisposable
 
                 break;
         }
+    }
+
+    private static BoardHello ReadHello(PayloadReader r)
+    {
+        var hello = new BoardHello(r.String() ?? "", r.String() ?? "", r.Address(), (ushort)r.Int(), r.Varint(), r.Int());
+        if (r.AtEnd)
+        {
+            return hello;
+        }
+
+        hello = hello with { MaxPayload = r.Int() };
+        if (r.AtEnd)
+        {
+            return hello;
+        }
+
+        int trust = r.Int();
+        string? cluster = r.String();
+        uint keyId = r.Address();
+        byte[]? nonce = null;
+        if (trust == Messages.LineAuthenticate)
+        {
+            nonce = new byte[SessionAuth.NonceLength];
+            if (!r.Raw(nonce, 0, nonce.Length))
+            {
+                nonce = null;
+            }
+        }
+
+        return hello with { Trust = trust, Cluster = cluster, KeyId = keyId, Nonce = nonce };
     }
 
     private sealed record ExecCall(Action<int, ReadOnlyMemory<byte>> Output)

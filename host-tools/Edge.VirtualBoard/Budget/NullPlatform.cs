@@ -22,6 +22,81 @@ public static class NullPlatform
         }
     }
 
+    /// <summary>
+    /// A management connection in memory: what the host writes waits for the board to read, what
+    /// the board writes is kept for the host (<see cref="TakeWritten"/>), until the line is closed.
+    /// </summary>
+    public sealed class Line : IByteStream
+    {
+        private readonly Queue<byte> _toBoard = new();
+        private readonly List<byte> _fromBoard = new();
+
+        public bool Closed { get; set; }
+
+        /// <summary>Bytes the board has written and the host has not taken.</summary>
+        public int Waiting => _fromBoard.Count;
+
+        public void Feed(byte[] bytes)
+        {
+            foreach (byte b in bytes)
+            {
+                _toBoard.Enqueue(b);
+            }
+        }
+
+        public byte[] TakeWritten()
+        {
+            byte[] written = _fromBoard.ToArray();
+            _fromBoard.Clear();
+            return written;
+        }
+
+        public int Read(byte[] buffer, int offset, int length)
+        {
+            if (Closed)
+            {
+                return -1;
+            }
+
+            int n = 0;
+            while (n < length && _toBoard.Count > 0)
+            {
+                buffer[offset + n++] = _toBoard.Dequeue();
+            }
+
+            return n;
+        }
+
+        public int Write(byte[] buffer, int offset, int length)
+        {
+            if (Closed)
+            {
+                return -1;
+            }
+
+            _fromBoard.AddRange(buffer.AsSpan(offset, length).ToArray());
+            return length;
+        }
+    }
+
+    /// <summary>The management port: hands over the connections offered, one per accept.</summary>
+    public sealed class Listener : IManagementListener
+    {
+        private readonly Queue<IByteStream> _waiting = new();
+
+        public void Offer(IByteStream line) => _waiting.Enqueue(line);
+
+        public IByteStream? Accept() => _waiting.Count > 0 ? _waiting.Dequeue() : null;
+
+        public void Close(IByteStream line)
+        {
+            if (line is Line l)
+            {
+                l.Closed = true;
+            }
+        }
+    }
+
     /// <summary>The board's own sockets live in lwIP, not the managed heap: handles that never carry anything.</summary>
     public sealed class HostSockets : IHostSockets
     {

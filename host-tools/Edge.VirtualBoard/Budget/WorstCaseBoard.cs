@@ -7,6 +7,7 @@ using Edge.Dataplane.Net;
 using Edge.Dataplane.Net.Tcp;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Trust;
 using Edge.Dataplane.Wire;
 
 namespace Edge.VirtualBoard.Budget;
@@ -15,15 +16,24 @@ namespace Edge.VirtualBoard.Budget;
 /// A board of a memory class booted with the class's capacities and loaded with the workshop's
 /// worst case for it (8 whoami pods, 32 services with 64 endpoints and their DNS records, two
 /// peers), the way the control plane brings a board up: the peers first, then the pods, then the
-/// services, each as a snapshot decoded from its frame. Its <see cref="Census"/> prices what the
-/// board then holds on a nanoFramework heap.
+/// services, each as a snapshot decoded from its frame. The board is provisioned with a cluster
+/// key, as one on the network is: its SessionAuth made as BootPlan.StartTrust makes it, a
+/// <see cref="ControlPlaneLine"/> on its management port as BoardLoop makes one, and a control
+/// plane that proved the key on it and holds an authenticated session (as BudgetProbe's on
+/// nanoCLR). Its <see cref="Census"/> prices what the board then holds on a nanoFramework heap.
 /// </summary>
 public sealed class WorstCaseBoard
 {
     public readonly NodeConfig Config;
     public readonly NodeAgent Agent;
     public readonly BoardSession Session;
+    public readonly ControlPlaneLine Lines;
     public readonly byte[] Snapshot;
+
+    /// <summary>The management port's connections: the control plane's, and one waiting to prove the key at the peak.</summary>
+    private readonly NullPlatform.Listener _listener = new();
+    private readonly NullPlatform.Line _controlPlane = new();
+    private readonly Platform.SystemClock _clock = new();
 
     public WorstCaseBoard(int memoryClass)
         : this(memoryClass, 8, 32)
@@ -38,8 +48,18 @@ public sealed class WorstCaseBoard
         MemoryClass = memoryClass;
         Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
-        Agent = new NodeAgent(Config, new Platform.SystemClock(), new Platform.SystemRandom(), new NullPlatform.Port(), new NullPlatform.HostSockets());
+        var random = new Platform.SystemRandom();
+        Agent = new NodeAgent(Config, _clock, random, new NullPlatform.Port(), new NullPlatform.HostSockets());
         Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass), MaxOutPayload = Edge.Dataplane.Boards.MemoryClass.MaxOutPayload(memoryClass) });
+
+        // Provisioned as a board on the network is (BoardLoop): its key, its cluster, a control
+        // plane line on the management port, and a control plane that proved the key on it.
+        byte[] key = Enumerable.Range(0, SessionAuth.KeyLength).Select(i => (byte)(0x5A ^ (i * 29))).ToArray();
+        BootPlan plan = BootPlan.From(new BoardSettings { Name = Config.Name, Cluster = "workshop", Key = key }, Config.Name, memoryClass);
+        Session.Trust = plan.StartTrust(null);
+        Session.Cluster = plan.Settings.Cluster;
+        Lines = new ControlPlaneLine(_listener, Session, random);
+        Authenticate(key);
         DesiredState full = State(pods, services);
         Apply(Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers }));
         Apply(Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods }));
@@ -91,11 +111,59 @@ public sealed class WorstCaseBoard
 
     public int MemoryClass { get; }
 
+    /// <summary>The control plane's side of the session: its SessionAuth once it has proved the key.</summary>
+    public SessionAuth HostAuth { get; private set; } = null!;
+
+    /// <summary>
+    /// The handshake as a control plane does it on the network: the board's line takes the
+    /// connection as a candidate and says Hello with its nonce; the host answers with its nonce
+    /// and its proof of the key; the board takes the session and proves the key back.
+    /// </summary>
+    private void Authenticate(byte[] key)
+    {
+        _listener.Offer(_controlPlane);
+        Lines.Poll(_clock.Milliseconds);
+        byte[] hello = _controlPlane.TakeWritten();
+        int helloPayload = NetworkOrder.ReadU16(hello, 6);
+        if (hello[3] != MessageType.Hello || hello.Length != Frame.HeaderLength + helloPayload + Frame.TrailerLength)
+        {
+            throw new InvalidOperationException("the board did not say Hello on its management port");
+        }
+
+        byte[] boardNonce = hello.AsSpan(Frame.HeaderLength + helloPayload - SessionAuth.NonceLength, SessionAuth.NonceLength).ToArray();
+        byte[] hostNonce = Enumerable.Range(0, SessionAuth.NonceLength).Select(i => (byte)(i * 71 + 3)).ToArray();
+        var host = new SessionAuth(SessionAuth.Host, key, 0);
+        byte[] proof = new byte[Frame.HeaderLength + SessionAuth.NonceLength + SessionAuth.ProofLength + Frame.TrailerLength];
+        hostNonce.CopyTo(proof, Frame.HeaderLength);
+        host.Prove(SessionAuth.Host, boardNonce, 0, hostNonce, 0, proof, Frame.HeaderLength + SessionAuth.NonceLength);
+        Frame.Seal(proof, 0, MessageType.AuthProof, 0, SessionAuth.NonceLength + SessionAuth.ProofLength);
+        _controlPlane.Feed(proof);
+        byte[] ok;
+        if (!Lines.Poll(_clock.Milliseconds) || !Session.Authenticated
+            || (ok = _controlPlane.TakeWritten())[3] != MessageType.AuthOk
+            || !host.Check(SessionAuth.Board, boardNonce, 0, hostNonce, 0, ok, Frame.HeaderLength))
+        {
+            throw new InvalidOperationException("the board did not take the control plane that proved its key");
+        }
+
+        host.Establish(boardNonce, 0, hostNonce, 0);
+        HostAuth = host;
+    }
+
+    /// <summary>Another connection on the management port, waiting to prove the key (a reconnecting control plane, a port scan): its candidate reader and Hello are the board's while it waits.</summary>
+    public NullPlatform.Line ConnectionWaiting()
+    {
+        var line = new NullPlatform.Line();
+        _listener.Offer(line);
+        Lines.Poll(_clock.Milliseconds);
+        return line;
+    }
+
     public int Pods { get; }
 
     public int Services { get; }
 
-    /// <summary>Bytes on the board's heap by part: the session, the node, its pods, its service/DNS tables, the applied state, shared statics.</summary>
+    /// <summary>Bytes on the board's heap by part: the session (with its SessionAuth), the control plane line, the node, its pods, its service/DNS tables, the applied state, shared statics.</summary>
     public NanoHeapCensus Census()
     {
         var census = new NanoHeapCensus();
@@ -103,6 +171,7 @@ public sealed class WorstCaseBoard
         census.Add("node", Agent.Node);
         census.Add("pods", Agent.Pods);
         census.Add("session", Session);
+        census.Add("control plane line", Lines);
         census.Add("applied state", Agent.AppliedState);
         return census;
     }
@@ -111,10 +180,12 @@ public sealed class WorstCaseBoard
     /// The heap at its peak while a state in which every service changed (every endpoint moved,
     /// as when a board is lost) is decoded, the way the board decodes it: each service goes into
     /// the tables as it arrives and the one it replaces is let go. Measured once the last has
-    /// arrived, before the state is applied (then applied, so the board stays consistent).
+    /// arrived, before the state is applied (then applied, so the board stays consistent), with
+    /// another connection on the management port waiting to prove the key (as BudgetProbe's).
     /// </summary>
     public long PeakWhileEverythingChanges()
     {
+        ConnectionWaiting();
         DesiredState moved = State(Pods, Services, endpointShift: 1);
         moved.Generation = Agent.AppliedGeneration + 1;
         DesiredState decoded = DecodeAsBoard(Encoded(moved));

@@ -21,7 +21,7 @@ public sealed class ProvisionEndToEndTests : IDisposable
     private readonly FileStorage _flash;
     private readonly uint _address;
     private readonly EdgectlProcess _edgectl;
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new();
     private AgentBoard _board;
     private Thread _loop;
 
@@ -59,17 +59,14 @@ public sealed class ProvisionEndToEndTests : IDisposable
     }
 
     [Fact]
-    public void A_fresh_board_is_provisioned_restarts_and_boots_as_the_new_node()
+    public void A_fresh_board_is_provisioned_into_the_cluster_restarts_and_boots_as_the_new_node()
     {
-        CliRun show = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath);
-        Assert.True(show.ExitCode == 0, show.Out + show.Err);
-        Assert.Contains("node-3f2a at 127.0.10.142", show.Out);
-        Assert.Matches(@"(?m)^kept\s+-\s+- \(from its MAC\)\s+DHCP\s*$", show.Out);
-
         CliRun provision = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath, "--board", "wt32-eth01", "--name", "lab-a");
         Assert.True(provision.ExitCode == 0, provision.Out + provision.Err);
-        Assert.Matches(@"(?m)^new\s+wt32-eth01\s+lab-a\s+DHCP\s*$", provision.Out);
-        Assert.Contains("✓ node-3f2a keeps the new settings and restarts as lab-a (DHCP)", provision.Out);
+        Assert.Contains("node-3f2a at 127.0.10.142", provision.Out);
+        Assert.Matches(@"(?m)^kept\s+-\s+- \(from its MAC\)\s+DHCP\s+- \(no key\)\s*$", provision.Out);
+        Assert.Matches(@"(?m)^new\s+wt32-eth01\s+lab-a\s+DHCP\s+provision \(key [0-9a-f]{8}\)\s*$", provision.Out);
+        Assert.Contains("✓ node-3f2a keeps the new settings and restarts as lab-a (DHCP), in cluster \"provision\" (key ", provision.Out);
 
         Assert.True(_loop.Join(TimeSpan.FromSeconds(5)), "the board did not restart");
         Assert.True(_board.RestartRequested);
@@ -78,8 +75,56 @@ public sealed class ProvisionEndToEndTests : IDisposable
 
         Assert.Equal("lab-a", _board.Plan.Name);
         Assert.Equal(MemoryClass.Wroom, _board.Plan.MemoryClass); // wt32-eth01's capacities
+        Assert.Equal("provision", _board.Session.Cluster); // the cluster is edgectl's --lab (this test's edgectl runs with --lab provision)
+        Assert.NotNull(_board.Session.Trust); // it now asks for the cluster's key on the network
+        Assert.Contains($"provision (key {Edge.Dataplane.Trust.SessionAuth.Describe(_board.Session.Trust!.KeyId)})", provision.Out);
+        Assert.Equal(1u, BoardSettings.Load(_flash, out _).Boots); // the boot was counted: nonces never repeat across boots
         CliRun after = _edgectl.Run("boards", "--port", _pty.TerminalPath, "--timeout", "5");
         Assert.Matches($@"(?m)^{_pty.TerminalPath}\s+lab-a at 127\.0\.10\.142", after.Out);
+
+        CliRun show = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath);
+        Assert.True(show.ExitCode == 0, show.Out + show.Err);
+        Assert.DoesNotContain("new ", show.Out); // in the cluster already: nothing to change
+    }
+
+    [Fact]
+    public void A_board_of_another_cluster_stays_there_unless_told_to_join()
+    {
+        BoardSettings other = BoardSettings.Load(_flash, out _);
+        other.Cluster = "other";
+        other.Key = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
+        Assert.True(other.Save(_flash));
+        RestartBoard();
+        Assert.Equal("other", _board.Session.Cluster);
+
+        CliRun stays = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath, "--name", "lab-b", "--no-restart");
+        Assert.True(stays.ExitCode == 0, stays.Out + stays.Err);
+        Assert.Contains("node-3f2a belongs to cluster \"other\"", stays.Err);
+        Assert.Contains("--join takes it into \"provision\"", stays.Err);
+        Assert.Matches(@"(?m)^new\s+-\s+lab-b\s+DHCP\s+other \(key [0-9a-f]{8}\)\s*$", stays.Out);
+        Assert.Equal(other.Key, BoardSettings.Load(_flash, out _).Key);
+
+        CliRun joins = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath, "--join", "--no-restart");
+        Assert.True(joins.ExitCode == 0, joins.Out + joins.Err);
+        Assert.Matches(@"(?m)^new\s+-\s+lab-b\s+DHCP\s+provision \(key [0-9a-f]{8}\)\s*$", joins.Out);
+        BoardSettings kept = BoardSettings.Load(_flash, out _);
+        Assert.Equal("provision", kept.Cluster);
+        Assert.NotEqual(other.Key, kept.Key);
+
+        CliRun forget = _edgectl.Run("board", "forget", "--port", _pty.TerminalPath);
+        Assert.True(forget.ExitCode == 0, forget.Out + forget.Err);
+        Assert.Contains("✓ node-3f2a forgot cluster \"other\"", forget.Out); // the key it ran with until this restart
+        Assert.Null(BoardSettings.Load(_flash, out _).Key);
+        Assert.Equal("lab-b", BoardSettings.Load(_flash, out _).Name); // only the key went
+    }
+
+    private void RestartBoard()
+    {
+        _stop.Cancel();
+        _loop.Join();
+        _board.Dispose();
+        _stop = new CancellationTokenSource();
+        (_board, _loop) = Boot();
     }
 
     [Fact]
@@ -104,12 +149,13 @@ public sealed class ProvisionEndToEndTests : IDisposable
     {
         CliRun provision = _edgectl.Run("board", "provision", "--port", _pty.TerminalPath, "--address", "192.168.50.11/24", "--gateway", "192.168.50.1", "--no-restart");
         Assert.True(provision.ExitCode == 0, provision.Out + provision.Err);
-        Assert.Contains("it boots as node-3f2a (static 192.168.50.11/24 via 192.168.50.1) at its next restart", provision.Out);
+        Assert.Contains("it boots as node-3f2a (static 192.168.50.11/24 via 192.168.50.1), in cluster \"provision\" (key ", provision.Out);
+        Assert.Contains(") at its next restart", provision.Out);
         Assert.False(_board.RestartRequested);
 
         BoardSettings kept = BoardSettings.Load(_flash, out string? problem);
         Assert.Null(problem);
         Assert.Equal("static 192.168.50.11/24 via 192.168.50.1", kept.DescribeAddressing());
-        Assert.Matches(@"(?m)^kept\s+-\s+- \(from its MAC\)\s+static 192\.168\.50\.11/24 via 192\.168\.50\.1\s*$", _edgectl.Run("board", "provision", "--port", _pty.TerminalPath).Out);
+        Assert.Matches(@"(?m)^kept\s+-\s+- \(from its MAC\)\s+static 192\.168\.50\.11/24 via 192\.168\.50\.1\s+provision \(key [0-9a-f]{8}\)\s*$", _edgectl.Run("board", "provision", "--port", _pty.TerminalPath).Out);
     }
 }

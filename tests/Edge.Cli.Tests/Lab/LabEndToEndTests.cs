@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Edge.Cli.Api;
 
 namespace Edge.Cli.Tests.Lab;
 
@@ -22,6 +23,18 @@ public sealed class LabEndToEndTests() : LabTest("e2e")
         .AsArray().Single(b => (string?)b!["name"] == node)!["pid"]!;
 
     private int ControlPlanePid() => (int)JsonNode.Parse(File.ReadAllText(Path.Combine(Home, "labs", "e2e", "lab.json")))!["controlPlane"]!["pid"]!;
+
+    /// <summary>Each web pod's uid and when its container started, as the boards reported it.</summary>
+    private Dictionary<string, string?> StartedAt() => WebPods()
+        .ToDictionary(p => (string)p["metadata"]!["uid"]!, p => (string?)p["status"]!["containerStatuses"]![0]!["state"]!["running"]!["startedAt"]);
+
+    /// <summary>The control plane's sessions with its boards (GET /edge/v1/boards, as `lab status` reads them).</summary>
+    private List<JsonNode> Sessions()
+    {
+        JsonNode lab = JsonNode.Parse(File.ReadAllText(Path.Combine(Home, "labs", "e2e", "lab.json")))!;
+        using var api = new ApiClient((string)lab["server"]!, (string?)lab["token"]);
+        return (api.GetAsync("/edge/v1/boards").GetAwaiter().GetResult()["items"] as JsonArray ?? []).Select(b => b!).ToList();
+    }
 
     [Fact]
     public void The_workshop_runs_end_to_end_on_virtual_boards()
@@ -79,7 +92,7 @@ public sealed class LabEndToEndTests() : LabTest("e2e")
         Assert.Equal(0, stillServed.ExitCode);
 
         // restart the control plane: nothing is lost, no pod restarts
-        var before = WebPods().ToDictionary(p => (string)p["metadata"]!["uid"]!, p => (string?)p["status"]!["containerStatuses"]![0]!["state"]!["running"]!["startedAt"]);
+        Dictionary<string, string?> before = StartedAt();
         Process.GetProcessById(ControlPlanePid()).Kill();
         CliRun down = Edgectl.Run("get", "pods");
         Assert.Equal(1, down.ExitCode);
@@ -89,10 +102,19 @@ public sealed class LabEndToEndTests() : LabTest("e2e")
         Assert.True(again.ExitCode == 0, again.Out + again.Err);
         Assert.Contains("✓ node-1 is running", again.Out);
         Assert.Contains("✓ started the control plane", again.Out);
-        WaitFor(() => Edgectl.Run("lab", "status").Out.Split('\n').Count(l => l.Contains("connected, generation")) == 3, "three boards resynced");
-        Thread.Sleep(1500);
-        var after = WebPods().ToDictionary(p => (string)p["metadata"]!["uid"]!, p => (string?)p["status"]!["containerStatuses"]![0]!["state"]!["running"]!["startedAt"]);
-        Assert.Equal(before, after);
+        WaitFor(() => Edgectl.Run("lab", "status").Out.Split('\n').Count(l => l.Contains("connected, generation")) == 3, "three boards connected");
+        // Resynced: each board acknowledged the new control plane's first snapshot (a session starts
+        // with one, compiled after the controllers settled); a board reports its pods right after.
+        WaitFor(() => Sessions().Count(b => (bool?)b["connected"] == true && (long?)b["snapshotsSent"] >= 1) == 3, "three boards resynced by the new control plane");
+        Assert.Equal(before, StartedAt());
+
+        // A window of two heartbeats (boards report every second) over which no pod may show a
+        // restart: what must NOT happen, not a wait for anything.
+        var window = Stopwatch.StartNew();
+        while (window.Elapsed < TimeSpan.FromMilliseconds(2 * Edge.Dataplane.Agent.BoardSession.HeartbeatMs))
+        {
+            Assert.Equal(before, StartedAt());
+        }
 
         // a broken manifest: every problem with file and line, nothing applied
         string bad = Path.Combine(Home, "bad.yaml");

@@ -44,6 +44,6 @@ public sealed class TakenAddressEndToEndTests : IDisposable
         // The first lab keeps its board, and its board its control plane.
         Assert.Matches(@"(?m)^node-1\s+Ready\s", _a.Run("get", "nodes").Out);
         string log = File.ReadAllText(Path.Combine(_homeA, "labs", "first", "node-1.log"));
-        Assert.Equal(1, log.Split('\n').Count(l => l == "control plane connected"));
+        Assert.Equal(1, log.Split('\n').Count(l => l == "control plane connected (proved cluster \"first\"'s key)"));
     }
 }

@@ -1,3 +1,4 @@
+using Edge.Host.Tests.Trust;
 using System.Net;
 using System.Text.Json.Nodes;
 using Edge.Cli.Tests.Lab;
@@ -54,12 +55,12 @@ public sealed class OverlayJoinInteropTests : IAsyncLifetime
         Tools.Run("ip", ["netns", "exec", _ns, "ethtool", "-K", "eth0", "tx", "off", "rx", "off"]);
 
         Assert.True(Ipv4Address.TryParse("198.18.79.1", out uint boardAddress));
-        _board = new AgentBoard("node-1", boardAddress);
+        _board = new AgentBoard("node-1", boardAddress, storage: TestCluster.Provisioned());
         _stop = new CancellationTokenSource();
         _loop = new Thread(() => _board.Run(_stop.Token)) { IsBackground = true };
         _loop.Start();
         _store = ObjectStore.Open(Path.Combine(_home, "lab.db"));
-        _controlPlane = new ControlPlane(_store);
+        _controlPlane = new ControlPlane(_store, new ControlPlaneOptions { ClusterKey = TestCluster.Key });
         _controlPlane.Start([BoardLink.Parse("tcp://198.18.79.1:7900")]);
         _api = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: null);
 

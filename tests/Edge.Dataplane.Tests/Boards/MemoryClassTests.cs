@@ -11,14 +11,25 @@ namespace Edge.Dataplane.Tests.Boards;
 public sealed class MemoryClassTests
 {
     [Fact]
-    public void A_WROOM_board_holds_8_pods_32_services_and_256_flows()
+    public void A_WROOM_board_holds_8_pods_32_services_and_128_flows()
     {
         var c = new NodeConfig();
         MemoryClass.Apply(MemoryClass.Wroom, c);
 
-        Assert.Equal((8, 32, 192), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
+        Assert.Equal((8, 32, 128), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
         Assert.Equal((16, 64, 256), (c.MaxPolicies, c.MaxPolicyRules, c.MaxPolicyAddresses));
         Assert.Equal(64 * 1024, MemoryClass.BudgetBytes(MemoryClass.Wroom));
+    }
+
+    [Fact]
+    public void A_WROOM_boards_MAC_table_has_an_entry_for_each_bridge_port_and_no_more()
+    {
+        var c = new NodeConfig();
+        MemoryClass.Apply(MemoryClass.Wroom, c);
+
+        // The bridge has a port per pod and one for the gateway; a port has one MAC, forgotten
+        // when the port goes: a larger table could never be full of live entries.
+        Assert.Equal(c.MaxPods + 1, c.MacEntries);
     }
 
     [Theory]

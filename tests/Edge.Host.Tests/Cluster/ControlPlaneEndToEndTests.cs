@@ -1,3 +1,4 @@
+using Edge.Host.Tests.Trust;
 using System.Text;
 using System.Text.Json.Nodes;
 using Edge.Dataplane.Wire;
@@ -25,6 +26,7 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
         Lifecycle = new NodeLifecycleSettings(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)),
         Tick = TimeSpan.FromMilliseconds(200),
         RetryAfter = TimeSpan.FromMilliseconds(300),
+        ClusterKey = TestCluster.Key,
     };
 
     private readonly string _dir = Directory.CreateTempSubdirectory("edge-cp-").FullName;
@@ -40,7 +42,7 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     private void StartBoard(int n)
     {
         Ipv4Address.TryParse(Address(n), out uint address);
-        var board = new AgentBoard($"node-{n}", address);
+        var board = new AgentBoard($"node-{n}", address, storage: TestCluster.Provisioned());
         var stop = new CancellationTokenSource();
         var loop = new Thread(() => board.Run(stop.Token)) { IsBackground = true, Name = $"node-{n}" };
         loop.Start();
@@ -204,18 +206,30 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
         await WaitFor(() => RunningWebPods().Count == 3, "three web pods Running");
         var before = RunningWebPods().ToDictionary(p => p.Name, p => (string?)p.Json["status"]!["podIP"]);
         var sandboxes = _boards.ToDictionary(b => b.Key, b => b.Value.Board.Agent.Pods.Select(p => p.Sandbox).ToArray());
-        uint generation = _boards[1].Board.Agent.AppliedGeneration;
+        var generations = _boards.ToDictionary(b => b.Key, b => b.Value.Board.Agent.AppliedGeneration);
 
         await StopControlPlane();
         StartControlPlane();
 
-        await WaitFor(() => _boards[1].Board.Agent.AppliedGeneration > generation, "node-1 resynced by the new control plane");
-        await Task.Delay(1000);
+        // Every board resynced by the new control plane (a new session starts with a full snapshot,
+        // compiled after its controllers settled), in step with it, and reporting at that generation
+        // (a board reports its pods right after applying) with its pod still Running.
+        await WaitFor(() => _boards.All(b => ResyncedAndReported(b.Key, generations[b.Key])), "every board resynced by the new control plane and reporting its pods Running");
         Assert.Equal(before, RunningWebPods().ToDictionary(p => p.Name, p => (string?)p.Json["status"]!["podIP"]));
         foreach ((int n, object[] pods) in sandboxes)
         {
             Assert.Equal(pods, _boards[n].Board.Agent.Pods.Select(p => p.Sandbox).ToArray());
         }
+    }
+
+    private bool ResyncedAndReported(int n, uint generationBefore)
+    {
+        uint applied = _boards[n].Board.Agent.AppliedGeneration;
+        BoardConnection? connection = _controlPlane.Boards.SingleOrDefault(b => b.NodeName == $"node-{n}");
+        BoardHeartbeat? heartbeat = _controlPlane.SessionFor($"node-{n}")?.LastHeartbeat;
+        return applied > generationBefore
+            && connection is { SnapshotsSent: > 0, Sending: false, SyncedContent: not null } && connection.Generation == applied
+            && heartbeat != null && heartbeat.Generation == applied && heartbeat.Pods.Count > 0 && heartbeat.Pods.All(p => p.Phase == "Running");
     }
 
     private static bool NodeIsReady(KubeObject node) =>

@@ -1,3 +1,4 @@
+using Edge.Host.Tests.Trust;
 using System.Text.Json.Nodes;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Platform;
@@ -29,12 +30,12 @@ public sealed class SyncFailedEventTests : IAsyncLifetime
     {
         Ipv4Address.TryParse("127.0.10.114", out uint address);
         var flash = new MemoryStorage();
-        new BoardSettings { Profile = "wt32-eth01" }.Save(flash); // a WROOM board: 4 KiB frames
+        new BoardSettings { Profile = "wt32-eth01", Cluster = TestCluster.Key.Cluster, Key = TestCluster.Key.Key }.Save(flash); // a WROOM board: 4 KiB frames
         _board = new AgentBoard("node-1", address, mgmtPort: 7914, storage: flash);
         _loop = new Thread(() => _board.Run(_stop.Token)) { IsBackground = true };
         _loop.Start();
         _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
-        _controlPlane = new ControlPlane(_store, new ControlPlaneOptions { Tick = TimeSpan.FromMilliseconds(100), RetryAfter = TimeSpan.FromMilliseconds(200) });
+        _controlPlane = new ControlPlane(_store, new ControlPlaneOptions { Tick = TimeSpan.FromMilliseconds(100), RetryAfter = TimeSpan.FromMilliseconds(200), ClusterKey = TestCluster.Key });
         _controlPlane.Start([BoardLink.Parse("tcp://127.0.10.114:7914")]);
         return Task.CompletedTask;
     }
@@ -70,6 +71,9 @@ public sealed class SyncFailedEventTests : IAsyncLifetime
         return done();
     }
 
+    /// <summary>How many more failed syncs the test sees after the first before it counts the warnings.</summary>
+    private const int Retries = 12;
+
     [Fact]
     public void A_board_that_cannot_take_its_tables_gets_one_warning_on_its_node_naming_its_memory_class()
     {
@@ -80,10 +84,13 @@ public sealed class SyncFailedEventTests : IAsyncLifetime
         }
 
         Assert.True(WaitFor(() => SyncFailures().Count > 0), "no SyncFailed event");
-        Thread.Sleep(1500); // a dozen more ticks, each retrying
+        BoardConnection connection = _controlPlane.Boards.Single(b => b.NodeName == "node-1");
+        Assert.True(WaitFor(() => connection.SyncError != null), "the failing spell never began");
+        long failures = connection.SyncFailures;
+        Assert.True(WaitFor(() => connection.SyncFailures >= failures + Retries), $"the control plane retried {connection.SyncFailures - failures} times, not {Retries}");
         KubeObject warning = Assert.Single(SyncFailures());
         Assert.Equal("Warning", (string?)warning.Json["type"]);
-        Assert.Contains("this board takes at most 2560 (its memory class)", (string?)warning.Json["message"]);
+        Assert.Contains("this board takes at most 2540 (its memory class)", (string?)warning.Json["message"]);
 
         uint stuckAt = _board.Agent.AppliedGeneration;
         for (int i = 0; i < 80; i++)

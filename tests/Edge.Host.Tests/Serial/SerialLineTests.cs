@@ -109,8 +109,16 @@ public sealed class SerialLineTests : IDisposable
     {
         using SerialLine line = SerialLine.Open(_pty.TerminalPath);
         Task<int> read = line.ReadAsync(new byte[64]).AsTask();
-        await Task.Delay(200);
-        Assert.False(read.IsCompleted);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (read.Status != TaskStatus.Running && !read.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(TaskStatus.Running, read.Status); // a thread has taken the read: it waits in poll(), a slice at a time
+
+        // A window of two poll slices over which the read must NOT return (nothing came), not a wait for anything.
+        Assert.NotSame(read, await Task.WhenAny(read, Task.Delay(200)));
 
         _pty.Dispose(); // the USB cable is pulled
 

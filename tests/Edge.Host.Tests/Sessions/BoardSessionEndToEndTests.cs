@@ -1,3 +1,4 @@
+using Edge.Host.Tests.Trust;
 using Edge.Dataplane.Dns;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Proxy;
@@ -24,7 +25,7 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
 
     private AgentBoard Start(int n)
     {
-        var board = new AgentBoard($"node-{n}", Ip(Address(n)));
+        var board = new AgentBoard($"node-{n}", Ip(Address(n)), storage: TestCluster.Provisioned());
         var stop = new CancellationTokenSource();
         var loop = new Thread(() => board.Run(stop.Token)) { IsBackground = true };
         loop.Start();
@@ -79,8 +80,8 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     {
         Start(1);
         Start(2);
-        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
-        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort, TestCluster.Key);
 
         BoardHello hello = await one.HelloAsync(Timeout);
         Assert.Equal(("node-1", 0u, Messages.FirmwareVersion), (hello.Name, hello.AppliedGeneration, hello.Firmware));
@@ -106,17 +107,17 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     {
         Start(1);
         AgentBoard second = Start(2);
-        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         await one.SendSnapshotAsync(StateFor(1, 5), Timeout);
         var firstBoard = _boards[0].Board;
         object sandboxBefore = firstBoard.Agent.FindPod("default", "client").Sandbox;
-        BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         await two.SendSnapshotAsync(StateFor(2, 5), Timeout);
         await two.DisposeAsync();
 
         Stop(second); // pulled the plug
         Start(2);
-        await using BoardClient again = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        await using BoardClient again = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         BoardHello hello = await again.HelloAsync(Timeout);
         Assert.Equal(0u, hello.AppliedGeneration);
         await again.SendSnapshotAsync(StateFor(2, 5), Timeout);
@@ -129,7 +130,7 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     public async Task A_delta_applies_on_top_of_the_acknowledged_generation_and_only_there()
     {
         AgentBoard board = Start(1);
-        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         DesiredState first = StateFor(1, 1);
         await one.SendSnapshotAsync(first, Timeout);
         object sandbox = board.Agent.FindPod("default", "client").Sandbox;
@@ -153,8 +154,8 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     {
         Start(1);
         Start(2);
-        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
-        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         await one.SendSnapshotAsync(StateFor(1, 1), Timeout);
         await two.SendSnapshotAsync(StateFor(2, 1), Timeout);
         await WaitFor(() => one.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running" && two.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running", "both pods Running");
@@ -163,15 +164,25 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
         Assert.Contains("no pod default/nobody runs on this board", missing.Message);
 
         using var stop = new CancellationTokenSource();
-        var pcap = new MemoryStream();
-        Task<long> capture = two.CaptureAsync("overlay", pcap, stop.Token);
-        await Task.Delay(200);
+        var pcap = new CaptureSink();
+        var capturing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<long> capture = two.CaptureAsync("overlay", pcap, stop.Token, () =>
+        {
+            capturing.TrySetResult(); // the board acknowledged: it mirrors the overlay from here on
+            return Task.CompletedTask;
+        });
+        if (await Task.WhenAny(capturing.Task, capture).WaitAsync(Timeout) == capture)
+        {
+            await capture; // throws the board's refusal
+        }
+
+        Assert.True(capturing.Task.IsCompleted, "the capture ended before the board acknowledged it");
         Assert.Equal(0, await one.ExecAsync("default", "client", ["wget", "-qO-", "http://10.96.0.20/"], null, (_, _) => { }, Timeout));
-        await Task.Delay(300);
+        await WaitFor(() => WholeRecords(pcap.Written()) >= 6, "six whole records in the capture (a TCP handshake, request, response and close)");
         stop.Cancel();
         long bytes = await capture.WaitAsync(Timeout);
 
-        byte[] file = pcap.ToArray();
+        byte[] file = pcap.Written();
         Assert.Equal(file.Length, bytes);
         var format = new PcapFormat();
         Assert.Equal(WireError.None, Pcap.ParseFileHeader(file, 0, file.Length, format, out uint linkType));
@@ -193,7 +204,7 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     public async Task Noise_on_the_line_costs_nothing_but_the_noise()
     {
         AgentBoard board = Start(1);
-        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         await one.HelloAsync(Timeout);
         byte[] noise = new byte[3000];
         new Random(11).NextBytes(noise);
@@ -209,8 +220,8 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     {
         Start(1);
         Start(2);
-        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
-        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+        await using BoardClient two = await BoardClient.ConnectAsync(Address(2), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         await one.SendSnapshotAsync(StateFor(1, 1), Timeout);
         await two.SendSnapshotAsync(StateFor(2, 1), Timeout);
         await WaitFor(() => two.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running" && one.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running", "both pods Running");
@@ -240,17 +251,98 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     public async Task A_cancelled_exec_stops_the_tool_on_the_board()
     {
         Start(1);
-        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         await one.SendSnapshotAsync(StateFor(1, 1), Timeout);
         await WaitFor(() => one.LastHeartbeat?.Pods.SingleOrDefault()?.Phase == "Running", "client Running");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        using var cancel = new CancellationTokenSource();
         var stdout = new System.Text.StringBuilder();
+        var pinging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        int exit = await one.ExecAsync("default", "client", ["ping", "10.244.1.77"], null,
-            (_, bytes) => stdout.Append(System.Text.Encoding.ASCII.GetString(bytes.Span)), Timeout, cancel.Token);
+        Task<int> exec = one.ExecAsync("default", "client", ["ping", "10.244.1.77"], null, (_, bytes) =>
+        {
+            lock (stdout)
+            {
+                stdout.Append(System.Text.Encoding.ASCII.GetString(bytes.Span));
+                if (stdout.ToString().Contains('\n'))
+                {
+                    pinging.TrySetResult(); // its first line: the tool runs on the board (and pings an address nobody has, for ever)
+                }
+            }
+        }, Timeout, cancel.Token);
+        Task first = await Task.WhenAny(pinging.Task, exec).WaitAsync(Timeout);
+        Assert.True(first == pinging.Task, $"the exec ended before ping printed a line: {stdout}");
+        cancel.Cancel();
+        int exit = await exec;
 
         Assert.Equal(130, exit);
         Assert.StartsWith("PING 10.244.1.77 (10.244.1.77): 56 data bytes", stdout.ToString());
+    }
+
+    /// <summary>How many whole records a pcap stream's bytes so far hold (a record may still be arriving).</summary>
+    private static int WholeRecords(byte[] file)
+    {
+        var format = new PcapFormat();
+        if (Pcap.ParseFileHeader(file, 0, file.Length, format, out _) != WireError.None)
+        {
+            return 0;
+        }
+
+        int offset = Pcap.FileHeaderLength, records = 0;
+        var record = new PcapRecord();
+        while (file.Length - offset >= Pcap.RecordHeaderLength
+            && Pcap.ParseRecordHeader(file, offset, file.Length - offset, format, record) == WireError.None
+            && file.Length - offset - Pcap.RecordHeaderLength >= record.CapturedLength)
+        {
+            offset += Pcap.RecordHeaderLength + record.CapturedLength;
+            records++;
+        }
+
+        return records;
+    }
+
+    /// <summary>Where a capture writes: what it has written so far can be read while it writes.</summary>
+    private sealed class CaptureSink : Stream
+    {
+        private readonly MemoryStream _bytes = new();
+
+        public byte[] Written()
+        {
+            lock (_bytes)
+            {
+                return _bytes.ToArray();
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            lock (_bytes)
+            {
+                _bytes.Write(buffer);
+            }
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Flush()
+        {
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     private static async Task WaitFor(Func<bool> condition, string what)

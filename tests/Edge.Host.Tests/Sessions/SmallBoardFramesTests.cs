@@ -1,3 +1,4 @@
+using Edge.Host.Tests.Trust;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Mgmt;
@@ -25,7 +26,7 @@ public sealed class SmallBoardFramesTests : IAsyncLifetime
     {
         Ipv4Address.TryParse("127.0.10.115", out uint address);
         var flash = new MemoryStorage();
-        new BoardSettings { Profile = "wt32-eth01" }.Save(flash);
+        new BoardSettings { Profile = "wt32-eth01", Cluster = TestCluster.Key.Cluster, Key = TestCluster.Key.Key }.Save(flash);
         _board = new AgentBoard("node-1", address, mgmtPort: 7915, storage: flash);
         _loop = new Thread(() => _board.Run(_stop.Token)) { IsBackground = true };
         _loop.Start();
@@ -43,7 +44,7 @@ public sealed class SmallBoardFramesTests : IAsyncLifetime
     [Fact]
     public async Task A_service_table_longer_than_the_boards_frame_arrives_whole()
     {
-        await using BoardClient client = await BoardClient.ConnectAsync("127.0.10.115", 7915);
+        await using BoardClient client = await BoardClient.ConnectAsync("127.0.10.115", 7915, TestCluster.Key);
         BoardHello hello = await client.HelloAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(MemoryClass.MaxPayload(MemoryClass.Wroom), hello.MaxPayload);
         var services = Enumerable.Range(0, 24).Select(i =>
@@ -64,7 +65,7 @@ public sealed class SmallBoardFramesTests : IAsyncLifetime
     [Fact]
     public async Task A_heartbeat_too_long_for_the_frame_drops_the_messages_and_keeps_every_pods_phase_and_reason()
     {
-        await using BoardClient client = await BoardClient.ConnectAsync("127.0.10.115", 7915);
+        await using BoardClient client = await BoardClient.ConnectAsync("127.0.10.115", 7915, TestCluster.Key);
         await client.HelloAsync(TimeSpan.FromSeconds(5));
         var pods = Enumerable.Range(0, 8).Select(i => new PodSpec
         {

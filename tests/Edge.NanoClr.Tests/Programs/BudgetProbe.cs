@@ -7,6 +7,7 @@ using Edge.Dataplane.Net.Tcp;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Trust;
 using Edge.Dataplane.Wire;
 
 namespace Edge.NanoClr.Programs
@@ -18,21 +19,31 @@ namespace Edge.NanoClr.Programs
     /// <list type="bullet">
     /// <item>loaded: at Main, with the assemblies loaded and resolved and their static
     /// constructors run (nanoCLR runs them all before Main);</item>
-    /// <item>ready: the host's side made (its encoded frames, the fake platform), before the board;</item>
-    /// <item>board: the board after it took the host's three snapshots over its management
-    /// session (peers, then pods, then 32 services of four port kinds with 64 endpoints, each
-    /// frame encoded with the dataplane's codec, read by BoardSession, decoded, applied by
-    /// NodeAgent), served HTTP between its pods (whoami logs each request), saw a connection to
+    /// <item>ready: the host's side made (its encoded frames, its SessionAuth under the cluster
+    /// key, the fake platform and the board's boot plan with its provisioned key), before the board;</item>
+    /// <item>board: the board, provisioned with a cluster key as a board on the network is
+    /// (its SessionAuth made as BootPlan.StartTrust makes it, a ControlPlaneLine on its management
+    /// port as BoardLoop makes one), after the host connected, proved the key on the board's
+    /// nonce and took the session (AuthProof, AuthOk: BoardSession.AttachAuthenticated), then sent
+    /// its three snapshots over the authenticated session, each sealed (sequence number and MAC)
+    /// and opened by the board (peers, then pods, then 32 services of four port kinds with 64
+    /// endpoints, each encoded with the dataplane's codec, read by BoardSession, decoded, applied
+    /// by NodeAgent), served HTTP between its pods (whoami logs each request), saw a connection to
     /// every service through its ClusterIP, and filled its conntrack table with flows;</item>
     /// <item>peak: the lowest free heap while a state in which every service changed (every
     /// endpoint moved, as when a board is lost) is decoded beside the one it runs, as the
-    /// board decodes it (each service into the tables as it arrives); measured as its last
-    /// service arrives and again when the decode ends, before it is applied;</item>
+    /// board decodes it (each service into the tables as it arrives), with another connection on
+    /// the management port waiting to prove the key (its candidate reader and Hello: a
+    /// reconnecting control plane, or anyone else, can be there during a sync); measured as its
+    /// last service arrives and again when the decode ends, before it is applied;</item>
     /// <item>after: once the changed state is applied.</item>
     /// </list>
     /// The same worst case as the census's WorstCaseBoard (host-tools/Edge.VirtualBoard/Budget),
-    /// state for state. Everything the program itself keeps (frames, fakes, scratch buffers) is
-    /// made before "ready", so what the heap loses after it is the board's.
+    /// state for state. Everything the program itself keeps (frames, fakes, scratch buffers, the
+    /// host's SessionAuth) is made before "ready", so what the heap loses after it is the board's,
+    /// but for one thing: SHA-256's round constants, made at the first hash by whichever side hashes
+    /// first, here the host's. The board holds them once it has a key, so the probe prices them
+    /// ("first-use") and the figures add them to the board.
     /// </summary>
     public static class BudgetProbe
     {
@@ -56,6 +67,7 @@ namespace Edge.NanoClr.Programs
             var host = new Host(BudgetProbeSettings.MemoryClass);
             long ready = Free();
             Say("ready", ready);
+            Say("first-use", host.FirstUse);
             Say("snapshot", host.Snapshot.Length);
 
             // The board as the firmware assembles it (Edge.Firmware's Program.Main): capacities
@@ -72,9 +84,22 @@ namespace Edge.NanoClr.Programs
             identity.MaxPayload = MemoryClass.MaxPayload(BudgetProbeSettings.MemoryClass);
             identity.MaxOutPayload = MemoryClass.MaxOutPayload(BudgetProbeSettings.MemoryClass);
             var session = new BoardSession(agent, identity);
-            session.Attach(host.Line, host.Clock.Now);
 
-            // The host brings the board up: the peers first, then the pods, then the services.
+            // Provisioned, as a board on the network is (BoardLoop): its key, its cluster, a
+            // control plane line on the management port.
+            session.Trust = host.Plan.StartTrust(null);
+            session.Cluster = host.Plan.Settings.Cluster;
+            var lines = new ControlPlaneLine(host.Listener, session, host.Random);
+            host.Lines = lines;
+            Say("authenticated", Connect(host, lines, session) ? "yes" : "no");
+
+            // The host brings the board up: the peers first, then the pods, then the services,
+            // each frame sealed under the session in the order it goes (sequence numbers 0, 1, 2).
+            for (int f = 0; f < host.Frames.Length; f++)
+            {
+                host.Auth.Seal(host.Frames[f], 0, MessageType.Snapshot, (ushort)(f + 1), host.Bodies[f]);
+            }
+
             for (int f = 0; f < host.Frames.Length; f++)
             {
                 host.Line.Feed(host.Frames[f]);
@@ -91,7 +116,11 @@ namespace Edge.NanoClr.Programs
             Say("board", board);
             Report(agent, session);
 
-            // The peak: the changed state decoded beside the running one, as BoardSession decodes it.
+            // The peak: the changed state decoded beside the running one, as BoardSession decodes
+            // it (once opened: the body), while another connection waits on the management port.
+            host.Listener.Offer(host.Candidate);
+            lines.Poll(host.Clock.Now);
+            Say("candidate-pending", host.Candidate.Written > 0 && !host.Candidate.Closed ? "yes" : "no");
             host.Reader.Begin(host.Moved, Frame.HeaderLength, host.Moved.Length - Frame.HeaderLength - Frame.TrailerLength);
             host.Sink.Begin(agent, Services);
             DesiredState moved = StateCodec.Decode(host.Reader, agent.AppliedState, host.Sink);
@@ -103,11 +132,58 @@ namespace Edge.NanoClr.Programs
             string problem = moved == null ? "the changed state did not decode" : agent.Apply(moved);
             Say("moved-applied", problem == null ? "yes" : problem);
             moved = null;
+
+            // The waiting connection proves nothing and is hung up when its time is out.
+            for (int t = 0; t <= ControlPlaneLine.CandidateMs / 100; t++)
+            {
+                Turn(host, session, agent, 100);
+            }
+
+            Say("candidate-refused", host.Candidate.Closed ? "yes" : "no");
+            Say("session-frames-refused", session.SessionsBroken);
             Say("after", Free());
             Say("end", "ok");
 
             // Kept alive to the end: the board is what was measured.
             host.Keep(agent, session);
+        }
+
+        /// <summary>
+        /// The control plane connects as it does on the network: the board's line takes the
+        /// connection as a candidate and says Hello with a fresh nonce; the host answers with its
+        /// nonce and its proof of the cluster key; the board checks it, takes the session and
+        /// proves the key back (AuthOk); both derive the session key. True when the board's proof
+        /// checks out on the host's side.
+        /// </summary>
+        private static bool Connect(Host host, ControlPlaneLine lines, BoardSession session)
+        {
+            host.Line.Listen();
+            host.Listener.Offer(host.Line);
+            lines.Poll(host.Clock.Now);
+
+            // The board's nonce ends its Hello's payload.
+            int helloPayload = NetworkOrder.ReadU16(host.Line.Heard, 6);
+            if (host.Line.Heard[3] != MessageType.Hello || host.Line.HeardLength != Frame.HeaderLength + helloPayload + Frame.TrailerLength)
+            {
+                return false;
+            }
+
+            System.Array.Copy(host.Line.Heard, Frame.HeaderLength + helloPayload - SessionAuth.NonceLength, host.BoardNonce, 0, SessionAuth.NonceLength);
+            System.Array.Copy(host.HostNonce, 0, host.Proof, Frame.HeaderLength, SessionAuth.NonceLength);
+            host.Auth.Prove(SessionAuth.Host, host.BoardNonce, 0, host.HostNonce, 0, host.Proof, Frame.HeaderLength + SessionAuth.NonceLength);
+            Frame.Seal(host.Proof, 0, MessageType.AuthProof, 0, SessionAuth.NonceLength + SessionAuth.ProofLength);
+            host.Line.Listen();
+            host.Line.Feed(host.Proof);
+            if (!lines.Poll(host.Clock.Now) || !session.Authenticated || lines.Line != host.Line)
+            {
+                return false;
+            }
+
+            bool proved = host.Line.Heard[3] == MessageType.AuthOk
+                && host.Auth.Check(SessionAuth.Board, host.BoardNonce, 0, host.HostNonce, 0, host.Line.Heard, Frame.HeaderLength);
+            host.Auth.Establish(host.BoardNonce, 0, host.HostNonce, 0);
+            host.Line.Deaf();
+            return proved;
         }
 
         /// <summary>
@@ -264,6 +340,7 @@ namespace Edge.NanoClr.Programs
         private static void Turn(Host host, BoardSession session, NodeAgent agent, int milliseconds)
         {
             host.Clock.Now += milliseconds;
+            host.Lines.Poll(host.Clock.Now);
             session.Poll(host.Clock.Now);
             for (int round = 0; round < 16 && agent.Poll() > 0; round++)
             {
@@ -287,8 +364,12 @@ namespace Edge.NanoClr.Programs
 
         /// <summary>
         /// The host's side, made before the board: the frames it sends (each state encoded with
-        /// the dataplane's codec and sealed), the line they travel on, a clock it moves, the
-        /// board's platform (a VXLAN port and host sockets that carry nothing), scratch buffers.
+        /// the dataplane's codec, with room for the session's sequence number and MAC: sealed once
+        /// the session is up), its SessionAuth under the cluster key with its nonce and proof, the
+        /// line they travel on, a clock it moves, the board's platform (a VXLAN port and host
+        /// sockets that carry nothing, the management listener and a second connection that waits
+        /// on it at the peak) and its boot plan (the settings the firmware loaded from flash, with
+        /// the cluster key), scratch buffers.
         /// </summary>
         private sealed class Host
         {
@@ -297,6 +378,18 @@ namespace Edge.NanoClr.Programs
             public readonly SilentPort Port = new SilentPort();
             public readonly SilentHostSockets Sockets = new SilentHostSockets();
             public readonly HostLine Line = new HostLine();
+            public readonly Listener Listener = new Listener();
+            public readonly SilentLine Candidate = new SilentLine();
+            public readonly BootPlan Plan;
+            public readonly SessionAuth Auth;
+            public readonly byte[] BoardNonce = new byte[SessionAuth.NonceLength];
+            public readonly byte[] HostNonce = new byte[SessionAuth.NonceLength];
+            public readonly byte[] Proof = new byte[Frame.HeaderLength + SessionAuth.NonceLength + SessionAuth.ProofLength + Frame.TrailerLength];
+            public readonly int[] Bodies;
+
+            /// <summary>SHA-256's round constants, made by the first SessionAuth (the host's here, the board's on a board): bytes.</summary>
+            public readonly long FirstUse;
+            public ControlPlaneLine Lines;
             public readonly PayloadReader Reader = new PayloadReader();
             public readonly PeakSink Sink = new PeakSink();
             public readonly byte[][] Frames;
@@ -307,9 +400,33 @@ namespace Edge.NanoClr.Programs
             public readonly UdpSocket[] Flows = new UdpSocket[24]; // 8 pods, 3 sockets each beside whoami's
             private object _agent;
             private object _session;
+            private object _spare; // the second SessionAuth while it is measured (a local the compiler drops would be collected first)
 
             public Host(int memoryClass)
             {
+                // The board's settings as provisioned over USB: its cluster and key.
+                var settings = new BoardSettings();
+                settings.Name = "node-1";
+                settings.Cluster = "workshop";
+                settings.Key = new byte[SessionAuth.KeyLength];
+                for (int i = 0; i < settings.Key.Length; i++)
+                {
+                    settings.Key[i] = (byte)(0x5A ^ (i * 29));
+                    HostNonce[i % SessionAuth.NonceLength] ^= (byte)(i * 71 + 3);
+                }
+
+                Plan = BootPlan.From(settings, "node-1", memoryClass);
+
+                // The host's SessionAuth, and what the first one costs beyond the second.
+                long before = Free();
+                Auth = new SessionAuth(SessionAuth.Host, settings.Key, 0);
+                long first = Free();
+                _spare = new SessionAuth(SessionAuth.Host, settings.Key, 0);
+                long again = Free();
+                FirstUse = (before - first) - (first - again);
+                Say("session-auth", first - again); // one SessionAuth: its keys, its HMAC and SHA-256 state
+                _spare = null;
+
                 byte[] buffer = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
                 DesiredState full = State(Pods, Services, 0);
                 var peers = new DesiredState();
@@ -321,7 +438,13 @@ namespace Edge.NanoClr.Programs
                 pods.PodNetwork = full.PodNetwork;
                 pods.Peers = full.Peers;
                 pods.Pods = full.Pods;
-                Frames = new byte[][] { Seal(peers, buffer), Seal(pods, buffer), Seal(full, buffer) };
+                Frames = new byte[][] { Unsealed(peers, buffer), Unsealed(pods, buffer), Unsealed(full, buffer) };
+                Bodies = new int[Frames.Length];
+                for (int f = 0; f < Frames.Length; f++)
+                {
+                    Bodies[f] = Frames[f].Length - Frame.HeaderLength - SessionAuth.TrailerLength - Frame.TrailerLength;
+                }
+
                 Snapshot = Frames[2];
                 DesiredState moved = State(Pods, Services, 1);
                 moved.Generation = 4;
@@ -333,6 +456,17 @@ namespace Edge.NanoClr.Programs
             {
                 _agent = agent;
                 _session = session;
+            }
+
+            /// <summary>A frame's bytes with its body encoded and room after it for the session's trailer (sequence number, MAC) and the CRC.</summary>
+            private static byte[] Unsealed(DesiredState state, byte[] buffer)
+            {
+                var w = new PayloadWriter();
+                w.Begin(buffer, Frame.HeaderLength, buffer.Length - Frame.TrailerLength - SessionAuth.TrailerLength);
+                StateCodec.Encode(state, w);
+                byte[] frame = new byte[Frame.HeaderLength + w.Length + SessionAuth.TrailerLength + Frame.TrailerLength];
+                System.Array.Copy(buffer, frame, Frame.HeaderLength + w.Length);
+                return frame;
             }
 
             private static byte[] Seal(DesiredState state, byte[] buffer)
@@ -470,11 +604,29 @@ namespace Edge.NanoClr.Programs
             }
         }
 
-        /// <summary>The management line from the host: serves one frame's bytes, takes the board's (acks, heartbeats) and drops them.</summary>
+        /// <summary>
+        /// The management line from the host: serves one frame's bytes, takes the board's (acks,
+        /// heartbeats) and drops them, but for the handshake, where the host hears the board's
+        /// Hello and AuthOk (the last frame heard, at the start of <see cref="Heard"/>).
+        /// </summary>
         private sealed class HostLine : IByteStream
         {
+            public readonly byte[] Heard = new byte[256];
+            public int HeardLength;
+            private bool _listening;
             private byte[] _frame;
             private int _at;
+
+            public void Listen()
+            {
+                _listening = true;
+                HeardLength = 0;
+            }
+
+            public void Deaf()
+            {
+                _listening = false;
+            }
 
             public bool Pending
             {
@@ -502,7 +654,59 @@ namespace Edge.NanoClr.Programs
 
             public int Write(byte[] buffer, int offset, int length)
             {
+                if (_listening)
+                {
+                    int n = Heard.Length - HeardLength < length ? Heard.Length - HeardLength : length;
+                    System.Array.Copy(buffer, offset, Heard, HeardLength, n);
+                    HeardLength += n;
+                }
+
                 return length;
+            }
+        }
+
+        /// <summary>A connection on the management port that says nothing (a port scan, a client of another cluster that has not spoken yet).</summary>
+        private sealed class SilentLine : IByteStream
+        {
+            public int Written;
+            public bool Closed;
+
+            public int Read(byte[] buffer, int offset, int length)
+            {
+                return Closed ? -1 : 0;
+            }
+
+            public int Write(byte[] buffer, int offset, int length)
+            {
+                Written += length;
+                return length;
+            }
+        }
+
+        /// <summary>The management port (lwIP's listening socket on a board): hands over the connection offered, once.</summary>
+        private sealed class Listener : IManagementListener
+        {
+            private IByteStream _waiting;
+
+            public void Offer(IByteStream line)
+            {
+                _waiting = line;
+            }
+
+            public IByteStream Accept()
+            {
+                IByteStream line = _waiting;
+                _waiting = null;
+                return line;
+            }
+
+            public void Close(IByteStream line)
+            {
+                SilentLine silent = line as SilentLine;
+                if (silent != null)
+                {
+                    silent.Closed = true;
+                }
             }
         }
 

@@ -33,7 +33,28 @@ public sealed class BoardBudgetTests
         Assert.Equal(8, board.Agent.Pods.Length);
         Assert.Equal(32, board.Agent.Node.Proxy.Services.Count);
         Assert.Equal(64, board.Agent.AppliedState.Services.Sum(s => s.EndpointCount));
-        Assert.Equal(192, board.Agent.Node.Proxy.Conntrack.Capacity); // 256 before network policy
+        Assert.Equal(128, board.Agent.Node.Proxy.Conntrack.Capacity); // 256 before network policy, 192 before the management line's authentication
         Assert.Equal(WorstCaseBoard.PolicyCount, board.Agent.Node.Policy!.Set.PolicyCount);
+    }
+
+    [Fact]
+    public void The_worst_case_board_is_provisioned_and_its_control_plane_authenticated_and_the_census_counts_both()
+    {
+        var board = new WorstCaseBoard(MemoryClass.Wroom);
+        NanoHeapCensus census = board.Census();
+
+        Assert.NotNull(board.Session.Trust);
+        Assert.True(board.Session.Authenticated);
+        Assert.Equal(1, board.Lines.Taken);
+        Assert.True(board.HostAuth.Established);
+        Assert.True(census.Parts["control plane line"] >= 2 * (20 + 16 + 8), "the line's two nonces");
+
+        // A connection waiting to prove the key holds its reader (64 bytes of payload) and the line's
+        // own fields: the peak counts it.
+        long before = board.Census().TotalBytes;
+        NullPlatform.Line waiting = board.ConnectionWaiting();
+        long withCandidate = board.Census().TotalBytes;
+        Assert.True(waiting.Waiting > 0, "the board said Hello to the waiting connection");
+        Assert.InRange(withCandidate - before, 20 + 8 + 64 + 4, 400);
     }
 }

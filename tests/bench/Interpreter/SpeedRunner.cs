@@ -24,6 +24,8 @@ namespace Edge.Bench.Interpreter
                 new ApplySnapshot(),
                 new HmacFrame(64),
                 new HmacFrame(2560),
+                new SealedFrame(64),
+                new SealedFrame(2560),
                 new Calibration(false),
                 new Calibration(true),
             };

@@ -70,6 +70,6 @@ public static class BoardCommand
             return ExitCodes.Ok;
         });
 
-        return new Command("board", "Supported boards, flashing one (nanoff) and provisioning it") { list, flash, ProvisionCommand.Create(console) };
+        return new Command("board", "Supported boards, flashing one (nanoff) and provisioning it") { list, flash, ProvisionCommand.Create(console), ProvisionCommand.CreateForget(console), RekeyCommand.Create(console) };
     }
 }

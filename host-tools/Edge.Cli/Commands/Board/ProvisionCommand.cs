@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Edge.Cli.Output;
+using Edge.Dataplane.Agent;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Wire;
 using Edge.Host.Cluster;
 using Edge.Host.Sessions;
+using Edge.Host.Trust;
 
 namespace Edge.Cli.Commands.Board;
 
@@ -11,7 +13,9 @@ namespace Edge.Cli.Commands.Board;
 /// <c>edgectl board provision --port PORT [--board ID] [--name NAME] [--dhcp | --address A/P
 /// [--gateway G] [--dns D]]</c>: what a board keeps in flash, read first and changed only where
 /// an option says so (as `kubectl patch` would), checked here and again on the board, then the
-/// board restarts into it. With no change it shows what the board keeps.
+/// board restarts into it. With no change it shows what the board keeps. Over the board's USB
+/// console it also gives the board this cluster's key (--lab; made on first use), so the
+/// cluster's control plane, and only it, can run the board on the network.
 /// </summary>
 public static class ProvisionCommand
 {
@@ -27,17 +31,64 @@ public static class ProvisionCommand
         var dns = new Option<string?>("--dns") { Description = "The DNS server the board forwards to (default: the gateway)" };
         var noRestart = new Option<bool>("--no-restart") { Description = "Keep the settings; they take effect at the board's next restart" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the board (opening a port may reset it)", DefaultValueFactory = _ => 10 };
-        var command = new Command("provision", "Set what a board keeps in flash: its board profile, node name and address")
+        var join = new Option<bool>("--join") { Description = "Take a board that belongs to another cluster into this one (--lab): it forgets the other's key" };
+        var claim = new Option<bool>("--claim") { Description = "With --link: give a board that has no key (its console not wired) this cluster's key over the network; the key crosses the wire in the clear, so do it on a switch with only this laptop and the board" };
+        var command = new Command("provision", "Set what a board keeps in flash: its cluster key (over USB), board profile, node name and address")
         {
-            port, link, board, name, dhcp, address, gateway, dns, noRestart, timeout,
+            port, link, board, name, dhcp, address, gateway, dns, noRestart, timeout, join, claim,
         };
         command.SetAction(parsed =>
         {
             BoardLink target = Target(parsed.GetValue(port), parsed.GetValue(link));
             TimeSpan wait = TimeSpan.FromSeconds(parsed.GetValue(timeout));
-            return ProvisionAsync(console, target, wait, parsed, board, name, dhcp, address, gateway, dns, noRestart).GetAwaiter().GetResult();
+            if (parsed.GetValue(claim) && target.Scheme != "tcp")
+            {
+                throw new CliException("--claim is for a board on the network (--link tcp://ADDRESS:7900); over USB (--port) a board takes the key as it is");
+            }
+
+            return ProvisionAsync(console, target, wait, parsed, board, name, dhcp, address, gateway, dns, noRestart, join, parsed.GetValue(claim)).GetAwaiter().GetResult();
         });
         return command;
+    }
+
+    /// <summary><c>edgectl board forget --port PORT</c>: the board drops its cluster key (over its USB console only) and restarts with none.</summary>
+    public static Command CreateForget(CliConsole console)
+    {
+        var port = new Option<string>("--port", "-p") { Description = "The board's serial port (its console UART)", Required = true };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the board", DefaultValueFactory = _ => 10 };
+        var command = new Command("forget", "Make a board forget its cluster (over its USB console): it then takes no control plane until provisioned again") { port, timeout };
+        command.SetAction(parsed =>
+        {
+            BoardLink target = Target(parsed.GetValue(port), null);
+            if (target.Scheme != "serial")
+            {
+                throw new CliException("a board forgets its cluster only over its USB console: --port /dev/ttyUSB0");
+            }
+
+            return ForgetAsync(console, target, TimeSpan.FromSeconds(parsed.GetValue(timeout))).GetAwaiter().GetResult();
+        });
+        return command;
+    }
+
+    private static async Task<int> ForgetAsync(CliConsole console, BoardLink target, TimeSpan wait)
+    {
+        await using BoardClient client = await Connect(target, null, wait);
+        try
+        {
+            BoardHello hello = await client.HelloAsync(wait);
+            BoardSettingsAnswer current = await client.SettingsAsync(wait);
+            await client.ProvisionAsync(current.Kept, restart: true, wait, BoardSession.ForgetKey);
+            console.Out.WriteLine($"✓ {hello.Name} forgot {hello.DescribeCluster()} and restarts with no cluster key; `edgectl board provision --port {target.Target}` gives it one");
+            return ExitCodes.Ok;
+        }
+        catch (BoardSessionException e)
+        {
+            throw new CliException($"{target}: {e.Message}");
+        }
+        catch (TimeoutException)
+        {
+            throw new CliException($"no Edge firmware answered on {target} in {wait.TotalSeconds:0} s");
+        }
     }
 
     private static BoardLink Target(string? port, string? link)
@@ -58,14 +109,17 @@ public static class ProvisionCommand
     }
 
     private static async Task<int> ProvisionAsync(CliConsole console, BoardLink target, TimeSpan wait, System.CommandLine.ParseResult parsed,
-        Option<string?> board, Option<string?> name, Option<bool> dhcp, Option<string?> address, Option<string?> gateway, Option<string?> dns, Option<bool> noRestart)
+        Option<string?> board, Option<string?> name, Option<bool> dhcp, Option<string?> address, Option<string?> gateway, Option<string?> dns, Option<bool> noRestart,
+        Option<bool> join, bool claim)
     {
-        await using BoardClient client = await Connect(target, wait);
+        string cluster = parsed.GetValue(GlobalOptions.Lab) ?? "lab";
+        ClusterKey? key = target.Scheme == "serial" || claim ? ClusterKeyFile.LoadOrCreate(cluster) : ClusterKeyFile.Load(cluster);
+        await using BoardClient client = await Connect(target, key, wait);
         BoardHello hello;
         BoardSettingsAnswer current;
         try
         {
-            hello = await client.HelloAsync(wait);
+            hello = claim ? await client.ClaimAsync(wait) : await client.HelloAsync(wait);
             current = await client.SettingsAsync(wait);
         }
         catch (TimeoutException)
@@ -83,11 +137,29 @@ public static class ProvisionCommand
         }
 
         BoardSettings wanted = Changed(current.Kept, parsed, board, name, dhcp, address, gateway, dns, out bool changed);
+        string keptCluster = current.KeyId != 0 ? Cluster(current.Kept.Cluster, current.KeyId) : "- (no key)";
+        string newCluster = keptCluster;
+        int keyAction = BoardSession.KeepKey;
+        bool otherCluster = current.KeyId != 0 && (current.KeyId != key?.Id || current.Kept.Cluster != cluster);
+        if (otherCluster && !parsed.GetValue(join))
+        {
+            console.Warning($"{hello.Name} belongs to cluster \"{current.Kept.Cluster}\" (key {Dataplane.Trust.SessionAuth.Describe(current.KeyId)}); it stays there: --join takes it into \"{cluster}\"");
+        }
+        else if ((hello.Trust == Dataplane.Mgmt.Messages.LineTrusted || client.Claimed) && key != null && (current.KeyId == 0 || otherCluster))
+        {
+            // Over USB: the board joins this cluster (physical access is what gives a board its key).
+            wanted.Key = key.Key;
+            wanted.Cluster = cluster;
+            keyAction = BoardSession.SetKey;
+            newCluster = Cluster(cluster, key.Id);
+            changed = true;
+        }
+
         console.Out.WriteLine($"{hello.Name} at {Ipv4Address.Format(hello.Address)} ({target}), firmware {hello.Firmware}");
-        TextTable.Write(console.Out, ["", "BOARD", "NAME", "ADDRESS"],
+        TextTable.Write(console.Out, ["", "BOARD", "NAME", "ADDRESS", "CLUSTER"],
             changed
-                ? [Row("kept", current.Kept), Row("new", wanted)]
-                : [Row("kept", current.Kept)]);
+                ? [[.. Row("kept", current.Kept), keptCluster], [.. Row("new", wanted), newCluster]]
+                : [[.. Row("kept", current.Kept), keptCluster]]);
         if (!changed)
         {
             return ExitCodes.Ok;
@@ -102,7 +174,7 @@ public static class ProvisionCommand
         bool restart = !parsed.GetValue(noRestart);
         try
         {
-            await client.ProvisionAsync(wanted, restart, wait);
+            await client.ProvisionAsync(wanted, restart, wait, keyAction);
         }
         catch (BoardSessionException e)
         {
@@ -110,18 +182,21 @@ public static class ProvisionCommand
         }
 
         string next = BootPlan.From(wanted, hello.Name, 0).Name;
+        string joined = keyAction == BoardSession.SetKey ? $", in {key!.Describe()}" : "";
         console.Out.WriteLine(restart
-            ? $"✓ {hello.Name} keeps the new settings and restarts as {next} ({wanted.DescribeAddressing()}); `edgectl boards` or `edgectl up` finds it again"
-            : $"✓ {hello.Name} keeps the new settings; it boots as {next} ({wanted.DescribeAddressing()}) at its next restart");
+            ? $"✓ {hello.Name} keeps the new settings and restarts as {next} ({wanted.DescribeAddressing()}){joined}; `edgectl boards` or `edgectl up` finds it again"
+            : $"✓ {hello.Name} keeps the new settings; it boots as {next} ({wanted.DescribeAddressing()}){joined} at its next restart");
         return ExitCodes.Ok;
     }
 
-    private static async Task<BoardClient> Connect(BoardLink target, TimeSpan wait)
+    private static string Cluster(string name, uint keyId) => $"{(name.Length > 0 ? name : "?")} (key {Dataplane.Trust.SessionAuth.Describe(keyId)})";
+
+    private static async Task<BoardClient> Connect(BoardLink target, ClusterKey? key, TimeSpan wait)
     {
         using var cancel = new CancellationTokenSource(wait);
         try
         {
-            return await target.ConnectAsync(cancel.Token);
+            return await target.ConnectAsync(key, cancel.Token);
         }
         catch (Exception e) when (e is BoardSessionException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {

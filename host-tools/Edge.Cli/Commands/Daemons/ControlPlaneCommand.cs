@@ -4,6 +4,7 @@ using Edge.Host.Api;
 using Edge.Host.Cluster;
 using Edge.Host.Controllers;
 using Edge.Host.Store;
+using Edge.Host.Trust;
 
 namespace Edge.Cli.Commands.Daemons;
 
@@ -71,7 +72,17 @@ public static class ControlPlaneCommand
         using var log = new ProcessLog(console, logPath);
         string storePath = StorePaths.ForCluster(cluster);
         using ObjectStore store = ObjectStore.Open(storePath);
-        await using var controlPlane = new ControlPlane(store, new ControlPlaneOptions { Lifecycle = lifecycle }, log.Writer);
+        ClusterKey key;
+        try
+        {
+            key = ClusterKeyFile.LoadOrCreate(cluster);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(e.Message);
+        }
+
+        await using var controlPlane = new ControlPlane(store, new ControlPlaneOptions { Lifecycle = lifecycle, ClusterKey = key, SaveKey = k => ClusterKeyFile.Save(k) }, log.Writer);
         ApiServer api;
         try
         {
@@ -85,7 +96,7 @@ public static class ControlPlaneCommand
         await using (api)
         {
             controlPlane.Start(links);
-            log.Line($"control plane for cluster {cluster}: store {storePath}, API {api.Address}, {controlPlane.Boards.Count} board(s)");
+            log.Line($"control plane for cluster {cluster}: store {storePath}, API {api.Address}, {controlPlane.Boards.Count} board(s), {key.Describe()}");
             try
             {
                 await Task.Delay(Timeout.Infinite, log.Stop.Token);

@@ -36,7 +36,7 @@ public static class LabDown
                 Directory.Delete(LabState.DirectoryFor(name), recursive: true);
             }
 
-            console.Out.WriteLine($"✓ deleted the cluster's state ({store}) and logs");
+            console.Out.WriteLine($"✓ deleted the cluster's state ({store}) and logs; its key ({Edge.Host.Trust.ClusterKeyFile.PathFor(name)}) is kept, so boards provisioned into it still obey its next control plane");
         }
         else
         {

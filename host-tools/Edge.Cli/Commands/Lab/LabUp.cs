@@ -10,6 +10,10 @@ using Edge.Host.Objects;
 using Edge.VirtualBoard;
 using Spectre.Console;
 
+using Edge.Dataplane.Boards;
+using Edge.Host.Trust;
+using Edge.VirtualBoard.Platform;
+
 namespace Edge.Cli.Commands.Lab;
 
 /// <summary>
@@ -157,7 +161,8 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         }
 
         string log = Path.Combine(dir, node + ".log");
-        int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", address, "--log", log]);
+        string flash = ProvisionVirtualBoard(dir, node);
+        int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", address, "--log", log, "--state", flash]);
         state.Boards.RemoveAll(b => b.Name == node);
         state.Boards.Add(new LabProcess { Name = node, Pid = pid, Address = $"tcp://{BoardAddress(n)}:{AgentBoard.DefaultMgmtPort}", Log = log });
         state.Boards.Sort((a, b) => NodeNumber(a.Name).CompareTo(NodeNumber(b.Name)));
@@ -187,6 +192,40 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         }
 
         Done($"started virtual board {node} at {address} (pid {pid})");
+    }
+
+    /// <summary>
+    /// What `board provision` does over USB for a flashed board: the virtual board's flash (a
+    /// directory) is given the lab's cluster key before it boots, so it obeys this lab's control
+    /// plane and no other. Returns the directory.
+    /// </summary>
+    private string ProvisionVirtualBoard(string dir, string node)
+    {
+        ClusterKey key = ClusterKeyFile.LoadOrCreate(name);
+        string flash = Path.Combine(dir, node);
+        // The key sits in this directory: its owner's alone, as the cluster's own key file is.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(flash);
+        }
+        else
+        {
+            Directory.CreateDirectory(flash, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var storage = new FileStorage(flash);
+        BoardSettings settings = BoardSettings.Load(storage, out _);
+        if (settings.Key == null || !settings.Key.AsSpan().SequenceEqual(key.Key) || settings.Cluster != name)
+        {
+            settings.Key = key.Key;
+            settings.Cluster = name;
+            if (!settings.Save(storage))
+            {
+                throw new CliException($"cannot write {node}'s settings under {flash}");
+            }
+        }
+
+        return flash;
     }
 
     private void StartControlPlane(LabState state, string dir)
@@ -250,6 +289,14 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
             foreach (LabProcess board in state.Boards.Where(b => b.Pid > 0 && !LabProcesses.IsAlive(b.Pid)))
             {
                 throw new CliException($"virtual board {board.Name} exited; its log ({board.Log}) ends:\n{Tail(board.Log)}");
+            }
+
+            // A board that will not take this control plane (another cluster's, or one with no key) does not come round by waiting.
+            JsonObject boards = api.GetAsync("/edge/v1/boards").GetAwaiter().GetResult();
+            if ((boards["items"] as JsonArray ?? []).FirstOrDefault(b => (bool?)b?["untrusted"] == true) is JsonNode refused)
+            {
+                throw new CliException($"{(string?)refused["link"]}: {(string?)refused["problem"]}\n"
+                    + $"(this cluster's control plane keeps running for its other boards; `edgectl lab down --lab {name}` stops it)");
             }
 
             if (clock.Elapsed > timeout)
