@@ -119,6 +119,24 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
+        public void A_proof_for_one_boards_address_is_no_good_at_another()
+        {
+            byte[] key = Bytes(0x44, SessionAuth.KeyLength);
+            SessionAuth host = new SessionAuth(SessionAuth.Host, key, 0);
+            SessionAuth board = new SessionAuth(SessionAuth.Board, key, 0);
+            host.Address = 0xC0A83212; // what the host dialled: a forwarder's address
+            board.Address = 0xC0A83211;
+            byte[] nb = Bytes(0x10, SessionAuth.NonceLength);
+            byte[] nh = Bytes(0x20, SessionAuth.NonceLength);
+            byte[] proof = new byte[SessionAuth.ProofLength];
+            host.Prove(SessionAuth.Host, nb, 0, nh, 0, proof, 0);
+            Assert.IsFalse(board.Check(SessionAuth.Host, nb, 0, nh, 0, proof, 0));
+            host.Address = board.Address;
+            host.Prove(SessionAuth.Host, nb, 0, nh, 0, proof, 0);
+            Assert.IsTrue(board.Check(SessionAuth.Host, nb, 0, nh, 0, proof, 0));
+        }
+
+        [TestMethod]
         public void The_known_answers_for_K_0_to_31_Nb_0x10_and_Nh_0x20()
         {
             byte[] k = Bytes(0, SessionAuth.KeyLength);
@@ -126,6 +144,8 @@ namespace Edge.Dataplane.NfTests
             byte[] nh = Bytes(0x20, SessionAuth.NonceLength);
             SessionAuth host = new SessionAuth(SessionAuth.Host, k, 0);
             SessionAuth board = new SessionAuth(SessionAuth.Board, k, 0);
+            host.Address = 0xC0A83211; // A: the board's address, 192.168.50.17, dialled by the host
+            board.Address = 0xC0A83211;
 
             Assert.AreEqual("8e77c2f0", SessionAuth.Describe(board.KeyId), "key id: HMAC(K, 4), first 4 bytes");
             board.Boot = 7;
@@ -135,38 +155,42 @@ namespace Edge.Dataplane.NfTests
 
             byte[] proof = new byte[SessionAuth.ProofLength];
             host.Prove(SessionAuth.Host, nb, 0, nh, 0, proof, 0);
-            Assert.AreEqual("36641758aac115ef705d75c711ff1d0a601940e0198968c5863fc722cea0a803", Hex(proof, 0, proof.Length), "host proof: HMAC(K, 1 || Nb || Nh)");
+            Assert.AreEqual("33d2360a715e16bb40d5afc412886ea561599b239988d5af0631073c586d431c", Hex(proof, 0, proof.Length), "host proof: HMAC(K, 1 || Nb || Nh || A)");
             Assert.IsTrue(board.Check(SessionAuth.Host, nb, 0, nh, 0, proof, 0));
             board.Prove(SessionAuth.Board, nb, 0, nh, 0, proof, 0);
-            Assert.AreEqual("73b99620627212ca05139009d92dd47875eb10e403f36e6dc2ff43241a880649", Hex(proof, 0, proof.Length), "board proof: HMAC(K, 2 || Nb || Nh)");
+            Assert.AreEqual("b5612df6da0375952d848b259048e45358a83846225ffb13fd2c396d5eafca68", Hex(proof, 0, proof.Length), "board proof: HMAC(K, 2 || Nb || Nh || A)");
             Assert.IsTrue(host.Check(SessionAuth.Board, nb, 0, nh, 0, proof, 0));
 
             // The session key itself stays inside SessionAuth: its derivation here, its use in the frames below.
-            byte[] input = new byte[1 + 2 * SessionAuth.NonceLength];
+            byte[] input = new byte[1 + 2 * SessionAuth.NonceLength + 4];
             input[0] = 3;
             System.Array.Copy(nb, 0, input, 1, SessionAuth.NonceLength);
             System.Array.Copy(nh, 0, input, 1 + SessionAuth.NonceLength, SessionAuth.NonceLength);
+            input[33] = 0xC0;
+            input[34] = 0xA8;
+            input[35] = 0x32;
+            input[36] = 0x11;
             byte[] ks = new byte[HmacSha256.MacLength];
             new HmacSha256(k, 0, k.Length).Compute(input, 0, input.Length, ks, 0);
-            Assert.AreEqual("675e8a5b289093a7c34c67df5802041ed8133f6ce1f1f15ad004aa429c211389", Hex(ks, 0, ks.Length), "session key: HMAC(K, 3 || Nb || Nh)");
+            Assert.AreEqual("4c8b8cb09522764485f23d113eca3658811dcfc79f95d6511f5dc7066db4539b", Hex(ks, 0, ks.Length), "session key: HMAC(K, 3 || Nb || Nh || A)");
 
             host.Establish(nb, 0, nh, 0);
             board.Establish(nb, 0, nh, 0);
             // | 'E' 'g' | 1 | type 4 | id 0102 | length 0024 | body 40..4f | seq | MAC: HMAC(Ks, 'H' or 'B' || 01 .. seq), 16 bytes | CRC-32 |
             byte[] frame = new byte[FrameLength(Body)];
             int length = SealFixed(host, frame);
-            Assert.AreEqual("4567010401020024404142434445464748494a4b4c4d4e4f00000000dcdb5bee099a09da1ff059a7cb2974f8d3af643e", Hex(frame, 0, length), "the host's first frame");
+            Assert.AreEqual("4567010401020024404142434445464748494a4b4c4d4e4f000000002a2a6c08d946a41bb32f498a37988f88ad8ea9e1", Hex(frame, 0, length), "the host's first frame");
             Assert.IsTrue(board.Open(frame, 0, PayloadLength(length)));
             length = SealFixed(board, frame);
-            Assert.AreEqual("4567010401020024404142434445464748494a4b4c4d4e4f00000000d6f5addc8eefabe82c081ee28e3e20d79c2988d4", Hex(frame, 0, length), "the board's first frame");
+            Assert.AreEqual("4567010401020024404142434445464748494a4b4c4d4e4f000000002dba2d0c844f5121bed08820f41bdae14f47ab9c", Hex(frame, 0, length), "the board's first frame");
             Assert.IsTrue(host.Open(frame, 0, PayloadLength(length)));
             length = SealFixed(host, frame);
-            Assert.AreEqual("4567010401020024404142434445464748494a4b4c4d4e4f00000001b106ad8aad26228ccf8f232827083fcf14363cab", Hex(frame, 0, length), "the host's second frame");
+            Assert.AreEqual("4567010401020024404142434445464748494a4b4c4d4e4f00000001a00cef2e8add00cc38f97d9bd0b3716cf3179718", Hex(frame, 0, length), "the host's second frame");
             Assert.IsTrue(board.Open(frame, 0, PayloadLength(length)));
 
             byte[] wrapped = new byte[SessionAuth.KeyLength];
             host.Wrap(Bytes(0x50, SessionAuth.NonceLength), 0, Bytes(0x60, SessionAuth.KeyLength), 0, wrapped, 0);
-            Assert.AreEqual("fa2665d2ed227a3e438b88067411741c08c36f85d7267000bce743735d251d3f", Hex(wrapped, 0, wrapped.Length), "key 60..7f XOR HMAC(Ks, 6 || 50..5f)");
+            Assert.AreEqual("257d5419de765a0094bd7080b04b343506ec47426e02db17f97a9d46799b82d0", Hex(wrapped, 0, wrapped.Length), "key 60..7f XOR HMAC(Ks, 6 || 50..5f)");
         }
 
         private static void Pair(out SessionAuth host, out SessionAuth board)

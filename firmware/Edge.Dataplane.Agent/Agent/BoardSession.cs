@@ -50,8 +50,24 @@ namespace Edge.Dataplane.Agent
         // the session, null on the console.
         private SessionAuth _auth;
 
-        /// <summary>The board's cluster key in use (null: it has none); set by the loop from the kept settings.</summary>
-        public SessionAuth Trust;
+        private SessionAuth _trust;
+
+        /// <summary>
+        /// The board's cluster key in use (null: it has none); set by the loop from the kept
+        /// settings. Its proofs are bound to this board's address.
+        /// </summary>
+        public SessionAuth Trust
+        {
+            get { return _trust; }
+            set
+            {
+                _trust = value;
+                if (value != null)
+                {
+                    value.Address = _identity.Address;
+                }
+            }
+        }
 
         /// <summary>The cluster the board belongs to, "" for none (Hello says it; refusals name it).</summary>
         public string Cluster = "";
@@ -124,6 +140,11 @@ namespace Edge.Dataplane.Agent
             Trust.Prove(SessionAuth.Board, boardNonce, 0, hostNonce, 0, _out, Frame.HeaderLength);
             _writer.Position += SessionAuth.ProofLength;
             Send(MessageType.AuthOk, 0);
+            if (_stream == null)
+            {
+                return; // the line went while the proof was sent: no session to seal
+            }
+
             Trust.Establish(boardNonce, 0, hostNonce, 0);
             _auth = Trust;
         }
@@ -445,7 +466,10 @@ namespace Edge.Dataplane.Agent
         {
             string ignored;
             BoardSettings kept = Storage == null ? new BoardSettings() : BoardSettings.Load(Storage, out ignored);
-            wanted.Boots = kept.Boots;
+            if (keyAction != SetKey)
+            {
+                wanted.Boots = kept.Boots; // a new key comes with the boot count the host chose at random (nonces then differ from any earlier life of the same key)
+            }
             if (_claim && keyAction != SetKey)
             {
                 return "this board has no cluster key: a claim on the network gives it one and changes nothing else until it has it";

@@ -141,7 +141,9 @@ namespace Edge.Dataplane.Agent
                     continue;
                 }
 
-                if (_candidateReader.Type == MessageType.Claim && _session.Trust == null && _line == null)
+                // A claim only where nothing holds the session: never over the USB console's (a board
+                // whose console is wired is provisioned there), never over another claim.
+                if (_candidateReader.Type == MessageType.Claim && _session.Trust == null && _line == null && !_session.Attached)
                 {
                     ushort request = _candidateReader.RequestId;
                     IByteStream line = TakeCandidate();

@@ -53,7 +53,12 @@ namespace Edge.Dataplane.Boards
         /// <summary>The cluster's key (32 bytes, Trust.SessionAuth), or null: the board then takes no control plane on TCP until provisioned over USB.</summary>
         public byte[] Key;
 
-        /// <summary>Times the board has booted with these settings kept (mixed into its session nonces).</summary>
+        /// <summary>
+        /// The board's boot count, mixed into its session nonces: one more at every boot with a key,
+        /// starting from a number the host picks at random when it gives the key, so a board
+        /// given the same key again (its flash erased, provisioned anew) does not count through
+        /// the same nonces as before.
+        /// </summary>
         public uint Boots;
 
         /// <summary>The largest a record gets: three names of at most 63 characters, the key and the numbers.</summary>

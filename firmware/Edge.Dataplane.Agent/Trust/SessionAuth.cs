@@ -9,14 +9,16 @@ namespace Edge.Dataplane.Trust
     /// (32 bytes, kept in the board's flash and in the control plane's home):
     /// <code>
     /// board → host   Hello: ..., board nonce Nb (16 bytes, fresh per connection)
-    /// host  → board  AuthProof: host nonce Nh, HMAC(K, 1 || Nb || Nh)
-    /// board → host   AuthOk: HMAC(K, 2 || Nb || Nh)          (or AuthRefused, and the line closes)
-    /// both           session key Ks = HMAC(K, 3 || Nb || Nh)
+    /// host  → board  AuthProof: host nonce Nh, HMAC(K, 1 || Nb || Nh || A)
+    /// board → host   AuthOk: HMAC(K, 2 || Nb || Nh || A)          (or AuthRefused, and the line closes)
+    /// both           session key Ks = HMAC(K, 3 || Nb || Nh || A)
     /// then every frame's payload ends with | sequence number (4) | MAC (16) |, where
     /// MAC = HMAC-SHA256-128(Ks, direction || version .. payload body || sequence number)
     /// </code>
-    /// Each side proves it holds K on the other's fresh nonce, so an old handshake replayed gets
-    /// nowhere; the session key is new per connection, so frames cannot be spliced from one
+    /// A is the board's IPv4 address: the board's own, the one the host dialled, so a proof made
+    /// for one board is no good at another (something at another address that forwards a
+    /// connection to a board, without the key, gets a refusal, not the board). Each side proves it
+    /// holds K on the other's fresh nonce, so an old handshake replayed gets nowhere; the session key is new per connection, so frames cannot be spliced from one
     /// session into another; the direction byte stops a frame being reflected back to its
     /// sender; the sequence numbers (each direction from 0, each frame exactly the next) stop
     /// replay, reordering and dropping within a session. The MAC is truncated to 128 bits as
@@ -46,7 +48,7 @@ namespace Edge.Dataplane.Trust
         private const byte KeyIdLabel = 4;
         private const byte NonceLabel = 5;
         private const byte WrapLabel = 6;
-        private const int HandshakeInput = 1 + 2 * NonceLength;
+        private const int HandshakeInput = 1 + 2 * NonceLength + 4;
 
         private readonly byte _role;
         private readonly byte[] _clusterKey = new byte[KeyLength];
@@ -64,6 +66,12 @@ namespace Edge.Dataplane.Trust
 
         /// <summary>The first 32 bits of HMAC(K, 4): names the key (on the console, in errors) without saying anything about it.</summary>
         public uint KeyId;
+
+        /// <summary>
+        /// The board's IPv4 address, bound into the proofs and the session key (A above): a board
+        /// sets its own (BoardSession does), a host the address it dialled.
+        /// </summary>
+        public uint Address;
 
         /// <summary>The board's boot count, kept in flash: mixed into its nonces, so they differ from every earlier boot's even where the random source repeats itself after a reset.</summary>
         public uint Boot;
@@ -241,6 +249,7 @@ namespace Edge.Dataplane.Trust
             _work[0] = label;
             System.Array.Copy(boardNonce, boardOffset, _work, 1, NonceLength);
             System.Array.Copy(hostNonce, hostOffset, _work, 1 + NonceLength, NonceLength);
+            NetworkOrder.WriteU32(_work, 1 + 2 * NonceLength, Address);
         }
 
         private void Mac(byte direction, byte[] b, int frameOffset, int bodyLength)

@@ -96,6 +96,12 @@ public sealed class ApiServer : IAsyncDisposable
         string path = request.Path.Value ?? "/";
         try
         {
+            if (request.Method == "POST" && path.StartsWith("/edge/v1/", StringComparison.Ordinal) && !FromAClient(request))
+            {
+                await Status(context, 403, "Forbidden", "Edge's own requests take a JSON body from a client (edgectl), not a form from a web page: send Content-Type: application/json and no Origin");
+                return;
+            }
+
             switch (path)
             {
                 case "/healthz":
@@ -635,6 +641,15 @@ public sealed class ApiServer : IAsyncDisposable
         return _controlPlane.SessionFor(node)
             ?? throw new BoardSessionException($"pod {name} runs on node {node}, which is not connected to the control plane");
     }
+
+    /// <summary>
+    /// Whether a request to Edge's own endpoints (dial a board, rotate the key) comes from a client
+    /// rather than a web page: a page can post a form or text to loopback without asking (a
+    /// "simple" request), but not JSON, and a browser always says its Origin.
+    /// </summary>
+    private static bool FromAClient(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
+        && !request.Headers.ContainsKey("Origin");
 
     private JsonObject Boards() => new()
     {

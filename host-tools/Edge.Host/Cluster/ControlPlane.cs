@@ -33,6 +33,7 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly List<Task> _tasks = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile ClusterKey? _clusterKey;
+    private readonly SemaphoreSlim _rekeying = new(1, 1);
 
     public ControlPlane(ObjectStore store, ControlPlaneOptions? options = null, TextWriter? log = null)
     {
@@ -330,6 +331,19 @@ public sealed class ControlPlane : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<(string Board, string? Error)>> RekeyAsync()
     {
+        await _rekeying.WaitAsync(); // one rotation at a time: two from the same key would strand the boards that took the first
+        try
+        {
+            return await RotateAsync();
+        }
+        finally
+        {
+            _rekeying.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<(string Board, string? Error)>> RotateAsync()
+    {
         ClusterKey current = _clusterKey ?? throw new InvalidOperationException("this control plane has no cluster key to rotate");
         ClusterKey next = current.Rotated();
         _options.SaveKey?.Invoke(next);
@@ -351,8 +365,9 @@ public sealed class ControlPlane : IAsyncDisposable
                 outcomes.Add((name, null));
                 Log($"{name}: took the new cluster key");
             }
-            catch (BoardSessionException e)
+            catch (Exception e) when (e is BoardSessionException or IOException or ObjectDisposedException)
             {
+                // It keeps the previous key, which this control plane still takes: it gets the new one when it next connects.
                 outcomes.Add((name, e.Message));
                 Log($"{name}: rekey failed: {e.Message}");
             }
@@ -430,6 +445,12 @@ public sealed class ControlPlane : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 problem = "stopping";
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong with this board, its connection task goes on and redials: a
+                // board the control plane stops dialling is a node lost for good.
+                problem = $"internal error talking to the board ({e.GetType().Name}: {e.Message}); redialling {connection.Link}";
             }
             finally
             {

@@ -31,24 +31,30 @@ public sealed class BoardClient : IAsyncDisposable
     private readonly Task _reader;
     private readonly ClusterKey? _key;
     private readonly TaskCompletionSource<BoardHello> _authenticated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource<(byte Type, byte[] Payload)>? _authAnswer;
-    private SessionAuth? _auth;
+    private readonly TaskCompletionSource<BoardHello> _sealedHello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _network;
+    private readonly uint _dialled;
+
+    // Sealing (senders, under _sendLock) and opening (the read loop) each have their own
+    // SessionAuth: one holds a single HMAC state, and the two run at once on different threads.
+    private SessionAuth? _seal;
+    private SessionAuth? _open;
+    private Handshake? _handshake;
+    private bool _claiming;
     private int _authStarted;
     private int _nextId;
 
-    private readonly bool _network;
-    private readonly TaskCompletionSource<BoardHello> _sealedHello = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private BoardClient(Stream stream, ClusterKey? key, bool network)
+    private BoardClient(Stream stream, ClusterKey? key, bool network, uint dialled)
     {
         _stream = stream;
         _key = key;
         _network = network;
+        _dialled = dialled;
         _reader = Task.Run(ReadLoop);
     }
 
     /// <summary>Whether frames are sealed with the session key (a network line after the handshake).</summary>
-    public bool Authenticated => _auth?.Established == true;
+    public bool Authenticated => _open?.Established == true;
 
     /// <summary>The board answered with this cluster's previous key (it was off at the last rekey): `board rekey` gives it the new one.</summary>
     public bool UsedPreviousKey { get; private set; }
@@ -81,11 +87,14 @@ public sealed class BoardClient : IAsyncDisposable
             throw new BoardSessionException($"cannot reach the board at {host}:{port}: {e.SocketErrorCode}");
         }
 
-        return new BoardClient(client.GetStream(), key, network: true);
+        // The proofs are bound to the board's address as dialled: a proof is no good at another address.
+        var remote = (System.Net.IPEndPoint)client.Client.RemoteEndPoint!;
+        byte[] ip = remote.Address.MapToIPv4().GetAddressBytes();
+        return new BoardClient(client.GetStream(), key, network: true, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(ip));
     }
 
     /// <summary>Wraps an already open line (a serial port, a test stream); <paramref name="key"/> for a board that asks for the handshake on it.</summary>
-    public static BoardClient Over(Stream stream, ClusterKey? key = null) => new(stream, key, network: false);
+    public static BoardClient Over(Stream stream, ClusterKey? key = null) => new(stream, key, network: false, dialled: 0);
 
     /// <summary>
     /// The board's hello, once the line is trusted: a board says it when a TCP session opens
@@ -124,6 +133,7 @@ public sealed class BoardClient : IAsyncDisposable
         }
 
         Interlocked.Exchange(ref _authStarted, 1); // no handshake on a claim
+        _claiming = true;
         (byte type, byte[] _) = await RequestAsync(MessageType.Claim, NewFrame(0), 0, timeout);
         if (type != MessageType.Ack)
         {
@@ -178,29 +188,14 @@ public sealed class BoardClient : IAsyncDisposable
             }
 
             UsedPreviousKey = key != _key.Key;
-            var auth = new SessionAuth(SessionAuth.Host, key, 0);
-            byte[] hostNonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionAuth.NonceLength);
+            var handshake = new Handshake(hello, new SessionAuth(SessionAuth.Host, key, 0) { Address = _dialled }, new SessionAuth(SessionAuth.Host, key, 0) { Address = _dialled },
+                System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionAuth.NonceLength));
             byte[] frame = new byte[Frame.HeaderLength + SessionAuth.NonceLength + SessionAuth.ProofLength + Frame.TrailerLength];
-            hostNonce.CopyTo(frame, Frame.HeaderLength);
-            auth.Prove(SessionAuth.Host, hello.Nonce, 0, hostNonce, 0, frame, Frame.HeaderLength + SessionAuth.NonceLength);
-            var answer = new TaskCompletionSource<(byte, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _authAnswer = answer;
+            handshake.HostNonce.CopyTo(frame, Frame.HeaderLength);
+            handshake.Seal.Prove(SessionAuth.Host, hello.Nonce, 0, handshake.HostNonce, 0, frame, Frame.HeaderLength + SessionAuth.NonceLength);
+            _handshake = handshake;
             await WriteFrameAsync(frame, Frame.Seal(frame, 0, MessageType.AuthProof, 0, SessionAuth.NonceLength + SessionAuth.ProofLength));
-            (byte type, byte[] payload) = await answer.Task.WaitAsync(timeout);
-            if (type == MessageType.AuthRefused)
-            {
-                var r = new PayloadReader();
-                r.Begin(payload, 0, payload.Length);
-                throw new BoardSessionException($"{hello.Name} refused this control plane: {r.String()}", untrusted: true);
-            }
-
-            if (payload.Length != SessionAuth.ProofLength || !auth.Check(SessionAuth.Board, hello.Nonce, 0, hostNonce, 0, payload, 0))
-            {
-                throw new BoardSessionException($"the board at this address did not prove {hello.DescribeCluster()}'s key: it is not the board it says it is", untrusted: true);
-            }
-
-            auth.Establish(hello.Nonce, 0, hostNonce, 0);
-            _auth = auth;
+            await handshake.Done.Task.WaitAsync(timeout); // the read loop checks AuthOk and establishes both ends
 
             // The first hello was not sealed (nothing was, yet): the one the session goes on is asked for under the seal.
             await SignalAsync(MessageType.HelloRequest, 0);
@@ -233,7 +228,7 @@ public sealed class BoardClient : IAsyncDisposable
         byte[] frame = NewFrame(Frame.MaxPayload);
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
         encode(w);
-        int limit = (_hello.Task.IsCompletedSuccessfully ? _hello.Task.Result.MaxPayload : Frame.MaxPayload) - Overhead;
+        int limit = _authenticated.Task.Result.MaxPayload - Overhead; // the hello the session goes on (under the seal, on the network)
         if (w.Overflow || w.Length > limit)
         {
             throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} is {(w.Overflow ? "over " + Frame.MaxPayload : w.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; "
@@ -254,7 +249,7 @@ public sealed class BoardClient : IAsyncDisposable
     }
 
     // What sealing adds to a payload: the sequence number and MAC once authenticated.
-    private int Overhead => _auth != null ? SessionAuth.TrailerLength : 0;
+    private int Overhead => _seal != null ? SessionAuth.TrailerLength : 0;
 
     /// <summary>A frame buffer for a payload of up to <paramref name="payload"/> bytes, with room for the seal.</summary>
     private static byte[] NewFrame(int payload) => new byte[Frame.HeaderLength + payload + SessionAuth.TrailerLength + Frame.TrailerLength];
@@ -424,7 +419,7 @@ public sealed class BoardClient : IAsyncDisposable
         await _sendLock.WaitAsync();
         try
         {
-            int length = _auth != null ? _auth.Seal(frame, 0, type, id, payloadLength) : Frame.Seal(frame, 0, type, id, payloadLength);
+            int length = _seal != null ? _seal.Seal(frame, 0, type, id, payloadLength) : Frame.Seal(frame, 0, type, id, payloadLength);
             await _stream.WriteAsync(frame.AsMemory(0, length));
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
@@ -499,7 +494,7 @@ public sealed class BoardClient : IAsyncDisposable
     public async Task ProvisionAsync(BoardSettings settings, bool restart, TimeSpan timeout, int keyAction = BoardSession.KeepKey)
     {
         await Ready(timeout);
-        if (keyAction == BoardSession.SetKey && _auth != null)
+        if (keyAction == BoardSession.SetKey && _seal != null)
         {
             throw new BoardSessionException("a cluster key is given over the board's USB console only (edgectl board provision --port PORT); on the network, edgectl board rekey changes it");
         }
@@ -529,7 +524,7 @@ public sealed class BoardClient : IAsyncDisposable
     public async Task RekeyAsync(ClusterKey key, TimeSpan timeout)
     {
         await Ready(timeout);
-        if (_auth == null)
+        if (_seal == null)
         {
             throw new BoardSessionException("rekey needs a session on the network that proved the current key (over USB, edgectl board provision gives the key)");
         }
@@ -544,7 +539,7 @@ public sealed class BoardClient : IAsyncDisposable
         await _sendLock.WaitAsync(); // the wrap uses the session's HMAC, which sealing also uses
         try
         {
-            _auth.Wrap(wrapNonce, 0, key.Key, 0, wrapped, 0);
+            _seal.Wrap(wrapNonce, 0, key.Key, 0, wrapped, 0);
         }
         finally
         {
@@ -629,7 +624,12 @@ public sealed class BoardClient : IAsyncDisposable
                     taken += reader.Push(buffer, taken, n - taken);
                     while (reader.Next())
                     {
-                        SessionAuth? auth = _auth;
+                        SessionAuth? auth = _open;
+                        if (auth == null && _network && !_claiming && reader.Type is not (MessageType.Hello or MessageType.AuthOk or MessageType.AuthRefused))
+                        {
+                            continue; // before the handshake, a network line carries nothing else the host takes
+                        }
+
                         if (auth != null)
                         {
                             if (!auth.Open(reader.Payload, reader.PayloadOffset - Frame.HeaderLength, reader.PayloadLength))
@@ -677,7 +677,7 @@ public sealed class BoardClient : IAsyncDisposable
             }
 
             _hello.TrySetException(new BoardSessionException("the board's line closed before it said hello"));
-            _authAnswer?.TrySetException(new BoardSessionException("the board closed the line during the cluster-key handshake"));
+            _handshake?.Done.TrySetException(new BoardSessionException("the board closed the line during the cluster-key handshake"));
             _sealedHello.TrySetException(new BoardSessionException(Broken ?? "the board's line closed during the cluster-key handshake"));
         }
     }
@@ -689,10 +689,10 @@ public sealed class BoardClient : IAsyncDisposable
         switch (type)
         {
             case MessageType.Hello:
-                (_auth == null ? _hello : _sealedHello).TrySetResult(ReadHello(r));
+                (_open == null ? _hello : _sealedHello).TrySetResult(ReadHello(r));
                 break;
-            case MessageType.AuthOk or MessageType.AuthRefused when _auth == null && _authAnswer != null:
-                _authAnswer.TrySetResult((type, payload));
+            case MessageType.AuthOk or MessageType.AuthRefused when _open == null && _handshake != null:
+                Answer(_handshake, type, payload);
                 break;
             case MessageType.Heartbeat:
                 uint generation = r.Varint();
@@ -735,9 +735,45 @@ public sealed class BoardClient : IAsyncDisposable
         }
     }
 
+    // On the read loop, so the session is established before the next frame is read: the board's
+    // proof checked, both ends keyed, then frames opened from the very next one.
+    private void Answer(Handshake handshake, byte type, byte[] payload)
+    {
+        BoardHello hello = handshake.Hello;
+        if (type == MessageType.AuthRefused)
+        {
+            var r = new PayloadReader();
+            r.Begin(payload, 0, payload.Length);
+            handshake.Done.TrySetException(new BoardSessionException($"{hello.Name} refused this control plane: {Printable(r.String())}", untrusted: true));
+            return;
+        }
+
+        if (payload.Length != SessionAuth.ProofLength || !handshake.Open.Check(SessionAuth.Board, hello.Nonce!, 0, handshake.HostNonce, 0, payload, 0))
+        {
+            handshake.Done.TrySetException(new BoardSessionException(
+                $"what answers at this address did not prove {hello.DescribeCluster()}'s key for this address: it is not the board it says it is (or the connection is forwarded from another address)", untrusted: true));
+            return;
+        }
+
+        handshake.Open.Establish(hello.Nonce!, 0, handshake.HostNonce, 0);
+        handshake.Seal.Establish(hello.Nonce!, 0, handshake.HostNonce, 0); // nothing is sent before Done: every request waits for it
+        _seal = handshake.Seal;
+        _open = handshake.Open;
+        handshake.Done.TrySetResult();
+    }
+
+    private sealed record Handshake(BoardHello Hello, SessionAuth Open, SessionAuth Seal, byte[] HostNonce)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Text from the line as it may be shown: control characters (an escape sequence from whoever answered) as '?'.</summary>
+    private static string Printable(string? text) =>
+        text == null ? "" : string.Create(text.Length, text, (span, t) => { for (int i = 0; i < t.Length; i++) span[i] = char.IsControl(t[i]) ? '?' : t[i]; });
+
     private static BoardHello ReadHello(PayloadReader r)
     {
-        var hello = new BoardHello(r.String() ?? "", r.String() ?? "", r.Address(), (ushort)r.Int(), r.Varint(), r.Int());
+        var hello = new BoardHello(Printable(r.String()), Printable(r.String()), r.Address(), (ushort)r.Int(), r.Varint(), r.Int());
         if (r.AtEnd)
         {
             return hello;
@@ -750,7 +786,7 @@ public sealed class BoardClient : IAsyncDisposable
         }
 
         int trust = r.Int();
-        string? cluster = r.String();
+        string? cluster = r.String() is { } name ? Printable(name) : null;
         uint keyId = r.Address();
         byte[]? nonce = null;
         if (trust == Messages.LineAuthenticate)
@@ -770,7 +806,7 @@ public sealed class BoardClient : IAsyncDisposable
         public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    public override string ToString() => _hello.Task.IsCompletedSuccessfully
-        ? $"{_hello.Task.Result.Name} ({Ipv4Address.Format(_hello.Task.Result.Address)})"
+    public override string ToString() => _authenticated.Task.IsCompletedSuccessfully
+        ? $"{_authenticated.Task.Result.Name} ({Ipv4Address.Format(_authenticated.Task.Result.Address)})"
         : "board (no hello yet)";
 }

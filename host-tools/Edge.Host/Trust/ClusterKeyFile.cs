@@ -48,15 +48,17 @@ public static class ClusterKeyFile
         string path = PathFor(key.Cluster);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = path + ".new";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        File.Delete(temporary); // made anew below, with the owner-only mode (a mode applies only to a file being created)
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var file = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        using (var file = new FileStream(temporary, options))
         {
-            file.Write(JsonSerializer.Serialize(new Stored(Convert.ToBase64String(key.Key), key.Previous is { } p ? Convert.ToBase64String(p) : null)));
+            file.Write(System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Stored(Convert.ToBase64String(key.Key), key.Previous is { } p ? Convert.ToBase64String(p) : null))));
+            file.Flush(flushToDisk: true); // on disk before it replaces the old: boards may take this key the moment it is kept
         }
 
         File.Move(temporary, path, overwrite: true);

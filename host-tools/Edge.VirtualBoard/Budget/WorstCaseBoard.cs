@@ -132,7 +132,7 @@ public sealed class WorstCaseBoard
 
         byte[] boardNonce = hello.AsSpan(Frame.HeaderLength + helloPayload - SessionAuth.NonceLength, SessionAuth.NonceLength).ToArray();
         byte[] hostNonce = Enumerable.Range(0, SessionAuth.NonceLength).Select(i => (byte)(i * 71 + 3)).ToArray();
-        var host = new SessionAuth(SessionAuth.Host, key, 0);
+        var host = new SessionAuth(SessionAuth.Host, key, 0) { Address = Config.Address }; // the address it dials
         byte[] proof = new byte[Frame.HeaderLength + SessionAuth.NonceLength + SessionAuth.ProofLength + Frame.TrailerLength];
         hostNonce.CopyTo(proof, Frame.HeaderLength);
         host.Prove(SessionAuth.Host, boardNonce, 0, hostNonce, 0, proof, Frame.HeaderLength + SessionAuth.NonceLength);

@@ -9,7 +9,7 @@ namespace Edge.Dataplane.Tests.Trust;
 /// <summary>
 /// The management line's authentication (SessionAuth) as its specification says: a host and a
 /// board holding the same cluster key K prove it to each other on fresh nonces and agree on a
-/// session key Ks = HMAC(K, 3 || Nb || Nh); every frame then carries
+/// session key Ks = HMAC(K, 3 || Nb || Nh || A), A the board's address; every frame then carries
 /// <c>body | seq (4, big-endian) | MAC (16)</c>, the MAC being the first 16 bytes of
 /// HMAC(Ks, direction || frame bytes from the version through seq). Tampering, replay,
 /// reordering, reflection and splicing from another session are all refused; the wire format
@@ -436,10 +436,10 @@ public sealed class SessionAuthTests
         byte[] hostProof = new byte[SessionAuth.ProofLength], boardProof = new byte[SessionAuth.ProofLength];
         host.Prove(SessionAuth.Host, nb, 0, nh, 0, hostProof, 0);
         board.Prove(SessionAuth.Board, nb, 0, nh, 0, boardProof, 0);
-        Assert.Equal(Hmac(key, [1, .. nb, .. nh]), hostProof);
-        Assert.Equal(Hmac(key, [2, .. nb, .. nh]), boardProof);
+        Assert.Equal(Hmac(key, [1, .. nb, .. nh, 0, 0, 0, 0]), hostProof);
+        Assert.Equal(Hmac(key, [2, .. nb, .. nh, 0, 0, 0, 0]), boardProof);
 
-        byte[] ks = Hmac(key, [3, .. nb, .. nh]);
+        byte[] ks = Hmac(key, [3, .. nb, .. nh, 0, 0, 0, 0]); // A = 0: these two are made without an address
         for (uint seq = 0; seq < 3; seq++)
         {
             foreach ((SessionAuth sender, byte direction) in new[] { (host, SessionAuth.Host), (board, SessionAuth.Board) })
@@ -469,18 +469,19 @@ public sealed class SessionAuthTests
         byte[] k = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
         byte[] nb = Enumerable.Range(0x10, 16).Select(i => (byte)i).ToArray();
         byte[] nh = Enumerable.Range(0x20, 16).Select(i => (byte)i).ToArray();
-        byte[] ks = Hmac(k, [3, .. nb, .. nh]);
+        byte[] a = [0xc0, 0xa8, 0x32, 0x11]; // A: the board's address, 192.168.50.17
+        byte[] ks = Hmac(k, [3, .. nb, .. nh, .. a]);
 
         Assert.Equal("8e77c2f0", Convert.ToHexStringLower(Hmac(k, [4])[..4]));
         Assert.Equal("101d8636cc31131c8a69231b3f01701a", Convert.ToHexStringLower(Hmac(k, [5, 0, 0, 0, 7, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8])[..16]));
-        Assert.Equal("36641758aac115ef705d75c711ff1d0a601940e0198968c5863fc722cea0a803", Convert.ToHexStringLower(Hmac(k, [1, .. nb, .. nh])));
-        Assert.Equal("73b99620627212ca05139009d92dd47875eb10e403f36e6dc2ff43241a880649", Convert.ToHexStringLower(Hmac(k, [2, .. nb, .. nh])));
-        Assert.Equal("675e8a5b289093a7c34c67df5802041ed8133f6ce1f1f15ad004aa429c211389", Convert.ToHexStringLower(ks));
-        Assert.Equal("4567010401020024404142434445464748494a4b4c4d4e4f00000000dcdb5bee099a09da1ff059a7cb2974f8d3af643e", Expected((byte)'H', 0));
-        Assert.Equal("4567010401020024404142434445464748494a4b4c4d4e4f00000000d6f5addc8eefabe82c081ee28e3e20d79c2988d4", Expected((byte)'B', 0));
-        Assert.Equal("4567010401020024404142434445464748494a4b4c4d4e4f00000001b106ad8aad26228ccf8f232827083fcf14363cab", Expected((byte)'H', 1));
+        Assert.Equal("33d2360a715e16bb40d5afc412886ea561599b239988d5af0631073c586d431c", Convert.ToHexStringLower(Hmac(k, [1, .. nb, .. nh, .. a])));
+        Assert.Equal("b5612df6da0375952d848b259048e45358a83846225ffb13fd2c396d5eafca68", Convert.ToHexStringLower(Hmac(k, [2, .. nb, .. nh, .. a])));
+        Assert.Equal("4c8b8cb09522764485f23d113eca3658811dcfc79f95d6511f5dc7066db4539b", Convert.ToHexStringLower(ks));
+        Assert.Equal("4567010401020024404142434445464748494a4b4c4d4e4f000000002a2a6c08d946a41bb32f498a37988f88ad8ea9e1", Expected((byte)'H', 0));
+        Assert.Equal("4567010401020024404142434445464748494a4b4c4d4e4f000000002dba2d0c844f5121bed08820f41bdae14f47ab9c", Expected((byte)'B', 0));
+        Assert.Equal("4567010401020024404142434445464748494a4b4c4d4e4f00000001a00cef2e8add00cc38f97d9bd0b3716cf3179718", Expected((byte)'H', 1));
         byte[] pad = Hmac(ks, [6, .. Enumerable.Range(0x50, 16).Select(i => (byte)i)]);
-        Assert.Equal("fa2665d2ed227a3e438b88067411741c08c36f85d7267000bce743735d251d3f",
+        Assert.Equal("257d5419de765a0094bd7080b04b343506ec47426e02db17f97a9d46799b82d0",
             Convert.ToHexStringLower(Enumerable.Range(0x60, 32).Select((b, i) => (byte)(b ^ pad[i])).ToArray()));
 
         string Expected(byte direction, uint seq)

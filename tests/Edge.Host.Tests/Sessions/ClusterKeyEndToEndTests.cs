@@ -31,11 +31,16 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
 
     private static string Address(int n) => $"127.0.10.{240 + n}";
 
-    private (AgentBoard Board, StringWriter Log) Start(int n, IStorage? flash)
+    private (AgentBoard Board, StringWriter Log) Start(int n, IStorage? flash, ushort mgmtPort = AgentBoard.DefaultMgmtPort, IByteStream? console = null)
     {
         var log = new StringWriter();
         Assert.True(Ipv4Address.TryParse(Address(n), out uint address));
-        var board = new AgentBoard($"node-{n}", address, log: TextWriter.Synchronized(log), storage: flash);
+        var board = new AgentBoard($"node-{n}", address, mgmtPort: mgmtPort, log: TextWriter.Synchronized(log), storage: flash);
+        if (console != null)
+        {
+            board.AttachLine(console); // its USB console, before its loop runs
+        }
+
         var stop = new CancellationTokenSource();
         var loop = new Thread(() => board.Run(stop.Token)) { IsBackground = true };
         loop.Start();
@@ -102,10 +107,12 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_frame_changed_on_the_wire_ends_the_session_and_so_does_a_replayed_one()
     {
-        (AgentBoard board, StringWriter boardLog) = Start(3, TestCluster.Provisioned());
-        await using var relay = new TamperingRelay(Address(3), AgentBoard.DefaultMgmtPort);
+        // The relay sits at the board's own address (its management port moved aside), as an
+        // attacker on the path would: the handshake binds the address dialled, which is the board's.
+        (AgentBoard board, StringWriter boardLog) = Start(3, TestCluster.Provisioned(), mgmtPort: 7943);
+        await using var relay = new TamperingRelay(Address(3), AgentBoard.DefaultMgmtPort, Address(3), 7943);
 
-        BoardClient client = await BoardClient.ConnectAsync("127.0.0.1", relay.Port, TestCluster.Key);
+        BoardClient client = await BoardClient.ConnectAsync(Address(3), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         _disposables.Add(client);
         await client.HelloAsync(Timeout);
         Assert.True(client.Authenticated);
@@ -116,7 +123,7 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
         await WaitFor(() => board.Session.SessionsBroken == 1, "the board ending the session");
         Assert.Contains("ended the control plane's session: a frame failed its MAC or came out of sequence", boardLog.ToString());
 
-        BoardClient again = await BoardClient.ConnectAsync("127.0.0.1", relay.Port, TestCluster.Key);
+        BoardClient again = await BoardClient.ConnectAsync(Address(3), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         _disposables.Add(again);
         await again.HelloAsync(Timeout);
         await again.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIpvs, Timeout); // a good session again
@@ -124,6 +131,44 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
         Task view = again.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIpvs, Timeout);
         await WaitFor(() => board.Session.SessionsBroken == 2, "the board ending the session on the replay");
         await view.ContinueWith(_ => { }, TaskScheduler.Default); // answered or cut: the session is over either way
+        Assert.False(board.Session.Attached);
+    }
+
+    [Fact]
+    public async Task Requests_from_many_threads_at_once_keep_the_session_whole()
+    {
+        // Sealing (the senders) and opening (the read loop) run at once on the host: each has its
+        // own state, or the two would garble each other's MACs and the host would end the session.
+        Start(10, TestCluster.Provisioned());
+        await using BoardClient client = await BoardClient.ConnectAsync(Address(10), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+        await client.HelloAsync(Timeout);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (int i = 0; i < 2500; i++)
+            {
+                await client.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIpvs, Timeout);
+            }
+        })));
+
+        Assert.Null(client.Broken);
+        Assert.True(client.Authenticated && client.Connected);
+    }
+
+    [Fact]
+    public async Task A_connection_forwarded_from_another_address_gets_no_board()
+    {
+        // Someone without the key answers at node-9's address and forwards to node-8: the host
+        // proves the key for the address it dialled, which is not node-8's, so node-8 refuses.
+        (AgentBoard board, StringWriter boardLog) = Start(8, TestCluster.Provisioned());
+        await using var forwarder = new TamperingRelay(Address(9), AgentBoard.DefaultMgmtPort, Address(8), AgentBoard.DefaultMgmtPort);
+        await using BoardClient client = await BoardClient.ConnectAsync(Address(9), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+
+        var refused = await Assert.ThrowsAsync<BoardSessionException>(() => client.HelloAsync(Timeout));
+
+        Assert.True(refused.Untrusted);
+        Assert.StartsWith("node-8 refused this control plane: this board belongs to cluster \"test\"", refused.Message);
+        Assert.Contains("the proof was not of its key on this connection's nonce", boardLog.ToString());
         Assert.False(board.Session.Attached);
     }
 
@@ -198,6 +243,27 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
         Assert.True(client.Authenticated);
     }
 
+    [Fact]
+    public async Task A_claim_does_not_take_a_board_whose_console_holds_its_session()
+    {
+        (AgentBoard board, _) = Start(11, new MemoryStorage(), console: new QuietConsole());
+        await using BoardClient claim = await BoardClient.ConnectAsync(Address(11), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+
+        // Unanswered, and hung up when the candidate's time is over: a wired console is where this board takes a key.
+        await Assert.ThrowsAsync<BoardSessionException>(() => claim.ClaimAsync(TimeSpan.FromSeconds(ControlPlaneLineCandidateSeconds + 5)));
+        Assert.False(board.Session.Claiming);
+    }
+
+    private const int ControlPlaneLineCandidateSeconds = Edge.Dataplane.Agent.ControlPlaneLine.CandidateMs / 1000;
+
+    /// <summary>A USB console nobody types on.</summary>
+    private sealed class QuietConsole : IByteStream
+    {
+        public int Read(byte[] buffer, int offset, int length) => 0;
+
+        public int Write(byte[] buffer, int offset, int length) => length;
+    }
+
     private ControlPlane StartControlPlane(string name, ClusterKey key, int board, TextWriter? log = null, Action<ClusterKey>? saveKey = null)
     {
         var store = ObjectStore.Open(Path.Combine(_dir, name + ".db"));
@@ -251,21 +317,20 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
     /// </summary>
     private sealed class TamperingRelay : IAsyncDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly TcpListener _listener;
         private readonly string _board;
         private readonly int _boardPort;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _accepting;
 
-        public TamperingRelay(string board, int boardPort)
+        public TamperingRelay(string address, int port, string board, int boardPort)
         {
+            _listener = new TcpListener(IPAddress.Parse(address), port);
             _board = board;
             _boardPort = boardPort;
             _listener.Start();
             _accepting = Task.Run(AcceptLoop);
         }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
         public volatile bool FlipNextFrame;
 

@@ -48,6 +48,9 @@ namespace Edge.NanoClr.Programs
     public static class BudgetProbe
     {
         private const int Pods = 8;
+
+        /// <summary>The board's address (the host dials it; its handshake is bound to it).</summary>
+        private const uint Board = 0xC0A8320B;
         private const int Services = 32;
         private const int Policies = 16;
 
@@ -74,7 +77,7 @@ namespace Edge.NanoClr.Programs
             // from the memory class, an agent over the platform, a management session.
             var config = new NodeConfig();
             config.Name = "node-1";
-            config.Address = 0xC0A8320B;
+            config.Address = Board;
             MemoryClass.Apply(BudgetProbeSettings.MemoryClass, config);
             var agent = new NodeAgent(config, host.Clock, host.Random, host.Port, host.Sockets);
             var identity = new NodeConfigIdentity();
@@ -420,6 +423,7 @@ namespace Edge.NanoClr.Programs
                 // The host's SessionAuth, and what the first one costs beyond the second.
                 long before = Free();
                 Auth = new SessionAuth(SessionAuth.Host, settings.Key, 0);
+                Auth.Address = Board; // the address it dials: the proofs are bound to it
                 long first = Free();
                 _spare = new SessionAuth(SessionAuth.Host, settings.Key, 0);
                 long again = Free();

@@ -150,6 +150,7 @@ public static class ProvisionCommand
             // Over USB: the board joins this cluster (physical access is what gives a board its key).
             wanted.Key = key.Key;
             wanted.Cluster = cluster;
+            wanted.Boots = (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue); // see BoardSettings.Boots
             keyAction = BoardSession.SetKey;
             newCluster = Cluster(cluster, key.Id);
             changed = true;

@@ -219,7 +219,8 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         {
             settings.Key = key.Key;
             settings.Cluster = name;
-            if (!settings.Save(storage))
+            settings.Boots = (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue); // see BoardSettings.Boots
+            if (!settings.SaveInBothSlots(storage))
             {
                 throw new CliException($"cannot write {node}'s settings under {flash}");
             }

@@ -136,7 +136,7 @@ namespace Edge.NanoClr.Programs
                         report.Write("turn 5: the " + Cluster + " control plane connects on port " + BoardLoop.ManagementPort.ToString());
                         tcp = new MemoryLine(0);
                         listener.Connect(tcp);
-                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 101);
+                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 101, BoardAddress);
                         hosts[hostCount++] = host;
                         watched[watchedCount] = tcp;
                         watchedSay[watchedCount++] = "the board closed the control plane's connection";
@@ -182,7 +182,7 @@ namespace Edge.NanoClr.Programs
                         break;
                     case 350:
                         other = new MemoryLine(0);
-                        otherHost = new ControlPlane("other", other.Host, report, otherKey, 201);
+                        otherHost = new ControlPlane("other", other.Host, report, otherKey, 201, BoardAddress);
                         report.Write("turn 350: another cluster's control plane (key " + otherHost.KeyId + ") connects on port " + BoardLoop.ManagementPort.ToString() + " while the session is held");
                         listener.Connect(other);
                         hosts[hostCount++] = otherHost;
@@ -205,7 +205,7 @@ namespace Edge.NanoClr.Programs
                         report.Write("turn 400: the control plane connects again with the " + Cluster + " key");
                         tcp = new MemoryLine(0);
                         listener.Connect(tcp);
-                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 102);
+                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 102, BoardAddress);
                         hosts[hostCount++] = host;
                         watched[watchedCount] = tcp;
                         watchedSay[watchedCount++] = "the board closed the old control plane's connection";
@@ -222,7 +222,7 @@ namespace Edge.NanoClr.Programs
                         report.Write("turn 530: the control plane restarts and connects again; its old connection is still open");
                         tcp = new MemoryLine(0);
                         listener.Connect(tcp);
-                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 103);
+                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 103, BoardAddress);
                         hosts[hostCount++] = host;
                         host.HelloRequest();
                         break;
@@ -239,7 +239,7 @@ namespace Edge.NanoClr.Programs
                         report.Write("turn 700: a control plane connects on port " + BoardLoop.ManagementPort.ToString() + " again");
                         tcp = new MemoryLine(0);
                         listener.Connect(tcp);
-                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 104);
+                        host = new ControlPlane("tcp", tcp.Host, report, clusterKey, 104, BoardAddress);
                         hosts[hostCount++] = host;
                         break;
                     case 710:

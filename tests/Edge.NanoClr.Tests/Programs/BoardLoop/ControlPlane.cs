@@ -66,10 +66,12 @@ namespace Edge.NanoClr.Programs
         /// <summary>A control plane on TCP holding a cluster key: it proves the key on the board's Hello and seals the session.</summary>
         /// <param name="clusterKey">The 32-byte cluster key.</param>
         /// <param name="seed">Its nonces' random source (the same seed gives the same run on both runtimes).</param>
-        public ControlPlane(string link, IByteStream line, ILog report, byte[] clusterKey, uint seed)
+        /// <param name="boardAddress">The address it dialled: its proofs are bound to it.</param>
+        public ControlPlane(string link, IByteStream line, ILog report, byte[] clusterKey, uint seed, uint boardAddress)
             : this(link, line, report)
         {
             _auth = new SessionAuth(SessionAuth.Host, clusterKey, 0);
+            _auth.Address = boardAddress;
             _random = new Xorshift(seed);
         }
 
