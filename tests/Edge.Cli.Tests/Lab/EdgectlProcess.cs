@@ -9,6 +9,9 @@ public sealed class EdgectlProcess(string edgeHome, string lab, string? server =
 
     public string Home { get; } = edgeHome;
 
+    /// <summary>The kubeconfig kubectl would use in this test's environment ($KUBECONFIG, inside the private home).</summary>
+    public string KubeconfigPath => Path.Combine(Home, "kube", "config");
+
     /// <summary>More environment for the child (a fake nanoff, a bare PATH).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -31,6 +34,7 @@ public sealed class EdgectlProcess(string edgeHome, string lab, string? server =
         }
 
         start.Environment["EDGE_HOME"] = Home;
+        start.Environment["KUBECONFIG"] = KubeconfigPath; // lab up merges its context there: never into the user's own
         start.Environment["EDGE_LAB"] = lab;
         start.Environment.Remove("EDGE_SERVER");
         if (server != null)

@@ -73,12 +73,18 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.DoesNotContain("aHVudGVyMg", described);
 
         // lab up writes a kubeconfig for the lab: kubectl needs nothing else.
-        string kubeconfig = Regex.Match(up.Out, @"export KUBECONFIG=(\S+)").Groups[1].Value;
+        string kubeconfig = Regex.Match(up.Out, @"the lab's own kubeconfig: (\S+)").Groups[1].Value;
         Assert.True(File.Exists(kubeconfig), up.Out);
         Assert.Equal(File.ReadAllText(kubeconfig), _edgectl.Run("kubeconfig").Out);
         (int code, string nodes, string error) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "get", "nodes"], TimeSpan.FromSeconds(60));
         Assert.True(code == 0, error);
         Assert.Matches(@"(?m)^node-2\s+Ready\s", nodes);
+
+        // ... and merges its context into kubectl's own kubeconfig (here $KUBECONFIG), made current, as kind does.
+        Assert.Contains($"kubectl's context is now edge-kubectl ({_edgectl.KubeconfigPath})", up.Out);
+        (int mergedCode, string merged, string mergedError) = Tools.Run("kubectl", ["--kubeconfig", _edgectl.KubeconfigPath, "get", "nodes"], TimeSpan.FromSeconds(60));
+        Assert.True(mergedCode == 0, mergedError);
+        Assert.Matches(@"(?m)^node-2\s+Ready\s", merged);
 
         // kubectl get -w: the changes come as Table rows under kubectl's own header.
         using (RunningTool watch = Tools.Start("kubectl", ["--kubeconfig", kubeconfig, "get", "pods", "-w"]))

@@ -31,6 +31,12 @@ public static class LabDown
                 File.Delete(file);
             }
 
+            string kubeconfig = UserKubeconfig.PathOf();
+            if (UserKubeconfig.Remove(kubeconfig, LabKubeconfig.ContextFor(name)))
+            {
+                console.Out.WriteLine($"✓ removed context {LabKubeconfig.ContextFor(name)} from {kubeconfig}");
+            }
+
             if (Directory.Exists(LabState.DirectoryFor(name)))
             {
                 Directory.Delete(LabState.DirectoryFor(name), recursive: true);

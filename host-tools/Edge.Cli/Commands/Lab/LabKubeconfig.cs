@@ -11,9 +11,12 @@ public static class LabKubeconfig
 {
     public static string PathFor(string lab) => Path.Combine(LabState.DirectoryFor(lab), "kubeconfig");
 
+    /// <summary>The lab's cluster, user and context name in kubeconfigs: edge-lab for the lab named lab.</summary>
+    public static string ContextFor(string lab) => "edge-" + lab;
+
     public static string Write(LabState state)
     {
-        string name = "edge-" + state.Name;
+        string name = ContextFor(state.Name);
         string user = string.IsNullOrEmpty(state.Token) ? "{}" : $"\n    token: {state.Token}";
         string text = $"""
             apiVersion: v1

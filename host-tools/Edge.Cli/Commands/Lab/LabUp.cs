@@ -63,6 +63,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         DialBoards(state);
         WaitForNodes(state, nodes, timeout);
         string kubeconfig = LabKubeconfig.Write(state);
+        MergeKubeconfig(state);
 
         console.Out.WriteLine();
         console.Out.WriteLine($"The lab is up: {nodes} node{(nodes == 1 ? "" : "s")}, API at {state.Server}. Try:");
@@ -70,7 +71,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         console.Out.WriteLine("  edgectl apply -f examples/web.yaml -f examples/client.yaml");
         console.Out.WriteLine("  edgectl get pods -o wide");
         console.Out.WriteLine("  edgectl exec client -- wget -qO- http://web");
-        console.Out.WriteLine($"kubectl reads it too: export KUBECONFIG={kubeconfig}");
+        console.Out.WriteLine($"kubectl works too (`kubectl get nodes`); the lab's own kubeconfig: {kubeconfig}");
         console.Out.WriteLine("Stop it with `edgectl lab down` (state is kept; --purge forgets it).");
         return ExitCodes.Ok;
     }
@@ -125,9 +126,10 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         DialBoards(state);
         WaitForNodes(state, state.Boards.Count, timeout);
         string kubeconfig = LabKubeconfig.Write(state);
+        MergeKubeconfig(state);
         console.Out.WriteLine();
         console.Out.WriteLine($"The cluster is up: {state.Boards.Count} board{(state.Boards.Count == 1 ? "" : "s")}, API at {state.Server}. Try `edgectl get nodes -o wide`.");
-        console.Out.WriteLine($"kubectl reads it too: export KUBECONFIG={kubeconfig}");
+        console.Out.WriteLine($"kubectl works too (`kubectl get nodes`); the lab's own kubeconfig: {kubeconfig}");
         return ExitCodes.Ok;
     }
 
@@ -192,6 +194,14 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         }
 
         Done($"started virtual board {node} at {address} (pid {pid})");
+    }
+
+    /// <summary>kubectl's own kubeconfig gets the lab's context, made current, as `kind create cluster` does.</summary>
+    private void MergeKubeconfig(LabState state)
+    {
+        string path = UserKubeconfig.PathOf();
+        UserKubeconfig.Merge(path, LabKubeconfig.ContextFor(name), state.Server, state.Token);
+        Done($"kubectl's context is now {LabKubeconfig.ContextFor(name)} ({path})");
     }
 
     /// <summary>
