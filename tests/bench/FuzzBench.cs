@@ -18,8 +18,8 @@ namespace Edge.Bench;
 /// </summary>
 public static class FuzzBench
 {
-    private static readonly string[] Targets = ["wire", "dns", "mgmt", "codec", "http", "node"];
-    private static readonly string[] BoardTargets = ["mgmt", "http", "node"];
+    private static readonly string[] Targets = ["wire", "dns", "mgmt", "codec", "http", "node", "handshake"];
+    private static readonly string[] BoardTargets = ["mgmt", "http", "node", "handshake"];
     private const long TenMillion = 10_000_000;
 
     public static int Run(string[] args)
@@ -72,13 +72,13 @@ public static class FuzzBench
             return 1;
         }
 
-        Console.WriteLine($"{"target",-7}{"execs",14}{"execs/s",10}{"time",8}{"paths",7}{"edges",8}{"stability",10}{"crashes",8}{"hangs",6}{"merged",7}");
+        Console.WriteLine($"{"target",-10}{"execs",14}{"execs/s",10}{"time",8}{"paths",7}{"edges",8}{"stability",10}{"crashes",8}{"hangs",6}{"merged",7}");
         int findings = 0;
         foreach (string target in targets)
         {
             Stats stats = Fuzz(root, work, program, target, execs, seconds);
             int merged = merge ? Merge(root, work, program, target, keep) : 0; // the queue holds no crashing input
-            Console.WriteLine($"{target,-7}{stats.Execs,14:N0}{stats.ExecsPerSecond,10:N0}{stats.Seconds,7}s{stats.Paths,7}{stats.Edges,8}{stats.Stability,10}{stats.Crashes,8}{stats.Hangs,6}{merged,7}");
+            Console.WriteLine($"{target,-10}{stats.Execs,14:N0}{stats.ExecsPerSecond,10:N0}{stats.Seconds,7}s{stats.Paths,7}{stats.Edges,8}{stats.Stability,10}{stats.Crashes,8}{stats.Hangs,6}{merged,7}");
             findings += stats.Crashes + stats.Hangs;
             foreach (string saved in SaveFindings(root, work, target))
             {

@@ -42,6 +42,7 @@ public static class FuzzTargets
         ("codec", () => new CodecTarget()),
         ("http", () => new HttpTarget()),
         ("node", () => new NodeTarget()),
+        ("handshake", () => new HandshakeTarget()),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Factories.Select(f => f.Name).ToArray();
