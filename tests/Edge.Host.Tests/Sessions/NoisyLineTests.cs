@@ -66,8 +66,8 @@ public sealed class NoisyLineTests : IDisposable
         }
     }
 
-    /// <summary>A small state that differs every generation: a service whose port and endpoints move.</summary>
-    private static DesiredState StateFor(uint generation)
+    /// <summary>A small state that differs every generation: a service whose port and endpoints move (the peer's address: its own test's).</summary>
+    internal static DesiredState StateFor(uint generation, string peer = "127.0.10.232")
     {
         var service = new Service { Name = "web", ClusterIp = Ip("10.96.0.20"), Port = (ushort)(1000 + generation % 50000), Protocol = IpProtocol.Tcp };
         int endpoints = 1 + (int)(generation % 3);
@@ -79,7 +79,7 @@ public sealed class NoisyLineTests : IDisposable
         {
             Generation = generation,
             PodNetwork = Ip("10.244.1.0"),
-            Peers = [new PeerSpec { Name = "node-2", PodNetwork = Ip("10.244.2.0"), Address = Ip("127.0.10.232") }],
+            Peers = [new PeerSpec { Name = "node-2", PodNetwork = Ip("10.244.2.0"), Address = Ip(peer) }],
             Pods = [new PodSpec { Name = "web", Uid = "u-web", Address = Ip("10.244.1.5"), Image = "whoami" }],
             Services = [service],
         };

@@ -99,25 +99,6 @@ public sealed class NoisyPtyTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>The same small state as <see cref="NoisyLineTests"/>': a service whose port and endpoints move every generation.</summary>
-    private static DesiredState StateFor(uint generation)
-    {
-        var service = new Service { Name = "web", ClusterIp = Ip("10.96.0.20"), Port = (ushort)(1000 + generation % 50000), Protocol = IpProtocol.Tcp };
-        int endpoints = 1 + (int)(generation % 3);
-        service.SetEndpoints(
-            Enumerable.Range(0, endpoints).Select(i => Ip($"10.244.{1 + i}.{2 + generation % 200}")).ToArray(),
-            Enumerable.Range(0, endpoints).Select(_ => (ushort)8080).ToArray(),
-            Enumerable.Range(0, endpoints).Select(_ => (byte)(EndpointFlags.Ready | EndpointFlags.Serving)).ToArray());
-        return new DesiredState
-        {
-            Generation = generation,
-            PodNetwork = Ip("10.244.1.0"),
-            Peers = [new PeerSpec { Name = "node-2", PodNetwork = Ip("10.244.2.0"), Address = Ip("127.0.10.237") }],
-            Pods = [new PodSpec { Name = "web", Uid = "u-web", Address = Ip("10.244.1.5"), Image = "whoami" }],
-            Services = [service],
-        };
-    }
-
     [Fact]
     public async Task Ten_thousand_frames_at_a_bit_error_rate_of_1e4_on_a_pseudo_terminal_apply_only_states_the_host_sent()
     {
@@ -135,7 +116,7 @@ public sealed class NoisyPtyTests(ITestOutputHelper output) : IDisposable
         DesiredState? acked = null;
         for (uint generation = 1; attempts < 5000; generation++)
         {
-            DesiredState state = StateFor(generation);
+            DesiredState state = NoisyLineTests.StateFor(generation, peer: "127.0.10.237");
             while (true)
             {
                 attempts++;
