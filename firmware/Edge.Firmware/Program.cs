@@ -14,8 +14,9 @@ namespace Edge.Firmware
 {
     /// <summary>
     /// A board's start: read what it keeps in flash (its profile, name and addressing), open its
-    /// management console on the profile's UART, its LEDs and its display, bring Ethernet up
-    /// (static or DHCP, and the clock from SNTP through NetworkHelper), build the Platform over
+    /// management console on the profile's UART, its LEDs and its display, forget the cluster when
+    /// the button is held from reset (<see cref="ForgetButton"/>), bring Ethernet up (static or
+    /// DHCP, and the clock from SNTP through NetworkHelper), build the Platform over
     /// nanoFramework's sockets, and run the dataplane's <see cref="BoardLoop"/> turn after turn,
     /// waiting a little on the VXLAN socket when a turn had nothing to do. A timer restarts the
     /// board if the loop stops coming round. Everything the board decides is in Edge.Dataplane;
@@ -61,7 +62,16 @@ namespace Edge.Firmware
             platform.Random = new NanoRandom();
             platform.Storage = storage;
             platform.Log = log;
-            platform.Leds = new GpioIndicators(new GpioController(), plan.Profile);
+            var gpio = new GpioController();
+            platform.Leds = new GpioIndicators(gpio, plan.Profile);
+            GpioButton button = GpioButton.Open(gpio, plan.Profile);
+            if (button != null)
+            {
+                // Held from reset, the board forgets its cluster before it takes any control plane.
+                ForgetButton.AtBoot(button, platform.Clock, settings, storage, platform.Leds, log);
+                button.Close();
+            }
+
             platform.Console = OpenConsole(plan.Profile);
             platform.Display = OledScreen.Open(plan.Profile);
             var panel = new StatusPanel(platform.Leds, platform.Display, log);

@@ -41,6 +41,14 @@ namespace Edge.Dataplane.Boards
         public int I2cData = -1;
         public int I2cClock = -1;
 
+        /// <summary>
+        /// The button that, held from reset, makes the board forget its cluster
+        /// (<see cref="ForgetButton"/>), or -1 where the board has none Edge can read at boot;
+        /// whether it reads low when pressed (a pull-up to 3.3 V, the button to ground).
+        /// </summary>
+        public int ButtonPin = -1;
+        public bool ButtonActiveLow;
+
         public bool HasDisplayBus
         {
             get { return I2cData >= 0 && I2cClock >= 0; }
@@ -73,6 +81,13 @@ namespace Edge.Dataplane.Boards
         {
             I2cData = data;
             I2cClock = clock;
+            return this;
+        }
+
+        public BoardProfile Button(int pin, bool activeLow)
+        {
+            ButtonPin = pin;
+            ButtonActiveLow = activeLow;
             return this;
         }
 

@@ -57,6 +57,21 @@ public sealed class BoardFlashTests : IDisposable
     }
 
     [Fact]
+    public void Erase_mass_erases_the_flash_with_the_firmware_so_a_board_without_console_or_button_leaves_its_cluster()
+    {
+        FakeNanoff("echo OK\nexit 0");
+
+        CliRun run = _edgectl.Run("board", "flash", "--board", "wesp32", "--port", "/dev/ttyUSB3", "--erase");
+        CliRun imageOnly = _edgectl.Run("board", "flash", "--board", "wesp32", "--port", "/dev/ttyUSB3", "--erase", "--image-only", "--image", "/etc/hostname");
+
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Equal(["--update --target ESP32_WESP32 --serialport /dev/ttyUSB3 --masserase"], Calls());
+        Assert.Contains("the whole flash erased first (its settings and cluster key go)", run.Out);
+        Assert.Equal(1, imageOnly.ExitCode);
+        Assert.Contains("error: --erase erases the firmware too: leave out --image-only", imageOnly.Err);
+    }
+
+    [Fact]
     public void A_nanoff_error_code_becomes_what_to_do()
     {
         FakeNanoff("echo 'Error E4005: Failed to open specified COM port.' >&2\nexit 165");

@@ -6,8 +6,9 @@ namespace Edge.Cli.Commands.Board;
 
 /// <summary>
 /// <c>edgectl board list</c> (the supported boards and their memory classes) and
-/// <c>edgectl board flash --board ID --port PORT [--image FILE]</c> (nanoFramework's firmware for
-/// the board's target with nanoff, then the Edge application image), with nanoff's progress
+/// <c>edgectl board flash --board ID --port PORT [--image FILE] [--erase]</c> (nanoFramework's
+/// firmware for the board's target with nanoff, the flash mass-erased first when asked, then the
+/// Edge application image), with nanoff's progress
 /// shown as it comes and its errors explained; <c>edgectl board provision</c> (ProvisionCommand).
 /// </summary>
 public static class BoardCommand
@@ -31,7 +32,8 @@ public static class BoardCommand
         var port = new Option<string>("--port", "-p") { Description = "Its serial port (edgectl boards --no-probe)", Required = true };
         var image = new Option<string?>("--image") { Description = "The Edge application image to deploy after the firmware (Edge.Firmware's .bin)" };
         var imageOnly = new Option<bool>("--image-only") { Description = "Deploy the image only; the board already runs nanoFramework" };
-        var flash = new Command("flash", "Write nanoFramework's firmware (nanoff) and the Edge application to a board") { board, port, image, imageOnly };
+        var erase = new Option<bool>("--erase") { Description = "Erase the whole flash first (nanoff --masserase): the board's settings and cluster key go with it; the way out of a cluster for a board with neither console nor button" };
+        var flash = new Command("flash", "Write nanoFramework's firmware (nanoff) and the Edge application to a board") { board, port, image, imageOnly, erase };
         flash.SetAction(parsed =>
         {
             string id = parsed.GetValue(board)!;
@@ -49,13 +51,21 @@ public static class BoardCommand
                 throw new CliException("--image-only needs --image FILE");
             }
 
+            if (parsed.GetValue(imageOnly) && parsed.GetValue(erase))
+            {
+                throw new CliException("--erase erases the firmware too: leave out --image-only");
+            }
+
             string nanoff = Nanoff.Find();
             int steps = (parsed.GetValue(imageOnly) ? 0 : 1) + (app != null ? 1 : 0);
             int step = 0;
             if (!parsed.GetValue(imageOnly))
             {
-                console.Out.WriteLine($"[{++step}/{steps}] nanoFramework firmware for {profile.NanoffTarget} ({profile.Title}) to {serial}");
-                Nanoff.Run(nanoff, ["--update", "--target", profile.NanoffTarget, "--serialport", serial], l => console.Out.WriteLine("      " + l));
+                bool erasing = parsed.GetValue(erase);
+                console.Out.WriteLine($"[{++step}/{steps}] nanoFramework firmware for {profile.NanoffTarget} ({profile.Title}) to {serial}"
+                    + (erasing ? ", the whole flash erased first (its settings and cluster key go)" : ""));
+                string[] update = ["--update", "--target", profile.NanoffTarget, "--serialport", serial];
+                Nanoff.Run(nanoff, erasing ? [.. update, "--masserase"] : update, l => console.Out.WriteLine("      " + l));
             }
 
             if (app != null)
