@@ -273,7 +273,7 @@ namespace Edge.Dataplane.Agent
                 DrainCapture();
             }
 
-            if (now >= _nextHeartbeat)
+            if (now >= _nextHeartbeat && !_claim) // a claim serves settings and a key, not the node's state
             {
                 Heartbeat();
                 _nextHeartbeat = now + HeartbeatMs;
@@ -821,7 +821,9 @@ namespace Edge.Dataplane.Agent
                 sent += n;
             }
 
-            return true;
+            // Half a frame on an authenticated line can only end in a bad MAC at the host: call
+            // the line gone now, and the host reconnects with a new handshake.
+            return sent == length || !authenticated;
         }
     }
 }

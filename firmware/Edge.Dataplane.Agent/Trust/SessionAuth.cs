@@ -199,7 +199,10 @@ namespace Edge.Dataplane.Trust
                 return false;
             }
 
-            if (NetworkOrder.ReadU32(b, sequenceAt) != _received)
+            // The last number is never taken: one more and the count would wrap to 0 and take a
+            // replay of the session's first frame. The session ends there and a new handshake
+            // (new nonces, a new session key) starts the numbers again.
+            if (NetworkOrder.ReadU32(b, sequenceAt) != _received || _received == uint.MaxValue)
             {
                 OutOfSequence++;
                 return false;

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Reflection;
 using System.Security.Cryptography;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Platform;
@@ -247,6 +249,27 @@ public sealed class SessionAuthTests
         Assert.Equal(0, board.BadMacs);
         Assert.True(Open(board, f3));
         Assert.True(Open(board, f4));
+    }
+
+    [Fact]
+    public void The_sequence_numbers_never_wrap_the_session_ends_before_its_first_frame_could_be_replayed()
+    {
+        var (host, board, _, _) = Handshake(Key(10));
+        var first = Sealed(host, 8, 0);
+        Assert.True(Open(board, first));
+        // Four billion frames on: both counters just short of the last number (set by reflection;
+        // sending them would take a board weeks).
+        FieldInfo sent = typeof(SessionAuth).GetField("_sent", BindingFlags.NonPublic | BindingFlags.Instance)!;
+        FieldInfo received = typeof(SessionAuth).GetField("_received", BindingFlags.NonPublic | BindingFlags.Instance)!;
+        sent.SetValue(host, uint.MaxValue - 1);
+        received.SetValue(board, uint.MaxValue - 1);
+
+        Assert.True(Open(board, Sealed(host, 8, 1)), "number 2^32 - 2 is taken");
+        var last = Sealed(host, 8, 2);
+        Assert.Equal(uint.MaxValue, BinaryPrimitives.ReadUInt32BigEndian(last.Buffer.AsSpan(At + Frame.HeaderLength + 8)));
+        Assert.False(Open(board, last), "2^32 - 1 is not: after it the count would wrap");
+        Assert.False(Open(board, first), "and the first frame is no good again");
+        Assert.Equal(2, board.OutOfSequence);
     }
 
     [Fact]

@@ -6,8 +6,8 @@ using Edge.Dataplane.Platform;
 namespace Edge.Fuzz;
 
 /// <summary>
-/// Management frames: what a host (or anyone on the LAN, today) sends a board's management
-/// port, through the board's own <see cref="BoardSession"/> on a board running pods (board 2
+/// Management frames: what a host sends a board once its line is trusted (the console, or a TCP
+/// session that proved the cluster key: the handshake target fuzzes what comes before), through the board's own <see cref="BoardSession"/> on a board running pods (board 2
 /// of <see cref="FuzzFixtures"/>, a WROOM's 2.5 KiB frames). First the raw bytes alone through a
 /// <see cref="FrameReader"/> (resynchronisation, CRC, lengths); then the input as a script of
 /// frames the harness seals with a good CRC (a fuzzer cannot compute one), so the messages
