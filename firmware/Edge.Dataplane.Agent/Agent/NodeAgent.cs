@@ -49,6 +49,11 @@ namespace Edge.Dataplane.Agent
         /// <summary>Applies the state; returns null, or what could not be applied (the generation is then not acknowledged).</summary>
         public string Apply(DesiredState s)
         {
+            if (!DnsZone.CanServe(s.ClusterDomain))
+            {
+                return "the cluster domain \"" + s.ClusterDomain + "\" is not a DNS name the board can serve";
+            }
+
             if (Node == null || NodeSettingsChanged(s))
             {
                 Rebuild(s);

@@ -39,6 +39,16 @@ namespace Edge.Dataplane.Dns
         {
         }
 
+        /// <summary>
+        /// Whether a zone by this name can be served: it and the longest name made from it (the SOA's
+        /// "hostmaster." mailbox) are DNS names, so a state from the host with a damaged cluster
+        /// domain is refused before a node is built on it.
+        /// </summary>
+        public static bool CanServe(string zone)
+        {
+            return zone != null && DnsName.FromText("hostmaster." + zone) != null;
+        }
+
         /// <param name="servicePorts">The node's service table, where services with a ClusterIP are answered from; null for none.</param>
         public DnsZone(string zone, uint ttl, int services, int pods, IServicePorts servicePorts)
         {

@@ -103,6 +103,38 @@ public sealed class NodeAgentSimulationTests
         return (tool!.ExitCode, stdout.ToString(), stderr.ToString());
     }
 
+    [Theory]
+    [InlineData("a..b")] // an empty label
+    [InlineData(".local")]
+    [InlineData("cluster.l\u00f6cal")] // not ASCII
+    [InlineData("svc.a-label-of-sixty-four-characters-one-more-than-dns-allows-xxxxxx.local")]
+    public void A_state_whose_cluster_domain_is_no_DNS_name_is_refused_and_the_board_keeps_what_it_runs(string domain)
+    {
+        var lab = new Lab(2);
+        Assert.Null(lab.Agents[0].Apply(StateFor(1, 1)));
+        DesiredState damaged = StateFor(1, 2);
+        damaged.ClusterDomain = domain;
+
+        string? error = lab.Agents[0].Apply(damaged);
+
+        Assert.Equal($"the cluster domain \"{domain}\" is not a DNS name the board can serve", error);
+        Assert.Equal(1u, lab.Agents[0].AppliedGeneration);
+        Assert.Equal("cluster.local", lab.Agents[0].Node.Config.ClusterDomain);
+        Assert.NotNull(lab.Agents[0].FindPod("default", "client"));
+    }
+
+    [Fact]
+    public void A_cluster_domain_too_long_for_its_SOA_mailbox_is_refused_too()
+    {
+        // Every label fits, and so does the name (251 bytes on the wire), but "hostmaster." +
+        // it does not: the zone could not answer SOA.
+        string domain = string.Join(".", Enumerable.Repeat(new string('d', 61), 4));
+        Assert.False(DnsZone.CanServe(domain));
+        Assert.NotNull(DnsName.FromText(domain));
+        Assert.True(DnsZone.CanServe("cluster.local"));
+        Assert.Contains("is not a DNS name", new Lab(1).Agents[0].Apply(new DesiredState { ClusterDomain = domain }));
+    }
+
     [Fact]
     public void Applied_state_serves_a_pod_on_one_board_to_a_pod_on_the_other_by_service_name()
     {
