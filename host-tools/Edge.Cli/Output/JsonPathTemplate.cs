@@ -113,14 +113,14 @@ public static class JsonPathTemplate
             if (path[i] == '.' && i + 1 < path.Length && path[i + 1] == '.')
             {
                 int end = NameEnd(path, i + 2);
-                string name = path[(i + 2)..end];
+                string name = Unescaped(path[(i + 2)..end]);
                 nodes = nodes.SelectMany(n => Descendants(n)).Select(n => (n as JsonObject)?[name]).Where(n => n != null).ToList();
                 i = end;
             }
             else if (path[i] == '.')
             {
                 int end = NameEnd(path, i + 1);
-                string name = path[(i + 1)..end];
+                string name = Unescaped(path[(i + 1)..end]);
                 if (name.Length > 0)
                 {
                     nodes = nodes.Select(n => n is JsonObject o && o.TryGetPropertyValue(name, out JsonNode? v) ? (v, true) : (null, false))
@@ -173,12 +173,14 @@ public static class JsonPathTemplate
         return nodes;
     }
 
+    private static string Unescaped(string name) => name.Replace("\\.", ".", StringComparison.Ordinal);
+
     private static int NameEnd(string path, int from)
     {
         int end = from;
         while (end < path.Length && path[end] != '.' && path[end] != '[')
         {
-            end++;
+            end += path[end] == '\\' && end + 1 < path.Length ? 2 : 1; // kubectl's escaped dot: annotations.kubectl\.kubernetes\.io/restartedAt
         }
 
         return end;

@@ -34,6 +34,7 @@ public sealed class ApiServer : IAsyncDisposable
 
     /// <summary>JSON merge patch (RFC 7386): `kubectl label`, `annotate`, `patch --type merge`.</summary>
     public const string MergePatchContentType = "application/merge-patch+json";
+    public const string StrategicMergePatchContentType = "application/strategic-merge-patch+json";
 
     /// <summary>Server-side apply as kubectl sends it (`kubectl apply --server-side`): YAML, of which JSON is a part.</summary>
     public const string ApplyYamlContentType = "application/apply-patch+yaml";
@@ -246,28 +247,15 @@ public sealed class ApiServer : IAsyncDisposable
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
             case "PATCH" when context.Request.ContentType?.StartsWith(MergePatchContentType, StringComparison.Ordinal) == true:
-                KubeObject current = Existing(store, r.Kind, ns, r.Name);
-                FieldValidationDirective directive = FieldValidation.Directive(context.Request.Query["fieldValidation"]);
-                var duplicates = new List<string>();
-                JsonNode? patch = StrictJson.Parse(await BodyBytes(context), duplicates);
-                var patched = new KubeObject((JsonObject)MergePatch.Apply(current.Json.DeepClone(), patch)!);
-                if (patched.Kind != current.Kind || patched.Name != current.Name || patched.Namespace != current.Namespace)
-                {
-                    throw new FormatException("a patch cannot change an object's kind, name or namespace");
-                }
-
-                List<string> problems = FieldValidation.Problems(duplicates, FieldValidation.RemoveUnknown(patched.Json, ApiTypes.Of(r.Kind)));
-                if (problems.Count > 0 && directive == FieldValidationDirective.Strict)
-                {
-                    throw new ApiException(422, "Invalid", FieldValidation.InvalidPatchMessage(patched.Json, problems));
-                }
-
-                Warn(context, directive, problems);
-                await Json(context, 200, store.Update(Admitted(patched)).Json);
+                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), (current, patch) => (JsonObject)MergePatch.Apply(current, patch)!)).Json);
+                return;
+            case "PATCH" when context.Request.ContentType?.StartsWith(StrategicMergePatchContentType, StringComparison.Ordinal) == true:
+                ApiType schema = ApiTypes.Of(r.Kind);
+                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), (current, patch) => StrategicMergePatch.Apply(current, patch, schema))).Json);
                 return;
             case "PATCH":
                 await Status(context, 415, "UnsupportedMediaType",
-                    $"PATCH takes server-side apply ({ApplyContentType} or {ApplyYamlContentType}) or a JSON merge patch ({MergePatchContentType}); not strategic merge patches yet");
+                    $"the body of the request was in an unknown format - accepted media types include: {MergePatchContentType}, {StrategicMergePatchContentType}, {ApplyYamlContentType}, {ApplyContentType}");
                 return;
             case "DELETE":
                 await Json(context, 200, store.Delete(r.Kind.Kind, ns, r.Name).Json);
@@ -276,6 +264,32 @@ public sealed class ApiServer : IAsyncDisposable
                 await Status(context, 405, "MethodNotAllowed", $"{method} is not supported here");
                 return;
         }
+    }
+
+    /// <summary>
+    /// An object as a patch leaves it, field-validated as kube-apiserver validates a patched
+    /// object (unknown or repeated fields refused under fieldValidation=Strict, warned of under
+    /// Warn) and admitted; the patch may not change what the object is.
+    /// </summary>
+    private static async Task<KubeObject> Patched(HttpContext context, ResourcePath r, KubeObject current, Func<JsonObject, JsonNode?, JsonObject> merge)
+    {
+        FieldValidationDirective directive = FieldValidation.Directive(context.Request.Query["fieldValidation"]);
+        var duplicates = new List<string>();
+        JsonNode? patch = StrictJson.Parse(await BodyBytes(context), duplicates);
+        var patched = new KubeObject(merge((JsonObject)current.Json.DeepClone(), patch));
+        if (patched.Kind != current.Kind || patched.Name != current.Name || patched.Namespace != current.Namespace)
+        {
+            throw new FormatException("a patch cannot change an object's kind, name or namespace");
+        }
+
+        List<string> problems = FieldValidation.Problems(duplicates, FieldValidation.RemoveUnknown(patched.Json, ApiTypes.Of(r.Kind)));
+        if (problems.Count > 0 && directive == FieldValidationDirective.Strict)
+        {
+            throw new ApiException(422, "Invalid", FieldValidation.InvalidPatchMessage(patched.Json, problems));
+        }
+
+        Warn(context, directive, problems);
+        return Admitted(patched);
     }
 
     /// <summary>

@@ -9,8 +9,9 @@ namespace Edge.Cli.Tests.Lab;
 /// services and deployments, `-o wide`, `-A`, several kinds at once), jsonpath on the objects,
 /// `apply` client-side and `--server-side` with kubectl's default validation (the server's, which
 /// kubectl finds in the OpenAPI documents: a manifest with an unknown field is refused, and taken
-/// without it under `--validate=false`), `explain`, `get -w`, `logs`, `scale`, `run`,
-/// `create deployment`, `delete`, `label`, `annotate`;
+/// without it under `--validate=false`), `apply` again with a change (a strategic merge patch),
+/// `explain`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `set image`, `patch`,
+/// `rollout restart`, `cordon`, `uncordon`, `delete`, `label`, `annotate`;
 /// and edgectl's own `--no-headers`, `--show-labels`, `-L` and `-o jsonpath` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -155,6 +156,13 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Equal($"service/{name}-bad created\n", Run("apply", "--validate=false", "-f", bad));
             Assert.Equal("80", Run("get", "svc", name + "-bad", "-o", "jsonpath={.spec.ports[0].port}{.spec.ports[0].targetPortt}"));
 
+            // Applied again with a change, kubectl sends a strategic merge patch (three-way, from
+            // the last-applied annotation): the port merged by its number; once more, nothing to send.
+            File.WriteAllText(good, File.ReadAllText(good).Replace("  - port: 80\n", "  - port: 80\n    targetPort: 8080\n"));
+            Assert.Equal($"service/{name} configured\n", Run("apply", "-f", good));
+            Assert.Equal("80 8080", Run("get", "svc", name, "-o", "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort}"));
+            Assert.Equal($"service/{name} unchanged\n", Run("apply", "-f", good));
+
             // kubectl explain reads the same documents.
             string explained = Run("explain", "pod.spec.containers.ports");
             Assert.Matches(@"(?m)^KIND:\s+Pod$", explained);
@@ -189,6 +197,20 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal("front networking", _edgectl.Run("get", "pod", "client", "-o", "jsonpath={.metadata.labels.tier} {.metadata.annotations.workshop}").Out);
         Assert.Equal("pod/client unlabeled\n", Kubectl("label", "pod", "client", "tier-"));
         Assert.Equal("", _edgectl.Run("get", "pod", "client", "-o", "jsonpath={.metadata.labels.tier}").Out);
+
+        // Strategic merge patches, as kubectl sends them for the built-in kinds: set image, patch
+        // (strategic by default: the container merged by name, its image kept), rollout restart,
+        // cordon (the scheduler keeps new pods off the node) and uncordon.
+        Assert.Equal("deployment.apps/hello image updated\n", Kubectl("set", "image", "deployment/hello", "hello=echo"));
+        Assert.Equal("deployment.apps/hello patched\n",
+            Kubectl("patch", "deployment", "hello", "-p", """{"spec":{"template":{"spec":{"containers":[{"name":"hello","env":[{"name":"GREETING","value":"hi"}]}]}}}}"""));
+        Assert.Equal("echo GREETING=hi", _edgectl.Run("get", "deploy", "hello", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].name}={.spec.template.spec.containers[0].env[0].value}").Out);
+        Assert.Equal("deployment.apps/hello restarted\n", Kubectl("rollout", "restart", "deployment/hello"));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT", _edgectl.Run("get", "deploy", "hello", "-o", "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}").Out);
+        Assert.Equal("node/node-2 cordoned\n", Kubectl("cordon", "node-2"));
+        Assert.Matches(@"(?m)^node-2\s+Ready,SchedulingDisabled\s", Kubectl("get", "nodes"));
+        Assert.Equal("node/node-2 uncordoned\n", Kubectl("uncordon", "node-2"));
+        Assert.Equal("", _edgectl.Run("get", "node", "node-2", "-o", "jsonpath={.spec.unschedulable}").Out);
 
         // kubectl scale, through the deployment's scale subresource: the controllers follow.
         (int scaleCode, string scaled, string scaleError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "scale", "deployment", "web", "--replicas=2"], TimeSpan.FromSeconds(60));

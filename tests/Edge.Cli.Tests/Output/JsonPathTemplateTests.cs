@@ -9,7 +9,7 @@ public sealed class JsonPathTemplateTests
 {
     private static readonly JsonNode Pods = JsonNode.Parse("""
         {"kind": "List", "items": [
-          {"kind": "Pod", "metadata": {"name": "web-1", "labels": {"app": "web"}},
+          {"kind": "Pod", "metadata": {"name": "web-1", "labels": {"app": "web"}, "annotations": {"kubectl.kubernetes.io/restartedAt": "2026-12-05T06:00:00Z"}},
            "status": {"podIP": "10.244.1.2", "conditions": [{"type": "Ready", "status": "True"}, {"type": "Initialized", "status": "True"}]},
            "spec": {"containers": [{"name": "whoami", "ports": [{"containerPort": 80}]}]}},
           {"kind": "Pod", "metadata": {"name": "client"},
@@ -27,6 +27,7 @@ public sealed class JsonPathTemplateTests
     [InlineData("{.items[*].status.conditions[?(@.type==\"Ready\")].status}", "True False")]
     [InlineData("{..containerPort}", "80")]
     [InlineData("{.items[0].metadata.labels['app']}", "web")]
+    [InlineData("{.items[0].metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}", "2026-12-05T06:00:00Z")] // an escaped dot is part of the name
     [InlineData("{.items[0].spec.containers[0].ports}", "[{\"containerPort\":80}]")]
     [InlineData("names: {.items[*].metadata.name}!", "names: web-1 client!")]
     [InlineData("{$.kind}", "List")]

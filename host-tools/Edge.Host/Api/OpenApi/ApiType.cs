@@ -37,7 +37,11 @@ public sealed record TypeRef(string Name) : FieldType;
 /// x-kubernetes-list-map-keys: a container by its name, a service port by port and protocol),
 /// what server-side apply and strategic merge patches merge lists by.
 /// </summary>
-public sealed record ListOf(FieldType Items, params string[] MapKeys) : FieldType;
+public sealed record ListOf(FieldType Items, params string[] MapKeys) : FieldType
+{
+    /// <summary>A list of values that patches add to rather than replace (a set: an object's finalizers).</summary>
+    public bool MergesValues { get; init; }
+}
 
 /// <summary>A map from strings to values (labels, a secret's data, resource limits).</summary>
 public sealed record MapOf(FieldType Values) : FieldType;

@@ -19,7 +19,7 @@ public static partial class ApiTypes
             StringMap("labels", "Key/value pairs to select and organise objects by (selectors match them)."),
             StringMap("annotations", "Key/value pairs tools keep on the object; not for selecting."),
             List("ownerReferences", Meta + "OwnerReference", "The objects this one depends on (a pod's deployment); the controller among them manages it.", "uid"),
-            Strings("finalizers", "What must happen before the object is removed from the store."),
+            new ApiField("finalizers", new ListOf(Primitive.String) { MergesValues = true }, "What must happen before the object is removed from the store."),
             List("managedFields", Meta + "ManagedFieldsEntry", "Set by the server: which manager owns which fields (server-side apply).")),
         Struct(Meta + "OwnerReference", "An object this one belongs to.",
             Required(Str("apiVersion", "The owner's API version.")),

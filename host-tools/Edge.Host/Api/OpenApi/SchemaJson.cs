@@ -99,6 +99,11 @@ public sealed class SchemaJson(bool v3)
                     list["x-kubernetes-patch-merge-key"] = l.MapKeys[0];
                     list["x-kubernetes-patch-strategy"] = "merge";
                 }
+                else if (l.MergesValues)
+                {
+                    list["x-kubernetes-list-type"] = "set";
+                    list["x-kubernetes-patch-strategy"] = "merge";
+                }
                 else
                 {
                     list["x-kubernetes-list-type"] = "atomic";
