@@ -75,8 +75,8 @@ public static class Tools
         return new RunningTool(Process.Start(info)!);
     }
 
-    /// <summary>Runs a program to completion (bounded by <paramref name="timeout"/>) and returns exit code and output.</summary>
-    public static (int ExitCode, string StdOut, string StdErr) Run(string tool, IEnumerable<string> args, TimeSpan? timeout = null)
+    /// <summary>Runs a program to completion (bounded by <paramref name="timeout"/>) and returns exit code and output; <paramref name="stdin"/>, when given, is its whole input.</summary>
+    public static (int ExitCode, string StdOut, string StdErr) Run(string tool, IEnumerable<string> args, TimeSpan? timeout = null, string? stdin = null)
     {
         string path = Find(tool) ?? throw new InvalidOperationException(
             $"'{tool}' is required for this test but is not installed ({InstallHint(tool)})");
@@ -84,6 +84,7 @@ public static class Tools
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin != null,
             UseShellExecute = false,
         };
         foreach (string arg in args)
@@ -92,6 +93,12 @@ public static class Tools
         }
 
         using Process process = Process.Start(info)!;
+        if (stdin != null)
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))

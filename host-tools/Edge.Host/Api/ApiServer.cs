@@ -64,6 +64,7 @@ public sealed class ApiServer : IAsyncDisposable
         builder.WebHost.UseKestrel(o => o.Listen(listen, port));
         WebApplication app = builder.Build();
         var server = new ApiServer(app, controlPlane);
+        app.UseWebSockets(); // kubectl exec (1.30 and later)
         app.Run(context => server.Handle(context, token));
         try
         {
@@ -97,6 +98,12 @@ public sealed class ApiServer : IAsyncDisposable
         string path = request.Path.Value ?? "/";
         try
         {
+            if (FromAnotherSite(request))
+            {
+                await Status(context, 403, "Forbidden", "a web page from another site cannot write through Edge's API or open its streams (the API trusts what runs on this machine, not what a browser was sent)");
+                return;
+            }
+
             if (request.Method == "POST" && path.StartsWith("/edge/v1/", StringComparison.Ordinal) && !FromAClient(request))
             {
                 await Status(context, 403, "Forbidden", "Edge's own requests take a JSON body from a client (edgectl), not a form from a web page: send Content-Type: application/json and no Origin");
@@ -465,6 +472,15 @@ public sealed class ApiServer : IAsyncDisposable
     {
         switch (r.Kind.Kind, r.Subresource, context.Request.Method)
         {
+            case ("Pod", "exec", "GET") when context.WebSockets.IsWebSocketRequest:
+                await ExecOverWebSocket(context, ns, r.Name!);
+                return;
+            case ("Pod", "exec", "POST") when context.Request.Headers.Upgrade.ToString().Contains("SPDY", StringComparison.OrdinalIgnoreCase):
+                // What is wrong with the request itself first: kubectl 1.30+ falls back to SPDY
+                // after a refused WebSocket, and prints this answer.
+                ExecTarget(context, ns, r.Name!);
+                throw new ApiException(400, "BadRequest",
+                    "Edge serves exec over WebSocket (v5.channel.k8s.io, kubectl 1.30 and later), not SPDY, which this kubectl asked for: use kubectl 1.30 or later, or `edgectl exec`");
             case ("Pod", "exec", "POST"):
                 await Exec(context, ns, r.Name!);
                 return;
@@ -642,6 +658,39 @@ public sealed class ApiServer : IAsyncDisposable
         await context.Response.WriteAsync(new JsonObject { ["exitCode"] = exit }.ToJsonString() + "\n");
     }
 
+    /// <summary>kubectl exec (1.30 and later): the command from the query, checked before the upgrade so a wrong pod is an HTTP error kubectl prints.</summary>
+    private async Task ExecOverWebSocket(HttpContext context, string ns, string name)
+    {
+        string? protocol = ExecWebSocket.Negotiate(context.WebSockets.WebSocketRequestedProtocols);
+        if (protocol == null)
+        {
+            throw new ApiException(400, "BadRequest", $"exec over WebSocket speaks {ExecWebSocket.V5} or {ExecWebSocket.V4}");
+        }
+
+        (BoardClient session, string[] command) = ExecTarget(context, ns, name);
+        await ExecWebSocket.Serve(context, protocol, session, ns, name, command, context.Request.Query["stdin"] == "true", TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>What kubectl's exec query asks for, checked as kube-apiserver checks it: a command, the pod, its container, and the board it runs on.</summary>
+    private (BoardClient Session, string[] Command) ExecTarget(HttpContext context, string ns, string name)
+    {
+        string[] command = context.Request.Query["command"].Select(c => c ?? "").ToArray();
+        if (command.Length == 0)
+        {
+            throw new ApiException(400, "BadRequest", "you must specify at least 1 command");
+        }
+
+        KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
+        string? container = context.Request.Query["container"];
+        string[] containers = (pod.Spec?["containers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToArray() ?? [];
+        if (!string.IsNullOrEmpty(container) && !containers.Contains(container))
+        {
+            throw new ApiException(400, "BadRequest", $"container {container} is not valid for pod {name}");
+        }
+
+        return (PodSession(ns, name), command);
+    }
+
     private BoardClient NodeSession(string node) => _controlPlane.SessionFor(node)
         ?? throw new BoardSessionException($"node {node} is not connected to the control plane (edgectl get nodes shows its state)");
 
@@ -661,6 +710,20 @@ public sealed class ApiServer : IAsyncDisposable
     /// rather than a web page: a page can post a form or text to loopback without asking (a
     /// "simple" request), but not JSON, and a browser always says its Origin.
     /// </summary>
+    /// <summary>
+    /// A browser's request on behalf of a page from another site: it carries that site's Origin.
+    /// kubectl and edgectl send none. Reading stays open (as Kubernetes' API serves a page's
+    /// GET); a write, or a stream's upgrade (exec), from another origin is refused: the loopback
+    /// API asks for no token, so anything else would let any web page run commands in pods.
+    /// </summary>
+    private static bool FromAnotherSite(HttpRequest request)
+    {
+        string? origin = request.Headers.Origin;
+        bool reading = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
+        return origin != null && (!reading || request.Headers.Upgrade.Count > 0)
+            && !string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
+    }
+
     private static bool FromAClient(HttpRequest request) =>
         request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
         && !request.Headers.ContainsKey("Origin");

@@ -163,6 +163,32 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Equal("80 8080", Run("get", "svc", name, "-o", "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort}"));
             Assert.Equal($"service/{name} unchanged\n", Run("apply", "-f", good));
 
+            // kubectl exec: over WebSocket (v5.channel.k8s.io) from kubectl 1.30 on; the exit code
+            // comes through, and stdin (-i) reaches the tool whole. 1.27-1.29 speak SPDY only and
+            // are told to use a newer kubectl.
+            int minor = int.Parse(Regex.Match(Run("version", "--client", "-o", "json"), "\"minor\":\\s*\"(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            (int execCode, string execOut, string execErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "--", "wget", "-qO-", "http://web"], TimeSpan.FromSeconds(60));
+            if (minor >= 30)
+            {
+                Assert.True(execCode == 0, execErr);
+                Assert.Contains("Hostname: web-", execOut);
+                (int failedCode, _, string failedErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "-c", "toolbox", "--", "curl", "-s", "ftp://web"], TimeSpan.FromSeconds(60));
+                Assert.Equal(3, failedCode);
+                Assert.EndsWith("curl: (3) URL rejected: Bad hostname\ncommand terminated with exit code 3\n", failedErr); // the tool's stderr, then kubectl's line
+                (int ncCode, string ncOut, string ncErr) = Tools.Run(kubectl, ["--server", server, "exec", "-i", "client", "--", "nc", "web", "80"], TimeSpan.FromSeconds(60),
+                    stdin: "GET /hello HTTP/1.0\r\nHost: web\r\n\r\n");
+                Assert.True(ncCode == 0, ncErr);
+                Assert.Contains("GET /hello HTTP/1.0", ncOut);
+                (int wrongCode, _, string wrongErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "-c", "sidecar", "--", "env"], TimeSpan.FromSeconds(60));
+                Assert.Equal(1, wrongCode);
+                Assert.Contains("container sidecar is not valid for pod client", wrongErr);
+            }
+            else
+            {
+                Assert.NotEqual(0, execCode);
+                Assert.Contains("use kubectl 1.30 or later, or `edgectl exec`", execErr);
+            }
+
             // kubectl explain reads the same documents.
             string explained = Run("explain", "pod.spec.containers.ports");
             Assert.Matches(@"(?m)^KIND:\s+Pod$", explained);
