@@ -50,7 +50,10 @@ public static class EdgeCli
         return root;
     }
 
-    public static int Run(string[] args, CliConsole console)
+    /// <summary>For in-process tests: <see cref="RunAsync"/> to its end.</summary>
+    public static int Run(string[] args, CliConsole console) => RunAsync(args, console).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         try
         {
@@ -64,7 +67,7 @@ public static class EdgeCli
                 return ExitCodes.Error;
             }
 
-            return parsed.Invoke(new InvocationConfiguration
+            return await parsed.InvokeAsync(new InvocationConfiguration
             {
                 Output = console.Out,
                 Error = console.Err,

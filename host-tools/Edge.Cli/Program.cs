@@ -2,5 +2,5 @@ namespace Edge.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => EdgeCli.Run(args, CliConsole.FromSystem());
+    public static Task<int> Main(string[] args) => EdgeCli.RunAsync(args, CliConsole.FromSystem());
 }

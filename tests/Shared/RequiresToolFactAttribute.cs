@@ -114,13 +114,23 @@ public static class Tools
 /// <summary>A started program whose output is being collected.</summary>
 public sealed class RunningTool : IDisposable
 {
-    private readonly Task<string> _stdout;
+    private readonly System.Text.StringBuilder _stdout = new();
     private readonly Task<string> _stderr;
 
     public RunningTool(Process process)
     {
         Process = process;
-        _stdout = process.StandardOutput.ReadToEndAsync();
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data != null)
+            {
+                lock (_stdout)
+                {
+                    _stdout.Append(line.Data).Append('\n');
+                }
+            }
+        };
+        process.BeginOutputReadLine();
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
@@ -130,7 +140,27 @@ public sealed class RunningTool : IDisposable
 
     public int ExitCode => Process.ExitCode;
 
-    public string StdOut => _stdout.Result;
+    /// <summary>All it printed, once it has ended (lines, each ended by \n).</summary>
+    public string StdOut
+    {
+        get
+        {
+            Process.WaitForExit(); // the last lines are handed over before this returns
+            return StdOutSoFar;
+        }
+    }
+
+    /// <summary>The lines it has printed up to now, while it runs.</summary>
+    public string StdOutSoFar
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
 
     public string StdErr => _stderr.Result;
 

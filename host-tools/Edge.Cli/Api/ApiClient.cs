@@ -217,6 +217,26 @@ public sealed class ApiClient : IDisposable
         return total;
     }
 
+    /// <summary>Hands a streamed text response (logs -f) to <paramref name="onText"/> as it comes, until the server ends it or <paramref name="stop"/> fires.</summary>
+    public async Task FollowTextAsync(string path, Action<string> onText, CancellationToken stop)
+    {
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), stop, HttpCompletionOption.ResponseHeadersRead);
+            using var body = new StreamReader(await response.Content.ReadAsStreamAsync(stop), System.Text.Encoding.UTF8);
+            char[] buffer = new char[4096];
+            int n;
+            while ((n = await body.ReadAsync(buffer, stop)) > 0)
+            {
+                onText(new string(buffer, 0, n));
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Ctrl+C: following ends there
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancel,

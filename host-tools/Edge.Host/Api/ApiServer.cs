@@ -445,6 +445,63 @@ public sealed class ApiServer : IAsyncDisposable
         },
     };
 
+    /// <summary>
+    /// A pod's log as its board keeps it (tailLines: the last N lines); with follow=true the
+    /// response stays open and the lines the pod writes next follow as they come (the board is
+    /// asked once a second), until the client hangs up or the pod is gone.
+    /// </summary>
+    private async Task Logs(HttpContext context, string ns, string name)
+    {
+        string logs = await PodSession(ns, name).LogsAsync(ns, name, TimeSpan.FromSeconds(10));
+        bool follow = context.Request.Query["follow"] == "true";
+        context.Response.ContentType = "text/plain";
+        var follower = new LogFollower();
+        string first = follower.Next(logs);
+        if (!follow)
+        {
+            first = logs; // a line still being written is shown, as it is now
+        }
+
+        await context.Response.WriteAsync(int.TryParse(context.Request.Query["tailLines"], out int tail) && tail >= 0 ? LastLines(first, tail) : first);
+        if (!follow)
+        {
+            return;
+        }
+
+        CancellationToken hungUp = context.RequestAborted;
+        try
+        {
+            await context.Response.Body.FlushAsync(hungUp);
+            while (!hungUp.IsCancellationRequested && _controlPlane.Store.Get("Pod", ns, name) != null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), hungUp);
+                string added;
+                try
+                {
+                    added = follower.Next(await PodSession(ns, name).LogsAsync(ns, name, TimeSpan.FromSeconds(10)));
+                }
+                catch (BoardSessionException)
+                {
+                    continue; // the board is reconnecting: keep following
+                }
+                catch (StoreException)
+                {
+                    break; // the pod is gone, or not on a board any more
+                }
+
+                if (added.Length > 0)
+                {
+                    await context.Response.WriteAsync(added, hungUp);
+                    await context.Response.Body.FlushAsync(hungUp);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the client stopped following
+        }
+    }
+
     /// <summary>The last <paramref name="count"/> lines of a log (kubectl logs --tail N asks with tailLines).</summary>
     private static string LastLines(string log, int count)
     {
@@ -485,10 +542,7 @@ public sealed class ApiServer : IAsyncDisposable
                 await Exec(context, ns, r.Name!);
                 return;
             case ("Pod", "log", "GET"):
-                BoardClient logSession = PodSession(ns, r.Name!);
-                string logs = await logSession.LogsAsync(ns, r.Name!, TimeSpan.FromSeconds(10));
-                context.Response.ContentType = "text/plain";
-                await context.Response.WriteAsync(int.TryParse(context.Request.Query["tailLines"], out int tail) && tail >= 0 ? LastLines(logs, tail) : logs);
+                await Logs(context, ns, r.Name!);
                 return;
             case ("Deployment", "scale", "GET"):
                 await Json(context, 200, Scale(Deployment(ns, r.Name!)));

@@ -17,7 +17,35 @@ public sealed class EdgectlProcess(string edgeHome, string lab, string? server =
 
     public CliRun Run(params string[] args) => RunWithInput(null, args);
 
+    /// <summary>Starts edgectl without waiting (logs -f, get -w): its output is read as it comes; disposing stops it.</summary>
+    public RunningTool Start(params string[] args)
+    {
+        ProcessStartInfo start = StartInfo(args);
+        start.RedirectStandardInput = false;
+        return new RunningTool(Process.Start(start)!);
+    }
+
     public CliRun RunWithInput(string? stdin, params string[] args)
+    {
+        using Process process = Process.Start(StartInfo(args))!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (stdin != null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"edgectl {string.Join(' ', args)} did not finish in 120 s");
+        }
+
+        return new CliRun(process.ExitCode, output.Result, error.Result);
+    }
+
+    private ProcessStartInfo StartInfo(string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -46,21 +74,7 @@ public sealed class EdgectlProcess(string edgeHome, string lab, string? server =
         {
             start.Environment[key] = value;
         }
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (stdin != null)
-        {
-            process.StandardInput.Write(stdin);
-        }
 
-        process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"edgectl {string.Join(' ', args)} did not finish in 120 s");
-        }
-
-        return new CliRun(process.ExitCode, output.Result, error.Result);
+        return start;
     }
 }

@@ -110,6 +110,25 @@ public sealed class KubectlEndToEndTests : IDisposable
         (_, string last, _) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "logs", served, "--tail", "1"], TimeSpan.FromSeconds(60));
         Assert.Matches(@"^10\.244\.\d+\.\d+:\d+ ""GET / HTTP/1\.1"" 200\n$", last);
 
+        // logs -f, from kubectl and from edgectl: what the pod writes after they started follows.
+        string servedIp = _edgectl.Run("get", "pod", served, "-o", "jsonpath={.status.podIP}").Out;
+        using (RunningTool kubectlFollowing = Tools.Start("kubectl", ["--kubeconfig", kubeconfig, "logs", "-f", served]))
+        using (RunningTool edgectlFollowing = _edgectl.Start("logs", "-f", served))
+        {
+            WaitFor(() => kubectlFollowing.StdOutSoFar.Contains("\"GET / HTTP/1.1\"", StringComparison.Ordinal)
+                && edgectlFollowing.StdOutSoFar.Contains("\"GET / HTTP/1.1\"", StringComparison.Ordinal), "logs -f printing the log so far");
+            Assert.Equal(0, _edgectl.Run("exec", "client", "--", "wget", "-qO-", $"http://{servedIp}/followed").ExitCode);
+            WaitFor(() => kubectlFollowing.StdOutSoFar.Contains("\"GET /followed HTTP/1.1\" 200", StringComparison.Ordinal), "kubectl logs -f printing the new line");
+            WaitFor(() => edgectlFollowing.StdOutSoFar.Contains("\"GET /followed HTTP/1.1\" 200", StringComparison.Ordinal), "edgectl logs -f printing the new line");
+            Assert.False(kubectlFollowing.HasExited || edgectlFollowing.HasExited, "following goes on until stopped");
+            Assert.Single(Regex.Matches(kubectlFollowing.StdOutSoFar, "GET /followed ")); // printed once, not again at every look
+        }
+
+        // logs -l: every matching pod's log.
+        CliRun selected = _edgectl.Run("logs", "-l", "app=web");
+        Assert.True(selected.ExitCode == 0, selected.Err);
+        Assert.Contains("\"GET /followed HTTP/1.1\" 200", selected.Out);
+
         List<string> kubectls = Kubectls();
         Assert.True(kubectls.Count >= 2 || !Tools.InCi, "only one kubectl found: " + string.Join(", ", kubectls));
         foreach (string kubectl in kubectls)
