@@ -24,6 +24,9 @@ public static class JsonPathTemplate
         return output.ToString();
     }
 
+    /// <summary>What one path (<c>.status.podIP</c>, <c>.spec.containers[*].name</c>) selects in <paramref name="root"/>, each as -o jsonpath prints it.</summary>
+    public static List<string> Values(string path, JsonNode? root) => Select(path, [root], root).Select(Text).ToList();
+
     // Renders from `at` until the end, or an {end} when inside a range; `current` is what @ and relative paths start from.
     private static void Render(string template, ref int at, List<JsonNode?> current, JsonNode? root, StringBuilder output, bool inRange)
     {

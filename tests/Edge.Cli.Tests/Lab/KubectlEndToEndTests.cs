@@ -12,7 +12,7 @@ namespace Edge.Cli.Tests.Lab;
 /// without it under `--validate=false`), `apply` again with a change (a strategic merge patch),
 /// `explain`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `set image`, `patch`,
 /// `rollout restart`, `cordon`, `uncordon`, `delete`, `label`, `annotate`;
-/// and edgectl's own `--no-headers`, `--show-labels`, `-L` and `-o jsonpath` beside them.
+/// and edgectl's own `--no-headers`, `--show-labels`, `-L`, `-o jsonpath` and `-o custom-columns` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class KubectlEndToEndTests : IDisposable
@@ -60,6 +60,14 @@ public sealed class KubectlEndToEndTests : IDisposable
         string noHeaders = _edgectl.Run("get", "pods", "--no-headers").Out;
         Assert.Matches(@"^client\s+1/1\s+Running", noHeaders);
         Assert.DoesNotContain("NAME", noHeaders);
+        // -o custom-columns prints what kubectl prints for the same spec, byte for byte.
+        const string spec = "custom-columns=NAME:.metadata.name,APP:.metadata.labels.app,IP:status.podIP,PORTS:{.spec.containers[*].ports[*].containerPort}";
+        CliRun custom = _edgectl.Run("get", "pods", "-o", spec);
+        Assert.True(custom.ExitCode == 0, custom.Err);
+        Assert.Matches($@"(?m)^client\s+<none>\s+{Regex.Escape(clientIp)}\s+<none>$", custom.Out);
+        (int customCode, string kubectlCustom, string customError) = Tools.Run("kubectl", ["--kubeconfig", _edgectl.KubeconfigPath, "get", "pods", "-o", spec], TimeSpan.FromSeconds(60));
+        Assert.True(customCode == 0, customError);
+        Assert.Equal(kubectlCustom, custom.Out);
         CliRun badPath = _edgectl.Run("get", "pods", "-o", "jsonpath={.items[*]");
         Assert.Equal(1, badPath.ExitCode);
         Assert.StartsWith("error: error parsing jsonpath {.items[*]: jsonpath: unclosed {", badPath.Err);

@@ -8,7 +8,7 @@ using Edge.Host.Objects;
 
 namespace Edge.Cli.Commands.Resources;
 
-/// <summary><c>edgectl get TYPE [NAME...] [-o wide|json|yaml|name|jsonpath=TEMPLATE] [-A] [-l SELECTOR] [--no-headers]</c>, as kubectl get.</summary>
+/// <summary><c>edgectl get TYPE [NAME...] [-o wide|json|yaml|name|jsonpath=TEMPLATE|custom-columns=SPEC] [-A] [-l SELECTOR] [--no-headers]</c>, as kubectl get.</summary>
 public static class GetCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -37,15 +37,18 @@ public static class GetCommand
 
     public static Option<string?> Output() => new("--output", "-o")
     {
-        Description = "Output format: wide, json, yaml, name, or jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}')",
+        Description = "Output format: wide, json, yaml, name, jsonpath=TEMPLATE (e.g. jsonpath='{.items[*].metadata.name}'), custom-columns=NAME:.metadata.name,... or custom-columns-file=FILE",
         Validators =
         {
             result =>
             {
                 string? value = result.Tokens.FirstOrDefault()?.Value;
-                if (value is not (null or "wide" or "json" or "yaml" or "name") && value?.StartsWith("jsonpath=", StringComparison.Ordinal) != true)
+                if (value is not (null or "wide" or "json" or "yaml" or "name")
+                    && value?.StartsWith("jsonpath=", StringComparison.Ordinal) != true
+                    && value?.StartsWith("custom-columns=", StringComparison.Ordinal) != true
+                    && value?.StartsWith("custom-columns-file=", StringComparison.Ordinal) != true)
                 {
-                    result.AddError($"unable to match a printer suitable for the output format \"{value}\", allowed formats are: json,jsonpath,name,wide,yaml");
+                    result.AddError($"unable to match a printer suitable for the output format \"{value}\", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,name,wide,yaml");
                 }
             },
         },
@@ -86,6 +89,10 @@ public static class GetCommand
                 return ExitCodes.Ok;
             case not null when format.StartsWith("jsonpath=", StringComparison.Ordinal):
                 console.Out.Write(JsonPath(format, single ? found[0].Json : AsList(found)));
+                return ExitCodes.Ok;
+            case not null when format.StartsWith("custom-columns", StringComparison.Ordinal) && found.Count > 0:
+                CustomColumns columns = Columns(format);
+                TextTable.Write(console.Out, columns.Headers, found.Select(o => (IReadOnlyList<string>)columns.Cells(o.Json)), withHeaders: !noHeaders);
                 return ExitCodes.Ok;
         }
 
@@ -206,6 +213,25 @@ public static class GetCommand
                 ? [labels is { Count: > 0 } ? string.Join(",", labels.Select(l => $"{l.Key}={(string?)l.Value}")) : "<none>"]
                 : [];
             return cells.Concat(byKey).Concat(all).ToArray();
+        }
+    }
+
+    /// <summary>`-o custom-columns=SPEC` or `-o custom-columns-file=FILE`.</summary>
+    private static CustomColumns Columns(string format)
+    {
+        try
+        {
+            if (format.StartsWith("custom-columns-file=", StringComparison.Ordinal))
+            {
+                string file = format["custom-columns-file=".Length..];
+                return CustomColumns.ParseFile(File.Exists(file) ? File.ReadAllText(file) : throw new CliException($"error reading template {file}: it does not exist"));
+            }
+
+            return CustomColumns.Parse(format["custom-columns=".Length..]);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(e.Message);
         }
     }
 
