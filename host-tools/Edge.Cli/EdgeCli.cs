@@ -34,6 +34,10 @@ public static class EdgeCli
         root.Add(DeleteCommand.Create(console));
         root.Add(ExecCommand.Create(console));
         root.Add(LogsCommand.Create(console));
+        root.Add(MetadataCommands.Label(console));
+        root.Add(MetadataCommands.Annotate(console));
+        root.Add(ScaleCommand.Create(console));
+        root.Add(RolloutCommand.Create(console));
         foreach (Command command in NodeCommands.Create(console).Concat(ViewCommands.Create(console)))
         {
             root.Add(command);

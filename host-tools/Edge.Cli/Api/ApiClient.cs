@@ -145,6 +145,17 @@ public sealed class ApiClient : IDisposable
         return response.Headers.TryGetValues(ApiServer.OutcomeHeader, out var values) ? values.First() : "configured";
     }
 
+    /// <summary>A JSON merge patch (RFC 7386) to one object, as kubectl label, annotate and scale send; the object as it is after.</summary>
+    public async Task<KubeObject> MergePatchAsync(KindInfo kind, string? ns, string name, JsonObject patch, CancellationToken cancel = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, ResourcePath.For(kind, kind.Namespaced ? ns : null, name).TrimStart('/'))
+        {
+            Content = new StringContent(patch.ToJsonString(), Encoding.UTF8, ApiServer.MergePatchContentType),
+        };
+        using HttpResponseMessage response = await SendAsync(request, cancel);
+        return new KubeObject(await ReadObjectAsync(response, cancel));
+    }
+
     public async Task<KubeObject> UpdateAsync(KubeObject obj, CancellationToken cancel = default)
     {
         KindInfo kind = KindInfo.ForKind(obj.Kind)!;

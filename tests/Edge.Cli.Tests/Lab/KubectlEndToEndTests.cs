@@ -265,6 +265,23 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal("node/node-2 uncordoned\n", Kubectl("uncordon", "node-2"));
         Assert.Equal("", _edgectl.Run("get", "node", "node-2", "-o", "jsonpath={.spec.unschedulable}").Out);
 
+        // edgectl's own label, annotate, scale and rollout, with kubectl's words.
+        Assert.Equal("pod/client labeled\n", _edgectl.Run("label", "pod", "client", "tier=back").Out);
+        CliRun clash = _edgectl.Run("label", "pod/client", "tier=front");
+        Assert.Equal((1, "error: 'tier' already has a value (back), and --overwrite is false\n"), (clash.ExitCode, clash.Err));
+        Assert.Equal("pod/client labeled\n", _edgectl.Run("label", "pod/client", "tier=front", "--overwrite").Out);
+        Assert.Equal("pod/client not labeled\n", _edgectl.Run("label", "pod", "client", "tier=front").Out);
+        Assert.Equal("pod/client unlabeled\n", _edgectl.Run("label", "pod", "client", "tier-").Out);
+        Assert.Equal("pod/client annotated\n", _edgectl.Run("annotate", "pod", "client", "lesson=services").Out);
+        Assert.Equal("services", Kubectl("get", "pod", "client", "-o", "jsonpath={.metadata.annotations.lesson}"));
+        Assert.Equal("deployment.apps/hello scaled\n", _edgectl.Run("scale", "deployment/hello", "--replicas=2").Out);
+        CliRun rolled = _edgectl.Run("rollout", "status", "deployment/hello", "--timeout", "90s");
+        Assert.True(rolled.ExitCode == 0, rolled.Err);
+        Assert.EndsWith("deployment \"hello\" successfully rolled out\n", rolled.Out);
+        Assert.Equal(2, _edgectl.Run("get", "po", "-l", "app=hello", "--no-headers").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal("deployment.apps/hello restarted\n", _edgectl.Run("rollout", "restart", "deployment", "hello").Out);
+        Assert.EndsWith("deployment \"hello\" successfully rolled out\n", Kubectl("rollout", "status", "deployment/hello", "--timeout=90s"));
+
         // kubectl scale, through the deployment's scale subresource: the controllers follow.
         (int scaleCode, string scaled, string scaleError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "scale", "deployment", "web", "--replicas=2"], TimeSpan.FromSeconds(60));
         Assert.True(scaleCode == 0, scaleError);
