@@ -289,6 +289,8 @@ public sealed class ApiServer : IAsyncDisposable
             throw new FormatException("a patch cannot change an object's kind, name or namespace");
         }
 
+        RefuseWrongTypes(r, patched);
+
         List<string> problems = FieldValidation.Problems(duplicates, FieldValidation.RemoveUnknown(patched.Json, ApiTypes.Of(r.Kind)));
         if (problems.Count > 0 && directive == FieldValidationDirective.Strict)
         {
@@ -331,6 +333,7 @@ public sealed class ApiServer : IAsyncDisposable
         FieldValidationDirective directive = FieldValidation.Directive(context.Request.Query["fieldValidation"]);
         var duplicates = new List<string>();
         KubeObject obj = await Body(context, r, ns, name, duplicates);
+        RefuseWrongTypes(r, obj);
         List<string> problems = FieldValidation.Problems(duplicates, FieldValidation.RemoveUnknown(obj.Json, ApiTypes.Of(r.Kind)));
         if (problems.Count > 0 && directive == FieldValidationDirective.Strict)
         {
@@ -354,6 +357,7 @@ public sealed class ApiServer : IAsyncDisposable
         }
 
         KubeObject obj = await Body(context, r, ns, name, []);
+        RefuseWrongTypes(r, obj);
         List<UnknownField> unknown = FieldValidation.RemoveUnknown(obj.Json, ApiTypes.Of(r.Kind));
         if (unknown.Count > 0)
         {
@@ -361,6 +365,15 @@ public sealed class ApiServer : IAsyncDisposable
         }
 
         return obj;
+    }
+
+    /// <summary>A value of the wrong type is refused whatever the fieldValidation, as kube-apiserver's decoder refuses it (400, its first one).</summary>
+    private static void RefuseWrongTypes(ResourcePath r, KubeObject obj)
+    {
+        if (TypeCheck.Problems(obj.Json, ApiTypes.Of(r.Kind)).FirstOrDefault() is { } wrong)
+        {
+            throw new ApiException(400, "BadRequest", TypeCheck.DecodingMessage(r.Kind.ApiVersion, r.Kind.Kind, wrong));
+        }
     }
 
     /// <summary>A Warning header for each problem (kubectl prints "Warning: unknown field …"), under fieldValidation=Warn.</summary>

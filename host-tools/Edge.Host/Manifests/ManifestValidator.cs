@@ -59,6 +59,17 @@ public static partial class ManifestValidator
             v.Warning("metadata.namespace", $"{o.Kind} is not namespaced; the namespace is ignored");
         }
 
+        List<Api.TypeCheck.Problem> wrongTypes = Api.TypeCheck.Problems(o.Json, Api.OpenApi.ApiTypes.Of(kind));
+        foreach (Api.TypeCheck.Problem wrong in wrongTypes)
+        {
+            v.Error(wrong.Path, wrong.Plainly);
+        }
+
+        if (wrongTypes.Count > 0)
+        {
+            return v.Problems; // the checks below read the fields as the types they must be
+        }
+
         foreach (var (key, value) in o.Labels)
         {
             if (!LabelKey().IsMatch(key) || value.Length > 63 || (value.Length > 0 && !LabelValue().IsMatch(value)))

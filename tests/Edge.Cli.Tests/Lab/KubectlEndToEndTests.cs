@@ -238,6 +238,13 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal("Warning: unknown field \"spec.replicaz\"\n", warning);
         Assert.Equal("deployment.apps \"warned\" deleted\n", Kubectl("delete", "deployment", "warned"));
 
+        // A value of the wrong type is refused in kube-apiserver's decoder's words, whatever the validation.
+        string wrongType = Path.Combine(_home, "wrong-type.yaml");
+        File.WriteAllText(wrongType, File.ReadAllText(warned).Replace("name: warned\n", "name: wrong-type\n").Replace("  replicaz: 2\n", "  replicas: \"2\"\n"));
+        (int wrongTypeCode, _, string wrongError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "apply", "--validate=false", "-f", wrongType], TimeSpan.FromSeconds(60));
+        Assert.Equal(1, wrongTypeCode);
+        Assert.Equal($"Error from server (BadRequest): error when creating \"{wrongType}\": Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32\n", wrongError);
+
         Assert.Equal("pod/tools created\n", Kubectl("run", "tools", "--image=toolbox"));
         Assert.Equal("deployment.apps/hello created\n", Kubectl("create", "deployment", "hello", "--image=hello"));
         WaitFor(() => _edgectl.Run("get", "pod", "tools", "-o", "jsonpath={.status.phase}").Out == "Running", "the tools pod Running");

@@ -58,6 +58,31 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void A_value_of_the_wrong_type_is_named_with_its_line_and_what_the_field_takes()
+    {
+        var (_, problems) = Load("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: "3"
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers: web
+            """, "web.yaml");
+
+        Assert.Equal(
+        [
+            "web.yaml:6: deployment.apps/web: spec.replicas: must be a whole number, not a string (quoted)",
+            "web.yaml:12: deployment.apps/web: spec.template.spec.containers: must be a list, not a string (quoted)",
+        ], problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void Problems_name_the_file_the_line_the_object_and_the_field()
     {
         var (_, problems) = Load("""
