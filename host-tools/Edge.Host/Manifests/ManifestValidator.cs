@@ -92,10 +92,48 @@ public static partial class ManifestValidator
             case "NetworkPolicy":
                 NetworkPolicy(v, o.Spec);
                 break;
+            case "ConfigMap":
+                ConfigData(v, o, "data", "binaryData");
+                break;
+            case "Secret":
+                ConfigData(v, o, "data", "stringData");
+                break;
         }
 
         return v.Problems;
     }
+
+    // A config map's or secret's keys as Kubernetes checks them: config keys, each in one map only, 1 MiB in all.
+    private static void ConfigData(Checker v, KubeObject o, string first, string second)
+    {
+        var seen = new HashSet<string>();
+        long size = 0;
+        foreach (string field in new[] { first, second })
+        {
+            foreach ((string key, JsonNode? value) in o.Json[field] as JsonObject ?? [])
+            {
+                if (key.Length > 253 || !ConfigKey().IsMatch(key))
+                {
+                    v.Error($"{field}.{key}", $"a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name'), regex used for validation is '[-._a-zA-Z0-9]+'");
+                }
+
+                if (!seen.Add(key) && !(o.Kind == "Secret" && field == "stringData"))
+                {
+                    v.Error($"{field}.{key}", $"duplicate of key {key} present in {first}");
+                }
+
+                size += key.Length + (((string?)value)?.Length ?? 0);
+            }
+        }
+
+        if (size > 1024 * 1024)
+        {
+            v.Error(first, $"Too long: must have at most 1048576 bytes ({size} here)");
+        }
+    }
+
+    [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
+    private static partial Regex ConfigKey();
 
     private static void Deployment(Checker v, KubeObject o)
     {

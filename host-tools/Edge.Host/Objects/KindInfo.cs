@@ -11,6 +11,7 @@ public sealed record KindInfo(string Kind, string ApiVersion, bool Namespaced, s
         new("Service", "v1", true, "services", "svc"),
         new("Endpoints", "v1", true, "endpoints", "ep"),
         new("Secret", "v1", true, "secrets"),
+        new("ConfigMap", "v1", true, "configmaps", "cm"),
         new("Event", "v1", true, "events", "ev"),
         new("Deployment", "apps/v1", true, "deployments", "deploy"),
         new("NetworkPolicy", "networking.k8s.io/v1", true, "networkpolicies", "netpol"),

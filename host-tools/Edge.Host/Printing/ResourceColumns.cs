@@ -57,6 +57,8 @@ public static class ResourceColumns
             _ => []),
         "Secret" => new(["NAME", "TYPE", "DATA", "AGE"], [],
             (o, now) => [o.Name, Text(o.Json["type"], "Opaque"), ((o.Json["data"] as JsonObject)?.Count ?? 0).ToString(), Age.Of(Created(o), now)], _ => []),
+        "ConfigMap" => new(["NAME", "DATA", "AGE"], [],
+            (o, now) => [o.Name, (((o.Json["data"] as JsonObject)?.Count ?? 0) + ((o.Json["binaryData"] as JsonObject)?.Count ?? 0)).ToString(), Age.Of(Created(o), now)], _ => []),
         "OverlayPeer" => new(["NAME", "ADDRESS", "OVERLAY-CIDR", "VXLAN-PORT", "AGE"], [],
             (o, now) => [o.Name, Text(o.Spec?["address"]), Text(o.Spec?["podCIDR"], "<pending>"), Text(o.Spec?["vxlanPort"], "4789"), Age.Of(Created(o), now)], _ => []),
         _ => new(["NAME", "AGE"], [], (o, now) => [o.Name, Age.Of(Created(o), now)], _ => []),

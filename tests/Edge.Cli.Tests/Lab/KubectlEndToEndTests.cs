@@ -245,6 +245,12 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal(1, wrongTypeCode);
         Assert.Equal($"Error from server (BadRequest): error when creating \"{wrongType}\": Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32\n", wrongError);
 
+        // ConfigMaps: kubectl create configmap, get cm (kubectl's columns), describe as kubectl's.
+        Assert.Equal("configmap/settings created\n", Kubectl("create", "configmap", "settings", "--from-literal=GREETING=hello", "--from-literal=PORT=8080"));
+        Assert.Matches(@"(?m)^settings\s+2\s+\S+$", Kubectl("get", "cm", "settings"));
+        Assert.Equal("hello", _edgectl.Run("get", "configmap", "settings", "-o", "jsonpath={.data.GREETING}").Out);
+        Assert.Contains("GREETING:\n----\nhello\n", _edgectl.Run("describe", "cm", "settings").Out);
+
         Assert.Equal("pod/tools created\n", Kubectl("run", "tools", "--image=toolbox"));
         Assert.Equal("deployment.apps/hello created\n", Kubectl("create", "deployment", "hello", "--image=hello"));
         WaitFor(() => _edgectl.Run("get", "pod", "tools", "-o", "jsonpath={.status.phase}").Out == "Running", "the tools pod Running");

@@ -58,6 +58,28 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void A_config_maps_keys_follow_Kubernetes_config_key_rules()
+    {
+        var (_, problems) = Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+            data:
+              GREETING: hello
+              bad key: x
+            binaryData:
+              GREETING: aGk=
+            """, "cm.yaml");
+
+        Assert.Equal(
+        [
+            "cm.yaml:7: configmap/settings: data.bad key: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name'), regex used for validation is '[-._a-zA-Z0-9]+'",
+            "cm.yaml:9: configmap/settings: binaryData.GREETING: duplicate of key GREETING present in data",
+        ], problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void A_value_of_the_wrong_type_is_named_with_its_line_and_what_the_field_takes()
     {
         var (_, problems) = Load("""

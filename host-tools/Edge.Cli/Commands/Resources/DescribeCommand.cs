@@ -93,6 +93,30 @@ public static class DescribeCommand
             case "Endpoints":
                 w.Field("Subsets", ResourceColumns.Endpoints(obj));
                 break;
+            case "ConfigMap":
+                // As kubectl describes a ConfigMap: each key, a rule, its value.
+                w.Line("");
+                w.Line("Data");
+                w.Line("====");
+                foreach ((string key, JsonNode? value) in obj.Json["data"] as JsonObject ?? [])
+                {
+                    w.Line($"{key}:");
+                    w.Line("----");
+                    w.Line((string?)value ?? "");
+                    w.Line("");
+                }
+
+                w.Line("");
+                w.Line("BinaryData");
+                w.Line("====");
+                foreach ((string key, JsonNode? value) in obj.Json["binaryData"] as JsonObject ?? [])
+                {
+                    int bytes = (string?)value is { } base64 && TryDecodedLength(base64, out int n) ? n : 0;
+                    w.Line($"{key}: {bytes} bytes");
+                }
+
+                w.Line("");
+                break;
             case "Secret":
                 // As kubectl describes a Secret: its keys and their sizes, never their values.
                 w.Field("Type", (string?)obj.Json["type"] ?? "Opaque");

@@ -121,6 +121,11 @@ public static partial class ApiTypes
             StringMap("stringData", "Data as plain strings, merged into data when written; never read back."),
             Str("type", "How the data is to be used: Opaque when unset.")),
 
+        KindType(Core + "ConfigMap", "A config map: settings for pods, as keys and values (not secret).",
+            Bool("immutable", "Whether the data can no longer change."),
+            StringMap("data", "The settings, each a UTF-8 string."),
+            new("binaryData", new MapOf(new Primitive("string", "byte")), "Settings that are not UTF-8, each value in base64.")),
+
         Struct(Core + "LocalObjectReference", "A reference to an object in the same namespace, by name.",
             Str("name", "The object's name.")),
         Struct(Core + "TypedLocalObjectReference", "A reference to an object of a kind in the same namespace.",
