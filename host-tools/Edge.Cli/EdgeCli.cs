@@ -76,6 +76,9 @@ public static class EdgeCli
                 Output = console.Out,
                 Error = console.Err,
                 EnableDefaultExceptionHandler = false,
+                // Signals stay the commands' own: the daemons stop cleanly on SIGTERM/SIGINT
+                // (ProcessLog), exec cancels its tool; for the rest Ctrl+C ends the process.
+                ProcessTerminationTimeout = null,
             });
         }
         catch (CliException e)

@@ -43,9 +43,9 @@ public static class ControlPlaneCommand
         {
             boards, listen, token, log, notReadyAfter, evictAfter,
         };
-        command.SetAction(parsed => Run(console, parsed.GetValue(GlobalOptions.Lab) ?? "lab", parsed.GetValue(boards) ?? [],
+        command.SetAction((parsed, _) => Run(console, parsed.GetValue(GlobalOptions.Lab) ?? "lab", parsed.GetValue(boards) ?? [],
             parsed.GetValue(listen)!, parsed.GetValue(token), parsed.GetValue(log),
-            new NodeLifecycleSettings(TimeSpan.FromSeconds(parsed.GetValue(notReadyAfter)), TimeSpan.FromSeconds(parsed.GetValue(evictAfter)))).GetAwaiter().GetResult());
+            new NodeLifecycleSettings(TimeSpan.FromSeconds(parsed.GetValue(notReadyAfter)), TimeSpan.FromSeconds(parsed.GetValue(evictAfter)))));
         return command;
     }
 
