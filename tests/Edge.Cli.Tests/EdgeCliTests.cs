@@ -71,6 +71,6 @@ public sealed class EdgeCliWithoutAClusterTests : IDisposable
         CliRun run = CliRun.Of("get", "pods", "-o", "table");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("allowed formats are: json,jsonpath,name,wide,yaml", run.Err);
+        Assert.Contains("allowed formats are: custom-columns,custom-columns-file,json,jsonpath,name,wide,yaml", run.Err);
     }
 }
