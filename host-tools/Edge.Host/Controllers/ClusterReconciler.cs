@@ -298,11 +298,17 @@ public sealed class ClusterReconciler
     {
         List<KubeObject> pods = _store.List("Pod").Items;
         List<KubeObject> services = _store.List("Service").Items;
+        var slices = new HashSet<(string, string)>();
         foreach (KubeObject service in services)
         {
             if (EndpointsBuilder.Build(service, pods) is KubeObject endpoints)
             {
                 Write(() => _store.Apply(endpoints).Outcome != ApplyOutcome.Unchanged);
+                foreach (KubeObject slice in EndpointSliceBuilder.Build(endpoints))
+                {
+                    slices.Add((slice.Namespace, slice.Name));
+                    Write(() => _store.Apply(slice).Outcome != ApplyOutcome.Unchanged);
+                }
             }
         }
 
@@ -310,6 +316,13 @@ public sealed class ClusterReconciler
         foreach (KubeObject stale in _store.List("Endpoints").Items.Where(e => !names.Contains((e.Namespace, e.Name))))
         {
             Write(() => _store.Delete("Endpoints", stale.Namespace, stale.Name));
+        }
+
+        // Slices this controller made that no service's endpoints give any more (their ports changed, or the service went).
+        foreach (KubeObject stale in _store.List("EndpointSlice").Items.Where(e =>
+            (string?)e.Metadata["labels"]?[EndpointSliceBuilder.ManagedByLabel] == EndpointSliceBuilder.Manager && !slices.Contains((e.Namespace, e.Name))))
+        {
+            Write(() => _store.Delete("EndpointSlice", stale.Namespace, stale.Name));
         }
     }
 

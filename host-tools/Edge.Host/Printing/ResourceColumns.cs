@@ -57,6 +57,8 @@ public static class ResourceColumns
             _ => []),
         "Secret" => new(["NAME", "TYPE", "DATA", "AGE"], [],
             (o, now) => [o.Name, Text(o.Json["type"], "Opaque"), ((o.Json["data"] as JsonObject)?.Count ?? 0).ToString(), Age.Of(Created(o), now)], _ => []),
+        "EndpointSlice" => new(["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], [],
+            (o, now) => [o.Name, Text(o.Json["addressType"]), SlicePorts(o), SliceEndpoints(o), Age.Of(Created(o), now)], _ => []),
         "ConfigMap" => new(["NAME", "DATA", "AGE"], [],
             (o, now) => [o.Name, (((o.Json["data"] as JsonObject)?.Count ?? 0) + ((o.Json["binaryData"] as JsonObject)?.Count ?? 0)).ToString(), Age.Of(Created(o), now)], _ => []),
         "OverlayPeer" => new(["NAME", "ADDRESS", "OVERLAY-CIDR", "VXLAN-PORT", "AGE"], [],
@@ -107,6 +109,19 @@ public static class ResourceColumns
         }
 
         return all.Count == 0 ? "<none>" : all.Count > 3 ? string.Join(",", all.Take(3)) + $" + {all.Count - 3} more..." : string.Join(",", all);
+    }
+
+    // kubectl's EndpointSlice columns: the port numbers, and the addresses (three, then how many more).
+    private static string SlicePorts(KubeObject slice)
+    {
+        var ports = (slice.Json["ports"] as JsonArray ?? []).Select(p => Text(p?["port"])).ToList();
+        return ports.Count == 0 ? "<unset>" : string.Join(",", ports);
+    }
+
+    private static string SliceEndpoints(KubeObject slice)
+    {
+        var all = (slice.Json["endpoints"] as JsonArray ?? []).SelectMany(e => e?["addresses"] as JsonArray ?? []).Select(a => Text(a)).ToList();
+        return all.Count == 0 ? "<unset>" : all.Count > 3 ? string.Join(",", all.Take(3)) + $" + {all.Count - 3} more..." : string.Join(",", all);
     }
 
     public static string Selector(JsonNode? labels) =>

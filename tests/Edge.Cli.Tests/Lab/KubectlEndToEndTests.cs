@@ -161,6 +161,9 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Matches(@"(?m)^default\s+service/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80/TCP\s+\S+$", several);
             Assert.Matches(@"(?m)^default\s+deployment\.apps/web\s+\d/3\s+", several);
             Assert.Contains("pod/client", Run("get", "all"));
+            Assert.Matches(@"(?m)^endpointslices\s+discovery\.k8s\.io/v1\s+true\s+EndpointSlice$", resources);
+            Assert.Matches(@"(?m)^web-[0-9a-f]{5}\s+IPv4\s+80\s+10\.244\.\d+\.\d+,10\.244\.\d+\.\d+,10\.244\.\d+\.\d+\s+\S+$",
+                Run("get", "endpointslices", "-l", "kubernetes.io/service-name=web"));
             Assert.Equal(clientIp, Run("get", "pod", "client", "-o", "jsonpath={.status.podIP}"));
 
             // Server-side apply as kubectl sends it (YAML), validated by default: kubectl finds in the

@@ -58,6 +58,28 @@ public sealed class EndpointsBuilderTests
     }
 
     [Fact]
+    public void Each_subset_becomes_an_IPv4_EndpointSlice_labelled_with_its_service_ready_and_not_ready_endpoints_alike()
+    {
+        KubeObject endpoints = EndpointsBuilder.Build(Service(),
+            [Pod("web-a", "10.244.1.4", ready: "True"), Pod("web-c", "10.244.3.6", ready: "False"), Pod("web-b", "10.244.2.5", httpPort: 9090, ready: "True")])!;
+
+        List<KubeObject> slices = EndpointSliceBuilder.Build(endpoints);
+
+        Assert.Equal(2, slices.Count);
+        KubeObject first = slices[0];
+        Assert.Matches("^web-[0-9a-f]{5}$", first.Name);
+        Assert.NotEqual(first.Name, slices[1].Name);
+        Assert.Equal(("discovery.k8s.io/v1", "EndpointSlice", "default", "IPv4"), (first.ApiVersion, first.Kind, first.Namespace, (string?)first.Json["addressType"]));
+        Assert.Equal(("web", "endpointslice-controller.k8s.io", "front"),
+            (first.Labels["kubernetes.io/service-name"], first.Labels["endpointslice.kubernetes.io/managed-by"], first.Labels["tier"]));
+        Assert.Equal("""
+            [{"addresses":["10.244.1.4"],"conditions":{"ready":true,"serving":true,"terminating":false},"nodeName":"node-1","targetRef":{"kind":"Pod","namespace":"default","name":"web-a"}},{"addresses":["10.244.3.6"],"conditions":{"ready":false,"serving":false,"terminating":false},"nodeName":"node-1","targetRef":{"kind":"Pod","namespace":"default","name":"web-c"}}]
+            """, first.Json["endpoints"]!.ToJsonString());
+        Assert.Equal("""[{"name":"web","port":8080,"protocol":"TCP"}]""", first.Json["ports"]!.ToJsonString());
+        Assert.Equal(first.Name, EndpointSliceBuilder.Build(endpoints)[0].Name); // the same ports, the same name: nothing rewritten
+    }
+
+    [Fact]
     public void Pods_that_name_the_port_differently_land_in_separate_subsets()
     {
         KubeObject endpoints = EndpointsBuilder.Build(Service(), [Pod("a", "10.244.1.4"), Pod("b", "10.244.2.5", httpPort: 9090)])!;

@@ -29,6 +29,7 @@ public static partial class ApiTypes
         ["apps"] = "io.k8s.api.apps.v1.",
         ["autoscaling"] = "io.k8s.api.autoscaling.v1.",
         ["networking.k8s.io"] = "io.k8s.api.networking.v1.",
+        ["discovery.k8s.io"] = "io.k8s.api.discovery.v1.",
         ["edge.dev"] = "dev.edge.v1.",
     };
 
@@ -39,7 +40,7 @@ public static partial class ApiTypes
             .ToDictionary(k => TypeName(k.Item1, k.Item2), k => (k.Item1, k.Item2));
 
     private static readonly Dictionary<string, ApiType> ByName =
-        new[] { MetaTypes(), CoreTypes(), PodTypes(), AppsTypes(), NetworkingTypes(), EdgeTypes(), ListTypes() }
+        new[] { MetaTypes(), CoreTypes(), PodTypes(), AppsTypes(), NetworkingTypes(), DiscoveryTypes(), EdgeTypes(), ListTypes() }
             .SelectMany(t => t).ToDictionary(t => t.Name);
 
     /// <summary>Every type, by name.</summary>
