@@ -28,6 +28,8 @@ public static class Program
                 return MemoryFootprint.Run();
             case "overlay":
                 return OverlayThroughput.Run(args.Skip(1).ToArray());
+            case "api":
+                return ApiBench.Run(args.Length > 1 ? int.Parse(args[1]) : 10);
             case "suite-under-load":
                 return SuiteUnderLoad.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
             case "fuzz":
