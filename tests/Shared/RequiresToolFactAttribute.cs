@@ -162,6 +162,7 @@ public sealed class RunningTool : IDisposable
         }
     }
 
+    /// <summary>All it printed on stderr: waits for it to end (do not ask while it runs).</summary>
     public string StdErr => _stderr.Result;
 
     public void Dispose()

@@ -542,6 +542,13 @@ public sealed class ApiServer : IAsyncDisposable
     {
         switch (r.Kind.Kind, r.Subresource, context.Request.Method)
         {
+            case ("Pod", "attach", "GET") when context.WebSockets.IsWebSocketRequest:
+                await AttachOverWebSocket(context, ns, r.Name!);
+                return;
+            case ("Pod", "attach", "POST") when context.Request.Headers.Upgrade.ToString().Contains("SPDY", StringComparison.OrdinalIgnoreCase):
+                Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, r.Name!);
+                throw new ApiException(400, "BadRequest",
+                    "Edge serves attach over WebSocket (v5.channel.k8s.io, kubectl 1.30 and later), not SPDY, which this kubectl asked for: use kubectl 1.30 or later, or `edgectl logs -f`");
             case ("Pod", "exec", "GET") when context.WebSockets.IsWebSocketRequest:
                 await ExecOverWebSocket(context, ns, r.Name!);
                 return;
@@ -736,6 +743,33 @@ public sealed class ApiServer : IAsyncDisposable
 
         (BoardClient session, string[] command) = ExecTarget(context, ns, name);
         await ExecWebSocket.Serve(context, protocol, session, ns, name, command, context.Request.Query["stdin"] == "true", TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>kubectl attach (1.30 and later): the pod's output from now on; a wrong pod or container is an HTTP error first.</summary>
+    private async Task AttachOverWebSocket(HttpContext context, string ns, string name)
+    {
+        string? protocol = ExecWebSocket.Negotiate(context.WebSockets.WebSocketRequestedProtocols)
+            ?? throw new ApiException(400, "BadRequest", $"attach over WebSocket speaks {ExecWebSocket.V5} or {ExecWebSocket.V4}");
+        KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
+        string? container = context.Request.Query["container"];
+        string[] containers = (pod.Spec?["containers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToArray() ?? [];
+        if (!string.IsNullOrEmpty(container) && !containers.Contains(container))
+        {
+            throw new ApiException(400, "BadRequest", $"container {container} is not valid for pod {name}");
+        }
+
+        PodSession(ns, name); // scheduled, and on a connected board, before the upgrade
+        await AttachWebSocket.Serve(context, protocol, () =>
+        {
+            try
+            {
+                return PodSession(ns, name);
+            }
+            catch (Exception e) when (e is BoardSessionException or StoreException)
+            {
+                return null;
+            }
+        }, () => _controlPlane.Store.Get("Pod", ns, name) != null, ns, name);
     }
 
     /// <summary>What kubectl's exec query asks for, checked as kube-apiserver checks it: a command, the pod, its container, and the board it runs on.</summary>

@@ -167,7 +167,7 @@ public static class ExecWebSocket
         };
     }
 
-    private static async Task Read(WebSocket socket, MemoryStream stdin, TaskCompletionSource stdinClosed, bool v5, CancellationTokenSource hungUp)
+    internal static async Task Read(WebSocket socket, MemoryStream stdin, TaskCompletionSource stdinClosed, bool v5, CancellationTokenSource hungUp)
     {
         byte[] buffer = new byte[16 * 1024];
         var message = new MemoryStream();

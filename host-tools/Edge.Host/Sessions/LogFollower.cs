@@ -2,9 +2,9 @@ namespace Edge.Host.Sessions;
 
 /// <summary>
 /// Following a pod's log (<c>logs -f</c>) from the snapshots a board answers with: the board
-/// keeps the last lines in a bounded ring, so each snapshot is the one before with lines added
-/// at the end and perhaps some dropped from the start. What is new is what follows the longest
-/// run of whole lines that ends the previous snapshot and starts this one; when none does (more
+/// keeps the last bytes in a bounded ring, so each snapshot is the one before with lines added
+/// at the end and perhaps some bytes dropped from the start (mid-line, too). What is new is what
+/// follows the longest end of the previous snapshot that starts this one; when none does (more
 /// was written between two looks than the ring holds), the snapshot whole.
 /// </summary>
 public sealed class LogFollower
@@ -21,20 +21,15 @@ public sealed class LogFollower
         return added;
     }
 
-    // The length of the longest suffix of seen, starting at a line, that is a prefix of now.
+    // The length of the longest suffix of seen that is a prefix of now: the ring may drop bytes
+    // from its start mid-line, so the snapshot can begin anywhere in what was seen.
     private static int Overlap(string seen, string now)
     {
-        for (int start = 0; start < seen.Length; start = seen.IndexOf('\n', start) + 1)
+        for (int start = Math.Max(0, seen.Length - now.Length); start < seen.Length; start++)
         {
-            int length = seen.Length - start;
-            if (length <= now.Length && string.CompareOrdinal(seen, start, now, 0, length) == 0)
+            if (string.CompareOrdinal(seen, start, now, 0, seen.Length - start) == 0)
             {
-                return length;
-            }
-
-            if (seen.IndexOf('\n', start) < 0)
-            {
-                break;
+                return seen.Length - start;
             }
         }
 

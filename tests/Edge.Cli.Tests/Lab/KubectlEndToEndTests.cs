@@ -132,6 +132,18 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Single(Regex.Matches(kubectlFollowing.StdOutSoFar, "GET /followed ")); // printed once, not again at every look
         }
 
+        // kubectl attach: the pod's output from the moment it attached (asked again until attach has begun listening).
+        using (RunningTool attached = Tools.Start("kubectl", ["--kubeconfig", kubeconfig, "attach", served]))
+        {
+            WaitFor(() =>
+            {
+                _edgectl.Run("exec", "client", "--", "wget", "-qO-", $"http://{servedIp}/attached");
+                return attached.StdOutSoFar.Contains("\"GET /attached HTTP/1.1\" 200", StringComparison.Ordinal);
+            }, "kubectl attach printing what the pod writes");
+            Assert.DoesNotContain("GET /followed", attached.StdOutSoFar); // written before it attached
+            Assert.False(attached.HasExited, "kubectl attach ended by itself");
+        }
+
         // logs -l: every matching pod's log.
         CliRun selected = _edgectl.Run("logs", "-l", "app=web");
         Assert.True(selected.ExitCode == 0, selected.Err);

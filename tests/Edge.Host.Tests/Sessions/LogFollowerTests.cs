@@ -26,6 +26,15 @@ public sealed class LogFollowerTests
     }
 
     [Fact]
+    public void A_ring_that_dropped_bytes_mid_line_still_gives_only_the_new_lines()
+    {
+        var follow = new LogFollower();
+        follow.Next("GET /a 200\nGET /b 200\n");
+
+        Assert.Equal("GET /c 200\n", follow.Next("b 200\nGET /c 200\n"));
+    }
+
+    [Fact]
     public void A_repeated_line_is_still_new_when_it_is_written_again()
     {
         var follow = new LogFollower();
