@@ -750,14 +750,7 @@ public sealed class ApiServer : IAsyncDisposable
     {
         string? protocol = ExecWebSocket.Negotiate(context.WebSockets.WebSocketRequestedProtocols)
             ?? throw new ApiException(400, "BadRequest", $"attach over WebSocket speaks {ExecWebSocket.V5} or {ExecWebSocket.V4}");
-        KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
-        string? container = context.Request.Query["container"];
-        string[] containers = (pod.Spec?["containers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToArray() ?? [];
-        if (!string.IsNullOrEmpty(container) && !containers.Contains(container))
-        {
-            throw new ApiException(400, "BadRequest", $"container {container} is not valid for pod {name}");
-        }
-
+        CheckContainer(context, ns, name);
         PodSession(ns, name); // scheduled, and on a connected board, before the upgrade
         await AttachWebSocket.Serve(context, protocol, () =>
         {
@@ -781,6 +774,13 @@ public sealed class ApiServer : IAsyncDisposable
             throw new ApiException(400, "BadRequest", "you must specify at least 1 command");
         }
 
+        CheckContainer(context, ns, name);
+        return (PodSession(ns, name), command);
+    }
+
+    /// <summary>The pod exists, and has the container the query names (kube-apiserver's 400 when it has not).</summary>
+    private void CheckContainer(HttpContext context, string ns, string name)
+    {
         KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
         string? container = context.Request.Query["container"];
         string[] containers = (pod.Spec?["containers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToArray() ?? [];
@@ -788,8 +788,6 @@ public sealed class ApiServer : IAsyncDisposable
         {
             throw new ApiException(400, "BadRequest", $"container {container} is not valid for pod {name}");
         }
-
-        return (PodSession(ns, name), command);
     }
 
     private BoardClient NodeSession(string node) => _controlPlane.SessionFor(node)
