@@ -13,8 +13,12 @@ public sealed class DigInteropTests : IDisposable
 
     public DigInteropTests()
     {
-        _board = _lab.Add(LoopbackLab.Config(1, 1, Board));
-        Assert.True(_board.Node.Dns.ListeningOnBoard, $"{Board}:53 is taken by another process: dig would be refused");
+        _board = _lab.AddServingDns(LoopbackLab.Config(1, 1, Board));
+        if (!_board.Node.Dns.ListeningOnBoard)
+        {
+            _lab.Dispose(); // xUnit disposes nothing whose constructor failed: the next test would find the ports taken
+            Assert.Fail($"{Board}:53 is taken by another process: dig would be refused");
+        }
         DnsZone zone = _board.Node.DnsZone;
         zone.SetService(new DnsService
         {

@@ -17,6 +17,29 @@ public sealed class LoopbackLab : IDisposable
     }
 
     /// <summary>
+    /// A board that must also hold its DNS port (53 on its address): the board's DNS gives up that
+    /// port quietly when it is taken, and a copy of the previous test's socket held by a child
+    /// process for a moment takes it, as <see cref="BindWithRetry"/> says; so the board is made
+    /// again until it holds it, for as long as a port is given to come free.
+    /// </summary>
+    public VirtualBoard AddServingDns(BoardConfig config)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            VirtualBoard board = BindWithRetry(config);
+            if (board.Node.Dns.ListeningOnBoard || watch.ElapsedMilliseconds >= 1000)
+            {
+                Boards.Add(board);
+                return board;
+            }
+
+            board.Dispose();
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>
     /// Tests in one class reuse one address, and tests in other classes start programs (dig,
     /// tshark, ip) all the time. A child process holds copies of this process's sockets from
     /// fork until its exec closes them, so a port freed a moment ago can still be taken for a
