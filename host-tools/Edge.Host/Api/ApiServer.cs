@@ -469,11 +469,7 @@ public sealed class ApiServer : IAsyncDisposable
         bool follow = context.Request.Query["follow"] == "true";
         context.Response.ContentType = "text/plain";
         var follower = new LogFollower();
-        string first = follower.Next(logs);
-        if (!follow)
-        {
-            first = logs; // a line still being written is shown, as it is now
-        }
+        string first = follow ? follower.Next(logs) : logs; // not following, a line still being written is shown as it is now
 
         await context.Response.WriteAsync(int.TryParse(context.Request.Query["tailLines"], out int tail) && tail >= 0 ? LastLines(first, tail) : first);
         if (!follow)

@@ -33,7 +33,7 @@ public static class AttachWebSocket
                         string added = follower.Next(await board.LogsAsync(ns, pod, TimeSpan.FromSeconds(10)));
                         if (!first && added.Length > 0)
                         {
-                            await Send(socket, 1, Encoding.UTF8.GetBytes(added), hungUp.Token);
+                            await ExecWebSocket.SendOn(socket, 1, Encoding.UTF8.GetBytes(added), hungUp.Token);
                         }
 
                         first = false; // what was written before attaching is logs', not attach's
@@ -47,7 +47,7 @@ public static class AttachWebSocket
                 await Task.Delay(TimeSpan.FromSeconds(1), hungUp.Token);
             }
 
-            await Send(socket, 3, Encoding.UTF8.GetBytes(ExecWebSocket.Status(0, null).ToJsonString()), hungUp.Token);
+            await ExecWebSocket.SendOn(socket, 3, Encoding.UTF8.GetBytes(ExecWebSocket.Status(0, null).ToJsonString()), hungUp.Token);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5)));
         }
@@ -59,13 +59,5 @@ public static class AttachWebSocket
         {
             hungUp.Cancel();
         }
-    }
-
-    private static async Task Send(WebSocket socket, byte channel, byte[] data, CancellationToken cancel)
-    {
-        byte[] message = new byte[1 + data.Length];
-        message[0] = channel;
-        data.CopyTo(message, 1);
-        await socket.SendAsync(message, WebSocketMessageType.Binary, true, cancel);
     }
 }

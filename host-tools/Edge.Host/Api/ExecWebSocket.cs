@@ -41,15 +41,12 @@ public static class ExecWebSocket
 
         async Task Send(byte channel, ReadOnlyMemory<byte> data)
         {
-            byte[] message = new byte[1 + data.Length];
-            message[0] = channel;
-            data.CopyTo(message.AsMemory(1));
             await send.WaitAsync(CancellationToken.None);
             try
             {
                 if (socket.State == WebSocketState.Open)
                 {
-                    await socket.SendAsync(message, WebSocketMessageType.Binary, true, CancellationToken.None);
+                    await SendOn(socket, channel, data, CancellationToken.None);
                 }
             }
             catch (WebSocketException)
@@ -142,6 +139,15 @@ public static class ExecWebSocket
         // The client answers the close; give it a moment, not forever.
         await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5)));
         hungUp.Cancel();
+    }
+
+    /// <summary>One binary message on a channel: the channel's byte, then the data.</summary>
+    internal static async Task SendOn(WebSocket socket, byte channel, ReadOnlyMemory<byte> data, CancellationToken cancel)
+    {
+        byte[] message = new byte[1 + data.Length];
+        message[0] = channel;
+        data.CopyTo(message.AsMemory(1));
+        await socket.SendAsync(message, WebSocketMessageType.Binary, true, cancel);
     }
 
     /// <summary>The result as kube-apiserver writes it on the error channel.</summary>
