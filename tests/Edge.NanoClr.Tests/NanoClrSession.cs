@@ -12,7 +12,7 @@ namespace Edge.NanoClr.Tests;
 public sealed class NanoClrSession : IDisposable
 {
     /// <summary>The dataplane's assemblies, lowest layer first (the order nanoCLR is given them).</summary>
-    public static readonly string[] DataplaneAssemblies = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
+    public static readonly string[] DataplaneAssemblies = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Ingress", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
 
     private readonly string _work = Directory.CreateTempSubdirectory("edge-nanoclr-").FullName;
     private readonly Lazy<NanoAssembly[]> _dataplane;

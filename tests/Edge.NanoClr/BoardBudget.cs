@@ -33,7 +33,7 @@ public static class BoardBudget
     public const int Block = 12;
 
     /// <summary>The dataplane's assemblies, lowest layer first (the order nanoCLR is given them).</summary>
-    public static readonly string[] DataplaneAssemblies = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
+    public static readonly string[] DataplaneAssemblies = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Ingress", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
 
     public const string RuntimeNative = "nanoFramework.Runtime.Native";
 

@@ -48,7 +48,7 @@ public static class Tools
         "ip" or "bridge" => "apt-get install iproute2",
         "dig" => "apt-get install dnsutils",
         "/usr/bin/python3" => "apt-get install python3",
-        "root" => "run the tests as root: they create network namespaces",
+        "root" => "run the tests as root: they create network namespaces and listen on ports below 1024",
         "ethtool" => "apt-get install ethtool",
         "ping" => "apt-get install iputils-ping",
         "curl" => "apt-get install curl",

@@ -66,6 +66,18 @@ public static class MemoryBudget
                 Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each service (2 endpoints, DNS) {oneService:N0} bytes");
                 Console.WriteLine($"{name,-7} {Authentication(new WorstCaseBoard(memoryClass))}");
                 Console.Write(census.TopTypes(12));
+            }
+
+            // The ingress, priced for every class: routes by difference (8 more), the rest (its
+            // code's state, the connection slot, the parser and writer) as what 8 routes cost
+            // beyond a board without ingress, less the routes.
+            NanoHeapCensus noIngress = new WorstCaseBoard(memoryClass, 8, 32, ingressRoutes: 0).Census();
+            NanoHeapCensus moreRoutes = new WorstCaseBoard(memoryClass, 8, 32, ingressRoutes: 2 * WorstCaseBoard.IngressRouteCount).Census();
+            long perRoute = (moreRoutes.TotalBytes - census.TotalBytes) / WorstCaseBoard.IngressRouteCount;
+            long ingressFixed = census.TotalBytes - noIngress.TotalBytes - WorstCaseBoard.IngressRouteCount * perRoute;
+            Console.WriteLine($"{name,-7} ingress: {ingressFixed:N0} bytes once it serves (the proxy, its {board.Config.IngressConnections} connection slot{(board.Config.IngressConnections == 1 ? "" : "s")}' state, the head parser and writer; a request in flight also holds two of the node's packet buffers and a pod-side socket), each route {perRoute:N0} more (up to {board.Config.MaxIngressRoutes}); where a route's bytes go: {Growth(census, moreRoutes, WorstCaseBoard.IngressRouteCount)}");
+            if (memoryClass == MemoryClass.Wroom)
+            {
                 Console.Write(census.TopFields(200));
             }
         }

@@ -81,7 +81,7 @@ public static class SpeedBench
         string work = Directory.CreateTempSubdirectory("edge-speed-").FullName;
         try
         {
-            string[] dataplane = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
+            string[] dataplane = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Ingress", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
             var dlls = dataplane.Select(a => NanoClrToolchain.Build(a + ".dll")).ToArray();
             string missing = dlls.FirstOrDefault(d => !File.Exists(d)) ?? "";
             if (missing.Length > 0)

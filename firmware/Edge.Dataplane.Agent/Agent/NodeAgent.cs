@@ -1,4 +1,5 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
@@ -67,6 +68,12 @@ namespace Edge.Dataplane.Agent
             if (problem == null)
             {
                 problem = policyProblem;
+            }
+
+            string ingressProblem = ApplyIngress(s);
+            if (problem == null)
+            {
+                problem = ingressProblem;
             }
 
             if (problem == null)
@@ -206,6 +213,28 @@ namespace Edge.Dataplane.Agent
             }
 
             Node.EnforcePolicies(set);
+            return null;
+        }
+
+        // Routes over this board's limit are refused whole, naming the limit; the routes served
+        // until now stay.
+        private string ApplyIngress(DesiredState s)
+        {
+            IngressRoutes routes = s.Ingress;
+            IngressRoutes served = Node.Ingress != null ? Node.Ingress.Routes : null;
+            if (routes == served)
+            {
+                return null;
+            }
+
+            int limit = Node.Config.MaxIngressRoutes;
+            if (routes != null && routes.Count > limit)
+            {
+                s.Ingress = served;
+                return "this board serves at most " + limit.ToString() + " ingress routes; the cluster's Ingresses have " + routes.Count.ToString();
+            }
+
+            Node.ServeIngress(routes);
             return null;
         }
 

@@ -57,20 +57,23 @@ namespace Edge.Dataplane.Boards
         {
             if (memoryClass == Wroom)
             {
-                // The workshop's worst case for a small board: 8 pods, 32 services (64 endpoints), 128
-                // flows, 16 network policies (256 flows before policy: 64 of them paid for its code
-                // and tables; 64 more, and the hash's buckets halving to 64, for the management
-                // line's authentication: its SessionAuth, the control plane line and a connection
-                // waiting to prove the key).
+                // The workshop's worst case for a small board: 8 pods, 32 services (64 endpoints), 48
+                // flows, 16 network policies, 8 ingress routes with a request served (256 flows before
+                // policy: 64 of them paid for its code and tables; 64 more, and the hash's buckets
+                // halving to 64, for the management line's authentication: its SessionAuth, the
+                // control plane line and a connection waiting to prove the key; 80 more, the buckets
+                // halving to 32, half the pods' shared log, a pod's ARP entries 4 -> 3 and overlay
+                // routes 16 -> 12, for the ingress: its code 0.9 KiB, eight routes, its connection
+                // slot and the parser's and writer's state).
                 c.MaxPods = 8;
                 c.MaxServices = 32;
-                c.ConntrackEntries = 128;
+                c.ConntrackEntries = 48;
                 c.MaxPolicies = 16;
                 c.MaxPolicyRules = 64;
                 c.MaxPolicyAddresses = 256;
                 c.MaxPolicyPorts = 64;
                 c.PolicyConnections = 16;
-                c.LogBytes = 1024;
+                c.LogBytes = 512;
                 c.ConntrackAccounting = false; // 4 KiB of per-flow counters: `conntrack -L` then prints as Linux does without nf_conntrack_acct
                 c.AffinityEntries = 16;
                 c.DnsPods = 32;
@@ -78,9 +81,9 @@ namespace Edge.Dataplane.Boards
                 c.DnsTcpClients = 1;
                 c.DnsTcpAnswerBytes = 1024; // answers larger than UDP's come over TCP; 16 KiB would not fit
                 c.MaxSocketsPerPod = 4;
-                c.ArpEntries = 4; // a pod's neighbours; the gateway keeps one per pod whatever this says
+                c.ArpEntries = 3; // a pod's neighbours; the gateway keeps one per pod whatever this says
                 c.MacEntries = 9; // one per bridge port (8 pods and the gateway): a port has one MAC, forgotten when the port goes, so no more are ever live at once
-                c.Routes = 16;
+                c.Routes = 12;
                 c.PacketBuffers = 6;
                 c.BridgeQueue = 6;
                 c.PendingArpPackets = 2;
@@ -89,6 +92,8 @@ namespace Edge.Dataplane.Boards
                 c.TcpReceiveBuffer = 1024;
                 c.TcpBacklog = 2;
                 c.MaxTimeWait = 2;
+                c.IngressConnections = 1; // one client at a time (two of the six packet buffers), the next waiting in lwIP's backlog
+                c.MaxIngressRoutes = 16;
                 return;
             }
 

@@ -1,4 +1,5 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
 
@@ -42,5 +43,8 @@ namespace Edge.Dataplane.Mgmt
 
         /// <summary>The NetworkPolicies selecting this board's pods, resolved to addresses and port numbers; null for none.</summary>
         public PolicySet Policies;
+
+        /// <summary>The HTTP routes of every Ingress Edge serves (every board serves them all); null for none.</summary>
+        public IngressRoutes Ingress;
     }
 }

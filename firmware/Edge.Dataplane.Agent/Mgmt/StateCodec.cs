@@ -10,7 +10,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 3; // 3: network policies after the cluster's pods; 2: endpoints without pod names
+        public const int FormatVersion = 4; // 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
 
         public static void Encode(DesiredState s, PayloadWriter w)
         {
@@ -120,6 +120,7 @@ namespace Edge.Dataplane.Mgmt
             }
 
             PolicyCodec.Encode(s.Policies, s.ClusterNetwork, w);
+            IngressCodec.Encode(s.Ingress, strings, w);
             if (strings.Count != collected)
             {
                 w.Overflow = true; // a string Collect missed: refuse rather than send a wrong table
@@ -282,12 +283,17 @@ namespace Edge.Dataplane.Mgmt
                 s.Policies = PolicyCodec.Decode(r, s.ClusterNetwork, held != null ? held.Policies : null);
             }
 
+            if (!r.Failed)
+            {
+                s.Ingress = IngressCodec.Decode(r, strings, held != null ? held.Ingress : null);
+            }
+
             return r.Failed || !r.AtEnd ? null : s;
         }
 
         // A string the state cannot do without (a name, a namespace): the protocol's null string there
         // is a damaged payload, refused whole, not a null for the tables to trip on.
-        private static string Required(StringRefs strings, PayloadReader r)
+        internal static string Required(StringRefs strings, PayloadReader r)
         {
             string value = Ref(strings, r);
             if (value == null)
@@ -357,6 +363,7 @@ namespace Edge.Dataplane.Mgmt
                 t.Index(s.ClusterPodNamespaces[i]);
             }
 
+            IngressCodec.Collect(s.Ingress, t);
         }
     }
 }

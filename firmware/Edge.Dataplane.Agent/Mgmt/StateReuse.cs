@@ -102,11 +102,30 @@ namespace Edge.Dataplane.Mgmt
         // The held state's strings, numbered as Collect visits them, less the DNS entries' (which
         // the decode replaces as it goes, with other ports and hostnames): the cluster domain,
         // peer names, each pod's four, each service's three (a service is only replaced by one
-        // of the same names), the cluster's pod namespaces. None of these change while a state
-        // is decoded, so a position stands for the same string until the decode ends.
+        // of the same names), the cluster's pod namespaces, each ingress route's four (host, path,
+        // backend namespace and name). None of these change while a state is decoded, so a
+        // position stands for the same string until the decode ends.
         private static int HeldStrings(DesiredState h)
         {
-            return 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length;
+            return 1 + h.Peers.Length + 4 * h.Pods.Length + 3 * h.Services.Length + h.ClusterPodNamespaces.Length + 4 * RouteCount(h);
+        }
+
+        /// <summary>The held state's ingress routes (0 for none).</summary>
+        internal static int RouteCount(DesiredState h)
+        {
+            return h.Ingress == null ? 0 : h.Ingress.Count;
+        }
+
+        /// <summary>A route's strings as numbered: host, path, backend namespace, backend name.</summary>
+        internal static string RouteString(DesiredState h, int route, int which)
+        {
+            switch (which)
+            {
+                case 0: return h.Ingress.Hosts[route];
+                case 1: return h.Ingress.Paths[route];
+                case 2: return h.Ingress.Namespaces[route];
+                default: return h.Ingress.ServiceNames[route];
+            }
         }
 
         private static string HeldString(DesiredState h, int k)
@@ -147,7 +166,14 @@ namespace Edge.Dataplane.Mgmt
                 }
             }
 
-            return h.ClusterPodNamespaces[k - 3 * h.Services.Length];
+            k -= 3 * h.Services.Length;
+            if (k < h.ClusterPodNamespaces.Length)
+            {
+                return h.ClusterPodNamespaces[k];
+            }
+
+            k -= h.ClusterPodNamespaces.Length;
+            return RouteString(h, k >> 2, k & 3);
         }
 
         public static PeerSpec Peer(DesiredState held, PeerSpec decoded)

@@ -12,13 +12,14 @@ namespace Edge.Dataplane.Mgmt
     internal sealed class StringRefs
     {
         // A held string's place, packed in 16 bits: what holds it in the top three, then for a
-        // pod or service its index and which of its strings (two bits), for a peer or a cluster
-        // pod namespace its index. All ones: not held (the decoded string is in _fresh).
+        // pod, service or ingress route its index and which of its strings (two bits), for a peer
+        // or a cluster pod namespace its index. All ones: not held (the decoded string is in _fresh).
         private const int Domain = 0;
         private const int Peer = 1;
         private const int Pod = 2;
         private const int ServiceString = 3;
         private const int ClusterNamespace = 4;
+        private const int RouteString = 5;
         private const int KindShift = 13;
         private const int Low = (1 << KindShift) - 1;
         private const ushort NotHeld = 0xFFFF;
@@ -83,6 +84,7 @@ namespace Edge.Dataplane.Mgmt
                     value = (low & 3) == 0 ? v.Namespace : (low & 3) == 1 ? v.Name : v.PortName;
                     break;
                 case ClusterNamespace: value = _held.ClusterPodNamespaces[low]; break;
+                case RouteString: value = StateReuse.RouteString(_held, low >> 2, low & 3); break;
                 default: value = _fresh[index]; break;
             }
 
@@ -122,7 +124,13 @@ namespace Edge.Dataplane.Mgmt
             }
 
             k -= 3 * h.Services.Length;
-            return k <= Low ? (ClusterNamespace << KindShift) | k : -1;
+            if (k < h.ClusterPodNamespaces.Length)
+            {
+                return k <= Low ? (ClusterNamespace << KindShift) | k : -1;
+            }
+
+            k -= h.ClusterPodNamespaces.Length;
+            return k <= Low ? (RouteString << KindShift) | k : -1; // index << 2 | which, as numbered
         }
     }
 }

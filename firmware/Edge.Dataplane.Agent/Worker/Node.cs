@@ -1,4 +1,5 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Policy;
@@ -12,13 +13,15 @@ namespace Edge.Dataplane.Worker
     /// pods, the overlay to the other nodes, the routes between them), kube-proxy registered on
     /// its hooks (prerouting on the gateway, br_netfilter on the bridge), network policy on the
     /// forward hooks of both (after kube-proxy's DNAT, as a CNI filters), NodePort and egress
-    /// relays, and the cluster DNS reading the service table. One thread calls <see cref="Poll"/> in a loop
+    /// relays, the ingress on the board's port 80 choosing endpoints from the service table, and
+    /// the cluster DNS reading it too. One thread calls <see cref="Poll"/> in a loop
     /// (a board's main loop, a virtual board's thread, a simulation's step); nothing in here
     /// blocks, allocates per packet, or throws on bad input.
     /// </summary>
     public sealed class Node
     {
         private readonly PodSandbox[] _pods;
+        private readonly IHostSockets _hostSockets;
         private long _lastTick;
         private long _lastSweep;
 
@@ -41,6 +44,9 @@ namespace Edge.Dataplane.Worker
         /// <summary>Pod egress through the board's TCP; null unless allowed and the platform has host sockets.</summary>
         public readonly EgressProxy Egress;
 
+        /// <summary>The ingress controller on the board's address; null until the first Ingress route (a board without one holds nothing for it), and without host sockets.</summary>
+        public IngressProxy Ingress;
+
         /// <summary>The node's cluster DNS: its zone (pushed by the host) and where it answers.</summary>
         public readonly DnsZone DnsZone;
         public readonly DnsResponder Dns;
@@ -53,6 +59,7 @@ namespace Edge.Dataplane.Worker
         public Node(NodeConfig config, IClock clock, IRandomSource random, IDatagramPort port, IHostSockets hostSockets)
         {
             Context = new NodeContext(config, clock, random);
+            _hostSockets = hostSockets;
             _pods = new PodSandbox[config.MaxPods];
             Routes = new RouteTable(config.Routes);
             Bridge = new Bridge(config.MaxPods + 1, config.MacEntries, config.BridgeQueue, Context.Pool, Context.Drops);
@@ -106,6 +113,24 @@ namespace Edge.Dataplane.Worker
             }
 
             Policy.Load(set);
+        }
+
+        /// <summary>Serves <paramref name="routes"/> (null: none) on the ingress port from now on, the controller made with the first.</summary>
+        public void ServeIngress(IngressRoutes routes)
+        {
+            if (Ingress == null)
+            {
+                if (routes == null || routes.Count == 0 || _hostSockets == null)
+                {
+                    return;
+                }
+
+                NodeConfig config = Context.Config;
+                Ingress = new IngressProxy(_hostSockets, Host, new IngressBackendsFromProxy(Proxy, config.GatewayAddress), Context.Drops,
+                    config.IngressPort, config.IngressConnections);
+            }
+
+            Ingress.Load(routes);
         }
 
         public NodeConfig Config
@@ -283,6 +308,11 @@ namespace Edge.Dataplane.Worker
             {
                 Egress.Close();
             }
+
+            if (Ingress != null)
+            {
+                Ingress.Close();
+            }
         }
 
         /// <summary>
@@ -324,6 +354,11 @@ namespace Edge.Dataplane.Worker
             if (Egress != null)
             {
                 Egress.Poll(now);
+            }
+
+            if (Ingress != null)
+            {
+                Ingress.Poll(now);
             }
 
             work += Dns.Poll(now); // answers are work: a board answering DNS does not sleep between turns

@@ -65,6 +65,15 @@ namespace Edge.Dataplane.Net
         /// <summary>Connections of policy-isolated pods remembered as allowed (the least recently seen gives way).</summary>
         public int PolicyConnections = 256;
 
+        /// <summary>
+        /// Ingress: the port it serves HTTP on (the board's own address), the clients it serves at
+        /// once (more wait in the platform's listen backlog; each holds up to two packet buffers
+        /// while it is served), and the routes it holds (a state with more is refused, naming the limit).
+        /// </summary>
+        public ushort IngressPort = 80;
+        public int IngressConnections = 8;
+        public int MaxIngressRoutes = 64;
+
         /// <summary>Per-flow packet and byte counters (Linux's nf_conntrack_acct); off on small boards.</summary>
         public bool ConntrackAccounting = true;
 

@@ -51,9 +51,10 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public IReadOnlyCollection<BoardConnection> Boards => _connections.Values.OrderBy(c => c.NodeName ?? c.Link.ToString(), StringComparer.Ordinal).ToList();
 
-    /// <summary>Starts the controller loop and a connection for every board the store already knows (edge.dev/link on its Node).</summary>
+    /// <summary>Makes what a new cluster starts with, then starts the controller loop and a connection for every board the store already knows (edge.dev/link on its Node).</summary>
     public void Start(IEnumerable<BoardLink>? extraBoards = null)
     {
+        DefaultIngressClass.Seed(_store);
         foreach (KubeObject node in _store.List("Node").Items)
         {
             if ((string?)node.Metadata["annotations"]?[BoardLink.Annotation] is string text)
@@ -250,7 +251,8 @@ public sealed class ControlPlane : IAsyncDisposable
                 {
                     state = BoardStateCompiler.Compile(nodeName, _store.List("Node").Items, _store.List("Pod").Items,
                         _store.List("Service").Items, _store.List("Endpoints").Items, _network, 0, _store.List("OverlayPeer").Items,
-                        _store.List("Namespace").Items, _store.List("NetworkPolicy").Items);
+                        _store.List("Namespace").Items, _store.List("NetworkPolicy").Items, _store.List("Ingress").Items,
+                        _store.List("IngressClass").Items);
                 }
                 catch (ArgumentException e)
                 {

@@ -14,14 +14,16 @@ namespace Edge.Host.Compile;
 /// node with its pod CIDR and board address), one flat service entry per service port with
 /// its endpoints resolved to addresses, ports and flags, and the DNS zone's records. The
 /// board does no lookups of its own: names, selectors and named ports are all resolved here,
-/// NetworkPolicies' too (<see cref="NetworkPolicyCompiler"/>).
+/// NetworkPolicies' too (<see cref="NetworkPolicyCompiler"/>), and every board gets the
+/// routes of every Ingress Edge serves (<see cref="IngressRouteCompiler"/>).
 /// </summary>
 public static class BoardStateCompiler
 {
     public static DesiredState Compile(string nodeName, IReadOnlyList<KubeObject> nodes, IReadOnlyList<KubeObject> pods,
         IReadOnlyList<KubeObject> services, IReadOnlyList<KubeObject> endpoints, ClusterNetwork network, uint generation,
         IReadOnlyList<KubeObject>? overlayPeers = null, IReadOnlyList<KubeObject>? namespaces = null,
-        IReadOnlyList<KubeObject>? networkPolicies = null)
+        IReadOnlyList<KubeObject>? networkPolicies = null, IReadOnlyList<KubeObject>? ingresses = null,
+        IReadOnlyList<KubeObject>? ingressClasses = null)
     {
         KubeObject node = nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new ArgumentException($"node {nodeName} is not in the cluster", nameof(nodeName));
@@ -98,6 +100,7 @@ public static class BoardStateCompiler
 
         state.Services = dataplaneServices.ToArray();
         state.DnsServices = dnsServices.ToArray();
+        state.Ingress = IngressRouteCompiler.Compile(ingresses ?? [], ingressClasses ?? [], services);
         return state;
     }
 

@@ -50,6 +50,12 @@ public static class StateDiff
             changed.Policies = next.Policies;
         }
 
+        if (!Same(new DesiredState { Ingress = acked.Ingress }, new DesiredState { Ingress = next.Ingress }))
+        {
+            flags |= StateDelta.IngressReplaced;
+            changed.Ingress = next.Ingress;
+        }
+
         var before = acked.Services.GroupBy(s => (s.Namespace, s.Name)).ToDictionary(g => g.Key, g => Bytes(new DesiredState { Services = g.ToArray() }));
         var upserts = new List<Service>();
         var seen = new HashSet<(string, string)>();

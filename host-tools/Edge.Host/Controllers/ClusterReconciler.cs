@@ -11,7 +11,8 @@ namespace Edge.Host.Controllers;
 /// <summary>
 /// The controllers, run as one level-triggered pass over the store: give services their
 /// addresses, walk deployments toward their templates, place pending pods, judge nodes by
-/// their heartbeats, and write each service's endpoints. Every pass reads the store afresh,
+/// their heartbeats, write each service's endpoints, and publish where load balancers and
+/// ingresses are reached. Every pass reads the store afresh,
 /// so a restarted control plane simply carries on; run passes until one writes nothing.
 /// </summary>
 public sealed class ClusterReconciler
@@ -72,6 +73,7 @@ public sealed class ClusterReconciler
         SchedulePods();
         WriteEndpoints();
         PublishLoadBalancers();
+        PublishIngressAddresses();
         return _writes;
     }
 
@@ -347,6 +349,21 @@ public sealed class ClusterReconciler
             {
                 service.Json["status"] = status;
                 Write(() => _store.Update(service));
+            }
+        }
+    }
+
+    /// <summary>The addresses of the Ingresses Edge serves: the Ready nodes' (<see cref="IngressStatusController"/>).</summary>
+    private void PublishIngressAddresses()
+    {
+        List<KubeObject> nodes = _store.List("Node").Items;
+        List<KubeObject> classes = _store.List("IngressClass").Items;
+        foreach (KubeObject ingress in _store.List("Ingress").Items)
+        {
+            if (IngressStatusController.Status(ingress, classes, nodes) is JsonObject status && !JsonNode.DeepEquals(status, ingress.Json["status"]))
+            {
+                ingress.Json["status"] = status;
+                Write(() => _store.Update(ingress));
             }
         }
     }

@@ -92,6 +92,12 @@ public static partial class ManifestValidator
             case "NetworkPolicy":
                 NetworkPolicy(v, o.Spec);
                 break;
+            case "Ingress":
+                Ingress(v, o);
+                break;
+            case "IngressClass":
+                IngressClass(v, o.Spec);
+                break;
             case "ConfigMap":
                 ConfigData(v, o, "data", "binaryData");
                 break;
@@ -628,8 +634,11 @@ public static partial class ManifestValidator
     {
         public List<ManifestProblem> Problems { get; } = [];
 
-        public void Error(string field, string message) =>
-            Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(field), doc.Object.Name.Length > 0 ? doc.Object.Reference : doc.Object.Kind.ToLowerInvariant(), field, message));
+        public void Error(string field, string message) => Error(field, message, field);
+
+        /// <summary>An error named as the API server names it (<paramref name="field"/>), found in the manifest at another path.</summary>
+        public void Error(string field, string message, string lineOf) =>
+            Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(lineOf), doc.Object.Name.Length > 0 ? doc.Object.Reference : doc.Object.Kind.ToLowerInvariant(), field, message));
 
         public void Warning(string field, string message) =>
             Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(field), doc.Object.Reference, field, message, IsWarning: true));

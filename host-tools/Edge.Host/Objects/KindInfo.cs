@@ -16,6 +16,7 @@ public sealed record KindInfo(string Kind, string ApiVersion, bool Namespaced, s
         new("Deployment", "apps/v1", true, "deployments", "deploy"),
         new("NetworkPolicy", "networking.k8s.io/v1", true, "networkpolicies", "netpol"),
         new("Ingress", "networking.k8s.io/v1", true, "ingresses", "ing"),
+        new("IngressClass", "networking.k8s.io/v1", false, "ingressclasses"),
         new("EndpointSlice", "discovery.k8s.io/v1", true, "endpointslices"),
 
         // Edge's own: a Linux host (or namespace) joined to the pod network with `edgectl overlay join`.

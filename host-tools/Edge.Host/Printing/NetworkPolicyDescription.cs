@@ -31,7 +31,7 @@ namespace Edge.Host.Printing;
 public static class NetworkPolicyDescription
 {
     /// <summary>kubectl drops the annotation client-side apply leaves, as noise.</summary>
-    private const string LastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+    internal const string LastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 
     /// <summary>Longer annotations go on lines of their own, cut at this length (kubectl's maxAnnotationLen).</summary>
     private const int MaxAnnotationLength = 140;
@@ -222,7 +222,7 @@ public static class NetworkPolicyDescription
     }
 
     /// <summary>An annotation on one line, or, when long or multi-line, its key and then its lines (each cut at 138 characters), as kubectl prints it.</summary>
-    private static string[] Annotation(string key, string value)
+    internal static string[] Annotation(string key, string value)
     {
         value = value.TrimEnd('\n');
         if (value.Length + key.Length + 2 <= MaxAnnotationLength && !value.Contains('\n'))

@@ -53,8 +53,10 @@ public static class ResourceColumns
         "NetworkPolicy" => new(["NAME", "POD-SELECTOR", "AGE"], [],
             (o, now) => [o.Name, Selector(o.Spec?["podSelector"]?["matchLabels"]), Age.Of(Created(o), now)], _ => []),
         "Ingress" => new(["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], [],
-            (o, now) => [o.Name, Text(o.Spec?["ingressClassName"], "<none>"), Join((o.Spec?["rules"] as JsonArray ?? []).Select(r => Text(r?["host"], "*"))), "", "80", Age.Of(Created(o), now)],
+            (o, now) => [o.Name, Text(o.Spec?["ingressClassName"], "<none>"), IngressHosts(o), IngressAddress(o), IngressPorts(o), Age.Of(Created(o), now)],
             _ => []),
+        "IngressClass" => new(["NAME", "CONTROLLER", "PARAMETERS", "AGE"], [],
+            (o, now) => [o.Name, Text(o.Spec?["controller"], ""), IngressClassParameters(o), Age.Of(Created(o), now)], _ => []),
         "Secret" => new(["NAME", "TYPE", "DATA", "AGE"], [],
             (o, now) => [o.Name, Text(o.Json["type"], "Opaque"), ((o.Json["data"] as JsonObject)?.Count ?? 0).ToString(), Age.Of(Created(o), now)], _ => []),
         "EndpointSlice" => new(["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], [],
@@ -110,6 +112,38 @@ public static class ResourceColumns
 
         return all.Count == 0 ? "<none>" : all.Count > 3 ? string.Join(",", all.Take(3)) + $" + {all.Count - 3} more..." : string.Join(",", all);
     }
+
+    // kubectl's Ingress columns: the first three hosts named (then "+ N more..." counted in rules, as
+    // kubectl counts), * when none is; every address, sorted and each once, however many (the server
+    // prints wide, so nothing is cut); the ports the controller listens on, 443 too when there is TLS.
+    private static string IngressHosts(KubeObject ingress)
+    {
+        JsonArray rules = ingress.Spec?["rules"] as JsonArray ?? [];
+        var hosts = new List<string>();
+        bool more = false;
+        foreach (JsonNode? rule in rules)
+        {
+            more |= hosts.Count == 3;
+            if (!more && (string?)rule?["host"] is { Length: > 0 } host)
+            {
+                hosts.Add(host);
+            }
+        }
+
+        return hosts.Count == 0 ? "*" : more ? Join(hosts) + $" + {rules.Count - 3} more..." : Join(hosts);
+    }
+
+    public static string IngressAddress(KubeObject ingress) =>
+        Join((ingress.Json["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? [])
+            .Select(i => (string?)i?["ip"] is { Length: > 0 } ip ? ip : (string?)i?["hostname"] ?? "").Where(a => a.Length > 0)
+            .Distinct().Order(StringComparer.Ordinal));
+
+    private static string IngressPorts(KubeObject ingress) => ingress.Spec?["tls"] is JsonArray { Count: > 0 } ? "80, 443" : "80";
+
+    // kubectl's IngressClass PARAMETERS: Kind[.apiGroup]/name.
+    private static string IngressClassParameters(KubeObject ingressClass) => ingressClass.Spec?["parameters"] is JsonObject p
+        ? $"{Text(p["kind"], "")}{((string?)p["apiGroup"] is string group ? "." + group : "")}/{Text(p["name"], "")}"
+        : "<none>";
 
     // kubectl's EndpointSlice columns: the port numbers, and the addresses (three, then how many more).
     private static string SlicePorts(KubeObject slice)

@@ -296,11 +296,42 @@ public sealed class ObjectStore : IDisposable
 
         internal List<WatchEvent> Events { get; } = [];
 
+        /// <summary>Every object of a kind, as this transaction sees them.</summary>
+        public List<KubeObject> All(string kind)
+        {
+            using SqliteCommand cmd = _store._db.CreateCommand();
+            cmd.Transaction = _tx;
+            cmd.CommandText = "SELECT body FROM objects WHERE kind = $k ORDER BY namespace, name";
+            cmd.Parameters.AddWithValue("$k", kind);
+            var items = new List<KubeObject>();
+            using SqliteDataReader reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                items.Add(Parse(reader.GetString(0)));
+            }
+
+            return items;
+        }
+
         public KubeObject? Get(string kind, string ns, string name)
         {
             object? body = Scalar(_store._db, _tx, "SELECT body FROM objects WHERE kind = $k AND namespace = $ns AND name = $n",
                 ("$k", kind), ("$ns", ns), ("$n", name));
             return body == null ? null : Parse((string)body);
+        }
+
+        /// <summary>
+        /// True the first time this store is asked about <paramref name="name"/>, false ever after
+        /// (the answer is kept in the store, with this transaction): for what the control plane makes
+        /// once and then leaves to the user, who may change or delete it for good.
+        /// </summary>
+        public bool FirstTime(string name)
+        {
+            using SqliteCommand cmd = _store._db.CreateCommand();
+            cmd.Transaction = _tx;
+            cmd.CommandText = "INSERT OR IGNORE INTO counters VALUES ($n, 1)"; // a named flag beside the resource version counter
+            cmd.Parameters.AddWithValue("$n", "once:" + name);
+            return cmd.ExecuteNonQuery() == 1;
         }
 
         public KubeObject Create(KubeObject obj)
@@ -309,6 +340,11 @@ public sealed class ObjectStore : IDisposable
             if (Get(created.Kind, created.Namespace, created.Name) != null)
             {
                 throw new StoreException(StoreError.AlreadyExists, $"{Describe(created)} already exists");
+            }
+
+            if (created.Kind == "Ingress")
+            {
+                IngressClasses.AdmitDefaultClass(created, All("IngressClass"));
             }
 
             created.Metadata["uid"] = Guid.NewGuid().ToString();

@@ -98,23 +98,81 @@ public static class NullPlatform
     }
 
     /// <summary>The board's own sockets live in lwIP, not the managed heap: handles that never carry anything.</summary>
+    /// <summary>The board's own sockets: handles that carry nothing but one ingress client when offered (its request read once, then its FIN).</summary>
     public sealed class HostSockets : IHostSockets
     {
+        private const int ClientHandle = 1000;
         private int _next = 1;
+        private int _ingressListener = -1;
+        private byte[]? _request;
+        private bool _offered;
+        private bool _requestRead;
 
-        public int ListenTcp(ushort port) => _next++;
+        /// <summary>Bytes the board sent the ingress client, and whether it closed the client.</summary>
+        public int Answered { get; private set; }
+
+        public bool ClientClosed { get; private set; }
+
+        /// <summary>A client connects to the ingress port (80) and sends this request.</summary>
+        public void OfferIngressClient(byte[] request)
+        {
+            _request = request;
+            _offered = true;
+        }
+
+        public int ListenTcp(ushort port)
+        {
+            if (port == 80)
+            {
+                _ingressListener = _next;
+            }
+
+            return _next++;
+        }
+
         public int ConnectTcp(uint address, ushort port) => -1;
         public int ConnectState(int connection) => -1;
 
         public int Accept(int listener, out uint remoteAddress, out ushort remotePort)
         {
-            remoteAddress = 0;
-            remotePort = 0;
-            return -1;
+            remoteAddress = 0xC0A832C8;
+            remotePort = 40000;
+            if (listener != _ingressListener || !_offered)
+            {
+                return -1;
+            }
+
+            _offered = false;
+            return ClientHandle;
         }
 
-        public int Receive(int connection, byte[] buffer, int offset, int length) => 0;
-        public int Send(int connection, byte[] buffer, int offset, int length) => length;
+        public int Receive(int connection, byte[] buffer, int offset, int length)
+        {
+            if (connection != ClientHandle)
+            {
+                return 0;
+            }
+
+            if (_requestRead)
+            {
+                return -1;
+            }
+
+            _requestRead = true;
+            _request!.CopyTo(buffer, offset);
+            return _request.Length;
+        }
+
+        public int Send(int connection, byte[] buffer, int offset, int length)
+        {
+            if (connection == ClientHandle)
+            {
+                Answered += length;
+            }
+
+            return length;
+        }
+
         public void ShutdownSend(int connection)
         {
         }
@@ -129,8 +187,10 @@ public static class NullPlatform
         }
 
         public bool SendTo(int udp, uint address, ushort port, byte[] buffer, int offset, int length) => true;
+
         public void Close(int handle)
         {
+            ClientClosed |= handle == ClientHandle;
         }
     }
 }

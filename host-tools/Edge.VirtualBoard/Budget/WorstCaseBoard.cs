@@ -2,6 +2,7 @@ using Edge.Dataplane.Policy;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Net.Tcp;
@@ -33,23 +34,25 @@ public sealed class WorstCaseBoard
     /// <summary>The management port's connections: the control plane's, and one waiting to prove the key at the peak.</summary>
     private readonly NullPlatform.Listener _listener = new();
     private readonly NullPlatform.Line _controlPlane = new();
-    private readonly Platform.SystemClock _clock = new();
+    private readonly StepClock _clock = new();
+    private readonly NullPlatform.HostSockets _hostSockets = new();
 
     public WorstCaseBoard(int memoryClass)
         : this(memoryClass, 8, 32)
     {
     }
 
-    /// <summary>A board with fewer pods or services than the worst case, to price one more of each.</summary>
-    public WorstCaseBoard(int memoryClass, int pods, int services)
+    /// <summary>A board with fewer pods, services or ingress routes than the worst case (or more routes), to price one more of each.</summary>
+    public WorstCaseBoard(int memoryClass, int pods, int services, int ingressRoutes = IngressRouteCount)
     {
         Pods = pods;
         Services = services;
+        RouteCount = ingressRoutes;
         MemoryClass = memoryClass;
         Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
         var random = new Platform.SystemRandom();
-        Agent = new NodeAgent(Config, _clock, random, new NullPlatform.Port(), new NullPlatform.HostSockets());
+        Agent = new NodeAgent(Config, _clock, random, new NullPlatform.Port(), _hostSockets);
         Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass), MaxOutPayload = Edge.Dataplane.Boards.MemoryClass.MaxOutPayload(memoryClass) });
 
         // Provisioned as a board on the network is (BoardLoop): its key, its cluster, a control
@@ -60,7 +63,7 @@ public sealed class WorstCaseBoard
         Session.Cluster = plan.Settings.Cluster;
         Lines = new ControlPlaneLine(_listener, Session, random);
         Authenticate(key);
-        DesiredState full = State(pods, services);
+        DesiredState full = State(pods, services, 0, ingressRoutes);
         Apply(Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers }));
         Apply(Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods }));
         Snapshot = Encoded(full);
@@ -82,6 +85,38 @@ public sealed class WorstCaseBoard
                 service.CountConnection(0);
             }
         }
+
+        // And the ingress has served a request (its connection slot keeps the head buffer).
+        IngressServed = ingressRoutes > 0 && ServeIngressRequest();
+    }
+
+    /// <summary>The board's clock, moved by the measure (TCP's timers, TIME-WAIT) rather than by the wall clock.</summary>
+    private sealed class StepClock : IClock
+    {
+        public long Milliseconds { get; set; } = 1;
+    }
+
+    /// <summary>Whether the worst case's ingress request was answered by a whoami pod.</summary>
+    public bool IngressServed { get; }
+
+    // A client on the ingress port asks for /web/: the board routes it to a whoami pod and relays the answer.
+    private bool ServeIngressRequest()
+    {
+        _hostSockets.OfferIngressClient("GET /web/ HTTP/1.1\r\nHost: lab.example\r\nUser-Agent: curl/8.14.1\r\nAccept: */*\r\n\r\n"u8.ToArray());
+        for (int turn = 0; turn < 5000 && !_hostSockets.ClientClosed; turn++)
+        {
+            _clock.Milliseconds++;
+            Agent.Poll();
+        }
+
+        // Past TIME-WAIT, as the nanoCLR probe waits: what stays is what a served request leaves.
+        for (int turn = 0; turn < 50; turn++)
+        {
+            _clock.Milliseconds += 100;
+            Agent.Poll();
+        }
+
+        return _hostSockets.ClientClosed && _hostSockets.Answered > 100;
     }
 
     /// <summary>
@@ -161,6 +196,9 @@ public sealed class WorstCaseBoard
 
     public int Pods { get; }
 
+    /// <summary>The ingress routes every board of the cluster gets.</summary>
+    public int RouteCount { get; }
+
     public int Services { get; }
 
     /// <summary>Bytes on the board's heap by part: the session (with its SessionAuth), the control plane line, the node, its pods, its service/DNS tables, the applied state, shared statics.</summary>
@@ -186,7 +224,7 @@ public sealed class WorstCaseBoard
     public long PeakWhileEverythingChanges()
     {
         ConnectionWaiting();
-        DesiredState moved = State(Pods, Services, endpointShift: 1);
+        DesiredState moved = State(Pods, Services, endpointShift: 1, ingressRoutes: RouteCount);
         moved.Generation = Agent.AppliedGeneration + 1;
         DesiredState decoded = DecodeAsBoard(Encoded(moved));
         NanoHeapCensus census = Census();
@@ -231,7 +269,7 @@ public sealed class WorstCaseBoard
     }
 
     /// <summary>Pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>
-    public static DesiredState State(int podCount, int serviceCount, int endpointShift = 0)
+    public static DesiredState State(int podCount, int serviceCount, int endpointShift = 0, int ingressRoutes = IngressRouteCount)
     {
         int spread = Math.Max(podCount, 1);
         var pods = Enumerable.Range(0, podCount).Select(i => new PodSpec
@@ -249,7 +287,9 @@ public sealed class WorstCaseBoard
                 2 => ("dns", (ushort)53, IpProtocol.Udp),
                 _ => ("https", (ushort)443, IpProtocol.Tcp),
             };
-            var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = portName, ClusterIp = 0x0A600010u + (uint)i, Port = port, Protocol = protocol };
+            // svc-0, the ingress exercise's web app, keeps its traffic on the node (internalTrafficPolicy: Local),
+            // so the worst case's ingress request is answered on the board (the other endpoint's board is not there).
+            var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = portName, ClusterIp = 0x0A600010u + (uint)i, Port = port, Protocol = protocol, InternalTrafficLocal = i == 0 };
             s.SetEndpoints([0x0AF40102u + (uint)((i + endpointShift) % spread), 0x0AF40202u + (uint)(i % spread) + (uint)(endpointShift << 8)], [port, port],
                 [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local), (byte)(EndpointFlags.Ready | EndpointFlags.Serving)]);
             return s;
@@ -266,7 +306,35 @@ public sealed class WorstCaseBoard
             ClusterPodAddresses = pods.Select(p => p.Address).ToArray(),
             ClusterPodNamespaces = pods.Select(p => p.Namespace).ToArray(),
             Policies = Policies(podCount),
+            Ingress = ingressRoutes > 0 ? IngressLoad(ingressRoutes) : null,
         };
+    }
+
+    /// <summary>The number of ingress routes in the worst case (<see cref="IngressLoad"/>).</summary>
+    public const int IngressRouteCount = 8;
+
+    /// <summary>
+    /// The workshop's ingress exercise, which every board serves: two apps on one address by path
+    /// and by host, a wildcard host and a default backend: eight routes (as BudgetProbe's); beyond
+    /// eight, one more path per route (/app-N to a service), to price a route.
+    /// </summary>
+    public static IngressRoutes IngressLoad(int count = IngressRouteCount)
+    {
+        var routes = new IngressRoutes(Math.Max(count, IngressRouteCount));
+        routes.Add("", "/web", PathType.Prefix, "default", "svc-0", 80);
+        routes.Add("", "/api", PathType.Prefix, "default", "svc-4", 80);
+        routes.Add("", "/api/v1/health", PathType.Exact, "default", "svc-8", 80);
+        routes.Add("web.lab.example", "/", PathType.Prefix, "default", "svc-0", 80);
+        routes.Add("api.lab.example", "/", PathType.Prefix, "default", "svc-4", 80);
+        routes.Add("*.shop.lab.example", "/", PathType.Prefix, "default", "svc-12", 80);
+        routes.Add("*.shop.lab.example", "/cart", PathType.Prefix, "default", "svc-1", 8080);
+        routes.Add("", "", PathType.Default, "default", "svc-16", 80);
+        for (int i = IngressRouteCount; i < count; i++)
+        {
+            routes.Add("", $"/app-{i}", PathType.Prefix, "default", $"svc-{(i * 4) % 32}", 80);
+        }
+
+        return routes;
     }
 
     /// <summary>The number of network policies in the worst case: the least a WROOM board must enforce.</summary>

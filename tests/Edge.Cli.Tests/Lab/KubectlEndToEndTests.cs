@@ -174,6 +174,8 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Matches(@"(?m)^default\s+deployment\.apps/web\s+\d/3\s+", several);
             Assert.Contains("pod/client", Run("get", "all"));
             Assert.Matches(@"(?m)^endpointslices\s+discovery\.k8s\.io/v1\s+true\s+EndpointSlice$", resources);
+            Assert.Matches(@"(?m)^ingressclasses\s+networking\.k8s\.io/v1\s+false\s+IngressClass$", resources);
+            Assert.Matches(@"^NAME\s+CONTROLLER\s+PARAMETERS\s+AGE\nedge\s+edge\.dev/ingress-controller\s+<none>\s+\S+\n$", Run("get", "ingressclass"));
             Assert.Matches(@"(?m)^web-[0-9a-f]{5}\s+IPv4\s+80\s+10\.244\.\d+\.\d+,10\.244\.\d+\.\d+,10\.244\.\d+\.\d+\s+\S+$",
                 Run("get", "endpointslices", "-l", "kubernetes.io/service-name=web"));
             Assert.Equal(clientIp, Run("get", "pod", "client", "-o", "jsonpath={.status.podIP}"));

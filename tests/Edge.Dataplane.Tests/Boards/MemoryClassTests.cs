@@ -11,12 +11,13 @@ namespace Edge.Dataplane.Tests.Boards;
 public sealed class MemoryClassTests
 {
     [Fact]
-    public void A_WROOM_board_holds_8_pods_32_services_and_128_flows()
+    public void A_WROOM_board_holds_8_pods_32_services_48_flows_and_16_ingress_routes()
     {
         var c = new NodeConfig();
         MemoryClass.Apply(MemoryClass.Wroom, c);
 
-        Assert.Equal((8, 32, 128), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
+        Assert.Equal((8, 32, 48), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
+        Assert.Equal((1, 16), (c.IngressConnections, c.MaxIngressRoutes));
         Assert.Equal((16, 64, 256), (c.MaxPolicies, c.MaxPolicyRules, c.MaxPolicyAddresses));
         Assert.Equal(64 * 1024, MemoryClass.BudgetBytes(MemoryClass.Wroom));
     }

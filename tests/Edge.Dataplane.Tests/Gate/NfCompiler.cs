@@ -66,7 +66,7 @@ public static class NfCompiler
     }
 
     /// <summary>The dataplane's assemblies, lowest layer first.</summary>
-    public static readonly string[] DataplaneAssemblies = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
+    public static readonly string[] DataplaneAssemblies = ["Edge.Dataplane.Net", "Edge.Dataplane.Proxy", "Edge.Dataplane.Policy", "Edge.Dataplane.Ingress", "Edge.Dataplane.Dns", "Edge.Dataplane.Agent"];
 
     public static string[] SourcesOf(string assembly) =>
         Directory.GetFiles(RepoPaths.Of("firmware", assembly), "*.cs", SearchOption.AllDirectories)

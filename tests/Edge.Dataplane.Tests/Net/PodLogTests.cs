@@ -63,12 +63,12 @@ public sealed class PodLogTests
     }
 
     [Fact]
-    public void A_WROOM_board_keeps_a_kilobyte_of_pod_output_for_all_its_pods()
+    public void A_WROOM_board_keeps_half_a_kilobyte_of_pod_output_for_all_its_pods()
     {
         var c = new NodeConfig();
         Edge.Dataplane.Boards.MemoryClass.Apply(Edge.Dataplane.Boards.MemoryClass.Wroom, c);
 
-        Assert.Equal(1024, c.LogBytes);
+        Assert.Equal(512, c.LogBytes);
         Assert.Equal(4096, new NodeConfig().LogBytes);
     }
 }

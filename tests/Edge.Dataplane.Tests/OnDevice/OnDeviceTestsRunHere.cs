@@ -40,7 +40,7 @@ public sealed class OnDeviceTestsRunHere
     public void There_are_on_device_tests_for_every_layer()
     {
         var classes = MethodNames().Select(name => name.Split('.')[0]).ToHashSet();
-        Assert.Subset(classes, new HashSet<string> { "WireTests", "NetTests", "TcpTests", "ProxyTests", "DnsTests", "MgmtTests", "AgentTests", "ClusterTests" });
+        Assert.Subset(classes, new HashSet<string> { "WireTests", "NetTests", "TcpTests", "ProxyTests", "IngressTests", "DnsTests", "MgmtTests", "AgentTests", "ClusterTests" });
     }
 
     [Theory]

@@ -9,7 +9,7 @@ using Edge.Dataplane.Worker;
 namespace Edge.Dataplane.Tests.Proxy;
 
 /// <summary>
-/// A pod floods a ClusterIP with 100,000 new UDP flows on a WROOM board (conntrack 128 entries,
+/// A pod floods a ClusterIP with 100,000 new UDP flows on a WROOM board (conntrack 48 entries,
 /// 6 packet buffers), as a port scan or a broken client does. The established connection of
 /// another pod through another service keeps working throughout, the table stays within its
 /// capacity by dropping unreplied flows early (Linux's early_drop), every flow it could not

@@ -14,14 +14,14 @@ public sealed class WroomCapacitySimulationTests
     private static SimCluster WroomBoards(int boards, ulong seed) => new(boards, seed, c => MemoryClass.Apply(MemoryClass.Wroom, c));
 
     [Fact]
-    public void Every_pod_of_a_full_WROOM_board_reaches_every_other_though_a_pod_remembers_only_four_neighbours()
+    public void Every_pod_of_a_full_WROOM_board_reaches_every_other_though_a_pod_remembers_only_three_neighbours()
     {
         var cluster = WroomBoards(1, seed: 71);
-        Assert.Equal(4, cluster.Node(1).Config.ArpEntries);
+        Assert.Equal(3, cluster.Node(1).Config.ArpEntries);
         PodSandbox[] pods = Enumerable.Range(0, 8).Select(i => cluster.Node(1).AddPod("default", $"pod-{i}", 0)).ToArray();
         IcmpEchoSocket[] echo = pods.Select(p => p.OpenEcho()).ToArray();
 
-        // One ping at a time, every pod to every other: each new neighbour evicts the oldest of four.
+        // One ping at a time, every pod to every other: each new neighbour evicts the oldest of three.
         var answered = new HashSet<(int, int)>();
         for (int from = 0; from < 8; from++)
         {

@@ -1,6 +1,7 @@
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Net.Tcp;
@@ -225,6 +226,16 @@ namespace Edge.NanoClr.Programs
 
             Say("http-served", served);
 
+            // A request through the board's ingress to a whoami pod: what a served request leaves
+            // (the connection slot's head buffer) is the board's from then on.
+            host.Sockets.OfferIngressClient(host.IngressRequest);
+            for (int turn = 0; turn < 3000 && !host.Sockets.ClientClosed; turn++)
+            {
+                Turn(host, session, agent, 1);
+            }
+
+            Say("ingress-served", host.Sockets.ClientClosed && host.Sockets.Answered > 100 ? 1 : 0);
+
             ServiceTable table = agent.Node.Proxy.Services;
             int client = 0;
             for (int slot = 0; slot < table.Capacity; slot++)
@@ -336,6 +347,7 @@ namespace Edge.NanoClr.Programs
             PolicyEngine policy = agent.Node.Policy;
             Say("policies", policy == null ? 0 : policy.Set.PolicyCount);
             Say("policy-connections", policy == null ? 0 : policy.Connections.Count);
+            Say("ingress-routes", agent.Node.Ingress == null ? 0 : agent.Node.Ingress.Routes.Count);
             Say("snapshots-applied", session.SnapshotsApplied);
             Say("snapshots-refused", session.SnapshotsRefused);
         }
@@ -380,6 +392,7 @@ namespace Edge.NanoClr.Programs
             public readonly XorShift Random = new XorShift(0x2545F491);
             public readonly SilentPort Port = new SilentPort();
             public readonly SilentHostSockets Sockets = new SilentHostSockets();
+            public readonly byte[] IngressRequest = Edge.Dataplane.Workloads.Ascii.Bytes("GET /web/ HTTP/1.1\r\nHost: lab.example\r\nUser-Agent: curl/8.14.1\r\nAccept: */*\r\n\r\n");
             public readonly HostLine Line = new HostLine();
             public readonly Listener Listener = new Listener();
             public readonly SilentLine Candidate = new SilentLine();
@@ -534,6 +547,7 @@ namespace Edge.NanoClr.Programs
                     }
 
                     v.ClusterIp = 0x0A600010u + (uint)i;
+                    v.InternalTrafficLocal = i == 0; // as the census's: the ingress request is answered on the board
                     v.SetEndpoints(
                         new uint[] { 0x0AF40102u + (uint)((i + endpointShift) % spread), 0x0AF40202u + (uint)(i % spread) + (uint)(endpointShift << 8) },
                         new ushort[] { v.Port, v.Port },
@@ -544,7 +558,27 @@ namespace Edge.NanoClr.Programs
                 // As the host compiles them: ClusterIP services are answered from the service table, so no DNS entries of their own.
                 s.DnsServices = new DnsService[0];
                 s.Policies = PolicyLoad(podCount);
+                s.Ingress = IngressLoad();
                 return s;
+            }
+
+            /// <summary>
+            /// The workshop's ingress exercise on every board: two apps on one address by path and
+            /// by host, a wildcard host and a default backend: eight routes. As the census's
+            /// WorstCaseBoard.IngressLoad.
+            /// </summary>
+            private static IngressRoutes IngressLoad()
+            {
+                var routes = new IngressRoutes(8);
+                routes.Add("", "/web", PathType.Prefix, "default", "svc-0", 80);
+                routes.Add("", "/api", PathType.Prefix, "default", "svc-4", 80);
+                routes.Add("", "/api/v1/health", PathType.Exact, "default", "svc-8", 80);
+                routes.Add("web.lab.example", "/", PathType.Prefix, "default", "svc-0", 80);
+                routes.Add("api.lab.example", "/", PathType.Prefix, "default", "svc-4", 80);
+                routes.Add("*.shop.lab.example", "/", PathType.Prefix, "default", "svc-12", 80);
+                routes.Add("*.shop.lab.example", "/cart", PathType.Prefix, "default", "svc-1", 8080);
+                routes.Add("", "", PathType.Default, "default", "svc-16", 80);
+                return routes;
             }
 
             /// <summary>
@@ -775,13 +809,38 @@ namespace Edge.NanoClr.Programs
             }
         }
 
-        /// <summary>The board's own sockets live in lwIP, not the managed heap: handles that never carry anything.</summary>
+        /// <summary>
+        /// The board's own sockets live in lwIP, not the managed heap: handles that carry nothing
+        /// but one ingress client when offered (its request read once, then its FIN; what the board
+        /// sends it counted).
+        /// </summary>
         private sealed class SilentHostSockets : IHostSockets
         {
+            private const int ClientHandle = 1000;
             private int _next = 1;
+            private int _ingressListener = -1;
+            private byte[] _request;
+            private bool _offered;
+            private bool _requestRead;
+
+            /// <summary>Bytes the board sent the ingress client; whether it closed the client.</summary>
+            public int Answered;
+            public bool ClientClosed;
+
+            /// <summary>A client connects to the ingress port and sends this request.</summary>
+            public void OfferIngressClient(byte[] request)
+            {
+                _request = request;
+                _offered = true;
+            }
 
             public int ListenTcp(ushort port)
             {
+                if (port == 80)
+                {
+                    _ingressListener = _next;
+                }
+
                 return _next++;
             }
 
@@ -797,18 +856,41 @@ namespace Edge.NanoClr.Programs
 
             public int Accept(int listener, out uint remoteAddress, out ushort remotePort)
             {
-                remoteAddress = 0;
-                remotePort = 0;
-                return -1;
+                remoteAddress = 0xC0A832C8;
+                remotePort = 40000;
+                if (listener != _ingressListener || !_offered)
+                {
+                    return -1;
+                }
+
+                _offered = false;
+                return ClientHandle;
             }
 
             public int Receive(int connection, byte[] buffer, int offset, int length)
             {
-                return 0;
+                if (connection != ClientHandle)
+                {
+                    return 0;
+                }
+
+                if (_requestRead)
+                {
+                    return -1;
+                }
+
+                _requestRead = true;
+                System.Array.Copy(_request, 0, buffer, offset, _request.Length);
+                return _request.Length;
             }
 
             public int Send(int connection, byte[] buffer, int offset, int length)
             {
+                if (connection == ClientHandle)
+                {
+                    Answered += length;
+                }
+
                 return length;
             }
 
@@ -835,6 +917,7 @@ namespace Edge.NanoClr.Programs
 
             public void Close(int handle)
             {
+                ClientClosed |= handle == ClientHandle;
             }
         }
     }

@@ -49,6 +49,11 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         {
             console.Warning("virtual boards use 127.0.10.N addresses, which only Linux routes without setup; on macOS add them with `sudo ifconfig lo0 alias 127.0.10.N`");
         }
+        else if (!IngressPortAllowed())
+        {
+            console.Warning("the boards' ingress listens on port 80 of their addresses, which needs root here: run the lab as root, "
+                + "or allow it once with `sudo sysctl net.ipv4.ip_unprivileged_port_start=80`; everything else works without");
+        }
 
         LabState state = LabState.Load(name) ?? new LabState { Name = name };
         string dir = LabState.DirectoryFor(name);
@@ -71,6 +76,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         console.Out.WriteLine("  edgectl apply -f examples/web.yaml -f examples/client.yaml");
         console.Out.WriteLine("  edgectl get pods -o wide");
         console.Out.WriteLine("  edgectl exec client -- wget -qO- http://web");
+        console.Out.WriteLine($"  edgectl apply -f examples/ingress.yaml && curl http://{BoardAddress(1)}/web");
         console.Out.WriteLine($"kubectl works too (`kubectl get nodes`); the lab's own kubeconfig: {kubeconfig}");
         console.Out.WriteLine("Stop it with `edgectl lab down` (state is kept; --purge forgets it).");
         return ExitCodes.Ok;
@@ -194,6 +200,24 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         }
 
         Done($"started virtual board {node} at {address} (pid {pid})");
+    }
+
+    // Linux lets a process without privileges listen below ip_unprivileged_port_start (1024 unless changed).
+    private static bool IngressPortAllowed()
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            return true;
+        }
+
+        try
+        {
+            return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_unprivileged_port_start").Trim(), System.Globalization.CultureInfo.InvariantCulture) <= 80;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>kubectl's own kubeconfig gets the lab's context, made current, as `kind create cluster` does.</summary>

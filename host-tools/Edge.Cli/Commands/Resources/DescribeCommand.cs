@@ -10,7 +10,8 @@ namespace Edge.Cli.Commands.Resources;
 /// <summary>
 /// <c>edgectl describe TYPE [NAME]</c>: an object in words, kubectl's layout (Name, Namespace,
 /// Labels, what matters for its kind) with the Events about it last, where attendees look first
-/// when a pod will not start. A NetworkPolicy reads as kubectl words it (<see cref="NetworkPolicyDescription"/>).
+/// when a pod will not start. A NetworkPolicy and an Ingress read as kubectl words them
+/// (<see cref="NetworkPolicyDescription"/>, <see cref="IngressDescription"/>).
 /// </summary>
 public static class DescribeCommand
 {
@@ -59,6 +60,14 @@ public static class DescribeCommand
         {
             // kubectl's own layout for this kind ("Created on:", the spec in sentences, no Events).
             NetworkPolicyDescription.Write(o, obj);
+            return;
+        }
+
+        if (obj.Kind == "Ingress")
+        {
+            // kubectl's own layout for this kind (each backend with its endpoints), and the controller annotations Edge ignores.
+            KubeObject? Named(string kind, string name) => api.TryGetAsync(KindInfo.ForKind(kind)!, obj.Namespace, name).GetAwaiter().GetResult();
+            IngressDescription.Write(o, obj, name => Named("Service", name), name => Named("Endpoints", name), EventsAbout(obj, events), DateTime.UtcNow);
             return;
         }
 
@@ -139,9 +148,7 @@ public static class DescribeCommand
                 break;
         }
 
-        var about = events.Where(e => (string?)e.Json["involvedObject"]?["kind"] == obj.Kind && (string?)e.Json["involvedObject"]?["name"] == obj.Name
-            && ((string?)e.Json["involvedObject"]?["namespace"] ?? "") == obj.Namespace)
-            .OrderBy(e => (string?)e.Json["lastTimestamp"] ?? "", StringComparer.Ordinal).ToList();
+        List<KubeObject> about = EventsAbout(obj, events);
         if (about.Count == 0)
         {
             o.WriteLine("Events:            <none>");
@@ -158,6 +165,11 @@ public static class DescribeCommand
         rows.Insert(0, ["----", "------", "----", "----", "-------"]);
         TextTable.Write(o, ["Type", "Reason", "Age", "From", "Message"], rows, indent: "  ");
     }
+
+    private static List<KubeObject> EventsAbout(KubeObject obj, List<KubeObject> events) =>
+        events.Where(e => (string?)e.Json["involvedObject"]?["kind"] == obj.Kind && (string?)e.Json["involvedObject"]?["name"] == obj.Name
+            && ((string?)e.Json["involvedObject"]?["namespace"] ?? "") == obj.Namespace)
+            .OrderBy(e => (string?)e.Json["lastTimestamp"] ?? "", StringComparer.Ordinal).ToList();
 
     private static void DescribePod(Lines w, KubeObject pod)
     {

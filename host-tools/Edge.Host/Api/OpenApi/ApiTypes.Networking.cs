@@ -1,6 +1,8 @@
+using Edge.Host.Objects;
+
 namespace Edge.Host.Api.OpenApi;
 
-/// <summary>networking.k8s.io/v1: NetworkPolicy and Ingress.</summary>
+/// <summary>networking.k8s.io/v1: NetworkPolicy, Ingress and IngressClass.</summary>
 public static partial class ApiTypes
 {
     private const string Networking = "io.k8s.api.networking.v1.";
@@ -61,6 +63,26 @@ public static partial class ApiTypes
         Struct(Networking + "ServiceBackendPort", "A service port, by name or number.",
             Str("name", "The port's name."),
             Int("number", "The port's number.")),
-        Kept(Networking + "IngressStatus", "An ingress's load balancer addresses."),
+        Struct(Networking + "IngressStatus", "What an ingress is now: where it is reached.",
+            Ref("loadBalancer", Networking + "IngressLoadBalancerStatus", "Its addresses (on Edge, every Ready node's).")),
+        Struct(Networking + "IngressLoadBalancerStatus", "An ingress's addresses.",
+            List("ingress", Networking + "IngressLoadBalancerIngress", "The addresses.")),
+        Struct(Networking + "IngressLoadBalancerIngress", "One address an ingress is reached at.",
+            Str("ip", "An IP address."),
+            Str("hostname", "A DNS name."),
+            List("ports", Networking + "IngressPortStatus", "The ports' states.")),
+        Kept(Networking + "IngressPortStatus", "A port's state."),
+
+        KindType(Networking + "IngressClass", "An ingress class: the controller that serves the ingresses naming it (Edge's is " + IngressClasses.Controller + ").",
+            Ref("spec", Networking + "IngressClassSpec", "The controller and its settings.")),
+        Struct(Networking + "IngressClassSpec", "The controller of a class, and where its settings are.",
+            Str("controller", "The controller, as a domain-prefixed path (" + IngressClasses.Controller + ")."),
+            Ref("parameters", Networking + "IngressClassParametersReference", "An object with the controller's settings for this class.")),
+        Struct(Networking + "IngressClassParametersReference", "An object with a controller's settings.",
+            Str("apiGroup", "Its API group."),
+            Required(Str("kind", "Its kind.")),
+            Required(Str("name", "Its name.")),
+            Str("namespace", "Its namespace, when scope is Namespace."),
+            Str("scope", "Cluster or Namespace.")),
     ];
 }

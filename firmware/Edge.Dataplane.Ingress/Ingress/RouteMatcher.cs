@@ -1,0 +1,172 @@
+namespace Edge.Dataplane.Ingress
+{
+    /// <summary>
+    /// Picks the route for a request, as the Kubernetes Ingress documentation specifies
+    /// ("Path types", "Examples", "Hostname wildcards") and ingress-nginx does where it is silent:
+    /// <list type="number">
+    /// <item>The host chooses the rule set: rules naming the host exactly, else a wildcard rule
+    /// (<c>*.example.com</c> matches exactly one label in place of the <c>*</c>), else the rules
+    /// without a host. As with ingress-nginx's server blocks, a host that has rules of its own does
+    /// not fall back to the host-less rules' paths.</item>
+    /// <item>Within that set the longest matching path wins, and on equal length Exact beats Prefix.
+    /// Exact compares the whole path, case-sensitively. Prefix compares whole '/'-separated
+    /// elements: <c>/foo</c> matches <c>/foo</c>, <c>/foo/</c> and <c>/foo/bar</c>, not <c>/foobar</c>;
+    /// a trailing '/' in the rule is ignored. ImplementationSpecific is matched as Prefix.</item>
+    /// <item>No path matches: the defaultBackend, if an Ingress has one; else none (404).</item>
+    /// </list>
+    /// The request's host and path are read in place from the request head: no allocation.
+    /// </summary>
+    public static class RouteMatcher
+    {
+        /// <summary>The route for host and path (the request target without its query), or -1 when none matches and there is no default backend.</summary>
+        public static int Match(IngressRoutes routes, byte[] head, int hostStart, int hostLength, int pathStart, int pathLength)
+        {
+            bool exactHost = false;
+            bool wildcardHost = false;
+            for (int i = 0; i < routes.Count && !exactHost; i++)
+            {
+                string host = routes.Hosts[i];
+                if (routes.PathTypes[i] == PathType.Default || host.Length == 0)
+                {
+                    continue;
+                }
+
+                if (IngressRoutes.IsWildcard(host))
+                {
+                    wildcardHost |= WildcardMatches(host, head, hostStart, hostLength);
+                }
+                else
+                {
+                    exactHost = HostEquals(host, head, hostStart, hostLength);
+                }
+            }
+
+            int best = -1;
+            int bestLength = -1;
+            int fallback = -1;
+            for (int i = 0; i < routes.Count; i++)
+            {
+                byte type = routes.PathTypes[i];
+                if (type == PathType.Default)
+                {
+                    if (fallback < 0)
+                    {
+                        fallback = i;
+                    }
+
+                    continue;
+                }
+
+                string host = routes.Hosts[i];
+                bool inSet = exactHost ? host.Length > 0 && !IngressRoutes.IsWildcard(host) && HostEquals(host, head, hostStart, hostLength)
+                    : wildcardHost ? IngressRoutes.IsWildcard(host) && WildcardMatches(host, head, hostStart, hostLength)
+                    : host.Length == 0;
+                if (!inSet)
+                {
+                    continue;
+                }
+
+                string path = routes.Paths[i];
+                int length = type == PathType.Exact ? ExactLength(path, head, pathStart, pathLength) : PrefixLength(path, head, pathStart, pathLength);
+                if (length > bestLength || (length == bestLength && length >= 0 && type == PathType.Exact && routes.PathTypes[best] != PathType.Exact))
+                {
+                    best = i;
+                    bestLength = length;
+                }
+            }
+
+            return best >= 0 ? best : fallback;
+        }
+
+        // The rule's length when the path is exactly the rule's, else -1.
+        private static int ExactLength(string rule, byte[] head, int start, int length)
+        {
+            if (rule.Length != length)
+            {
+                return -1;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                if (head[start + i] != rule[i])
+                {
+                    return -1;
+                }
+            }
+
+            return length;
+        }
+
+        // The rule's length without its trailing '/' when the path starts with the rule's whole
+        // elements, else -1. "/" matches every path (length 0, so any longer match beats it).
+        private static int PrefixLength(string rule, byte[] head, int start, int length)
+        {
+            int n = rule.Length;
+            while (n > 0 && rule[n - 1] == '/')
+            {
+                n--;
+            }
+
+            if (n > length)
+            {
+                return -1;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                if (head[start + i] != rule[i])
+                {
+                    return -1;
+                }
+            }
+
+            return n == length || head[start + n] == '/' ? n : -1;
+        }
+
+        // DNS names compare without regard to ASCII case; the rule's host is stored lower case.
+        private static bool HostEquals(string host, byte[] head, int start, int length)
+        {
+            return host.Length == length && SameLowered(host, 0, head, start, length);
+        }
+
+        // "*.example.com" matches "a.example.com": one non-empty label, then the rule's suffix.
+        private static bool WildcardMatches(string host, byte[] head, int start, int length)
+        {
+            int suffix = host.Length - 1; // ".example.com"
+            int label = length - suffix;
+            if (label < 1 || !SameLowered(host, 1, head, start + label, suffix))
+            {
+                return false;
+            }
+
+            for (int i = 0; i < label; i++)
+            {
+                if (head[start + i] == '.')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool SameLowered(string lower, int from, byte[] head, int start, int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                int c = head[start + i];
+                if (c >= 'A' && c <= 'Z')
+                {
+                    c += 'a' - 'A';
+                }
+
+                if (c != lower[from + i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

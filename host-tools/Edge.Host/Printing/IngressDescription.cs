@@ -1,0 +1,211 @@
+using System.Text.Json.Nodes;
+using Edge.Host.Objects;
+
+namespace Edge.Host.Printing;
+
+/// <summary>
+/// `describe ingress` in kubectl's words and layout (kubectl's describeIngressV1, through the same
+/// tabwriter: <see cref="TabbedText"/>):
+/// <code>
+/// Name:             web
+/// Labels:           &lt;none&gt;
+/// Namespace:        default
+/// Address:          192.168.50.11,192.168.50.12
+/// Ingress Class:    edge
+/// Default backend:  &lt;default&gt;
+/// TLS:
+///   web-tls terminates web.example.com
+/// Rules:
+///   Host             Path  Backends
+///   ----             ----  --------
+///   web.example.com
+///                    /   web:80 (10.244.1.2:8080,10.244.2.2:8080)
+/// Annotations:       &lt;none&gt;
+/// Events:            &lt;none&gt;
+/// </code>
+/// Each backend is the service and port with the service's ready endpoints on that port (three,
+/// then how many more), or kubectl's error when the service or its endpoints are missing. Edge
+/// adds one thing before the events, only when there is something to say: the controller
+/// annotations it ignores (<see cref="IngressAnnotations.Ignored"/>).
+/// </summary>
+public static class IngressDescription
+{
+    /// <param name="service">The Service of that name in the Ingress's namespace, or null.</param>
+    /// <param name="endpoints">The Endpoints of that name in the Ingress's namespace, or null.</param>
+    /// <param name="events">The events about this Ingress, oldest first.</param>
+    public static void Write(TextWriter o, KubeObject ingress, Func<string, KubeObject?> service, Func<string, KubeObject?> endpoints,
+        IReadOnlyList<KubeObject> events, DateTime now)
+    {
+        var w = new TabbedText(o);
+        string Backend(JsonNode? backend) => BackendText(backend, service, endpoints);
+
+        w.Line("Name:\t" + ingress.Name);
+        Map(w, "Labels", ingress.Metadata["labels"] as JsonObject, (k, v) => [$"{k}={v}"]);
+        w.Line("Namespace:\t" + ingress.Namespace);
+        w.Line("Address:\t" + ResourceColumns.IngressAddress(ingress));
+        w.Line("Ingress Class:\t" + ((string?)ingress.Spec?["ingressClassName"] ?? "<none>"));
+        JsonNode? defaultBackend = ingress.Spec?["defaultBackend"];
+        w.Line("Default backend:\t" + (defaultBackend == null ? "<default>" : Backend(defaultBackend)));
+        if (ingress.Spec?["tls"] is JsonArray { Count: > 0 } tls)
+        {
+            w.Line("TLS:");
+            foreach (JsonNode? entry in tls)
+            {
+                string hosts = string.Join(",", (entry?["hosts"] as JsonArray ?? []).Select(h => (string?)h ?? ""));
+                w.Line((string?)entry?["secretName"] is { Length: > 0 } secret ? $"  {secret} terminates {hosts}" : $"  SNI routes {hosts}");
+            }
+        }
+
+        w.Line("Rules:");
+        w.Line("  Host\tPath\tBackends");
+        w.Line("  ----\t----\t--------");
+        int routed = 0;
+        foreach (JsonNode? rule in ingress.Spec?["rules"] as JsonArray ?? [])
+        {
+            if (rule?["http"] is not JsonObject http)
+            {
+                continue;
+            }
+
+            routed++;
+            w.Line($"  {((string?)rule["host"] is { Length: > 0 } host ? host : "*")}\t");
+            foreach (JsonNode? path in http["paths"] as JsonArray ?? [])
+            {
+                w.Line($"    \t{(string?)path?["path"]} \t{Backend(path?["backend"])}");
+            }
+        }
+
+        if (routed == 0)
+        {
+            // No rule routes by host and path: everything goes to the default backend.
+            w.Line($"  *\t*\t{(defaultBackend == null ? "<default>" : Backend(defaultBackend))}");
+        }
+
+        Map(w, "Annotations", ingress.Metadata["annotations"] as JsonObject, NetworkPolicyDescription.Annotation);
+
+        List<string> ignored = IngressAnnotations.Ignored(ingress);
+        if (ignored.Count > 0)
+        {
+            // Edge's line, in a block of its own so kubectl's part above lines up exactly as kubectl's.
+            w.Flush();
+            for (int i = 0; i < ignored.Count; i++)
+            {
+                w.Line((i == 0 ? "Ignored annotations:" : "") + "\t" + ignored[i]);
+            }
+        }
+
+        Events(w, events, now);
+        w.Flush();
+    }
+
+    public static string Of(KubeObject ingress, Func<string, KubeObject?> service, Func<string, KubeObject?> endpoints, IReadOnlyList<KubeObject> events, DateTime now)
+    {
+        var o = new StringWriter { NewLine = "\n" };
+        Write(o, ingress, service, endpoints, events, now);
+        return o.ToString();
+    }
+
+    /// <summary>kubectl's describeBackendV1: "svc:port (endpoints)", or what went wrong looking them up; a resource backend by its group, kind and name.</summary>
+    private static string BackendText(JsonNode? backend, Func<string, KubeObject?> service, Func<string, KubeObject?> endpoints)
+    {
+        if (backend?["service"] is JsonObject target)
+        {
+            string name = (string?)target["name"] ?? "";
+            int number = JsonNumbers.AsInt(target["port"]?["number"]) ?? 0;
+            string portName = (string?)target["port"]?["name"] ?? "";
+            string servicePort = $"{name}:{(number != 0 ? number.ToString(System.Globalization.CultureInfo.InvariantCulture) : portName)}";
+            if (endpoints(name) is not KubeObject found)
+            {
+                return $"{servicePort} (<error: endpoints \"{name}\" not found>)";
+            }
+
+            if (service(name) is not KubeObject svc)
+            {
+                return $"{servicePort}(<error: services \"{name}\" not found>)"; // sic: kubectl leaves out the space here
+            }
+
+            // The service port's name picks the endpoints' port (endpoint ports carry their service port's name).
+            string spName = "";
+            foreach (JsonNode? port in svc.Spec?["ports"] as JsonArray ?? [])
+            {
+                if ((number != 0 && number == JsonNumbers.AsInt(port?["port"])) || (portName.Length > 0 && portName == (string?)port?["name"]))
+                {
+                    spName = (string?)port?["name"] ?? "";
+                }
+            }
+
+            return $"{servicePort} ({EndpointsOn(found, spName)})";
+        }
+
+        if (backend?["resource"] is JsonObject resource)
+        {
+            return $"APIGroup: {(string?)resource["apiGroup"] ?? "<none>"}, Kind: {(string?)resource["kind"]}, Name: {(string?)resource["name"]}";
+        }
+
+        return "";
+    }
+
+    /// <summary>kubectl's formatEndpoints for one port name: ready addresses as ip:port, three, then "+ N more...".</summary>
+    private static string EndpointsOn(KubeObject endpoints, string portName)
+    {
+        const int Max = 3;
+        var shown = new List<string>();
+        int count = 0;
+        foreach (JsonNode? subset in endpoints.Json["subsets"] as JsonArray ?? [])
+        {
+            JsonArray addresses = subset?["addresses"] as JsonArray ?? [];
+            JsonArray ports = subset?["ports"] as JsonArray ?? [];
+            IEnumerable<string?> portNumbers = ports.Count == 0
+                ? [null] // a headless service's subset: the addresses alone
+                : ports.Where(p => ((string?)p?["name"] ?? "") == portName).Select(p => JsonNumbers.AsInt(p?["port"])?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (string? port in portNumbers)
+            {
+                count += addresses.Count;
+                shown.AddRange(addresses.Select(a => (string?)a?["ip"] ?? "").Select(ip => port == null ? ip : $"{ip}:{port}").Take(Max - shown.Count));
+            }
+        }
+
+        string text = string.Join(",", shown);
+        return count > Max ? $"{text} + {count - Max} more..." : text.Length == 0 ? "<none>" : text;
+    }
+
+    /// <summary>kubectl's printLabelsMultiline/printAnnotationsMultiline: sorted, one per line under the first, &lt;none&gt; when there are none.</summary>
+    private static void Map(TabbedText w, string title, JsonObject? map, Func<string, string, string[]> lines)
+    {
+        var entries = (map ?? []).Where(p => p.Key != NetworkPolicyDescription.LastApplied).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        if (entries.Count == 0)
+        {
+            w.Line($"{title}:\t<none>");
+            return;
+        }
+
+        bool first = true;
+        foreach ((string key, JsonNode? value) in entries)
+        {
+            foreach (string line in lines(key, (string?)value ?? ""))
+            {
+                w.Line((first ? title + ":" : "") + "\t" + line);
+                first = false;
+            }
+        }
+    }
+
+    /// <summary>kubectl's DescribeEvents: "Events: &lt;none&gt;" in the block above, or a table of its own.</summary>
+    private static void Events(TabbedText w, IReadOnlyList<KubeObject> events, DateTime now)
+    {
+        if (events.Count == 0)
+        {
+            w.Line("Events:\t<none>");
+            return;
+        }
+
+        w.Flush();
+        w.Line("Events:");
+        w.Line("  Type\tReason\tAge\tFrom\tMessage");
+        w.Line("  ----\t------\t----\t----\t-------");
+        foreach (KubeObject e in events)
+        {
+            w.Line($"  {(string?)e.Json["type"]}\t{(string?)e.Json["reason"]}\t{Age.Of((string?)e.Json["lastTimestamp"], now)}\t{(string?)e.Json["source"]?["component"]}\t{(string?)e.Json["message"]}");
+        }
+    }
+}
