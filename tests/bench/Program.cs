@@ -28,6 +28,8 @@ public static class Program
                 return MemoryFootprint.Run();
             case "overlay":
                 return OverlayThroughput.Run(args.Skip(1).ToArray());
+            case "ingress":
+                return IngressThroughput.Run(args.Length > 1 ? int.Parse(args[1]) : 2000);
             case "api":
                 return ApiBench.Run(args.Length > 1 ? int.Parse(args[1]) : 10);
             case "suite-under-load":

@@ -149,7 +149,24 @@ public sealed class BoardClient : IAsyncDisposable
     public bool Claimed { get; private set; }
 
     /// <summary>Every request waits for the hello and the handshake first: nothing but them crosses a network line before it is trusted.</summary>
-    private Task Ready(TimeSpan timeout) => _authenticated.Task.IsCompletedSuccessfully ? Task.CompletedTask : HelloAsync(timeout);
+    private async Task Ready(TimeSpan timeout)
+    {
+        if (_authenticated.Task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        try
+        {
+            await HelloAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // Mid-session (a request waiting for the hello it needs first), a hello lost on a
+            // noisy line is a failed request like a lost answer, not a board that is not there.
+            throw new BoardSessionException($"the board did not say hello in {timeout.TotalSeconds:0.#} s");
+        }
+    }
 
     // The handshake (SessionAuth): prove the cluster key on the board's nonce, check its proof on ours.
     private async Task AuthenticateAsync(BoardHello hello, TimeSpan timeout)
