@@ -152,6 +152,61 @@ namespace Edge.Dataplane.NfTests
             Assert.IsTrue(lab.Cluster.RunUntil(delegate { return lab.Cluster.NoBufferHeld(); }, 1000), "the packet buffers the request was served with are back in the pool");
         }
 
+        [TestMethod]
+        public void A_route_with_an_allowlist_takes_only_its_clients_and_answers_others_403()
+        {
+            Lab lab = new Lab(0);
+            IngressRoutes routes = Routes();
+            routes.Annotations = new RouteAnnotations(routes.Count, 2);
+            Assert.IsTrue(routes.Annotations.Allow(0, Ipv4Address.FromOctets(10, 0, 0, 0), 8));
+            Assert.IsTrue(routes.Annotations.Allow(0, Ipv4Address.FromOctets(192, 168, 50, 201), 32));
+            lab.Cluster.Node(1).ServeIngress(routes);
+
+            string refused = lab.Exchange("GET /web HTTP/1.1\r\nHost: other.example\r\n\r\n"); // from 192.168.50.200
+            AssertStarts("HTTP/1.1 403 Forbidden", refused);
+            AssertHas("whitelist-source-range", refused);
+            AssertHas("Hostname: web", lab.ExchangeFrom(Ipv4Address.FromOctets(192, 168, 50, 201), "GET /web HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+            AssertHas("Hello from Edge", lab.Exchange("GET / HTTP/1.1\r\nHost: hello.example\r\n\r\n")); // another route: no allowlist
+            Assert.AreEqual(1L, lab.Cluster.Node(1).Ingress.Forbidden);
+        }
+
+        [TestMethod]
+        public void A_canary_takes_the_requests_its_header_names_and_its_weight_of_the_rest()
+        {
+            Lab lab = new Lab(0);
+            IngressRoutes routes = Routes();
+            routes.Annotations = new RouteAnnotations(routes.Count, 0);
+            Assert.IsTrue(routes.Annotations.Canary(0, "default", "hello", 80, 0, "x-canary", null));
+            lab.Cluster.Node(1).ServeIngress(routes);
+
+            // canary-by-header: "always" and "never" decide; any other value is ignored (weight 0: the main backend).
+            AssertHas("Hello from Edge", lab.Exchange("GET /web HTTP/1.1\r\nHost: a\r\nX-Canary: always\r\n\r\n"));
+            AssertHas("Hostname: web", lab.Exchange("GET /web HTTP/1.1\r\nHost: a\r\nX-Canary: never\r\n\r\n"));
+            AssertHas("Hostname: web", lab.Exchange("GET /web HTTP/1.1\r\nHost: a\r\nX-Canary: maybe\r\n\r\n"));
+            AssertHas("Hostname: web", lab.Exchange("GET /web HTTP/1.1\r\nHost: a\r\n\r\n"));
+
+            // canary-by-header-value: only that value goes to the canary.
+            routes = Routes();
+            routes.Annotations = new RouteAnnotations(routes.Count, 0);
+            routes.Annotations.Canary(0, "default", "hello", 80, 0, "x-canary", "blue");
+            lab.Cluster.Node(1).ServeIngress(routes);
+            AssertHas("Hello from Edge", lab.Exchange("GET /web HTTP/1.1\r\nHost: a\r\nx-CANARY: blue\r\n\r\n"));
+            AssertHas("Hostname: web", lab.Exchange("GET /web HTTP/1.1\r\nHost: a\r\nX-Canary: always\r\n\r\n"));
+
+            // canary-weight: 100 takes every request without the header, 50 about half.
+            routes = Routes();
+            routes.Annotations = new RouteAnnotations(routes.Count, 0);
+            routes.Annotations.Canary(0, "default", "hello", 80, 50, null, null);
+            lab.Cluster.Node(1).ServeIngress(routes);
+            int canary = 0;
+            for (int i = 0; i < 40; i++)
+            {
+                canary += lab.Exchange("GET /web HTTP/1.1\r\nHost: a\r\n\r\n").IndexOf("Hello from Edge") >= 0 ? 1 : 0;
+            }
+
+            Assert.IsTrue(canary >= 10 && canary <= 30, canary.ToString() + " of 40 requests went to a canary weighted 50");
+        }
+
         // A request for /web with a Cookie field making its head about this long.
         private static string Head(int length, bool whole)
         {
@@ -219,8 +274,13 @@ namespace Edge.Dataplane.NfTests
 
             public string Exchange(string request)
             {
+                return ExchangeFrom(Laptop, request);
+            }
+
+            public string ExchangeFrom(uint address, string request)
+            {
                 LabConnection client = null;
-                Assert.IsTrue(Cluster.RunUntil(delegate { return (client = Board1.Dial(80, Laptop)) != null; }, 1000), "the ingress port takes no connection");
+                Assert.IsTrue(Cluster.RunUntil(delegate { return (client = Board1.Dial(80, address)) != null; }, 1000), "the ingress port takes no connection");
                 byte[] bytes = Ascii.Bytes(request);
                 Assert.AreEqual(bytes.Length, client.Send(bytes, 0, bytes.Length));
                 string answer = ReadAll(client);

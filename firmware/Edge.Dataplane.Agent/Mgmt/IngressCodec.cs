@@ -5,7 +5,8 @@ namespace Edge.Dataplane.Mgmt
     /// <summary>
     /// The ingress section of a state, after the policies: the number of routes (0 for none),
     /// then each route's host, path, pathType and backend service (namespace, name, port),
-    /// strings as indexes into the state's string table. A route a board
+    /// strings as indexes into the state's string table; then whether any route has annotations,
+    /// and if so the number of allowed ranges, each route's ranges and each route's canary (or 0). A route a board
     /// could not match (a path not starting with '/', an unknown pathType, a port beyond 65535) makes the
     /// section, and so the state, damaged.
     /// </summary>
@@ -28,6 +29,15 @@ namespace Edge.Dataplane.Mgmt
                 t.Index(routes.Namespaces[i]);
                 t.Index(routes.ServiceNames[i]);
             }
+
+            RouteAnnotations a = routes.Annotations;
+            for (int i = 0; a != null && i < routes.Count; i++)
+            {
+                t.Index(a.CanaryNamespaces[i]);
+                t.Index(a.CanaryServices[i]);
+                t.Index(a.CanaryHeaders[i]);
+                t.Index(a.CanaryHeaderValues[i]);
+            }
         }
 
         public static void Encode(IngressRoutes routes, StringTable t, PayloadWriter w)
@@ -42,6 +52,43 @@ namespace Edge.Dataplane.Mgmt
                 w.Int(t.Index(routes.Namespaces[i]));
                 w.Int(t.Index(routes.ServiceNames[i]));
                 w.Int(routes.ServicePorts[i]);
+            }
+
+            if (count > 0)
+            {
+                EncodeAnnotations(routes, t, w);
+            }
+        }
+
+        private static void EncodeAnnotations(IngressRoutes routes, StringTable t, PayloadWriter w)
+        {
+            RouteAnnotations a = routes.Annotations;
+            w.Bool(a != null);
+            if (a == null)
+            {
+                return;
+            }
+
+            w.Int(a.Ranges);
+
+            for (int i = 0; i < routes.Count; i++)
+            {
+                w.Int(a.AllowCount[i]);
+                for (int k = a.AllowFirst[i]; k < a.AllowFirst[i] + a.AllowCount[i]; k++)
+                {
+                    w.Address(a.AllowAddresses[k]);
+                    w.Byte(a.AllowPrefixes[k]);
+                }
+
+                w.Int(t.Index(a.CanaryServices[i]));
+                if (a.CanaryServices[i] != null)
+                {
+                    w.Int(t.Index(a.CanaryNamespaces[i]));
+                    w.Int(a.CanaryPorts[i]);
+                    w.Byte(a.CanaryWeights[i]);
+                    w.Int(t.Index(a.CanaryHeaders[i]));
+                    w.Int(t.Index(a.CanaryHeaderValues[i]));
+                }
             }
         }
 
@@ -73,7 +120,53 @@ namespace Edge.Dataplane.Mgmt
                 }
             }
 
+            if (!r.Failed)
+            {
+                routes.Annotations = DecodeAnnotations(r, strings, count);
+            }
+
             return held != null && held.SameRoutes(routes) ? held : routes;
+        }
+
+        private static RouteAnnotations DecodeAnnotations(PayloadReader r, StringRefs strings, int routes)
+        {
+            if (!r.Bool())
+            {
+                return null;
+            }
+
+            int ranges = r.Count(5); // an address and a prefix each
+
+            var a = new RouteAnnotations(routes, ranges);
+            for (int i = 0; i < routes && !r.Failed; i++)
+            {
+                int allowed = r.Int();
+                for (int k = 0; k < allowed && !r.Failed; k++)
+                {
+                    uint address = r.Address();
+                    int prefix = r.Byte();
+                    if (!r.Failed && !a.Allow(i, address, prefix))
+                    {
+                        r.Failed = true;
+                    }
+                }
+
+                string service = StateCodec.Ref(strings, r);
+                if (service != null)
+                {
+                    string ns = StateCodec.Required(strings, r);
+                    int port = r.Int();
+                    int weight = r.Byte();
+                    string header = StateCodec.Ref(strings, r);
+                    string value = StateCodec.Ref(strings, r);
+                    if (!r.Failed && (port < 0 || port > 65535 || !a.Canary(i, ns, service, (ushort)port, weight, header, value)))
+                    {
+                        r.Failed = true;
+                    }
+                }
+            }
+
+            return a;
         }
     }
 }

@@ -304,7 +304,7 @@ namespace Edge.Dataplane.Mgmt
             return value;
         }
 
-        private static string Ref(StringRefs strings, PayloadReader r)
+        internal static string Ref(StringRefs strings, PayloadReader r)
         {
             string value;
             if (!strings.TryGet(r.Int(), out value))

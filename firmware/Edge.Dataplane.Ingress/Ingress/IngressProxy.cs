@@ -12,7 +12,8 @@ namespace Edge.Dataplane.Ingress
     /// fields added (<see cref="ForwardedHead"/>), and from then on relays bytes both ways like
     /// a NodePort client's (<see cref="RelayPair"/>). One request per backend
     /// connection; the client's connection closes with the response. What it cannot route it
-    /// answers itself (<see cref="IngressReplies"/>): 404 no rule, 503 no ready endpoint, 502
+    /// answers itself (<see cref="IngressReplies"/>): 404 no rule, 403 a client outside the route's
+    /// allowlist, 503 no ready endpoint, 502
     /// refused, 504 no answer, 400/408/431/505 for heads it cannot take.
     /// A fixed number of connection slots, each holding a client from accept to the end of its
     /// response; clients beyond them wait in the platform's listen backlog. A slot's buffers are
@@ -49,6 +50,7 @@ namespace Edge.Dataplane.Ingress
         private readonly IIngressBackends _backends;
         private readonly DropCounters _drops;
         private readonly PacketPool _pool;
+        private readonly IRandomSource _random;
         private readonly ushort _port;
         private readonly RequestHead _request = new RequestHead();
         private readonly ForwardedHead _forwarded = new ForwardedHead();
@@ -71,6 +73,9 @@ namespace Edge.Dataplane.Ingress
         public long BadGateway;
         public long BadRequests;
 
+        /// <summary>Refused with 403: the client is not in the route's allowlist.</summary>
+        public long Forbidden;
+
         /// <summary>Times the platform refused the port (taken, or not allowed).</summary>
         public long ListenFailures;
 
@@ -85,6 +90,7 @@ namespace Edge.Dataplane.Ingress
             _drops = drops;
             _port = port;
             _pool = host.Node.Pool;
+            _random = host.Node.Random;
             _slots = new IngressConnection[connections];
             for (int c = 0; c < connections; c++)
             {
@@ -282,9 +288,19 @@ namespace Edge.Dataplane.Ingress
                 return;
             }
 
+            RouteAnnotations annotations = routes.Annotations;
+            if (annotations != null && !annotations.Allows(route, _slots[c].Client))
+            {
+                Forbidden++;
+                Reply(c, 403, now);
+                return;
+            }
+
             uint address;
             ushort port;
-            int choice = _backends.Choose(routes.Namespaces[route], routes.ServiceNames[route], routes.ServicePorts[route], _slots[c].Client, now, out address, out port);
+            int choice = annotations != null && annotations.ToCanary(route, head, _request, _random.NextUInt32())
+                ? _backends.Choose(annotations.CanaryNamespaces[route], annotations.CanaryServices[route], annotations.CanaryPorts[route], _slots[c].Client, now, out address, out port)
+                : _backends.Choose(routes.Namespaces[route], routes.ServiceNames[route], routes.ServicePorts[route], _slots[c].Client, now, out address, out port);
             if (choice != BackendChoice.Picked)
             {
                 Unavailable++;

@@ -14,6 +14,7 @@ namespace Edge.Dataplane.Ingress
             switch (status)
             {
                 case 400: return Write(buffer, "400 Bad Request", "the request is not HTTP/1.x as RFC 9112 has it (request line, Host, field lines)");
+                case 403: return Write(buffer, "403 Forbidden", "this client's address is not in the Ingress's whitelist-source-range");
                 case 404: return Write(buffer, "404 Not Found", "no Ingress rule matches this host and path, and no Ingress has a defaultBackend");
                 case 408: return Write(buffer, "408 Request Timeout", "the request head did not arrive in time");
                 case 431: return Write(buffer, "431 Request Header Fields Too Large", "the request head is larger than this board takes");

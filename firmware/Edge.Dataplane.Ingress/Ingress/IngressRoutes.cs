@@ -20,6 +20,9 @@ namespace Edge.Dataplane.Ingress
 
         public int Count;
 
+        /// <summary>The routes' allowlists and canaries; null when no Ingress asks for either.</summary>
+        public RouteAnnotations Annotations;
+
         public IngressRoutes(int capacity)
         {
             Hosts = new string[capacity];
@@ -77,7 +80,7 @@ namespace Edge.Dataplane.Ingress
                 }
             }
 
-            return true;
+            return Annotations == null ? other.Annotations == null : Annotations.Same(other.Annotations, Count);
         }
     }
 }

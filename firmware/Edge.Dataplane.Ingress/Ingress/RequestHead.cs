@@ -41,6 +41,9 @@ namespace Edge.Dataplane.Ingress
         /// <summary>The request asks to switch protocols (an Upgrade field, e.g. WebSocket).</summary>
         public bool Upgrade;
 
+        /// <summary>The length of the value <see cref="FieldValue"/> found last.</summary>
+        public int FieldValueLength;
+
         /// <summary>Reads the head from head[0..count): <see cref="Complete"/>, <see cref="Incomplete"/>, or the status to refuse it with.</summary>
         public int Parse(byte[] head, int count)
         {
@@ -104,6 +107,31 @@ namespace Edge.Dataplane.Ingress
             }
 
             return Complete;
+        }
+
+        /// <summary>
+        /// Where the value of the first field named <paramref name="lowerName"/> starts in a
+        /// parsed head (its length in <see cref="FieldValueLength"/>, spaces around it left out),
+        /// or -1 when the head has no such field.
+        /// </summary>
+        public int FieldValue(byte[] head, string lowerName)
+        {
+            for (int line = FieldsStart; line < Length;)
+            {
+                int next = LineEnd(head, line, Length) + 1;
+                int content = ContentEnd(head, line, next - 1);
+                int colon = IndexOf(head, line, content, (byte)':');
+                if (colon > line && NameIs(head, line, colon, lowerName))
+                {
+                    int start = SkipSpace(head, colon + 1, content);
+                    FieldValueLength = TrimEnd(head, start, content) - start;
+                    return start;
+                }
+
+                line = next;
+            }
+
+            return -1;
         }
 
         /// <summary>Whether the field line at [line, colon) is named <paramref name="lowerName"/> (field names are case-insensitive).</summary>

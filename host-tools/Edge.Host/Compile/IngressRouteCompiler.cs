@@ -11,43 +11,23 @@ namespace Edge.Host.Compile;
 /// A backend whose Service or port name does not exist keeps port 0: the board answers 503, as
 /// ingress-nginx does for a Service it cannot find. Older Ingresses come first, so on a tie the
 /// older rule wins, and the oldest defaultBackend is the one taken. Resource backends are not
-/// served (validation says so).
+/// served (validation says so). ingress-nginx's allowlist and canary annotations travel with the
+/// routes (<see cref="Annotations"/>).
 /// </summary>
 public static class IngressRouteCompiler
 {
     public static IngressRoutes? Compile(IReadOnlyList<KubeObject> ingresses, IReadOnlyList<KubeObject> ingressClasses, IReadOnlyList<KubeObject> services)
     {
-        var routes = new List<(string Host, string Path, byte Type, string Namespace, string Service, ushort Port)>();
-        IEnumerable<KubeObject> served = ingresses.Where(i => IngressClasses.ServedByEdge(i, ingressClasses))
+        var routes = new List<Route>();
+        List<KubeObject> served = ingresses.Where(i => IngressClasses.ServedByEdge(i, ingressClasses))
             .OrderBy(i => (string?)i.Metadata["creationTimestamp"] ?? "", StringComparer.Ordinal)
-            .ThenBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal);
-        foreach (KubeObject ingress in served)
+            .ThenBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal).ToList();
+        foreach (KubeObject ingress in served.Where(i => !IngressAnnotations.IsCanary(i)))
         {
-            foreach (JsonNode? rule in ingress.Spec?["rules"] as JsonArray ?? [])
-            {
-                string host = ((string?)rule?["host"] ?? "").ToLowerInvariant();
-                foreach (JsonNode? path in rule?["http"]?["paths"] as JsonArray ?? [])
-                {
-                    byte type = (string?)path?["pathType"] switch
-                    {
-                        "Exact" => PathType.Exact,
-                        "Prefix" => PathType.Prefix,
-                        "ImplementationSpecific" => PathType.ImplementationSpecific,
-                        _ => PathType.Default,
-                    };
-                    string value = (string?)path?["path"] is { Length: > 0 } p ? p : "/";
-                    if (type == PathType.Default || !value.StartsWith('/') || Backend(path?["backend"], ingress.Namespace, services) is not var (service, port))
-                    {
-                        continue; // refused by validation; an object stored before it is skipped, not sent
-                    }
-
-                    routes.Add((host, value, type, ingress.Namespace, service, port));
-                }
-            }
-
+            routes.AddRange(RoutesOf(ingress, services));
             if (Backend(ingress.Spec?["defaultBackend"], ingress.Namespace, services) is var (defaultService, defaultPort))
             {
-                routes.Add(("", "", PathType.Default, ingress.Namespace, defaultService, defaultPort));
+                routes.Add(new Route("", "", PathType.Default, ingress.Namespace, defaultService, defaultPort, ingress));
             }
         }
 
@@ -57,12 +37,89 @@ public static class IngressRouteCompiler
         }
 
         var compiled = new IngressRoutes(routes.Count);
-        foreach (var r in routes)
+        foreach (Route r in routes)
         {
             compiled.Add(r.Host, r.Path, r.Type, r.Namespace, r.Service, r.Port);
         }
 
+        compiled.Annotations = Annotations(routes, served.Where(IngressAnnotations.IsCanary).ToList(), services);
         return compiled;
+    }
+
+    private sealed record Route(string Host, string Path, byte Type, string Namespace, string Service, ushort Port, KubeObject Ingress);
+
+    // One route per rule host and path whose backend is a Service.
+    private static IEnumerable<Route> RoutesOf(KubeObject ingress, IReadOnlyList<KubeObject> services)
+    {
+        foreach (JsonNode? rule in ingress.Spec?["rules"] as JsonArray ?? [])
+        {
+            string host = ((string?)rule?["host"] ?? "").ToLowerInvariant();
+            foreach (JsonNode? path in rule?["http"]?["paths"] as JsonArray ?? [])
+            {
+                byte type = (string?)path?["pathType"] switch
+                {
+                    "Exact" => PathType.Exact,
+                    "Prefix" => PathType.Prefix,
+                    "ImplementationSpecific" => PathType.ImplementationSpecific,
+                    _ => PathType.Default,
+                };
+                string value = (string?)path?["path"] is { Length: > 0 } p ? p : "/";
+                if (type == PathType.Default || !value.StartsWith('/') || Backend(path?["backend"], ingress.Namespace, services) is not var (service, port))
+                {
+                    continue; // refused by validation; an object stored before it is skipped, not sent
+                }
+
+                yield return new Route(host, value, type, ingress.Namespace, service, port, ingress);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The routes' ingress-nginx annotations: each route takes its Ingress's source ranges, and
+    /// the first canary Ingress (oldest) with a rule for the same host and path gives it a canary
+    /// backend, as ingress-nginx merges a canary into the main Ingress's location. A canary with
+    /// no main Ingress for its host and path is not served (ingress-nginx serves it nowhere
+    /// either). Null when no route has either.
+    /// </summary>
+    private static RouteAnnotations? Annotations(List<Route> routes, List<KubeObject> canaries, IReadOnlyList<KubeObject> services)
+    {
+        List<(uint Network, int Prefix)>[] ranges = routes.Select(r => IngressAnnotations.SourceRanges(r.Ingress)).ToArray();
+        var canaryOf = new Route?[routes.Count];
+        foreach (KubeObject canary in canaries)
+        {
+            foreach (Route c in RoutesOf(canary, services))
+            {
+                int main = routes.FindIndex(r => r.Type != PathType.Default && r.Host == c.Host && r.Path == c.Path);
+                if (main >= 0 && canaryOf[main] == null)
+                {
+                    canaryOf[main] = c;
+                }
+            }
+        }
+
+        int total = ranges.Sum(r => r.Count);
+        if (total == 0 && canaryOf.All(c => c == null))
+        {
+            return null;
+        }
+
+        var annotations = new RouteAnnotations(routes.Count, total);
+        for (int i = 0; i < routes.Count; i++)
+        {
+            foreach ((uint network, int prefix) in ranges[i].Take(255))
+            {
+                annotations.Allow(i, network, prefix);
+            }
+
+            if (canaryOf[i] is { } c)
+            {
+                string? header = IngressAnnotations.Value(c.Ingress, IngressAnnotations.CanaryByHeader)?.Trim().ToLowerInvariant();
+                annotations.Canary(i, c.Namespace, c.Service, c.Port, IngressAnnotations.CanaryPercent(c.Ingress),
+                    string.IsNullOrEmpty(header) ? null : header, header is { Length: > 0 } && IngressAnnotations.Value(c.Ingress, IngressAnnotations.CanaryByHeaderValue) is { Length: > 0 } value ? value : null);
+            }
+        }
+
+        return annotations;
     }
 
     // The backend's Service and port number (0 when it cannot be resolved); null for no service backend.

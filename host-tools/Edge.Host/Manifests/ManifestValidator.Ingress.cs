@@ -87,6 +87,56 @@ public static partial class ManifestValidator
             v.Error("annotations." + IngressClasses.LegacyClassAnnotation, $"Invalid value: {Quoted(legacy)}: must match `ingressClassName` when both are specified",
                 "metadata.annotations." + IngressClasses.LegacyClassAnnotation);
         }
+
+        IngressControllerAnnotations(v, o);
+    }
+
+    // The ingress-nginx annotations Edge acts on, refused when ingress-nginx would not take their
+    // value (it logs and ignores them; a manifest error says it at apply time instead).
+    private static void IngressControllerAnnotations(Checker v, KubeObject o)
+    {
+        void Refuse(string name, string value, string why) =>
+            v.Error("annotations." + name, $"Invalid value: {Quoted(value)}: {why}", "metadata.annotations." + name);
+
+        foreach (string name in new[] { IngressAnnotations.WhitelistSourceRange, IngressAnnotations.AllowlistSourceRange })
+        {
+            if (IngressAnnotations.Value(o, name) is not string ranges)
+            {
+                continue;
+            }
+
+            foreach (string entry in ranges.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (IngressAnnotations.ParseRange(entry) == null)
+                {
+                    Refuse(name, entry, "must be an IPv4 address or CIDR, comma-separated (Edge's boards are IPv4 only)");
+                }
+            }
+        }
+
+        if (IngressAnnotations.Value(o, IngressAnnotations.Canary) is string canary && canary is not ("true" or "false"))
+        {
+            Refuse(IngressAnnotations.Canary, canary, "must be \"true\" or \"false\"");
+        }
+
+        int total = 100;
+        if (IngressAnnotations.Value(o, IngressAnnotations.CanaryWeightTotal) is string totalText
+            && !(int.TryParse(totalText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out total) && total > 0))
+        {
+            Refuse(IngressAnnotations.CanaryWeightTotal, totalText, "must be a whole number above 0");
+            total = 100;
+        }
+
+        if (IngressAnnotations.Value(o, IngressAnnotations.CanaryWeight) is string weight
+            && !(int.TryParse(weight, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int w) && w <= total))
+        {
+            Refuse(IngressAnnotations.CanaryWeight, weight, $"must be a whole number from 0 to {total} (canary-weight-total)");
+        }
+
+        if (IngressAnnotations.Value(o, IngressAnnotations.CanaryByHeader) is string header && !Regex.IsMatch(header, "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"))
+        {
+            Refuse(IngressAnnotations.CanaryByHeader, header, "must be an HTTP field name");
+        }
     }
 
     private static void IngressPath(Checker v, JsonNode? entry, string at)

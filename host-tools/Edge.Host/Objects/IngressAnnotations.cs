@@ -14,12 +14,72 @@ public static class IngressAnnotations
     public static readonly IReadOnlyList<string> ControllerPrefixes =
         ["nginx.ingress.kubernetes.io/", "ingress.kubernetes.io/", "traefik.ingress.kubernetes.io/"];
 
+    public const string Nginx = "nginx.ingress.kubernetes.io/";
+    public const string WhitelistSourceRange = Nginx + "whitelist-source-range";
+    public const string AllowlistSourceRange = Nginx + "allowlist-source-range";
+    public const string Canary = Nginx + "canary";
+    public const string CanaryWeight = Nginx + "canary-weight";
+    public const string CanaryWeightTotal = Nginx + "canary-weight-total";
+    public const string CanaryByHeader = Nginx + "canary-by-header";
+    public const string CanaryByHeaderValue = Nginx + "canary-by-header-value";
+
     /// <summary>
-    /// The controller annotations Edge's dataplane implements, by their full names. Empty for now:
-    /// the dataplane routes by host and path and implements none yet; each one it learns is added
-    /// here, and from then on is no longer reported as ignored.
+    /// The controller annotations Edge's dataplane implements, with ingress-nginx's meaning, by
+    /// their full names; each one it learns is added here, and from then on is no longer
+    /// reported as ignored.
     /// </summary>
-    public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal)
+    {
+        WhitelistSourceRange, AllowlistSourceRange, Canary, CanaryWeight, CanaryWeightTotal, CanaryByHeader, CanaryByHeaderValue,
+    };
+
+    /// <summary>An annotation's value, or null.</summary>
+    public static string? Value(KubeObject ingress, string name) => (string?)(ingress.Metadata["annotations"] as JsonObject)?[name];
+
+    /// <summary>Whether the Ingress is a canary (ingress-nginx: `canary: "true"`), whose rules weigh in on another Ingress's.</summary>
+    public static bool IsCanary(KubeObject ingress) => Value(ingress, Canary) == "true";
+
+    /// <summary>
+    /// The source ranges an Ingress allows (allowlist-source-range, else whitelist-source-range):
+    /// comma-separated CIDRs or addresses (a /32); empty when it has none. Entries that are not
+    /// IPv4 ranges are left out (validation names them).
+    /// </summary>
+    public static List<(uint Network, int Prefix)> SourceRanges(KubeObject ingress)
+    {
+        string? value = Value(ingress, AllowlistSourceRange) ?? Value(ingress, WhitelistSourceRange);
+        var ranges = new List<(uint, int)>();
+        foreach (string entry in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (ParseRange(entry) is { } range)
+            {
+                ranges.Add(range);
+            }
+        }
+
+        return ranges;
+    }
+
+    /// <summary>A CIDR or a single IPv4 address (as /32); null when it is neither.</summary>
+    public static (uint Network, int Prefix)? ParseRange(string entry)
+    {
+        string[] parts = entry.Split('/');
+        int prefix = 32;
+        if (parts.Length > 2 || !Edge.Dataplane.Wire.Ipv4Address.TryParse(parts[0], out uint address)
+            || (parts.Length == 2 && !(int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) && prefix <= 32)))
+        {
+            return null;
+        }
+
+        return (address & Edge.Dataplane.Wire.Ipv4Address.MaskOf(prefix), prefix); // host bits ignored, as nginx's allow does
+    }
+
+    /// <summary>The canary's share in percent: canary-weight of canary-weight-total (100 unless set), rounded down.</summary>
+    public static int CanaryPercent(KubeObject ingress)
+    {
+        int weight = int.TryParse(Value(ingress, CanaryWeight), out int w) ? Math.Max(w, 0) : 0;
+        int total = int.TryParse(Value(ingress, CanaryWeightTotal), out int t) && t > 0 ? t : 100;
+        return Math.Min(100, (int)((long)weight * 100 / total));
+    }
 
     /// <summary>The controller annotations of an Ingress that Edge does not act on, sorted.</summary>
     public static List<string> Ignored(KubeObject ingress) =>

@@ -64,6 +64,44 @@ public sealed class IngressEndToEndTests() : LabTest("ingress")
         Assert.Contains("Hello from Edge", Curl("--resolve", $"hello.lab.example:80:{Boards[2]}", "http://hello.lab.example/").Body);
         Assert.Matches(@"(?m)^Hostname: web-", Curl("--resolve", $"web.lab.example:80:{Boards[0]}", "http://web.lab.example/anything").Body);
 
+        // ingress-nginx's annotations: an allowlist the laptop is not in (403), a canary by header.
+        string annotated = Path.Combine(Home, "annotated.yaml");
+        File.WriteAllText(annotated, """
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: private
+              annotations:
+                nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8
+            spec:
+              rules:
+                - http:
+                    paths:
+                      - {path: /private, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web-canary
+              annotations:
+                nginx.ingress.kubernetes.io/canary: "true"
+                nginx.ingress.kubernetes.io/canary-by-header: X-Canary
+            spec:
+              rules:
+                - host: web.lab.example
+                  http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: hello, port: {number: 80}}}}
+            """);
+        Apply(annotated);
+        WaitFor(() => Curl($"http://{Boards[0]}/private").Code == 403, "403 for a client outside the allowlist");
+        Assert.Contains("whitelist-source-range", Curl($"http://{Boards[1]}/private").Body);
+        string resolve = $"web.lab.example:80:{Boards[2]}";
+        WaitFor(() => Curl("--resolve", resolve, "-H", "X-Canary: always", "http://web.lab.example/").Body.Contains("Hello from Edge"), "the canary taking X-Canary: always");
+        Assert.Matches(@"(?m)^Hostname: web-", Curl("--resolve", resolve, "-H", "X-Canary: never", "http://web.lab.example/").Body);
+        Assert.Matches(@"(?m)^Hostname: web-", Curl("--resolve", resolve, "http://web.lab.example/").Body); // weight 0: the rest stay on web
+        Assert.DoesNotContain("Ignored annotations", Edgectl.Run("describe", "ingress", "private").Out);
+
         // Nothing matches: 404 with the reason; a backend without endpoints: 503.
         (int notFound, string why) = Curl($"http://{Boards[0]}/nowhere");
         Assert.Equal((404, "404 Not Found: no Ingress rule matches this host and path, and no Ingress has a defaultBackend\n"), (notFound, why));

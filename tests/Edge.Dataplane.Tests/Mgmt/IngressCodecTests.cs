@@ -92,4 +92,31 @@ public sealed class IngressCodecTests
             }
         }
     }
+
+    [Fact]
+    public void Allowlists_and_canaries_travel_with_their_routes()
+    {
+        IngressRoutes routes = Routes(80);
+        routes.Annotations = new RouteAnnotations(3, 3);
+        routes.Annotations.Allow(0, 0x0A000000, 8);
+        routes.Annotations.Allow(0, 0xC0A83205, 32);
+        routes.Annotations.Allow(2, 0xAC100000, 12);
+        routes.Annotations.Canary(0, "default", "web-canary", 8080, 25, "x-canary", "blue");
+        routes.Annotations.Canary(1, "shop", "cart-v2", 80, 100, null, null);
+        var s = new DesiredState { PodNetwork = 0x0AF40100, Ingress = routes };
+
+        DesiredState held = Decode(Encode(s))!;
+        RouteAnnotations got = held.Ingress!.Annotations!;
+        Assert.True(routes.SameRoutes(held.Ingress));
+        Assert.Equal((2, 0, 1), (got.AllowCount[0], got.AllowCount[1], got.AllowCount[2]));
+        Assert.True(got.Allows(0, 0x0A010203) && got.Allows(0, 0xC0A83205) && !got.Allows(0, 0xC0A83206));
+        Assert.True(got.Allows(1, 0x01020304), "a route without a list takes everyone");
+        Assert.Equal(("web-canary", (ushort)8080, (byte)25, "x-canary", "blue"), (got.CanaryServices[0], got.CanaryPorts[0], got.CanaryWeights[0], got.CanaryHeaders[0], got.CanaryHeaderValues[0]));
+        Assert.Equal(("shop", "cart-v2", (string?)null), (got.CanaryNamespaces[1], got.CanaryServices[1], got.CanaryHeaders[1]));
+        Assert.Null(got.CanaryServices[2]);
+        Assert.Same(held.Ingress, Decode(Encode(s), held)!.Ingress);
+
+        routes.Annotations.CanaryWeights[1] = 50;
+        Assert.NotSame(held.Ingress, Decode(Encode(s), held)!.Ingress); // a changed weight is a changed set
+    }
 }

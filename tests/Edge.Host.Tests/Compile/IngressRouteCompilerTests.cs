@@ -69,4 +69,44 @@ public sealed class IngressRouteCompilerTests
         Assert.Null(IngressRouteCompiler.Compile([Nginx], Classes, Services));
         Assert.Null(IngressRouteCompiler.Compile([Apps], [Classes[1]], Services)); // no default class
     }
+
+    private static readonly KubeObject Guarded = Obj("""
+        {"kind": "Ingress", "metadata": {"name": "guarded", "namespace": "default", "creationTimestamp": "2026-12-02T08:00:00Z",
+           "annotations": {"nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8, 192.168.50.7, 172.16.3.4/12"}},
+         "spec": {"rules": [{"host": "lab.example", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}
+        """);
+
+    private static KubeObject CanaryFor(string host, string path, string weight, string? header = null)
+    {
+        KubeObject canary = Obj("""
+            {"kind": "Ingress", "metadata": {"name": "canary-WEIGHT", "namespace": "default", "creationTimestamp": "2026-12-03T08:00:00Z",
+               "annotations": {"nginx.ingress.kubernetes.io/canary": "true", "nginx.ingress.kubernetes.io/canary-weight": "WEIGHT", "nginx.ingress.kubernetes.io/canary-weight-total": "200"}},
+             "spec": {"rules": [{"host": "HOST", "http": {"paths": [{"path": "PATH", "pathType": "Prefix", "backend": {"service": {"name": "web-v2", "port": {"number": 80}}}}]}}]}}
+            """.Replace("WEIGHT", weight).Replace("HOST", host).Replace("PATH", path));
+        if (header != null)
+        {
+            canary.Metadata["annotations"]!["nginx.ingress.kubernetes.io/canary-by-header"] = header;
+        }
+
+        return canary;
+    }
+
+    [Fact]
+    public void A_whitelist_becomes_the_routes_allowlist_and_a_canary_joins_the_route_of_its_host_and_path()
+    {
+        IngressRoutes routes = IngressRouteCompiler.Compile([Guarded, CanaryFor("lab.example", "/", "50", "X-Canary"), CanaryFor("nowhere.example", "/", "10")], Classes, Services)!;
+
+        Assert.Equal(1, routes.Count); // canaries are no routes of their own; one without a main Ingress is not served
+        RouteAnnotations a = routes.Annotations!;
+        Assert.Equal(3, a.AllowCount[0]);
+        Assert.True(a.Allows(0, 0x0A0B0C0D) && a.Allows(0, 0xC0A83207) && a.Allows(0, 0xAC1F0001), "10/8, a single address, 172.16/12 (host bits ignored)");
+        Assert.False(a.Allows(0, 0xC0A83208));
+        Assert.Equal(("web-v2", (ushort)80, (byte)25, "x-canary"), (a.CanaryServices[0], a.CanaryPorts[0], a.CanaryWeights[0], a.CanaryHeaders[0])); // 50 of 200
+    }
+
+    [Fact]
+    public void Routes_without_annotations_carry_none()
+    {
+        Assert.Null(IngressRouteCompiler.Compile([Apps], Classes, Services)!.Annotations);
+    }
 }

@@ -120,6 +120,37 @@ public sealed class IngressManifestTests
     }
 
     [Fact]
+    public void The_ingress_nginx_annotations_Edge_serves_are_refused_with_a_value_ingress_nginx_would_not_take()
+    {
+        List<ManifestProblem> problems = Problems("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web
+              annotations:
+                nginx.ingress.kubernetes.io/whitelist-source-range: "10.0.0.0/8, 192.168.1.7, 2001:db8::/32, 10.1.2.3/33"
+                nginx.ingress.kubernetes.io/canary: "yes"
+                nginx.ingress.kubernetes.io/canary-weight: "150"
+                nginx.ingress.kubernetes.io/canary-by-header: "X Canary"
+            spec:
+              rules:
+                - http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+            """);
+
+        string Annotation(int line, string name, string rest) => $"ingress.yaml:{line}: ingress.networking.k8s.io/web: annotations.nginx.ingress.kubernetes.io/{name}: Invalid value: {rest}";
+        Assert.Equal(
+        [
+            Annotation(6, "whitelist-source-range", "\"2001:db8::/32\": must be an IPv4 address or CIDR, comma-separated (Edge's boards are IPv4 only)"),
+            Annotation(6, "whitelist-source-range", "\"10.1.2.3/33\": must be an IPv4 address or CIDR, comma-separated (Edge's boards are IPv4 only)"),
+            Annotation(7, "canary", "\"yes\": must be \"true\" or \"false\""),
+            Annotation(8, "canary-weight", "\"150\": must be a whole number from 0 to 100 (canary-weight-total)"),
+            Annotation(9, "canary-by-header", "\"X Canary\": must be an HTTP field name"),
+        ], problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void A_resource_backend_is_valid_but_Edge_says_it_will_not_serve_it()
     {
         List<ManifestProblem> problems = Problems(Ingress("{defaultBackend: {resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: static-assets}}}"));

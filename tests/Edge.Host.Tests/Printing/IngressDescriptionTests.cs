@@ -134,10 +134,15 @@ public sealed class IngressDescriptionTests
         KubeObject ingress = Parse("""
             {"kind": "Ingress", "metadata": {"name": "x", "annotations": {
                 "traefik.ingress.kubernetes.io/router.middlewares": "m", "ingress.kubernetes.io/ssl-redirect": "true",
-                "nginx.ingress.kubernetes.io/ssl-redirect": "true", "kubernetes.io/ingress.class": "edge", "example.com/owner": "me"}}}
+                "nginx.ingress.kubernetes.io/ssl-redirect": "true", "kubernetes.io/ingress.class": "edge", "example.com/owner": "me",
+                "nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8", "nginx.ingress.kubernetes.io/canary": "false"}}}
             """);
 
-        Assert.Empty(IngressAnnotations.Supported);
+        Assert.Equal(
+            ["nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/canary", "nginx.ingress.kubernetes.io/canary-by-header",
+             "nginx.ingress.kubernetes.io/canary-by-header-value", "nginx.ingress.kubernetes.io/canary-weight", "nginx.ingress.kubernetes.io/canary-weight-total",
+             "nginx.ingress.kubernetes.io/whitelist-source-range"],
+            IngressAnnotations.Supported.Order(StringComparer.Ordinal));
         Assert.Equal(
             ["ingress.kubernetes.io/ssl-redirect", "nginx.ingress.kubernetes.io/ssl-redirect", "traefik.ingress.kubernetes.io/router.middlewares"],
             IngressAnnotations.Ignored(ingress));

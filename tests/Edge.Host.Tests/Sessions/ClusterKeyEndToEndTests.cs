@@ -120,8 +120,10 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
 
         relay.FlipNextFrame = true; // one byte of the next frame's body, CRC made good again
         await Assert.ThrowsAsync<BoardSessionException>(() => client.ViewAsync(Edge.Dataplane.Agent.BoardSession.ViewIptables, Timeout));
-        await WaitFor(() => board.Session.SessionsBroken == 1, "the board ending the session");
-        Assert.Contains("ended the control plane's session: a frame failed its MAC or came out of sequence", boardLog.ToString());
+        // The board counts the broken session, then says so on its console: wait for both.
+        await WaitFor(() => board.Session.SessionsBroken == 1
+            && boardLog.ToString().Contains("ended the control plane's session: a frame failed its MAC or came out of sequence", StringComparison.Ordinal),
+            "the board ending the session and saying why");
 
         BoardClient again = await BoardClient.ConnectAsync(Address(3), AgentBoard.DefaultMgmtPort, TestCluster.Key);
         _disposables.Add(again);
@@ -168,7 +170,8 @@ public sealed class ClusterKeyEndToEndTests : IAsyncLifetime
 
         Assert.True(refused.Untrusted);
         Assert.StartsWith("node-8 refused this control plane: this board belongs to cluster \"test\"", refused.Message);
-        Assert.Contains("the proof was not of its key on this connection's nonce", boardLog.ToString());
+        await WaitFor(() => boardLog.ToString().Contains("the proof was not of its key on this connection's nonce", StringComparison.Ordinal),
+            "the board saying why it refused"); // its console line may come after the host read the refusal
         Assert.False(board.Session.Attached);
     }
 
