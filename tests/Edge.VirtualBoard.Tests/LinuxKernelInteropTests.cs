@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
@@ -77,6 +78,54 @@ public sealed class LinuxKernelInteropTests : IClassFixture<LinuxKernelInteropTe
         Assert.Contains($"RemoteAddr: {KernelOverlay.LinuxVtep}:", curl.StdOut); // the Linux host's overlay address, not NATed
         Assert.Contains("GET /from-linux HTTP/1.1\n", curl.StdOut);
         Assert.Contains("User-Agent: kernel-interop\n", curl.StdOut);
+    }
+
+    [RequiresToolFact("root", "ip", "bridge", "ethtool", "curl")]
+    public void Linux_curl_reaches_whoami_through_a_boards_ingress_by_path_and_host()
+    {
+        // Board 1 serves the ingress on its own address (198.18.77.1:80, the Linux namespace's
+        // neighbour on the veth): /web and the host web.lab.example to the service web, whose
+        // endpoints are the two whoami pods, one on each board.
+        foreach (VirtualBoard board in new[] { _overlay.Board1, _overlay.Board2 })
+        {
+            var web = new Service { Namespace = "default", Name = "web", ClusterIp = LoopbackLab.Ip("10.96.0.80"), Port = 80, Protocol = IpProtocol.Tcp };
+            byte local = EndpointFlags.Local;
+            web.SetEndpoints([LoopbackLab.Ip("10.244.1.5"), LoopbackLab.Ip("10.244.2.5")], [80, 80],
+                [(byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == _overlay.Board1 ? local : 0)), (byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == _overlay.Board2 ? local : 0))]);
+            Assert.True(board.Node.Proxy.SetService(web));
+        }
+
+        var routes = new IngressRoutes(2);
+        routes.Add("", "/web", PathType.Prefix, "default", "web", 80);
+        routes.Add("web.lab.example", "/", PathType.Prefix, "default", "web", 80);
+        _overlay.Board1.Node.ServeIngress(routes);
+        try
+        {
+            var seen = new HashSet<string>();
+            for (int i = 0; i < 12 && seen.Count < 2; i++)
+            {
+                RunningTool curl = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-sS", "--max-time", "20", "http://198.18.77.1/web/from-linux");
+                Assert.True(curl.ExitCode == 0, $"curl: {curl.StdErr}; drops: {_overlay.Board1.Node.Drops}");
+                Assert.Contains("GET /web/from-linux HTTP/1.1\n", curl.StdOut);
+                Assert.Contains("X-Forwarded-For: 198.18.77.2\n", curl.StdOut); // the namespace's address, as board 1 saw it
+                Assert.Contains("X-Forwarded-Host: 198.18.77.1\n", curl.StdOut);
+                seen.Add(curl.StdOut.Split('\n').Single(l => l.StartsWith("Hostname: ", StringComparison.Ordinal)));
+            }
+
+            Assert.Equal(2, seen.Count); // kube-proxy's choice: the whoami pods on both boards answer
+
+            RunningTool byHost = _overlay.RunInNamespace(TimeSpan.FromSeconds(30),
+                "curl", "-sS", "--max-time", "20", "--resolve", "web.lab.example:80:198.18.77.1", "http://web.lab.example/anything");
+            Assert.True(byHost.ExitCode == 0, byHost.StdErr);
+            Assert.Contains("Host: web.lab.example\n", byHost.StdOut);
+
+            RunningTool missing = _overlay.RunInNamespace(TimeSpan.FromSeconds(30), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://198.18.77.1/nowhere");
+            Assert.Equal("404", missing.StdOut.Trim());
+        }
+        finally
+        {
+            _overlay.Board1.Node.ServeIngress(null); // the port closed again for the other tests
+        }
     }
 
     [RequiresToolFact("root", "ip", "bridge", "ethtool", "/usr/bin/python3")]
