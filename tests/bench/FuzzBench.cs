@@ -18,8 +18,8 @@ namespace Edge.Bench;
 /// </summary>
 public static class FuzzBench
 {
-    private static readonly string[] Targets = ["wire", "dns", "mgmt", "codec", "http", "node", "handshake"];
-    private static readonly string[] BoardTargets = ["mgmt", "http", "node", "handshake"];
+    private static readonly string[] Targets = ["wire", "dns", "mgmt", "codec", "http", "node", "handshake", "ingress"];
+    private static readonly string[] BoardTargets = ["mgmt", "http", "node", "handshake", "ingress"];
     private const long TenMillion = 10_000_000;
 
     public static int Run(string[] args)

@@ -16,7 +16,7 @@ public sealed class CorpusReplayTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
     private static readonly string[] Parsers = ["wire", "dns", "codec"];
-    private static readonly string[] Boards = ["mgmt", "http", "node", "handshake"];
+    private static readonly string[] Boards = ["mgmt", "http", "node", "handshake", "ingress"];
 
     public static TheoryData<string> ParserTargets => new(Parsers);
 

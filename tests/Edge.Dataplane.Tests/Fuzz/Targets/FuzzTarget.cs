@@ -43,6 +43,7 @@ public static class FuzzTargets
         ("http", () => new HttpTarget()),
         ("node", () => new NodeTarget()),
         ("handshake", () => new HandshakeTarget()),
+        ("ingress", () => new IngressTarget()),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Factories.Select(f => f.Name).ToArray();
