@@ -156,6 +156,17 @@ public sealed class ApiClient : IDisposable
         return new KubeObject(await ReadObjectAsync(response, cancel));
     }
 
+    /// <summary>A JSON patch (RFC 6902) to one object, as kubectl rollout undo sends; the object as it is after.</summary>
+    public async Task<KubeObject> JsonPatchAsync(KindInfo kind, string? ns, string name, JsonArray patch, CancellationToken cancel = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, ResourcePath.For(kind, kind.Namespaced ? ns : null, name).TrimStart('/'))
+        {
+            Content = new StringContent(patch.ToJsonString(), Encoding.UTF8, ApiServer.JsonPatchContentType),
+        };
+        using HttpResponseMessage response = await SendAsync(request, cancel);
+        return new KubeObject(await ReadObjectAsync(response, cancel));
+    }
+
     public async Task<KubeObject> UpdateAsync(KubeObject obj, CancellationToken cancel = default)
     {
         KindInfo kind = KindInfo.ForKind(obj.Kind)!;

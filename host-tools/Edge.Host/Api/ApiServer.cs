@@ -35,6 +35,7 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>JSON merge patch (RFC 7386): `kubectl label`, `annotate`, `patch --type merge`.</summary>
     public const string MergePatchContentType = "application/merge-patch+json";
     public const string StrategicMergePatchContentType = "application/strategic-merge-patch+json";
+    public const string JsonPatchContentType = "application/json-patch+json";
 
     /// <summary>Server-side apply as kubectl sends it (`kubectl apply --server-side`): YAML, of which JSON is a part.</summary>
     public const string ApplyYamlContentType = "application/apply-patch+yaml";
@@ -260,9 +261,12 @@ public sealed class ApiServer : IAsyncDisposable
                 ApiType schema = ApiTypes.Of(r.Kind);
                 await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), (current, patch) => StrategicMergePatch.Apply(current, patch, schema))).Json);
                 return;
+            case "PATCH" when context.Request.ContentType?.StartsWith(JsonPatchContentType, StringComparison.Ordinal) == true:
+                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), JsonPatch.Apply)).Json);
+                return;
             case "PATCH":
                 await Status(context, 415, "UnsupportedMediaType",
-                    $"the body of the request was in an unknown format - accepted media types include: {MergePatchContentType}, {StrategicMergePatchContentType}, {ApplyYamlContentType}, {ApplyContentType}");
+                    $"the body of the request was in an unknown format - accepted media types include: {JsonPatchContentType}, {MergePatchContentType}, {StrategicMergePatchContentType}, {ApplyYamlContentType}, {ApplyContentType}");
                 return;
             case "DELETE":
                 await Json(context, 200, store.Delete(r.Kind.Kind, ns, r.Name).Json);

@@ -17,7 +17,7 @@ public static class Discovery
     private static readonly string[] Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"];
 
     // `kubectl get all` lists these, as it does on a Kubernetes cluster.
-    private static readonly HashSet<string> InCategoryAll = ["Pod", "Service", "Deployment"];
+    private static readonly HashSet<string> InCategoryAll = ["Pod", "Service", "Deployment", "ReplicaSet"];
 
     /// <summary>The document for a discovery path, or null when the path is not one.</summary>
     public static JsonObject? For(string path, string serverAddress) => path.TrimEnd('/') switch

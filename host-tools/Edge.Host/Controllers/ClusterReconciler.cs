@@ -150,6 +150,7 @@ public sealed class ClusterReconciler
     private void ReconcileDeployments()
     {
         List<KubeObject> pods = _store.List("Pod").Items;
+        List<KubeObject> replicaSets = _store.List("ReplicaSet").Items;
         foreach (KubeObject deployment in _store.List("Deployment").Items)
         {
             string? uid = (string?)deployment.Metadata["uid"];
@@ -165,6 +166,12 @@ public sealed class ClusterReconciler
                 Write(() => _store.Create(pod));
             }
 
+            ReplicaSetSync revisions = ReplicaSetHistory.Sync(deployment, replicaSets.Where(rs => rs.ControllerUid == uid).ToList(), owned, plan);
+            WriteReplicaSets(deployment.Namespace, revisions);
+            var annotations = deployment.Metadata["annotations"] as JsonObject ?? (JsonObject)(deployment.Metadata["annotations"] = new JsonObject());
+            bool revised = (string?)annotations[ReplicaSetHistory.RevisionAnnotation] != revisions.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            annotations[ReplicaSetHistory.RevisionAnnotation] = revisions.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
             var status = new JsonObject
             {
                 ["observedGeneration"] = JsonNumbers.AsLong(deployment.Metadata["generation"]) ?? 1,
@@ -173,18 +180,40 @@ public sealed class ClusterReconciler
                 ["readyReplicas"] = plan.ReadyReplicas,
                 ["availableReplicas"] = plan.ReadyReplicas,
             };
-            if (!JsonNode.DeepEquals(status, deployment.Json["status"]))
+            if (revised || !JsonNode.DeepEquals(status, deployment.Json["status"]))
             {
                 deployment.Json["status"] = status;
                 Write(() => _store.Update(deployment));
             }
         }
 
-        // Garbage collection: pods whose deployment is gone go too.
+        // Garbage collection: pods and replica sets whose deployment is gone go too.
         var deployments = _store.List("Deployment").Items.Select(d => (string?)d.Metadata["uid"]).ToHashSet();
-        foreach (KubeObject orphan in pods.Where(p => p.ControllerUid is string owner && !deployments.Contains(owner)))
+        foreach (KubeObject orphan in pods.Concat(replicaSets).Where(p => p.ControllerUid is string owner && !deployments.Contains(owner)))
         {
-            Write(() => _store.Delete("Pod", orphan.Namespace, orphan.Name));
+            Write(() => _store.Delete(orphan.Kind, orphan.Namespace, orphan.Name));
+        }
+    }
+
+    /// <summary>A deployment's replica sets as <see cref="ReplicaSetHistory"/> left them: written when they changed, the ones past the history limit deleted.</summary>
+    private void WriteReplicaSets(string ns, ReplicaSetSync revisions)
+    {
+        foreach (KubeObject rs in revisions.Write)
+        {
+            KubeObject? stored = _store.Get("ReplicaSet", ns, rs.Name);
+            if (stored == null)
+            {
+                Write(() => _store.Create(rs));
+            }
+            else if (!JsonNode.DeepEquals(stored.Json, rs.Json))
+            {
+                Write(() => _store.Update(rs));
+            }
+        }
+
+        foreach (string name in revisions.Delete)
+        {
+            Write(() => _store.Delete("ReplicaSet", ns, name));
         }
     }
 

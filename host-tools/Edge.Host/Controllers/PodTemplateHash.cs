@@ -8,7 +8,9 @@ namespace Edge.Host.Controllers;
 /// FNV-1a (32-bit) over the template, its decimal digits spelled in the alphabet Kubernetes
 /// uses for generated names (no vowels, no look-alikes), so names read like "web-5d4b9c7f8".
 /// The template is hashed with its keys sorted, so re-applying a manifest with fields in
-/// another order is not a rollout.
+/// another order is not a rollout, and without members that say nothing (null, {}, []), so the
+/// template `kubectl rollout undo` sends back (Go's typed round trip adds
+/// `creationTimestamp: null` and `resources: {}`) has the hash of the revision it came from.
 /// </summary>
 public static class PodTemplateHash
 {
@@ -51,13 +53,21 @@ public static class PodTemplateHash
         return new string(chars);
     }
 
+    private static bool SaysNothing(JsonNode? node) => node switch
+    {
+        null => true,
+        JsonObject obj => obj.All(p => SaysNothing(p.Value)),
+        JsonArray array => array.Count == 0,
+        _ => false,
+    };
+
     private static void Write(JsonNode? node, StringBuilder text)
     {
         switch (node)
         {
             case JsonObject obj:
                 text.Append('{');
-                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (key, value) in obj.Where(p => !SaysNothing(p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     text.Append(System.Text.Json.JsonSerializer.Serialize(key)).Append(':');
                     Write(value, text);

@@ -98,6 +98,9 @@ public static partial class ManifestValidator
             case "IngressClass":
                 IngressClass(v, o.Spec);
                 break;
+            case "ReplicaSet":
+                v.Warning("kind", "Edge keeps ReplicaSets as a Deployment's revisions (rollout history and undo); one made by hand runs no pods: use a Deployment");
+                break;
             case "ConfigMap":
                 ConfigData(v, o, "data", "binaryData");
                 break;

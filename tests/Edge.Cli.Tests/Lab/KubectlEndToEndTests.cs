@@ -11,7 +11,8 @@ namespace Edge.Cli.Tests.Lab;
 /// kubectl finds in the OpenAPI documents: a manifest with an unknown field is refused, and taken
 /// without it under `--validate=false`), `apply` again with a change (a strategic merge patch),
 /// `explain`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `set image`, `patch`,
-/// `rollout restart`, `cordon`, `uncordon`, `delete`, `label`, `annotate`;
+/// `rollout restart`, `rollout history`, `rollout undo` (a JSON patch), `get rs`, `cordon`,
+/// `uncordon`, `delete`, `label`, `annotate`;
 /// and edgectl's own `--no-headers`, `--show-labels`, `-L`, `-o jsonpath` and `-o custom-columns` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -311,6 +312,24 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal(2, _edgectl.Run("get", "po", "-l", "app=hello", "--no-headers").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal("deployment.apps/hello restarted\n", _edgectl.Run("rollout", "restart", "deployment", "hello").Out);
         Assert.EndsWith("deployment \"hello\" successfully rolled out\n", Kubectl("rollout", "status", "deployment/hello", "--timeout=90s"));
+
+        // Revisions as ReplicaSets: kubectl rollout history and undo (a JSON patch of the template), get rs.
+        string history = Kubectl("rollout", "history", "deployment/hello");
+        Assert.Matches(@"^deployment\.apps/hello \nREVISION  CHANGE-CAUSE\n1         <none>\n(\d+\s+<none>\n)+\n$", history);
+        Assert.Equal(history, _edgectl.Run("rollout", "history", "deployment/hello").Out);
+        Assert.Matches(@"(?m)^\s+Image:\s+hello$", Kubectl("rollout", "history", "deployment/hello", "--revision=1"));
+        Assert.Equal("deployment.apps/hello rolled back\n", Kubectl("rollout", "undo", "deployment/hello", "--to-revision=1"));
+        Assert.EndsWith("deployment \"hello\" successfully rolled out\n", Kubectl("rollout", "status", "deployment/hello", "--timeout=90s"));
+        WaitFor(() => _edgectl.Run("get", "po", "-l", "app=hello", "-o", "jsonpath={range .items[*]}{.spec.containers[0].image} {end}").Out == "hello hello ", "hello's pods back on revision 1's image");
+        Assert.Matches(@"^deployment\.apps/hello \nREVISION  CHANGE-CAUSE\n(\d+\s+<none>\n)+\n$", Kubectl("rollout", "history", "deployment/hello"));
+        Assert.DoesNotMatch(@"(?m)^1\s", Kubectl("rollout", "history", "deployment/hello")); // revision 1 came back as the newest
+        Assert.Matches(@"(?m)^hello-\S+\s+2\s+2\s+2\s+\S+$", Kubectl("get", "rs"));
+        Assert.Matches(@"(?m)^hello-\S+\s+0\s+0\s+0\s+\S+$", Kubectl("get", "rs"));
+        (int undoCode, _, string undoError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "rollout", "undo", "deployment/hello", "--to-revision=99"], TimeSpan.FromSeconds(60));
+        Assert.Equal((1, "error: unable to find specified revision 99 in history\n"), (undoCode, undoError));
+        Assert.Equal("deployment.apps/hello rolled back\n", _edgectl.Run("rollout", "undo", "deployment/hello").Out);
+        Assert.EndsWith("deployment \"hello\" successfully rolled out\n", Kubectl("rollout", "status", "deployment/hello", "--timeout=90s"));
+        WaitFor(() => _edgectl.Run("get", "po", "-l", "app=hello", "-o", "jsonpath={range .items[*]}{.spec.containers[0].image} {end}").Out == "echo echo ", "hello's pods back on the previous revision's image");
 
         // kubectl scale, through the deployment's scale subresource: the controllers follow.
         (int scaleCode, string scaled, string scaleError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "scale", "deployment", "web", "--replicas=2"], TimeSpan.FromSeconds(60));

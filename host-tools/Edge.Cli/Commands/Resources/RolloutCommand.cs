@@ -10,7 +10,10 @@ namespace Edge.Cli.Commands.Resources;
 /// <summary>
 /// <c>edgectl rollout status deployment/NAME</c> (waits, saying what the rollout waits for, in
 /// kubectl's words, until every replica is new and available) and <c>edgectl rollout restart
-/// deployment/NAME</c> (new pods for the same template, by the annotation kubectl sets).
+/// deployment/NAME</c> (new pods for the same template, by the annotation kubectl sets),
+/// <c>edgectl rollout history deployment/NAME [--revision N]</c> and <c>edgectl rollout undo
+/// deployment/NAME [--to-revision N]</c> (the deployment's ReplicaSets, read and put back as
+/// kubectl does: <see cref="RolloutHistory"/>).
 /// </summary>
 public static class RolloutCommand
 {
@@ -73,7 +76,46 @@ public static class RolloutCommand
             return ExitCodes.Ok;
         });
 
-        return new Command("rollout", "Manage the rollout of a deployment") { status, restart };
+        var historyTarget = new Argument<string[]>("resource") { Description = "deployment NAME, or deployment/NAME", Arity = ArgumentArity.OneOrMore };
+        var revision = new Option<long>("--revision") { Description = "Show this revision's pod template" };
+        var history = new Command("history", "Show a deployment's revisions") { historyTarget, revision };
+        history.SetAction(async (parsed, cancel) =>
+        {
+            (KindInfo kind, string name) = Deployment(parsed.GetValue(historyTarget)!);
+            using ApiClient api = ApiClient.For(parsed);
+            var deployment = new KubeObject(await api.GetAsync(Host.Api.ResourcePath.For(kind, ResourceArgs.Namespace(parsed), name), cancel));
+            RolloutHistory.Print(console.Out, deployment, await RolloutHistory.RevisionsAsync(api, deployment, cancel), parsed.GetValue(revision));
+            return ExitCodes.Ok;
+        });
+
+        var undoTarget = new Argument<string[]>("resource") { Description = "deployment NAME, or deployment/NAME", Arity = ArgumentArity.OneOrMore };
+        var toRevision = new Option<long>("--to-revision") { Description = "The revision to go back to (default: the one before the current)" };
+        var undo = new Command("undo", "Go back to an earlier revision of a deployment") { undoTarget, toRevision };
+        undo.SetAction(async (parsed, cancel) =>
+        {
+            (KindInfo kind, string name) = Deployment(parsed.GetValue(undoTarget)!);
+            using ApiClient api = ApiClient.For(parsed);
+            string ns = ResourceArgs.Namespace(parsed);
+            var deployment = new KubeObject(await api.GetAsync(Host.Api.ResourcePath.For(kind, ns, name), cancel));
+            long wanted = parsed.GetValue(toRevision);
+            KubeObject target = RolloutHistory.Target(deployment, await RolloutHistory.RevisionsAsync(api, deployment, cancel), wanted);
+            if ((bool?)deployment.Spec?["paused"] == true)
+            {
+                throw new CliException($"you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{name}' and try again");
+            }
+
+            if (RolloutHistory.IsCurrent(deployment, target))
+            {
+                console.Out.WriteLine($"{ResourceNames.Of(deployment)} skipped rollback (current template already matches revision {wanted})");
+                return ExitCodes.Ok;
+            }
+
+            KubeObject rolledBack = await api.JsonPatchAsync(kind, ns, name, RolloutHistory.UndoPatch(deployment, target), cancel);
+            console.Out.WriteLine($"{ResourceNames.Of(rolledBack)} rolled back");
+            return ExitCodes.Ok;
+        });
+
+        return new Command("rollout", "Manage the rollout of a deployment") { status, restart, history, undo };
     }
 
     /// <summary>Where a deployment's rollout is, as kubectl rollout status says it (its DeploymentStatusViewer's words).</summary>

@@ -1,6 +1,6 @@
 namespace Edge.Host.Api.OpenApi;
 
-/// <summary>apps/v1 Deployment, and autoscaling/v1 Scale (a deployment's scale subresource).</summary>
+/// <summary>apps/v1 Deployment and ReplicaSet (a deployment's revisions), and autoscaling/v1 Scale (a deployment's scale subresource).</summary>
 public static partial class ApiTypes
 {
     private const string Apps = "io.k8s.api.apps.v1.";
@@ -40,6 +40,29 @@ public static partial class ApiTypes
             Required(Str("type", "The condition.")),
             Required(Str("status", "True, False or Unknown.")),
             Ref("lastUpdateTime", Meta + "Time", "When the condition was last updated."),
+            Ref("lastTransitionTime", Meta + "Time", "When the status last changed."),
+            Str("reason", "Why, in a word."),
+            Str("message", "Why, for people.")),
+
+        KindType(Apps + "ReplicaSet", "A replica set: one revision of a deployment's pods (Edge's deployment controller writes one per pod template it has run, for rollout history and undo).",
+            Ref("spec", Apps + "ReplicaSetSpec", "The pods of this revision the deployment wants now."),
+            Ref("status", Apps + "ReplicaSetStatus", "The pods of this revision there are.")),
+        Struct(Apps + "ReplicaSetSpec", "The pods of one revision.",
+            Int("replicas", "How many pods; 1 when unset."),
+            Int("minReadySeconds", "Seconds a new pod must be ready before it counts as available."),
+            Required(Ref("selector", Meta + "LabelSelector", "The labels of the replica set's pods (its deployment's, and pod-template-hash).")),
+            Ref("template", Core + "PodTemplateSpec", "The pods of this revision, with their pod-template-hash label.")),
+        Struct(Apps + "ReplicaSetStatus", "The pods of one revision there are.",
+            Required(Int("replicas", "Pods of this revision.")),
+            Int("fullyLabeledReplicas", "Pods whose labels match the template's."),
+            Int("readyReplicas", "Pods that are ready."),
+            Int("availableReplicas", "Pods that have been ready for minReadySeconds."),
+            Int("terminatingReplicas", "Pods that are stopping."),
+            Long("observedGeneration", "The generation the controller last acted on."),
+            List("conditions", Apps + "ReplicaSetCondition", "The replica set's conditions.", "type")),
+        Struct(Apps + "ReplicaSetCondition", "A condition of a replica set: ReplicaFailure.",
+            Required(Str("type", "The condition.")),
+            Required(Str("status", "True, False or Unknown.")),
             Ref("lastTransitionTime", Meta + "Time", "When the status last changed."),
             Str("reason", "Why, in a word."),
             Str("message", "Why, for people.")),
