@@ -5,14 +5,35 @@ namespace Edge.Host.Store;
 
 /// <summary>
 /// Fields the cluster fills in that a manifest usually leaves out: a Service's clusterIP and
-/// node ports, a Pod's node, a Node's pod CIDR. Re-applying the manifest must keep them, as
+/// node ports, a Pod's node, a Node's pod CIDR, the IngressClass admission gave an Ingress, the
+/// revision the deployment controller wrote on a Deployment. Re-applying the manifest must keep them, as
 /// Kubernetes' apply does (they are not the manifest's to drop), or every `apply` of an
 /// unchanged file would renumber services and reschedule pods.
 /// </summary>
 public static class ServerFields
 {
+    /// <summary>Annotations the control plane writes on objects of a kind.</summary>
+    private static readonly Dictionary<string, string[]> ServerAnnotations = new(StringComparer.Ordinal)
+    {
+        ["Deployment"] = ["deployment.kubernetes.io/revision"],
+    };
+
     public static void CarryOver(KubeObject current, KubeObject merged)
     {
+        foreach (string key in ServerAnnotations.GetValueOrDefault(current.Kind) ?? [])
+        {
+            if (current.Metadata["annotations"]?[key] is JsonNode value
+                && (merged.Metadata["annotations"] as JsonObject)?.ContainsKey(key) != true)
+            {
+                if (merged.Metadata["annotations"] is not JsonObject annotations)
+                {
+                    merged.Metadata["annotations"] = annotations = [];
+                }
+
+                annotations[key] = value.DeepClone();
+            }
+        }
+
         JsonObject? from = current.Spec;
         if (from == null || merged.Spec is not JsonObject to)
         {
@@ -41,6 +62,9 @@ public static class ServerFields
                 break;
             case "Pod":
                 Keep(from, to, "nodeName");
+                break;
+            case "Ingress":
+                Keep(from, to, "ingressClassName");
                 break;
             case "OverlayPeer":
                 Keep(from, to, "podCIDR");

@@ -101,6 +101,33 @@ public sealed class ObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public void Reapplying_keeps_the_class_admission_gave_an_Ingress_and_the_revision_on_a_Deployment()
+    {
+        using var store = ObjectStore.Open(DbPath);
+        KubeObject Ingress() => new((JsonObject)JsonNode.Parse("""
+            {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "apps"},
+             "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}}}
+            """)!);
+        KubeObject Deployment() => new((JsonObject)JsonNode.Parse("""
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "annotations": {"team": "a"}},
+             "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                      "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "whoami"}]}}}}
+            """)!);
+        store.Create(Edge.Host.Cluster.DefaultIngressClass.New());
+        store.Apply(Ingress());
+        Assert.Equal("edge", (string?)store.Get("Ingress", "default", "apps")!.Spec!["ingressClassName"]);
+        store.Apply(Deployment());
+        KubeObject revised = store.Get("Deployment", "default", "web")!;
+        revised.Metadata["annotations"]!["deployment.kubernetes.io/revision"] = "3";
+        store.Update(revised);
+
+        Assert.Equal(ApplyOutcome.Unchanged, store.Apply(Ingress()).Outcome);
+        Assert.Equal(ApplyOutcome.Unchanged, store.Apply(Deployment()).Outcome);
+        Assert.Equal("edge", (string?)store.Get("Ingress", "default", "apps")!.Spec!["ingressClassName"]);
+        Assert.Equal("3", (string?)store.Get("Deployment", "default", "web")!.Metadata["annotations"]!["deployment.kubernetes.io/revision"]);
+    }
+
+    [Fact]
     public void A_stale_update_is_a_conflict_and_changes_nothing()
     {
         using var store = ObjectStore.Open(DbPath);
