@@ -364,7 +364,10 @@ namespace Edge.Dataplane.Ingress
                 _slots[c].Relay = new RelayPair();
             }
 
-            _slots[c].Relay.Start(_slots[c].External, backend, false, head, _slots[c].ToClient.Data, now);
+            // Connection: close went to the pod: once it has answered and closed, the exchange is
+            // over, and what the client still sends (a pipelined request, a body the pod did not
+            // read) is dropped with the connection, as ingress-nginx ends it.
+            _slots[c].Relay.Start(_slots[c].External, backend, false, head, _slots[c].ToClient.Data, now, true);
             Proxied++;
             _slots[c].Backend = null;
             _slots[c].Phase = Relaying;

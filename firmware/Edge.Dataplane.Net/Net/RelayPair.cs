@@ -30,6 +30,7 @@ namespace Edge.Dataplane.Net
         private bool _outsideDone;
         private bool _podDone;
         private bool _connecting;
+        private bool _endWithPod;
         private long _lastMoved;
 
         /// <summary>Relaying: started and not yet ended.</summary>
@@ -49,9 +50,13 @@ namespace Edge.Dataplane.Net
         /// <summary>
         /// Relays between an outside connection (still connecting, or not) and a pod-side socket,
         /// through these buffers (each direction at most a buffer ahead of the slower side).
+        /// <paramref name="endWithPod"/>: the exchange is over once the pod has finished and all it
+        /// sent has gone out (an HTTP backend told Connection: close), whatever the client still
+        /// sends; else the pair lasts until both sides have finished, as a TCP relay must.
         /// </summary>
-        public void Start(int external, TcpSocket inside, bool outsideConnecting, byte[] toPod, byte[] toOutside, long now)
+        public void Start(int external, TcpSocket inside, bool outsideConnecting, byte[] toPod, byte[] toOutside, long now, bool endWithPod)
         {
+            _endWithPod = endWithPod;
             InUse = true;
             _external = external;
             _inside = inside;
@@ -171,7 +176,7 @@ namespace Edge.Dataplane.Net
                 moved |= sent > 0;
             }
 
-            if (_outsideDone && _podDone && _toOutsideCount == 0)
+            if ((_outsideDone || _endWithPod) && _podDone && _toOutsideCount == 0)
             {
                 Finish(sockets);
                 return false;

@@ -61,11 +61,11 @@ namespace Edge.Dataplane.Net
             if (pair == null)
             {
                 pair = _pairs[i] = new RelayPair();
-                pair.Start(external, inside, outsideConnecting, new byte[BufferSize], new byte[BufferSize], now);
+                pair.Start(external, inside, outsideConnecting, new byte[BufferSize], new byte[BufferSize], now, false);
             }
             else
             {
-                pair.Start(external, inside, outsideConnecting, pair.ToPod, pair.ToOutside, now);
+                pair.Start(external, inside, outsideConnecting, pair.ToPod, pair.ToOutside, now, false);
             }
 
             return true;

@@ -14,7 +14,8 @@ namespace Edge.Fuzz;
 /// a defaultBackend, an allowlist, a canary by header and weight), forwarded to whoami on board 2
 /// with its fields rewritten, or answered by the board itself. Whatever comes back must be an
 /// HTTP/1.1 response; once the client has closed, the board must let go of the connection, its
-/// slot and the packet buffers it lent (no leak a scanner could run a small board out of).
+/// slot and the packet buffers it lent within the relay's idle timeout (no leak a scanner could
+/// run a small board out of for good).
 /// <code>
 /// input := control(1) bytes*
 /// control: bits 0-3 piece size (1 &lt;&lt; n bytes a millisecond), bit 4 the client closes
@@ -24,7 +25,11 @@ namespace Edge.Fuzz;
 public sealed class IngressTarget : FuzzTarget
 {
     private const int Steps = 400;
-    private const int LetGoSteps = IngressProxy.LingerMs + 200;
+    // What a board promises: a connection it answered itself goes within the linger time; one
+    // relayed to a pod, once the client has closed, within the relay's idle timeout. A pod that
+    // answers early and closes with the client's bytes unread (a 431) can stall TCP until then:
+    // neither end resets, where Linux would on closing with data unread (RFC 1122 4.2.2.13).
+    private const int LetGoSteps = RelayPair.IdleTimeoutMs + 1000;
 
     public override string Name => "ingress";
 
@@ -84,8 +89,15 @@ public sealed class IngressTarget : FuzzTarget
         IngressProxy ingress = cluster.Node(1).Ingress!;
         if (!cluster.RunUntil(() => board.OpenHandles == handlesBefore && ingress.Active == 0 && cluster.NoBufferHeld(), LetGoSteps))
         {
-            throw new FuzzFinding($"the board held on after the client closed: {board.OpenHandles - handlesBefore} handles, {ingress.Active} slots, buffers back: {cluster.NoBufferHeld()}");
+            throw new FuzzFinding($"the board held on after the client closed: {board.OpenHandles - handlesBefore} handles, {ingress.Active} slots ({Phases(ingress)}), buffers back: {cluster.NoBufferHeld()}");
         }
+    }
+
+    // The slots' phases, for the finding's message (the board keeps them to itself).
+    private static string Phases(IngressProxy ingress)
+    {
+        var slots = (Array)typeof(IngressProxy).GetField("_slots", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(ingress)!;
+        return string.Join(" ", slots.Cast<object>().Select(s => "phase " + s.GetType().GetField("Phase")!.GetValue(s)));
     }
 
     // Two boards; whoami "web" on board 2, "hello" on board 1, services on both; board 1's
