@@ -62,20 +62,9 @@ namespace Edge.Dataplane.Ingress
             Bytes(head, request.MethodStart, request.FieldsStart - request.MethodStart);
             for (int line = request.FieldsStart; line < request.Length;)
             {
-                int next = line;
-                while (next < request.Length && head[next] != '\n')
-                {
-                    next++;
-                }
-
-                next++;
-                int colon = line;
-                while (colon < next && head[colon] != ':')
-                {
-                    colon++;
-                }
-
-                if (colon >= next)
+                int next = RequestHead.LineEnd(head, line, request.Length) + 1;
+                int colon = RequestHead.IndexOf(head, line, next, (byte)':');
+                if (colon < 0)
                 {
                     break; // the empty line
                 }

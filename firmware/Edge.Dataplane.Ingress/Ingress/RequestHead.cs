@@ -256,7 +256,7 @@ namespace Edge.Dataplane.Ingress
         }
 
         // The index of the LF ending the line at start (end - 1 at the latest).
-        private static int LineEnd(byte[] head, int start, int end)
+        internal static int LineEnd(byte[] head, int start, int end)
         {
             int lf = IndexOf(head, start, end, (byte)'\n');
             return lf < 0 ? end - 1 : lf;
@@ -268,7 +268,7 @@ namespace Edge.Dataplane.Ingress
             return lf > start && head[lf - 1] == '\r' ? lf - 1 : lf;
         }
 
-        private static int IndexOf(byte[] head, int start, int end, byte value)
+        internal static int IndexOf(byte[] head, int start, int end, byte value)
         {
             for (int i = start; i < end; i++)
             {

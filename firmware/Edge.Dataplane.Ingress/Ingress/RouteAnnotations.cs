@@ -120,16 +120,16 @@ namespace Edge.Dataplane.Ingress
                 string wanted = CanaryHeaderValues[route];
                 if (wanted != null)
                 {
-                    if (Same(wanted, head, value, length))
+                    if (RouteMatcher.SameText(wanted, head, value, length))
                     {
                         return true;
                     }
                 }
-                else if (Same("always", head, value, length))
+                else if (RouteMatcher.SameText("always", head, value, length))
                 {
                     return true;
                 }
-                else if (Same("never", head, value, length))
+                else if (RouteMatcher.SameText("never", head, value, length))
                 {
                     return false;
                 }
@@ -160,24 +160,6 @@ namespace Edge.Dataplane.Ingress
                     || CanaryNamespaces[r] != other.CanaryNamespaces[r] || CanaryServices[r] != other.CanaryServices[r]
                     || CanaryPorts[r] != other.CanaryPorts[r] || CanaryWeights[r] != other.CanaryWeights[r]
                     || CanaryHeaders[r] != other.CanaryHeaders[r] || CanaryHeaderValues[r] != other.CanaryHeaderValues[r])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static bool Same(string text, byte[] head, int start, int length)
-        {
-            if (text.Length != length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < length; i++)
-            {
-                if (head[start + i] != text[i])
                 {
                     return false;
                 }

@@ -81,20 +81,26 @@ namespace Edge.Dataplane.Ingress
         // The rule's length when the path is exactly the rule's, else -1.
         private static int ExactLength(string rule, byte[] head, int start, int length)
         {
-            if (rule.Length != length)
+            return SameText(rule, head, start, length) ? length : -1;
+        }
+
+        /// <summary>Whether head[start, start + length) holds exactly <paramref name="text"/> (ASCII, case-sensitive).</summary>
+        internal static bool SameText(string text, byte[] head, int start, int length)
+        {
+            if (text.Length != length)
             {
-                return -1;
+                return false;
             }
 
             for (int i = 0; i < length; i++)
             {
-                if (head[start + i] != rule[i])
+                if (head[start + i] != text[i])
                 {
-                    return -1;
+                    return false;
                 }
             }
 
-            return length;
+            return true;
         }
 
         // The rule's length without its trailing '/' when the path starts with the rule's whole
