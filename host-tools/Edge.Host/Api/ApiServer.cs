@@ -545,19 +545,15 @@ public sealed class ApiServer : IAsyncDisposable
             case ("Pod", "attach", "GET") when context.WebSockets.IsWebSocketRequest:
                 await AttachOverWebSocket(context, ns, r.Name!);
                 return;
-            case ("Pod", "attach", "POST") when context.Request.Headers.Upgrade.ToString().Contains("SPDY", StringComparison.OrdinalIgnoreCase):
-                Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, r.Name!);
-                throw new ApiException(400, "BadRequest",
-                    "Edge serves attach over WebSocket (v5.channel.k8s.io, kubectl 1.30 and later), not SPDY, which this kubectl asked for: use kubectl 1.30 or later, or `edgectl logs -f`");
+            case ("Pod", "attach", "POST") when Spdy.SpdyUpgrade.Requested(context.Request):
+                await AttachOverSpdy(context, ns, r.Name!);
+                return;
             case ("Pod", "exec", "GET") when context.WebSockets.IsWebSocketRequest:
                 await ExecOverWebSocket(context, ns, r.Name!);
                 return;
-            case ("Pod", "exec", "POST") when context.Request.Headers.Upgrade.ToString().Contains("SPDY", StringComparison.OrdinalIgnoreCase):
-                // What is wrong with the request itself first: kubectl 1.30+ falls back to SPDY
-                // after a refused WebSocket, and prints this answer.
-                ExecTarget(context, ns, r.Name!);
-                throw new ApiException(400, "BadRequest",
-                    "Edge serves exec over WebSocket (v5.channel.k8s.io, kubectl 1.30 and later), not SPDY, which this kubectl asked for: use kubectl 1.30 or later, or `edgectl exec`");
+            case ("Pod", "exec", "POST") when Spdy.SpdyUpgrade.Requested(context.Request):
+                await ExecOverSpdy(context, ns, r.Name!);
+                return;
             case ("Pod", "exec", "POST"):
                 await Exec(context, ns, r.Name!);
                 return;
@@ -752,17 +748,37 @@ public sealed class ApiServer : IAsyncDisposable
             ?? throw new ApiException(400, "BadRequest", $"attach over WebSocket speaks {ExecWebSocket.V5} or {ExecWebSocket.V4}");
         CheckContainer(context, ns, name);
         PodSession(ns, name); // scheduled, and on a connected board, before the upgrade
-        await AttachWebSocket.Serve(context, protocol, () =>
+        await AttachWebSocket.Serve(context, protocol, () => PodSessionOrNull(ns, name), () => _controlPlane.Store.Get("Pod", ns, name) != null, ns, name);
+    }
+
+    /// <summary>The pod's board session while it has one; null while it reconnects (attach waits it out).</summary>
+    private BoardClient? PodSessionOrNull(string ns, string name)
+    {
+        try
         {
-            try
-            {
-                return PodSession(ns, name);
-            }
-            catch (Exception e) when (e is BoardSessionException or StoreException)
-            {
-                return null;
-            }
-        }, () => _controlPlane.Store.Get("Pod", ns, name) != null, ns, name);
+            return PodSession(ns, name);
+        }
+        catch (Exception e) when (e is BoardSessionException or StoreException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>kubectl exec over SPDY (1.27-1.29, and later ones when WebSocket is refused): checked before the upgrade as over WebSocket.</summary>
+    private async Task ExecOverSpdy(HttpContext context, string ns, string name)
+    {
+        (BoardClient session, string[] command) = ExecTarget(context, ns, name);
+        string protocol = ExecSpdy.Negotiate(context.Request);
+        await ExecSpdy.ServeExec(context, protocol, session, ns, name, command, TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>kubectl attach over SPDY (1.27-1.29).</summary>
+    private async Task AttachOverSpdy(HttpContext context, string ns, string name)
+    {
+        CheckContainer(context, ns, name);
+        PodSession(ns, name);
+        string protocol = ExecSpdy.Negotiate(context.Request);
+        await ExecSpdy.ServeAttach(context, protocol, () => PodSessionOrNull(ns, name), () => _controlPlane.Store.Get("Pod", ns, name) != null, ns, name);
     }
 
     /// <summary>What kubectl's exec query asks for, checked as kube-apiserver checks it: a command, the pod, its container, and the board it runs on.</summary>

@@ -21,13 +21,8 @@ public static class ExecWebSocket
     public const string V4 = "v4.channel.k8s.io";
 
     private const byte Stdin = 0;
-    private const byte Stdout = 1;
-    private const byte Stderr = 2;
     private const byte Result = 3;
     private const byte CloseSignal = 255;
-
-    /// <summary>The most stdin a board's exec takes (it travels in the exec request's frame).</summary>
-    public const int MaxStdin = 8 * 1024;
 
     /// <summary>The subprotocol to answer with, or null when the client offers none Edge speaks.</summary>
     public static string? Negotiate(IList<string> offered) =>
@@ -78,40 +73,11 @@ public static class ExecWebSocket
         try
         {
             await stdinClosed.Task.WaitAsync(hungUp.Token);
-            if (problem != null)
+            if (problem == null)
             {
-                // said below, on the result channel
+                (exit, problem) = await RemoteCommand.RunAsync(session, ns, pod, command, withStdin ? stdin.ToArray() : null,
+                    (channel, data) => Send(channel, data), timeout, hungUp.Token);
             }
-            else if (stdin.Length > MaxStdin)
-            {
-                problem = $"stdin is {stdin.Length} bytes; a board's tools take at most {MaxStdin}";
-            }
-            else
-            {
-                // The callback runs on the session's reader: hand the output to a queue so a slow client never holds the board's line.
-                var output = System.Threading.Channels.Channel.CreateUnbounded<(byte, byte[])>(new() { SingleReader = true });
-                Task relay = Task.Run(async () =>
-                {
-                    await foreach ((byte channel, byte[] data) in output.Reader.ReadAllAsync())
-                    {
-                        await Send(channel, data);
-                    }
-                });
-                try
-                {
-                    exit = await session.ExecAsync(ns, pod, command, withStdin ? Encoding.Latin1.GetString(stdin.ToArray()) : null,
-                        (stream, data) => output.Writer.TryWrite((stream == 2 ? Stderr : Stdout, data.ToArray())), timeout, hungUp.Token);
-                }
-                finally
-                {
-                    output.Writer.TryComplete();
-                    await relay;
-                }
-            }
-        }
-        catch (BoardSessionException e)
-        {
-            problem = e.Message;
         }
         catch (OperationCanceledException) when (hungUp.IsCancellationRequested)
         {
@@ -195,7 +161,7 @@ public static class ExecWebSocket
 
                 byte[] m = message.ToArray();
                 message.SetLength(0);
-                if (m.Length >= 1 && m[0] == Stdin && !stdinClosed.Task.IsCompleted && stdin.Length <= MaxStdin)
+                if (m.Length >= 1 && m[0] == Stdin && !stdinClosed.Task.IsCompleted && stdin.Length <= RemoteCommand.MaxStdin)
                 {
                     stdin.Write(m, 1, m.Length - 1);
                 }

@@ -11,6 +11,7 @@ namespace Edge.Cli.Tests.Lab;
 /// kubectl finds in the OpenAPI documents: a manifest with an unknown field is refused, and taken
 /// without it under `--validate=false`), `apply` again with a change (a strategic merge patch),
 /// `explain`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `set image`, `patch`,
+/// `exec` (WebSocket from 1.30, SPDY/3.1 before), `attach`,
 /// `rollout restart`, `rollout history`, `rollout undo` (a JSON patch), `get rs`, `cordon`,
 /// `uncordon`, `delete`, `label`, `annotate`;
 /// and edgectl's own `--no-headers`, `--show-labels`, `-L`, `-o jsonpath` and `-o custom-columns` beside them.
@@ -208,30 +209,34 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Equal("80 8080", Run("get", "svc", name, "-o", "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort}"));
             Assert.Equal($"service/{name} unchanged\n", Run("apply", "-f", good));
 
-            // kubectl exec: over WebSocket (v5.channel.k8s.io) from kubectl 1.30 on; the exit code
-            // comes through, and stdin (-i) reaches the tool whole. 1.27-1.29 speak SPDY only and
-            // are told to use a newer kubectl.
+            // kubectl exec: over WebSocket (v5.channel.k8s.io) from kubectl 1.30 on, over SPDY/3.1
+            // (v4.channel.k8s.io) before; either way the exit code comes through, and stdin (-i)
+            // reaches the tool whole.
             int minor = int.Parse(Regex.Match(Run("version", "--client", "-o", "json"), "\"minor\":\\s*\"(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             (int execCode, string execOut, string execErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "--", "wget", "-qO-", "http://web"], TimeSpan.FromSeconds(60));
-            if (minor >= 30)
+            Assert.True(execCode == 0, execErr);
+            Assert.Contains("Hostname: web-", execOut);
+            (int failedCode, _, string failedErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "-c", "toolbox", "--", "curl", "-s", "ftp://web"], TimeSpan.FromSeconds(60));
+            Assert.Equal(3, failedCode);
+            Assert.EndsWith("curl: (3) URL rejected: Bad hostname\ncommand terminated with exit code 3\n", failedErr); // the tool's stderr, then kubectl's line
+            (int ncCode, string ncOut, string ncErr) = Tools.Run(kubectl, ["--server", server, "exec", "-i", "client", "--", "nc", "web", "80"], TimeSpan.FromSeconds(60),
+                stdin: "GET /hello HTTP/1.0\r\nHost: web\r\n\r\n");
+            Assert.True(ncCode == 0, ncErr);
+            Assert.Contains("GET /hello HTTP/1.0", ncOut);
+            (int wrongCode, _, string wrongErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "-c", "sidecar", "--", "env"], TimeSpan.FromSeconds(60));
+            Assert.Equal(1, wrongCode);
+            Assert.Contains("container sidecar is not valid for pod client", wrongErr);
+            if (minor < 30)
             {
-                Assert.True(execCode == 0, execErr);
-                Assert.Contains("Hostname: web-", execOut);
-                (int failedCode, _, string failedErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "-c", "toolbox", "--", "curl", "-s", "ftp://web"], TimeSpan.FromSeconds(60));
-                Assert.Equal(3, failedCode);
-                Assert.EndsWith("curl: (3) URL rejected: Bad hostname\ncommand terminated with exit code 3\n", failedErr); // the tool's stderr, then kubectl's line
-                (int ncCode, string ncOut, string ncErr) = Tools.Run(kubectl, ["--server", server, "exec", "-i", "client", "--", "nc", "web", "80"], TimeSpan.FromSeconds(60),
-                    stdin: "GET /hello HTTP/1.0\r\nHost: web\r\n\r\n");
-                Assert.True(ncCode == 0, ncErr);
-                Assert.Contains("GET /hello HTTP/1.0", ncOut);
-                (int wrongCode, _, string wrongErr) = Tools.Run(kubectl, ["--server", server, "exec", "client", "-c", "sidecar", "--", "env"], TimeSpan.FromSeconds(60));
-                Assert.Equal(1, wrongCode);
-                Assert.Contains("container sidecar is not valid for pod client", wrongErr);
-            }
-            else
-            {
-                Assert.NotEqual(0, execCode);
-                Assert.Contains("use kubectl 1.30 or later, or `edgectl exec`", execErr);
+                // attach over SPDY too: the pod's output from the moment it attached.
+                using RunningTool attachedOverSpdy = Tools.Start(kubectl, ["--server", server, "attach", served]);
+                string mark = $"/attached-{minor}";
+                WaitFor(() =>
+                {
+                    _edgectl.Run("exec", "client", "--", "wget", "-qO-", $"http://{servedIp}{mark}");
+                    return attachedOverSpdy.StdOutSoFar.Contains($"\"GET {mark} HTTP/1.1\" 200", StringComparison.Ordinal);
+                }, $"{Path.GetFileName(kubectl)} attach printing what the pod writes");
+                Assert.False(attachedOverSpdy.HasExited, "kubectl attach ended by itself");
             }
 
             // kubectl explain reads the same documents.
