@@ -33,6 +33,7 @@ public static class EdgeCli
         root.Add(DescribeCommand.Create(console));
         root.Add(DeleteCommand.Create(console));
         root.Add(ExecCommand.Create(console));
+        root.Add(PortForwardCommand.Create(console));
         root.Add(LogsCommand.Create(console));
         root.Add(MetadataCommands.Label(console));
         root.Add(MetadataCommands.Annotate(console));

@@ -107,6 +107,15 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
             // A port scanner on the management port: the session stays with the control plane (below).
             "turn 30: a port scanner connects on port 7900 and sends an HTTP request",
 
+            // kubectl port-forward: the board connects inside the pod to its own 127.0.0.1:80, gives
+            // credit for the input, relays the request and the answer, and ends when whoami closes.
+            "tcp> port-forward to default/web:80",
+            "tcp< exec-input credit 1024",
+            "tcp> exec-input 27 bytes",
+            "tcp< exec| HTTP/1.1 200 OK",
+            "tcp< exec| GET /forwarded HTTP/1.0",
+            "tcp< exec exit 0, 0 bytes lost",
+
             // A delta adds a pod; a LAN client reaches web on its NodePort through the board's own sockets.
             "tcp< ack #3 generation 2 applied",
             "tcp< heartbeat generation 2: default/web Running, default/client Running, default/greeter Running; drops 0",

@@ -390,6 +390,22 @@ namespace Edge.Dataplane.Agent
                 return;
             }
 
+            if (_reader.Type == MessageType.PortForwardRequest)
+            {
+                StartForward(_reader.RequestId);
+                return;
+            }
+
+            if (_reader.Type == MessageType.ExecInput)
+            {
+                if (_exec != null && _exec.RequestId == _reader.RequestId)
+                {
+                    _exec.Input(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
+                }
+
+                return;
+            }
+
             if (_reader.Type == MessageType.ExecCancel)
             {
                 if (_exec != null)
@@ -583,10 +599,24 @@ namespace Edge.Dataplane.Agent
                 return; // a damaged request: nothing to answer to
             }
 
+            if (RefuseWhileBusy(requestId))
+            {
+                return;
+            }
+
+            RunningPod pod = TakeSlotFor(requestId, ns, name);
+            if (pod != null)
+            {
+                _exec.Start(requestId, pod.Sandbox, args, input == null ? null : Workloads.Ascii.Bytes(input));
+            }
+        }
+
+        /// <summary>One exec or forward at a time: a second is answered at once (exit 126), the running one keeps its ID and output.</summary>
+        private bool RefuseWhileBusy(ushort requestId)
+        {
             if (_exec != null)
             {
-                // One exec at a time; the running one keeps its request ID and its output.
-                byte[] message = Workloads.Ascii.Bytes("exec: this board is already running a command (one at a time); try again when it ends\n");
+                byte[] message = Workloads.Ascii.Bytes("exec: this board is already running a command or forward (one at a time); try again when it ends\n");
                 Begin();
                 _writer.Byte(2);
                 _writer.Raw(message, 0, message.Length);
@@ -595,22 +625,52 @@ namespace Edge.Dataplane.Agent
                 _writer.Int(126);
                 _writer.Varint(0);
                 Send(MessageType.ExecExit, requestId);
-                return;
+                return true;
             }
 
+            return false;
+        }
+
+        /// <summary>The exec slot, taken for a pod on this board: the pod when it runs; otherwise null, the run already refused with the reason.</summary>
+        private RunningPod TakeSlotFor(ushort requestId, string ns, string name)
+        {
             RunningPod pod = _agent.FindPod(ns, name);
             _exec = new ExecRun();
             if (pod == null)
             {
                 _exec.Refuse(requestId, "error: pod " + ns + "/" + name + " is not on this board", 1);
+                return null;
             }
-            else if (pod.Phase != PodPhase.Running || pod.Sandbox == null)
+
+            if (pod.Phase != PodPhase.Running || pod.Sandbox == null)
             {
                 _exec.Refuse(requestId, "error: pod " + ns + "/" + name + " is " + PodPhase.Name(pod.Phase) + ", not Running: " + pod.Reason, 1);
+                return null;
             }
-            else
+
+            return pod;
+        }
+
+        /// <summary>PortForwardRequest: namespace, pod, port; runs in the exec slot and answers as an exec does.</summary>
+        private void StartForward(ushort requestId)
+        {
+            _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
+            string ns = _payload.String();
+            string name = _payload.String();
+            int port = _payload.Int();
+            if (_payload.Failed || ns == null || name == null || RefuseWhileBusy(requestId))
             {
-                _exec.Start(requestId, pod.Sandbox, args, input == null ? null : Workloads.Ascii.Bytes(input));
+                return;
+            }
+
+            RunningPod pod = TakeSlotFor(requestId, ns, name);
+            if (pod != null && (port < 1 || port > 65535))
+            {
+                _exec.Refuse(requestId, "error: port " + port + " is not a TCP port", 1);
+            }
+            else if (pod != null)
+            {
+                _exec.StartForward(requestId, pod.Sandbox, port);
             }
         }
 
@@ -623,6 +683,14 @@ namespace Edge.Dataplane.Agent
             }
 
             _exec.Poll(now);
+            int credit = _exec.TakeCredit();
+            if (credit > 0)
+            {
+                Begin();
+                _writer.Varint((uint)credit);
+                Send(MessageType.ExecInput, _exec.RequestId);
+            }
+
             Drain(_exec.Output, 1);
             Drain(_exec.Error, 2);
             if (_exec.Done && _exec.Output.Count == 0 && _exec.Error.Count == 0)

@@ -4,20 +4,29 @@ using Edge.Dataplane.Workloads.Tools;
 namespace Edge.Dataplane.Agent
 {
     /// <summary>
-    /// The one tool a board runs for `edgectl exec` at a time: its output is caught in two fixed
-    /// rings (stdout, stderr) that the session drains into ExecOutput frames after every poll;
-    /// bytes that do not fit before the next drain are counted, not kept.
+    /// The one tool a board runs for `edgectl exec` at a time, or the one port-forward connection:
+    /// its output is caught in two fixed rings (stdout, stderr) that the session drains into
+    /// ExecOutput frames after every poll; bytes a tool writes that do not fit before the next
+    /// drain are counted, not kept (a forward reads only what fits). A forward's input comes
+    /// into a third ring, within the credit the session hands the host.
     /// </summary>
     public sealed class ExecRun : IByteSink
     {
         public const int RingBytes = 2048;
+
+        /// <summary>A forward's input ring: the credit the host starts with.</summary>
+        public const int InputBytes = 1024;
 
         // Allocated on the first exec: a board nobody execs into keeps the 4 KB.
         private ByteRing _out;
         private ByteRing _err;
         private readonly ErrSink _errSink;
         private ITool _tool;
+        private PortForward _forward;
+        private ByteRing _in;
         private int _exitCode;
+
+        private bool _creditGiven;
 
         public ushort RequestId;
         public bool Active;
@@ -33,6 +42,57 @@ namespace Edge.Dataplane.Agent
         {
             Begin(requestId);
             _tool = ToolRunner.Start(pod, args, input, new ToolOutput(this, _errSink), out _exitCode);
+        }
+
+        /// <summary>Starts a forward to the pod's own port; its first poll connects.</summary>
+        public void StartForward(ushort requestId, PodSandbox pod, int port)
+        {
+            Begin(requestId);
+            _in = new ByteRing(InputBytes);
+            _forward = new PortForward(pod, port, _in, _out, new ToolOutput(this, _errSink));
+            _tool = _forward;
+            _exitCode = 0;
+        }
+
+        /// <summary>Whether this run is a forward (it takes input and hands out credit).</summary>
+        public bool Forwarding
+        {
+            get { return _forward != null; }
+        }
+
+        /// <summary>The host's bytes for a forward; beyond the credit they are counted as lost (a host that broke the protocol).</summary>
+        public void Input(byte[] buffer, int offset, int length)
+        {
+            if (_forward == null)
+            {
+                return;
+            }
+
+            if (length == 0)
+            {
+                _forward.EndInput();
+                return;
+            }
+
+            LostBytes += length - _in.Write(buffer, offset, length);
+        }
+
+        /// <summary>Credit to hand the host: the ring's size at first, then what the forward has passed on since.</summary>
+        public int TakeCredit()
+        {
+            if (_forward == null)
+            {
+                return 0;
+            }
+
+            if (!_creditGiven)
+            {
+                _creditGiven = true;
+                _forward.TakeConsumed();
+                return InputBytes;
+            }
+
+            return _forward.TakeConsumed();
         }
 
         /// <summary>Starts nothing: only a message on stderr and an exit code (no such pod, not running).</summary>
@@ -99,6 +159,8 @@ namespace Edge.Dataplane.Agent
         {
             Active = false;
             _tool = null;
+            _forward = null;
+            _in = null;
         }
 
         public void Write(byte[] buffer, int offset, int length)

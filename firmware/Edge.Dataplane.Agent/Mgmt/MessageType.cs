@@ -84,6 +84,20 @@ namespace Edge.Dataplane.Mgmt
         /// </summary>
         public const byte Claim = 26;
 
+        /// <summary>
+        /// Host to board: forward one TCP connection to a port inside a pod (namespace, name, port),
+        /// as `kubectl port-forward` does. It takes the exec slot (one exec or forward at a time) and
+        /// answers as an exec: ExecOutput (1 the pod's bytes, 2 why it failed), then ExecExit.
+        /// </summary>
+        public const byte PortForwardRequest = 27;
+
+        /// <summary>
+        /// Both ways under a forward's ID. Board to host: credit, a varint of how many more input
+        /// bytes it takes (the first says how many it takes at once). Host to board: its client's
+        /// bytes, never beyond the credit; an empty one when its client has finished sending.
+        /// </summary>
+        public const byte ExecInput = 28;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -114,6 +128,8 @@ namespace Edge.Dataplane.Mgmt
                 case AuthRefused: return "auth-refused";
                 case Rekey: return "rekey";
                 case Claim: return "claim";
+                case PortForwardRequest: return "port-forward";
+                case ExecInput: return "exec-input";
                 default: return "type " + type.ToString();
             }
         }

@@ -22,6 +22,7 @@ public sealed class ApiClient : IDisposable
     public ApiClient(string server, string? token)
     {
         Server = server.TrimEnd('/');
+        Token = string.IsNullOrEmpty(token) ? null : token;
         _http = new HttpClient { BaseAddress = new Uri(Server + "/"), Timeout = Timeout.InfiniteTimeSpan };
         if (!string.IsNullOrEmpty(token))
         {
@@ -30,6 +31,9 @@ public sealed class ApiClient : IDisposable
     }
 
     public string Server { get; }
+
+    /// <summary>The bearer token sent with every request, when the server wants one.</summary>
+    public string? Token { get; }
 
     public static ApiClient For(ParseResult parsed)
     {

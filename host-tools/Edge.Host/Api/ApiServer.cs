@@ -557,6 +557,12 @@ public sealed class ApiServer : IAsyncDisposable
             case ("Pod", "exec", "POST"):
                 await Exec(context, ns, r.Name!);
                 return;
+            case ("Pod", "portforward", "POST") when Spdy.SpdyUpgrade.Requested(context.Request):
+                await PortForwardOverSpdy(context, ns, r.Name!);
+                return;
+            case ("Pod", "portforward", "GET") when context.WebSockets.IsWebSocketRequest:
+                await PortForwardOverWebSocket(context, ns, r.Name!);
+                return;
             case ("Pod", "log", "GET"):
                 await Logs(context, ns, r.Name!);
                 return;
@@ -780,6 +786,47 @@ public sealed class ApiServer : IAsyncDisposable
         string protocol = ExecSpdy.Negotiate(context.Request);
         await ExecSpdy.ServeAttach(context, protocol, () => PodSessionOrNull(ns, name), () => _controlPlane.Store.Get("Pod", ns, name) != null, ns, name);
     }
+
+    /// <summary>kubectl port-forward over SPDY (1.27-1.30, and later ones when WebSocket is refused): the pod checked before the upgrade.</summary>
+    private async Task PortForwardOverSpdy(HttpContext context, string ns, string name)
+    {
+        ForwardTarget(ns, name);
+        string protocol = Spdy.SpdyUpgrade.Negotiate(context.Request, [PortForwardSpdy.Protocol]) ?? throw new ApiException(403, "Forbidden",
+            $"unable to upgrade: unable to negotiate protocol: client supports [{string.Join(' ', context.Request.Headers[Spdy.SpdyUpgrade.ProtocolVersionHeader].ToArray())}], server supports [{PortForwardSpdy.Protocol}]");
+        await using Spdy.SpdyConnection connection = await Spdy.SpdyUpgrade.AcceptAsync(context, protocol);
+        await PortForwardSpdy.ServeAsync(connection, () => ForwardSession(ns, name), ns, name);
+    }
+
+    /// <summary>kubectl port-forward from 1.31 on: the same SPDY frames, tunnelled in WebSocket binary messages.</summary>
+    private async Task PortForwardOverWebSocket(HttpContext context, string ns, string name)
+    {
+        const string tunnelled = "SPDY/3.1+" + PortForwardSpdy.Protocol;
+        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(tunnelled))
+        {
+            throw new ApiException(400, "BadRequest", $"port-forward over WebSocket speaks {tunnelled}");
+        }
+
+        ForwardTarget(ns, name);
+        using System.Net.WebSockets.WebSocket socket = await WebSocketHandshake.AcceptAsync(context, tunnelled);
+        await using var connection = new Spdy.SpdyConnection(System.Net.WebSockets.WebSocketStream.Create(socket, System.Net.WebSockets.WebSocketMessageType.Binary, ownsWebSocket: false));
+        await PortForwardSpdy.ServeAsync(connection, () => ForwardSession(ns, name), ns, name);
+    }
+
+    /// <summary>A pod can be forwarded to when it runs on a connected board (kubelet's "unable to do port forwarding" otherwise).</summary>
+    private void ForwardTarget(string ns, string name)
+    {
+        KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
+        string? phase = (string?)pod.Json["status"]?["phase"];
+        if (phase != "Running")
+        {
+            throw new ApiException(400, "BadRequest", $"unable to forward port because pod is not running. Current status={phase ?? "Pending"}");
+        }
+
+        PodSession(ns, name);
+    }
+
+    private BoardClient ForwardSession(string ns, string name) =>
+        PodSessionOrNull(ns, name) ?? throw new BoardSessionException($"pod {ns}/{name} is not on a connected board any more");
 
     /// <summary>What kubectl's exec query asks for, checked as kube-apiserver checks it: a command, the pod, its container, and the board it runs on.</summary>
     private (BoardClient Session, string[] Command) ExecTarget(HttpContext context, string ns, string name)

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 using Edge.Host.Sessions;
 
 namespace Edge.Host.Api;
@@ -32,28 +31,15 @@ public static class RemoteCommand
             return (0, $"stdin is {stdin.Length} bytes; a board's tools take at most {MaxStdin}");
         }
 
-        var output = Channel.CreateUnbounded<(byte, byte[])>(new() { SingleReader = true });
-        Task relay = Task.Run(async () =>
-        {
-            await foreach ((byte channel, byte[] data) in output.Reader.ReadAllAsync())
-            {
-                await send(channel, data);
-            }
-        });
+        await using var output = new OutputRelay(send);
         try
         {
-            int exit = await session.ExecAsync(ns, pod, command, stdin == null ? null : Encoding.Latin1.GetString(stdin),
-                (stream, data) => output.Writer.TryWrite((stream == 2 ? Stderr : Stdout, data.ToArray())), timeout, hungUp);
+            int exit = await session.ExecAsync(ns, pod, command, stdin == null ? null : Encoding.Latin1.GetString(stdin), output.Post, timeout, hungUp);
             return (exit, null);
         }
         catch (BoardSessionException e)
         {
             return (0, e.Message);
-        }
-        finally
-        {
-            output.Writer.TryComplete();
-            await relay;
         }
     }
 }

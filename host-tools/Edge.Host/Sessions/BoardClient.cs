@@ -18,7 +18,7 @@ namespace Edge.Host.Sessions;
 /// cluster-key handshake (<see cref="SessionAuth"/>) and every frame after it is sealed both
 /// ways; a frame from the board that fails its MAC ends the session.
 /// </summary>
-public sealed class BoardClient : IAsyncDisposable
+public sealed partial class BoardClient : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly CancellationTokenSource _stop = new();
@@ -739,6 +739,9 @@ public sealed class BoardClient : IAsyncDisposable
             case MessageType.CaptureData when _captures.TryGetValue(id, out var capture):
                 capture.TryWrite(payload);
                 break;
+            case MessageType.ExecInput when _execs.TryGetValue(id, out ExecCall? exec):
+                exec.Credit.Add((int)r.Varint());
+                break;
             case MessageType.ExecExit when _execs.TryGetValue(id, out ExecCall? exec):
                 exec.Exit.TrySetResult(r.Int());
                 break;
@@ -821,6 +824,9 @@ public sealed class BoardClient : IAsyncDisposable
     private sealed record ExecCall(Action<int, ReadOnlyMemory<byte>> Output)
     {
         public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>How many input bytes the board takes (a forward's; an exec's input travels whole in its request).</summary>
+        public InputCredit Credit { get; } = new();
     }
 
     public override string ToString() => _authenticated.Task.IsCompletedSuccessfully

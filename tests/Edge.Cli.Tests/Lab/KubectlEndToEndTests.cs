@@ -11,7 +11,7 @@ namespace Edge.Cli.Tests.Lab;
 /// kubectl finds in the OpenAPI documents: a manifest with an unknown field is refused, and taken
 /// without it under `--validate=false`), `apply` again with a change (a strategic merge patch),
 /// `explain`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `set image`, `patch`,
-/// `exec` (WebSocket from 1.30, SPDY/3.1 before), `attach`,
+/// `exec` (WebSocket from 1.30, SPDY/3.1 before), `attach`, `port-forward` (SPDY, and SPDY in WebSocket from 1.31),
 /// `rollout restart`, `rollout history`, `rollout undo` (a JSON patch), `get rs`, `cordon`,
 /// `uncordon`, `delete`, `label`, `annotate`;
 /// and edgectl's own `--no-headers`, `--show-labels`, `-L`, `-o jsonpath` and `-o custom-columns` beside them.
@@ -41,7 +41,7 @@ public sealed class KubectlEndToEndTests : IDisposable
         return Directory.GetFiles(Path.GetDirectoryName(resolved)!, "kubectl.1.*").Order(StringComparer.Ordinal).Prepend(kubectl).ToList();
     }
 
-    [RequiresToolFact("kubectl")]
+    [RequiresToolFact("kubectl", "curl")]
     public void Every_kubectl_version_here_discovers_Edges_kinds_and_prints_them_with_its_own_columns()
     {
         CliRun up = _edgectl.Run("lab", "up", "--nodes", "2", "--first-address", "127.0.10.191");
@@ -237,6 +237,20 @@ public sealed class KubectlEndToEndTests : IDisposable
                     return attachedOverSpdy.StdOutSoFar.Contains($"\"GET {mark} HTTP/1.1\" 200", StringComparison.Ordinal);
                 }, $"{Path.GetFileName(kubectl)} attach printing what the pod writes");
                 Assert.False(attachedOverSpdy.HasExited, "kubectl attach ended by itself");
+            }
+
+            // kubectl port-forward: SPDY/3.1 up to 1.30, SPDY tunnelled in WebSocket from 1.31; a
+            // service's port becomes its pod's, and the board connects inside the pod.
+            using (RunningTool forward = Tools.Start(kubectl, ["--server", server, "port-forward", "svc/web", ":80"]))
+            {
+                int local = 0;
+                WaitFor(() => int.TryParse(Regex.Match(forward.StdOutSoFar, @"Forwarding from 127\.0\.0\.1:(\d+) -> 80").Groups[1].Value, out local) || forward.HasExited,
+                    $"{Path.GetFileName(kubectl)} port-forward listening");
+                Assert.False(forward.HasExited, forward.HasExited ? forward.StdErr : "");
+                (int curlCode, string forwarded, string curlErr) = Tools.Run("curl", ["-s", "-m", "10", $"http://127.0.0.1:{local}/through-{minor}"], TimeSpan.FromSeconds(20));
+                Assert.True(curlCode == 0, $"{Path.GetFileName(kubectl)} port-forward: curl {curlCode} {curlErr}");
+                Assert.Contains($"GET /through-{minor} HTTP/1.1", forwarded);
+                Assert.Contains("Hostname: web-", forwarded);
             }
 
             // kubectl explain reads the same documents.

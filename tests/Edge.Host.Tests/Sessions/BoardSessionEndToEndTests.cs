@@ -278,6 +278,114 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
         Assert.StartsWith("PING 10.244.1.77 (10.244.1.77): 56 data bytes", stdout.ToString());
     }
 
+    /// <summary>Board 1's state with an echo pod (RFC 862, port 7) beside the toolbox.</summary>
+    private static DesiredState WithEcho(uint generation)
+    {
+        DesiredState state = StateFor(1, generation);
+        state.Pods = [.. state.Pods, new PodSpec { Name = "echo", Uid = "u-echo", Address = Ip("10.244.1.6"), Image = "echo" }];
+        return state;
+    }
+
+    [Fact]
+    public async Task A_forward_carries_more_than_the_boards_input_ring_both_ways_and_ends_when_the_pod_closes()
+    {
+        Start(1);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+        await one.SendSnapshotAsync(WithEcho(1), Timeout);
+        await WaitFor(() => one.LastHeartbeat?.Pods.Count(p => p.Phase == "Running") == 2, "the echo pod Running");
+
+        // Ten times the board's input ring, in pieces of every size: only the credit the board hands out is ever in flight.
+        byte[] sent = new byte[10 * Edge.Dataplane.Agent.ExecRun.InputBytes];
+        new Random(7).NextBytes(sent);
+        var input = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        for (int offset = 0, size = 1; offset < sent.Length; offset += size, size = size * 3 % 1500 + 1)
+        {
+            input.Writer.TryWrite(sent.AsSpan(offset, Math.Min(size, sent.Length - offset)).ToArray());
+        }
+
+        input.Writer.Complete(); // the client's end: the board half-closes, echo answers the rest and closes
+        var echoed = new MemoryStream();
+        var errors = new System.Text.StringBuilder();
+        int exit = await one.ForwardAsync("default", "echo", 7, input.Reader, (stream, bytes) =>
+        {
+            lock (echoed)
+            {
+                if (stream == 1)
+                {
+                    echoed.Write(bytes.Span);
+                }
+                else
+                {
+                    errors.Append(System.Text.Encoding.ASCII.GetString(bytes.Span));
+                }
+            }
+        }, new CancellationTokenSource(Timeout).Token);
+
+        Assert.Equal((0, ""), (exit, errors.ToString()));
+        Assert.Equal(sent, echoed.ToArray());
+    }
+
+    [Fact]
+    public async Task A_forward_says_why_it_could_not_connect_and_a_board_forwards_one_connection_at_a_time()
+    {
+        Start(1);
+        await using BoardClient one = await BoardClient.ConnectAsync(Address(1), AgentBoard.DefaultMgmtPort, TestCluster.Key);
+        await one.SendSnapshotAsync(WithEcho(1), Timeout);
+        await WaitFor(() => one.LastHeartbeat?.Pods.Count(p => p.Phase == "Running") == 2, "the echo pod Running");
+
+        async Task<(int, string)> Forward(string pod, int port, System.Threading.Channels.Channel<byte[]> input, CancellationToken cancel)
+        {
+            var said = new System.Text.StringBuilder();
+            int exit = await one.ForwardAsync("default", pod, port, input.Reader, (_, bytes) =>
+            {
+                lock (said)
+                {
+                    said.Append(System.Text.Encoding.ASCII.GetString(bytes.Span));
+                }
+            }, cancel);
+            return (exit, said.ToString());
+        }
+
+        using var deadline = new CancellationTokenSource(Timeout);
+        Assert.Equal((1, "failed to connect to localhost:81 inside the pod: connection refused\n"), await Forward("echo", 81, System.Threading.Channels.Channel.CreateUnbounded<byte[]>(), deadline.Token));
+        Assert.Equal((1, "error: pod default/web is not on this board\n"), await Forward("web", 80, System.Threading.Channels.Channel.CreateUnbounded<byte[]>(), deadline.Token));
+
+        // An open forward (its client still sending) holds the board's one slot: a second is refused, and Ctrl+C frees it.
+        var open = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        using var stopFirst = new CancellationTokenSource();
+        var echoedFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<int> first = one.ForwardAsync("default", "echo", 7, open.Reader, (_, _) => echoedFirst.TrySetResult(), stopFirst.Token);
+        open.Writer.TryWrite("ping"u8.ToArray());
+        await echoedFirst.Task.WaitAsync(Timeout);
+        (int busy, string why) = await Forward("echo", 7, System.Threading.Channels.Channel.CreateUnbounded<byte[]>(), deadline.Token);
+        Assert.Equal(126, busy);
+        Assert.Contains("already running a command or forward (one at a time)", why);
+        stopFirst.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Equal((0, "again"), await ForwardWhenFree(() =>
+        {
+            var again = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+            again.Writer.TryWrite("again"u8.ToArray());
+            again.Writer.Complete();
+            return Forward("echo", 7, again, deadline.Token);
+        }));
+    }
+
+    /// <summary>The board ends a cancelled forward on its next turn: until then a new one is refused as busy (126), so ask again.</summary>
+    private static async Task<(int, string)> ForwardWhenFree(Func<Task<(int, string)>> forward)
+    {
+        for (int i = 0; ; i++)
+        {
+            (int exit, string said) = await forward();
+            if (exit != 126 || i == 50)
+            {
+                return (exit, said);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>How many whole records a pcap stream's bytes so far hold (a record may still be arriving).</summary>
     private static int WholeRecords(byte[] file)
     {

@@ -1,12 +1,16 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace Edge.Host.Api.Spdy;
 
 /// <summary>
-/// The server's end of a SPDY/3.1 connection, as Kubernetes' streaming endpoints speak it after
-/// an HTTP upgrade (exec, attach, port-forward for kubectl before 1.30/1.31): the client opens
-/// every stream (odd IDs, SYN_STREAM with headers saying what the stream is for), each is
-/// answered with SYN_REPLY at once, and data flows both ways until each side sends FIN.
+/// One end of a SPDY/3.1 connection, as Kubernetes' streaming endpoints speak it after an HTTP
+/// upgrade (exec, attach, port-forward): the client opens every stream (odd IDs, SYN_STREAM with
+/// headers saying what the stream is for), the server answers each with SYN_REPLY at once, and
+/// data flows both ways until each side sends FIN. The server's end takes streams with
+/// <see cref="AcceptAsync"/>; the client's (edgectl port-forward) opens them with
+/// <see cref="OpenStreamAsync"/> and refuses any the server opens.
 /// PING is echoed; SETTINGS and WINDOW_UPDATE are read and left alone (what Edge sends per
 /// stream stays far below the 64 KiB initial window); HEADERS are decompressed, to keep the
 /// zlib stream in step, and dropped. A frame that breaks the protocol ends the connection with
@@ -18,15 +22,18 @@ public sealed class SpdyConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly SpdyHeaderDecoder _decoder = new();
     private readonly SpdyHeaderEncoder _encoder = new();
-    private readonly Dictionary<uint, SpdyStream> _streams = [];
+    private readonly ConcurrentDictionary<uint, SpdyStream> _streams = new();
+    private readonly bool _client;
     private readonly Channel<SpdyStream> _opened = Channel.CreateUnbounded<SpdyStream>();
     private readonly CancellationTokenSource _gone = new();
     private readonly Task _reading;
     private uint _lastStreamId;
+    private uint _nextOwnStreamId = 1;
 
-    public SpdyConnection(Stream transport)
+    public SpdyConnection(Stream transport, bool client = false)
     {
         _transport = transport;
+        _client = client;
         _reading = Task.Run(ReadFrames);
     }
 
@@ -49,6 +56,38 @@ public sealed class SpdyConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The client's side: opens a stream with <paramref name="headers"/> and returns it once the server has answered (SYN_REPLY).</summary>
+    public async Task<SpdyStream> OpenStreamAsync(IReadOnlyDictionary<string, string> headers, CancellationToken cancel)
+    {
+        SpdyStream stream;
+        await _writing.WaitAsync(cancel);
+        try
+        {
+            if (_gone.IsCancellationRequested)
+            {
+                throw new IOException(Problem ?? "the connection is closed");
+            }
+
+            uint id = _nextOwnStreamId;
+            _nextOwnStreamId += 2;
+            stream = new SpdyStream(this, id, headers);
+            _streams[id] = stream;
+            byte[] block = _encoder.Encode(headers);
+            byte[] payload = new byte[10 + block.Length]; // stream ID, no associated stream, priority 0, slot 0, headers
+            BinaryPrimitives.WriteUInt32BigEndian(payload, id);
+            block.CopyTo(payload, 10);
+            await _transport.WriteAsync(SpdyFrame.Control(SpdyControlType.SynStream, 0, payload), cancel);
+            await _transport.FlushAsync(cancel);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+
+        await stream.Replied.Task.WaitAsync(cancel);
+        return stream;
+    }
+
     /// <summary>Waits, at most <paramref name="patience"/>, for the client to close its end (kubectl closes once it has the result).</summary>
     public async Task WaitForPeerAsync(TimeSpan patience) => await Task.WhenAny(_reading, Task.Delay(patience));
 
@@ -68,7 +107,6 @@ public sealed class SpdyConnection : IAsyncDisposable
         await Task.WhenAny(_reading, Task.Delay(TimeSpan.FromSeconds(5)));
         _decoder.Dispose();
         _encoder.Dispose();
-        _gone.Dispose();
     }
 
     /// <summary>One frame onto the wire, whole, never interleaved with another.</summary>
@@ -103,12 +141,20 @@ public sealed class SpdyConnection : IAsyncDisposable
                     case SpdyControlType.SynStream:
                         await OnSynStream(frame);
                         break;
+                    case SpdyControlType.SynReply:
+                        _decoder.Decode(frame.Payload.AsSpan(4));
+                        if (_streams.TryGetValue(frame.ControlStreamId, out SpdyStream? replied))
+                        {
+                            replied.Replied.TrySetResult();
+                        }
+
+                        break;
                     case SpdyControlType.Headers:
                         _ = frame.ControlStreamId;
                         _decoder.Decode(frame.Payload.AsSpan(4));
                         break;
                     case SpdyControlType.RstStream:
-                        if (_streams.Remove(frame.ControlStreamId, out SpdyStream? reset))
+                        if (_streams.TryRemove(frame.ControlStreamId, out SpdyStream? reset))
                         {
                             reset.EndInput(reset: true);
                         }
@@ -147,13 +193,13 @@ public sealed class SpdyConnection : IAsyncDisposable
         }
         finally
         {
+            _gone.Cancel(); // first: a stream opened from here on is refused, one opened before is ended below
             foreach (SpdyStream stream in _streams.Values)
             {
                 stream.EndInput(reset: false);
             }
 
             _opened.Writer.TryComplete();
-            _gone.Cancel();
         }
     }
 
@@ -167,6 +213,12 @@ public sealed class SpdyConnection : IAsyncDisposable
 
         uint id = frame.ControlStreamId;
         Dictionary<string, string> headers = _decoder.Decode(frame.Payload.AsSpan(10));
+        if (_client)
+        {
+            await SendAsync(SpdyFrame.RstStream(id, SpdyResetStatus.RefusedStream)); // nothing here serves streams a server opens
+            return;
+        }
+
         if (id % 2 == 0 || id <= _lastStreamId)
         {
             throw new SpdyProtocolException($"stream {id} opened by the client after stream {_lastStreamId}: client streams are odd and increasing");
@@ -174,6 +226,7 @@ public sealed class SpdyConnection : IAsyncDisposable
 
         _lastStreamId = id;
         var stream = new SpdyStream(this, id, headers);
+        stream.Replied.TrySetResult(); // answered below
         if (frame.Fin)
         {
             stream.EndInput(reset: false);
@@ -213,7 +266,7 @@ public sealed class SpdyConnection : IAsyncDisposable
 
         if (frame.Fin)
         {
-            _streams.Remove(frame.StreamId);
+            _streams.TryRemove(frame.StreamId, out _);
             stream.EndInput(reset: false);
         }
     }
@@ -287,9 +340,13 @@ public sealed class SpdyStream
 
     internal void Deliver(byte[] data) => _input.Writer.TryWrite(data);
 
+    /// <summary>The server's SYN_REPLY to a stream this side opened.</summary>
+    internal TaskCompletionSource Replied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     internal void EndInput(bool reset)
     {
         WasReset |= reset;
         _input.Writer.TryComplete();
+        Replied.TrySetException(new IOException(reset ? $"the server reset stream {Id}" : "the connection closed"));
     }
 }

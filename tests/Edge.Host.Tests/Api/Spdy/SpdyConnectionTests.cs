@@ -148,6 +148,32 @@ public sealed class SpdyConnectionTests : IAsyncLifetime
         Assert.Equal("the connection ended 3 bytes into a frame header", _server.Problem);
     }
 
+    [Fact]
+    public async Task The_clients_end_opens_streams_the_server_answers_and_refuses_streams_the_server_opens()
+    {
+        // Two SpdyConnections over one TCP connection: edgectl's end (client) and the API's (server).
+        await using var client = new SpdyConnection(_wire, client: true);
+        Task<SpdyStream> opening = client.OpenStreamAsync(new Dictionary<string, string> { ["streamtype"] = "data", ["port"] = "80", ["requestid"] = "1" }, Timeout());
+        SpdyStream served = (await _server.AcceptAsync(Timeout()))!;
+        SpdyStream opened = await opening;
+        Assert.Equal((1u, "80"), (opened.Id, served.Header("port")));
+        SpdyStream second = await client.OpenStreamAsync(new Dictionary<string, string> { ["streamtype"] = "error" }, Timeout());
+        Assert.Equal(3u, second.Id); // client streams: odd, increasing
+
+        await opened.WriteAsync("ping"u8.ToArray());
+        await opened.CloseAsync();
+        Assert.Equal("ping", Encoding.ASCII.GetString(await served.ReadToEndAsync(64, Timeout())));
+        await served.WriteAsync("pong"u8.ToArray());
+        await served.CloseAsync();
+        Assert.Equal("pong", Encoding.ASCII.GetString(await opened.ReadToEndAsync(64, Timeout())));
+    }
+
+    [Fact]
+    public void The_WebSocket_accept_key_is_RFC_6455s()
+    {
+        Assert.Equal("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", Edge.Host.Api.WebSocketHandshake.AcceptFor("dGhlIHNhbXBsZSBub25jZQ==")); // RFC 6455 1.3's example
+    }
+
     private static byte[] Frame(ushort versionWord, ushort type, byte[] payload)
     {
         byte[] frame = SpdyFrame.Control((SpdyControlType)type, 0, payload);

@@ -163,6 +163,18 @@ namespace Edge.NanoClr.Programs
                         watched[watchedCount] = scanner;
                         watchedSay[watchedCount++] = "the board hung up on the scanner";
                         break;
+                    case 40:
+                        host.PortForward("default", "web", 80, 7);
+                        break;
+                    case 42:
+                        string forwarded = "GET /forwarded HTTP/1.0\r\n\r\n";
+                        if (host.InputCredit >= forwarded.Length)
+                        {
+                            host.Input(7, forwarded);
+                            host.Input(7, "");
+                        }
+
+                        break;
                     case 60:
                         DesiredState changed = State(2, true);
                         changed.Services = new Service[] { changed.Services[1] };

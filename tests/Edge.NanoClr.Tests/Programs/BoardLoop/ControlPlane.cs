@@ -53,6 +53,7 @@ namespace Edge.NanoClr.Programs
         public string AckError;
         public uint HeartbeatGeneration;
         public int ExecExitCode = -1;
+        public int InputCredit;
         public long FramesSent;
 
         /// <param name="link">How the report names this line: "tcp", "console".</param>
@@ -159,6 +160,28 @@ namespace Edge.NanoClr.Programs
             _writer.String(null);
             ExecExitCode = -1;
             Send(MessageType.ExecRequest, requestId, "exec in " + ns + "/" + pod + ": " + command);
+        }
+
+        /// <summary>kubectl port-forward's one connection: the board connects to the pod's own port and hands out credit for the input.</summary>
+        public void PortForward(string ns, string pod, int port, ushort requestId)
+        {
+            Begin();
+            _writer.String(ns);
+            _writer.String(pod);
+            _writer.Int(port);
+            ExecExitCode = -1;
+            InputCredit = 0;
+            Send(MessageType.PortForwardRequest, requestId, "port-forward to " + ns + "/" + pod + ":" + port.ToString());
+        }
+
+        /// <summary>A forward's input, within the credit the board gave; empty text is the client's end.</summary>
+        public void Input(ushort requestId, string text)
+        {
+            Begin();
+            byte[] bytes = Ascii.Bytes(text);
+            _writer.Raw(bytes, 0, bytes.Length);
+            InputCredit -= bytes.Length;
+            Send(MessageType.ExecInput, requestId, bytes.Length == 0 ? "exec-input: the end" : "exec-input " + bytes.Length.ToString() + " bytes");
         }
 
         /// <summary>Asks for Hello: as a plain frame before the handshake (a candidate connection may ask, and gets the same nonce), sealed after it.</summary>
@@ -306,6 +329,14 @@ namespace Edge.NanoClr.Programs
                         int stream = _payload.Byte();
                         int length = _reader.PayloadLength - 1;
                         TakeExecOutput(stream, Ascii.GetString(_reader.Payload, _reader.PayloadOffset + 1, length));
+                        break;
+                    }
+
+                case MessageType.ExecInput:
+                    {
+                        int credit = (int)_payload.Varint();
+                        InputCredit += credit;
+                        Say("exec-input credit " + credit.ToString());
                         break;
                     }
 
