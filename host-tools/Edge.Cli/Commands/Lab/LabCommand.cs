@@ -9,10 +9,10 @@ public static class LabCommand
     {
         var nodes = new Option<int>("--nodes") { Description = "How many virtual boards", DefaultValueFactory = _ => 3 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for every node to be Ready", DefaultValueFactory = _ => 60 };
-        var firstAddress = new Option<string>("--first-address")
+        var firstAddress = new Option<string?>("--first-address")
         {
-            Description = "Loopback address of node-1; node-N takes the N-th from it (two labs on one machine need different ones)",
-            DefaultValueFactory = _ => "127.0.10.1",
+            Description = "Put the boards on loopback from this address (node-N takes the N-th from it; two loopback labs on one machine need different ones). "
+                + "Default: as root on Linux, a bridge that `overlay join` can reach; else 127.0.10.1",
         };
         var notReadyAfter = new Option<double?>("--not-ready-after") { Description = "Seconds without a heartbeat before a node is NotReady (default 6)" };
         var evictAfter = new Option<double?>("--evict-after") { Description = "Seconds NotReady before its pods are replaced elsewhere (default 15)" };
@@ -20,7 +20,7 @@ public static class LabCommand
         {
             nodes, timeout, firstAddress, notReadyAfter, evictAfter,
         };
-        up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress)!)
+        up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress))
         {
             ControlPlaneArgs = Timings(parsed.GetValue(notReadyAfter), parsed.GetValue(evictAfter)),
         }.Run(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout))));

@@ -1,17 +1,31 @@
+using Edge.Cli.Api;
 using Edge.Host.Lab;
+using Edge.Host.Objects;
 using Edge.Host.Store;
 
 namespace Edge.Cli.Commands.Lab;
 
-/// <summary>Stops a lab's processes, control plane first (so it does not report its boards as lost); --purge forgets the cluster too.</summary>
+/// <summary>
+/// Stops a lab's processes, control plane first (so it does not report its boards as lost), and
+/// removes its bridge layout (what `overlay join` linked into it too); --purge forgets the
+/// cluster too. Safe to run again, and after a crash: it removes whatever of the lab is left.
+/// </summary>
 public static class LabDown
 {
+    private static readonly KindInfo PeerKind = KindInfo.ForKind("OverlayPeer")!;
+
     public static int Run(CliConsole console, string name, bool purge)
     {
         LabState? state = LabState.Load(name);
-        if (state == null && !purge)
+        LabNetwork? network = LabNetwork.Load(name);
+        if (state == null && network == null && !purge)
         {
             throw new CliException($"no lab \"{name}\" on this machine (nothing to stop)");
+        }
+
+        if (state != null && network != null)
+        {
+            ForgetPeers(state, network);
         }
 
         if (state != null)
@@ -21,6 +35,12 @@ public static class LabDown
                 bool stopped = LabProcesses.Stop(process.Pid, TimeSpan.FromSeconds(5));
                 console.Out.WriteLine(stopped ? $"✓ stopped {process.Name} (pid {process.Pid})" : $"- {process.Name} was not running");
             }
+        }
+
+        if (network != null)
+        {
+            List<string> removed = LabBridge.Teardown(network);
+            console.Out.WriteLine(removed.Count > 0 ? $"✓ removed {string.Join(", ", removed)}" : $"- bridge {network.Bridge} was not there");
         }
 
         if (purge)
@@ -50,5 +70,37 @@ public static class LabDown
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The OverlayPeers of joins whose devices are about to go: the boards stop sending to them.
+    /// Best effort: a control plane that is down already keeps them, and `overlay join` replaces them.
+    /// </summary>
+    private static void ForgetPeers(LabState state, LabNetwork network)
+    {
+        if (network.Joined.Count == 0 || state.ControlPlane == null || !LabProcesses.IsAlive(state.ControlPlane.Pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var api = new ApiClient(state.Server, state.Token);
+            foreach (LabNetworkJoin join in network.Joined.Where(j => j.Peer.Length > 0))
+            {
+                try
+                {
+                    api.DeleteAsync(PeerKind, "", join.Peer).GetAwaiter().GetResult();
+                }
+                catch (ApiException e) when (e.Code == 404)
+                {
+                    // left already
+                }
+            }
+        }
+        catch (CliException)
+        {
+            // the control plane does not answer: nothing to tell it
+        }
     }
 }

@@ -8,8 +8,12 @@ namespace Edge.Cli.Commands.Lab;
 /// <summary>Starting and finding a lab's background processes: edgectl itself, run as `controlplane` or `vboard`.</summary>
 public static class LabProcesses
 {
-    /// <summary>Starts edgectl with these arguments, detached: its output goes to its --log file, not to this terminal.</summary>
-    public static int StartDetached(IEnumerable<string> args)
+    /// <summary>
+    /// Starts edgectl with these arguments, detached: its output goes to its --log file, not to
+    /// this terminal. With <paramref name="netns"/> it runs in that network namespace, through
+    /// `ip netns exec`, which execs it in place: the pid returned is edgectl's own.
+    /// </summary>
+    public static int StartDetached(IEnumerable<string> args, string? netns = null)
     {
         string self = Environment.ProcessPath ?? throw new CliException("cannot tell where edgectl is installed to start the lab's processes");
         var start = new ProcessStartInfo
@@ -20,6 +24,15 @@ public static class LabProcesses
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (netns != null)
+        {
+            start.FileName = HostCommands.Find("ip") ?? throw new CliException("`ip` is not installed (Debian/Ubuntu: apt-get install iproute2)");
+            start.ArgumentList.Add("netns");
+            start.ArgumentList.Add("exec");
+            start.ArgumentList.Add(netns);
+            start.ArgumentList.Add(self);
+        }
+
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             // run as `dotnet edgectl.dll`: the child needs the same dll
@@ -35,7 +48,34 @@ public static class LabProcesses
         process.StandardInput.Close();
         process.StandardOutput.Close();
         process.StandardError.Close();
+        if (netns != null)
+        {
+            WaitForExec(process);
+        }
+
         return process.Id;
+    }
+
+    // Until `ip netns exec` has exec'd edgectl, the pid is still `ip`'s, which IsAlive does not take for the lab's process.
+    private static void WaitForExec(Process process)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            try
+            {
+                if (File.ReadAllText($"/proc/{process.Id}/comm").Trim() != "ip")
+                {
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                return; // gone: the caller finds out
+            }
+
+            Thread.Sleep(5);
+        }
     }
 
     /// <summary>Whether the pid is a live edgectl (a reused pid of another program does not count).</summary>

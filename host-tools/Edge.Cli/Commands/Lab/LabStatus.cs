@@ -47,6 +47,40 @@ public static class LabStatus
         }
 
         TextTable.Write(console.Out, ["NAME", "PROCESS", "PID", "ADDRESS", "SESSION"], rows);
+        if (Layout(state, LabNetwork.Load(name)) is { } layout)
+        {
+            console.Out.WriteLine();
+            console.Out.WriteLine(layout);
+        }
+
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Where the boards sit, in a line or three: the bridge and what joined it, or loopback; nothing for hardware boards.</summary>
+    private static string? Layout(LabState state, LabNetwork? network)
+    {
+        if (network == null)
+        {
+            return state.Boards.Any(b => b.Pid > 0)
+                ? "Network: loopback (the boards' 127.0.10.N addresses on this host; `edgectl overlay join` cannot reach them, "
+                    + "a lab made by `lab up` as root on Linux sits on a bridge it can)"
+                : null;
+        }
+
+        bool up = OperatingSystem.IsLinux() && HostCommands.LinkExists(network.Bridge);
+        var lines = new List<string>
+        {
+            $"Network: bridge {network.Bridge} on {network.Subnet} ({(up ? "up" : "not there: `edgectl lab up` makes it")}), this host {network.HostAddress}, "
+                + $"each board in its own namespace ({network.BoardNamespacePrefix}N)",
+        };
+        foreach (LabNetworkJoin join in network.Joined)
+        {
+            string where = join.Link is int k ? $"namespace {join.Netns} at {network.JoinAddress(k)} ({network.JoinPort(k)})"
+                : join.Netns != null ? $"namespace {join.Netns} (on a link of its own)"
+                : $"this host at {network.HostAddress}";
+            lines.Add($"Joined: {where}, vxlan {join.Device}, overlaypeer {join.Peer}");
+        }
+
+        return string.Join('\n', lines);
     }
 }

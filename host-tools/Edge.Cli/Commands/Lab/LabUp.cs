@@ -19,20 +19,33 @@ namespace Edge.Cli.Commands.Lab;
 /// <summary>
 /// Brings a lab to N Ready nodes, starting only what is not already running, so `lab up` is
 /// also how a crashed control plane or a killed board comes back. Every step says what it did;
-/// a step that fails says which log to read.
+/// a step that fails says which log to read. The boards sit on this host's loopback
+/// (127.0.10.N), or, as root on Linux, each in its own namespace on a bridge that this host's
+/// kernel vxlan can reach (<see cref="LabLayout"/> decides, <see cref="LabBridge"/> builds it).
 /// </summary>
-public sealed class LabUp(CliConsole console, string name, string firstAddress = "127.0.10.1")
+public sealed class LabUp(CliConsole console, string name, string? firstAddress = null)
 {
     public const int MaxNodes = 32;
+
+    public const string DefaultFirstAddress = "127.0.10.1";
+
+    /// <summary>The bridge layout this run put the boards on; null on loopback.</summary>
+    private LabNetwork? _bridge;
 
     /// <summary>Extra arguments for a control plane this command starts (node-lifecycle timings).</summary>
     public List<string> ControlPlaneArgs { get; init; } = [];
 
     private string BoardAddress(int n)
     {
-        if (!Ipv4Address.TryParse(firstAddress, out uint first) || (first >> 24) != 127 || (byte)first == 0 || (byte)first + MaxNodes > 255)
+        if (_bridge != null)
         {
-            throw new CliException($"--first-address {firstAddress}: give a loopback address like 127.0.10.1 with room for {MaxNodes} boards after it");
+            return _bridge.BoardAddress(n);
+        }
+
+        string loopback = firstAddress ?? DefaultFirstAddress;
+        if (!Ipv4Address.TryParse(loopback, out uint first) || (first >> 24) != 127 || (byte)first == 0 || (byte)first + MaxNodes > 255)
+        {
+            throw new CliException($"--first-address {loopback}: give a loopback address like 127.0.10.1 with room for {MaxNodes} boards after it");
         }
 
         return Ipv4Address.Format(first + (uint)(n - 1));
@@ -45,19 +58,10 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
             throw new CliException($"--nodes {nodes}: a lab has 1 to {MaxNodes} virtual boards");
         }
 
-        if (!OperatingSystem.IsLinux())
-        {
-            console.Warning("virtual boards use 127.0.10.N addresses, which only Linux routes without setup; on macOS add them with `sudo ifconfig lo0 alias 127.0.10.N`");
-        }
-        else if (!IngressPortAllowed())
-        {
-            console.Warning("the boards' ingress listens on port 80 of their addresses, which needs root here: run the lab as root, "
-                + "or allow it once with `sudo sysctl net.ipv4.ip_unprivileged_port_start=80`; everything else works without");
-        }
-
         LabState state = LabState.Load(name) ?? new LabState { Name = name };
         string dir = LabState.DirectoryFor(name);
         Directory.CreateDirectory(dir);
+        ChooseNetwork(state, nodes);
 
         for (int n = 1; n <= nodes; n++)
         {
@@ -77,6 +81,11 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         console.Out.WriteLine("  edgectl get pods -o wide");
         console.Out.WriteLine("  edgectl exec client -- wget -qO- http://web");
         console.Out.WriteLine($"  edgectl apply -f examples/ingress.yaml && curl http://{BoardAddress(1)}/web");
+        if (_bridge != null)
+        {
+            console.Out.WriteLine("  edgectl overlay join        # this host on the pod network: curl http://POD-IP/, dig @10.96.0.10 web.default.svc.cluster.local");
+        }
+
         console.Out.WriteLine($"kubectl works too (`kubectl get nodes`); the lab's own kubeconfig: {kubeconfig}");
         console.Out.WriteLine("Stop it with `edgectl lab down` (state is kept; --purge forgets it).");
         return ExitCodes.Ok;
@@ -139,6 +148,54 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// Takes the lab's layout and says which and why; on the bridge, makes the bridge (and
+    /// picks the lab's /24 the first time). On loopback, warns what may not work there.
+    /// </summary>
+    private void ChooseNetwork(LabState state, int nodes)
+    {
+        bool loopbackKept = state.Boards.Any(b => b.Pid > 0 && b.Address.StartsWith("tcp://127.", StringComparison.Ordinal));
+        LabNetwork? kept = LabNetwork.Load(name);
+        LabLayoutChoice layout = LabLayout.Choose(name, firstAddress, kept, loopbackKept,
+            OperatingSystem.IsLinux(), Environment.IsPrivilegedProcess, HostCommands.Find("ip") != null);
+        if (layout.Kind == LabLayoutKind.Bridge)
+        {
+            bool fresh = kept == null;
+            try
+            {
+                _bridge = LabBridge.Prepare(name);
+                if (fresh)
+                {
+                    LabBridge.PrepareBoard(_bridge, 1); // a probe: root in a container may make links but not namespaces
+                }
+            }
+            catch (CliException e) when (fresh)
+            {
+                LabBridge.Abandon(name);
+                _bridge = null;
+                layout = new(LabLayoutKind.Loopback, $"the bridge layout could not be made here: {e.Message}");
+            }
+        }
+
+        string range = BoardAddress(1) + (nodes > 1 ? "-" + BoardAddress(nodes).Split('.')[3] : "");
+        if (_bridge != null)
+        {
+            Done($"network: bridge {_bridge.Bridge} on {_bridge.Subnet}, this host {_bridge.HostAddress}, boards at {range}, each in its own namespace ({_bridge.BoardNamespacePrefix}N)");
+            return;
+        }
+
+        Done($"network: loopback, boards at {range} ({layout.Reason}; `edgectl overlay join` needs the bridge layout: this host's kernel vxlan cannot reach loopback boards)");
+        if (!OperatingSystem.IsLinux())
+        {
+            console.Warning("virtual boards use 127.0.10.N addresses, which only Linux routes without setup; on macOS add them with `sudo ifconfig lo0 alias 127.0.10.N`");
+        }
+        else if (!IngressPortAllowed())
+        {
+            console.Warning("the boards' ingress listens on port 80 of their addresses, which needs root here: run the lab as root, "
+                + "or allow it once with `sudo sysctl net.ipv4.ip_unprivileged_port_start=80`; everything else works without");
+        }
+    }
+
     private static void DialBoards(LabState state)
     {
         using var api = new ApiClient(state.Server, state.Token);
@@ -159,7 +216,12 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         }
 
         string address = BoardAddress(n);
-        if (PortOwners.Taken(address, AgentBoard.DefaultMgmtPort, VxlanHeader.IanaPort) is { } taken)
+        string? netns = _bridge?.BoardNamespace(n);
+        if (netns != null)
+        {
+            LabBridge.PrepareBoard(_bridge!, n); // a namespace of its own: nothing else can hold its ports
+        }
+        else if (PortOwners.Taken(address, AgentBoard.DefaultMgmtPort, VxlanHeader.IanaPort) is { } taken)
         {
             int? owner = PortOwners.TcpListener(address, AgentBoard.DefaultMgmtPort);
             string who = owner is int holder ? $" by {PortOwners.Describe(holder)}"
@@ -170,7 +232,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
 
         string log = Path.Combine(dir, node + ".log");
         string flash = ProvisionVirtualBoard(dir, node);
-        int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", address, "--log", log, "--state", flash]);
+        int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", address, "--log", log, "--state", flash], netns);
         state.Boards.RemoveAll(b => b.Name == node);
         state.Boards.Add(new LabProcess { Name = node, Pid = pid, Address = $"tcp://{BoardAddress(n)}:{AgentBoard.DefaultMgmtPort}", Log = log });
         state.Boards.Sort((a, b) => NodeNumber(a.Name).CompareTo(NodeNumber(b.Name)));
@@ -179,7 +241,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
         // The board that answers on its address must be this process: wait until it listens, or say why it did not.
         var clock = Stopwatch.StartNew();
         int? listener;
-        while ((listener = PortOwners.TcpListener(address, AgentBoard.DefaultMgmtPort)) != pid && OperatingSystem.IsLinux())
+        while ((listener = PortOwners.TcpListener(address, AgentBoard.DefaultMgmtPort, namespaceOf: netns != null ? pid : null)) != pid && OperatingSystem.IsLinux())
         {
             if (!LabProcesses.IsAlive(pid))
             {
@@ -199,7 +261,7 @@ public sealed class LabUp(CliConsole console, string name, string firstAddress =
             Thread.Sleep(50);
         }
 
-        Done($"started virtual board {node} at {address} (pid {pid})");
+        Done($"started virtual board {node} at {address}{(netns != null ? $" in namespace {netns}" : "")} (pid {pid})");
     }
 
     // Linux lets a process without privileges listen below ip_unprivileged_port_start (1024 unless changed).

@@ -36,22 +36,39 @@ public static class PortOwners
         }
     }
 
-    /// <summary>The pid of the process listening on address:port over TCP, or null when none is found (or this is not Linux).</summary>
-    public static int? TcpListener(string address, int port)
+    /// <summary>
+    /// The pid of the process listening on address:port over TCP, or null when none is found (or
+    /// this is not Linux). In another network namespace, give a process of that namespace: its
+    /// /proc/PID/net/tcp lists that namespace's sockets.
+    /// </summary>
+    public static int? TcpListener(string address, int port, int? namespaceOf = null)
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/net/tcp"))
+        string table = namespaceOf is int pid ? $"/proc/{pid}/net/tcp" : "/proc/net/tcp";
+        if (!OperatingSystem.IsLinux() || !File.Exists(table))
         {
             return null;
         }
 
         byte[] a = IPAddress.Parse(address).GetAddressBytes();
         string local = $"{a[3]:X2}{a[2]:X2}{a[1]:X2}{a[0]:X2}:{port:X4}";
-        string? inode = File.ReadLines("/proc/net/tcp").Skip(1)
+        string? inode;
+        try
+        {
+            inode = ListeningInode(File.ReadLines(table).Skip(1), local);
+        }
+        catch (IOException)
+        {
+            return null; // the process ended as we read
+        }
+
+        return inode == null ? null : ProcessWithSocket(inode);
+    }
+
+    private static string? ListeningInode(IEnumerable<string> lines, string local) =>
+        lines
             .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f.Length > 9 && f[1] == local && f[3] == "0A") // LISTEN
             .Select(f => f[9]).FirstOrDefault();
-        return inode == null ? null : ProcessWithSocket(inode);
-    }
 
     private static int? ProcessWithSocket(string inode)
     {

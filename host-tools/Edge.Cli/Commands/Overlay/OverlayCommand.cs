@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Edge.Cli.Api;
+using Edge.Cli.Commands.Lab;
 using Edge.Host.Objects;
 
 namespace Edge.Cli.Commands.Overlay;
@@ -11,7 +12,9 @@ namespace Edge.Cli.Commands.Overlay;
 /// <c>edgectl overlay join|leave [--netns NAME] [--dry-run]</c>: this Linux host (or a network
 /// namespace) on the pod network through a kernel vxlan device, registered with the control
 /// plane as an OverlayPeer so every board takes it as a VXLAN peer. --dry-run prints the `ip`
-/// commands for attendees to read or run themselves.
+/// commands for attendees to read or run themselves. Against a lab on its bridge layout (`lab up`
+/// as root) nothing else is needed: the host is on the bridge already, and a namespace is linked
+/// into it (a veth and an address of the lab's /24), which `leave` and `lab down` take back.
 /// </summary>
 public static class OverlayCommand
 {
@@ -20,7 +23,11 @@ public static class OverlayCommand
     public static Command Create(CliConsole console)
     {
         var netns = new Option<string?>("--netns") { Description = "Join this network namespace instead of the host" };
-        var address = new Option<string?>("--address") { Description = "This side's address the boards can reach (default: the source address of the route to the first node)" };
+        var address = new Option<string?>("--address")
+        {
+            Description = "This side's address the boards can reach (default: the source address of the route to the first node; "
+                + "a namespace joining a bridged lab gets one on the lab's bridge)",
+        };
         var name = new Option<string?>("--name") { Description = "The peer's name in the cluster (default: the namespace's, else the host's)" };
         var device = new Option<string>("--device") { Description = "The vxlan device to create", DefaultValueFactory = _ => "edge0" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the commands; change nothing, register nothing" };
@@ -40,7 +47,12 @@ public static class OverlayCommand
         {
             string? ns = parsed.GetValue(leaveNetns);
             string peer = parsed.GetValue(leaveName) ?? ns ?? Environment.MachineName;
-            Run(OverlayPlanLeave(parsed.GetValue(leaveDevice)!, ns), tolerateFailure: true);
+            HostCommands.Run(OverlayPlan.Leave(parsed.GetValue(leaveDevice)!, ns), tolerateFailure: true);
+            if (LabBridge.Forget(parsed.GetValue(GlobalOptions.Lab)!, ns, parsed.GetValue(leaveDevice)!) is { } link)
+            {
+                console.Out.WriteLine($"removed {link}, namespace {ns}'s link into the lab's bridge");
+            }
+
             using ApiClient api = ApiClient.For(parsed);
             try
             {
@@ -58,22 +70,35 @@ public static class OverlayCommand
         return new Command("overlay", "Join this Linux host to the pod network (or leave it)") { join, leave };
     }
 
-    private static List<string> OverlayPlanLeave(string device, string? netns) => OverlayPlan.Leave(device, netns);
-
     private static int Join(CliConsole console, ParseResult parsed, string? netns, string? address, string? name, string device, bool dryRun, int? vxlanPort)
     {
         using ApiClient api = ApiClient.For(parsed);
         List<KubeObject> nodes = api.ListAsync(KindInfo.ForKind("Node")!, null, null).GetAwaiter().GetResult();
-        string hostAddress = address ?? (netns != null
-            ? throw new CliException("--netns needs --address: the namespace's own address that the boards reach (its veth's)")
-            : SourceAddressTowards(nodes));
         string peerName = name ?? netns ?? Environment.MachineName;
         int port = vxlanPort ?? 4789;
         if (nodes.Any(n => ResourceColumns.Address(n, "InternalIP").StartsWith("127.", StringComparison.Ordinal)))
         {
-            throw new CliException("the boards are on this host's loopback (127.x, the `lab up` lab): Linux hands vxlan packets for a local "
-                + "address to its own vxlan sockets, never to a board's, so a kernel vxlan device cannot reach them. Join boards on a LAN, "
-                + "or virtual boards on a veth (`edgectl vboard --address 198.18.79.1`; README: \"Join the pod network from Linux\")");
+            throw new CliException("the boards are on this host's loopback (127.x, a `lab up` lab on loopback): Linux hands vxlan packets for a local "
+                + "address to its own vxlan sockets, never to a board's, so a kernel vxlan device cannot reach them. Run the lab on its bridge "
+                + "layout (as root on Linux: `sudo edgectl lab down --purge`, then `sudo edgectl lab up` without --first-address), or join boards on a LAN");
+        }
+
+        // The lab this control plane runs, when it is a bridged one on this host: its nodes have addresses in the lab's /24.
+        string lab = parsed.GetValue(GlobalOptions.Lab)!;
+        LabNetwork? bridged = LabNetwork.Load(lab) is { } network && nodes.Any(n => network.Contains(ResourceColumns.Address(n, "InternalIP"))) ? network : null;
+        List<string> wiring = [];
+        string hostAddress;
+        if (address != null)
+        {
+            hostAddress = address;
+        }
+        else if (netns != null && bridged != null)
+        {
+            (_, hostAddress, wiring) = LabBridge.LinkNamespace(bridged, netns, dryRun);
+        }
+        else
+        {
+            hostAddress = SourceAddressTowards(nodes, netns);
         }
 
         KubeObject? registered = api.TryGetAsync(PeerKind, "", peerName).GetAwaiter().GetResult();
@@ -100,19 +125,29 @@ public static class OverlayCommand
         List<string> commands = OverlayPlan.Join(device, netns, hostAddress, overlayCidr, port, nodes, serviceCidr);
         if (dryRun)
         {
+            wiring.ForEach(console.Out.WriteLine);
             commands.ForEach(console.Out.WriteLine);
             return ExitCodes.Ok;
         }
 
-        Run(OverlayPlan.Leave(device, netns), tolerateFailure: true); // a device left from an earlier join
+        HostCommands.Run(OverlayPlan.Leave(device, netns), tolerateFailure: true); // a device left from an earlier join
         try
         {
-            Run(commands, tolerateFailure: false);
+            HostCommands.Run(commands, tolerateFailure: false);
+            if (bridged != null)
+            {
+                LabBridge.Record(lab, netns, device, peerName); // `lab down` takes it back too
+            }
         }
         catch (CliException e)
         {
-            // Half a join is worse than none: take the device and the registration back.
-            Run(OverlayPlan.Leave(device, netns), tolerateFailure: true);
+            // Half a join is worse than none: take the device, the link into the lab and the registration back.
+            HostCommands.Run(OverlayPlan.Leave(device, netns), tolerateFailure: true);
+            if (bridged != null)
+            {
+                LabBridge.Forget(lab, netns);
+            }
+
             api.DeleteAsync(PeerKind, "", peerName).GetAwaiter().GetResult();
             string hint = e.Message.Contains("Address already in use", StringComparison.Ordinal)
                 ? $"; UDP port {port} is taken here (by a virtual board, or another vxlan device): try --vxlan-port {(port == 4789 ? 8472 : 4790)}"
@@ -148,8 +183,8 @@ public static class OverlayCommand
         return Enumerable.Range(0, 256).Select(k => $"10.250.{k}.0/24").First(c => !taken.Contains(c));
     }
 
-    /// <summary>The address this host would send from towards the first node's board (`ip route get`).</summary>
-    private static string SourceAddressTowards(List<KubeObject> nodes)
+    /// <summary>The address this host (or the namespace) would send from towards the first node's board (`ip route get`).</summary>
+    private static string SourceAddressTowards(List<KubeObject> nodes, string? netns)
     {
         string? board = nodes.Select(n => ResourceColumns.Address(n, "InternalIP")).FirstOrDefault(a => a is { Length: > 0 } && a != "<none>");
         if (board == null)
@@ -157,49 +192,17 @@ public static class OverlayCommand
             throw new CliException("no node has an address yet: `edgectl get nodes -o wide`");
         }
 
-        (int code, string output) = Exec($"ip route get {board}");
+        string ip = netns == null ? "ip" : $"ip -n {netns}";
+        (int code, string output) = HostCommands.Exec($"{ip} route get {board}");
         string[] words = output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         int src = Array.IndexOf(words, "src");
         if (code != 0 || src < 0 || src + 1 >= words.Length)
         {
-            throw new CliException($"cannot tell this host's address towards {board} (`ip route get {board}`: {output.Trim()}); give --address");
+            string who = netns == null ? "this host's" : $"namespace {netns}'s";
+            throw new CliException($"cannot tell {who} address towards {board} (`{ip} route get {board}`: {output.Trim()}); "
+                + $"give --address, {(netns == null ? "this host's" : "the namespace's own")} address the boards reach");
         }
 
         return words[src + 1];
-    }
-
-    private static void Run(List<string> commands, bool tolerateFailure)
-    {
-        foreach (string command in commands)
-        {
-            (int code, string output) = Exec(command);
-            if (code != 0 && !tolerateFailure)
-            {
-                string hint = output.Contains("Operation not permitted", StringComparison.Ordinal) ? " (joining needs root: sudo)" : "";
-                throw new CliException($"`{command}` failed: {output.Trim()}{hint}");
-            }
-        }
-    }
-
-    private static (int Code, string Output) Exec(string command)
-    {
-        string[] words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var start = new ProcessStartInfo(words[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string word in words.Skip(1))
-        {
-            start.ArgumentList.Add(word);
-        }
-
-        try
-        {
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new CliException($"`{words[0]}` is not installed (Debian/Ubuntu: apt-get install iproute2 ethtool)");
-        }
     }
 }
