@@ -203,6 +203,11 @@ public sealed class ApiServer : IAsyncDisposable
                 items = items.Where(o => parsed.Matches(o.Labels)).ToList();
             }
 
+            if (FieldSelector.Parse(context.Request.Query["fieldSelector"], r.Kind.Kind) is FieldSelector fields)
+            {
+                items = items.Where(fields.Matches).ToList();
+            }
+
             string version = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (ServerSidePrinting.Wanted(context.Request.Headers.Accept))
             {
@@ -563,6 +568,13 @@ public sealed class ApiServer : IAsyncDisposable
             case ("Pod", "portforward", "GET") when context.WebSockets.IsWebSocketRequest:
                 await PortForwardOverWebSocket(context, ns, r.Name!);
                 return;
+            case ("Pod", "eviction", "POST"):
+                // An Eviction (policy/v1), as kubectl drain sends it: no PodDisruptionBudget to ask,
+                // so the pod goes, as DELETE would take it; kube-apiserver answers 201 with a Status.
+                await JsonNode.ParseAsync(context.Request.Body);
+                _controlPlane.Store.Delete("Pod", ns, r.Name!);
+                await Json(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" });
+                return;
             case ("Pod", "log", "GET"):
                 await Logs(context, ns, r.Name!);
                 return;
@@ -617,6 +629,7 @@ public sealed class ApiServer : IAsyncDisposable
         long version = long.TryParse(from, out long v) ? v : store.ResourceVersion;
         string? selectorText = context.Request.Query["labelSelector"];
         LabelSelector selector = string.IsNullOrEmpty(selectorText) ? LabelSelector.Everything : LabelSelector.Parse(selectorText);
+        FieldSelector? fields = FieldSelector.Parse(context.Request.Query["fieldSelector"], r.Kind.Kind);
         store.EventsSince(version, 1); // refuse a version too old before starting the stream
         // kubectl get -w asks for Tables here too: each event's object is then a one-row Table, the
         // first with the column definitions (as kube-apiserver sends them), so rows line up under
@@ -636,7 +649,7 @@ public sealed class ApiServer : IAsyncDisposable
                 foreach (WatchEvent e in store.EventsSince(version))
                 {
                     version = e.ResourceVersion;
-                    if (e.Object.Kind != r.Kind.Kind || (r.Namespace != null && e.Object.Namespace != r.Namespace) || !selector.Matches(e.Object.Labels))
+                    if (e.Object.Kind != r.Kind.Kind || (r.Namespace != null && e.Object.Namespace != r.Namespace) || !selector.Matches(e.Object.Labels) || fields?.Matches(e.Object) == false)
                     {
                         continue;
                     }

@@ -65,20 +65,36 @@ public static class Discovery
             .Concat(Subresources(groupVersion)).ToArray()),
     };
 
-    // The subresources kubectl finds here: a deployment's scale (autoscaling/v1 Scale, for kubectl scale).
-    private static IEnumerable<JsonNode> Subresources(string groupVersion) => groupVersion != "apps/v1" ? [] :
-    [
-        new JsonObject
+    // The subresources kubectl finds here: a deployment's scale (autoscaling/v1 Scale, for kubectl
+    // scale), and a pod's streams and eviction (policy/v1 Eviction: kubectl drain evicts when it
+    // finds it here, and only deletes when it does not).
+    private static IEnumerable<JsonNode> Subresources(string groupVersion) => groupVersion switch
+    {
+        "apps/v1" => [Subresource("deployments/scale", "autoscaling", "v1", "Scale", "get", "patch", "update")],
+        "v1" =>
+        [
+            Subresource("pods/eviction", "policy", "v1", "Eviction", "create"),
+            Subresource("pods/exec", "", "", "PodExecOptions", "create", "get"),
+            Subresource("pods/attach", "", "", "PodAttachOptions", "create", "get"),
+            Subresource("pods/portforward", "", "", "PodPortForwardOptions", "create", "get"),
+            Subresource("pods/log", "", "", "Pod", "get"),
+        ],
+        _ => [],
+    };
+
+    private static JsonObject Subresource(string name, string group, string version, string kind, params string[] verbs)
+    {
+        var resource = new JsonObject { ["name"] = name, ["singularName"] = "", ["namespaced"] = true };
+        if (group.Length > 0)
         {
-            ["name"] = "deployments/scale",
-            ["singularName"] = "",
-            ["namespaced"] = true,
-            ["group"] = "autoscaling",
-            ["version"] = "v1",
-            ["kind"] = "Scale",
-            ["verbs"] = new JsonArray("get", "patch", "update"),
-        },
-    ];
+            resource["group"] = group;
+            resource["version"] = version;
+        }
+
+        resource["kind"] = kind;
+        resource["verbs"] = new JsonArray(verbs.Select(v => (JsonNode)v).ToArray());
+        return resource;
+    }
 
     private static JsonObject Resource(KindInfo kind)
     {

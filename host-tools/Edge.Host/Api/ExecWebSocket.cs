@@ -24,6 +24,16 @@ public static class ExecWebSocket
     private const byte Result = 3;
     private const byte CloseSignal = 255;
 
+    /// <summary>
+    /// How long after the upgrade the first message waits. client-go (kubectl 1.30 and later)
+    /// starts reading the socket in one goroutine and creates its streams in another: a message
+    /// that arrives before its stream exists is dropped ("Unknown stream id 1, discarding
+    /// message") and kubectl then ends with "closed all streams". A kubelet's first output comes
+    /// after a container runtime has started the process; a board's can come within
+    /// milliseconds, so it is held this long.
+    /// </summary>
+    public static readonly TimeSpan FirstMessageHold = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The subprotocol to answer with, or null when the client offers none Edge speaks.</summary>
     public static string? Negotiate(IList<string> offered) =>
         offered.Contains(V5) ? V5 : offered.Contains(V4) ? V4 : null;
@@ -33,12 +43,14 @@ public static class ExecWebSocket
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
         using var send = new SemaphoreSlim(1, 1);
         using var hungUp = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        Task held = Task.Delay(FirstMessageHold);
 
         async Task Send(byte channel, ReadOnlyMemory<byte> data)
         {
             await send.WaitAsync(CancellationToken.None);
             try
             {
+                await held;
                 if (socket.State == WebSocketState.Open)
                 {
                     await SendOn(socket, channel, data, CancellationToken.None);

@@ -12,11 +12,28 @@ public static class KubeEvents
             ["apiVersion"] = "v1",
             ["kind"] = "Event",
             ["metadata"] = new JsonObject { ["name"] = $"{about.Name}.{PodTemplateHash.Suffix(random)}", ["namespace"] = about.Namespace.Length > 0 ? about.Namespace : "default" },
-            ["involvedObject"] = new JsonObject { ["kind"] = about.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name },
+            ["involvedObject"] = InvolvedObject(about),
             ["type"] = type,
             ["reason"] = reason,
             ["message"] = message,
             ["source"] = new JsonObject { ["component"] = component },
             ["lastTimestamp"] = KubeTime.Format(now),
         });
+
+    /// <summary>The object reference kubectl describe finds its events by (a field selector on kind, namespace, name and uid).</summary>
+    private static JsonObject InvolvedObject(KubeObject about)
+    {
+        var reference = new JsonObject { ["kind"] = about.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name };
+        if ((string?)about.Metadata["uid"] is { Length: > 0 } uid)
+        {
+            reference["uid"] = uid;
+        }
+
+        if ((string?)about.Json["apiVersion"] is { Length: > 0 } apiVersion)
+        {
+            reference["apiVersion"] = apiVersion;
+        }
+
+        return reference;
+    }
 }

@@ -13,7 +13,7 @@ namespace Edge.Cli.Tests.Lab;
 /// `explain`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `set image`, `patch`,
 /// `exec` (WebSocket from 1.30, SPDY/3.1 before), `attach`, `port-forward` (SPDY, and SPDY in WebSocket from 1.31),
 /// `rollout restart`, `rollout history`, `rollout undo` (a JSON patch), `get rs`, `cordon`,
-/// `uncordon`, `delete`, `label`, `annotate`;
+/// `uncordon`, `drain` (field selector, eviction), `describe` (events by field selector), `delete`, `label`, `annotate`;
 /// and edgectl's own `--no-headers`, `--show-labels`, `-L`, `-o jsonpath` and `-o custom-columns` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -253,6 +253,12 @@ public sealed class KubectlEndToEndTests : IDisposable
                 Assert.Contains("Hostname: web-", forwarded);
             }
 
+            // kubectl describe finds the pod's own events by a field selector (involvedObject kind, namespace, name, uid).
+            string describedPod = Run("describe", "pod", "client");
+            Assert.Matches(@"(?m)^Events:", describedPod);
+            Assert.Contains("Successfully assigned default/client to node-", describedPod);
+            Assert.DoesNotContain("default/web-", describedPod);
+
             // kubectl explain reads the same documents.
             string explained = Run("explain", "pod.spec.containers.ports");
             Assert.Matches(@"(?m)^KIND:\s+Pod$", explained);
@@ -314,6 +320,19 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Matches(@"(?m)^node-2\s+Ready,SchedulingDisabled\s", Kubectl("get", "nodes"));
         Assert.Equal("node/node-2 uncordoned\n", Kubectl("uncordon", "node-2"));
         Assert.Equal("", _edgectl.Run("get", "node", "node-2", "-o", "jsonpath={.spec.unschedulable}").Out);
+
+        // kubectl drain: the node cordoned, its pods found by a field selector (spec.nodeName) and
+        // evicted (policy/v1 Eviction; --force for the bare probe pod), the Deployments' pods made
+        // again on the other node. The node keeping the client pod is left alone.
+        string drained = _edgectl.Run("get", "pod", "client", "-o", "jsonpath={.spec.nodeName}").Out == "node-1" ? "node-2" : "node-1";
+        (int drainCode, string drainOut, string drainErr) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "drain", drained, "--ignore-daemonsets", "--force", "--timeout=90s"], TimeSpan.FromSeconds(120));
+        Assert.True(drainCode == 0, drainErr);
+        Assert.StartsWith($"node/{drained} cordoned\n", drainOut);
+        Assert.EndsWith($"node/{drained} drained\n", drainOut);
+        Assert.DoesNotContain(drained, _edgectl.Run("get", "pods", "-o", "jsonpath={range .items[*]}{.spec.nodeName} {end}").Out);
+        WaitFor(() => _edgectl.Run("get", "po", "-l", "app=web", "--no-headers").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries) is { Length: 3 } rows
+            && rows.All(r => r.Contains(" Running ", StringComparison.Ordinal)), "web's three pods Running again, on the other node");
+        Assert.Equal($"node/{drained} uncordoned\n", Kubectl("uncordon", drained));
 
         // edgectl's own label, annotate, scale and rollout, with kubectl's words.
         Assert.Equal("pod/client labeled\n", _edgectl.Run("label", "pod", "client", "tier=back").Out);
