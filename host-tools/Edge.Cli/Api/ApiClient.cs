@@ -188,11 +188,12 @@ public sealed class ApiClient : IDisposable
     }
 
     /// <summary>Runs a tool in a pod; output goes to the callbacks as it arrives; returns the tool's exit code.</summary>
-    public async Task<int> ExecAsync(string ns, string pod, IReadOnlyList<string> command, string? stdin,
+    public async Task<int> ExecAsync(string ns, string pod, string? container, IReadOnlyList<string> command, string? stdin,
         Action<int, string> output, CancellationToken cancel)
     {
         var body = new JsonObject { ["command"] = new JsonArray(command.Select(c => (JsonNode)c).ToArray()), ["stdin"] = stdin };
-        var request = new HttpRequestMessage(HttpMethod.Post, ResourcePath.For(KindInfo.ForKind("Pod")!, ns, pod, "exec").TrimStart('/'))
+        string query = container == null ? "" : "?container=" + Uri.EscapeDataString(container);
+        var request = new HttpRequestMessage(HttpMethod.Post, ResourcePath.For(KindInfo.ForKind("Pod")!, ns, pod, "exec").TrimStart('/') + query)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };

@@ -42,6 +42,9 @@ public sealed class ApiServer : IAsyncDisposable
     public const string OutcomeHeader = "Edge-Apply-Outcome";
 
     private readonly WebApplication _app;
+
+    /// <summary>How long a watch that asked for bookmarks (allowWatchBookmarks=true) stays quiet before one comes: about a minute, as kube-apiserver sends them.</summary>
+    public TimeSpan WatchBookmarkInterval { get; set; } = TimeSpan.FromMinutes(1);
     private readonly ControlPlane _controlPlane;
 
     private ApiServer(WebApplication app, ControlPlane controlPlane)
@@ -136,6 +139,14 @@ public sealed class ApiServer : IAsyncDisposable
 
             if (request.Method == "GET" && await OpenApiEndpoint.TryServe(context, path))
             {
+                return;
+            }
+
+            if (request.Method == "GET" && AggregatedDiscovery.Wanted(request.Headers.Accept) is { } aggregatedVersion
+                && AggregatedDiscovery.For(path, aggregatedVersion, request.Host.Value ?? "") is { } aggregated)
+            {
+                context.Response.Headers.Vary = "Accept";
+                await Json(context, 200, aggregated, AggregatedDiscovery.ContentType(aggregatedVersion));
                 return;
             }
 
@@ -259,19 +270,11 @@ public sealed class ApiServer : IAsyncDisposable
                 context.Response.Headers[OutcomeHeader] = outcome.ToString().ToLowerInvariant();
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
-            case "PATCH" when context.Request.ContentType?.StartsWith(MergePatchContentType, StringComparison.Ordinal) == true:
-                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), (current, patch) => (JsonObject)MergePatch.Apply(current, patch)!)).Json);
-                return;
-            case "PATCH" when context.Request.ContentType?.StartsWith(StrategicMergePatchContentType, StringComparison.Ordinal) == true:
-                ApiType schema = ApiTypes.Of(r.Kind);
-                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), (current, patch) => StrategicMergePatch.Apply(current, patch, schema))).Json);
-                return;
-            case "PATCH" when context.Request.ContentType?.StartsWith(JsonPatchContentType, StringComparison.Ordinal) == true:
-                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), JsonPatch.Apply)).Json);
+            case "PATCH" when PatchMerge(context, r) is { } merge:
+                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), merge)).Json);
                 return;
             case "PATCH":
-                await Status(context, 415, "UnsupportedMediaType",
-                    $"the body of the request was in an unknown format - accepted media types include: {JsonPatchContentType}, {MergePatchContentType}, {StrategicMergePatchContentType}, {ApplyYamlContentType}, {ApplyContentType}");
+                await UnsupportedPatch(context);
                 return;
             case "DELETE":
                 await Json(context, 200, store.Delete(r.Kind.Kind, ns, r.Name).Json);
@@ -280,6 +283,55 @@ public sealed class ApiServer : IAsyncDisposable
                 await Status(context, 405, "MethodNotAllowed", $"{method} is not supported here");
                 return;
         }
+    }
+
+    /// <summary>How a PATCH's body merges into the object, by its media type: JSON merge patch, strategic merge patch (the kind's list merge keys) or JSON patch; null for others.</summary>
+    private static Func<JsonObject, JsonNode?, JsonObject>? PatchMerge(HttpContext context, ResourcePath r)
+    {
+        string type = context.Request.ContentType ?? "";
+        if (type.StartsWith(MergePatchContentType, StringComparison.Ordinal))
+        {
+            return (current, patch) => (JsonObject)MergePatch.Apply(current, patch)!;
+        }
+
+        if (type.StartsWith(StrategicMergePatchContentType, StringComparison.Ordinal))
+        {
+            ApiType schema = ApiTypes.Of(r.Kind);
+            return (current, patch) => StrategicMergePatch.Apply(current, patch, schema);
+        }
+
+        return type.StartsWith(JsonPatchContentType, StringComparison.Ordinal) ? JsonPatch.Apply : null;
+    }
+
+    private static Task UnsupportedPatch(HttpContext context) => Status(context, 415, "UnsupportedMediaType",
+        $"the body of the request was in an unknown format - accepted media types include: {JsonPatchContentType}, {MergePatchContentType}, {StrategicMergePatchContentType}, {ApplyYamlContentType}, {ApplyContentType}");
+
+    /// <summary>
+    /// A write to an object's status subresource (kubectl patch --subresource=status): the patch
+    /// or the whole object as PUT sends it, of which only .status is taken; the rest stays as it is.
+    /// </summary>
+    private async Task StatusWrite(HttpContext context, ResourcePath r, string ns)
+    {
+        ObjectStore store = _controlPlane.Store;
+        KubeObject current = Existing(store, r.Kind, ns, r.Name!);
+        KubeObject written;
+        if (context.Request.Method == "PUT")
+        {
+            written = await Written(context, r, ns, r.Name);
+        }
+        else if (PatchMerge(context, r) is { } merge)
+        {
+            written = await Patched(context, r, current, merge);
+        }
+        else
+        {
+            await UnsupportedPatch(context);
+            return;
+        }
+
+        KubeObject updated = current.Clone();
+        updated.Json["status"] = written.Json["status"]?.DeepClone();
+        await Json(context, 200, store.Update(updated).Json);
     }
 
     /// <summary>
@@ -568,6 +620,12 @@ public sealed class ApiServer : IAsyncDisposable
             case ("Pod", "portforward", "GET") when context.WebSockets.IsWebSocketRequest:
                 await PortForwardOverWebSocket(context, ns, r.Name!);
                 return;
+            case (_, "status", "GET"):
+                await Json(context, 200, Existing(_controlPlane.Store, r.Kind, ns, r.Name!).Json);
+                return;
+            case (_, "status", "PUT" or "PATCH"):
+                await StatusWrite(context, r, ns);
+                return;
             case ("Pod", "eviction", "POST"):
                 // An Eviction (policy/v1), as kubectl drain sends it: no PodDisruptionBudget to ask,
                 // so the pod goes, as DELETE would take it; kube-apiserver answers 201 with a Status.
@@ -619,8 +677,12 @@ public sealed class ApiServer : IAsyncDisposable
 
     /// <summary>
     /// A Kubernetes watch: after ?resourceVersion=N (a list's), every change to objects of the
-    /// kind (in the namespace, matching the labelSelector) as a JSON line {"type", "object"},
-    /// until the client hangs up. A version older than the store's log is 410 Gone: list again.
+    /// kind (in the namespace, matching the labelSelector and fieldSelector) as a JSON line
+    /// {"type", "object"}, until the client hangs up or ?timeoutSeconds= has passed. With
+    /// allowWatchBookmarks=true a quiet watch gets a BOOKMARK now and then: the kind with only the
+    /// resourceVersion every change up to which has been sent, so an informer resumes from there
+    /// rather than from a version the store may have forgotten. A version older than the store's
+    /// log is 410 Gone: list again.
     /// </summary>
     private async Task Watch(HttpContext context, ResourcePath r)
     {
@@ -640,12 +702,43 @@ public sealed class ApiServer : IAsyncDisposable
         context.Response.ContentType = tables ? ServerSidePrinting.ContentType : "application/json";
         await context.Response.StartAsync();
         await context.Response.Body.FlushAsync(); // the headers now: a quiet watch must not keep the client waiting for them
-        CancellationToken stop = context.RequestAborted;
+        bool bookmarks = context.Request.Query["allowWatchBookmarks"] == "true";
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (int.TryParse(context.Request.Query["timeoutSeconds"], out int timeoutSeconds) && timeoutSeconds > 0)
+        {
+            ending.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        }
+
+        CancellationToken stop = ending.Token;
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                await store.WaitForChangeAsync(version, stop);
+                using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop))
+                {
+                    if (bookmarks)
+                    {
+                        quiet.CancelAfter(WatchBookmarkInterval);
+                    }
+
+                    try
+                    {
+                        await store.WaitForChangeAsync(version, quiet.Token);
+                    }
+                    catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                    {
+                        JsonObject bookmark = new()
+                        {
+                            ["kind"] = r.Kind.Kind,
+                            ["apiVersion"] = r.Kind.ApiVersion,
+                            ["metadata"] = new JsonObject { ["resourceVersion"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                        };
+                        await context.Response.WriteAsync(new JsonObject { ["type"] = "BOOKMARK", ["object"] = bookmark }.ToJsonString() + "\n", stop);
+                        await context.Response.Body.FlushAsync(stop);
+                        continue;
+                    }
+                }
+
                 foreach (WatchEvent e in store.EventsSince(version))
                 {
                     version = e.ResourceVersion;
@@ -718,6 +811,7 @@ public sealed class ApiServer : IAsyncDisposable
             throw new FormatException("exec needs a command, e.g. {\"command\": [\"wget\", \"-qO-\", \"http://web\"]}");
         }
 
+        CheckContainer(context, ns, name);
         BoardClient session = PodSession(ns, name);
 
         context.Response.ContentType = "application/x-ndjson";
@@ -950,10 +1044,10 @@ public sealed class ApiServer : IAsyncDisposable
         await context.Response.WriteAsync(table.ToJsonString());
     }
 
-    private static async Task Json(HttpContext context, int code, JsonNode body)
+    private static async Task Json(HttpContext context, int code, JsonNode body, string contentType = "application/json")
     {
         context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = contentType;
         await context.Response.WriteAsync(body.ToJsonString());
     }
 

@@ -7,9 +7,8 @@ namespace Edge.Host.Api;
 /// The discovery documents kubectl reads before anything else (what `kubectl api-resources`
 /// prints): the core version list at /api, the groups at /apis, and each group version's
 /// resources with their kind, scope, verbs, short names and categories, generated from the
-/// kinds Edge keeps (<see cref="KindInfo.All"/>). Only the plain (unaggregated) forms: a client
-/// that asks for aggregated discovery (apidiscovery.k8s.io/v2) gets these and falls back, as it
-/// does with older API servers.
+/// kinds Edge keeps (<see cref="KindInfo.All"/>). These are the plain (unaggregated) forms; a
+/// client that asks for aggregated discovery gets <see cref="AggregatedDiscovery"/>, made from them.
 /// </summary>
 public static class Discovery
 {
@@ -65,26 +64,32 @@ public static class Discovery
             .Concat(Subresources(groupVersion)).ToArray()),
     };
 
-    // The subresources kubectl finds here: a deployment's scale (autoscaling/v1 Scale, for kubectl
-    // scale), and a pod's streams and eviction (policy/v1 Eviction: kubectl drain evicts when it
-    // finds it here, and only deletes when it does not).
-    private static IEnumerable<JsonNode> Subresources(string groupVersion) => groupVersion switch
-    {
-        "apps/v1" => [Subresource("deployments/scale", "autoscaling", "v1", "Scale", "get", "patch", "update")],
-        "v1" =>
-        [
-            Subresource("pods/eviction", "policy", "v1", "Eviction", "create"),
-            Subresource("pods/exec", "", "", "PodExecOptions", "create", "get"),
-            Subresource("pods/attach", "", "", "PodAttachOptions", "create", "get"),
-            Subresource("pods/portforward", "", "", "PodPortForwardOptions", "create", "get"),
-            Subresource("pods/log", "", "", "Pod", "get"),
-        ],
-        _ => [],
-    };
+    // The kinds whose status is a subresource of its own (kubectl patch --subresource=status).
+    private static readonly HashSet<string> WithStatus = ["Pod", "Node", "Service", "Namespace", "Deployment", "ReplicaSet", "Ingress"];
 
-    private static JsonObject Subresource(string name, string group, string version, string kind, params string[] verbs)
+    // The subresources kubectl finds here: every status, a deployment's scale (autoscaling/v1
+    // Scale, for kubectl scale), and a pod's streams and eviction (policy/v1 Eviction: kubectl
+    // drain evicts when it finds it here, and only deletes when it does not).
+    private static IEnumerable<JsonNode> Subresources(string groupVersion) =>
+        KindInfo.All.Where(k => k.ApiVersion == groupVersion && WithStatus.Contains(k.Kind))
+            .Select(k => (JsonNode)Subresource(k.Plural + "/status", k.Namespaced, "", "", k.Kind, "get", "patch", "update"))
+            .Concat(groupVersion switch
+            {
+                "apps/v1" => [Subresource("deployments/scale", true, "autoscaling", "v1", "Scale", "get", "patch", "update")],
+                "v1" =>
+                [
+                    Subresource("pods/eviction", true, "policy", "v1", "Eviction", "create"),
+                    Subresource("pods/exec", true, "", "", "PodExecOptions", "create", "get"),
+                    Subresource("pods/attach", true, "", "", "PodAttachOptions", "create", "get"),
+                    Subresource("pods/portforward", true, "", "", "PodPortForwardOptions", "create", "get"),
+                    Subresource("pods/log", true, "", "", "Pod", "get"),
+                ],
+                _ => [],
+            });
+
+    private static JsonObject Subresource(string name, bool namespaced, string group, string version, string kind, params string[] verbs)
     {
-        var resource = new JsonObject { ["name"] = name, ["singularName"] = "", ["namespaced"] = true };
+        var resource = new JsonObject { ["name"] = name, ["singularName"] = "", ["namespaced"] = namespaced };
         if (group.Length > 0)
         {
             resource["group"] = group;

@@ -109,6 +109,11 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Matches(@"(?m)^probe\s+1/1\s+Running\s+0\s+\S+$", watch.StdOut);
         }
 
+        // edgectl exec -c: the pod's container by name, as kubectl's; another is refused in kube-apiserver's words.
+        Assert.Contains("Hostname: web-", _edgectl.Run("exec", "client", "-c", "toolbox", "--", "wget", "-qO-", "http://web").Out);
+        CliRun noSuchContainer = _edgectl.Run("exec", "client", "-c", "sidecar", "--", "wget", "-qO-", "http://web");
+        Assert.Equal((1, "error: container sidecar is not valid for pod client\n"), (noSuchContainer.ExitCode, noSuchContainer.Err));
+
         // kubectl logs: the whoami pods' access log, as edgectl logs shows it; --tail as kubectl means it.
         _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
         _edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");

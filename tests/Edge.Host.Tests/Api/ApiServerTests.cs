@@ -115,6 +115,55 @@ public sealed class ApiServerTests() : ApiTest("api")
     }
 
     [Fact]
+    public async Task A_quiet_watch_that_asked_for_bookmarks_gets_one_with_the_version_it_has_seen_and_timeoutSeconds_ends_it()
+    {
+        Api.WatchBookmarkInterval = TimeSpan.FromMilliseconds(200);
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        string version = (string)JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods"))!["metadata"]!["resourceVersion"]!;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage response = await Http.GetAsync(
+            $"/api/v1/namespaces/default/pods?watch=true&resourceVersion={version}&allowWatchBookmarks=true&fieldSelector=metadata.name%3Dweb&timeoutSeconds=2",
+            HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+
+        JsonNode bookmark = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
+        Assert.Equal(("BOOKMARK", "Pod", "v1", version), ((string?)bookmark["type"], (string?)bookmark["object"]!["kind"], (string?)bookmark["object"]!["apiVersion"], (string?)bookmark["object"]!["metadata"]!["resourceVersion"]));
+
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/other", ApplyBody(Web.Replace("\"web\"", "\"other\""))); // not the field selector's
+        await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");
+        string? line;
+        while ((line = await reader.ReadLineAsync(stop.Token)) != null && (string?)JsonNode.Parse(line)!["type"] == "BOOKMARK")
+        {
+        }
+
+        JsonNode deleted = JsonNode.Parse(line!)!;
+        Assert.Equal(("DELETED", "web"), ((string?)deleted["type"], (string?)deleted["object"]!["metadata"]!["name"]));
+        while ((line = await reader.ReadLineAsync(stop.Token)) != null)
+        {
+            Assert.Equal("BOOKMARK", (string?)JsonNode.Parse(line)!["type"]); // then only bookmarks, until timeoutSeconds ends the stream
+        }
+    }
+
+    [Fact]
+    public async Task The_status_subresource_takes_only_the_status_of_what_is_written()
+    {
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        var patch = new StringContent("""{"status": {"phase": "Failed", "reason": "Evicted"}, "spec": {"nodeName": "elsewhere"}}""", Encoding.UTF8, ApiServer.MergePatchContentType);
+        HttpResponseMessage patched = await Http.PatchAsync("/api/v1/namespaces/default/pods/web/status", patch);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        JsonNode pod = JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods/web/status"))!;
+        Assert.Equal(("Failed", "Evicted"), ((string?)pod["status"]!["phase"], (string?)pod["status"]!["reason"]));
+        Assert.Null(pod["spec"]!["nodeName"]); // the spec is not the status subresource's to change
+
+        JsonNode discovered = JsonNode.Parse(await Http.GetStringAsync("/api/v1"))!;
+        Assert.Contains(discovered["resources"]!.AsArray(), r => (string?)r!["name"] == "pods/status");
+        Assert.Contains(discovered["resources"]!.AsArray(), r => (string?)r!["name"] == "nodes/status" && (bool?)r!["namespaced"] == false);
+        var eviction = new StringContent("""{"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "web", "namespace": "default"}}""", Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await Http.PostAsync("/api/v1/namespaces/default/pods/web/eviction", eviction)).StatusCode);
+        Assert.Null(Store.Get("Pod", "default", "web"));
+    }
+
+    [Fact]
     public async Task Delete_removes_the_object_and_returns_it()
     {
         await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));

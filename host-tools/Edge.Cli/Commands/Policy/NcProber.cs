@@ -39,7 +39,7 @@ public sealed class NcProber(ApiClient api, PortArgument port, int timeoutSecond
         {
             var output = new StringBuilder();
             var error = new StringBuilder();
-            int exit = await api.ExecAsync(from.Namespace, from.Name, command, stdin, (stream, data) => (stream == 2 ? error : output).Append(data), cancel);
+            int exit = await api.ExecAsync(from.Namespace, from.Name, null, command, stdin, (stream, data) => (stream == 2 ? error : output).Append(data), cancel);
             string err = error.ToString();
             if (exit == BoardBusy && err.Contains("already running a command", StringComparison.Ordinal) && clock.Elapsed < BusyPatience)
             {

@@ -16,7 +16,8 @@ public static class ExecCommand
         ClusterCompletions.Names(pod, "Pod");
         var command = new Argument<string[]>("command") { Description = "After --: the tool and its arguments (ping, wget, curl, nc, nslookup, dig)", Arity = ArgumentArity.ZeroOrMore };
         var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass standard input to the tool (nc)" };
-        var verb = new Command("exec", "Execute a command in a pod") { pod, command, stdin };
+        var container = new Option<string?>("--container", "-c") { Description = "The container to run in (a container the pod has; they share its sandbox)" };
+        var verb = new Command("exec", "Execute a command in a pod") { pod, command, stdin, container };
         verb.SetAction(parsed =>
         {
             string[] args = parsed.GetValue(command) ?? [];
@@ -36,7 +37,7 @@ public static class ExecCommand
             try
             {
                 string? input = parsed.GetValue(stdin) ? console.In.ReadToEnd() : null;
-                return api.ExecAsync(ResourceArgs.Namespace(parsed), parsed.GetValue(pod)!, args, input, (stream, data) =>
+                return api.ExecAsync(ResourceArgs.Namespace(parsed), parsed.GetValue(pod)!, parsed.GetValue(container), args, input, (stream, data) =>
                 {
                     TextWriter target = stream == 2 ? console.Err : console.Out;
                     target.Write(data);
