@@ -277,7 +277,7 @@ public sealed class ApiServer : IAsyncDisposable
                 await UnsupportedPatch(context);
                 return;
             case "DELETE":
-                await Json(context, 200, store.Delete(r.Kind.Kind, ns, r.Name).Json);
+                await Json(context, 200, DeletePropagation.Delete(store, r.Kind.Kind, ns, r.Name, await DeletePropagation.PolicyOf(context)).Json);
                 return;
             default:
                 await Status(context, 405, "MethodNotAllowed", $"{method} is not supported here");

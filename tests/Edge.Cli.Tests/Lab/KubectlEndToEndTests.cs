@@ -380,6 +380,16 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal("deployment.apps/web scaled\n", scaled);
         WaitFor(() => _edgectl.Run("get", "po", "-l", "app=web", "--no-headers").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2, "two web pods");
         Assert.Equal("2", _edgectl.Run("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}").Out);
+
+        // kubectl delete --cascade=orphan: the deployment goes, its pods stay, owned by nobody;
+        // then a plain delete takes a deployment's pods with it (the garbage collector).
+        string helloPods = _edgectl.Run("get", "po", "-l", "app=hello", "-o", "jsonpath={.items[*].metadata.name}").Out;
+        Assert.Equal("deployment.apps \"hello\" deleted\n", Kubectl("delete", "deployment", "hello", "--cascade=orphan"));
+        Assert.Equal(helloPods, _edgectl.Run("get", "po", "-l", "app=hello", "-o", "jsonpath={.items[*].metadata.name}").Out);
+        Assert.Equal("", _edgectl.Run("get", "po", "-l", "app=hello", "-o", "jsonpath={.items[*].metadata.ownerReferences}").Out);
+        Assert.Equal("deployment.apps \"web\" deleted\n", Kubectl("delete", "deployment", "web"));
+        WaitFor(() => _edgectl.Run("get", "po", "-l", "app=web", "--no-headers").Out.Length == 0, "web's pods gone with their deployment");
+        Assert.Equal(helloPods, _edgectl.Run("get", "po", "-l", "app=hello", "-o", "jsonpath={.items[*].metadata.name}").Out); // the orphans were not collected
     }
 
     private static void WaitFor(Func<bool> condition, string what, int seconds = 60)

@@ -163,6 +163,50 @@ public sealed class ApiServerTests() : ApiTest("api")
         Assert.Null(Store.Get("Pod", "default", "web"));
     }
 
+    private static string Deployment(string name) => """
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "NAME"},
+         "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "NAME"}},
+                  "template": {"metadata": {"labels": {"app": "NAME"}}, "spec": {"containers": [{"name": "main", "image": "whoami"}]}}}}
+        """.Replace("NAME", name, StringComparison.Ordinal);
+
+    /// <summary>The deployment, and two pods that name it their controller (as the deployment controller makes them; no controller runs here).</summary>
+    private async Task DeploymentWithPods(string app)
+    {
+        JsonNode deployment = JsonNode.Parse(await (await Http.PatchAsync($"/apis/apps/v1/namespaces/default/deployments/{app}", ApplyBody(Deployment(app)))).Content.ReadAsStringAsync())!;
+        string uid = (string)deployment["metadata"]!["uid"]!;
+        for (int i = 1; i <= 2; i++)
+        {
+            string pod = $$"""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "{{app}}-{{i}}", "labels": {"app": "{{app}}"},
+                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "{{app}}", "uid": "{{uid}}", "controller": true}]},
+                 "spec": {"containers": [{"name": "main", "image": "whoami"} ] } }
+                """;
+            Assert.Equal(HttpStatusCode.Created, (await Http.PatchAsync($"/api/v1/namespaces/default/pods/{app}-{i}", ApplyBody(pod))).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Delete_propagates_as_asked_orphan_leaves_the_pods_without_their_owner_foreground_takes_them_first()
+    {
+        await DeploymentWithPods("kept");
+        var orphan = new HttpRequestMessage(HttpMethod.Delete, "/apis/apps/v1/namespaces/default/deployments/kept")
+        {
+            Content = new StringContent("""{"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Orphan"}""", Encoding.UTF8, "application/json"), // as kubectl delete --cascade=orphan sends it
+        };
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(orphan)).StatusCode);
+        JsonArray left = JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods?labelSelector=app%3Dkept"))!["items"]!.AsArray();
+        Assert.Equal(2, left.Count);
+        Assert.All(left, p => Assert.Null(p!["metadata"]!["ownerReferences"])); // nothing left for the garbage collector to follow
+
+        await DeploymentWithPods("gone");
+        Assert.Equal(HttpStatusCode.OK, (await Http.DeleteAsync("/apis/apps/v1/namespaces/default/deployments/gone?propagationPolicy=Foreground")).StatusCode);
+        Assert.Empty(JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods?labelSelector=app%3Dgone"))!["items"]!.AsArray()); // gone with it, in the same write
+
+        HttpResponseMessage wrong = await Http.DeleteAsync("/api/v1/namespaces/default/pods/nothing?propagationPolicy=Later");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        Assert.StartsWith("propagationPolicy: Unsupported value: \"Later\"", (string?)JsonNode.Parse(await wrong.Content.ReadAsStringAsync())!["message"]);
+    }
+
     [Fact]
     public async Task Delete_removes_the_object_and_returns_it()
     {
