@@ -51,8 +51,8 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.Equal("32", held["services"]);
         Assert.Equal("64", held["endpoints"]);
         Assert.Equal("32", held["services-connected"]);
-        Assert.Equal("48", held["conntrack-capacity"]);
-        Assert.Equal("48", held["conntrack"]);
+        Assert.Equal("44", held["conntrack-capacity"]);
+        Assert.Equal("44", held["conntrack"]);
         Assert.Equal("16", held["policies"]);
         Assert.True(int.Parse(held["policy-connections"], System.Globalization.CultureInfo.InvariantCulture) > 0, "the traffic was remembered as allowed");
         Assert.Equal("8", held["ingress-routes"]);

@@ -64,10 +64,11 @@ namespace Edge.Dataplane.Boards
                 // control plane line and a connection waiting to prove the key; 80 more, the buckets
                 // halving to 32, half the pods' shared log, a pod's ARP entries 4 -> 3 and overlay
                 // routes 16 -> 12, for the ingress: its code 0.9 KiB, eight routes, its connection
-                // slot and the parser's and writer's state).
+                // slot and the parser's and writer's state; 4 more for port-forward's code and the
+                // HTTP servers' lingering close).
                 c.MaxPods = 8;
                 c.MaxServices = 32;
-                c.ConntrackEntries = 48;
+                c.ConntrackEntries = 44;
                 c.MaxPolicies = 16;
                 c.MaxPolicyRules = 64;
                 c.MaxPolicyAddresses = 256;

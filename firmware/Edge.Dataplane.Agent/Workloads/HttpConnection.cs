@@ -6,15 +6,24 @@ namespace Edge.Dataplane.Workloads
     /// One accepted HTTP/1.1 connection of a built-in server: waits for the request head in the
     /// socket's own receive buffer (up to <see cref="MaximumHead"/> bytes, or the buffer's size on
     /// a small board; no copy of its own, which was 2 KiB a connection), hands it to the server
-    /// for a response, writes the response as the send buffer allows, then closes (Connection: close).
+    /// for a response, writes the response as the send buffer allows, then closes (Connection: close)
+    /// and lingers: what the client still sends (a body nobody asked for, the rest of a head too
+    /// big) is read and thrown away until it closes too, for at most <see cref="LingerMs"/>, then
+    /// the connection is reset, as Go's net/http closes (and as RFC 1122 4.2.2.13 has a TCP that
+    /// closes with data unread reset). Without it a client stuck on a shut window would wait for
+    /// its own timeout.
     /// </summary>
     public sealed class HttpConnection
     {
         public const int MaximumHead = 2048;
 
+        /// <summary>How long a closed connection reads and discards what the client still sends (Go's rstAvoidanceDelay).</summary>
+        public const int LingerMs = 500;
+
         private byte[] _response;
         private int _scanned;
         private int _written;
+        private long _closedAt = -1;
 
         public readonly TcpSocket Socket;
         public readonly long OpenedAt;
@@ -46,7 +55,7 @@ namespace Edge.Dataplane.Workloads
         /// <summary>True once the connection is finished with (closed or failed).</summary>
         public bool Done
         {
-            get { return Socket.IsClosed || (_response != null && _written == _response.Length && Socket.State != TcpState.Established && Socket.State != TcpState.CloseWait); }
+            get { return Socket.IsClosed || (_closedAt >= 0 && Socket.PeerFinished && Socket.Available == 0); }
         }
 
         /// <summary>An access-log line, as the real images print on stdout: client, request line, status.</summary>
@@ -69,6 +78,19 @@ namespace Edge.Dataplane.Workloads
         /// </summary>
         public void Poll(IHttpHandler server, long now)
         {
+            if (_closedAt >= 0)
+            {
+                // Closed: discard what still comes, until the client's FIN; past the linger
+                // time, once the client has every byte of the response, reset.
+                Socket.DiscardReceived();
+                if (!Socket.IsClosed && !Socket.PeerFinished && Socket.SendPending == 0 && now - _closedAt >= LingerMs)
+                {
+                    Socket.Abort();
+                }
+
+                return;
+            }
+
             if (_response == null)
             {
                 int available = Socket.Available;
@@ -91,6 +113,7 @@ namespace Edge.Dataplane.Workloads
                     // The client finished sending before its head was whole: no request will
                     // come, so no answer either (Go's net/http closes the same way).
                     Socket.Close();
+                    _closedAt = now;
                     return;
                 }
             }
@@ -101,6 +124,7 @@ namespace Edge.Dataplane.Workloads
                 if (_written == _response.Length)
                 {
                     Socket.Close();
+                    _closedAt = now;
                 }
             }
         }

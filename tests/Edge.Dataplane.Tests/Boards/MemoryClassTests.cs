@@ -16,7 +16,7 @@ public sealed class MemoryClassTests
         var c = new NodeConfig();
         MemoryClass.Apply(MemoryClass.Wroom, c);
 
-        Assert.Equal((8, 32, 48), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
+        Assert.Equal((8, 32, 44), (c.MaxPods, c.MaxServices, c.ConntrackEntries));
         Assert.Equal((1, 16), (c.IngressConnections, c.MaxIngressRoutes));
         Assert.Equal((16, 64, 256), (c.MaxPolicies, c.MaxPolicyRules, c.MaxPolicyAddresses));
         Assert.Equal(64 * 1024, MemoryClass.BudgetBytes(MemoryClass.Wroom));

@@ -134,4 +134,78 @@ public sealed class WorkloadSimulationTests
 
         Assert.StartsWith("HTTP/1.1 431 ", Encoding.ASCII.GetString(back.ToArray()));
     }
+    [Fact]
+    public void After_answering_a_server_reads_and_discards_what_the_client_still_sends_so_the_client_is_never_stuck_on_a_shut_window()
+    {
+        var cluster = new SimCluster(1, seed: 35);
+        PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
+        PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
+        IWorkload whoami = WorkloadCatalog.Create("whoami", web, "node-1")!;
+        TcpSocket s = client.Connect(web.Address, 80)!;
+        // A head too big (431 at once), then twenty times the server's receive buffer more: the
+        // server has answered and closed, and must still take every byte for the client to finish.
+        byte[] junk = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nX: " + new string('a', 3000) + new string('b', 20 * s.ReceiveCapacity));
+        int sent = 0;
+        var back = new MemoryStream();
+        byte[] chunk = new byte[1024];
+        RunWith(cluster, whoami, () =>
+        {
+            if (s.IsConnected && sent < junk.Length)
+            {
+                sent += s.Send(junk, sent, junk.Length - sent);
+                if (sent == junk.Length)
+                {
+                    s.Close(); // all sent: the client's FIN
+                }
+            }
+
+            int n;
+            while ((n = s.Receive(chunk, 0, chunk.Length)) > 0)
+            {
+                back.Write(chunk, 0, n);
+            }
+
+            return s.EndOfStream && s.SendPending == 0;
+        });
+
+        Assert.Equal(junk.Length, sent);
+        Assert.StartsWith("HTTP/1.1 431 ", Encoding.ASCII.GetString(back.ToArray()));
+        Assert.Equal(TcpError.None, s.Error); // a clean close both ways, no reset
+    }
+
+    [Fact]
+    public void A_client_that_never_stops_sending_is_reset_once_the_server_has_lingered()
+    {
+        var cluster = new SimCluster(1, seed: 36);
+        PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
+        PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
+        IWorkload whoami = WorkloadCatalog.Create("whoami", web, "node-1")!;
+        TcpSocket s = client.Connect(web.Address, 80)!;
+        byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: web\r\n\r\n");
+        byte[] more = new byte[512];
+        int sent = 0;
+        var back = new MemoryStream();
+        byte[] chunk = new byte[1024];
+        long answeredAt = -1;
+        RunWith(cluster, whoami, () =>
+        {
+            sent += sent < request.Length ? s.Send(request, sent, request.Length - sent) : s.Send(more, 0, more.Length); // a body nobody asked for, for ever
+            int n;
+            while ((n = s.Receive(chunk, 0, chunk.Length)) > 0)
+            {
+                back.Write(chunk, 0, n);
+            }
+
+            if (answeredAt < 0 && s.PeerFinished)
+            {
+                answeredAt = cluster.Clock.Milliseconds;
+            }
+
+            return s.IsClosed;
+        });
+
+        Assert.Contains("Hostname: web", Encoding.ASCII.GetString(back.ToArray())); // the whole answer came first
+        Assert.Equal(TcpError.Reset, s.Error);
+        Assert.InRange(cluster.Clock.Milliseconds - answeredAt, HttpConnection.LingerMs - 50, HttpConnection.LingerMs + 500);
+    }
 }

@@ -191,6 +191,12 @@ namespace Edge.Dataplane.Net.Tcp
             get { return _c == null || _c.FinQueued ? 0 : _send.Free; }
         }
 
+        /// <summary>Bytes queued to send that the peer has not acknowledged yet.</summary>
+        public int SendPending
+        {
+            get { return _c == null ? 0 : _send.Count; }
+        }
+
         /// <summary>The peer closed its side and every byte it sent has been read.</summary>
         public bool EndOfStream
         {
@@ -227,6 +233,23 @@ namespace Edge.Dataplane.Net.Tcp
         public int Receive(byte[] buffer, int offset, int length)
         {
             int n = _receive.Read(buffer, offset, length);
+            if (n > 0 && WindowWorthAnnouncing())
+            {
+                _c.AckNeeded = true;
+                Output(_pod.Now);
+            }
+
+            return n;
+        }
+
+        /// <summary>
+        /// Drops what has arrived unread, opening the window again: a server's lingering close
+        /// (after its FIN it reads and throws away what the client still sends, as Go's net/http
+        /// does, rather than leave the client stuck on a shut window). Returns how many bytes.
+        /// </summary>
+        public int DiscardReceived()
+        {
+            int n = _receive.Discard(_receive.Count);
             if (n > 0 && WindowWorthAnnouncing())
             {
                 _c.AckNeeded = true;
