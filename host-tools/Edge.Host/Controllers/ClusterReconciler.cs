@@ -387,13 +387,39 @@ public sealed class ClusterReconciler
     {
         List<KubeObject> nodes = _store.List("Node").Items;
         List<KubeObject> classes = _store.List("IngressClass").Items;
+        List<KubeObject> services = _store.List("Service").Items;
         foreach (KubeObject ingress in _store.List("Ingress").Items)
         {
+            if (IngressClasses.ServedByEdge(ingress, classes))
+            {
+                WarnOfMissingBackends(ingress, services);
+            }
+
             if (IngressStatusController.Status(ingress, classes, nodes) is JsonObject status && !JsonNode.DeepEquals(status, ingress.Json["status"]))
             {
                 ingress.Json["status"] = status;
                 Write(() => _store.Update(ingress));
             }
+        }
+    }
+
+    /// <summary>A Warning event for each backend the Ingress names that is not there (<see cref="IngressBackendCheck"/>), once: an event already recorded for it is not written again.</summary>
+    private void WarnOfMissingBackends(KubeObject ingress, IReadOnlyList<KubeObject> services)
+    {
+        List<string> problems = IngressBackendCheck.Problems(ingress, services);
+        if (problems.Count == 0)
+        {
+            return;
+        }
+
+        string? uid = (string?)ingress.Metadata["uid"];
+        HashSet<string?> said = _store.List("Event", ingress.Namespace).Items
+            .Where(e => (string?)e.Json["reason"] == IngressBackendCheck.Reason && (string?)e.Json["involvedObject"]?["uid"] == uid)
+            .Select(e => (string?)e.Json["message"])
+            .ToHashSet();
+        foreach (string problem in problems.Where(p => !said.Contains(p)))
+        {
+            RecordEvent(ingress, "Warning", IngressBackendCheck.Reason, problem);
         }
     }
 

@@ -144,4 +144,42 @@ public sealed class IngressStatusControllerTests : IDisposable
         Assert.Empty(Addresses("web"));
         Assert.Equal("", GetIngressLine("web")[3]);
     }
+    private List<string> Warnings(string ingress) =>
+        _store.List("Event", "default").Items
+            .Where(e => (string?)e.Json["involvedObject"]?["name"] == ingress && (string?)e.Json["type"] == "Warning")
+            .Select(e => $"{(string?)e.Json["reason"]}: {(string?)e.Json["message"]}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    [Fact]
+    public void A_backend_that_is_not_there_is_said_once_as_a_warning_on_the_ingress_edge_serves()
+    {
+        _store.Create(Objects("""{"kind": "Service", "metadata": {"name": "web", "namespace": "default"}, "spec": {"ports": [{"name": "http", "port": 80}]}}"""));
+        KubeObject ingress = Objects("""
+            {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "shop", "namespace": "default"},
+             "spec": {"ingressClassName": "edge", "defaultBackend": {"service": {"name": "web", "port": {"name": "http"}}},
+                      "rules": [{"host": "shop.lab", "http": {"paths": [
+                        {"path": "/cart", "pathType": "Prefix", "backend": {"service": {"name": "cart", "port": {"number": 80}}}},
+                        {"path": "/web", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 8080}}}},
+                        {"path": "/named", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"name": "https"}}}},
+                        {"path": "/fine", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}
+            """);
+        _store.Create(ingress);
+        CreateIngress("theirs", "nginx"); // another controller's: its backends are not Edge's to judge
+        _store.Create(Objects("""
+            {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "theirs-missing", "namespace": "default"},
+             "spec": {"ingressClassName": "nginx", "defaultBackend": {"service": {"name": "nowhere", "port": {"number": 80}}}}}
+            """));
+        Heartbeat("node-1");
+        _controllers.ReconcileUntilSettled();
+        Heartbeat("node-1"); // a pass more: nothing said twice
+
+        Assert.Equal(
+        [
+            "BackendNotFound: service \"default/cart\" not found: host shop.lab path /cart answers 503 until it exists",
+            "BackendNotFound: service \"default/web\" has no port 8080: host shop.lab path /web answers 503",
+            "BackendNotFound: service \"default/web\" has no port named \"https\": host shop.lab path /named answers 503",
+        ], Warnings("shop"));
+        Assert.Empty(Warnings("theirs-missing"));
+    }
 }
