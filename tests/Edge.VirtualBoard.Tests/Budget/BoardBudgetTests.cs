@@ -33,7 +33,7 @@ public sealed class BoardBudgetTests
         Assert.Equal(8, board.Agent.Pods.Length);
         Assert.Equal(32, board.Agent.Node.Proxy.Services.Count);
         Assert.Equal(64, board.Agent.AppliedState.Services.Sum(s => s.EndpointCount));
-        Assert.Equal(48, board.Agent.Node.Proxy.Conntrack.Capacity); // 256 before network policy, 192 before the management line's authentication, 128 before ingress
+        Assert.Equal(44, board.Agent.Node.Proxy.Conntrack.Capacity); // 256 before network policy, 192 before the management line's authentication, 128 before ingress, 48 before port-forward and lingering close
         Assert.Equal(WorstCaseBoard.PolicyCount, board.Agent.Node.Policy!.Set.PolicyCount);
         Assert.Equal(WorstCaseBoard.IngressRouteCount, board.Agent.Node.Ingress!.Routes.Count);
         Assert.True(board.IngressServed, "a request went through the board's ingress to a whoami pod and back");
