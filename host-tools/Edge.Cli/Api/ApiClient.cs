@@ -138,10 +138,11 @@ public sealed class ApiClient : IDisposable
     /// as kubectl's default: a field the kind does not have (a typo) is refused with its path, not
     /// dropped without a word.
     /// </summary>
+    /// <remarks>Forced, as manager "edgectl": like kubectl's own (client-side) apply, the manifest wins over what others set since; fields it does not set that others own are left to them.</remarks>
     public async Task<string> ApplyAsync(KubeObject obj, CancellationToken cancel = default)
     {
         KindInfo kind = KindInfo.ForKind(obj.Kind) ?? throw new CliException($"edgectl does not know kind {obj.Kind}");
-        var request = new HttpRequestMessage(HttpMethod.Patch, ResourcePath.For(kind, obj.Namespace.Length > 0 ? obj.Namespace : "default", obj.Name).TrimStart('/') + "?fieldValidation=Strict")
+        var request = new HttpRequestMessage(HttpMethod.Patch, ResourcePath.For(kind, obj.Namespace.Length > 0 ? obj.Namespace : "default", obj.Name).TrimStart('/') + "?fieldValidation=Strict&fieldManager=edgectl&force=true")
         {
             Content = new StringContent(obj.Json.ToJsonString(), Encoding.UTF8, ApiServer.ApplyContentType),
         };

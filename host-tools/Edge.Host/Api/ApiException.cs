@@ -7,4 +7,7 @@ public sealed class ApiException(int code, string reason, string message) : Exce
 
     /// <summary>The Status reason (BadRequest, Invalid...); empty for kube-apiserver's unclassified errors, which kubectl prints as "Error from server: …".</summary>
     public string Reason { get; } = reason;
+
+    /// <summary>The Status's details (a conflict's causes), when there are any.</summary>
+    public System.Text.Json.Nodes.JsonObject? Details { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Dataplane.Agent;
+using Edge.Host.Api.Apply;
 using Edge.Host.Api.OpenApi;
 using Edge.Host.Cluster;
 using Edge.Host.Manifests;
@@ -171,7 +172,7 @@ public sealed partial class ApiServer : IAsyncDisposable
         }
         catch (ApiException e)
         {
-            await Status(context, e.Code, e.Reason, e.Message);
+            await Status(context, e.Code, e.Reason, e.Message, e.Details);
         }
         catch (JsonException e)
         {
@@ -238,7 +239,9 @@ public sealed partial class ApiServer : IAsyncDisposable
 
         if (r.Name == null && method == "POST")
         {
-            KubeObject created = store.Create(Admitted(await Written(context, r, ns, null)));
+            KubeObject creating = Admitted(await Written(context, r, ns, null));
+            ServerSideApply.RecordUpdate(null, creating, r.Kind, UpdateManager(context), DateTime.UtcNow);
+            KubeObject created = store.Create(creating);
             await Json(context, 201, created.Json);
             return;
         }
@@ -262,16 +265,26 @@ public sealed partial class ApiServer : IAsyncDisposable
                 await Json(context, 200, obj.Json);
                 return;
             case "PUT":
-                await Json(context, 200, store.Update(Admitted(await Written(context, r, ns, r.Name))).Json);
+                KubeObject replacing = Admitted(await Written(context, r, ns, r.Name));
+                ServerSideApply.RecordUpdate(Existing(store, r.Kind, ns, r.Name), replacing, r.Kind, UpdateManager(context), DateTime.UtcNow);
+                await Json(context, 200, store.Update(replacing).Json);
                 return;
             case "PATCH" when context.Request.ContentType is { } type
                 && (type.StartsWith(ApplyContentType, StringComparison.Ordinal) || type.StartsWith(ApplyYamlContentType, StringComparison.Ordinal)):
-                (ApplyOutcome outcome, KubeObject applied) = store.Apply(Admitted(await Applied(context, r, ns, r.Name)));
+                KubeObject config = Admitted(await Applied(context, r, ns, r.Name));
+                string applier = ApplyManager(context);
+                bool force = context.Request.Query["force"] == "true";
+                DateTime appliedAt = DateTime.UtcNow;
+                (ApplyOutcome outcome, KubeObject applied) = store.Batch(w =>
+                    w.Apply(ServerSideApply.Apply(w.Get(r.Kind.Kind, config.Namespace, r.Name), config, r.Kind, applier, force, appliedAt)));
                 context.Response.Headers[OutcomeHeader] = outcome.ToString().ToLowerInvariant();
                 await Json(context, outcome == ApplyOutcome.Created ? 201 : 200, applied.Json);
                 return;
             case "PATCH" when PatchMerge(context, r) is { } merge:
-                await Json(context, 200, store.Update(await Patched(context, r, Existing(store, r.Kind, ns, r.Name), merge)).Json);
+                KubeObject before = Existing(store, r.Kind, ns, r.Name);
+                KubeObject patched = await Patched(context, r, before, merge);
+                ServerSideApply.RecordUpdate(before, patched, r.Kind, UpdateManager(context), DateTime.UtcNow);
+                await Json(context, 200, store.Update(patched).Json);
                 return;
             case "PATCH":
                 await UnsupportedPatch(context);
@@ -284,6 +297,16 @@ public sealed partial class ApiServer : IAsyncDisposable
                 return;
         }
     }
+
+    /// <summary>Who makes a write that is not an apply: ?fieldManager=, else the client's name (its User-Agent up to the first '/'), as kube-apiserver names it.</summary>
+    private static string UpdateManager(HttpContext context) =>
+        context.Request.Query["fieldManager"] is { Count: > 0 } named && named[0] is { Length: > 0 } manager ? manager
+        : context.Request.Headers.UserAgent.ToString().Split('/')[0] is { Length: > 0 } agent ? agent : "unknown";
+
+    /// <summary>An apply's manager: kube-apiserver requires it.</summary>
+    private static string ApplyManager(HttpContext context) =>
+        context.Request.Query["fieldManager"] is { Count: > 0 } named && named[0] is { Length: > 0 } manager ? manager
+        : throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
 
     /// <summary>How a PATCH's body merges into the object, by its media type: JSON merge patch, strategic merge patch (the kind's list merge keys) or JSON patch; null for others.</summary>
     private static Func<JsonObject, JsonNode?, JsonObject>? PatchMerge(HttpContext context, ResourcePath r)
@@ -646,6 +669,7 @@ public sealed partial class ApiServer : IAsyncDisposable
                     ? n : throw new FormatException("give the replicas: {\"spec\": {\"replicas\": N}} with N 0 or more");
                 KubeObject scaled = Deployment(ns, r.Name!).Clone();
                 scaled.Spec!["replicas"] = replicas;
+                ServerSideApply.RecordUpdate(Deployment(ns, r.Name!), scaled, r.Kind, UpdateManager(context), DateTime.UtcNow, "scale");
                 await Json(context, 200, Scale(_controlPlane.Store.Update(scaled)));
                 return;
             case ("Node", "capture", "GET"):
@@ -774,13 +798,23 @@ public sealed partial class ApiServer : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static Task Status(HttpContext context, int code, string reason, string message) => Json(context, code, new JsonObject
+    private static Task Status(HttpContext context, int code, string reason, string message, JsonObject? details = null)
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["status"] = "Failure",
-        ["message"] = message,
-        ["reason"] = reason,
-        ["code"] = code,
-    });
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+        };
+        if (details != null)
+        {
+            status["details"] = details.DeepClone();
+        }
+
+        status["code"] = code;
+        return Json(context, code, status);
+    }
 }

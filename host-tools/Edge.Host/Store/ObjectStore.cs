@@ -418,6 +418,11 @@ public sealed class ObjectStore : IDisposable
                 }
             }
 
+            if (incoming.Metadata["managedFields"] is JsonNode managers)
+            {
+                merged.Metadata["managedFields"] = managers.DeepClone(); // the API's server-side apply worked them out
+            }
+
             ServerFields.CarryOver(current, merged);
             merged.Metadata.Remove("resourceVersion");
             var (result, changed) = Replace(merged);

@@ -13,7 +13,7 @@ namespace Edge.Cli.Tests.Lab;
 /// `explain`, `get -w`, `logs`, `scale`, `run`, `create deployment`, `set image`, `patch`,
 /// `exec` (WebSocket from 1.30, SPDY/3.1 before), `attach`, `port-forward` (SPDY, and SPDY in WebSocket from 1.31),
 /// `rollout restart`, `rollout history`, `rollout undo` (a JSON patch), `get rs`, `cordon`,
-/// `uncordon`, `drain` (field selector, eviction), `describe` (events by field selector), `delete`, `label`, `annotate`;
+/// `uncordon`, `drain` (field selector, eviction), server-side apply conflicts and `--force-conflicts`, `describe` (events by field selector), `delete`, `label`, `annotate`;
 /// and edgectl's own `--no-headers`, `--show-labels`, `-L`, `-o jsonpath` and `-o custom-columns` beside them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -380,6 +380,25 @@ public sealed class KubectlEndToEndTests : IDisposable
         Assert.Equal("deployment.apps/web scaled\n", scaled);
         WaitFor(() => _edgectl.Run("get", "po", "-l", "app=web", "--no-headers").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2, "two web pods");
         Assert.Equal("2", _edgectl.Run("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}").Out);
+
+        // Server-side apply's field managers, as kube-apiserver keeps them: kubectl scale takes
+        // .spec.replicas from the applier, so applying the old count again is a conflict naming
+        // the scaler, until --force-conflicts; kubectl shows the managers when asked.
+        string ssa = Path.Combine(_home, "ssa.yaml");
+        File.WriteAllText(ssa, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ssa\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: ssa\n  template:\n    metadata:\n      labels:\n        app: ssa\n    spec:\n      containers:\n      - name: main\n        image: hello\n");
+        Assert.Equal("deployment.apps/ssa serverside-applied\n", Kubectl("apply", "--server-side", "-f", ssa));
+        Assert.Equal("deployment.apps/ssa scaled\n", Kubectl("scale", "deployment", "ssa", "--replicas=2"));
+        (int conflictCode, _, string conflictError) = Tools.Run("kubectl", ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", ssa], TimeSpan.FromSeconds(60));
+        Assert.Equal(1, conflictCode);
+        Assert.StartsWith("error: Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas\n", conflictError);
+        Assert.Equal("2", _edgectl.Run("get", "deploy", "ssa", "-o", "jsonpath={.spec.replicas}").Out);
+        Assert.Equal("deployment.apps/ssa serverside-applied\n", Kubectl("apply", "--server-side", "--force-conflicts", "-f", ssa));
+        Assert.Equal("1", _edgectl.Run("get", "deploy", "ssa", "-o", "jsonpath={.spec.replicas}").Out);
+        Assert.Matches(@"(?m)^\s+manager: kubectl\n\s+operation: Apply$", Kubectl("get", "deploy", "ssa", "-o", "yaml", "--show-managed-fields"));
+        Assert.DoesNotContain("managedFields", Kubectl("get", "deploy", "ssa", "-o", "yaml"));
+        Assert.DoesNotContain("managedFields", _edgectl.Run("get", "deploy", "ssa", "-o", "yaml").Out);
+        Assert.Contains("manager: kubectl", _edgectl.Run("get", "deploy", "ssa", "-o", "yaml", "--show-managed-fields").Out);
+        Assert.Equal("deployment.apps \"ssa\" deleted\n", Kubectl("delete", "deployment", "ssa"));
 
         // kubectl delete --cascade=orphan: the deployment goes, its pods stay, owned by nobody;
         // then a plain delete takes a deployment's pods with it (the garbage collector).

@@ -20,9 +20,9 @@ public sealed class ApiServerTests() : ApiTest("api")
     [Fact]
     public async Task Apply_is_a_PATCH_that_says_created_configured_or_unchanged()
     {
-        HttpResponseMessage created = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
-        HttpResponseMessage again = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
-        HttpResponseMessage changed = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web.Replace("whoami", "hello")));
+        HttpResponseMessage created = await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
+        HttpResponseMessage again = await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
+        HttpResponseMessage changed = await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web.Replace("whoami", "hello")));
 
         Assert.Equal((HttpStatusCode.Created, "created"), (created.StatusCode, created.Headers.GetValues(ApiServer.OutcomeHeader).Single()));
         Assert.Equal((HttpStatusCode.OK, "unchanged"), (again.StatusCode, again.Headers.GetValues(ApiServer.OutcomeHeader).Single()));
@@ -33,8 +33,8 @@ public sealed class ApiServerTests() : ApiTest("api")
     [Fact]
     public async Task Lists_are_Kubernetes_lists_filtered_by_namespace_and_label_selector()
     {
-        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
-        await Http.PatchAsync("/api/v1/namespaces/kube-system/pods/dns", ApplyBody(Web.Replace("\"web\"", "\"dns\"")));
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
+        await Http.PatchAsync("/api/v1/namespaces/kube-system/pods/dns?fieldManager=test", ApplyBody(Web.Replace("\"web\"", "\"dns\"")));
 
         JsonNode all = JsonNode.Parse(await Http.GetStringAsync("/api/v1/pods"))!;
         JsonNode inDefault = JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
@@ -65,7 +65,7 @@ public sealed class ApiServerTests() : ApiTest("api")
         Assert.StartsWith("NetworkPolicy.networking.k8s.io \"ranged\" is invalid: spec.ingress[0].ports[0].endPort: Invalid value: 70", (string?)status["message"]);
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged")).StatusCode);
 
-        HttpResponseMessage applied = await Http.PatchAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged", ApplyBody(policy));
+        HttpResponseMessage applied = await Http.PatchAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ranged?fieldManager=test", ApplyBody(policy));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, applied.StatusCode);
     }
 
@@ -78,11 +78,11 @@ public sealed class ApiServerTests() : ApiTest("api")
         Assert.Equal(("Status", "Failure", 404), ((string?)status["kind"], (string?)status["status"], (int)status["code"]!));
         Assert.Equal("deployments \"nope\" not found in namespace default", (string?)status["message"]);
 
-        HttpResponseMessage wrongKind = await Http.PatchAsync("/api/v1/namespaces/default/services/web", ApplyBody(Web));
+        HttpResponseMessage wrongKind = await Http.PatchAsync("/api/v1/namespaces/default/services/web?fieldManager=test", ApplyBody(Web));
         Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
         Assert.Contains("the body is a Pod, the path is for services", await wrongKind.Content.ReadAsStringAsync());
 
-        HttpResponseMessage notJson = await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody("{kind: Pod"));
+        HttpResponseMessage notJson = await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody("{kind: Pod"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
 
         HttpResponseMessage nowhere = await Http.GetAsync("/api/v1/widgets");
@@ -103,9 +103,9 @@ public sealed class ApiServerTests() : ApiTest("api")
             HttpCompletionOption.ResponseHeadersRead, stop.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
 
-        await Http.PatchAsync("/api/v1/namespaces/kube-system/pods/web", ApplyBody(Web)); // another namespace
-        await Http.PatchAsync("/api/v1/namespaces/default/pods/other", ApplyBody(Web.Replace("\"web\"", "\"other\"").Replace("\"app\": \"other\"", "\"app\": \"db\""))); // other labels
-        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await Http.PatchAsync("/api/v1/namespaces/kube-system/pods/web?fieldManager=test", ApplyBody(Web)); // another namespace
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/other?fieldManager=test", ApplyBody(Web.Replace("\"web\"", "\"other\"").Replace("\"app\": \"other\"", "\"app\": \"db\""))); // other labels
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
         await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");
 
         JsonNode added = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
@@ -118,7 +118,7 @@ public sealed class ApiServerTests() : ApiTest("api")
     public async Task A_quiet_watch_that_asked_for_bookmarks_gets_one_with_the_version_it_has_seen_and_timeoutSeconds_ends_it()
     {
         Api.WatchBookmarkInterval = TimeSpan.FromMilliseconds(200);
-        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
         string version = (string)JsonNode.Parse(await Http.GetStringAsync("/api/v1/namespaces/default/pods"))!["metadata"]!["resourceVersion"]!;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using HttpResponseMessage response = await Http.GetAsync(
@@ -129,7 +129,7 @@ public sealed class ApiServerTests() : ApiTest("api")
         JsonNode bookmark = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
         Assert.Equal(("BOOKMARK", "Pod", "v1", version), ((string?)bookmark["type"], (string?)bookmark["object"]!["kind"], (string?)bookmark["object"]!["apiVersion"], (string?)bookmark["object"]!["metadata"]!["resourceVersion"]));
 
-        await Http.PatchAsync("/api/v1/namespaces/default/pods/other", ApplyBody(Web.Replace("\"web\"", "\"other\""))); // not the field selector's
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/other?fieldManager=test", ApplyBody(Web.Replace("\"web\"", "\"other\""))); // not the field selector's
         await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");
         string? line;
         while ((line = await reader.ReadLineAsync(stop.Token)) != null && (string?)JsonNode.Parse(line)!["type"] == "BOOKMARK")
@@ -147,7 +147,7 @@ public sealed class ApiServerTests() : ApiTest("api")
     [Fact]
     public async Task The_status_subresource_takes_only_the_status_of_what_is_written()
     {
-        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
         var patch = new StringContent("""{"status": {"phase": "Failed", "reason": "Evicted"}, "spec": {"nodeName": "elsewhere"}}""", Encoding.UTF8, ApiServer.MergePatchContentType);
         HttpResponseMessage patched = await Http.PatchAsync("/api/v1/namespaces/default/pods/web/status", patch);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
@@ -172,7 +172,7 @@ public sealed class ApiServerTests() : ApiTest("api")
     /// <summary>The deployment, and two pods that name it their controller (as the deployment controller makes them; no controller runs here).</summary>
     private async Task DeploymentWithPods(string app)
     {
-        JsonNode deployment = JsonNode.Parse(await (await Http.PatchAsync($"/apis/apps/v1/namespaces/default/deployments/{app}", ApplyBody(Deployment(app)))).Content.ReadAsStringAsync())!;
+        JsonNode deployment = JsonNode.Parse(await (await Http.PatchAsync($"/apis/apps/v1/namespaces/default/deployments/{app}?fieldManager=test", ApplyBody(Deployment(app)))).Content.ReadAsStringAsync())!;
         string uid = (string)deployment["metadata"]!["uid"]!;
         for (int i = 1; i <= 2; i++)
         {
@@ -181,7 +181,7 @@ public sealed class ApiServerTests() : ApiTest("api")
                  "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "{{app}}", "uid": "{{uid}}", "controller": true}]},
                  "spec": {"containers": [{"name": "main", "image": "whoami"} ] } }
                 """;
-            Assert.Equal(HttpStatusCode.Created, (await Http.PatchAsync($"/api/v1/namespaces/default/pods/{app}-{i}", ApplyBody(pod))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await Http.PatchAsync($"/api/v1/namespaces/default/pods/{app}-{i}?fieldManager=test", ApplyBody(pod))).StatusCode);
         }
     }
 
@@ -210,7 +210,7 @@ public sealed class ApiServerTests() : ApiTest("api")
     [Fact]
     public async Task Delete_removes_the_object_and_returns_it()
     {
-        await Http.PatchAsync("/api/v1/namespaces/default/pods/web", ApplyBody(Web));
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
 
         HttpResponseMessage deleted = await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");
         HttpResponseMessage twice = await Http.DeleteAsync("/api/v1/namespaces/default/pods/web");

@@ -24,10 +24,12 @@ public static class GetCommand
         var noHeaders = new Option<bool>("--no-headers") { Description = "Print the table without its header line" };
         var showLabels = new Option<bool>("--show-labels") { Description = "Add a LABELS column with every label" };
         var labelColumns = new Option<string[]>("--label-columns", "-L") { Description = "A column per label key (-L app -L tier, or -L app,tier)", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch, noHeaders, showLabels, labelColumns };
+        var showManagedFields = new Option<bool>("--show-managed-fields") { Description = "With -o json|yaml, keep metadata.managedFields (server-side apply's field managers)" };
+        var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch, noHeaders, showLabels, labelColumns, showManagedFields };
         command.SetAction(parsed =>
         {
-            var columns = new ExtraColumns(parsed.GetValue(showLabels), (parsed.GetValue(labelColumns) ?? []).SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray());
+            var columns = new Shown(parsed.GetValue(showLabels), (parsed.GetValue(labelColumns) ?? []).SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray(),
+                parsed.GetValue(showManagedFields));
             return parsed.GetValue(watch)
                 ? Watch(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns)
                 : Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns);
@@ -54,7 +56,7 @@ public static class GetCommand
         },
     };
 
-    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, ExtraColumns extra)
+    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, Shown extra)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         string ns = ResourceArgs.Namespace(parsed);
@@ -75,6 +77,7 @@ public static class GetCommand
             }
         }
 
+        found = found.Select(extra.Printed).ToList();
         bool single = targets.Count == 1 && targets[0].Name != null;
         switch (format)
         {
@@ -127,7 +130,7 @@ public static class GetCommand
     /// `get TYPE -w`: the table, then a row for every change, in the same columns, as kubectl
     /// prints them (-o name and -o json print one name or object per change instead).
     /// </summary>
-    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, ExtraColumns extra)
+    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, Shown extra)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         if (targets.Select(t => t.Kind).Distinct().Count() != 1 || targets.Any(t => t.Name != null))
@@ -169,6 +172,7 @@ public static class GetCommand
         {
             api.WatchAsync(kind, ns, selector, version, (type, obj) =>
             {
+                obj = extra.Printed(obj);
                 switch (format)
                 {
                     case "name":
@@ -200,8 +204,20 @@ public static class GetCommand
     }
 
     /// <summary>Columns kubectl adds from labels: one per `-L` key (uppercased, as kubectl heads them), then LABELS with --show-labels.</summary>
-    private sealed record ExtraColumns(bool ShowLabels, string[] LabelKeys)
+    /// <summary>What a get shows beyond the kind's columns: labels, label columns, and (with -o json|yaml) the managedFields kubectl hides too.</summary>
+    private sealed record Shown(bool ShowLabels, string[] LabelKeys, bool ManagedFields)
     {
+        /// <summary>The object as printed: without metadata.managedFields unless asked, as kubectl prints it.</summary>
+        public KubeObject Printed(KubeObject o)
+        {
+            if (!ManagedFields && o.Metadata.ContainsKey("managedFields"))
+            {
+                o.Metadata.Remove("managedFields");
+            }
+
+            return o;
+        }
+
         public string[] Headers(string[] headers) =>
             headers.Concat(LabelKeys.Select(k => k.ToUpperInvariant())).Concat(ShowLabels ? ["LABELS"] : Array.Empty<string>()).ToArray();
 
