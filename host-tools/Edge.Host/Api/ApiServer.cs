@@ -414,6 +414,7 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// </summary>
     private static async Task<KubeObject> Written(HttpContext context, ResourcePath r, string ns, string? name)
     {
+        RefuseUnknownBody(context);
         FieldValidationDirective directive = FieldValidation.Directive(context.Request.Query["fieldValidation"]);
         var duplicates = new List<string>();
         KubeObject obj = await Body(context, r, ns, name, duplicates);
@@ -479,6 +480,22 @@ public sealed partial class ApiServer : IAsyncDisposable
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// A body that is not JSON or YAML is 415, as kube-apiserver answers a format it does not
+    /// take: kubectl 1.32 and later send protobuf (or CBOR) to a server they believe takes it,
+    /// and fall back to JSON on 415.
+    /// </summary>
+    private static void RefuseUnknownBody(HttpContext context)
+    {
+        string mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
+        if (mediaType.Length > 0 && !mediaType.EndsWith("json", StringComparison.Ordinal) && !mediaType.EndsWith("yaml", StringComparison.Ordinal))
+        {
+            throw new ApiException(415, "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml"
+                + (mediaType.Contains("protobuf", StringComparison.Ordinal) ? " (Edge does not read protobuf, which kubectl 1.32 and later send for `kubectl create ...`: `kubectl apply -f` writes the same object as JSON)" : ""));
+        }
     }
 
     /// <summary>The body as an object of the path's kind, namespace and name (a mismatch is the client's mistake, said plainly).</summary>
@@ -652,6 +669,7 @@ public sealed partial class ApiServer : IAsyncDisposable
             case ("Pod", "eviction", "POST"):
                 // An Eviction (policy/v1), as kubectl drain sends it: no PodDisruptionBudget to ask,
                 // so the pod goes, as DELETE would take it; kube-apiserver answers 201 with a Status.
+                RefuseUnknownBody(context);
                 await JsonNode.ParseAsync(context.Request.Body);
                 _controlPlane.Store.Delete("Pod", ns, r.Name!);
                 await Json(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" });
@@ -664,6 +682,7 @@ public sealed partial class ApiServer : IAsyncDisposable
                 return;
             case ("Deployment", "scale", "PATCH" or "PUT"):
                 // kubectl scale sends a merge patch of the Scale ({"spec":{"replicas":N}}); a PUT sends the whole Scale.
+                RefuseUnknownBody(context);
                 JsonNode? change = await JsonNode.ParseAsync(context.Request.Body);
                 int replicas = JsonNumbers.AsInt(change?["spec"]?["replicas"]) is int n && n >= 0
                     ? n : throw new FormatException("give the replicas: {\"spec\": {\"replicas\": N}} with N 0 or more");
