@@ -164,6 +164,22 @@ public sealed partial class ApiServer : IAsyncDisposable
                 return;
             }
 
+            string? dryRun = request.Query["dryRun"];
+            if (!string.IsNullOrEmpty(dryRun) && request.Method is "POST" or "PUT" or "PATCH" or "DELETE")
+            {
+                if (dryRun != "All")
+                {
+                    throw new ApiException(400, "BadRequest", $"dryRun: Unsupported value: \"{dryRun}\": supported values: \"All\"");
+                }
+
+                using (ObjectStore.DryRun())
+                {
+                    await Dispatch(context, resource);
+                }
+
+                return;
+            }
+
             await Dispatch(context, resource);
         }
         catch (StoreException e)
@@ -393,6 +409,11 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// </summary>
     private static KubeObject Admitted(KubeObject obj)
     {
+        if (obj.Kind == "Secret" && (string?)obj.Json["type"] is null or "")
+        {
+            obj.Json["type"] = "Opaque"; // kube-apiserver's default
+        }
+
         List<ManifestProblem> errors = ManifestValidator.Validate(new ManifestDocument("", obj, new Dictionary<string, int>()))
             .Where(p => !p.IsWarning).ToList();
         if (errors.Count == 0)
@@ -489,21 +510,28 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// </summary>
     private static void RefuseUnknownBody(HttpContext context)
     {
-        string mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
-        if (mediaType.Length > 0 && !mediaType.EndsWith("json", StringComparison.Ordinal) && !mediaType.EndsWith("yaml", StringComparison.Ordinal))
+        string mediaType = MediaType(context);
+        if (mediaType.Length > 0 && !mediaType.EndsWith("json", StringComparison.Ordinal) && !mediaType.EndsWith("yaml", StringComparison.Ordinal)
+            && mediaType != Protobuf.KubeProtobuf.ContentType)
         {
-            throw new ApiException(415, "UnsupportedMediaType",
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml"
-                + (mediaType.Contains("protobuf", StringComparison.Ordinal) ? " (Edge does not read protobuf, which kubectl 1.32 and later send for `kubectl create ...`: `kubectl apply -f` writes the same object as JSON)" : ""));
+            throw UnknownFormat("");
         }
     }
+
+    private static string MediaType(HttpContext context) => (context.Request.ContentType ?? "").Split(';')[0].Trim();
+
+    private static ApiException UnknownFormat(string why) => new(415, "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf" + why);
 
     /// <summary>The body as an object of the path's kind, namespace and name (a mismatch is the client's mistake, said plainly).</summary>
     private static async Task<KubeObject> Body(HttpContext context, ResourcePath r, string ns, string? name, List<string> duplicates)
     {
         JsonNode? node = context.Request.ContentType?.StartsWith(ApplyYamlContentType, StringComparison.Ordinal) == true
             ? await YamlBody(context)
-            : StrictJson.Parse(await BodyBytes(context), duplicates);
+            : MediaType(context) == Protobuf.KubeProtobuf.ContentType
+                ? Protobuf.KubeProtobuf.Decode(await BodyBytes(context)) ?? throw UnknownFormat(
+                    $" (Edge reads protobuf, which kubectl 1.32 and later send for `kubectl create ...`, for ConfigMaps, Secrets and Namespaces so far; `kubectl apply -f` writes a {r.Kind.Kind} as JSON)")
+                : StrictJson.Parse(await BodyBytes(context), duplicates);
         if (node is not JsonObject json)
         {
             throw new FormatException("the body must be a JSON object");
@@ -670,7 +698,10 @@ public sealed partial class ApiServer : IAsyncDisposable
                 // An Eviction (policy/v1), as kubectl drain sends it: no PodDisruptionBudget to ask,
                 // so the pod goes, as DELETE would take it; kube-apiserver answers 201 with a Status.
                 RefuseUnknownBody(context);
-                await JsonNode.ParseAsync(context.Request.Body);
+                if (MediaType(context) != Protobuf.KubeProtobuf.ContentType)
+                {
+                    await JsonNode.ParseAsync(context.Request.Body); // nothing in it is needed, but a body that is no Eviction is refused
+                }
                 _controlPlane.Store.Delete("Pod", ns, r.Name!);
                 await Json(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" });
                 return;

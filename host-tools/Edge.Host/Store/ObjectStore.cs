@@ -153,6 +153,23 @@ public sealed class ObjectStore : IDisposable
         return 0;
     });
 
+    private static readonly AsyncLocal<bool> DryRunning = new();
+
+    /// <summary>
+    /// Until disposed, this request's writes (on this async flow) are dry runs, as kube-apiserver's
+    /// ?dryRun=All: validated, admitted and answered with the object they would make, then rolled back.
+    /// </summary>
+    public static IDisposable DryRun()
+    {
+        DryRunning.Value = true;
+        return new DryRunScope();
+    }
+
+    private sealed class DryRunScope : IDisposable
+    {
+        public void Dispose() => DryRunning.Value = false;
+    }
+
     public T Batch<T>(Func<Writer, T> work)
     {
         List<WatchEvent> events;
@@ -170,6 +187,14 @@ public sealed class ObjectStore : IDisposable
                     long latest = writer.Events[^1].ResourceVersion;
                     Execute(_db, tx, "UPDATE counters SET value = $v WHERE name = 'resourceVersion'", ("$v", latest));
                     Execute(_db, tx, "DELETE FROM events WHERE resource_version <= $v", ("$v", latest - EventRetention));
+                }
+
+                if (DryRunning.Value)
+                {
+                    // ?dryRun=All: everything a write does, checked and answered, but nothing kept or told.
+                    tx.Rollback();
+                    ResourceVersion = before;
+                    return result;
                 }
 
                 tx.Commit();

@@ -276,17 +276,27 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.True(cmCode == 0, cmError);
             Assert.Equal($"configmap/cm-{n} created\n", cmCreated);
             Assert.Equal($"configmap \"cm-{n}\" deleted\n", Run("delete", "configmap", $"cm-{n}"));
-            (int createCode, string createOut, string createError) = Tools.Run(kubectl, ["--server", server, "create", "configmap", $"made-{n}", "--from-literal=a=b"], TimeSpan.FromSeconds(60));
-            if (createCode != 0)
+            // kubectl create: JSON up to 1.31, protobuf from 1.32, which Edge reads for ConfigMaps,
+            // Secrets and Namespaces; another kind is refused saying what to do instead.
+            Assert.Equal($"configmap/made-{n} created\n", Run("create", "configmap", $"made-{n}", "--from-literal=a=b", "--from-literal=greeting=hello"));
+            Assert.Equal("hello", Run("get", "configmap", $"made-{n}", "-o", "jsonpath={.data.greeting}"));
+            Assert.Equal($"secret/made-{n} created\n", Run("create", "secret", "generic", $"made-{n}", "--from-literal=password=hunter2"));
+            Assert.Equal("Opaque aHVudGVyMg==", Run("get", "secret", $"made-{n}", "-o", "jsonpath={.type} {.data.password}"));
+            Assert.Equal($"configmap/dry-{n} created (server dry run)\n", Run("create", "configmap", $"dry-{n}", "--from-literal=a=b", "--dry-run=server"));
+            Assert.Equal("", Run("get", "configmap", "--ignore-not-found", $"dry-{n}")); // a dry run keeps nothing
+            (int createCode, string createOut, string createError) = Tools.Run(kubectl, ["--server", server, "create", "deployment", $"made-{n}", "--image=hello"], TimeSpan.FromSeconds(60));
+            if (minor >= 32)
             {
-                // kubectl 1.32 and later send `create`'s object as protobuf, which Edge does not read: told what to do instead.
-                Assert.True(minor >= 32, createError);
-                Assert.Contains("`kubectl apply -f` writes the same object as JSON", createError);
+                Assert.Equal(1, createCode);
+                Assert.Contains("`kubectl apply -f` writes a Deployment as JSON", createError);
             }
             else
             {
-                Assert.Equal($"configmap/made-{n} created\n", createOut);
+                Assert.True(createCode == 0, createError);
+                Assert.Equal($"deployment.apps/made-{n} created\n", createOut);
+                Assert.Equal($"deployment.apps \"made-{n}\" deleted\n", Run("delete", "deployment", $"made-{n}"));
             }
+
             Assert.Equal("deployment.apps/web scaled\n", Run("scale", "deployment", "web", "--replicas=3"));
             Assert.EndsWith("deployment \"web\" successfully rolled out\n", Run("rollout", "status", "deployment/web", "--timeout=90s"));
             Assert.Equal("node/node-3 cordoned\n", Run("cordon", "node-3"));

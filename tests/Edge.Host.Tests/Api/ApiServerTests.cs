@@ -208,6 +208,22 @@ public sealed class ApiServerTests() : ApiTest("api")
     }
 
     [Fact]
+    public async Task A_dry_run_answers_as_the_write_would_and_keeps_nothing()
+    {
+        HttpResponseMessage created = await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test&dryRun=All", ApplyBody(Web));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("web", (string?)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["metadata"]!["name"]);
+        Assert.Null(Store.Get("Pod", "default", "web"));
+
+        await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
+        long version = Store.ResourceVersion;
+        Assert.Equal(HttpStatusCode.OK, (await Http.DeleteAsync("/api/v1/namespaces/default/pods/web?dryRun=All")).StatusCode);
+        Assert.NotNull(Store.Get("Pod", "default", "web"));
+        Assert.Equal(version, Store.ResourceVersion); // nothing written, nothing for a watcher
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.DeleteAsync("/api/v1/namespaces/default/pods/web?dryRun=Later")).StatusCode);
+    }
+
+    [Fact]
     public async Task Delete_removes_the_object_and_returns_it()
     {
         await Http.PatchAsync("/api/v1/namespaces/default/pods/web?fieldManager=test", ApplyBody(Web));
