@@ -276,26 +276,22 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.True(cmCode == 0, cmError);
             Assert.Equal($"configmap/cm-{n} created\n", cmCreated);
             Assert.Equal($"configmap \"cm-{n}\" deleted\n", Run("delete", "configmap", $"cm-{n}"));
-            // kubectl create: JSON up to 1.31, protobuf from 1.32, which Edge reads for ConfigMaps,
-            // Secrets and Namespaces; another kind is refused saying what to do instead.
+            // kubectl create: JSON up to 1.31, Kubernetes' protobuf from 1.32, which Edge reads for
+            // the kinds it keeps that kubectl creates.
             Assert.Equal($"configmap/made-{n} created\n", Run("create", "configmap", $"made-{n}", "--from-literal=a=b", "--from-literal=greeting=hello"));
             Assert.Equal("hello", Run("get", "configmap", $"made-{n}", "-o", "jsonpath={.data.greeting}"));
             Assert.Equal($"secret/made-{n} created\n", Run("create", "secret", "generic", $"made-{n}", "--from-literal=password=hunter2"));
             Assert.Equal("Opaque aHVudGVyMg==", Run("get", "secret", $"made-{n}", "-o", "jsonpath={.type} {.data.password}"));
             Assert.Equal($"configmap/dry-{n} created (server dry run)\n", Run("create", "configmap", $"dry-{n}", "--from-literal=a=b", "--dry-run=server"));
             Assert.Equal("", Run("get", "configmap", "--ignore-not-found", $"dry-{n}")); // a dry run keeps nothing
-            (int createCode, string createOut, string createError) = Tools.Run(kubectl, ["--server", server, "create", "deployment", $"made-{n}", "--image=hello"], TimeSpan.FromSeconds(60));
-            if (minor >= 32)
-            {
-                Assert.Equal(1, createCode);
-                Assert.Contains("`kubectl apply -f` writes a Deployment as JSON", createError);
-            }
-            else
-            {
-                Assert.True(createCode == 0, createError);
-                Assert.Equal($"deployment.apps/made-{n} created\n", createOut);
-                Assert.Equal($"deployment.apps \"made-{n}\" deleted\n", Run("delete", "deployment", $"made-{n}"));
-            }
+            Assert.Equal($"deployment.apps/made-{n} created\n", Run("create", "deployment", $"made-{n}", "--image=hello", "--port=8080", "--replicas=0"));
+            Assert.Equal("0 hello 8080", Run("get", "deployment", $"made-{n}", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}"));
+            Assert.Equal($"service/made-{n} created\n", Run("create", "service", "clusterip", $"made-{n}", "--tcp=80:8080"));
+            Assert.Equal("ClusterIP 80 8080", Run("get", "service", $"made-{n}", "-o", "jsonpath={.spec.type} {.spec.ports[0].port} {.spec.ports[0].targetPort}"));
+            Assert.Equal($"ingress.networking.k8s.io/made-{n} created\n", Run("create", "ingress", $"made-{n}", $"--rule=made-{n}.lab/*=made-{n}:80"));
+            Assert.Equal($"made-{n}.lab / Prefix", Run("get", "ingress", $"made-{n}", "-o", "jsonpath={.spec.rules[0].host} {.spec.rules[0].http.paths[0].path} {.spec.rules[0].http.paths[0].pathType}"));
+            Assert.Equal($"deployment.apps \"made-{n}\" deleted\nservice \"made-{n}\" deleted\ningress.networking.k8s.io \"made-{n}\" deleted\n",
+                Run("delete", "deployment,service,ingress", $"made-{n}"));
 
             Assert.Equal("deployment.apps/web scaled\n", Run("scale", "deployment", "web", "--replicas=3"));
             Assert.EndsWith("deployment \"web\" successfully rolled out\n", Run("rollout", "status", "deployment/web", "--timeout=90s"));

@@ -5,8 +5,9 @@ namespace Edge.Host.Api.Protobuf;
 /// <summary>
 /// The Kubernetes protobuf envelope (the bytes "k8s\0", then a runtime.Unknown: its TypeMeta and
 /// the object's own message), read into the JSON form Edge keeps, for the kinds whose
-/// `kubectl create` kubectl 1.32 and later send as protobuf and that Edge reads so far:
-/// ConfigMap, Secret, Namespace (field numbers as k8s.io/api's generated.proto gives them).
+/// `kubectl create` kubectl 1.32 and later send as protobuf: ConfigMap, Secret, Namespace, and
+/// Deployment, Service and Ingress through <see cref="ProtoSchema"/> (field numbers as k8s.io/api's
+/// generated.proto gives them).
 /// Any other kind is refused by the caller with 415, saying to use `kubectl apply -f`.
 /// </summary>
 public static class KubeProtobuf
@@ -64,6 +65,7 @@ public static class KubeProtobuf
             ("v1", "ConfigMap") => ConfigMap(raw),
             ("v1", "Secret") => Secret(raw),
             ("v1", "Namespace") => OnlyMetadata(raw),
+            ("apps/v1", "Deployment") or ("v1", "Service") or ("networking.k8s.io/v1", "Ingress") => ProtoSchema.Read(kind, raw),
             _ => null,
         };
         if (obj != null)

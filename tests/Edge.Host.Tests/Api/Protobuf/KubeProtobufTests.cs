@@ -64,9 +64,22 @@ public sealed class KubeProtobufTests
     [Fact]
     public void A_kind_not_read_here_is_null_for_the_caller_to_refuse_and_broken_bytes_are_a_format_error()
     {
-        Assert.Null(KubeProtobuf.Decode(Envelope("apps/v1", "Deployment", Field(1, Meta("web")))));
+        Assert.Null(KubeProtobuf.Decode(Envelope("batch/v1", "Job", Field(1, Meta("web")))));
         Assert.Throws<FormatException>(() => KubeProtobuf.Decode("{\"kind\": \"ConfigMap\"}"u8));
         byte[] cut = Envelope("v1", "ConfigMap", Field(1, Meta("settings")));
         Assert.Throws<FormatException>(() => KubeProtobuf.Decode(cut.AsSpan(0, cut.Length - 12)));
+    }
+
+    [Fact]
+    public void A_Service_leaves_out_the_zeros_Go_writes_and_reads_targetPort_as_a_number_or_a_name()
+    {
+        byte[] IntOrString(int type, int number, string name) => [0x08, (byte)type, 0x10, .. Varint(number), .. Field(3, name)];
+        byte[] port = [.. Field(1, "web"), .. Field(2, "TCP"), 0x18, 80, .. Field(4, IntOrString(0, 8080, "")), 0x28, 0]; // nodePort 0: unset
+        byte[] named = [.. Field(2, "TCP"), 0x18, 81, .. Field(4, IntOrString(1, 0, "http"))];
+        byte[] spec = [.. Field(1, port), .. Field(1, named), .. Entry(2, "app", "web"u8.ToArray()), .. Field(3, ""), .. Field(4, "ClusterIP")];
+        JsonObject service = KubeProtobuf.Decode(Envelope("v1", "Service", [.. Field(1, Field(1, "web")), .. Field(2, spec)]))!;
+        Assert.Equal(
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"ports":[{"name":"web","protocol":"TCP","port":80,"targetPort":8080},{"protocol":"TCP","port":81,"targetPort":"http"}],"selector":{"app":"web"},"type":"ClusterIP"}}""",
+            service.ToJsonString());
     }
 }
