@@ -1,18 +1,9 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Edge.Dataplane.Agent;
-using Edge.Host.Api.OpenApi;
-using Edge.Host.Cluster;
-using Edge.Host.Manifests;
 using Edge.Host.Objects;
 using Edge.Host.Sessions;
 using Edge.Host.Store;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Edge.Host.Api;
 

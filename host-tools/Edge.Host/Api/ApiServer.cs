@@ -316,13 +316,14 @@ public sealed partial class ApiServer : IAsyncDisposable
 
     /// <summary>Who makes a write that is not an apply: ?fieldManager=, else the client's name (its User-Agent up to the first '/'), as kube-apiserver names it.</summary>
     private static string UpdateManager(HttpContext context) =>
-        context.Request.Query["fieldManager"] is { Count: > 0 } named && named[0] is { Length: > 0 } manager ? manager
-        : context.Request.Headers.UserAgent.ToString().Split('/')[0] is { Length: > 0 } agent ? agent : "unknown";
+        FieldManager(context) ?? (context.Request.Headers.UserAgent.ToString().Split('/')[0] is { Length: > 0 } agent ? agent : "unknown");
 
     /// <summary>An apply's manager: kube-apiserver requires it.</summary>
-    private static string ApplyManager(HttpContext context) =>
-        context.Request.Query["fieldManager"] is { Count: > 0 } named && named[0] is { Length: > 0 } manager ? manager
-        : throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+    private static string ApplyManager(HttpContext context) => FieldManager(context)
+        ?? throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+
+    private static string? FieldManager(HttpContext context) =>
+        context.Request.Query["fieldManager"] is { Count: > 0 } named && named[0] is { Length: > 0 } manager ? manager : null;
 
     /// <summary>How a PATCH's body merges into the object, by its media type: JSON merge patch, strategic merge patch (the kind's list merge keys) or JSON patch; null for others.</summary>
     private static Func<JsonObject, JsonNode?, JsonObject>? PatchMerge(HttpContext context, ResourcePath r)

@@ -28,6 +28,16 @@ public sealed class WorkloadSimulationTests
         }, maxMs), "did not finish in time");
     }
 
+    /// <summary>A whoami pod and a client pod on one node, the client connecting to whoami's port 80.</summary>
+    private static (SimCluster Cluster, IWorkload Whoami, TcpSocket Client) ClientOfWhoami(ulong seed)
+    {
+        var cluster = new SimCluster(1, seed);
+        PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
+        PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
+        IWorkload whoami = WorkloadCatalog.Create("whoami", web, "node-1")!;
+        return (cluster, whoami, client.Connect(web.Address, 80)!);
+    }
+
     [Fact]
     public void Whoami_tells_which_pod_on_which_node_answered_and_what_it_was_asked()
     {
@@ -106,11 +116,7 @@ public sealed class WorkloadSimulationTests
     [Fact]
     public void An_oversized_request_head_gets_431_not_a_crash()
     {
-        var cluster = new SimCluster(1, seed: 34);
-        PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
-        PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
-        IWorkload whoami = WorkloadCatalog.Create("whoami", web, "node-1")!;
-        TcpSocket s = client.Connect(web.Address, 80)!;
+        (SimCluster cluster, IWorkload whoami, TcpSocket s) = ClientOfWhoami(seed: 34);
         byte[] junk = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nX: " + new string('a', 3000));
         int sent = 0;
         var back = new MemoryStream();
@@ -137,11 +143,7 @@ public sealed class WorkloadSimulationTests
     [Fact]
     public void After_answering_a_server_reads_and_discards_what_the_client_still_sends_so_the_client_is_never_stuck_on_a_shut_window()
     {
-        var cluster = new SimCluster(1, seed: 35);
-        PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
-        PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
-        IWorkload whoami = WorkloadCatalog.Create("whoami", web, "node-1")!;
-        TcpSocket s = client.Connect(web.Address, 80)!;
+        (SimCluster cluster, IWorkload whoami, TcpSocket s) = ClientOfWhoami(seed: 35);
         // A head too big (431 at once), then twenty times the server's receive buffer more: the
         // server has answered and closed, and must still take every byte for the client to finish.
         byte[] junk = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nX: " + new string('a', 3000) + new string('b', 20 * s.ReceiveCapacity));
@@ -176,11 +178,7 @@ public sealed class WorkloadSimulationTests
     [Fact]
     public void A_client_that_never_stops_sending_is_reset_once_the_server_has_lingered()
     {
-        var cluster = new SimCluster(1, seed: 36);
-        PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
-        PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
-        IWorkload whoami = WorkloadCatalog.Create("whoami", web, "node-1")!;
-        TcpSocket s = client.Connect(web.Address, 80)!;
+        (SimCluster cluster, IWorkload whoami, TcpSocket s) = ClientOfWhoami(seed: 36);
         byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: web\r\n\r\n");
         byte[] more = new byte[512];
         int sent = 0;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Host.Api.OpenApi;
 
@@ -148,7 +147,8 @@ public sealed class FieldSet
 
     private static void Walk(JsonNode? value, FieldType? type, string path, HashSet<string> paths)
     {
-        FieldType? resolved = type is TypeRef r && ApiTypes.All.TryGetValue(r.Name, out ApiType? named) && named.IsStruct ? type : type is MapOf ? type : type is ListOf ? type : null;
+        // A reference to a type with no fields (a quantity, an int-or-string) is a value, walked as untyped.
+        FieldType? resolved = type is TypeRef r && !(ApiTypes.All.TryGetValue(r.Name, out ApiType? named) && named.IsStruct) ? null : type;
         switch (value)
         {
             case JsonObject members when members.Count > 0 && resolved is not ListOf:

@@ -80,12 +80,12 @@ public static class ServerSideApply
     public static void RecordUpdate(KubeObject? before, KubeObject after, KindInfo kind, string manager, DateTime now, string? subresource = null)
     {
         ApiType type = ApiTypes.Of(kind);
-        FieldSet now_ = FieldSet.Of(after.Json, type);
+        FieldSet present = FieldSet.Of(after.Json, type);
         List<ManagedEntry> entries = before == null ? [] : ManagedFields.Read(before);
         FieldSet was = before == null ? FieldSet.Empty : FieldSet.Of(before.Json, type);
-        FieldSet changed = now_.Except(was).Union(FieldSet.From(now_.Intersect(was).Paths
+        FieldSet changed = present.Except(was).Union(FieldSet.From(present.Intersect(was).Paths
             .Where(p => IsValue(p) && !JsonNode.DeepEquals(FieldSet.ValueAt(before!.Json, p), FieldSet.ValueAt(after.Json, p)))));
-        FieldSet gone = was.Except(now_);
+        FieldSet gone = was.Except(present);
         if (changed.Count == 0 && gone.Count == 0 && before != null)
         {
             ManagedFields.Write(after, entries);

@@ -5,7 +5,7 @@ namespace Edge.Host.Api.Protobuf;
 /// <summary>
 /// How a Kubernetes message's fields map to its JSON, by field number (k8s.io/api's
 /// generated.proto): a string, an integer, a boolean, a nested message, a list of messages or of
-/// strings, or a map. Only the messages and fields `kubectl create` fills in are listed; a field
+/// strings, or a map of strings or of bytes. Only the messages and fields `kubectl create` fills in are listed; a field
 /// not listed is passed over.
 /// </summary>
 /// <remarks>Go writes a plain number even when it is 0 (JSON leaves it out); a pointer only when set (<see cref="KeepZero"/>: replicas: 0 is a value).</remarks>
@@ -20,6 +20,7 @@ public enum ProtoKind
     Messages,
     Strings,
     StringMap,
+    BytesMap,
     IntOrString,
 }
 
@@ -33,6 +34,12 @@ public static class ProtoSchema
 
     public static readonly Dictionary<string, Dictionary<int, ProtoField>> Messages = new()
     {
+        ["ConfigMap"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = new("data", ProtoKind.StringMap), [3] = new("binaryData", ProtoKind.BytesMap), [4] = B("immutable") },
+        ["Secret"] = new()
+        {
+            [1] = M("metadata", "ObjectMeta"), [2] = new("data", ProtoKind.BytesMap), [3] = S("type"), [4] = new("stringData", ProtoKind.StringMap), [5] = B("immutable"),
+        },
+        ["Namespace"] = new() { [1] = M("metadata", "ObjectMeta") }, // its spec and status are the server's
         ["ObjectMeta"] = new() { [1] = S("name"), [2] = S("generateName"), [3] = S("namespace"), [11] = new("labels", ProtoKind.StringMap), [12] = new("annotations", ProtoKind.StringMap) },
         ["LabelSelector"] = new() { [1] = new("matchLabels", ProtoKind.StringMap) },
         ["Deployment"] = new() { [1] = M("metadata", "ObjectMeta"), [2] = M("spec", "DeploymentSpec") },
@@ -121,8 +128,8 @@ public static class ProtoSchema
                 case ProtoKind.Strings when wire == ProtoReader.LengthDelimited:
                     List(obj, field.Json).Add(r.ReadString());
                     break;
-                case ProtoKind.StringMap when wire == ProtoReader.LengthDelimited:
-                    (string key, string value) = MapEntry(r.ReadBytes());
+                case ProtoKind.StringMap or ProtoKind.BytesMap when wire == ProtoReader.LengthDelimited:
+                    (string key, string value) = MapEntry(r.ReadBytes(), base64: field.Kind == ProtoKind.BytesMap);
                     if (obj[field.Json] is not JsonObject map)
                     {
                         map = new JsonObject();
@@ -154,7 +161,8 @@ public static class ProtoSchema
         return list;
     }
 
-    private static (string Key, string Value) MapEntry(ReadOnlySpan<byte> entry)
+    // A map entry: key 1, value 2; bytes values as JSON carries them, in base64.
+    private static (string Key, string Value) MapEntry(ReadOnlySpan<byte> entry, bool base64)
     {
         string key = "", value = "";
         var r = new ProtoReader(entry);
@@ -167,7 +175,8 @@ public static class ProtoSchema
             }
             else if (number == 2 && wire == ProtoReader.LengthDelimited)
             {
-                value = r.ReadString();
+                ReadOnlySpan<byte> bytes = r.ReadBytes();
+                value = base64 ? Convert.ToBase64String(bytes) : System.Text.Encoding.UTF8.GetString(bytes);
             }
             else
             {
