@@ -88,7 +88,8 @@ namespace Edge.Firmware
 
             var port = new NanoDatagramPort(address, VxlanHeader.IanaPort);
             platform.Port = port;
-            platform.HostSockets = new NanoHostSockets(address, 16);
+            // TLS sessions as the board's memory class gives them: none on a WROOM board (no native heap for mbedTLS).
+            platform.HostSockets = new NanoHostSockets(address, 16, MemoryClass.TlsSessions(plan.MemoryClass), platform.Clock);
             platform.Management = new NanoManagementListener(address, BoardLoop.ManagementPort);
             var loop = new BoardLoop(plan, address, platform, panel, Watch);
             while (true)

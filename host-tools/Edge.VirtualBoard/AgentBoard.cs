@@ -54,7 +54,8 @@ public sealed class AgentBoard : IDisposable
         }
 
         _port = new UdpDatagramPort(address, vxlanPort);
-        _hostSockets = new OsHostSockets(address);
+        // TLS sessions as the board's memory class gives them (none on a WROOM board; 8 without a class).
+        _hostSockets = new OsHostSockets(address, MemoryClass.TlsSessions(Plan.MemoryClass));
         var random = new SystemRandom();
         Agent = new NodeAgent(identity, _clock, random, _port, _hostSockets);
         Session = new BoardSession(Agent, new NodeConfigIdentity
@@ -62,6 +63,7 @@ public sealed class AgentBoard : IDisposable
             Name = name, Address = address, VxlanPort = vxlanPort, MaxPods = identity.MaxPods,
             MaxPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxPayload(Plan.MemoryClass) : Frame.MaxPayload,
             MaxOutPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxOutPayload(Plan.MemoryClass) : Frame.MaxPayload,
+            TlsSessions = _hostSockets.Sessions,
         });
         Session.Storage = storage;
         Session.Trust = Plan.StartTrust(storage);
@@ -161,16 +163,17 @@ public sealed class AgentBoard : IDisposable
     /// <summary>
     /// One line of what should stay flat on a board that runs for hours: this process's live
     /// managed heap (after a full collection, so garbage not yet collected does not count: once a
-    /// minute this costs a few milliseconds), the packet buffers free, the tables' fill, and the
-    /// drops so far.
+    /// minute this costs a few milliseconds), the packet buffers free, the tables' fill, the
+    /// drops so far, and the TLS sessions held and handshakes failed.
     /// </summary>
     public string Stats()
     {
         var node = Agent.Node;
         string pool = node == null ? "-" : $"{node.Context.Pool.Available}/{node.Context.Pool.Capacity}";
         string conntrack = node == null ? "-" : $"{node.Proxy.Conntrack.Count}/{node.Proxy.Conntrack.Capacity}";
+        string tls = FormattableString.Invariant($"tls sessions {_hostSockets.TlsSessionsInUse}/{_hostSockets.Sessions}, tls handshakes failed {_hostSockets.TlsHandshakesFailed}");
         return FormattableString.Invariant(
-            $"stats: managed live {GC.GetTotalMemory(forceFullCollection: true) / 1024} KiB, buffers free {pool}, conntrack {conntrack}, drops {node?.Drops.Total ?? 0}");
+            $"stats: managed live {GC.GetTotalMemory(forceFullCollection: true) / 1024} KiB, buffers free {pool}, conntrack {conntrack}, drops {node?.Drops.Total ?? 0}, {tls}");
     }
 
     public void Dispose()

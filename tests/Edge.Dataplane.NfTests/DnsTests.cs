@@ -100,21 +100,6 @@ namespace Edge.Dataplane.NfTests
             Assert.IsTrue(m.Authority[0].EndsWith(" 7200 1800 86400 5"), m.Authority[0]);
         }
 
-        private static byte[] Hex(string hex)
-        {
-            byte[] b = new byte[hex.Length / 2];
-            for (int i = 0; i < b.Length; i++)
-            {
-                b[i] = (byte)((Nibble(hex[2 * i]) << 4) | Nibble(hex[2 * i + 1]));
-            }
-
-            return b;
-        }
-
-        private static int Nibble(char c)
-        {
-            return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-        }
 
         [TestMethod]
         public void A_service_name_answers_with_its_cluster_IP_and_others_are_NXDOMAIN()
@@ -270,7 +255,7 @@ namespace Edge.Dataplane.NfTests
             byte[] response = new byte[512];
             for (int i = 0; i < corpus.Length; i++)
             {
-                byte[] query = Hex(corpus[i]);
+                byte[] query = Hex.Bytes(corpus[i]);
                 long before = server.Malformed;
 
                 int n = server.Answer(query, 0, query.Length, response, 0, response.Length, false);

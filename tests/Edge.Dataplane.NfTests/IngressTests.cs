@@ -5,6 +5,7 @@ using Edge.Dataplane.Net;
 using Edge.Dataplane.NfTests.Sim;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
+using Edge.Dataplane.Worker;
 using Edge.Dataplane.Workloads;
 using nanoFramework.TestFramework;
 using Assert = nanoFramework.TestFramework.Assert;
@@ -207,6 +208,72 @@ namespace Edge.Dataplane.NfTests
             Assert.IsTrue(canary >= 10 && canary <= 30, canary.ToString() + " of 40 requests went to a canary weighted 50");
         }
 
+        [TestMethod]
+        public void With_certificates_a_board_that_terminates_TLS_serves_the_routes_on_443_and_the_pod_sees_https()
+        {
+            Lab lab = new Lab(0);
+            Node board = lab.Cluster.Node(1);
+            Assert.IsFalse(lab.Board1.IsListening(443), "no TLS without a platform that terminates it");
+
+            lab.Board1.TlsSessions = 2;
+            board.Ingress.Close();
+            board.Ingress = null; // made again, now over a platform with TLS
+            board.ServeIngress(Routes(), Certificates());
+            lab.Cluster.Run(2);
+            Assert.IsTrue(lab.Board1.IsListening(443), "the TLS port opens with the first certificates");
+            Assert.AreEqual("secure.example", lab.Board1.Certificates.Hosts[0]);
+
+            string answer = lab.ExchangeAt(443, Laptop, "GET /web HTTP/1.1\r\nHost: secure.example\r\n\r\n");
+            AssertHas("Hostname: web", answer);
+            AssertHas("X-Forwarded-Port: 443", answer);
+            AssertHas("X-Forwarded-Proto: https", answer);
+            AssertHas("X-Forwarded-Proto: http\n", lab.Exchange("GET /web HTTP/1.1\r\nHost: secure.example\r\n\r\n"));
+            Assert.AreEqual(1L, board.Ingress.SecureRequests);
+
+            board.ServeIngress(Routes(), null);
+            lab.Cluster.Run(2);
+            Assert.IsFalse(lab.Board1.IsListening(443), "no certificates, no TLS port");
+            Assert.IsTrue(lab.Board1.IsListening(80), "plain HTTP goes on");
+        }
+
+        [TestMethod]
+        public void A_route_with_ssl_redirect_sends_plain_HTTP_to_https_with_308_on_a_board_that_serves_it()
+        {
+            Lab lab = new Lab(0);
+            IngressRoutes routes = Routes();
+            routes.Annotations = new RouteAnnotations(routes.Count, 0);
+            routes.Annotations.SslRedirects[0] = true; // /web
+            lab.Cluster.Node(1).ServeIngress(routes);
+
+            // No TLS on this board: there is no https to send anyone to, so the route serves as it came.
+            AssertHas("Hostname: web", lab.Exchange("GET /web HTTP/1.1\r\nHost: secure.example\r\n\r\n"));
+
+            lab.Board1.TlsSessions = 2;
+            lab.Cluster.Node(1).Ingress.Close();
+            lab.Cluster.Node(1).Ingress = null;
+            lab.Cluster.Node(1).ServeIngress(routes, Certificates());
+            lab.Cluster.Run(2);
+            string redirect = lab.Exchange("GET /web/who?x=1&y=2 HTTP/1.1\r\nHost: Secure.Example:80\r\n\r\n");
+            AssertStarts("HTTP/1.1 308 Permanent Redirect\r\n", redirect);
+            AssertHas("\r\nLocation: https://Secure.Example/web/who?x=1&y=2\r\n", redirect);
+            AssertHas("\r\nContent-Length: 0\r\n", redirect);
+            Assert.AreEqual(1L, lab.Cluster.Node(1).Ingress.Redirected);
+
+            AssertHas("Hostname: web", lab.ExchangeAt(443, Laptop, "GET /web HTTP/1.1\r\nHost: secure.example\r\n\r\n"));
+            AssertHas("Hello from Edge", lab.Exchange("GET / HTTP/1.1\r\nHost: hello.example\r\n\r\n")); // another route: no redirect
+        }
+
+        // One certificate for secure.example (its bytes stand for the PEM the platform would load).
+        private static TlsCertificates Certificates()
+        {
+            var tls = new TlsCertificates(1, 1);
+            tls.Chains[0] = Ascii.Bytes("-----BEGIN CERTIFICATE-----");
+            tls.Keys[0] = Ascii.Bytes("-----BEGIN PRIVATE KEY-----");
+            tls.Hosts[0] = "secure.example";
+            tls.HostCertificates[0] = 0;
+            return tls;
+        }
+
         // A request for /web with a Cookie field making its head about this long.
         private static string Head(int length, bool whole)
         {
@@ -279,8 +346,13 @@ namespace Edge.Dataplane.NfTests
 
             public string ExchangeFrom(uint address, string request)
             {
+                return ExchangeAt(80, address, request);
+            }
+
+            public string ExchangeAt(ushort port, uint address, string request)
+            {
                 LabConnection client = null;
-                Assert.IsTrue(Cluster.RunUntil(delegate { return (client = Board1.Dial(80, address)) != null; }, 1000), "the ingress port takes no connection");
+                Assert.IsTrue(Cluster.RunUntil(delegate { return (client = Board1.Dial(port, address)) != null; }, 1000), "the ingress port takes no connection");
                 byte[] bytes = Ascii.Bytes(request);
                 Assert.AreEqual(bytes.Length, client.Send(bytes, 0, bytes.Length));
                 string answer = ReadAll(client);

@@ -222,7 +222,7 @@ namespace Edge.Dataplane.Agent
         {
             IngressRoutes routes = s.Ingress;
             IngressRoutes served = Node.Ingress != null ? Node.Ingress.Routes : null;
-            if (routes == served)
+            if (routes == served && s.Tls == (Node.Ingress != null ? Node.Ingress.Certificates : null))
             {
                 return null;
             }
@@ -234,7 +234,7 @@ namespace Edge.Dataplane.Agent
                 return "this board serves at most " + limit.ToString() + " ingress routes; the cluster's Ingresses have " + routes.Count.ToString();
             }
 
-            Node.ServeIngress(routes);
+            Node.ServeIngress(routes, s.Tls);
             return null;
         }
 

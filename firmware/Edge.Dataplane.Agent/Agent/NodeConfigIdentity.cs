@@ -13,5 +13,8 @@ namespace Edge.Dataplane.Agent
 
         /// <summary>The largest frame payload the board sends (its outgoing buffer); views and long output come in several.</summary>
         public int MaxOutPayload = Mgmt.Frame.MaxPayload;
+
+        /// <summary>How many TLS sessions the board's platform holds at once (0: it terminates none): the host sends certificates only where this is more.</summary>
+        public int TlsSessions;
     }
 }

@@ -61,8 +61,10 @@ namespace Edge.Dataplane.Boards
             MemoryClass.Apply(plan.MemoryClass, identity);
             _maxPods = identity.MaxPods;
             Agent = new NodeAgent(identity, platform.Clock, platform.Random, platform.Port, platform.HostSockets);
+            var tls = platform.HostSockets as Ingress.ITlsListener;
             Session = new BoardSession(Agent, new NodeConfigIdentity
             {
+                TlsSessions = tls != null ? tls.Sessions : 0,
                 Name = plan.Name,
                 Address = address,
                 VxlanPort = identity.VxlanPort,

@@ -52,6 +52,25 @@ namespace Edge.Dataplane.Boards
             return memoryClass == Wroom ? 1536 : Mgmt.Frame.MaxPayload;
         }
 
+        /// <summary>
+        /// How many TLS sessions the board terminates at once. mbedTLS (under nanoFramework's
+        /// SslStream) takes an input and an output record buffer of 16 KiB plus overhead each,
+        /// about 2 x 16.7 KB per session, from the native heap, not the managed one: a WROOM board
+        /// has no 33 KB to spare beside lwIP and the Ethernet driver, so none; a WROVER board's
+        /// PSRAM holds four; the STM32F769's native heap (in SRAM) two; a virtual board (no
+        /// memory class) eight.
+        /// </summary>
+        public static int TlsSessions(int memoryClass)
+        {
+            switch (memoryClass)
+            {
+                case Wroom: return 0;
+                case Wrover: return 4;
+                case Large: return 2;
+                default: return 8;
+            }
+        }
+
         /// <summary>Sets the node's capacities for the class; identity and addressing are left as they are.</summary>
         public static void Apply(int memoryClass, NodeConfig c)
         {

@@ -46,5 +46,8 @@ namespace Edge.Dataplane.Mgmt
 
         /// <summary>The HTTP routes of every Ingress Edge serves (every board serves them all); null for none.</summary>
         public IngressRoutes Ingress;
+
+        /// <summary>The certificates this board terminates the Ingresses' TLS with (only a board that takes TLS sessions gets any); null for none.</summary>
+        public TlsCertificates Tls;
     }
 }

@@ -6,7 +6,7 @@ namespace Edge.Dataplane.Mgmt
     /// The ingress section of a state, after the policies: the number of routes (0 for none),
     /// then each route's host, path, pathType and backend service (namespace, name, port),
     /// strings as indexes into the state's string table; then whether any route has annotations,
-    /// and if so the number of allowed ranges, each route's ranges and each route's canary (or 0). A route a board
+    /// and if so the number of allowed ranges, then per route its ranges, its canary (or 0) and whether it redirects to https. A route a board
     /// could not match (a path not starting with '/', an unknown pathType, a port beyond 65535) makes the
     /// section, and so the state, damaged.
     /// </summary>
@@ -89,6 +89,8 @@ namespace Edge.Dataplane.Mgmt
                     w.Int(t.Index(a.CanaryHeaders[i]));
                     w.Int(t.Index(a.CanaryHeaderValues[i]));
                 }
+
+                w.Bool(a.SslRedirects[i]);
             }
         }
 
@@ -164,6 +166,8 @@ namespace Edge.Dataplane.Mgmt
                         r.Failed = true;
                     }
                 }
+
+                a.SslRedirects[i] = r.Bool();
             }
 
             return a;

@@ -42,6 +42,12 @@ namespace Edge.Dataplane.Mgmt
             }
         }
 
+        /// <summary>What Hello says last (older hosts stop before it): how many TLS sessions the board terminates at once (0: none).</summary>
+        public static void WriteHelloTls(PayloadWriter w, int tlsSessions)
+        {
+            w.Int(tlsSessions);
+        }
+
         /// <summary>Ack: the generation, and null or why it was not applied.</summary>
         public static void WriteAck(PayloadWriter w, uint generation, string error)
         {

@@ -10,7 +10,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 4; // 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
+        public const int FormatVersion = 5; // 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
 
         public static void Encode(DesiredState s, PayloadWriter w)
         {
@@ -121,6 +121,7 @@ namespace Edge.Dataplane.Mgmt
 
             PolicyCodec.Encode(s.Policies, s.ClusterNetwork, w);
             IngressCodec.Encode(s.Ingress, strings, w);
+            TlsCodec.Encode(s.Tls, strings, w);
             if (strings.Count != collected)
             {
                 w.Overflow = true; // a string Collect missed: refuse rather than send a wrong table
@@ -288,6 +289,11 @@ namespace Edge.Dataplane.Mgmt
                 s.Ingress = IngressCodec.Decode(r, strings, held != null ? held.Ingress : null);
             }
 
+            if (!r.Failed)
+            {
+                s.Tls = TlsCodec.Decode(r, strings, held != null ? held.Tls : null);
+            }
+
             return r.Failed || !r.AtEnd ? null : s;
         }
 
@@ -364,6 +370,7 @@ namespace Edge.Dataplane.Mgmt
             }
 
             IngressCodec.Collect(s.Ingress, t);
+            TlsCodec.Collect(s.Tls, t);
         }
     }
 }

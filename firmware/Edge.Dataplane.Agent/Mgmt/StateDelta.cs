@@ -5,7 +5,7 @@ namespace Edge.Dataplane.Mgmt
 {
     /// <summary>
     /// A Delta payload: what changed between the generation a board has applied and the next.
-    /// Small sections (peers, pods, the cluster's pod list, the policies, the ingress routes) travel whole when they changed;
+    /// Small sections (peers, pods, the cluster's pod list, the policies, the ingress routes, the TLS certificates) travel whole when they changed;
     /// services and DNS entries travel one service at a time (every port of a changed service),
     /// with the names of services that went. The board merges it into the state it applied last
     /// and applies the result by difference, exactly as a snapshot. A delta for another base
@@ -18,6 +18,7 @@ namespace Edge.Dataplane.Mgmt
         public const int ClusterPodsReplaced = 4;
         public const int PoliciesReplaced = 8;
         public const int IngressReplaced = 16;
+        public const int TlsReplaced = 32;
 
         /// <summary>Writes the delta: base generation, flags, names of removed services and DNS entries, then the changed parts as a state.</summary>
         public static void Encode(uint baseGeneration, int flags, string[] removedServices, string[] removedDns, DesiredState changed, PayloadWriter w)
@@ -79,6 +80,11 @@ namespace Edge.Dataplane.Mgmt
             if ((flags & IngressReplaced) == 0)
             {
                 next.Ingress = previous.Ingress;
+            }
+
+            if ((flags & TlsReplaced) == 0)
+            {
+                next.Tls = previous.Tls;
             }
 
             next.Services = MergeServices(previous.Services, changed.Services, removedServices);

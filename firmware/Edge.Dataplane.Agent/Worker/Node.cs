@@ -118,6 +118,15 @@ namespace Edge.Dataplane.Worker
         /// <summary>Serves <paramref name="routes"/> (null: none) on the ingress port from now on, the controller made with the first.</summary>
         public void ServeIngress(IngressRoutes routes)
         {
+            ServeIngress(routes, Ingress != null ? Ingress.Certificates : null);
+        }
+
+        /// <summary>
+        /// As <see cref="ServeIngress(IngressRoutes)"/>, and HTTPS on the TLS port with
+        /// <paramref name="certificates"/> where the platform's sockets terminate TLS (<see cref="ITlsListener"/>).
+        /// </summary>
+        public void ServeIngress(IngressRoutes routes, TlsCertificates certificates)
+        {
             if (Ingress == null)
             {
                 if (routes == null || routes.Count == 0 || _hostSockets == null)
@@ -126,11 +135,12 @@ namespace Edge.Dataplane.Worker
                 }
 
                 NodeConfig config = Context.Config;
+                var tls = _hostSockets as ITlsListener;
                 Ingress = new IngressProxy(_hostSockets, Host, new IngressBackendsFromProxy(Proxy, config.GatewayAddress), Context.Drops,
-                    config.IngressPort, config.IngressConnections);
+                    config.IngressPort, config.IngressConnections, tls != null && tls.Sessions > 0 ? tls : null, config.IngressTlsPort);
             }
 
-            Ingress.Load(routes);
+            Ingress.Load(routes, certificates);
         }
 
         public NodeConfig Config

@@ -7,7 +7,7 @@ namespace Edge.Dataplane.Ingress
     /// the hop-by-hop ones (Connection, Keep-Alive, Proxy-Connection: RFC 9110 7.6.1) and any
     /// forwarding fields the client made up, plus what ingress-nginx adds: X-Real-IP,
     /// X-Forwarded-For (the client as the board saw it, not what it claimed), X-Forwarded-Host
-    /// (the Host as sent), X-Forwarded-Port and X-Forwarded-Proto, and <c>Connection: close</c>
+    /// (the Host as sent), X-Forwarded-Port and X-Forwarded-Proto (https when the board terminated TLS), and <c>Connection: close</c>
     /// (one request per backend connection: the next request on the client's connection may
     /// route elsewhere) or <c>Connection: upgrade</c> when the client asked to switch protocols.
     /// Host passes through. Written twice with the same code: once to measure (no socket), once
@@ -28,12 +28,13 @@ namespace Edge.Dataplane.Ingress
         private const int ForwardedPort = 48;
         private const int ForwardedPortLength = 18;
         private const int ForwardedProtoHttp = 66;
-        private const int ForwardedProtoHttpLength = 25;
-        private const int ConnectionClose = 91;
+        private const int ForwardedProtoHttpLength = 23;
+        private const int SecureS = 89;
+        private const int ConnectionClose = 92;
         private const int ConnectionCloseLength = 19;
-        private const int ConnectionUpgrade = 110;
+        private const int ConnectionUpgrade = 111;
         private const int ConnectionUpgradeLength = 21;
-        private readonly byte[] _text = Ascii("\r\nX-Real-IP: X-Forwarded-For: X-Forwarded-Host: X-Forwarded-Port: X-Forwarded-Proto: http\r\nConnection: close\r\nConnection: upgrade\r\n");
+        private readonly byte[] _text = Ascii("\r\nX-Real-IP: X-Forwarded-For: X-Forwarded-Host: X-Forwarded-Port: X-Forwarded-Proto: https\r\nConnection: close\r\nConnection: upgrade\r\n");
 
         // Digits of an address or port, written back to front.
         private readonly byte[] _number = new byte[16];
@@ -41,22 +42,22 @@ namespace Edge.Dataplane.Ingress
         private int _written;
 
         /// <summary>The bytes the head (and the body bytes that came with it) takes: what the backend socket must have room for.</summary>
-        public int Measure(byte[] head, int count, RequestHead request, uint client, ushort port)
+        public int Measure(byte[] head, int count, RequestHead request, uint client, ushort port, bool secure)
         {
             _to = null;
-            return Write(head, count, request, client, port);
+            return Write(head, count, request, client, port, secure);
         }
 
         /// <summary>Queues the head and the body bytes after it on <paramref name="backend"/>; the caller checked its room with <see cref="Measure"/>.</summary>
-        public int Send(TcpSocket backend, byte[] head, int count, RequestHead request, uint client, ushort port)
+        public int Send(TcpSocket backend, byte[] head, int count, RequestHead request, uint client, ushort port, bool secure)
         {
             _to = backend;
-            int n = Write(head, count, request, client, port);
+            int n = Write(head, count, request, client, port, secure);
             _to = null;
             return n;
         }
 
-        private int Write(byte[] head, int count, RequestHead request, uint client, ushort port)
+        private int Write(byte[] head, int count, RequestHead request, uint client, ushort port, bool secure)
         {
             _written = 0;
             Bytes(head, request.MethodStart, request.FieldsStart - request.MethodStart);
@@ -92,6 +93,12 @@ namespace Edge.Dataplane.Ingress
             Decimal(port);
             Piece(Crlf, CrlfLength);
             Piece(ForwardedProtoHttp, ForwardedProtoHttpLength);
+            if (secure)
+            {
+                Piece(SecureS, 1); // https: the client came through the board's TLS
+            }
+
+            Piece(Crlf, CrlfLength);
             if (request.Upgrade)
             {
                 Piece(ConnectionUpgrade, ConnectionUpgradeLength);

@@ -13,6 +13,9 @@ namespace Edge.Dataplane.Ingress
         public int External;
         public uint Client;
 
+        /// <summary>The client came through the platform's TLS (the HTTPS port).</summary>
+        public bool Secure;
+
         /// <summary>Packet buffers rented while the client is served: the head (then bytes to the pod), and bytes to the client.</summary>
         public PacketBuffer Head;
         public PacketBuffer ToClient;
@@ -22,7 +25,7 @@ namespace Edge.Dataplane.Ingress
         public TcpSocket Backend;
         public RelayPair Relay;
 
-        /// <summary>The ingress's own answer, how much of it has gone.</summary>
+        /// <summary>The ingress's own answer in the head buffer: where it ends, and how far it has gone (from where it starts).</summary>
         public int ReplyLength;
         public int ReplySent;
 

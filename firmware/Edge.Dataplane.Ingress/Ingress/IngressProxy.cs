@@ -23,6 +23,10 @@ namespace Edge.Dataplane.Ingress
     /// waits in the backlog until one is. So the longest head it takes is a packet buffer's
     /// (431 beyond), and one whose forwarded form would not fit a TCP send buffer (a WROOM board's is
     /// 1 KiB). Nothing is held until the first route arrives.
+    /// Where the platform terminates TLS (<see cref="ITlsListener"/>) and the host sent
+    /// certificates, the same slots serve HTTPS on the TLS port: the platform hands over each
+    /// client after its handshake, and the ingress sees plaintext (X-Forwarded-Proto: https). A
+    /// route with ssl-redirect answers plain HTTP with 308 to https, only on a board that serves it.
     /// </summary>
     public sealed class IngressProxy
     {
@@ -52,6 +56,7 @@ namespace Edge.Dataplane.Ingress
         private readonly PacketPool _pool;
         private readonly IRandomSource _random;
         private readonly ushort _port;
+        private readonly IngressTlsPort _tls;
         private readonly RequestHead _request = new RequestHead();
         private readonly ForwardedHead _forwarded = new ForwardedHead();
 
@@ -83,7 +88,14 @@ namespace Edge.Dataplane.Ingress
         public long WaitedForBuffer;
 
         public IngressProxy(IHostSockets sockets, PodSandbox host, IIngressBackends backends, DropCounters drops, ushort port, int connections)
+            : this(sockets, host, backends, drops, port, connections, null, 0)
         {
+        }
+
+        /// <summary>An ingress that also serves HTTPS on <paramref name="tlsPort"/> through <paramref name="tls"/> (null: the platform terminates no TLS).</summary>
+        public IngressProxy(IHostSockets sockets, PodSandbox host, IIngressBackends backends, DropCounters drops, ushort port, int connections, ITlsListener tls, ushort tlsPort)
+        {
+            _tls = tls != null ? new IngressTlsPort(tls, tlsPort) : null;
             _sockets = sockets;
             _host = host;
             _backends = backends;
@@ -114,6 +126,30 @@ namespace Edge.Dataplane.Ingress
             get { return _listener >= 0; }
         }
 
+        /// <summary>The TLS port is open on the board's address.</summary>
+        public bool ListeningTls
+        {
+            get { return _tls != null && _tls.Listener >= 0; }
+        }
+
+        /// <summary>The certificates served on the TLS port; null for none (or a platform without TLS).</summary>
+        public TlsCertificates Certificates
+        {
+            get { return _tls != null ? _tls.Certificates : null; }
+        }
+
+        /// <summary>Requests that came over TLS.</summary>
+        public long SecureRequests
+        {
+            get { return _tls != null ? _tls.Requests : 0; }
+        }
+
+        /// <summary>Plain HTTP requests sent to https with 308 (ssl-redirect).</summary>
+        public long Redirected
+        {
+            get { return _tls != null ? _tls.Redirected : 0; }
+        }
+
         /// <summary>Clients being read, connected, relayed or answered.</summary>
         public int Active
         {
@@ -132,11 +168,39 @@ namespace Edge.Dataplane.Ingress
         /// <summary>Serves <paramref name="routes"/> from now on; null or empty stops listening (connections under way finish).</summary>
         public void Load(IngressRoutes routes)
         {
+            Load(routes, Certificates);
+        }
+
+        /// <summary>
+        /// Serves <paramref name="routes"/>, and HTTPS with <paramref name="certificates"/> where the
+        /// platform terminates TLS, from now on; no routes stops both ports, no certificates the
+        /// TLS one (connections under way finish).
+        /// </summary>
+        public void Load(IngressRoutes routes, TlsCertificates certificates)
+        {
             _routes = routes != null && routes.Count > 0 ? routes : null;
             if (_routes == null && _listener >= 0)
             {
                 _sockets.Close(_listener);
                 _listener = -1;
+            }
+
+            IngressTlsPort tls = _tls;
+            if (tls == null)
+            {
+                return;
+            }
+
+            TlsCertificates before = tls.Certificates;
+            tls.Certificates = _routes != null && certificates != null && certificates.Count > 0 ? certificates : null;
+            if (tls.Listener >= 0 && tls.Certificates == null)
+            {
+                _sockets.Close(tls.Listener);
+                tls.Listener = -1;
+            }
+            else if (tls.Listener >= 0 && tls.Certificates != before)
+            {
+                tls.Listener = tls.Platform.ListenTls(tls.Port, tls.Certificates); // the same port: new clients get the new certificates
             }
         }
 
@@ -170,9 +234,27 @@ namespace Edge.Dataplane.Ingress
                 }
             }
 
+            IngressTlsPort tls = _tls;
+            if (tls != null && tls.Certificates != null && tls.Listener < 0 && (now >= tls.ListenAgainAt || tls.ListenAgainAt - now > RelistenMs))
+            {
+                tls.Listener = tls.Platform.ListenTls(tls.Port, tls.Certificates);
+                if (tls.Listener < 0)
+                {
+                    ListenFailures++;
+                    tls.ListenAgainAt = now + RelistenMs;
+                }
+            }
+
             if (_listener >= 0)
             {
-                for (int n = 0; n < AcceptsPerTurn && Accept(now); n++)
+                for (int n = 0; n < AcceptsPerTurn && Accept(_listener, false, now); n++)
+                {
+                }
+            }
+
+            if (tls != null && tls.Listener >= 0)
+            {
+                for (int n = 0; n < AcceptsPerTurn && Accept(tls.Listener, true, now); n++)
                 {
                 }
             }
@@ -205,7 +287,7 @@ namespace Edge.Dataplane.Ingress
         }
 
         // Takes a waiting client into a free slot; with none free, clients wait in the backlog.
-        private bool Accept(long now)
+        private bool Accept(int listener, bool secure, long now)
         {
             int c = FreeSlot();
             if (c < 0)
@@ -222,7 +304,7 @@ namespace Edge.Dataplane.Ingress
 
             uint client;
             ushort clientPort;
-            int handle = _sockets.Accept(_listener, out client, out clientPort);
+            int handle = _sockets.Accept(listener, out client, out clientPort);
             if (handle < 0)
             {
                 _pool.Return(head);
@@ -234,6 +316,7 @@ namespace Edge.Dataplane.Ingress
             _slots[c].Phase = Reading;
             _slots[c].External = handle;
             _slots[c].Client = client;
+            _slots[c].Secure = secure;
             _slots[c].HeadCount = 0;
             _slots[c].Since = now;
             return true;
@@ -272,6 +355,10 @@ namespace Edge.Dataplane.Ingress
             }
 
             Requests++;
+            if (_slots[c].Secure)
+            {
+                _tls.Requests++;
+            }
             IngressRoutes routes = _routes;
             int route = routes == null ? -1
                 : RouteMatcher.Match(routes, head, _request.HostStart, _request.HostNameLength, _request.TargetStart, _request.PathLength);
@@ -282,13 +369,19 @@ namespace Edge.Dataplane.Ingress
                 return;
             }
 
-            if (_forwarded.Measure(head, _slots[c].HeadCount, _request, _slots[c].Client, _port) > _host.Node.Config.TcpSendBuffer)
+            RouteAnnotations annotations = routes.Annotations;
+            if (annotations != null && annotations.SslRedirects[route] && !_slots[c].Secure && ListeningTls && _request.HostNameLength > 0)
+            {
+                Redirect(c, now);
+                return;
+            }
+
+            if (_forwarded.Measure(head, _slots[c].HeadCount, _request, _slots[c].Client, PortOf(c), _slots[c].Secure) > _host.Node.Config.TcpSendBuffer)
             {
                 Refuse(c, 431, now); // its forwarded form would not fit the connection's send buffer
                 return;
             }
 
-            RouteAnnotations annotations = routes.Annotations;
             if (annotations != null && !annotations.Allows(route, _slots[c].Client))
             {
                 Forbidden++;
@@ -347,7 +440,7 @@ namespace Edge.Dataplane.Ingress
             // The request head is parsed again from the slot's bytes: the parser is shared by every slot.
             byte[] head = _slots[c].Head.Data;
             _request.Parse(head, _slots[c].HeadCount);
-            int size = _forwarded.Measure(head, _slots[c].HeadCount, _request, _slots[c].Client, _port);
+            int size = _forwarded.Measure(head, _slots[c].HeadCount, _request, _slots[c].Client, PortOf(c), _slots[c].Secure);
             if (size > backend.SendSpace)
             {
                 // A new connection's send buffer is empty: a head that does not fit now never will.
@@ -357,7 +450,7 @@ namespace Edge.Dataplane.Ingress
                 return;
             }
 
-            _forwarded.Send(backend, head, _slots[c].HeadCount, _request, _slots[c].Client, _port);
+            _forwarded.Send(backend, head, _slots[c].HeadCount, _request, _slots[c].Client, PortOf(c), _slots[c].Secure);
             // The head buffer, sent, carries the rest of the request to the pod.
             if (_slots[c].Relay == null)
             {
@@ -371,6 +464,31 @@ namespace Edge.Dataplane.Ingress
             Proxied++;
             _slots[c].Backend = null;
             _slots[c].Phase = Relaying;
+        }
+
+        // The port the client came to: X-Forwarded-Port.
+        private ushort PortOf(int c)
+        {
+            return _slots[c].Secure ? _tls.Port : _port;
+        }
+
+        // ssl-redirect: the answer is written after the request head it is made from.
+        private void Redirect(int c, long now)
+        {
+            IngressConnection slot = _slots[c];
+            int end = IngressReplies.WriteRedirect(slot.Head.Data, slot.HeadCount, slot.Head.Data, _request, _tls.Port);
+            if (end < 0)
+            {
+                Refuse(c, 431, now); // a head so long that the redirect would not fit beside it
+                return;
+            }
+
+            _tls.Redirected++;
+            slot.ReplySent = slot.HeadCount;
+            slot.ReplyLength = end;
+            slot.Phase = Replying;
+            slot.Since = now;
+            SendReply(c, now);
         }
 
         private void Refuse(int c, int status, long now)

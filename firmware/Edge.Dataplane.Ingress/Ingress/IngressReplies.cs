@@ -25,6 +25,38 @@ namespace Edge.Dataplane.Ingress
             }
         }
 
+        /// <summary>
+        /// ingress-nginx's ssl-redirect: 308 to the same host and target over https (the TLS port
+        /// named when it is not 443), written at <paramref name="at"/> in <paramref name="buffer"/>
+        /// (after the request head it is made from); where it ends, or -1 when it does not fit.
+        /// </summary>
+        public static int WriteRedirect(byte[] buffer, int at, byte[] head, RequestHead request, ushort tlsPort)
+        {
+            int target = request.TargetLength > 0 && head[request.TargetStart] == '/' ? request.TargetLength : 0;
+            if (at + 160 + request.HostNameLength + target > buffer.Length)
+            {
+                return -1;
+            }
+
+            at = Text(buffer, at, "HTTP/1.1 308 Permanent Redirect\r\nLocation: https://");
+            System.Array.Copy(head, request.HostStart, buffer, at, request.HostNameLength);
+            at += request.HostNameLength;
+            if (tlsPort != 443)
+            {
+                buffer[at++] = (byte)':';
+                at = Decimal(buffer, at, tlsPort);
+            }
+
+            if (target == 0)
+            {
+                buffer[at++] = (byte)'/';
+            }
+
+            System.Array.Copy(head, request.TargetStart, buffer, at, target);
+            at += target;
+            return Text(buffer, at, "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+
         private static int Write(byte[] buffer, string status, string why)
         {
             int bodyLength = status.Length + 2 + why.Length + 1;
@@ -52,7 +84,7 @@ namespace Edge.Dataplane.Ingress
 
         private static int Decimal(byte[] buffer, int at, int value)
         {
-            int digits = value >= 100 ? 3 : value >= 10 ? 2 : 1;
+            int digits = value >= 10000 ? 5 : value >= 1000 ? 4 : value >= 100 ? 3 : value >= 10 ? 2 : 1;
             for (int i = digits - 1; i >= 0; i--)
             {
                 buffer[at + i] = (byte)('0' + value % 10);

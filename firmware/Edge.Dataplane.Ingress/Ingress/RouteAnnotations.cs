@@ -12,6 +12,9 @@ namespace Edge.Dataplane.Ingress
     /// same host and path, chosen by a request header first (<c>canary-by-header</c>: "always" or
     /// "never", or equal to <c>canary-by-header-value</c> when that is set; any other value is
     /// ignored), then for <c>canary-weight</c> percent of the rest.</item>
+    /// <item><c>ssl-redirect</c> (true by default where the route's host has TLS) and
+    /// <c>force-ssl-redirect</c>: a plain HTTP request gets 308 to its https:// address, on a board
+    /// that terminates TLS (one that does not serves it as it came: there is no https to go to).</item>
     /// </list>
     /// </summary>
     public sealed class RouteAnnotations
@@ -31,6 +34,9 @@ namespace Edge.Dataplane.Ingress
         public readonly string[] CanaryHeaders;
         public readonly string[] CanaryHeaderValues;
 
+        /// <summary>Per route: a plain HTTP request is redirected (308) to https.</summary>
+        public readonly bool[] SslRedirects;
+
         public RouteAnnotations(int routes, int ranges)
         {
             AllowFirst = new ushort[routes];
@@ -43,6 +49,7 @@ namespace Edge.Dataplane.Ingress
             CanaryWeights = new byte[routes];
             CanaryHeaders = new string[routes];
             CanaryHeaderValues = new string[routes];
+            SslRedirects = new bool[routes];
         }
 
         public int Ranges
@@ -159,7 +166,8 @@ namespace Edge.Dataplane.Ingress
                 if (AllowFirst[r] != other.AllowFirst[r] || AllowCount[r] != other.AllowCount[r]
                     || CanaryNamespaces[r] != other.CanaryNamespaces[r] || CanaryServices[r] != other.CanaryServices[r]
                     || CanaryPorts[r] != other.CanaryPorts[r] || CanaryWeights[r] != other.CanaryWeights[r]
-                    || CanaryHeaders[r] != other.CanaryHeaders[r] || CanaryHeaderValues[r] != other.CanaryHeaderValues[r])
+                    || CanaryHeaders[r] != other.CanaryHeaders[r] || CanaryHeaderValues[r] != other.CanaryHeaderValues[r]
+                    || SslRedirects[r] != other.SslRedirects[r])
                 {
                     return false;
                 }

@@ -66,11 +66,13 @@ namespace Edge.Dataplane.Net
         public int PolicyConnections = 256;
 
         /// <summary>
-        /// Ingress: the port it serves HTTP on (the board's own address), the clients it serves at
+        /// Ingress: the ports it serves HTTP and HTTPS on (the board's own address; HTTPS only where
+        /// the platform terminates TLS), the clients it serves at
         /// once (more wait in the platform's listen backlog; each holds up to two packet buffers
         /// while it is served), and the routes it holds (a state with more is refused, naming the limit).
         /// </summary>
         public ushort IngressPort = 80;
+        public ushort IngressTlsPort = 443;
         public int IngressConnections = 8;
         public int MaxIngressRoutes = 64;
 

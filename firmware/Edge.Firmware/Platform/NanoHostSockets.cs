@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Platform;
 
 namespace Edge.Firmware.Platform
@@ -11,21 +12,74 @@ namespace Edge.Firmware.Platform
     /// non-blocking on 1.x and are said here: an outgoing connect (pod egress, off unless the
     /// node allows it) blocks the loop until lwIP connects or gives up, and a send half-close
     /// is not available (the connection closes whole when the relay ends).
+    /// On a board whose memory class takes TLS sessions it terminates TLS (<see cref="ITlsListener"/>):
+    /// a TLS listener's and connection's handles are in the same table, the listener's clients
+    /// through their handshake (<see cref="NanoTlsHandshakes"/>) and the connections' plaintext
+    /// through SslStream (<see cref="NanoTlsConnection"/>).
     /// </summary>
-    public sealed class NanoHostSockets : IHostSockets
+    public sealed class NanoHostSockets : IHostSockets, ITlsListener
     {
         private readonly uint _address;
         private readonly Socket[] _sockets;
         private readonly int[] _state;
         private EndPoint _from = new IPEndPoint(IPAddress.Any, 0);
 
+        // By handle, where the board terminates TLS (else null): a TLS listener's certificates,
+        // a TLS connection's stream. The socket itself is in _sockets like any other.
+        private readonly NanoServerCertificates[] _tlsListeners;
+        private readonly NanoTlsConnection[] _tlsConnections;
+
         public long Errors;
 
-        public NanoHostSockets(uint address, int capacity)
+        /// <summary>Clients through their handshake or not; null where the board terminates no TLS.</summary>
+        public readonly NanoTlsHandshakes TlsHandshakes;
+
+        /// <summary>With <paramref name="tlsSessions"/> TLS sessions at once (MemoryClass.TlsSessions; 0: no TLS), timed by <paramref name="clock"/>.</summary>
+        public NanoHostSockets(uint address, int capacity, int tlsSessions, IClock clock)
         {
             _address = address;
             _sockets = new Socket[capacity];
             _state = new int[capacity];
+            if (tlsSessions > 0)
+            {
+                TlsHandshakes = new NanoTlsHandshakes(tlsSessions, clock);
+                _tlsListeners = new NanoServerCertificates[capacity];
+                _tlsConnections = new NanoTlsConnection[capacity];
+            }
+        }
+
+        public int Sessions
+        {
+            get { return TlsHandshakes != null ? TlsHandshakes.Sessions : 0; }
+        }
+
+        public int ListenTls(ushort port, TlsCertificates certificates)
+        {
+            if (TlsHandshakes == null || certificates == null || certificates.Count == 0)
+            {
+                return -1;
+            }
+
+            for (int i = 0; i < _sockets.Length; i++)
+            {
+                if (_tlsListeners[i] != null && Addresses.PortOf(_sockets[i].LocalEndPoint) == port)
+                {
+                    if (_tlsListeners[i].Source != certificates)
+                    {
+                        _tlsListeners[i] = new NanoServerCertificates(certificates); // for the clients to come
+                    }
+
+                    return i;
+                }
+            }
+
+            int handle = ListenTcp(port);
+            if (handle >= 0)
+            {
+                _tlsListeners[handle] = new NanoServerCertificates(certificates);
+            }
+
+            return handle;
         }
 
         public int ListenTcp(ushort port)
@@ -76,6 +130,11 @@ namespace Edge.Firmware.Platform
                 return -1;
             }
 
+            if (IsTlsListener(listener))
+            {
+                return AcceptTls(listener, out remoteAddress, out remotePort);
+            }
+
             try
             {
                 if (!_sockets[listener].Poll(0, SelectMode.SelectRead))
@@ -113,6 +172,11 @@ namespace Edge.Firmware.Platform
                 return -1;
             }
 
+            if (IsTlsConnection(connection))
+            {
+                return _tlsConnections[connection].Receive(buffer, offset, length);
+            }
+
             try
             {
                 Socket socket = _sockets[connection];
@@ -137,6 +201,11 @@ namespace Edge.Firmware.Platform
                 return -1;
             }
 
+            if (IsTlsConnection(connection))
+            {
+                return _tlsConnections[connection].Send(buffer, offset, length);
+            }
+
             try
             {
                 Socket socket = _sockets[connection];
@@ -151,6 +220,7 @@ namespace Edge.Firmware.Platform
         public void ShutdownSend(int connection)
         {
             // No Shutdown on nanoFramework 1.x sockets: the relay closes the connection when both sides are done.
+            // Nor on its SslStream: a TLS connection's close_notify goes with its Close.
         }
 
         public int OpenUdp(ushort port)
@@ -203,6 +273,22 @@ namespace Edge.Firmware.Platform
                 return;
             }
 
+            if (IsTlsConnection(handle))
+            {
+                _tlsConnections[handle].Close(); // close_notify, and the socket with it
+                _tlsConnections[handle] = null;
+                TlsHandshakes.Ended();
+                _sockets[handle] = null;
+                _state[handle] = 0;
+                return;
+            }
+
+            if (IsTlsListener(handle))
+            {
+                TlsHandshakes.DropListener(handle);
+                _tlsListeners[handle] = null;
+            }
+
             try
             {
                 _sockets[handle].Close();
@@ -249,6 +335,51 @@ namespace Edge.Firmware.Platform
 
                 return -1;
             }
+        }
+
+        // The listener's next client through its handshake, given a handle (none free: the clients wait).
+        private int AcceptTls(int listener, out uint remoteAddress, out ushort remotePort)
+        {
+            remoteAddress = 0;
+            remotePort = 0;
+            int handle = Free();
+            if (handle < 0)
+            {
+                return -1;
+            }
+
+            NanoTlsConnection connection;
+            try
+            {
+                connection = TlsHandshakes.Next(listener, _sockets[listener], _tlsListeners[listener]);
+            }
+            catch (SocketException)
+            {
+                Errors++; // the listener's accept failed
+                return -1;
+            }
+
+            if (connection == null)
+            {
+                return -1;
+            }
+
+            remoteAddress = connection.RemoteAddress;
+            remotePort = connection.RemotePort;
+            _sockets[handle] = connection.Socket;
+            _state[handle] = 1;
+            _tlsConnections[handle] = connection;
+            return handle;
+        }
+
+        private bool IsTlsListener(int handle)
+        {
+            return _tlsListeners != null && _tlsListeners[handle] != null;
+        }
+
+        private bool IsTlsConnection(int handle)
+        {
+            return _tlsConnections != null && _tlsConnections[handle] != null;
         }
 
         private int Free()

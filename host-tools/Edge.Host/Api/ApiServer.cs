@@ -410,9 +410,9 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// </summary>
     private static KubeObject Admitted(KubeObject obj)
     {
-        if (obj.Kind == "Secret" && (string?)obj.Json["type"] is null or "")
+        if (obj.Kind == "Secret")
         {
-            obj.Json["type"] = "Opaque"; // kube-apiserver's default
+            SecretDefaults.Apply(obj);
         }
 
         List<ManifestProblem> errors = ManifestValidator.Validate(new ManifestDocument("", obj, new Dictionary<string, int>()))

@@ -252,7 +252,7 @@ public sealed class ControlPlane : IAsyncDisposable
                     state = BoardStateCompiler.Compile(nodeName, _store.List("Node").Items, _store.List("Pod").Items,
                         _store.List("Service").Items, _store.List("Endpoints").Items, _network, 0, _store.List("OverlayPeer").Items,
                         _store.List("Namespace").Items, _store.List("NetworkPolicy").Items, _store.List("Ingress").Items,
-                        _store.List("IngressClass").Items);
+                        _store.List("IngressClass").Items, _store.List("Secret").Items);
                 }
                 catch (ArgumentException e)
                 {
@@ -263,7 +263,10 @@ public sealed class ControlPlane : IAsyncDisposable
                 content = StateDiff.Bytes(state);
             }
 
-            if (connection.SyncedContent != null && content.AsSpan().SequenceEqual(connection.SyncedContent))
+            // Every change to the store (a Secret's too) wakes this loop and every board's state is
+            // compiled afresh; a board is sent one when it differs from what the board acknowledged.
+            if (connection.SyncedContent != null && content.AsSpan().SequenceEqual(connection.SyncedContent)
+                && StateDiff.SameTls(connection.SyncedState?.Tls, state.Tls))
             {
                 continue;
             }

@@ -8,7 +8,8 @@ namespace Edge.Host.Cluster;
 
 /// <summary>
 /// A board's hello makes it a Node, as a kubelet registers itself: name and hostname label,
-/// InternalIP, pod capacity, firmware as the kubelet version, where to reach it, and a pod
+/// InternalIP, pod capacity and the TLS sessions it terminates (an extended resource,
+/// <see cref="NodeTls.Resource"/>), firmware as the kubelet version, where to reach it, and a pod
 /// CIDR of its own on first registration (kept for good after that, so pod addresses stay).
 /// </summary>
 public static class NodeRegistration
@@ -45,8 +46,8 @@ public static class NodeRegistration
         status["addresses"] = new JsonArray(
             new JsonObject { ["type"] = "InternalIP", ["address"] = Ipv4Address.Format(hello.Address) },
             new JsonObject { ["type"] = "Hostname", ["address"] = hello.Name });
-        status["capacity"] = new JsonObject { ["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        status["allocatable"] = new JsonObject { ["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        status["capacity"] = Resources(hello);
+        status["allocatable"] = Resources(hello);
         status["nodeInfo"] = new JsonObject
         {
             ["kubeletVersion"] = "edge-" + hello.Firmware,
@@ -56,6 +57,13 @@ public static class NodeRegistration
 
         return stored != null && JsonNode.DeepEquals(stored.Json, node.Json) ? null : node;
     }
+
+    // Quantities are strings, as Kubernetes writes them; the names sorted, as kube-apiserver stores a ResourceList.
+    private static JsonObject Resources(BoardHello hello) => new()
+    {
+        [NodeTls.Resource] = hello.TlsSessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>node-N gets 10.244.N.0/24 when it is free, so a workshop's addresses say which board a pod is on.</summary>
     private static string? PreferredPodCidr(string name, ClusterNetwork network)

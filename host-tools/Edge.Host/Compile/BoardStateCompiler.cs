@@ -15,7 +15,8 @@ namespace Edge.Host.Compile;
 /// its endpoints resolved to addresses, ports and flags, and the DNS zone's records. The
 /// board does no lookups of its own: names, selectors and named ports are all resolved here,
 /// NetworkPolicies' too (<see cref="NetworkPolicyCompiler"/>), and every board gets the
-/// routes of every Ingress Edge serves (<see cref="IngressRouteCompiler"/>).
+/// routes of every Ingress Edge serves (<see cref="IngressRouteCompiler"/>); a board that takes
+/// TLS sessions gets their certificates as well (<see cref="IngressTlsCompiler"/>).
 /// </summary>
 public static class BoardStateCompiler
 {
@@ -23,7 +24,7 @@ public static class BoardStateCompiler
         IReadOnlyList<KubeObject> services, IReadOnlyList<KubeObject> endpoints, ClusterNetwork network, uint generation,
         IReadOnlyList<KubeObject>? overlayPeers = null, IReadOnlyList<KubeObject>? namespaces = null,
         IReadOnlyList<KubeObject>? networkPolicies = null, IReadOnlyList<KubeObject>? ingresses = null,
-        IReadOnlyList<KubeObject>? ingressClasses = null)
+        IReadOnlyList<KubeObject>? ingressClasses = null, IReadOnlyList<KubeObject>? secrets = null)
     {
         KubeObject node = nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new ArgumentException($"node {nodeName} is not in the cluster", nameof(nodeName));
@@ -74,7 +75,7 @@ public static class BoardStateCompiler
             {
                 Namespace = p.Namespace,
                 Name = p.Name,
-                Uid = (string?)p.Metadata["uid"] ?? "",
+                Uid = PodIncarnation.Of((string?)p.Metadata["uid"] ?? ""),
                 Address = PodAddress(p),
                 Image = (string?)p.Spec?["containers"]?[0]?["image"] ?? "",
             }).ToArray();
@@ -101,6 +102,7 @@ public static class BoardStateCompiler
         state.Services = dataplaneServices.ToArray();
         state.DnsServices = dnsServices.ToArray();
         state.Ingress = IngressRouteCompiler.Compile(ingresses ?? [], ingressClasses ?? [], services);
+        state.Tls = IngressTlsCompiler.Compile(node, ingresses ?? [], ingressClasses ?? [], secrets ?? []);
         return state;
     }
 

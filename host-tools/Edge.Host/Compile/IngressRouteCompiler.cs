@@ -11,17 +11,15 @@ namespace Edge.Host.Compile;
 /// A backend whose Service or port name does not exist keeps port 0: the board answers 503, as
 /// ingress-nginx does for a Service it cannot find. Older Ingresses come first, so on a tie the
 /// older rule wins, and the oldest defaultBackend is the one taken. Resource backends are not
-/// served (validation says so). ingress-nginx's allowlist and canary annotations travel with the
-/// routes (<see cref="Annotations"/>).
+/// served (validation says so). ingress-nginx's allowlist, canary and HTTPS redirect annotations
+/// travel with the routes (<see cref="Annotations"/>).
 /// </summary>
 public static class IngressRouteCompiler
 {
     public static IngressRoutes? Compile(IReadOnlyList<KubeObject> ingresses, IReadOnlyList<KubeObject> ingressClasses, IReadOnlyList<KubeObject> services)
     {
         var routes = new List<Route>();
-        List<KubeObject> served = ingresses.Where(i => IngressClasses.ServedByEdge(i, ingressClasses))
-            .OrderBy(i => (string?)i.Metadata["creationTimestamp"] ?? "", StringComparer.Ordinal)
-            .ThenBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal).ToList();
+        List<KubeObject> served = ServedInOrder(ingresses, ingressClasses).ToList();
         foreach (KubeObject ingress in served.Where(i => !IngressAnnotations.IsCanary(i)))
         {
             routes.AddRange(RoutesOf(ingress, services));
@@ -42,9 +40,28 @@ public static class IngressRouteCompiler
             compiled.Add(r.Host, r.Path, r.Type, r.Namespace, r.Service, r.Port);
         }
 
-        compiled.Annotations = Annotations(routes, served.Where(IngressAnnotations.IsCanary).ToList(), services);
+        compiled.Annotations = Annotations(routes, served.Where(IngressAnnotations.IsCanary).ToList(), TlsHosts(served), services);
         return compiled;
     }
+
+    /// <summary>The Ingresses Edge serves (canaries too), oldest first: the order their routes, and their certificates, take.</summary>
+    public static IEnumerable<KubeObject> ServedInOrder(IReadOnlyList<KubeObject> ingresses, IReadOnlyList<KubeObject> ingressClasses) =>
+        ingresses.Where(i => IngressClasses.ServedByEdge(i, ingressClasses))
+            .OrderBy(i => (string?)i.Metadata["creationTimestamp"] ?? "", StringComparer.Ordinal)
+            .ThenBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The hosts TLS is enabled for, as ingress-nginx decides it (controller.go createServers, then
+    /// lua certificate.configured_for_current_request): a rule's host is a server, and a server
+    /// has a certificate when any Ingress (not a canary) with a rule for that host has a spec.tls
+    /// entry, whether or not the entry lists the host (an unlisted host, or a Secret that is
+    /// missing, gets the default certificate, and is still TLS-enabled). So a tls entry without
+    /// hosts covers the Ingress's own rule hosts, and one Ingress's TLS enables it for another's
+    /// rules on the same host. A rule without a host (the catch-all server) is never TLS-enabled:
+    /// ingress-nginx looks the request's own host up, and finds no certificate for it there.
+    /// </summary>
+    private static HashSet<string> TlsHosts(IEnumerable<KubeObject> served) =>
+        served.Where(i => !IngressAnnotations.IsCanary(i) && IngressTls.Wanted(i)).SelectMany(IngressTls.RuleHosts).ToHashSet(StringComparer.Ordinal);
 
     private sealed record Route(string Host, string Path, byte Type, string Namespace, string Service, ushort Port, KubeObject Ingress);
 
@@ -79,9 +96,11 @@ public static class IngressRouteCompiler
     /// the first canary Ingress (oldest) with a rule for the same host and path gives it a canary
     /// backend, as ingress-nginx merges a canary into the main Ingress's location. A canary with
     /// no main Ingress for its host and path is not served (ingress-nginx serves it nowhere
-    /// either). Null when no route has either.
+    /// either). A route redirects plain HTTP to https (308) when its Ingress forces it
+    /// (force-ssl-redirect), or leaves ssl-redirect on (the default) and its host is TLS-enabled
+    /// (<see cref="TlsHosts"/>). Null when no route has any of them.
     /// </summary>
-    private static RouteAnnotations? Annotations(List<Route> routes, List<KubeObject> canaries, IReadOnlyList<KubeObject> services)
+    private static RouteAnnotations? Annotations(List<Route> routes, List<KubeObject> canaries, HashSet<string> tlsHosts, IReadOnlyList<KubeObject> services)
     {
         List<(uint Network, int Prefix)>[] ranges = routes.Select(r => IngressAnnotations.SourceRanges(r.Ingress)).ToArray();
         var canaryOf = new Route?[routes.Count];
@@ -97,8 +116,10 @@ public static class IngressRouteCompiler
             }
         }
 
+        bool[] redirects = routes.Select(r => IngressAnnotations.ForcesHttps(r.Ingress)
+            || (IngressAnnotations.RedirectsToHttps(r.Ingress) && r.Host.Length > 0 && tlsHosts.Contains(r.Host))).ToArray();
         int total = ranges.Sum(r => r.Count);
-        if (total == 0 && canaryOf.All(c => c == null))
+        if (total == 0 && canaryOf.All(c => c == null) && !redirects.Any(r => r))
         {
             return null;
         }
@@ -106,6 +127,7 @@ public static class IngressRouteCompiler
         var annotations = new RouteAnnotations(routes.Count, total);
         for (int i = 0; i < routes.Count; i++)
         {
+            annotations.SslRedirects[i] = redirects[i];
             foreach ((uint network, int prefix) in ranges[i].Take(255))
             {
                 annotations.Allow(i, network, prefix);

@@ -1,4 +1,5 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Proxy;
 
@@ -9,7 +10,8 @@ public sealed record StateChange(int Flags, string[] RemovedServices, string[] R
 
 /// <summary>
 /// Compares two compiled states of one board section by section, and service by service,
-/// through their encoded bytes (so "changed" means "the board would see a difference").
+/// through their encoded bytes (so "changed" means "the board would see a difference"); the
+/// TLS certificates by their own bytes (<see cref="SameTls"/>).
 /// Node-level settings that differ mean a rebuild on the board: no delta then, a snapshot.
 /// </summary>
 public static class StateDiff
@@ -54,6 +56,12 @@ public static class StateDiff
         {
             flags |= StateDelta.IngressReplaced;
             changed.Ingress = next.Ingress;
+        }
+
+        if (!SameTls(acked.Tls, next.Tls))
+        {
+            flags |= StateDelta.TlsReplaced;
+            changed.Tls = next.Tls;
         }
 
         var before = acked.Services.GroupBy(s => (s.Namespace, s.Name)).ToDictionary(g => g.Key, g => Bytes(new DesiredState { Services = g.ToArray() }));
@@ -106,6 +114,14 @@ public static class StateDiff
     }
 
     private static bool Same(DesiredState a, DesiredState b) => Bytes(a).AsSpan().SequenceEqual(Bytes(b));
+
+    /// <summary>
+    /// Whether two TLS sections hold the same certificates for the same names, byte for byte:
+    /// compared directly rather than through the encoding, which costs a copy of every key and
+    /// chain to say the same (and says nothing where the codec leaves the section out).
+    /// </summary>
+    public static bool SameTls(TlsCertificates? a, TlsCertificates? b) =>
+        a == null ? b == null : a.SameAs(b!);
 
     /// <summary>A state with only the node-level settings of <paramref name="s"/> (and empty sections).</summary>
     private static DesiredState NodeSettings(DesiredState s) => new()

@@ -388,11 +388,16 @@ public sealed class ClusterReconciler
         List<KubeObject> nodes = _store.List("Node").Items;
         List<KubeObject> classes = _store.List("IngressClass").Items;
         List<KubeObject> services = _store.List("Service").Items;
+        List<KubeObject> secrets = _store.List("Secret").Items;
         foreach (KubeObject ingress in _store.List("Ingress").Items)
         {
             if (IngressClasses.ServedByEdge(ingress, classes))
             {
-                WarnOfMissingBackends(ingress, services);
+                Warn(ingress, IngressBackendCheck.Problems(ingress, services).Select(p => (IngressBackendCheck.Reason, p)));
+                if (!IngressAnnotations.IsCanary(ingress)) // ingress-nginx takes no TLS from a canary: there is nothing to say about it
+                {
+                    Warn(ingress, IngressTlsCheck.Problems(ingress, secrets, nodes));
+                }
             }
 
             if (IngressStatusController.Status(ingress, classes, nodes) is JsonObject status && !JsonNode.DeepEquals(status, ingress.Json["status"]))
@@ -403,23 +408,27 @@ public sealed class ClusterReconciler
         }
     }
 
-    /// <summary>A Warning event for each backend the Ingress names that is not there (<see cref="IngressBackendCheck"/>), once: an event already recorded for it is not written again.</summary>
-    private void WarnOfMissingBackends(KubeObject ingress, IReadOnlyList<KubeObject> services)
+    /// <summary>
+    /// A Warning event for each problem with an Ingress (a backend that is not there,
+    /// <see cref="IngressBackendCheck"/>; TLS it cannot serve, <see cref="IngressTlsCheck"/>), once:
+    /// an event already recorded with the same reason and message is not written again.
+    /// </summary>
+    private void Warn(KubeObject ingress, IEnumerable<(string Reason, string Message)> problems)
     {
-        List<string> problems = IngressBackendCheck.Problems(ingress, services);
-        if (problems.Count == 0)
+        List<(string Reason, string Message)> found = problems.ToList();
+        if (found.Count == 0)
         {
             return;
         }
 
         string? uid = (string?)ingress.Metadata["uid"];
-        HashSet<string?> said = _store.List("Event", ingress.Namespace).Items
-            .Where(e => (string?)e.Json["reason"] == IngressBackendCheck.Reason && (string?)e.Json["involvedObject"]?["uid"] == uid)
-            .Select(e => (string?)e.Json["message"])
+        var said = _store.List("Event", ingress.Namespace).Items
+            .Where(e => (string?)e.Json["involvedObject"]?["uid"] == uid && (string?)e.Json["type"] == "Warning")
+            .Select(e => ((string?)e.Json["reason"], (string?)e.Json["message"]))
             .ToHashSet();
-        foreach (string problem in problems.Where(p => !said.Contains(p)))
+        foreach ((string reason, string message) in found.Where(p => !said.Contains(p)))
         {
-            RecordEvent(ingress, "Warning", IngressBackendCheck.Reason, problem);
+            RecordEvent(ingress, "Warning", reason, message);
         }
     }
 

@@ -16,7 +16,7 @@ public static class PodStatusFromBoard
     /// <summary>Writes the report into the pod; returns whether anything changed (so unchanged heartbeats cost no store write).</summary>
     public static bool Apply(KubeObject pod, PodReport report, DateTime at)
     {
-        if ((string?)pod.Metadata["uid"] != report.Uid)
+        if (!Compile.PodIncarnation.Same((string?)pod.Metadata["uid"], report.Uid))
         {
             return false;
         }

@@ -6,9 +6,9 @@ namespace Edge.Host.Manifests;
 
 /// <summary>
 /// Ingress and IngressClass as kube-apiserver validates them (pkg/apis/networking/validation),
-/// in its words, so a manifest Edge refuses is refused as a cluster would refuse it; and one rule
-/// of Edge's own: a TLS host must be a host some rule routes (Edge terminates TLS only for
-/// hosts it serves, so a certificate for any other host would never be used).
+/// in its words, so a manifest Edge refuses is refused as a cluster would refuse it; and, as
+/// warnings, what kube-apiserver takes but ingress-nginx would only log: a TLS host no rule
+/// routes (its certificate would never be used), a boolean annotation that is no boolean.
 /// </summary>
 public static partial class ManifestValidator
 {
@@ -137,6 +137,15 @@ public static partial class ManifestValidator
         {
             Refuse(IngressAnnotations.CanaryByHeader, header, "must be an HTTP field name");
         }
+
+        // ingress-nginx logs these as invalid and takes its default; said here as it would be, without refusing.
+        foreach ((string name, string fallback) in new[] { (IngressAnnotations.SslRedirect, "true"), (IngressAnnotations.ForceSslRedirect, "false") })
+        {
+            if (IngressAnnotations.Value(o, name) is string value && IngressAnnotations.ParseBool(value) == null)
+            {
+                v.Warning("annotations." + name, $"{Quoted(value)} is not a boolean (true or false), so it is taken as {fallback}, as ingress-nginx takes it", "metadata.annotations." + name);
+            }
+        }
     }
 
     private static void IngressPath(Checker v, JsonNode? entry, string at)
@@ -260,9 +269,9 @@ public static partial class ManifestValidator
                     v.Error(at, $"Invalid value: {Quoted(host)}: {message}");
                 }
 
-                if (errors.Count == 0 && !routed.Any(r => Covers(r, host)))
+                if (errors.Count == 0 && !routed.Any(r => Objects.IngressTls.Covers(r, host)))
                 {
-                    v.Error(at, $"Invalid value: {Quoted(host)}: no rule has this host; Edge serves TLS only for hosts it routes");
+                    v.Warning(at, $"{Quoted(host)}: no rule has this host, so its certificate serves no request (ingress-nginx and Edge terminate TLS for the hosts rules route): add a rule for it, or take it out");
                 }
             }
 
@@ -272,23 +281,6 @@ public static partial class ManifestValidator
                 v.Error($"spec.tls[{t}].secretName", $"Invalid value: {Quoted(secret)}: {message}");
             }
         }
-    }
-
-    /// <summary>Whether a rule's host routes requests for a TLS host: the same name, or a wildcard rule (*.example.com) over one more label.</summary>
-    private static bool Covers(string ruleHost, string tlsHost)
-    {
-        if (ruleHost == tlsHost)
-        {
-            return true;
-        }
-
-        if (!ruleHost.StartsWith("*.", StringComparison.Ordinal) || !tlsHost.EndsWith(ruleHost[1..], StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        string label = tlsHost[..^(ruleHost.Length - 1)];
-        return label.Length > 0 && !label.Contains('.') && label != "*";
     }
 
     private static void IngressClass(Checker v, JsonObject? spec)

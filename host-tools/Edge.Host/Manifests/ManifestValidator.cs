@@ -106,6 +106,7 @@ public static partial class ManifestValidator
                 break;
             case "Secret":
                 ConfigData(v, o, "data", "stringData");
+                TlsSecretKeys(v, o);
                 break;
         }
 
@@ -138,6 +139,25 @@ public static partial class ManifestValidator
         if (size > 1024 * 1024)
         {
             v.Error(first, $"Too long: must have at most 1048576 bytes ({size} here)");
+        }
+    }
+
+    // kube-apiserver's ValidateSecret for kubernetes.io/tls: both keys present (their content is
+    // not its concern; the controllers say on the Ingress when it is no PEM). stringData counts:
+    // the API server merges it into data before it validates.
+    private static void TlsSecretKeys(Checker v, KubeObject o)
+    {
+        if ((string?)o.Json["type"] != TlsSecret.Type)
+        {
+            return;
+        }
+
+        foreach (string key in new[] { TlsSecret.CertificateKey, TlsSecret.PrivateKeyKey })
+        {
+            if (o.Json["data"]?[key] == null && o.Json["stringData"]?[key] == null)
+            {
+                v.Error($"data[{key}]", "Required value", o.Json["data"] != null ? "data" : "type");
+            }
         }
     }
 
@@ -643,7 +663,10 @@ public static partial class ManifestValidator
         public void Error(string field, string message, string lineOf) =>
             Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(lineOf), doc.Object.Name.Length > 0 ? doc.Object.Reference : doc.Object.Kind.ToLowerInvariant(), field, message));
 
-        public void Warning(string field, string message) =>
-            Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(field), doc.Object.Reference, field, message, IsWarning: true));
+        public void Warning(string field, string message) => Warning(field, message, field);
+
+        /// <summary>A warning named by <paramref name="field"/>, found in the manifest at another path.</summary>
+        public void Warning(string field, string message, string lineOf) =>
+            Problems.Add(new ManifestProblem(doc.Source, doc.LineOf(lineOf), doc.Object.Reference, field, message, IsWarning: true));
     }
 }

@@ -22,6 +22,8 @@ public static class IngressAnnotations
     public const string CanaryWeightTotal = Nginx + "canary-weight-total";
     public const string CanaryByHeader = Nginx + "canary-by-header";
     public const string CanaryByHeaderValue = Nginx + "canary-by-header-value";
+    public const string SslRedirect = Nginx + "ssl-redirect";
+    public const string ForceSslRedirect = Nginx + "force-ssl-redirect";
 
     /// <summary>
     /// The controller annotations Edge's dataplane implements, with ingress-nginx's meaning, by
@@ -31,6 +33,7 @@ public static class IngressAnnotations
     public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal)
     {
         WhitelistSourceRange, AllowlistSourceRange, Canary, CanaryWeight, CanaryWeightTotal, CanaryByHeader, CanaryByHeaderValue,
+        SslRedirect, ForceSslRedirect,
     };
 
     /// <summary>An annotation's value, or null.</summary>
@@ -80,6 +83,24 @@ public static class IngressAnnotations
         int total = int.TryParse(Value(ingress, CanaryWeightTotal), out int t) && t > 0 ? t : 100;
         return Math.Min(100, (int)((long)weight * 100 / total));
     }
+
+    /// <summary>Whether plain HTTP to a TLS-enabled host is redirected to https: ssl-redirect, true unless it says false (ingress-nginx's default).</summary>
+    public static bool RedirectsToHttps(KubeObject ingress) => ParseBool(Value(ingress, SslRedirect)) ?? true;
+
+    /// <summary>Whether plain HTTP is redirected to https even with no TLS for the host: force-ssl-redirect, false unless it says true.</summary>
+    public static bool ForcesHttps(KubeObject ingress) => ParseBool(Value(ingress, ForceSslRedirect)) ?? false;
+
+    /// <summary>
+    /// A boolean annotation as ingress-nginx reads one (Go's strconv.ParseBool): 1, t, T, TRUE,
+    /// true, True, and 0, f, F, FALSE, false, False; null for anything else, which ingress-nginx
+    /// logs as invalid and replaces with the default.
+    /// </summary>
+    public static bool? ParseBool(string? value) => value switch
+    {
+        "1" or "t" or "T" or "TRUE" or "true" or "True" => true,
+        "0" or "f" or "F" or "FALSE" or "false" or "False" => false,
+        _ => null,
+    };
 
     /// <summary>The controller annotations of an Ingress that Edge does not act on, sorted.</summary>
     public static List<string> Ignored(KubeObject ingress) =>

@@ -25,16 +25,23 @@ namespace Edge.Host.Printing;
 /// </code>
 /// Each backend is the service and port with the service's ready endpoints on that port (three,
 /// then how many more), or kubectl's error when the service or its endpoints are missing. Edge
-/// adds one thing before the events, only when there is something to say: the controller
-/// annotations it ignores (<see cref="IngressAnnotations.Ignored"/>).
+/// adds two things before the events, only when there is something to say: the controller
+/// annotations it ignores (<see cref="IngressAnnotations.Ignored"/>), and, for an Ingress with
+/// TLS, which Ready nodes' boards terminate it and which serve it over HTTP only (a WROOM board
+/// takes no TLS sessions, <see cref="NodeTls"/>):
+/// <code>
+/// TLS terminated on:  node-1 (4 sessions), node-3 (8 sessions)
+/// HTTP only on:       node-2 (takes no TLS sessions)
+/// </code>
 /// </summary>
 public static class IngressDescription
 {
     /// <param name="service">The Service of that name in the Ingress's namespace, or null.</param>
     /// <param name="endpoints">The Endpoints of that name in the Ingress's namespace, or null.</param>
     /// <param name="events">The events about this Ingress, oldest first.</param>
+    /// <param name="nodes">The cluster's Nodes, for where its TLS is terminated; null leaves that out.</param>
     public static void Write(TextWriter o, KubeObject ingress, Func<string, KubeObject?> service, Func<string, KubeObject?> endpoints,
-        IReadOnlyList<KubeObject> events, DateTime now)
+        IReadOnlyList<KubeObject> events, DateTime now, IReadOnlyList<KubeObject>? nodes = null)
     {
         var w = new TabbedText(o);
         string Backend(JsonNode? backend) => BackendText(backend, service, endpoints);
@@ -94,15 +101,42 @@ public static class IngressDescription
             }
         }
 
+        if (nodes != null && IngressTls.Wanted(ingress))
+        {
+            TlsNodes(w, nodes);
+        }
+
         Events(w, events, now);
         w.Flush();
     }
 
-    public static string Of(KubeObject ingress, Func<string, KubeObject?> service, Func<string, KubeObject?> endpoints, IReadOnlyList<KubeObject> events, DateTime now)
+    public static string Of(KubeObject ingress, Func<string, KubeObject?> service, Func<string, KubeObject?> endpoints, IReadOnlyList<KubeObject> events, DateTime now,
+        IReadOnlyList<KubeObject>? nodes = null)
     {
         var o = new StringWriter { NewLine = "\n" };
-        Write(o, ingress, service, endpoints, events, now);
+        Write(o, ingress, service, endpoints, events, now, nodes);
         return o.ToString();
+    }
+
+    /// <summary>Edge's lines on where the Ingress's TLS ends: the Ready nodes (those in its Address) whose boards terminate it, and those that serve HTTP only.</summary>
+    private static void TlsNodes(TabbedText w, IReadOnlyList<KubeObject> nodes)
+    {
+        List<KubeObject> ready = nodes.Where(Scheduling.Scheduler.IsReady).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        List<KubeObject> terminating = ready.Where(NodeTls.Terminates).ToList();
+        List<KubeObject> plain = ready.Where(n => !NodeTls.Terminates(n)).ToList();
+        w.Flush(); // a block of Edge's own, as the ignored annotations
+        w.Line("TLS terminated on:\t" + (terminating.Count == 0
+            ? "<none>: no board takes TLS sessions (WROOM boards take none)"
+            : string.Join(", ", terminating.Select(n => $"{n.Name} ({NodeTls.Sessions(n)} sessions)"))));
+        if (terminating.Count > 0 && plain.Count > 0)
+        {
+            w.Line("HTTP only on:\t" + string.Join(", ", plain.Select(n => n.Name)) + (plain.Count == 1 ? " (takes no TLS sessions)" : " (take no TLS sessions)"));
+        }
     }
 
     /// <summary>kubectl's describeBackendV1: "svc:port (endpoints)", or what went wrong looking them up; a resource backend by its group, kind and name.</summary>

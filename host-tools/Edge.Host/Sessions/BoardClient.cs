@@ -706,7 +706,7 @@ public sealed partial class BoardClient : IAsyncDisposable
         switch (type)
         {
             case MessageType.Hello:
-                (_open == null ? _hello : _sealedHello).TrySetResult(ReadHello(r));
+                (_open == null ? _hello : _sealedHello).TrySetResult(BoardHello.Read(r));
                 break;
             case MessageType.AuthOk or MessageType.AuthRefused when _open == null && _handshake != null:
                 Answer(_handshake, type, payload);
@@ -788,38 +788,8 @@ public sealed partial class BoardClient : IAsyncDisposable
     }
 
     /// <summary>Text from the line as it may be shown: control characters (an escape sequence from whoever answered) as '?'.</summary>
-    private static string Printable(string? text) =>
+    internal static string Printable(string? text) =>
         text == null ? "" : string.Create(text.Length, text, (span, t) => { for (int i = 0; i < t.Length; i++) span[i] = char.IsControl(t[i]) ? '?' : t[i]; });
-
-    private static BoardHello ReadHello(PayloadReader r)
-    {
-        var hello = new BoardHello(Printable(r.String()), Printable(r.String()), r.Address(), (ushort)r.Int(), r.Varint(), r.Int());
-        if (r.AtEnd)
-        {
-            return hello;
-        }
-
-        hello = hello with { MaxPayload = r.Int() };
-        if (r.AtEnd)
-        {
-            return hello;
-        }
-
-        int trust = r.Int();
-        string? cluster = r.String() is { } name ? Printable(name) : null;
-        uint keyId = r.Address();
-        byte[]? nonce = null;
-        if (trust == Messages.LineAuthenticate)
-        {
-            nonce = new byte[SessionAuth.NonceLength];
-            if (!r.Raw(nonce, 0, nonce.Length))
-            {
-                nonce = null;
-            }
-        }
-
-        return hello with { Trust = trust, Cluster = cluster, KeyId = keyId, Nonce = nonce };
-    }
 
     private sealed record ExecCall(Action<int, ReadOnlyMemory<byte>> Output)
     {

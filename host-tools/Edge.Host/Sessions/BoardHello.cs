@@ -19,6 +19,45 @@ public sealed record BoardHello(string Name, string Firmware, uint Address, usho
     /// <summary>The board's nonce for this connection (LineAuthenticate only).</summary>
     public byte[]? Nonce { get; init; }
 
+    /// <summary>How many TLS sessions the board terminates at once (its memory class's); 0 for none, and from firmware that predates TLS.</summary>
+    public int TlsSessions { get; init; }
+
+    /// <summary>
+    /// Reads a Hello payload (Messages.WriteHello, then WriteHelloTrust, then WriteHelloTls): each
+    /// part was added after the one before, and a board whose firmware predates a part stops
+    /// before it, so what it does not say keeps its default (a trusted line, no TLS).
+    /// </summary>
+    public static BoardHello Read(PayloadReader r)
+    {
+        var hello = new BoardHello(BoardClient.Printable(r.String()), BoardClient.Printable(r.String()), r.Address(), (ushort)r.Int(), r.Varint(), r.Int());
+        if (r.AtEnd)
+        {
+            return hello;
+        }
+
+        hello = hello with { MaxPayload = r.Int() };
+        if (r.AtEnd)
+        {
+            return hello;
+        }
+
+        int trust = r.Int();
+        string? cluster = r.String() is { } name ? BoardClient.Printable(name) : null;
+        uint keyId = r.Address();
+        byte[]? nonce = null;
+        if (trust == Messages.LineAuthenticate)
+        {
+            nonce = new byte[Edge.Dataplane.Trust.SessionAuth.NonceLength];
+            if (!r.Raw(nonce, 0, nonce.Length))
+            {
+                nonce = null;
+            }
+        }
+
+        hello = hello with { Trust = trust, Cluster = cluster, KeyId = keyId, Nonce = nonce };
+        return r.AtEnd ? hello : hello with { TlsSessions = Math.Max(0, r.Int()) };
+    }
+
     /// <summary>"cluster lab (key 3fa2c1d9)", or "no cluster" for a board never provisioned.</summary>
     public string DescribeCluster() => Cluster == null ? "no cluster" : $"cluster \"{Cluster}\" (key {Edge.Dataplane.Trust.SessionAuth.Describe(KeyId)})";
 }

@@ -165,7 +165,8 @@ public sealed class WorstCaseBoard
             throw new InvalidOperationException("the board did not say Hello on its management port");
         }
 
-        byte[] boardNonce = hello.AsSpan(Frame.HeaderLength + helloPayload - SessionAuth.NonceLength, SessionAuth.NonceLength).ToArray();
+        // The nonce comes last but for the board's TLS sessions (one byte: fewer than 128).
+        byte[] boardNonce = hello.AsSpan(Frame.HeaderLength + helloPayload - 1 - SessionAuth.NonceLength, SessionAuth.NonceLength).ToArray();
         byte[] hostNonce = Enumerable.Range(0, SessionAuth.NonceLength).Select(i => (byte)(i * 71 + 3)).ToArray();
         var host = new SessionAuth(SessionAuth.Host, key, 0) { Address = Config.Address }; // the address it dials
         byte[] proof = new byte[Frame.HeaderLength + SessionAuth.NonceLength + SessionAuth.ProofLength + Frame.TrailerLength];
@@ -274,7 +275,7 @@ public sealed class WorstCaseBoard
         int spread = Math.Max(podCount, 1);
         var pods = Enumerable.Range(0, podCount).Select(i => new PodSpec
         {
-            Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = $"0b1c2d3e-4f50-6172-8394-a5b6c7d8e9{i:x2}",
+            Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = $"0b1c2d{i:x2}", // the uid's first 8 hex digits, as the host sends it (PodIncarnation)
             Address = 0x0AF40102u + (uint)i, Image = "whoami",
         }).ToArray();
         var services = Enumerable.Range(0, serviceCount).Select(i =>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Edge.Dataplane.Boards;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Platform;
 
 namespace Edge.VirtualBoard.Platform;
@@ -7,9 +9,11 @@ namespace Edge.VirtualBoard.Platform;
 /// <summary>
 /// TCP and UDP on the virtual board's own address through the OS: what NodePort and
 /// LoadBalancer clients (curl on the laptop) connect to, and what pod egress leaves through.
-/// Non-blocking sockets behind small integer handles.
+/// Non-blocking sockets behind small integer handles. It terminates TLS as a board's platform
+/// does (<see cref="ITlsListener"/>), with .NET's SslStream off the loop: a TLS listener's and
+/// connection's handles sit in the same table (<see cref="OsTlsListener"/>, <see cref="OsTlsConnection"/>).
 /// </summary>
-public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
+public sealed class OsHostSockets(uint address, int tlsSessions) : IHostSockets, ITlsListener, IDisposable
 {
     private readonly List<Socket?> _sockets = [];
     private readonly SocketAddress _from = new(AddressFamily.InterNetwork);
@@ -26,11 +30,34 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
     private readonly List<Socket> _selected = [];
     private bool _turns;
 
-    /// <summary>
-    /// Waits (at most the given time) until one of the board's sockets, or <paramref name="also"/>
-    /// (its VXLAN port), has something to read: an idle board does not spin, and a DNS query or a
-    /// NodePort client does not wait behind the VXLAN socket's timeout.
-    /// </summary>
+    // TLS listeners and connections by handle (an OsTlsListener or an OsTlsConnection), null
+    // elsewhere. Their sockets are not in _sockets: SslStream reads them off the loop, so the loop
+    // does not select on them; what happens to them wakes it through _wake.
+    private readonly List<object?> _tls = [];
+    private readonly List<OsTlsConnection> _flushing = []; // closed by the loop, still sending their last bytes
+    private TlsSessionGate? _tlsSessions;
+    private LoopWake? _wake;
+
+    /// <summary>A virtual board without a memory class: as many TLS sessions as <see cref="MemoryClass.TlsSessions"/> gives one.</summary>
+    public OsHostSockets(uint address)
+        : this(address, MemoryClass.TlsSessions(0))
+    {
+    }
+
+    public int Sessions => Math.Max(tlsSessions, 0);
+
+    /// <summary>How long a TLS client has from its connection to the end of its handshake.</summary>
+    internal TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>TLS sessions held now: connections handed out and not closed, handshakes under way.</summary>
+    public int TlsSessionsInUse => _tlsSessions?.InUse ?? 0;
+
+    /// <summary>TLS clients closed before their connection reached the board loop: a failed or timed-out handshake.</summary>
+    public long TlsHandshakesFailed => _tlsSessions?.HandshakesFailed ?? 0;
+
+    /// <summary>Of those, clients whose first bytes were no TLS ClientHello.</summary>
+    public long TlsNotClientHello => _tlsSessions?.NotTls ?? 0;
+
     /// <summary>
     /// Starts a turn: one select(2) over every socket of the board and <paramref name="port"/> (its
     /// VXLAN socket); returns whether the port is readable. Until the next Refresh, reads of UDP
@@ -39,6 +66,11 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
     /// </summary>
     public bool Refresh(Socket port)
     {
+        if (_wake is { Pending: true })
+        {
+            _wake.Drain(); // this turn looks at every TLS connection anyway
+        }
+
         _turns = true;
         _selected.Clear();
         _selected.Add(port);
@@ -83,11 +115,22 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
     // Whether a read or accept on this handle may find something this turn.
     private bool MayBeReady(int handle) => !_turns || (handle >= 0 && handle < _ready.Count && _ready[handle]);
 
+    /// <summary>
+    /// Waits (at most the given time) until one of the board's sockets, or <paramref name="also"/>
+    /// (its VXLAN port), has something to read, or TLS work off the loop has something for it: an
+    /// idle board does not spin, and a DNS query, a NodePort client or an HTTPS request does not
+    /// wait behind the VXLAN socket's timeout.
+    /// </summary>
     public bool WaitForData(Socket also, int microseconds)
     {
         Flush();
         _waiting.Clear();
         _waiting.Add(also);
+        if (_wake != null)
+        {
+            _waiting.Add(_wake.Socket);
+        }
+
         foreach (Socket? socket in _sockets)
         {
             if (socket != null)
@@ -109,10 +152,49 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
             return false; // a socket closed while the board waited: the next turn sees it
         }
 
+        if (_wake != null && _waiting.Contains(_wake.Socket))
+        {
+            _wake.Drain(); // the caller's next turn looks at every TLS connection
+        }
+
         return _waiting.Count > 0;
     }
 
+    public int ListenTls(ushort port, TlsCertificates certificates)
+    {
+        if (Sessions == 0 || certificates == null || certificates.Count == 0)
+        {
+            return -1;
+        }
+
+        for (int i = 0; i < _tls.Count; i++)
+        {
+            if (_tls[i] is OsTlsListener listening && listening.Port == port)
+            {
+                listening.Serve(certificates); // the same port again: new certificates for the clients to come
+                return i;
+            }
+        }
+
+        Socket? socket = BindListener(port);
+        if (socket == null)
+        {
+            return -1;
+        }
+
+        _tlsSessions ??= new TlsSessionGate(Sessions);
+        _wake ??= new LoopWake();
+        return AddTls(new OsTlsListener(socket, port, certificates, _tlsSessions, _wake, TlsHandshakeTimeout));
+    }
+
     public int ListenTcp(ushort port)
+    {
+        Socket? socket = BindListener(port);
+        return socket != null ? Add(socket) : -1;
+    }
+
+    // A listening TCP socket on the board's address, or null when the port is taken.
+    private Socket? BindListener(ushort port)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
         try
@@ -120,14 +202,13 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(new IPEndPoint(ToAddress(address), port));
             socket.Listen(16);
+            return socket;
         }
         catch (SocketException)
         {
             socket.Dispose();
-            return -1;
+            return null;
         }
-
-        return Add(socket);
     }
 
     public int ConnectTcp(uint remote, ushort port)
@@ -154,6 +235,11 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
     public int ConnectState(int connection)
     {
+        if (Tls(connection) is OsTlsConnection)
+        {
+            return 1;
+        }
+
         Socket? socket = Get(connection);
         if (socket == null)
         {
@@ -174,6 +260,20 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
     {
         remoteAddress = 0;
         remotePort = 0;
+        if (Tls(listener) is OsTlsListener tlsListener)
+        {
+            // Through its handshake already; its own select is SslStream's, off the loop.
+            OsTlsConnection? ready = tlsListener.TakeReady();
+            if (ready == null)
+            {
+                return -1;
+            }
+
+            remoteAddress = ready.RemoteAddress;
+            remotePort = ready.RemotePort;
+            return AddTls(ready);
+        }
+
         Socket? socket = Get(listener);
         if (socket == null || !MayBeReady(listener) || !socket.Poll(0, SelectMode.SelectRead))
         {
@@ -202,6 +302,11 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
     public int Receive(int connection, byte[] buffer, int offset, int length)
     {
+        if (Tls(connection) is OsTlsConnection tls)
+        {
+            return tls.Receive(buffer, offset, length);
+        }
+
         Socket? socket = Get(connection);
         if (socket == null)
         {
@@ -231,6 +336,11 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
     public int Send(int connection, byte[] buffer, int offset, int length)
     {
+        if (Tls(connection) is OsTlsConnection tls)
+        {
+            return tls.Send(buffer, offset, length);
+        }
+
         Socket? socket = Get(connection);
         if (socket == null)
         {
@@ -349,6 +459,12 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
     public void ShutdownSend(int connection)
     {
+        if (Tls(connection) is OsTlsConnection tls)
+        {
+            tls.ShutdownSend();
+            return;
+        }
+
         try
         {
             Get(connection)?.Shutdown(SocketShutdown.Send);
@@ -361,6 +477,20 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
 
     public void Close(int handle)
     {
+        switch (Tls(handle))
+        {
+            case OsTlsListener listener:
+                listener.Dispose();
+                _tls[handle] = null;
+                return;
+            case OsTlsConnection connection:
+                connection.Close();
+                _tls[handle] = null;
+                _flushing.RemoveAll(c => c.Ended);
+                _flushing.Add(connection);
+                return;
+        }
+
         Socket? socket = Get(handle);
         if (socket != null)
         {
@@ -392,30 +522,56 @@ public sealed class OsHostSockets(uint address) : IHostSockets, IDisposable
             socket?.Dispose();
         }
 
+        foreach (object? tls in _tls)
+        {
+            (tls as OsTlsListener)?.Dispose();
+            (tls as OsTlsConnection)?.Abort();
+        }
+
+        foreach (OsTlsConnection connection in _flushing)
+        {
+            connection.Abort();
+        }
+
+        _wake?.Dispose();
         _batches.Clear();
         _sockets.Clear();
+        _tls.Clear();
+        _flushing.Clear();
         _ready.Clear();
     }
 
-    private int Add(Socket socket)
+    private int Add(Socket socket) => Add(socket, null);
+
+    private int AddTls(object tls) => Add(null, tls);
+
+    private int Add(Socket? socket, object? tls)
     {
-        int free = _sockets.IndexOf(null);
-        if (free >= 0)
+        for (int free = 0; free < _sockets.Count; free++)
         {
-            _sockets[free] = socket;
-            _batches[free] = null;
-            _ready[free] = true; // new this turn: ask it
-            return free;
+            if (_sockets[free] == null && _tls[free] == null)
+            {
+                _sockets[free] = socket;
+                _tls[free] = tls;
+                _batches[free] = null;
+                _ready[free] = true; // new this turn: ask it
+                return free;
+            }
         }
 
         _sockets.Add(socket);
+        _tls.Add(tls);
         _batches.Add(null);
         _ready.Add(true);
         return _sockets.Count - 1;
     }
 
     /// <summary>The port a socket is bound to (for tests of sockets opened on port 0).</summary>
-    internal ushort LocalPort(int handle) => (ushort)((Get(handle)?.LocalEndPoint as IPEndPoint)?.Port ?? 0);
+    internal ushort LocalPort(int handle) => Tls(handle) is OsTlsListener tls
+        ? tls.Port
+        : (ushort)((Get(handle)?.LocalEndPoint as IPEndPoint)?.Port ?? 0);
+
+    private object? Tls(int handle) => handle >= 0 && handle < _tls.Count ? _tls[handle] : null;
 
     private BatchedUdp? Batch(int handle) => handle >= 0 && handle < _batches.Count ? _batches[handle] : null;
 

@@ -1,4 +1,5 @@
 #nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 
@@ -9,9 +10,12 @@ namespace Edge.Dataplane.NfTests.Sim
     /// and TCP to clients on the lab LAN that a test makes with <see cref="Dial"/>. A connection
     /// is two byte queues; a FIN is a flag after the last byte. Every call returns at once, as
     /// <see cref="IHostSockets"/> asks. Outbound TCP (pod egress) is refused: the lab has no
-    /// internet.
+    /// internet. As a platform that terminates TLS (<see cref="TlsSessions"/> above 0), its TLS
+    /// listener is a plain one holding the certificates it was given: the handshake is the
+    /// platform's (tested with real TLS clients on each platform); the lab tests what the ingress
+    /// does with connections that come through it.
     /// </summary>
-    public sealed class LabSockets : IHostSockets
+    public sealed class LabSockets : IHostSockets, ITlsListener
     {
         private const int MaxHandles = 24;
         private const int Backlog = 4;
@@ -21,6 +25,34 @@ namespace Edge.Dataplane.NfTests.Sim
         private readonly object[] _handles = new object[MaxHandles];
         private ushort _nextUdpPort = 40000;
         private ushort _nextClientPort = 50000;
+
+        /// <summary>The TLS sessions this platform claims to hold (0: it terminates no TLS).</summary>
+        public int TlsSessions;
+
+        /// <summary>The certificates the last ListenTls gave, and the port.</summary>
+        public TlsCertificates Certificates;
+        public ushort TlsPort;
+
+        public int Sessions
+        {
+            get { return TlsSessions; }
+        }
+
+        public int ListenTls(ushort port, TlsCertificates certificates)
+        {
+            Certificates = certificates;
+            TlsPort = port;
+            for (int i = 0; i < MaxHandles; i++)
+            {
+                var listener = _handles[i] as LabListener;
+                if (listener != null && listener.Port == port)
+                {
+                    return i; // the same port again: new certificates
+                }
+            }
+
+            return TlsSessions > 0 ? Take(new LabListener(port)) : -1;
+        }
 
         public LabSockets(Lan lan, uint address)
         {

@@ -24,7 +24,7 @@ public sealed class IngressAllocationTests
         {
             head.Parse(bytes, bytes.Length);
             route = RouteMatcher.Match(routes, bytes, head.HostStart, head.HostNameLength, head.TargetStart, head.PathLength);
-            size = forwarded.Measure(bytes, bytes.Length, head, 0xC0A832C8, 80);
+            size = forwarded.Measure(bytes, bytes.Length, head, 0xC0A832C8, 80, false);
         });
 
         Assert.Equal(0, allocated);

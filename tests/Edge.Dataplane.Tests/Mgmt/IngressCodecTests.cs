@@ -16,44 +16,27 @@ public sealed class IngressCodecTests
         return routes;
     }
 
-    private static byte[] Encode(DesiredState s)
-    {
-        var w = new PayloadWriter();
-        byte[] buffer = new byte[Frame.MaxPayload];
-        w.Begin(buffer, 0, buffer.Length);
-        StateCodec.Encode(s, w);
-        Assert.False(w.Overflow);
-        return buffer[..w.Length];
-    }
-
-    private static DesiredState? Decode(byte[] payload, DesiredState? held = null)
-    {
-        var r = new PayloadReader();
-        r.Begin(payload, 0, payload.Length);
-        return StateCodec.Decode(r, held, null);
-    }
-
     [Fact]
     public void Routes_decode_to_what_was_encoded_and_an_unchanged_set_is_kept()
     {
         var s = new DesiredState { PodNetwork = 0x0AF40100, Ingress = Routes(80) };
-        DesiredState held = Decode(Encode(s))!;
+        DesiredState held = StatePayloads.Decode(StatePayloads.Encode(s))!;
         IngressRoutes routes = held.Ingress!;
         Assert.True(Routes(80).SameRoutes(routes));
         Assert.Equal(["", "*.lab.example", ""], routes.Hosts);
         Assert.Equal([PathType.Prefix, PathType.Exact, PathType.Default], routes.PathTypes);
         Assert.Equal([(ushort)80, (ushort)0, (ushort)8080], routes.ServicePorts);
 
-        Assert.Same(routes, Decode(Encode(s), held)!.Ingress);
-        IngressRoutes changed = Decode(Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = Routes(81) }), held)!.Ingress!;
+        Assert.Same(routes, StatePayloads.Decode(StatePayloads.Encode(s), held)!.Ingress);
+        IngressRoutes changed = StatePayloads.Decode(StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = Routes(81) }), held)!.Ingress!;
         Assert.NotSame(routes, changed);
     }
 
     [Fact]
     public void No_routes_travel_as_none()
     {
-        Assert.Null(Decode(Encode(new DesiredState { PodNetwork = 0x0AF40100 }))!.Ingress);
-        Assert.Null(Decode(Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = new IngressRoutes(0) }))!.Ingress);
+        Assert.Null(StatePayloads.Decode(StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100 }))!.Ingress);
+        Assert.Null(StatePayloads.Decode(StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = new IngressRoutes(0) }))!.Ingress);
     }
 
     [Fact]
@@ -61,17 +44,17 @@ public sealed class IngressCodecTests
     {
         var routes = Routes(80);
         routes.Paths[0] = "web"; // past Add's check: what a damaged or hostile payload could carry
-        Assert.Null(Decode(Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = routes })));
+        Assert.Null(StatePayloads.Decode(StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = routes })));
         routes = Routes(80);
         routes.PathTypes[1] = 7;
-        Assert.Null(Decode(Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = routes })));
+        Assert.Null(StatePayloads.Decode(StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Ingress = routes })));
     }
 
     [Fact]
     public void A_delta_carries_the_routes_only_when_they_changed()
     {
         var before = new DesiredState { PodNetwork = 0x0AF40100, Generation = 1, Ingress = Routes(80) };
-        DesiredState held = Decode(Encode(before))!;
+        DesiredState held = StatePayloads.Decode(StatePayloads.Encode(before))!;
         foreach (var (flags, ingress, expected) in new[] { (0, (IngressRoutes?)null, held.Ingress), (StateDelta.IngressReplaced, Routes(81), null) })
         {
             var w = new PayloadWriter();
@@ -105,7 +88,7 @@ public sealed class IngressCodecTests
         routes.Annotations.Canary(1, "shop", "cart-v2", 80, 100, null, null);
         var s = new DesiredState { PodNetwork = 0x0AF40100, Ingress = routes };
 
-        DesiredState held = Decode(Encode(s))!;
+        DesiredState held = StatePayloads.Decode(StatePayloads.Encode(s))!;
         RouteAnnotations got = held.Ingress!.Annotations!;
         Assert.True(routes.SameRoutes(held.Ingress));
         Assert.Equal((2, 0, 1), (got.AllowCount[0], got.AllowCount[1], got.AllowCount[2]));
@@ -114,9 +97,9 @@ public sealed class IngressCodecTests
         Assert.Equal(("web-canary", (ushort)8080, (byte)25, "x-canary", "blue"), (got.CanaryServices[0], got.CanaryPorts[0], got.CanaryWeights[0], got.CanaryHeaders[0], got.CanaryHeaderValues[0]));
         Assert.Equal(("shop", "cart-v2", (string?)null), (got.CanaryNamespaces[1], got.CanaryServices[1], got.CanaryHeaders[1]));
         Assert.Null(got.CanaryServices[2]);
-        Assert.Same(held.Ingress, Decode(Encode(s), held)!.Ingress);
+        Assert.Same(held.Ingress, StatePayloads.Decode(StatePayloads.Encode(s), held)!.Ingress);
 
         routes.Annotations.CanaryWeights[1] = 50;
-        Assert.NotSame(held.Ingress, Decode(Encode(s), held)!.Ingress); // a changed weight is a changed set
+        Assert.NotSame(held.Ingress, StatePayloads.Decode(StatePayloads.Encode(s), held)!.Ingress); // a changed weight is a changed set
     }
 }

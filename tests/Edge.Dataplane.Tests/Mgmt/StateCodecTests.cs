@@ -49,33 +49,16 @@ public sealed class StateCodecTests
         };
     }
 
-    private static byte[] Encode(DesiredState s)
-    {
-        var w = new PayloadWriter();
-        byte[] buffer = new byte[Frame.MaxPayload];
-        w.Begin(buffer, 0, buffer.Length);
-        StateCodec.Encode(s, w);
-        Assert.False(w.Overflow);
-        return buffer[..w.Length];
-    }
-
-    private static DesiredState? Decode(byte[] payload)
-    {
-        var r = new PayloadReader();
-        r.Begin(payload, 0, payload.Length);
-        return StateCodec.Decode(r);
-    }
-
     [Fact]
     public void A_snapshot_decodes_to_what_was_encoded()
     {
         DesiredState sent = Workshop();
-        byte[] payload = Encode(sent);
+        byte[] payload = StatePayloads.Encode(sent);
 
-        DesiredState got = Decode(payload)!;
+        DesiredState got = StatePayloads.Decode(payload)!;
 
         Assert.NotNull(got);
-        Assert.Equal(payload, Encode(got)); // a second encoding of the decoded state is byte-identical
+        Assert.Equal(payload, StatePayloads.Encode(got)); // a second encoding of the decoded state is byte-identical
         Assert.Equal(42u, got.Generation);
         Assert.Equal(sent.Pods.Select(p => (p.Namespace, p.Name, p.Uid, p.Address, p.Image)), got.Pods.Select(p => (p.Namespace, p.Name, p.Uid, p.Address, p.Image)));
         Assert.Equal(sent.Services[10].NodePort, got.Services[10].NodePort);
@@ -104,7 +87,7 @@ public sealed class StateCodecTests
     public void Policies_decode_to_what_was_encoded_without_their_names_and_an_unchanged_set_is_kept()
     {
         var s = new DesiredState { PodNetwork = 0x0AF40100, Policies = Policies(80) };
-        DesiredState held = Decode(Encode(s))!;
+        DesiredState held = StatePayloads.Decode(StatePayloads.Encode(s))!;
         PolicySet set = held.Policies!;
         Assert.Null(set.Names);
         Assert.Equal((2, 2, 5, 2), (set.PolicyCount, set.RuleCount, set.AddressCount, set.PortCount));
@@ -116,11 +99,11 @@ public sealed class StateCodecTests
         Assert.False(PolicyEvaluator.Allows(set, false, 0x0AF40102, 0x0AF40305, IpProtocol.Tcp, 81, new PolicyDecision()));
 
         var r = new PayloadReader();
-        byte[] again = Encode(s);
+        byte[] again = StatePayloads.Encode(s);
         r.Begin(again, 0, again.Length);
         Assert.Same(set, StateCodec.Decode(r, held, null)!.Policies); // a resync makes no second set
 
-        byte[] changed = Encode(new DesiredState { PodNetwork = 0x0AF40100, Policies = Policies(8080) });
+        byte[] changed = StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Policies = Policies(8080) });
         r.Begin(changed, 0, changed.Length);
         PolicySet next = StateCodec.Decode(r, held, null)!.Policies!;
         Assert.NotSame(set, next);
@@ -130,7 +113,7 @@ public sealed class StateCodecTests
     [Fact]
     public void A_board_snapshot_of_50_services_and_20_pods_crosses_115200_baud_in_about_a_second()
     {
-        byte[] payload = Encode(Workshop());
+        byte[] payload = StatePayloads.Encode(Workshop());
         int frame = Frame.HeaderLength + payload.Length + Frame.TrailerLength;
 
         Assert.True(frame <= 11_520, $"{frame} bytes: {frame * 10.0 / 115200:F2} s at 115200 8N1");
@@ -139,17 +122,17 @@ public sealed class StateCodecTests
     [Fact]
     public void Every_truncation_and_random_corruption_is_refused_or_decoded_never_thrown()
     {
-        byte[] payload = Encode(Workshop());
+        byte[] payload = StatePayloads.Encode(Workshop());
         for (int length = 0; length < payload.Length; length += 7)
         {
-            Assert.Null(Decode(payload[..length]));
+            Assert.Null(StatePayloads.Decode(payload[..length]));
         }
 
         Properties.Check(FsCheck.Fluent.Gen.Choose(0, payload.Length - 1), at =>
         {
             byte[] damaged = (byte[])payload.Clone();
             damaged[at] ^= 0x5A;
-            Decode(damaged); // refused or decoded to something else, but no exception
+            StatePayloads.Decode(damaged); // refused or decoded to something else, but no exception
         }, maxTests: 1000);
     }
 }

@@ -113,4 +113,25 @@ public sealed class BoardStateCompilerTests
         Assert.Equal(state.Pods[0].Image, decoded.Pods[0].Image);
         Assert.Equal(state.DnsServices[0].EndpointHostnames, decoded.DnsServices[0].EndpointHostnames);
     }
+
+    [Fact]
+    public void A_board_that_takes_TLS_sessions_gets_the_certificates_of_the_Ingresses_and_a_WROOM_board_none()
+    {
+        KubeObject[] nodes = Nodes.Select(n => n.Clone()).ToArray();
+        nodes[0].Json["status"]!["allocatable"] = new JsonObject { ["edge.dev/tls-sessions"] = "4", ["pods"] = "8" };
+        nodes[1].Json["status"]!["allocatable"] = new JsonObject { ["edge.dev/tls-sessions"] = "0", ["pods"] = "8" };
+        KubeObject ingress = Obj("""
+            {"kind": "Ingress", "metadata": {"name": "web", "namespace": "default"},
+             "spec": {"tls": [{"hosts": ["web.example.com"], "secretName": "web-tls"}],
+                      "rules": [{"host": "web.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}
+            """);
+        KubeObject[] secrets = [Edge.Host.Tests.Ingress.TlsTestSecrets.Secret("default", "web-tls", "web.example.com")];
+
+        DesiredState Board(string node) => BoardStateCompiler.Compile(node, nodes, Pods, Services, Endpoints, new ClusterNetwork(), 7,
+            ingresses: [ingress], ingressClasses: [Edge.Host.Cluster.DefaultIngressClass.New()], secrets: secrets);
+
+        Assert.Equal(["web.example.com"], Board("node-1").Tls!.Hosts);
+        Assert.Null(Board("node-2").Tls);
+        Assert.True(Board("node-2").Ingress!.Annotations!.SslRedirects[0]); // the same routes everywhere: a board without TLS serves HTTP as it comes
+    }
 }

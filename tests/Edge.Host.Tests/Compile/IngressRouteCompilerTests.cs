@@ -109,4 +109,82 @@ public sealed class IngressRouteCompilerTests
     {
         Assert.Null(IngressRouteCompiler.Compile([Apps], Classes, Services)!.Annotations);
     }
+
+    /// <summary>An Edge Ingress with one "/" rule per host, the given annotations and spec.tls.</summary>
+    private static KubeObject Web(string name, string[] hosts, string? tls = null, string created = "2026-12-05T08:00:00Z", params (string Name, string Value)[] annotations)
+    {
+        KubeObject ingress = Obj("""
+            {"kind": "Ingress", "metadata": {"name": "NAME", "namespace": "default", "creationTimestamp": "CREATED"}, "spec": {"ingressClassName": "edge", "rules": []}}
+            """.Replace("NAME", name).Replace("CREATED", created));
+        foreach (string host in hosts)
+        {
+            ingress.Spec!["rules"]!.AsArray().Add(JsonNode.Parse("""
+                {"host": "HOST", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}
+                """.Replace("HOST", host)));
+        }
+
+        if (tls != null)
+        {
+            ingress.Spec!["tls"] = JsonNode.Parse(tls);
+        }
+
+        if (annotations.Length > 0)
+        {
+            ingress.Metadata["annotations"] = new JsonObject(annotations.Select(a => KeyValuePair.Create(a.Name, (JsonNode?)a.Value)));
+        }
+
+        return ingress;
+    }
+
+    private static Dictionary<string, bool> Redirects(params KubeObject[] ingresses)
+    {
+        IngressRoutes routes = IngressRouteCompiler.Compile(ingresses, Classes, Services)!;
+        return Enumerable.Range(0, routes.Count).ToDictionary(i => $"{routes.Hosts[i]}{routes.Paths[i]}", i => routes.Annotations?.SslRedirects[i] ?? false);
+    }
+
+    [Fact]
+    public void Plain_HTTP_to_a_host_with_TLS_is_redirected_unless_ssl_redirect_says_false()
+    {
+        Assert.Equal(new Dictionary<string, bool> { ["shop.example/"] = true, ["www.shop.example/"] = true },
+            Redirects(Web("shop", ["Shop.Example", "www.shop.example"], """[{"hosts": ["shop.example"], "secretName": "shop-tls"}]""")));
+
+        // As ingress-nginx: a tls entry enables TLS for its Ingress's rule hosts, listed or not (an
+        // unlisted one gets the default certificate there), even with its Secret missing.
+        Assert.True(Redirects(Web("any", ["shop.example"], """[{"secretName": "missing"}]"""))["shop.example/"]);
+
+        Assert.Equal(new Dictionary<string, bool> { ["shop.example/"] = false },
+            Redirects(Web("shop", ["shop.example"], """[{"hosts": ["shop.example"], "secretName": "shop-tls"}]""", annotations: (IngressAnnotations.SslRedirect, "false"))));
+        Assert.Equal(new Dictionary<string, bool> { ["shop.example/"] = false },
+            Redirects(Web("shop", ["shop.example"], """[{"hosts": ["shop.example"], "secretName": "shop-tls"}]""", annotations: (IngressAnnotations.SslRedirect, "F"))));
+    }
+
+    [Fact]
+    public void Without_TLS_only_force_ssl_redirect_redirects_and_a_host_without_a_name_never_has_TLS()
+    {
+        Assert.Null(IngressRouteCompiler.Compile([Web("plain", ["shop.example"])], Classes, Services)!.Annotations); // nothing to carry
+
+        Assert.Equal(new Dictionary<string, bool> { ["shop.example/"] = true, ["/"] = true },
+            Redirects(Web("forced", ["shop.example", ""], annotations: (IngressAnnotations.ForceSslRedirect, "true"))));
+        Assert.Equal(new Dictionary<string, bool> { ["shop.example/"] = true, ["/"] = false },
+            Redirects(Web("catch-all", ["shop.example", ""], """[{"hosts": ["shop.example"], "secretName": "shop-tls"}]""")));
+
+        // Not a boolean: ingress-nginx takes the default (ssl-redirect true, force-ssl-redirect false).
+        Assert.Equal(new Dictionary<string, bool> { ["shop.example/"] = false },
+            Redirects(Web("forced", ["shop.example"], annotations: (IngressAnnotations.ForceSslRedirect, "yes"))));
+    }
+
+    [Fact]
+    public void One_Ingresses_TLS_enables_it_for_another_Ingresses_rules_on_the_same_host()
+    {
+        IngressRoutes routes = IngressRouteCompiler.Compile(
+        [
+            Web("api", ["shop.example"], created: "2026-12-01T08:00:00Z"),
+            Web("shop", ["shop.example"], """[{"hosts": ["shop.example"], "secretName": "shop-tls"}]"""),
+            Web("other", ["other.example"], created: "2026-12-02T08:00:00Z"),
+        ], Classes, Services)!;
+
+        // ingress-nginx's one server for the host has the certificate, whichever Ingress brought it.
+        Assert.Equal(["shop.example", "other.example", "shop.example"], routes.Hosts);
+        Assert.Equal([true, false, true], routes.Annotations!.SslRedirects);
+    }
 }

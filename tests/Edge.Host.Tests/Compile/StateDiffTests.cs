@@ -1,4 +1,5 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Policy;
 using Edge.Dataplane.Proxy;
@@ -179,5 +180,37 @@ public sealed class StateDiffTests
         next.Policies = null; // the last policy went
         Assert.Equal(StateDelta.PoliciesReplaced, StateDiff.Compute(acked, next)!.Flags);
         Assert.Null(RoundTrip(acked, next).Merged.Policies);
+    }
+
+    private static TlsCertificates Certificates(string host, byte keyByte)
+    {
+        var tls = new TlsCertificates(1, 1);
+        tls.Chains[0] = System.Text.Encoding.ASCII.GetBytes($"-----BEGIN CERTIFICATE-----\n{host}\n-----END CERTIFICATE-----\n");
+        tls.Keys[0] = [keyByte, 2, 3];
+        tls.Hosts[0] = host;
+        return tls;
+    }
+
+    [Fact]
+    public void Changed_certificates_travel_whole_and_the_same_ones_do_not()
+    {
+        DesiredState acked = State(2);
+        acked.Tls = Certificates("shop.example", 1);
+        DesiredState next = State(2);
+        next.Generation = 8;
+        next.Tls = Certificates("shop.example", 1); // compiled afresh: other arrays, the same bytes
+
+        Assert.Equal(0, StateDiff.Compute(acked, next)!.Flags);
+
+        next.Tls = Certificates("shop.example", 9); // a renewed key
+        StateChange renewed = StateDiff.Compute(acked, next)!;
+        Assert.Equal(StateDelta.TlsReplaced, renewed.Flags);
+        Assert.Same(next.Tls, renewed.Changed.Tls);
+
+        next.Tls = null; // the last Secret went
+        StateChange gone = StateDiff.Compute(acked, next)!;
+        Assert.Equal(StateDelta.TlsReplaced, gone.Flags);
+        Assert.Null(gone.Changed.Tls);
+        Assert.True(StateDiff.SameTls(null, null));
     }
 }

@@ -182,4 +182,25 @@ public sealed class IngressStatusControllerTests : IDisposable
         ], Warnings("shop"));
         Assert.Empty(Warnings("theirs-missing"));
     }
+
+    [Fact]
+    public void TLS_that_cannot_be_served_is_said_once_as_warnings_on_the_ingress()
+    {
+        _store.Create(Objects("""{"kind": "Service", "metadata": {"name": "web", "namespace": "default"}, "spec": {"ports": [{"port": 80}]}}"""));
+        CreateIngress("web", "edge", tls: true); // names web-tls, which is not there
+        foreach (KubeObject node in _store.List("Node").Items)
+        {
+            node.Json["status"]!["allocatable"] = new JsonObject { ["edge.dev/tls-sessions"] = "0", ["pods"] = "8" }; // WROOM boards
+            _store.Update(node);
+        }
+
+        Heartbeat("node-1", "node-2");
+        Heartbeat("node-1", "node-2"); // a pass more: nothing said twice
+
+        Assert.Equal(
+        [
+            "SecretNotFound: spec.tls[0]: secret \"default/web-tls\" not found: no board has a certificate for web.example.com until it exists (kubectl create secret tls web-tls -n default --cert=tls.crt --key=tls.key)",
+            "TLSNotTerminated: no board in this cluster terminates TLS: every Ready node has edge.dev/tls-sessions 0 (WROOM boards take none), so https is not served and HTTP is served without the redirect; a WROVER board or a virtual board terminates it",
+        ], Warnings("web"));
+    }
 }

@@ -2,7 +2,7 @@ using Edge.Host.Manifests;
 
 namespace Edge.Host.Tests.Manifests;
 
-/// <summary>Ingress and IngressClass manifests checked as kube-apiserver checks them, in its words, plus Edge's TLS rule.</summary>
+/// <summary>Ingress and IngressClass manifests checked as kube-apiserver checks them, in its words, plus warnings of what ingress-nginx would only log.</summary>
 [Trait("Category", Category.Unit)]
 public sealed class IngressManifestTests
 {
@@ -74,7 +74,7 @@ public sealed class IngressManifestTests
         { "TLS for a routed host", Ingress($"{{tls: [{{hosts: [web.example.com], secretName: web-tls}}], rules: [{{host: web.example.com, http: {{paths: [{{path: /, pathType: Prefix, {Backend}}}]}}}}]}}"), [] },
         { "TLS for a host a wildcard rule routes", Ingress($"{{tls: [{{hosts: [a.example.com]}}], rules: [{{host: '*.example.com', http: {{paths: [{{path: /, pathType: Prefix, {Backend}}}]}}}}]}}"), [] },
         { "TLS for a host no rule routes", Ingress($"{{tls: [{{hosts: [a.example.com], secretName: a-tls}}], rules: [{{host: web.example.com, http: {{paths: [{{path: /, pathType: Prefix, {Backend}}}]}}}}]}}"),
-            ["spec.tls[0].hosts[0]: Invalid value: \"a.example.com\": no rule has this host; Edge serves TLS only for hosts it routes"] },
+            [] }, // kube-apiserver takes it: a warning (below)
         { "TLS with a secret name that is no name", Ingress($"{{tls: [{{hosts: [web.example.com], secretName: Web_TLS}}], rules: [{{host: web.example.com, http: {{paths: [{{path: /, pathType: Prefix, {Backend}}}]}}}}]}}"),
             [$"spec.tls[0].secretName: Invalid value: \"Web_TLS\": {Dns1123}"] },
         { "a class name that is no name", Ingress($"{{ingressClassName: Edge, defaultBackend: {{service: {{name: web, port: {{number: 80}}}}}}}}"),
@@ -147,6 +147,36 @@ public sealed class IngressManifestTests
             Annotation(7, "canary", "\"yes\": must be \"true\" or \"false\""),
             Annotation(8, "canary-weight", "\"150\": must be a whole number from 0 to 100 (canary-weight-total)"),
             Annotation(9, "canary-by-header", "\"X Canary\": must be an HTTP field name"),
+        ], problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void What_kube_apiserver_takes_and_ingress_nginx_only_logs_is_a_warning_at_its_line()
+    {
+        List<ManifestProblem> problems = Problems("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web
+              annotations:
+                nginx.ingress.kubernetes.io/ssl-redirect: "no"
+                nginx.ingress.kubernetes.io/force-ssl-redirect: "TRUE"
+            spec:
+              tls:
+                - hosts: [web.example.com, a.example.com]
+                  secretName: web-tls
+              rules:
+                - host: web.example.com
+                  http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+            """);
+
+        Assert.All(problems, p => Assert.True(p.IsWarning));
+        Assert.Equal(
+        [
+            "ingress.yaml:10: ingress.networking.k8s.io/web: spec.tls[0].hosts[1]: \"a.example.com\": no rule has this host, so its certificate serves no request (ingress-nginx and Edge terminate TLS for the hosts rules route): add a rule for it, or take it out",
+            "ingress.yaml:6: ingress.networking.k8s.io/web: annotations.nginx.ingress.kubernetes.io/ssl-redirect: \"no\" is not a boolean (true or false), so it is taken as true, as ingress-nginx takes it",
         ], problems.Select(p => p.ToString()));
     }
 

@@ -141,10 +141,52 @@ public sealed class IngressDescriptionTests
         Assert.Equal(
             ["nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/canary", "nginx.ingress.kubernetes.io/canary-by-header",
              "nginx.ingress.kubernetes.io/canary-by-header-value", "nginx.ingress.kubernetes.io/canary-weight", "nginx.ingress.kubernetes.io/canary-weight-total",
-             "nginx.ingress.kubernetes.io/whitelist-source-range"],
+             "nginx.ingress.kubernetes.io/force-ssl-redirect", "nginx.ingress.kubernetes.io/ssl-redirect", "nginx.ingress.kubernetes.io/whitelist-source-range"],
             IngressAnnotations.Supported.Order(StringComparer.Ordinal));
         Assert.Equal(
-            ["ingress.kubernetes.io/ssl-redirect", "nginx.ingress.kubernetes.io/ssl-redirect", "traefik.ingress.kubernetes.io/router.middlewares"],
+            ["ingress.kubernetes.io/ssl-redirect", "traefik.ingress.kubernetes.io/router.middlewares"], // the old generic name is not ingress-nginx's
             IngressAnnotations.Ignored(ingress));
+    }
+
+    private static KubeObject Node(string name, int tlsSessions, bool ready = true) => Parse("""
+        {"kind": "Node", "metadata": {"name": "NAME"},
+         "status": {"allocatable": {"edge.dev/tls-sessions": "TLS", "pods": "8"}, "conditions": [{"type": "Ready", "status": "READY"}]}}
+        """.Replace("NAME", name).Replace("TLS", tlsSessions.ToString()).Replace("READY", ready ? "True" : "False"));
+
+    private static readonly KubeObject Secured = Parse("""
+        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web", "namespace": "default"},
+         "spec": {"tls": [{"hosts": ["web.example.com"], "secretName": "web-tls"}, {"secretName": "any-tls"}],
+                  "rules": [{"host": "web.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}
+        """);
+
+    [Fact]
+    public void An_ingress_with_TLS_says_which_boards_terminate_it_and_which_serve_HTTP_only()
+    {
+        string text = IngressDescription.Of(Secured, name => Services.GetValueOrDefault(name), name => Endpoints.GetValueOrDefault(name), [], Now,
+            [Node("node-3", 8), Node("node-2", 0), Node("node-1", 4), Node("node-4", 0), Node("node-5", 4, ready: false)]);
+
+        Assert.Equal(string.Join("\n",
+            "TLS:",
+            "  web-tls terminates web.example.com",
+            "  any-tls terminates ", // kubectl's, hosts and all: none to join
+            "Rules:"), string.Join("\n", text.Split('\n').SkipWhile(l => l != "TLS:").Take(4)));
+        Assert.Equal(
+        [
+            "Annotations:       <none>",
+            "TLS terminated on:  node-1 (4 sessions), node-3 (8 sessions)",
+            "HTTP only on:       node-2, node-4 (take no TLS sessions)",
+            "Events:             <none>",
+            "",
+        ], text.Split('\n')[^5..]);
+    }
+
+    [Fact]
+    public void With_no_board_that_takes_TLS_sessions_the_description_says_none_terminates_it()
+    {
+        string text = IngressDescription.Of(Secured, name => Services.GetValueOrDefault(name), name => Endpoints.GetValueOrDefault(name), [], Now, [Node("node-1", 0)]);
+
+        Assert.Contains("TLS terminated on:  <none>: no board takes TLS sessions (WROOM boards take none)\n", text);
+        Assert.DoesNotContain("HTTP only on", text);
+        Assert.DoesNotContain("TLS terminated on", Describe(Secured)); // not told the nodes: kubectl's lines alone
     }
 }

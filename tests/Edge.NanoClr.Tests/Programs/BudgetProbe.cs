@@ -165,14 +165,14 @@ namespace Edge.NanoClr.Programs
             host.Listener.Offer(host.Line);
             lines.Poll(host.Clock.Now);
 
-            // The board's nonce ends its Hello's payload.
+            // The board's nonce comes last in its Hello's payload but for its TLS sessions (one byte: fewer than 128).
             int helloPayload = NetworkOrder.ReadU16(host.Line.Heard, 6);
             if (host.Line.Heard[3] != MessageType.Hello || host.Line.HeardLength != Frame.HeaderLength + helloPayload + Frame.TrailerLength)
             {
                 return false;
             }
 
-            System.Array.Copy(host.Line.Heard, Frame.HeaderLength + helloPayload - SessionAuth.NonceLength, host.BoardNonce, 0, SessionAuth.NonceLength);
+            System.Array.Copy(host.Line.Heard, Frame.HeaderLength + helloPayload - 1 - SessionAuth.NonceLength, host.BoardNonce, 0, SessionAuth.NonceLength);
             System.Array.Copy(host.HostNonce, 0, host.Proof, Frame.HeaderLength, SessionAuth.NonceLength);
             host.Auth.Prove(SessionAuth.Host, host.BoardNonce, 0, host.HostNonce, 0, host.Proof, Frame.HeaderLength + SessionAuth.NonceLength);
             Frame.Seal(host.Proof, 0, MessageType.AuthProof, 0, SessionAuth.NonceLength + SessionAuth.ProofLength);
@@ -522,7 +522,7 @@ namespace Edge.NanoClr.Programs
                     var p = new PodSpec();
                     p.Namespace = "default";
                     p.Name = "web-6d4b9c7f5-" + i.ToString("x5");
-                    p.Uid = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9" + i.ToString("x2");
+                    p.Uid = "0b1c2d" + i.ToString("x2"); // the host sends the uid's first 8 hex digits (PodIncarnation)
                     p.Address = 0x0AF40102u + (uint)i;
                     p.Image = "whoami";
                     s.Pods[i] = p;

@@ -16,13 +16,19 @@ public static class LabCommand
         };
         var notReadyAfter = new Option<double?>("--not-ready-after") { Description = "Seconds without a heartbeat before a node is NotReady (default 6)" };
         var evictAfter = new Option<double?>("--evict-after") { Description = "Seconds NotReady before its pods are replaced elsewhere (default 15)" };
+        var profiles = new Option<string[]>("--profile")
+        {
+            Description = "Boot the boards it starts as this board (repeatable, in node order; the last for the rest): its memory class's capacities, "
+                + "e.g. --profile wt32-eth01 --profile esp32-ethernet-kit for a WROOM node-1 and WROVER others. `edgectl board list` shows them",
+        };
         var up = new Command("up", "Start (or complete) the lab: a control plane and N virtual boards; waits until every node is Ready")
         {
-            nodes, timeout, firstAddress, notReadyAfter, evictAfter,
+            nodes, timeout, firstAddress, notReadyAfter, evictAfter, profiles,
         };
         up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress))
         {
             ControlPlaneArgs = Timings(parsed.GetValue(notReadyAfter), parsed.GetValue(evictAfter)),
+            Profiles = parsed.GetValue(profiles) ?? [],
         }.Run(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
 
         var purge = new Option<bool>("--purge") { Description = "Also delete the cluster's state (objects, events); the next `lab up` starts empty" };

@@ -35,6 +35,13 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
     /// <summary>Extra arguments for a control plane this command starts (node-lifecycle timings).</summary>
     public List<string> ControlPlaneArgs { get; init; } = [];
 
+    /// <summary>
+    /// Board profiles the virtual boards it starts are provisioned as, in node order (the last
+    /// one for the rest): each boots with its memory class's capacities, as that board would.
+    /// Empty: none (a virtual board's own, roomier capacities).
+    /// </summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+
     private string BoardAddress(int n)
     {
         if (_bridge != null)
@@ -56,6 +63,14 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         if (nodes is < 1 or > MaxNodes)
         {
             throw new CliException($"--nodes {nodes}: a lab has 1 to {MaxNodes} virtual boards");
+        }
+
+        foreach (string profile in Profiles)
+        {
+            if (BoardProfiles.Find(profile) == null)
+            {
+                throw new CliException($"--profile {profile}: no such board profile; `edgectl board list` shows them ({string.Join(", ", BoardProfiles.All.Select(p => p.Id))})");
+            }
         }
 
         LabState state = LabState.Load(name) ?? new LabState { Name = name };
@@ -231,7 +246,7 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         }
 
         string log = Path.Combine(dir, node + ".log");
-        string flash = ProvisionVirtualBoard(dir, node);
+        string flash = ProvisionVirtualBoard(dir, node, Profiles.Count == 0 ? "" : Profiles[Math.Min(n, Profiles.Count) - 1]);
         int pid = LabProcesses.StartDetached(["vboard", "--name", node, "--address", address, "--log", log, "--state", flash], netns);
         state.Boards.RemoveAll(b => b.Name == node);
         state.Boards.Add(new LabProcess { Name = node, Pid = pid, Address = $"tcp://{BoardAddress(n)}:{AgentBoard.DefaultMgmtPort}", Log = log });
@@ -293,9 +308,9 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
     /// <summary>
     /// What `board provision` does over USB for a flashed board: the virtual board's flash (a
     /// directory) is given the lab's cluster key before it boots, so it obeys this lab's control
-    /// plane and no other. Returns the directory.
+    /// plane and no other, and the board profile it is to boot as ("" for none). Returns the directory.
     /// </summary>
-    private string ProvisionVirtualBoard(string dir, string node)
+    private string ProvisionVirtualBoard(string dir, string node, string profile)
     {
         ClusterKey key = ClusterKeyFile.LoadOrCreate(name);
         string flash = Path.Combine(dir, node);
@@ -311,10 +326,11 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
 
         var storage = new FileStorage(flash);
         BoardSettings settings = BoardSettings.Load(storage, out _);
-        if (settings.Key == null || !settings.Key.AsSpan().SequenceEqual(key.Key) || settings.Cluster != name)
+        if (settings.Key == null || !settings.Key.AsSpan().SequenceEqual(key.Key) || settings.Cluster != name || settings.Profile != profile)
         {
             settings.Key = key.Key;
             settings.Cluster = name;
+            settings.Profile = profile;
             settings.Boots = (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue); // see BoardSettings.Boots
             if (!settings.SaveInBothSlots(storage))
             {

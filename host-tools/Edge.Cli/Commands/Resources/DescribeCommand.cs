@@ -67,7 +67,8 @@ public static class DescribeCommand
         {
             // kubectl's own layout for this kind (each backend with its endpoints), and the controller annotations Edge ignores.
             KubeObject? Named(string kind, string name) => api.TryGetAsync(KindInfo.ForKind(kind)!, obj.Namespace, name).GetAwaiter().GetResult();
-            IngressDescription.Write(o, obj, name => Named("Service", name), name => Named("Endpoints", name), EventsAbout(obj, events), DateTime.UtcNow);
+            List<KubeObject> nodes = api.ListAsync(KindInfo.ForKind("Node")!, null, null).GetAwaiter().GetResult();
+            IngressDescription.Write(o, obj, name => Named("Service", name), name => Named("Endpoints", name), EventsAbout(obj, events), DateTime.UtcNow, nodes);
             return;
         }
 
@@ -215,8 +216,8 @@ public static class DescribeCommand
         w.Field("PodCIDR", (string?)node.Spec?["podCIDR"] ?? "<none>");
         w.Field("Unschedulable", node.Spec?["unschedulable"]?.GetValue<bool>() == true ? "true" : "false");
         w.Field("Board link", (string?)node.Metadata["annotations"]?["edge.dev/link"] ?? "<none>");
-        w.Field("Capacity (pods)", (string?)node.Json["status"]?["capacity"]?["pods"] ?? "<unknown>");
         w.Field("Firmware", (string?)node.Json["status"]?["nodeInfo"]?["kubeletVersion"] ?? "<unknown>");
+        w.Resources(node);
         var conditions = node.Json["status"]?["conditions"] as JsonArray ?? [];
         w.Line("Conditions:");
         w.Table(["Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message"],
@@ -277,6 +278,9 @@ public static class DescribeCommand
         public void Field(string key, string value) => output.WriteLine($"{(key.Length > 0 ? key + ":" : ""),-19}{value}".TrimEnd());
 
         public void Line(string text) => output.WriteLine(text);
+
+        /// <summary>A Node's Capacity and Allocatable, as kubectl prints them (pods, and the TLS sessions a board takes).</summary>
+        public void Resources(KubeObject node) => NodeResources.Write(output, node);
 
         public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows) => TextTable.Write(output, headers, rows, indent: "  ");
 
