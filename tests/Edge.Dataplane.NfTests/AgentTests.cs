@@ -186,7 +186,7 @@ namespace Edge.Dataplane.NfTests
         {
             var lab = new AgentLab(2);
             NodeAgent agent = lab.Agent(2);
-            var identity = new NodeConfigIdentity { Name = "node-2", Address = TestCluster.BoardAddress(2), MaxPayload = 2560, MaxOutPayload = 1536 };
+            var identity = new NodeConfigIdentity { Name = "node-2", Address = TestCluster.BoardAddress(2), MaxPayload = 2560, MaxOutPayload = 1280 };
             var session = new BoardSession(agent, identity);
             var line = new ByteLine();
             var host = new FrameReader();

@@ -263,6 +263,53 @@ namespace Edge.Dataplane.NfTests
             AssertHas("Hello from Edge", lab.Exchange("GET / HTTP/1.1\r\nHost: hello.example\r\n\r\n")); // another route: no redirect
         }
 
+        [TestMethod]
+        public void Rewrite_target_sends_the_path_its_pattern_makes_with_the_query_after_it()
+        {
+            Lab lab = new Lab(0);
+            IngressRoutes routes = Routes();
+            routes.Annotations = new RouteAnnotations(routes.Count, 0);
+            routes.Annotations.Rewrites = new RouteRewrites(routes.Count);
+            routes.Paths[0] = "/something(/|$)(.*)"; // the documentation's example, on the /web route
+            routes.PathTypes[0] = PathType.ImplementationSpecific;
+            routes.Annotations.Rewrites.Programs[0] = PatternAssembler.Something();
+            routes.Annotations.Rewrites.Targets[0] = "/$2";
+            lab.Cluster.Node(1).ServeIngress(routes);
+
+            AssertHas("GET /new/path?x=1&y=2 HTTP/1.1\n", lab.Exchange("GET /something/new/path?x=1&y=2 HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+            AssertHas("GET / HTTP/1.1\n", lab.Exchange("GET /something HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+            AssertHas("GET /Case HTTP/1.1\n", lab.Exchange("GET /SOMETHING/Case HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+            AssertStarts("HTTP/1.1 404", lab.Exchange("GET /somethingelse HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+
+            // A target with a query of its own takes the request's after '&'; one ending in '?' drops it (nginx's rewrite).
+            routes.Annotations.Rewrites.Targets[0] = "/api?from=$1&rest=$2";
+            AssertHas("GET /api?from=/&rest=who&x=1 HTTP/1.1\n", lab.Exchange("GET /something/who?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+            routes.Annotations.Rewrites.Targets[0] = "/only?";
+            AssertHas("GET /only HTTP/1.1\n", lab.Exchange("GET /something/who?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+
+            // The rest of the head goes as it came, the body bytes that came with it too.
+            routes.Annotations.Rewrites.Targets[0] = "/a-much-longer-path-than-the-one-asked-for/$2";
+            string posted = lab.Exchange("POST /something/x HTTP/1.1\r\nHost: other.example\r\nContent-Length: 5\r\n\r\nhello");
+            AssertHas("POST /a-much-longer-path-than-the-one-asked-for/x HTTP/1.1\n", posted);
+            AssertHas("Content-Length: 5\n", posted);
+        }
+
+        [TestMethod]
+        public void Annotations_with_unset_canaries_and_targets_compare_as_the_same()
+        {
+            // Unset strings are null references in arrays: compared as such, they took nanoCLR down.
+            var a = new RouteAnnotations(2, 0);
+            var b = new RouteAnnotations(2, 0);
+            Assert.IsTrue(a.Same(b, 2));
+            a.Rewrites = new RouteRewrites(2);
+            b.Rewrites = new RouteRewrites(2);
+            Assert.IsTrue(a.Same(b, 2));
+            b.Rewrites.Targets[1] = "/$1";
+            Assert.IsFalse(a.Same(b, 2));
+            b.Canary(0, "default", "web", 80, 10, null, null);
+            Assert.IsFalse(a.Same(b, 2));
+        }
+
         // One certificate for secure.example (its bytes stand for the PEM the platform would load).
         private static TlsCertificates Certificates()
         {

@@ -1,8 +1,10 @@
 #nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Ingress;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.NfTests.Sim;
 using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Trust;
 using Edge.Dataplane.Wire;
 using nanoFramework.TestFramework;
 using Assert = nanoFramework.TestFramework.Assert;
@@ -11,7 +13,8 @@ namespace Edge.Dataplane.NfTests
 {
     /// <summary>
     /// The host-board protocol on the board: snapshots and deltas decode to what was encoded,
-    /// damage is refused whole, and the frame reader finds frames in noise and refuses bad CRCs.
+    /// damage is refused whole, TLS keys sent in a session decrypt on the board, and the frame
+    /// reader finds frames in noise and refuses bad CRCs.
     /// </summary>
     [TestClass]
     public class MgmtTests
@@ -326,6 +329,77 @@ namespace Edge.Dataplane.NfTests
                 Assert.IsNull(StateDelta.Merge(applied, r, out error), "cut at " + length.ToString());
                 Assert.IsNotNull(error);
             }
+        }
+
+        [TestMethod]
+        public void TLS_keys_sent_in_a_session_decrypt_on_the_board_and_without_one_the_state_is_refused()
+        {
+            byte[] key = Workloads.Ascii.Bytes("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIE\n-----END PRIVATE KEY-----\n");
+            var tls = new TlsCertificates(2, 1);
+            tls.Chains[0] = Workloads.Ascii.Bytes("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+            tls.Keys[0] = key;
+            tls.Chains[1] = tls.Chains[0];
+            tls.Keys[1] = Workloads.Ascii.Bytes("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
+            tls.Hosts[0] = "secure.example";
+            var state = new DesiredState { Generation = 3, PodNetwork = 0x0AF40100, Tls = tls };
+            byte[] clusterKey = new byte[SessionAuth.KeyLength];
+            SessionAuth host = new SessionAuth(SessionAuth.Host, clusterKey, 0);
+            SessionAuth board = new SessionAuth(SessionAuth.Board, clusterKey, 0);
+            byte[] nb = new byte[SessionAuth.NonceLength];
+            byte[] nh = new byte[SessionAuth.NonceLength];
+            nh[0] = 1;
+            host.Establish(nb, 0, nh, 0);
+            board.Establish(nb, 0, nh, 0);
+
+            byte[] buffer = new byte[1024];
+            var w = new PayloadWriter();
+            w.Begin(buffer, 0, buffer.Length);
+            StateCodec.Encode(state, w, host, new SeededRandom(5));
+            Assert.IsFalse(w.Overflow);
+            Assert.AreEqual(Encode(state).Length + 2 * SessionAuth.NonceLength, w.Length, "a nonce per key");
+            for (int at = 0; at + 4 <= w.Length; at++)
+            {
+                Assert.IsFalse(buffer[at] == 'M' && buffer[at + 1] == 'C' && buffer[at + 2] == '4' && buffer[at + 3] == 'C', "the key's body at " + at.ToString());
+            }
+
+            var r = new PayloadReader();
+            r.Begin(buffer, 0, w.Length);
+            DesiredState decoded = StateCodec.Decode(r, null, null, board);
+            Assert.IsNotNull(decoded);
+            AssertSameBytes(key, decoded.Tls.Keys[0], "the first key");
+            AssertSameBytes(tls.Keys[1], decoded.Tls.Keys[1], "the second key");
+            AssertSameBytes(tls.Chains[1], decoded.Tls.Chains[1], "a chain");
+
+            r.Begin(buffer, 0, w.Length);
+            Assert.IsNull(StateCodec.Decode(r), "encrypted keys on a line with no session");
+        }
+
+        [TestMethod]
+        public void A_rewrite_routes_pattern_and_target_travel_and_a_resync_keeps_the_held_routes()
+        {
+            DesiredState state = new DesiredState();
+            state.PodNetwork = Ipv4Address.FromOctets(10, 244, 1, 0);
+            var routes = new IngressRoutes(2);
+            routes.Add("", "/something(/|$)(.*)", PathType.ImplementationSpecific, "default", "web", 80);
+            routes.Add("", "/plain", PathType.Prefix, "default", "web", 80);
+            routes.Annotations = new RouteAnnotations(2, 0);
+            routes.Annotations.Rewrites = new RouteRewrites(2);
+            routes.Annotations.Rewrites.Programs[0] = PatternAssembler.Something();
+            routes.Annotations.Rewrites.Targets[0] = "/$2";
+            state.Ingress = routes;
+            byte[] payload = Encode(state);
+
+            DesiredState held = Decode(payload, payload.Length);
+            Assert.IsNotNull(held);
+            RouteRewrites got = held.Ingress.Annotations.Rewrites;
+            Assert.AreEqual("/$2", got.Targets[0]);
+            Assert.IsTrue(got.Programs[1] == null);
+            AssertSameBytes(PatternAssembler.Something(), got.Programs[0], "the program");
+
+            var r = new PayloadReader();
+            r.Begin(payload, 0, payload.Length);
+            DesiredState again = StateCodec.Decode(r, held, null);
+            Assert.AreSame(held.Ingress, again.Ingress);
         }
 
         [TestMethod]

@@ -1,4 +1,5 @@
 #nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
+using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Trust;
 using nanoFramework.TestFramework;
 using Assert = nanoFramework.TestFramework.Assert;
@@ -7,7 +8,8 @@ namespace Edge.Dataplane.NfTests
 {
     /// <summary>
     /// SHA-256 against FIPS 180-2's examples (as RFC 6234 §8.5 tests them) and HMAC-SHA256
-    /// against RFC 4231 §4, on the board's runtime.
+    /// against RFC 4231 §4, on the board's runtime; and a secret (a TLS key in a state) encrypted
+    /// under a session key to the bytes the host computes.
     /// </summary>
     [TestClass]
     public class TrustTests
@@ -86,6 +88,44 @@ namespace Edge.Dataplane.NfTests
 
             frame[3] ^= 1;
             Assert.IsFalse(hmac.Verify(frame, 0, frame.Length, mac, 0), "a changed frame");
+        }
+
+        [TestMethod]
+        public void A_secret_in_a_session_encrypts_to_the_known_answer_and_decrypts_in_place()
+        {
+            // SessionAuthTests' vector: K = 00..1f, Nb = 10..1f, Nh = 20..2f, A = 192.168.50.17, so
+            // Ks = 4c8b8cb0...; the nonce 50..57 twice; the secret 60..a5 (three keystream blocks, the last cut).
+            SessionAuth host = new SessionAuth(SessionAuth.Host, Counting(0, 32), 0);
+            SessionAuth board = new SessionAuth(SessionAuth.Board, Counting(0, 32), 0);
+            host.Address = 0xC0A83211;
+            board.Address = 0xC0A83211;
+            host.Establish(Counting(0x10, 16), 0, Counting(0x20, 16), 0);
+            board.Establish(Counting(0x10, 16), 0, Counting(0x20, 16), 0);
+            byte[] secret = Counting(0x60, 70);
+            byte[] payload = new byte[SessionAuth.NonceLength + secret.Length];
+            var w = new PayloadWriter();
+            w.Begin(payload, 0, payload.Length);
+
+            host.WriteSecret(w, secret, new FixedRandom(0x50515253, 0x54555657));
+
+            Assert.AreEqual("50515253545556575051525354555657eb0947581f01b95a50651ad5b2eaa1d4a1cad73843e519040ce76ad26d83b1ccba8c41d51c1d91d8da5dddc173c650b31d867422ebdf8760b5eeb842cf276b91ad2b02eb594e",
+                Hex(payload), "nonce || secret XOR HMAC(Ks, 7 || nonce || 0, 1, 2)");
+            var r = new PayloadReader();
+            r.Begin(payload, 0, payload.Length);
+            byte[] read = new byte[secret.Length];
+            Assert.IsTrue(board.ReadSecret(r, read));
+            Assert.AreEqual(Hex(secret), Hex(read));
+        }
+
+        private static byte[] Counting(int first, int count)
+        {
+            byte[] bytes = new byte[count];
+            for (int i = 0; i < count; i++)
+            {
+                bytes[i] = (byte)(first + i);
+            }
+
+            return bytes;
         }
 
         private static string Hash(byte[] message)

@@ -58,6 +58,20 @@ internal sealed class TestPki : IDisposable
         return (Encoding.ASCII.GetBytes(chain), Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
     }
 
+    /// <summary>A <c>kubernetes.io/tls</c> Secret holding the pair, as YAML followed by a document separator.</summary>
+    public static string SecretYaml(string name, (byte[] Chain, byte[] Key) pair) => $"""
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: {name}
+        type: kubernetes.io/tls
+        data:
+          tls.crt: {Convert.ToBase64String(pair.Chain)}
+          tls.key: {Convert.ToBase64String(pair.Key)}
+        ---
+
+        """;
+
     public void Dispose()
     {
         Root.Dispose();

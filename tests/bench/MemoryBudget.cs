@@ -76,6 +76,7 @@ public static class MemoryBudget
             long perRoute = (moreRoutes.TotalBytes - census.TotalBytes) / WorstCaseBoard.IngressRouteCount;
             long ingressFixed = census.TotalBytes - noIngress.TotalBytes - WorstCaseBoard.IngressRouteCount * perRoute;
             Console.WriteLine($"{name,-7} ingress: {ingressFixed:N0} bytes once it serves (the proxy, its {board.Config.IngressConnections} connection slot{(board.Config.IngressConnections == 1 ? "" : "s")}' state, the head parser and writer; a request in flight also holds two of the node's packet buffers and a pod-side socket), each route {perRoute:N0} more (up to {board.Config.MaxIngressRoutes}); where a route's bytes go: {Growth(census, moreRoutes, WorstCaseBoard.IngressRouteCount)}");
+            Console.WriteLine($"{name,-7} {AnnotationCost(WorstCaseBoard.IngressRouteCount)}");
             if (memoryClass == MemoryClass.Wroom)
             {
                 Console.Write(census.TopFields(200));
@@ -83,6 +84,31 @@ public static class MemoryBudget
         }
 
         return Measured(censusPeak);
+    }
+
+    /// <summary>
+    /// What ingress-nginx's annotations cost a board beyond the worst case (whose routes have
+    /// none), priced by the census: the per-route tables made once any route has an annotation
+    /// (allowlist, canary, ssl-redirect), then the regular-expression paths' tables and matcher
+    /// once a route has a pattern, then each pattern (the documentation's rewrite example).
+    /// </summary>
+    private static string AnnotationCost(int routes)
+    {
+        byte[] program = Edge.Host.Compile.PathRegexCompiler.Compile("/something(/|$)(.*)").Program!;
+        var annotations = new Edge.Dataplane.Ingress.RouteAnnotations(routes, 0);
+        long tables = new NanoHeapCensus().Add("annotations", annotations);
+        annotations.Rewrites = new Edge.Dataplane.Ingress.RouteRewrites(routes);
+        long none = new NanoHeapCensus().Add("annotations", annotations) - tables;
+        for (int i = 0; i < routes; i++)
+        {
+            annotations.Rewrites.Programs[i] = (byte[])program.Clone();
+            annotations.Rewrites.Targets[i] = "/$2";
+        }
+
+        long all = new NanoHeapCensus().Add("annotations", annotations) - tables;
+        return $"annotations (beyond the worst case, whose {routes} routes have none): {tables:N0} bytes once a route has one (allowlist, canary, ssl-redirect), "
+            + $"rewrite-target {none:N0} more once a route has a pattern (the matcher and the per-route tables; its backtracking stack is lent by the request's buffer), "
+            + $"each pattern {(all - none) / routes:N0} (the documentation's /something(/|$)(.*): {program.Length} bytes of program, and its target)";
     }
 
     /// <summary>What the management line's authentication holds on the board (the census's prices): its SessionAuth, SHA-256's round constants, the control plane line, a connection waiting to prove the key.</summary>

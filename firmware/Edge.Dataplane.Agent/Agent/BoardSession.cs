@@ -16,7 +16,8 @@ namespace Edge.Dataplane.Agent
     /// exec at a time in a pod, streaming the tool's output. Garbage on the line costs at most
     /// the frame it hit. On a line that authenticated (TCP, <see cref="ControlPlaneLine"/>) every
     /// frame carries a MAC and a sequence number both ways (<see cref="SessionAuth"/>); one that
-    /// fails ends the session. The console UART is trusted as it is: physical access.
+    /// fails ends the session, and a state's TLS private keys arrive encrypted under the session
+    /// key (<see cref="TlsCodec"/>). The console UART is trusted as it is: physical access.
     /// </summary>
     public sealed class BoardSession : ITextSink
     {
@@ -296,7 +297,7 @@ namespace Edge.Dataplane.Agent
                 string error;
                 if (_reader.Type == MessageType.Snapshot)
                 {
-                    state = StateCodec.Decode(_payload, _agent.AppliedState, _agent);
+                    state = StateCodec.Decode(_payload, _agent.AppliedState, _agent, _auth); // TLS keys come encrypted under the session's key, plain on the console
                     error = state == null ? "snapshot damaged or of another format" : null;
                 }
                 else if (_agent.AppliedState == null || StateDelta.BaseGeneration(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength) != _agent.AppliedGeneration)
@@ -306,7 +307,7 @@ namespace Edge.Dataplane.Agent
                 }
                 else
                 {
-                    state = StateDelta.Merge(_agent.AppliedState, _payload, _agent, out error);
+                    state = StateDelta.Merge(_agent.AppliedState, _payload, _agent, out error, _auth);
                 }
 
                 if (error == null)

@@ -46,10 +46,14 @@ namespace Edge.Dataplane.Boards
             return memoryClass == Wroom ? 2560 : Mgmt.Frame.MaxPayload;
         }
 
-        /// <summary>The largest frame payload the board sends: views go in several frames, heartbeats drop reasons before they would not fit.</summary>
+        /// <summary>
+        /// The largest frame payload the board sends: views go in several frames, heartbeats drop
+        /// reasons before they would not fit. 1,280 bytes on a WROOM board: a heartbeat for 8 pods
+        /// fits with room for their reasons (a pod's uid travels as 8 hex digits, not 36).
+        /// </summary>
         public static int MaxOutPayload(int memoryClass)
         {
-            return memoryClass == Wroom ? 1536 : Mgmt.Frame.MaxPayload;
+            return memoryClass == Wroom ? 1280 : Mgmt.Frame.MaxPayload;
         }
 
         /// <summary>

@@ -6,7 +6,7 @@ namespace Edge.Dataplane.Mgmt
     /// The ingress section of a state, after the policies: the number of routes (0 for none),
     /// then each route's host, path, pathType and backend service (namespace, name, port),
     /// strings as indexes into the state's string table; then whether any route has annotations,
-    /// and if so the number of allowed ranges, then per route its ranges, its canary (or 0) and whether it redirects to https. A route a board
+    /// and if so the number of allowed ranges, then per route its ranges, its canary (or 0) and whether it redirects to https; then whether any route has a pattern, and if so each route's program (its length, 0 for none) and rewrite target. A route a board
     /// could not match (a path not starting with '/', an unknown pathType, a port beyond 65535) makes the
     /// section, and so the state, damaged.
     /// </summary>
@@ -37,6 +37,7 @@ namespace Edge.Dataplane.Mgmt
                 t.Index(a.CanaryServices[i]);
                 t.Index(a.CanaryHeaders[i]);
                 t.Index(a.CanaryHeaderValues[i]);
+                t.Index(a.Rewrites != null ? a.Rewrites.Targets[i] : null);
             }
         }
 
@@ -92,6 +93,19 @@ namespace Edge.Dataplane.Mgmt
 
                 w.Bool(a.SslRedirects[i]);
             }
+
+            RouteRewrites rewrites = a.Rewrites;
+            w.Bool(rewrites != null);
+            for (int i = 0; rewrites != null && i < routes.Count; i++)
+            {
+                byte[] program = rewrites.Programs[i];
+                w.Int(program == null ? 0 : program.Length);
+                if (program != null)
+                {
+                    w.Raw(program, 0, program.Length);
+                    w.Int(t.Index(rewrites.Targets[i]));
+                }
+            }
         }
 
         /// <summary>
@@ -128,6 +142,32 @@ namespace Edge.Dataplane.Mgmt
             }
 
             return held != null && held.SameRoutes(routes) ? held : routes;
+        }
+
+        // Each route's pattern (a program the matcher can run, else the state is damaged) and rewrite target.
+        private static RouteRewrites DecodeRewrites(PayloadReader r, StringRefs strings, int routes)
+        {
+            var rewrites = new RouteRewrites(routes);
+            for (int i = 0; i < routes && !r.Failed; i++)
+            {
+                int length = r.Count(1);
+                if (length == 0)
+                {
+                    continue;
+                }
+
+                byte[] program = new byte[length];
+                r.Raw(program, 0, length);
+                rewrites.Targets[i] = StateCodec.Ref(strings, r);
+                if (!r.Failed && !PathPattern.Valid(program))
+                {
+                    r.Failed = true;
+                }
+
+                rewrites.Programs[i] = program;
+            }
+
+            return rewrites;
         }
 
         private static RouteAnnotations DecodeAnnotations(PayloadReader r, StringRefs strings, int routes)
@@ -168,6 +208,11 @@ namespace Edge.Dataplane.Mgmt
                 }
 
                 a.SslRedirects[i] = r.Bool();
+            }
+
+            if (!r.Failed && r.Bool())
+            {
+                a.Rewrites = DecodeRewrites(r, strings, routes);
             }
 
             return a;

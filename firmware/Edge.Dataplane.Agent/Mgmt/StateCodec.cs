@@ -1,5 +1,7 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Trust;
 
 namespace Edge.Dataplane.Mgmt
 {
@@ -10,9 +12,15 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 5; // 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
+        public const int FormatVersion = 6; // 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
 
-        public static void Encode(DesiredState s, PayloadWriter w)
+        /// <summary>
+        /// The state. With <paramref name="keys"/>, the established session of the line it is sent
+        /// on, the TLS private keys go encrypted under its key (nonces from <paramref name="random"/>;
+        /// <see cref="TlsCodec"/>); without (the USB console, or a state encoded to compare or
+        /// count) as they are.
+        /// </summary>
+        public static void Encode(DesiredState s, PayloadWriter w, SessionAuth keys = null, IRandomSource random = null)
         {
             var strings = new StringTable();
             Collect(s, strings);
@@ -121,7 +129,7 @@ namespace Edge.Dataplane.Mgmt
 
             PolicyCodec.Encode(s.Policies, s.ClusterNetwork, w);
             IngressCodec.Encode(s.Ingress, strings, w);
-            TlsCodec.Encode(s.Tls, strings, w);
+            TlsCodec.Encode(s.Tls, strings, w, keys, random);
             if (strings.Count != collected)
             {
                 w.Overflow = true; // a string Collect missed: refuse rather than send a wrong table
@@ -131,16 +139,19 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>The state, or null when the payload is damaged or of another format version.</summary>
         public static DesiredState Decode(PayloadReader r)
         {
-            return Decode(r, null, null);
+            return Decode(r, null, null, null);
         }
 
         /// <summary>
         /// The state, keeping the entries of <paramref name="held"/> (the state the board runs) that
         /// arrive unchanged instead of their decoded copies (<see cref="StateReuse"/>); null when
         /// the payload is damaged or of another format version. Services and DNS entries go to
-        /// <paramref name="sink"/> (when given) as they arrive.
+        /// <paramref name="sink"/> (when given) as they arrive. <paramref name="keys"/> is the
+        /// established session of the line the state came on (null: none), which decrypts the TLS
+        /// keys in place. (One method with an optional parameter, not an overload: a board pays for
+        /// every method and, during a decode, for every stack frame.)
         /// </summary>
-        public static DesiredState Decode(PayloadReader r, DesiredState held, IStateSink sink)
+        public static DesiredState Decode(PayloadReader r, DesiredState held, IStateSink sink, SessionAuth keys = null)
         {
             if (r.Int() != FormatVersion)
             {
@@ -291,7 +302,7 @@ namespace Edge.Dataplane.Mgmt
 
             if (!r.Failed)
             {
-                s.Tls = TlsCodec.Decode(r, strings, held != null ? held.Tls : null);
+                s.Tls = TlsCodec.Decode(r, strings, held != null ? held.Tls : null, keys);
             }
 
             return r.Failed || !r.AtEnd ? null : s;

@@ -1,5 +1,7 @@
 using Edge.Dataplane.Dns;
+using Edge.Dataplane.Platform;
 using Edge.Dataplane.Proxy;
+using Edge.Dataplane.Trust;
 
 namespace Edge.Dataplane.Mgmt
 {
@@ -21,13 +23,14 @@ namespace Edge.Dataplane.Mgmt
         public const int TlsReplaced = 32;
 
         /// <summary>Writes the delta: base generation, flags, names of removed services and DNS entries, then the changed parts as a state.</summary>
-        public static void Encode(uint baseGeneration, int flags, string[] removedServices, string[] removedDns, DesiredState changed, PayloadWriter w)
+        /// <remarks>With <paramref name="keys"/>, the line's established session, the TLS keys go encrypted (<see cref="StateCodec.Encode"/>).</remarks>
+        public static void Encode(uint baseGeneration, int flags, string[] removedServices, string[] removedDns, DesiredState changed, PayloadWriter w, SessionAuth keys = null, IRandomSource random = null)
         {
             w.Varint(baseGeneration);
             w.Int(flags);
             WriteNames(removedServices, w);
             WriteNames(removedDns, w);
-            StateCodec.Encode(changed, w);
+            StateCodec.Encode(changed, w, keys, random);
         }
 
         /// <summary>The base generation a delta payload builds on (read without consuming the caller's reader).</summary>
@@ -47,15 +50,19 @@ namespace Edge.Dataplane.Mgmt
             return Merge(previous, r, null, out error);
         }
 
-        /// <summary>As <see cref="Merge(DesiredState, PayloadReader, out string)"/>, handing upserted services and DNS entries to <paramref name="sink"/> as they arrive.</summary>
-        public static DesiredState Merge(DesiredState previous, PayloadReader r, IStateSink sink, out string error)
+        /// <summary>
+        /// As <see cref="Merge(DesiredState, PayloadReader, out string)"/>, handing upserted services
+        /// and DNS entries to <paramref name="sink"/> as they arrive; <paramref name="keys"/> is the
+        /// established session of the line the delta came on (null: none), which decrypts the TLS keys.
+        /// </summary>
+        public static DesiredState Merge(DesiredState previous, PayloadReader r, IStateSink sink, out string error, SessionAuth keys = null)
         {
             error = null;
             r.Varint(); // base generation, checked by the caller
             int flags = r.Int();
             string[] removedServices = ReadNames(r);
             string[] removedDns = ReadNames(r);
-            DesiredState changed = r.Failed ? null : StateCodec.Decode(r, previous, sink);
+            DesiredState changed = r.Failed ? null : StateCodec.Decode(r, previous, sink, keys);
             if (changed == null)
             {
                 error = "delta damaged or of another format";

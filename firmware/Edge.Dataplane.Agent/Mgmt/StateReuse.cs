@@ -295,7 +295,7 @@ namespace Edge.Dataplane.Mgmt
 
             for (int i = 0; i < a.Length; i++)
             {
-                if (a[i] != b[i])
+                if (!Ingress.RouteMatcher.SameString(a[i], b[i]))
                 {
                     return false;
                 }

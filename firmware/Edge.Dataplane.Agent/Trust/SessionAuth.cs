@@ -23,7 +23,8 @@ namespace Edge.Dataplane.Trust
     /// sender; the sequence numbers (each direction from 0, each frame exactly the next) stop
     /// replay, reordering and dropping within a session. The MAC is truncated to 128 bits as
     /// RFC 4868 §2.6 does for HMAC-SHA-256-128. Nothing is encrypted except a new key on
-    /// <see cref="Wrap"/>: the management line's contents are not secret, its authority is.
+    /// <see cref="Wrap"/> and a state's TLS private keys (<see cref="WriteSecret"/>): the
+    /// management line's contents are not secret, its authority is; those keys are both.
     /// One HMAC serves both keys (a board has no room for two), switched on use.
     /// </summary>
     public sealed class SessionAuth
@@ -41,13 +42,14 @@ namespace Edge.Dataplane.Trust
         public const byte Host = (byte)'H';
         public const byte Board = (byte)'B';
 
-        // Labels keeping apart the values taken under the cluster key (and the wrap under the session key).
+        // Labels keeping apart the values taken under the cluster key (and the wrap and the secrets' keystream under the session key).
         private const byte HostProofLabel = 1;
         private const byte BoardProofLabel = 2;
         private const byte SessionKeyLabel = 3;
         private const byte KeyIdLabel = 4;
         private const byte NonceLabel = 5;
         private const byte WrapLabel = 6;
+        private const byte SecretLabel = 7;
         private const int HandshakeInput = 1 + 2 * NonceLength + 4;
 
         private readonly byte _role;
@@ -228,6 +230,47 @@ namespace Edge.Dataplane.Trust
             }
         }
 
+        /// <summary>
+        /// Writes <paramref name="secret"/> (a TLS private key) encrypted under the session key: a
+        /// fresh random nonce N (16 bytes), then the secret XORed with the keystream
+        /// HMAC(Ks, 7 || N || 0) || HMAC(Ks, 7 || N || 1) || ..., the block number 4 bytes
+        /// big-endian. That is HMAC-SHA256 in counter mode, a stream cipher built on a PRF: it
+        /// hides the bytes (not their length) and protects nothing of their integrity, which the
+        /// frame's MAC gives (a changed byte fails <see cref="Open"/> before anything is decrypted).
+        /// Needs an established session; <see cref="ReadSecret"/> is the other end.
+        /// </summary>
+        public void WriteSecret(PayloadWriter w, byte[] secret, IRandomSource random)
+        {
+            for (int i = 0; i < NonceLength; i += 4)
+            {
+                NetworkOrder.WriteU32(_work, 1 + i, random.NextUInt32());
+            }
+
+            w.Raw(_work, 1, NonceLength);
+            int at = w.Position;
+            w.Raw(secret, 0, secret.Length);
+            if (w.Position - at == secret.Length)
+            {
+                Keystream(w.Buffer, at, secret.Length); // in place, in the payload
+            }
+        }
+
+        /// <summary>
+        /// Reads what <see cref="WriteSecret"/> wrote, the nonce then secret.Length bytes, and
+        /// decrypts them in place in <paramref name="secret"/>: nothing allocated. False (and the
+        /// reader Failed) when the payload is shorter.
+        /// </summary>
+        public bool ReadSecret(PayloadReader r, byte[] secret)
+        {
+            if (!r.Raw(_work, 1, NonceLength) || !r.Raw(secret, 0, secret.Length))
+            {
+                return false;
+            }
+
+            Keystream(secret, 0, secret.Length);
+            return true;
+        }
+
         /// <summary>The id of a key not in use (a kept key a board is asked about).</summary>
         public static uint KeyIdOf(byte[] key)
         {
@@ -253,6 +296,24 @@ namespace Edge.Dataplane.Trust
             System.Array.Copy(boardNonce, boardOffset, _work, 1, NonceLength);
             System.Array.Copy(hostNonce, hostOffset, _work, 1 + NonceLength, NonceLength);
             NetworkOrder.WriteU32(_work, 1 + 2 * NonceLength, Address);
+        }
+
+        // XORs b[offset, +length) with the keystream for the nonce at _work[1, +16) (WriteSecret).
+        private void Keystream(byte[] b, int offset, int length)
+        {
+            UseSessionKey();
+            _work[0] = SecretLabel;
+            for (int block = 0; block * HmacSha256.MacLength < length; block++)
+            {
+                NetworkOrder.WriteU32(_work, 1 + NonceLength, (uint)block);
+                _hmac.Compute(_work, 0, 1 + NonceLength + 4, _mac, 0);
+                int at = offset + block * HmacSha256.MacLength;
+                int end = offset + length;
+                for (int i = 0; i < HmacSha256.MacLength && at + i < end; i++)
+                {
+                    b[at + i] ^= _mac[i];
+                }
+            }
         }
 
         private void Mac(byte direction, byte[] b, int frameOffset, int bodyLength)

@@ -359,9 +359,10 @@ namespace Edge.Dataplane.Ingress
             {
                 _tls.Requests++;
             }
+
             IngressRoutes routes = _routes;
             int route = routes == null ? -1
-                : RouteMatcher.Match(routes, head, _request.HostStart, _request.HostNameLength, _request.TargetStart, _request.PathLength);
+                : RouteMatcher.Match(routes, head, _request.HostStart, _request.HostNameLength, _request.TargetStart, _request.PathLength, _slots[c].HeadCount);
             if (route < 0)
             {
                 NotFound++;
@@ -376,16 +377,30 @@ namespace Edge.Dataplane.Ingress
                 return;
             }
 
-            if (_forwarded.Measure(head, _slots[c].HeadCount, _request, _slots[c].Client, PortOf(c), _slots[c].Secure) > _host.Node.Config.TcpSendBuffer)
-            {
-                Refuse(c, 431, now); // its forwarded form would not fit the connection's send buffer
-                return;
-            }
-
             if (annotations != null && !annotations.Allows(route, _slots[c].Client))
             {
                 Forbidden++;
                 Reply(c, 403, now);
+                return;
+            }
+
+            RouteRewrites rewrites = annotations != null ? annotations.Rewrites : null;
+            if (rewrites != null && rewrites.Targets[route] != null)
+            {
+                int rewritten = RequestRewrite.Apply(head, _slots[c].HeadCount, _request, rewrites.Targets[route], rewrites.Matcher);
+                if (rewritten < 0)
+                {
+                    Refuse(c, 431, now); // the head with its new path would not fit the slot's buffer
+                    return;
+                }
+
+                _slots[c].HeadCount = rewritten;
+                _request.Parse(head, rewritten);
+            }
+
+            if (_forwarded.Measure(head, _slots[c].HeadCount, _request, _slots[c].Client, PortOf(c), _slots[c].Secure) > _host.Node.Config.TcpSendBuffer)
+            {
+                Refuse(c, 431, now); // its forwarded form would not fit the connection's send buffer
                 return;
             }
 

@@ -15,6 +15,7 @@ namespace Edge.Dataplane.Ingress
     /// <item><c>ssl-redirect</c> (true by default where the route's host has TLS) and
     /// <c>force-ssl-redirect</c>: a plain HTTP request gets 308 to its https:// address, on a board
     /// that terminates TLS (one that does not serves it as it came: there is no https to go to).</item>
+    /// <item><c>use-regex</c> and <c>rewrite-target</c>: <see cref="RouteRewrites"/>.</item>
     /// </list>
     /// </summary>
     public sealed class RouteAnnotations
@@ -36,6 +37,9 @@ namespace Edge.Dataplane.Ingress
 
         /// <summary>Per route: a plain HTTP request is redirected (308) to https.</summary>
         public readonly bool[] SslRedirects;
+
+        /// <summary>Regular-expression paths and rewrite-target; null when no route has either.</summary>
+        public RouteRewrites Rewrites;
 
         public RouteAnnotations(int routes, int ranges)
         {
@@ -164,16 +168,16 @@ namespace Edge.Dataplane.Ingress
             for (int r = 0; r < routes; r++)
             {
                 if (AllowFirst[r] != other.AllowFirst[r] || AllowCount[r] != other.AllowCount[r]
-                    || CanaryNamespaces[r] != other.CanaryNamespaces[r] || CanaryServices[r] != other.CanaryServices[r]
+                    || !RouteMatcher.SameString(CanaryNamespaces[r], other.CanaryNamespaces[r]) || !RouteMatcher.SameString(CanaryServices[r], other.CanaryServices[r])
                     || CanaryPorts[r] != other.CanaryPorts[r] || CanaryWeights[r] != other.CanaryWeights[r]
-                    || CanaryHeaders[r] != other.CanaryHeaders[r] || CanaryHeaderValues[r] != other.CanaryHeaderValues[r]
+                    || !RouteMatcher.SameString(CanaryHeaders[r], other.CanaryHeaders[r]) || !RouteMatcher.SameString(CanaryHeaderValues[r], other.CanaryHeaderValues[r])
                     || SslRedirects[r] != other.SslRedirects[r])
                 {
                     return false;
                 }
             }
 
-            return true;
+            return Rewrites == null ? other.Rewrites == null : Rewrites.Same(other.Rewrites);
         }
     }
 }

@@ -11,15 +11,22 @@ namespace Edge.Dataplane.Ingress
     /// <item>Within that set the longest matching path wins, and on equal length Exact beats Prefix.
     /// Exact compares the whole path, case-sensitively. Prefix compares whole '/'-separated
     /// elements: <c>/foo</c> matches <c>/foo</c>, <c>/foo/</c> and <c>/foo/bar</c>, not <c>/foobar</c>;
-    /// a trailing '/' in the rule is ignored. ImplementationSpecific is matched as Prefix.</item>
+    /// a trailing '/' in the rule is ignored. ImplementationSpecific is matched as Prefix, except
+    /// in an Ingress using ingress-nginx's regular expressions (<see cref="RouteRewrites"/>), whose
+    /// paths are case-insensitive patterns anchored at the path's start (their length still orders
+    /// them, as ingress-nginx orders its regex locations longest first).</item>
     /// <item>No path matches: the defaultBackend, if an Ingress has one; else none (404).</item>
     /// </list>
     /// The request's host and path are read in place from the request head: no allocation.
     /// </summary>
     public static class RouteMatcher
     {
-        /// <summary>The route for host and path (the request target without its query), or -1 when none matches and there is no default backend.</summary>
-        public static int Match(IngressRoutes routes, byte[] head, int hostStart, int hostLength, int pathStart, int pathLength)
+        /// <summary>
+        /// The route for host and path (the request target without its query), or -1 when none
+        /// matches and there is no default backend. A regular-expression path's matcher borrows
+        /// head[scratchStart, ...) for its stack: the free end of the request's buffer.
+        /// </summary>
+        public static int Match(IngressRoutes routes, byte[] head, int hostStart, int hostLength, int pathStart, int pathLength, int scratchStart)
         {
             bool exactHost = false;
             bool wildcardHost = false;
@@ -41,6 +48,7 @@ namespace Edge.Dataplane.Ingress
                 }
             }
 
+            RouteRewrites rewrites = routes.Annotations != null ? routes.Annotations.Rewrites : null;
             int best = -1;
             int bestLength = -1;
             int fallback = -1;
@@ -67,12 +75,19 @@ namespace Edge.Dataplane.Ingress
                 }
 
                 string path = routes.Paths[i];
-                int length = type == PathType.Exact ? ExactLength(path, head, pathStart, pathLength) : PrefixLength(path, head, pathStart, pathLength);
+                byte[] program = rewrites != null ? rewrites.Programs[i] : null;
+                int length = program != null ? (rewrites.Matcher.Matches(program, head, pathStart, pathLength, head, scratchStart) ? path.Length : -1)
+                    : type == PathType.Exact ? ExactLength(path, head, pathStart, pathLength) : PrefixLength(path, head, pathStart, pathLength);
                 if (length > bestLength || (length == bestLength && length >= 0 && type == PathType.Exact && routes.PathTypes[best] != PathType.Exact))
                 {
                     best = i;
                     bestLength = length;
                 }
+            }
+
+            if (best >= 0 && rewrites != null && rewrites.Programs[best] != null)
+            {
+                rewrites.Matcher.Matches(rewrites.Programs[best], head, pathStart, pathLength, head, scratchStart); // the chosen route's groups, for its rewrite
             }
 
             return best >= 0 ? best : fallback;
@@ -82,6 +97,61 @@ namespace Edge.Dataplane.Ingress
         private static int ExactLength(string rule, byte[] head, int start, int length)
         {
             return SameText(rule, head, start, length) ? length : -1;
+        }
+
+        /// <summary>
+        /// Whether two strings, either of which may be null, are the same text. Only tested for null
+        /// by branching: on nanoCLR the elements of a new string array are null to a branch but
+        /// not equal to a null reference (ceq), and its string equality takes the interpreter down
+        /// on two of them (found on nanoCLR: `IngressTests`).
+        /// </summary>
+        public static bool SameString(string a, string b)
+        {
+            if (a == null)
+            {
+                if (b == null)
+                {
+                    return true;
+                }
+
+                return false;
+            }
+
+            if (b == null)
+            {
+                return false;
+            }
+
+            return a == b;
+        }
+
+        /// <summary>Whether two byte arrays, either of which may be null, hold the same bytes (nulls by branching, as <see cref="SameString"/>).</summary>
+        public static bool SameBytes(byte[] a, byte[] b)
+        {
+            if (a == null)
+            {
+                if (b == null)
+                {
+                    return true;
+                }
+
+                return false;
+            }
+
+            if (b == null || a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Whether head[start, start + length) holds exactly <paramref name="text"/> (ASCII, case-sensitive).</summary>

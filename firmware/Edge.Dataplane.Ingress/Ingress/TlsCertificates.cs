@@ -81,7 +81,7 @@ namespace Edge.Dataplane.Ingress
 
             for (int i = 0; i < Chains.Length; i++)
             {
-                if (!SameBytes(Chains[i], other.Chains[i]) || !SameBytes(Keys[i], other.Keys[i]))
+                if (!RouteMatcher.SameBytes(Chains[i], other.Chains[i]) || !RouteMatcher.SameBytes(Keys[i], other.Keys[i]))
                 {
                     return false;
                 }
@@ -135,22 +135,5 @@ namespace Edge.Dataplane.Ingress
             return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
         }
 
-        private static bool SameBytes(byte[] a, byte[] b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
     }
 }

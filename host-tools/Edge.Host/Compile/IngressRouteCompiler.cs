@@ -12,7 +12,19 @@ namespace Edge.Host.Compile;
 /// ingress-nginx does for a Service it cannot find. Older Ingresses come first, so on a tie the
 /// older rule wins, and the oldest defaultBackend is the one taken. Resource backends are not
 /// served (validation says so). ingress-nginx's allowlist, canary and HTTPS redirect annotations
-/// travel with the routes (<see cref="Annotations"/>).
+/// travel with the routes (<see cref="Annotations"/>), and so do its regular-expression paths and
+/// rewrite-target: each path of an Ingress using them (<see cref="IngressAnnotations.RegexHosts"/>)
+/// goes as the program <see cref="PathRegexCompiler"/> makes of it, with its target.
+/// <para>
+/// Where ingress-nginx and Edge differ, on purpose: when any Ingress for a host uses regular
+/// expressions, ingress-nginx makes every path of that host, in every Ingress, a case-insensitive
+/// regular expression (its docs' "IMPORTANT NOTES" under Ingress Path Matching), so one team's
+/// annotation turns another's Prefix /api into ^/api, which also takes /apix and /API. Edge makes
+/// only the annotated Ingress's own paths patterns: the others keep their Kubernetes meaning. The
+/// board orders a host's routes as before, longest path string first (Exact before Prefix on a
+/// tie), as ingress-nginx orders its regex locations (tried in order, so the longest matching one
+/// wins): among patterns the two choose alike, and a pattern and a plain path compete by length.
+/// </para>
 /// </summary>
 public static class IngressRouteCompiler
 {
@@ -63,11 +75,14 @@ public static class IngressRouteCompiler
     private static HashSet<string> TlsHosts(IEnumerable<KubeObject> served) =>
         served.Where(i => !IngressAnnotations.IsCanary(i) && IngressTls.Wanted(i)).SelectMany(IngressTls.RuleHosts).ToHashSet(StringComparer.Ordinal);
 
-    private sealed record Route(string Host, string Path, byte Type, string Namespace, string Service, ushort Port, KubeObject Ingress);
+    /// <summary>A route; with a Program when its path is a regular expression, and a Target when it is rewritten.</summary>
+    private sealed record Route(string Host, string Path, byte Type, string Namespace, string Service, ushort Port, KubeObject Ingress,
+        byte[]? Program = null, string? Target = null);
 
     // One route per rule host and path whose backend is a Service.
     private static IEnumerable<Route> RoutesOf(KubeObject ingress, IReadOnlyList<KubeObject> services)
     {
+        HashSet<string> regexHosts = IngressAnnotations.RegexHosts(ingress);
         foreach (JsonNode? rule in ingress.Spec?["rules"] as JsonArray ?? [])
         {
             string host = ((string?)rule?["host"] ?? "").ToLowerInvariant();
@@ -86,7 +101,19 @@ public static class IngressRouteCompiler
                     continue; // refused by validation; an object stored before it is skipped, not sent
                 }
 
-                yield return new Route(host, value, type, ingress.Namespace, service, port, ingress);
+                if (!regexHosts.Contains(host))
+                {
+                    yield return new Route(host, value, type, ingress.Namespace, service, port, ingress);
+                    continue;
+                }
+
+                string? target = IngressAnnotations.TargetFor(ingress, value);
+                if (PathRegexCompiler.Compile(value).Program is not { } program || (target != null && RewriteTargets.Errors(target).Count > 0))
+                {
+                    continue; // refused by validation, as above
+                }
+
+                yield return new Route(host, value, type, ingress.Namespace, service, port, ingress, program, target);
             }
         }
     }
@@ -98,7 +125,8 @@ public static class IngressRouteCompiler
     /// no main Ingress for its host and path is not served (ingress-nginx serves it nowhere
     /// either). A route redirects plain HTTP to https (308) when its Ingress forces it
     /// (force-ssl-redirect), or leaves ssl-redirect on (the default) and its host is TLS-enabled
-    /// (<see cref="TlsHosts"/>). Null when no route has any of them.
+    /// (<see cref="TlsHosts"/>). A route whose path is a pattern takes its program and target
+    /// (<see cref="RouteRewrites"/>). Null when no route has any of them.
     /// </summary>
     private static RouteAnnotations? Annotations(List<Route> routes, List<KubeObject> canaries, HashSet<string> tlsHosts, IReadOnlyList<KubeObject> services)
     {
@@ -119,12 +147,23 @@ public static class IngressRouteCompiler
         bool[] redirects = routes.Select(r => IngressAnnotations.ForcesHttps(r.Ingress)
             || (IngressAnnotations.RedirectsToHttps(r.Ingress) && r.Host.Length > 0 && tlsHosts.Contains(r.Host))).ToArray();
         int total = ranges.Sum(r => r.Count);
-        if (total == 0 && canaryOf.All(c => c == null) && !redirects.Any(r => r))
+        bool patterns = routes.Any(r => r.Program != null);
+        if (total == 0 && canaryOf.All(c => c == null) && !redirects.Any(r => r) && !patterns)
         {
             return null;
         }
 
         var annotations = new RouteAnnotations(routes.Count, total);
+        if (patterns)
+        {
+            annotations.Rewrites = new RouteRewrites(routes.Count);
+            for (int i = 0; i < routes.Count; i++)
+            {
+                annotations.Rewrites.Programs[i] = routes[i].Program;
+                annotations.Rewrites.Targets[i] = routes[i].Target;
+            }
+        }
+
         for (int i = 0; i < routes.Count; i++)
         {
             annotations.SslRedirects[i] = redirects[i];

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Edge.Host.Compile;
 using Edge.Host.Objects;
 
 namespace Edge.Host.Manifests;
@@ -8,7 +9,9 @@ namespace Edge.Host.Manifests;
 /// Ingress and IngressClass as kube-apiserver validates them (pkg/apis/networking/validation),
 /// in its words, so a manifest Edge refuses is refused as a cluster would refuse it; and, as
 /// warnings, what kube-apiserver takes but ingress-nginx would only log: a TLS host no rule
-/// routes (its certificate would never be used), a boolean annotation that is no boolean.
+/// routes (its certificate would never be used), a boolean annotation that is no boolean. The
+/// ingress-nginx annotations Edge acts on are refused with a value it could not act on: a regular
+/// expression a board cannot run, a rewrite-target a board cannot write (<see cref="IngressPatterns"/>).
 /// </summary>
 public static partial class ManifestValidator
 {
@@ -70,6 +73,7 @@ public static partial class ManifestValidator
             }
         }
 
+        IngressPatterns(v, o, rules);
         IngressTls(v, spec, rules);
         if (spec["ingressClassName"] is JsonNode classNode)
         {
@@ -138,12 +142,67 @@ public static partial class ManifestValidator
             Refuse(IngressAnnotations.CanaryByHeader, header, "must be an HTTP field name");
         }
 
+        if (IngressAnnotations.Value(o, IngressAnnotations.RewriteTarget) is { Length: > 0 } target)
+        {
+            foreach (string why in RewriteTargets.Errors(target))
+            {
+                Refuse(IngressAnnotations.RewriteTarget, target, why);
+            }
+
+            foreach (string why in RewriteTargets.Warnings(target))
+            {
+                v.Warning("annotations." + IngressAnnotations.RewriteTarget, $"{Quoted(target)}: {why}", "metadata.annotations." + IngressAnnotations.RewriteTarget);
+            }
+        }
+
         // ingress-nginx logs these as invalid and takes its default; said here as it would be, without refusing.
-        foreach ((string name, string fallback) in new[] { (IngressAnnotations.SslRedirect, "true"), (IngressAnnotations.ForceSslRedirect, "false") })
+        foreach ((string name, string fallback) in new[] { (IngressAnnotations.SslRedirect, "true"), (IngressAnnotations.ForceSslRedirect, "false"), (IngressAnnotations.UseRegex, "false") })
         {
             if (IngressAnnotations.Value(o, name) is string value && IngressAnnotations.ParseBool(value) == null)
             {
                 v.Warning("annotations." + name, $"{Quoted(value)} is not a boolean (true or false), so it is taken as {fallback}, as ingress-nginx takes it", "metadata.annotations." + name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The paths ingress-nginx takes as regular expressions (use-regex, rewrite-target:
+    /// <see cref="IngressAnnotations.RegexHosts"/>): each must compile to a board's program, or it is
+    /// refused naming what a board does not take. Warned about: a target's $N beyond the path's
+    /// groups (nginx, and a board, put nothing there), and a pattern under pathType Exact or Prefix,
+    /// which ingress-nginx's admission refuses since v1.12 (strict-validate-path-type).
+    /// </summary>
+    private static void IngressPatterns(Checker v, KubeObject o, JsonArray rules)
+    {
+        HashSet<string> hosts = IngressAnnotations.RegexHosts(o);
+        for (int i = 0; i < rules.Count && hosts.Count > 0; i++)
+        {
+            if (!hosts.Contains((Text(Field(rules[i], "host")) ?? "").ToLowerInvariant()))
+            {
+                continue;
+            }
+
+            JsonArray paths = Field(Field(rules[i], "http"), "paths") as JsonArray ?? [];
+            for (int j = 0; j < paths.Count; j++)
+            {
+                string at = $"spec.rules[{i}].http.paths[{j}].path";
+                string path = IngressAnnotations.RoutePath(paths[j]);
+                CompiledPath compiled = PathRegexCompiler.Compile(path);
+                if (compiled.Error != null)
+                {
+                    v.Error(at, $"Invalid value: {Quoted(path)}: {compiled.Error}");
+                    continue;
+                }
+
+                if (IngressAnnotations.TargetFor(o, path) is string target && RewriteTargets.HighestGroup(target) is var used && used > compiled.Groups)
+                {
+                    v.Warning(at, $"{Quoted(path)} has {(compiled.Groups == 1 ? "1 group" : $"{compiled.Groups} groups")}, so the rewrite-target's ${used} is left empty, as nginx leaves it");
+                }
+
+                if (Text(Field(paths[j], "pathType")) is "Exact" or "Prefix" && !PlainPath().IsMatch(path))
+                {
+                    v.Warning(at, $"{Quoted(path)} is a regular expression under pathType {Text(Field(paths[j], "pathType"))}, which ingress-nginx refuses since v1.12 (strict-validate-path-type): write pathType: ImplementationSpecific");
+                }
             }
         }
     }
@@ -436,4 +495,8 @@ public static partial class ManifestValidator
 
     [GeneratedRegex(@"^[0-9]{1,3}(\.[0-9]{1,3}){3}\z")]
     private static partial Regex Ipv4Dotted();
+
+    // ingress-nginx's validPathType (inspector/rules.go): what strict-validate-path-type lets Exact and Prefix paths hold.
+    [GeneratedRegex(@"^/[A-Za-z0-9._\-/]*\z")]
+    private static partial Regex PlainPath();
 }

@@ -24,6 +24,8 @@ public static class IngressAnnotations
     public const string CanaryByHeaderValue = Nginx + "canary-by-header-value";
     public const string SslRedirect = Nginx + "ssl-redirect";
     public const string ForceSslRedirect = Nginx + "force-ssl-redirect";
+    public const string UseRegex = Nginx + "use-regex";
+    public const string RewriteTarget = Nginx + "rewrite-target";
 
     /// <summary>
     /// The controller annotations Edge's dataplane implements, with ingress-nginx's meaning, by
@@ -33,7 +35,7 @@ public static class IngressAnnotations
     public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal)
     {
         WhitelistSourceRange, AllowlistSourceRange, Canary, CanaryWeight, CanaryWeightTotal, CanaryByHeader, CanaryByHeaderValue,
-        SslRedirect, ForceSslRedirect,
+        SslRedirect, ForceSslRedirect, UseRegex, RewriteTarget,
     };
 
     /// <summary>An annotation's value, or null.</summary>
@@ -89,6 +91,53 @@ public static class IngressAnnotations
 
     /// <summary>Whether plain HTTP is redirected to https even with no TLS for the host: force-ssl-redirect, false unless it says true.</summary>
     public static bool ForcesHttps(KubeObject ingress) => ParseBool(Value(ingress, ForceSslRedirect)) ?? false;
+
+    /// <summary>Whether the Ingress says its paths are regular expressions: use-regex, false unless it says true.</summary>
+    public static bool RegexRequested(KubeObject ingress) => ParseBool(Value(ingress, UseRegex)) ?? false;
+
+    /// <summary>
+    /// What a path of the Ingress becomes on its way to the pod: its rewrite-target, except for a
+    /// path equal to the target (ingress-nginx's needsRewrite: that location is not rewritten);
+    /// null for none. An empty target is none. The path is as the route keeps it ("" is "/").
+    /// </summary>
+    public static string? TargetFor(KubeObject ingress, string path) =>
+        Value(ingress, RewriteTarget) is { Length: > 0 } target && target != path ? target : null;
+
+    /// <summary>
+    /// The rule hosts (lower case, "" for rules without one) whose paths in this Ingress are
+    /// regular expressions, as ingress-nginx decides per server (template.go enforceRegexModifier):
+    /// every host when it says use-regex, else each host where one of its paths is rewritten
+    /// (<see cref="TargetFor"/>). There every path, whatever its pathType (Exact too: buildLocation
+    /// asks for the regex first), is the pattern <c>~* "^PATH"</c>. ingress-nginx also makes every
+    /// other Ingress's paths for such a host regular expressions; Edge does not (see
+    /// <see cref="Compile.IngressRouteCompiler"/>). A canary's own are never asked for: ingress-nginx
+    /// takes a canary's routing from its main Ingress.
+    /// </summary>
+    public static HashSet<string> RegexHosts(KubeObject ingress)
+    {
+        var hosts = new HashSet<string>(StringComparer.Ordinal);
+        bool all = RegexRequested(ingress);
+        if (IsCanary(ingress) || (!all && Value(ingress, RewriteTarget) is not { Length: > 0 }))
+        {
+            return hosts;
+        }
+
+        foreach (JsonNode? rule in ingress.Spec?["rules"] as JsonArray ?? [])
+        {
+            string host = (Text((rule as JsonObject)?["host"]) ?? "").ToLowerInvariant();
+            if (all || ((rule as JsonObject)?["http"] as JsonObject)?["paths"] is JsonArray paths && paths.Any(p => TargetFor(ingress, RoutePath(p)) != null))
+            {
+                hosts.Add(host);
+            }
+        }
+
+        return hosts;
+    }
+
+    /// <summary>A rule path as routes keep it: "" (or none) is "/", as ingress-nginx's root location.</summary>
+    public static string RoutePath(JsonNode? path) => Text((path as JsonObject)?["path"]) is { Length: > 0 } p ? p : "/";
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 
     /// <summary>
     /// A boolean annotation as ingress-nginx reads one (Go's strconv.ParseBool): 1, t, T, TRUE,

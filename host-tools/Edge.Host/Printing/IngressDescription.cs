@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Edge.Host.Compile;
 using Edge.Host.Objects;
 
 namespace Edge.Host.Printing;
@@ -25,11 +26,14 @@ namespace Edge.Host.Printing;
 /// </code>
 /// Each backend is the service and port with the service's ready endpoints on that port (three,
 /// then how many more), or kubectl's error when the service or its endpoints are missing. Edge
-/// adds two things before the events, only when there is something to say: the controller
-/// annotations it ignores (<see cref="IngressAnnotations.Ignored"/>), and, for an Ingress with
-/// TLS, which Ready nodes' boards terminate it and which serve it over HTTP only (a WROOM board
-/// takes no TLS sessions, <see cref="NodeTls"/>):
+/// adds three things before the events, only when there is something to say: the controller
+/// annotations it ignores (<see cref="IngressAnnotations.Ignored"/>); the regular-expression paths
+/// (use-regex, rewrite-target) no board runs or rewrites, which validation refuses but an Ingress
+/// stored before it may hold (<see cref="PathRegexCompiler"/>, <see cref="RewriteTargets"/>); and, for an Ingress with TLS, which Ready
+/// nodes' boards terminate it and which serve it over HTTP only (a WROOM board takes no TLS
+/// sessions, <see cref="NodeTls"/>):
 /// <code>
+/// Paths not served:   /(?&lt;id&gt;\d+) (a named group "(?&lt;id&gt;" at character 2 is not taken: ...)
 /// TLS terminated on:  node-1 (4 sessions), node-3 (8 sessions)
 /// HTTP only on:       node-2 (takes no TLS sessions)
 /// </code>
@@ -101,6 +105,7 @@ public static class IngressDescription
             }
         }
 
+        UnservedPatterns(w, ingress);
         if (nodes != null && IngressTls.Wanted(ingress))
         {
             TlsNodes(w, nodes);
@@ -116,6 +121,40 @@ public static class IngressDescription
         var o = new StringWriter { NewLine = "\n" };
         Write(o, ingress, service, endpoints, events, now, nodes);
         return o.ToString();
+    }
+
+    /// <summary>Edge's lines on the Ingress's regular-expression paths that do not compile, so no board serves them.</summary>
+    private static void UnservedPatterns(TabbedText w, KubeObject ingress)
+    {
+        HashSet<string> hosts = IngressAnnotations.RegexHosts(ingress);
+        var unserved = new List<string>();
+        foreach (JsonNode? rule in ingress.Spec?["rules"] as JsonArray ?? [])
+        {
+            if (hosts.Contains(((string?)rule?["host"] ?? "").ToLowerInvariant()))
+            {
+                foreach (JsonNode? path in rule?["http"]?["paths"] as JsonArray ?? [])
+                {
+                    string value = IngressAnnotations.RoutePath(path);
+                    if (PathRegexCompiler.Compile(value).Error is string error)
+                    {
+                        unserved.Add($"{value} ({error})");
+                    }
+                    else if (IngressAnnotations.TargetFor(ingress, value) is string target && RewriteTargets.Errors(target) is [string why, ..])
+                    {
+                        unserved.Add($"{value} (rewrite-target {target}: {why})");
+                    }
+                }
+            }
+        }
+
+        if (unserved.Count > 0)
+        {
+            w.Flush(); // a block of Edge's own, as the ignored annotations
+            for (int i = 0; i < unserved.Count; i++)
+            {
+                w.Line((i == 0 ? "Paths not served:" : "") + "\t" + unserved[i]);
+            }
+        }
     }
 
     /// <summary>Edge's lines on where the Ingress's TLS ends: the Ready nodes (those in its Address) whose boards terminate it, and those that serve HTTP only.</summary>

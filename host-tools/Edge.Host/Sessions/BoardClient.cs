@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Platform;
 using Edge.Dataplane.Trust;
 using Edge.Dataplane.Wire;
 using Edge.Host.Compile;
@@ -229,22 +230,49 @@ public sealed partial class BoardClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends the state; returns when the board has applied that generation, throws if it refused.</summary>
+    /// <summary>
+    /// Sends the state; returns when the board has applied that generation, throws if it refused.
+    /// Its TLS private keys go encrypted under the session key on the network, as they are on a
+    /// USB console (no session there: physical access).
+    /// </summary>
     public Task SendSnapshotAsync(DesiredState state, TimeSpan timeout) =>
-        SendStateAsync(MessageType.Snapshot, state.Generation, w => StateCodec.Encode(state, w), timeout);
+        SendStateAsync(MessageType.Snapshot, state.Generation, (w, keys) => StateCodec.Encode(state, w, keys, SecretNonces.Instance), timeout);
 
     /// <summary>Sends what changed since the generation the board applied; throws (with the board's reason) if it refused, e.g. another base.</summary>
     public Task SendDeltaAsync(uint baseGeneration, StateChange change, TimeSpan timeout) =>
         SendStateAsync(MessageType.Delta, change.Changed.Generation,
-            w => StateDelta.Encode(baseGeneration, change.Flags, change.RemovedServices, change.RemovedDns, change.Changed, w), timeout);
+            (w, keys) => StateDelta.Encode(baseGeneration, change.Flags, change.RemovedServices, change.RemovedDns, change.Changed, w, keys, SecretNonces.Instance), timeout);
 
-    private async Task SendStateAsync(byte type, uint generation, Action<PayloadWriter> encode, TimeSpan timeout)
+    private async Task SendStateAsync(byte type, uint generation, Action<PayloadWriter, SessionAuth?> encode, TimeSpan timeout)
     {
         await Ready(timeout);
         var w = new PayloadWriter();
         byte[] frame = NewFrame(Frame.MaxPayload);
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
-        encode(w);
+        SessionAuth? keys = _seal;
+        if (keys == null && _network)
+        {
+            // Only a claim gets here (it serves settings and a key): a state's TLS keys would cross the network in the clear.
+            throw new BoardSessionException($"a {MessageType.Name(type)} goes to a board on the network only in a session that proved the cluster key, not on a claim");
+        }
+
+        if (keys == null)
+        {
+            encode(w, null); // a USB console: no session, the keys go as they are (physical access)
+        }
+        else
+        {
+            await _sendLock.WaitAsync(); // the keys' keystream uses the session's HMAC, which sealing also uses
+            try
+            {
+                encode(w, keys);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+
         int limit = _authenticated.Task.Result.MaxPayload - Overhead; // the hello the session goes on (under the seal, on the network)
         if (w.Overflow || w.Length > limit)
         {
@@ -780,6 +808,19 @@ public sealed partial class BoardClient : IAsyncDisposable
         _seal = handshake.Seal;
         _open = handshake.Open;
         handshake.Done.TrySetResult();
+    }
+
+    /// <summary>The nonces a state's TLS keys are encrypted under (SessionAuth.WriteSecret): the platform's CSPRNG.</summary>
+    private sealed class SecretNonces : IRandomSource
+    {
+        public static readonly SecretNonces Instance = new();
+
+        public uint NextUInt32()
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        }
     }
 
     private sealed record Handshake(BoardHello Hello, SessionAuth Open, SessionAuth Seal, byte[] HostNonce)

@@ -30,7 +30,7 @@ public sealed class IngressCommandTests : IAsyncLifetime
             """{"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "web", "namespace": "default"}, "subsets": [{"addresses": [{"ip": "10.244.1.2"}], "ports": [{"port": 8080}]}]}""",
             """
             {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-             "metadata": {"name": "web", "namespace": "default", "annotations": {"nginx.ingress.kubernetes.io/rewrite-target": "/"}},
+             "metadata": {"name": "web", "namespace": "default", "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "8m"}},
              "spec": {"ingressClassName": "edge", "tls": [{"hosts": ["web.example.com"], "secretName": "web-tls"}],
                       "rules": [{"host": "web.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix",
                                  "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]},
@@ -86,8 +86,8 @@ public sealed class IngressCommandTests : IAsyncLifetime
             "  ----             ----  --------",
             "  web.example.com  ",
             "                   /   web:80 (10.244.1.2:8080)",
-            "Annotations:       nginx.ingress.kubernetes.io/rewrite-target: /",
-            "Ignored annotations:  nginx.ingress.kubernetes.io/rewrite-target",
+            "Annotations:       nginx.ingress.kubernetes.io/proxy-body-size: 8m",
+            "Ignored annotations:  nginx.ingress.kubernetes.io/proxy-body-size",
             "Events:               <none>",
             ""), run.Out);
     }

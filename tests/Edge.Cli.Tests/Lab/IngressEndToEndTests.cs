@@ -8,7 +8,8 @@ namespace Edge.Cli.Tests.Lab;
 /// (examples/web.yaml and examples/ingress.yaml) make every board route HTTP on its port 80 by
 /// path and by host (Kubernetes "Ingress": path types, hostname rules), the whoami pods echo the
 /// request as it reached them (the forwarding fields ingress-nginx adds), and what matches nothing
-/// or has no backend is answered by the board with the status and the reason.
+/// or has no backend is answered by the board with the status and the reason; ingress-nginx's
+/// annotations (allowlist, canary, rewrite-target with a regular-expression path) as it has them.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class IngressEndToEndTests() : LabTest("ingress")
@@ -79,6 +80,19 @@ public sealed class IngressEndToEndTests() : LabTest("ingress")
                     paths:
                       - {path: /private, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
             ---
+            # ingress-nginx's documented rewrite: /something/x reaches the pod as /x.
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: rewrite
+              annotations:
+                nginx.ingress.kubernetes.io/rewrite-target: /$2
+            spec:
+              rules:
+                - http:
+                    paths:
+                      - {path: /something(/|$)(.*), pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+            ---
             apiVersion: networking.k8s.io/v1
             kind: Ingress
             metadata:
@@ -95,6 +109,11 @@ public sealed class IngressEndToEndTests() : LabTest("ingress")
             """);
         Apply(annotated);
         WaitFor(() => Curl($"http://{Boards[0]}/private").Code == 403, "403 for a client outside the allowlist");
+        (int rewrittenCode, string rewritten) = Curl($"http://{Boards[1]}/SOMETHING/new/path?x=1");
+        Assert.True(rewrittenCode == 200, rewritten);
+        Assert.Contains("GET /new/path?x=1 HTTP/1.1\n", rewritten); // the pattern matches without case, the path becomes /$2, the query follows
+        Assert.Contains("GET / HTTP/1.1\n", Curl($"http://{Boards[2]}/something").Body);
+        Assert.Equal(404, Curl($"http://{Boards[2]}/somethingelse").Code);
         Assert.Contains("whitelist-source-range", Curl($"http://{Boards[1]}/private").Body);
         string resolve = $"web.lab.example:80:{Boards[2]}";
         WaitFor(() => Curl("--resolve", resolve, "-H", "X-Canary: always", "http://web.lab.example/").Body.Contains("Hello from Edge"), "the canary taking X-Canary: always");

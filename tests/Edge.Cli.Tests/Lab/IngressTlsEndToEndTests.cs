@@ -28,19 +28,6 @@ public sealed class IngressTlsEndToEndTests() : LabTest("ingress-tls")
 
     private string RootFile => Path.Combine(Home, "root.pem");
 
-    private static string Secret(string name, (byte[] Chain, byte[] Key) pair) => $"""
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: {name}
-        type: kubernetes.io/tls
-        data:
-          tls.crt: {Convert.ToBase64String(pair.Chain)}
-          tls.key: {Convert.ToBase64String(pair.Key)}
-        ---
-
-        """;
-
     [RequiresToolFact("curl", "root")]
     public void Boards_that_take_TLS_terminate_it_by_SNI_and_redirect_plain_HTTP_and_a_WROOM_board_serves_HTTP_only()
     {
@@ -51,7 +38,7 @@ public sealed class IngressTlsEndToEndTests() : LabTest("ingress-tls")
         using var pki = new TestPki();
         File.WriteAllText(RootFile, pki.RootPem);
         string manifest = Path.Combine(Home, "tls.yaml");
-        File.WriteAllText(manifest, Secret("web-tls", pki.Leaf("web.lab.example", "web.lab.example")) + Secret("shop-tls", pki.Leaf("shop", "*.shop.example")) + """
+        File.WriteAllText(manifest, TestPki.SecretYaml("web-tls", pki.Leaf("web.lab.example", "web.lab.example")) + TestPki.SecretYaml("shop-tls", pki.Leaf("shop", "*.shop.example")) + """
             apiVersion: networking.k8s.io/v1
             kind: Ingress
             metadata:

@@ -20,6 +20,25 @@ namespace Edge.Cli.Tests.Lab;
 public sealed class KubectlEndToEndTests : IDisposable
 {
     private readonly string _home = Directory.CreateTempSubdirectory("edge-kubectl-").FullName;
+
+    /// <summary>A certificate and key as files, for `kubectl create secret tls` (made once).</summary>
+    private (string Cert, string Key) TlsPair
+    {
+        get
+        {
+            string cert = Path.Combine(_home, "tls.crt");
+            string key = Path.Combine(_home, "tls.key");
+            if (!File.Exists(cert))
+            {
+                using var pki = new TestPki();
+                (byte[] chain, byte[] pem) = pki.Leaf("made.lab", "made.lab");
+                File.WriteAllBytes(cert, chain);
+                File.WriteAllBytes(key, pem);
+            }
+
+            return (cert, key);
+        }
+    }
     private readonly EdgectlProcess _edgectl;
 
     public KubectlEndToEndTests()
@@ -282,6 +301,8 @@ public sealed class KubectlEndToEndTests : IDisposable
             Assert.Equal("hello", Run("get", "configmap", $"made-{n}", "-o", "jsonpath={.data.greeting}"));
             Assert.Equal($"secret/made-{n} created\n", Run("create", "secret", "generic", $"made-{n}", "--from-literal=password=hunter2"));
             Assert.Equal("Opaque aHVudGVyMg==", Run("get", "secret", $"made-{n}", "-o", "jsonpath={.type} {.data.password}"));
+            Assert.Equal($"secret/tls-{n} created\n", Run("create", "secret", "tls", $"tls-{n}", $"--cert={TlsPair.Cert}", $"--key={TlsPair.Key}"));
+            Assert.Equal("kubernetes.io/tls " + Convert.ToBase64String(File.ReadAllBytes(TlsPair.Cert)), Run("get", "secret", $"tls-{n}", "-o", "jsonpath={.type} {.data.tls\\.crt}"));
             Assert.Equal($"configmap/dry-{n} created (server dry run)\n", Run("create", "configmap", $"dry-{n}", "--from-literal=a=b", "--dry-run=server"));
             Assert.Equal("", Run("get", "configmap", "--ignore-not-found", $"dry-{n}")); // a dry run keeps nothing
             Assert.Equal($"deployment.apps/made-{n} created\n", Run("create", "deployment", $"made-{n}", "--image=hello", "--port=8080", "--replicas=0"));

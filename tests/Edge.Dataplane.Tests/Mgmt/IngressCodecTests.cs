@@ -102,4 +102,26 @@ public sealed class IngressCodecTests
         routes.Annotations.CanaryWeights[1] = 50;
         Assert.NotSame(held.Ingress, StatePayloads.Decode(StatePayloads.Encode(s), held)!.Ingress); // a changed weight is a changed set
     }
+
+    [Fact]
+    public void Patterns_and_rewrite_targets_travel_with_their_routes_and_a_program_a_board_cannot_run_damages_the_state()
+    {
+        IngressRoutes routes = Routes(80);
+        routes.Annotations = new RouteAnnotations(3, 0) { Rewrites = new RouteRewrites(3) };
+        byte[] program = [PathPattern.Save, 0, PathPattern.Char, (byte)'/', PathPattern.Save, 1, PathPattern.Match];
+        routes.Annotations.Rewrites.Programs[0] = program;
+        routes.Annotations.Rewrites.Targets[0] = "/$1";
+        routes.Annotations.Rewrites.Programs[1] = program;
+        var s = new DesiredState { PodNetwork = 0x0AF40100, Ingress = routes };
+
+        DesiredState held = StatePayloads.Decode(StatePayloads.Encode(s))!;
+        RouteRewrites got = held.Ingress!.Annotations!.Rewrites!;
+        Assert.Equal(program, got.Programs[0]);
+        Assert.Equal(("/$1", (string?)null, (string?)null), (got.Targets[0], got.Targets[1], got.Targets[2]));
+        Assert.Null(got.Programs[2]);
+        Assert.Same(held.Ingress, StatePayloads.Decode(StatePayloads.Encode(s), held)!.Ingress);
+
+        routes.Annotations.Rewrites.Programs[1] = [PathPattern.Any]; // runs off its end
+        Assert.Null(StatePayloads.Decode(StatePayloads.Encode(s)));
+    }
 }

@@ -14,7 +14,8 @@ namespace Edge.Dataplane.Tests.Trust;
 /// session key Ks = HMAC(K, 3 || Nb || Nh || A), A the board's address; every frame then carries
 /// <c>body | seq (4, big-endian) | MAC (16)</c>, the MAC being the first 16 bytes of
 /// HMAC(Ks, direction || frame bytes from the version through seq). Tampering, replay,
-/// reordering, reflection and splicing from another session are all refused; the wire format
+/// reordering, reflection and splicing from another session are all refused; a secret (a TLS
+/// key in a state) goes encrypted, HMAC(Ks, 7 || nonce || block) in counter mode; the wire format
 /// is pinned against .NET's own HMACSHA256.
 /// </summary>
 [Trait("Category", Category.Unit)]
@@ -518,6 +519,22 @@ public sealed class SessionAuthTests
     }
 
     [Fact]
+    public void The_known_answer_for_a_secret_in_the_on_device_tests_is_what_dotnet_computes()
+    {
+        // The literal NfTests/TrustTests holds the board's runtime to: Ks as above, nonce 50..57 twice, secret 60..a5.
+        byte[] k = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        byte[] nb = Enumerable.Range(0x10, 16).Select(i => (byte)i).ToArray();
+        byte[] nh = Enumerable.Range(0x20, 16).Select(i => (byte)i).ToArray();
+        byte[] ks = Hmac(k, [3, .. nb, .. nh, 0xc0, 0xa8, 0x32, 0x11]);
+        byte[] nonce = [.. Enumerable.Range(0x50, 8).Select(i => (byte)i), .. Enumerable.Range(0x50, 8).Select(i => (byte)i)];
+        byte[] keystream = [.. Hmac(ks, [7, .. nonce, 0, 0, 0, 0]), .. Hmac(ks, [7, .. nonce, 0, 0, 0, 1]), .. Hmac(ks, [7, .. nonce, 0, 0, 0, 2])];
+        byte[] secret = Enumerable.Range(0x60, 70).Select((b, i) => (byte)(b ^ keystream[i])).ToArray();
+
+        Assert.Equal("50515253545556575051525354555657eb0947581f01b95a50651ad5b2eaa1d4a1cad73843e519040ce76ad26d83b1ccba8c41d51c1d91d8da5dddc173c650b31d867422ebdf8760b5eeb842cf276b91ad2b02eb594e",
+            Convert.ToHexStringLower([.. nonce, .. secret]));
+    }
+
+    [Fact]
     public void Seal_and_Open_allocate_nothing()
     {
         var (host, board, _, _) = Handshake(Key(25));
@@ -540,6 +557,107 @@ public sealed class SessionAuthTests
                 Exchange();
             }
         }));
+    }
+
+    [Fact]
+    public void A_secret_is_a_fresh_nonce_then_the_secret_XOR_HMAC_of_Ks_in_counter_mode_and_reads_back_on_the_other_side()
+    {
+        byte[] key = Key(26);
+        var (host, board, nb, nh) = Handshake(key, seed: 4);
+        byte[] ks = Hmac(key, [3, .. nb, .. nh, 0, 0, 0, 0]);
+        byte[] secret = Body(70, 26); // three keystream blocks, the last one cut
+        byte[] payload = new byte[5 + SessionAuth.NonceLength + secret.Length];
+        var w = new PayloadWriter();
+        w.Begin(payload, 5, payload.Length);
+
+        host.WriteSecret(w, secret, new StuckRandom(0x01020304, 0x05060708, 0x090a0b0c, 0x0d0e0f10));
+
+        Assert.Equal(payload.Length, w.Position);
+        byte[] nonce = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
+        Assert.Equal(nonce, payload[5..21]);
+        byte[] keystream = [.. Hmac(ks, [7, .. nonce, 0, 0, 0, 0]), .. Hmac(ks, [7, .. nonce, 0, 0, 0, 1]), .. Hmac(ks, [7, .. nonce, 0, 0, 0, 2])];
+        Assert.Equal(secret.Select((b, i) => (byte)(b ^ keystream[i])).ToArray(), payload[21..]);
+
+        var r = new PayloadReader();
+        r.Begin(payload, 5, payload.Length - 5);
+        byte[] read = new byte[secret.Length];
+        Assert.True(board.ReadSecret(r, read));
+        Assert.Equal(secret, read);
+        Assert.True(r.AtEnd);
+
+        // Between frames: the session goes on as it was.
+        Assert.True(Open(board, Sealed(host, 4, 1)));
+        Assert.True(Open(host, Sealed(board, 4, 2)));
+    }
+
+    [Fact]
+    public void A_secrets_keystream_depends_on_the_session_key_and_the_nonce_and_every_secret_takes_a_new_nonce()
+    {
+        byte[] key = Key(27);
+        var (host, board, _, _) = Handshake(key, seed: 5);
+        byte[] secret = Body(100, 27);
+        byte[] sent = Written(host, secret, new StuckRandom(9, 9, 9, 9));
+
+        // Another session under the same cluster key (a rotated or another line's Ks) reads other bytes.
+        var (_, otherBoard, _, _) = Handshake(key, seed: 6);
+        Assert.NotEqual(secret, Read(otherBoard, sent));
+        Assert.Equal(secret, Read(board, sent));
+
+        // Another nonce, another keystream: the same secret goes as other bytes.
+        byte[] again = Written(host, secret, new StuckRandom(9, 9, 9, 10));
+        Assert.NotEqual(sent[SessionAuth.NonceLength..], again[SessionAuth.NonceLength..]);
+        Assert.Equal(secret, Read(board, again));
+
+        // A nonce changed on the line (the frame's MAC refuses that first) gives other bytes too.
+        sent[3] ^= 1;
+        Assert.NotEqual(secret, Read(board, sent));
+
+        // Two secrets written one after the other draw two nonces.
+        var random = new StuckRandom(1, 2, 3, 4, 5, 6, 7, 8);
+        Assert.NotEqual(Written(host, secret, random)[..SessionAuth.NonceLength], Written(host, secret, random)[..SessionAuth.NonceLength]);
+        Assert.True(secret.Zip(Written(host, secret, random)[SessionAuth.NonceLength..]).Count(p => p.First == p.Second) < 8, "the keystream changes (nearly) every byte");
+    }
+
+    [Fact]
+    public void ReadSecret_decrypts_in_place_allocating_nothing_and_refuses_a_cut_payload()
+    {
+        var (host, board, _, _) = Handshake(Key(28));
+        byte[] secret = Body(1700, 28); // an RSA-2048 key's PEM
+        byte[] sent = Written(host, secret, new StuckRandom(11, 12));
+        byte[] read = new byte[secret.Length];
+        var r = new PayloadReader();
+
+        Assert.Equal(0, Allocations.Least(() =>
+        {
+            r.Begin(sent, 0, sent.Length);
+            board.ReadSecret(r, read);
+        }));
+        Assert.Equal(secret, read);
+
+        r.Begin(sent, 0, sent.Length - 1);
+        Assert.False(board.ReadSecret(r, read));
+        Assert.True(r.Failed);
+        r.Begin(sent, 0, SessionAuth.NonceLength - 1);
+        Assert.False(board.ReadSecret(r, read));
+    }
+
+    private static byte[] Written(SessionAuth sender, byte[] secret, IRandomSource random)
+    {
+        byte[] payload = new byte[SessionAuth.NonceLength + secret.Length];
+        var w = new PayloadWriter();
+        w.Begin(payload, 0, payload.Length);
+        sender.WriteSecret(w, secret, random);
+        Assert.False(w.Overflow);
+        return payload;
+    }
+
+    private static byte[] Read(SessionAuth receiver, byte[] payload)
+    {
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        byte[] secret = new byte[payload.Length - SessionAuth.NonceLength];
+        Assert.True(receiver.ReadSecret(r, secret));
+        return secret;
     }
 
     /// <summary>.NET's own HMAC-SHA256 (the platform's, OpenSSL here): the independent computation.</summary>

@@ -43,7 +43,7 @@ public sealed class IngressDescriptionTests
         KubeObject ingress = Parse("""
             {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
              "metadata": {"name": "web", "namespace": "default", "labels": {"app": "web"},
-                          "annotations": {"team": "edge", "nginx.ingress.kubernetes.io/rewrite-target": "/",
+                          "annotations": {"team": "edge", "nginx.ingress.kubernetes.io/proxy-body-size": "8m",
                                           "kubectl.kubernetes.io/last-applied-configuration": "{}"}},
              "spec": {"ingressClassName": "edge",
                       "tls": [{"hosts": ["web.example.com"], "secretName": "web-tls"}],
@@ -71,9 +71,9 @@ public sealed class IngressDescriptionTests
             "                   /api   api:http (10.244.1.3:8000,10.244.1.4:8000,10.244.2.3:8000 + 1 more...)",
             "  *                ",
             "                   /   missing:80 (<error: endpoints \"missing\" not found>)",
-            "Annotations:       nginx.ingress.kubernetes.io/rewrite-target: /",
+            "Annotations:       nginx.ingress.kubernetes.io/proxy-body-size: 8m",
             "                   team: edge",
-            "Ignored annotations:  nginx.ingress.kubernetes.io/rewrite-target",
+            "Ignored annotations:  nginx.ingress.kubernetes.io/proxy-body-size",
             "Events:               <none>",
             ""), Describe(ingress));
     }
@@ -141,7 +141,8 @@ public sealed class IngressDescriptionTests
         Assert.Equal(
             ["nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/canary", "nginx.ingress.kubernetes.io/canary-by-header",
              "nginx.ingress.kubernetes.io/canary-by-header-value", "nginx.ingress.kubernetes.io/canary-weight", "nginx.ingress.kubernetes.io/canary-weight-total",
-             "nginx.ingress.kubernetes.io/force-ssl-redirect", "nginx.ingress.kubernetes.io/ssl-redirect", "nginx.ingress.kubernetes.io/whitelist-source-range"],
+             "nginx.ingress.kubernetes.io/force-ssl-redirect", "nginx.ingress.kubernetes.io/rewrite-target", "nginx.ingress.kubernetes.io/ssl-redirect",
+             "nginx.ingress.kubernetes.io/use-regex", "nginx.ingress.kubernetes.io/whitelist-source-range"],
             IngressAnnotations.Supported.Order(StringComparer.Ordinal));
         Assert.Equal(
             ["ingress.kubernetes.io/ssl-redirect", "traefik.ingress.kubernetes.io/router.middlewares"], // the old generic name is not ingress-nginx's

@@ -71,7 +71,7 @@ public sealed class SmallBoardFramesTests : IAsyncLifetime
         {
             Namespace = "a-namespace-with-a-rather-long-name-for-the-workshop",
             Name = $"a-deployment-with-a-long-name-too-{i}-6d4b9c7f5-x2x9z",
-            Uid = $"0b1c2d3e-4f50-6172-8394-a5b6c7d8e9{i:x2}",
+            Uid = $"0b1c2d{i:x2}", // as the host sends it: the uid's first 8 hex digits (PodIncarnation)
             Address = 0x0AF40105u + (uint)i,
             Image = "registry.example.com/an/image/the/board/does/not/have:latest",
         }).ToArray();
@@ -90,6 +90,6 @@ public sealed class SmallBoardFramesTests : IAsyncLifetime
         Assert.Equal(8, heartbeat.Pods.Count);
         Assert.All(heartbeat.Pods, p => Assert.Equal("Failed", p.Phase));
         Assert.All(heartbeat.Pods, p => Assert.Equal("ErrImageNeverPull", p.Reason));
-        Assert.All(heartbeat.Pods, p => Assert.Equal("", p.Message)); // with its messages it was over 1.5 KiB
+        Assert.All(heartbeat.Pods, p => Assert.Equal("", p.Message)); // with its messages it was over 1.25 KiB
     }
 }

@@ -19,7 +19,7 @@ public sealed class OnDeviceTests(NanoClrSession session)
         {
             Assert.Fail(run.Run.TimedOut ? $"{test}: nanoCLR did not finish the tests in time; its last lines:\n{run.Run.Tail()}"
                 : run.Run.Crashed || !run.Run.Started ? $"{test}: nanoCLR stopped before reaching it:\n{run.Run.Tail()}"
-                : $"{test}: the launcher never reported it (a class the metadata processor left out?); it reported {run.Results.Count} tests");
+                : $"{test}: the launcher never reported it (a class the metadata processor left out?); it reported {run.Results.Count} tests; nanoCLR's last lines:\n{run.Run.Tail()}");
         }
 
         Assert.True(result.Outcome == OnDeviceOutcome.Passed,

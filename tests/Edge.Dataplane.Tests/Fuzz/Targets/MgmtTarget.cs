@@ -76,7 +76,7 @@ public sealed class MgmtTarget : FuzzTarget
     {
         AgentLab lab = FuzzFixtures.Lab();
         NodeAgent agent = lab.Agent(2);
-        var identity = new NodeConfigIdentity { Name = "node-2", Address = TestCluster.BoardAddress(2), MaxPayload = 2560, MaxOutPayload = 1536 };
+        var identity = new NodeConfigIdentity { Name = "node-2", Address = TestCluster.BoardAddress(2), MaxPayload = 2560, MaxOutPayload = 1280 };
         var session = new BoardSession(agent, identity) { Storage = new MemoryStorage() };
         var line = new Line();
         session.Attach(line, lab.Clock.Now);
