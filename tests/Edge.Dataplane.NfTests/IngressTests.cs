@@ -259,6 +259,14 @@ namespace Edge.Dataplane.NfTests
             AssertHas("\r\nContent-Length: 0\r\n", redirect);
             Assert.AreEqual(1L, lab.Cluster.Node(1).Ingress.Redirected);
 
+            // The body that came with the head is not needed for the redirect (and leaves it room).
+            string body = "";
+            while (body.Length < 1400)
+            {
+                body += "0123456789";
+            }
+
+            AssertStarts("HTTP/1.1 308 Permanent Redirect\r\n", lab.Exchange("POST /web HTTP/1.1\r\nHost: secure.example\r\nContent-Length: " + body.Length.ToString() + "\r\n\r\n" + body));
             AssertHas("Hostname: web", lab.ExchangeAt(443, Laptop, "GET /web HTTP/1.1\r\nHost: secure.example\r\n\r\n"));
             AssertHas("Hello from Edge", lab.Exchange("GET / HTTP/1.1\r\nHost: hello.example\r\n\r\n")); // another route: no redirect
         }
@@ -286,6 +294,10 @@ namespace Edge.Dataplane.NfTests
             AssertHas("GET /api?from=/&rest=who&x=1 HTTP/1.1\n", lab.Exchange("GET /something/who?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n"));
             routes.Annotations.Rewrites.Targets[0] = "/only?";
             AssertHas("GET /only HTTP/1.1\n", lab.Exchange("GET /something/who?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n"));
+
+            // A target that does not make a path of its own ("$2" alone) gets the '/' in front.
+            routes.Annotations.Rewrites.Targets[0] = "$2";
+            AssertHas("GET /who HTTP/1.1\n", lab.Exchange("GET /something/who HTTP/1.1\r\nHost: other.example\r\n\r\n"));
 
             // The rest of the head goes as it came, the body bytes that came with it too.
             routes.Annotations.Rewrites.Targets[0] = "/a-much-longer-path-than-the-one-asked-for/$2";

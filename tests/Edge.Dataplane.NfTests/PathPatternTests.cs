@@ -71,6 +71,7 @@ namespace Edge.Dataplane.NfTests
             Assert.AreEqual(3, pattern.GroupLength(1));
             Assert.IsFalse(Matches(pattern, word, "/9"));
             Assert.IsFalse(PathPattern.Valid(new byte[] { PathPattern.Many, PathPattern.Save, 0, PathPattern.Match }), "Many takes a one-byte instruction");
+            Assert.IsFalse(PathPattern.Valid(new byte[] { PathPattern.Many, PathPattern.Many, PathPattern.Any, PathPattern.Match }), "not another Many");
         }
 
         [TestMethod]

@@ -107,7 +107,7 @@ public static class MemoryBudget
 
         long all = new NanoHeapCensus().Add("annotations", annotations) - tables;
         return $"annotations (beyond the worst case, whose {routes} routes have none): {tables:N0} bytes once a route has one (allowlist, canary, ssl-redirect), "
-            + $"rewrite-target {none:N0} more once a route has a pattern (the matcher and the per-route tables; its backtracking stack is lent by the request's buffer), "
+            + $"rewrite-target {none:N0} more once a route has a pattern (the matcher, its backtracking stack and the per-route tables), "
             + $"each pattern {(all - none) / routes:N0} (the documentation's /something(/|$)(.*): {program.Length} bytes of program, and its target)";
     }
 

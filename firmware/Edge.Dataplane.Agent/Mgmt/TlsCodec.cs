@@ -103,7 +103,7 @@ namespace Edge.Dataplane.Mgmt
             {
                 string host = StateCodec.Ref(strings, r);
                 int certificate = r.Int();
-                if (certificate >= count)
+                if ((uint)certificate >= (uint)count)
                 {
                     r.Failed = true;
                 }

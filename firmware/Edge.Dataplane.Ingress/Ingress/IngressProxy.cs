@@ -362,7 +362,7 @@ namespace Edge.Dataplane.Ingress
 
             IngressRoutes routes = _routes;
             int route = routes == null ? -1
-                : RouteMatcher.Match(routes, head, _request.HostStart, _request.HostNameLength, _request.TargetStart, _request.PathLength, _slots[c].HeadCount);
+                : RouteMatcher.Match(routes, head, _request.HostStart, _request.HostNameLength, _request.TargetStart, _request.PathLength);
             if (route < 0)
             {
                 NotFound++;
@@ -395,7 +395,11 @@ namespace Edge.Dataplane.Ingress
                 }
 
                 _slots[c].HeadCount = rewritten;
-                _request.Parse(head, rewritten);
+                if (_request.Parse(head, rewritten) != RequestHead.Complete)
+                {
+                    Refuse(c, 400, now); // not a request any more: the host keeps targets to paths, so a board should never see this
+                    return;
+                }
             }
 
             if (_forwarded.Measure(head, _slots[c].HeadCount, _request, _slots[c].Client, PortOf(c), _slots[c].Secure) > _host.Node.Config.TcpSendBuffer)
@@ -491,6 +495,7 @@ namespace Edge.Dataplane.Ingress
         private void Redirect(int c, long now)
         {
             IngressConnection slot = _slots[c];
+            slot.HeadCount = _request.Length; // the body bytes that came with the head are not needed: the client asks again at https
             int end = IngressReplies.WriteRedirect(slot.Head.Data, slot.HeadCount, slot.Head.Data, _request, _tls.Port);
             if (end < 0)
             {

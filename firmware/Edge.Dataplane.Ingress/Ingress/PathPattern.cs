@@ -6,9 +6,9 @@ namespace Edge.Dataplane.Ingress
     /// path's start (ingress-nginx writes <c>location ~* "^PATH"</c>), compiled by the host into a
     /// small program the board runs here, with a bounded backtracking stack and a bounded number
     /// of steps (a pattern that would take longer is counted and does not match: no request can
-    /// hold the board). The stack lives in scratch space the caller lends (the free end of the
-    /// request's own buffer), so a board holds no stack of its own; nothing is allocated per
-    /// request; the capture groups of the last match stay here for the rewrite.
+    /// hold the board). The stack lives in scratch space the caller lends (the routes' one
+    /// stack, <see cref="RouteRewrites.Stack"/>); nothing is allocated per request; the capture
+    /// groups of the last match stay here for the rewrite.
     /// <code>
     /// Match                     the pattern matched
     /// Char c                    the next byte, ASCII letters folded to lower case, is c
@@ -296,7 +296,8 @@ namespace Edge.Dataplane.Ingress
                 case Jump:
                     return pc + 3;
                 case Many:
-                    return pc + 1 < program.Length ? Next(program, pc + 1) : -1;
+                    // Its operand is a one-byte instruction (checked before it is measured: no chain of Many).
+                    return pc + 1 < program.Length && program[pc + 1] >= Char && program[pc + 1] <= NotClass ? Next(program, pc + 1) : -1;
                 default:
                     return -1;
             }
@@ -321,7 +322,7 @@ namespace Edge.Dataplane.Ingress
 
         public int GroupLength(int k)
         {
-            return _slots[2 * k] < 0 || _slots[2 * k + 1] < 0 ? 0 : _slots[2 * k + 1] - _slots[2 * k];
+            return _slots[2 * k] < 0 || _slots[2 * k + 1] < _slots[2 * k] ? 0 : _slots[2 * k + 1] - _slots[2 * k];
         }
 
         private static bool InRanges(byte[] program, int pc, byte c)

@@ -45,14 +45,18 @@ namespace Edge.Dataplane.Ingress
                 head[at++] = (byte)c;
             }
 
-            if (at == scratch)
+            if (at == scratch || head[scratch] != '/')
             {
+                // An empty path, or one that does not start with '/' (a target of "$1" whose group
+                // has none), is no request target: it gets the '/' in front.
                 if (at == head.Length)
                 {
                     return -1;
                 }
 
-                head[at++] = (byte)'/'; // an empty path is no request target
+                System.Array.Copy(head, scratch, head, scratch + 1, at - scratch);
+                head[scratch] = (byte)'/';
+                at++;
             }
 
             int query = request.TargetStart + request.PathLength; // '?' and the query, if any

@@ -21,12 +21,8 @@ namespace Edge.Dataplane.Ingress
     /// </summary>
     public static class RouteMatcher
     {
-        /// <summary>
-        /// The route for host and path (the request target without its query), or -1 when none
-        /// matches and there is no default backend. A regular-expression path's matcher borrows
-        /// head[scratchStart, ...) for its stack: the free end of the request's buffer.
-        /// </summary>
-        public static int Match(IngressRoutes routes, byte[] head, int hostStart, int hostLength, int pathStart, int pathLength, int scratchStart)
+        /// <summary>The route for host and path (the request target without its query), or -1 when none matches and there is no default backend.</summary>
+        public static int Match(IngressRoutes routes, byte[] head, int hostStart, int hostLength, int pathStart, int pathLength)
         {
             bool exactHost = false;
             bool wildcardHost = false;
@@ -76,7 +72,7 @@ namespace Edge.Dataplane.Ingress
 
                 string path = routes.Paths[i];
                 byte[] program = rewrites != null ? rewrites.Programs[i] : null;
-                int length = program != null ? (rewrites.Matcher.Matches(program, head, pathStart, pathLength, head, scratchStart) ? path.Length : -1)
+                int length = program != null ? (rewrites.Matcher.Matches(program, head, pathStart, pathLength, rewrites.Stack, 0) ? path.Length : -1)
                     : type == PathType.Exact ? ExactLength(path, head, pathStart, pathLength) : PrefixLength(path, head, pathStart, pathLength);
                 if (length > bestLength || (length == bestLength && length >= 0 && type == PathType.Exact && routes.PathTypes[best] != PathType.Exact))
                 {
@@ -87,7 +83,7 @@ namespace Edge.Dataplane.Ingress
 
             if (best >= 0 && rewrites != null && rewrites.Programs[best] != null)
             {
-                rewrites.Matcher.Matches(rewrites.Programs[best], head, pathStart, pathLength, head, scratchStart); // the chosen route's groups, for its rewrite
+                rewrites.Matcher.Matches(rewrites.Programs[best], head, pathStart, pathLength, rewrites.Stack, 0); // the chosen route's groups, for its rewrite
             }
 
             return best >= 0 ? best : fallback;

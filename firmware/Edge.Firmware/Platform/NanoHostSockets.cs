@@ -372,14 +372,26 @@ namespace Edge.Firmware.Platform
             return handle;
         }
 
+        // Null tested by branching: on nanoCLR a never-assigned array element is null to a branch
+        // but not equal to a null reference as a value (RouteMatcher.SameString says more).
         private bool IsTlsListener(int handle)
         {
-            return _tlsListeners != null && _tlsListeners[handle] != null;
+            if (_tlsListeners == null || _tlsListeners[handle] == null)
+            {
+                return false;
+            }
+
+            return true;
         }
 
         private bool IsTlsConnection(int handle)
         {
-            return _tlsConnections != null && _tlsConnections[handle] != null;
+            if (_tlsConnections == null || _tlsConnections[handle] == null)
+            {
+                return false;
+            }
+
+            return true;
         }
 
         private int Free()

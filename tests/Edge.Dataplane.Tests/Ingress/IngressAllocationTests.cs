@@ -23,7 +23,7 @@ public sealed class IngressAllocationTests
         long allocated = Allocations.Least(() =>
         {
             head.Parse(bytes, bytes.Length);
-            route = RouteMatcher.Match(routes, bytes, head.HostStart, head.HostNameLength, head.TargetStart, head.PathLength, bytes.Length);
+            route = RouteMatcher.Match(routes, bytes, head.HostStart, head.HostNameLength, head.TargetStart, head.PathLength);
             size = forwarded.Measure(bytes, bytes.Length, head, 0xC0A832C8, 80, false);
         });
 

@@ -146,7 +146,7 @@ public sealed class RouteMatcherTests
     {
         byte[] head = Encoding.ASCII.GetBytes(host + " " + target);
         int query = target.IndexOf('?');
-        int route = RouteMatcher.Match(routes, head, 0, host.Length, host.Length + 1, query < 0 ? target.Length : query, head.Length);
+        int route = RouteMatcher.Match(routes, head, 0, host.Length, host.Length + 1, query < 0 ? target.Length : query);
         return route < 0 ? "none" : routes.ServiceNames[route];
     }
 }

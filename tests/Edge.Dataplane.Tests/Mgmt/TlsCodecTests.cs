@@ -54,6 +54,8 @@ public sealed class TlsCodecTests
         TlsCertificates tls = Certificates();
         tls.HostCertificates[2] = 2;
         Assert.Null(StatePayloads.Decode(StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Tls = tls })));
+        tls.HostCertificates[2] = -1; // a varint of 2^31 or more
+        Assert.Null(StatePayloads.Decode(StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Tls = tls })));
 
         byte[] whole = StatePayloads.Encode(new DesiredState { PodNetwork = 0x0AF40100, Tls = Certificates() });
         for (int cut = whole.Length - 1; cut > whole.Length - 120; cut--)

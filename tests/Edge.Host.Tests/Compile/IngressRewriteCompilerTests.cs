@@ -50,7 +50,7 @@ public sealed class IngressRewriteCompilerTests
     {
         byte[] head = new byte[1600]; // a board's packet buffer: the request, then the matcher's scratch
         Encoding.ASCII.GetBytes(host + path, head);
-        int route = RouteMatcher.Match(routes, head, 0, host.Length, host.Length, path.Length, host.Length + path.Length);
+        int route = RouteMatcher.Match(routes, head, 0, host.Length, host.Length, path.Length);
         if (route < 0)
         {
             return ("", path);

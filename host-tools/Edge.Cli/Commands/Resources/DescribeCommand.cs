@@ -20,7 +20,7 @@ public static class DescribeCommand
         var words = new Argument<string[]>("resources") { Description = "TYPE [NAME...] or TYPE/NAME", Arity = ArgumentArity.OneOrMore };
         ClusterCompletions.ResourceTypesAndNames(words);
         var command = new Command("describe", "Show details of a specific resource or group of resources") { words };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             using ApiClient api = ApiClient.For(parsed);
             string ns = ResourceArgs.Namespace(parsed);
@@ -29,15 +29,15 @@ public static class DescribeCommand
             {
                 if (name == null)
                 {
-                    objects.AddRange(api.ListAsync(kind, kind.Namespaced ? ns : null, null).GetAwaiter().GetResult().OrderBy(o => o.Name, StringComparer.Ordinal));
+                    objects.AddRange((await api.ListAsync(kind, kind.Namespaced ? ns : null, null)).OrderBy(o => o.Name, StringComparer.Ordinal));
                 }
                 else
                 {
-                    objects.Add(new KubeObject(api.GetAsync(Host.Api.ResourcePath.For(kind, kind.Namespaced ? ns : null, name)).GetAwaiter().GetResult()));
+                    objects.Add(new KubeObject(await api.GetAsync(Host.Api.ResourcePath.For(kind, kind.Namespaced ? ns : null, name))));
                 }
             }
 
-            List<KubeObject> events = api.ListAsync(KindInfo.ForKind("Event")!, null, null).GetAwaiter().GetResult();
+            List<KubeObject> events = await api.ListAsync(KindInfo.ForKind("Event")!, null, null);
             for (int i = 0; i < objects.Count; i++)
             {
                 if (i > 0)
@@ -46,7 +46,7 @@ public static class DescribeCommand
                     console.Out.WriteLine();
                 }
 
-                Describe(console.Out, objects[i], events, api);
+                await DescribeAsync(console.Out, objects[i], events, api);
             }
 
             return ExitCodes.Ok;
@@ -54,7 +54,7 @@ public static class DescribeCommand
         return command;
     }
 
-    private static void Describe(TextWriter o, KubeObject obj, List<KubeObject> events, ApiClient api)
+    private static async Task DescribeAsync(TextWriter o, KubeObject obj, List<KubeObject> events, ApiClient api)
     {
         if (obj.Kind == "NetworkPolicy")
         {
@@ -66,9 +66,10 @@ public static class DescribeCommand
         if (obj.Kind == "Ingress")
         {
             // kubectl's own layout for this kind (each backend with its endpoints), and the controller annotations Edge ignores.
-            KubeObject? Named(string kind, string name) => api.TryGetAsync(KindInfo.ForKind(kind)!, obj.Namespace, name).GetAwaiter().GetResult();
-            List<KubeObject> nodes = api.ListAsync(KindInfo.ForKind("Node")!, null, null).GetAwaiter().GetResult();
-            IngressDescription.Write(o, obj, name => Named("Service", name), name => Named("Endpoints", name), EventsAbout(obj, events), DateTime.UtcNow, nodes);
+            List<KubeObject> services = await api.ListAsync(KindInfo.ForKind("Service")!, obj.Namespace, null);
+            List<KubeObject> endpoints = await api.ListAsync(KindInfo.ForKind("Endpoints")!, obj.Namespace, null);
+            List<KubeObject> nodes = await api.ListAsync(KindInfo.ForKind("Node")!, null, null);
+            IngressDescription.Write(o, obj, name => services.Find(s => s.Name == name), name => endpoints.Find(e => e.Name == name), EventsAbout(obj, events), DateTime.UtcNow, nodes);
             return;
         }
 
@@ -88,10 +89,10 @@ public static class DescribeCommand
                 DescribePod(w, obj);
                 break;
             case "Node":
-                DescribeNode(w, obj, api);
+                await DescribeNodeAsync(w, obj, api);
                 break;
             case "Service":
-                DescribeService(w, obj, api);
+                await DescribeServiceAsync(w, obj, api);
                 break;
             case "Deployment":
                 w.Field("Selector", ResourceColumns.Selector(obj.Spec?["selector"]?["matchLabels"]));
@@ -205,7 +206,7 @@ public static class DescribeCommand
         Conditions(w, pod);
     }
 
-    private static void DescribeNode(Lines w, KubeObject node, ApiClient api)
+    private static async Task DescribeNodeAsync(Lines w, KubeObject node, ApiClient api)
     {
         w.Field("Addresses", "");
         foreach (JsonNode? address in node.Json["status"]?["addresses"] as JsonArray ?? [])
@@ -227,7 +228,7 @@ public static class DescribeCommand
                 (string?)c?["reason"] ?? "", (string?)c?["message"] ?? "",
             }));
 
-        List<KubeObject> pods = api.ListAsync(KindInfo.ForKind("Pod")!, null, null).GetAwaiter().GetResult()
+        List<KubeObject> pods = (await api.ListAsync(KindInfo.ForKind("Pod")!, null, null))
             .Where(p => (string?)p.Spec?["nodeName"] == node.Name).OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
         w.Line($"Non-terminated Pods:          ({pods.Count} in total)");
         foreach (KubeObject pod in pods)
@@ -236,7 +237,7 @@ public static class DescribeCommand
         }
     }
 
-    private static void DescribeService(Lines w, KubeObject service, ApiClient api)
+    private static async Task DescribeServiceAsync(Lines w, KubeObject service, ApiClient api)
     {
         w.Field("Selector", ResourceColumns.Selector(service.Spec?["selector"]));
         w.Field("Type", (string?)service.Spec?["type"] ?? "ClusterIP");
@@ -246,7 +247,7 @@ public static class DescribeCommand
             w.Field("External Name", external);
         }
 
-        KubeObject? endpoints = api.TryGetAsync(KindInfo.ForKind("Endpoints")!, service.Namespace, service.Name).GetAwaiter().GetResult();
+        KubeObject? endpoints = await api.TryGetAsync(KindInfo.ForKind("Endpoints")!, service.Namespace, service.Name);
         foreach (JsonNode? port in service.Spec?["ports"] as JsonArray ?? [])
         {
             string name = (string?)port?["name"] ?? "<unset>";

@@ -33,7 +33,7 @@ public sealed class IngressTarget : FuzzTarget
 
     public override string Name => "ingress";
 
-    public override string Covers => "IngressProxy: RequestHead, RouteMatcher, RouteAnnotations, ForwardedHead, IngressReplies, RelayPair, from a LAN client's bytes";
+    public override string Covers => "IngressProxy: RequestHead, RouteMatcher, RouteAnnotations, PathPattern, RequestRewrite, ForwardedHead, IngressReplies, RelayPair, from a LAN client's bytes";
 
     public override void Run(byte[] input)
     {
@@ -101,7 +101,7 @@ public sealed class IngressTarget : FuzzTarget
     }
 
     // Two boards; whoami "web" on board 2, "hello" on board 1, services on both; board 1's
-    // ingress routes hosts, paths, a default backend, an allowlist and a canary.
+    // ingress routes hosts, paths, a default backend, an allowlist, a canary and a rewrite.
     private static TestCluster Cluster()
     {
         var cluster = new TestCluster(2, 97, 0, null, true);
@@ -115,16 +115,20 @@ public sealed class IngressTarget : FuzzTarget
             Push(cluster, board, "hello", 41, hello.Address);
         }
 
-        var routes = new IngressRoutes(6);
+        var routes = new IngressRoutes(7);
         routes.Add("", "/web", PathType.Prefix, "default", "web", 80);
         routes.Add("lab.example", "/", PathType.Prefix, "default", "hello", 80);
         routes.Add("*.lab.example", "/api", PathType.Exact, "default", "web", 80);
         routes.Add("", "/private", PathType.Prefix, "default", "web", 80);
         routes.Add("", "/missing", PathType.Prefix, "default", "missing", 0);
+        routes.Add("", "/something(/|$)(.*)", PathType.ImplementationSpecific, "default", "web", 80);
         routes.Add("", "", PathType.Default, "default", "hello", 80);
         routes.Annotations = new RouteAnnotations(routes.Count, 1);
         routes.Annotations.Allow(3, Ipv4Address.FromOctets(192, 168, 50, 0), 29);
         routes.Annotations.Canary(0, "default", "hello", 80, 30, "x-canary", null);
+        routes.Annotations.Rewrites = new RouteRewrites(routes.Count);
+        routes.Annotations.Rewrites.Programs[5] = Edge.Dataplane.NfTests.Sim.PatternAssembler.Something();
+        routes.Annotations.Rewrites.Targets[5] = "/rewritten/$2?from=$1"; // a longer path, groups, a query of its own
         cluster.Node(1).ServeIngress(routes);
         cluster.Run(2);
         return cluster;
@@ -148,6 +152,7 @@ public sealed class IngressTarget : FuzzTarget
         yield return new("allowlist-outside", Request(0x2B, "GET /private HTTP/1.1\r\nHost: lab\r\n\r\n"));
         yield return new("default-backend", Request(0x0B, "GET /nowhere HTTP/1.1\r\nHost: other\r\n\r\n"));
         yield return new("missing-service", Request(0x0B, "GET /missing HTTP/1.1\r\nHost: lab\r\n\r\n"));
+        yield return new("rewrite-target", Request(0x0B, "GET /something/deep/path?q=1 HTTP/1.1\r\nHost: lab\r\nContent-Length: 3\r\n\r\nabc"));
         yield return new("post-with-body-then-close", Request(0x1B, "POST /web HTTP/1.1\r\nHost: lab\r\nContent-Length: 5\r\n\r\nhello"));
         yield return new("upgrade", Request(0x0B, "GET /web HTTP/1.1\r\nHost: lab\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"));
         yield return new("http-1.0-no-host", Request(0x0B, "GET /web HTTP/1.0\r\n\r\n"));
