@@ -40,7 +40,7 @@ namespace Edge.Dataplane.Mgmt
         {
             for (int i = 0; i < Kept; i++)
             {
-                if (_bytes[i] != null && StateReuse.SameBytes(_bytes[i], a))
+                if (_bytes[i] != null && Ingress.RouteMatcher.SameBytes(_bytes[i], a))
                 {
                     return _bytes[i];
                 }

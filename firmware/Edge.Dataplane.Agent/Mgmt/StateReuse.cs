@@ -202,13 +202,13 @@ namespace Edge.Dataplane.Mgmt
                 && a.ClientIpAffinity == b.ClientIpAffinity && a.InternalTrafficLocal == b.InternalTrafficLocal && a.ExternalTrafficLocal == b.ExternalTrafficLocal
                 && a.AffinityTimeoutSeconds == b.AffinityTimeoutSeconds
                 && SameUInts(a.EndpointAddresses, b.EndpointAddresses) && SameUShorts(a.EndpointPorts, b.EndpointPorts)
-                && SameBytes(a.EndpointFlagBits, b.EndpointFlagBits);
+                && Ingress.RouteMatcher.SameBytes(a.EndpointFlagBits, b.EndpointFlagBits);
         }
 
         private static bool Same(DnsService a, DnsService b)
         {
             return a.ClusterIp == b.ClusterIp && a.ExternalName == b.ExternalName
-                && SameStrings(a.PortNames, b.PortNames) && SameBytes(a.PortProtocols, b.PortProtocols) && SameUShorts(a.PortNumbers, b.PortNumbers)
+                && SameStrings(a.PortNames, b.PortNames) && Ingress.RouteMatcher.SameBytes(a.PortProtocols, b.PortProtocols) && SameUShorts(a.PortNumbers, b.PortNumbers)
                 && SameUInts(a.EndpointAddresses, b.EndpointAddresses) && SameStrings(a.EndpointHostnames, b.EndpointHostnames)
                 && SameBools(a.EndpointReady, b.EndpointReady) && SameUShorts(a.EndpointPorts, b.EndpointPorts);
         }
@@ -233,24 +233,6 @@ namespace Edge.Dataplane.Mgmt
         }
 
         internal static bool SameUShorts(ushort[] a, ushort[] b)
-        {
-            if (a.Length != b.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < a.Length; i++)
-            {
-                if (a[i] != b[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        internal static bool SameBytes(byte[] a, byte[] b)
         {
             if (a.Length != b.Length)
             {

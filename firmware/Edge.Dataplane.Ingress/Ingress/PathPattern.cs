@@ -6,9 +6,8 @@ namespace Edge.Dataplane.Ingress
     /// path's start (ingress-nginx writes <c>location ~* "^PATH"</c>), compiled by the host into a
     /// small program the board runs here, with a bounded backtracking stack and a bounded number
     /// of steps (a pattern that would take longer is counted and does not match: no request can
-    /// hold the board). The stack lives in scratch space the caller lends (the routes' one
-    /// stack, <see cref="RouteRewrites.Stack"/>); nothing is allocated per request; the capture
-    /// groups of the last match stay here for the rewrite.
+    /// hold the board). Nothing is allocated per request; the capture groups of the last match
+    /// stay here for the rewrite.
     /// <code>
     /// Match                     the pattern matched
     /// Char c                    the next byte, ASCII letters folded to lower case, is c
@@ -40,10 +39,10 @@ namespace Edge.Dataplane.Ingress
         /// <summary>Groups $0-$9.</summary>
         public const int Groups = 10;
 
-        /// <summary>Backtracking points held at once (fewer when the scratch space is smaller), and steps a match may take: beyond either it does not match.</summary>
+        /// <summary>Backtracking points held at once, and steps a match may take: beyond either it does not match.</summary>
         public const int StackEntries = 48;
 
-        /// <summary>Scratch bytes a backtracking point takes: its kind and three 16-bit values.</summary>
+        /// <summary>Bytes a backtracking point takes: its kind and three 16-bit values.</summary>
         public const int EntryBytes = 8;
         public const int MaxSteps = 8192;
 
@@ -57,33 +56,23 @@ namespace Edge.Dataplane.Ingress
 
         private readonly short[] _slots = new short[2 * Groups];
 
-        // The backtracking stack, in the scratch space lent for one match: per entry four 16-bit
-        // values, its kind, then a branch's pc and position; an undo's slot and old value; or a
-        // Many's pc after it, the position it reached and the one it started from.
-        private byte[] _stack;
-        private int _stackStart;
-        private int _stackEnd;
+        // The backtracking stack: per entry four 16-bit values, its kind, then a branch's pc and
+        // position; an undo's slot and old value; or a Many's pc after it, the position it reached
+        // and the one it started from.
+        private readonly byte[] _stack = new byte[StackEntries * EntryBytes];
 
         /// <summary>Matches given up for taking too long or too many branches.</summary>
         public long TooHard;
 
-        /// <summary>
-        /// Whether <paramref name="program"/> matches the path b[start, start+length) from its first
-        /// byte; the groups then in <see cref="GroupStart"/>/<see cref="GroupLength"/>. The stack
-        /// takes scratch[scratchStart, ...), up to <see cref="StackEntries"/> entries.
-        /// </summary>
-        public bool Matches(byte[] program, byte[] b, int start, int length, byte[] scratch, int scratchStart)
+        /// <summary>Whether <paramref name="program"/> matches the path b[start, start+length) from its first byte; the groups then in <see cref="GroupStart"/>/<see cref="GroupLength"/>.</summary>
+        public bool Matches(byte[] program, byte[] b, int start, int length)
         {
             for (int i = 0; i < _slots.Length; i++)
             {
                 _slots[i] = -1;
             }
 
-            int room = (scratch.Length - scratchStart) / EntryBytes;
-            _stack = scratch;
-            _stackStart = scratchStart;
-            _stackEnd = scratchStart + EntryBytes * (room < StackEntries ? (room < 0 ? 0 : room) : StackEntries);
-            int sp = scratchStart;
+            int sp = 0;
             int pc = 0;
             int pos = 0;
             int steps = 0;
@@ -132,7 +121,7 @@ namespace Edge.Dataplane.Ingress
                         continue;
                     case Save:
                         int slot = program[pc + 1];
-                        if (sp > _stackStart && !Push(ref sp, Undo, slot, _slots[slot], 0))
+                        if (sp > 0 && !Push(ref sp, Undo, slot, _slots[slot], 0))
                         {
                             return false; // (with no way back pending, nothing needs undoing)
                         }
@@ -160,7 +149,7 @@ namespace Edge.Dataplane.Ingress
                 // Back to the last way not taken, undoing the captures saved since.
                 while (true)
                 {
-                    if (sp == _stackStart)
+                    if (sp == 0)
                     {
                         return false;
                     }
@@ -196,7 +185,7 @@ namespace Edge.Dataplane.Ingress
         // A backtracking entry; false (counted) when the stack is full.
         private bool Push(ref int sp, short kind, int a, int b, int c)
         {
-            if (sp + EntryBytes > _stackEnd)
+            if (sp == _stack.Length)
             {
                 TooHard++;
                 return false;

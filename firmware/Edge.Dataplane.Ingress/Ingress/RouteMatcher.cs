@@ -72,7 +72,7 @@ namespace Edge.Dataplane.Ingress
 
                 string path = routes.Paths[i];
                 byte[] program = rewrites != null ? rewrites.Programs[i] : null;
-                int length = program != null ? (rewrites.Matcher.Matches(program, head, pathStart, pathLength, rewrites.Stack, 0) ? path.Length : -1)
+                int length = program != null ? (rewrites.Matcher.Matches(program, head, pathStart, pathLength) ? path.Length : -1)
                     : type == PathType.Exact ? ExactLength(path, head, pathStart, pathLength) : PrefixLength(path, head, pathStart, pathLength);
                 if (length > bestLength || (length == bestLength && length >= 0 && type == PathType.Exact && routes.PathTypes[best] != PathType.Exact))
                 {
@@ -83,7 +83,7 @@ namespace Edge.Dataplane.Ingress
 
             if (best >= 0 && rewrites != null && rewrites.Programs[best] != null)
             {
-                rewrites.Matcher.Matches(rewrites.Programs[best], head, pathStart, pathLength, rewrites.Stack, 0); // the chosen route's groups, for its rewrite
+                rewrites.Matcher.Matches(rewrites.Programs[best], head, pathStart, pathLength); // the chosen route's groups, for its rewrite
             }
 
             return best >= 0 ? best : fallback;

@@ -13,9 +13,8 @@ namespace Edge.Dataplane.Ingress
         public readonly byte[][] Programs;
         public readonly string[] Targets;
 
-        /// <summary>The matcher the routes share, holding the groups of the last match, and its backtracking stack.</summary>
+        /// <summary>The matcher the routes share, holding the groups of the last match.</summary>
         public readonly PathPattern Matcher = new PathPattern();
-        public readonly byte[] Stack = new byte[PathPattern.StackEntries * PathPattern.EntryBytes];
 
         public RouteRewrites(int routes)
         {

@@ -101,7 +101,7 @@ namespace Edge.Dataplane.Ingress
         // "*.example.com" covers "foo.example.com", not "example.com" or "a.b.example.com".
         private static bool CoveredBy(string pattern, string name)
         {
-            if (pattern.Length < 3 || pattern[0] != '*' || pattern[1] != '.')
+            if (!IngressRoutes.IsWildcard(pattern))
             {
                 return false;
             }

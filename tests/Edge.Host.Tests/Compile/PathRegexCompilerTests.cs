@@ -203,6 +203,6 @@ public sealed class PathRegexCompilerTests
     private static bool Matches(PathPattern matcher, byte[] program, string path)
     {
         byte[] bytes = Encoding.Latin1.GetBytes("GET " + path + " HTTP/1.1"); // the path in place, as a board holds it
-        return matcher.Matches(program, bytes, 4, path.Length, new byte[PathPattern.StackEntries * PathPattern.EntryBytes], 0);
+        return matcher.Matches(program, bytes, 4, path.Length);
     }
 }

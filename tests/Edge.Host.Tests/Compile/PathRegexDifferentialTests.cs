@@ -263,10 +263,8 @@ public sealed class PathRegexDifferentialTests(ITestOutputHelper output)
 
     private static bool Run(PathPattern matcher, byte[] program, string path)
     {
-        string request = "GET " + path + " HTTP/1.1\r\n";
-        byte[] head = new byte[request.Length + PathPattern.StackEntries * PathPattern.EntryBytes]; // the path in place, as a board holds it, then the scratch it lends
-        Encoding.ASCII.GetBytes(request, head);
-        return matcher.Matches(program, head, 4, path.Length, head, request.Length);
+        byte[] head = Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.1\r\n"); // the path in place, as a board holds it
+        return matcher.Matches(program, head, 4, path.Length);
     }
 
     /// <summary>
