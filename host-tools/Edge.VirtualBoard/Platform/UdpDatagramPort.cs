@@ -14,21 +14,38 @@ public sealed class UdpDatagramPort : IDatagramPort, IDisposable
     private readonly SocketAddress _from = new(AddressFamily.InterNetwork);
     private readonly SocketAddress _to = new(AddressFamily.InterNetwork);
 
+    /// <summary>How long a port just closed by this process is waited for before it counts as taken.</summary>
+    private static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(2);
+
     public UdpDatagramPort(uint address, ushort port)
     {
         LocalAddress = address;
         LocalPort = port;
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
-        try
+        var endpoint = new IPEndPoint(new IPAddress(ToNetworkBytes(address)), port);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            _socket.ReceiveBufferSize = 1 << 20;
-            _socket.SendBufferSize = 1 << 20;
-            _socket.Bind(new IPEndPoint(new IPAddress(ToNetworkBytes(address)), port));
-        }
-        catch (SocketException e)
-        {
-            _socket.Dispose();
-            throw new BoardException(BindError(e.SocketErrorCode, address, port));
+            try
+            {
+                _socket.ReceiveBufferSize = 1 << 20;
+                _socket.SendBufferSize = 1 << 20;
+                _socket.Bind(endpoint);
+                break;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && waited.Elapsed < ReleaseWait)
+            {
+                // A board restarting in its process (after `board provision`) binds the port its
+                // previous self has just closed, and once in CI found it still taken (a closed
+                // socket's port is released when nothing holds its handle any more). Wait for it,
+                // within a deadline; a port another board holds is still refused after it.
+                Thread.Sleep(50);
+            }
+            catch (SocketException e)
+            {
+                _socket.Dispose();
+                throw new BoardException(BindError(e.SocketErrorCode, address, port));
+            }
         }
 
         _to[0] = (byte)AddressFamily.InterNetwork;
