@@ -64,6 +64,7 @@ public sealed class AgentBoard : IDisposable
             MaxPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxPayload(Plan.MemoryClass) : Frame.MaxPayload,
             MaxOutPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxOutPayload(Plan.MemoryClass) : Frame.MaxPayload,
             TlsSessions = _hostSockets.Sessions,
+            PodMemory = MemoryClass.PodMemory(Plan.MemoryClass),
         });
         Session.Storage = storage;
         Session.Trust = Plan.StartTrust(storage);

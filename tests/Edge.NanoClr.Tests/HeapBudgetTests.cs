@@ -1,3 +1,4 @@
+using Edge.Dataplane.Boards;
 using Xunit.Abstractions;
 
 namespace Edge.NanoClr.Tests;
@@ -79,6 +80,22 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
 
         // SHA-256's round constants (64 words), made by the host's SessionAuth first, are the board's.
         Assert.Equal(BoardBudget.RoundUp(20 + 64 * 4), figures.FirstUse);
+    }
+
+    [NanoClrTheory]
+    [MemberData(nameof(Classes))]
+    public void The_memory_a_board_offers_pods_is_what_its_budget_leaves_beside_everything_else_at_its_worst(int memoryClass)
+    {
+        BoardBudgetFigures figures = Measured(memoryClass);
+        long pods = figures.Probe.Number("pods-bytes");
+        long everythingElse = figures.Total - pods;
+        output.WriteLine($"{figures.Name}: the worst case's 8 pods held {pods:N0} bytes; beside everything else the budget leaves pods {figures.Budget - everythingElse:N0}; the Node offers {MemoryClass.PodMemory(memoryClass):N0}");
+
+        // The Node's allocatable memory (what the scheduler fills with requests) must fit where the
+        // worst case's 8 pods sat, plus the margin, so pods requesting it all still keep the budget.
+        Assert.True(pods > 8 * 1024, $"{figures.Name}'s 8 pods held {pods} bytes: each holds its sandbox and image, more than 1 KiB");
+        Assert.True(everythingElse + MemoryClass.PodMemory(memoryClass) <= figures.Budget,
+            $"{figures.Name} offers pods {MemoryClass.PodMemory(memoryClass)} bytes, but its budget leaves them {figures.Budget - everythingElse} (its worst case's pods held {pods})");
     }
 
     [NanoClrFact]

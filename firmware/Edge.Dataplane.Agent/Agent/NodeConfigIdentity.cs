@@ -16,5 +16,8 @@ namespace Edge.Dataplane.Agent
 
         /// <summary>How many TLS sessions the board's platform holds at once (0: it terminates none): the host sends certificates only where this is more.</summary>
         public int TlsSessions;
+
+        /// <summary>Bytes the board offers pods (MemoryClass.PodMemory): its Node's allocatable memory.</summary>
+        public int PodMemory;
     }
 }

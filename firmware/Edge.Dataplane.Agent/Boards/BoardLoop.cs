@@ -71,6 +71,7 @@ namespace Edge.Dataplane.Boards
                 MaxPods = identity.MaxPods,
                 MaxPayload = MemoryClass.MaxPayload(plan.MemoryClass),
                 MaxOutPayload = MemoryClass.MaxOutPayload(plan.MemoryClass),
+                PodMemory = MemoryClass.PodMemory(plan.MemoryClass),
             });
             Session.Storage = platform.Storage;
             Session.Trust = plan.StartTrust(platform.Storage);

@@ -42,10 +42,14 @@ namespace Edge.Dataplane.Mgmt
             }
         }
 
-        /// <summary>What Hello says last (older hosts stop before it): how many TLS sessions the board terminates at once (0: none).</summary>
-        public static void WriteHelloTls(PayloadWriter w, int tlsSessions)
+        /// <summary>
+        /// What Hello says last (older hosts stop before it): how many TLS sessions the board
+        /// terminates at once (0: none), then the bytes it offers pods (0: not said).
+        /// </summary>
+        public static void WriteHelloCapacity(PayloadWriter w, int tlsSessions, int podMemory)
         {
             w.Int(tlsSessions);
+            w.Int(podMemory);
         }
 
         /// <summary>Ack: the generation, and null or why it was not applied.</summary>

@@ -8,8 +8,8 @@ namespace Edge.Host.Cluster;
 
 /// <summary>
 /// A board's hello makes it a Node, as a kubelet registers itself: name and hostname label,
-/// InternalIP, pod capacity and the TLS sessions it terminates (an extended resource,
-/// <see cref="NodeTls.Resource"/>), firmware as the kubelet version, where to reach it, and a pod
+/// InternalIP, its capacity (pods, one cpu, the memory it offers pods, and the TLS sessions it
+/// terminates: an extended resource, <see cref="NodeTls.Resource"/>), firmware as the kubelet version, where to reach it, and a pod
 /// CIDR of its own on first registration (kept for good after that, so pod addresses stay).
 /// </summary>
 public static class NodeRegistration
@@ -58,12 +58,29 @@ public static class NodeRegistration
         return stored != null && JsonNode.DeepEquals(stored.Json, node.Json) ? null : node;
     }
 
-    // Quantities are strings, as Kubernetes writes them; the names sorted, as kube-apiserver stores a ResourceList.
-    private static JsonObject Resources(BoardHello hello) => new()
+    /// <summary>
+    /// A board's cpu: the one loop that runs its dataplane and every container in turn (an ESP32's
+    /// managed code runs on one of its two cores), so pods' cpu requests share one cpu.
+    /// </summary>
+    public const string BoardCpu = "1";
+
+    // Quantities are strings, as Kubernetes writes them; the names sorted, as kube-apiserver stores a
+    // ResourceList. Memory is what the board offers pods (firmware that predates saying it says nothing).
+    private static JsonObject Resources(BoardHello hello)
     {
-        [NodeTls.Resource] = hello.TlsSessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+        var resources = new JsonObject
+        {
+            ["cpu"] = BoardCpu,
+            [NodeTls.Resource] = hello.TlsSessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (hello.PodMemory > 0)
+        {
+            resources["memory"] = Quantity.FormatBytes(hello.PodMemory);
+        }
+
+        resources["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return resources;
+    }
 
     /// <summary>node-N gets 10.244.N.0/24 when it is free, so a workshop's addresses say which board a pod is on.</summary>
     private static string? PreferredPodCidr(string name, ClusterNetwork network)

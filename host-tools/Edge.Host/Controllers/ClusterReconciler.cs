@@ -163,7 +163,18 @@ public sealed class ClusterReconciler
 
             foreach (KubeObject pod in plan.Create)
             {
-                Write(() => _store.Create(pod));
+                try
+                {
+                    Write(() => _store.Create(pod));
+                }
+                catch (StoreException e) when (e.Error is StoreError.Forbidden or StoreError.Invalid)
+                {
+                    // Admission refused the template's pod (a LimitRange it breaks): the controller's
+                    // FailedCreate, said once (the pod's random suffix left out, so each pass's new name
+                    // is not news), and the next pass tries again (the range may change).
+                    string suffix = pod.Name[(pod.Name.LastIndexOf('-') + 1)..];
+                    Warn(deployment, [("FailedCreate", "Error creating: " + e.Message.Replace($"\"{pod.Name}\"", $"\"{pod.Name[..^suffix.Length]}\"", StringComparison.Ordinal))]);
+                }
             }
 
             ReplicaSetSync revisions = ReplicaSetHistory.Sync(deployment, replicaSets.Where(rs => rs.ControllerUid == uid).ToList(), owned, plan);
@@ -409,9 +420,10 @@ public sealed class ClusterReconciler
     }
 
     /// <summary>
-    /// A Warning event for each problem with an Ingress (a backend that is not there,
-    /// <see cref="IngressBackendCheck"/>; TLS it cannot serve, <see cref="IngressTlsCheck"/>), once:
-    /// an event already recorded with the same reason and message is not written again.
+    /// A Warning event for each problem with an object (an Ingress's backend that is not there,
+    /// <see cref="IngressBackendCheck"/>; TLS it cannot serve, <see cref="IngressTlsCheck"/>; a
+    /// Deployment's pod that admission refused), once: an event already recorded with the same
+    /// reason and message is not written again.
     /// </summary>
     private void Warn(KubeObject ingress, IEnumerable<(string Reason, string Message)> problems)
     {

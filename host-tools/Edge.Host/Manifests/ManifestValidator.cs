@@ -101,6 +101,9 @@ public static partial class ManifestValidator
             case "ReplicaSet":
                 v.Warning("kind", "Edge keeps ReplicaSets as a Deployment's revisions (rollout history and undo); one made by hand runs no pods: use a Deployment");
                 break;
+            case "LimitRange":
+                LimitRange(v, o.Spec);
+                break;
             case "ConfigMap":
                 ConfigData(v, o, "data", "binaryData");
                 break;
@@ -241,6 +244,8 @@ public static partial class ManifestValidator
                 v.Warning(c + ".command", "ignored: built-in images run their own program");
             }
         }
+
+        ContainerResources(v, spec, at);
 
         if (spec["hostNetwork"] is JsonNode host && host.GetValueKind() == JsonValueKind.True)
         {

@@ -13,6 +13,7 @@ public sealed record KindInfo(string Kind, string ApiVersion, bool Namespaced, s
         new("Secret", "v1", true, "secrets"),
         new("ConfigMap", "v1", true, "configmaps", "cm"),
         new("Event", "v1", true, "events", "ev"),
+        new("LimitRange", "v1", true, "limitranges", "limits"),
         new("Deployment", "apps/v1", true, "deployments", "deploy"),
         new("ReplicaSet", "apps/v1", true, "replicasets", "rs"), // a deployment's revisions, written by its controller
         new("NetworkPolicy", "networking.k8s.io/v1", true, "networkpolicies", "netpol"),

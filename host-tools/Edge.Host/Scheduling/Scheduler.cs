@@ -5,9 +5,10 @@ namespace Edge.Host.Scheduling;
 
 /// <summary>
 /// Picks a node for a pod as kube-scheduler does, in two phases. Filters drop nodes that
-/// cannot take it (not Ready, cordoned, full, wrong labels, a taint it does not tolerate);
-/// the first filter a node fails is its reason. Scores rank the rest: spread a workload's
-/// replicas across boards first, then prefer the least loaded; ties go to the first name,
+/// cannot take it (not Ready, cordoned, wrong labels, a taint it does not tolerate: the first
+/// a node fails is its reason; then NodeResourcesFit: too many pods, or short of the cpu or memory
+/// the pod requests, each shortage a reason). Scores rank the rest: spread a workload's replicas
+/// across boards first, then the most cpu and memory left (LeastAllocated), then the fewest pods; ties go to the first name,
 /// so a workshop sees the same placement every time.
 /// </summary>
 public static class Scheduler
@@ -23,19 +24,22 @@ public static class Scheduler
         }
 
         var reasons = new Dictionary<string, int>();
-        var feasible = new List<(KubeObject Node, int Load, int Capacity)>();
+        var feasible = new List<(KubeObject Node, int Load, int Capacity, double Free)>();
+        (long cpu, long memory) requests = PodResources.Requests(pod.Spec);
         foreach (KubeObject node in nodes)
         {
-            int load = boundPods.Count(p => NodeNameOf(p) == node.Name && !Finished(p));
+            var onNode = boundPods.Where(p => NodeNameOf(p) == node.Name && !Finished(p)).ToList();
             int capacity = PodCapacity(node);
-            string? reason = Filter(pod, node, load, capacity);
-            if (reason == null)
+            string? reason = Filter(pod, node);
+            IReadOnlyList<string> unfit = reason == null ? Fit(requests, node, onNode, capacity) : [reason];
+            if (unfit.Count == 0)
             {
-                feasible.Add((node, load, capacity));
+                feasible.Add((node, onNode.Count, capacity, FreeAfter(requests, node, onNode)));
             }
-            else
+
+            foreach (string why in unfit)
             {
-                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                reasons[why] = reasons.GetValueOrDefault(why) + 1;
             }
         }
 
@@ -48,13 +52,14 @@ public static class Scheduler
         string? owner = pod.ControllerUid;
         var best = feasible
             .OrderBy(f => owner == null ? 0 : boundPods.Count(p => NodeNameOf(p) == f.Node.Name && !Finished(p) && p.ControllerUid == owner))
+            .ThenByDescending(f => f.Free)
             .ThenBy(f => (double)f.Load / f.Capacity)
             .ThenBy(f => f.Node.Name, StringComparer.Ordinal)
             .First();
         return new SchedulingDecision(best.Node.Name, null);
     }
 
-    private static string? Filter(KubeObject pod, KubeObject node, int load, int capacity)
+    private static string? Filter(KubeObject pod, KubeObject node)
     {
         if (!IsReady(node))
         {
@@ -81,8 +86,70 @@ public static class Scheduler
             }
         }
 
-        return load >= capacity ? "Too many pods" : null;
+        return null;
     }
+
+    /// <summary>
+    /// kube-scheduler's NodeResourcesFit: every resource the node is short of for this pod, counted
+    /// from the requests of the pods already bound there (not what they use). A resource the pod
+    /// does not request, or the node does not report, is not checked.
+    /// </summary>
+    private static IReadOnlyList<string> Fit((long Cpu, long Memory) requests, KubeObject node, List<KubeObject> onNode, int capacity)
+    {
+        var unfit = new List<string>();
+        if (onNode.Count + 1 > capacity)
+        {
+            unfit.Add("Too many pods");
+        }
+
+        (long cpuUsed, long memoryUsed) = Requested(onNode);
+        if (requests.Cpu > 0 && Allocatable(node, PodResources.Cpu) is Quantity cpu && requests.Cpu > cpu.MilliValue - cpuUsed)
+        {
+            unfit.Add("Insufficient cpu");
+        }
+
+        if (requests.Memory > 0 && Allocatable(node, PodResources.Memory) is Quantity memory && requests.Memory > memory.WholeValue - memoryUsed)
+        {
+            unfit.Add("Insufficient memory");
+        }
+
+        return unfit;
+    }
+
+    /// <summary>kube-scheduler's LeastAllocated score: the share of the node's cpu and memory left once the pod is on it (1 where it reports neither).</summary>
+    private static double FreeAfter((long Cpu, long Memory) requests, KubeObject node, List<KubeObject> onNode)
+    {
+        (long cpuUsed, long memoryUsed) = Requested(onNode);
+        var shares = new List<double>();
+        if (Allocatable(node, PodResources.Cpu) is { MilliValue: > 0 } cpu)
+        {
+            shares.Add((double)(cpu.MilliValue - cpuUsed - requests.Cpu) / cpu.MilliValue);
+        }
+
+        if (Allocatable(node, PodResources.Memory) is { WholeValue: > 0 } memory)
+        {
+            shares.Add((double)(memory.WholeValue - memoryUsed - requests.Memory) / memory.WholeValue);
+        }
+
+        return shares.Count == 0 ? 1 : shares.Average();
+    }
+
+    /// <summary>What the pods bound to a node request between them: millicores and bytes.</summary>
+    public static (long MilliCpu, long MemoryBytes) Requested(IEnumerable<KubeObject> pods)
+    {
+        long cpu = 0, memory = 0;
+        foreach (KubeObject pod in pods)
+        {
+            (long c, long m) = PodResources.Requests(pod.Spec);
+            cpu += c;
+            memory += m;
+        }
+
+        return (cpu, memory);
+    }
+
+    /// <summary>A resource the node offers pods (status.allocatable), or null when it reports none.</summary>
+    public static Quantity? Allocatable(KubeObject node, string resource) => PodResources.Read(node.Json["status"]?["allocatable"]?[resource]);
 
     private static bool Tolerates(KubeObject pod, JsonNode taint)
     {

@@ -22,8 +22,11 @@ public sealed record BoardHello(string Name, string Firmware, uint Address, usho
     /// <summary>How many TLS sessions the board terminates at once (its memory class's); 0 for none, and from firmware that predates TLS.</summary>
     public int TlsSessions { get; init; }
 
+    /// <summary>The bytes the board offers pods (its memory class's); 0 from firmware that predates saying it (then memory is not scheduled there).</summary>
+    public int PodMemory { get; init; }
+
     /// <summary>
-    /// Reads a Hello payload (Messages.WriteHello, then WriteHelloTrust, then WriteHelloTls): each
+    /// Reads a Hello payload (Messages.WriteHello, then WriteHelloTrust, then WriteHelloCapacity): each
     /// part was added after the one before, and a board whose firmware predates a part stops
     /// before it, so what it does not say keeps its default (a trusted line, no TLS).
     /// </summary>
@@ -55,7 +58,13 @@ public sealed record BoardHello(string Name, string Firmware, uint Address, usho
         }
 
         hello = hello with { Trust = trust, Cluster = cluster, KeyId = keyId, Nonce = nonce };
-        return r.AtEnd ? hello : hello with { TlsSessions = Math.Max(0, r.Int()) };
+        if (r.AtEnd)
+        {
+            return hello;
+        }
+
+        hello = hello with { TlsSessions = Math.Max(0, r.Int()) };
+        return r.AtEnd ? hello : hello with { PodMemory = Math.Max(0, r.Int()) };
     }
 
     /// <summary>"cluster lab (key 3fa2c1d9)", or "no cluster" for a board never provisioned.</summary>

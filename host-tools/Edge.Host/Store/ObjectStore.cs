@@ -372,6 +372,16 @@ public sealed class ObjectStore : IDisposable
                 IngressClasses.AdmitDefaultClass(created, All("IngressClass"));
             }
 
+            if (created.Kind == "Pod")
+            {
+                AdmitPod(created);
+            }
+
+            if (created.Kind == "LimitRange")
+            {
+                LimitRanger.Default(created);
+            }
+
             created.Metadata["uid"] = Guid.NewGuid().ToString();
             created.Metadata["creationTimestamp"] = KubeTime.Format(DateTime.UtcNow);
             if (created.Spec != null)
@@ -383,6 +393,30 @@ public sealed class ObjectStore : IDisposable
         }
 
         public KubeObject Update(KubeObject obj) => Replace(obj).Object;
+
+        /// <summary>
+        /// A new pod as kube-apiserver admits it: requests defaulted from limits, the namespace's
+        /// LimitRanges applied (or the pod forbidden), requests checked against limits again (a
+        /// range's default limit can be below a request), and the QoS class in its status.
+        /// </summary>
+        private void AdmitPod(KubeObject pod)
+        {
+            PodResources.DefaultRequestsFromLimits(pod.Spec);
+            List<string> forbidden = LimitRanger.Admit(pod, All("LimitRange").Where(r => r.Namespace == pod.Namespace).ToList());
+            if (forbidden.Count > 0)
+            {
+                throw new StoreException(StoreError.Forbidden, LimitRanger.Forbidden(pod, forbidden));
+            }
+
+            List<string> invalid = PodResources.LimitProblems(pod.Spec, "spec").ToList();
+            if (invalid.Count > 0)
+            {
+                throw new StoreException(StoreError.Invalid, $"Pod \"{pod.Name}\" is invalid: {string.Join(", ", invalid)}");
+            }
+
+            var status = pod.Json["status"] as JsonObject ?? (JsonObject)(pod.Json["status"] = new JsonObject { ["phase"] = "Pending" });
+            status["qosClass"] = PodResources.QosClass(pod.Spec);
+        }
 
         private (KubeObject Object, bool Changed) Replace(KubeObject obj)
         {

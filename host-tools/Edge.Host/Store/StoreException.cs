@@ -3,6 +3,7 @@ namespace Edge.Host.Store;
 /// <summary>Why a store request was refused, with the HTTP status Kubernetes gives the same case.</summary>
 public enum StoreError
 {
+    Forbidden = 403,
     NotFound = 404,
     AlreadyExists = 409,
     Conflict = 4090,

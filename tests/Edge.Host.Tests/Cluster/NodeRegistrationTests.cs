@@ -12,17 +12,27 @@ public sealed class NodeRegistrationTests
 {
     private static readonly BoardLink Link = BoardLink.Parse("tcp://127.0.10.1:7900");
 
-    private static BoardHello Hello(int tlsSessions) => new("node-1", "0.1.0", 0x7F000A01, 4789, 0, 16) { TlsSessions = tlsSessions };
+    private static BoardHello Hello(int tlsSessions, int podMemory = 0) => new("node-1", "0.1.0", 0x7F000A01, 4789, 0, 16) { TlsSessions = tlsSessions, PodMemory = podMemory };
 
     [Fact]
     public void The_TLS_sessions_a_board_takes_are_an_extended_resource_beside_pods()
     {
         KubeObject node = NodeRegistration.Register(null, Hello(4), Link, new ClusterNetwork())!;
 
-        Assert.Equal("""{"edge.dev/tls-sessions":"4","pods":"16"}""", node.Json["status"]!["capacity"]!.ToJsonString());
-        Assert.Equal("""{"edge.dev/tls-sessions":"4","pods":"16"}""", node.Json["status"]!["allocatable"]!.ToJsonString());
+        Assert.Equal("""{"cpu":"1","edge.dev/tls-sessions":"4","pods":"16"}""", node.Json["status"]!["capacity"]!.ToJsonString());
+        Assert.Equal("""{"cpu":"1","edge.dev/tls-sessions":"4","pods":"16"}""", node.Json["status"]!["allocatable"]!.ToJsonString());
         Assert.Equal(4, NodeTls.Sessions(node));
         Assert.True(NodeTls.Terminates(node));
+    }
+
+    [Fact]
+    public void The_memory_a_board_offers_pods_is_its_allocatable_memory_in_the_binary_unit_kubelet_writes()
+    {
+        KubeObject wroom = NodeRegistration.Register(null, Hello(0, 9 * 1024), Link, new ClusterNetwork())!;
+        KubeObject wrover = NodeRegistration.Register(null, Hello(4, 768 * 1024), Link, new ClusterNetwork())!;
+
+        Assert.Equal("""{"cpu":"1","edge.dev/tls-sessions":"0","memory":"9Ki","pods":"16"}""", wroom.Json["status"]!["allocatable"]!.ToJsonString());
+        Assert.Equal("768Ki", (string?)wrover.Json["status"]!["capacity"]!["memory"]);
     }
 
     [Fact]

@@ -167,6 +167,60 @@ public sealed class ClusterReconcilerTests : IDisposable
     }
 
     [Fact]
+    public void A_pod_that_requests_more_memory_than_any_board_offers_stays_Pending_with_kube_schedulers_message()
+    {
+        foreach (KubeObject node in _store.List("Node").Items)
+        {
+            node.Json["status"]!["allocatable"]!["memory"] = node.Name == "node-1" ? "9Ki" : "768Ki";
+            _store.Update(node);
+        }
+
+        ApplyExample("web.yaml");
+        KubeObject deployment = _store.Get("Deployment", "default", "web")!;
+        deployment.Spec!["template"]!["spec"]!["containers"]![0]!["resources"] = JsonNode.Parse("""{"requests": {"memory": "1Mi"}}""");
+        _store.Update(deployment);
+        _controllers.ReconcileUntilSettled();
+
+        List<KubeObject> waiting = Pods("web-").Where(p => p.Spec!["nodeName"] == null).ToList();
+        Assert.NotEmpty(waiting);
+        Assert.All(waiting, p => Assert.Equal("0/3 nodes are available: 3 Insufficient memory.", (string?)p.Json["status"]!["conditions"]![0]!["message"]));
+        Assert.All(waiting, p => Assert.Equal("Pending", (string?)p.Json["status"]!["phase"]));
+    }
+
+    [Fact]
+    public void A_deployment_whose_pods_a_LimitRange_forbids_says_FailedCreate_once_and_makes_them_when_the_range_allows()
+    {
+        _store.Create(new KubeObject((JsonObject)JsonNode.Parse("""
+            {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "small", "namespace": "default"},
+             "spec": {"limits": [{"type": "Container", "max": {"memory": "1Ki"}}]}}
+            """)!));
+        ApplyExample("web.yaml");
+        KubeObject deployment = _store.Get("Deployment", "default", "web")!;
+        deployment.Spec!["template"]!["spec"]!["containers"]![0]!["resources"] = JsonNode.Parse("""{"limits": {"memory": "2Ki"}}""");
+        _store.Update(deployment);
+
+        for (int pass = 0; pass < 3; pass++)
+        {
+            _now = _now.AddSeconds(5);
+            _controllers.ReconcileUntilSettled();
+        }
+
+        Assert.Empty(Pods("web-"));
+        KubeObject failed = Assert.Single(_store.List("Event", "default").Items, e => (string?)e.Json["reason"] == "FailedCreate");
+        Assert.Equal("Deployment", (string?)failed.Json["involvedObject"]!["kind"]);
+        Assert.Matches("""^Error creating: pods "web-[a-z0-9]+-" is forbidden: maximum memory usage per Container is 1Ki, but limit is 2Ki$""", (string?)failed.Json["message"]);
+
+        KubeObject range = _store.Get("LimitRange", "default", "small")!;
+        range.Spec!["limits"]![0]!["max"]!["memory"] = "4Ki";
+        range.Spec!["limits"]![0]!["default"]!["memory"] = "4Ki";
+        range.Spec!["limits"]![0]!["defaultRequest"]!["memory"] = "4Ki";
+        _store.Update(range);
+        _controllers.ReconcileUntilSettled();
+
+        Assert.NotEmpty(Pods("web-"));
+    }
+
+    [Fact]
     public void A_restarted_control_plane_carries_on_without_touching_running_pods()
     {
         ApplyExample("web.yaml");

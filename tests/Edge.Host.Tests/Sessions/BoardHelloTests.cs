@@ -34,12 +34,12 @@ public sealed class BoardHelloTests
         {
             Hello(w);
             Messages.WriteHelloTrust(w, Messages.LineAuthenticate, "lab", 0x3FA2C1D9, nonce);
-            Messages.WriteHelloTls(w, 4);
+            Messages.WriteHelloCapacity(w, 4, 768 * 1024);
         });
 
         Assert.Equal(("node-1", 8, 1536, "lab", 0x3FA2C1D9u), (hello.Name, hello.MaxPods, hello.MaxPayload, hello.Cluster, hello.KeyId));
         Assert.Equal(nonce, hello.Nonce);
-        Assert.Equal(4, hello.TlsSessions);
+        Assert.Equal((4, 768 * 1024), (hello.TlsSessions, hello.PodMemory));
     }
 
     [Fact]
@@ -49,10 +49,23 @@ public sealed class BoardHelloTests
         {
             Hello(w);
             Messages.WriteHelloTrust(w, Messages.LineTrusted, null!, 0, null!);
-            Messages.WriteHelloTls(w, 0); // a WROOM board
+            Messages.WriteHelloCapacity(w, 0, 8 * 1024); // a WROOM board
         });
 
-        Assert.Equal((Messages.LineTrusted, (string?)null, 0), (hello.Trust, hello.Cluster, hello.TlsSessions));
+        Assert.Equal((Messages.LineTrusted, (string?)null, 0, 8192), (hello.Trust, hello.Cluster, hello.TlsSessions, hello.PodMemory));
+    }
+
+    [Fact]
+    public void Firmware_that_predates_saying_its_memory_offers_pods_none_the_scheduler_counts()
+    {
+        BoardHello hello = Read(w =>
+        {
+            Hello(w);
+            Messages.WriteHelloTrust(w, Messages.LineTrusted, null!, 0, null!);
+            w.Int(4); // the TLS sessions alone, as firmware from before memory was said
+        });
+
+        Assert.Equal((4, 0), (hello.TlsSessions, hello.PodMemory));
     }
 
     [Fact]

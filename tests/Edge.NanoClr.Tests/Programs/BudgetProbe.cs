@@ -87,6 +87,7 @@ namespace Edge.NanoClr.Programs
             identity.MaxPods = config.MaxPods;
             identity.MaxPayload = MemoryClass.MaxPayload(BudgetProbeSettings.MemoryClass);
             identity.MaxOutPayload = MemoryClass.MaxOutPayload(BudgetProbeSettings.MemoryClass);
+            identity.PodMemory = MemoryClass.PodMemory(BudgetProbeSettings.MemoryClass);
             var session = new BoardSession(agent, identity);
 
             // Provisioned, as a board on the network is (BoardLoop): its key, its cluster, a
@@ -104,12 +105,24 @@ namespace Edge.NanoClr.Programs
                 host.Auth.Seal(host.Frames[f], 0, MessageType.Snapshot, (ushort)(f + 1), host.Bodies[f]);
             }
 
+            // What the pods' frame adds (their sandboxes, images, specs and logs) is what the worst
+            // case's pods hold: the memory class's PodMemory is checked against it.
+            long withoutPods = 0;
             for (int f = 0; f < host.Frames.Length; f++)
             {
                 host.Line.Feed(host.Frames[f]);
                 for (int turn = 0; turn < 50 && (host.Line.Pending || agent.AppliedGeneration != f + 1); turn++)
                 {
                     Turn(host, session, agent, 1);
+                }
+
+                if (f == 0)
+                {
+                    withoutPods = Free();
+                }
+                else if (f == 1)
+                {
+                    Say("pods-bytes", withoutPods - Free());
                 }
             }
 
@@ -165,14 +178,16 @@ namespace Edge.NanoClr.Programs
             host.Listener.Offer(host.Line);
             lines.Poll(host.Clock.Now);
 
-            // The board's nonce comes last in its Hello's payload but for its TLS sessions (one byte: fewer than 128).
+            // The board's nonce comes last in its Hello's payload but for its capacity: its TLS
+            // sessions (one byte: fewer than 128) and the memory it offers pods (a varint).
             int helloPayload = NetworkOrder.ReadU16(host.Line.Heard, 6);
+            int capacity = 1 + VarintLength(MemoryClass.PodMemory(BudgetProbeSettings.MemoryClass));
             if (host.Line.Heard[3] != MessageType.Hello || host.Line.HeardLength != Frame.HeaderLength + helloPayload + Frame.TrailerLength)
             {
                 return false;
             }
 
-            System.Array.Copy(host.Line.Heard, Frame.HeaderLength + helloPayload - 1 - SessionAuth.NonceLength, host.BoardNonce, 0, SessionAuth.NonceLength);
+            System.Array.Copy(host.Line.Heard, Frame.HeaderLength + helloPayload - capacity - SessionAuth.NonceLength, host.BoardNonce, 0, SessionAuth.NonceLength);
             System.Array.Copy(host.HostNonce, 0, host.Proof, Frame.HeaderLength, SessionAuth.NonceLength);
             host.Auth.Prove(SessionAuth.Host, host.BoardNonce, 0, host.HostNonce, 0, host.Proof, Frame.HeaderLength + SessionAuth.NonceLength);
             Frame.Seal(host.Proof, 0, MessageType.AuthProof, 0, SessionAuth.NonceLength + SessionAuth.ProofLength);
@@ -188,6 +203,17 @@ namespace Edge.NanoClr.Programs
             host.Auth.Establish(host.BoardNonce, 0, host.HostNonce, 0);
             host.Line.Deaf();
             return proved;
+        }
+
+        private static int VarintLength(int value)
+        {
+            int length = 1;
+            for (uint v = (uint)value; v >= 0x80; v >>= 7)
+            {
+                length++;
+            }
+
+            return length;
         }
 
         /// <summary>

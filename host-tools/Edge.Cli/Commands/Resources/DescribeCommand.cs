@@ -201,9 +201,12 @@ public static class DescribeCommand
             }
 
             w.Field("    Ready", status?["ready"]?.GetValue<bool>() == true ? "True" : "False");
+            w.Quantities("Limits", container?["resources"]?["limits"] as JsonObject);
+            w.Quantities("Requests", container?["resources"]?["requests"] as JsonObject);
         }
 
         Conditions(w, pod);
+        w.Field("QoS Class", (string?)pod.Json["status"]?["qosClass"] ?? PodResources.QosClass(pod.Spec));
     }
 
     private static async Task DescribeNodeAsync(Lines w, KubeObject node, ApiClient api)
@@ -230,11 +233,7 @@ public static class DescribeCommand
 
         List<KubeObject> pods = (await api.ListAsync(KindInfo.ForKind("Pod")!, null, null))
             .Where(p => (string?)p.Spec?["nodeName"] == node.Name).OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
-        w.Line($"Non-terminated Pods:          ({pods.Count} in total)");
-        foreach (KubeObject pod in pods)
-        {
-            w.Line($"  {pod.Namespace,-12} {pod.Name,-32} {(string?)pod.Json["status"]?["podIP"],-15} {ResourceColumns.PodStatus(pod)}");
-        }
+        w.Allocation(node, pods);
     }
 
     private static async Task DescribeServiceAsync(Lines w, KubeObject service, ApiClient api)
@@ -282,6 +281,27 @@ public static class DescribeCommand
 
         /// <summary>A Node's Capacity and Allocatable, as kubectl prints them (pods, and the TLS sessions a board takes).</summary>
         public void Resources(KubeObject node) => NodeResources.Write(output, node);
+
+        /// <summary>The node's pods with their requests and limits, and the sums against what it offers, as kubectl prints them.</summary>
+        public void Allocation(KubeObject node, IEnumerable<KubeObject> pods) => NodeAllocation.Write(output, node, pods, DateTime.UtcNow);
+
+        /// <summary>A container's limits or requests: the title, then each resource on its own line, as kubectl's describer.</summary>
+        public void Quantities(string title, JsonObject? quantities)
+        {
+            if (quantities is not { Count: > 0 })
+            {
+                return;
+            }
+
+            Line($"    {title}:");
+            var aligned = new TabbedText(output);
+            foreach ((string name, JsonNode? value) in quantities.OrderBy(q => q.Key, StringComparer.Ordinal))
+            {
+                aligned.Line($"      {name}:\t{(value is JsonValue v && v.TryGetValue(out string? text) ? text : value?.ToJsonString())}");
+            }
+
+            aligned.Flush();
+        }
 
         public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows) => TextTable.Write(output, headers, rows, indent: "  ");
 

@@ -126,6 +126,18 @@ public static partial class ApiTypes
             StringMap("data", "The settings, each a UTF-8 string."),
             new("binaryData", new MapOf(new Primitive("string", "byte")), "Settings that are not UTF-8, each value in base64.")),
 
+        KindType(Core + "LimitRange", "Resource limits and defaults for the pods and containers of a namespace.",
+            Ref("spec", Core + "LimitRangeSpec", "The limits.")),
+        Struct(Core + "LimitRangeSpec", "The limits of a namespace.",
+            Required(List("limits", Core + "LimitRangeItem", "Limits by kind of object."))),
+        Struct(Core + "LimitRangeItem", "Limits for one kind of object (Container, Pod or PersistentVolumeClaim).",
+            Required(Str("type", "Container, Pod or PersistentVolumeClaim.")),
+            new("max", new MapOf(new TypeRef(Quantity)), "The most that may be used."),
+            new("min", new MapOf(new TypeRef(Quantity)), "The least that must be requested."),
+            new("default", new MapOf(new TypeRef(Quantity)), "The limit a container gets when it gives none."),
+            new("defaultRequest", new MapOf(new TypeRef(Quantity)), "The request a container gets when it gives none."),
+            new("maxLimitRequestRatio", new MapOf(new TypeRef(Quantity)), "The largest ratio of limit to request.")),
+
         Struct(Core + "LocalObjectReference", "A reference to an object in the same namespace, by name.",
             Str("name", "The object's name.")),
         Struct(Core + "TypedLocalObjectReference", "A reference to an object of a kind in the same namespace.",
