@@ -379,7 +379,7 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// object (unknown or repeated fields refused under fieldValidation=Strict, warned of under
     /// Warn) and admitted; the patch may not change what the object is.
     /// </summary>
-    private static async Task<KubeObject> Patched(HttpContext context, ResourcePath r, KubeObject current, Func<JsonObject, JsonNode?, JsonObject> merge)
+    private async Task<KubeObject> Patched(HttpContext context, ResourcePath r, KubeObject current, Func<JsonObject, JsonNode?, JsonObject> merge)
     {
         FieldValidationDirective directive = FieldValidation.Directive(context.Request.Query["fieldValidation"]);
         var duplicates = new List<string>();
@@ -406,9 +406,10 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// What is written through the API (kubectl's writes, edgectl's) passes the same checks as a
     /// manifest `edgectl apply` reads (<see cref="ManifestValidator"/>): an object Kubernetes or
     /// Edge would refuse is refused with 422 Invalid, its problems in kube-apiserver's layout
-    /// (<c>NetworkPolicy.networking.k8s.io "x" is invalid: spec...: ...</c>).
+    /// (<c>NetworkPolicy.networking.k8s.io "x" is invalid: spec...: ...</c>); a Service that asks for
+    /// the kubernetes service's address is refused as kube-apiserver's allocator refuses it.
     /// </summary>
-    private static KubeObject Admitted(KubeObject obj)
+    private KubeObject Admitted(KubeObject obj)
     {
         if (obj.Kind == "Secret")
         {
@@ -419,7 +420,10 @@ public sealed partial class ApiServer : IAsyncDisposable
             .Where(p => !p.IsWarning).ToList();
         if (errors.Count == 0)
         {
-            return obj;
+            KubeObject? stored = obj.Kind == "Service" ? _controlPlane.Store.Get("Service", obj.Namespace.Length > 0 ? obj.Namespace : "default", obj.Name) : null;
+            return Edge.Host.Controllers.KubernetesService.AddressProblem(obj, stored, _controlPlane.Network) is string taken
+                ? throw new ApiException(422, "Invalid", $"Service \"{obj.Name}\" is invalid: {taken}")
+                : obj;
         }
 
         KindInfo? kind = KindInfo.ForKind(obj.Kind);

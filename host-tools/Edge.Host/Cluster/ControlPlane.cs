@@ -41,7 +41,7 @@ public sealed class ControlPlane : IAsyncDisposable
         _options = options ?? new ControlPlaneOptions();
         _clusterKey = _options.ClusterKey;
         _log = TextWriter.Synchronized(log ?? TextWriter.Null);
-        _reconciler = new ClusterReconciler(store, _network, new Random(), () => DateTime.UtcNow, _options.Lifecycle);
+        _reconciler = new ClusterReconciler(store, _network, new Random(), () => DateTime.UtcNow, _options.Lifecycle, _options.ApiEndpoint);
         _store.Changed += _ => Wake();
     }
 

@@ -19,6 +19,13 @@ public sealed record ControlPlaneOptions
     /// <summary>Keeps a rotated key (ClusterKeyFile.Save) before boards are given it; null: kept in memory only (tests).</summary>
     public Action<Edge.Host.Trust.ClusterKey>? SaveKey { get; init; }
 
+    /// <summary>
+    /// Where the API is served, its advertised address and port (<see cref="KubernetesService.Advertised"/>):
+    /// the endpoints of the <c>kubernetes</c> Service (<see cref="KubernetesService"/>). Null: no API is
+    /// served (a control plane in a test), so there is no kubernetes Service.
+    /// </summary>
+    public System.Net.IPEndPoint? ApiEndpoint { get; init; }
+
     /// <summary>Pause between attempts to reach an unreachable board.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 }

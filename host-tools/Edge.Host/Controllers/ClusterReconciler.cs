@@ -22,16 +22,18 @@ public sealed class ClusterReconciler
     private readonly Random _random;
     private readonly Func<DateTime> _clock;
     private readonly NodeLifecycleSettings _lifecycle;
+    private readonly System.Net.IPEndPoint? _api;
     private readonly Dictionary<string, DateTime> _heartbeats = [];
     private int _writes;
 
-    public ClusterReconciler(ObjectStore store, ClusterNetwork network, Random random, Func<DateTime> clock, NodeLifecycleSettings lifecycle)
+    public ClusterReconciler(ObjectStore store, ClusterNetwork network, Random random, Func<DateTime> clock, NodeLifecycleSettings lifecycle, System.Net.IPEndPoint? api = null)
     {
         _store = store;
         _network = network;
         _random = random;
         _clock = clock;
         _lifecycle = lifecycle;
+        _api = api; // where the API is served: the kubernetes Service's endpoints (none without it)
 
         // The store is the truth: claim what stored services and nodes already hold.
         foreach (KubeObject service in store.List("Service").Items)
@@ -65,7 +67,7 @@ public sealed class ClusterReconciler
     /// <summary>One pass of every controller; returns how many objects it wrote.</summary>
     public int ReconcileOnce()
     {
-        _writes = 0;
+        _writes = KubernetesService.Reconcile(_store, _network, _api, _clock(), _random); // first: a Service it puts back is not a stale one to the endpoints controller
         AllocateServices();
         AllocateOverlayPeers();
         ReconcileDeployments();

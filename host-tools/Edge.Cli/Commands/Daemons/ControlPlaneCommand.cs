@@ -82,7 +82,16 @@ public static class ControlPlaneCommand
             throw new CliException(e.Message);
         }
 
-        await using var controlPlane = new ControlPlane(store, new ControlPlaneOptions { Lifecycle = lifecycle, ClusterKey = key, SaveKey = k => ClusterKeyFile.Save(k) }, log.Writer);
+        if (endpoint.Port == 0)
+        {
+            endpoint = new IPEndPoint(endpoint.Address, Lab.LabProcesses.FreePort()); // the kubernetes Service names the port before the API listens
+        }
+
+        IPEndPoint advertised = KubernetesService.Advertised(endpoint, GatewayInterfaceAddresses());
+        await using var controlPlane = new ControlPlane(store, new ControlPlaneOptions
+        {
+            Lifecycle = lifecycle, ClusterKey = key, SaveKey = k => ClusterKeyFile.Save(k), ApiEndpoint = advertised,
+        }, log.Writer);
         ApiServer api;
         try
         {
@@ -97,6 +106,7 @@ public static class ControlPlaneCommand
         {
             controlPlane.Start(links);
             log.Line($"control plane for cluster {cluster}: store {storePath}, API {api.Address}, {controlPlane.Boards.Count} board(s), {key.Describe()}");
+            log.Line($"service default/kubernetes: {Edge.Dataplane.Wire.Ipv4Address.Format(controlPlane.Network.ApiServiceIp)}:{KubernetesService.Port} -> {advertised} (this API, plain HTTP)");
             try
             {
                 await Task.Delay(Timeout.Infinite, log.Stop.Token);
@@ -109,4 +119,12 @@ public static class ControlPlaneCommand
 
         return ExitCodes.Ok;
     }
+
+    /// <summary>This host's IPv4 addresses on interfaces that are up and have a default gateway (kube-apiserver's choice when it listens on every address).</summary>
+    private static IEnumerable<IPAddress> GatewayInterfaceAddresses() =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .Select(i => i.GetIPProperties())
+            .Where(p => p.GatewayAddresses.Any(g => g.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
+            .SelectMany(p => p.UnicastAddresses.Select(u => u.Address));
 }
