@@ -165,8 +165,25 @@ public sealed class WorstCaseBoard
             throw new InvalidOperationException("the board did not say Hello on its management port");
         }
 
-        // The nonce comes last but for the board's TLS sessions (one byte: fewer than 128).
-        byte[] boardNonce = hello.AsSpan(Frame.HeaderLength + helloPayload - 1 - SessionAuth.NonceLength, SessionAuth.NonceLength).ToArray();
+        // The nonce follows the board's identity and trust (Messages.WriteHello, WriteHelloTrust), read as the host reads them.
+        byte[] boardNonce = new byte[SessionAuth.NonceLength];
+        var r = new PayloadReader();
+        r.Begin(hello, Frame.HeaderLength, helloPayload);
+        r.String();
+        r.String();
+        r.Address();
+        r.Int();
+        r.Varint();
+        r.Int();
+        r.Int();
+        bool authenticating = r.Int() == Messages.LineAuthenticate;
+        r.String();
+        r.Address();
+        if (!authenticating || !r.Raw(boardNonce, 0, boardNonce.Length))
+        {
+            throw new InvalidOperationException("the board's Hello asked for no authentication");
+        }
+
         byte[] hostNonce = Enumerable.Range(0, SessionAuth.NonceLength).Select(i => (byte)(i * 71 + 3)).ToArray();
         var host = new SessionAuth(SessionAuth.Host, key, 0) { Address = Config.Address }; // the address it dials
         byte[] proof = new byte[Frame.HeaderLength + SessionAuth.NonceLength + SessionAuth.ProofLength + Frame.TrailerLength];

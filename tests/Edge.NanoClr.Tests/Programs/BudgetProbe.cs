@@ -178,16 +178,34 @@ namespace Edge.NanoClr.Programs
             host.Listener.Offer(host.Line);
             lines.Poll(host.Clock.Now);
 
-            // The board's nonce comes last in its Hello's payload but for its capacity: its TLS
-            // sessions (one byte: fewer than 128) and the memory it offers pods (a varint).
+            // The board's nonce follows its identity and trust in its Hello (Messages.WriteHello, WriteHelloTrust).
             int helloPayload = NetworkOrder.ReadU16(host.Line.Heard, 6);
-            int capacity = 1 + VarintLength(MemoryClass.PodMemory(BudgetProbeSettings.MemoryClass));
             if (host.Line.Heard[3] != MessageType.Hello || host.Line.HeardLength != Frame.HeaderLength + helloPayload + Frame.TrailerLength)
             {
                 return false;
             }
 
-            System.Array.Copy(host.Line.Heard, Frame.HeaderLength + helloPayload - capacity - SessionAuth.NonceLength, host.BoardNonce, 0, SessionAuth.NonceLength);
+            var hello = new PayloadReader();
+            hello.Begin(host.Line.Heard, Frame.HeaderLength, helloPayload);
+            hello.String();
+            hello.String();
+            hello.Address();
+            hello.Int();
+            hello.Varint();
+            hello.Int();
+            hello.Int();
+            if (hello.Int() != Messages.LineAuthenticate)
+            {
+                return false;
+            }
+
+            hello.String();
+            hello.Address();
+            if (!hello.Raw(host.BoardNonce, 0, SessionAuth.NonceLength))
+            {
+                return false;
+            }
+
             System.Array.Copy(host.HostNonce, 0, host.Proof, Frame.HeaderLength, SessionAuth.NonceLength);
             host.Auth.Prove(SessionAuth.Host, host.BoardNonce, 0, host.HostNonce, 0, host.Proof, Frame.HeaderLength + SessionAuth.NonceLength);
             Frame.Seal(host.Proof, 0, MessageType.AuthProof, 0, SessionAuth.NonceLength + SessionAuth.ProofLength);
@@ -203,17 +221,6 @@ namespace Edge.NanoClr.Programs
             host.Auth.Establish(host.BoardNonce, 0, host.HostNonce, 0);
             host.Line.Deaf();
             return proved;
-        }
-
-        private static int VarintLength(int value)
-        {
-            int length = 1;
-            for (uint v = (uint)value; v >= 0x80; v >>= 7)
-            {
-                length++;
-            }
-
-            return length;
         }
 
         /// <summary>

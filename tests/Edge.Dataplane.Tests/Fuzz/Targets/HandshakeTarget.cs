@@ -804,6 +804,7 @@ public sealed class HandshakeTarget : FuzzTarget
         }
 
         r.Int(); // TLS sessions: 0 on a WROOM board
+        r.Int(); // the memory it offers pods
         return !r.Failed && r.AtEnd;
     }
 
