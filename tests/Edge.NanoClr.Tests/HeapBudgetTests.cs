@@ -58,6 +58,7 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.True(int.Parse(held["policy-connections"], System.Globalization.CultureInfo.InvariantCulture) > 0, "the traffic was remembered as allowed");
         Assert.Equal("8", held["ingress-routes"]);
         Assert.Equal("1", held["ingress-served"]);
+        Assert.Equal("yes", held["resync-applied"]);
         Assert.Equal("yes", held["moved-applied"]);
     }
 

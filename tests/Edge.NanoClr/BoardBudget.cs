@@ -194,8 +194,12 @@ public sealed class BoardBudgetFigures
     /// <summary>The board at its steady worst case: what the heap lost from the probe's "ready" to "board", and its first-use tables.</summary>
     public long Steady => Lost("board");
 
-    /// <summary>The board at its peak: the steady heap, or the changed state being decoded beside it, whichever is more.</summary>
-    public long Peak => Math.Max(Lost("board"), Lost("peak"));
+    /// <summary>
+    /// The board at its peak: the steady heap, the changed state being decoded beside it, or a
+    /// resync of the same state (a reconnecting control plane's: every entry reused, the services'
+    /// counters kept), whichever is most.
+    /// </summary>
+    public long Peak => Math.Max(Lost("board"), Math.Max(Lost("peak"), Probe.Values.ContainsKey("resync-peak") ? Lost("resync-peak") : 0));
 
     /// <summary>The board's bytes at one of the probe's measures: the heap lost since "ready", and the first-use tables.</summary>
     public long Lost(string measure) => Probe.Number("ready") - Probe.Number(measure) + FirstUse;
@@ -219,7 +223,7 @@ public sealed class BoardBudgetFigures
         sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} held when measured: {Value("pods")} pods running ({Value("pods-logged")} with log lines, {Value("http-served")} HTTP requests served between them), ");
         sb.Append(CultureInfo.InvariantCulture, $"{Value("services")} services with {Value("endpoints")} endpoints ({Value("services-connected")} having taken connections), conntrack {Value("conntrack")}/{Value("conntrack-capacity")}, {Value("policies")} network policies ({Value("policy-connections")} connections remembered), ");
         sb.Append(CultureInfo.InvariantCulture, $"management session authenticated: {Value("authenticated")} (SHA-256 tables {FirstUse:N0} bytes), another connection waiting to prove the key at the peak: {Value("candidate-pending")}; ");
-        sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed; peak {KiB(Lost("peak-at-last-service"))} as the changed state's last service arrives, {KiB(Lost("peak-decoded"))} once decoded, {KiB(Lost("after"))} once applied");
+        sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed; peak {KiB(Lost("peak-at-last-service"))} as the changed state's last service arrives, {KiB(Lost("peak-decoded"))} once decoded, {KiB(Lost("after"))} once applied; a resync of the same state {KiB(Lost("resync-peak"))} at its peak");
         return sb.ToString();
     }
 

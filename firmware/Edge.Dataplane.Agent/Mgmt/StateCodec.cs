@@ -162,133 +162,19 @@ namespace Edge.Dataplane.Mgmt
             s.Generation = r.Varint();
             StringRefs strings = StringRefs.Read(r, held);
 
-            s.PodNetwork = r.Address();
-            s.PodPrefixLength = r.Int();
-            s.ClusterNetwork = r.Address();
-            s.ClusterPrefixLength = r.Int();
-            s.ServiceNetwork = r.Address();
-            s.ServicePrefixLength = r.Int();
-            s.DnsAddress = r.Address();
-            s.ClusterDomain = Required(strings, r);
-            s.DnsUpstream = r.Address();
-            s.ProxyMode = r.Int();
-            s.AllowEgress = r.Bool();
+            DecodeSettings(r, strings, s);
 
-            var shared = new SharedArrays();
-            s.Peers = new PeerSpec[r.Count(10)];
-            for (int i = 0; i < s.Peers.Length && !r.Failed; i++)
-            {
-                var p = new PeerSpec();
-                p.Name = Required(strings, r);
-                p.PodNetwork = r.Address();
-                p.PrefixLength = r.Int();
-                p.Address = r.Address();
-                p.Port = (ushort)r.Int();
-                s.Peers[i] = StateReuse.Peer(held, p);
-            }
+            // The held state's arrays are kept while what arrives is what they hold (a resync,
+            // a state that changed elsewhere): a second copy of each costs a small board its
+            // size during the decode. The first entry that differs gives the decoded state an
+            // array of its own: the decode never writes into the held state. (Services and DNS
+            // entries go to the sink first: the board's puts each in place of its predecessor in
+            // the held array itself, NodeAgent.ServiceArrived, so that array stays shared.)
+            DecodePeersAndPods(r, held, strings, s);
+            DecodeServices(r, held, sink, strings, s);
+            DecodeDns(r, held, sink, strings, s);
 
-            s.Pods = new PodSpec[r.Count(8)];
-            for (int i = 0; i < s.Pods.Length && !r.Failed; i++)
-            {
-                var p = new PodSpec();
-                p.Namespace = Required(strings, r);
-                p.Name = Required(strings, r);
-                p.Uid = Required(strings, r);
-                p.Address = r.Address();
-                p.Image = Required(strings, r);
-                s.Pods[i] = StateReuse.Pod(held, p);
-            }
-
-            s.Services = new Service[r.Count(12)];
-            for (int i = 0; i < s.Services.Length && !r.Failed; i++)
-            {
-                var v = new Service();
-                v.Namespace = Required(strings, r);
-                v.Name = Required(strings, r);
-                v.PortName = Ref(strings, r) ?? "";
-                v.Type = r.Int();
-                v.ClusterIp = r.Address();
-                v.Port = (ushort)r.Int();
-                v.Protocol = (byte)r.Byte();
-                v.NodePort = (ushort)r.Int();
-                int flags = r.Byte();
-                v.ClientIpAffinity = (flags & 1) != 0;
-                v.InternalTrafficLocal = (flags & 2) != 0;
-                v.ExternalTrafficLocal = (flags & 4) != 0;
-                v.AffinityTimeoutSeconds = r.Int();
-                int n = r.Count(6);
-                uint[] addresses = Empty.OrNewUInts(n);
-                ushort[] ports = Empty.OrNewUShorts(n);
-                byte[] endpointFlags = Empty.OrNewBytes(n);
-                for (int e = 0; e < n && !r.Failed; e++)
-                {
-                    addresses[e] = r.Address();
-                    ports[e] = (ushort)r.Int();
-                    endpointFlags[e] = (byte)r.Byte();
-                }
-
-                v.SetEndpoints(addresses, shared.Same(ports), shared.Same(endpointFlags));
-                s.Services[i] = StateReuse.Service(held, v);
-                if (sink != null && !r.Failed)
-                {
-                    sink.ServiceArrived(s.Services[i]);
-                }
-            }
-
-            s.DnsServices = new DnsService[r.Count(8)];
-            for (int i = 0; i < s.DnsServices.Length && !r.Failed; i++)
-            {
-                var d = new DnsService();
-                d.Namespace = Required(strings, r);
-                d.Name = Required(strings, r);
-                d.ClusterIp = r.Address();
-                d.ExternalName = Ref(strings, r);
-                int ports = r.Count(3);
-                d.PortNames = Empty.OrNewStrings(ports);
-                d.PortProtocols = Empty.OrNewBytes(ports);
-                d.PortNumbers = Empty.OrNewUShorts(ports);
-                for (int p = 0; p < ports && !r.Failed; p++)
-                {
-                    d.PortNames[p] = Ref(strings, r) ?? "";
-                    d.PortProtocols[p] = (byte)r.Byte();
-                    d.PortNumbers[p] = (ushort)r.Int();
-                }
-
-                d.PortNames = shared.Same(d.PortNames);
-                d.PortProtocols = shared.Same(d.PortProtocols);
-                d.PortNumbers = shared.Same(d.PortNumbers);
-
-                int endpoints = r.Count(6);
-                d.EndpointAddresses = Empty.OrNewUInts(endpoints);
-                d.EndpointHostnames = Empty.OrNewStrings(endpoints);
-                d.EndpointReady = Empty.OrNewBools(endpoints);
-                d.EndpointPorts = Empty.OrNewUShorts(endpoints * ports);
-                for (int e = 0; e < endpoints && !r.Failed; e++)
-                {
-                    d.EndpointAddresses[e] = r.Address();
-                    d.EndpointHostnames[e] = Ref(strings, r);
-                    d.EndpointReady[e] = r.Bool();
-                    for (int p = 0; p < ports; p++)
-                    {
-                        d.EndpointPorts[e * ports + p] = (ushort)r.Int();
-                    }
-                }
-
-                s.DnsServices[i] = StateReuse.Dns(held, d);
-                if (sink != null && !r.Failed)
-                {
-                    sink.DnsServiceArrived(s.DnsServices[i]);
-                }
-            }
-
-            int pods = r.Count(5);
-            s.ClusterPodAddresses = Empty.OrNewUInts(pods);
-            s.ClusterPodNamespaces = Empty.OrNewStrings(pods);
-            for (int i = 0; i < pods && !r.Failed; i++)
-            {
-                s.ClusterPodAddresses[i] = r.Address();
-                s.ClusterPodNamespaces[i] = Required(strings, r);
-            }
+            DecodeClusterPods(r, held, strings, s);
 
             if (!r.Failed)
             {
@@ -306,6 +192,242 @@ namespace Edge.Dataplane.Mgmt
             }
 
             return r.Failed || !r.AtEnd ? null : s;
+        }
+
+        // An array of the decoded state's own in place of the held one it shared: the first
+        // entries (the same) copied.
+        private static System.Array Own(System.Array shared, System.Array own, int entries)
+        {
+            System.Array.Copy(shared, own, entries);
+            return own;
+        }
+
+        // The sections each in a method of their own: on nanoCLR a method's frame holds a slot
+        // for every local it has, for as long as it runs, and Decode's runs under every sink call.
+        private static void DecodeSettings(PayloadReader r, StringRefs strings, DesiredState s)
+        {
+            s.PodNetwork = r.Address();
+            s.PodPrefixLength = r.Int();
+            s.ClusterNetwork = r.Address();
+            s.ClusterPrefixLength = r.Int();
+            s.ServiceNetwork = r.Address();
+            s.ServicePrefixLength = r.Int();
+            s.DnsAddress = r.Address();
+            s.ClusterDomain = Required(strings, r);
+            s.DnsUpstream = r.Address();
+            s.ProxyMode = r.Int();
+            s.AllowEgress = r.Bool();
+        }
+
+        private static void DecodePeersAndPods(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s)
+        {
+            int count = r.Count(10);
+            PeerSpec[] peers = held != null && held.Peers.Length == count ? held.Peers : new PeerSpec[count];
+            for (int i = 0; i < count && !r.Failed; i++)
+            {
+                var p = new PeerSpec();
+                p.Name = Required(strings, r);
+                p.PodNetwork = r.Address();
+                p.PrefixLength = r.Int();
+                p.Address = r.Address();
+                p.Port = (ushort)r.Int();
+                PeerSpec kept = StateReuse.Peer(held, p);
+                if (peers[i] != kept && held != null && peers == held.Peers)
+                {
+                    peers = (PeerSpec[])Own(peers, new PeerSpec[count], i);
+                }
+
+                peers[i] = kept;
+            }
+
+            s.Peers = peers;
+            count = r.Count(8);
+            PodSpec[] pods = held != null && held.Pods.Length == count ? held.Pods : new PodSpec[count];
+            for (int i = 0; i < count && !r.Failed; i++)
+            {
+                var p = new PodSpec();
+                p.Namespace = Required(strings, r);
+                p.Name = Required(strings, r);
+                p.Uid = Required(strings, r);
+                p.Address = r.Address();
+                p.Image = Required(strings, r);
+                PodSpec kept = StateReuse.Pod(held, p);
+                if (pods[i] != kept && held != null && pods == held.Pods)
+                {
+                    pods = (PodSpec[])Own(pods, new PodSpec[count], i);
+                }
+
+                pods[i] = kept;
+            }
+
+            s.Pods = pods;
+        }
+
+        private static void DecodeClusterPods(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s)
+        {
+            int count = r.Count(5);
+            uint[] addresses = held != null && held.ClusterPodAddresses.Length == count ? held.ClusterPodAddresses : Empty.OrNewUInts(count);
+            string[] namespaces = held != null && held.ClusterPodNamespaces.Length == count ? held.ClusterPodNamespaces : Empty.OrNewStrings(count);
+            for (int i = 0; i < count && !r.Failed; i++)
+            {
+                uint address = r.Address();
+                string ns = Required(strings, r);
+                if (held != null && (addresses == held.ClusterPodAddresses || namespaces == held.ClusterPodNamespaces) && (addresses[i] != address || namespaces[i] != ns))
+                {
+                    uint[] ownAddresses = new uint[count];
+                    System.Array.Copy(addresses, ownAddresses, i);
+                    addresses = ownAddresses;
+                    namespaces = (string[])Own(namespaces, new string[count], i);
+                }
+
+                addresses[i] = address;
+                namespaces[i] = ns;
+            }
+
+            s.ClusterPodAddresses = addresses;
+            s.ClusterPodNamespaces = namespaces;
+        }
+
+        private static void DecodeServices(PayloadReader r, DesiredState held, IStateSink sink, StringRefs strings, DesiredState s)
+        {
+            int count = r.Count(12);
+            Service[] services = held != null && held.Services.Length == count ? held.Services : new Service[count];
+            s.Services = services;
+            for (int i = 0; i < count && !r.Failed; i++)
+            {
+                Service kept = StateReuse.Service(held, DecodeService(r, strings, services, i)); // no local: the decoded copy of a held service goes before the sink runs
+                if (sink != null && !r.Failed)
+                {
+                    sink.ServiceArrived(kept); // the board's puts it in place of its predecessor in the held array too (NodeAgent.ServiceArrived)
+                }
+
+                if (held != null && services == held.Services && services[i] != kept)
+                {
+                    services = (Service[])Own(services, new Service[count], i);
+                    s.Services = services;
+                }
+
+                services[i] = kept;
+            }
+        }
+
+        private static Service DecodeService(PayloadReader r, StringRefs strings, Service[] services, int i)
+        {
+            var v = new Service();
+            v.Namespace = Required(strings, r);
+            v.Name = Required(strings, r);
+            v.PortName = Ref(strings, r) ?? "";
+            v.Type = r.Int();
+            v.ClusterIp = r.Address();
+            v.Port = (ushort)r.Int();
+            v.Protocol = (byte)r.Byte();
+            v.NodePort = (ushort)r.Int();
+            int flags = r.Byte();
+            v.ClientIpAffinity = (flags & 1) != 0;
+            v.InternalTrafficLocal = (flags & 2) != 0;
+            v.ExternalTrafficLocal = (flags & 4) != 0;
+            v.AffinityTimeoutSeconds = r.Int();
+            int n = r.Count(6);
+            uint[] addresses = Empty.OrNewUInts(n);
+            ushort[] ports = Empty.OrNewUShorts(n);
+            byte[] endpointFlags = Empty.OrNewBytes(n);
+            for (int e = 0; e < n && !r.Failed; e++)
+            {
+                addresses[e] = r.Address();
+                ports[e] = (ushort)r.Int();
+                endpointFlags[e] = (byte)r.Byte();
+            }
+
+            // Equal small arrays shared with the services decoded before (most services' ports and flags are alike).
+            for (int k = 0; k < i; k++)
+            {
+                if (StateReuse.SameUShorts(services[k].EndpointPorts, ports))
+                {
+                    ports = services[k].EndpointPorts;
+                }
+
+                if (Ingress.RouteMatcher.SameBytes(services[k].EndpointFlagBits, endpointFlags))
+                {
+                    endpointFlags = services[k].EndpointFlagBits;
+                }
+            }
+
+            v.SetEndpoints(addresses, ports, endpointFlags);
+            return v;
+        }
+
+        private static void DecodeDns(PayloadReader r, DesiredState held, IStateSink sink, StringRefs strings, DesiredState s)
+        {
+            int count = r.Count(8);
+            DnsService[] entries = held != null && held.DnsServices.Length == count ? held.DnsServices : new DnsService[count];
+            s.DnsServices = entries;
+            for (int i = 0; i < count && !r.Failed; i++)
+            {
+                var d = new DnsService();
+                d.Namespace = Required(strings, r);
+                d.Name = Required(strings, r);
+                d.ClusterIp = r.Address();
+                d.ExternalName = Ref(strings, r);
+                int ports = r.Count(3);
+                d.PortNames = Empty.OrNewStrings(ports);
+                d.PortProtocols = Empty.OrNewBytes(ports);
+                d.PortNumbers = Empty.OrNewUShorts(ports);
+                for (int p = 0; p < ports && !r.Failed; p++)
+                {
+                    d.PortNames[p] = Ref(strings, r) ?? "";
+                    d.PortProtocols[p] = (byte)r.Byte();
+                    d.PortNumbers[p] = (ushort)r.Int();
+                }
+
+                for (int k = 0; k < i; k++)
+                {
+                    DnsService before = entries[k];
+                    if (StateReuse.SameStrings(before.PortNames, d.PortNames))
+                    {
+                        d.PortNames = before.PortNames;
+                    }
+
+                    if (Ingress.RouteMatcher.SameBytes(before.PortProtocols, d.PortProtocols))
+                    {
+                        d.PortProtocols = before.PortProtocols;
+                    }
+
+                    if (StateReuse.SameUShorts(before.PortNumbers, d.PortNumbers))
+                    {
+                        d.PortNumbers = before.PortNumbers;
+                    }
+                }
+
+                int endpoints = r.Count(6);
+                d.EndpointAddresses = Empty.OrNewUInts(endpoints);
+                d.EndpointHostnames = Empty.OrNewStrings(endpoints);
+                d.EndpointReady = Empty.OrNewBools(endpoints);
+                d.EndpointPorts = Empty.OrNewUShorts(endpoints * ports);
+                for (int e = 0; e < endpoints && !r.Failed; e++)
+                {
+                    d.EndpointAddresses[e] = r.Address();
+                    d.EndpointHostnames[e] = Ref(strings, r);
+                    d.EndpointReady[e] = r.Bool();
+                    for (int p = 0; p < ports; p++)
+                    {
+                        d.EndpointPorts[e * ports + p] = (ushort)r.Int();
+                    }
+                }
+
+                DnsService kept = StateReuse.Dns(held, d);
+                if (sink != null && !r.Failed)
+                {
+                    sink.DnsServiceArrived(kept);
+                }
+
+                if (held != null && entries == held.DnsServices && entries[i] != kept)
+                {
+                    entries = (DnsService[])Own(entries, new DnsService[count], i);
+                    s.DnsServices = entries;
+                }
+
+                entries[i] = kept;
+            }
         }
 
         // A string the state cannot do without (a name, a namespace): the protocol's null string there

@@ -138,6 +138,17 @@ namespace Edge.NanoClr.Programs
             host.Listener.Offer(host.Candidate);
             lines.Poll(host.Clock.Now);
             Say("candidate-pending", host.Candidate.Written > 0 && !host.Candidate.Closed ? "yes" : "no");
+
+            // A resync of the same state (what a control plane sends on every reconnect: every
+            // entry reused, the services' counters kept), measured the same way: the other peak.
+            host.Reader.Begin(host.Snapshot, Frame.HeaderLength, host.Bodies[2]);
+            host.Sink.Begin(agent, Services);
+            DesiredState same = StateCodec.Decode(host.Reader, agent.AppliedState, host.Sink);
+            long sameDecoded = Free();
+            Say("resync-peak", host.Sink.FreeAtLast < sameDecoded ? host.Sink.FreeAtLast : sameDecoded);
+            Say("resync-applied", same == null ? "the same state did not decode" : (agent.Apply(same) == null ? "yes" : "refused"));
+            same = null;
+
             host.Reader.Begin(host.Moved, Frame.HeaderLength, host.Moved.Length - Frame.HeaderLength - Frame.TrailerLength);
             host.Sink.Begin(agent, Services);
             DesiredState moved = StateCodec.Decode(host.Reader, agent.AppliedState, host.Sink);
