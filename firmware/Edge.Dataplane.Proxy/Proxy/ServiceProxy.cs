@@ -87,7 +87,7 @@ namespace Edge.Dataplane.Proxy
             int endpoint = Choose(service, _source, false, now);
             if (endpoint < 0)
             {
-                service.CountRejected();
+                Services.CountRejected(service);
                 return endpoint == -2 ? HookVerdict.Drop : HookVerdict.Reject;
             }
 
@@ -108,7 +108,7 @@ namespace Edge.Dataplane.Proxy
                 return HookVerdict.Drop;
             }
 
-            service.CountConnection(endpoint);
+            Services.CountConnection(service);
             if (service.ClientIpAffinity)
             {
                 Affinity.Set(_source, service.Slot, endpointAddress, endpointPort, now);

@@ -19,6 +19,12 @@ namespace Edge.Dataplane.Proxy
         private int _count;
         private int _tombstones;
 
+        // Per slot: new connections, then connections refused (no endpoint could take them),
+        // since the slot's service was last replaced; made on the first count. One table of
+        // 2 x capacity counters instead of an array and a field in every service (a 12-byte
+        // block per field on nanoFramework).
+        private int[] _counts;
+
         public ServiceTable(int capacity)
         {
             if (capacity > Service.MaxSlots)
@@ -141,6 +147,11 @@ namespace Edge.Dataplane.Proxy
                 _count++;
             }
 
+            if (old != service)
+            {
+                ResetCounts(slot); // a new service object: its counts start over (a reused one keeps them)
+            }
+
             service.Slot = slot;
             _services[slot] = service;
             int nameBucket = NameHash(service.Namespace, service.Name, service.PortName) & _mask;
@@ -175,11 +186,67 @@ namespace Edge.Dataplane.Proxy
             }
 
             Unindex(old);
+            ResetCounts(old.Slot);
             _services[old.Slot] = null;
             _count--;
             MaybeReindex();
             Version++;
             return old;
+        }
+
+        /// <summary>Counts a new connection to the service (one the table no longer holds is not counted).</summary>
+        public void CountConnection(Service service)
+        {
+            if (Holds(service))
+            {
+                Counts()[2 * service.Slot]++;
+            }
+        }
+
+        /// <summary>Counts a connection no endpoint of the service could take.</summary>
+        public void CountRejected(Service service)
+        {
+            if (Holds(service))
+            {
+                Counts()[2 * service.Slot + 1]++;
+            }
+        }
+
+        /// <summary>New connections the service took since it took its slot (a service object reused by a resync keeps its count).</summary>
+        public long Connections(Service service)
+        {
+            return _counts == null || !Holds(service) ? 0 : _counts[2 * service.Slot];
+        }
+
+        /// <summary>Connections refused because no endpoint could take them (REJECT in kube-proxy).</summary>
+        public long Rejected(Service service)
+        {
+            return _counts == null || !Holds(service) ? 0 : _counts[2 * service.Slot + 1];
+        }
+
+        private bool Holds(Service service)
+        {
+            int slot = service.Slot;
+            return slot >= 0 && slot < _services.Length && _services[slot] == service;
+        }
+
+        private int[] Counts()
+        {
+            if (_counts == null)
+            {
+                _counts = new int[2 * _services.Length];
+            }
+
+            return _counts;
+        }
+
+        private void ResetCounts(int slot)
+        {
+            if (_counts != null && slot >= 0)
+            {
+                _counts[2 * slot] = 0;
+                _counts[2 * slot + 1] = 0;
+            }
         }
 
         // Probes from each hash's bucket to the service's entry and leaves a tombstone.

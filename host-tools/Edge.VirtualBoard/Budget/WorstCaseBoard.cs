@@ -80,9 +80,9 @@ public sealed class WorstCaseBoard
         ServiceTable table = Agent.Node.Proxy.Services;
         for (int slot = 0; slot < table.Capacity; slot++)
         {
-            if (table.At(slot) is { } service && service.Connections == 0)
+            if (table.At(slot) is { } service && table.Connections(service) == 0)
             {
-                service.CountConnection(0);
+                table.CountConnection(service);
             }
         }
 

@@ -90,14 +90,14 @@ public sealed class StateReuseTests
         Service db = agent.Node.Proxy.Services.Find("default", "db", "")!;
         for (int i = 0; i < 7; i++)
         {
-            db.CountConnection(0);
+            agent.Node.Proxy.Services.CountConnection(db);
         }
 
 
         Assert.Null(agent.Apply(RoundTrip(State(2, 0x0AF40309), agent.AppliedState)));
 
         Assert.Same(db, agent.Node.Proxy.Services.Find("default", "db", ""));
-        Assert.Equal(7, agent.Node.Proxy.Services.Find("default", "db", "")!.Connections);
+        Assert.Equal(7, agent.Node.Proxy.Services.Connections(agent.Node.Proxy.Services.Find("default", "db", "")!));
         Assert.Equal(0x0AF40309u, agent.Node.Proxy.Services.Find("default", "web", "http")!.EndpointAddresses[0]);
         Assert.Equal(2u, agent.AppliedGeneration);
     }

@@ -377,7 +377,7 @@ namespace Edge.NanoClr.Programs
                 if (service != null)
                 {
                     endpoints += service.EndpointCount;
-                    connected += service.Connections > 0 ? 1 : 0;
+                    connected += table.Connections(service) > 0 ? 1 : 0;
                 }
             }
 
