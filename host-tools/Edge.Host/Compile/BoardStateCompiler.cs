@@ -69,7 +69,7 @@ public static class BoardStateCompiler
         state.Peers = peers.ToArray();
 
         List<KubeObject> placed = pods.Where(p => PodAddress(p) != 0 && (string?)p.Json["status"]?["phase"] is not ("Succeeded" or "Failed")).ToList();
-        state.Pods = placed.Where(p => (string?)p.Spec?["nodeName"] == nodeName)
+        state.Pods = placed.Where(p => (string?)p.Spec?["nodeName"] == nodeName && !Controllers.ContainerConfig.Blocked(p))
             .OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => new PodSpec
             {

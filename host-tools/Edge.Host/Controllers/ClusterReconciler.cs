@@ -73,6 +73,7 @@ public sealed class ClusterReconciler
         ReconcileDeployments();
         JudgeNodes();
         SchedulePods();
+        ConfigurePods();
         WriteEndpoints();
         PublishLoadBalancers();
         PublishIngressAddresses();
@@ -271,6 +272,34 @@ public sealed class ClusterReconciler
                 foreach (KubeObject pod in _store.List("Pod").Items.Where(p => (string?)p.Spec?["nodeName"] == node.Name))
                 {
                     Write(() => _store.Delete("Pod", pod.Namespace, pod.Name));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The kubelet's container configuration for the pods bound to a board that have not started
+    /// (<see cref="ContainerConfig"/>): CreateContainerConfigError while a ConfigMap or Secret they
+    /// need is missing, with one Warning event per message, and released when it is there.
+    /// </summary>
+    private void ConfigurePods()
+    {
+        List<KubeObject> waiting = _store.List("Pod").Items.Where(ContainerConfig.NotStarted).ToList();
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        var sources = new ContainerEnvironment.Sources(_store.List("ConfigMap").Items, _store.List("Secret").Items, _store.List("Service").Items);
+        foreach (KubeObject pod in waiting)
+        {
+            string? problem = ContainerConfig.Problem(pod, sources);
+            if (ContainerConfig.Apply(pod, problem))
+            {
+                Write(() => _store.Update(pod));
+                if (problem != null)
+                {
+                    Warn(pod, [("Failed", "Error: " + problem)]);
                 }
             }
         }

@@ -246,6 +246,7 @@ public static partial class ManifestValidator
         }
 
         ContainerResources(v, spec, at);
+        ContainerEnv(v, spec, at);
 
         if (spec["hostNetwork"] is JsonNode host && host.GetValueKind() == JsonValueKind.True)
         {

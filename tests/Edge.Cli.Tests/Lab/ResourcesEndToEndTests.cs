@@ -90,5 +90,17 @@ public sealed class ResourcesEndToEndTests() : LabTest("resources")
         WaitFor(() => (string?)Pod("client")["status"]!["phase"] == "Running", "client Running");
         CliRun wget = Edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://" + (string)Pod("small")["status"]!["podIP"]!);
         Assert.True(wget.ExitCode == 0, wget.Err);
+
+        // A container whose ConfigMap is not there yet waits as the kubelet makes it wait, then starts by itself (workshop track, 10).
+        Apply("examples/env/greeter.yaml");
+        WaitFor(() => (string?)Pod("greeter")["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"] == "CreateContainerConfigError", "greeter waiting for its ConfigMap");
+        Assert.Equal("configmap \"settings\" not found", (string?)Pod("greeter")["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!["message"]);
+        Assert.Matches(@"(?m)^  Warning\s+Failed\s+.*Error: configmap ""settings"" not found$", Edgectl.Run("describe", "pod", "greeter").Out);
+        Apply("examples/env/settings.yaml");
+        WaitFor(() => (string?)Pod("greeter")["status"]!["phase"] == "Running", "greeter Running once its ConfigMap is there");
+        string greeter = Edgectl.Run("describe", "pod", "greeter").Out;
+        Assert.Matches(@"(?m)^    Environment Variables from:\n      settings\s+ConfigMap with prefix 'APP_'\s+Optional: false$", greeter);
+        Assert.Matches(@"(?m)^      GREETING:\s+<set to the key 'greeting' of config map 'settings'>\s+Optional: false$", greeter);
+        Assert.Matches($@"(?m)^      POD_IP:\s+{System.Text.RegularExpressions.Regex.Escape((string)Pod("greeter")["status"]!["podIP"]!)} \(v1:status\.podIP\)$", greeter);
     }
 }

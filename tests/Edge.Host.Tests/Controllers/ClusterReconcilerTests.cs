@@ -221,6 +221,33 @@ public sealed class ClusterReconcilerTests : IDisposable
     }
 
     [Fact]
+    public void A_pod_whose_ConfigMap_is_missing_waits_with_CreateContainerConfigError_and_starts_once_it_is_there()
+    {
+        _store.Apply(new KubeObject((JsonObject)JsonNode.Parse("""
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "greeter", "namespace": "default"},
+             "spec": {"containers": [{"name": "app", "image": "hello", "env": [{"name": "GREETING", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "greeting"}}}]}]}}
+            """)!));
+        _controllers.ReconcileUntilSettled();
+
+        KubeObject pod = _store.Get("Pod", "default", "greeter")!;
+        JsonNode waiting = pod.Json["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!;
+        Assert.Equal(("CreateContainerConfigError", "configmap \"settings\" not found"), ((string?)waiting["reason"], (string?)waiting["message"]));
+        Assert.Equal("Pending", (string?)pod.Json["status"]!["phase"]);
+        Assert.Single(_store.List("Event", "default").Items, e => (string?)e.Json["reason"] == "Failed" && (string?)e.Json["message"] == "Error: configmap \"settings\" not found");
+        string node = (string)pod.Spec!["nodeName"]!;
+        Assert.DoesNotContain(Compiled(node).Pods, p => p.Name == "greeter"); // the board is not given it
+
+        _store.Create(new KubeObject((JsonObject)JsonNode.Parse("""{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "default"}, "data": {"greeting": "hi"}}""")!));
+        _controllers.ReconcileUntilSettled();
+
+        Assert.Null(_store.Get("Pod", "default", "greeter")!.Json["status"]!["containerStatuses"]);
+        Assert.Contains(Compiled(node).Pods, p => p.Name == "greeter");
+    }
+
+    private Edge.Dataplane.Mgmt.DesiredState Compiled(string node) =>
+        Edge.Host.Compile.BoardStateCompiler.Compile(node, _store.List("Node").Items, _store.List("Pod").Items, _store.List("Service").Items, _store.List("Endpoints").Items, new ClusterNetwork(), 1);
+
+    [Fact]
     public void A_restarted_control_plane_carries_on_without_touching_running_pods()
     {
         ApplyExample("web.yaml");

@@ -110,4 +110,47 @@ public sealed class ResourcesManifestTests
         Assert.Contains(docs, d => d.Object.Kind == "LimitRange");
         Assert.DoesNotContain(docs.SelectMany(ManifestValidator.Validate), p => !p.IsWarning);
     }
+
+    [Fact]
+    public void Env_names_and_value_sources_are_refused_where_kube_apiserver_refuses_them()
+    {
+        List<ManifestProblem> problems = Problems("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              containers:
+              - name: app
+                image: whoami
+                env:
+                - {name: 1BAD, value: x}
+                - name: BOTH
+                  value: x
+                  valueFrom: {fieldRef: {fieldPath: metadata.name}}
+                - name: WHERE
+                  valueFrom: {fieldRef: {fieldPath: spec.hostname}}
+                - name: NOKEY
+                  valueFrom: {configMapKeyRef: {name: settings}}
+                envFrom:
+                - {}
+            """);
+
+        Assert.Equal(
+        [
+            "spec.containers[0].env[0].name: Invalid value: \"1BAD\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')",
+            "spec.containers[0].env[1].valueFrom: Invalid value: \"\": may not be specified when `value` is not empty",
+            "spec.containers[0].env[2].valueFrom.fieldRef.fieldPath: Unsupported value: \"spec.hostname\": supported values: \"metadata.annotations\", \"metadata.labels\", \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\"",
+            "spec.containers[0].env[3].valueFrom.configMapKeyRef.key: Required value",
+            "spec.containers[0].envFrom[0]: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`",
+        ], problems.Select(p => $"{p.Field}: {p.Message}"));
+    }
+
+    [Fact]
+    public void The_environment_exercise_loads_and_validates()
+    {
+        var (docs, problems) = ManifestReader.Read(RepoPaths.Of("examples/env"));
+
+        Assert.Empty(problems);
+        Assert.DoesNotContain(docs.SelectMany(ManifestValidator.Validate), p => !p.IsWarning);
+    }
 }

@@ -203,6 +203,10 @@ public static class DescribeCommand
             w.Field("    Ready", status?["ready"]?.GetValue<bool>() == true ? "True" : "False");
             w.Quantities("Limits", container?["resources"]?["limits"] as JsonObject);
             w.Quantities("Requests", container?["resources"]?["requests"] as JsonObject);
+            if (container is JsonObject c)
+            {
+                w.Environment(pod, c);
+            }
         }
 
         Conditions(w, pod);
@@ -284,6 +288,9 @@ public static class DescribeCommand
 
         /// <summary>The node's pods with their requests and limits, and the sums against what it offers, as kubectl prints them.</summary>
         public void Allocation(KubeObject node, IEnumerable<KubeObject> pods) => NodeAllocation.Write(output, node, pods, DateTime.UtcNow);
+
+        /// <summary>A container's envFrom and env, as kubectl's describer prints them (a Secret's keys named, never its values).</summary>
+        public void Environment(KubeObject pod, JsonObject container) => ContainerEnvDescription.Write(output, pod, container);
 
         /// <summary>A container's limits or requests: the title, then each resource on its own line, as kubectl's describer.</summary>
         public void Quantities(string title, JsonObject? quantities)
