@@ -157,6 +157,12 @@ public sealed class ControlPlane : IAsyncDisposable
             {
                 Log($"controllers: {e.Message}");
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug in one controller must not stop every other for good (nothing would be
+                // scheduled or synced again): said with its stack, and the next pass tries again.
+                Log($"controllers: a pass failed: {e}");
+            }
 
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(stop);
             tick.CancelAfter(_options.Tick);

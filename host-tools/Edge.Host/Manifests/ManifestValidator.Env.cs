@@ -10,9 +10,16 @@ public static partial class ManifestValidator
 
     private static readonly string[] EnvFieldPaths =
     [
-        "metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid",
+        "metadata.name", "metadata.namespace", "metadata.uid",
         "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
     ];
+
+    private static readonly string[] EnvResources =
+        ["limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage"];
+
+    // The divisors kube-apiserver takes: cpu 1m or 1; memory (and storage) 1, or one of a unit.
+    private static readonly string[] CpuDivisors = ["1m", "1"];
+    private static readonly string[] ByteDivisors = ["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"];
 
     private static void ContainerEnv(Checker v, JsonObject spec, string at)
     {
@@ -52,11 +59,24 @@ public static partial class ManifestValidator
 
                 if (from["fieldRef"] is JsonObject field)
                 {
+                    // A label or an annotation by its key in ['...'], or one of the pod's own fields.
                     string path = (string?)field["fieldPath"] ?? "";
-                    string bare = path.Contains('[') ? path[..path.IndexOf('[')] : path;
-                    if (!EnvFieldPaths.Contains(bare))
+                    if (!EnvFieldPaths.Contains(path) && !ContainerEnvironment.IsLabelPath(path))
                     {
-                        v.Error(where + ".valueFrom.fieldRef.fieldPath", $"Unsupported value: \"{path}\": supported values: {string.Join(", ", EnvFieldPaths.Select(p => $"\"{p}\""))}");
+                        v.Error(where + ".valueFrom.fieldRef.fieldPath", $"Unsupported value: \"{path}\": supported values: \"metadata.annotations['<KEY>']\", \"metadata.labels['<KEY>']\", {string.Join(", ", EnvFieldPaths.Select(p => $"\"{p}\""))}");
+                    }
+                }
+
+                if (from["resourceFieldRef"] is JsonObject resource)
+                {
+                    string what = (string?)resource["resource"] ?? "";
+                    if (!EnvResources.Contains(what))
+                    {
+                        v.Error(where + ".valueFrom.resourceFieldRef.resource", $"Unsupported value: \"{what}\": supported values: {string.Join(", ", EnvResources.Select(r => $"\"{r}\""))}");
+                    }
+                    else if ((string?)resource["divisor"] is string divisor && !(what.EndsWith(".cpu", StringComparison.Ordinal) ? CpuDivisors : ByteDivisors).Contains(divisor))
+                    {
+                        v.Error(where + ".valueFrom.resourceFieldRef.divisor", $"Unsupported value: \"{divisor}\": supported values: {string.Join(", ", (what.EndsWith(".cpu", StringComparison.Ordinal) ? CpuDivisors : ByteDivisors).Select(d => $"\"{d}\""))}");
                     }
                 }
 

@@ -256,7 +256,14 @@ public static partial class ContainerEnvironment
         string field = dot > 0 ? what[..dot] : what, name = dot > 0 ? what[(dot + 1)..] : "";
         Quantity? value = PodResources.Read(container["resources"]?[field]?[name]);
         decimal divisor = PodResources.Read(resource["divisor"])?.Value is decimal d and > 0 ? d : 1;
-        return value == null ? "0" : Math.Ceiling(value.Value.Value / divisor).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            return value == null ? "0" : Math.Ceiling(value.Value.Value / divisor).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture); // an amount past any board's, from a divisor validation refuses
+        }
     }
 
     private static IReadOnlyDictionary<string, string>? ConfigMapData(Sources sources, string ns, string name)
@@ -287,6 +294,9 @@ public static partial class ContainerEnvironment
         (string?)service.Spec?["clusterIP"] is { Length: > 0 } ip && ip != "None" && (string?)service.Spec?["type"] != "ExternalName";
 
     private static string Port(JsonObject port) => (JsonNumbers.AsInt(port["port"]) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A label or an annotation by its key: metadata.labels['app'].</summary>
+    public static bool IsLabelPath(string path) => LabelPath().IsMatch(path);
 
     [GeneratedRegex(@"^metadata\.(labels|annotations)\['([^']*)'\]$")]
     private static partial Regex LabelPath();

@@ -143,11 +143,11 @@ public static class LimitRanger
             {
                 errors.Add($"minimum {name} usage per {type} is {min}.  No request is specified");
             }
-            else if (request.Value.Value < min.Value)
+            else if (Amount(name, request.Value) < Amount(name, min))
             {
                 errors.Add($"minimum {name} usage per {type} is {min}, but request is {request}");
             }
-            else if (limit != null && limit.Value.Value < min.Value)
+            else if (limit != null && Amount(name, limit.Value) < Amount(name, min))
             {
                 errors.Add($"minimum {name} usage per {type} is {min}, but limit is {limit}");
             }
@@ -165,11 +165,11 @@ public static class LimitRanger
             {
                 errors.Add($"maximum {name} usage per {type} is {max}.  No limit is specified");
             }
-            else if (limit.Value.Value > max.Value)
+            else if (Amount(name, limit.Value) > Amount(name, max))
             {
                 errors.Add($"maximum {name} usage per {type} is {max}, but limit is {limit}");
             }
-            else if (request != null && request.Value.Value > max.Value)
+            else if (request != null && Amount(name, request.Value) > Amount(name, max))
             {
                 errors.Add($"maximum {name} usage per {type} is {max}, but request is {request}");
             }
@@ -212,8 +212,9 @@ public static class LimitRanger
                 var values = containers.Select(c => PodResources.Read(c["resources"]?[field]?[name])).ToList();
                 if (!everyContainer || values.All(v => v != null))
                 {
-                    decimal total = values.Sum(v => v?.Value ?? 0);
-                    sums[name] = total.ToString(CultureInfo.InvariantCulture);
+                    // Summed as kube-apiserver sums quantities, and written as it prints one (300m, 5Ki).
+                    long total = values.Aggregate(0L, (sum, q) => Quantity.Add(sum, q == null ? 0 : Amount(name, q.Value)));
+                    sums[name] = name == PodResources.Cpu ? Quantity.FormatMilli(total) : Quantity.FormatBytes(total);
                 }
             }
 
@@ -222,6 +223,9 @@ public static class LimitRanger
 
         return (Sum("requests"), Sum("limits"));
     }
+
+    // What the bounds compare, as requestLimitEnforcedValues: cpu in millicores, the rest in whole units, each rounded up.
+    private static long Amount(string resource, Quantity q) => resource == PodResources.Cpu ? q.MilliValue : q.WholeValue;
 
     private static IEnumerable<JsonObject> Items(KubeObject limitRange) => (limitRange.Spec?["limits"] as JsonArray ?? []).OfType<JsonObject>();
 

@@ -18,8 +18,8 @@ public static class PodResources
         long cpu = 0, memory = 0;
         foreach (JsonObject container in Containers(podSpec))
         {
-            cpu += Request(container, Cpu)?.MilliValue ?? 0;
-            memory += Request(container, Memory)?.WholeValue ?? 0;
+            cpu = Quantity.Add(cpu, Request(container, Cpu)?.MilliValue ?? 0);
+            memory = Quantity.Add(memory, Request(container, Memory)?.WholeValue ?? 0);
         }
 
         return (cpu, memory);
@@ -31,8 +31,8 @@ public static class PodResources
         long cpu = 0, memory = 0;
         foreach (JsonObject container in Containers(podSpec))
         {
-            cpu += Read(container["resources"]?["limits"]?[Cpu])?.MilliValue ?? 0;
-            memory += Read(container["resources"]?["limits"]?[Memory])?.WholeValue ?? 0;
+            cpu = Quantity.Add(cpu, Read(container["resources"]?["limits"]?[Cpu])?.MilliValue ?? 0);
+            memory = Quantity.Add(memory, Read(container["resources"]?["limits"]?[Memory])?.WholeValue ?? 0);
         }
 
         return (cpu, memory);
@@ -78,9 +78,10 @@ public static class PodResources
         {
             foreach (string resource in new[] { Cpu, Memory })
             {
-                Quantity? limit = Read(container["resources"]?["limits"]?[resource]);
-                Quantity? request = Request(container, resource);
-                any |= limit != null || (request?.Value ?? 0) != 0;
+                // As GetPodQOS: a quantity of 0 is no request or limit at all.
+                Quantity? limit = Read(container["resources"]?["limits"]?[resource]) is { Value: > 0 } l ? l : null;
+                Quantity? request = Request(container, resource) is { Value: > 0 } r ? r : null;
+                any |= limit != null || request != null;
                 guaranteed &= limit != null && request != null && limit.Value.Value == request.Value.Value;
             }
         }

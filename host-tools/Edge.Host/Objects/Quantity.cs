@@ -51,11 +51,17 @@ public readonly partial record struct Quantity(decimal Value, string Text)
     public static Quantity Parse(string text) =>
         TryParse(text, out Quantity q) ? q : throw new FormatException($"\"{text}\": quantities must match the regular expression '{Pattern}'");
 
-    /// <summary>Millicores, rounded up ("100m" 100, "0.5" 500, "1" 1000), as the scheduler counts cpu.</summary>
-    public long MilliValue => (long)Math.Ceiling(Value * 1000);
+    /// <summary>Millicores, rounded up ("100m" 100, "0.5" 500, "1" 1000), as the scheduler counts cpu; past long's range, long's largest (an amount no board has).</summary>
+    public long MilliValue => Saturated(Value > long.MaxValue / 1000m ? long.MaxValue : Value * 1000);
 
-    /// <summary>The value rounded up to a whole unit (bytes, for memory).</summary>
-    public long WholeValue => (long)Math.Ceiling(Value);
+    /// <summary>The value rounded up to a whole unit (bytes, for memory); past long's range, long's largest.</summary>
+    public long WholeValue => Saturated(Value);
+
+    /// <summary>a + b, held at long's largest instead of wrapping (sums of requests a manifest can make absurd).</summary>
+    public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    private static long Saturated(decimal value) =>
+        value >= long.MaxValue ? long.MaxValue : value <= long.MinValue ? long.MinValue : (long)Math.Ceiling(value);
 
     /// <summary>Memory in the form kubectl prints a sum in: the largest binary unit it is a whole number of ("9Ki", "1536Ki"), else bytes.</summary>
     public static string FormatBytes(long bytes)

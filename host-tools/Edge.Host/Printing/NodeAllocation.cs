@@ -46,8 +46,8 @@ public static class NodeAllocation
         }
 
         (long cpuRequests, long memoryRequests) = Scheduler.Requested(pods);
-        long cpuLimits = pods.Sum(p => PodResources.Limits(p.Spec).MilliCpu);
-        long memoryLimits = pods.Sum(p => PodResources.Limits(p.Spec).MemoryBytes);
+        long cpuLimits = pods.Aggregate(0L, (sum, p) => Quantity.Add(sum, PodResources.Limits(p.Spec).MilliCpu));
+        long memoryLimits = pods.Aggregate(0L, (sum, p) => Quantity.Add(sum, PodResources.Limits(p.Spec).MemoryBytes));
         w.Flush();
         o.WriteLine("Allocated resources:");
         o.WriteLine("  (Total limits may be over 100 percent, i.e., overcommitted.)");

@@ -103,12 +103,12 @@ public static class Scheduler
         }
 
         (long cpuUsed, long memoryUsed) = Requested(onNode);
-        if (requests.Cpu > 0 && Allocatable(node, PodResources.Cpu) is Quantity cpu && requests.Cpu > cpu.MilliValue - cpuUsed)
+        if (requests.Cpu > 0 && Allocatable(node, PodResources.Cpu) is Quantity cpu && requests.Cpu > Math.Max(0, cpu.MilliValue - cpuUsed))
         {
             unfit.Add("Insufficient cpu");
         }
 
-        if (requests.Memory > 0 && Allocatable(node, PodResources.Memory) is Quantity memory && requests.Memory > memory.WholeValue - memoryUsed)
+        if (requests.Memory > 0 && Allocatable(node, PodResources.Memory) is Quantity memory && requests.Memory > Math.Max(0, memory.WholeValue - memoryUsed))
         {
             unfit.Add("Insufficient memory");
         }
@@ -141,8 +141,8 @@ public static class Scheduler
         foreach (KubeObject pod in pods)
         {
             (long c, long m) = PodResources.Requests(pod.Spec);
-            cpu += c;
-            memory += m;
+            cpu = Quantity.Add(cpu, c);
+            memory = Quantity.Add(memory, m);
         }
 
         return (cpu, memory);

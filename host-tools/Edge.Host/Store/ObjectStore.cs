@@ -421,6 +421,11 @@ public sealed class ObjectStore : IDisposable
         private (KubeObject Object, bool Changed) Replace(KubeObject obj)
         {
             KubeObject updated = Normalise(obj);
+            if (updated.Kind == "LimitRange")
+            {
+                LimitRanger.Default(updated); // on every write, as the API defaults it: a re-applied range is unchanged
+            }
+
             KubeObject current = Get(updated.Kind, updated.Namespace, updated.Name)
                 ?? throw new StoreException(StoreError.NotFound, $"{Describe(updated)} not found");
             string? expected = (string?)updated.Metadata["resourceVersion"];

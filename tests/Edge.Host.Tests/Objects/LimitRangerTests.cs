@@ -103,7 +103,7 @@ public sealed class LimitRangerTests : IDisposable
 
         StoreException e = Assert.Throws<StoreException>(() => _store.Create(pod));
 
-        Assert.Equal("pods \"pair\" is forbidden: maximum memory usage per Pod is 4Ki, but limit is 5120", e.Message);
+        Assert.Equal("pods \"pair\" is forbidden: maximum memory usage per Pod is 4Ki, but limit is 5Ki", e.Message);
     }
 
     [Fact]
@@ -115,6 +115,32 @@ public sealed class LimitRangerTests : IDisposable
 
         Assert.Equal(StoreError.Invalid, e.Error);
         Assert.Equal("Pod \"web\" is invalid: spec.containers[0].resources.requests: Invalid value: \"2Ki\": must be less than or equal to memory limit of 1Ki", e.Message);
+    }
+
+    [Fact]
+    public void A_range_applied_again_unchanged_keeps_its_defaults()
+    {
+        KubeObject range = Range("cap", """[{"type": "Container", "max": {"memory": "4Ki"}}]""");
+        _store.Apply(range);
+
+        (ApplyOutcome outcome, KubeObject stored) = _store.Apply(range);
+
+        Assert.Equal(ApplyOutcome.Unchanged, outcome);
+        Assert.Equal("""{"memory":"4Ki"}""", stored.Spec!["limits"]![0]!["default"]!.ToJsonString());
+        Assert.Equal("""{"limits":{"memory":"4Ki"},"requests":{"memory":"4Ki"}}""", Resources(_store.Create(Pod("plain"))));
+    }
+
+    [Fact]
+    public void Cpu_bounds_compare_millicores_and_pod_sums_print_as_quantities()
+    {
+        _store.Create(Range("cpu", """[{"type": "Container", "min": {"cpu": "1m"}}, {"type": "Pod", "max": {"cpu": "250m"}}]"""));
+        var pod = Pod("pair", """{"limits": {"cpu": "0.2"}, "requests": {"cpu": "0.5m"}}""");
+        ((JsonArray)pod.Spec!["containers"]!).Add(JsonNode.Parse("""{"name": "side", "image": "toolbox", "resources": {"limits": {"cpu": "100m"}}}"""));
+
+        StoreException e = Assert.Throws<StoreException>(() => _store.Create(pod));
+
+        // 0.5m rounds up to the 1m minimum (admitted); the pod's limits sum to 300m, above its 250m.
+        Assert.Equal("pods \"pair\" is forbidden: maximum cpu usage per Pod is 250m, but limit is 300m", e.Message);
     }
 
     [Fact]

@@ -41,6 +41,7 @@ public sealed class PodResourcesTests
     [InlineData("""{"limits": {"memory": "1Ki", "cpu": "100m"}, "requests": {"memory": "1Ki", "cpu": "100m"}}""", "Guaranteed")]
     [InlineData("""{"limits": {"memory": "2Ki", "cpu": "100m"}, "requests": {"memory": "1Ki"}}""", "Burstable")]
     [InlineData("""{"limits": {"memory": "1Ki"}}""", "Burstable")]
+    [InlineData("""{"limits": {"memory": "0", "cpu": "0"}}""", "BestEffort")]
     public void The_QoS_class_follows_from_requests_and_limits(string resources, string qos)
     {
         Assert.Equal(qos, PodResources.QosClass(Spec(resources)));
@@ -66,6 +67,14 @@ public sealed class PodResourcesTests
             "spec.containers[1].resources.requests: Invalid value: \"gpu\": must be a standard resource type or fully qualified",
             "spec.containers[1].resources.requests: Invalid value: \"4Ki\": must be less than or equal to memory limit of 2Ki",
         ], PodResources.LimitProblems(spec, "spec"));
+    }
+
+    [Fact]
+    public void Quantities_past_any_board_saturate_instead_of_overflowing()
+    {
+        JsonObject spec = Spec("""{"requests": {"cpu": "1e18", "memory": "8Ei"}}""", """{"requests": {"cpu": "1e18", "memory": "8Ei"}}""");
+
+        Assert.Equal((long.MaxValue, long.MaxValue), PodResources.Requests(spec));
     }
 
     [Fact]

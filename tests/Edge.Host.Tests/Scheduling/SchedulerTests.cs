@@ -215,4 +215,14 @@ public sealed class SchedulerTests
 
         Assert.Equal("0/1 nodes are available: 1 Insufficient memory, 1 Too many pods.", Scheduler.Schedule(Pod("b", spec: Requesting("2Ki")), board, bound).FailureMessage);
     }
+
+    [Fact]
+    public void A_request_past_any_boards_size_is_insufficient_not_an_overflow()
+    {
+        KubeObject[] board = [Node("node-1", memory: "8Ki", cpu: "1")];
+        var bound = new List<KubeObject> { Pod("a", "node-1", spec: Requesting("8Ei", "1e18")) };
+
+        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory.", Scheduler.Schedule(Pod("b", spec: Requesting("8Ei", "1e18")), board, bound).FailureMessage);
+        Assert.Equal("0/1 nodes are available: 1 Insufficient memory.", Scheduler.Schedule(Pod("c", spec: Requesting("1Ki")), board, bound).FailureMessage);
+    }
 }
