@@ -178,6 +178,37 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
+        public void A_pods_args_and_environment_cross_in_order_and_a_resync_with_new_ones_is_a_new_spec()
+        {
+            var state = new DesiredState { Generation = 3, PodNetwork = 0x0AF40100 };
+            state.Pods = new PodSpec[]
+            {
+                new PodSpec { Name = "web", Uid = "u-1", Address = 0x0AF40102, Image = "whoami", Args = new string[] { "--port", "8080" }, Env = new string[] { "WHOAMI_NAME=blue" } },
+                new PodSpec { Name = "client", Uid = "u-2", Address = 0x0AF40103, Image = "toolbox" },
+            };
+            byte[] payload = Encode(state);
+            DesiredState decoded = Decode(payload, payload.Length);
+
+            Assert.IsNotNull(decoded);
+            Assert.AreEqual(2, decoded.Pods[0].Args.Length);
+            Assert.AreEqual("8080", decoded.Pods[0].Args[1]);
+            Assert.AreEqual("WHOAMI_NAME=blue", decoded.Pods[0].Env[0]);
+            Assert.AreEqual(0, decoded.Pods[1].Args.Length);
+
+            // A resync that says the same keeps the held spec; new args make a new one.
+            var r = new PayloadReader();
+            r.Begin(payload, 0, payload.Length);
+            DesiredState again = StateCodec.Decode(r, decoded, null);
+            Assert.AreSame(decoded.Pods[0], again.Pods[0]);
+            state.Pods[0].Args = new string[] { "--port", "9090" };
+            byte[] changed = Encode(state);
+            r.Begin(changed, 0, changed.Length);
+            DesiredState next = StateCodec.Decode(r, decoded, null);
+            Assert.AreNotSame(decoded.Pods[0], next.Pods[0]);
+            Assert.AreEqual("9090", next.Pods[0].Args[1]);
+        }
+
+        [TestMethod]
         public void A_full_snapshot_decodes_to_the_same_state_and_encodes_again_to_the_same_bytes()
         {
             DesiredState sent = Workshop(42);

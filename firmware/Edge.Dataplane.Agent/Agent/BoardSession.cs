@@ -851,6 +851,15 @@ namespace Edge.Dataplane.Agent
             }
 
             _writer.Varint(_agent.Node == null ? 0 : (uint)_agent.Node.Drops.Total);
+
+            // Added after the drops (older hosts stop before them): each pod's container restarts and
+            // how it last exited, plus one (0: it never exited).
+            for (int i = 0; i < pods.Length; i++)
+            {
+                _writer.Int(pods[i].Restarts);
+                _writer.Int(pods[i].LastExit + 1);
+            }
+
             return !_writer.Overflow;
         }
 

@@ -97,9 +97,16 @@ namespace Edge.Dataplane.Agent
             long now = _clock.Milliseconds;
             for (int i = 0; i < _pods.Length; i++)
             {
-                if (_pods[i].Workload != null)
+                RunningPod pod = _pods[i];
+                if (pod.Workload != null)
                 {
-                    _pods[i].Workload.Poll(now);
+                    pod.Workload.Poll(now);
+                }
+                else if (pod.BackingOff && now >= pod.RestartAt)
+                {
+                    pod.Restarting();
+                    StartContainer(pod, now);
+                    work++;
                 }
             }
 
@@ -275,7 +282,10 @@ namespace Edge.Dataplane.Agent
                 RunningPod existing = FindPod(spec.Namespace, spec.Name);
                 if (existing != null && existing.Spec.Uid == spec.Uid && existing.Spec.Address == spec.Address && existing.Spec.Image == spec.Image)
                 {
-                    existing.Spec = spec; // one copy of an unchanged spec, the one the applied state holds
+                    // One copy of an unchanged spec, the one the applied state holds. New args or
+                    // environment (a ConfigMap changed) wait for the container's next start, as the
+                    // kubelet makes them only when it starts one.
+                    existing.Spec = spec;
                     next[kept++] = existing;
                     continue;
                 }
@@ -299,17 +309,59 @@ namespace Edge.Dataplane.Agent
                 return pod;
             }
 
-            pod.Workload = WorkloadCatalog.Create(spec.Image, pod.Sandbox, Node.Config.Name);
-            if (pod.Workload == null)
+            StartContainer(pod, _clock.Milliseconds);
+            return pod;
+        }
+
+        // The container's program in its sandbox, with its args and environment. One that ends at
+        // once (a command line its image does not take) writes why to the pod's log, as its stderr
+        // would, and is started again after the kubelet's back-off: CrashLoopBackOff.
+        private void StartContainer(RunningPod pod, long now)
+        {
+            PodSpec spec = pod.Spec;
+            ImageFlags refused;
+            pod.Workload = WorkloadCatalog.Create(spec.Image, pod.Sandbox, Node.Config.Name, spec.Args, spec.Env, out refused);
+            if (pod.Workload != null)
+            {
+                pod.Phase = PodPhase.Running;
+                if (pod.Restarts > 0)
+                {
+                    pod.Reason = "";
+                    pod.Message = "";
+                }
+
+                return;
+            }
+
+            if (refused == null)
             {
                 pod.Phase = PodPhase.Failed;
                 pod.Reason = "ErrImageNeverPull";
                 pod.Message = WorkloadCatalog.UnknownImageMessage(spec.Image);
-                return pod;
+                return;
             }
 
-            pod.Phase = PodPhase.Running;
-            return pod;
+            LogLines(pod, refused.Error);
+            int backoff = pod.Exited(refused.Exit, now);
+            pod.Phase = PodPhase.Running; // as the kubelet reports a pod whose container restarts (restartPolicy Always)
+            pod.Reason = "CrashLoopBackOff";
+            pod.Message = "back-off " + backoff.ToString() + "s";
+        }
+
+        private static void LogLines(RunningPod pod, string text)
+        {
+            int start = 0;
+            while (start < text.Length)
+            {
+                int end = text.IndexOf('\n', start);
+                if (end < 0)
+                {
+                    end = text.Length;
+                }
+
+                pod.Sandbox.Log.Line(text.Substring(start, end - start));
+                start = end + 1;
+            }
         }
 
         private static PodSpec FindSpec(DesiredState s, PodSpec running)

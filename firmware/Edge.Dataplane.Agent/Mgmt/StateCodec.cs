@@ -12,7 +12,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 6; // 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
+        public const int FormatVersion = 7; // 7: a pod carries its container's args and environment; 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
 
         /// <summary>
         /// The state. With <paramref name="keys"/>, the established session of the line it is sent
@@ -65,6 +65,8 @@ namespace Edge.Dataplane.Mgmt
                 w.Int(strings.Index(p.Uid));
                 w.Address(p.Address);
                 w.Int(strings.Index(p.Image));
+                Strings(w, strings, p.Args);
+                Strings(w, strings, p.Env);
             }
 
             w.Int(s.Services.Length);
@@ -251,6 +253,8 @@ namespace Edge.Dataplane.Mgmt
                 p.Uid = Required(strings, r);
                 p.Address = r.Address();
                 p.Image = Required(strings, r);
+                p.Args = Strings(r, strings);
+                p.Env = Strings(r, strings);
                 PodSpec kept = StateReuse.Pod(held, p);
                 if (pods[i] != kept && held != null && pods == held.Pods)
                 {
@@ -443,6 +447,27 @@ namespace Edge.Dataplane.Mgmt
             return value;
         }
 
+        // A list of strings (a container's args or environment): its count, then each by its index.
+        private static void Strings(PayloadWriter w, StringTable strings, string[] values)
+        {
+            w.Int(values.Length);
+            for (int i = 0; i < values.Length; i++)
+            {
+                w.Int(strings.Index(values[i]));
+            }
+        }
+
+        private static string[] Strings(PayloadReader r, StringRefs strings)
+        {
+            string[] values = Empty.OrNewStrings(r.Count(1));
+            for (int i = 0; i < values.Length && !r.Failed; i++)
+            {
+                values[i] = Required(strings, r);
+            }
+
+            return values;
+        }
+
         internal static string Ref(StringRefs strings, PayloadReader r)
         {
             string value;
@@ -470,6 +495,15 @@ namespace Edge.Dataplane.Mgmt
                 t.Index(s.Pods[i].Name);
                 t.Index(s.Pods[i].Uid);
                 t.Index(s.Pods[i].Image);
+                for (int a = 0; a < s.Pods[i].Args.Length; a++)
+                {
+                    t.Index(s.Pods[i].Args[a]);
+                }
+
+                for (int e = 0; e < s.Pods[i].Env.Length; e++)
+                {
+                    t.Index(s.Pods[i].Env[e]);
+                }
             }
 
             for (int i = 0; i < s.Services.Length; i++)

@@ -62,7 +62,8 @@ namespace Edge.Dataplane.Mgmt
                 PodSpec h = held.Pods[i];
                 if (h.Name == decoded.Name && h.Namespace == decoded.Namespace)
                 {
-                    bool same = h.Uid == decoded.Uid && h.Address == decoded.Address && h.Image == decoded.Image;
+                    bool same = h.Uid == decoded.Uid && h.Address == decoded.Address && h.Image == decoded.Image
+                        && SameStrings(h.Args, decoded.Args) && SameStrings(h.Env, decoded.Env);
                     return same ? h : decoded;
                 }
             }

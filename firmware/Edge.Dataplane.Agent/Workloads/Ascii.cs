@@ -39,6 +39,19 @@ namespace Edge.Dataplane.Workloads
             return new string(chars);
         }
 
+        /// <summary>Text made safe to put in HTML: &amp;, &lt; and &gt; escaped.</summary>
+        public static string HtmlText(string text)
+        {
+            string safe = "";
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                safe += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c.ToString();
+            }
+
+            return safe;
+        }
+
         /// <summary>The text with every '\r' removed (CRLF lines become LF lines).</summary>
         public static string WithoutCarriageReturns(string text)
         {

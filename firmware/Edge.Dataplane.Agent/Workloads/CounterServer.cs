@@ -14,7 +14,12 @@ namespace Edge.Dataplane.Workloads
         private long _count;
 
         public CounterServer(PodSandbox pod)
-            : base(pod, Port)
+            : this(pod, Port)
+        {
+        }
+
+        public CounterServer(PodSandbox pod, ushort port)
+            : base(pod, port)
         {
         }
 

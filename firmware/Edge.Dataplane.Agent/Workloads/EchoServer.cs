@@ -22,9 +22,15 @@ namespace Edge.Dataplane.Workloads
         public long BytesEchoed;
 
         public EchoServer(PodSandbox pod)
+            : this(pod, Port)
         {
-            _listener = pod.Listen(Port, MaxConnections);
-            _udp = pod.OpenUdp(Port);
+        }
+
+        /// <summary>Echo on <paramref name="port"/> (its -port), TCP and UDP.</summary>
+        public EchoServer(PodSandbox pod, ushort port)
+        {
+            _listener = pod.Listen(port, MaxConnections);
+            _udp = pod.OpenUdp(port);
         }
 
         public string Image

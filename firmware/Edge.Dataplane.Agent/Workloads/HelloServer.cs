@@ -7,12 +7,22 @@ namespace Edge.Dataplane.Workloads
     {
         public const ushort Port = 80;
 
-        private const string Page = "<!DOCTYPE html>\n<html><head><title>Hello from Edge</title></head>\n"
-            + "<body><h1>Hello from Edge</h1><p>This page was served by a pod on a microcontroller.</p></body></html>\n";
+        private const string Head = "<!DOCTYPE html>\n<html><head><title>Hello from Edge</title></head>\n<body><h1>Hello from Edge</h1><p>";
+        private const string Tail = "</p></body></html>\n";
+        private const string Said = "This page was served by a pod on a microcontroller.";
+
+        private readonly string _message;
 
         public HelloServer(PodSandbox pod)
-            : base(pod, Port)
+            : this(pod, Port, "")
         {
+        }
+
+        /// <summary>On <paramref name="port"/>, its page saying <paramref name="message"/> (as text) under the title, or its own line when none is given.</summary>
+        public HelloServer(PodSandbox pod, ushort port, string message)
+            : base(pod, port)
+        {
+            _message = message;
         }
 
         public override string Image
@@ -22,7 +32,7 @@ namespace Edge.Dataplane.Workloads
 
         public override byte[] Respond(HttpConnection connection, string head)
         {
-            return HttpText.Response(200, "OK", "text/html; charset=utf-8", Page);
+            return HttpText.Response(200, "OK", "text/html; charset=utf-8", Head + (_message.Length > 0 ? Ascii.HtmlText(_message) : Said) + Tail);
         }
     }
 }

@@ -15,13 +15,21 @@ namespace Edge.Dataplane.Workloads
         public const ushort Port = 80;
 
         private readonly string _node;
+        private readonly string _name;
 
         public long Requests;
 
         public WhoamiServer(PodSandbox pod, string nodeName)
-            : base(pod, Port)
+            : this(pod, nodeName, Port, "")
+        {
+        }
+
+        /// <summary>On <paramref name="port"/> (its -port), saying <paramref name="name"/> first when one is given (its -name), as traefik/whoami does.</summary>
+        public WhoamiServer(PodSandbox pod, string nodeName, ushort port, string name)
+            : base(pod, port)
         {
             _node = nodeName;
+            _name = name;
         }
 
         public override string Image
@@ -33,7 +41,8 @@ namespace Edge.Dataplane.Workloads
         {
             Requests++;
             TcpSocket s = connection.Socket;
-            string body = "Hostname: " + Pod.Name + "\n"
+            string body = (_name.Length > 0 ? "Name: " + _name + "\n" : "")
+                + "Hostname: " + Pod.Name + "\n"
                 + "Namespace: " + Pod.Namespace + "\n"
                 + "Node: " + _node + "\n"
                 + "IP: 127.0.0.1\n"

@@ -20,15 +20,84 @@ namespace Edge.Dataplane.Workloads
         /// </summary>
         public static IWorkload Create(string image, PodSandbox pod, string nodeName)
         {
-            switch (ShortName(image))
+            ImageFlags refused;
+            return Create(image, pod, nodeName, Empty.Strings, Empty.Strings, out refused);
+        }
+
+        /// <summary>
+        /// Starts the image with its container's args and environment ("NAME=value"); null for an
+        /// unknown image, or when the image does not take its command line: then
+        /// <paramref name="refused"/> says why and how it exited, as the program would have.
+        /// </summary>
+        public static IWorkload Create(string image, PodSandbox pod, string nodeName, string[] args, string[] env, out ImageFlags refused)
+        {
+            refused = null;
+            string name = ShortName(image);
+            ImageFlags flags;
+            switch (name)
             {
-                case "whoami": return new WhoamiServer(pod, nodeName);
-                case "hello": return new HelloServer(pod);
-                case "echo": return new EchoServer(pod);
-                case "counter": return new CounterServer(pod);
-                case "toolbox": return new Toolbox();
+                case "whoami":
+                    flags = new ImageFlags(name, 6);
+                    int port = flags.DefinePort("port", "80", "WHOAMI_PORT_NUMBER", "the port to listen on");
+                    int who = flags.Define("name", "", "WHOAMI_NAME", "the name it says it has, first in every answer");
+                    flags.DefineBool("verbose", "log every request's headers");
+                    int cert = flags.Define("cert", "", null, "a certificate for TLS (not served here: terminate TLS at an Ingress)");
+                    flags.Define("key", "", null, "the certificate's key");
+                    flags.Define("cacert", "", null, "a CA for mutual TLS");
+                    if (!flags.Parse(args, env) || !NoTls(flags, cert))
+                    {
+                        refused = flags;
+                        return null;
+                    }
+
+                    return new WhoamiServer(pod, nodeName, flags.Port(port), flags.Value(who));
+                case "hello":
+                    flags = new ImageFlags(name, 2);
+                    int helloPort = flags.DefinePort("port", "80", null, "the port to listen on");
+                    int message = flags.Define("message", "", "HELLO_MESSAGE", "the line the page says under its title");
+                    if (!flags.Parse(args, env))
+                    {
+                        refused = flags;
+                        return null;
+                    }
+
+                    return new HelloServer(pod, flags.Port(helloPort), flags.Value(message));
+                case "echo":
+                    flags = new ImageFlags(name, 1);
+                    int echoPort = flags.DefinePort("port", "7", null, "the port to echo on (TCP and UDP)");
+                    if (!flags.Parse(args, env))
+                    {
+                        refused = flags;
+                        return null;
+                    }
+
+                    return new EchoServer(pod, flags.Port(echoPort));
+                case "counter":
+                    flags = new ImageFlags(name, 1);
+                    int counterPort = flags.DefinePort("port", "80", null, "the port to listen on");
+                    if (!flags.Parse(args, env))
+                    {
+                        refused = flags;
+                        return null;
+                    }
+
+                    return new CounterServer(pod, flags.Port(counterPort));
+                case "toolbox": return new Toolbox(); // its main process only sleeps (its args, "sleep infinity" say, are not read); tools run with exec
                 default: return null;
             }
+        }
+
+        // whoami's TLS flags name files a board does not have: the program ends, as it would without them.
+        private static bool NoTls(ImageFlags flags, int cert)
+        {
+            if (flags.Value(cert).Length == 0)
+            {
+                return true;
+            }
+
+            flags.Error = "open " + flags.Value(cert) + ": no such file or directory (the built-in whoami serves plain HTTP: terminate TLS at an Ingress)\n";
+            flags.Exit = 1;
+            return false;
         }
 
         public static string UnknownImageMessage(string image)

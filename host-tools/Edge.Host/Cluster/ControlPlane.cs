@@ -258,7 +258,7 @@ public sealed class ControlPlane : IAsyncDisposable
                     state = BoardStateCompiler.Compile(nodeName, _store.List("Node").Items, _store.List("Pod").Items,
                         _store.List("Service").Items, _store.List("Endpoints").Items, _network, 0, _store.List("OverlayPeer").Items,
                         _store.List("Namespace").Items, _store.List("NetworkPolicy").Items, _store.List("Ingress").Items,
-                        _store.List("IngressClass").Items, _store.List("Secret").Items);
+                        _store.List("IngressClass").Items, _store.List("Secret").Items, _store.List("ConfigMap").Items);
                 }
                 catch (ArgumentException e)
                 {

@@ -24,7 +24,7 @@ public static class BoardStateCompiler
         IReadOnlyList<KubeObject> services, IReadOnlyList<KubeObject> endpoints, ClusterNetwork network, uint generation,
         IReadOnlyList<KubeObject>? overlayPeers = null, IReadOnlyList<KubeObject>? namespaces = null,
         IReadOnlyList<KubeObject>? networkPolicies = null, IReadOnlyList<KubeObject>? ingresses = null,
-        IReadOnlyList<KubeObject>? ingressClasses = null, IReadOnlyList<KubeObject>? secrets = null)
+        IReadOnlyList<KubeObject>? ingressClasses = null, IReadOnlyList<KubeObject>? secrets = null, IReadOnlyList<KubeObject>? configMaps = null)
     {
         KubeObject node = nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new ArgumentException($"node {nodeName} is not in the cluster", nameof(nodeName));
@@ -71,14 +71,7 @@ public static class BoardStateCompiler
         List<KubeObject> placed = pods.Where(p => PodAddress(p) != 0 && (string?)p.Json["status"]?["phase"] is not ("Succeeded" or "Failed")).ToList();
         state.Pods = placed.Where(p => (string?)p.Spec?["nodeName"] == nodeName && !Controllers.ContainerConfig.Blocked(p))
             .OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => new PodSpec
-            {
-                Namespace = p.Namespace,
-                Name = p.Name,
-                Uid = PodIncarnation.Of((string?)p.Metadata["uid"] ?? ""),
-                Address = PodAddress(p),
-                Image = (string?)p.Spec?["containers"]?[0]?["image"] ?? "",
-            }).ToArray();
+            .Select(p => Pod(p, new ContainerEnvironment.Sources(configMaps ?? [], secrets ?? [], services))).ToArray();
         state.ClusterPodAddresses = placed.Select(PodAddress).ToArray();
         state.ClusterPodNamespaces = placed.Select(p => p.Namespace).ToArray();
         state.Policies = NetworkPolicyCompiler.Compile(nodeName, placed, namespaces ?? [], networkPolicies ?? [], network.DnsServiceIp);
@@ -225,6 +218,25 @@ public static class BoardStateCompiler
         dns.EndpointReady = addresses.Select(_ => true).ToArray();
         dns.EndpointPorts = endpointPorts.ToArray();
         return dns;
+    }
+
+    // A pod as its board runs it: its sandbox, its container's image, args and environment (as the
+    // kubelet makes them when it starts, what a board is given of them: ContainerEnvironment).
+    private static PodSpec Pod(KubeObject pod, ContainerEnvironment.Sources sources)
+    {
+        var container = pod.Spec?["containers"]?[0] as JsonObject ?? [];
+        string image = (string?)container["image"] ?? "";
+        IReadOnlyList<KeyValuePair<string, string>> env = ContainerEnvironment.For(pod, container, sources, onBoard: true).Variables;
+        return new PodSpec
+        {
+            Namespace = pod.Namespace,
+            Name = pod.Name,
+            Uid = PodIncarnation.Of((string?)pod.Metadata["uid"] ?? ""),
+            Address = PodAddress(pod),
+            Image = image,
+            Args = ContainerEnvironment.Args(container, Edge.Dataplane.Workloads.WorkloadCatalog.ShortName(image), ContainerEnvironment.For(pod, container, sources).Variables),
+            Env = env.Select(v => v.Key + "=" + v.Value).ToArray(),
+        };
     }
 
     public static uint PodAddress(KubeObject pod) => Ipv4Address.TryParse((string?)pod.Json["status"]?["podIP"] ?? "", out uint ip) ? ip : 0;

@@ -7,7 +7,9 @@ namespace Edge.Host.Controllers;
 /// <summary>
 /// The kubelet's half of pod status: what a board says in its heartbeat about a pod becomes the
 /// pod's status.phase, its Ready and ContainersReady conditions and a container state that
-/// `kubectl describe`-style output can show (waiting with reason ErrImageNeverPull, say).
+/// `kubectl describe`-style output can show (waiting with reason ErrImageNeverPull, say; a
+/// container whose program exits is CrashLoopBackOff with the kubelet's message, its restartCount
+/// and lastState as the board counts them).
 /// Reports for another incarnation of the pod (a different uid) are ignored: a board that
 /// still runs the pod a control plane deleted and re-created must not mark the new one Running.
 /// </summary>
@@ -23,7 +25,8 @@ public static class PodStatusFromBoard
 
         JsonObject status = pod.Json["status"] as JsonObject ?? (JsonObject)(pod.Json["status"] = new JsonObject());
         JsonObject before = (JsonObject)status.DeepClone();
-        bool running = report.Phase == "Running";
+        bool crashing = report.Reason == "CrashLoopBackOff";
+        bool running = report.Phase == "Running" && !crashing;
         string phase = report.Phase is "Running" or "Failed" ? report.Phase : "Pending";
 
         status["phase"] = phase;
@@ -31,7 +34,9 @@ public static class PodStatusFromBoard
         SetCondition(status, "Ready", running, at);
         string container = (string?)pod.Spec?["containers"]?[0]?["name"] ?? "main";
         string image = (string?)pod.Spec?["containers"]?[0]?["image"] ?? "";
-        JsonObject state = running
+        JsonObject state = crashing
+            ? new JsonObject { ["waiting"] = new JsonObject { ["reason"] = report.Reason, ["message"] = $"{report.Message} restarting failed container={container} pod={pod.Name}_{pod.Namespace}({(string?)pod.Metadata["uid"]})" } }
+            : running
             ? new JsonObject { ["running"] = new JsonObject() }
             : phase == "Failed"
                 ? new JsonObject { ["terminated"] = new JsonObject { ["reason"] = Or(report.Reason, "Error"), ["message"] = report.Message } }
@@ -48,14 +53,21 @@ public static class PodStatusFromBoard
             state["running"]!["startedAt"] = KubeTime.Format(at);
         }
 
-        status["containerStatuses"] = new JsonArray(new JsonObject
+        var containerStatus = new JsonObject
         {
             ["name"] = container,
             ["image"] = image,
             ["ready"] = running,
-            ["restartCount"] = 0,
+            ["restartCount"] = report.Restarts,
             ["state"] = state,
-        });
+        };
+        if (report.LastExit is int exit)
+        {
+            // How the container last ended: what the kubelet keeps as lastState (kubectl's "Last State").
+            containerStatus["lastState"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = exit, ["reason"] = exit == 0 ? "Completed" : "Error" } };
+        }
+
+        status["containerStatuses"] = new JsonArray(containerStatus);
 
         return !JsonNode.DeepEquals(before, status);
     }

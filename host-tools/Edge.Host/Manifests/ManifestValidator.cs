@@ -239,9 +239,11 @@ public static partial class ManifestValidator
                 v.Error(c + ".image", "required (whoami, hello, echo, counter or toolbox)");
             }
 
-            if (containers[i]?["command"] is not null || containers[i]?["args"] is not null)
+            if (containers[i]?["command"] is JsonArray { Count: > 0 } command
+                && ContainerEnvironment.ProgramName((string?)command[0]) is string program
+                && program != Dataplane.Workloads.WorkloadCatalog.ShortName((string?)containers[i]?["image"]) && Dataplane.Workloads.WorkloadCatalog.ShortName((string?)containers[i]?["image"]) != "toolbox")
             {
-                v.Warning(c + ".command", "ignored: built-in images run their own program");
+                v.Warning(c + ".command", $"ignored: the built-in image runs its own program, not {program} (its args are read as its flags)");
             }
         }
 

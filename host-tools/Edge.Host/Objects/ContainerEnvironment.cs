@@ -21,7 +21,13 @@ public static partial class ContainerEnvironment
     /// <summary>The variables in the order they were first defined, or why the container cannot be created.</summary>
     public sealed record Result(IReadOnlyList<KeyValuePair<string, string>> Variables, string? Error);
 
-    public static Result For(KubeObject pod, JsonObject container, Sources sources)
+    /// <summary>
+    /// The environment as the container sees it (<paramref name="onBoard"/> false), or what a board
+    /// is given for it (true): what env and envFrom say but a Secret's values (the management line
+    /// is authenticated, not encrypted, and the built-in images read none) and the Services'
+    /// variables (the host has them: a board does not need them to run the image).
+    /// </summary>
+    public static Result For(KubeObject pod, JsonObject container, Sources sources, bool onBoard = false)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -35,7 +41,7 @@ public static partial class ContainerEnvironment
             env[name] = value;
         }
 
-        foreach ((string name, string value) in ServiceLinks(pod, sources.Services))
+        foreach ((string name, string value) in onBoard ? [] : ServiceLinks(pod, sources.Services))
         {
             Set(name, value);
         }
@@ -60,7 +66,7 @@ public static partial class ContainerEnvironment
 
             foreach ((string key, string value) in data.OrderBy(d => d.Key, StringComparer.Ordinal))
             {
-                if (EnvName().IsMatch(prefix + key))
+                if (EnvName().IsMatch(prefix + key) && !(onBoard && secret))
                 {
                     Set(prefix + key, value); // keys that are no variable name are skipped (the kubelet's InvalidEnvironmentVariableNames)
                 }
@@ -82,7 +88,7 @@ public static partial class ContainerEnvironment
                 return new Result([], error);
             }
 
-            if (value != null)
+            if (value != null && !(onBoard && valueFrom["secretKeyRef"] is JsonObject))
             {
                 Set(name, value);
             }
@@ -184,6 +190,27 @@ public static partial class ContainerEnvironment
 
         return result.ToString();
     }
+
+    /// <summary>
+    /// The program's args as the kubelet gives them: a <c>command</c> naming the image's own program
+    /// ("/whoami") adds what follows it before <c>args</c>; $(VAR) in both expanded against the
+    /// container's environment.
+    /// </summary>
+    public static string[] Args(JsonObject container, string shortImageName, IReadOnlyList<KeyValuePair<string, string>> env)
+    {
+        var defined = env.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        var args = new List<string>();
+        if (container["command"] is JsonArray { Count: > 0 } command && ProgramName((string?)command[0]) == shortImageName)
+        {
+            args.AddRange(command.Skip(1).Select(c => (string?)c ?? ""));
+        }
+
+        args.AddRange((container["args"] as JsonArray ?? []).Select(a => (string?)a ?? ""));
+        return args.Select(a => Expand(a, defined)).ToArray();
+    }
+
+    /// <summary>"/usr/local/bin/whoami" gives "whoami".</summary>
+    public static string ProgramName(string? path) => path == null ? "" : path[(path.LastIndexOf('/') + 1)..];
 
     /// <summary>A Service's name as the kubelet makes it a variable's: upper case, '-' as '_'.</summary>
     public static string VariableName(string name) => name.ToUpperInvariant().Replace('-', '_');

@@ -32,7 +32,7 @@ public static class ResourceColumns
     public static Table For(string kind) => kind switch
     {
         "Pod" => new(["NAME", "READY", "STATUS", "RESTARTS", "AGE"], ["IP", "NODE"],
-            (o, now) => [o.Name, PodReady(o), PodStatus(o), "0", Age.Of(Created(o), now)],
+            (o, now) => [o.Name, PodReady(o), PodStatus(o), Restarts(o), Age.Of(Created(o), now)],
             o => [Text(o.Json["status"]?["podIP"]), Text(o.Spec?["nodeName"])]),
         "Node" => new(["NAME", "STATUS", "ROLES", "AGE", "VERSION"], ["INTERNAL-IP", "POD-CIDR", "LINK"],
             (o, now) => [o.Name, NodeStatus(o), "<none>", Age.Of(Created(o), now), Text(o.Json["status"]?["nodeInfo"]?["kubeletVersion"])],
@@ -165,6 +165,10 @@ public static class ResourceColumns
         labels is JsonObject o && o.Count > 0 ? string.Join(",", o.Select(p => $"{p.Key}={(string?)p.Value}")) : "<none>";
 
     public static string Created(KubeObject o) => (string?)o.Metadata["creationTimestamp"] ?? "";
+
+    // kubectl's RESTARTS: the containers' restarts together.
+    private static string Restarts(KubeObject pod) =>
+        (pod.Json["status"]?["containerStatuses"] as JsonArray ?? []).Sum(c => JsonNumbers.AsInt(c?["restartCount"]) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string PodReady(KubeObject pod)
     {

@@ -748,7 +748,14 @@ public sealed partial class BoardClient : IAsyncDisposable
                     pods.Add(new PodReport(r.String() ?? "", r.String() ?? "", r.String() ?? "", PodPhase.Name(r.Int()), r.String() ?? "", r.String() ?? ""));
                 }
 
-                var heartbeat = new BoardHeartbeat(generation, pods, r.Varint(), DateTimeOffset.UtcNow);
+                uint drops = r.Varint();
+                for (int i = 0; i < pods.Count && !r.AtEnd && !r.Failed; i++)
+                {
+                    int restarts = r.Int(), lastExit = r.Int();
+                    pods[i] = pods[i] with { Restarts = Math.Max(0, restarts), LastExit = lastExit > 0 ? lastExit - 1 : null };
+                }
+
+                var heartbeat = new BoardHeartbeat(generation, pods, drops, DateTimeOffset.UtcNow);
                 LastHeartbeat = heartbeat;
                 Heartbeat?.Invoke(heartbeat);
                 break;

@@ -48,6 +48,29 @@ public sealed class BoardStateCompilerTests
     private static DesiredState Compile(string node) => BoardStateCompiler.Compile(node, Nodes, Pods, Services, Endpoints, new ClusterNetwork(), 7);
 
     [Fact]
+    public void A_pod_goes_with_its_containers_args_and_environment_but_no_secret_value_and_no_service_variables()
+    {
+        KubeObject pod = Obj("""
+            {"kind": "Pod", "metadata": {"name": "web-c", "namespace": "default", "uid": "u-c"},
+             "spec": {"nodeName": "node-1", "containers": [{"name": "c", "image": "traefik/whoami",
+               "command": ["/whoami"], "args": ["--port", "$(PORT)", "--name", "$(WEB_SERVICE_HOST)"],
+               "env": [{"name": "PORT", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "port"}}},
+                       {"name": "WHOAMI_NAME", "value": "blue"},
+                       {"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "s", "key": "token"}}}]}]},
+             "status": {"phase": "Pending", "podIP": "10.244.1.9"}}
+            """);
+        KubeObject settings = Obj("""{"kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "default"}, "data": {"port": "8080"}}""");
+        KubeObject secret = Obj("""{"kind": "Secret", "metadata": {"name": "s", "namespace": "default"}, "data": {"token": "c2VjcmV0"}}""");
+
+        DesiredState state = BoardStateCompiler.Compile("node-1", Nodes, [.. Pods, pod], Services, Endpoints, new ClusterNetwork(), 7, secrets: [secret], configMaps: [settings]);
+
+        Edge.Dataplane.Mgmt.PodSpec spec = state.Pods.Single(p => p.Name == "web-c");
+        Assert.Equal(["--port", "8080", "--name", "10.96.0.2"], spec.Args); // $(VAR) from env and the Services' variables, as the kubelet expands args
+        Assert.Equal(["PORT=8080", "WHOAMI_NAME=blue"], spec.Env);
+        Assert.Empty(state.Pods.Single(p => p.Name == "web-a").Args);
+    }
+
+    [Fact]
     public void A_board_gets_its_own_pods_and_every_joined_peer()
     {
         DesiredState state = Compile("node-1");

@@ -60,6 +60,25 @@ public sealed class PodStatusFromBoardTests
     }
 
     [Fact]
+    public void A_container_whose_program_exits_is_CrashLoopBackOff_with_the_kubelets_message_its_restarts_and_last_state()
+    {
+        KubeObject pod = Pod();
+
+        Assert.True(PodStatusFromBoard.Apply(pod, Report("Running", reason: "CrashLoopBackOff", message: "back-off 20s") with { Restarts = 1, LastExit = 2 }, T0));
+
+        JsonNode status = pod.Json["status"]!;
+        JsonNode container = status["containerStatuses"]![0]!;
+        Assert.Equal("Running", (string?)status["phase"]);
+        Assert.False(EndpointsBuilder.IsReady(pod)); // a restarting container serves nothing
+        Assert.Equal(("CrashLoopBackOff", "back-off 20s restarting failed container=whoami pod=web-1_default(u-1)"),
+            ((string?)container["state"]!["waiting"]!["reason"], (string?)container["state"]!["waiting"]!["message"]));
+        Assert.Equal(1, (int)container["restartCount"]!);
+        Assert.Equal(("Error", 2), ((string?)container["lastState"]!["terminated"]!["reason"], (int)container["lastState"]!["terminated"]!["exitCode"]!));
+        Assert.Equal("CrashLoopBackOff", Edge.Host.Printing.ResourceColumns.PodStatus(pod));
+        Assert.Equal("1", Edge.Host.Printing.ResourceColumns.For("Pod").Row(pod, T0)[3]); // RESTARTS
+    }
+
+    [Fact]
     public void A_report_about_another_incarnation_is_ignored()
     {
         KubeObject pod = Pod();

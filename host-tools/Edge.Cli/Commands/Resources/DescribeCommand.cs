@@ -200,7 +200,15 @@ public static class DescribeCommand
                 w.Field("      " + char.ToUpperInvariant(key[0]) + key[1..], (string?)value ?? "");
             }
 
+            if (status?["lastState"]?["terminated"] is JsonObject last)
+            {
+                w.Field("    Last State", "Terminated");
+                w.Field("      Reason", (string?)last["reason"] ?? "");
+                w.Field("      Exit Code", (JsonNumbers.AsInt(last["exitCode"]) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             w.Field("    Ready", status?["ready"]?.GetValue<bool>() == true ? "True" : "False");
+            w.Field("    Restart Count", (JsonNumbers.AsInt(status?["restartCount"]) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
             w.Quantities("Limits", container?["resources"]?["limits"] as JsonObject);
             w.Quantities("Requests", container?["resources"]?["requests"] as JsonObject);
             if (container is JsonObject c)
