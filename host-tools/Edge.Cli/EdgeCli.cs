@@ -39,7 +39,7 @@ public static class EdgeCli
         root.Add(MetadataCommands.Annotate(console));
         root.Add(ScaleCommand.Create(console));
         root.Add(RolloutCommand.Create(console));
-        foreach (Command command in NodeCommands.Create(console).Concat(ViewCommands.Create(console)))
+        foreach (Command command in NodeCommands.Create(console).Concat(ViewCommands.Create(console)).Concat(RuntimeCommands.Create(console)))
         {
             root.Add(command);
         }

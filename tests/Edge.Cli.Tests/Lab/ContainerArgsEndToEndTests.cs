@@ -46,6 +46,16 @@ public sealed class ContainerArgsEndToEndTests() : LabTest("args")
         CliRun logs = Edgectl.Run("logs", "crash");
         Assert.StartsWith("flag provided but not defined: -listen\nUsage of whoami:\n", logs.Out);
         WaitFor(() => (int)Pod("crash")["status"]!["containerStatuses"]![0]!["restartCount"]! >= 1, "a restart after the 10 s back-off", 30);
-        Assert.Matches(@"(?m)^    Last State:\s+Terminated\n      Reason:\s+Error\n      Exit Code:\s+2$", Edgectl.Run("describe", "pod", "crash").Out);
+        string describe = Edgectl.Run("describe", "pod", "crash").Out;
+        Assert.Matches(@"(?m)^    Last State:\s+Terminated\n      Reason:\s+Error\n      Exit Code:\s+2$", describe);
+        Assert.Matches(@"(?m)^Sandbox:\s+[0-9a-f]{13} \(IP 10\.244\.\d+\.\d+, MAC 02:42:0a:f4:[0-9a-f:]+, shared by its containers\)$", describe);
+
+        // The board's runtime as crictl shows one: the sandbox stays Ready while its container is
+        // started again, each attempt a new container.
+        string node = (string)Pod("crash")["spec"]!["nodeName"]!;
+        Assert.Matches(@"(?m)^[0-9a-f]{13}\s+.+ ago\s+Ready\s+crash\s+default\s+0\s+\(default\)$", Edgectl.Run("sandboxes", node).Out);
+        Assert.Matches(@"(?m)^[0-9a-f]{13}\s+traefik/whoami\s+.+ ago\s+Exited\s+whoami\s+[1-9]\d*\s+[0-9a-f]{13}\s+crash$", Edgectl.Run("containers", node).Out);
+        CliRun unknown = Edgectl.Run("containers", "node-9");
+        Assert.Equal((1, "error: nodes \"node-9\" not found; `edgectl get nodes` lists them\n"), (unknown.ExitCode, unknown.Err));
     }
 }

@@ -179,6 +179,7 @@ public static class DescribeCommand
         w.Field("Node", node ?? "<none>");
         w.Field("Status", ResourceColumns.PodStatus(pod));
         w.Field("IP", (string?)pod.Json["status"]?["podIP"] ?? "<none>");
+        w.Field("Sandbox", CrictlViews.Describe(pod));
         JsonNode? owner = (pod.Metadata["ownerReferences"] as JsonArray)?.FirstOrDefault();
         if (owner != null)
         {
