@@ -71,7 +71,7 @@ public static class BoardStateCompiler
         List<KubeObject> placed = pods.Where(p => PodAddress(p) != 0 && (string?)p.Json["status"]?["phase"] is not ("Succeeded" or "Failed")).ToList();
         state.Pods = placed.Where(p => (string?)p.Spec?["nodeName"] == nodeName && !Controllers.ContainerConfig.Blocked(p))
             .OrderBy(p => p.Namespace).ThenBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => Pod(p, new ContainerEnvironment.Sources(configMaps ?? [], secrets ?? [], services))).ToArray();
+            .Select(p => Pod(p, new ContainerEnvironment.Sources(configMaps ?? [], secrets ?? [], services, node))).ToArray();
         state.ClusterPodAddresses = placed.Select(PodAddress).ToArray();
         state.ClusterPodNamespaces = placed.Select(p => p.Namespace).ToArray();
         state.Policies = NetworkPolicyCompiler.Compile(nodeName, placed, namespaces ?? [], networkPolicies ?? [], network.DnsServiceIp);

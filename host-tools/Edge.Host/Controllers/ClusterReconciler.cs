@@ -172,11 +172,15 @@ public sealed class ClusterReconciler
                 }
                 catch (StoreException e) when (e.Error is StoreError.Forbidden or StoreError.Invalid)
                 {
-                    // Admission refused the template's pod (a LimitRange it breaks): the controller's
-                    // FailedCreate, said once (the pod's random suffix left out, so each pass's new name
-                    // is not news), and the next pass tries again (the range may change).
+                    // Admission refused the template's pod (a LimitRange it breaks): the replicaset
+                    // controller's FailedCreate on the revision's ReplicaSet (written later in this pass
+                    // when it is new, so said from the next), once (the pod's random suffix left out, so
+                    // each pass's new name is not news), and the next pass tries again (the range may change).
                     string suffix = pod.Name[(pod.Name.LastIndexOf('-') + 1)..];
-                    Warn(deployment, [("FailedCreate", "Error creating: " + e.Message.Replace($"\"{pod.Name}\"", $"\"{pod.Name[..^suffix.Length]}\"", StringComparison.Ordinal))]);
+                    if (_store.Get("ReplicaSet", deployment.Namespace, $"{deployment.Name}-{pod.Labels.GetValueOrDefault("pod-template-hash")}") is KubeObject revision)
+                    {
+                        Warn(revision, [("FailedCreate", "Error creating: " + e.Message.Replace($"\"{pod.Name}\"", $"\"{pod.Name[..^suffix.Length]}\"", StringComparison.Ordinal))]);
+                    }
                 }
             }
 

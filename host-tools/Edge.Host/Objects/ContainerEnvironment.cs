@@ -16,7 +16,8 @@ namespace Edge.Host.Objects;
 public static partial class ContainerEnvironment
 {
     /// <summary>The cluster's objects the environment reads: ConfigMaps, Secrets and Services, in any namespace.</summary>
-    public sealed record Sources(IReadOnlyList<KubeObject> ConfigMaps, IReadOnlyList<KubeObject> Secrets, IReadOnlyList<KubeObject> Services);
+    /// <summary>The cluster's objects the environment reads, and the pod's Node (whose allocatable stands in for a limit the container does not set).</summary>
+    public sealed record Sources(IReadOnlyList<KubeObject> ConfigMaps, IReadOnlyList<KubeObject> Secrets, IReadOnlyList<KubeObject> Services, KubeObject? Node = null);
 
     /// <summary>The variables in the order they were first defined, or why the container cannot be created.</summary>
     public sealed record Result(IReadOnlyList<KeyValuePair<string, string>> Variables, string? Error);
@@ -227,7 +228,7 @@ public static partial class ContainerEnvironment
 
         if (valueFrom["resourceFieldRef"] is JsonObject resource)
         {
-            return (ResourceValue(container, resource), null);
+            return (ResourceValue(container, resource, sources.Node), null);
         }
 
         bool secret = valueFrom["secretKeyRef"] is JsonObject;
@@ -276,12 +277,17 @@ public static partial class ContainerEnvironment
     }
 
     // limits.cpu/memory, requests.cpu/memory in the divisor's units, rounded up (cpu "1" by default, memory bytes).
-    private static string ResourceValue(JsonObject container, JsonObject resource)
+    private static string ResourceValue(JsonObject container, JsonObject resource, KubeObject? node)
     {
         string what = (string?)resource["resource"] ?? "";
         int dot = what.IndexOf('.');
         string field = dot > 0 ? what[..dot] : what, name = dot > 0 ? what[(dot + 1)..] : "";
         Quantity? value = PodResources.Read(container["resources"]?[field]?[name]);
+        if (value == null && field == "limits" && name is PodResources.Cpu or PodResources.Memory && node != null)
+        {
+            value = Scheduling.Scheduler.Allocatable(node, name); // the kubelet's: no limit is the node's allocatable
+        }
+
         decimal divisor = PodResources.Read(resource["divisor"])?.Value is decimal d and > 0 ? d : 1;
         try
         {

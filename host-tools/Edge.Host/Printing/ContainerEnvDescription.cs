@@ -62,9 +62,12 @@ public static class ContainerEnvDescription
             }
             else if (from["resourceFieldRef"] is JsonObject resource)
             {
-                string value = ContainerEnvironment.For(pod, new JsonObject { ["env"] = new JsonArray(variable.DeepClone()), ["resources"] = container["resources"]?.DeepClone() }, NoSources)
+                // As kubectl: a cpu or memory limit the container does not set is the node's allocatable.
+                string what = (string?)resource["resource"] ?? "";
+                bool unset = what is "limits.cpu" or "limits.memory" && container["resources"]?["limits"]?[what["limits.".Length..]] == null;
+                string value = unset ? "node allocatable" : ContainerEnvironment.For(pod, new JsonObject { ["env"] = new JsonArray(variable.DeepClone()), ["resources"] = container["resources"]?.DeepClone() }, NoSources)
                     .Variables.FirstOrDefault(v => v.Key == name).Value ?? "";
-                w.Line($"      {name}:\t{value} ({(string?)resource["resource"]})");
+                w.Line($"      {name}:\t{value} ({what})");
             }
             else if (from["secretKeyRef"] is JsonObject secretKey)
             {

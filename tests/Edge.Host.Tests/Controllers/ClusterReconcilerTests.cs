@@ -207,7 +207,7 @@ public sealed class ClusterReconcilerTests : IDisposable
 
         Assert.Empty(Pods("web-"));
         KubeObject failed = Assert.Single(_store.List("Event", "default").Items, e => (string?)e.Json["reason"] == "FailedCreate");
-        Assert.Equal("Deployment", (string?)failed.Json["involvedObject"]!["kind"]);
+        Assert.Equal("ReplicaSet", (string?)failed.Json["involvedObject"]!["kind"]); // the revision's, as the replicaset controller says it
         Assert.Matches("""^Error creating: pods "web-[a-z0-9]+-" is forbidden: maximum memory usage per Container is 1Ki, but limit is 2Ki$""", (string?)failed.Json["message"]);
 
         KubeObject range = _store.Get("LimitRange", "default", "small")!;

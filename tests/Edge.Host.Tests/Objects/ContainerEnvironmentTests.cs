@@ -143,4 +143,19 @@ public sealed class ContainerEnvironmentTests
 
         Assert.Equal("configmap \"settings\" not found", Env(pod, new([elsewhere], [], [])).Error);
     }
+
+    [Fact]
+    public void A_cpu_or_memory_limit_the_container_does_not_set_is_the_nodes_allocatable()
+    {
+        KubeObject node = Parse("""{"kind": "Node", "metadata": {"name": "node-2"}, "status": {"allocatable": {"cpu": "1", "memory": "8Ki"}}}""");
+        KubeObject pod = Pod(spec: """
+            {"containers": [{"name": "app", "image": "whoami",
+              "env": [{"name": "MEMORY_KI", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory", "divisor": "1Ki"}}},
+                      {"name": "CPU_M", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1m"}}}]}]}
+            """);
+
+        Dictionary<string, string> env = Variables(Env(pod, new([], [], [], node)));
+
+        Assert.Equal(("8", "1000"), (env["MEMORY_KI"], env["CPU_M"]));
+    }
 }

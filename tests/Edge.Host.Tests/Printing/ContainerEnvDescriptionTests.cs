@@ -40,4 +40,20 @@ public sealed class ContainerEnvDescriptionTests
 
         Assert.Equal("    Environment:  <none>\n", ContainerEnvDescription.Of(pod, (JsonObject)pod.Spec!["containers"]![0]!));
     }
+
+    [Fact]
+    public void A_resource_the_container_does_not_limit_is_said_to_be_the_nodes_allocatable()
+    {
+        var pod = new KubeObject((JsonObject)JsonNode.Parse("""
+            {"kind": "Pod", "metadata": {"name": "web"}, "spec": {"containers": [{"name": "app", "image": "whoami", "resources": {"limits": {"cpu": "250m"}},
+              "env": [{"name": "MEM", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory"}}},
+                      {"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1m"}}}]}]}}
+            """)!);
+
+        Assert.Equal(string.Join("\n",
+            "    Environment:",
+            "      MEM:  node allocatable (limits.memory)",
+            "      CPU:  250 (limits.cpu)",
+            ""), ContainerEnvDescription.Of(pod, (JsonObject)pod.Spec!["containers"]![0]!));
+    }
 }
