@@ -63,20 +63,30 @@ public readonly partial record struct Quantity(decimal Value, string Text)
     private static long Saturated(decimal value) =>
         value >= long.MaxValue ? long.MaxValue : value <= long.MinValue ? long.MinValue : (long)Math.Ceiling(value);
 
-    /// <summary>Memory in the form kubectl prints a sum in: the largest binary unit it is a whole number of ("9Ki", "1536Ki"), else bytes.</summary>
+    /// <summary>
+    /// Memory as a quantity a person wrote: the largest binary unit it is a whole number of ("8Ki",
+    /// "1536Ki") or the largest decimal one ("64M"), whichever is shorter (binary when they are
+    /// as long), else bytes. (kubectl keeps the format of what was summed; a sum here is bytes.)
+    /// </summary>
     public static string FormatBytes(long bytes)
     {
-        string[] units = ["Ki", "Mi", "Gi", "Ti"];
+        string binary = Largest(bytes, 1024, ["Ki", "Mi", "Gi", "Ti"]);
+        string decimalSi = Largest(bytes, 1000, ["k", "M", "G", "T"]);
+        return decimalSi.Length < binary.Length ? decimalSi : binary;
+    }
+
+    private static string Largest(long amount, int step, string[] units)
+    {
         string unit = "";
-        long value = bytes;
+        long value = amount;
         foreach (string next in units)
         {
-            if (value == 0 || value % 1024 != 0)
+            if (value == 0 || value % step != 0)
             {
                 break;
             }
 
-            value /= 1024;
+            value /= step;
             unit = next;
         }
 

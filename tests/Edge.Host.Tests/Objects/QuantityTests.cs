@@ -46,9 +46,11 @@ public sealed class QuantityTests
     [InlineData(9216, "9Ki")]
     [InlineData(786432, "768Ki")]
     [InlineData(67108864, "64Mi")]
-    [InlineData(1000, "1000")]
+    [InlineData(1000, "1k")]
+    [InlineData(64_000_000, "64M")]
+    [InlineData(1500, "1500")]
     [InlineData(0, "0")]
-    public void Memory_sums_print_in_the_largest_binary_unit_they_are_a_whole_number_of(long bytes, string printed)
+    public void Memory_sums_print_in_the_largest_unit_they_are_a_whole_number_of_binary_first(long bytes, string printed)
     {
         Assert.Equal(printed, Quantity.FormatBytes(bytes));
     }
