@@ -255,7 +255,8 @@ public static partial class ContainerEnvironment
     }
 
     // The downward API's fields for env (pod-level; status.podIP once the pod has its address).
-    private static string? FieldValue(KubeObject pod, string path)
+    /// <summary>A field of the pod as the downward API gives it to env; null for a path it does not give.</summary>
+    public static string? FieldValue(KubeObject pod, string path)
     {
         Match label = LabelPath().Match(path);
         if (label.Success)
@@ -277,7 +278,8 @@ public static partial class ContainerEnvironment
     }
 
     // limits.cpu/memory, requests.cpu/memory in the divisor's units, rounded up (cpu "1" by default, memory bytes).
-    private static string ResourceValue(JsonObject container, JsonObject resource, KubeObject? node)
+    /// <summary>A container's resource as resourceFieldRef gives it, in the divisor's units rounded up (a cpu or memory limit it does not set is the node's allocatable, when the node is known).</summary>
+    public static string ResourceValue(JsonObject container, JsonObject resource, KubeObject? node)
     {
         string what = (string?)resource["resource"] ?? "";
         int dot = what.IndexOf('.');

@@ -56,8 +56,7 @@ public static class ContainerEnvDescription
             if (from["fieldRef"] is JsonObject field)
             {
                 string path = (string?)field["fieldPath"] ?? "";
-                string resolved = ContainerEnvironment.For(pod, new JsonObject { ["env"] = new JsonArray(variable.DeepClone()) }, NoSources).Variables
-                    .FirstOrDefault(v => v.Key == name).Value ?? "";
+                string resolved = ContainerEnvironment.FieldValue(pod, path) ?? "";
                 w.Line($"      {name}:\t{resolved} ({(string?)field["apiVersion"] ?? "v1"}:{path})");
             }
             else if (from["resourceFieldRef"] is JsonObject resource)
@@ -65,8 +64,7 @@ public static class ContainerEnvDescription
                 // As kubectl: a cpu or memory limit the container does not set is the node's allocatable.
                 string what = (string?)resource["resource"] ?? "";
                 bool unset = what is "limits.cpu" or "limits.memory" && container["resources"]?["limits"]?[what["limits.".Length..]] == null;
-                string value = unset ? "node allocatable" : ContainerEnvironment.For(pod, new JsonObject { ["env"] = new JsonArray(variable.DeepClone()), ["resources"] = container["resources"]?.DeepClone() }, NoSources)
-                    .Variables.FirstOrDefault(v => v.Key == name).Value ?? "";
+                string value = unset ? "node allocatable" : ContainerEnvironment.ResourceValue(container, resource, null);
                 w.Line($"      {name}:\t{value} ({what})");
             }
             else if (from["secretKeyRef"] is JsonObject secretKey)
@@ -88,8 +86,6 @@ public static class ContainerEnvDescription
         Write(o, pod, container);
         return o.ToString();
     }
-
-    private static readonly ContainerEnvironment.Sources NoSources = new([], [], []);
 
     private static string Optional(JsonObject? reference) => (bool?)reference?["optional"] == true ? "true" : "false";
 }

@@ -31,10 +31,11 @@ public static class Scheduler
             var onNode = boundPods.Where(p => NodeNameOf(p) == node.Name && !Finished(p)).ToList();
             int capacity = PodCapacity(node);
             string? reason = Filter(pod, node);
-            IReadOnlyList<string> unfit = reason == null ? Fit(requests, node, onNode, capacity) : [reason];
+            (long Cpu, long Memory) used = Requested(onNode);
+            IReadOnlyList<string> unfit = reason == null ? Fit(requests, node, used, onNode.Count, capacity) : [reason];
             if (unfit.Count == 0)
             {
-                feasible.Add((node, onNode.Count, capacity, FreeAfter(requests, node, onNode)));
+                feasible.Add((node, onNode.Count, capacity, FreeAfter(requests, node, used)));
             }
 
             foreach (string why in unfit)
@@ -94,15 +95,15 @@ public static class Scheduler
     /// from the requests of the pods already bound there (not what they use). A resource the pod
     /// does not request, or the node does not report, is not checked.
     /// </summary>
-    private static IReadOnlyList<string> Fit((long Cpu, long Memory) requests, KubeObject node, List<KubeObject> onNode, int capacity)
+    private static IReadOnlyList<string> Fit((long Cpu, long Memory) requests, KubeObject node, (long Cpu, long Memory) used, int pods, int capacity)
     {
         var unfit = new List<string>();
-        if (onNode.Count + 1 > capacity)
+        if (pods + 1 > capacity)
         {
             unfit.Add("Too many pods");
         }
 
-        (long cpuUsed, long memoryUsed) = Requested(onNode);
+        (long cpuUsed, long memoryUsed) = used;
         if (requests.Cpu > 0 && Allocatable(node, PodResources.Cpu) is Quantity cpu && requests.Cpu > Math.Max(0, cpu.MilliValue - cpuUsed))
         {
             unfit.Add("Insufficient cpu");
@@ -117,9 +118,9 @@ public static class Scheduler
     }
 
     /// <summary>kube-scheduler's LeastAllocated score: the share of the node's cpu and memory left once the pod is on it (1 where it reports neither).</summary>
-    private static double FreeAfter((long Cpu, long Memory) requests, KubeObject node, List<KubeObject> onNode)
+    private static double FreeAfter((long Cpu, long Memory) requests, KubeObject node, (long Cpu, long Memory) used)
     {
-        (long cpuUsed, long memoryUsed) = Requested(onNode);
+        (long cpuUsed, long memoryUsed) = used;
         var shares = new List<double>();
         if (Allocatable(node, PodResources.Cpu) is { MilliValue: > 0 } cpu)
         {
