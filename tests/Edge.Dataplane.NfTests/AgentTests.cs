@@ -33,8 +33,8 @@ namespace Edge.Dataplane.NfTests
             int other = board == 1 ? 2 : 1;
             state.Peers = new PeerSpec[] { new PeerSpec { Name = "node-" + other.ToString(), PodNetwork = TestCluster.PodNetwork(other), Address = TestCluster.BoardAddress(other) } };
             state.Pods = board == 1
-                ? new PodSpec[] { new PodSpec { Name = "client", Uid = "uid-client", Address = ClientIp, Image = clientImage } }
-                : new PodSpec[] { new PodSpec { Name = "web", Uid = "uid-web", Address = WebIp, Image = "whoami" } };
+                ? new PodSpec[] { new PodSpec { Name = "client", Uid = "uid-client", Address = ClientIp, Containers = ContainerSpec.One(clientImage) } }
+                : new PodSpec[] { new PodSpec { Name = "web", Uid = "uid-web", Address = WebIp, Containers = ContainerSpec.One("whoami") } };
             var web = new Service { Name = "web", ClusterIp = Vip, Port = 80 };
             web.SetEndpoints(new uint[] { WebIp }, new ushort[] { 80 },
                 new byte[] { (byte)(EndpointFlags.Ready | EndpointFlags.Serving | (board == 2 ? EndpointFlags.Local : 0)) });
@@ -64,8 +64,8 @@ namespace Edge.Dataplane.NfTests
             uint web2 = Ipv4Address.FromOctets(10, 244, 2, 6);
             changed.Pods = new PodSpec[]
             {
-                new PodSpec { Name = "web", Uid = "uid-web", Address = WebIp, Image = "whoami" },
-                new PodSpec { Name = "web-2", Uid = "uid-web-2", Address = web2, Image = "echo" },
+                new PodSpec { Name = "web", Uid = "uid-web", Address = WebIp, Containers = ContainerSpec.One("whoami") },
+                new PodSpec { Name = "web-2", Uid = "uid-web-2", Address = web2, Containers = ContainerSpec.One("echo") },
             };
             var echo = new Service { Name = "echo", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 30), Port = 7, Protocol = IpProtocol.Udp };
             echo.SetEndpoints(new uint[] { web2 }, new ushort[] { 7 }, new byte[] { EndpointFlags.Ready | EndpointFlags.Serving | EndpointFlags.Local });
@@ -124,7 +124,7 @@ namespace Edge.Dataplane.NfTests
             NodeAgent board2 = lab.Agent(2);
             Assert.IsNull(board2.Apply(StateFor(2, 1, "toolbox")));
             PodSandbox web = board2.FindPod("default", "web").Sandbox;
-            IWorkload whoami = board2.FindPod("default", "web").Workload;
+            IWorkload whoami = board2.FindPod("default", "web").Containers[0].Workload;
 
             byte[] delta = DeltaPayload(1);
             Assert.AreEqual(1u, StateDelta.BaseGeneration(delta, 0, delta.Length));
@@ -138,7 +138,7 @@ namespace Edge.Dataplane.NfTests
             Assert.AreEqual(2u, board2.AppliedGeneration);
             AssertRunning(board2, "web-2", Ipv4Address.FromOctets(10, 244, 2, 6));
             Assert.AreSame(web, board2.FindPod("default", "web").Sandbox); // untouched: same sandbox, same container
-            Assert.AreSame(whoami, board2.FindPod("default", "web").Workload);
+            Assert.AreSame(whoami, board2.FindPod("default", "web").Containers[0].Workload);
             Assert.IsNull(board2.Node.Proxy.Services.Lookup(Vip, 80, IpProtocol.Tcp));
             Assert.IsNotNull(board2.Node.Proxy.Services.Lookup(Ipv4Address.FromOctets(10, 96, 0, 30), 7, IpProtocol.Udp));
             Assert.AreEqual(2, board2.Node.PodCount);

@@ -81,7 +81,7 @@ namespace Edge.Dataplane.NfTests
             PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
             PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
             ImageFlags refused;
-            IWorkload whoami = WorkloadCatalog.Create("traefik/whoami:v1.10", web, "node-1", new string[] { "--port", "8080" }, new string[] { "WHOAMI_NAME=blue" }, out refused);
+            IWorkload whoami = WorkloadCatalog.Create("traefik/whoami:v1.10", web, web.Log, "node-1", new string[] { "--port", "8080" }, new string[] { "WHOAMI_NAME=blue" }, out refused);
             Assert.IsNotNull(whoami);
             Assert.IsNull(refused);
             cluster.Add(whoami);
@@ -99,19 +99,21 @@ namespace Edge.Dataplane.NfTests
             var lab = new AgentLab(1);
             NodeAgent board = lab.Agent(1);
             var state = new DesiredState { Generation = 1, PodNetwork = TestCluster.PodNetwork(1) };
-            state.Pods = new PodSpec[] { new PodSpec { Name = "web", Uid = "0a1b2c3d", Address = TestCluster.PodNetwork(1) + 5, Image = "whoami", Args = new string[] { "--listen", ":8080" } } };
+            state.Pods = new PodSpec[] { new PodSpec { Name = "web", Uid = "0a1b2c3d", Address = TestCluster.PodNetwork(1) + 5, Containers = ContainerSpec.One("whoami") } };
+            state.Pods[0].Containers[0].Args = new string[] { "--listen", ":8080" };
             state.ClusterPodAddresses = new uint[] { TestCluster.PodNetwork(1) + 5 };
             state.ClusterPodNamespaces = new string[] { "default" };
             Assert.IsNull(board.Apply(state));
 
-            RunningPod pod = board.FindPod("default", "web");
+            RunningPod running = board.FindPod("default", "web");
+            RunningContainer pod = running.Containers[0];
             Assert.IsNull(pod.Workload);
-            Assert.AreEqual(PodPhase.Running, pod.Phase); // the pod runs; its container restarts
-            Assert.AreEqual("CrashLoopBackOff", pod.Reason);
+            Assert.AreEqual(PodPhase.Running, running.Phase); // the pod runs; its container restarts
+            Assert.AreEqual("CrashLoopBackOff", running.Reason);
             Assert.AreEqual("back-off 10s", pod.Message);
             Assert.AreEqual(2, pod.LastExit);
             Assert.AreEqual(0, pod.Restarts);
-            Assert.IsTrue(pod.Sandbox.Log.Text().IndexOf("flag provided but not defined: -listen\nUsage of whoami:\n") == 0, pod.Sandbox.Log.Text());
+            Assert.IsTrue(running.Sandbox.Log.Text().IndexOf("flag provided but not defined: -listen\nUsage of whoami:\n") == 0, running.Sandbox.Log.Text());
 
             lab.Clock.Now += 9000;
             lab.Step();
@@ -123,7 +125,7 @@ namespace Edge.Dataplane.NfTests
 
             for (int i = 0; i < 8; i++)
             {
-                lab.Clock.Now += RunningPod.MaxBackoffSeconds * 1000L;
+                lab.Clock.Now += RunningContainer.MaxBackoffSeconds * 1000L;
                 lab.Step();
             }
 

@@ -49,8 +49,8 @@ namespace Edge.Dataplane.NfTests
             };
             state.Pods = new PodSpec[]
             {
-                new PodSpec { Namespace = "default", Name = "web-1", Uid = "3f1c-01", Address = Ipv4Address.FromOctets(10, 244, 1, 10), Image = "whoami" },
-                new PodSpec { Namespace = "shop", Name = "toolbox", Uid = "3f1c-02", Address = Ipv4Address.FromOctets(10, 244, 1, 11), Image = "toolbox" },
+                new PodSpec { Namespace = "default", Name = "web-1", Uid = "3f1c-01", Address = Ipv4Address.FromOctets(10, 244, 1, 10), Containers = ContainerSpec.One("whoami") },
+                new PodSpec { Namespace = "shop", Name = "toolbox", Uid = "3f1c-02", Address = Ipv4Address.FromOctets(10, 244, 1, 11), Containers = ContainerSpec.One("toolbox") },
             };
             state.Services = new Service[5];
             state.DnsServices = new DnsService[5];
@@ -73,7 +73,7 @@ namespace Edge.Dataplane.NfTests
             return state;
         }
 
-        private static byte[] Encode(DesiredState state)
+        internal static byte[] Encode(DesiredState state)
         {
             byte[] buffer = new byte[4096];
             var w = new PayloadWriter();
@@ -85,7 +85,7 @@ namespace Edge.Dataplane.NfTests
             return payload;
         }
 
-        private static DesiredState Decode(byte[] payload, int length)
+        internal static DesiredState Decode(byte[] payload, int length)
         {
             var r = new PayloadReader();
             r.Begin(payload, 0, length);
@@ -160,7 +160,7 @@ namespace Edge.Dataplane.NfTests
         public void A_snapshot_decodes_to_what_was_encoded()
         {
             var state = new DesiredState { Generation = 7, PodNetwork = 0x0AF40100 };
-            state.Pods = new PodSpec[] { new PodSpec { Namespace = "default", Name = "web", Uid = "u-1", Address = 0x0AF40102, Image = "whoami" } };
+            state.Pods = new PodSpec[] { new PodSpec { Namespace = "default", Name = "web", Uid = "u-1", Address = 0x0AF40102, Containers = ContainerSpec.One("whoami") } };
             byte[] buffer = new byte[1024];
             var w = new PayloadWriter();
             w.Begin(buffer, 0, buffer.Length);
@@ -183,29 +183,31 @@ namespace Edge.Dataplane.NfTests
             var state = new DesiredState { Generation = 3, PodNetwork = 0x0AF40100 };
             state.Pods = new PodSpec[]
             {
-                new PodSpec { Name = "web", Uid = "u-1", Address = 0x0AF40102, Image = "whoami", Args = new string[] { "--port", "8080" }, Env = new string[] { "WHOAMI_NAME=blue" } },
-                new PodSpec { Name = "client", Uid = "u-2", Address = 0x0AF40103, Image = "toolbox" },
+                new PodSpec { Name = "web", Uid = "u-1", Address = 0x0AF40102, Containers = ContainerSpec.One("whoami") },
+                new PodSpec { Name = "client", Uid = "u-2", Address = 0x0AF40103, Containers = ContainerSpec.One("toolbox") },
             };
+            state.Pods[0].Containers[0].Args = new string[] { "--port", "8080" };
+            state.Pods[0].Containers[0].Env = new string[] { "WHOAMI_NAME=blue" };
             byte[] payload = Encode(state);
             DesiredState decoded = Decode(payload, payload.Length);
 
             Assert.IsNotNull(decoded);
-            Assert.AreEqual(2, decoded.Pods[0].Args.Length);
-            Assert.AreEqual("8080", decoded.Pods[0].Args[1]);
-            Assert.AreEqual("WHOAMI_NAME=blue", decoded.Pods[0].Env[0]);
-            Assert.AreEqual(0, decoded.Pods[1].Args.Length);
+            Assert.AreEqual(2, decoded.Pods[0].Containers[0].Args.Length);
+            Assert.AreEqual("8080", decoded.Pods[0].Containers[0].Args[1]);
+            Assert.AreEqual("WHOAMI_NAME=blue", decoded.Pods[0].Containers[0].Env[0]);
+            Assert.AreEqual(0, decoded.Pods[1].Containers[0].Args.Length);
 
             // A resync that says the same keeps the held spec; new args make a new one.
             var r = new PayloadReader();
             r.Begin(payload, 0, payload.Length);
             DesiredState again = StateCodec.Decode(r, decoded, null);
             Assert.AreSame(decoded.Pods[0], again.Pods[0]);
-            state.Pods[0].Args = new string[] { "--port", "9090" };
+            state.Pods[0].Containers[0].Args = new string[] { "--port", "9090" };
             byte[] changed = Encode(state);
             r.Begin(changed, 0, changed.Length);
             DesiredState next = StateCodec.Decode(r, decoded, null);
             Assert.AreNotSame(decoded.Pods[0], next.Pods[0]);
-            Assert.AreEqual("9090", next.Pods[0].Args[1]);
+            Assert.AreEqual("9090", next.Pods[0].Containers[0].Args[1]);
         }
 
         [TestMethod]
@@ -310,7 +312,7 @@ namespace Edge.Dataplane.NfTests
             changed.Pods = new PodSpec[]
             {
                 applied.Pods[0], applied.Pods[1],
-                new PodSpec { Namespace = "default", Name = "web-2", Uid = "3f1c-03", Address = Ipv4Address.FromOctets(10, 244, 1, 12), Image = "echo" },
+                new PodSpec { Namespace = "default", Name = "web-2", Uid = "3f1c-03", Address = Ipv4Address.FromOctets(10, 244, 1, 12), Containers = ContainerSpec.One("echo") },
             };
             byte[] buffer = new byte[4096];
             var w = new PayloadWriter();

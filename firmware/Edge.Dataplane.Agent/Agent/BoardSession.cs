@@ -275,8 +275,11 @@ namespace Edge.Dataplane.Agent
                 DrainCapture();
             }
 
-            if (now >= _nextHeartbeat && !_claim) // a claim serves settings and a key, not the node's state
+            if ((now >= _nextHeartbeat || _agent.StatusChanged) && !_claim) // a claim serves settings and a key, not the node's state
             {
+                // A readiness flip goes out at once, not at the next tick: the endpoints of every
+                // board follow it, and the workshop watches them drain.
+                _agent.StatusChanged = false;
                 Heartbeat();
                 _nextHeartbeat = now + HeartbeatMs;
             }
@@ -355,9 +358,11 @@ namespace Edge.Dataplane.Agent
                 _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 string ns = _payload.String();
                 string name = _payload.String();
+                string containerName = _payload.AtEnd ? null : _payload.String(); // the first container when none is named
                 RunningPod pod = ns == null || name == null ? null : _agent.FindPod(ns, name);
+                RunningContainer container = pod == null || pod.Sandbox == null ? null : pod.Container(containerName);
                 Begin();
-                _writer.String(pod == null || pod.Sandbox == null ? null : pod.Sandbox.Log.Text());
+                _writer.String(container == null ? null : container.Log.Text());
                 Send(MessageType.LogsResponse, _reader.RequestId);
                 return;
             }
@@ -852,12 +857,24 @@ namespace Edge.Dataplane.Agent
 
             _writer.Varint(_agent.Node == null ? 0 : (uint)_agent.Node.Drops.Total);
 
-            // Added after the drops (older hosts stop before them): each pod's container restarts and
-            // how it last exited, plus one (0: it never exited).
+            // After the drops (older hosts stop before them): each pod's containers, each its name,
+            // state (ready, started, running, last ended for its memory), restarts, how it last
+            // exited plus one (0: never), why it does not run and the last probe failure.
             for (int i = 0; i < pods.Length; i++)
             {
-                _writer.Int(pods[i].Restarts);
-                _writer.Int(pods[i].LastExit + 1);
+                RunningContainer[] containers = pods[i].Containers;
+                _writer.Int(containers.Length);
+                for (int c = 0; c < containers.Length; c++)
+                {
+                    RunningContainer container = containers[c];
+                    _writer.String(container.Name);
+                    _writer.Byte((container.Ready ? 1 : 0) | (container.Started ? 2 : 0) | (container.Running ? 4 : 0) | (container.LastOomKilled ? 8 : 0));
+                    _writer.Int(container.Restarts);
+                    _writer.Int(container.LastExit + 1);
+                    _writer.String(withReasons ? container.Reason : null);
+                    _writer.String(withMessages ? container.Message : null);
+                    _writer.String(withMessages ? container.ProbeFailure : null);
+                }
             }
 
             return !_writer.Overflow;

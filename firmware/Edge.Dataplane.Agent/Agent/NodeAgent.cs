@@ -26,9 +26,19 @@ namespace Edge.Dataplane.Agent
         private readonly IDatagramPort _port;
         private readonly IHostSockets _hostSockets;
         private RunningPod[] _pods = new RunningPod[0];
+        private readonly Prober _prober = new Prober();
 
         public Node Node;
         public uint AppliedGeneration;
+
+        /// <summary>A container's readiness or state changed outside an applied state (a probe, a restart): the session reports at once.</summary>
+        public bool StatusChanged;
+
+        /// <summary>The board's prober (its counters, for tests and views).</summary>
+        public Prober Prober
+        {
+            get { return _prober; }
+        }
 
         /// <summary>The state last applied in full, the base a Delta builds on (null after a reboot).</summary>
         public DesiredState AppliedState;
@@ -98,19 +108,23 @@ namespace Edge.Dataplane.Agent
             for (int i = 0; i < _pods.Length; i++)
             {
                 RunningPod pod = _pods[i];
-                if (pod.Workload != null)
+                for (int c = 0; c < pod.Containers.Length; c++)
                 {
-                    pod.Workload.Poll(now);
-                }
-                else if (pod.BackingOff && now >= pod.RestartAt)
-                {
-                    pod.Restarting();
-                    StartContainer(pod, now);
-                    work++;
+                    RunningContainer container = pod.Containers[c];
+                    if (container.Workload != null)
+                    {
+                        container.Workload.Poll(now);
+                    }
+                    else if (container.BackingOff && now >= container.RestartAt)
+                    {
+                        container.Restarting();
+                        StartContainer(pod, container, now);
+                        work++;
+                    }
                 }
             }
 
-            return work;
+            return work + _prober.Poll(this, now);
         }
 
         public RunningPod FindPod(string ns, string name)
@@ -139,13 +153,11 @@ namespace Edge.Dataplane.Agent
         {
             for (int i = 0; i < _pods.Length; i++)
             {
-                if (_pods[i].Workload != null)
-                {
-                    _pods[i].Workload.Stop();
-                }
+                StopContainers(_pods[i]);
             }
 
             _pods = new RunningPod[0];
+            _prober.Forget();
             if (Node != null)
             {
                 Node.Shutdown();
@@ -260,15 +272,13 @@ namespace Edge.Dataplane.Agent
             {
                 RunningPod running = _pods[i];
                 PodSpec wanted = FindSpec(s, running.Spec);
-                if (wanted != null && wanted.Uid == running.Spec.Uid && wanted.Address == running.Spec.Address && wanted.Image == running.Spec.Image)
+                if (wanted != null && SamePod(wanted, running.Spec))
                 {
                     continue;
                 }
 
-                if (running.Workload != null)
-                {
-                    running.Workload.Stop();
-                }
+                StopContainers(running);
+                _prober.Forget(running);
 
                 if (running.Sandbox != null)
                 {
@@ -280,12 +290,17 @@ namespace Edge.Dataplane.Agent
             {
                 PodSpec spec = s.Pods[i];
                 RunningPod existing = FindPod(spec.Namespace, spec.Name);
-                if (existing != null && existing.Spec.Uid == spec.Uid && existing.Spec.Address == spec.Address && existing.Spec.Image == spec.Image)
+                if (existing != null && SamePod(spec, existing.Spec))
                 {
-                    // One copy of an unchanged spec, the one the applied state holds. New args or
-                    // environment (a ConfigMap changed) wait for the container's next start, as the
-                    // kubelet makes them only when it starts one.
+                    // One copy of an unchanged spec, the one the applied state holds. New args,
+                    // environment (a ConfigMap changed) or probes wait for the container's next
+                    // start, as the kubelet makes them only when it starts one.
                     existing.Spec = spec;
+                    for (int c = 0; c < spec.Containers.Length; c++)
+                    {
+                        existing.Containers[c].Spec = spec.Containers[c];
+                    }
+
                     next[kept++] = existing;
                     continue;
                 }
@@ -296,6 +311,13 @@ namespace Edge.Dataplane.Agent
             _pods = next;
         }
 
+        // The same pod: same incarnation and address, the same containers of the same images.
+        // Anything else is a new sandbox.
+        private static bool SamePod(PodSpec a, PodSpec b)
+        {
+            return a.Uid == b.Uid && a.Address == b.Address && a.SameContainers(b);
+        }
+
         private RunningPod Start(PodSpec spec)
         {
             var pod = new RunningPod();
@@ -303,52 +325,83 @@ namespace Edge.Dataplane.Agent
             pod.Sandbox = Node.AddPod(spec.Namespace, spec.Name, spec.Address);
             if (pod.Sandbox == null)
             {
-                pod.Phase = PodPhase.Failed;
-                pod.Reason = "SandboxFailed";
-                pod.Message = "no room on " + Node.Config.Name + " for " + Ipv4Address.Format(spec.Address) + " (" + Node.Config.MaxPods.ToString() + " pods at most)";
+                pod.SandboxFailed("SandboxFailed", "no room on " + Node.Config.Name + " for " + Ipv4Address.Format(spec.Address) + " (" + Node.Config.MaxPods.ToString() + " pods at most)");
                 return pod;
             }
 
-            StartContainer(pod, _clock.Milliseconds);
+            pod.Phase = PodPhase.Running;
+            pod.Containers = new RunningContainer[spec.Containers.Length];
+            long now = _clock.Milliseconds;
+            for (int c = 0; c < spec.Containers.Length; c++)
+            {
+                var container = new RunningContainer();
+                container.Spec = spec.Containers[c];
+                container.Log = c == 0 ? pod.Sandbox.Log : new PodLog(Node.Context.Log); // the first container writes where a one-container pod always did
+                pod.Containers[c] = container;
+                StartContainer(pod, container, now);
+            }
+
             return pod;
         }
 
-        // The container's program in its sandbox, with its args and environment. One that ends at
-        // once (a command line its image does not take) writes why to the pod's log, as its stderr
-        // would, and is started again after the kubelet's back-off: CrashLoopBackOff.
-        private void StartContainer(RunningPod pod, long now)
+        // The container's program in the pod's sandbox, with its args and environment. One that
+        // ends at once (a command line its image does not take, a port a sibling holds) writes
+        // why to its log, as its stderr would, and is started again after the kubelet's back-off:
+        // CrashLoopBackOff. An image the firmware does not have fails the pod.
+        private void StartContainer(RunningPod pod, RunningContainer container, long now)
         {
-            PodSpec spec = pod.Spec;
+            ContainerSpec spec = container.Spec;
             ImageFlags refused;
-            pod.Workload = WorkloadCatalog.Create(spec.Image, pod.Sandbox, Node.Config.Name, spec.Args, spec.Env, out refused);
-            if (pod.Workload != null)
+            container.Workload = WorkloadCatalog.Create(spec.Image, pod.Sandbox, container.Log, Node.Config.Name, spec.Args, spec.Env, out refused);
+            if (container.Workload != null)
             {
-                pod.Phase = PodPhase.Running;
-                if (pod.Restarts > 0)
-                {
-                    pod.Reason = "";
-                    pod.Message = "";
-                }
-
+                container.Reason = "";
+                container.Message = "";
+                container.Began(now);
                 return;
             }
 
             if (refused == null)
             {
                 pod.Phase = PodPhase.Failed;
-                pod.Reason = "ErrImageNeverPull";
-                pod.Message = WorkloadCatalog.UnknownImageMessage(spec.Image);
+                container.Reason = "ErrImageNeverPull";
+                container.Message = WorkloadCatalog.UnknownImageMessage(spec.Image);
                 return;
             }
 
-            LogLines(pod, refused.Error);
-            int backoff = pod.Exited(refused.Exit, now);
-            pod.Phase = PodPhase.Running; // as the kubelet reports a pod whose container restarts (restartPolicy Always)
-            pod.Reason = "CrashLoopBackOff";
-            pod.Message = "back-off " + backoff.ToString() + "s";
+            LogLines(container.Log, refused.Error);
+            Crashed(container, refused.Exit, false, now);
         }
 
-        private static void LogLines(RunningPod pod, string text)
+        /// <summary>
+        /// A container's program ended with <paramref name="exitCode"/> (it exited, or was killed:
+        /// a liveness failure, its memory limit): it starts again after the back-off. The pod
+        /// stays Running, as the kubelet reports a pod whose container restarts (restartPolicy Always).
+        /// </summary>
+        public void Crashed(RunningContainer container, int exitCode, bool oomKilled, long now)
+        {
+            if (container.Workload != null)
+            {
+                container.Workload.Stop();
+            }
+
+            int backoff = container.Exited(exitCode, oomKilled, now);
+            container.Reason = "CrashLoopBackOff";
+            container.Message = "back-off " + backoff.ToString() + "s";
+        }
+
+        private static void StopContainers(RunningPod pod)
+        {
+            for (int c = 0; c < pod.Containers.Length; c++)
+            {
+                if (pod.Containers[c].Workload != null)
+                {
+                    pod.Containers[c].Workload.Stop();
+                }
+            }
+        }
+
+        private static void LogLines(PodLog log, string text)
         {
             int start = 0;
             while (start < text.Length)
@@ -359,7 +412,7 @@ namespace Edge.Dataplane.Agent
                     end = text.Length;
                 }
 
-                pod.Sandbox.Log.Line(text.Substring(start, end - start));
+                log.Line(text.Substring(start, end - start));
                 start = end + 1;
             }
         }

@@ -1,103 +1,127 @@
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
-using Edge.Dataplane.Workloads;
 
 namespace Edge.Dataplane.Agent
 {
-    /// <summary>A pod the agent runs: its spec, sandbox, workload, and the status reported to the host.</summary>
+    /// <summary>A pod the agent runs: its spec, its sandbox, its containers, and the phase reported to the host.</summary>
     public sealed class RunningPod
     {
         public PodSpec Spec;
         public PodSandbox Sandbox;
-        public IWorkload Workload;
         public int Phase;
 
-        // Why the pod is not running, when it is not: one field, null while it runs (on
-        // nanoFramework every field is a 12-byte block in every pod).
+        /// <summary>Its containers, in the spec's order; empty when its sandbox could not be made.</summary>
+        public RunningContainer[] Containers = NoContainers;
+
+        private static readonly RunningContainer[] NoContainers = new RunningContainer[0];
+
+        // Why the sandbox could not be made, when it could not: null otherwise.
         private string[] _why;
 
-        /// <summary>Why the pod is not running (Kubernetes-style reason); "" while it runs.</summary>
+        /// <summary>
+        /// Why the pod is not running as it should (Kubernetes-style reason): the sandbox's failure,
+        /// else the first container's that does not run; "" when all run.
+        /// </summary>
         public string Reason
         {
-            get { return _why == null ? "" : _why[0]; }
-            set { Why()[0] = value; }
+            get
+            {
+                if (_why != null)
+                {
+                    return _why[0];
+                }
+
+                RunningContainer c = FirstTroubled();
+                return c == null ? "" : c.Reason;
+            }
         }
 
-        /// <summary>The human-readable message beside <see cref="Reason"/>; "" while it runs.</summary>
+        /// <summary>The human-readable message beside <see cref="Reason"/>; "" when all run.</summary>
         public string Message
         {
-            get { return _why == null ? "" : _why[1]; }
-            set { Why()[1] = value; }
-        }
-
-        // A container that exited: its restarts, when it starts again, how it last exited; made on
-        // the first exit (most pods never have one, and each field costs every pod 12 bytes).
-        private long[] _exits;
-
-        /// <summary>How many times the container was started again after it exited (kubelet's restartCount).</summary>
-        public int Restarts
-        {
-            get { return _exits == null ? 0 : (int)_exits[0]; }
-        }
-
-        /// <summary>The code the container last exited with; -1 when it never exited.</summary>
-        public int LastExit
-        {
-            get { return _exits == null ? -1 : (int)_exits[2]; }
-        }
-
-        /// <summary>Whether the container waits to be started again (its program exited).</summary>
-        public bool BackingOff
-        {
-            get { return _exits != null && Workload == null && _exits[1] > 0; }
-        }
-
-        /// <summary>When the container starts again, in the board clock's milliseconds.</summary>
-        public long RestartAt
-        {
-            get { return _exits == null ? 0 : _exits[1]; }
-        }
-
-        /// <summary>
-        /// The container exited with <paramref name="code"/>: it starts again after the kubelet's
-        /// back-off, 10 s doubling with each restart up to 5 min; returns the back-off in seconds.
-        /// </summary>
-        public int Exited(int code, long now)
-        {
-            if (_exits == null)
+            get
             {
-                _exits = new long[3];
+                if (_why != null)
+                {
+                    return _why[1];
+                }
+
+                RunningContainer c = FirstTroubled();
+                return c == null ? "" : c.Message;
+            }
+        }
+
+        /// <summary>Whether every container runs and is ready (the pod's Ready condition).</summary>
+        public bool Ready
+        {
+            get
+            {
+                for (int i = 0; i < Containers.Length; i++)
+                {
+                    if (!Containers[i].Ready)
+                    {
+                        return false;
+                    }
+                }
+
+                return Containers.Length > 0;
+            }
+        }
+
+        /// <summary>The pod's sandbox could not be made: the pod failed, for <paramref name="reason"/>.</summary>
+        public void SandboxFailed(string reason, string message)
+        {
+            Phase = PodPhase.Failed;
+            _why = new string[] { reason, message };
+        }
+
+        /// <summary>The container named <paramref name="name"/>; the first when the name is null or empty (kubectl's default); null when none has it.</summary>
+        public RunningContainer Container(string name)
+        {
+            if (Containers.Length == 0)
+            {
+                return null;
             }
 
-            int restarts = (int)_exits[0];
-            int backoff = restarts >= 5 ? MaxBackoffSeconds : 10 << restarts;
-            if (backoff > MaxBackoffSeconds)
+            if (name == null || name.Length == 0)
             {
-                backoff = MaxBackoffSeconds;
+                return Containers[0];
             }
 
-            _exits[1] = now + backoff * 1000L;
-            _exits[2] = code;
-            return backoff;
-        }
-
-        /// <summary>The container is being started again.</summary>
-        public void Restarting()
-        {
-            _exits[0]++;
-            _exits[1] = 0;
-        }
-
-        public const int MaxBackoffSeconds = 300;
-
-        private string[] Why()
-        {
-            if (_why == null)
+            for (int i = 0; i < Containers.Length; i++)
             {
-                _why = new string[] { "", "" };
+                if (Containers[i].Name == name)
+                {
+                    return Containers[i];
+                }
             }
 
-            return _why;
+            return null;
+        }
+
+        /// <summary>The names of its containers, "a, b" (for a message naming what is there).</summary>
+        public string ContainerNames()
+        {
+            string names = "";
+            for (int i = 0; i < Containers.Length; i++)
+            {
+                names += (i == 0 ? "" : ", ") + Containers[i].Name;
+            }
+
+            return names;
+        }
+
+        private RunningContainer FirstTroubled()
+        {
+            for (int i = 0; i < Containers.Length; i++)
+            {
+                if (!Containers[i].Running)
+                {
+                    return Containers[i];
+                }
+            }
+
+            return null;
         }
     }
 }

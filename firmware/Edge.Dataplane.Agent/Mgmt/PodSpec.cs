@@ -1,23 +1,41 @@
-using Edge.Dataplane.Net;
-
 namespace Edge.Dataplane.Mgmt
 {
-    /// <summary>A pod the host scheduled onto this board: its sandbox and its one container's image, args and environment.</summary>
+    /// <summary>A pod the host scheduled onto this board: its sandbox (one address) and its containers, which share it.</summary>
     public sealed class PodSpec
     {
         public string Namespace = "default";
         public string Name = "";
         public string Uid = "";
         public uint Address;
-        public string Image = "";
 
-        /// <summary>The container's args (Empty.Strings when it has none): the image reads them as its flags.</summary>
-        public string[] Args = Empty.Strings;
+        /// <summary>Its containers, at least one, in the pod spec's order.</summary>
+        public ContainerSpec[] Containers = NoContainers;
 
-        /// <summary>
-        /// The container's environment as the host made it, "NAME=value" (Empty.Strings when none):
-        /// what the pod's env and envFrom say, not the Services' variables nor a Secret's values.
-        /// </summary>
-        public string[] Env = Empty.Strings;
+        private static readonly ContainerSpec[] NoContainers = new ContainerSpec[0];
+
+        /// <summary>The first container's image (the one a board's screen and the held strings name).</summary>
+        public string Image
+        {
+            get { return Containers.Length > 0 ? Containers[0].Image : ""; }
+        }
+
+        /// <summary>Whether the pod runs the same containers (names and images, in order) as <paramref name="other"/>: otherwise it is a new sandbox.</summary>
+        public bool SameContainers(PodSpec other)
+        {
+            if (Containers.Length != other.Containers.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < Containers.Length; i++)
+            {
+                if (Containers[i].Name != other.Containers[i].Name || Containers[i].Image != other.Containers[i].Image)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

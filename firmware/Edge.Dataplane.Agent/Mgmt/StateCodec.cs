@@ -12,7 +12,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 7; // 7: a pod carries its container's args and environment; 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
+        public const int FormatVersion = 8; // 8: a pod carries its containers, each with its probes; 7: a pod carries its container's args and environment; 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
 
         /// <summary>
         /// The state. With <paramref name="keys"/>, the established session of the line it is sent
@@ -59,14 +59,7 @@ namespace Edge.Dataplane.Mgmt
             w.Int(s.Pods.Length);
             for (int i = 0; i < s.Pods.Length; i++)
             {
-                PodSpec p = s.Pods[i];
-                w.Int(strings.Index(p.Namespace));
-                w.Int(strings.Index(p.Name));
-                w.Int(strings.Index(p.Uid));
-                w.Address(p.Address);
-                w.Int(strings.Index(p.Image));
-                Strings(w, strings, p.Args);
-                Strings(w, strings, p.Env);
+                PodCodec.Write(w, strings, s.Pods[i]);
             }
 
             w.Int(s.Services.Length);
@@ -247,15 +240,7 @@ namespace Edge.Dataplane.Mgmt
             PodSpec[] pods = held != null && held.Pods.Length == count ? held.Pods : new PodSpec[count];
             for (int i = 0; i < count && !r.Failed; i++)
             {
-                var p = new PodSpec();
-                p.Namespace = Required(strings, r);
-                p.Name = Required(strings, r);
-                p.Uid = Required(strings, r);
-                p.Address = r.Address();
-                p.Image = Required(strings, r);
-                p.Args = Strings(r, strings);
-                p.Env = Strings(r, strings);
-                PodSpec kept = StateReuse.Pod(held, p);
+                PodSpec kept = StateReuse.Pod(held, PodCodec.Read(r, strings));
                 if (pods[i] != kept && held != null && pods == held.Pods)
                 {
                     pods = (PodSpec[])Own(pods, new PodSpec[count], i);
@@ -448,7 +433,7 @@ namespace Edge.Dataplane.Mgmt
         }
 
         // A list of strings (a container's args or environment): its count, then each by its index.
-        private static void Strings(PayloadWriter w, StringTable strings, string[] values)
+        internal static void Strings(PayloadWriter w, StringTable strings, string[] values)
         {
             w.Int(values.Length);
             for (int i = 0; i < values.Length; i++)
@@ -457,7 +442,7 @@ namespace Edge.Dataplane.Mgmt
             }
         }
 
-        private static string[] Strings(PayloadReader r, StringRefs strings)
+        internal static string[] Strings(PayloadReader r, StringRefs strings)
         {
             string[] values = Empty.OrNewStrings(r.Count(1));
             for (int i = 0; i < values.Length && !r.Failed; i++)
@@ -491,19 +476,7 @@ namespace Edge.Dataplane.Mgmt
 
             for (int i = 0; i < s.Pods.Length; i++)
             {
-                t.Index(s.Pods[i].Namespace);
-                t.Index(s.Pods[i].Name);
-                t.Index(s.Pods[i].Uid);
-                t.Index(s.Pods[i].Image);
-                for (int a = 0; a < s.Pods[i].Args.Length; a++)
-                {
-                    t.Index(s.Pods[i].Args[a]);
-                }
-
-                for (int e = 0; e < s.Pods[i].Env.Length; e++)
-                {
-                    t.Index(s.Pods[i].Env[e]);
-                }
+                PodCodec.Collect(t, s.Pods[i]);
             }
 
             for (int i = 0; i < s.Services.Length; i++)

@@ -62,9 +62,7 @@ namespace Edge.Dataplane.Mgmt
                 PodSpec h = held.Pods[i];
                 if (h.Name == decoded.Name && h.Namespace == decoded.Namespace)
                 {
-                    bool same = h.Uid == decoded.Uid && h.Address == decoded.Address && h.Image == decoded.Image
-                        && SameStrings(h.Args, decoded.Args) && SameStrings(h.Env, decoded.Env);
-                    return same ? h : decoded;
+                    return PodCodec.Same(h, decoded) ? h : decoded;
                 }
             }
 

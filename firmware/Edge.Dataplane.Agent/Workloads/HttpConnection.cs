@@ -52,6 +52,58 @@ namespace Edge.Dataplane.Workloads
             return -1;
         }
 
+        // The request's Content-Length, read in place from the head's first end bytes (0 when it has
+        // none); at most what the receive buffer holds besides the head.
+        private int BodyLength(int end, int limit)
+        {
+            const string Name = "\ncontent-length:";
+            for (int i = 0; i + Name.Length <= end; i++)
+            {
+                int k = 0;
+                while (k < Name.Length && Lower(Socket.Peek(i + k)) == Name[k])
+                {
+                    k++;
+                }
+
+                if (k < Name.Length)
+                {
+                    continue;
+                }
+
+                int length = 0;
+                for (int j = i + k; j < end && length < limit; j++)
+                {
+                    int b = Socket.Peek(j);
+                    if (b >= '0' && b <= '9')
+                    {
+                        length = length * 10 + (b - '0');
+                    }
+                    else if (b != ' ')
+                    {
+                        break;
+                    }
+                }
+
+                return length < limit - end - 4 ? length : limit - end - 4;
+            }
+
+            return 0;
+        }
+
+        private static int Lower(byte b)
+        {
+            return b >= 'A' && b <= 'Z' ? b + 32 : b;
+        }
+
+        /// <summary>The request's body as it has arrived (what followed the head), at most <paramref name="most"/> bytes, as text.</summary>
+        public string Body(int most)
+        {
+            int n = Socket.Available < most ? Socket.Available : most;
+            byte[] body = new byte[n];
+            Socket.Receive(body, 0, n);
+            return Ascii.GetString(body, 0, n);
+        }
+
         /// <summary>True once the connection is finished with (closed or failed).</summary>
         public bool Done
         {
@@ -96,6 +148,11 @@ namespace Edge.Dataplane.Workloads
                 int available = Socket.Available;
                 int end = HeadEnd(available);
                 int limit = MaximumHead < Socket.ReceiveCapacity ? MaximumHead : Socket.ReceiveCapacity;
+                if (end >= 0 && available < end + 4 + BodyLength(end, limit) && !Socket.PeerFinished && !Socket.IsClosed)
+                {
+                    return; // a body is on its way (a POST's few bytes): the server reads it from the socket with the head
+                }
+
                 if (end >= 0)
                 {
                     byte[] head = new byte[end + 4];

@@ -5,8 +5,8 @@ using Edge.Dataplane.Wire;
 namespace Edge.Dataplane.Workloads
 {
     /// <summary>
-    /// An HTTP/1.1 GET from inside a pod (what `wget -qO-` and `curl -s` do): connect, send
-    /// the request with Connection: close, read the status line and headers, stream the body
+    /// An HTTP/1.1 GET (or a small form POST) from inside a pod (what `wget -qO-` and `curl -s`
+    /// do): connect, send the request with Connection: close, read the status line and headers, stream the body
     /// to a sink until the server closes or Content-Length is reached. Polled like a workload.
     /// </summary>
     public sealed class HttpGet
@@ -33,9 +33,17 @@ namespace Edge.Dataplane.Workloads
         public long BodyBytes;
 
         public HttpGet(PodSandbox pod, uint address, ushort port, string host, string path, IByteSink body)
+            : this(pod, address, port, host, path, body, null)
+        {
+        }
+
+        /// <summary>A POST of <paramref name="postData"/> as a form (what curl -d sends) when it is not null; a GET otherwise.</summary>
+        public HttpGet(PodSandbox pod, uint address, ushort port, string host, string path, IByteSink body, string postData)
         {
             _body = body;
-            _request = Ascii.Bytes("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: edge-wget\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+            _request = Ascii.Bytes((postData == null ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: edge-wget\r\nAccept: */*\r\n"
+                + (postData == null ? "" : "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + postData.Length.ToString() + "\r\n")
+                + "Connection: close\r\n\r\n" + (postData ?? ""));
             _socket = pod.Connect(address, port);
             if (_socket == null)
             {

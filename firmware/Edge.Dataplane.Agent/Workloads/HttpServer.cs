@@ -15,6 +15,9 @@ namespace Edge.Dataplane.Workloads
 
         /// <summary>The pod the image runs in.</summary>
         protected readonly PodSandbox Pod;
+
+        /// <summary>Its container's standard output (the access log): the pod's, unless the catalog gives it its own.</summary>
+        public PodLog Log;
         private readonly TcpSocket _listener;
         // Made with the first connection and let go with the last: an idle server (most pods on
         // a board, most of the time) holds its listener only. Connections cost their sockets'
@@ -24,6 +27,7 @@ namespace Edge.Dataplane.Workloads
         protected HttpServer(PodSandbox pod, ushort port)
         {
             Pod = pod;
+            Log = pod.Log;
             _listener = pod.Listen(port, MaxConnections);
         }
 
@@ -53,7 +57,7 @@ namespace Edge.Dataplane.Workloads
                 }
 
                 _connections = new HttpConnection[MaxConnections];
-                _connections[0] = new HttpConnection(first, now, Pod.Log);
+                _connections[0] = new HttpConnection(first, now, Log);
             }
 
             int open = 0;
@@ -64,7 +68,7 @@ namespace Edge.Dataplane.Workloads
                     TcpSocket socket = _listener.Accept();
                     if (socket != null)
                     {
-                        _connections[i] = new HttpConnection(socket, now, Pod.Log);
+                        _connections[i] = new HttpConnection(socket, now, Log);
                     }
                 }
 

@@ -19,6 +19,10 @@ namespace Edge.Dataplane.Workloads
 
         public long Requests;
 
+        // What GET /health answers; POST /health with a status code in its body sets it, as
+        // traefik/whoami's health endpoint does (the workshop's switch to fail a probe on purpose).
+        private int _health = 200;
+
         public WhoamiServer(PodSandbox pod, string nodeName)
             : this(pod, nodeName, Port, "")
         {
@@ -40,6 +44,12 @@ namespace Edge.Dataplane.Workloads
         public override byte[] Respond(HttpConnection connection, string head)
         {
             Requests++;
+            string line = HttpText.RequestLine(head);
+            if (line.IndexOf(" /health ") > 0 || line.IndexOf(" /health?") > 0)
+            {
+                return Health(connection, line);
+            }
+
             TcpSocket s = connection.Socket;
             string body = (_name.Length > 0 ? "Name: " + _name + "\n" : "")
                 + "Hostname: " + Pod.Name + "\n"
@@ -50,6 +60,31 @@ namespace Edge.Dataplane.Workloads
                 + "RemoteAddr: " + Ipv4Address.Format(s.RemoteAddress) + ":" + s.RemotePort.ToString() + "\n"
                 + Ascii.WithoutCarriageReturns(head) + "\n";
             return HttpText.Response(200, "OK", "text/plain; charset=utf-8", body);
+        }
+
+        /// <summary>What GET /health answers now (200 unless a POST set another).</summary>
+        public int HealthStatus
+        {
+            get { return _health; }
+        }
+
+        private byte[] Health(HttpConnection connection, string line)
+        {
+            if (!line.StartsWith("POST "))
+            {
+                return HttpText.Response(_health, _health < 400 ? "OK" : "Error", "text/plain; charset=utf-8", "");
+            }
+
+            string text = connection.Body(16).Trim();
+            int code;
+            if (!int.TryParse(text, out code) || code < 100 || code > 999)
+            {
+                return HttpText.Response(400, "Bad Request", "text/plain; charset=utf-8", "invalid character in the status code \"" + text + "\"\n");
+            }
+
+            _health = code;
+            Log.Line("Update health check status code [" + code.ToString() + "]");
+            return HttpText.Response(200, "OK", "text/plain; charset=utf-8", "");
         }
     }
 }

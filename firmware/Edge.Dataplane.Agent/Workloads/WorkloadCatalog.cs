@@ -21,15 +21,43 @@ namespace Edge.Dataplane.Workloads
         public static IWorkload Create(string image, PodSandbox pod, string nodeName)
         {
             ImageFlags refused;
-            return Create(image, pod, nodeName, Empty.Strings, Empty.Strings, out refused);
+            return Create(image, pod, pod.Log, nodeName, Empty.Strings, Empty.Strings, out refused);
         }
 
         /// <summary>
-        /// Starts the image with its container's args and environment ("NAME=value"); null for an
-        /// unknown image, or when the image does not take its command line: then
+        /// Starts the image with its container's args and environment ("NAME=value"), logging to
+        /// <paramref name="log"/>; null for an unknown image, or when the image does not take its
+        /// command line or cannot listen on its port (a sibling container holds it): then
         /// <paramref name="refused"/> says why and how it exited, as the program would have.
         /// </summary>
-        public static IWorkload Create(string image, PodSandbox pod, string nodeName, string[] args, string[] env, out ImageFlags refused)
+        public static IWorkload Create(string image, PodSandbox pod, PodLog log, string nodeName, string[] args, string[] env, out ImageFlags refused)
+        {
+            IWorkload workload = Start(image, pod, nodeName, args, env, out refused);
+            var server = workload as HttpServer;
+            if (server != null)
+            {
+                server.Log = log;
+            }
+
+            return workload;
+        }
+
+        // The image's port, unless a sibling container of the pod listens there: then the
+        // program ends as Go's net.Listen has it end (exit 1), and null.
+        private static bool Bind(PodSandbox pod, ImageFlags flags, int portFlag)
+        {
+            ushort port = flags.Port(portFlag);
+            if (!pod.Listens(port))
+            {
+                return true;
+            }
+
+            flags.Error = "listen tcp :" + port.ToString() + ": bind: address already in use\n";
+            flags.Exit = 1;
+            return false;
+        }
+
+        private static IWorkload Start(string image, PodSandbox pod, string nodeName, string[] args, string[] env, out ImageFlags refused)
         {
             refused = null;
             string name = ShortName(image);
@@ -44,7 +72,7 @@ namespace Edge.Dataplane.Workloads
                     int cert = flags.Define("cert", "", null, "a certificate for TLS (not served here: terminate TLS at an Ingress)");
                     flags.Define("key", "", null, "the certificate's key");
                     flags.Define("cacert", "", null, "a CA for mutual TLS");
-                    if (!flags.Parse(args, env) || !NoTls(flags, cert))
+                    if (!flags.Parse(args, env) || !NoTls(flags, cert) || !Bind(pod, flags, port))
                     {
                         refused = flags;
                         return null;
@@ -55,7 +83,7 @@ namespace Edge.Dataplane.Workloads
                     flags = new ImageFlags(name, 2);
                     int helloPort = flags.DefinePort("port", "80", null, "the port to listen on");
                     int message = flags.Define("message", "", "HELLO_MESSAGE", "the line the page says under its title");
-                    if (!flags.Parse(args, env))
+                    if (!flags.Parse(args, env) || !Bind(pod, flags, helloPort))
                     {
                         refused = flags;
                         return null;
@@ -65,7 +93,7 @@ namespace Edge.Dataplane.Workloads
                 case "echo":
                     flags = new ImageFlags(name, 1);
                     int echoPort = flags.DefinePort("port", "7", null, "the port to echo on (TCP and UDP)");
-                    if (!flags.Parse(args, env))
+                    if (!flags.Parse(args, env) || !Bind(pod, flags, echoPort))
                     {
                         refused = flags;
                         return null;
@@ -75,7 +103,7 @@ namespace Edge.Dataplane.Workloads
                 case "counter":
                     flags = new ImageFlags(name, 1);
                     int counterPort = flags.DefinePort("port", "80", null, "the port to listen on");
-                    if (!flags.Parse(args, env))
+                    if (!flags.Parse(args, env) || !Bind(pod, flags, counterPort))
                     {
                         refused = flags;
                         return null;

@@ -30,6 +30,12 @@ namespace Edge.Dataplane.Net
             return socket;
         }
 
+        /// <summary>Whether a socket of the pod listens on TCP <paramref name="port"/> (a container binding it would get EADDRINUSE).</summary>
+        public bool Listens(ushort port)
+        {
+            return FindListener(port) != null;
+        }
+
         /// <summary>A listening socket on a port (backlog: connections established but not yet accepted); null when taken or out of sockets.</summary>
         public TcpSocket Listen(ushort port, int backlog)
         {
@@ -51,7 +57,16 @@ namespace Edge.Dataplane.Net
         /// <summary>Starts connecting to address:port from an ephemeral port; watch <see cref="TcpSocket.State"/>.</summary>
         public TcpSocket Connect(uint address, ushort port)
         {
-            TcpSocket socket = NewTcp();
+            return Connect(address, port, _node.Config.TcpSendBuffer, _node.Config.TcpReceiveBuffer);
+        }
+
+        /// <summary>
+        /// Connects with buffers of the given sizes: a client that sends a line and reads a status
+        /// (a probe) needs a few bytes, not the kilobytes a connection is given by default.
+        /// </summary>
+        public TcpSocket Connect(uint address, ushort port, int sendBuffer, int receiveBuffer)
+        {
+            TcpSocket socket = NewTcp(false, sendBuffer, receiveBuffer);
             if (socket == null)
             {
                 return null;
@@ -139,7 +154,12 @@ namespace Edge.Dataplane.Net
 
         private TcpSocket NewTcp()
         {
-            return NewTcp(false);
+            return NewTcp(false, _node.Config.TcpSendBuffer, _node.Config.TcpReceiveBuffer);
+        }
+
+        private TcpSocket NewTcp(bool listener)
+        {
+            return NewTcp(listener, _node.Config.TcpSendBuffer, _node.Config.TcpReceiveBuffer);
         }
 
         /// <summary>
@@ -147,7 +167,7 @@ namespace Edge.Dataplane.Net
         /// without buffers or connection state (eight listening pods on a WROOM board would
         /// otherwise hold both for nothing).
         /// </summary>
-        private TcpSocket NewTcp(bool listener)
+        private TcpSocket NewTcp(bool listener, int sendBuffer, int receiveBuffer)
         {
             if (SocketCount() >= _node.Config.MaxSocketsPerPod)
             {
@@ -166,7 +186,7 @@ namespace Edge.Dataplane.Net
                     }
                     else
                     {
-                        socket.Open(_node.Config.TcpSendBuffer, _node.Config.TcpReceiveBuffer);
+                        socket.Open(sendBuffer, receiveBuffer);
                     }
 
                     _tcpSockets[i] = socket;

@@ -173,6 +173,26 @@ public sealed partial class ApiServer
         }
     }
 
+    /// <summary>The container whose log the query asks for, checked as kube-apiserver checks it: one of the pod's, and named when the pod has several.</summary>
+    private string? LogContainer(HttpContext context, string ns, string name)
+    {
+        CheckContainer(context, ns, name);
+        string? container = context.Request.Query["container"];
+        if (!string.IsNullOrEmpty(container))
+        {
+            return container;
+        }
+
+        KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
+        string[] containers = (pod.Spec?["containers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToArray() ?? [];
+        if (containers.Length > 1)
+        {
+            throw new ApiException(400, "BadRequest", $"a container name must be specified for pod {name}, choose one of: [{string.Join(" ", containers)}]");
+        }
+
+        return null;
+    }
+
     private BoardClient NodeSession(string node) => _controlPlane.SessionFor(node)
         ?? throw new BoardSessionException($"node {node} is not connected to the control plane (edgectl get nodes shows its state)");
 

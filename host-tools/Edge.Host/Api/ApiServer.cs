@@ -599,7 +599,8 @@ public sealed partial class ApiServer : IAsyncDisposable
     /// </summary>
     private async Task Logs(HttpContext context, string ns, string name)
     {
-        string logs = await PodSession(ns, name).LogsAsync(ns, name, TimeSpan.FromSeconds(10));
+        string? container = LogContainer(context, ns, name);
+        string logs = await PodSession(ns, name).LogsAsync(ns, name, container, TimeSpan.FromSeconds(10));
         bool follow = context.Request.Query["follow"] == "true";
         context.Response.ContentType = "text/plain";
         var follower = new LogFollower();
@@ -621,7 +622,7 @@ public sealed partial class ApiServer : IAsyncDisposable
                 string added;
                 try
                 {
-                    added = follower.Next(await PodSession(ns, name).LogsAsync(ns, name, TimeSpan.FromSeconds(10)));
+                    added = follower.Next(await PodSession(ns, name).LogsAsync(ns, name, container, TimeSpan.FromSeconds(10)));
                 }
                 catch (BoardSessionException)
                 {

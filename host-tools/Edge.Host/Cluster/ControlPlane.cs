@@ -25,6 +25,8 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly ClusterNetwork _network = new();
     private readonly ClusterReconciler _reconciler;
+    private readonly ProbeEvents _probeEvents = new();
+    private readonly Random _random = new();
     private readonly Lock _controllers = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, BoardHeartbeat> _heartbeats = new();
@@ -224,6 +226,14 @@ public sealed class ControlPlane : IAsyncDisposable
             foreach (PodReport report in heartbeat.Pods)
             {
                 KubeObject? pod = _store.Get("Pod", report.Namespace, report.Name);
+                if (pod != null && (string?)pod.Spec?["nodeName"] == node && Compile.PodIncarnation.Same((string?)pod.Metadata["uid"], report.Uid))
+                {
+                    foreach ((string type, string reason, string message) in _probeEvents.From(report))
+                    {
+                        _store.Create(KubeEvents.Create(pod, type, reason, message, "kubelet", at, _random));
+                    }
+                }
+
                 if (pod != null && (string?)pod.Spec?["nodeName"] == node && PodStatusFromBoard.Apply(pod, report, at))
                 {
                     try

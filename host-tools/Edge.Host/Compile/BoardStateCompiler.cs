@@ -220,22 +220,32 @@ public static class BoardStateCompiler
         return dns;
     }
 
-    // A pod as its board runs it: its sandbox, its container's image, args and environment (as the
-    // kubelet makes them when it starts, what a board is given of them: ContainerEnvironment).
+    // A pod as its board runs it: its sandbox and its containers, each its image, args and
+    // environment (as the kubelet makes them when it starts, what a board is given of them:
+    // ContainerEnvironment) and its probes (ProbeCompiler).
     private static PodSpec Pod(KubeObject pod, ContainerEnvironment.Sources sources)
     {
-        var container = pod.Spec?["containers"]?[0] as JsonObject ?? [];
-        string image = (string?)container["image"] ?? "";
-        IReadOnlyList<KeyValuePair<string, string>> env = ContainerEnvironment.For(pod, container, sources, onBoard: true).Variables;
         return new PodSpec
         {
             Namespace = pod.Namespace,
             Name = pod.Name,
             Uid = PodIncarnation.Of((string?)pod.Metadata["uid"] ?? ""),
             Address = PodAddress(pod),
+            Containers = (pod.Spec?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Container(pod, c, sources)).ToArray(),
+        };
+    }
+
+    private static ContainerSpec Container(KubeObject pod, JsonObject container, ContainerEnvironment.Sources sources)
+    {
+        string image = (string?)container["image"] ?? "";
+        IReadOnlyList<KeyValuePair<string, string>> env = ContainerEnvironment.For(pod, container, sources, onBoard: true).Variables;
+        return new ContainerSpec
+        {
+            Name = (string?)container["name"] ?? "",
             Image = image,
             Args = ContainerEnvironment.Args(container, Edge.Dataplane.Workloads.WorkloadCatalog.ShortName(image), ContainerEnvironment.For(pod, container, sources).Variables),
             Env = env.Select(v => v.Key + "=" + v.Value).ToArray(),
+            Probes = ProbeCompiler.For(container),
         };
     }
 

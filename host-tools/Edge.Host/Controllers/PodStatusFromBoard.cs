@@ -6,10 +6,11 @@ namespace Edge.Host.Controllers;
 
 /// <summary>
 /// The kubelet's half of pod status: what a board says in its heartbeat about a pod becomes the
-/// pod's status.phase, its Ready and ContainersReady conditions and a container state that
-/// `kubectl describe`-style output can show (waiting with reason ErrImageNeverPull, say; a
-/// container whose program exits is CrashLoopBackOff with the kubelet's message, its restartCount
-/// and lastState as the board counts them).
+/// pod's status.phase, its Ready and ContainersReady conditions (every container ready, as its
+/// readiness probe says) and one containerStatus per container, as `kubectl describe` shows
+/// them: running since, waiting with reason ErrImageNeverPull or CrashLoopBackOff with the
+/// kubelet's message, its restartCount and lastState (OOMKilled, Error, Completed), ready and
+/// started.
 /// Reports for another incarnation of the pod (a different uid) are ignored: a board that
 /// still runs the pod a control plane deleted and re-created must not mark the new one Running.
 /// </summary>
@@ -25,51 +26,80 @@ public static class PodStatusFromBoard
 
         JsonObject status = pod.Json["status"] as JsonObject ?? (JsonObject)(pod.Json["status"] = new JsonObject());
         JsonObject before = (JsonObject)status.DeepClone();
-        bool crashing = report.Reason == "CrashLoopBackOff";
-        bool running = report.Phase == "Running" && !crashing;
         string phase = report.Phase is "Running" or "Failed" ? report.Phase : "Pending";
+        List<JsonObject> specs = (pod.Spec?["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var previous = (status["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(c => (string?)c["name"] ?? "");
+        var statuses = new JsonArray();
+        bool allReady = specs.Count > 0;
+        for (int i = 0; i < specs.Count; i++)
+        {
+            string name = (string?)specs[i]["name"] ?? "main";
+            ContainerReport container = ContainerFrom(report, name, i, specs.Count);
+            allReady &= container.Ready;
+            statuses.Add(Status(pod, specs[i], name, container, phase, previous.GetValueOrDefault(name), at));
+        }
 
         status["phase"] = phase;
-        SetCondition(status, "ContainersReady", running, at);
-        SetCondition(status, "Ready", running, at);
-        string container = (string?)pod.Spec?["containers"]?[0]?["name"] ?? "main";
-        string image = (string?)pod.Spec?["containers"]?[0]?["image"] ?? "";
+        SetCondition(status, "ContainersReady", allReady, at);
+        SetCondition(status, "Ready", allReady, at);
+        status["containerStatuses"] = statuses;
+        return !JsonNode.DeepEquals(before, status);
+    }
+
+    // The board's word on a container; from firmware that reports pods only, the pod's own.
+    private static ContainerReport ContainerFrom(PodReport report, string name, int index, int count)
+    {
+        if (report.Container(name) is ContainerReport reported)
+        {
+            return reported;
+        }
+
+        bool running = report.Phase == "Running" && report.Reason != "CrashLoopBackOff";
+        return report.Containers.Count == 0 && count == 1
+            ? new ContainerReport(name) { Running = running, Started = running, Ready = running, Reason = report.Reason, Message = report.Message }
+            : new ContainerReport(name) { Reason = report.Phase == "Running" ? "ContainerCreating" : report.Reason }; // the board does not have it yet
+    }
+
+    private static JsonObject Status(KubeObject pod, JsonObject spec, string name, ContainerReport container, string phase, JsonObject? previous, DateTime at)
+    {
+        bool crashing = container.Reason == "CrashLoopBackOff";
         JsonObject state = crashing
-            ? new JsonObject { ["waiting"] = new JsonObject { ["reason"] = report.Reason, ["message"] = $"{report.Message} restarting failed container={container} pod={pod.Name}_{pod.Namespace}({(string?)pod.Metadata["uid"]})" } }
-            : running
+            ? new JsonObject { ["waiting"] = new JsonObject { ["reason"] = container.Reason, ["message"] = $"{container.Message} restarting failed container={name} pod={pod.Name}_{pod.Namespace}({(string?)pod.Metadata["uid"]})" } }
+            : container.Running
             ? new JsonObject { ["running"] = new JsonObject() }
             : phase == "Failed"
-                ? new JsonObject { ["terminated"] = new JsonObject { ["reason"] = Or(report.Reason, "Error"), ["message"] = report.Message } }
-                : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = Or(report.Reason, "ContainerCreating"), ["message"] = report.Message } };
-        JsonNode? previous = status["containerStatuses"]?[0]?["state"];
-        JsonNode? previousWithoutStart = previous?.DeepClone();
-        (previousWithoutStart?["running"] as JsonObject)?.Remove("startedAt");
-        if (previous != null && JsonNode.DeepEquals(previousWithoutStart, state))
+                ? new JsonObject { ["terminated"] = new JsonObject { ["reason"] = Or(container.Reason, "Error"), ["message"] = container.Message } }
+                : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = Or(container.Reason, "ContainerCreating"), ["message"] = container.Message } };
+        JsonNode? was = previous?["state"];
+        JsonNode? wasWithoutStart = was?.DeepClone();
+        (wasWithoutStart?["running"] as JsonObject)?.Remove("startedAt");
+        int? restartsBefore = (int?)previous?["restartCount"];
+        if (was != null && JsonNode.DeepEquals(wasWithoutStart, state) && (restartsBefore ?? 0) == container.Restarts)
         {
-            state = (JsonObject)previous.DeepClone(); // keep startedAt and the like as they were
+            state = (JsonObject)was.DeepClone(); // keep startedAt and the like as they were
         }
-        else if (running)
+        else if (container.Running)
         {
             state["running"]!["startedAt"] = KubeTime.Format(at);
         }
 
-        var containerStatus = new JsonObject
+        var status = new JsonObject
         {
-            ["name"] = container,
-            ["image"] = image,
-            ["ready"] = running,
-            ["restartCount"] = report.Restarts,
+            ["name"] = name,
+            ["image"] = (string?)spec["image"] ?? "",
+            ["ready"] = container.Ready,
+            ["started"] = container.Started,
+            ["restartCount"] = container.Restarts,
             ["state"] = state,
         };
-        if (report.LastExit is int exit)
+        if (container.LastExit is int exit)
         {
             // How the container last ended: what the kubelet keeps as lastState (kubectl's "Last State").
-            containerStatus["lastState"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = exit, ["reason"] = exit == 0 ? "Completed" : "Error" } };
+            string reason = container.OomKilled ? "OOMKilled" : exit == 0 ? "Completed" : "Error";
+            status["lastState"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = exit, ["reason"] = reason } };
         }
 
-        status["containerStatuses"] = new JsonArray(containerStatus);
-
-        return !JsonNode.DeepEquals(before, status);
+        return status;
     }
 
     private static void SetCondition(JsonObject status, string type, bool value, DateTime at)

@@ -221,17 +221,22 @@ public static partial class ManifestValidator
             return;
         }
 
-        if (containers.Count > 1)
+        if (containers.Count > Dataplane.Mgmt.PodCodec.MaxContainers)
         {
-            v.Error(at + ".containers", $"{containers.Count} containers: an Edge pod runs one container (boards are small); split them into pods behind a Service");
+            v.Error(at + ".containers", $"{containers.Count} containers: a board runs at most {Dataplane.Mgmt.PodCodec.MaxContainers} in a pod (boards are small); split them into pods behind a Service");
         }
 
+        var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < containers.Count; i++)
         {
             string c = $"{at}.containers[{i}]";
             if (containers[i]?["name"] is null)
             {
                 v.Error(c + ".name", "required");
+            }
+            else if (!names.Add((string?)containers[i]?["name"] ?? ""))
+            {
+                v.Error(c + ".name", $"Duplicate value: \"{(string?)containers[i]?["name"]}\"");
             }
 
             if (containers[i]?["image"] is null)
@@ -249,6 +254,7 @@ public static partial class ManifestValidator
 
         ContainerResources(v, spec, at);
         ContainerEnv(v, spec, at);
+        ContainerProbes(v, spec, at);
 
         if (spec["hostNetwork"] is JsonNode host && host.GetValueKind() == JsonValueKind.True)
         {
@@ -257,7 +263,7 @@ public static partial class ManifestValidator
 
         if (spec["initContainers"] is JsonArray { Count: > 0 })
         {
-            v.Error(at + ".initContainers", "not supported: Edge pods run one container");
+            v.Error(at + ".initContainers", "not supported: Edge boards run a pod's containers side by side, not init containers before them");
         }
 
         if (spec["volumes"] is JsonArray { Count: > 0 })

@@ -78,10 +78,18 @@ public static class ResourceColumns
             return "Terminating";
         }
 
-        JsonNode? state = pod.Json["status"]?["containerStatuses"]?[0]?["state"];
-        string? waiting = (string?)state?["waiting"]?["reason"];
-        string? terminated = (string?)state?["terminated"]?["reason"];
-        return waiting ?? terminated ?? Text(pod.Json["status"]?["phase"], "Pending");
+        // kubectl's: the containers from the last to the first, a waiting or terminated reason
+        // replacing the phase (so the first container's says most).
+        string reason = Text(pod.Json["status"]?["phase"], "Pending");
+        foreach (JsonNode? status in (pod.Json["status"]?["containerStatuses"] as JsonArray ?? []).Reverse())
+        {
+            JsonNode? state = status?["state"];
+            reason = (string?)state?["waiting"]?["reason"] is { Length: > 0 } waiting ? waiting
+                : (string?)state?["terminated"]?["reason"] is { Length: > 0 } terminated ? terminated
+                : reason;
+        }
+
+        return reason;
     }
 
     public static string NodeStatus(KubeObject node)

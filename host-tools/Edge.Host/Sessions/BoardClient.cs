@@ -495,7 +495,10 @@ public sealed partial class BoardClient : IAsyncDisposable
     }
 
     /// <summary>A pod's log as the board keeps it (the last lines its workload wrote).</summary>
-    public async Task<string> LogsAsync(string ns, string pod, TimeSpan timeout)
+    public Task<string> LogsAsync(string ns, string pod, TimeSpan timeout) => LogsAsync(ns, pod, null, timeout);
+
+    /// <summary>A container's log as the board keeps it; the pod's first container when <paramref name="container"/> is null.</summary>
+    public async Task<string> LogsAsync(string ns, string pod, string? container, TimeSpan timeout)
     {
         await Ready(timeout);
         byte[] frame = NewFrame(512);
@@ -503,6 +506,11 @@ public sealed partial class BoardClient : IAsyncDisposable
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 512);
         w.String(ns);
         w.String(pod);
+        if (container != null)
+        {
+            w.String(container);
+        }
+
         (_, byte[] payload) = await RequestAsync(MessageType.LogsRequest, frame, w.Length, timeout);
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
@@ -727,6 +735,33 @@ public sealed partial class BoardClient : IAsyncDisposable
         }
     }
 
+    // A pod's containers in a heartbeat: each its name, state bits, restarts, last exit plus one,
+    // reason, message and last probe failure (BoardSession.WriteHeartbeat).
+    private static List<ContainerReport> ReadContainers(PayloadReader r)
+    {
+        int count = r.Count(5);
+        var containers = new List<ContainerReport>(count);
+        for (int c = 0; c < count && !r.Failed; c++)
+        {
+            string name = r.String() ?? "";
+            int state = r.Byte(), restarts = r.Int(), lastExit = r.Int();
+            containers.Add(new ContainerReport(name)
+            {
+                Ready = (state & 1) != 0,
+                Started = (state & 2) != 0,
+                Running = (state & 4) != 0,
+                OomKilled = (state & 8) != 0,
+                Restarts = Math.Max(0, restarts),
+                LastExit = lastExit > 0 ? lastExit - 1 : null,
+                Reason = r.String() ?? "",
+                Message = r.String() ?? "",
+                ProbeFailure = r.String() ?? "",
+            });
+        }
+
+        return containers;
+    }
+
     private void Dispatch(byte type, ushort id, byte[] payload)
     {
         var r = new PayloadReader();
@@ -751,8 +786,7 @@ public sealed partial class BoardClient : IAsyncDisposable
                 uint drops = r.Varint();
                 for (int i = 0; i < pods.Count && !r.AtEnd && !r.Failed; i++)
                 {
-                    int restarts = r.Int(), lastExit = r.Int();
-                    pods[i] = pods[i] with { Restarts = Math.Max(0, restarts), LastExit = lastExit > 0 ? lastExit - 1 : null };
+                    pods[i] = pods[i] with { Containers = ReadContainers(r) };
                 }
 
                 var heartbeat = new BoardHeartbeat(generation, pods, drops, DateTimeOffset.UtcNow);

@@ -293,7 +293,7 @@ public sealed class WorstCaseBoard
         var pods = Enumerable.Range(0, podCount).Select(i => new PodSpec
         {
             Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = $"0b1c2d{i:x2}", // the uid's first 8 hex digits, as the host sends it (PodIncarnation)
-            Address = 0x0AF40102u + (uint)i, Image = "whoami",
+            Address = 0x0AF40102u + (uint)i, Containers = ContainerSpec.One("whoami"),
         }).ToArray();
         var services = Enumerable.Range(0, serviceCount).Select(i =>
         {

@@ -68,12 +68,12 @@ public sealed class NodeAgentSimulationTests
         var pods = new List<PodSpec>();
         if (board == 1)
         {
-            pods.Add(new PodSpec { Name = "client", Uid = "uid-client", Address = Ipv4Address.FromOctets(10, 244, 1, 5), Image = toolboxImage });
+            pods.Add(new PodSpec { Name = "client", Uid = "uid-client", Address = Ipv4Address.FromOctets(10, 244, 1, 5), Containers = ContainerSpec.One(toolboxImage) });
         }
 
         if (board == 2 && withWeb)
         {
-            pods.Add(new PodSpec { Name = "web", Uid = webUid, Address = webIp, Image = "whoami" });
+            pods.Add(new PodSpec { Name = "web", Uid = webUid, Address = webIp, Containers = ContainerSpec.One("whoami") });
         }
 
         var service = new Service { Name = "web", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 20), Port = 80 };

@@ -44,7 +44,7 @@ public sealed class MemoryClassTests
         int services = Math.Min(c.MaxServices, 256);
         var state = new DesiredState
         {
-            Pods = Enumerable.Range(0, c.MaxPods).Select(i => new PodSpec { Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = Guid.NewGuid().ToString(), Address = 0x0AF40102u + (uint)i, Image = "whoami" }).ToArray(),
+            Pods = Enumerable.Range(0, c.MaxPods).Select(i => new PodSpec { Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = Guid.NewGuid().ToString(), Address = 0x0AF40102u + (uint)i, Containers = ContainerSpec.One("whoami") }).ToArray(),
             Services = Enumerable.Range(0, services).Select(i =>
             {
                 var s = new Service { Namespace = "default", Name = $"svc-{i}", PortName = "http", ClusterIp = 0x0A600010u + (uint)i, Port = 80 };

@@ -16,7 +16,7 @@ public sealed class StateCodecTests
         var pods = Enumerable.Range(0, 20).Select(i => new PodSpec
         {
             Namespace = i % 2 == 0 ? "default" : "shop", Name = $"web-7d4b9c5f6-{i:x5}", Uid = Guid.NewGuid().ToString(),
-            Address = Ipv4Address.FromOctets(10, 244, 1 + i % 3, 2 + i), Image = i % 4 == 0 ? "whoami" : "toolbox",
+            Address = Ipv4Address.FromOctets(10, 244, 1 + i % 3, 2 + i), Containers = ContainerSpec.One(i % 4 == 0 ? "whoami" : "toolbox"),
         }).ToArray();
         var services = Enumerable.Range(0, 50).Select(i =>
         {

@@ -22,7 +22,7 @@ public sealed class StateReuseTests
             Generation = generation,
             PodNetwork = 0x0AF40100,
             Peers = [new PeerSpec { Name = "node-2", PodNetwork = 0x0AF40200, Address = 0xC0A8320C }],
-            Pods = [new PodSpec { Name = "client", Uid = "u-1", Address = 0x0AF40105, Image = "toolbox" }],
+            Pods = [new PodSpec { Name = "client", Uid = "u-1", Address = 0x0AF40105, Containers = ContainerSpec.One("toolbox") }],
             Services = [web, db],
             DnsServices = [new DnsService { Name = "web", ClusterIp = 0x0A600014, PortNames = ["http"], PortProtocols = [6], PortNumbers = [80] },
                 new DnsService { Name = "db", ClusterIp = 0x0A600015 }],

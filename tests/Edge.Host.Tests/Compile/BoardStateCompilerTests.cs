@@ -65,9 +65,9 @@ public sealed class BoardStateCompilerTests
         DesiredState state = BoardStateCompiler.Compile("node-1", Nodes, [.. Pods, pod], Services, Endpoints, new ClusterNetwork(), 7, secrets: [secret], configMaps: [settings]);
 
         Edge.Dataplane.Mgmt.PodSpec spec = state.Pods.Single(p => p.Name == "web-c");
-        Assert.Equal(["--port", "8080", "--name", "10.96.0.2"], spec.Args); // $(VAR) from env and the Services' variables, as the kubelet expands args
-        Assert.Equal(["PORT=8080", "WHOAMI_NAME=blue"], spec.Env);
-        Assert.Empty(state.Pods.Single(p => p.Name == "web-a").Args);
+        Assert.Equal(["--port", "8080", "--name", "10.96.0.2"], spec.Containers[0].Args); // $(VAR) from env and the Services' variables, as the kubelet expands args
+        Assert.Equal(["PORT=8080", "WHOAMI_NAME=blue"], spec.Containers[0].Env);
+        Assert.Empty(state.Pods.Single(p => p.Name == "web-a").Containers[0].Args);
     }
 
     [Fact]

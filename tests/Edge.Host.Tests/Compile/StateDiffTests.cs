@@ -27,7 +27,7 @@ public sealed class StateDiffTests
         Generation = 7,
         PodNetwork = 0x0AF40100,
         Peers = [new PeerSpec { Name = "node-2", PodNetwork = 0x0AF40200, PrefixLength = 24, Address = 0x7F000A02 }],
-        Pods = [new PodSpec { Namespace = "default", Name = "web-1", Uid = "u1", Address = 0x0AF40102, Image = "whoami" }],
+        Pods = [new PodSpec { Namespace = "default", Name = "web-1", Uid = "u1", Address = 0x0AF40102, Containers = ContainerSpec.One("whoami") }],
         Services = Enumerable.Range(0, services).Select(i => Svc($"svc-{i}", i + 10, endpoints)).ToArray(),
         DnsServices = Enumerable.Range(0, services).Select(i => new DnsService { Namespace = "default", Name = $"svc-{i}", ClusterIp = 0x0A600000u + (uint)(i + 10) }).ToArray(),
         ClusterPodAddresses = [0x0AF40102],
@@ -100,7 +100,7 @@ public sealed class StateDiffTests
         next.Generation = 8;
         next.Services = next.Services.Where(s => s.Name != "svc-2").Append(Svc("new", 99, 1, ns: "shop")).ToArray();
         next.DnsServices = next.DnsServices.Where(d => d.Name != "svc-2").Append(new DnsService { Namespace = "shop", Name = "new", ClusterIp = 0x0A600063 }).ToArray();
-        next.Pods = [.. next.Pods, new PodSpec { Namespace = "default", Name = "web-2", Uid = "u2", Address = 0x0AF40103, Image = "whoami" }];
+        next.Pods = [.. next.Pods, new PodSpec { Namespace = "default", Name = "web-2", Uid = "u2", Address = 0x0AF40103, Containers = ContainerSpec.One("whoami") }];
         next.Peers = [new PeerSpec { Name = "node-3", PodNetwork = 0x0AF40300, PrefixLength = 24, Address = 0x7F000A03 }];
         next.ClusterPodAddresses = [0x0AF40102, 0x0AF40103];
         next.ClusterPodNamespaces = ["default", "default"];

@@ -64,7 +64,10 @@ public sealed class PodStatusFromBoardTests
     {
         KubeObject pod = Pod();
 
-        Assert.True(PodStatusFromBoard.Apply(pod, Report("Running", reason: "CrashLoopBackOff", message: "back-off 20s") with { Restarts = 1, LastExit = 2 }, T0));
+        Assert.True(PodStatusFromBoard.Apply(pod, Report("Running", reason: "CrashLoopBackOff", message: "back-off 20s") with
+        {
+            Containers = [new ContainerReport("whoami") { Restarts = 1, LastExit = 2, Reason = "CrashLoopBackOff", Message = "back-off 20s" }],
+        }, T0));
 
         JsonNode status = pod.Json["status"]!;
         JsonNode container = status["containerStatuses"]![0]!;

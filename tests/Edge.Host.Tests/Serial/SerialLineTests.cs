@@ -59,7 +59,7 @@ public sealed class SerialLineTests : IDisposable
         {
             Generation = 3,
             PodNetwork = podIp & 0xFFFFFF00,
-            Pods = [new PodSpec { Name = "web", Uid = "u-1", Address = podIp, Image = "whoami" }],
+            Pods = [new PodSpec { Name = "web", Uid = "u-1", Address = podIp, Containers = ContainerSpec.One("whoami") }],
         }, Timeout);
 
         Assert.Equal(3u, board.Agent.AppliedGeneration);

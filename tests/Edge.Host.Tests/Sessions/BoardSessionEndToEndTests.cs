@@ -54,8 +54,8 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
             PodNetwork = Ip($"10.244.{board}.0"),
             Peers = [new PeerSpec { Name = $"node-{3 - board}", PodNetwork = Ip($"10.244.{3 - board}.0"), Address = Ip(Address(3 - board)) }],
             Pods = board == 2
-                ? [new PodSpec { Name = "web", Uid = "u-web", Address = web, Image = "whoami" }]
-                : [new PodSpec { Name = "client", Uid = "u-client", Address = Ip("10.244.1.5"), Image = "toolbox" }],
+                ? [new PodSpec { Name = "web", Uid = "u-web", Address = web, Containers = ContainerSpec.One("whoami") }]
+                : [new PodSpec { Name = "client", Uid = "u-client", Address = Ip("10.244.1.5"), Containers = ContainerSpec.One("toolbox") }],
             Services = [service],
             DnsServices = [new DnsService { Name = "web", ClusterIp = service.ClusterIp }],
         };
@@ -282,7 +282,7 @@ public sealed class BoardSessionEndToEndTests : IAsyncLifetime
     private static DesiredState WithEcho(uint generation)
     {
         DesiredState state = StateFor(1, generation);
-        state.Pods = [.. state.Pods, new PodSpec { Name = "echo", Uid = "u-echo", Address = Ip("10.244.1.6"), Image = "echo" }];
+        state.Pods = [.. state.Pods, new PodSpec { Name = "echo", Uid = "u-echo", Address = Ip("10.244.1.6"), Containers = ContainerSpec.One("echo") }];
         return state;
     }
 

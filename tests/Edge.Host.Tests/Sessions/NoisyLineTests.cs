@@ -80,7 +80,7 @@ public sealed class NoisyLineTests : IDisposable
             Generation = generation,
             PodNetwork = Ip("10.244.1.0"),
             Peers = [new PeerSpec { Name = "node-2", PodNetwork = Ip("10.244.2.0"), Address = Ip(peer) }],
-            Pods = [new PodSpec { Name = "web", Uid = "u-web", Address = Ip("10.244.1.5"), Image = "whoami" }],
+            Pods = [new PodSpec { Name = "web", Uid = "u-web", Address = Ip("10.244.1.5"), Containers = ContainerSpec.One("whoami") }],
             Services = [service],
         };
     }

@@ -73,7 +73,7 @@ public sealed class SmallBoardFramesTests : IAsyncLifetime
             Name = $"a-deployment-with-a-long-name-too-{i}-6d4b9c7f5-x2x9z",
             Uid = $"0b1c2d{i:x2}", // as the host sends it: the uid's first 8 hex digits (PodIncarnation)
             Address = 0x0AF40105u + (uint)i,
-            Image = "registry.example.com/an/image/the/board/does/not/have:latest",
+            Containers = ContainerSpec.One("registry.example.com/an/image/the/board/does/not/have:latest"),
         }).ToArray();
         var reported = new TaskCompletionSource<BoardHeartbeat>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Heartbeat += h =>

@@ -568,7 +568,7 @@ namespace Edge.NanoClr.Programs
                     p.Name = "web-6d4b9c7f5-" + i.ToString("x5");
                     p.Uid = "0b1c2d" + i.ToString("x2"); // the host sends the uid's first 8 hex digits (PodIncarnation)
                     p.Address = 0x0AF40102u + (uint)i;
-                    p.Image = "whoami";
+                    p.Containers = WorstCaseContainers(i);
                     s.Pods[i] = p;
                     s.ClusterPodAddresses[i] = p.Address;
                     s.ClusterPodNamespaces[i] = p.Namespace;
@@ -963,6 +963,33 @@ namespace Edge.NanoClr.Programs
             {
                 ClientClosed |= handle == ClientHandle;
             }
+        }
+
+        // The workshop's pods at their heaviest: whoami with a readiness probe on its /health and a
+        // liveness probe on its port, every other pod with a toolbox beside it (8 pods, 12
+        // containers, 16 probes).
+        private static ContainerSpec[] WorstCaseContainers(int i)
+        {
+            ContainerSpec[] containers = ContainerSpec.One("whoami");
+            var ready = new ProbeSpec();
+            ready.Handler = ProbeSpec.HttpGet;
+            ready.Port = 80;
+            ready.Words = new string[] { "/health" };
+            ready.SetTiming(0, 1, 1, 1, 3);
+            var alive = new ProbeSpec();
+            alive.Handler = ProbeSpec.TcpSocket;
+            alive.Port = 80;
+            alive.SetTiming(0, 1, 1, 1, 3);
+            containers[0].Probes = new ProbeSpec[] { null, null, ready };
+            if (i % 2 == 1)
+            {
+                var toolbox = new ContainerSpec();
+                toolbox.Name = "toolbox";
+                toolbox.Image = "toolbox";
+                containers = new ContainerSpec[] { containers[0], toolbox };
+            }
+
+            return containers;
         }
     }
 }

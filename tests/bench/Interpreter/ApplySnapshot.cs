@@ -63,7 +63,7 @@ namespace Edge.Bench.Interpreter
             s.Pods = new PodSpec[4];
             for (int p = 0; p < s.Pods.Length; p++)
             {
-                s.Pods[p] = new PodSpec { Name = "web-" + p, Uid = "uid-" + p, Address = TestCluster.PodNetwork(1) + 2u + (uint)p, Image = "traefik/whoami" };
+                s.Pods[p] = new PodSpec { Name = "web-" + p, Uid = "uid-" + p, Address = TestCluster.PodNetwork(1) + 2u + (uint)p, Containers = ContainerSpec.One("traefik/whoami") };
             }
 
             s.Services = new Service[32];

@@ -19,14 +19,14 @@ namespace Edge.Dataplane.Workloads.Tools
         private bool _done;
         private int _exit;
 
-        private WgetTool(PodSandbox pod, Url url, uint address, bool curl, bool failOnError, bool quiet, ToolOutput output)
+        private WgetTool(PodSandbox pod, Url url, uint address, bool curl, bool failOnError, bool quiet, string postData, ToolOutput output)
         {
             _output = output;
             _curl = curl;
             _failOnError = failOnError;
             _quiet = quiet;
             _host = url.Host;
-            _get = new HttpGet(pod, address, url.Port, url.Host, url.Path, this);
+            _get = new HttpGet(pod, address, url.Port, url.Host, url.Path, this, postData);
         }
 
         public static ITool Start(PodSandbox pod, string[] args, ToolOutput output, out int exitCode)
@@ -34,10 +34,23 @@ namespace Edge.Dataplane.Workloads.Tools
             bool curl = args[0] == "curl";
             bool quiet = curl, failOnError = false, toStdout = curl;
             string target = null;
+            string postData = null; // curl -d DATA (-X POST), wget --post-data=DATA: what traefik/whoami's /health takes
             for (int i = 1; i < args.Length; i++)
             {
                 string a = args[i];
-                if (a == "-q" || a == "-s" || a == "-sS")
+                if (curl && (a == "-d" || a == "--data") && i + 1 < args.Length)
+                {
+                    postData = args[++i];
+                }
+                else if (curl && a == "-X" && i + 1 < args.Length && (args[i + 1] == "POST" || args[i + 1] == "GET"))
+                {
+                    postData = args[++i] == "POST" && postData == null ? "" : postData;
+                }
+                else if (!curl && a.StartsWith("--post-data="))
+                {
+                    postData = a.Substring(12);
+                }
+                else if (a == "-q" || a == "-s" || a == "-sS")
                 {
                     quiet = true;
                 }
@@ -87,21 +100,21 @@ namespace Edge.Dataplane.Workloads.Tools
             exitCode = 0;
             if (!url.TryAddress(out address))
             {
-                return new ResolvingTool(pod, url.Host, delegate(uint resolved) { return Open(pod, url, resolved, curl, failOnError, quiet, output); },
+                return new ResolvingTool(pod, url.Host, delegate(uint resolved) { return Open(pod, url, resolved, curl, failOnError, quiet, postData, output); },
                     output, curl ? "curl: (6) Could not resolve host: " + url.Host : "wget: bad address '" + url.Host + "'", curl ? 6 : 1);
             }
 
-            return Open(pod, url, address, curl, failOnError, quiet, output);
+            return Open(pod, url, address, curl, failOnError, quiet, postData, output);
         }
 
-        private static ITool Open(PodSandbox pod, Url url, uint address, bool curl, bool failOnError, bool quiet, ToolOutput output)
+        private static ITool Open(PodSandbox pod, Url url, uint address, bool curl, bool failOnError, bool quiet, string postData, ToolOutput output)
         {
             if (!quiet)
             {
                 output.ErrorLine("Connecting to " + url.Host + " (" + Ipv4Address.Format(address) + ":" + url.Port.ToString() + ")");
             }
 
-            return new WgetTool(pod, url, address, curl, failOnError, quiet, output);
+            return new WgetTool(pod, url, address, curl, failOnError, quiet, postData, output);
         }
 
         public bool Done

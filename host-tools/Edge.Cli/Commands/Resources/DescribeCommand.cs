@@ -212,6 +212,14 @@ public static class DescribeCommand
             w.Field("    Restart Count", (JsonNumbers.AsInt(status?["restartCount"]) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
             w.Quantities("Limits", container?["resources"]?["limits"] as JsonObject);
             w.Quantities("Requests", container?["resources"]?["requests"] as JsonObject);
+            foreach ((string field, string label) in new[] { ("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"), ("startupProbe", "Startup") })
+            {
+                if (container?[field] is JsonObject probe)
+                {
+                    w.Field("    " + label, ProbeDescription.Describe(probe));
+                }
+            }
+
             if (container is JsonObject c)
             {
                 w.Environment(pod, c);

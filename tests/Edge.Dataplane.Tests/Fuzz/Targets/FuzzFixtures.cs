@@ -37,13 +37,13 @@ public static class FuzzFixtures
             PodNetwork = TestCluster.PodNetwork(board),
             Peers = [new PeerSpec { Name = "node-" + other, PodNetwork = TestCluster.PodNetwork(other), Address = TestCluster.BoardAddress(other) }],
             Pods = board == 1
-                ? [new PodSpec { Name = "client", Uid = "uid-client", Address = ClientIp, Image = "toolbox" }]
+                ? [new PodSpec { Name = "client", Uid = "uid-client", Address = ClientIp, Containers = ContainerSpec.One("toolbox") }]
                 :
                 [
-                    new PodSpec { Name = "web", Uid = "uid-web", Address = WebIp, Image = "whoami" },
-                    new PodSpec { Name = "echo", Uid = "uid-echo", Address = EchoIp, Image = "echo" },
-                    new PodSpec { Namespace = "shop", Name = "counter", Uid = "uid-counter", Address = CounterIp, Image = "docker.io/edge/counter:1" },
-                    new PodSpec { Name = "hello", Uid = "uid-hello", Address = HelloIp, Image = "hello" },
+                    new PodSpec { Name = "web", Uid = "uid-web", Address = WebIp, Containers = ContainerSpec.One("whoami") },
+                    new PodSpec { Name = "echo", Uid = "uid-echo", Address = EchoIp, Containers = ContainerSpec.One("echo") },
+                    new PodSpec { Namespace = "shop", Name = "counter", Uid = "uid-counter", Address = CounterIp, Containers = ContainerSpec.One("docker.io/edge/counter:1") },
+                    new PodSpec { Name = "hello", Uid = "uid-hello", Address = HelloIp, Containers = ContainerSpec.One("hello") },
                 ],
             ClusterPodAddresses = [ClientIp, WebIp, EchoIp, CounterIp, HelloIp],
             ClusterPodNamespaces = ["default", "default", "default", "shop", "default"],
@@ -120,7 +120,7 @@ public static class FuzzFixtures
     public static byte[] Delta(uint baseGeneration)
     {
         DesiredState changed = StateFor(2, baseGeneration + 1);
-        changed.Pods = [.. changed.Pods, new PodSpec { Name = "web-2", Uid = "uid-web-2", Address = Ipv4Address.FromOctets(10, 244, 2, 11), Image = "whoami" }];
+        changed.Pods = [.. changed.Pods, new PodSpec { Name = "web-2", Uid = "uid-web-2", Address = Ipv4Address.FromOctets(10, 244, 2, 11), Containers = ContainerSpec.One("whoami") }];
         var more = new Service { Name = "web-2", ClusterIp = Ipv4Address.FromOctets(10, 96, 0, 40), Port = 8080 };
         more.SetEndpoints([Ipv4Address.FromOctets(10, 244, 2, 11)], [80], [(byte)(ReadyServing | EndpointFlags.Local)]);
         changed.Services = [more];

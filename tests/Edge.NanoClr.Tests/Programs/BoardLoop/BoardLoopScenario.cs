@@ -387,11 +387,11 @@ namespace Edge.NanoClr.Programs
             s.Generation = generation;
             s.PodNetwork = Ipv4Address.FromOctets(10, 244, 7, 0);
             s.Peers = new PeerSpec[] { new PeerSpec { Name = "node-8", PodNetwork = Ipv4Address.FromOctets(10, 244, 8, 0), Address = PeerAddress } };
-            var web1 = new PodSpec { Name = "web", Uid = "uid-web", Address = Web, Image = "whoami" };
-            var client = new PodSpec { Name = "client", Uid = "uid-client", Address = Client, Image = "toolbox" };
+            var web1 = new PodSpec { Name = "web", Uid = "uid-web", Address = Web, Containers = ContainerSpec.One("whoami") };
+            var client = new PodSpec { Name = "client", Uid = "uid-client", Address = Client, Containers = ContainerSpec.One("toolbox") };
             if (withGreeter)
             {
-                s.Pods = new PodSpec[] { web1, client, new PodSpec { Name = "greeter", Uid = "uid-greeter", Address = Greeter, Image = "hello" } };
+                s.Pods = new PodSpec[] { web1, client, new PodSpec { Name = "greeter", Uid = "uid-greeter", Address = Greeter, Containers = ContainerSpec.One("hello") } };
                 s.Services = new Service[] { web, greeter };
                 s.DnsServices = new DnsService[] { new DnsService { Name = "web", ClusterIp = web.ClusterIp }, new DnsService { Name = "greeter", ClusterIp = greeter.ClusterIp } };
                 s.ClusterPodAddresses = new uint[] { Web, Client, Greeter };

@@ -1,0 +1,248 @@
+using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Net;
+using Edge.Dataplane.Workloads;
+
+namespace Edge.Dataplane.Agent
+{
+    /// <summary>
+    /// One container of a running pod: its spec, its program (the workload, null while it waits to
+    /// start again), its log, how it exited and restarted, and what its probes found.
+    ///
+    /// Five fields (on nanoFramework every field is a 12-byte block in every container): what
+    /// most containers never need (exits, probes, reasons) is made the first time it is.
+    /// </summary>
+    public sealed class RunningContainer
+    {
+        public ContainerSpec Spec;
+        public IWorkload Workload;
+
+        /// <summary>Its standard output: the pod sandbox's log for a pod's first container, its own for the others.</summary>
+        public PodLog Log;
+
+        // Why it is not running, its message, and its last probe failure; null while there is nothing to say.
+        private string[] _why;
+
+        // Made on its first exit, or when it has probes: restarts, when it starts again, the code
+        // it last exited with, when it last started, the back-off step, flags (started, ready,
+        // last ended for its memory), then per probe (startup, liveness, readiness) when it is
+        // next due and its run of results (successes above 0, failures below).
+        private long[] _state;
+
+        private const int Restarted = 0;
+        private const int StartsAt = 1;
+        private const int ExitCode = 2;
+        private const int StartedAt = 3;
+        private const int BackoffStep = 4;
+        private const int Flags = 5;
+        private const int ProbeState = 6;
+
+        private const long StartedFlag = 1;
+        private const long ReadyFlag = 2;
+        private const long OomFlag = 4;
+
+        public const int MaxBackoffSeconds = 300;
+
+        /// <summary>A container that ran this long without exiting starts its back-off over (the kubelet's 10 minutes).</summary>
+        public const long BackoffResetMs = 10 * 60 * 1000;
+
+        public string Name
+        {
+            get { return Spec.Name; }
+        }
+
+        /// <summary>The Kubernetes reason it is not running (CrashLoopBackOff, ErrImageNeverPull...), "" while it runs.</summary>
+        public string Reason
+        {
+            get { return Said(0); }
+            set { Say(0, value); }
+        }
+
+        /// <summary>The words beside <see cref="Reason"/>; "" when none.</summary>
+        public string Message
+        {
+            get { return Said(1); }
+            set { Say(1, value); }
+        }
+
+        /// <summary>The last probe failure, as the kubelet's Unhealthy event says it ("Readiness probe failed: ..."); "" once a probe passes again.</summary>
+        public string ProbeFailure
+        {
+            get { return Said(2); }
+            set { Say(2, value); }
+        }
+
+        /// <summary>Whether its program runs.</summary>
+        public bool Running
+        {
+            get { return Workload != null; }
+        }
+
+        /// <summary>Its startup probe passed (or it has none) while it runs: liveness and readiness probes run from here.</summary>
+        public bool Started
+        {
+            get { return Workload != null && Flag(StartedFlag); }
+            set { SetFlag(StartedFlag, value); }
+        }
+
+        /// <summary>Ready for traffic: running, started, and its readiness probe passing (or it has none).</summary>
+        public bool Ready
+        {
+            get { return Workload != null && Flag(ReadyFlag); }
+            set { SetFlag(ReadyFlag, value); }
+        }
+
+        /// <summary>How many times it was started again after it exited (kubelet's restartCount).</summary>
+        public int Restarts
+        {
+            get { return _state == null ? 0 : (int)_state[Restarted]; }
+        }
+
+        /// <summary>The code it last exited with; -1 when it never exited.</summary>
+        public int LastExit
+        {
+            get { return _state == null || _state[StartsAt] < 0 ? -1 : (int)_state[ExitCode]; }
+        }
+
+        /// <summary>Whether it was last ended for using more memory than its limit (exit 137, OOMKilled).</summary>
+        public bool LastOomKilled
+        {
+            get { return _state != null && (_state[Flags] & OomFlag) != 0; }
+        }
+
+        /// <summary>Whether it waits to be started again (its program exited).</summary>
+        public bool BackingOff
+        {
+            get { return _state != null && Workload == null && _state[StartsAt] > 0; }
+        }
+
+        /// <summary>When it starts again, in the board clock's milliseconds.</summary>
+        public long RestartAt
+        {
+            get { return _state == null ? 0 : _state[StartsAt]; }
+        }
+
+        /// <summary>Its program started at <paramref name="now"/>: probes begin after their initial delays.</summary>
+        public void Began(long now)
+        {
+            if (_why != null)
+            {
+                _why[2] = ""; // a new start: what its probes said of the last one is the host's (events) by now
+            }
+
+            if (_state == null && Spec.Probes == null)
+            {
+                return; // no probes: started and ready as it runs
+            }
+
+            State()[StartedAt] = now;
+            bool started = Spec.Probe(ProbeSpec.Startup) == null;
+            _state[Flags] = (_state[Flags] & OomFlag) | (started ? StartedFlag : 0) | (started && Spec.Probe(ProbeSpec.Readiness) == null ? ReadyFlag : 0);
+            for (int k = 0; k < 3; k++)
+            {
+                ProbeSpec probe = Spec.Probe(k);
+                _state[ProbeState + 2 * k] = probe == null ? 0 : now + probe.InitialDelaySeconds * 1000L;
+                _state[ProbeState + 2 * k + 1] = 0;
+            }
+        }
+
+        /// <summary>
+        /// It exited with <paramref name="code"/>: it starts again after the kubelet's back-off, 10 s
+        /// doubling with each restart up to 5 min (from 10 s again once it had run 10 min); returns
+        /// the back-off in seconds.
+        /// </summary>
+        public int Exited(int code, bool oomKilled, long now)
+        {
+            long[] s = State();
+            if (s[StartedAt] > 0 && now - s[StartedAt] >= BackoffResetMs)
+            {
+                s[BackoffStep] = 0;
+            }
+
+            int step = (int)s[BackoffStep];
+            int backoff = step >= 5 ? MaxBackoffSeconds : 10 << step;
+            if (backoff > MaxBackoffSeconds)
+            {
+                backoff = MaxBackoffSeconds;
+            }
+
+            s[StartsAt] = now + backoff * 1000L;
+            s[ExitCode] = code;
+            s[BackoffStep] = step + 1;
+            s[Flags] = oomKilled ? OomFlag : 0;
+            Workload = null;
+            return backoff;
+        }
+
+        /// <summary>It is being started again.</summary>
+        public void Restarting()
+        {
+            _state[Restarted]++;
+            _state[StartsAt] = 0;
+        }
+
+        /// <summary>When probe <paramref name="which"/> is next due (board milliseconds); 0 when it has no such probe.</summary>
+        public long ProbeDue(int which)
+        {
+            return _state == null ? 0 : _state[ProbeState + 2 * which];
+        }
+
+        /// <summary>
+        /// Records a result of probe <paramref name="which"/> at <paramref name="now"/> and schedules
+        /// the next; returns the run of like results so far (the first success is 1, the first failure -1).
+        /// </summary>
+        public int ProbeResult(int which, bool success, long now)
+        {
+            ProbeSpec probe = Spec.Probe(which);
+            int at = ProbeState + 2 * which;
+            _state[at] = now + probe.PeriodSeconds * 1000L;
+            long run = _state[at + 1];
+            run = success ? (run > 0 ? run + 1 : 1) : (run < 0 ? run - 1 : -1);
+            _state[at + 1] = run;
+            return (int)run;
+        }
+
+        // Without state (no probes, never exited) a running container is started and ready.
+        private bool Flag(long flag)
+        {
+            return _state == null || (_state[Flags] & flag) != 0;
+        }
+
+        private void SetFlag(long flag, bool value)
+        {
+            long[] s = State();
+            s[Flags] = value ? s[Flags] | flag : s[Flags] & ~flag;
+        }
+
+        private long[] State()
+        {
+            if (_state == null)
+            {
+                _state = new long[ProbeState + 6];
+                _state[Flags] = StartedFlag | ReadyFlag;
+                _state[StartsAt] = -1; // never exited
+            }
+
+            return _state;
+        }
+
+        private string Said(int which)
+        {
+            return _why == null ? "" : _why[which];
+        }
+
+        private void Say(int which, string value)
+        {
+            if (_why == null)
+            {
+                if (value.Length == 0)
+                {
+                    return;
+                }
+
+                _why = new string[] { "", "", "" };
+            }
+
+            _why[which] = value;
+        }
+    }
+}
