@@ -595,6 +595,12 @@ namespace Edge.Dataplane.Agent
             }
 
             string input = _payload.String();
+
+            // Then, from hosts that say them: the container, whether the pod takes Services'
+            // variables, and the names of its variables whose values come from Secrets.
+            string containerName = _payload.AtEnd ? null : _payload.String();
+            bool serviceLinks = _payload.AtEnd || _payload.Bool();
+            string withheld = _payload.AtEnd ? null : _payload.String();
             bool argsWhole = true;
             for (int i = 0; i < argc; i++)
             {
@@ -612,7 +618,17 @@ namespace Edge.Dataplane.Agent
             }
 
             RunningPod pod = TakeSlotFor(requestId, ns, name);
-            if (pod != null)
+            RunningContainer container = pod == null ? null : pod.Container(containerName);
+            if (pod != null && container == null)
+            {
+                _exec.Refuse(requestId, "error: container " + containerName + " is not valid for pod " + name + " (it has: " + pod.ContainerNames() + ")", 1);
+            }
+            else if (pod != null && argc == 1 && args[0] == "env")
+            {
+                Proxy.Service[] services = _agent.AppliedState != null ? _agent.AppliedState.Services : new Proxy.Service[0];
+                _exec.StartEnv(requestId, ns, name, container.Spec, services, serviceLinks, withheld);
+            }
+            else if (pod != null)
             {
                 _exec.Start(requestId, pod.Sandbox, args, input == null ? null : Workloads.Ascii.Bytes(input));
             }

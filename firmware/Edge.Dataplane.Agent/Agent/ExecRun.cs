@@ -44,6 +44,13 @@ namespace Edge.Dataplane.Agent
             _tool = ToolRunner.Start(pod, args, input, new ToolOutput(this, _errSink), out _exitCode);
         }
 
+        /// <summary>Starts `env`: the container's environment (<see cref="EnvTool"/>), printed as the output has room.</summary>
+        public void StartEnv(ushort requestId, string ns, string podName, Mgmt.ContainerSpec container, Proxy.Service[] services, bool serviceLinks, string withheld)
+        {
+            Begin(requestId);
+            _tool = new EnvTool(ns, podName, container, services, serviceLinks, withheld, new ToolOutput(this, _errSink), _out);
+        }
+
         /// <summary>Starts a forward to the pod's own port; its first poll connects.</summary>
         public void StartForward(ushort requestId, PodSandbox pod, int port)
         {

@@ -32,7 +32,7 @@ public sealed partial class ApiServer
         var lines = System.Threading.Channels.Channel.CreateUnbounded<string>(new() { SingleReader = true });
         Task<int> run = session.ExecAsync(ns, name, command, (string?)body?["stdin"], (stream, bytes) =>
             lines.Writer.TryWrite(new JsonObject { ["stream"] = stream, ["data"] = Encoding.Latin1.GetString(bytes.Span) }.ToJsonString()),
-            TimeSpan.FromSeconds((int?)body?["timeoutSeconds"] ?? 120), context.RequestAborted);
+            TimeSpan.FromSeconds((int?)body?["timeoutSeconds"] ?? 120), context.RequestAborted, ExecContainerFor(context, ns, name));
         _ = run.ContinueWith(_ => lines.Writer.TryComplete(), TaskScheduler.Default);
         await foreach (string line in lines.Reader.ReadAllAsync())
         {
@@ -64,7 +64,7 @@ public sealed partial class ApiServer
         }
 
         (BoardClient session, string[] command) = ExecTarget(context, ns, name);
-        await ExecWebSocket.Serve(context, protocol, session, ns, name, command, context.Request.Query["stdin"] == "true", TimeSpan.FromSeconds(120));
+        await ExecWebSocket.Serve(context, protocol, session, ns, name, command, context.Request.Query["stdin"] == "true", TimeSpan.FromSeconds(120), ExecContainerFor(context, ns, name));
     }
 
     /// <summary>kubectl attach (1.30 and later): the pod's output from now on; a wrong pod or container is an HTTP error first.</summary>
@@ -95,7 +95,7 @@ public sealed partial class ApiServer
     {
         (BoardClient session, string[] command) = ExecTarget(context, ns, name);
         string protocol = ExecSpdy.Negotiate(context.Request);
-        await ExecSpdy.ServeExec(context, protocol, session, ns, name, command, TimeSpan.FromSeconds(120));
+        await ExecSpdy.ServeExec(context, protocol, session, ns, name, command, TimeSpan.FromSeconds(120), ExecContainerFor(context, ns, name));
     }
 
     /// <summary>kubectl attach over SPDY (1.27-1.29).</summary>
@@ -159,6 +159,22 @@ public sealed partial class ApiServer
 
         CheckContainer(context, ns, name);
         return (PodSession(ns, name), command);
+    }
+
+    /// <summary>
+    /// The container the query names (the pod's first when none), as the board needs it for
+    /// `env`: whether the pod takes the Services' variables, and which of its variables come from
+    /// Secrets (their values are not on the board).
+    /// </summary>
+    private ExecContainer ExecContainerFor(HttpContext context, string ns, string name)
+    {
+        KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
+        JsonObject[] containers = (pod.Spec?["containers"] as JsonArray ?? []).OfType<JsonObject>().ToArray();
+        string? wanted = context.Request.Query["container"];
+        JsonObject container = containers.FirstOrDefault(c => (string?)c["name"] == wanted) ?? containers.FirstOrDefault() ?? [];
+        var sources = new ContainerEnvironment.Sources(_controlPlane.Store.List("ConfigMap", ns).Items, _controlPlane.Store.List("Secret", ns).Items, _controlPlane.Store.List("Service").Items);
+        return new ExecContainer((string?)container["name"] ?? "", (bool?)pod.Spec?["enableServiceLinks"] ?? true,
+            string.Join(", ", ContainerEnvironment.FromSecrets(pod, container, sources)));
     }
 
     /// <summary>The pod exists, and has the container the query names (kube-apiserver's 400 when it has not).</summary>

@@ -25,7 +25,7 @@ public static class ExecSpdy
         SpdyUpgrade.Negotiate(request, [V4]) ?? throw new ApiException(403, "Forbidden",
             $"unable to upgrade: unable to negotiate protocol: client supports [{string.Join(' ', request.Headers[SpdyUpgrade.ProtocolVersionHeader].ToArray())}], server supports [{V4}]");
 
-    public static async Task ServeExec(HttpContext context, string protocol, BoardClient session, string ns, string pod, string[] command, TimeSpan timeout)
+    public static async Task ServeExec(HttpContext context, string protocol, BoardClient session, string ns, string pod, string[] command, TimeSpan timeout, ExecContainer? container = null)
     {
         await using SpdyConnection connection = await SpdyUpgrade.AcceptAsync(context, protocol);
         if (await RemoteStreams.AcceptAsync(connection, context.Request.Query, StreamCreationTimeout) is not RemoteStreams streams)
@@ -37,7 +37,7 @@ public static class ExecSpdy
         try
         {
             byte[]? stdin = streams.Stdin == null ? null : await streams.Stdin.ReadToEndAsync(RemoteCommand.MaxStdin, hungUp.Token);
-            (int exit, string? problem) = await RemoteCommand.RunAsync(session, ns, pod, command, stdin, streams.SendAsync, timeout, hungUp.Token);
+            (int exit, string? problem) = await RemoteCommand.RunAsync(session, ns, pod, command, stdin, streams.SendAsync, timeout, hungUp.Token, container);
             await streams.FinishAsync(ExecWebSocket.Status(exit, problem).ToJsonString());
             await connection.WaitForPeerAsync(TimeSpan.FromSeconds(5));
         }

@@ -38,7 +38,7 @@ public static class ExecWebSocket
     public static string? Negotiate(IList<string> offered) =>
         offered.Contains(V5) ? V5 : offered.Contains(V4) ? V4 : null;
 
-    public static async Task Serve(HttpContext context, string protocol, BoardClient session, string ns, string pod, string[] command, bool withStdin, TimeSpan timeout)
+    public static async Task Serve(HttpContext context, string protocol, BoardClient session, string ns, string pod, string[] command, bool withStdin, TimeSpan timeout, ExecContainer? container = null)
     {
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
         using var send = new SemaphoreSlim(1, 1);
@@ -88,7 +88,7 @@ public static class ExecWebSocket
             if (problem == null)
             {
                 (exit, problem) = await RemoteCommand.RunAsync(session, ns, pod, command, withStdin ? stdin.ToArray() : null,
-                    (channel, data) => Send(channel, data), timeout, hungUp.Token);
+                    (channel, data) => Send(channel, data), timeout, hungUp.Token, container);
             }
         }
         catch (OperationCanceledException) when (hungUp.IsCancellationRequested)

@@ -24,7 +24,7 @@ public static class RemoteCommand
     /// Cancelling <paramref name="hungUp"/> tells the board to stop the tool.
     /// </summary>
     public static async Task<(int Exit, string? Problem)> RunAsync(BoardClient session, string ns, string pod, string[] command, byte[]? stdin,
-        Func<byte, byte[], Task> send, TimeSpan timeout, CancellationToken hungUp)
+        Func<byte, byte[], Task> send, TimeSpan timeout, CancellationToken hungUp, ExecContainer? container = null)
     {
         if (stdin is { Length: > MaxStdin })
         {
@@ -34,7 +34,7 @@ public static class RemoteCommand
         await using var output = new OutputRelay(send);
         try
         {
-            int exit = await session.ExecAsync(ns, pod, command, stdin == null ? null : Encoding.Latin1.GetString(stdin), output.Post, timeout, hungUp);
+            int exit = await session.ExecAsync(ns, pod, command, stdin == null ? null : Encoding.Latin1.GetString(stdin), output.Post, timeout, hungUp, container);
             return (exit, null);
         }
         catch (BoardSessionException e)

@@ -98,6 +98,14 @@ public static partial class ContainerEnvironment
         return new Result(order.Select(n => new KeyValuePair<string, string>(n, env[n])).ToList(), null);
     }
 
+    /// <summary>The names of the container's variables whose values come from Secrets: what a board is not sent.</summary>
+    public static IReadOnlyList<string> FromSecrets(KubeObject pod, JsonObject container, Sources sources)
+    {
+        HashSet<string> onBoard = For(pod, container, sources, onBoard: true).Variables.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+        HashSet<string> links = ServiceLinks(pod, sources.Services).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        return For(pod, container, sources).Variables.Select(v => v.Key).Where(n => !onBoard.Contains(n) && !links.Contains(n)).ToList();
+    }
+
     /// <summary>
     /// The kubelet's variables for the Services a container can see when it starts: those of its
     /// pod's namespace that have a cluster IP (unless enableServiceLinks is false), and the

@@ -342,7 +342,7 @@ public sealed partial class BoardClient : IAsyncDisposable
     /// tool's exit code. Cancelling sends the board a cancel (the tool ends with 130).
     /// </summary>
     public async Task<int> ExecAsync(string ns, string pod, IReadOnlyList<string> args, string? stdin,
-        Action<int, ReadOnlyMemory<byte>> output, TimeSpan timeout, CancellationToken cancel = default)
+        Action<int, ReadOnlyMemory<byte>> output, TimeSpan timeout, CancellationToken cancel = default, ExecContainer? container = null)
     {
         await Ready(timeout);
         ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
@@ -362,6 +362,13 @@ public sealed partial class BoardClient : IAsyncDisposable
             }
 
             w.String(stdin);
+            if (container != null)
+            {
+                w.String(container.Name);
+                w.Bool(container.ServiceLinks);
+                w.String(container.Withheld);
+            }
+
             if (w.Overflow)
             {
                 throw new BoardSessionException("the exec request is too long for one frame");
@@ -885,3 +892,10 @@ public sealed partial class BoardClient : IAsyncDisposable
         ? $"{_authenticated.Task.Result.Name} ({Ipv4Address.Format(_authenticated.Task.Result.Address)})"
         : "board (no hello yet)";
 }
+
+/// <summary>
+/// The container an exec runs in, as the board needs it for `env`: its name, whether its pod
+/// takes the Services' variables (enableServiceLinks), and the names of its variables whose
+/// values come from Secrets (which boards are not sent), comma-separated.
+/// </summary>
+public sealed record ExecContainer(string Name, bool ServiceLinks, string Withheld);

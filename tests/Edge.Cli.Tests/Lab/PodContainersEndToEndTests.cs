@@ -43,6 +43,21 @@ public sealed class PodContainersEndToEndTests(ITestOutputHelper output) : LabTe
         Assert.Contains("RemoteAddr: 127.0.0.1:", local.Out);
         WaitFor(() => EveryBoardRoutesTo(ip), "every board's tables sending the Service to the pod");
 
+        // env in the toolbox: the variables the kubelet writes for the Services of the namespace
+        // (and default's kubernetes), made on the board from the Services it holds.
+        CliRun env = Edgectl.Run("exec", "sidecar", "-c", "toolbox", "--", "env");
+        Assert.True(env.ExitCode == 0, env.Err);
+        Assert.Contains("HOSTNAME=sidecar\n", env.Out);
+        foreach (JsonNode? service in Get("services")["items"]!.AsArray())
+        {
+            string clusterIp = (string)service!["spec"]!["clusterIP"]!;
+            string variable = ((string)service["metadata"]!["name"]!).ToUpperInvariant().Replace('-', '_');
+            JsonNode port = service["spec"]!["ports"]![0]!;
+            Assert.Contains($"{variable}_SERVICE_HOST={clusterIp}\n", env.Out);
+            Assert.Contains($"{variable}_SERVICE_PORT={(int)port["port"]!}\n", env.Out);
+            Assert.Contains($"{variable}_PORT_{(int)port["port"]!}_{(string?)port["protocol"] ?? "TCP"}_ADDR={clusterIp}\n", env.Out);
+        }
+
         // /health switched to 500: the readiness probe fails, the pod leaves the endpoints everywhere.
         CliRun post = Edgectl.Run("exec", "sidecar", "-c", "toolbox", "--", "curl", "-s", "-X", "POST", "-d", "500", "http://127.0.0.1/health");
         Assert.True(post.ExitCode == 0, post.Err);
