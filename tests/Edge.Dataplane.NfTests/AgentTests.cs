@@ -202,7 +202,7 @@ namespace Edge.Dataplane.NfTests
             payload.Int(); // VXLAN port
             Assert.AreEqual(0u, payload.Varint()); // nothing applied since boot: the host must send a snapshot
 
-            Assert.IsTrue(Send(line, MessageType.Snapshot, 11, Payload(StateFor(2, 1, "toolbox"))));
+            Assert.IsTrue(Send(line, MessageType.Snapshot, 11, OnePart(false, 1, Payload(StateFor(2, 1, "toolbox")))));
             session.Poll(lab.Clock.Now);
             Assert.IsTrue(Next(line, host, chunk, MessageType.Ack));
             Assert.AreEqual((ushort)11, host.RequestId);
@@ -211,7 +211,7 @@ namespace Edge.Dataplane.NfTests
             Assert.IsNull(payload.String()); // no error
             AssertRunning(agent, "web", WebIp);
 
-            Assert.IsTrue(Send(line, MessageType.Delta, 12, DeltaPayload(1)));
+            Assert.IsTrue(Send(line, MessageType.Delta, 12, OnePart(true, 2, DeltaPayload(1))));
             session.Poll(lab.Clock.Now);
             Assert.IsTrue(Next(line, host, chunk, MessageType.Ack));
             Assert.AreEqual((ushort)12, host.RequestId);
@@ -221,7 +221,7 @@ namespace Edge.Dataplane.NfTests
             AssertRunning(agent, "web-2", Ipv4Address.FromOctets(10, 244, 2, 6));
 
             // A delta on a generation the board does not hold is refused: the host must send a snapshot.
-            Assert.IsTrue(Send(line, MessageType.Delta, 13, DeltaPayload(1)));
+            Assert.IsTrue(Send(line, MessageType.Delta, 13, OnePart(true, 2, DeltaPayload(1))));
             session.Poll(lab.Clock.Now);
             Assert.IsTrue(Next(line, host, chunk, MessageType.Ack));
             payload.Begin(host.Payload, host.PayloadOffset, host.PayloadLength);
@@ -263,6 +263,15 @@ namespace Edge.Dataplane.NfTests
             BoardSettings damaged = BoardSettings.Load(storage, out problem);
             Assert.IsTrue(problem != null && problem.IndexOf("damaged") >= 0, problem);
             Assert.AreEqual("", damaged.Name);
+        }
+
+        /// <summary>A state's payload as the host sends one that fits a frame: its only part (StatePart).</summary>
+        private static byte[] OnePart(bool delta, uint generation, byte[] body)
+        {
+            string problem;
+            byte[][] parts = StateParts.Split(body, 0, body.Length, delta, generation, Frame.MaxPayload, out problem);
+            Assert.AreEqual(1, parts.Length);
+            return parts[0];
         }
 
         private static bool Send(ByteLine line, byte type, ushort id, byte[] payload)

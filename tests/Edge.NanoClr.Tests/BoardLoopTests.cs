@@ -71,7 +71,7 @@ public sealed class BoardLoopTests(NanoClrSession session, ITestOutputHelper out
     private static void Expect(string[] report)
     {
         const string hello = "hello node-0017 firmware 0.1.0 at 192.168.50.17 vxlan 4789 generation ";
-        const string limits = " max-pods 8 max-payload 2560";
+        const string limits = " max-pods 8 max-payload 1280";
         const string workshop = "cluster workshop key ";
         const string trusted = "; trusted line (" + workshop;
         const string prove = "; prove " + workshop;

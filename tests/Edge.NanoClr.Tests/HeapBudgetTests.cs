@@ -1,4 +1,5 @@
 using Edge.Dataplane.Boards;
+using Edge.Dataplane.Mgmt;
 using Xunit.Abstractions;
 
 namespace Edge.NanoClr.Tests;
@@ -60,6 +61,22 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.Equal("1", held["ingress-served"]);
         Assert.Equal("yes", held["resync-applied"]);
         Assert.Equal("yes", held["moved-applied"]);
+    }
+
+    [NanoClrFact]
+    public void The_WROOM_boards_worst_case_state_crosses_in_parts_no_larger_than_its_frame()
+    {
+        BoardBudgetFigures figures = Measured(Wroom);
+        IReadOnlyDictionary<string, string> held = figures.Probe.Values;
+
+        // The worst case's state is larger than a WROOM board's frame: it crossed (and at the peak
+        // was decoded) in several parts, each in the frame reader's buffer, none held whole.
+        int parts = int.Parse(held["snapshot-parts"], System.Globalization.CultureInfo.InvariantCulture);
+        int framed = int.Parse(held["snapshot"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(parts > 1, $"the worst case's state crossed in {parts} part");
+        Assert.True(framed > Frame.HeaderLength + MemoryClass.MaxPayload(MemoryClass.Wroom) + Frame.TrailerLength, $"{framed} bytes framed fit one frame");
+        Assert.Equal(MemoryClass.MaxOutPayload(MemoryClass.Wroom), MemoryClass.MaxPayload(MemoryClass.Wroom));
+        Assert.True(figures.Probe.Number("peak-between-parts") > 0);
     }
 
     [NanoClrFact]

@@ -41,7 +41,7 @@ public static class MemoryBudget
             string parts = string.Join(" + ", census.Parts.Select(p => $"{p.Key} {p.Value / 1024.0:F1}"));
             Console.WriteLine($"{name,-7} {parts} = {census.TotalBytes / 1024.0:F1} KiB steady, {peak / 1024.0:F1} KiB at the peak (the steady heap, or a state with every service changed being decoded): "
                 + $"ratio {(double)peak / budget:F2} of its {budget / 1024} KiB budget "
-                + $"(a resync of the same state {resync / 1024.0:F1} KiB above steady; snapshot {board.Snapshot.Length:N0} bytes; conntrack {board.Config.ConntrackEntries}, packet buffers {board.Config.PacketBuffers})");
+                + $"(a resync of the same state {resync / 1024.0:F1} KiB above steady; snapshot {board.Snapshot.Length:N0} bytes in {board.SnapshotParts} parts; conntrack {board.Config.ConntrackEntries}, packet buffers {board.Config.PacketBuffers})");
             if (memoryClass == MemoryClass.Wroom)
             {
                 NanoHeapCensus emptyNode = new WorstCaseBoard(memoryClass, 0, 0).Census();

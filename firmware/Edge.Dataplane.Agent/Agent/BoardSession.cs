@@ -11,7 +11,8 @@ namespace Edge.Dataplane.Agent
     /// <summary>
     /// The board's side of the management protocol. On attach it says Hello (with the
     /// generation it has applied: 0 after a reboot, so the host resyncs it); it applies
-    /// Snapshots and acknowledges each generation; it sends a Heartbeat every second with the
+    /// Snapshots and Deltas (in parts when larger than its frame, <see cref="StatePart"/>) and
+    /// acknowledges each generation; it sends a Heartbeat every second with the
     /// pods' states; it answers view requests (iptables, ipvs, conntrack); and it runs one
     /// exec at a time in a pod, streaming the tool's output. Garbage on the line costs at most
     /// the frame it hit. On a line that authenticated (TCP, <see cref="ControlPlaneLine"/>) every
@@ -36,6 +37,10 @@ namespace Edge.Dataplane.Agent
         private readonly FrameReader _reader;
         private readonly PayloadWriter _writer = new PayloadWriter();
         private readonly PayloadReader _payload = new PayloadReader();
+
+        // A state arriving in parts: its decode's cursor, kept between their frames.
+        private readonly StateReceiver _incoming;
+
         // An exec and a capture are made when asked for and let go when they end, with their
         // rings (4 KiB of output for an exec, 8 KiB of pcap for a capture): a board returns to
         // its budget after an `edgectl exec` or a capture, and holds neither while idle.
@@ -96,6 +101,7 @@ namespace Edge.Dataplane.Agent
             _agent = agent;
             _identity = identity;
             _reader = new FrameReader(identity.MaxPayload);
+            _incoming = new StateReceiver(identity.MaxPayload);
             _out = new byte[Frame.HeaderLength + identity.MaxOutPayload + Frame.TrailerLength];
         }
 
@@ -185,6 +191,7 @@ namespace Edge.Dataplane.Agent
             _claim = false;
             _stream = stream;
             _reader.Clear(); // what the last line left half-sent is not this one's
+            _incoming.Abandon(); // nor the state it left part way (the board keeps its applied generation)
             if (_exec != null)
             {
                 // Its host is gone, and with it the terminal the output was for.
@@ -214,6 +221,7 @@ namespace Edge.Dataplane.Agent
         public void Detach()
         {
             _stream = null;
+            _incoming.Abandon(); // its parts will not come on another line: let the partial state go
             EndAuth();
         }
 
@@ -295,22 +303,14 @@ namespace Edge.Dataplane.Agent
 
             if (_reader.Type == MessageType.Snapshot || _reader.Type == MessageType.Delta)
             {
+                // A state may come in parts (StatePart), each decoded here as it arrives; the
+                // answer goes once, after the last part (or at the first that breaks the rules).
                 _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 DesiredState state;
                 string error;
-                if (_reader.Type == MessageType.Snapshot)
+                if (!_incoming.Take(_reader.Type == MessageType.Delta, _payload, _agent.AppliedState, _agent.AppliedGeneration, _agent, _auth, out state, out error)) // TLS keys come encrypted under the session's key, plain on the console
                 {
-                    state = StateCodec.Decode(_payload, _agent.AppliedState, _agent, _auth); // TLS keys come encrypted under the session's key, plain on the console
-                    error = state == null ? "snapshot damaged or of another format" : null;
-                }
-                else if (_agent.AppliedState == null || StateDelta.BaseGeneration(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength) != _agent.AppliedGeneration)
-                {
-                    state = null;
-                    error = "delta for another generation than the applied " + _agent.AppliedGeneration.ToString() + ": send a snapshot";
-                }
-                else
-                {
-                    state = StateDelta.Merge(_agent.AppliedState, _payload, _agent, out error, _auth);
+                    return; // more parts to come
                 }
 
                 if (error == null)

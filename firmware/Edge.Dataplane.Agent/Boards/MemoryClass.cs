@@ -40,10 +40,15 @@ namespace Edge.Dataplane.Boards
             }
         }
 
-        /// <summary>The largest management frame payload the board takes: the worst-case WROOM snapshot is about 1.8 KB, room for longer names.</summary>
+        /// <summary>
+        /// The largest management frame payload the board takes, and so its frame reader's buffer.
+        /// 1,280 bytes on a WROOM board, as many as it sends: a state larger than that (the worst
+        /// case's is about 2 KB) crosses in parts the board decodes as they come (StatePart), so
+        /// no buffer holds a whole state.
+        /// </summary>
         public static int MaxPayload(int memoryClass)
         {
-            return memoryClass == Wroom ? 2560 : Mgmt.Frame.MaxPayload;
+            return memoryClass == Wroom ? 1280 : Mgmt.Frame.MaxPayload;
         }
 
         /// <summary>

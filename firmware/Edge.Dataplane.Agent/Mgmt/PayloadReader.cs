@@ -13,12 +13,19 @@ namespace Edge.Dataplane.Mgmt
 
         public bool Failed;
 
+        /// <summary>
+        /// Bytes of the same message that arrive after this buffer's end (the later parts of a
+        /// state, <see cref="StatePart"/>): counts are checked against them too. 0 after Begin.
+        /// </summary>
+        public int Beyond;
+
         public void Begin(byte[] buffer, int offset, int length)
         {
             _buffer = buffer;
             _position = offset;
             _end = offset + length;
             Failed = false;
+            Beyond = 0;
         }
 
         /// <summary>Where the next read starts: saved to read a section twice (compare, then decode).</summary>
@@ -31,6 +38,12 @@ namespace Edge.Dataplane.Mgmt
         public bool AtEnd
         {
             get { return _position >= _end; }
+        }
+
+        /// <summary>Bytes between the next read and the buffer's end.</summary>
+        public int Left
+        {
+            get { return _end - _position; }
         }
 
         public int Byte()
@@ -71,11 +84,11 @@ namespace Edge.Dataplane.Mgmt
             return (int)Varint();
         }
 
-        /// <summary>A count of items, each at least minimumBytes long: refused if the rest of the payload cannot hold them.</summary>
+        /// <summary>A count of items, each at least minimumBytes long: refused if the rest of the payload (with what follows it, <see cref="Beyond"/>) cannot hold them.</summary>
         public int Count(int minimumBytes)
         {
             uint n = Varint();
-            if (n > (uint)(_end - _position) / (uint)(minimumBytes < 1 ? 1 : minimumBytes))
+            if (n > (uint)(_end - _position + Beyond) / (uint)(minimumBytes < 1 ? 1 : minimumBytes))
             {
                 Failed = true;
                 return 0;

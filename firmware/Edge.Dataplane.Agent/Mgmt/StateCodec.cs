@@ -12,7 +12,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 8; // 8: a pod carries its containers, each with its probes; 7: a pod carries its container's args and environment; 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
+        public const int FormatVersion = 9; // 9: a pod carries its containers, each with its probes; 8: every Snapshot and Delta payload is a part of its state (StatePart), the state's body cut between the units StateDecoder reads; 7: a pod carries its container's args and environment; 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
 
         /// <summary>
         /// The state. With <paramref name="keys"/>, the established session of the line it is sent
@@ -143,51 +143,38 @@ namespace Edge.Dataplane.Mgmt
         /// the payload is damaged or of another format version. Services and DNS entries go to
         /// <paramref name="sink"/> (when given) as they arrive. <paramref name="keys"/> is the
         /// established session of the line the state came on (null: none), which decrypts the TLS
-        /// keys in place. (One method with an optional parameter, not an overload: a board pays for
-        /// every method and, during a decode, for every stack frame.)
+        /// keys in place. The whole payload at once: a board takes a state in parts, decoded a
+        /// unit at a time by the same <see cref="StateDecoder"/> (<see cref="StateReceiver"/>).
         /// </summary>
         public static DesiredState Decode(PayloadReader r, DesiredState held, IStateSink sink, SessionAuth keys = null)
         {
+            var decoder = new StateDecoder(false, held, sink, keys);
+            decoder.Read(r);
+            return decoder.Done && r.AtEnd ? decoder.State : null;
+        }
+
+        /// <summary>
+        /// The head of the state: its format version (refused unless this one), its generation,
+        /// and the string table's count (its strings follow one at a time, <see cref="StringRefs.ReadAt"/>).
+        /// </summary>
+        internal static StringRefs DecodeHead(PayloadReader r, DesiredState held, DesiredState s)
+        {
             if (r.Int() != FormatVersion)
             {
+                r.Failed = true;
                 return null;
             }
 
-            var s = new DesiredState();
             s.Generation = r.Varint();
-            StringRefs strings = StringRefs.Read(r, held);
-
-            DecodeSettings(r, strings, s);
-
-            // The held state's arrays are kept while what arrives is what they hold (a resync,
-            // a state that changed elsewhere): a second copy of each costs a small board its
-            // size during the decode. The first entry that differs gives the decoded state an
-            // array of its own: the decode never writes into the held state. (Services and DNS
-            // entries go to the sink first: the board's puts each in place of its predecessor in
-            // the held array itself, NodeAgent.ServiceArrived, so that array stays shared.)
-            DecodePeersAndPods(r, held, strings, s);
-            DecodeServices(r, held, sink, strings, s);
-            DecodeDns(r, held, sink, strings, s);
-
-            DecodeClusterPods(r, held, strings, s);
-
-            if (!r.Failed)
-            {
-                s.Policies = PolicyCodec.Decode(r, s.ClusterNetwork, held != null ? held.Policies : null);
-            }
-
-            if (!r.Failed)
-            {
-                s.Ingress = IngressCodec.Decode(r, strings, held != null ? held.Ingress : null);
-            }
-
-            if (!r.Failed)
-            {
-                s.Tls = TlsCodec.Decode(r, strings, held != null ? held.Tls : null, keys);
-            }
-
-            return r.Failed || !r.AtEnd ? null : s;
+            return StringRefs.Begin(r, held);
         }
+
+        // The held state's arrays are kept while what arrives is what they hold (a resync,
+        // a state that changed elsewhere): a second copy of each costs a small board its
+        // size during the decode. The first entry that differs gives the decoded state an
+        // array of its own: the decode never writes into the held state. (Services and DNS
+        // entries go to the sink first: the board's puts each in place of its predecessor in
+        // the held array itself, NodeAgent.ServiceArrived, so that array stays shared.)
 
         // An array of the decoded state's own in place of the held one it shared: the first
         // entries (the same) copied.
@@ -199,7 +186,7 @@ namespace Edge.Dataplane.Mgmt
 
         // The sections each in a method of their own: on nanoCLR a method's frame holds a slot
         // for every local it has, for as long as it runs, and Decode's runs under every sink call.
-        private static void DecodeSettings(PayloadReader r, StringRefs strings, DesiredState s)
+        internal static void DecodeSettings(PayloadReader r, StringRefs strings, DesiredState s)
         {
             s.PodNetwork = r.Address();
             s.PodPrefixLength = r.Int();
@@ -214,7 +201,7 @@ namespace Edge.Dataplane.Mgmt
             s.AllowEgress = r.Bool();
         }
 
-        private static void DecodePeersAndPods(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s)
+        internal static void DecodePeersAndPods(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s)
         {
             int count = r.Count(10);
             PeerSpec[] peers = held != null && held.Peers.Length == count ? held.Peers : new PeerSpec[count];
@@ -252,7 +239,7 @@ namespace Edge.Dataplane.Mgmt
             s.Pods = pods;
         }
 
-        private static void DecodeClusterPods(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s)
+        internal static void DecodeClusterPods(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s)
         {
             int count = r.Count(5);
             uint[] addresses = held != null && held.ClusterPodAddresses.Length == count ? held.ClusterPodAddresses : Empty.OrNewUInts(count);
@@ -277,27 +264,32 @@ namespace Edge.Dataplane.Mgmt
             s.ClusterPodNamespaces = namespaces;
         }
 
-        private static void DecodeServices(PayloadReader r, DesiredState held, IStateSink sink, StringRefs strings, DesiredState s)
+        /// <summary>The services' count: their array (the held one while the entries are the same), each service then one unit.</summary>
+        internal static void DecodeServiceCount(PayloadReader r, DesiredState held, DesiredState s)
         {
             int count = r.Count(12);
-            Service[] services = held != null && held.Services.Length == count ? held.Services : new Service[count];
-            s.Services = services;
-            for (int i = 0; i < count && !r.Failed; i++)
+            s.Services = held != null && held.Services.Length == count ? held.Services : new Service[count];
+        }
+
+        /// <summary>
+        /// The service at <paramref name="i"/> decoded: the held one when it arrives unchanged. The
+        /// caller hands it to the sink, then places it (<see cref="PlaceService"/>): by then the
+        /// decoded copy of a held service is let go, and this method's frame with it.
+        /// </summary>
+        internal static Service DecodeServiceAt(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s, int i)
+        {
+            return StateReuse.Service(held, DecodeService(r, strings, s.Services, i));
+        }
+
+        /// <summary>Puts a decoded service in its place in the state, in an array of the state's own from the first that differs from the held one.</summary>
+        internal static void PlaceService(DesiredState held, DesiredState s, int i, Service kept)
+        {
+            if (held != null && s.Services == held.Services && s.Services[i] != kept)
             {
-                Service kept = StateReuse.Service(held, DecodeService(r, strings, services, i)); // no local: the decoded copy of a held service goes before the sink runs
-                if (sink != null && !r.Failed)
-                {
-                    sink.ServiceArrived(kept); // the board's puts it in place of its predecessor in the held array too (NodeAgent.ServiceArrived)
-                }
-
-                if (held != null && services == held.Services && services[i] != kept)
-                {
-                    services = (Service[])Own(services, new Service[count], i);
-                    s.Services = services;
-                }
-
-                services[i] = kept;
+                s.Services = (Service[])Own(s.Services, new Service[s.Services.Length], i);
             }
+
+            s.Services[i] = kept;
         }
 
         private static Service DecodeService(PayloadReader r, StringRefs strings, Service[] services, int i)
@@ -345,78 +337,80 @@ namespace Edge.Dataplane.Mgmt
             return v;
         }
 
-        private static void DecodeDns(PayloadReader r, DesiredState held, IStateSink sink, StringRefs strings, DesiredState s)
+        /// <summary>The DNS entries' count: their array (the held one while the entries are the same), each entry then one unit.</summary>
+        internal static void DecodeDnsCount(PayloadReader r, DesiredState held, DesiredState s)
         {
             int count = r.Count(8);
-            DnsService[] entries = held != null && held.DnsServices.Length == count ? held.DnsServices : new DnsService[count];
-            s.DnsServices = entries;
-            for (int i = 0; i < count && !r.Failed; i++)
+            s.DnsServices = held != null && held.DnsServices.Length == count ? held.DnsServices : new DnsService[count];
+        }
+
+        /// <summary>The DNS entry at <paramref name="i"/> decoded: the held one when it arrives unchanged (handed to the sink, then placed, as a service).</summary>
+        internal static DnsService DecodeDnsAt(PayloadReader r, DesiredState held, StringRefs strings, DesiredState s, int i)
+        {
+            DnsService[] entries = s.DnsServices;
+            var d = new DnsService();
+            d.Namespace = Required(strings, r);
+            d.Name = Required(strings, r);
+            d.ClusterIp = r.Address();
+            d.ExternalName = Ref(strings, r);
+            int ports = r.Count(3);
+            d.PortNames = Empty.OrNewStrings(ports);
+            d.PortProtocols = Empty.OrNewBytes(ports);
+            d.PortNumbers = Empty.OrNewUShorts(ports);
+            for (int p = 0; p < ports && !r.Failed; p++)
             {
-                var d = new DnsService();
-                d.Namespace = Required(strings, r);
-                d.Name = Required(strings, r);
-                d.ClusterIp = r.Address();
-                d.ExternalName = Ref(strings, r);
-                int ports = r.Count(3);
-                d.PortNames = Empty.OrNewStrings(ports);
-                d.PortProtocols = Empty.OrNewBytes(ports);
-                d.PortNumbers = Empty.OrNewUShorts(ports);
-                for (int p = 0; p < ports && !r.Failed; p++)
-                {
-                    d.PortNames[p] = Ref(strings, r) ?? "";
-                    d.PortProtocols[p] = (byte)r.Byte();
-                    d.PortNumbers[p] = (ushort)r.Int();
-                }
-
-                for (int k = 0; k < i; k++)
-                {
-                    DnsService before = entries[k];
-                    if (StateReuse.SameStrings(before.PortNames, d.PortNames))
-                    {
-                        d.PortNames = before.PortNames;
-                    }
-
-                    if (Ingress.RouteMatcher.SameBytes(before.PortProtocols, d.PortProtocols))
-                    {
-                        d.PortProtocols = before.PortProtocols;
-                    }
-
-                    if (StateReuse.SameUShorts(before.PortNumbers, d.PortNumbers))
-                    {
-                        d.PortNumbers = before.PortNumbers;
-                    }
-                }
-
-                int endpoints = r.Count(6);
-                d.EndpointAddresses = Empty.OrNewUInts(endpoints);
-                d.EndpointHostnames = Empty.OrNewStrings(endpoints);
-                d.EndpointReady = Empty.OrNewBools(endpoints);
-                d.EndpointPorts = Empty.OrNewUShorts(endpoints * ports);
-                for (int e = 0; e < endpoints && !r.Failed; e++)
-                {
-                    d.EndpointAddresses[e] = r.Address();
-                    d.EndpointHostnames[e] = Ref(strings, r);
-                    d.EndpointReady[e] = r.Bool();
-                    for (int p = 0; p < ports; p++)
-                    {
-                        d.EndpointPorts[e * ports + p] = (ushort)r.Int();
-                    }
-                }
-
-                DnsService kept = StateReuse.Dns(held, d);
-                if (sink != null && !r.Failed)
-                {
-                    sink.DnsServiceArrived(kept);
-                }
-
-                if (held != null && entries == held.DnsServices && entries[i] != kept)
-                {
-                    entries = (DnsService[])Own(entries, new DnsService[count], i);
-                    s.DnsServices = entries;
-                }
-
-                entries[i] = kept;
+                d.PortNames[p] = Ref(strings, r) ?? "";
+                d.PortProtocols[p] = (byte)r.Byte();
+                d.PortNumbers[p] = (ushort)r.Int();
             }
+
+            for (int k = 0; k < i; k++)
+            {
+                DnsService before = entries[k];
+                if (StateReuse.SameStrings(before.PortNames, d.PortNames))
+                {
+                    d.PortNames = before.PortNames;
+                }
+
+                if (Ingress.RouteMatcher.SameBytes(before.PortProtocols, d.PortProtocols))
+                {
+                    d.PortProtocols = before.PortProtocols;
+                }
+
+                if (StateReuse.SameUShorts(before.PortNumbers, d.PortNumbers))
+                {
+                    d.PortNumbers = before.PortNumbers;
+                }
+            }
+
+            int endpoints = r.Count(6);
+            d.EndpointAddresses = Empty.OrNewUInts(endpoints);
+            d.EndpointHostnames = Empty.OrNewStrings(endpoints);
+            d.EndpointReady = Empty.OrNewBools(endpoints);
+            d.EndpointPorts = Empty.OrNewUShorts(endpoints * ports);
+            for (int e = 0; e < endpoints && !r.Failed; e++)
+            {
+                d.EndpointAddresses[e] = r.Address();
+                d.EndpointHostnames[e] = Ref(strings, r);
+                d.EndpointReady[e] = r.Bool();
+                for (int p = 0; p < ports; p++)
+                {
+                    d.EndpointPorts[e * ports + p] = (ushort)r.Int();
+                }
+            }
+
+            return StateReuse.Dns(held, d);
+        }
+
+        /// <summary>Puts a decoded DNS entry in its place in the state, in an array of the state's own from the first that differs from the held one.</summary>
+        internal static void PlaceDns(DesiredState held, DesiredState s, int i, DnsService kept)
+        {
+            if (held != null && s.DnsServices == held.DnsServices && s.DnsServices[i] != kept)
+            {
+                s.DnsServices = (DnsService[])Own(s.DnsServices, new DnsService[s.DnsServices.Length], i);
+            }
+
+            s.DnsServices[i] = kept;
         }
 
         // A string the state cannot do without (a name, a namespace): the protocol's null string there

@@ -33,12 +33,21 @@ namespace Edge.Dataplane.Mgmt
             StateCodec.Encode(changed, w, keys, random);
         }
 
-        /// <summary>The base generation a delta payload builds on (read without consuming the caller's reader).</summary>
+        /// <summary>The base generation a delta payload builds on.</summary>
         public static uint BaseGeneration(byte[] payload, int offset, int length)
         {
             var r = new PayloadReader();
             r.Begin(payload, offset, length);
-            return r.Varint();
+            return BaseGeneration(r);
+        }
+
+        /// <summary>The base generation of the delta at the reader's position (read without consuming it: a board checks it before it decodes).</summary>
+        public static uint BaseGeneration(PayloadReader r)
+        {
+            int at = r.Position;
+            uint generation = r.Varint();
+            r.Position = at;
+            return generation;
         }
 
         /// <summary>
@@ -54,21 +63,24 @@ namespace Edge.Dataplane.Mgmt
         /// As <see cref="Merge(DesiredState, PayloadReader, out string)"/>, handing upserted services
         /// and DNS entries to <paramref name="sink"/> as they arrive; <paramref name="keys"/> is the
         /// established session of the line the delta came on (null: none), which decrypts the TLS keys.
+        /// The whole payload at once: a board takes a delta in parts (<see cref="StateReceiver"/>).
         /// </summary>
         public static DesiredState Merge(DesiredState previous, PayloadReader r, IStateSink sink, out string error, SessionAuth keys = null)
         {
-            error = null;
-            r.Varint(); // base generation, checked by the caller
-            int flags = r.Int();
-            string[] removedServices = ReadNames(r);
-            string[] removedDns = ReadNames(r);
-            DesiredState changed = r.Failed ? null : StateCodec.Decode(r, previous, sink, keys);
-            if (changed == null)
-            {
-                error = "delta damaged or of another format";
-                return null;
-            }
+            var decoder = new StateDecoder(true, previous, sink, keys);
+            decoder.Read(r);
+            DesiredState next = decoder.Done && r.AtEnd ? decoder.State : null;
+            error = next == null ? "delta damaged or of another format" : null;
+            return next;
+        }
 
+        /// <summary>
+        /// The next state: <paramref name="previous"/> with the changed parts a delta brought
+        /// (<paramref name="changed"/>, decoded as a state) put in, by <paramref name="flags"/>, and
+        /// the services and DNS entries it names removed.
+        /// </summary>
+        internal static DesiredState Combine(DesiredState previous, int flags, string[] removedServices, string[] removedDns, DesiredState changed)
+        {
             // Node-level settings come whole in every delta (a few bytes), so they are always current.
             var next = changed;
             next.Peers = (flags & PeersReplaced) != 0 ? changed.Peers : previous.Peers;
@@ -207,7 +219,7 @@ namespace Edge.Dataplane.Mgmt
             }
         }
 
-        private static string[] ReadNames(PayloadReader r)
+        internal static string[] ReadNames(PayloadReader r)
         {
             int count = r.Count(2);
             var pairs = new string[count * 2];

@@ -28,36 +28,46 @@ namespace Edge.Dataplane.Mgmt
         private readonly ushort[] _at;
         private string[] _fresh;
 
+        // Where the search for the next string's text starts in the held state (StateReuse.Position).
+        private int _searchFrom;
+
         private StringRefs(DesiredState held, int count)
         {
             _held = held;
             _at = new ushort[count + 1];
         }
 
-        /// <summary>Reads the table (a count, then the strings); index 0 is null.</summary>
-        public static StringRefs Read(PayloadReader r, DesiredState held)
+        /// <summary>
+        /// The table's count, read; its strings follow, each read with <see cref="ReadAt"/> (a
+        /// state in parts may carry them in several, <see cref="StateDecoder"/>). Index 0 is null.
+        /// </summary>
+        public static StringRefs Begin(PayloadReader r, DesiredState held)
         {
-            int count = r.Count(1);
-            var refs = new StringRefs(held, count);
-            int cursor = 0;
-            for (int i = 1; i <= count; i++)
-            {
-                string text = r.String();
-                int at = Pack(held, StateReuse.Position(held, text, ref cursor));
-                if (at < 0)
-                {
-                    if (refs._fresh == null)
-                    {
-                        refs._fresh = new string[count + 1];
-                    }
+            return new StringRefs(held, r.Count(1));
+        }
 
-                    refs._fresh[i] = text;
+        /// <summary>The number of strings in the table.</summary>
+        public int Count
+        {
+            get { return _at.Length - 1; }
+        }
+
+        /// <summary>Reads the string at table index <paramref name="i"/> (1 to Count, in order).</summary>
+        public void ReadAt(PayloadReader r, int i)
+        {
+            string text = r.String();
+            int at = Pack(_held, StateReuse.Position(_held, text, ref _searchFrom));
+            if (at < 0)
+            {
+                if (_fresh == null)
+                {
+                    _fresh = new string[_at.Length];
                 }
 
-                refs._at[i] = at < 0 ? NotHeld : (ushort)at;
+                _fresh[i] = text;
             }
 
-            return refs;
+            _at[i] = at < 0 ? NotHeld : (ushort)at;
         }
 
         /// <summary>The string at a table index; false when the index is outside the table.</summary>

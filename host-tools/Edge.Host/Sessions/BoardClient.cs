@@ -243,12 +243,15 @@ public sealed partial class BoardClient : IAsyncDisposable
         SendStateAsync(MessageType.Delta, change.Changed.Generation,
             (w, keys) => StateDelta.Encode(baseGeneration, change.Flags, change.RemovedServices, change.RemovedDns, change.Changed, w, keys, SecretNonces.Instance), timeout);
 
+    /// <summary>
+    /// Encodes the state and sends it in as many parts as the board's frame needs (a state larger
+    /// than the frame a WROOM board takes crosses in several, StatePart), each sealed in turn
+    /// under one request ID; the board answers once, after the last.
+    /// </summary>
     private async Task SendStateAsync(byte type, uint generation, Action<PayloadWriter, SessionAuth?> encode, TimeSpan timeout)
     {
         await Ready(timeout);
-        var w = new PayloadWriter();
-        byte[] frame = NewFrame(Frame.MaxPayload);
-        w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + Frame.MaxPayload);
+        int limit = _authenticated.Task.Result.MaxPayload - Overhead; // the hello the session goes on (under the seal, on the network)
         SessionAuth? keys = _seal;
         if (keys == null && _network)
         {
@@ -256,31 +259,32 @@ public sealed partial class BoardClient : IAsyncDisposable
             throw new BoardSessionException($"a {MessageType.Name(type)} goes to a board on the network only in a session that proved the cluster key, not on a claim");
         }
 
-        if (keys == null)
+        // Encoded whole first (the host has the room), into a buffer that grows to what the
+        // board's parts could carry at most.
+        int most = StatePart.MaxParts * limit;
+        var w = new PayloadWriter();
+        byte[] body = new byte[Math.Min(most, Frame.MaxPayload)];
+        while (true)
         {
-            encode(w, null); // a USB console: no session, the keys go as they are (physical access)
-        }
-        else
-        {
-            await _sendLock.WaitAsync(); // the keys' keystream uses the session's HMAC, which sealing also uses
-            try
+            w.Begin(body, 0, body.Length);
+            await EncodeAsync(w, keys, encode);
+            if (!w.Overflow || body.Length == most)
             {
-                encode(w, keys);
+                break;
             }
-            finally
-            {
-                _sendLock.Release();
-            }
+
+            body = new byte[Math.Min(most, 4 * body.Length)];
         }
 
-        int limit = _authenticated.Task.Result.MaxPayload - Overhead; // the hello the session goes on (under the seal, on the network)
-        if (w.Overflow || w.Length > limit)
+        string? problem = w.Overflow ? $"it is over {body.Length} bytes ({StatePart.MaxParts} parts)" : null;
+        byte[][]? parts = problem == null ? StateParts.Split(body, 0, w.Length, type == MessageType.Delta, generation, limit, out problem) : null;
+        if (parts == null)
         {
-            throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} is {(w.Overflow ? "over " + Frame.MaxPayload : w.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes; "
-                + $"this board takes at most {limit} (its memory class): fewer services, or a board with more memory");
+            throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} ({(w.Overflow ? "over " + body.Length : w.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes) cannot cross in parts of {limit} bytes, "
+                + $"the most this board takes (its memory class): {problem}; fewer services, or a board with more memory");
         }
 
-        (byte answerType, byte[] payload) = await RequestAsync(type, frame, w.Length, timeout);
+        (byte answerType, byte[] payload) = await RequestInPartsAsync(type, parts, timeout);
         var r = new PayloadReader();
         r.Begin(payload, 0, payload.Length);
         uint acked = r.Varint();
@@ -290,7 +294,58 @@ public sealed partial class BoardClient : IAsyncDisposable
             throw new BoardSessionException($"the board did not apply generation {generation}: {error ?? "unexpected answer"}");
         }
 
-        LastSnapshotBytes = Frame.HeaderLength + w.Length + Overhead + Frame.TrailerLength;
+        LastSnapshotBytes = parts.Sum(p => Frame.HeaderLength + p.Length + Overhead + Frame.TrailerLength);
+        LastSnapshotParts = parts.Length;
+    }
+
+    private async Task EncodeAsync(PayloadWriter w, SessionAuth? keys, Action<PayloadWriter, SessionAuth?> encode)
+    {
+        if (keys == null)
+        {
+            encode(w, null); // a USB console: no session, the keys go as they are (physical access)
+            return;
+        }
+
+        await _sendLock.WaitAsync(); // the keys' keystream uses the session's HMAC, which sealing also uses
+        try
+        {
+            encode(w, keys);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends a state's parts in order under one request ID and waits for the board's one answer.
+    /// A board that refuses a part answers at once; the parts not yet sent then stay here (those
+    /// on their way the board drops without an answer).
+    /// </summary>
+    private async Task<(byte Type, byte[] Payload)> RequestInPartsAsync(byte type, byte[][] parts, TimeSpan timeout)
+    {
+        ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
+        var answer = new TaskCompletionSource<(byte, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        try
+        {
+            for (int i = 0; i < parts.Length && !answer.Task.IsCompleted; i++)
+            {
+                byte[] frame = NewFrame(parts[i].Length);
+                parts[i].CopyTo(frame, Frame.HeaderLength);
+                await SendAsync(frame, type, id, parts[i].Length);
+            }
+
+            return await answer.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new BoardSessionException($"the board did not answer {MessageType.Name(type)} ({parts.Length} part{(parts.Length == 1 ? "" : "s")}) in {timeout.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
     }
 
     // What sealing adds to a payload: the sequence number and MAC once authenticated.
@@ -299,8 +354,11 @@ public sealed partial class BoardClient : IAsyncDisposable
     /// <summary>A frame buffer for a payload of up to <paramref name="payload"/> bytes, with room for the seal.</summary>
     private static byte[] NewFrame(int payload) => new byte[Frame.HeaderLength + payload + SessionAuth.TrailerLength + Frame.TrailerLength];
 
-    /// <summary>Size of the last snapshot or delta frame sent, for sync accounting.</summary>
+    /// <summary>Size of the last snapshot or delta sent (its frames, all parts), for sync accounting.</summary>
     public int LastSnapshotBytes { get; private set; }
+
+    /// <summary>How many parts (frames) the last snapshot or delta crossed in.</summary>
+    public int LastSnapshotParts { get; private set; }
 
     /// <summary>Asks the board to render a view (iptables, ipvs, conntrack).</summary>
     public async Task<string> ViewAsync(int view, TimeSpan timeout)

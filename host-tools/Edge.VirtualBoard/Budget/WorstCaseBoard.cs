@@ -29,7 +29,14 @@ public sealed class WorstCaseBoard
     public readonly NodeAgent Agent;
     public readonly BoardSession Session;
     public readonly ControlPlaneLine Lines;
+
+    /// <summary>The worst case's state as the host encodes it (one payload, before it is cut into parts).</summary>
     public readonly byte[] Snapshot;
+
+    /// <summary>How many parts (frames) the worst case's state crossed the management line in.</summary>
+    public int SnapshotParts { get; private set; }
+
+    private readonly DesiredState _full;
 
     /// <summary>The management port's connections: the control plane's, and one waiting to prove the key at the peak.</summary>
     private readonly NullPlatform.Listener _listener = new();
@@ -64,10 +71,11 @@ public sealed class WorstCaseBoard
         Lines = new ControlPlaneLine(_listener, Session, random);
         Authenticate(key);
         DesiredState full = State(pods, services, 0, ingressRoutes);
-        Apply(Encoded(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers }));
-        Apply(Encoded(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods }));
+        Apply(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers });
+        Apply(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods });
+        _full = full;
         Snapshot = Encoded(full);
-        Apply(Snapshot);
+        SnapshotParts = Apply(full);
 
         // The worst case has traffic: every pod has served requests (its access lines in the
         // node's journal, made on the first), and every service has taken connections, so its
@@ -244,7 +252,7 @@ public sealed class WorstCaseBoard
         ConnectionWaiting();
         DesiredState moved = State(Pods, Services, endpointShift: 1, ingressRoutes: RouteCount);
         moved.Generation = Agent.AppliedGeneration + 1;
-        DesiredState decoded = DecodeAsBoard(Encoded(moved));
+        DesiredState decoded = DecodeAsBoard(moved);
         NanoHeapCensus census = Census();
         census.Add("decoded state", decoded);
         long peak = census.TotalBytes;
@@ -256,24 +264,64 @@ public sealed class WorstCaseBoard
     public long ResyncPeak()
     {
         NanoHeapCensus census = Census();
-        return census.Add("resync", DecodeAsBoard(Snapshot));
+        return census.Add("resync", DecodeAsBoard(_full));
     }
 
-    /// <summary>As BoardSession decodes a snapshot: keeping what the board holds, services into the tables as they arrive.</summary>
-    private DesiredState DecodeAsBoard(byte[] payload)
+    /// <summary>The largest payload the board's frames carry (its Hello's figure).</summary>
+    private int MaxPayload => Edge.Dataplane.Boards.MemoryClass.MaxPayload(MemoryClass);
+
+    /// <summary>
+    /// As BoardSession decodes a state: in the parts the host cuts it into for this board's frame,
+    /// each through a <see cref="StateReceiver"/>, keeping what the board holds, services into
+    /// the tables as they arrive.
+    /// </summary>
+    private DesiredState DecodeAsBoard(DesiredState state)
     {
+        var receiver = new StateReceiver(MaxPayload);
         var r = new PayloadReader();
-        r.Begin(payload, 0, payload.Length);
-        return StateCodec.Decode(r, Agent.AppliedState, Agent);
+        foreach (byte[] part in Parts(state, MaxPayload))
+        {
+            r.Begin(part, 0, part.Length);
+            if (receiver.Take(false, r, Agent.AppliedState, Agent.AppliedGeneration, Agent, null, out DesiredState? decoded, out string? error))
+            {
+                return decoded ?? throw new InvalidOperationException($"the board refused the worst-case state: {error}");
+            }
+        }
+
+        throw new InvalidOperationException("the board did not take the worst-case state's last part");
     }
 
-    private void Apply(byte[] payload)
+    /// <summary>
+    /// Sends the state to the board as the control plane does: in parts for its frame, each sealed
+    /// under the authenticated session, through its management line; returns how many parts.
+    /// </summary>
+    private int Apply(DesiredState state)
     {
-        string? problem = Agent.Apply(DecodeAsBoard(payload));
-        if (problem is not null)
+        byte[][] parts = Parts(state, MaxPayload - SessionAuth.TrailerLength);
+        ushort request = (ushort)state.Generation;
+        foreach (byte[] part in parts)
         {
-            throw new InvalidOperationException($"the worst-case state does not apply: {problem}");
+            byte[] frame = new byte[Frame.HeaderLength + part.Length + SessionAuth.TrailerLength + Frame.TrailerLength];
+            part.CopyTo(frame, Frame.HeaderLength);
+            _controlPlane.Feed(frame.AsSpan(0, HostAuth.Seal(frame, 0, MessageType.Snapshot, request, part.Length)).ToArray());
+            Session.Poll(_clock.Milliseconds);
         }
+
+        _controlPlane.TakeWritten(); // the board's Ack and heartbeats
+        if (Agent.AppliedGeneration != state.Generation)
+        {
+            throw new InvalidOperationException($"the worst-case state does not apply: the board is at generation {Agent.AppliedGeneration}, {Session.SnapshotsRefused} states refused");
+        }
+
+        return parts.Length;
+    }
+
+    /// <summary>The state encoded and cut into the parts the host sends for payloads of <paramref name="maxPayload"/> bytes.</summary>
+    private static byte[][] Parts(DesiredState state, int maxPayload)
+    {
+        byte[] body = Encoded(state);
+        return StateParts.Split(body, 0, body.Length, false, state.Generation, maxPayload, out string? problem)
+            ?? throw new InvalidOperationException($"the worst-case state cannot be cut into parts of {maxPayload} bytes: {problem}");
     }
 
     /// <summary>What the host sends (encoded off the board).</summary>

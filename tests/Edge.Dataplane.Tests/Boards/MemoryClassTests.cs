@@ -37,13 +37,14 @@ public sealed class MemoryClassTests
     [InlineData(MemoryClass.Wroom)]
     [InlineData(MemoryClass.Wrover)]
     [InlineData(MemoryClass.Large)]
-    public void The_largest_state_a_class_can_run_fits_in_one_of_its_frames(int memoryClass)
+    public void The_largest_state_a_class_can_run_crosses_in_parts_no_larger_than_its_frame_and_decodes_whole(int memoryClass)
     {
         var c = new NodeConfig();
         MemoryClass.Apply(memoryClass, c);
         int services = Math.Min(c.MaxServices, 256);
         var state = new DesiredState
         {
+            Generation = 5,
             Pods = Enumerable.Range(0, c.MaxPods).Select(i => new PodSpec { Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = Guid.NewGuid().ToString(), Address = 0x0AF40102u + (uint)i, Containers = ContainerSpec.One("whoami") }).ToArray(),
             Services = Enumerable.Range(0, services).Select(i =>
             {
@@ -53,12 +54,36 @@ public sealed class MemoryClassTests
             }).ToArray(),
             DnsServices = Enumerable.Range(0, services).Select(i => new DnsService { Namespace = "default", Name = $"svc-{i}", ClusterIp = 0x0A600010u + (uint)i }).ToArray(),
         };
-        byte[] buffer = new byte[Frame.MaxPayload];
+        byte[] body = new byte[StatePart.MaxParts * Frame.MaxPayload];
         var w = new PayloadWriter();
-        w.Begin(buffer, 0, MemoryClass.MaxPayload(memoryClass));
-
+        w.Begin(body, 0, body.Length);
         StateCodec.Encode(state, w);
+        int maxPayload = MemoryClass.MaxPayload(memoryClass);
 
-        Assert.False(w.Overflow, $"{MemoryClass.Name(memoryClass)}: {services} services and {c.MaxPods} pods do not fit in {MemoryClass.MaxPayload(memoryClass)} bytes");
+        byte[][]? parts = StateParts.Split(body, 0, w.Length, delta: false, state.Generation, maxPayload, out string? problem);
+
+        Assert.True(parts != null, $"{MemoryClass.Name(memoryClass)}: {services} services and {c.MaxPods} pods ({w.Length} bytes) do not cross in parts of {maxPayload} bytes: {problem}");
+        Assert.All(parts, p => Assert.InRange(p.Length, 1, maxPayload));
+        var receiver = new StateReceiver(maxPayload);
+        var r = new PayloadReader();
+        DesiredState? decoded = null;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            r.Begin(parts[i], 0, parts[i].Length);
+            bool answered = receiver.Take(false, r, null, 0, null, null, out decoded, out string? error);
+            Assert.Equal(i == parts.Length - 1, answered);
+            Assert.Null(error);
+        }
+
+        Assert.Equal(body[..w.Length], Encoded(decoded!)); // the state the host encoded, whole
+    }
+
+    private static byte[] Encoded(DesiredState state)
+    {
+        byte[] buffer = new byte[StatePart.MaxParts * Frame.MaxPayload];
+        var w = new PayloadWriter();
+        w.Begin(buffer, 0, buffer.Length);
+        StateCodec.Encode(state, w);
+        return buffer[..w.Length];
     }
 }

@@ -471,6 +471,7 @@ public sealed class SeededCluster
             }
 
             _writer.Begin(_frame, Frame.HeaderLength, _frame.Length - Frame.TrailerLength);
+            StatePart.WriteHeader(_writer, state.Generation, 0, 0); // the state whole, in one part
             StateCodec.Encode(state, _writer);
             int length = Frame.Seal(_frame, 0, MessageType.Snapshot, ++_requestId, _writer.Length);
             _line.ToBoard(_frame, length);

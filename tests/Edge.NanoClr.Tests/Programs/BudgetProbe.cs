@@ -72,7 +72,8 @@ namespace Edge.NanoClr.Programs
             long ready = Free();
             Say("ready", ready);
             Say("first-use", host.FirstUse);
-            Say("snapshot", host.Snapshot.Length);
+            Say("snapshot", host.SnapshotBytes);
+            Say("snapshot-parts", host.SnapshotParts);
 
             // The board as the firmware assembles it (Edge.Firmware's Program.Main): capacities
             // from the memory class, an agent over the platform, a management session.
@@ -99,28 +100,31 @@ namespace Edge.NanoClr.Programs
             Say("authenticated", Connect(host, lines, session) ? "yes" : "no");
 
             // The host brings the board up: the peers first, then the pods, then the services,
-            // each frame sealed under the session in the order it goes (sequence numbers 0, 1, 2).
+            // each state in as many parts as the board's frame needs (the last is larger than a
+            // WROOM board's frame), every frame sealed under the session in the order it goes.
             for (int f = 0; f < host.Frames.Length; f++)
             {
-                host.Auth.Seal(host.Frames[f], 0, MessageType.Snapshot, (ushort)(f + 1), host.Bodies[f]);
+                host.Auth.Seal(host.Frames[f], 0, MessageType.Snapshot, (ushort)(host.StateOf[f] + 1), host.Bodies[f]);
             }
 
-            // What the pods' frame adds (their sandboxes, images, specs and logs) is what the worst
+            // What the pods' state adds (their sandboxes, images, specs and logs) is what the worst
             // case's pods hold: the memory class's PodMemory is checked against it.
             long withoutPods = 0;
             for (int f = 0; f < host.Frames.Length; f++)
             {
+                int state = host.StateOf[f];
                 host.Line.Feed(host.Frames[f]);
-                for (int turn = 0; turn < 50 && (host.Line.Pending || agent.AppliedGeneration != f + 1); turn++)
+                bool lastPart = f + 1 == host.Frames.Length || host.StateOf[f + 1] != state;
+                for (int turn = 0; turn < 50 && (host.Line.Pending || (lastPart && agent.AppliedGeneration != state + 1)); turn++)
                 {
                     Turn(host, session, agent, 1);
                 }
 
-                if (f == 0)
+                if (lastPart && state == 0)
                 {
                     withoutPods = Free();
                 }
-                else if (f == 1)
+                else if (lastPart && state == 1)
                 {
                     Say("pods-bytes", withoutPods - Free());
                 }
@@ -140,26 +144,47 @@ namespace Edge.NanoClr.Programs
             Say("candidate-pending", host.Candidate.Written > 0 && !host.Candidate.Closed ? "yes" : "no");
 
             // A resync of the same state (what a control plane sends on every reconnect: every
-            // entry reused, the services' counters kept), measured the same way: the other peak.
-            host.Reader.Begin(host.Snapshot, Frame.HeaderLength, host.Bodies[2]);
-            host.Sink.Begin(agent, Services);
-            DesiredState same = StateCodec.Decode(host.Reader, agent.AppliedState, host.Sink);
-            long sameDecoded = Free();
-            Say("resync-peak", host.Sink.FreeAtLast < sameDecoded ? host.Sink.FreeAtLast : sameDecoded);
-            Say("resync-applied", same == null ? "the same state did not decode" : (agent.Apply(same) == null ? "yes" : "refused"));
-            same = null;
+            // entry reused, the services' counters kept), then the changed state, measured the
+            // same way: the two peaks. Both come in parts, each decoded as BoardSession.Handle
+            // decodes one (a StateReceiver, the probe's own so the session's is not disturbed:
+            // the same object, made before "ready"), the loop here as Handle's frame is there.
+            for (int k = 0; k < 2; k++)
+            {
+                byte[][] parts = k == 0 ? host.Resync : host.Moved;
+                host.Sink.Begin(agent, Services);
+                long between = long.MaxValue;
+                DesiredState state = null;
+                string error = null;
+                for (int i = 0; i < parts.Length; i++)
+                {
+                    host.Reader.Begin(parts[i], 0, parts[i].Length);
+                    if (host.Receiver.Take(false, host.Reader, agent.AppliedState, agent.AppliedGeneration, host.Sink, null, out state, out error))
+                    {
+                        break;
+                    }
 
-            host.Reader.Begin(host.Moved, Frame.HeaderLength, host.Moved.Length - Frame.HeaderLength - Frame.TrailerLength);
-            host.Sink.Begin(agent, Services);
-            DesiredState moved = StateCodec.Decode(host.Reader, agent.AppliedState, host.Sink);
-            long decoded = Free();
-            long peak = host.Sink.FreeAtLast < decoded ? host.Sink.FreeAtLast : decoded;
-            Say("peak", peak);
-            Say("peak-at-last-service", host.Sink.FreeAtLast);
-            Say("peak-decoded", decoded);
-            string problem = moved == null ? "the changed state did not decode" : agent.Apply(moved);
-            Say("moved-applied", problem == null ? "yes" : problem);
-            moved = null;
+                    long free = Free(); // the decode's cursor and the state so far, held between frames
+                    between = free < between ? free : between;
+                }
+
+                long decoded = Free();
+                long lowest = host.Sink.FreeAtLast < decoded ? host.Sink.FreeAtLast : decoded;
+                lowest = between < lowest ? between : lowest;
+                string problem = state == null ? "the state did not decode: " + error : agent.Apply(state);
+                state = null;
+                if (k == 0)
+                {
+                    Say("resync-peak", lowest);
+                    Say("resync-applied", problem == null ? "yes" : problem);
+                    continue;
+                }
+
+                Say("peak", lowest);
+                Say("peak-at-last-service", host.Sink.FreeAtLast);
+                Say("peak-between-parts", between);
+                Say("peak-decoded", decoded);
+                Say("moved-applied", problem == null ? "yes" : problem);
+            }
 
             // The waiting connection proves nothing and is hung up when its time is out.
             for (int t = 0; t <= ControlPlaneLine.CandidateMs / 100; t++)
@@ -452,12 +477,22 @@ namespace Edge.NanoClr.Programs
             public ControlPlaneLine Lines;
             public readonly PayloadReader Reader = new PayloadReader();
             public readonly PeakSink Sink = new PeakSink();
+            public readonly StateReceiver Receiver;
+
+            /// <summary>The frames that bring the board up, each with the state (0, 1, 2) it is a part of.</summary>
             public readonly byte[][] Frames;
-            public readonly byte[] Snapshot;
-            public readonly byte[] Moved;
+            public readonly int[] StateOf;
+
+            /// <summary>The worst case's state (the last of the three), and the parts of it and of the changed state decoded at the peak.</summary>
+            public readonly int SnapshotBytes;
+            public readonly int SnapshotParts;
+            public readonly byte[][] Resync;
+            public readonly byte[][] Moved;
             public readonly byte[] Request;
             public readonly byte[] Scratch = new byte[256];
             public readonly UdpSocket[] Flows = new UdpSocket[24]; // 8 pods, 3 sockets each beside whoami's
+            private readonly byte[][] _scratchParts = new byte[3 * StatePart.MaxParts][];
+            private readonly int[] _scratchStates = new int[3 * StatePart.MaxParts];
             private object _agent;
             private object _session;
             private object _spare; // the second SessionAuth while it is measured (a local the compiler drops would be collected first)
@@ -488,7 +523,9 @@ namespace Edge.NanoClr.Programs
                 Say("session-auth", first - again); // one SessionAuth: its keys, its HMAC and SHA-256 state
                 _spare = null;
 
-                byte[] buffer = new byte[Frame.HeaderLength + Frame.MaxPayload + Frame.TrailerLength];
+                byte[] buffer = new byte[Frame.MaxPayload];
+                int maxPayload = MemoryClass.MaxPayload(memoryClass);
+                Receiver = new StateReceiver(maxPayload);
                 DesiredState full = State(Pods, Services, 0);
                 var peers = new DesiredState();
                 peers.Generation = 1;
@@ -499,17 +536,44 @@ namespace Edge.NanoClr.Programs
                 pods.PodNetwork = full.PodNetwork;
                 pods.Peers = full.Peers;
                 pods.Pods = full.Pods;
-                Frames = new byte[][] { Unsealed(peers, buffer), Unsealed(pods, buffer), Unsealed(full, buffer) };
-                Bodies = new int[Frames.Length];
-                for (int f = 0; f < Frames.Length; f++)
+                DesiredState[] states = new DesiredState[] { peers, pods, full };
+                int frames = 0;
+                for (int i = 0; i < states.Length; i++)
                 {
-                    Bodies[f] = Frames[f].Length - Frame.HeaderLength - SessionAuth.TrailerLength - Frame.TrailerLength;
+                    // Parts for the sealed session: room in the board's frame for the sequence number and MAC.
+                    byte[][] parts = Parts(states[i], buffer, maxPayload - SessionAuth.TrailerLength);
+                    for (int p = 0; p < parts.Length; p++)
+                    {
+                        _scratchParts[frames] = Unsealed(parts[p]);
+                        _scratchStates[frames++] = i;
+                    }
+
+                    if (i == 2)
+                    {
+                        SnapshotParts = parts.Length;
+                        for (int p = 0; p < parts.Length; p++)
+                        {
+                            SnapshotBytes += Frame.HeaderLength + parts[p].Length + SessionAuth.TrailerLength + Frame.TrailerLength;
+                        }
+                    }
                 }
 
-                Snapshot = Frames[2];
+                Frames = new byte[frames][];
+                StateOf = new int[frames];
+                Bodies = new int[frames];
+                for (int f = 0; f < frames; f++)
+                {
+                    Frames[f] = _scratchParts[f];
+                    StateOf[f] = _scratchStates[f];
+                    Bodies[f] = Frames[f].Length - Frame.HeaderLength - SessionAuth.TrailerLength - Frame.TrailerLength;
+                    _scratchParts[f] = null;
+                }
+
+                // At the peak the parts are decoded as BoardSession hands them over once opened: the bodies alone.
+                Resync = Parts(full, buffer, maxPayload);
                 DesiredState moved = State(Pods, Services, 1);
                 moved.Generation = 4;
-                Moved = Seal(moved, buffer);
+                Moved = Parts(moved, buffer, maxPayload);
                 Request = Edge.Dataplane.Workloads.Ascii.Bytes("GET / HTTP/1.1\r\nHost: web\r\nUser-Agent: budget\r\nConnection: close\r\n\r\n");
             }
 
@@ -519,26 +583,28 @@ namespace Edge.NanoClr.Programs
                 _session = session;
             }
 
-            /// <summary>A frame's bytes with its body encoded and room after it for the session's trailer (sequence number, MAC) and the CRC.</summary>
-            private static byte[] Unsealed(DesiredState state, byte[] buffer)
+            /// <summary>A frame's bytes with a part as its body and room after it for the session's trailer (sequence number, MAC) and the CRC.</summary>
+            private static byte[] Unsealed(byte[] part)
             {
-                var w = new PayloadWriter();
-                w.Begin(buffer, Frame.HeaderLength, buffer.Length - Frame.TrailerLength - SessionAuth.TrailerLength);
-                StateCodec.Encode(state, w);
-                byte[] frame = new byte[Frame.HeaderLength + w.Length + SessionAuth.TrailerLength + Frame.TrailerLength];
-                System.Array.Copy(buffer, frame, Frame.HeaderLength + w.Length);
+                byte[] frame = new byte[Frame.HeaderLength + part.Length + SessionAuth.TrailerLength + Frame.TrailerLength];
+                System.Array.Copy(part, 0, frame, Frame.HeaderLength, part.Length);
                 return frame;
             }
 
-            private static byte[] Seal(DesiredState state, byte[] buffer)
+            /// <summary>The state encoded with the dataplane's codec and cut into parts of at most <paramref name="maxPayload"/> bytes, as the host cuts it.</summary>
+            private static byte[][] Parts(DesiredState state, byte[] buffer, int maxPayload)
             {
                 var w = new PayloadWriter();
-                w.Begin(buffer, Frame.HeaderLength, buffer.Length - Frame.TrailerLength);
+                w.Begin(buffer, 0, buffer.Length);
                 StateCodec.Encode(state, w);
-                int length = Frame.Seal(buffer, 0, MessageType.Snapshot, (ushort)state.Generation, w.Length);
-                byte[] frame = new byte[length];
-                System.Array.Copy(buffer, frame, length);
-                return frame;
+                string problem;
+                byte[][] parts = StateParts.Split(buffer, 0, w.Length, false, state.Generation, maxPayload, out problem);
+                if (parts == null)
+                {
+                    Say("parts-problem", problem);
+                }
+
+                return parts;
             }
 
             /// <summary>As the census's WorstCaseBoard.State: pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>

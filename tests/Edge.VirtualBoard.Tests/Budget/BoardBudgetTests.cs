@@ -40,6 +40,20 @@ public sealed class BoardBudgetTests
     }
 
     [Fact]
+    public void A_WROOM_board_takes_the_worst_case_state_over_its_session_in_parts_none_larger_than_its_frame()
+    {
+        var board = new WorstCaseBoard(MemoryClass.Wroom);
+
+        // The state is larger than the board's frame: it crossed its authenticated session in sealed parts and applied.
+        Assert.True(board.Snapshot.Length > MemoryClass.MaxPayload(MemoryClass.Wroom), $"{board.Snapshot.Length} bytes");
+        Assert.True(board.SnapshotParts > 1, $"{board.SnapshotParts} part");
+        Assert.Equal(3L, board.Session.SnapshotsApplied);
+        Assert.Equal(0L, board.Session.SnapshotsRefused);
+        Assert.Equal(0L, board.Session.GarbageBytes);
+        Assert.Equal(3u, board.Agent.AppliedGeneration);
+    }
+
+    [Fact]
     public void The_worst_case_board_is_provisioned_and_its_control_plane_authenticated_and_the_census_counts_both()
     {
         var board = new WorstCaseBoard(MemoryClass.Wroom);

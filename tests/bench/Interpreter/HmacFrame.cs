@@ -8,7 +8,7 @@ namespace Edge.Bench.Interpreter
     /// <summary>
     /// What authenticating the management line would cost a frame: HMAC-SHA256 under a cluster
     /// key over a frame of the given length (a heartbeat is about 64 bytes; a WROOM board's
-    /// largest snapshot frame 2,560), and the check of the MAC that came with it.
+    /// snapshot frame took up to 2,560 before states crossed in parts, 1,280 since), and the check of the MAC that came with it.
     /// </summary>
     public sealed class HmacFrame : SpeedScenario
     {
@@ -63,7 +63,7 @@ namespace Edge.Bench.Interpreter
     /// What the authenticated management line costs a frame end to end: SessionAuth.Seal on one
     /// side (sequence number, the 16-byte MAC under the session key, the header and CRC) and
     /// SessionAuth.Open on the other (the MAC checked, the sequence number taken), for a body of
-    /// the given length (64: a heartbeat; 2,560: a WROOM board's largest snapshot frame).
+    /// the given length (64: a heartbeat; 2,560: a WROOM board's largest frame from the host before states crossed in parts, twice today's).
     /// </summary>
     public sealed class SealedFrame : SpeedScenario
     {

@@ -9,7 +9,9 @@ namespace Edge.Fuzz;
 /// The snapshot/delta codec: a payload as a Snapshot (<see cref="StateCodec.Decode(PayloadReader, DesiredState, IStateSink)"/>
 /// with no state held, and against the state a board holds), as a Delta merged into that state
 /// (<see cref="StateDelta.Merge(DesiredState, PayloadReader, IStateSink, out string)"/>), as the
-/// policy section alone and as a SettingsUpdate (<see cref="BoardSettings.Read"/>). The held
+/// policy section alone, as a SettingsUpdate (<see cref="BoardSettings.Read"/>), and as a
+/// sequence of state parts (each a 1-byte length and its payload, the part header first) into
+/// a board's <see cref="StateReceiver"/> against the held state. The held
 /// state must come out of every decode unchanged: the board's tables still point into it.
 /// </summary>
 public sealed class CodecTarget : FuzzTarget
@@ -49,6 +51,8 @@ public sealed class CodecTarget : FuzzTarget
         _reader.Begin(input, 0, input.Length);
         _ = PolicyCodec.Decode(_reader, _held.ClusterNetwork, _held.Policies);
 
+        InParts(input);
+
         _reader.Begin(input, 0, input.Length);
         BoardSettings? settings = BoardSettings.Read(_reader);
         if (settings != null)
@@ -64,6 +68,25 @@ public sealed class CodecTarget : FuzzTarget
         }
     }
 
+    // parts := (length(1) payload)*: each payload a part of a state, into one receiver as a board takes them.
+    private void InParts(byte[] input)
+    {
+        var receiver = new StateReceiver(255);
+        for (int at = 0; at < input.Length;)
+        {
+            int length = Math.Min(input[at++], input.Length - at);
+            _reader.Begin(input, at, length);
+            at += length;
+            if (receiver.Take(false, _reader, _held, _held.Generation, _sink, null, out DesiredState? state, out string? error) && (state == null) == (error == null))
+            {
+                throw new FuzzFinding($"a state's last part answered {(state == null ? "no state" : "a state")} with error \"{error}\"");
+            }
+        }
+    }
+
+    /// <summary>A codec seed of parts: each part's length, then the part.</summary>
+    private static byte[] PartsInput(byte[][] parts) => [.. parts.SelectMany(p => (byte[])[(byte)p.Length, .. p])];
+
     public override IEnumerable<KeyValuePair<string, byte[]>> Seeds()
     {
         byte[] board1 = FuzzFixtures.Encode(FuzzFixtures.StateFor(1));
@@ -71,6 +94,7 @@ public sealed class CodecTarget : FuzzTarget
         yield return new("snapshot-board-1", board1);
         yield return new("snapshot-board-2", board2);
         yield return new("snapshot-held-again", _heldBytes);
+        yield return new("parts-board-2", PartsInput(FuzzFixtures.Parts(board2, false, 7, 120)));
         yield return new("snapshot-empty", FuzzFixtures.Encode(new DesiredState { Generation = 3 }));
         yield return new("snapshot-truncated", board2[..(board2.Length / 2)]);
         yield return new("snapshot-format-2", [2, .. board2[1..]]);

@@ -116,6 +116,10 @@ public static class FuzzFixtures
         return buffer[..w.Length];
     }
 
+    /// <summary>A state's (or delta's) payload cut into the parts a host sends for frames of <paramref name="maxPayload"/> bytes (StatePart).</summary>
+    public static byte[][] Parts(byte[] body, bool delta, uint generation, int maxPayload) =>
+        StateParts.Split(body, 0, body.Length, delta, generation, maxPayload, out string? problem) ?? throw new InvalidOperationException(problem);
+
     /// <summary>A delta payload from generation 1 of board 2: web gone, a pod and a service added, pods and policies replaced.</summary>
     public static byte[] Delta(uint baseGeneration)
     {

@@ -992,7 +992,7 @@ public sealed class HandshakeTarget : FuzzTarget
         yield return new("claim", [OpenRecord, .. claim]);
         yield return new("claim-then-state-exec-and-key", [
             OpenRecord, .. claim, .. Record(MessageType.SettingsRequest, 3, []),
-            .. Record(MessageType.Snapshot, 4, FuzzFixtures.Encode(new DesiredState { Generation = 7, PodNetwork = TestCluster.PodNetwork(1) })),
+            .. Record(MessageType.Snapshot, 4, FuzzFixtures.Parts(FuzzFixtures.Encode(new DesiredState { Generation = 7, PodNetwork = TestCluster.PodNetwork(1) }), false, 7, Frame.MaxPayload)[0]),
             .. Record(MessageType.ExecRequest, 5, Payload(w => { w.String("default"); w.String("client"); w.Int(1); w.String("ps"); w.String(null); })),
             .. Record(MessageType.ViewRequest, 6, [1]),
             .. Record(MessageType.SettingsUpdate, 7, Settings("claimed", ClusterKey, BoardSession.SetKey)),

@@ -8,10 +8,11 @@ namespace Edge.Fuzz;
 /// <summary>
 /// Management frames: what a host sends a board once its line is trusted (the console, or a TCP
 /// session that proved the cluster key: the handshake target fuzzes what comes before), through the board's own <see cref="BoardSession"/> on a board running pods (board 2
-/// of <see cref="FuzzFixtures"/>, a WROOM's 2.5 KiB frames). First the raw bytes alone through a
+/// of <see cref="FuzzFixtures"/>, a WROOM's 1.25 KiB frames). First the raw bytes alone through a
 /// <see cref="FrameReader"/> (resynchronisation, CRC, lengths); then the input as a script of
 /// frames the harness seals with a good CRC (a fuzzer cannot compute one), so the messages
-/// behind them are reached: Snapshot and Delta (decode, merge, apply), ExecRequest (a tool's
+/// behind them are reached: Snapshot and Delta (their parts, StatePart: received in order or not,
+/// decoded, merged, applied), ExecRequest (a tool's
 /// arguments), ViewRequest, CaptureStart/Stop, LogsRequest, SettingsUpdate, HelloRequest.
 /// Whatever the board writes back must be whole, checked frames.
 /// <code>
@@ -76,7 +77,7 @@ public sealed class MgmtTarget : FuzzTarget
     {
         AgentLab lab = FuzzFixtures.Lab();
         NodeAgent agent = lab.Agent(2);
-        var identity = new NodeConfigIdentity { Name = "node-2", Address = TestCluster.BoardAddress(2), MaxPayload = 2560, MaxOutPayload = 1280 };
+        var identity = new NodeConfigIdentity { Name = "node-2", Address = TestCluster.BoardAddress(2), MaxPayload = 1280, MaxOutPayload = 1280 };
         var session = new BoardSession(agent, identity) { Storage = new MemoryStorage() };
         var line = new Line();
         session.Attach(line, lab.Clock.Now);
@@ -189,10 +190,16 @@ public sealed class MgmtTarget : FuzzTarget
     public override IEnumerable<KeyValuePair<string, byte[]>> Seeds()
     {
         byte[] snapshot = FuzzFixtures.Encode(FuzzFixtures.StateFor(2, 2));
-        yield return new("snapshot", Record(MessageType.Snapshot, snapshot));
-        yield return new("snapshot-then-delta", [.. Record(MessageType.Snapshot, snapshot), .. Record(MessageType.Delta, FuzzFixtures.Delta(2))]);
-        yield return new("delta-for-another-generation", Record(MessageType.Delta, FuzzFixtures.Delta(9)));
-        yield return new("snapshot-new-pod-network", Record(MessageType.Snapshot, FuzzFixtures.Encode(FuzzFixtures.StateFor(1, 3))));
+        byte[][] whole = FuzzFixtures.Parts(snapshot, false, 2, Frame.MaxPayload);
+        byte[][] parts = FuzzFixtures.Parts(snapshot, false, 2, 200); // as a board with small frames takes it
+        yield return new("snapshot", Record(MessageType.Snapshot, whole[0]));
+        yield return new("snapshot-in-parts", Records(MessageType.Snapshot, parts));
+        yield return new("snapshot-parts-out-of-order", Records(MessageType.Snapshot, [parts[0], parts[2], parts[1], .. parts[3..]]));
+        yield return new("snapshot-part-repeated", Records(MessageType.Snapshot, [parts[0], parts[1], parts[1], .. parts[2..]]));
+        yield return new("snapshot-parts-with-garbage-between", [.. Record(MessageType.Snapshot, parts[0]), Raw, 3, (byte)'E', (byte)'g', 1, .. Records(MessageType.Snapshot, parts[1..])]);
+        yield return new("snapshot-then-delta", [.. Record(MessageType.Snapshot, whole[0]), .. Records(MessageType.Delta, FuzzFixtures.Parts(FuzzFixtures.Delta(2), true, 3, 120))]);
+        yield return new("delta-for-another-generation", Records(MessageType.Delta, FuzzFixtures.Parts(FuzzFixtures.Delta(9), true, 10, Frame.MaxPayload)));
+        yield return new("snapshot-new-pod-network", Records(MessageType.Snapshot, FuzzFixtures.Parts(FuzzFixtures.Encode(FuzzFixtures.StateFor(1, 3)), false, 3, Frame.MaxPayload)));
         yield return new("hello-request", Record(MessageType.HelloRequest, []));
         for (int view = 1; view <= 5; view++)
         {
@@ -221,6 +228,9 @@ public sealed class MgmtTarget : FuzzTarget
         yield return new("raw-frame-version-2", [.. RawFrame(MessageType.HelloRequest, []).Select((b, i) => i == 4 ? (byte)2 : b)]);
         yield return new("unknown-type", Record(0x42, [1, 2, 3]));
     }
+
+    /// <summary>Script records for frames of this type, one for each payload, in order.</summary>
+    public static byte[] Records(byte type, byte[][] payloads) => [.. payloads.SelectMany(p => Record(type, p))];
 
     /// <summary>A script record for a frame of this type and payload.</summary>
     public static byte[] Record(byte type, byte[] payload) => [type, (byte)(payload.Length >> 8), (byte)payload.Length, .. payload];

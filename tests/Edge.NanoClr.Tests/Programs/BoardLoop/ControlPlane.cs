@@ -133,6 +133,7 @@ namespace Edge.NanoClr.Programs
         public void Snapshot(DesiredState state, ushort requestId)
         {
             Begin();
+            StatePart.WriteHeader(_writer, state.Generation, 0, 0); // the state whole, in one part
             StateCodec.Encode(state, _writer);
             Send(MessageType.Snapshot, requestId, "snapshot generation " + state.Generation.ToString() + ": " + Describe(state));
         }
@@ -140,6 +141,7 @@ namespace Edge.NanoClr.Programs
         public void Delta(uint baseGeneration, int flags, string[] removedServices, string[] removedDns, DesiredState changed, ushort requestId)
         {
             Begin();
+            StatePart.WriteHeader(_writer, changed.Generation, 0, 0); // the delta whole, in one part
             StateDelta.Encode(baseGeneration, flags, removedServices, removedDns, changed, _writer);
             Send(MessageType.Delta, requestId, "delta " + baseGeneration.ToString() + " -> " + changed.Generation.ToString() + ": " + Describe(changed));
         }
