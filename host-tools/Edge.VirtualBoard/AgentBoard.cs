@@ -65,6 +65,8 @@ public sealed class AgentBoard : IDisposable
             MaxOutPayload = Plan.MemoryClass > 0 ? MemoryClass.MaxOutPayload(Plan.MemoryClass) : Frame.MaxPayload,
             TlsSessions = _hostSockets.Sessions,
             PodMemory = MemoryClass.PodMemory(Plan.MemoryClass),
+            MaxContainers = identity.MaxContainers,
+            MaxProbes = identity.MaxProbes,
         });
         Session.Storage = storage;
         Session.Trust = Plan.StartTrust(storage);

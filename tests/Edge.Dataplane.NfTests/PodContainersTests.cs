@@ -93,6 +93,32 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
+        public void A_pod_beyond_the_boards_probes_is_rejected_as_a_kubelet_rejects_one_a_node_lacks_a_resource_for()
+        {
+            var lab = new AgentLab(1);
+            NodeAgent board = lab.Agent(1);
+            DesiredState state = StateWith(Pod(new ContainerSpec[] { Container("web", "whoami", null) }));
+            Assert.IsNull(board.Apply(state)); // the node exists from the first state on
+            board.Node.Config.MaxProbes = 1;
+            var probe = new ProbeSpec();
+            probe.Handler = ProbeSpec.TcpSocket;
+            probe.Port = 80;
+            ContainerSpec probed = Container("web", "whoami", null);
+            probed.Probes = new ProbeSpec[] { null, probe, probe };
+            var next = new DesiredState { Generation = 2, PodNetwork = TestCluster.PodNetwork(1) };
+            next.Pods = new PodSpec[] { new PodSpec { Name = "probed", Uid = "0b0b0b0b", Address = TestCluster.PodNetwork(1) + 7, Containers = new ContainerSpec[] { probed } } };
+            next.ClusterPodAddresses = new uint[] { TestCluster.PodNetwork(1) + 7 };
+            next.ClusterPodNamespaces = new string[] { "default" };
+            Assert.IsNull(board.Apply(next));
+
+            RunningPod pod = board.FindPod("default", "probed");
+            Assert.AreEqual(PodPhase.Failed, pod.Phase);
+            Assert.AreEqual("OutOfedge.dev/probes", pod.Reason);
+            Assert.AreEqual("Pod was rejected: Node didn't have enough resource: edge.dev/probes, requested: 2, used: 0, capacity: 1", pod.Message);
+            Assert.IsNull(pod.Sandbox); // nothing made for it
+        }
+
+        [TestMethod]
         public void Siblings_on_their_own_ports_both_run()
         {
             var lab = new AgentLab(1);

@@ -215,7 +215,7 @@ namespace Edge.Dataplane.Agent
         {
             Messages.WriteHello(_writer, _identity.Name, _identity.Address, _identity.VxlanPort, _agent.AppliedGeneration, _identity.MaxPods, _identity.MaxPayload);
             Messages.WriteHelloTrust(_writer, trust, Cluster.Length > 0 ? Cluster : null, Trust == null ? 0 : Trust.KeyId, nonce);
-            Messages.WriteHelloCapacity(_writer, _identity.TlsSessions, _identity.PodMemory);
+            Messages.WriteHelloCapacity(_writer, _identity.TlsSessions, _identity.PodMemory, _identity.MaxContainers, _identity.MaxProbes);
         }
 
         public void Detach()

@@ -305,7 +305,8 @@ namespace Edge.Dataplane.Agent
                     continue;
                 }
 
-                next[kept++] = Start(spec);
+                RunningPod admitted = Admit(spec, next, kept) ?? Start(spec);
+                next[kept++] = admitted;
             }
 
             _pods = next;
@@ -316,6 +317,52 @@ namespace Edge.Dataplane.Agent
         private static bool SamePod(PodSpec a, PodSpec b)
         {
             return a.Uid == b.Uid && a.Address == b.Address && a.SameContainers(b);
+        }
+
+        // The kubelet's admission: a pod whose containers or probes the board has no room for
+        // (beyond what its memory class holds, across the pods it keeps) is rejected, as a
+        // kubelet rejects one a node lacks a resource for. Null when it fits.
+        private RunningPod Admit(PodSpec spec, RunningPod[] kept, int count)
+        {
+            int containers = 0, probes = 0;
+            for (int i = 0; i < count; i++)
+            {
+                containers += kept[i].Containers.Length;
+                probes += Probes(kept[i].Spec);
+            }
+
+            NodeConfig c = Node.Config;
+            string over = Short("edge.dev/containers", spec.Containers.Length, containers, c.MaxContainers)
+                ?? Short("edge.dev/probes", Probes(spec), probes, c.MaxProbes);
+            if (over == null)
+            {
+                return null;
+            }
+
+            var pod = new RunningPod();
+            pod.Spec = spec;
+            pod.SandboxFailed("OutOf" + over.Substring(0, over.IndexOf(',')), "Pod was rejected: Node didn't have enough resource: " + over);
+            return pod;
+        }
+
+        private static string Short(string resource, int requested, int used, int capacity)
+        {
+            return requested == 0 || used + requested <= capacity ? null
+                : resource + ", requested: " + requested.ToString() + ", used: " + used.ToString() + ", capacity: " + capacity.ToString();
+        }
+
+        private static int Probes(PodSpec spec)
+        {
+            int n = 0;
+            for (int c = 0; c < spec.Containers.Length; c++)
+            {
+                for (int k = 0; k < 3; k++)
+                {
+                    n += spec.Containers[c].Probe(k) != null ? 1 : 0;
+                }
+            }
+
+            return n;
         }
 
         private RunningPod Start(PodSpec spec)

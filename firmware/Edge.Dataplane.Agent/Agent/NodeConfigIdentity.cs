@@ -19,5 +19,9 @@ namespace Edge.Dataplane.Agent
 
         /// <summary>Bytes the board offers pods (MemoryClass.PodMemory): its Node's allocatable memory.</summary>
         public int PodMemory;
+
+        /// <summary>Containers and probes the board runs across its pods (NodeConfig.MaxContainers, MaxProbes).</summary>
+        public int MaxContainers;
+        public int MaxProbes;
     }
 }

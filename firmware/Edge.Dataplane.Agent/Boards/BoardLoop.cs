@@ -72,6 +72,8 @@ namespace Edge.Dataplane.Boards
                 MaxPayload = MemoryClass.MaxPayload(plan.MemoryClass),
                 MaxOutPayload = MemoryClass.MaxOutPayload(plan.MemoryClass),
                 PodMemory = MemoryClass.PodMemory(plan.MemoryClass),
+                MaxContainers = identity.MaxContainers,
+                MaxProbes = identity.MaxProbes,
             });
             Session.Storage = platform.Storage;
             Session.Trust = plan.StartTrust(platform.Storage);

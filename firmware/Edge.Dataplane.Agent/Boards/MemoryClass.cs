@@ -111,6 +111,8 @@ namespace Edge.Dataplane.Boards
                 // slot and the parser's and writer's state; 4 more for port-forward's code and the
                 // HTTP servers' lingering close).
                 c.MaxPods = 8;
+                c.MaxContainers = 12; // a toolbox beside every other pod
+                c.MaxProbes = 4; // a probe's spec and state are ~250 bytes, the one in flight its connections' buffers
                 c.MaxServices = 32;
                 c.ConntrackEntries = 44;
                 c.MaxPolicies = 16;

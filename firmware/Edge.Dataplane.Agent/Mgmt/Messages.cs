@@ -46,10 +46,12 @@ namespace Edge.Dataplane.Mgmt
         /// What Hello says last (older hosts stop before it): how many TLS sessions the board
         /// terminates at once (0: none), then the bytes it offers pods (0: not said).
         /// </summary>
-        public static void WriteHelloCapacity(PayloadWriter w, int tlsSessions, int podMemory)
+        public static void WriteHelloCapacity(PayloadWriter w, int tlsSessions, int podMemory, int maxContainers, int maxProbes)
         {
             w.Int(tlsSessions);
             w.Int(podMemory);
+            w.Int(maxContainers);
+            w.Int(maxProbes);
         }
 
         /// <summary>Ack: the generation, and null or why it was not applied.</summary>

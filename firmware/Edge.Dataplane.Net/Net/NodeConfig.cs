@@ -92,6 +92,10 @@ namespace Edge.Dataplane.Net
         public int DnsTcpAnswerBytes = 16384;
 
         public int MaxPods = 8;
+
+        /// <summary>Containers across the board's pods, and the probes they have: what its memory class holds (the Node's edge.dev/containers and edge.dev/probes).</summary>
+        public int MaxContainers = 64;
+        public int MaxProbes = 64;
         public int MaxSocketsPerPod = 8;
         /// <summary>Neighbours a pod's ARP cache holds (the least recently used goes first).</summary>
         public int ArpEntries = 32;

@@ -78,8 +78,14 @@ public static class NodeRegistration
             resources["memory"] = Quantity.FormatBytes(hello.PodMemory);
         }
 
+        if (hello.MaxContainers > 0)
+        {
+            resources[BoardRuntime.Containers] = hello.MaxContainers.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            resources[BoardRuntime.Probes] = hello.MaxProbes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         resources["pods"] = hello.MaxPods.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return resources;
+        return new JsonObject(resources.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => KeyValuePair.Create(r.Key, r.Value?.DeepClone())));
     }
 
     /// <summary>node-N gets 10.244.N.0/24 when it is free, so a workshop's addresses say which board a pod is on.</summary>

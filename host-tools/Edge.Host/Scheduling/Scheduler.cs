@@ -32,7 +32,7 @@ public static class Scheduler
             int capacity = PodCapacity(node);
             string? reason = Filter(pod, node);
             (long Cpu, long Memory) used = Requested(onNode);
-            IReadOnlyList<string> unfit = reason == null ? Fit(requests, node, used, onNode.Count, capacity) : [reason];
+            IReadOnlyList<string> unfit = reason == null ? [.. Fit(requests, node, used, onNode.Count, capacity), .. RuntimeFit(pod, node, onNode)] : [reason];
             if (unfit.Count == 0)
             {
                 feasible.Add((node, onNode.Count, capacity, FreeAfter(requests, node, used)));
@@ -115,6 +115,26 @@ public static class Scheduler
         }
 
         return unfit;
+    }
+
+    /// <summary>
+    /// The board's runtime as extended resources (<see cref="BoardRuntime"/>): the pod's containers
+    /// and probes against what the node has left of each, counted from the pods bound there.
+    /// </summary>
+    private static IEnumerable<string> RuntimeFit(KubeObject pod, KubeObject node, IReadOnlyList<KubeObject> onNode)
+    {
+        (int containers, int probes) = BoardRuntime.Count(pod.Spec);
+        int usedContainers = onNode.Sum(p => BoardRuntime.Count(p.Spec).Containers);
+        int usedProbes = onNode.Sum(p => BoardRuntime.Count(p.Spec).Probes);
+        if (Allocatable(node, BoardRuntime.Containers) is Quantity most && containers > most.WholeValue - usedContainers)
+        {
+            yield return "Insufficient " + BoardRuntime.Containers;
+        }
+
+        if (probes > 0 && Allocatable(node, BoardRuntime.Probes) is Quantity mostProbes && probes > mostProbes.WholeValue - usedProbes)
+        {
+            yield return "Insufficient " + BoardRuntime.Probes;
+        }
     }
 
     /// <summary>kube-scheduler's LeastAllocated score: the share of the node's cpu and memory left once the pod is on it (1 where it reports neither).</summary>

@@ -25,6 +25,11 @@ public sealed record BoardHello(string Name, string Firmware, uint Address, usho
     /// <summary>The bytes the board offers pods (its memory class's); 0 from firmware that predates saying it (then memory is not scheduled there).</summary>
     public int PodMemory { get; init; }
 
+    /// <summary>Containers and probes the board runs across its pods (0 from firmware that does not say).</summary>
+    public int MaxContainers { get; init; }
+
+    public int MaxProbes { get; init; }
+
     /// <summary>
     /// Reads a Hello payload (Messages.WriteHello, then WriteHelloTrust, then WriteHelloCapacity): each
     /// part was added after the one before, and a board whose firmware predates a part stops
@@ -64,7 +69,9 @@ public sealed record BoardHello(string Name, string Firmware, uint Address, usho
         }
 
         hello = hello with { TlsSessions = Math.Max(0, r.Int()) };
-        return r.AtEnd ? hello : hello with { PodMemory = Math.Max(0, r.Int()) };
+        hello = r.AtEnd ? hello : hello with { PodMemory = Math.Max(0, r.Int()) };
+        hello = r.AtEnd ? hello : hello with { MaxContainers = Math.Max(0, r.Int()) };
+        return r.AtEnd ? hello : hello with { MaxProbes = Math.Max(0, r.Int()) };
     }
 
     /// <summary>"cluster lab (key 3fa2c1d9)", or "no cluster" for a board never provisioned.</summary>

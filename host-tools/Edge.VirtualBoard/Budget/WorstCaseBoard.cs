@@ -60,7 +60,7 @@ public sealed class WorstCaseBoard
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
         var random = new Platform.SystemRandom();
         Agent = new NodeAgent(Config, _clock, random, new NullPlatform.Port(), _hostSockets);
-        Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass), MaxOutPayload = Edge.Dataplane.Boards.MemoryClass.MaxOutPayload(memoryClass), PodMemory = Edge.Dataplane.Boards.MemoryClass.PodMemory(memoryClass) });
+        Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass), MaxOutPayload = Edge.Dataplane.Boards.MemoryClass.MaxOutPayload(memoryClass), PodMemory = Edge.Dataplane.Boards.MemoryClass.PodMemory(memoryClass), MaxContainers = Config.MaxContainers, MaxProbes = Config.MaxProbes });
 
         // Provisioned as a board on the network is (BoardLoop): its key, its cluster, a control
         // plane line on the management port, and a control plane that proved the key on it.

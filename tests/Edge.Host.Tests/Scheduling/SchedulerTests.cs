@@ -146,6 +146,29 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void A_boards_containers_and_probes_are_counted_as_its_pods_are()
+    {
+        KubeObject Small(string name)
+        {
+            KubeObject node = Node(name);
+            node.Json["status"]!["allocatable"]![Edge.Host.Objects.BoardRuntime.Containers] = "4";
+            node.Json["status"]!["allocatable"]![Edge.Host.Objects.BoardRuntime.Probes] = "1";
+            return node;
+        }
+
+        KubeObject[] boards = [Small("node-1"), Small("node-2")];
+        const string Probed = """{"containers": [{"name": "web", "readinessProbe": {"tcpSocket": {"port": 80}}}, {"name": "toolbox"}]}""";
+        var bound = new List<KubeObject> { Pod("a", "node-1", spec: Probed) };
+
+        Assert.Equal("node-2", Scheduler.Schedule(Pod("b", spec: Probed), boards, bound).NodeName);
+        bound.Add(Pod("b", "node-2", spec: Probed));
+        Assert.Equal("0/2 nodes are available: 2 Insufficient edge.dev/probes.", Scheduler.Schedule(Pod("c", spec: Probed), boards, bound).FailureMessage);
+        Assert.Equal("0/2 nodes are available: 2 Insufficient edge.dev/containers.",
+            Scheduler.Schedule(Pod("d", spec: """{"containers": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}"""), boards, bound).FailureMessage);
+        Assert.NotNull(Scheduler.Schedule(Pod("e", spec: """{"containers": [{"name": "a"}, {"name": "b"}]}"""), boards, bound).NodeName); // no probes: room for its containers is enough
+    }
+
+    [Fact]
     public void Requests_of_the_pods_already_bound_count_not_what_they_use()
     {
         KubeObject[] boards = [Node("node-1", memory: "9Ki"), Node("node-2", memory: "9Ki")];

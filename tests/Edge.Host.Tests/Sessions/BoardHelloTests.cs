@@ -34,12 +34,12 @@ public sealed class BoardHelloTests
         {
             Hello(w);
             Messages.WriteHelloTrust(w, Messages.LineAuthenticate, "lab", 0x3FA2C1D9, nonce);
-            Messages.WriteHelloCapacity(w, 4, 768 * 1024);
+            Messages.WriteHelloCapacity(w, 4, 768 * 1024, 64, 64);
         });
 
         Assert.Equal(("node-1", 8, 1536, "lab", 0x3FA2C1D9u), (hello.Name, hello.MaxPods, hello.MaxPayload, hello.Cluster, hello.KeyId));
         Assert.Equal(nonce, hello.Nonce);
-        Assert.Equal((4, 768 * 1024), (hello.TlsSessions, hello.PodMemory));
+        Assert.Equal((4, 768 * 1024, 64, 64), (hello.TlsSessions, hello.PodMemory, hello.MaxContainers, hello.MaxProbes));
     }
 
     [Fact]
@@ -49,10 +49,10 @@ public sealed class BoardHelloTests
         {
             Hello(w);
             Messages.WriteHelloTrust(w, Messages.LineTrusted, null!, 0, null!);
-            Messages.WriteHelloCapacity(w, 0, 8 * 1024); // a WROOM board
+            Messages.WriteHelloCapacity(w, 0, 8 * 1024, 12, 4); // a WROOM board
         });
 
-        Assert.Equal((Messages.LineTrusted, (string?)null, 0, 8192), (hello.Trust, hello.Cluster, hello.TlsSessions, hello.PodMemory));
+        Assert.Equal((Messages.LineTrusted, (string?)null, 0, 8192, 12, 4), (hello.Trust, hello.Cluster, hello.TlsSessions, hello.PodMemory, hello.MaxContainers, hello.MaxProbes));
     }
 
     [Fact]

@@ -50,6 +50,9 @@ namespace Edge.NanoClr.Programs
     {
         private const int Pods = 8;
 
+        // Pods whose whoami has a readiness probe: as many as the class takes probes (one each).
+        private static int ProbedPods;
+
         /// <summary>The board's address (the host dials it; its handshake is bound to it).</summary>
         private const uint Board = 0xC0A8320B;
         private const int Services = 32;
@@ -68,6 +71,10 @@ namespace Edge.NanoClr.Programs
             Say("loaded", loaded);
             Say("budget-bytes", MemoryClass.BudgetBytes(BudgetProbeSettings.MemoryClass));
 
+            var limits = new NodeConfig();
+            MemoryClass.Apply(BudgetProbeSettings.MemoryClass, limits);
+            ProbedPods = limits.MaxProbes < Pods ? limits.MaxProbes : Pods;
+            limits = null;
             var host = new Host(BudgetProbeSettings.MemoryClass);
             long ready = Free();
             Say("ready", ready);
@@ -89,6 +96,8 @@ namespace Edge.NanoClr.Programs
             identity.MaxPayload = MemoryClass.MaxPayload(BudgetProbeSettings.MemoryClass);
             identity.MaxOutPayload = MemoryClass.MaxOutPayload(BudgetProbeSettings.MemoryClass);
             identity.PodMemory = MemoryClass.PodMemory(BudgetProbeSettings.MemoryClass);
+            identity.MaxContainers = config.MaxContainers;
+            identity.MaxProbes = config.MaxProbes;
             var session = new BoardSession(agent, identity);
 
             // Provisioned, as a board on the network is (BoardLoop): its key, its cluster, a
@@ -634,7 +643,7 @@ namespace Edge.NanoClr.Programs
                     p.Name = "web-6d4b9c7f5-" + i.ToString("x5");
                     p.Uid = "0b1c2d" + i.ToString("x2"); // the host sends the uid's first 8 hex digits (PodIncarnation)
                     p.Address = 0x0AF40102u + (uint)i;
-                    p.Containers = WorstCaseContainers(i);
+                    p.Containers = WorstCaseContainers(i, ProbedPods);
                     s.Pods[i] = p;
                     s.ClusterPodAddresses[i] = p.Address;
                     s.ClusterPodNamespaces[i] = p.Namespace;
@@ -1031,10 +1040,10 @@ namespace Edge.NanoClr.Programs
             }
         }
 
-        // The workshop's pods at their heaviest: whoami with a readiness probe on its /health and a
-        // liveness probe on its port, every other pod with a toolbox beside it (8 pods, 12
-        // containers, 16 probes).
-        private static ContainerSpec[] WorstCaseContainers(int i)
+        // The workshop's pods at their heaviest the class allows: every other pod with a toolbox
+        // beside whoami (the class's containers), whoami's readiness probe on its /health in as
+        // many pods as the class takes probes.
+        private static ContainerSpec[] WorstCaseContainers(int i, int probes)
         {
             ContainerSpec[] containers = ContainerSpec.One("whoami");
             var ready = new ProbeSpec();
@@ -1046,7 +1055,10 @@ namespace Edge.NanoClr.Programs
             alive.Handler = ProbeSpec.TcpSocket;
             alive.Port = 80;
             alive.SetTiming(0, 1, 1, 1, 3);
-            containers[0].Probes = new ProbeSpec[] { null, null, ready };
+            if (i < probes)
+            {
+                containers[0].Probes = new ProbeSpec[] { null, null, ready };
+            }
             if (i % 2 == 1)
             {
                 var toolbox = new ContainerSpec();
