@@ -289,6 +289,7 @@ namespace Edge.Dataplane.Agent
             for (int i = 0; i < s.Pods.Length; i++)
             {
                 PodSpec spec = s.Pods[i];
+                SharedContainerSpecs.Share(spec, next, kept);
                 RunningPod existing = FindPod(spec.Namespace, spec.Name);
                 if (existing != null && SamePod(spec, existing.Spec))
                 {

@@ -1,4 +1,5 @@
 using Edge.Dataplane.Wire;
+using static Edge.Dataplane.Net.Tcp.TcpControlBlock;
 
 namespace Edge.Dataplane.Net.Tcp
 {
@@ -96,27 +97,27 @@ namespace Edge.Dataplane.Net.Tcp
 
         public long SegmentsSent
         {
-            get { return _c == null ? 0 : _c.SegmentsSent; }
+            get { return _c == null ? 0 : _c.Longs[SentSegments]; }
         }
 
         public long SegmentsReceived
         {
-            get { return _c == null ? 0 : _c.SegmentsReceived; }
+            get { return _c == null ? 0 : _c.Longs[ReceivedSegments]; }
         }
 
         public long Retransmits
         {
-            get { return _c == null ? 0 : _c.Retransmits; }
+            get { return _c == null ? 0 : _c.Longs[RetransmittedSegments]; }
         }
 
         public long BytesSent
         {
-            get { return _c == null ? 0 : _c.BytesSent; }
+            get { return _c == null ? 0 : _c.Longs[SentBytes]; }
         }
 
         public long BytesReceived
         {
-            get { return _c == null ? 0 : _c.BytesReceived; }
+            get { return _c == null ? 0 : _c.Longs[ReceivedBytes]; }
         }
 
         internal TcpSocket(PodSandbox pod)
@@ -188,7 +189,7 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>Room in the send buffer.</summary>
         public int SendSpace
         {
-            get { return _c == null || _c.FinQueued ? 0 : _send.Free; }
+            get { return _c == null || _c.Words[FinQueued] != 0 ? 0 : _send.Free; }
         }
 
         /// <summary>Bytes queued to send that the peer has not acknowledged yet.</summary>
@@ -200,7 +201,7 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>The peer closed its side and every byte it sent has been read.</summary>
         public bool EndOfStream
         {
-            get { return _c != null && _c.PeerFin && _receive.Count == 0; }
+            get { return _c != null && _c.Words[PeerFin] != 0 && _receive.Count == 0; }
         }
 
         /// <summary>
@@ -209,13 +210,13 @@ namespace Edge.Dataplane.Net.Tcp
         /// </summary>
         public bool PeerFinished
         {
-            get { return _c != null && _c.PeerFin; }
+            get { return _c != null && _c.Words[PeerFin] != 0; }
         }
 
         /// <summary>Queues bytes to send; returns how many fitted (0 when the buffer is full or the socket cannot send).</summary>
         public int Send(byte[] data, int offset, int length)
         {
-            if (_c == null || _c.FinQueued || !(State == TcpState.Established || State == TcpState.CloseWait || State == TcpState.SynSent || State == TcpState.SynReceived))
+            if (_c == null || _c.Words[FinQueued] != 0 || !(State == TcpState.Established || State == TcpState.CloseWait || State == TcpState.SynSent || State == TcpState.SynReceived))
             {
                 return 0;
             }
@@ -235,7 +236,7 @@ namespace Edge.Dataplane.Net.Tcp
             int n = _receive.Read(buffer, offset, length);
             if (n > 0 && WindowWorthAnnouncing())
             {
-                _c.AckNeeded = true;
+                _c.Words[AckNeeded] = 1;
                 Output(_pod.Now);
             }
 
@@ -252,7 +253,7 @@ namespace Edge.Dataplane.Net.Tcp
             int n = _receive.Discard(_receive.Count);
             if (n > 0 && WindowWorthAnnouncing())
             {
-                _c.AckNeeded = true;
+                _c.Words[AckNeeded] = 1;
                 Output(_pod.Now);
             }
 
@@ -271,12 +272,12 @@ namespace Edge.Dataplane.Net.Tcp
                     return;
                 case TcpState.SynReceived:
                 case TcpState.Established:
-                    _c.FinQueued = true;
+                    _c.Words[FinQueued] = 1;
                     State = TcpState.FinWait1;
                     Output(_pod.Now);
                     return;
                 case TcpState.CloseWait:
-                    _c.FinQueued = true;
+                    _c.Words[FinQueued] = 1;
                     State = TcpState.LastAck;
                     Output(_pod.Now);
                     return;
@@ -288,7 +289,7 @@ namespace Edge.Dataplane.Net.Tcp
         {
             if (TcpState.IsSynchronized(State) && State != TcpState.TimeWait)
             {
-                SendControl(_c.SndNxt, 0, TcpFlags.Rst | TcpFlags.Ack);
+                SendControl(_c.Words[SndNxt], 0, TcpFlags.Rst | TcpFlags.Ack);
             }
 
             Terminate(TcpError.Aborted);
@@ -331,12 +332,12 @@ namespace Edge.Dataplane.Net.Tcp
             RemoteAddress = remote;
             RemotePort = remotePort;
             CreatedAt = now;
-            _c.Iss = iss;
-            _c.SndUna = iss;
-            _c.SndNxt = iss;
-            _c.SndMax = iss;
-            _c.SendRingSeq = iss + 1;
-            _c.SndWnd = 1;
+            _c.Words[Iss] = iss;
+            _c.Words[SndUna] = iss;
+            _c.Words[SndNxt] = iss;
+            _c.Words[SndMax] = iss;
+            _c.Words[SendRingSeq] = iss + 1;
+            _c.Words[SndWnd] = 1;
             State = TcpState.SynSent;
             Output(now);
         }
@@ -350,19 +351,19 @@ namespace Edge.Dataplane.Net.Tcp
             RemoteAddress = remote;
             RemotePort = syn.SourcePort;
             CreatedAt = now;
-            _c.Irs = syn.SequenceNumber;
-            _c.RcvNxt = syn.SequenceNumber + 1;
-            _c.Iss = iss;
-            _c.SndUna = iss;
-            _c.SndNxt = iss;
-            _c.SndMax = iss;
-            _c.SendRingSeq = iss + 1;
-            _c.SndWnd = syn.Window;
-            _c.SndWl1 = syn.SequenceNumber;
-            _c.SndWl2 = 0;
+            _c.Words[Irs] = syn.SequenceNumber;
+            _c.Words[RcvNxt] = syn.SequenceNumber + 1;
+            _c.Words[Iss] = iss;
+            _c.Words[SndUna] = iss;
+            _c.Words[SndNxt] = iss;
+            _c.Words[SndMax] = iss;
+            _c.Words[SendRingSeq] = iss + 1;
+            _c.Words[SndWnd] = syn.Window;
+            _c.Words[SndWl1] = syn.SequenceNumber;
+            _c.Words[SndWl2] = 0;
             if (syn.MaximumSegmentSize != 0)
             {
-                _c.PeerMss = syn.MaximumSegmentSize;
+                _c.Words[PeerMss] = (uint)syn.MaximumSegmentSize;
             }
 
             State = TcpState.SynReceived;
@@ -384,7 +385,7 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>Processes one segment for this connection (RFC 9293 §3.10.7).</summary>
         internal void Input(TcpRepr seg, byte[] data, long now)
         {
-            _c.SegmentsReceived++;
+            _c.Longs[ReceivedSegments]++;
             if (State == TcpState.SynSent)
             {
                 InputSynSent(seg, now);
@@ -407,7 +408,7 @@ namespace Edge.Dataplane.Net.Tcp
             // Second: RST. Exactly at rcv_nxt resets; elsewhere in the window gets a challenge ACK (RFC 5961 §3).
             if (seg.HasFlag(TcpFlags.Rst))
             {
-                if (seg.SequenceNumber == _c.RcvNxt)
+                if (seg.SequenceNumber == _c.Words[RcvNxt])
                 {
                     Terminate(State == TcpState.SynReceived && Parent != null ? TcpError.Refused : TcpError.Reset);
                 }
@@ -434,12 +435,12 @@ namespace Edge.Dataplane.Net.Tcp
             // Fifth: ACK.
             if (State == TcpState.SynReceived)
             {
-                if (Seq.Gt(seg.AcknowledgmentNumber, _c.SndUna) && Seq.Le(seg.AcknowledgmentNumber, _c.SndNxt))
+                if (Seq.Gt(seg.AcknowledgmentNumber, _c.Words[SndUna]) && Seq.Le(seg.AcknowledgmentNumber, _c.Words[SndNxt]))
                 {
                     State = TcpState.Established;
-                    _c.SndWnd = seg.Window;
-                    _c.SndWl1 = seg.SequenceNumber;
-                    _c.SndWl2 = seg.AcknowledgmentNumber;
+                    _c.Words[SndWnd] = seg.Window;
+                    _c.Words[SndWl1] = seg.SequenceNumber;
+                    _c.Words[SndWl2] = seg.AcknowledgmentNumber;
                 }
                 else
                 {
@@ -460,11 +461,11 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             // Eighth: FIN, once everything before it has arrived.
-            if (seg.HasFlag(TcpFlags.Fin) && seg.SequenceNumber + (uint)seg.PayloadLength == _c.RcvNxt && !_c.PeerFin)
+            if (seg.HasFlag(TcpFlags.Fin) && seg.SequenceNumber + (uint)seg.PayloadLength == _c.Words[RcvNxt] && _c.Words[PeerFin] == 0)
             {
-                _c.PeerFin = true;
-                _c.RcvNxt++;
-                _c.AckNeeded = true;
+                _c.Words[PeerFin] = 1;
+                _c.Words[RcvNxt]++;
+                _c.Words[AckNeeded] = 1;
                 switch (State)
                 {
                     case TcpState.SynReceived:
@@ -486,7 +487,7 @@ namespace Edge.Dataplane.Net.Tcp
             }
             else if (seg.HasFlag(TcpFlags.Fin) && State == TcpState.TimeWait)
             {
-                _c.AckNeeded = true; // a retransmitted FIN: ACK it again and restart the wait
+                _c.Words[AckNeeded] = 1; // a retransmitted FIN: ACK it again and restart the wait
                 EnterTimeWait(now);
             }
 
@@ -498,7 +499,7 @@ namespace Edge.Dataplane.Net.Tcp
         {
             if (State == TcpState.TimeWait)
             {
-                if (now >= _c.TimeWaitUntil)
+                if (now >= _c.Longs[TimeWaitUntil])
                 {
                     Terminate(TcpError.None);
                 }
@@ -511,14 +512,14 @@ namespace Edge.Dataplane.Net.Tcp
                 return;
             }
 
-            if (_c.RetransmitAt != 0 && now >= _c.RetransmitAt)
+            if (_c.Longs[RetransmitAt] != 0 && now >= _c.Longs[RetransmitAt])
             {
                 OnRetransmitTimeout(now);
             }
 
             if (WindowWorthAnnouncing())
             {
-                _c.AckNeeded = true;
+                _c.Words[AckNeeded] = 1;
             }
 
             Output(now);
@@ -526,12 +527,12 @@ namespace Edge.Dataplane.Net.Tcp
 
         internal int TimeWaitRemaining(long now)
         {
-            return State == TcpState.TimeWait ? (int)(_c.TimeWaitUntil - now) : 0;
+            return State == TcpState.TimeWait ? (int)(_c.Longs[TimeWaitUntil] - now) : 0;
         }
 
         private void InputSynSent(TcpRepr seg, long now)
         {
-            bool ackOk = seg.HasFlag(TcpFlags.Ack) && Seq.Gt(seg.AcknowledgmentNumber, _c.Iss) && Seq.Le(seg.AcknowledgmentNumber, _c.SndNxt);
+            bool ackOk = seg.HasFlag(TcpFlags.Ack) && Seq.Gt(seg.AcknowledgmentNumber, _c.Words[Iss]) && Seq.Le(seg.AcknowledgmentNumber, _c.Words[SndNxt]);
             if (seg.HasFlag(TcpFlags.Ack) && !ackOk)
             {
                 if (!seg.HasFlag(TcpFlags.Rst))
@@ -557,19 +558,19 @@ namespace Edge.Dataplane.Net.Tcp
                 return; // simultaneous open is not supported; the peer will time out or reset
             }
 
-            _c.Irs = seg.SequenceNumber;
-            _c.RcvNxt = seg.SequenceNumber + 1;
+            _c.Words[Irs] = seg.SequenceNumber;
+            _c.Words[RcvNxt] = seg.SequenceNumber + 1;
             if (seg.MaximumSegmentSize != 0)
             {
-                _c.PeerMss = seg.MaximumSegmentSize;
+                _c.Words[PeerMss] = (uint)seg.MaximumSegmentSize;
             }
 
             State = TcpState.Established;
-            _c.SndWnd = seg.Window;
-            _c.SndWl1 = seg.SequenceNumber;
-            _c.SndWl2 = seg.AcknowledgmentNumber;
+            _c.Words[SndWnd] = seg.Window;
+            _c.Words[SndWl1] = seg.SequenceNumber;
+            _c.Words[SndWl2] = seg.AcknowledgmentNumber;
             ProcessAck(seg, now);
-            _c.AckNeeded = true;
+            _c.Words[AckNeeded] = 1;
             Output(now);
         }
 
@@ -579,7 +580,7 @@ namespace Edge.Dataplane.Net.Tcp
             int window = _receive.Free;
             if (segLength == 0)
             {
-                return window == 0 ? seq == _c.RcvNxt : Seq.Le(_c.RcvNxt, seq) && Seq.Lt(seq, _c.RcvNxt + (uint)window);
+                return window == 0 ? seq == _c.Words[RcvNxt] : Seq.Le(_c.Words[RcvNxt], seq) && Seq.Lt(seq, _c.Words[RcvNxt] + (uint)window);
             }
 
             if (window == 0)
@@ -588,55 +589,55 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             uint last = seq + (uint)segLength - 1;
-            return (Seq.Le(_c.RcvNxt, seq) && Seq.Lt(seq, _c.RcvNxt + (uint)window))
-                || (Seq.Le(_c.RcvNxt, last) && Seq.Lt(last, _c.RcvNxt + (uint)window));
+            return (Seq.Le(_c.Words[RcvNxt], seq) && Seq.Lt(seq, _c.Words[RcvNxt] + (uint)window))
+                || (Seq.Le(_c.Words[RcvNxt], last) && Seq.Lt(last, _c.Words[RcvNxt] + (uint)window));
         }
 
         // Returns false when the segment must be dropped here.
         private bool ProcessAck(TcpRepr seg, long now)
         {
             uint ack = seg.AcknowledgmentNumber;
-            if (Seq.Gt(ack, _c.SndMax))
+            if (Seq.Gt(ack, _c.Words[SndMax]))
             {
                 SendAck(); // acknowledges something not yet sent
                 return false;
             }
 
             bool windowChanged = false;
-            if (Seq.Lt(_c.SndWl1, seg.SequenceNumber) || (_c.SndWl1 == seg.SequenceNumber && Seq.Le(_c.SndWl2, ack)))
+            if (Seq.Lt(_c.Words[SndWl1], seg.SequenceNumber) || (_c.Words[SndWl1] == seg.SequenceNumber && Seq.Le(_c.Words[SndWl2], ack)))
             {
-                windowChanged = _c.SndWnd != seg.Window;
-                _c.SndWnd = seg.Window;
-                _c.SndWl1 = seg.SequenceNumber;
-                _c.SndWl2 = ack;
+                windowChanged = _c.Words[SndWnd] != seg.Window;
+                _c.Words[SndWnd] = seg.Window;
+                _c.Words[SndWl1] = seg.SequenceNumber;
+                _c.Words[SndWl2] = ack;
             }
 
-            if (Seq.Gt(ack, _c.SndUna))
+            if (Seq.Gt(ack, _c.Words[SndUna]))
             {
-                int acked = (int)(ack - _c.SndUna);
-                if (_c.Timing && Seq.Gt(ack, _c.TimedSeq))
+                int acked = (int)(ack - _c.Words[SndUna]);
+                if (_c.Words[Timing] != 0 && Seq.Gt(ack, _c.Words[TimedSeq]))
                 {
-                    SampleRtt(now - _c.TimedAt);
-                    _c.Timing = false;
+                    SampleRtt(now - _c.Longs[TimedAt]);
+                    _c.Words[Timing] = 0;
                 }
 
                 // Drop the acknowledged bytes (SYN and FIN take sequence space but no buffer).
-                int ringBytes = (int)(ack - _c.SendRingSeq);
+                int ringBytes = (int)(ack - _c.Words[SendRingSeq]);
                 if (ringBytes > 0)
                 {
                     int discarded = _send.Discard(ringBytes);
-                    _c.SendRingSeq += (uint)discarded;
-                    _c.BytesSent += discarded;
+                    _c.Words[SendRingSeq] += (uint)discarded;
+                    _c.Longs[SentBytes] += discarded;
                 }
 
-                _c.SndUna = ack;
-                if (Seq.Lt(_c.SndNxt, _c.SndUna))
+                _c.Words[SndUna] = ack;
+                if (Seq.Lt(_c.Words[SndNxt], _c.Words[SndUna]))
                 {
-                    _c.SndNxt = _c.SndUna; // what we went back to resend has arrived after all
+                    _c.Words[SndNxt] = _c.Words[SndUna]; // what we went back to resend has arrived after all
                 }
 
-                _c.Retransmissions = 0;
-                _c.RetransmitAt = _c.SndUna == _c.SndMax ? 0 : now + _c.Rto;
+                _c.Words[Retransmissions] = 0;
+                _c.Longs[RetransmitAt] = _c.Words[SndUna] == _c.Words[SndMax] ? 0 : now + (int)_c.Words[Rto];
                 OnNewAck(acked, ack);
 
                 if (FinAcked())
@@ -657,11 +658,11 @@ namespace Edge.Dataplane.Net.Tcp
                     }
                 }
             }
-            else if (ack == _c.SndUna && seg.Window == 0 && _c.SndMax != _c.SndUna)
+            else if (ack == _c.Words[SndUna] && seg.Window == 0 && _c.Words[SndMax] != _c.Words[SndUna])
             {
-                _c.Retransmissions = 0; // the peer answers our zero-window probes: it is alive, just full
+                _c.Words[Retransmissions] = 0; // the peer answers our zero-window probes: it is alive, just full
             }
-            else if (ack == _c.SndUna && seg.PayloadLength == 0 && !seg.HasFlag(TcpFlags.Fin) && !windowChanged && _c.SndMax != _c.SndUna)
+            else if (ack == _c.Words[SndUna] && seg.PayloadLength == 0 && !seg.HasFlag(TcpFlags.Fin) && !windowChanged && _c.Words[SndMax] != _c.Words[SndUna])
             {
                 OnDuplicateAck(now);
             }
@@ -674,95 +675,95 @@ namespace Edge.Dataplane.Net.Tcp
             uint seq = seg.SequenceNumber;
             int offset = seg.PayloadOffset;
             int length = seg.PayloadLength;
-            if (Seq.Lt(seq, _c.RcvNxt))
+            if (Seq.Lt(seq, _c.Words[RcvNxt]))
             {
-                int skip = (int)(_c.RcvNxt - seq); // already have the front: trim it
+                int skip = (int)(_c.Words[RcvNxt] - seq); // already have the front: trim it
                 if (skip >= length)
                 {
-                    _c.AckNeeded = true;
+                    _c.Words[AckNeeded] = 1;
                     return;
                 }
 
                 offset += skip;
                 length -= skip;
-                seq = _c.RcvNxt;
+                seq = _c.Words[RcvNxt];
             }
 
-            if (seq != _c.RcvNxt)
+            if (seq != _c.Words[RcvNxt])
             {
                 SendAck(); // out of order: a duplicate ACK tells the sender what is missing
                 return;
             }
 
             int accepted = _receive.Write(data, offset, length);
-            _c.RcvNxt += (uint)accepted;
-            _c.BytesReceived += accepted;
-            _c.AckNeeded = true;
+            _c.Words[RcvNxt] += (uint)accepted;
+            _c.Longs[ReceivedBytes] += accepted;
+            _c.Words[AckNeeded] = 1;
         }
 
         private void OnNewAck(int acked, uint ack)
         {
             int mss = Mss();
-            if (_c.InRecovery)
+            if (_c.Words[InRecovery] != 0)
             {
-                if (Seq.Ge(ack, _c.Recover))
+                if (Seq.Ge(ack, _c.Words[Recover]))
                 {
-                    _c.InRecovery = false;
-                    _c.Cwnd = _c.Ssthresh; // deflate (RFC 5681 §3.2 step 6)
+                    _c.Words[InRecovery] = 0;
+                    _c.Words[Cwnd] = _c.Words[Ssthresh]; // deflate (RFC 5681 §3.2 step 6)
                 }
                 else
                 {
-                    SendSegment(_c.SndUna, SegmentLength(_c.SndUna, mss), false); // NewReno partial ACK (RFC 6582)
-                    _c.Cwnd = _c.Cwnd - acked + mss > mss ? _c.Cwnd - acked + mss : mss;
+                    SendSegment(_c.Words[SndUna], SegmentLength(_c.Words[SndUna], mss), false); // NewReno partial ACK (RFC 6582)
+                    _c.Words[Cwnd] = (uint)((int)_c.Words[Cwnd] - acked + mss > mss ? (int)_c.Words[Cwnd] - acked + mss : mss);
                 }
             }
-            else if (_c.Cwnd < _c.Ssthresh)
+            else if ((int)_c.Words[Cwnd] < (int)_c.Words[Ssthresh])
             {
-                _c.Cwnd += acked < mss ? acked : mss;   // slow start
+                _c.Words[Cwnd] += (uint)(acked < mss ? acked : mss);   // slow start
             }
             else
             {
-                _c.Cwnd += mss * mss / (_c.Cwnd > 0 ? _c.Cwnd : 1); // congestion avoidance
+                _c.Words[Cwnd] += (uint)(mss * mss / ((int)_c.Words[Cwnd] > 0 ? (int)_c.Words[Cwnd] : 1)); // congestion avoidance
             }
 
-            _c.DupAcks = 0;
-            if (_c.Cwnd > 4 * 65535)
+            _c.Words[DupAcks] = 0;
+            if ((int)_c.Words[Cwnd] > 4 * 65535)
             {
-                _c.Cwnd = 4 * 65535;
+                _c.Words[Cwnd] = (uint)(4 * 65535);
             }
         }
 
         private void OnDuplicateAck(long now)
         {
-            _c.DupAcks++;
+            _c.Words[DupAcks]++;
             int mss = Mss();
-            if (_c.DupAcks == 3 && !_c.InRecovery)
+            if ((int)_c.Words[DupAcks] == 3 && _c.Words[InRecovery] == 0)
             {
-                int flight = (int)(_c.SndMax - _c.SndUna);
-                _c.Ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
-                _c.Cwnd = _c.Ssthresh + 3 * mss;
-                _c.InRecovery = true;
-                _c.Recover = _c.SndMax;
-                _c.Timing = false;
-                SendSegment(_c.SndUna, SegmentLength(_c.SndUna, mss), false);
-                _c.Retransmits++;
-                _c.RetransmitAt = now + _c.Rto;
+                int flight = (int)(_c.Words[SndMax] - _c.Words[SndUna]);
+                _c.Words[Ssthresh] = (uint)(flight / 2 > 2 * mss ? flight / 2 : 2 * mss);
+                _c.Words[Cwnd] = (uint)((int)_c.Words[Ssthresh] + 3 * mss);
+                _c.Words[InRecovery] = 1;
+                _c.Words[Recover] = _c.Words[SndMax];
+                _c.Words[Timing] = 0;
+                SendSegment(_c.Words[SndUna], SegmentLength(_c.Words[SndUna], mss), false);
+                _c.Longs[RetransmittedSegments]++;
+                _c.Longs[RetransmitAt] = now + (int)_c.Words[Rto];
             }
-            else if (_c.InRecovery)
+            else if (_c.Words[InRecovery] != 0)
             {
-                _c.Cwnd += mss; // each further duplicate means a segment left the network
+                _c.Words[Cwnd] += (uint)mss; // each further duplicate means a segment left the network
             }
         }
 
         private void OnRetransmitTimeout(long now)
         {
-            _c.Retransmissions++;
+            _c.Words[Retransmissions]++;
             int limit = State == TcpState.SynSent || State == TcpState.SynReceived ? MaximumSynRetransmissions : MaximumRetransmissions;
-            if (_c.Retransmissions > limit)
+            if ((int)_c.Words[Retransmissions] > limit)
             {
                 if (State != TcpState.SynSent)
                 {
-                    SendControl(_c.SndNxt, _c.RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+                    SendControl(_c.Words[SndNxt], _c.Words[RcvNxt], TcpFlags.Rst | TcpFlags.Ack);
                 }
 
                 Terminate(TcpError.TimedOut);
@@ -770,23 +771,23 @@ namespace Edge.Dataplane.Net.Tcp
             }
 
             int mss = Mss();
-            int flight = (int)(_c.SndMax - _c.SndUna);
-            _c.Ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
-            _c.Cwnd = mss;
-            _c.InRecovery = false;
-            _c.DupAcks = 0;
-            _c.Timing = false;   // Karn: no RTT sample from a retransmitted segment
-            _c.Rto = _c.Rto * 2 > MaximumRtoMs ? MaximumRtoMs : _c.Rto * 2;
+            int flight = (int)(_c.Words[SndMax] - _c.Words[SndUna]);
+            _c.Words[Ssthresh] = (uint)(flight / 2 > 2 * mss ? flight / 2 : 2 * mss);
+            _c.Words[Cwnd] = (uint)mss;
+            _c.Words[InRecovery] = 0;
+            _c.Words[DupAcks] = 0;
+            _c.Words[Timing] = 0;   // Karn: no RTT sample from a retransmitted segment
+            _c.Words[Rto] = (uint)((int)_c.Words[Rto] * 2 > MaximumRtoMs ? MaximumRtoMs : (int)_c.Words[Rto] * 2);
 
             // Go back to the oldest unacknowledged byte; Output resends from there.
-            _c.SndNxt = _c.SndUna;
-            if (_c.FinSent && Seq.Le(_c.SndUna, _c.FinSeq))
+            _c.Words[SndNxt] = _c.Words[SndUna];
+            if (_c.Words[FinSent] != 0 && Seq.Le(_c.Words[SndUna], _c.Words[FinSeq]))
             {
-                _c.FinSent = false;
+                _c.Words[FinSent] = 0;
             }
 
-            _c.Retransmits++;
-            _c.RetransmitAt = 0;
+            _c.Longs[RetransmittedSegments]++;
+            _c.Longs[RetransmitAt] = 0;
             Output(now);
         }
 
@@ -798,20 +799,20 @@ namespace Edge.Dataplane.Net.Tcp
                 r = 1;
             }
 
-            if (_c.Srtt == 0)
+            if ((int)_c.Words[Srtt] == 0)
             {
-                _c.Srtt = r;
-                _c.Rttvar = r / 2;
+                _c.Words[Srtt] = (uint)r;
+                _c.Words[Rttvar] = (uint)(r / 2);
             }
             else
             {
-                long delta = _c.Srtt > r ? _c.Srtt - r : r - _c.Srtt;
-                _c.Rttvar = (3 * _c.Rttvar + delta) / 4;
-                _c.Srtt = (7 * _c.Srtt + r) / 8;
+                long delta = (int)_c.Words[Srtt] > r ? (int)_c.Words[Srtt] - r : r - (int)_c.Words[Srtt];
+                _c.Words[Rttvar] = (uint)((3 * (int)_c.Words[Rttvar] + delta) / 4);
+                _c.Words[Srtt] = (uint)((7 * (int)_c.Words[Srtt] + r) / 8);
             }
 
-            long rto = _c.Srtt + (4 * _c.Rttvar > 1 ? 4 * _c.Rttvar : 1);
-            _c.Rto = rto < MinimumRtoMs ? MinimumRtoMs : rto > MaximumRtoMs ? MaximumRtoMs : rto;
+            long rto = (int)_c.Words[Srtt] + (4 * (int)_c.Words[Rttvar] > 1 ? 4 * (int)_c.Words[Rttvar] : 1);
+            _c.Words[Rto] = (uint)(rto < MinimumRtoMs ? MinimumRtoMs : rto > MaximumRtoMs ? MaximumRtoMs : rto);
         }
 
         /// <summary>Sends what the state, the windows and the buffers allow.</summary>
@@ -821,7 +822,7 @@ namespace Edge.Dataplane.Net.Tcp
             bool sent = false;
             if (State == TcpState.SynSent || State == TcpState.SynReceived)
             {
-                if (_c.SndNxt == _c.Iss)
+                if (_c.Words[SndNxt] == _c.Words[Iss])
                 {
                     SendSyn(now);
                     sent = true;
@@ -830,11 +831,11 @@ namespace Edge.Dataplane.Net.Tcp
             else if (State == TcpState.Established || State == TcpState.CloseWait || State == TcpState.FinWait1
                 || State == TcpState.LastAck || State == TcpState.Closing)
             {
-                int window = (int)(_c.SndWnd < (uint)_c.Cwnd ? _c.SndWnd : (uint)_c.Cwnd);
+                int window = (int)(_c.Words[SndWnd] < _c.Words[Cwnd] ? _c.Words[SndWnd] : _c.Words[Cwnd]);
                 while (true)
                 {
-                    int flight = (int)(_c.SndNxt - _c.SndUna);
-                    int unsent = _send.Count - (int)(_c.SndNxt - _c.SendRingSeq);
+                    int flight = (int)(_c.Words[SndNxt] - _c.Words[SndUna]);
+                    int unsent = _send.Count - (int)(_c.Words[SndNxt] - _c.Words[SendRingSeq]);
                     if (unsent <= 0 || flight >= window)
                     {
                         break;
@@ -846,38 +847,38 @@ namespace Edge.Dataplane.Net.Tcp
                         length = window - flight;
                     }
 
-                    SendSegment(_c.SndNxt, length, false);
-                    StartTiming(_c.SndNxt, now);
-                    _c.SndNxt += (uint)length;
+                    SendSegment(_c.Words[SndNxt], length, false);
+                    StartTiming(_c.Words[SndNxt], now);
+                    _c.Words[SndNxt] += (uint)length;
                     NoteSent();
                     sent = true;
                     ArmRetransmit(now);
                 }
 
-                int remaining = _send.Count - (int)(_c.SndNxt - _c.SendRingSeq);
-                if (_c.FinQueued && !_c.FinSent && remaining <= 0)
+                int remaining = _send.Count - (int)(_c.Words[SndNxt] - _c.Words[SendRingSeq]);
+                if (_c.Words[FinQueued] != 0 && _c.Words[FinSent] == 0 && remaining <= 0)
                 {
-                    _c.FinSeq = _c.SendRingSeq + (uint)_send.Count;
-                    _c.SndNxt = _c.FinSeq;
-                    SendSegment(_c.FinSeq, 0, true);
-                    _c.SndNxt = _c.FinSeq + 1;
+                    _c.Words[FinSeq] = _c.Words[SendRingSeq] + (uint)_send.Count;
+                    _c.Words[SndNxt] = _c.Words[FinSeq];
+                    SendSegment(_c.Words[FinSeq], 0, true);
+                    _c.Words[SndNxt] = _c.Words[FinSeq] + 1;
                     NoteSent();
-                    _c.FinSent = true;
+                    _c.Words[FinSent] = 1;
                     sent = true;
                     ArmRetransmit(now);
                 }
-                else if (_c.SndWnd == 0 && remaining > 0 && _c.SndNxt == _c.SndUna && _c.RetransmitAt == 0)
+                else if (_c.Words[SndWnd] == 0 && remaining > 0 && _c.Words[SndNxt] == _c.Words[SndUna] && _c.Longs[RetransmitAt] == 0)
                 {
                     // Zero window: probe with one byte at RTO intervals (RFC 9293 §3.8.6.1).
-                    SendSegment(_c.SndNxt, 1, false);
-                    _c.SndNxt += 1;
+                    SendSegment(_c.Words[SndNxt], 1, false);
+                    _c.Words[SndNxt] += 1;
                     NoteSent();
                     sent = true;
                     ArmRetransmit(now);
                 }
             }
 
-            if (_c.AckNeeded && !sent && TcpState.IsSynchronized(State))
+            if (_c.Words[AckNeeded] != 0 && !sent && TcpState.IsSynchronized(State))
             {
                 SendAck();
             }
@@ -893,12 +894,12 @@ namespace Edge.Dataplane.Net.Tcp
                 return;
             }
 
-            Prepare(_c.Iss, flags, 0);
+            Prepare(_c.Words[Iss], flags, 0);
             Out.MaximumSegmentSize = DefaultMss;
             Emit(frame, 0);
-            _c.SndNxt = _c.Iss + 1;
+            _c.Words[SndNxt] = _c.Words[Iss] + 1;
             NoteSent();
-            StartTiming(_c.Iss, now);
+            StartTiming(_c.Words[Iss], now);
             ArmRetransmit(now);
         }
 
@@ -913,7 +914,7 @@ namespace Edge.Dataplane.Net.Tcp
             int payloadAt = frame.Offset + EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + TcpPacket.MinimumHeaderLength;
             if (length > 0)
             {
-                _send.Peek((int)(seq - _c.SendRingSeq), frame.Data, payloadAt, length);
+                _send.Peek((int)(seq - _c.Words[SendRingSeq]), frame.Data, payloadAt, length);
             }
 
             byte flags = TcpFlags.Ack;
@@ -921,7 +922,7 @@ namespace Edge.Dataplane.Net.Tcp
             {
                 flags |= TcpFlags.Fin;
             }
-            else if (length > 0 && (int)(seq - _c.SendRingSeq) + length == _send.Count)
+            else if (length > 0 && (int)(seq - _c.Words[SendRingSeq]) + length == _send.Count)
             {
                 flags |= TcpFlags.Psh;
             }
@@ -932,7 +933,7 @@ namespace Edge.Dataplane.Net.Tcp
 
         private void SendAck()
         {
-            SendControl(_c.SndNxt, _c.RcvNxt, TcpFlags.Ack);
+            SendControl(_c.Words[SndNxt], _c.Words[RcvNxt], TcpFlags.Ack);
         }
 
         private void SendControl(uint seq, uint ack, byte flags)
@@ -960,7 +961,7 @@ namespace Edge.Dataplane.Net.Tcp
             o.SourcePort = LocalPort;
             o.DestinationPort = RemotePort;
             o.SequenceNumber = seq;
-            o.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _c.RcvNxt : 0;
+            o.AcknowledgmentNumber = (flags & TcpFlags.Ack) != 0 ? _c.Words[RcvNxt] : 0;
             o.Flags = flags;
             o.UrgentPointer = 0;
             o.MaximumSegmentSize = 0;
@@ -979,43 +980,43 @@ namespace Edge.Dataplane.Net.Tcp
             o.Emit(frame.Data, tcpAt, LocalAddress, RemoteAddress);
             if ((o.Flags & TcpFlags.Ack) != 0)
             {
-                _c.AckNeeded = false;
-                _c.AdvertisedWindow = o.Window;
+                _c.Words[AckNeeded] = 0;
+                _c.Words[AdvertisedWindow] = o.Window;
             }
 
-            _c.SegmentsSent++;
+            _c.Longs[SentSegments]++;
             _pod.SendIp(frame, IpProtocol.Tcp, LocalAddress, RemoteAddress, o.EmitHeaderLength() + length);
         }
 
         private void NoteSent()
         {
-            if (Seq.Gt(_c.SndNxt, _c.SndMax))
+            if (Seq.Gt(_c.Words[SndNxt], _c.Words[SndMax]))
             {
-                _c.SndMax = _c.SndNxt;
+                _c.Words[SndMax] = _c.Words[SndNxt];
             }
         }
 
         private void StartTiming(uint seq, long now)
         {
-            if (!_c.Timing && _c.Retransmissions == 0)
+            if (_c.Words[Timing] == 0 && (int)_c.Words[Retransmissions] == 0)
             {
-                _c.Timing = true;
-                _c.TimedSeq = seq;
-                _c.TimedAt = now;
+                _c.Words[Timing] = 1;
+                _c.Words[TimedSeq] = seq;
+                _c.Longs[TimedAt] = now;
             }
         }
 
         private void ArmRetransmit(long now)
         {
-            if (_c.RetransmitAt == 0)
+            if (_c.Longs[RetransmitAt] == 0)
             {
-                _c.RetransmitAt = now + _c.Rto;
+                _c.Longs[RetransmitAt] = now + (int)_c.Words[Rto];
             }
         }
 
         private bool FinAcked()
         {
-            return _c.FinSent && Seq.Gt(_c.SndUna, _c.FinSeq);
+            return _c.Words[FinSent] != 0 && Seq.Gt(_c.Words[SndUna], _c.Words[FinSeq]);
         }
 
         private bool WindowWorthAnnouncing()
@@ -1023,19 +1024,19 @@ namespace Edge.Dataplane.Net.Tcp
             // Receiver-side silly window avoidance (RFC 9293 §3.8.6.2.2): announce when the window
             // grew by a full segment or half the buffer.
             int free = _receive.Free;
-            int growth = free - _c.AdvertisedWindow;
+            int growth = free - (int)_c.Words[AdvertisedWindow];
             return TcpState.IsSynchronized(State) && State != TcpState.TimeWait
                 && growth > 0 && (growth >= Mss() || growth >= _receive.Capacity / 2);
         }
 
         private int Mss()
         {
-            return _c.PeerMss < DefaultMss ? _c.PeerMss : DefaultMss;
+            return (int)_c.Words[PeerMss] < DefaultMss ? (int)_c.Words[PeerMss] : DefaultMss;
         }
 
         private int SegmentLength(uint seq, int mss)
         {
-            int remaining = _send.Count - (int)(seq - _c.SendRingSeq);
+            int remaining = _send.Count - (int)(seq - _c.Words[SendRingSeq]);
             if (remaining <= 0)
             {
                 return 0;
@@ -1046,8 +1047,8 @@ namespace Edge.Dataplane.Net.Tcp
 
         private void EnterTimeWait(long now)
         {
-            _c.RetransmitAt = 0;
-            _c.TimeWaitUntil = now + _pod.TimeWaitMs;
+            _c.Longs[RetransmitAt] = 0;
+            _c.Longs[TimeWaitUntil] = now + _pod.TimeWaitMs;
             _pod.OnTimeWait(this);
         }
 
@@ -1057,7 +1058,7 @@ namespace Edge.Dataplane.Net.Tcp
             State = TcpState.Closed;
             if (_c != null)
             {
-                _c.RetransmitAt = 0;
+                _c.Longs[RetransmitAt] = 0;
             }
 
             _pod.CloseTcp(this);
