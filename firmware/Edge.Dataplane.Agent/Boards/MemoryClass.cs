@@ -111,8 +111,12 @@ namespace Edge.Dataplane.Boards
                 // slot and the parser's and writer's state; 4 more for port-forward's code and the
                 // HTTP servers' lingering close).
                 c.MaxPods = 8;
-                c.MaxContainers = 12; // a toolbox beside every other pod
-                c.MaxProbes = 4; // a probe's spec and state are ~250 bytes, the one in flight its connections' buffers
+                // One container a pod and no probes: a sidecar costs ~250 bytes, a probe's spec and
+                // state ~270 and the one in flight up to 3.8 KiB (its two connections), which the
+                // class does not have beside the rest (measured on nanoCLR x86, boards/README.md).
+                // Pods with sidecars or probes go to the bigger boards: the scheduler counts these.
+                c.MaxContainers = 8;
+                c.MaxProbes = 0;
                 c.MaxServices = 32;
                 c.ConntrackEntries = 44;
                 c.MaxPolicies = 16;

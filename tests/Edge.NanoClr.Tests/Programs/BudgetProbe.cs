@@ -50,8 +50,10 @@ namespace Edge.NanoClr.Programs
     {
         private const int Pods = 8;
 
-        // Pods whose whoami has a readiness probe: as many as the class takes probes (one each).
+        // Pods whose whoami has a readiness probe (as many as the class takes probes, one each),
+        // and pods with a toolbox beside whoami (as many as the class takes containers beyond one a pod).
         private static int ProbedPods;
+        private static int SidecarPods;
 
         /// <summary>The board's address (the host dials it; its handshake is bound to it).</summary>
         private const uint Board = 0xC0A8320B;
@@ -74,6 +76,7 @@ namespace Edge.NanoClr.Programs
             var limits = new NodeConfig();
             MemoryClass.Apply(BudgetProbeSettings.MemoryClass, limits);
             ProbedPods = limits.MaxProbes < Pods ? limits.MaxProbes : Pods;
+            SidecarPods = limits.MaxContainers - Pods < Pods ? limits.MaxContainers - Pods : Pods;
             limits = null;
             var host = new Host(BudgetProbeSettings.MemoryClass);
             long ready = Free();
@@ -1040,9 +1043,9 @@ namespace Edge.NanoClr.Programs
             }
         }
 
-        // The workshop's pods at their heaviest the class allows: every other pod with a toolbox
-        // beside whoami (the class's containers), whoami's readiness probe on its /health in as
-        // many pods as the class takes probes.
+        // The workshop's pods at their heaviest the class allows: a toolbox beside whoami in as
+        // many pods as the class takes containers beyond one a pod, whoami's readiness probe on
+        // its /health in as many as it takes probes.
         private static ContainerSpec[] WorstCaseContainers(int i, int probes)
         {
             ContainerSpec[] containers = ContainerSpec.One("whoami");
@@ -1059,7 +1062,7 @@ namespace Edge.NanoClr.Programs
             {
                 containers[0].Probes = new ProbeSpec[] { null, null, ready };
             }
-            if (i % 2 == 1)
+            if (i < SidecarPods)
             {
                 var toolbox = new ContainerSpec();
                 toolbox.Name = "toolbox";
