@@ -116,6 +116,39 @@ namespace Edge.Dataplane.NfTests
             Assert.AreEqual("OutOfedge.dev/probes", pod.Reason);
             Assert.AreEqual("Pod was rejected: Node didn't have enough resource: edge.dev/probes, requested: 2, used: 0, capacity: 1", pod.Message);
             Assert.IsNull(pod.Sandbox); // nothing made for it
+
+            // The same state again (a resync, a delta elsewhere): the rejected pod stays as it is.
+            Assert.IsNull(board.Apply(next));
+            Assert.AreEqual("OutOfedge.dev/probes", board.FindPod("default", "probed").Reason);
+        }
+
+        [TestMethod]
+        public void Admission_counts_every_pod_that_stays_wherever_it_is_in_the_state()
+        {
+            var lab = new AgentLab(1);
+            NodeAgent board = lab.Agent(1);
+            var probe = new ProbeSpec();
+            probe.Handler = ProbeSpec.TcpSocket;
+            probe.Port = 80;
+            ContainerSpec probed = Container("web", "whoami", null);
+            probed.Probes = new ProbeSpec[] { null, null, probe };
+            var first = new DesiredState { Generation = 1, PodNetwork = TestCluster.PodNetwork(1) };
+            first.Pods = new PodSpec[] { new PodSpec { Name = "zeta", Uid = "0c0c0c0c", Address = TestCluster.PodNetwork(1) + 9, Containers = new ContainerSpec[] { probed } } };
+            first.ClusterPodAddresses = new uint[] { TestCluster.PodNetwork(1) + 9 };
+            first.ClusterPodNamespaces = new string[] { "default" };
+            Assert.IsNull(board.Apply(first));
+            board.Node.Config.MaxProbes = 1;
+
+            // A new pod listed before the running one: the running one's probe still counts.
+            var next = new DesiredState { Generation = 2, PodNetwork = TestCluster.PodNetwork(1) };
+            next.Pods = new PodSpec[] { new PodSpec { Name = "alpha", Uid = "0d0d0d0d", Address = TestCluster.PodNetwork(1) + 8, Containers = new ContainerSpec[] { probed } }, first.Pods[0] };
+            next.ClusterPodAddresses = new uint[] { TestCluster.PodNetwork(1) + 8, TestCluster.PodNetwork(1) + 9 };
+            next.ClusterPodNamespaces = new string[] { "default", "default" };
+            Assert.IsNull(board.Apply(next));
+
+            Assert.AreEqual("OutOfedge.dev/probes", board.FindPod("default", "alpha").Reason);
+            Assert.AreEqual("Pod was rejected: Node didn't have enough resource: edge.dev/probes, requested: 1, used: 1, capacity: 1", board.FindPod("default", "alpha").Message);
+            Assert.AreEqual(PodPhase.Running, board.FindPod("default", "zeta").Phase);
         }
 
         [TestMethod]

@@ -136,6 +136,25 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
+        public void An_exec_probe_of_a_command_the_pod_does_not_have_fails_at_once_and_the_prober_goes_on()
+        {
+            var lab = new AgentLab(1);
+            ContainerSpec web = PodContainersTests.Container("web", "whoami", null);
+            var cat = new ProbeSpec();
+            cat.Handler = ProbeSpec.Exec;
+            cat.Words = new string[] { "cat", "/tmp/healthy" }; // the textbook liveness probe: no such tool on a board
+            cat.SetTiming(0, 1, 1, 1, 5);
+            web.Probes = new ProbeSpec[] { null, cat, Http("/", 80, 1, 1) };
+            RunningPod pod = Start(lab, web);
+            RunningContainer container = pod.Containers[0];
+
+            Assert.IsTrue(lab.RunUntil(delegate { return container.ProbeFailure.Length > 0; }, 1500));
+            Assert.IsTrue(container.ProbeFailure.IndexOf("Liveness probe failed: exec: \"cat\": executable file not found") == 0, container.ProbeFailure);
+            Assert.IsTrue(lab.RunUntil(delegate { return container.Ready; }, 2000)); // the readiness probe still runs
+            Assert.IsTrue(lab.RunUntil(delegate { return lab.Agent(1).Prober.Failures >= 3; }, 3000));
+        }
+
+        [TestMethod]
         public void A_tcp_probe_passes_on_a_listening_port_and_an_exec_probe_on_a_tools_exit()
         {
             var lab = new AgentLab(1);

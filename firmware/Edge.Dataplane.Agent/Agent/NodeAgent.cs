@@ -286,6 +286,19 @@ namespace Edge.Dataplane.Agent
                 }
             }
 
+            // What the pods that stay hold of the board's containers and probes, before any new
+            // pod is admitted (whatever their order in the state).
+            int containers = 0, probes = 0;
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                PodSpec wanted = FindSpec(s, _pods[i].Spec);
+                if (wanted != null && SamePod(wanted, _pods[i].Spec) && _pods[i].Sandbox != null)
+                {
+                    containers += _pods[i].Containers.Length;
+                    probes += Probes(_pods[i].Spec);
+                }
+            }
+
             for (int i = 0; i < s.Pods.Length; i++)
             {
                 PodSpec spec = s.Pods[i];
@@ -293,11 +306,11 @@ namespace Edge.Dataplane.Agent
                 RunningPod existing = FindPod(spec.Namespace, spec.Name);
                 if (existing != null && SamePod(spec, existing.Spec))
                 {
-                    // One copy of an unchanged spec, the one the applied state holds. New args,
-                    // environment (a ConfigMap changed) or probes wait for the container's next
-                    // start, as the kubelet makes them only when it starts one.
+                    // One copy of an unchanged spec, the one the applied state holds. New args or
+                    // environment (a ConfigMap changed) wait for the container's next start, as
+                    // the kubelet makes them only when it starts one. A rejected pod has none.
                     existing.Spec = spec;
-                    for (int c = 0; c < spec.Containers.Length; c++)
+                    for (int c = 0; c < existing.Containers.Length; c++)
                     {
                         existing.Containers[c].Spec = spec.Containers[c];
                     }
@@ -306,7 +319,14 @@ namespace Edge.Dataplane.Agent
                     continue;
                 }
 
-                RunningPod admitted = Admit(spec, next, kept) ?? Start(spec);
+                RunningPod admitted = Admit(spec, containers, probes);
+                if (admitted == null)
+                {
+                    admitted = Start(spec);
+                    containers += admitted.Containers.Length;
+                    probes += admitted.Sandbox != null ? Probes(spec) : 0;
+                }
+
                 next[kept++] = admitted;
             }
 
@@ -323,15 +343,8 @@ namespace Edge.Dataplane.Agent
         // The kubelet's admission: a pod whose containers or probes the board has no room for
         // (beyond what its memory class holds, across the pods it keeps) is rejected, as a
         // kubelet rejects one a node lacks a resource for. Null when it fits.
-        private RunningPod Admit(PodSpec spec, RunningPod[] kept, int count)
+        private RunningPod Admit(PodSpec spec, int containers, int probes)
         {
-            int containers = 0, probes = 0;
-            for (int i = 0; i < count; i++)
-            {
-                containers += kept[i].Containers.Length;
-                probes += Probes(kept[i].Spec);
-            }
-
             NodeConfig c = Node.Config;
             string over = Short("edge.dev/containers", spec.Containers.Length, containers, c.MaxContainers)
                 ?? Short("edge.dev/probes", Probes(spec), probes, c.MaxProbes);

@@ -29,6 +29,10 @@ namespace Edge.Dataplane.Agent
         private TcpSocket _socket;
         private ITool _tool;
 
+        // The container's program the probe began with: a result for one that has since been
+        // restarted is not the new one's.
+        private Workloads.IWorkload _workload;
+
         // An httpGet's request (until sent), then the failure message of an exec probe as its output gives it.
         private byte[] _request;
         private int _sent;
@@ -57,14 +61,19 @@ namespace Edge.Dataplane.Agent
 
         private void Step(NodeAgent agent, long now)
         {
-            if (_container == null && !Pick(agent.Pods, now))
+            if (_container == null && !Pick(agent, now))
             {
                 return;
             }
 
-            if (_container.Workload == null || _pod.Sandbox == null)
+            if (_container == null)
             {
-                Abandon(); // the container stopped meanwhile
+                return; // it began and ended at once (no socket left, a tool the pod does not have)
+            }
+
+            if (_container.Workload != _workload || _pod.Sandbox == null)
+            {
+                Abandon(); // the container stopped or was restarted meanwhile
                 return;
             }
 
@@ -105,8 +114,9 @@ namespace Edge.Dataplane.Agent
 
         // The probe most overdue across the board's running containers; a startup probe until it
         // passes, then liveness and readiness.
-        private bool Pick(RunningPod[] pods, long now)
+        private bool Pick(NodeAgent agent, long now)
         {
+            RunningPod[] pods = agent.Pods;
             long earliest = long.MaxValue;
             for (int i = 0; i < pods.Length; i++)
             {
@@ -138,14 +148,17 @@ namespace Edge.Dataplane.Agent
                 return false;
             }
 
-            Begin(now);
+            Begin(agent, now);
             return true;
         }
 
-        private void Begin(long now)
+        // Starts the probe; one that cannot start (a command the pod does not have, no socket
+        // left in the pod) fails at once, as the kubelet's would.
+        private void Begin(NodeAgent agent, long now)
         {
             ProbeSpec probe = _container.Spec.Probe(_which);
             _deadline = now + probe.TimeoutSeconds * 1000L;
+            _workload = _container.Workload;
             Runs++;
             PodSandbox sandbox = _pod.Sandbox;
             if (probe.Handler == ProbeSpec.Exec)
@@ -153,14 +166,19 @@ namespace Edge.Dataplane.Agent
                 int exit;
                 _output = "";
                 _tool = ToolRunner.Start(sandbox, probe.Words, null, new ToolOutput(this, this), out exit);
+                if (_tool == null)
+                {
+                    Finish(agent, exit == 0, exit == 0 ? "" : ExecMessage(exit), now);
+                }
+
                 return;
             }
 
             _socket = sandbox.Connect(sandbox.Address, (ushort)probe.Port, RequestBuffer, StatusBuffer);
             if (_socket == null)
             {
-                _request = null;
-                return; // PollConnection fails it: no socket left in the pod
+                Finish(agent, false, Dial(probe, Ipv4Address.Format(sandbox.Address) + ":" + probe.Port.ToString()) + "no socket left in the pod", now);
+                return;
             }
 
             if (probe.Handler == ProbeSpec.HttpGet)
@@ -209,19 +227,18 @@ namespace Edge.Dataplane.Agent
         private void PollConnection(NodeAgent agent, long now)
         {
             ProbeSpec probe = _container.Spec.Probe(_which);
-            string target = Ipv4Address.Format(_pod.Sandbox.Address) + ":" + probe.Port.ToString();
             if (_socket.State == TcpState.Closed && _socket.Error != TcpError.None || _socket.IsClosed)
             {
                 string why = _socket.Error == TcpError.Refused ? "connect: connection refused" : TcpError.Name(_socket.Error);
-                Finish(agent, false, Dial(probe, target) + why, now);
+                Finish(agent, false, Dial(probe, Target(probe)) + why, now);
                 return;
             }
 
             if (now >= _deadline)
             {
                 Finish(agent, false, probe.Handler == ProbeSpec.HttpGet && _socket.IsConnected
-                    ? "Get \"" + Url(probe, target) + "\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
-                    : Dial(probe, target) + "i/o timeout", now);
+                    ? "Get \"" + Url(probe, Target(probe)) + "\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+                    : Dial(probe, Target(probe)) + "i/o timeout", now);
                 return;
             }
 
@@ -250,8 +267,14 @@ namespace Edge.Dataplane.Agent
             }
             else if (_socket.EndOfStream)
             {
-                Finish(agent, false, "Get \"" + Url(probe, target) + "\": EOF", now);
+                Finish(agent, false, "Get \"" + Url(probe, Target(probe)) + "\": EOF", now);
             }
+        }
+
+        // The address and port a probe dials, for its failure message (made only when it fails).
+        private string Target(ProbeSpec probe)
+        {
+            return Ipv4Address.Format(_pod.Sandbox.Address) + ":" + probe.Port.ToString();
         }
 
         private static string Dial(ProbeSpec probe, string target)
@@ -266,7 +289,8 @@ namespace Edge.Dataplane.Agent
 
         private string ExecMessage(int exit)
         {
-            return _output.Length > 0 ? _output : "command " + _container.Spec.Probe(_which).Words[0] + " exited with " + exit.ToString();
+            string[] command = _container.Spec.Probe(_which).Words;
+            return _output.Length > 0 ? _output : "command " + (command.Length > 0 ? command[0] : "") + " exited with " + exit.ToString();
         }
 
         // The result, as the kubelet acts on it.
@@ -281,9 +305,9 @@ namespace Edge.Dataplane.Agent
                 Failures++;
                 container.ProbeFailure = ProbeName(which) + " probe failed: " + message;
             }
-            else if (container.ProbeFailure.Length > 0)
+            else if (container.ProbeFailure.Length > 0 && container.ProbeFailure.StartsWith(ProbeName(which)))
             {
-                container.ProbeFailure = "";
+                container.ProbeFailure = ""; // this probe passes again (another probe's failure stands)
             }
 
             int run = container.ProbeResult(which, success, now);
@@ -327,6 +351,13 @@ namespace Edge.Dataplane.Agent
             {
                 _socket.Abort();
             }
+
+            if (_tool != null && !_tool.Done)
+            {
+                _tool.Cancel(); // its socket closed, not left in the pod's table
+            }
+
+            _workload = null;
 
             _socket = null;
             _tool = null;

@@ -118,6 +118,12 @@ namespace Edge.Dataplane.Mgmt
             probe.Handler = handler;
             probe.Port = r.Int();
             probe.Words = StateCodec.Strings(r, strings);
+            if (handler == ProbeSpec.Exec && probe.Words.Length == 0)
+            {
+                r.Failed = true; // an exec probe runs a command
+                return probe;
+            }
+
             int delay = r.Int(), period = r.Int(), timeout = r.Int(), success = r.Int(), failure = r.Int();
             if (period < 1 || timeout < 1 || success < 1 || failure < 1)
             {

@@ -19,7 +19,12 @@ namespace Edge.Dataplane.Mgmt
             get { return Containers.Length > 0 ? Containers[0].Image : ""; }
         }
 
-        /// <summary>Whether the pod runs the same containers (names and images, in order) as <paramref name="other"/>: otherwise it is a new sandbox.</summary>
+        /// <summary>
+        /// Whether the pod runs the same containers (names, images and probes, in order) as
+        /// <paramref name="other"/>: otherwise it is a new sandbox. kube-apiserver refuses such a
+        /// change to a pod (a Deployment's makes new pods), and a probe changed under a running
+        /// container would leave its state for another probe.
+        /// </summary>
         public bool SameContainers(PodSpec other)
         {
             if (Containers.Length != other.Containers.Length)
@@ -32,6 +37,14 @@ namespace Edge.Dataplane.Mgmt
                 if (Containers[i].Name != other.Containers[i].Name || Containers[i].Image != other.Containers[i].Image)
                 {
                     return false;
+                }
+
+                for (int k = 0; k < 3; k++)
+                {
+                    if (!ProbeSpec.Same(Containers[i].Probe(k), other.Containers[i].Probe(k)))
+                    {
+                        return false;
+                    }
                 }
             }
 

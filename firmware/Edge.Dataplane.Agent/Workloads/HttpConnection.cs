@@ -20,6 +20,9 @@ namespace Edge.Dataplane.Workloads
         /// <summary>How long a closed connection reads and discards what the client still sends (Go's rstAvoidanceDelay).</summary>
         public const int LingerMs = 500;
 
+        /// <summary>How long a request's announced body is waited for before the head is answered anyway (a client that announces more than it sends holds no slot for long).</summary>
+        public const int BodyWaitMs = 1000;
+
         private byte[] _response;
         private int _scanned;
         private int _written;
@@ -148,7 +151,7 @@ namespace Edge.Dataplane.Workloads
                 int available = Socket.Available;
                 int end = HeadEnd(available);
                 int limit = MaximumHead < Socket.ReceiveCapacity ? MaximumHead : Socket.ReceiveCapacity;
-                if (end >= 0 && available < end + 4 + BodyLength(end, limit) && !Socket.PeerFinished && !Socket.IsClosed)
+                if (end >= 0 && now - OpenedAt < BodyWaitMs && available < end + 4 + BodyLength(end, limit) && !Socket.PeerFinished && !Socket.IsClosed)
                 {
                     return; // a body is on its way (a POST's few bytes): the server reads it from the socket with the head
                 }

@@ -30,10 +30,10 @@ namespace Edge.Dataplane.Net
             return socket;
         }
 
-        /// <summary>Whether a socket of the pod listens on TCP <paramref name="port"/> (a container binding it would get EADDRINUSE).</summary>
+        /// <summary>Whether a socket of the pod holds <paramref name="port"/>, TCP or UDP (a container binding it would get EADDRINUSE).</summary>
         public bool Listens(ushort port)
         {
-            return FindListener(port) != null;
+            return FindListener(port) != null || FindUdp(port) != null;
         }
 
         /// <summary>A listening socket on a port (backlog: connections established but not yet accepted); null when taken or out of sockets.</summary>

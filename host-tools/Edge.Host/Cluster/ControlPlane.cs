@@ -230,7 +230,7 @@ public sealed class ControlPlane : IAsyncDisposable
                 {
                     foreach ((string type, string reason, string message) in _probeEvents.From(report))
                     {
-                        _store.Create(KubeEvents.Create(pod, type, reason, message, "kubelet", at, _random));
+                        RecordKubeletEvent(pod, type, reason, message, at);
                     }
                 }
 
@@ -246,6 +246,37 @@ public sealed class ControlPlane : IAsyncDisposable
                     }
                 }
             }
+        }
+
+        if (_probeEvents.Count > 0)
+        {
+            // What it remembers of pods that are gone is let go (their incarnations, as boards report them).
+            _probeEvents.Keep(_store.List("Pod").Items.Select(p => PodIncarnation.Of((string?)p.Metadata["uid"] ?? "")).ToHashSet(StringComparer.Ordinal));
+        }
+    }
+
+    // The kubelet's recorder: the same event about the same pod again is one event counted
+    // (count, lastTimestamp), not a new one each time a probe fails.
+    private void RecordKubeletEvent(KubeObject pod, string type, string reason, string message, DateTime at)
+    {
+        string? uid = (string?)pod.Metadata["uid"];
+        KubeObject? same = _store.List("Event", pod.Namespace).Items.FirstOrDefault(e => (string?)e.Json["involvedObject"]?["uid"] == uid
+            && (string?)e.Json["reason"] == reason && (string?)e.Json["message"] == message);
+        try
+        {
+            if (same == null)
+            {
+                _store.Create(KubeEvents.Create(pod, type, reason, message, "kubelet", at, _random));
+                return;
+            }
+
+            same.Json["count"] = (JsonNumbers.AsInt(same.Json["count"]) ?? 1) + 1;
+            same.Json["lastTimestamp"] = KubeTime.Format(at);
+            _store.Update(same);
+        }
+        catch (StoreException)
+        {
+            // the pod's namespace going, or the event changed meanwhile: the next failure says it again
         }
     }
 

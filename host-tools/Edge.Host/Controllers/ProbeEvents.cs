@@ -39,6 +39,9 @@ public sealed class ProbeEvents
         return events;
     }
 
+    /// <summary>The containers it remembers.</summary>
+    public int Count => _seen.Count;
+
     /// <summary>Forgets pods that are gone (their uids not in <paramref name="live"/>).</summary>
     public void Keep(IReadOnlySet<string> live)
     {

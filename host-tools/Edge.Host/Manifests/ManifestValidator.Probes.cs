@@ -43,6 +43,11 @@ public static partial class ManifestValidator
         {
             v.Error(at + ".exec.command", "Required value");
         }
+        else if (handlers[0] == "exec" && (string?)probe["exec"]!["command"]![0] is string program
+            && !Dataplane.Workloads.Tools.ToolRunner.Tools.Split(", ").Contains(program))
+        {
+            v.Warning(at + ".exec.command", $"the probe will fail: a board's containers have {Dataplane.Workloads.Tools.ToolRunner.Tools}, not {program}");
+        }
         else if (handlers[0] is "httpGet" or "tcpSocket")
         {
             ProbePort(v, probe[handlers[0]]!["port"], container, $"{at}.{handlers[0]}.port");
@@ -85,7 +90,7 @@ public static partial class ManifestValidator
             }
         }
 
-        if (mustSucceedOnce && JsonNumbers.AsInt(probe["successThreshold"]) is int success && success != 1)
+        if (mustSucceedOnce && JsonNumbers.AsInt(probe["successThreshold"]) is int success and not (0 or 1))
         {
             v.Error(at + ".successThreshold", $"Invalid value: {success}: must be 1");
         }

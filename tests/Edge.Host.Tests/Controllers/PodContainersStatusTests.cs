@@ -73,7 +73,7 @@ public sealed class PodContainersStatusTests
     }
 
     [Fact]
-    public void Probe_failures_are_Unhealthy_events_once_each_and_a_liveness_stop_is_Killing()
+    public void A_probe_failure_is_an_Unhealthy_event_when_it_begins_not_every_heartbeat_and_a_liveness_stop_is_Killing()
     {
         var events = new ProbeEvents();
         ContainerReport failing = Up("whoami", ready: false) with { ProbeFailure = "Readiness probe failed: HTTP probe failed with statuscode: 500" };

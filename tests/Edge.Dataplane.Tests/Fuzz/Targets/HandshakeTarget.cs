@@ -805,6 +805,8 @@ public sealed class HandshakeTarget : FuzzTarget
 
         r.Int(); // TLS sessions: 0 on a WROOM board
         r.Int(); // the memory it offers pods
+        r.Int(); // the containers it runs across its pods
+        r.Int(); // and their probes
         return !r.Failed && r.AtEnd;
     }
 
