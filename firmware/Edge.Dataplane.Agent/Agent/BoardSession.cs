@@ -875,7 +875,9 @@ namespace Edge.Dataplane.Agent
 
             // After the drops (older hosts stop before them): each pod's containers, each its name,
             // state (ready, started, running, last ended for its memory), restarts, how it last
-            // exited plus one (0: never), why it does not run and the last probe failure.
+            // exited plus one (0: never), why it does not run, its message and the last probe
+            // failure: the words only with the messages (short of room, the pod's reason stands
+            // for its troubled container's).
             for (int i = 0; i < pods.Length; i++)
             {
                 RunningContainer[] containers = pods[i].Containers;
@@ -887,7 +889,7 @@ namespace Edge.Dataplane.Agent
                     _writer.Byte((container.Ready ? 1 : 0) | (container.Started ? 2 : 0) | (container.Running ? 4 : 0) | (container.LastOomKilled ? 8 : 0));
                     _writer.Int(container.Restarts);
                     _writer.Int(container.LastExit + 1);
-                    _writer.String(withReasons ? container.Reason : null);
+                    _writer.String(withMessages ? container.Reason : null);
                     _writer.String(withMessages ? container.Message : null);
                     _writer.String(withMessages ? container.ProbeFailure : null);
                 }

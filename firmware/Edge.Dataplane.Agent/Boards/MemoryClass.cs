@@ -111,10 +111,11 @@ namespace Edge.Dataplane.Boards
                 // slot and the parser's and writer's state; 4 more for port-forward's code and the
                 // HTTP servers' lingering close).
                 c.MaxPods = 8;
-                // One container a pod and no probes: a sidecar costs ~250 bytes, a probe's spec and
-                // state ~270 and the one in flight up to 3.8 KiB (its two connections), which the
-                // class does not have beside the rest (measured on nanoCLR x86, boards/README.md).
-                // Pods with sidecars or probes go to the bigger boards: the scheduler counts these.
+                // As many containers as pods (8 pods of one are the worst case: a sandbox costs more
+                // than a container) and no probes: a sidecar beside 8 pods costs ~250 bytes, a
+                // probe's spec and state ~270 and the one in flight up to 3.8 KiB (its two
+                // connections), which the class does not have beside the rest (measured on nanoCLR
+                // x86, boards/README.md). The scheduler counts both: such pods go to bigger boards.
                 c.MaxContainers = 8;
                 c.MaxProbes = 0;
                 c.MaxServices = 32;

@@ -51,7 +51,10 @@ public static class PodStatusFromBoard
     {
         if (report.Container(name) is ContainerReport reported)
         {
-            return reported;
+            // A heartbeat short of room says the pod's reason only: it is its troubled container's.
+            return reported.Reason.Length == 0 && !reported.Running && report.Reason.Length > 0
+                ? reported with { Reason = report.Reason, Message = report.Message }
+                : reported;
         }
 
         bool running = report.Phase == "Running" && report.Reason != "CrashLoopBackOff";

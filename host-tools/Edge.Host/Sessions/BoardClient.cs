@@ -281,7 +281,7 @@ public sealed partial class BoardClient : IAsyncDisposable
         if (parts == null)
         {
             throw new BoardSessionException($"the {MessageType.Name(type)} for generation {generation} ({(w.Overflow ? "over " + body.Length : w.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes) cannot cross in parts of {limit} bytes, "
-                + $"the most this board takes (its memory class): {problem}; fewer services, or a board with more memory");
+                + $"the most this board takes (its memory class): {problem}; fewer services or shorter args and environment, or a board with more memory");
         }
 
         (byte answerType, byte[] payload) = await RequestInPartsAsync(type, parts, timeout);

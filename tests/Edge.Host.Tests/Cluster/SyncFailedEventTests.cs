@@ -12,9 +12,9 @@ using Edge.VirtualBoard;
 namespace Edge.Host.Tests.Cluster;
 
 /// <summary>
-/// A board that cannot take its tables (more services than a WROOM board's frame holds) says so
-/// where an attendee looks: a Warning on its node, once however often the control plane retries
-/// (and as the tables shrink towards fitting), until a sync succeeds.
+/// A board that cannot take its tables (a pod whose args are longer than a WROOM board's frame: a
+/// state crosses in parts, but each of its strings in one) says so where an attendee looks: a
+/// Warning on its node, once however often the control plane retries, until a sync succeeds.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class SyncFailedEventTests : IAsyncLifetime
@@ -53,12 +53,19 @@ public sealed class SyncFailedEventTests : IAsyncLifetime
     private List<KubeObject> SyncFailures() => _store.List("Event", "default").Items
         .Where(e => (string?)e.Json["reason"] == "SyncFailed" && (string?)e.Json["involvedObject"]?["name"] == "node-1").ToList();
 
-    private static KubeObject Service(int i) => new(new JsonObject
+    private static KubeObject Pod() => new(new JsonObject
     {
         ["apiVersion"] = "v1",
-        ["kind"] = "Service",
-        ["metadata"] = new JsonObject { ["name"] = $"a-rather-long-service-name-for-a-small-board-{i}", ["namespace"] = "default" },
-        ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["port"] = 80 }) },
+        ["kind"] = "Pod",
+        ["metadata"] = new JsonObject { ["name"] = "talkative", ["namespace"] = "default" },
+        ["spec"] = new JsonObject
+        {
+            ["containers"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "hello", ["image"] = "hello",
+                ["args"] = new JsonArray("--message", new string('x', 3000)), // one string longer than the board's 1,280-byte frame
+            }),
+        },
     });
 
     private static bool WaitFor(Func<bool> done, int seconds = 15)
@@ -78,10 +85,7 @@ public sealed class SyncFailedEventTests : IAsyncLifetime
     public void A_board_that_cannot_take_its_tables_gets_one_warning_on_its_node_naming_its_memory_class()
     {
         Assert.True(WaitFor(() => _store.Get("Node", "", "node-1") != null), "node-1 never registered");
-        for (int i = 0; i < 80; i++)
-        {
-            _store.Apply(Service(i));
-        }
+        _store.Apply(Pod());
 
         Assert.True(WaitFor(() => SyncFailures().Count > 0), "no SyncFailed event");
         BoardConnection connection = _controlPlane.Boards.Single(b => b.NodeName == "node-1");
@@ -90,13 +94,11 @@ public sealed class SyncFailedEventTests : IAsyncLifetime
         Assert.True(WaitFor(() => connection.SyncFailures >= failures + Retries), $"the control plane retried {connection.SyncFailures - failures} times, not {Retries}");
         KubeObject warning = Assert.Single(SyncFailures());
         Assert.Equal("Warning", (string?)warning.Json["type"]);
-        Assert.Contains("this board takes at most 2540 (its memory class)", (string?)warning.Json["message"]);
+        Assert.Contains("cannot cross in parts of ", (string?)warning.Json["message"]);
+        Assert.Contains("the most this board takes (its memory class): one of its units", (string?)warning.Json["message"]);
 
         uint stuckAt = _board.Agent.AppliedGeneration;
-        for (int i = 0; i < 80; i++)
-        {
-            _store.Delete("Service", "default", $"a-rather-long-service-name-for-a-small-board-{i}");
-        }
+        _store.Delete("Pod", "default", "talkative");
 
         Assert.True(WaitFor(() => _board.Agent.AppliedGeneration > stuckAt), "the board never took the smaller tables");
         Assert.Single(SyncFailures());
