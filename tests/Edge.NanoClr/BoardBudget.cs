@@ -223,7 +223,7 @@ public sealed class BoardBudgetFigures
         sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} held when measured: {Value("pods")} pods running ({Value("pods-logged")} with log lines, {Value("http-served")} HTTP requests served between them), ");
         sb.Append(CultureInfo.InvariantCulture, $"{Value("services")} services with {Value("endpoints")} endpoints ({Value("services-connected")} having taken connections), conntrack {Value("conntrack")}/{Value("conntrack-capacity")}, {Value("policies")} network policies ({Value("policy-connections")} connections remembered), ");
         sb.Append(CultureInfo.InvariantCulture, $"management session authenticated: {Value("authenticated")} (SHA-256 tables {FirstUse:N0} bytes), another connection waiting to prove the key at the peak: {Value("candidate-pending")}; ");
-        sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed in {Value("snapshot-parts")} parts; peak {KiB(Lost("peak-at-last-service"))} as the changed state's last service arrives, {KiB(Lost("peak-between-parts"))} between its parts, {KiB(Lost("peak-decoded"))} once decoded, {KiB(Lost("after"))} once applied; a resync of the same state {KiB(Lost("resync-peak"))} at its peak");
+        sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed in {Value("snapshot-parts")} parts; peak {KiB(Lost("peak-at-last-service"))} as the changed state's last service arrives, {(Value("snapshot-parts") is "0" or "1" ? "no other part to wait between" : KiB(Lost("peak-between-parts")) + " between its parts")}, {KiB(Lost("peak-decoded"))} once decoded, {KiB(Lost("after"))} once applied; a resync of the same state {KiB(Lost("resync-peak"))} at its peak");
         return sb.ToString();
     }
 
