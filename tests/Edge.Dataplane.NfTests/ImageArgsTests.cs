@@ -94,7 +94,7 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
-        public void A_refused_command_line_is_a_crash_loop_with_the_usage_in_the_log_and_restarts_after_the_back_off()
+        public void A_refused_command_line_is_a_crash_loop_with_the_usage_in_the_log_restarted_at_once_then_after_the_back_off()
         {
             var lab = new AgentLab(1);
             NodeAgent board = lab.Agent(1);
@@ -109,19 +109,23 @@ namespace Edge.Dataplane.NfTests
             RunningContainer pod = running.Containers[0];
             Assert.IsNull(pod.Workload);
             Assert.AreEqual(PodPhase.Running, running.Phase); // the pod runs; its container restarts
-            Assert.AreEqual("CrashLoopBackOff", running.Reason);
-            Assert.AreEqual("back-off 10s", pod.Message);
+            Assert.AreEqual("Error", pod.Reason); // the first exit: started again at once, as the kubelet does
             Assert.AreEqual(2, pod.LastExit);
             Assert.AreEqual(0, pod.Restarts);
             Assert.IsTrue(running.Sandbox.Log.Text().IndexOf("flag provided but not defined: -listen\nUsage of whoami:\n") == 0, running.Sandbox.Log.Text());
 
-            lab.Clock.Now += 9000;
-            lab.Step();
-            Assert.AreEqual(0, pod.Restarts); // not before its back-off
-            lab.Clock.Now += 1000;
             lab.Step();
             Assert.AreEqual(1, pod.Restarts);
-            Assert.AreEqual("back-off 20s", pod.Message); // it failed again: the back-off doubles
+            Assert.AreEqual("CrashLoopBackOff", running.Reason); // it failed again: now the back-off
+            Assert.AreEqual("back-off 10s", pod.Message);
+
+            lab.Clock.Now += 9000;
+            lab.Step();
+            Assert.AreEqual(1, pod.Restarts); // not before its back-off
+            lab.Clock.Now += 1000;
+            lab.Step();
+            Assert.AreEqual(2, pod.Restarts);
+            Assert.AreEqual("back-off 20s", pod.Message); // and again: the back-off doubles
 
             for (int i = 0; i < 8; i++)
             {
@@ -129,7 +133,7 @@ namespace Edge.Dataplane.NfTests
                 lab.Step();
             }
 
-            Assert.AreEqual(9, pod.Restarts);
+            Assert.AreEqual(10, pod.Restarts);
             Assert.AreEqual("back-off 300s", pod.Message); // held at five minutes
         }
     }

@@ -78,17 +78,20 @@ namespace Edge.Dataplane.NfTests
             Assert.IsTrue(first.Ready);
             Assert.IsFalse(second.Running);
             Assert.IsFalse(pod.Ready);
-            Assert.AreEqual("CrashLoopBackOff", second.Reason);
+            Assert.AreEqual("Error", second.Reason);
             Assert.AreEqual(1, second.LastExit);
             Assert.AreEqual("listen tcp :80: bind: address already in use\n", second.Log.Text());
             Assert.AreEqual("", first.Log.Text()); // each container its own log
-            Assert.AreEqual("CrashLoopBackOff", pod.Reason); // the pod says its troubled container's
 
-            // After its back-off it starts again, and ends again: the port is still its sibling's.
-            lab.Clock.Now += 10000;
+            // Started again at once, it ends again (the port is still its sibling's): now the back-off.
             lab.Step();
             Assert.AreEqual(1, second.Restarts);
             Assert.IsFalse(second.Running);
+            Assert.AreEqual("CrashLoopBackOff", pod.Reason); // the pod says its troubled container's
+            Assert.IsTrue(first.Running);
+            lab.Clock.Now += 10000;
+            lab.Step();
+            Assert.AreEqual(2, second.Restarts);
             Assert.IsTrue(first.Running);
         }
 

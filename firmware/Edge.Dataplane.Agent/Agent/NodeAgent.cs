@@ -447,8 +447,8 @@ namespace Edge.Dataplane.Agent
             }
 
             int backoff = container.Exited(exitCode, oomKilled, now);
-            container.Reason = "CrashLoopBackOff";
-            container.Message = "back-off " + backoff.ToString() + "s";
+            container.Reason = backoff == 0 ? (oomKilled ? "OOMKilled" : exitCode == 0 ? "Completed" : "Error") : "CrashLoopBackOff"; // the first exit restarts at once
+            container.Message = backoff == 0 ? "" : "back-off " + backoff.ToString() + "s";
         }
 
         private static void StopContainers(RunningPod pod)

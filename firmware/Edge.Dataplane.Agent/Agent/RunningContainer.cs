@@ -22,8 +22,9 @@ namespace Edge.Dataplane.Agent
         // Why it is not running, its message, and its last probe failure; null while there is nothing to say.
         private string[] _why;
 
-        // Made on its first exit, or when it has probes: restarts, when it starts again, the code
-        // it last exited with, when it last started, the back-off step, flags (started, ready,
+        // Made on its first exit, or when it has probes: restarts, when it starts again (-1 while
+        // it is not waiting to), the code it last exited with plus one (0: never), when it last
+        // started, the back-off step, flags (started, ready,
         // last ended for its memory), then per probe (startup, liveness, readiness) when it is
         // next due and its run of results (successes above 0, failures below).
         private long[] _state;
@@ -100,7 +101,7 @@ namespace Edge.Dataplane.Agent
         /// <summary>The code it last exited with; -1 when it never exited.</summary>
         public int LastExit
         {
-            get { return _state == null || _state[StartsAt] < 0 ? -1 : (int)_state[ExitCode]; }
+            get { return _state == null ? -1 : (int)_state[ExitCode] - 1; }
         }
 
         /// <summary>Whether it was last ended for using more memory than its limit (exit 137, OOMKilled).</summary>
@@ -112,23 +113,18 @@ namespace Edge.Dataplane.Agent
         /// <summary>Whether it waits to be started again (its program exited).</summary>
         public bool BackingOff
         {
-            get { return _state != null && Workload == null && _state[StartsAt] > 0; }
+            get { return _state != null && Workload == null && _state[StartsAt] >= 0; }
         }
 
         /// <summary>When it starts again, in the board clock's milliseconds.</summary>
         public long RestartAt
         {
-            get { return _state == null ? 0 : _state[StartsAt]; }
+            get { return _state == null || _state[StartsAt] < 0 ? 0 : _state[StartsAt]; }
         }
 
         /// <summary>Its program started at <paramref name="now"/>: probes begin after their initial delays.</summary>
         public void Began(long now)
         {
-            if (_why != null)
-            {
-                _why[2] = ""; // a new start: what its probes said of the last one is the host's (events) by now
-            }
-
             if (_state == null && Spec.Probes == null)
             {
                 return; // no probes: started and ready as it runs
@@ -146,9 +142,9 @@ namespace Edge.Dataplane.Agent
         }
 
         /// <summary>
-        /// It exited with <paramref name="code"/>: it starts again after the kubelet's back-off, 10 s
-        /// doubling with each restart up to 5 min (from 10 s again once it had run 10 min); returns
-        /// the back-off in seconds.
+        /// It exited with <paramref name="code"/>: it starts again after the kubelet's back-off: at
+        /// once the first time, then 10 s doubling with each restart up to 5 min (from the start
+        /// again once it had run 10 min); returns the back-off in seconds.
         /// </summary>
         public int Exited(int code, bool oomKilled, long now)
         {
@@ -159,14 +155,14 @@ namespace Edge.Dataplane.Agent
             }
 
             int step = (int)s[BackoffStep];
-            int backoff = step >= 5 ? MaxBackoffSeconds : 10 << step;
+            int backoff = step == 0 ? 0 : step >= 6 ? MaxBackoffSeconds : 10 << (step - 1);
             if (backoff > MaxBackoffSeconds)
             {
                 backoff = MaxBackoffSeconds;
             }
 
             s[StartsAt] = now + backoff * 1000L;
-            s[ExitCode] = code;
+            s[ExitCode] = code + 1;
             s[BackoffStep] = step + 1;
             s[Flags] = oomKilled ? OomFlag : 0;
             Workload = null;
@@ -177,7 +173,7 @@ namespace Edge.Dataplane.Agent
         public void Restarting()
         {
             _state[Restarted]++;
-            _state[StartsAt] = 0;
+            _state[StartsAt] = -1;
         }
 
         /// <summary>When probe <paramref name="which"/> is next due (board milliseconds); 0 when it has no such probe.</summary>
@@ -219,7 +215,7 @@ namespace Edge.Dataplane.Agent
             {
                 _state = new long[ProbeState + 6];
                 _state[Flags] = StartedFlag | ReadyFlag;
-                _state[StartsAt] = -1; // never exited
+                _state[StartsAt] = -1; // not waiting to start
             }
 
             return _state;

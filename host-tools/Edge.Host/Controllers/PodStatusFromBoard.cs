@@ -70,6 +70,8 @@ public static class PodStatusFromBoard
             ? new JsonObject { ["waiting"] = new JsonObject { ["reason"] = container.Reason, ["message"] = $"{container.Message} restarting failed container={name} pod={pod.Name}_{pod.Namespace}({(string?)pod.Metadata["uid"]})" } }
             : container.Running
             ? new JsonObject { ["running"] = new JsonObject() }
+            : container.Reason is "Error" or "Completed" or "OOMKilled" && container.LastExit is int code
+            ? new JsonObject { ["terminated"] = new JsonObject { ["reason"] = container.Reason, ["exitCode"] = code } } // exited, about to start again
             : phase == "Failed"
                 ? new JsonObject { ["terminated"] = new JsonObject { ["reason"] = Or(container.Reason, "Error"), ["message"] = container.Message } }
                 : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = Or(container.Reason, "ContainerCreating"), ["message"] = container.Message } };

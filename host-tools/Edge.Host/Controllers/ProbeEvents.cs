@@ -11,7 +11,7 @@ namespace Edge.Host.Controllers;
 /// </summary>
 public sealed class ProbeEvents
 {
-    private readonly Dictionary<(string Uid, string Container), (string Failure, bool Running)> _seen = [];
+    private readonly Dictionary<(string Uid, string Container), (string Failure, bool Running, int Restarts)> _seen = [];
 
     /// <summary>The events the report brings, as (type, reason, message).</summary>
     public IReadOnlyList<(string Type, string Reason, string Message)> From(PodReport report)
@@ -20,20 +20,21 @@ public sealed class ProbeEvents
         foreach (ContainerReport container in report.Containers)
         {
             var key = (report.Uid, container.Name);
-            (string failure, bool wasRunning) = _seen.GetValueOrDefault(key, ("", container.Running));
+            (string failure, bool wasRunning, int restarts) = _seen.GetValueOrDefault(key, ("", container.Running, container.Restarts));
             if (container.ProbeFailure.Length > 0 && container.ProbeFailure != failure)
             {
                 events.Add(("Warning", "Unhealthy", container.ProbeFailure));
             }
 
             string why = container.ProbeFailure;
-            if (wasRunning && !container.Running && (why.StartsWith("Liveness", StringComparison.Ordinal) || why.StartsWith("Startup", StringComparison.Ordinal)))
+            bool stopped = (wasRunning && !container.Running) || container.Restarts > restarts; // a first restart is at once: seen as a restart
+            if (stopped && (why.StartsWith("Liveness", StringComparison.Ordinal) || why.StartsWith("Startup", StringComparison.Ordinal)))
             {
                 string probe = why.StartsWith("Liveness", StringComparison.Ordinal) ? "liveness" : "startup";
                 events.Add(("Normal", "Killing", $"Container {container.Name} failed {probe} probe, will be restarted"));
             }
 
-            _seen[key] = (container.ProbeFailure, container.Running);
+            _seen[key] = (container.ProbeFailure, container.Running, container.Restarts);
         }
 
         return events;

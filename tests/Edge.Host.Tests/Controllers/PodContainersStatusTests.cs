@@ -87,5 +87,11 @@ public sealed class PodContainersStatusTests
         ContainerReport stopped = new("whoami") { Reason = "CrashLoopBackOff", Message = "back-off 10s", LastExit = 143, ProbeFailure = live.ProbeFailure };
         Assert.Equal([("Warning", "Unhealthy", live.ProbeFailure)], events.From(Report(live, Up("toolbox"))));
         Assert.Equal([("Normal", "Killing", "Container whoami failed liveness probe, will be restarted")], events.From(Report(stopped, Up("toolbox"))));
+
+        // A first restart is at once: the board may report it running again, restarted, its failure standing.
+        var other = new ProbeEvents();
+        Assert.Equal([("Warning", "Unhealthy", live.ProbeFailure)], other.From(Report(live, Up("toolbox"))));
+        Assert.Equal([("Normal", "Killing", "Container whoami failed liveness probe, will be restarted")], other.From(Report(live with { Restarts = 1, LastExit = 143 }, Up("toolbox"))));
+        Assert.Empty(other.From(Report(Up("whoami") with { Restarts = 1, LastExit = 143 }, Up("toolbox")))); // its probe passes on the new start
     }
 }
