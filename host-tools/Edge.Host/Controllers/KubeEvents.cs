@@ -17,6 +17,8 @@ public static class KubeEvents
             ["reason"] = reason,
             ["message"] = message,
             ["source"] = new JsonObject { ["component"] = component },
+            ["count"] = 1,
+            ["firstTimestamp"] = KubeTime.Format(now), // what kubectl describe's Age reads (x3 over 20s once counted)
             ["lastTimestamp"] = KubeTime.Format(now),
         });
 

@@ -395,12 +395,14 @@ public sealed class ObjectStore : IDisposable
         public KubeObject Update(KubeObject obj) => Replace(obj).Object;
 
         /// <summary>
-        /// A new pod as kube-apiserver admits it: requests defaulted from limits, the namespace's
+        /// A new pod as kube-apiserver admits it: its containers' probes and ports defaulted
+        /// (<see cref="PodDefaults"/>), requests defaulted from limits, the namespace's
         /// LimitRanges applied (or the pod forbidden), requests checked against limits again (a
         /// range's default limit can be below a request), and the QoS class in its status.
         /// </summary>
         private void AdmitPod(KubeObject pod)
         {
+            PodDefaults.Apply(pod.Spec);
             PodResources.DefaultRequestsFromLimits(pod.Spec);
             List<string> forbidden = LimitRanger.Admit(pod, All("LimitRange").Where(r => r.Namespace == pod.Namespace).ToList());
             if (forbidden.Count > 0)

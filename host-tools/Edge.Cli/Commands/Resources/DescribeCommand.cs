@@ -161,11 +161,20 @@ public static class DescribeCommand
         DateTime now = DateTime.UtcNow;
         var rows = about.Select(e => (IReadOnlyList<string>)new[]
         {
-            (string?)e.Json["type"] ?? "", (string?)e.Json["reason"] ?? "", Age.Of((string?)e.Json["lastTimestamp"], now),
+            (string?)e.Json["type"] ?? "", (string?)e.Json["reason"] ?? "", EventAge(e, now),
             (string?)e.Json["source"]?["component"] ?? "", (string?)e.Json["message"] ?? "",
         }).ToList();
         rows.Insert(0, ["----", "------", "----", "----", "-------"]);
         TextTable.Write(o, ["Type", "Reason", "Age", "From", "Message"], rows, indent: "  ");
+    }
+
+    // kubectl's: since it last happened, and how often over how long when more than once ("5s (x3 over 20s)").
+    private static string EventAge(KubeObject e, DateTime now)
+    {
+        string last = Age.Of((string?)e.Json["lastTimestamp"], now);
+        return JsonNumbers.AsInt(e.Json["count"]) is int count and > 1 && (string?)e.Json["firstTimestamp"] is string first
+            ? $"{last} (x{count} over {Age.Of(first, now)})"
+            : last;
     }
 
     private static List<KubeObject> EventsAbout(KubeObject obj, List<KubeObject> events) =>
