@@ -290,7 +290,8 @@ namespace Edge.Dataplane.Agent
         private string ExecMessage(int exit)
         {
             string[] command = _container.Spec.Probe(_which).Words;
-            return _output.Length > 0 ? _output : "command " + (command.Length > 0 ? command[0] : "") + " exited with " + exit.ToString();
+            string line = _output.Length > 0 && _output[_output.Length - 1] == '\n' ? _output.Substring(0, _output.Length - 1) : _output;
+            return line.Length > 0 ? line : "command " + (command.Length > 0 ? command[0] : "") + " exited with " + exit.ToString();
         }
 
         // The result, as the kubelet acts on it.
@@ -367,23 +368,38 @@ namespace Edge.Dataplane.Agent
             _output = null;
         }
 
-        // An exec probe's output: its first line is the failure message, as the kubelet gives it.
+        // An exec probe's output: its first line is the failure message, as the kubelet gives it
+        // (up to 120 characters), taken a piece at a time as the tool writes it; the line's own
+        // newline, kept once it came, says it is whole.
         void IByteSink.Write(byte[] buffer, int offset, int length)
         {
-            for (int i = 0; i < length && _output != null && _output.Length < 120; i++)
+            if (_output == null || (_output.Length > 0 && _output[_output.Length - 1] == '\n'))
             {
-                char ch = (char)buffer[offset + i];
-                if (ch == '\n')
-                {
-                    if (_output.Length > 0)
-                    {
-                        return;
-                    }
+                return;
+            }
 
-                    continue;
-                }
+            int start = offset;
+            int end = offset + length;
+            while (_output.Length == 0 && start < end && buffer[start] == '\n')
+            {
+                start++; // blank lines before it
+            }
 
-                _output += ch.ToString();
+            int stop = start;
+            while (stop < end && buffer[stop] != '\n')
+            {
+                stop++;
+            }
+
+            int take = stop - start < 120 - _output.Length ? stop - start : 120 - _output.Length;
+            if (take > 0)
+            {
+                _output += Ascii.GetString(buffer, start, take);
+            }
+
+            if (stop < end && _output.Length > 0)
+            {
+                _output += "\n";
             }
         }
     }

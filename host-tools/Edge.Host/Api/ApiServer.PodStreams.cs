@@ -177,8 +177,8 @@ public sealed partial class ApiServer
             string.Join(", ", ContainerEnvironment.FromSecrets(pod, container, sources)));
     }
 
-    /// <summary>The pod exists, and has the container the query names (kube-apiserver's 400 when it has not).</summary>
-    private void CheckContainer(HttpContext context, string ns, string name)
+    /// <summary>The pod exists, and has the container the query names (kube-apiserver's 400 when it has not); its containers' names.</summary>
+    private string[] CheckContainer(HttpContext context, string ns, string name)
     {
         KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
         string? container = context.Request.Query["container"];
@@ -187,20 +187,20 @@ public sealed partial class ApiServer
         {
             throw new ApiException(400, "BadRequest", $"container {container} is not valid for pod {name}");
         }
+
+        return containers;
     }
 
     /// <summary>The container whose log the query asks for, checked as kube-apiserver checks it: one of the pod's, and named when the pod has several.</summary>
     private string? LogContainer(HttpContext context, string ns, string name)
     {
-        CheckContainer(context, ns, name);
+        string[] containers = CheckContainer(context, ns, name);
         string? container = context.Request.Query["container"];
         if (!string.IsNullOrEmpty(container))
         {
             return container;
         }
 
-        KubeObject pod = Existing(_controlPlane.Store, KindInfo.ForKind("Pod")!, ns, name);
-        string[] containers = (pod.Spec?["containers"] as JsonArray)?.Select(c => (string?)c?["name"] ?? "").ToArray() ?? [];
         if (containers.Length > 1)
         {
             throw new ApiException(400, "BadRequest", $"a container name must be specified for pod {name}, choose one of: [{string.Join(" ", containers)}]");

@@ -17,7 +17,7 @@ public static class BoardRuntime
     public static (int Containers, int Probes) Count(JsonNode? podSpec)
     {
         JsonObject[] containers = (podSpec?["containers"] as JsonArray ?? []).OfType<JsonObject>().ToArray();
-        int probes = containers.Sum(c => new[] { "startupProbe", "livenessProbe", "readinessProbe" }.Count(p => c[p] is JsonObject));
+        int probes = containers.Sum(c => Compile.ProbeCompiler.Fields.Count(p => c[p] is JsonObject));
         return (containers.Length, probes);
     }
 }

@@ -222,7 +222,7 @@ public static partial class ContainerEnvironment
     public static string ProgramName(string? path) => path == null ? "" : path[(path.LastIndexOf('/') + 1)..];
 
     /// <summary>A Service's name as the kubelet makes it a variable's: upper case, '-' as '_'.</summary>
-    public static string VariableName(string name) => name.ToUpperInvariant().Replace('-', '_');
+    public static string VariableName(string name) => Dataplane.Workloads.Tools.EnvTool.VariableName(name); // the board's env makes them by the same rule
 
     // One valueFrom: a field of the pod, a container's resource, a ConfigMap's or a Secret's key.
     private static (string? Value, string? Error) From(JsonObject valueFrom, KubeObject pod, JsonObject container, Sources sources)

@@ -124,8 +124,14 @@ public static class Scheduler
     private static IEnumerable<string> RuntimeFit(KubeObject pod, KubeObject node, IReadOnlyList<KubeObject> onNode)
     {
         (int containers, int probes) = BoardRuntime.Count(pod.Spec);
-        int usedContainers = onNode.Sum(p => BoardRuntime.Count(p.Spec).Containers);
-        int usedProbes = onNode.Sum(p => BoardRuntime.Count(p.Spec).Probes);
+        int usedContainers = 0, usedProbes = 0;
+        foreach (KubeObject bound in onNode)
+        {
+            (int c, int p) = BoardRuntime.Count(bound.Spec);
+            usedContainers += c;
+            usedProbes += p;
+        }
+
         if (Allocatable(node, BoardRuntime.Containers) is Quantity most && containers > most.WholeValue - usedContainers)
         {
             yield return "Insufficient " + BoardRuntime.Containers;
