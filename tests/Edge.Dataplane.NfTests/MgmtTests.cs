@@ -73,25 +73,6 @@ namespace Edge.Dataplane.NfTests
             return state;
         }
 
-        internal static byte[] Encode(DesiredState state)
-        {
-            byte[] buffer = new byte[4096];
-            var w = new PayloadWriter();
-            w.Begin(buffer, 0, buffer.Length);
-            StateCodec.Encode(state, w);
-            Assert.IsFalse(w.Overflow);
-            byte[] payload = new byte[w.Length];
-            System.Array.Copy(buffer, payload, w.Length);
-            return payload;
-        }
-
-        internal static DesiredState Decode(byte[] payload, int length)
-        {
-            var r = new PayloadReader();
-            r.Begin(payload, 0, length);
-            return StateCodec.Decode(r);
-        }
-
         private static void AssertSameBytes(byte[] expected, byte[] actual, string what)
         {
             Assert.AreEqual(expected.Length, actual.Length, what + ": length");
@@ -188,8 +169,8 @@ namespace Edge.Dataplane.NfTests
             };
             state.Pods[0].Containers[0].Args = new string[] { "--port", "8080" };
             state.Pods[0].Containers[0].Env = new string[] { "WHOAMI_NAME=blue" };
-            byte[] payload = Encode(state);
-            DesiredState decoded = Decode(payload, payload.Length);
+            byte[] payload = StatePayloads.Encode(state);
+            DesiredState decoded = StatePayloads.Decode(payload, payload.Length);
 
             Assert.IsNotNull(decoded);
             Assert.AreEqual(2, decoded.Pods[0].Containers[0].Args.Length);
@@ -203,7 +184,7 @@ namespace Edge.Dataplane.NfTests
             DesiredState again = StateCodec.Decode(r, decoded, null);
             Assert.AreSame(decoded.Pods[0], again.Pods[0]);
             state.Pods[0].Containers[0].Args = new string[] { "--port", "9090" };
-            byte[] changed = Encode(state);
+            byte[] changed = StatePayloads.Encode(state);
             r.Begin(changed, 0, changed.Length);
             DesiredState next = StateCodec.Decode(r, decoded, null);
             Assert.AreNotSame(decoded.Pods[0], next.Pods[0]);
@@ -214,12 +195,12 @@ namespace Edge.Dataplane.NfTests
         public void A_full_snapshot_decodes_to_the_same_state_and_encodes_again_to_the_same_bytes()
         {
             DesiredState sent = Workshop(42);
-            byte[] payload = Encode(sent);
+            byte[] payload = StatePayloads.Encode(sent);
 
-            DesiredState got = Decode(payload, payload.Length);
+            DesiredState got = StatePayloads.Decode(payload, payload.Length);
 
             Assert.IsNotNull(got);
-            AssertSameBytes(payload, Encode(got), "a second encoding");
+            AssertSameBytes(payload, StatePayloads.Encode(got), "a second encoding");
             Assert.AreEqual(42u, got.Generation);
             Assert.AreEqual(ProxyMode.RoundRobin, got.ProxyMode);
             Assert.AreEqual("node-3", got.Peers[1].Name);
@@ -250,10 +231,10 @@ namespace Edge.Dataplane.NfTests
         [TestMethod]
         public void Every_cut_of_a_snapshot_is_refused_and_damage_never_throws()
         {
-            byte[] payload = Encode(Workshop(42));
+            byte[] payload = StatePayloads.Encode(Workshop(42));
             for (int length = 0; length < payload.Length; length += 3)
             {
-                Assert.IsNull(Decode(payload, length), "cut at " + length.ToString());
+                Assert.IsNull(StatePayloads.Decode(payload, length), "cut at " + length.ToString());
             }
 
             var random = new SeededRandom(5);
@@ -262,7 +243,7 @@ namespace Edge.Dataplane.NfTests
             {
                 System.Array.Copy(payload, damaged, payload.Length);
                 damaged[(int)(random.NextUInt32() % (uint)damaged.Length)] ^= (byte)(1 + random.NextUInt32() % 255);
-                Decode(damaged, damaged.Length); // refused, or decoded to something else: never an exception
+                StatePayloads.Decode(damaged, damaged.Length); // refused, or decoded to something else: never an exception
             }
         }
 
@@ -284,8 +265,8 @@ namespace Edge.Dataplane.NfTests
             };
             db.EndpointHostnames[1] = null; // a Deployment's pod behind a headless service: no hostname
             state.DnsServices = new DnsService[] { db };
-            byte[] payload = Encode(state);
-            DesiredState held = Decode(payload, payload.Length);
+            byte[] payload = StatePayloads.Encode(state);
+            DesiredState held = StatePayloads.Decode(payload, payload.Length);
             Assert.IsNotNull(held);
             Assert.IsTrue((object)held.DnsServices[0].EndpointHostnames[1] == null);
             Assert.AreEqual("db-0", held.DnsServices[0].EndpointHostnames[0]);
@@ -302,8 +283,8 @@ namespace Edge.Dataplane.NfTests
         public void A_delta_merged_into_the_applied_state_gives_the_next_state()
         {
             // The board holds the state as it decoded it.
-            byte[] snapshot = Encode(Workshop(42));
-            DesiredState applied = Decode(snapshot, snapshot.Length);
+            byte[] snapshot = StatePayloads.Encode(Workshop(42));
+            DesiredState applied = StatePayloads.Decode(snapshot, snapshot.Length);
 
             // Next: svc-2 gone, svc-1 with one more endpoint, shop/new added, a third pod.
             var changed = new DesiredState { Generation = 43, PodNetwork = applied.PodNetwork, ProxyMode = applied.ProxyMode };
@@ -345,8 +326,8 @@ namespace Edge.Dataplane.NfTests
         [TestMethod]
         public void A_delta_cut_short_is_refused_with_a_reason()
         {
-            byte[] snapshot = Encode(Workshop(42));
-            DesiredState applied = Decode(snapshot, snapshot.Length);
+            byte[] snapshot = StatePayloads.Encode(Workshop(42));
+            DesiredState applied = StatePayloads.Decode(snapshot, snapshot.Length);
             var changed = new DesiredState { Generation = 43, PodNetwork = applied.PodNetwork };
             changed.Services = new Service[] { Svc("default", "svc-0", Ipv4Address.FromOctets(10, 96, 0, 20), 2) };
             byte[] buffer = new byte[4096];
@@ -389,7 +370,7 @@ namespace Edge.Dataplane.NfTests
             w.Begin(buffer, 0, buffer.Length);
             StateCodec.Encode(state, w, host, new SeededRandom(5));
             Assert.IsFalse(w.Overflow);
-            Assert.AreEqual(Encode(state).Length + 2 * SessionAuth.NonceLength, w.Length, "a nonce per key");
+            Assert.AreEqual(StatePayloads.Encode(state).Length + 2 * SessionAuth.NonceLength, w.Length, "a nonce per key");
             for (int at = 0; at + 4 <= w.Length; at++)
             {
                 Assert.IsFalse(buffer[at] == 'M' && buffer[at + 1] == 'C' && buffer[at + 2] == '4' && buffer[at + 3] == 'C', "the key's body at " + at.ToString());
@@ -420,9 +401,9 @@ namespace Edge.Dataplane.NfTests
             routes.Annotations.Rewrites.Programs[0] = PatternAssembler.Something();
             routes.Annotations.Rewrites.Targets[0] = "/$2";
             state.Ingress = routes;
-            byte[] payload = Encode(state);
+            byte[] payload = StatePayloads.Encode(state);
 
-            DesiredState held = Decode(payload, payload.Length);
+            DesiredState held = StatePayloads.Decode(payload, payload.Length);
             Assert.IsNotNull(held);
             RouteRewrites got = held.Ingress.Annotations.Rewrites;
             Assert.AreEqual("/$2", got.Targets[0]);

@@ -46,20 +46,6 @@ namespace Edge.Dataplane.NfTests
             return replies;
         }
 
-        /// <summary>The first frame carrying an ICMP message of the type, left decoded in <paramref name="decoder"/>; null when there is none.</summary>
-        internal static byte[] FirstIcmp(byte[][] frames, byte type, FrameDecoder decoder)
-        {
-            for (int i = 0; i < frames.Length; i++)
-            {
-                if (decoder.Decode(frames[i], 0, frames[i].Length) == WireError.None && decoder.Has(FrameLayer.Icmp) && decoder.Icmp.Type == type)
-                {
-                    return frames[i];
-                }
-            }
-
-            return null;
-        }
-
         [TestMethod]
         public void A_pod_pings_a_pod_on_another_board_through_VXLAN_with_two_router_hops()
         {
@@ -149,7 +135,7 @@ namespace Edge.Dataplane.NfTests
             Assert.AreEqual(1L, node.Drops.Total);
             Assert.AreEqual(0L, node.Overlay.Sent);
             var error = new FrameDecoder();
-            byte[] frame = FirstIcmp(fromGateway.Frames(), IcmpType.TimeExceeded, error);
+            byte[] frame = IcmpFrames.First(fromGateway.Frames(), IcmpType.TimeExceeded, error);
             Assert.IsNotNull(frame);
             Assert.AreEqual(node.Config.GatewayAddress, error.Ipv4.Source);
             Assert.AreEqual(GoldenPod, error.Ipv4.Destination);
@@ -258,7 +244,7 @@ namespace Edge.Dataplane.NfTests
 
             Assert.AreEqual(1L, cluster.Node(2).Drops[DropReason.NoSocket]);
             var unreachable = new FrameDecoder();
-            Assert.IsNotNull(FirstIcmp(toClient.Frames(), IcmpType.DestinationUnreachable, unreachable));
+            Assert.IsNotNull(IcmpFrames.First(toClient.Frames(), IcmpType.DestinationUnreachable, unreachable));
             Assert.AreEqual(IcmpType.PortUnreachable, unreachable.Icmp.Code);
             Assert.AreEqual(server.Address, unreachable.Ipv4.Source); // from the pod that had no socket, across the overlay
             Assert.AreEqual(client.Address, unreachable.Ipv4.Destination);
@@ -268,7 +254,7 @@ namespace Edge.Dataplane.NfTests
             cluster.Run(50);
 
             Assert.AreEqual(1L, node.Drops[DropReason.NoRoute]);
-            Assert.IsNotNull(FirstIcmp(toClient.Frames(), IcmpType.DestinationUnreachable, unreachable));
+            Assert.IsNotNull(IcmpFrames.First(toClient.Frames(), IcmpType.DestinationUnreachable, unreachable));
             Assert.AreEqual(IcmpType.NetUnreachable, unreachable.Icmp.Code);
             Assert.AreEqual(node.Config.GatewayAddress, unreachable.Ipv4.Source);
         }

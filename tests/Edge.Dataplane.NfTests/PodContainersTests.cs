@@ -17,35 +17,12 @@ namespace Edge.Dataplane.NfTests
     [TestClass]
     public class PodContainersTests
     {
-        internal static DesiredState StateWith(PodSpec pod)
-        {
-            var state = new DesiredState { Generation = 1, PodNetwork = TestCluster.PodNetwork(1) };
-            state.Pods = new PodSpec[] { pod };
-            state.ClusterPodAddresses = new uint[] { pod.Address };
-            state.ClusterPodNamespaces = new string[] { "default" };
-            return state;
-        }
-
-        internal static ContainerSpec Container(string name, string image, string[] args)
-        {
-            var c = new ContainerSpec();
-            c.Name = name;
-            c.Image = image;
-            c.Args = args ?? Empty.Strings;
-            return c;
-        }
-
-        internal static PodSpec Pod(ContainerSpec[] containers)
-        {
-            return new PodSpec { Name = "web", Uid = "0a1b2c3d", Address = TestCluster.PodNetwork(1) + 5, Containers = containers };
-        }
-
         [TestMethod]
         public void Containers_of_a_pod_share_its_sandbox_and_reach_each_other_on_localhost()
         {
             var lab = new AgentLab(1);
             NodeAgent board = lab.Agent(1);
-            Assert.IsNull(board.Apply(StateWith(Pod(new ContainerSpec[] { Container("whoami", "traefik/whoami", null), Container("toolbox", "toolbox", null) }))));
+            Assert.IsNull(board.Apply(PodSpecs.StateWith(PodSpecs.Pod(new ContainerSpec[] { PodSpecs.Container("whoami", "traefik/whoami", null), PodSpecs.Container("toolbox", "toolbox", null) }))));
 
             RunningPod pod = board.FindPod("default", "web");
             Assert.AreEqual(2, pod.Containers.Length);
@@ -69,7 +46,7 @@ namespace Edge.Dataplane.NfTests
         {
             var lab = new AgentLab(1);
             NodeAgent board = lab.Agent(1);
-            Assert.IsNull(board.Apply(StateWith(Pod(new ContainerSpec[] { Container("first", "whoami", null), Container("second", "hello", null) }))));
+            Assert.IsNull(board.Apply(PodSpecs.StateWith(PodSpecs.Pod(new ContainerSpec[] { PodSpecs.Container("first", "whoami", null), PodSpecs.Container("second", "hello", null) }))));
 
             RunningPod pod = board.FindPod("default", "web");
             RunningContainer first = pod.Container("first");
@@ -100,13 +77,13 @@ namespace Edge.Dataplane.NfTests
         {
             var lab = new AgentLab(1);
             NodeAgent board = lab.Agent(1);
-            DesiredState state = StateWith(Pod(new ContainerSpec[] { Container("web", "whoami", null) }));
+            DesiredState state = PodSpecs.StateWith(PodSpecs.Pod(new ContainerSpec[] { PodSpecs.Container("web", "whoami", null) }));
             Assert.IsNull(board.Apply(state)); // the node exists from the first state on
             board.Node.Config.MaxProbes = 1;
             var probe = new ProbeSpec();
             probe.Handler = ProbeSpec.TcpSocket;
             probe.Port = 80;
-            ContainerSpec probed = Container("web", "whoami", null);
+            ContainerSpec probed = PodSpecs.Container("web", "whoami", null);
             probed.Probes = new ProbeSpec[] { null, probe, probe };
             var next = new DesiredState { Generation = 2, PodNetwork = TestCluster.PodNetwork(1) };
             next.Pods = new PodSpec[] { new PodSpec { Name = "probed", Uid = "0b0b0b0b", Address = TestCluster.PodNetwork(1) + 7, Containers = new ContainerSpec[] { probed } } };
@@ -133,7 +110,7 @@ namespace Edge.Dataplane.NfTests
             var probe = new ProbeSpec();
             probe.Handler = ProbeSpec.TcpSocket;
             probe.Port = 80;
-            ContainerSpec probed = Container("web", "whoami", null);
+            ContainerSpec probed = PodSpecs.Container("web", "whoami", null);
             probed.Probes = new ProbeSpec[] { null, null, probe };
             var first = new DesiredState { Generation = 1, PodNetwork = TestCluster.PodNetwork(1) };
             first.Pods = new PodSpec[] { new PodSpec { Name = "zeta", Uid = "0c0c0c0c", Address = TestCluster.PodNetwork(1) + 9, Containers = new ContainerSpec[] { probed } } };
@@ -159,9 +136,9 @@ namespace Edge.Dataplane.NfTests
         {
             var lab = new AgentLab(1);
             NodeAgent board = lab.Agent(1);
-            Assert.IsNull(board.Apply(StateWith(Pod(new ContainerSpec[]
+            Assert.IsNull(board.Apply(PodSpecs.StateWith(PodSpecs.Pod(new ContainerSpec[]
             {
-                Container("web", "whoami", null), Container("echo", "echo", null), Container("hello", "hello", new string[] { "--port", "8080" }),
+                PodSpecs.Container("web", "whoami", null), PodSpecs.Container("echo", "echo", null), PodSpecs.Container("hello", "hello", new string[] { "--port", "8080" }),
             }))));
 
             RunningPod pod = board.FindPod("default", "web");
@@ -174,7 +151,7 @@ namespace Edge.Dataplane.NfTests
         [TestMethod]
         public void Containers_and_their_probes_cross_the_codec_and_a_same_resync_keeps_the_held_spec()
         {
-            ContainerSpec web = Container("web", "whoami", new string[] { "--port", "8080" });
+            ContainerSpec web = PodSpecs.Container("web", "whoami", new string[] { "--port", "8080" });
             web.Env = new string[] { "WHOAMI_NAME=blue" };
             var ready = new ProbeSpec();
             ready.Handler = ProbeSpec.HttpGet;
@@ -185,10 +162,10 @@ namespace Edge.Dataplane.NfTests
             alive.Handler = ProbeSpec.Exec;
             alive.Words = new string[] { "nc", "-z", "127.0.0.1", "8080" };
             web.Probes = new ProbeSpec[] { null, alive, ready };
-            DesiredState state = StateWith(Pod(new ContainerSpec[] { web, Container("sidecar", "toolbox", null) }));
+            DesiredState state = PodSpecs.StateWith(PodSpecs.Pod(new ContainerSpec[] { web, PodSpecs.Container("sidecar", "toolbox", null) }));
 
-            byte[] payload = MgmtTests.Encode(state);
-            DesiredState decoded = MgmtTests.Decode(payload, payload.Length);
+            byte[] payload = StatePayloads.Encode(state);
+            DesiredState decoded = StatePayloads.Decode(payload, payload.Length);
             Assert.IsNotNull(decoded);
             PodSpec pod = decoded.Pods[0];
             Assert.AreEqual(2, pod.Containers.Length);
@@ -215,7 +192,7 @@ namespace Edge.Dataplane.NfTests
             reader.Begin(payload, 0, payload.Length);
             Assert.AreSame(pod, StateCodec.Decode(reader, decoded, null).Pods[0]);
             ready.SetTiming(2, 5, 1, 2, 1);
-            byte[] changed = MgmtTests.Encode(state);
+            byte[] changed = StatePayloads.Encode(state);
             reader.Begin(changed, 0, changed.Length);
             DesiredState next = StateCodec.Decode(reader, decoded, null);
             Assert.AreNotSame(pod, next.Pods[0]); // a new period is a new spec
@@ -225,18 +202,18 @@ namespace Edge.Dataplane.NfTests
         [TestMethod]
         public void A_pod_without_containers_or_with_a_bad_probe_is_refused_by_the_decoder()
         {
-            DesiredState state = StateWith(Pod(new ContainerSpec[] { Container("web", "whoami", null) }));
+            DesiredState state = PodSpecs.StateWith(PodSpecs.Pod(new ContainerSpec[] { PodSpecs.Container("web", "whoami", null) }));
             var probe = new ProbeSpec();
             probe.Handler = ProbeSpec.TcpSocket;
             probe.Port = 80;
             probe.SetTiming(0, 0, 1, 1, 3); // a period of 0 would probe in a tight loop
             state.Pods[0].Containers[0].Probes = new ProbeSpec[] { null, probe, null };
-            byte[] payload = MgmtTests.Encode(state);
-            Assert.IsNull(MgmtTests.Decode(payload, payload.Length));
+            byte[] payload = StatePayloads.Encode(state);
+            Assert.IsNull(StatePayloads.Decode(payload, payload.Length));
 
             state.Pods[0].Containers = new ContainerSpec[0];
-            payload = MgmtTests.Encode(state);
-            Assert.IsNull(MgmtTests.Decode(payload, payload.Length));
+            payload = StatePayloads.Encode(state);
+            Assert.IsNull(StatePayloads.Decode(payload, payload.Length));
         }
     }
 }

@@ -33,7 +33,7 @@ namespace Edge.Dataplane.NfTests
         private static RunningPod Start(AgentLab lab, ContainerSpec container)
         {
             NodeAgent board = lab.Agent(1);
-            Assert.IsNull(board.Apply(PodContainersTests.StateWith(PodContainersTests.Pod(new ContainerSpec[] { container }))));
+            Assert.IsNull(board.Apply(PodSpecs.StateWith(PodSpecs.Pod(new ContainerSpec[] { container }))));
             return board.FindPod("default", "web");
         }
 
@@ -60,7 +60,7 @@ namespace Edge.Dataplane.NfTests
         public void A_readiness_probe_makes_the_container_ready_and_a_failing_health_takes_it_out_and_back()
         {
             var lab = new AgentLab(1);
-            ContainerSpec web = PodContainersTests.Container("web", "traefik/whoami", null);
+            ContainerSpec web = PodSpecs.Container("web", "traefik/whoami", null);
             web.Probes = new ProbeSpec[] { null, null, Http("/health", 80, 1, 1) };
             RunningPod pod = Start(lab, web);
             NodeAgent board = lab.Agent(1);
@@ -90,7 +90,7 @@ namespace Edge.Dataplane.NfTests
         public void A_failing_liveness_probe_restarts_the_container_after_its_threshold_and_back_off()
         {
             var lab = new AgentLab(1);
-            ContainerSpec web = PodContainersTests.Container("web", "whoami", null);
+            ContainerSpec web = PodSpecs.Container("web", "whoami", null);
             web.Probes = new ProbeSpec[] { null, Http("/missing-port-probe", 8081, 1, 3), null };
             RunningPod pod = Start(lab, web);
             RunningContainer container = pod.Containers[0];
@@ -116,7 +116,7 @@ namespace Edge.Dataplane.NfTests
         public void A_startup_probe_holds_liveness_and_readiness_back_until_it_passes()
         {
             var lab = new AgentLab(1);
-            ContainerSpec web = PodContainersTests.Container("web", "whoami", null);
+            ContainerSpec web = PodSpecs.Container("web", "whoami", null);
             var startup = new ProbeSpec();
             startup.Handler = ProbeSpec.TcpSocket;
             startup.Port = 80;
@@ -142,7 +142,7 @@ namespace Edge.Dataplane.NfTests
         public void An_exec_probe_of_a_command_the_pod_does_not_have_fails_at_once_and_the_prober_goes_on()
         {
             var lab = new AgentLab(1);
-            ContainerSpec web = PodContainersTests.Container("web", "whoami", null);
+            ContainerSpec web = PodSpecs.Container("web", "whoami", null);
             var cat = new ProbeSpec();
             cat.Handler = ProbeSpec.Exec;
             cat.Words = new string[] { "cat", "/tmp/healthy" }; // the textbook liveness probe: no such tool on a board
@@ -161,7 +161,7 @@ namespace Edge.Dataplane.NfTests
         public void A_tcp_probe_passes_on_a_listening_port_and_an_exec_probe_on_a_tools_exit()
         {
             var lab = new AgentLab(1);
-            ContainerSpec web = PodContainersTests.Container("web", "echo", null);
+            ContainerSpec web = PodSpecs.Container("web", "echo", null);
             var tcp = new ProbeSpec();
             tcp.Handler = ProbeSpec.TcpSocket;
             tcp.Port = 7;
@@ -176,7 +176,7 @@ namespace Edge.Dataplane.NfTests
             Assert.IsTrue(lab.RunUntil(delegate { return container.Ready; }, 2000));
 
             // An exec readiness probe whose tool fails (nothing listens on 9): not ready, its output the reason.
-            ContainerSpec other = PodContainersTests.Container("web", "echo", null);
+            ContainerSpec other = PodSpecs.Container("web", "echo", null);
             other.Probes = new ProbeSpec[] { null, null, exec };
             var lab2 = new AgentLab(1);
             RunningContainer second = Start(lab2, other).Containers[0];

@@ -204,7 +204,7 @@ namespace Edge.Dataplane.NfTests
             Assert.AreEqual(1L, cluster.Node(1).Proxy.Services.Rejected(service));
             Assert.AreEqual(1L, node.Drops[DropReason.NoEndpoint]);
             var decoder = new FrameDecoder();
-            byte[] frame = NetTests.FirstIcmp(toClient.Frames(), IcmpType.DestinationUnreachable, decoder);
+            byte[] frame = IcmpFrames.First(toClient.Frames(), IcmpType.DestinationUnreachable, decoder);
             Assert.IsNotNull(frame);
             Assert.AreEqual(IcmpType.PortUnreachable, decoder.Icmp.Code);
             Assert.AreEqual(Vip, decoder.Ipv4.Source); // from the address the client called

@@ -19,9 +19,17 @@ public static class OnDeviceTestNames
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-    public static IEnumerable<string> All()
+    /// <summary>Whether a source is shared by the tests (the simulation in Sim/, golden frames in Golden/), not a test.</summary>
+    public static bool IsShared(string file) =>
+        file.Contains($"{Path.DirectorySeparatorChar}Sim{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+        || file.Contains($"{Path.DirectorySeparatorChar}Golden{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+
+    public static IEnumerable<string> All() => In(Sources());
+
+    /// <summary>The tests of these sources.</summary>
+    public static IEnumerable<string> In(IEnumerable<string> files)
     {
-        foreach (string file in Sources())
+        foreach (string file in files)
         {
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetCompilationUnitRoot();
             foreach (ClassDeclarationSyntax type in root.DescendantNodes().OfType<ClassDeclarationSyntax>().Where(c => Has(c.AttributeLists, "TestClass")))

@@ -14,12 +14,13 @@ public sealed class OnDeviceTests(NanoClrSession session)
     [MemberData(nameof(Tests))]
     public void Passes_on_nanoCLR(string test)
     {
-        OnDeviceRun run = session.OnDevice;
-        if (!run.Results.TryGetValue(test, out OnDeviceResult? result))
+        OnDeviceRun all = session.OnDevice;
+        if (!all.Results.TryGetValue(test, out OnDeviceResult? result))
         {
-            Assert.Fail(run.Run.TimedOut ? $"{test}: nanoCLR did not finish the tests in time; its last lines:\n{run.Run.Tail()}"
-                : run.Run.Crashed || !run.Run.Started ? $"{test}: nanoCLR stopped before reaching it:\n{run.Run.Tail()}"
-                : $"{test}: the launcher never reported it (a class the metadata processor left out?); it reported {run.Results.Count} tests; nanoCLR's last lines:\n{run.Run.Tail()}");
+            NanoClrRun run = all.RunOf(test);
+            Assert.Fail(run.TimedOut ? $"{test}: nanoCLR did not finish the tests in time; its last lines:\n{run.Tail()}"
+                : run.Crashed || !run.Started ? $"{test}: nanoCLR stopped before reaching it:\n{run.Tail()}"
+                : $"{test}: the launcher never reported it (a class the metadata processor left out?); it reported {all.Results.Count} tests in {all.Runs.Count} runs; nanoCLR's last lines:\n{run.Tail()}");
         }
 
         Assert.True(result.Outcome == OnDeviceOutcome.Passed,
