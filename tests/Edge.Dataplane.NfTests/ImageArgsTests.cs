@@ -81,7 +81,10 @@ namespace Edge.Dataplane.NfTests
             PodSandbox web = cluster.Node(1).AddPod("default", "web", 0);
             PodSandbox client = cluster.Node(1).AddPod("default", "client", 0);
             ImageFlags refused;
-            IWorkload whoami = WorkloadCatalog.Create("traefik/whoami:v1.10", web, web.Log, "node-1", new string[] { "--port", "8080" }, new string[] { "WHOAMI_NAME=blue" }, out refused);
+            ContainerSpec spec = ContainerSpec.One("traefik/whoami:v1.10")[0];
+            spec.Args = new string[] { "--port", "8080" };
+            spec.Env = new string[] { "WHOAMI_NAME=blue" };
+            IWorkload whoami = WorkloadCatalog.Create(spec, web, web.Log, "node-1", new Kubepods(), out refused);
             Assert.IsNotNull(whoami);
             Assert.IsNull(refused);
             cluster.Add(whoami);

@@ -114,6 +114,10 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.True(pods > 8 * 1024, $"{figures.Name}'s 8 pods held {pods} bytes: each holds its sandbox and image, more than 1 KiB");
         Assert.True(everythingElse + MemoryClass.PodMemory(memoryClass) <= figures.Budget,
             $"{figures.Name} offers pods {MemoryClass.PodMemory(memoryClass)} bytes, but its budget leaves them {figures.Budget - everythingElse} (its worst case's pods held {pods})");
+
+        // What the board charges each pod before its programs ask for any (stress's blocks get the
+        // rest of what it offers): a pod's share of the worst case's, at least, and not 10% more.
+        Assert.InRange(MemoryClass.PodBytes(memoryClass), (pods + 7) / 8, (pods + 7) / 8 * 11 / 10);
     }
 
     [NanoClrFact]

@@ -41,7 +41,7 @@ public sealed class BoardConfigTests
         Assert.Contains("address: \"127.0.10.300\" is not an IPv4 address", message);
         Assert.Contains("podCidr: \"10.244.1.5/24\" is not a network in CIDR form", message);
         Assert.Contains("vxlanPort: 70000 is not a UDP port", message);
-        Assert.Contains("pods[0].image: image \"nginx\" is not built into Edge; use one of: whoami, hello, echo, counter, toolbox", message);
+        Assert.Contains("pods[0].image: image \"nginx\" is not built into Edge; use one of: whoami, hello, echo, counter, toolbox, stress", message);
         Assert.Contains("pods[1].name: a pod default/web is already defined", message);
     }
 

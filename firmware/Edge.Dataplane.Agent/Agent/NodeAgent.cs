@@ -26,7 +26,8 @@ namespace Edge.Dataplane.Agent
         private readonly IDatagramPort _port;
         private readonly IHostSockets _hostSockets;
         private RunningPod[] _pods = new RunningPod[0];
-        private readonly Prober _prober = new Prober();
+        private Prober _prober; // made when a pod with probes first comes (a WROOM board takes none)
+        private Kubepods _kubepods;
 
         public Node Node;
         public uint AppliedGeneration;
@@ -37,7 +38,33 @@ namespace Edge.Dataplane.Agent
         /// <summary>The board's prober (its counters, for tests and views).</summary>
         public Prober Prober
         {
-            get { return _prober; }
+            get
+            {
+                if (_prober == null)
+                {
+                    _prober = new Prober();
+                }
+
+                return _prober;
+            }
+        }
+
+        /// <summary>
+        /// What the board's pods share: their programs' memory against what the board lets them
+        /// hold, the cpu's shares. Made when a program first takes from it (most boards run none).
+        /// </summary>
+        public Kubepods Kubepods
+        {
+            get
+            {
+                if (_kubepods == null)
+                {
+                    _kubepods = new Kubepods();
+                    _kubepods.MemoryMax = PodsMemoryMax();
+                }
+
+                return _kubepods;
+            }
         }
 
         /// <summary>The state last applied in full, the base a Delta builds on (null after a reboot).</summary>
@@ -114,6 +141,13 @@ namespace Edge.Dataplane.Agent
                     if (container.Workload != null)
                     {
                         container.Workload.Poll(now);
+                        if (container.Workload.Exit >= 0)
+                        {
+                            int exit = container.Workload.Exit;
+                            Crashed(container, exit, exit == StressWorkload.OomKilledExit, now);
+                            StatusChanged = true;
+                            work++;
+                        }
                     }
                     else if (container.BackingOff && now >= container.RestartAt)
                     {
@@ -124,7 +158,12 @@ namespace Edge.Dataplane.Agent
                 }
             }
 
-            return work + _prober.Poll(this, now);
+            if (_kubepods != null)
+            {
+                _kubepods.TurnEnded();
+            }
+
+            return work + (_prober != null ? _prober.Poll(this, now) : 0);
         }
 
         public RunningPod FindPod(string ns, string name)
@@ -157,7 +196,10 @@ namespace Edge.Dataplane.Agent
             }
 
             _pods = new RunningPod[0];
-            _prober.Forget();
+            if (_prober != null)
+            {
+                _prober.Forget();
+            }
             if (Node != null)
             {
                 Node.Shutdown();
@@ -278,7 +320,10 @@ namespace Edge.Dataplane.Agent
                 }
 
                 StopContainers(running);
-                _prober.Forget(running);
+                if (_prober != null)
+                {
+                    _prober.Forget(running);
+                }
 
                 if (running.Sandbox != null)
                 {
@@ -331,6 +376,28 @@ namespace Edge.Dataplane.Agent
             }
 
             _pods = next;
+            if (probes > 0 && _prober == null)
+            {
+                _prober = new Prober();
+            }
+
+            if (_kubepods != null)
+            {
+                _kubepods.MemoryMax = PodsMemoryMax();
+            }
+        }
+
+        // The pods' programs may hold what the board offers pods beside the pods themselves.
+        private int PodsMemoryMax()
+        {
+            int sandboxes = 0;
+            for (int i = 0; i < _pods.Length; i++)
+            {
+                sandboxes += _pods[i].Sandbox != null ? 1 : 0;
+            }
+
+            int left = Node.Config.PodMemory - sandboxes * Node.Config.PodBytes;
+            return left > 0 ? left : 0;
         }
 
         // The same pod: same incarnation and address, the same containers of the same images.
@@ -413,7 +480,7 @@ namespace Edge.Dataplane.Agent
         {
             ContainerSpec spec = container.Spec;
             ImageFlags refused;
-            container.Workload = WorkloadCatalog.Create(spec.Image, pod.Sandbox, container.Log, Node.Config.Name, spec.Args, spec.Env, out refused);
+            container.Workload = WorkloadCatalog.Create(spec, pod.Sandbox, container.Log, Node.Config.Name, WorkloadCatalog.TakesFromKubepods(spec.Image) ? Kubepods : null, out refused);
             if (container.Workload != null)
             {
                 container.Reason = "";

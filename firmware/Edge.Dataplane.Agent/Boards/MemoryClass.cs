@@ -96,6 +96,20 @@ namespace Edge.Dataplane.Boards
             }
         }
 
+        /// <summary>
+        /// What one pod's sandbox and image hold at the most (the worst case's 8 pods' bytes over 8,
+        /// rounded up, measured on nanoCLR x86: HeapBudgetTests holds it): the board charges each
+        /// pod this much of <see cref="PodMemory"/> before its programs ask for any.
+        /// </summary>
+        public static int PodBytes(int memoryClass)
+        {
+            switch (memoryClass)
+            {
+                case Wroom: return 1280;
+                default: return 4224;
+            }
+        }
+
         /// <summary>Sets the node's capacities for the class; identity and addressing are left as they are.</summary>
         public static void Apply(int memoryClass, NodeConfig c)
         {
@@ -118,6 +132,8 @@ namespace Edge.Dataplane.Boards
                 // x86, boards/README.md). The scheduler counts both: such pods go to bigger boards.
                 c.MaxContainers = 8;
                 c.MaxProbes = 0;
+                c.PodMemory = PodMemory(memoryClass);
+                c.PodBytes = PodBytes(memoryClass);
                 c.MaxServices = 32;
                 c.ConntrackEntries = 44;
                 c.MaxPolicies = 16;
@@ -150,6 +166,8 @@ namespace Edge.Dataplane.Boards
             }
 
             c.MaxPods = 16;
+            c.PodMemory = PodMemory(memoryClass);
+            c.PodBytes = PodBytes(memoryClass);
             c.MaxServices = memoryClass == Wrover ? 128 : 256;
             c.ConntrackEntries = memoryClass == Wrover ? 1024 : 4096;
             c.AffinityEntries = 128;

@@ -15,6 +15,16 @@ namespace Edge.Dataplane.Mgmt
         /// </summary>
         public string[] Env = Empty.Strings;
 
+        /// <summary>
+        /// Its memory limit in bytes (0: none): the program is OOMKilled (exit 137) when what it
+        /// asked the board for would go above it.
+        /// </summary>
+        public int MemoryLimit;
+
+        /// <summary>Its cpu request and limit in millicores (0: none): the request weighs its share of the board's loop, the limit caps it.</summary>
+        public int CpuRequest;
+        public int CpuLimit;
+
         /// <summary>Its startup, liveness and readiness probes at <see cref="ProbeSpec.Startup"/>... (an entry null when not set); null when it has none.</summary>
         public ProbeSpec[] Probes;
 
@@ -36,7 +46,8 @@ namespace Edge.Dataplane.Mgmt
         /// <summary>Whether two containers are the same in everything the host sends.</summary>
         public static bool Same(ContainerSpec a, ContainerSpec b)
         {
-            return a.Name == b.Name && a.Image == b.Image && StateReuse.SameStrings(a.Args, b.Args) && StateReuse.SameStrings(a.Env, b.Env)
+            return a.Name == b.Name && a.Image == b.Image && a.MemoryLimit == b.MemoryLimit && a.CpuRequest == b.CpuRequest && a.CpuLimit == b.CpuLimit
+                && StateReuse.SameStrings(a.Args, b.Args) && StateReuse.SameStrings(a.Env, b.Env)
                 && ProbeSpec.Same(a.Probe(ProbeSpec.Startup), b.Probe(ProbeSpec.Startup))
                 && ProbeSpec.Same(a.Probe(ProbeSpec.Liveness), b.Probe(ProbeSpec.Liveness))
                 && ProbeSpec.Same(a.Probe(ProbeSpec.Readiness), b.Probe(ProbeSpec.Readiness));

@@ -2,7 +2,8 @@ namespace Edge.Dataplane.Mgmt
 {
     /// <summary>
     /// A pod in a state's pods section: namespace, name, UID (string-table indexes), address,
-    /// then its containers, each its name, image, args and environment, and which of its
+    /// then its containers, each its name, image, args and environment, its memory limit and cpu
+    /// request and limit, and which of its
     /// startup, liveness and readiness probes follow (a bit each), each probe its handler, port,
     /// words (path and headers, or command) and timing.
     /// </summary>
@@ -25,6 +26,9 @@ namespace Edge.Dataplane.Mgmt
                 w.Int(strings.Index(container.Image));
                 StateCodec.Strings(w, strings, container.Args);
                 StateCodec.Strings(w, strings, container.Env);
+                w.Int(container.MemoryLimit);
+                w.Int(container.CpuRequest);
+                w.Int(container.CpuLimit);
                 int present = 0;
                 for (int k = 0; k < 3; k++)
                 {
@@ -74,8 +78,11 @@ namespace Edge.Dataplane.Mgmt
             container.Image = StateCodec.Required(strings, r);
             container.Args = StateCodec.Strings(r, strings);
             container.Env = StateCodec.Strings(r, strings);
+            container.MemoryLimit = r.Int();
+            container.CpuRequest = r.Int();
+            container.CpuLimit = r.Int();
             int present = r.Byte();
-            if (present < 0 || present > 7)
+            if (present < 0 || present > 7 || container.MemoryLimit < 0 || container.CpuRequest < 0 || container.CpuLimit < 0)
             {
                 r.Failed = true;
                 return container;

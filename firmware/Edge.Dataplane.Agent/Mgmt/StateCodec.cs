@@ -12,7 +12,7 @@ namespace Edge.Dataplane.Mgmt
     /// </summary>
     public static class StateCodec
     {
-        public const int FormatVersion = 9; // 9: a pod carries its containers, each with its probes; 8: every Snapshot and Delta payload is a part of its state (StatePart), the state's body cut between the units StateDecoder reads; 7: a pod carries its container's args and environment; 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
+        public const int FormatVersion = 10; // 10: a container carries its memory limit and cpu request and limit; 9: a pod carries its containers, each with its probes; 8: every Snapshot and Delta payload is a part of its state (StatePart), the state's body cut between the units StateDecoder reads; 7: a pod carries its container's args and environment; 6: the TLS section says whether its keys are encrypted under the session key, routes carry their regex patterns and rewrite targets; 5: TLS certificates after the ingress routes, a route's ssl-redirect; 4: ingress routes after the policies; 3: network policies after the cluster's pods; 2: endpoints without pod names
 
         /// <summary>
         /// The state. With <paramref name="keys"/>, the established session of the line it is sent

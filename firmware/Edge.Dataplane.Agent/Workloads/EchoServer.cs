@@ -98,6 +98,11 @@ namespace Edge.Dataplane.Workloads
             }
         }
 
+        public int Exit
+        {
+            get { return -1; }
+        }
+
         public void Stop()
         {
             for (int i = 0; i < _connections.Length; i++)

@@ -90,6 +90,11 @@ namespace Edge.Dataplane.Workloads
             }
         }
 
+        public int Exit
+        {
+            get { return -1; }
+        }
+
         public void Stop()
         {
             for (int i = 0; _connections != null && i < _connections.Length; i++)

@@ -11,6 +11,9 @@ namespace Edge.Dataplane.Workloads
 
         void Poll(long now);
 
+        /// <summary>The code its program ended with (137: killed for its memory), -1 while it runs: servers never end on their own.</summary>
+        int Exit { get; }
+
         /// <summary>Closes its sockets (the container stops; the sandbox stays).</summary>
         void Stop();
     }

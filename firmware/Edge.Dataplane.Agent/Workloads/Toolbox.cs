@@ -15,6 +15,11 @@ namespace Edge.Dataplane.Workloads
         {
         }
 
+        public int Exit
+        {
+            get { return -1; }
+        }
+
         public void Stop()
         {
         }

@@ -1,3 +1,4 @@
+using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Net;
 
 namespace Edge.Dataplane.Workloads
@@ -11,7 +12,7 @@ namespace Edge.Dataplane.Workloads
         /// <summary>The images, made when asked for (a static array of them would sit on the board's heap for good).</summary>
         public static string[] Images
         {
-            get { return new string[] { "whoami", "hello", "echo", "counter", "toolbox" }; }
+            get { return new string[] { "whoami", "hello", "echo", "counter", "toolbox", "stress" }; }
         }
 
         /// <summary>
@@ -21,18 +22,19 @@ namespace Edge.Dataplane.Workloads
         public static IWorkload Create(string image, PodSandbox pod, string nodeName)
         {
             ImageFlags refused;
-            return Create(image, pod, pod.Log, nodeName, Empty.Strings, Empty.Strings, out refused);
+            return Create(ContainerSpec.One(image)[0], pod, pod.Log, nodeName, new Kubepods(), out refused);
         }
 
         /// <summary>
-        /// Starts the image with its container's args and environment ("NAME=value"), logging to
-        /// <paramref name="log"/>; null for an unknown image, or when the image does not take its
+        /// Starts the container's image with its args and environment ("NAME=value"), logging to
+        /// <paramref name="log"/>, its memory and cpu held to its limits within the board's
+        /// <paramref name="kubepods"/>; null for an unknown image, or when the image does not take its
         /// command line or cannot listen on its port (a sibling container holds it): then
         /// <paramref name="refused"/> says why and how it exited, as the program would have.
         /// </summary>
-        public static IWorkload Create(string image, PodSandbox pod, PodLog log, string nodeName, string[] args, string[] env, out ImageFlags refused)
+        public static IWorkload Create(ContainerSpec container, PodSandbox pod, PodLog log, string nodeName, Kubepods kubepods, out ImageFlags refused)
         {
-            IWorkload workload = Start(image, pod, nodeName, args, env, out refused);
+            IWorkload workload = Start(container, pod, log, nodeName, kubepods, out refused);
             var server = workload as HttpServer;
             if (server != null)
             {
@@ -40,6 +42,12 @@ namespace Edge.Dataplane.Workloads
             }
 
             return workload;
+        }
+
+        /// <summary>Whether the image's program takes memory or cpu from what the board's pods share (stress does; the servers' buffers are the network stack's).</summary>
+        public static bool TakesFromKubepods(string image)
+        {
+            return ShortName(image) == "stress";
         }
 
         // The image's port, unless a sibling container of the pod listens there: then the
@@ -57,10 +65,11 @@ namespace Edge.Dataplane.Workloads
             return false;
         }
 
-        private static IWorkload Start(string image, PodSandbox pod, string nodeName, string[] args, string[] env, out ImageFlags refused)
+        private static IWorkload Start(ContainerSpec container, PodSandbox pod, PodLog log, string nodeName, Kubepods kubepods, out ImageFlags refused)
         {
             refused = null;
-            string name = ShortName(image);
+            string[] args = container.Args, env = container.Env;
+            string name = ShortName(container.Image);
             ImageFlags flags;
             switch (name)
             {
@@ -111,6 +120,8 @@ namespace Edge.Dataplane.Workloads
 
                     return new CounterServer(pod, flags.Port(counterPort));
                 case "toolbox": return new Toolbox(); // its main process only sleeps (its args, "sleep infinity" say, are not read); tools run with exec
+                case "stress":
+                    return StressWorkload.Start(container, log, kubepods, out refused);
                 default: return null;
             }
         }

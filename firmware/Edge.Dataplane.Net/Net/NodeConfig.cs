@@ -96,6 +96,15 @@ namespace Edge.Dataplane.Net
         /// <summary>Containers across the board's pods, and the probes they have: what its memory class holds (the Node's edge.dev/containers and edge.dev/probes).</summary>
         public int MaxContainers = 64;
         public int MaxProbes = 64;
+
+        /// <summary>
+        /// The memory the board offers pods (the Node's allocatable memory), and what one pod's
+        /// sandbox and image hold of it at the most: what is left of the first beside the pods is
+        /// what their programs may ask for together (a stress container's blocks) before the
+        /// board's OOM killer ends the one asking (MemoryClass sets both, measured on nanoCLR).
+        /// </summary>
+        public int PodMemory = 1536 * 1024;
+        public int PodBytes = 4224;
         public int MaxSocketsPerPod = 8;
         /// <summary>Neighbours a pod's ARP cache holds (the least recently used goes first).</summary>
         public int ArpEntries = 32;

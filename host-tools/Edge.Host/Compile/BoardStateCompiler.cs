@@ -246,8 +246,14 @@ public static class BoardStateCompiler
             Args = ContainerEnvironment.Args(container, Edge.Dataplane.Workloads.WorkloadCatalog.ShortName(image), ContainerEnvironment.For(pod, container, sources).Variables),
             Env = env.Select(v => v.Key + "=" + v.Value).ToArray(),
             Probes = ProbeCompiler.For(container),
+            MemoryLimit = Clamp(PodResources.Read(container["resources"]?["limits"]?[PodResources.Memory])?.WholeValue ?? 0),
+            CpuRequest = Clamp(PodResources.Request(container, PodResources.Cpu)?.MilliValue ?? 0),
+            CpuLimit = Clamp(PodResources.Read(container["resources"]?["limits"]?[PodResources.Cpu])?.MilliValue ?? 0),
         };
     }
+
+    // A board counts bytes and millicores in an int: a limit past that is no limit it could reach.
+    private static int Clamp(long value) => value <= 0 ? 0 : value >= int.MaxValue ? int.MaxValue : (int)value;
 
     public static uint PodAddress(KubeObject pod) => Ipv4Address.TryParse((string?)pod.Json["status"]?["podIP"] ?? "", out uint ip) ? ip : 0;
 

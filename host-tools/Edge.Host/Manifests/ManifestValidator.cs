@@ -241,7 +241,7 @@ public static partial class ManifestValidator
 
             if (containers[i]?["image"] is null)
             {
-                v.Error(c + ".image", "required (whoami, hello, echo, counter or toolbox)");
+                v.Error(c + ".image", "required (whoami, hello, echo, counter, toolbox or stress)");
             }
 
             if (containers[i]?["command"] is JsonArray { Count: > 0 } command

@@ -118,6 +118,8 @@ public sealed class NodePortRelayTimeoutTests
 
         public string Image => "silent";
 
+        public int Exit => -1;
+
         public void Poll(long now) => Connection ??= listener.Accept();
 
         public void Stop()

@@ -109,7 +109,7 @@ public sealed class WorkloadSimulationTests
         PodSandbox pod = cluster.Node(1).AddPod("default", "p", 0);
 
         Assert.Null(WorkloadCatalog.Create("nginx:1.27", pod, "node-1"));
-        Assert.Equal("image \"nginx:1.27\" is not built into Edge; use one of: whoami, hello, echo, counter, toolbox",
+        Assert.Equal("image \"nginx:1.27\" is not built into Edge; use one of: whoami, hello, echo, counter, toolbox, stress",
             WorkloadCatalog.UnknownImageMessage("nginx:1.27"));
     }
 

@@ -71,6 +71,25 @@ public sealed class BoardStateCompilerTests
     }
 
     [Fact]
+    public void A_containers_memory_limit_and_cpu_request_and_limit_go_to_its_board_in_bytes_and_millicores()
+    {
+        KubeObject pod = Obj("""
+            {"kind": "Pod", "metadata": {"name": "memory-demo", "namespace": "default", "uid": "u-m"},
+             "spec": {"nodeName": "node-1", "containers": [
+               {"name": "memory-demo-ctr", "image": "polinux/stress", "resources": {"limits": {"memory": "2Ki", "cpu": "500m"}, "requests": {"cpu": 0.25}}},
+               {"name": "sidecar", "image": "toolbox", "resources": {"limits": {"memory": "1Ti"}}},
+               {"name": "plain", "image": "toolbox"}]},
+             "status": {"phase": "Pending", "podIP": "10.244.1.9"}}
+            """);
+
+        ContainerSpec[] containers = BoardStateCompiler.Compile("node-1", Nodes, [.. Pods, pod], Services, Endpoints, new ClusterNetwork(), 7).Pods.Single(p => p.Name == "memory-demo").Containers;
+
+        Assert.Equal((2048, 250, 500), (containers[0].MemoryLimit, containers[0].CpuRequest, containers[0].CpuLimit));
+        Assert.Equal(int.MaxValue, containers[1].MemoryLimit); // more than a board counts: no limit it could reach
+        Assert.Equal((0, 0, 0), (containers[2].MemoryLimit, containers[2].CpuRequest, containers[2].CpuLimit));
+    }
+
+    [Fact]
     public void A_board_gets_its_own_pods_and_every_joined_peer()
     {
         DesiredState state = Compile("node-1");

@@ -128,7 +128,7 @@ public sealed class ManifestTests
         [
             "web.yaml:6: deployment.apps/web: spec.replicas: must be a whole number, 0 or more",
             "web.yaml:10: deployment.apps/web: spec.template.metadata.labels: must include every label of spec.selector.matchLabels, or the deployment would not own its pods",
-            "web.yaml:14: deployment.apps/web: spec.template.spec.containers[0].image: required (whoami, hello, echo, counter or toolbox)",
+            "web.yaml:14: deployment.apps/web: spec.template.spec.containers[0].image: required (whoami, hello, echo, counter, toolbox or stress)",
             "web.yaml:12: deployment.apps/web: spec.template.spec.hostNetwork: not supported: every Edge pod has its own sandbox; use a NodePort or LoadBalancer Service to reach the board's address",
         ], problems.Select(p => p.ToString()));
     }

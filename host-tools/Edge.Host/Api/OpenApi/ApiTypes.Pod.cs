@@ -54,7 +54,7 @@ public static partial class ApiTypes
             Ref("resources", Core + "ResourceRequirements", "Resources for the whole pod.")),
         Struct(Core + "Container", "A container: an image run in a pod (on Edge: one of the built-in images).",
             Required(Str("name", "The container's name, unique in the pod.")),
-            Str("image", "The image: whoami, hello, echo, counter or toolbox on Edge."),
+            Str("image", "The image: whoami, hello, echo, counter, toolbox or stress on Edge."),
             Strings("command", "The entrypoint (built-in images run their own)."),
             Strings("args", "Arguments to the entrypoint."),
             Str("workingDir", "The working directory."),
