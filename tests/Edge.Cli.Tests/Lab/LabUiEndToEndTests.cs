@@ -10,7 +10,7 @@ namespace Edge.Cli.Tests.Lab;
 /// The lab view in a real browser (Debian's chromium, headless, through chromedriver), as an
 /// instructor opens it: `lab up --ui` on three virtual boards, `apply` a Deployment and its
 /// Service, and the page, never reloaded, shows the boards, their pods, a pod created and then
-/// deleted, its readiness, and the Service's endpoints; a board's tables on request.
+/// deleted, its readiness, and the Service's endpoints; a board's tables on request; a board lost.
 /// Screenshots in artifacts/ui/.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -38,7 +38,7 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
     [RequiresToolFact("chromium", "chromedriver")]
     public void The_page_shows_the_boards_their_pods_and_a_services_endpoints_and_follows_changes_without_a_reload()
     {
-        CliRun up = Edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.208", "--ui");
+        CliRun up = Edgectl.Run("lab", "up", "--nodes", "3", "--first-address", "127.0.10.208", "--ui", "--not-ready-after", "3", "--evict-after", "120");
         Assert.True(up.ExitCode == 0, up.Out + up.Err);
         string url = Regex.Match(up.Out, @"(?m)^Lab view: (http://127\.0\.0\.1:\d+/)").Groups[1].Value;
         Assert.True(url.Length > 0, "lab up --ui printed no URL:\n" + up.Out);
@@ -94,6 +94,17 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
         browser.WaitFor(() => browser.Page.FindElements(By.CssSelector("#edges path[data-from='svc:default/web']")).Count == 3, "three endpoint lines from service web again");
         Assert.Equal("same page", browser.Js("return window.edgeTestMark;"));
         browser.Screenshot("lab-view-pod-deleted");
+
+        // A board lost (its process killed): NotReady in words, its VXLAN links down, its pod a dashed (not-ready) endpoint.
+        int node3 = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(Home, "labs", "ui", "lab.json")))!["boards"]!
+            .AsArray().Single(b => (string?)b!["name"] == "node-3")!["pid"]!;
+        System.Diagnostics.Process.GetProcessById(node3).Kill();
+        browser.WaitFor(() => browser.Page.FindElement(By.CssSelector("g.board[data-key='node:node-3']")).GetAttribute("data-status") == "NotReady", "node-3 NotReady");
+        Assert.Contains("NotReady", browser.Page.FindElement(By.CssSelector("g.board[data-key='node:node-3']")).Text);
+        browser.WaitFor(() => browser.Page.FindElements(By.CssSelector("#overlay path.overlay.down")).Count == 2, "node-3's two VXLAN links down");
+        browser.WaitFor(() => browser.Page.FindElements(By.CssSelector("#edges path.notready[data-from='svc:default/web']")).Count == 1, "node-3's web pod a not-ready endpoint");
+        Assert.Equal("same page", browser.Js("return window.edgeTestMark;"));
+        browser.Screenshot("lab-view-board-lost");
 
         // lab down stops the view with the rest.
         CliRun down = Edgectl.Run("lab", "down");

@@ -197,7 +197,7 @@
       el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 }, g);
       dot(g, b.x + 20, b.y + 24, s);
       text(g, b.x + 36, b.y + 30, fit((p.namespace === "default" ? "" : p.namespace + "/") + p.name, 24), "podname");
-      text(g, b.x + 12, b.y + 58, fit(`${p.status} · ${p.readyContainers} · ${p.ip || "no IP"}${p.restarts > 0 ? " · ↻" + p.restarts : ""}`, p.policies.length > 0 ? 24 : 30), s === "ready" ? "small" : "small " + s);
+      text(g, b.x + 12, b.y + 58, fit(`${p.status}${s === "notready" && p.status === "Running" ? " NotReady" : ""} · ${p.readyContainers} · ${p.ip || "no IP"}${p.restarts > 0 ? " · ↻" + p.restarts : ""}`, p.policies.length > 0 ? 24 : 30), s === "ready" ? "small" : "small " + s);
       if (p.policies.length > 0) {
         text(g, b.x + b.w - 10, b.y + 58, "policy", "small").setAttribute("text-anchor", "end");
       }
