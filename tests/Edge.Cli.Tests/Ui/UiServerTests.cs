@@ -83,8 +83,9 @@ public sealed class UiServerTests : IAsyncLifetime
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
 
-        JsonObject first = await NextLab(events, v => Pods(v).Contains("default/web-a"));
-        Assert.True((bool)first["connected"]!);
+        // Each kind is listed on its own: the view says it is connected once all of them are followed.
+        JsonObject first = await NextLab(events, v => (bool)v["connected"]! && Pods(v).Contains("default/web-a"));
+        Assert.Null(first["problem"]);
 
         _store.Create(Pod("web-b", "10.244.1.6"));
         JsonObject added = await NextLab(events, v => Pods(v).Contains("default/web-b"));
