@@ -8,6 +8,7 @@ using Edge.Cli.Commands.Lab;
 using Edge.Cli.Commands.Overlay;
 using Edge.Cli.Commands.Policy;
 using Edge.Cli.Commands.Resources;
+using Edge.Cli.Commands.Ui;
 
 namespace Edge.Cli;
 
@@ -47,6 +48,7 @@ public static class EdgeCli
         root.Add(PolicyCommand.Create(console));
         root.Add(CaptureCommand.Create(console));
         root.Add(OverlayCommand.Create(console));
+        root.Add(UiCommand.Create(console));
         root.Add(VersionCommand.Create(console));
         root.Add(CompletionCommand.Create(console));
         root.Add(DecodeCommandDefinition.Create(console));

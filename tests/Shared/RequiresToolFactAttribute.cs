@@ -53,6 +53,7 @@ public static class Tools
         "ping" => "apt-get install iputils-ping",
         "curl" => "apt-get install curl",
         "kubectl" => "install kubectl: https://kubernetes.io/docs/tasks/tools/",
+        "chromium" or "chromedriver" => "apt-get install chromium chromium-driver",
         _ => $"install {tool}",
     };
 

@@ -32,6 +32,8 @@ public static class Program
                 return IngressThroughput.Run(args.Length > 1 ? int.Parse(args[1]) : 2000);
             case "api":
                 return ApiBench.Run(args.Length > 1 ? int.Parse(args[1]) : 10);
+            case "ui":
+                return UiLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 50);
             case "suite-under-load":
                 return SuiteUnderLoad.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
             case "fuzz":

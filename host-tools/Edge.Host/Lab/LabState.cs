@@ -29,6 +29,9 @@ public sealed class LabState
 
     public List<LabProcess> Boards { get; set; } = [];
 
+    /// <summary>The lab view in a browser (`lab up --ui`): its process, and its page's URL as Address.</summary>
+    public LabProcess? Ui { get; set; }
+
     public static string DirectoryFor(string name) => Path.Combine(StorePaths.DataDirectory(), "labs", name);
 
     public static string PathFor(string name) => Path.Combine(DirectoryFor(name), "lab.json");

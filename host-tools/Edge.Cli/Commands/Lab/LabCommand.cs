@@ -21,14 +21,16 @@ public static class LabCommand
             Description = "Boot the boards it starts as this board (repeatable, in node order; the last for the rest): its memory class's capacities, "
                 + "e.g. --profile wt32-eth01 --profile esp32-ethernet-kit for a WROOM node-1 and WROVER others. `edgectl board list` shows them",
         };
+        var ui = new Option<bool>("--ui") { Description = "Also serve the lab view in a browser (`edgectl ui` in the background, on loopback; `lab down` stops it) and print its URL" };
         var up = new Command("up", "Start (or complete) the lab: a control plane and N virtual boards; waits until every node is Ready")
         {
-            nodes, timeout, firstAddress, notReadyAfter, evictAfter, profiles,
+            nodes, timeout, firstAddress, notReadyAfter, evictAfter, profiles, ui,
         };
         up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress))
         {
             ControlPlaneArgs = Timings(parsed.GetValue(notReadyAfter), parsed.GetValue(evictAfter)),
             Profiles = parsed.GetValue(profiles) ?? [],
+            Ui = parsed.GetValue(ui),
         }.Run(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
 
         var purge = new Option<bool>("--purge") { Description = "Also delete the cluster's state (objects, events); the next `lab up` starts empty" };

@@ -30,7 +30,7 @@ public static class LabDown
 
         if (state != null)
         {
-            foreach (LabProcess process in new[] { state.ControlPlane }.Concat(state.Boards).OfType<LabProcess>().Where(p => p.Pid > 0))
+            foreach (LabProcess process in new[] { state.Ui, state.ControlPlane }.Concat(state.Boards).OfType<LabProcess>().Where(p => p.Pid > 0))
             {
                 bool stopped = LabProcesses.Stop(process.Pid, TimeSpan.FromSeconds(5));
                 console.Out.WriteLine(stopped ? $"✓ stopped {process.Name} (pid {process.Pid})" : $"- {process.Name} was not running");

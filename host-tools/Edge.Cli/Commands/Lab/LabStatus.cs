@@ -35,6 +35,11 @@ public static class LabStatus
             rows.Add([cp.Name, LabProcesses.IsAlive(cp.Pid) ? "Running" : "Stopped", cp.Pid.ToString(), cp.Address, "API " + api]);
         }
 
+        if (state.Ui is LabProcess ui)
+        {
+            rows.Add([ui.Name, LabProcesses.IsAlive(ui.Pid) ? "Running" : "Stopped", ui.Pid.ToString(), ui.Address, "lab view (edgectl ui)"]);
+        }
+
         foreach (LabProcess board in state.Boards)
         {
             string session = boards.TryGetValue(board.Address, out JsonNode? b)

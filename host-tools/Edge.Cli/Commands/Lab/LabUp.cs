@@ -42,6 +42,9 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
     /// </summary>
     public IReadOnlyList<string> Profiles { get; init; } = [];
 
+    /// <summary>Also run the lab view (`edgectl ui`) in the background: `lab up --ui`.</summary>
+    public bool Ui { get; init; }
+
     private string BoardAddress(int n)
     {
         if (_bridge != null)
@@ -88,6 +91,10 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         WaitForNodes(state, nodes, timeout);
         string kubeconfig = LabKubeconfig.Write(state);
         MergeKubeconfig(state);
+        if (Ui)
+        {
+            StartUi(state, dir);
+        }
 
         console.Out.WriteLine();
         console.Out.WriteLine($"The lab is up: {nodes} node{(nodes == 1 ? "" : "s")}, API at {state.Server}. Try:");
@@ -102,8 +109,42 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         }
 
         console.Out.WriteLine($"kubectl works too (`kubectl get nodes`); the lab's own kubeconfig: {kubeconfig}");
+        if (state.Ui != null && Ui)
+        {
+            console.Out.WriteLine($"Lab view: {state.Ui.Address}  (open it in a browser; `edgectl ui --address 0.0.0.0` shows it to other machines)");
+        }
+
         console.Out.WriteLine("Stop it with `edgectl lab down` (state is kept; --purge forgets it).");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>`edgectl ui` in the background for `lab up --ui`: on loopback, on the port it had before when that is free, recorded in the lab's file.</summary>
+    private void StartUi(LabState state, string dir)
+    {
+        if (state.Ui != null && LabProcesses.IsAlive(state.Ui.Pid) && Healthy(state.Ui.Address))
+        {
+            Done($"lab view is running (pid {state.Ui.Pid}, {state.Ui.Address})");
+            return;
+        }
+
+        int port = Uri.TryCreate(state.Ui?.Address, UriKind.Absolute, out Uri? previous) && LabProcesses.PortIsFree(previous.Port) ? previous.Port : LabProcesses.FreePort();
+        string log = Path.Combine(dir, "ui.log");
+        int pid = LabProcesses.StartDetached(["ui", "--lab", name, "--address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log", log]);
+        state.Ui = new LabProcess { Name = "ui", Pid = pid, Address = $"http://127.0.0.1:{port}/", Log = log };
+        state.Save();
+
+        var clock = Stopwatch.StartNew();
+        while (!Healthy(state.Ui.Address))
+        {
+            if (!LabProcesses.IsAlive(pid) || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new CliException($"the lab view did not start; its log ({log}) ends:\n{Tail(log)}");
+            }
+
+            Thread.Sleep(100);
+        }
+
+        Done($"started the lab view (pid {pid}, {state.Ui.Address})");
     }
 
     /// <summary>
@@ -447,7 +488,7 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            return http.GetStringAsync(server.TrimEnd('/') + "/healthz").GetAwaiter().GetResult() == "ok";
+            return http.GetStringAsync(server.TrimEnd('/') + "/healthz").GetAwaiter().GetResult().Trim() == "ok";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

@@ -1,0 +1,496 @@
+// Edge lab view: draws the LabView the server sends (/ui/v1/events, event "lab") as plain SVG.
+// No framework, no build step, nothing loaded from elsewhere. Every object drawn is a focusable
+// group (Tab, then Enter or Space) with a data-key ("pod:default/web-1") that stays the same
+// across updates, so focus and selection survive a redraw. Flows and traces (issue 18) will come
+// as events of their own on the same stream and be drawn over the overlay arcs (#overlay-KEY).
+"use strict";
+
+(function () {
+  const SVG = "http://www.w3.org/2000/svg";
+  const size = { pad: 20, gap: 28, board: 320, pod: 292, podH: 70, podGap: 10, head: 118, svc: 320, svcH: 104, ing: 320, ingH: 88, rowGap: 70 };
+
+  const state = {
+    view: null,
+    selected: null,          // a data-key
+    tables: {},              // "node/view" -> { text, at, error }
+    openTables: null,        // "node/view" shown in the details
+    detailsShown: "",        // what the details were drawn from, to redraw only on change
+  };
+
+  // Exposed for tests and the latency benchmark: the revision drawn, and when each pod was first drawn (ms since the epoch).
+  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0 };
+
+  const svg = document.getElementById("topology");
+  const details = document.getElementById("details");
+
+  function el(name, attrs, parent) {
+    const e = document.createElementNS(SVG, name);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v !== null && v !== undefined) e.setAttribute(k, v);
+    }
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function text(parent, x, y, content, cls) {
+    const t = el("text", { x: x, y: y, class: cls || null }, parent);
+    t.textContent = content;
+    return t;
+  }
+
+  function html(tag, content, attrs) {
+    const e = document.createElement(tag);
+    if (content !== undefined && content !== null) e.textContent = content;
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  }
+
+  // Text that fits a box: cut with an ellipsis past max characters (the details say it whole).
+  function fit(s, max) {
+    s = String(s === null || s === undefined ? "" : s);
+    return s.length <= max ? s : s.slice(0, max - 1) + "…";
+  }
+
+  function podState(p) {
+    if (p.status === "Terminating") return "notready";
+    if (p.ready) return "ready";
+    if (p.phase === "Pending" || p.status === "ContainerCreating") return "pending";
+    return "notready";
+  }
+
+  function podStateText(p) {
+    const s = podState(p);
+    return s === "ready" ? "Ready" : s === "pending" ? "Pending" : "NotReady";
+  }
+
+  // A focusable group for one object: click, Enter or Space selects it.
+  function item(parent, key, cls, label) {
+    const g = el("g", { class: "item " + cls, tabindex: "0", role: "button", "data-key": key, "aria-label": label }, parent);
+    if (state.selected === key) g.classList.add("selected");
+    return g;
+  }
+
+  function dot(g, x, y, s) {
+    el("circle", { class: "dot " + s, cx: x, cy: y, r: 9 }, g);
+    if (s === "pending") el("path", { class: "dot-half", d: `M ${x} ${y - 9} A 9 9 0 0 0 ${x} ${y + 9} Z` }, g);
+  }
+
+  function draw(view) {
+    const focusedKey = document.activeElement && document.activeElement.getAttribute && document.activeElement.getAttribute("data-key");
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+
+    const nodes = view.nodes;
+    const columns = nodes.map(n => ({ name: n.name, node: n, pods: [] }));
+    const unscheduled = { name: null, node: null, pods: [] };
+    for (const p of view.pods) {
+      const c = columns.find(c => c.name === p.node);
+      (c || unscheduled).pods.push(p);
+    }
+    if (unscheduled.pods.length > 0) columns.push(unscheduled);
+
+    const services = view.services;
+    const ingresses = view.ingresses;
+    const boardsWidth = columns.length * (size.board + size.gap);
+    const width = Math.max(boardsWidth, 2 * (size.svc + size.gap), 3 * (size.ing + size.gap)) + size.pad;
+    const perRow = Math.max(1, Math.floor((width - size.pad) / (size.svc + size.gap)));
+
+    let y = size.pad;
+    const at = {}; // key -> {x, y, w, h}
+    ingresses.forEach((ing, i) => {
+      at["ing:" + ing.key] = { x: size.pad + (i % perRow) * (size.ing + size.gap), y: y + Math.floor(i / perRow) * (size.ingH + 20), w: size.ing, h: size.ingH };
+    });
+    if (ingresses.length > 0) y += Math.ceil(ingresses.length / perRow) * (size.ingH + 20) + size.rowGap - 20;
+    services.forEach((s, i) => {
+      at["svc:" + s.key] = { x: size.pad + (i % perRow) * (size.svc + size.gap), y: y + Math.floor(i / perRow) * (size.svcH + 24), w: size.svc, h: size.svcH };
+    });
+    if (services.length > 0) y += Math.ceil(services.length / perRow) * (size.svcH + 24) + size.rowGap - 24;
+
+    const boardY = y;
+    const most = Math.max(1, ...columns.map(c => c.pods.length));
+    const boardH = size.head + most * (size.podH + size.podGap) + size.podGap;
+    columns.forEach((c, i) => {
+      const x = size.pad + i * (size.board + size.gap);
+      if (c.node) at["node:" + c.name] = { x: x, y: boardY, w: size.board, h: boardH };
+      else at["unscheduled"] = { x: x, y: boardY, w: size.board, h: boardH };
+      c.pods.forEach((p, j) => {
+        at["pod:" + p.key] = { x: x + (size.board - size.pod) / 2, y: boardY + size.head + j * (size.podH + size.podGap), w: size.pod, h: size.podH };
+      });
+    });
+
+    const arcs = view.overlay.length;
+    const depth = arcs === 0 ? 0 : 60 + 34 * Math.max(0, nodes.length - 2);
+    const height = boardY + boardH + depth + 50;
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+
+    // Boards first, lines over them, then pods, services and ingresses on top.
+    const boards = el("g", { id: "boards" }, svg);
+    for (const c of columns) {
+      const b = c.node ? at["node:" + c.name] : at["unscheduled"];
+      if (c.node) {
+        const n = c.node;
+        const s = n.ready ? "ready" : "notready";
+        const g = item(boards, "node:" + n.name, "board " + s,
+          `board ${n.name}, ${n.status}, ${n.address}, ${c.pods.length} pods`);
+        g.setAttribute("data-status", n.status);
+        el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h, rx: 8 }, g);
+        dot(g, b.x + 24, b.y + 28, s);
+        text(g, b.x + 42, b.y + 35, n.name, "title");
+        text(g, b.x + b.w - 16, b.y + 35, n.status.replace(",SchedulingDisabled", " (cordoned)"), s).setAttribute("text-anchor", "end");
+        text(g, b.x + 16, b.y + 66, `${n.address}${n.virtual ? " · virtual board" : ""}`);
+        text(g, b.x + 16, b.y + 94, `${n.memoryClass ? n.memoryClass + " · " : ""}${n.memory || "?"} · ${c.pods.length}/${n.pods === null ? "?" : n.pods} pods`, "small");
+      } else {
+        const g = el("g", { class: "board unscheduled", "data-key": "unscheduled" }, boards);
+        el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h, rx: 8, "stroke-dasharray": "4 6" }, g);
+        text(g, b.x + 16, b.y + 35, "Not on a board", "title");
+        text(g, b.x + 16, b.y + 66, "waiting to be scheduled", "small");
+      }
+    }
+
+    const overlay = el("g", { id: "overlay" }, svg);
+    const index = Object.fromEntries(nodes.map((n, i) => [n.name, i]));
+    for (const link of view.overlay) {
+      const a = at["node:" + link.from], b = at["node:" + link.to];
+      if (!a || !b) continue;
+      const span = Math.abs(index[link.to] - index[link.from]);
+      const x1 = a.x + a.w / 2, x2 = b.x + b.w / 2, y0 = a.y + a.h, d = 28 + 34 * span;
+      el("path", { id: "overlay-" + link.key, class: "overlay" + (link.up ? "" : " down"), d: `M ${x1} ${y0} C ${x1} ${y0 + d}, ${x2} ${y0 + d}, ${x2} ${y0}`, "data-key": "overlay:" + link.key }, overlay);
+      const label = text(overlay, (x1 + x2) / 2, y0 + d * 0.75 + 6, link.up ? "VXLAN" : "VXLAN down", link.up ? "small" : "small notready");
+      label.setAttribute("text-anchor", "middle");
+    }
+
+    const edges = el("g", { id: "edges" }, svg);
+    for (const s of services) {
+      const from = at["svc:" + s.key];
+      for (const e of s.endpoints) {
+        const to = e.pod && at["pod:" + e.pod];
+        if (!to) continue;
+        const x1 = from.x + from.w / 2, y1 = from.y + from.h, x2 = to.x + to.w / 2, y2 = to.y;
+        el("path", {
+          class: "edge" + (e.ready ? "" : " notready") + (state.selected === "svc:" + s.key || state.selected === "pod:" + e.pod ? " highlight" : ""),
+          d: `M ${x1} ${y1} C ${x1} ${y1 + 50}, ${x2} ${y2 - 60}, ${x2} ${y2}`,
+          "data-from": "svc:" + s.key, "data-to": "pod:" + e.pod,
+        }, edges);
+      }
+    }
+    for (const ing of ingresses) {
+      const from = at["ing:" + ing.key];
+      const seen = new Set();
+      for (const r of ing.rules.concat(ing.defaultBackend ? [{ service: ing.defaultBackend.split(":")[0] }] : [])) {
+        const to = at["svc:" + ing.namespace + "/" + r.service];
+        if (!to || seen.has(r.service)) continue;
+        seen.add(r.service);
+        const x1 = from.x + from.w / 2, y1 = from.y + from.h, x2 = to.x + to.w / 2, y2 = to.y;
+        el("path", { class: "edge", d: `M ${x1} ${y1} C ${x1} ${y1 + 30}, ${x2} ${y2 - 30}, ${x2} ${y2}`, "data-from": "ing:" + ing.key, "data-to": "svc:" + ing.namespace + "/" + r.service }, edges);
+      }
+    }
+
+    const podLayer = el("g", { id: "pods" }, svg);
+    for (const p of view.pods) {
+      const b = at["pod:" + p.key];
+      const s = podState(p);
+      const g = item(podLayer, "pod:" + p.key, "pod " + s,
+        `pod ${p.name} in ${p.namespace}, ${p.status}, ${podStateText(p)}, ${p.readyContainers} containers ready, IP ${p.ip || "none yet"}${p.node ? " on " + p.node : ", not scheduled"}`);
+      g.setAttribute("data-status", p.status);
+      g.setAttribute("data-ready", p.ready ? "true" : "false");
+      el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 }, g);
+      dot(g, b.x + 20, b.y + 24, s);
+      text(g, b.x + 36, b.y + 30, fit((p.namespace === "default" ? "" : p.namespace + "/") + p.name, 24), "podname");
+      text(g, b.x + 12, b.y + 58, fit(`${p.status}${s === "notready" && p.status === "Running" ? " NotReady" : ""} · ${p.readyContainers} · ${p.ip || "no IP"}${p.restarts > 0 ? " · ↻" + p.restarts : ""}`, p.policies.length > 0 ? 24 : 30), s === "ready" ? "small" : "small " + s);
+      if (p.policies.length > 0) {
+        text(g, b.x + b.w - 10, b.y + 58, "policy", "small").setAttribute("text-anchor", "end");
+      }
+      if (!(p.key in lab.firstSeen)) lab.firstSeen[p.key] = Date.now();
+    }
+
+    const svcLayer = el("g", { id: "services" }, svg);
+    for (const s of services) {
+      const b = at["svc:" + s.key];
+      const ready = s.endpoints.filter(e => e.ready).length;
+      const g = item(svcLayer, "svc:" + s.key, "service",
+        `service ${s.name} in ${s.namespace}, ${s.type}${s.headless ? " headless" : ""}, ${ready} of ${s.endpoints.length} endpoints ready`);
+      el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h }, g);
+      text(g, b.x + 14, b.y + 30, fit((s.namespace === "default" ? "" : s.namespace + "/") + s.name, 25), "title");
+      text(g, b.x + 14, b.y + 58, fit(`${s.type}${s.headless ? " (headless)" : ""} ${s.type === "ExternalName" ? s.externalName : s.headless ? "" : s.clusterIP || ""}`, 32));
+      const ports = s.ports.map(p => `${p.port}${p.nodePort ? ":" + p.nodePort : ""}/${p.protocol}`).join(", ");
+      text(g, b.x + 14, b.y + 86, fit(`${ports || "no ports"} · ${ready}/${s.endpoints.length} ready`, 32), s.endpoints.length > 0 && ready === 0 ? "small notready" : "small");
+    }
+
+    const ingLayer = el("g", { id: "ingresses" }, svg);
+    for (const ing of ingresses) {
+      const b = at["ing:" + ing.key];
+      const g = item(ingLayer, "ing:" + ing.key, "ingress", `ingress ${ing.name} in ${ing.namespace}, ${ing.rules.length} rules`);
+      el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h, rx: 2 }, g);
+      text(g, b.x + 14, b.y + 30, fit("Ingress " + ing.name, 26), "title");
+      const first = ing.rules[0];
+      text(g, b.x + 14, b.y + 62, fit(first ? `${first.host}${first.path} → ${first.service}${ing.rules.length > 1 ? " +" + (ing.rules.length - 1) : ""}` : ing.defaultBackend ? "default → " + ing.defaultBackend : "no rules", 32), "small");
+    }
+
+    drawPolicies(view);
+    if (focusedKey) {
+      const again = document.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  function drawPolicies(view) {
+    const list = document.getElementById("policy-list");
+    const focusedKey = document.activeElement && document.activeElement.getAttribute && document.activeElement.getAttribute("data-key");
+    list.textContent = "";
+    if (view.networkPolicies.length === 0) {
+      list.appendChild(html("li", "none"));
+      return;
+    }
+    for (const np of view.networkPolicies) {
+      const li = html("li");
+      const b = html("button", `${np.namespace}/${np.name}: ${np.policyTypes.join(" + ")}, selects ${np.pods.length} pod${np.pods.length === 1 ? "" : "s"}`,
+        { "data-key": "netpol:" + np.key, "aria-pressed": state.selected === "netpol:" + np.key ? "true" : "false" });
+      li.appendChild(b);
+      list.appendChild(li);
+      if (focusedKey === "netpol:" + np.key) b.focus({ preventScroll: true });
+    }
+  }
+
+  function find(key) {
+    const v = state.view;
+    if (!v || !key) return null;
+    const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+    const list = { node: v.nodes.map(n => Object.assign({ key: n.name }, n)), pod: v.pods, svc: v.services, ing: v.ingresses, netpol: v.networkPolicies }[kind];
+    return list ? { kind: kind, item: list.find(x => x.key === id) || null, id: id } : null;
+  }
+
+  function dl(pairs) {
+    const d = html("dl");
+    for (const [k, v] of pairs) {
+      if (v === null || v === undefined || v === "") continue;
+      d.appendChild(html("dt", k));
+      const dd = html("dd");
+      if (v instanceof Node) dd.appendChild(v); else dd.textContent = String(v);
+      d.appendChild(dd);
+    }
+    return d;
+  }
+
+  function stateSpan(s, words) {
+    return html("span", words, { class: "state-" + s });
+  }
+
+  function table(headers, rows) {
+    const t = html("table");
+    const head = html("tr");
+    headers.forEach(h => head.appendChild(html("th", h, { scope: "col" })));
+    t.appendChild(head);
+    for (const r of rows) {
+      const tr = html("tr");
+      r.forEach(c => {
+        const td = html("td");
+        if (c instanceof Node) td.appendChild(c); else td.textContent = String(c === null || c === undefined ? "" : c);
+        tr.appendChild(td);
+      });
+      t.appendChild(tr);
+    }
+    return t;
+  }
+
+  // A board's tables as `edgectl tables|conntrack` print them, fetched when asked (not live).
+  function tablesSection(nodes) {
+    const sec = html("section", null, { "aria-label": "Board tables" });
+    sec.appendChild(html("h3", "Board tables"));
+    sec.appendChild(html("p", "What the board programs, as iptables-save, ipvsadm -Ln, conntrack -L and its policy chains print it (read when asked)."));
+    for (const node of nodes) {
+      const p = html("p");
+      p.appendChild(html("b", node + ": "));
+      for (const view of ["iptables", "ipvs", "conntrack", "policy"]) {
+        const key = node + "/" + view;
+        p.appendChild(html("button", view, { "data-action": "tables", "data-tables": key, "aria-pressed": state.openTables === key ? "true" : "false" }));
+      }
+      sec.appendChild(p);
+    }
+    const shown = state.openTables && state.tables[state.openTables];
+    if (state.openTables) {
+      sec.appendChild(html("h4", state.openTables.replace("/", " · ") + (shown && shown.at ? " (read " + shown.at + ")" : "")));
+      sec.appendChild(html("pre", shown ? (shown.error ? "error: " + shown.error : shown.text) : "reading…", { "data-tables-text": state.openTables }));
+    }
+    return sec;
+  }
+
+  function drawDetails(force) {
+    const found = find(state.selected);
+    const related = found && found.item ? JSON.stringify([found.item, state.openTables, state.openTables && state.tables[state.openTables]]) : String(state.selected);
+    if (!force && related === state.detailsShown) return;
+    state.detailsShown = related;
+    const hadFocus = details.contains(document.activeElement) ? document.activeElement.getAttribute("data-tables") : null;
+    details.textContent = "";
+    details.appendChild(html("h2", "Details"));
+    if (!found) {
+      details.appendChild(html("p", "Nothing selected. Click a board, pod, service or ingress, or Tab to it and press Enter."));
+      return;
+    }
+    const it = found.item;
+    if (!it) {
+      details.appendChild(html("p", `${found.kind === "svc" ? "service" : found.kind === "netpol" ? "network policy" : found.kind} ${found.id} is gone (deleted).`, { class: "state-notready" }));
+      return;
+    }
+    const v = state.view;
+    switch (found.kind) {
+      case "node": {
+        details.appendChild(html("h3", "Board " + it.name));
+        details.appendChild(dl([
+          ["Status", stateSpan(it.ready ? "ready" : "notready", it.status)],
+          ["Address", it.address],
+          ["Kind", it.virtual ? "virtual board" : "board"],
+          ["Pod CIDR", it.podCIDR],
+          ["Memory for pods", it.memory],
+          ["Memory class", it.memoryClass],
+          ["Pods", `${v.pods.filter(p => p.node === it.name).length} of ${it.pods}`],
+          ["Firmware", it.firmware],
+        ]));
+        details.appendChild(tablesSection([it.name]));
+        break;
+      }
+      case "pod": {
+        const s = podState(it);
+        details.appendChild(html("h3", "Pod " + it.namespace + "/" + it.name));
+        const routed = v.services.filter(x => x.endpoints.some(e => e.pod === it.key)).map(x => {
+          const e = x.endpoints.find(e => e.pod === it.key);
+          return `${x.name} (${e.ready ? "ready endpoint" : "not-ready endpoint"})`;
+        });
+        details.appendChild(dl([
+          ["Status", stateSpan(s, `${it.status} (${podStateText(it)})`)],
+          ["Phase", it.phase],
+          ["Ready", it.readyContainers],
+          ["IP", it.ip || "none yet"],
+          ["Board", it.node || "not scheduled"],
+          ["Restarts", it.restarts],
+          ["Owner", it.owner],
+          ["Labels", Object.entries(it.labels).map(([k, x]) => k + "=" + x).join(", ") || "none"],
+          ["Services", routed.join(", ") || "none"],
+          ["Policies", it.policies.join(", ") || "none (not isolated)"],
+        ]));
+        details.appendChild(html("h4", "Containers"));
+        details.appendChild(table(["name", "image", "state", "ready", "restarts"],
+          it.containers.map(c => [c.name, c.image, c.state, stateSpan(c.ready ? "ready" : "notready", c.ready ? "ready" : "not ready"), c.restarts])));
+        if (it.node) details.appendChild(tablesSection([it.node]));
+        break;
+      }
+      case "svc": {
+        details.appendChild(html("h3", "Service " + it.namespace + "/" + it.name));
+        details.appendChild(dl([
+          ["Type", it.type + (it.headless ? " (headless: DNS answers the pods' addresses, no virtual IP)" : "")],
+          ["Cluster IP", it.headless ? "None" : it.clusterIP],
+          ["External name", it.externalName],
+          ["Selector", it.selector || "none"],
+          ["Ports", it.ports.map(p => `${p.name ? p.name + " " : ""}${p.port}→${p.targetPort === null ? p.port : p.targetPort}/${p.protocol}${p.nodePort ? " (node port " + p.nodePort + ")" : ""}`).join(", ")],
+          ["Load balancer", it.loadBalancer.join(", ")],
+        ]));
+        details.appendChild(html("h4", `Endpoints (${it.endpoints.filter(e => e.ready).length} of ${it.endpoints.length} ready)`));
+        details.appendChild(it.endpoints.length === 0 ? html("p", "none: no pod matches, or none has an IP yet")
+          : table(["address", "pod", "board", "ready"], it.endpoints.map(e => [e.ip + " " + e.ports, e.pod || "-", e.node || "-",
+            stateSpan(e.ready ? "ready" : "notready", e.ready ? "ready" : "not ready")])));
+        details.lastChild.setAttribute("data-endpoints", it.key);
+        details.appendChild(tablesSection(v.nodes.map(n => n.name)));
+        break;
+      }
+      case "ing": {
+        details.appendChild(html("h3", "Ingress " + it.namespace + "/" + it.name));
+        details.appendChild(dl([["Class", it.class], ["Addresses", it.addresses || "none yet"], ["Default backend", it.defaultBackend]]));
+        details.appendChild(table(["host", "path", "type", "backend"], it.rules.map(r => [r.host, r.path, r.pathType, `${r.service}:${r.port}`])));
+        break;
+      }
+      case "netpol": {
+        details.appendChild(html("h3", "NetworkPolicy " + it.namespace + "/" + it.name));
+        details.appendChild(dl([
+          ["Pod selector", it.podSelector],
+          ["Types", it.policyTypes.join(", ")],
+          ["Ingress rules", it.ingressRules],
+          ["Egress rules", it.egressRules],
+          ["Pods selected", it.pods.join(", ") || "none"],
+        ]));
+        break;
+      }
+    }
+    if (hadFocus) {
+      const again = details.querySelector(`[data-tables="${CSS.escape(hadFocus)}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  function select(key) {
+    state.selected = key;
+    state.openTables = null;
+    document.querySelectorAll(".item.selected").forEach(e => e.classList.remove("selected"));
+    document.querySelectorAll("#policy-list button").forEach(b => b.setAttribute("aria-pressed", b.getAttribute("data-key") === key ? "true" : "false"));
+    const g = key && document.querySelector(`.item[data-key="${CSS.escape(key)}"]`);
+    if (g) g.classList.add("selected");
+    document.querySelectorAll(".edge").forEach(e => e.classList.toggle("highlight", !!key && (e.getAttribute("data-from") === key || e.getAttribute("data-to") === key)));
+    drawDetails(true);
+  }
+
+  async function loadTables(key) {
+    state.openTables = key;
+    drawDetails(true);
+    const [node, view] = key.split("/");
+    try {
+      const r = await fetch(`ui/v1/nodes/${encodeURIComponent(node)}/${view}`, { cache: "no-store" });
+      const body = await r.text();
+      state.tables[key] = r.ok ? { text: body, at: new Date().toLocaleTimeString() } : { error: body.trim() || r.status, at: new Date().toLocaleTimeString() };
+    } catch (e) {
+      state.tables[key] = { error: String(e), at: new Date().toLocaleTimeString() };
+    }
+    if (state.openTables === key) drawDetails(true);
+  }
+
+  function activate(target) {
+    const action = target.closest("[data-action]");
+    if (action && action.getAttribute("data-action") === "tables") {
+      loadTables(action.getAttribute("data-tables"));
+      return true;
+    }
+    const keyed = target.closest("[data-key]");
+    if (keyed && (keyed.classList.contains("item") || keyed.tagName === "BUTTON")) {
+      select(keyed.getAttribute("data-key"));
+      return true;
+    }
+    return false;
+  }
+
+  document.addEventListener("click", e => { activate(e.target); });
+  document.addEventListener("keydown", e => {
+    if (e.key === "Escape") {
+      select(null);
+      return;
+    }
+    // Buttons take Enter and Space themselves (a click follows); the drawn groups are given them here.
+    if ((e.key === "Enter" || e.key === " ") && e.target.classList && e.target.classList.contains("item")) {
+      e.preventDefault();
+      activate(e.target);
+    }
+  });
+
+  function status(live, words) {
+    const p = document.getElementById("status");
+    p.className = live ? "live" : "down";
+    p.querySelector(".mark").textContent = live ? "●" : "✕";
+    document.getElementById("status-text").textContent = words;
+  }
+
+  function show(view) {
+    state.view = view;
+    document.getElementById("cluster").textContent = view.cluster ? "· " + view.cluster : "";
+    draw(view);
+    drawDetails(false);
+    lab.revision = view.revision;
+    lab.drawnAt = Date.now();
+    document.body.setAttribute("data-revision", String(view.revision));
+    if (view.connected) {
+      status(true, `Live · ${view.nodes.length} boards, ${view.pods.length} pods, ${view.services.length} services · updated ${new Date().toLocaleTimeString()}`);
+    } else {
+      status(false, `Not following the cluster: ${view.problem || "connecting"} (showing what was last seen; it catches up by itself)`);
+    }
+  }
+
+  const events = new EventSource("ui/v1/events");
+  events.addEventListener("lab", e => show(JSON.parse(e.data)));
+  events.addEventListener("error", () => status(false, "Lost the lab view's server (edgectl ui); reconnecting… (showing what was last seen)"));
+})();

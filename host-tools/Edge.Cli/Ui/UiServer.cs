@@ -1,0 +1,261 @@
+using System.Net;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Edge.Cli.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Cli.Ui;
+
+/// <summary>
+/// The lab in a browser: a page (Assets/, built into edgectl, nothing fetched from elsewhere) and
+/// what it reads, served by Kestrel as the control plane's API is:
+/// <list type="bullet">
+/// <item><c>GET /</c>, <c>/lab.css</c>, <c>/lab.js</c>: the page;</item>
+/// <item><c>GET /ui/v1/lab</c>: the <see cref="LabView"/> now;</item>
+/// <item><c>GET /ui/v1/events</c>: server-sent events, a <c>lab</c> event with the whole view at
+/// once and after every change the API's watches bring (changes that come together are sent as
+/// one); flows will be events of their own here;</item>
+/// <item><c>GET /ui/v1/nodes/NODE/VIEW</c>: a board's iptables, ipvs, conntrack or policy view,
+/// relayed from the API (<c>edgectl tables</c>' text);</item>
+/// <item><c>GET /healthz</c>.</item>
+/// </list>
+/// Read-only by construction: it answers GET alone, never relays a write, and keeps the API's
+/// token to itself, so serving it beyond loopback (a projector's laptop, attendees on the LAN)
+/// shows the cluster without handing anyone control of it. On loopback it takes only requests
+/// addressed to loopback (a Host of 127.0.0.1, localhost or [::1]), so a web page elsewhere
+/// cannot read it through a name it points at 127.0.0.1 (DNS rebinding).
+/// </summary>
+public sealed class UiServer : IAsyncDisposable
+{
+    /// <summary>A comment line on a quiet event stream this often, so a proxy or the browser sees it is alive.</summary>
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    private static readonly string[] Views = ["iptables", "ipvs", "conntrack", "policy"];
+
+    private readonly WebApplication _app;
+    private readonly ClusterMirror _mirror;
+    private readonly Func<ApiClient> _connect;
+    private readonly string _cluster;
+    private readonly bool _loopbackOnly;
+
+    private UiServer(WebApplication app, ClusterMirror mirror, Func<ApiClient> connect, string cluster, bool loopbackOnly)
+    {
+        _app = app;
+        _mirror = mirror;
+        _connect = connect;
+        _cluster = cluster;
+        _loopbackOnly = loopbackOnly;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    public static async Task<UiServer> StartAsync(ClusterMirror mirror, Func<ApiClient> connect, string cluster, IPAddress listen, int port)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(listen, port));
+        WebApplication app = builder.Build();
+        var server = new UiServer(app, mirror, connect, cluster, IPAddress.IsLoopback(listen));
+        app.Run(server.Handle);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new CliException($"cannot listen on {listen}:{port}: {e.Message} (give another with --port, or --port 0 for a free one)");
+        }
+
+        string url = app.Urls.First();
+        server.Address = new Uri(url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>The view as the page gets it now.</summary>
+    public JsonObject View()
+    {
+        var (objects, revision, connected, problem) = _mirror.Snapshot();
+        return LabView.Build(objects, new LabViewState(revision, connected, problem, _cluster));
+    }
+
+    /// <summary>Whether a request is addressed to loopback by name: 127.x, localhost or [::1], with any port.</summary>
+    public static bool LoopbackHost(string? host)
+    {
+        if (string.IsNullOrEmpty(host))
+        {
+            return false;
+        }
+
+        string name = host.StartsWith('[') ? host[..(host.IndexOf(']') + 1)] : host.Split(':')[0];
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name == "[::1]"
+            || (IPAddress.TryParse(name, out IPAddress? address) && IPAddress.IsLoopback(address));
+    }
+
+    private async Task Handle(HttpContext context)
+    {
+        HttpResponse response = context.Response;
+        response.Headers["X-Content-Type-Options"] = "nosniff";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        // Only this server's own files run and load: no inline script, nothing from elsewhere.
+        response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+        if (_loopbackOnly && !LoopbackHost(context.Request.Host.Value))
+        {
+            await Text(context, 421, "this lab view answers requests for 127.0.0.1 or localhost only; to show it on other machines, start it with --address");
+            return;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            response.Headers.Allow = "GET, HEAD";
+            await Text(context, 405, "the lab view is read-only");
+            return;
+        }
+
+        string path = context.Request.Path.Value ?? "/";
+        switch (path)
+        {
+            case "/healthz":
+                await Text(context, 200, "ok");
+                return;
+            case "/ui/v1/lab":
+                response.Headers.CacheControl = "no-store";
+                response.ContentType = "application/json";
+                await response.WriteAsync(View().ToJsonString());
+                return;
+            case "/ui/v1/events":
+                await Events(context);
+                return;
+        }
+
+        if (path.StartsWith("/ui/v1/nodes/", StringComparison.Ordinal))
+        {
+            await NodeView(context, path["/ui/v1/nodes/".Length..]);
+            return;
+        }
+
+        if (Asset(path == "/" ? "index.html" : path.TrimStart('/')) is (byte[] bytes, string type))
+        {
+            response.ContentType = type;
+            response.Headers.CacheControl = "no-cache";
+            await response.Body.WriteAsync(bytes);
+            return;
+        }
+
+        await Text(context, 404, $"no such page: {path}");
+    }
+
+    private async Task Events(HttpContext context)
+    {
+        HttpResponse response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-store";
+        CancellationToken gone = context.RequestAborted;
+        long sent = -1;
+        try
+        {
+            await response.WriteAsync("retry: 1000\n\n", gone);
+            while (!gone.IsCancellationRequested)
+            {
+                long now = _mirror.Revision;
+                if (now != sent)
+                {
+                    JsonObject view = View();
+                    sent = (long)view["revision"]!;
+                    await response.WriteAsync($"event: lab\nid: {sent}\ndata: {view.ToJsonString()}\n\n", gone);
+                    await response.Body.FlushAsync(gone);
+                    continue;
+                }
+
+                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(gone);
+                quiet.CancelAfter(KeepAlive);
+                try
+                {
+                    await _mirror.WaitForChangeAsync(sent, quiet.Token);
+                }
+                catch (OperationCanceledException) when (!gone.IsCancellationRequested)
+                {
+                    await response.WriteAsync(": quiet\n\n", gone);
+                    await response.Body.FlushAsync(gone);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the page closed
+        }
+        catch (IOException)
+        {
+            // the page went away mid-write
+        }
+    }
+
+    private async Task NodeView(HttpContext context, string rest)
+    {
+        string[] parts = rest.Split('/');
+        if (parts.Length != 2 || parts[0].Length == 0 || !Views.Contains(parts[1]))
+        {
+            await Text(context, 404, $"a board's views are /ui/v1/nodes/NODE/{string.Join("|", Views)}");
+            return;
+        }
+
+        try
+        {
+            using ApiClient api = _connect();
+            string text = await api.GetTextAsync($"/api/v1/nodes/{Uri.EscapeDataString(Uri.UnescapeDataString(parts[0]))}/{parts[1]}", context.RequestAborted);
+            context.Response.Headers.CacheControl = "no-store";
+            await Text(context, 200, text);
+        }
+        catch (ApiException e)
+        {
+            await Text(context, e.Code, e.Message);
+        }
+        catch (CliException e)
+        {
+            await Text(context, 502, e.Message);
+        }
+    }
+
+    private static async Task Text(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text.EndsWith('\n') || text.Length == 0 ? text : text + "\n");
+    }
+
+    /// <summary>A file of the page, from the resources built into edgectl (Ui/Assets), with its content type; null when there is none.</summary>
+    public static (byte[] Bytes, string Type)? Asset(string name)
+    {
+        string? type = Path.GetExtension(name) switch
+        {
+            ".html" => "text/html; charset=utf-8",
+            ".css" => "text/css; charset=utf-8",
+            ".js" => "text/javascript; charset=utf-8",
+            ".svg" => "image/svg+xml",
+            _ => null,
+        };
+        if (type == null || name.Contains('/') || name.Contains('\\'))
+        {
+            return null;
+        }
+
+        using Stream? stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Edge.Cli.Ui.Assets." + name);
+        if (stream == null)
+        {
+            return null;
+        }
+
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return (copy.ToArray(), type);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Edge.Cli.Api;
+using Edge.Cli.Ui;
+using Edge.Host.Api;
+using Edge.Host.Cluster;
+using Edge.Host.Objects;
+using Edge.Host.Store;
+
+namespace Edge.Cli.Tests.Ui;
+
+/// <summary>
+/// `edgectl ui`'s server against a control plane's API in this process (no boards: objects are
+/// stored as the controllers would have left them): the page's files, the lab view and its event
+/// stream following the API's watches, the boards' tables relayed, and what it refuses.
+/// </summary>
+[Trait("Category", Category.Unit)]
+public sealed class UiServerTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edge-ui-server-").FullName;
+    private ObjectStore _store = null!;
+    private ControlPlane _controlPlane = null!;
+    private ApiServer _api = null!;
+    private ClusterMirror _mirror = null!;
+    private UiServer _ui = null!;
+    private HttpClient _http = null!;
+
+    private static KubeObject Pod(string name, string ip) => new((JsonObject)JsonNode.Parse($$$"""
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "{{{name}}}", "namespace": "default", "labels": {"app": "web"}},
+         "spec": {"nodeName": "node-1", "containers": [{"name": "whoami", "image": "whoami"}]},
+         "status": {"phase": "Running", "podIP": "{{{ip}}}", "conditions": [{"type": "Ready", "status": "True"}]}}
+        """)!);
+
+    public async Task InitializeAsync()
+    {
+        _store = ObjectStore.Open(Path.Combine(_dir, "lab.db"));
+        _store.Create(Pod("web-a", "10.244.1.5"));
+        _controlPlane = new ControlPlane(_store);
+        _api = await ApiServer.StartAsync(_controlPlane, IPAddress.Loopback, 0, token: null);
+        ApiClient Connect() => new(_api.Address.ToString(), null);
+        _mirror = new ClusterMirror(Connect, TextWriter.Null);
+        _mirror.Start();
+        _ui = await UiServer.StartAsync(_mirror, Connect, "test", IPAddress.Loopback, 0);
+        _http = new HttpClient { BaseAddress = _ui.Address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _ui.DisposeAsync();
+        await _mirror.DisposeAsync();
+        await _api.DisposeAsync();
+        await _controlPlane.DisposeAsync();
+        _store.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_page_and_its_files_come_from_edgectl_itself_with_nothing_loaded_from_elsewhere()
+    {
+        using HttpResponseMessage page = await _http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        string html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<script src=\"lab.js\" defer></script>", html);
+        Assert.DoesNotContain("http", html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal); // nothing from another site
+        Assert.StartsWith("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
+        foreach ((string path, string type) in new[] { ("/lab.js", "text/javascript"), ("/lab.css", "text/css") })
+        {
+            using HttpResponseMessage file = await _http.GetAsync(path);
+            Assert.Equal((HttpStatusCode.OK, type), (file.StatusCode, file.Content.Headers.ContentType?.MediaType));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/nothing.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/Ui/Assets/lab.js")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_event_stream_sends_the_lab_at_once_then_each_change_the_watches_bring()
+    {
+        using HttpResponseMessage response = await _http.GetAsync("/ui/v1/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        // Each kind is listed on its own: the view says it is connected once all of them are followed.
+        JsonObject first = await NextLab(events, v => (bool)v["connected"]! && Pods(v).Contains("default/web-a"));
+        Assert.Null(first["problem"]);
+
+        _store.Create(Pod("web-b", "10.244.1.6"));
+        JsonObject added = await NextLab(events, v => Pods(v).Contains("default/web-b"));
+        Assert.True((long)added["revision"]! > (long)first["revision"]!);
+
+        _store.Delete("Pod", "default", "web-a");
+        JsonObject deleted = await NextLab(events, v => !Pods(v).Contains("default/web-a"));
+        Assert.Equal(["default/web-b"], Pods(deleted));
+
+        JsonObject now = JsonNode.Parse(await _http.GetStringAsync("/ui/v1/lab"))!.AsObject();
+        Assert.Equal(["default/web-b"], Pods(now));
+    }
+
+    [Fact]
+    public async Task It_is_read_only_and_on_loopback_answers_only_requests_addressed_to_loopback()
+    {
+        using HttpResponseMessage post = await _http.PostAsync("/ui/v1/lab", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/ui/v1/lab");
+        rebound.Headers.Host = "attacker.example:" + _ui.Address.Port;
+        using HttpResponseMessage refused = await _http.SendAsync(rebound);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, refused.StatusCode);
+
+        Assert.True(UiServer.LoopbackHost("127.0.0.1:8080"));
+        Assert.True(UiServer.LoopbackHost("localhost:8080"));
+        Assert.True(UiServer.LoopbackHost("[::1]:8080"));
+        Assert.True(UiServer.LoopbackHost("127.0.10.5"));
+        Assert.False(UiServer.LoopbackHost("127.0.0.1.attacker.example"));
+        Assert.False(UiServer.LoopbackHost("192.0.2.1:8080"));
+        Assert.False(UiServer.LoopbackHost(null));
+    }
+
+    [Fact]
+    public async Task A_boards_tables_are_relayed_from_the_api_and_its_refusals_with_them()
+    {
+        using HttpResponseMessage bogus = await _http.GetAsync("/ui/v1/nodes/node-1/bogus");
+        Assert.Equal(HttpStatusCode.NotFound, bogus.StatusCode);
+        Assert.Contains("iptables|ipvs|conntrack|policy", await bogus.Content.ReadAsStringAsync());
+
+        using HttpResponseMessage direct = await new HttpClient().GetAsync(new Uri(_api.Address, "/api/v1/nodes/node-9/iptables"));
+        using HttpResponseMessage relayed = await _http.GetAsync("/ui/v1/nodes/node-9/iptables");
+        Assert.Equal(direct.StatusCode, relayed.StatusCode);
+        string said = (string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]!;
+        Assert.Equal(said + "\n", await relayed.Content.ReadAsStringAsync());
+    }
+
+    private static List<string> Pods(JsonObject view) => view["pods"]!.AsArray().Select(p => (string)p!["key"]!).ToList();
+
+    /// <summary>The next `lab` event that satisfies the condition (earlier ones skipped), within 10 s.</summary>
+    private static async Task<JsonObject> NextLab(StreamReader events, Func<JsonObject, bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        string? type = null;
+        while (await events.ReadLineAsync(deadline.Token) is string line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == "lab"
+                && JsonNode.Parse(line["data: ".Length..]) is JsonObject view && condition(view))
+            {
+                return view;
+            }
+        }
+
+        throw new InvalidOperationException("the event stream ended");
+    }
+}
