@@ -68,6 +68,11 @@ namespace Edge.Dataplane.Workloads
             return i;
         }
 
+        public string Name(int flag)
+        {
+            return _names[flag];
+        }
+
         public string Value(int flag)
         {
             return _values[flag];

@@ -126,24 +126,12 @@ namespace Edge.Dataplane.Workloads
 
             if (i == 0 || i < text.Length - 1 || n >= 1L << 40 || (i == text.Length - 1 && scale == 0))
             {
-                flags.Error = "stress: FAIL: [1] (--" + FlagName(flag) + ") invalid number: " + text + "\n";
+                flags.Error = "stress: FAIL: [1] (--" + flags.Name(flag) + ") invalid number: " + text + "\n";
                 flags.Exit = 1;
                 return -1;
             }
 
             return n * (i == text.Length ? 1 : scale) * unit;
-        }
-
-        private static string FlagName(int flag)
-        {
-            switch (flag)
-            {
-                case 0: return "cpu";
-                case 1: return "vm";
-                case 2: return "vm-bytes";
-                case 3: return "vm-hang";
-                default: return "timeout";
-            }
         }
 
         public string Image

@@ -1,6 +1,5 @@
 #nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
 using Edge.Dataplane.Mgmt;
-using Assert = nanoFramework.TestFramework.Assert;
 
 namespace Edge.Dataplane.NfTests.Sim
 {
@@ -13,7 +12,10 @@ namespace Edge.Dataplane.NfTests.Sim
             var w = new PayloadWriter();
             w.Begin(buffer, 0, buffer.Length);
             StateCodec.Encode(state, w);
-            Assert.IsFalse(w.Overflow);
+            if (w.Overflow)
+            {
+                throw new System.InvalidOperationException("the state does not fit the test's 4 KiB buffer");
+            }
             byte[] payload = new byte[w.Length];
             System.Array.Copy(buffer, payload, w.Length);
             return payload;
