@@ -28,32 +28,52 @@ namespace Edge.Dataplane.Net
         private const int EntryBytes = 20;
         private const byte UsedFlag = 1;
         private const byte ResolvedFlag = 2;
+
+        // After the entries, the cache's own state in the same array (four fields of their own
+        // cost every pod 48 bytes): the rate limit's window (its start, cut to 32 bits as the
+        // entries' times are, and the requests sent in it) and the two counters.
+        private const int WindowStartAt = 0;
+        private const int RequestsInWindowAt = 4;
+        private const int EvictionsAt = 8;
+        private const int SuppressedAt = 12;
+        private const int StateBytes = 16;
         private readonly byte[] _entries;
-        private long _windowStart;
-        private int _requestsInWindow;
 
         public ArpCache(int capacity)
         {
-            _entries = new byte[capacity * EntryBytes];
+            _entries = new byte[capacity * EntryBytes + StateBytes];
+        }
+
+        // Where the cache's state starts: the end of the entries.
+        private int State
+        {
+            get { return _entries.Length - StateBytes; }
         }
 
         public int Capacity
         {
-            get { return _entries.Length / EntryBytes; }
+            get { return State / EntryBytes; }
         }
 
         /// <summary>Entries pushed out to make room for new ones.</summary>
-        public long Evictions;
+        public long Evictions
+        {
+            get { return NetworkOrder.ReadU32(_entries, State + EvictionsAt); }
+        }
 
         /// <summary>Requests not sent because of the rate limit.</summary>
-        public long RequestsSuppressed;
+        public long RequestsSuppressed
+        {
+            get { return NetworkOrder.ReadU32(_entries, State + SuppressedAt); }
+        }
 
         public int Count
         {
             get
             {
                 int n = 0;
-                for (int i = 0; i < _entries.Length; i += EntryBytes)
+                int end = State;
+                for (int i = 0; i < end; i += EntryBytes)
                 {
                     if ((_entries[i + FlagsAt] & UsedFlag) != 0)
                     {
@@ -72,7 +92,8 @@ namespace Edge.Dataplane.Net
             int i = -1;
             byte a0 = (byte)(address >> 24);
             byte a3 = (byte)address;
-            for (int j = 0; j < e.Length; j += EntryBytes)
+            int end = e.Length - StateBytes;
+            for (int j = 0; j < end; j += EntryBytes)
             {
                 // Find(), in this body: it runs for every packet a pod sends.
                 if (e[j + AddressAt + 3] == a3 && e[j + AddressAt] == a0 && (e[j + FlagsAt] & UsedFlag) != 0 && Address(j) == address)
@@ -125,15 +146,19 @@ namespace Edge.Dataplane.Net
                 return false;
             }
 
-            if (now - _windowStart >= 1000)
+            // A window that started a second or more ago, or so long ago that the 32-bit
+            // difference went negative, is over.
+            int state = State;
+            int since = (int)now - Time(state + WindowStartAt);
+            if (since >= 1000 || since < 0)
             {
-                _windowStart = now;
-                _requestsInWindow = 0;
+                SetTime(state + WindowStartAt, (int)now);
+                _entries[state + RequestsInWindowAt] = 0;
             }
 
-            if (_requestsInWindow >= RequestsPerSecond)
+            if (_entries[state + RequestsInWindowAt] >= RequestsPerSecond)
             {
-                RequestsSuppressed++;
+                Increment(state + SuppressedAt);
                 return false;
             }
 
@@ -146,7 +171,7 @@ namespace Edge.Dataplane.Net
             }
 
             SetTime(i + LastRequestAt, (int)now == 0 ? 1 : (int)now);
-            _requestsInWindow++;
+            _entries[state + RequestsInWindowAt]++;
             return true;
         }
 
@@ -163,7 +188,8 @@ namespace Edge.Dataplane.Net
         /// <summary>Frees expired entries.</summary>
         public void Expire(long now)
         {
-            for (int i = 0; i < _entries.Length; i += EntryBytes)
+            int end = State;
+            for (int i = 0; i < end; i += EntryBytes)
             {
                 if ((_entries[i + FlagsAt] & UsedFlag) != 0 && (int)now - Time(i + ExpiresAt) >= 0)
                 {
@@ -178,7 +204,8 @@ namespace Edge.Dataplane.Net
             byte[] e = _entries;
             byte a0 = (byte)(address >> 24);
             byte a3 = (byte)address;
-            for (int i = 0; i < e.Length; i += EntryBytes)
+            int end = e.Length - StateBytes;
+            for (int i = 0; i < end; i += EntryBytes)
             {
                 if (e[i + AddressAt + 3] == a3 && e[i + AddressAt] == a0 && (e[i + FlagsAt] & UsedFlag) != 0 && Address(i) == address)
                 {
@@ -192,7 +219,8 @@ namespace Edge.Dataplane.Net
         private int Allocate(long now)
         {
             int soonest = 0;
-            for (int i = 0; i < _entries.Length; i += EntryBytes)
+            int end = State;
+            for (int i = 0; i < end; i += EntryBytes)
             {
                 if ((_entries[i + FlagsAt] & UsedFlag) == 0 || (int)now - Time(i + ExpiresAt) >= 0)
                 {
@@ -206,7 +234,7 @@ namespace Edge.Dataplane.Net
                 }
             }
 
-            Evictions++;
+            Increment(State + EvictionsAt);
             SetTime(soonest + LastRequestAt, 0);
             return soonest;
         }
@@ -225,6 +253,11 @@ namespace Edge.Dataplane.Net
         private void SetTime(int at, int milliseconds)
         {
             NetworkOrder.WriteU32(_entries, at, (uint)milliseconds);
+        }
+
+        private void Increment(int at)
+        {
+            NetworkOrder.WriteU32(_entries, at, NetworkOrder.ReadU32(_entries, at) + 1);
         }
     }
 }

@@ -19,60 +19,66 @@ namespace Edge.Dataplane.Proxy
         /// <summary>ClusterIP, NodePort, LoadBalancer or ExternalName (<see cref="ServiceType"/>).</summary>
         public int Type
         {
-            get { return _bits & TypeMask; }
-            set { _bits = (_bits & ~TypeMask) | (value & TypeMask); }
+            get { return (int)_settings & TypeMask; }
+            set { Bits = (Bits & ~TypeMask) | (value & TypeMask); }
         }
 
         /// <summary>0 for a headless service (DNS only, nothing to proxy).</summary>
-        public uint ClusterIp;
+        public uint ClusterIp
+        {
+            get { return (uint)(_vip >> 32); }
+            set { _vip = (_vip & 0xFFFFFFFF) | ((ulong)value << 32); }
+        }
 
         public ushort Port
         {
-            get { return (ushort)(_ports >> 16); }
-            set { _ports = (_ports & 0xFFFF) | ((uint)value << 16); }
+            get { return (ushort)(_vip >> 16); }
+            set { _vip = (_vip & 0xFFFFFFFF0000FFFF) | ((ulong)value << 16); }
         }
 
         public byte Protocol
         {
-            get { return (byte)((_bits >> ProtocolShift) & 0xFF); }
-            set { _bits = (_bits & ~(0xFF << ProtocolShift)) | (value << ProtocolShift); }
+            get { return (byte)((int)_settings >> ProtocolShift); }
+            set { Bits = (Bits & ~(0xFF << ProtocolShift)) | (value << ProtocolShift); }
         }
 
         /// <summary>For NodePort and LoadBalancer services, 30000-32767; 0 otherwise.</summary>
         public ushort NodePort
         {
-            get { return (ushort)(_ports & 0xFFFF); }
-            set { _ports = (_ports & 0xFFFF0000) | value; }
+            get { return (ushort)_vip; }
+            set { _vip = (_vip & 0xFFFFFFFFFFFF0000) | value; }
         }
 
         public bool ClientIpAffinity
         {
-            get { return (_bits & AffinityBit) != 0; }
-            set { _bits = value ? _bits | AffinityBit : _bits & ~AffinityBit; }
+            get { return ((int)_settings & AffinityBit) != 0; }
+            set { Bits = value ? Bits | AffinityBit : Bits & ~AffinityBit; }
         }
 
         /// <summary>sessionAffinityConfig.clientIP.timeoutSeconds: 1-86400 (Kubernetes' bounds), 10800 unless set.</summary>
         public int AffinityTimeoutSeconds
         {
-            get { return (int)((uint)_timeoutAndNext >> NextBits); }
-            set { _timeoutAndNext = (_timeoutAndNext & NextMask) | ((value < 0 ? 0 : value > MaxTimeout ? MaxTimeout : value) << NextBits); }
+            get { return (int)((uint)(_settings >> 32) >> NextBits); }
+            set { TimeoutAndNext = (TimeoutAndNext & NextMask) | ((value < 0 ? 0 : value > MaxTimeout ? MaxTimeout : value) << NextBits); }
         }
 
         public bool InternalTrafficLocal
         {
-            get { return (_bits & InternalLocalBit) != 0; }
-            set { _bits = value ? _bits | InternalLocalBit : _bits & ~InternalLocalBit; }
+            get { return ((int)_settings & InternalLocalBit) != 0; }
+            set { Bits = value ? Bits | InternalLocalBit : Bits & ~InternalLocalBit; }
         }
 
         public bool ExternalTrafficLocal
         {
-            get { return (_bits & ExternalLocalBit) != 0; }
-            set { _bits = value ? _bits | ExternalLocalBit : _bits & ~ExternalLocalBit; }
+            get { return ((int)_settings & ExternalLocalBit) != 0; }
+            set { Bits = value ? Bits | ExternalLocalBit : Bits & ~ExternalLocalBit; }
         }
 
-        // On nanoFramework every field of an object takes a 12-byte heap block, so the small
-        // settings share three: type, protocol, policy bits and the table slot in one, the two
-        // ports in another, the affinity timeout and the round-robin position in the third.
+        // On nanoFramework every field of an object takes a 12-byte heap block, a long as much
+        // as a byte, so the small settings share two: the ClusterIP and the two ports in one
+        // (_vip: address, port, node port, high to low), type, protocol, policy bits and the
+        // table slot with the affinity timeout and the round-robin position in the other
+        // (_settings: the bits low, the timeout and position high). 32 services: 768 bytes.
         private const int TypeMask = 0xFF;
         private const int ProtocolShift = 8;
         private const int AffinityBit = 1 << 16;
@@ -83,9 +89,20 @@ namespace Edge.Dataplane.Proxy
         private const int NextBits = 15; // endpoints of one service: fewer than 32768
         private const int NextMask = (1 << NextBits) - 1;
         private const int MaxTimeout = 86400;
-        private int _bits = ServiceType.ClusterIP | (IpProtocol.Tcp << ProtocolShift);
-        private uint _ports;
-        private int _timeoutAndNext = 10800 << NextBits;
+        private ulong _vip;
+        private ulong _settings = ((ulong)(10800 << NextBits) << 32) | (uint)(ServiceType.ClusterIP | (IpProtocol.Tcp << ProtocolShift));
+
+        private int Bits
+        {
+            get { return (int)_settings; }
+            set { _settings = (_settings & 0xFFFFFFFF00000000) | (uint)value; }
+        }
+
+        private int TimeoutAndNext
+        {
+            get { return (int)(_settings >> 32); }
+            set { _settings = (_settings & 0xFFFFFFFF) | ((ulong)(uint)value << 32); }
+        }
 
         /// <summary>The most service ports a table can hold (the slot's room in the packed settings).</summary>
         public const int MaxSlots = SlotMask - 1;
@@ -98,15 +115,15 @@ namespace Edge.Dataplane.Proxy
         /// <summary>Where the service table keeps it (conntrack entries refer to it).</summary>
         public int Slot
         {
-            get { return ((_bits >> SlotShift) & SlotMask) - 1; }
-            internal set { _bits = (_bits & ~(SlotMask << SlotShift)) | (((value + 1) & SlotMask) << SlotShift); }
+            get { return (((int)_settings >> SlotShift) & SlotMask) - 1; }
+            internal set { Bits = (Bits & ~(SlotMask << SlotShift)) | (((value + 1) & SlotMask) << SlotShift); }
         }
 
         /// <summary>The next endpoint in rr mode.</summary>
         internal int RoundRobinNext
         {
-            get { return _timeoutAndNext & NextMask; }
-            set { _timeoutAndNext = (_timeoutAndNext & ~NextMask) | (value & NextMask); }
+            get { return (int)(_settings >> 32) & NextMask; }
+            set { TimeoutAndNext = (TimeoutAndNext & ~NextMask) | (value & NextMask); }
         }
 
         public int EndpointCount
