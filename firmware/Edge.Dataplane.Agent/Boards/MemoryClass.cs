@@ -105,7 +105,7 @@ namespace Edge.Dataplane.Boards
         {
             switch (memoryClass)
             {
-                case Wroom: return 1280;
+                case Wroom: return 1152;
                 default: return 4224;
             }
         }

@@ -16,7 +16,6 @@ namespace Edge.Dataplane.Net
         public const int PendingTimeoutMs = 3000;
 
         private readonly Bridge _bridge;
-        private readonly int _port;
         // The node's pool, drop counters and headers (an interface fills and emits headers in
         // one go, or parses an ARP packet and answers it before anything else runs), reached
         // through one field: on nanoFramework each field costs every pod 12 bytes.
@@ -28,12 +27,42 @@ namespace Edge.Dataplane.Net
 
         public readonly ArpCache Arp;
 
-        public ulong Mac;
-        public uint Address;
-        public int PrefixLength;
+        // On nanoFramework every field takes a 12-byte block (a long as much as a byte), so the
+        // interface's settings share two (every pod has one): the MAC (the low 48 bits) with the
+        // bridge port (10 bits above it) and the prefix length (the top 6), and the address
+        // (high) with the default gateway (low).
+        private ulong _link;
+        private ulong _addresses;
+        private const ulong MacMask = 0xFFFFFFFFFFFF;
+        private const int PortShift = 48;
+        private const int PortMask = 0x3FF;
+        private const int PrefixShift = 58;
+
+        public ulong Mac
+        {
+            get { return _link & MacMask; }
+            set { _link = (_link & ~MacMask) | (value & MacMask); }
+        }
+
+        public uint Address
+        {
+            get { return (uint)(_addresses >> 32); }
+            set { _addresses = (_addresses & 0xFFFFFFFF) | ((ulong)value << 32); }
+        }
+
+        /// <summary>0-32.</summary>
+        public int PrefixLength
+        {
+            get { return (int)(_link >> PrefixShift); }
+            set { _link = (_link & ~(0x3FUL << PrefixShift)) | ((ulong)(value & 0x3F) << PrefixShift); }
+        }
 
         /// <summary>Where off-subnet packets go; 0 for none (the node's gateway interface routes itself).</summary>
-        public uint DefaultGateway;
+        public uint DefaultGateway
+        {
+            get { return (uint)_addresses; }
+            set { _addresses = (_addresses & 0xFFFFFFFF00000000) | value; }
+        }
 
         /// <summary>Told before a packet that waited for ARP in vain is dropped, or null.</summary>
         public IUnresolvedHandler Unresolved;
@@ -41,14 +70,14 @@ namespace Edge.Dataplane.Net
         public IpInterface(Bridge bridge, int port, NodeContext node, int arpEntries)
         {
             _bridge = bridge;
-            _port = port;
+            _link = (ulong)(port & PortMask) << PortShift;
             _node = node;
             Arp = new ArpCache(arpEntries);
         }
 
         public int Port
         {
-            get { return _port; }
+            get { return (int)(_link >> PortShift) & PortMask; }
         }
 
         public uint Network
@@ -63,9 +92,9 @@ namespace Edge.Dataplane.Net
 
         public bool OnLink(uint destination)
         {
-            int prefix = PrefixLength;
+            int prefix = (int)(_link >> PrefixShift);
             uint mask = prefix <= 0 ? 0 : prefix >= 32 ? 0xFFFFFFFF : ~(0xFFFFFFFF >> prefix);
-            return ((destination ^ Address) & mask) == 0;
+            return ((destination ^ (uint)(_addresses >> 32)) & mask) == 0;
         }
 
         /// <summary>
@@ -109,7 +138,7 @@ namespace Edge.Dataplane.Net
             _node.Arp.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
             EmitEthernet(frame, askerMac, EtherType.Arp);
             frame.Length = EthernetFrame.HeaderLength + ArpPacket.Length;
-            _bridge.Submit(frame, _port);
+            _bridge.Submit(frame, Port);
         }
 
         /// <summary>
@@ -120,16 +149,20 @@ namespace Edge.Dataplane.Net
         public void SendIp(PacketBuffer frame, int ipLength, uint destination, long now)
         {
             frame.Length = EthernetFrame.HeaderLength + ipLength;
-            int prefix = PrefixLength;
+            ulong link = _link;
+            int port = (int)(link >> PortShift) & PortMask;
+            int prefix = (int)(link >> PrefixShift);
+            ulong addresses = _addresses;
+            uint address = (uint)(addresses >> 32);
             uint mask = prefix <= 0 ? 0 : prefix >= 32 ? 0xFFFFFFFF : ~(0xFFFFFFFF >> prefix);
-            if (destination == Ipv4Address.Broadcast || destination == (Address | ~mask))
+            if (destination == Ipv4Address.Broadcast || destination == (address | ~mask))
             {
                 EmitEthernet(frame, MacAddress.Broadcast, EtherType.Ipv4);
-                _bridge.Submit(frame, _port);
+                _bridge.Submit(frame, port);
                 return;
             }
 
-            uint hop = ((destination ^ Address) & mask) == 0 ? destination : DefaultGateway;
+            uint hop = ((destination ^ address) & mask) == 0 ? destination : (uint)addresses;
             if (hop == 0)
             {
                 _node.Drops.Count(DropReason.NoRoute);
@@ -141,7 +174,7 @@ namespace Edge.Dataplane.Net
             if (Arp.TryLookup(hop, now, out mac))
             {
                 EmitEthernet(frame, mac, EtherType.Ipv4);
-                _bridge.Submit(frame, _port);
+                _bridge.Submit(frame, port);
                 return;
             }
 
@@ -239,7 +272,7 @@ namespace Edge.Dataplane.Net
                 {
                     Unlink(previous, frame);
                     EmitEthernet(frame, mac, EtherType.Ipv4);
-                    _bridge.Submit(frame, _port);
+                    _bridge.Submit(frame, Port);
                 }
                 else
                 {
@@ -282,7 +315,7 @@ namespace Edge.Dataplane.Net
             _node.Arp.Emit(frame.Data, frame.Offset + EthernetFrame.HeaderLength);
             EmitEthernet(frame, MacAddress.Broadcast, EtherType.Arp);
             frame.Length = EthernetFrame.HeaderLength + ArpPacket.Length;
-            _bridge.Submit(frame, _port);
+            _bridge.Submit(frame, Port);
         }
 
         // The Ethernet II header in front of the packet: destination, our MAC, EtherType.
@@ -298,7 +331,7 @@ namespace Edge.Dataplane.Net
             b[o + 3] = (byte)(low >> 16);
             b[o + 4] = (byte)(low >> 8);
             b[o + 5] = (byte)low;
-            ulong mac = Mac;
+            ulong mac = _link; // the MAC is its low 48 bits: the bytes below take no more
             high = (uint)(mac >> 32);
             low = (uint)mac;
             b[o + 6] = (byte)(high >> 8);

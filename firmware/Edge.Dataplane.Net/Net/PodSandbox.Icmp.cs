@@ -22,7 +22,7 @@ namespace Edge.Dataplane.Net
             {
                 if (_echoSockets[i] == null && SocketCount() < _node.Config.MaxSocketsPerPod)
                 {
-                    _echoSockets[i] = new IcmpEchoSocket(this, _nextId++);
+                    _echoSockets[i] = new IcmpEchoSocket(this, NextId());
                     return _echoSockets[i];
                 }
             }

@@ -78,7 +78,7 @@ namespace Edge.Dataplane.Net
 
         internal bool SendUdp(ushort sourcePort, uint destination, ushort destinationPort, byte[] data, int offset, int length)
         {
-            uint source = (destination >> 24) == 127 ? LoopbackAddress : _address; // SourceFor, in this body: every datagram a pod sends
+            uint source = (destination >> 24) == 127 ? LoopbackAddress : (uint)(_addresses >> 32); // SourceFor, in this body: every datagram a pod sends
             return SendUdpFrom(source, sourcePort, destination, destinationPort, data, offset, length);
         }
 
@@ -124,8 +124,9 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
-            UdpSocket socket = _transparentInput ? null : FindUdp(udp.DestinationPort);
-            if (socket == null && _transparentInput && TransparentUdp != null)
+            bool transparent = TransparentInput;
+            UdpSocket socket = transparent ? null : FindUdp(udp.DestinationPort);
+            if (socket == null && transparent && TransparentUdp != null)
             {
                 TransparentUdp.OnDatagram(ip.Source, udp.SourcePort, ip.Destination, udp.DestinationPort,
                     frame.Data, udp.PayloadOffset, udp.PayloadLength, now);

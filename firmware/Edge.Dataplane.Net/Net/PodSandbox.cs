@@ -27,22 +27,31 @@ namespace Edge.Dataplane.Net
 
         private PacketQueue _loopback;
 
-        private ushort _nextId;
+        // On nanoFramework every field takes a 12-byte block (a long as much as a byte), so the
+        // small state shares two: the addresses the sandbox answers for (eth0's, high, and the
+        // host sandbox's VTEP address, low: eth0's again for a pod), and the virtual IP it also
+        // answers for (high: 0 for none) with the next IPv4 identification (the low 16 bits),
+        // the end of the used TCP slots (15 bits above it) and whether a transparent delivery
+        // is running (the top bit of the low half).
+        private readonly ulong _addresses;
+        private ulong _state;
+        private const int IdMask = 0xFFFF;
+        private const int TcpHighShift = 16;
+        private const int TcpHighMask = 0x7FFF;
+        private const uint TransparentBit = 0x80000000;
 
         public readonly string Namespace;
 
         public readonly string Name;
 
         /// <summary>The pod's eth0 on the bridge; null for the node's host-network sandbox.</summary>
-        public readonly IpInterface Interface;
+        public IpInterface Interface
+        {
+            get { return _output as IpInterface; }
+        }
 
+        // The pod's eth0, or the gateway for the host sandbox.
         private readonly IIpOutput _output;
-
-        private readonly uint _address;
-
-        private readonly uint _secondaryAddress;
-
-        private uint _serviceAddress;
 
         private readonly ulong _mac;
 
@@ -56,17 +65,16 @@ namespace Edge.Dataplane.Net
             Log = new PodLog(node.Log);
             Namespace = ns;
             Name = name;
-            Interface = new IpInterface(bridge, port, node, node.Config.ArpEntries);
-            Interface.Address = address;
-            Interface.PrefixLength = prefixLength;
-            Interface.DefaultGateway = gateway;
-            Interface.Mac = NodeConfig.PodMacFor(address);
-            _output = Interface;
-            _address = address;
-            _secondaryAddress = address;
-            _mac = Interface.Mac;
+            var eth0 = new IpInterface(bridge, port, node, node.Config.ArpEntries);
+            eth0.Address = address;
+            eth0.PrefixLength = prefixLength;
+            eth0.DefaultGateway = gateway;
+            eth0.Mac = NodeConfig.PodMacFor(address);
+            _output = eth0;
+            _addresses = ((ulong)address << 32) | address;
+            _mac = eth0.Mac;
             _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
-            _nextId = (ushort)node.Random.NextUInt32();
+            _state = (ushort)node.Random.NextUInt32();
         }
 
         /// <summary>
@@ -80,18 +88,38 @@ namespace Edge.Dataplane.Net
             Log = new PodLog(node.Log);
             Namespace = "";
             Name = name;
-            Interface = null;
             _output = output;
-            _address = address;
-            _secondaryAddress = secondaryAddress;
+            _addresses = ((ulong)address << 32) | secondaryAddress;
             _mac = mac;
             _tcpSockets = new TcpSocket[node.Config.MaxSocketsPerPod + node.Config.MaxTimeWait];
-            _nextId = (ushort)node.Random.NextUInt32();
+            _state = (ushort)node.Random.NextUInt32();
         }
 
         public uint Address
         {
-            get { return _address; }
+            get { return (uint)(_addresses >> 32); }
+        }
+
+        // The next IPv4 identification (and ICMP echo identifier), counting on.
+        private ushort NextId()
+        {
+            ulong state = _state;
+            _state = (state & ~(ulong)IdMask) | ((state + 1) & IdMask);
+            return (ushort)state;
+        }
+
+        // The end of the used TCP slots: Poll looks no further.
+        private int TcpHigh
+        {
+            get { return (int)(_state >> TcpHighShift) & TcpHighMask; }
+            set { _state = (_state & ~((ulong)TcpHighMask << TcpHighShift)) | ((ulong)(value & TcpHighMask) << TcpHighShift); }
+        }
+
+        // Whether DeliverTransparent's packet is being taken in (it may be for an outside address).
+        private bool TransparentInput
+        {
+            get { return ((uint)_state & TransparentBit) != 0; }
+            set { _state = value ? _state | TransparentBit : _state & ~(ulong)TransparentBit; }
         }
 
         public ulong Mac
@@ -193,15 +221,13 @@ namespace Edge.Dataplane.Net
             Drop(frame, DropReason.Unsupported);
         }
 
-        private bool _transparentInput;
-
         /// <summary>Takes UDP datagrams to outside addresses that reach the host sandbox (pod egress), or null.</summary>
         public IDatagramHandler TransparentUdp;
 
         /// <summary>Makes the sandbox answer for a virtual IP too (the node-local DNS address).</summary>
         internal void AddServiceAddress(uint address)
         {
-            _serviceAddress = address;
+            _state = (_state & 0xFFFFFFFF) | ((ulong)address << 32);
         }
 
         /// <summary>Whether a relay listens transparently here (the egress proxy): packets to outside addresses may be delivered.</summary>
@@ -213,9 +239,9 @@ namespace Edge.Dataplane.Net
         /// <summary>A packet to an outside address, for the transparent listener's connections.</summary>
         internal void DeliverTransparent(PacketBuffer frame, long now)
         {
-            _transparentInput = true;
+            TransparentInput = true;
             InputIp(frame, now);
-            _transparentInput = false;
+            TransparentInput = false;
         }
 
         /// <summary>A routed packet for the node itself (the gateway hands it over, Ethernet header in front).</summary>
@@ -243,7 +269,8 @@ namespace Edge.Dataplane.Net
             }
 
             TcpSocket[] sockets = _tcpSockets;
-            for (int i = 0; i < _tcpHigh; i++)
+            int high = TcpHigh;
+            for (int i = 0; i < high; i++)
             {
                 TcpSocket s = sockets[i];
                 if (s != null)
@@ -294,7 +321,7 @@ namespace Edge.Dataplane.Net
                 }
             }
 
-            _tcpHigh = 0;
+            TcpHigh = 0;
         }
 
         /// <summary>
@@ -309,7 +336,7 @@ namespace Edge.Dataplane.Net
             ip.Protocol = protocol;
             ip.Ttl = 64;
             ip.TypeOfService = 0;
-            ip.Identification = _nextId++;
+            ip.Identification = NextId();
             ip.DontFragment = protocol == IpProtocol.Tcp;
             ip.MoreFragments = false;
             ip.FragmentOffset = 0;
@@ -334,7 +361,7 @@ namespace Edge.Dataplane.Net
         /// <summary>Our address toward a destination: 127.0.0.1 on loopback, eth0's address otherwise.</summary>
         internal uint SourceFor(uint destination)
         {
-            return Ipv4Address.IsLoopback(destination) ? LoopbackAddress : _address;
+            return Ipv4Address.IsLoopback(destination) ? LoopbackAddress : (uint)(_addresses >> 32);
         }
 
         internal PacketBuffer Rent()
@@ -356,7 +383,9 @@ namespace Edge.Dataplane.Net
 
         private bool IsLocal(uint destination)
         {
-            return destination == _address || destination == _secondaryAddress || (destination == _serviceAddress && _serviceAddress != 0)
+            ulong addresses = _addresses;
+            uint service = (uint)(_state >> 32);
+            return destination == (uint)(addresses >> 32) || destination == (uint)addresses || (destination == service && service != 0)
                 || (destination >> 24) == 127; // loopback
         }
 
@@ -372,7 +401,7 @@ namespace Edge.Dataplane.Net
             }
 
             uint destination = ip.Destination;
-            if (destination != _address && !IsLocal(destination) && !IsBroadcast(destination) && !_transparentInput)
+            if (destination != (uint)(_addresses >> 32) && !IsLocal(destination) && !IsBroadcast(destination) && !TransparentInput)
             {
                 Drop(frame, DropReason.NotForUs);
                 return;
