@@ -34,11 +34,12 @@ namespace Edge.Dataplane.Net.Tcp
         private ByteRing _send;
         private ByteRing _receive;
 
-        // On nanoFramework each field of an object is a 12-byte heap block, paid by every
-        // socket: the small settings share one int (state, error, backlog, two flags) and the
-        // two ports another, behind the properties that name them.
-        private int _bits;
-        private uint _ports;
+        // On nanoFramework each field of an object is a 12-byte heap block (a long as much as a
+        // byte), paid by every socket: the small settings (state, error, backlog, two flags:
+        // the low half) share one long with the two ports (local, remote: the high half), and
+        // the two addresses another (local high, remote low), behind the properties that name them.
+        private ulong _settings;
+        private ulong _addresses;
         private const int ErrorShift = 8;
         private const int BacklogShift = 16;
         private const int AcceptedBit = 1 << 24;
@@ -47,31 +48,51 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>The RFC 9293 state (<see cref="TcpState"/>).</summary>
         public int State
         {
-            get { return _bits & 0xFF; }
-            set { _bits = (_bits & ~0xFF) | (value & 0xFF); }
+            get { return (int)_settings & 0xFF; }
+            set { Bits = (Bits & ~0xFF) | (value & 0xFF); }
         }
 
         /// <summary>Why the connection closed (<see cref="TcpError"/>), None while it has not.</summary>
         public int Error
         {
-            get { return (_bits >> ErrorShift) & 0xFF; }
-            set { _bits = (_bits & ~(0xFF << ErrorShift)) | ((value & 0xFF) << ErrorShift); }
+            get { return ((int)_settings >> ErrorShift) & 0xFF; }
+            set { Bits = (Bits & ~(0xFF << ErrorShift)) | ((value & 0xFF) << ErrorShift); }
         }
 
-        public uint LocalAddress;
+        private int Bits
+        {
+            get { return (int)_settings; }
+            set { _settings = (_settings & 0xFFFFFFFF00000000) | (uint)value; }
+        }
+
+        private uint Ports
+        {
+            get { return (uint)(_settings >> 32); }
+            set { _settings = (_settings & 0xFFFFFFFF) | ((ulong)value << 32); }
+        }
+
+        public uint LocalAddress
+        {
+            get { return (uint)(_addresses >> 32); }
+            set { _addresses = (_addresses & 0xFFFFFFFF) | ((ulong)value << 32); }
+        }
 
         public ushort LocalPort
         {
-            get { return (ushort)(_ports >> 16); }
-            set { _ports = (_ports & 0xFFFF) | ((uint)value << 16); }
+            get { return (ushort)(_settings >> 48); }
+            set { Ports = (Ports & 0xFFFF) | ((uint)value << 16); }
         }
 
-        public uint RemoteAddress;
+        public uint RemoteAddress
+        {
+            get { return (uint)_addresses; }
+            set { _addresses = (_addresses & 0xFFFFFFFF00000000) | value; }
+        }
 
         public ushort RemotePort
         {
-            get { return (ushort)(_ports & 0xFFFF); }
-            set { _ports = (_ports & 0xFFFF0000) | value; }
+            get { return (ushort)(_settings >> 32); }
+            set { Ports = (Ports & 0xFFFF0000) | value; }
         }
 
         // A connection's state, none for a listener (see TcpControlBlock).
@@ -84,15 +105,15 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>An accepted connection has been handed to the application.</summary>
         internal bool Accepted
         {
-            get { return (_bits & AcceptedBit) != 0; }
-            set { _bits = value ? _bits | AcceptedBit : _bits & ~AcceptedBit; }
+            get { return ((int)_settings & AcceptedBit) != 0; }
+            set { Bits = value ? Bits | AcceptedBit : Bits & ~AcceptedBit; }
         }
 
         /// <summary>A listener's accept queue limit (at most 255).</summary>
         internal int Backlog
         {
-            get { return (_bits >> BacklogShift) & 0xFF; }
-            set { _bits = (_bits & ~(0xFF << BacklogShift)) | ((value > 255 ? 255 : value) << BacklogShift); }
+            get { return ((int)_settings >> BacklogShift) & 0xFF; }
+            set { Bits = (Bits & ~(0xFF << BacklogShift)) | ((value > 255 ? 255 : value) << BacklogShift); }
         }
 
         public long SegmentsSent
@@ -310,8 +331,8 @@ namespace Edge.Dataplane.Net.Tcp
         /// <summary>Accepts connections to any address and port the gateway hands over (pod egress).</summary>
         internal bool Transparent
         {
-            get { return (_bits & TransparentBit) != 0; }
-            set { _bits = value ? _bits | TransparentBit : _bits & ~TransparentBit; }
+            get { return ((int)_settings & TransparentBit) != 0; }
+            set { Bits = value ? Bits | TransparentBit : Bits & ~TransparentBit; }
         }
 
         internal void StartListen(ushort port, int backlog, long now)
@@ -378,8 +399,11 @@ namespace Edge.Dataplane.Net.Tcp
 
         internal bool Matches(uint local, ushort localPort, uint remote, ushort remotePort)
         {
-            return State != TcpState.Listen && State != TcpState.Closed && LocalPort == localPort && RemotePort == remotePort
-                && RemoteAddress == remote && LocalAddress == local;
+            // The fields read once, in this body: it runs for every socket a segment is matched against.
+            ulong settings = _settings;
+            int state = (int)settings & 0xFF;
+            return state != TcpState.Listen && state != TcpState.Closed && (uint)(settings >> 32) == (((uint)localPort << 16) | remotePort)
+                && _addresses == (((ulong)local << 32) | remote);
         }
 
         /// <summary>Processes one segment for this connection (RFC 9293 §3.10.7).</summary>
