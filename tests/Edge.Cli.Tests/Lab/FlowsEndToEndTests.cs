@@ -53,5 +53,11 @@ public sealed class FlowsEndToEndTests() : LabTest("flows")
         string dropped = Edgectl.Run("flows", "client", "--verdict", "dropped").Out;
         Assert.DoesNotContain("FORWARDED", dropped);
         Assert.Matches(@$"(?m): default/client:\d+ -> default/web-[\w-]+:80 DROPPED TCP policy default/default-deny-ingress denied it", dropped);
+
+        // A policy letting the client in: the next connection FORWARDED, by that policy's name.
+        Apply("examples/policy/allow-client-to-web.yaml");
+        WaitFor(() => Edgectl.Run("exec", "client", "--", "nc", "-z", "-w", "1", "web", "80").ExitCode == 0, "the client let in");
+        Assert.Matches(@"(?m): default/client:\d+ -> default/web-[\w-]+:80 FORWARDED TCP policy default/allow-client-to-web allowed it \(ingress, rule \d+\)$",
+            Edgectl.Run("flows", "client", "--verdict", "forwarded").Out);
     }
 }
