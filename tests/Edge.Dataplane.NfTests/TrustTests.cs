@@ -1,4 +1,5 @@
 #nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
+using Edge.Dataplane.NfTests.Sim;
 using Edge.Dataplane.Mgmt;
 using Edge.Dataplane.Trust;
 using nanoFramework.TestFramework;

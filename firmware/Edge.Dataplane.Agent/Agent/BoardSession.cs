@@ -29,6 +29,9 @@ namespace Edge.Dataplane.Agent
         public const int ViewConntrack = 3;
         public const int ViewPolicy = 4;
 
+        /// <summary>The flow events after a sequence number (the request's second field; 0: all the ring holds).</summary>
+        public const int ViewFlows = 5;
+
         private const int ChunkBytes = 1024;
         private ushort _viewRequest;
         private const string NoStorage = "this board keeps no settings (a virtual board without --state)";
@@ -427,7 +430,8 @@ namespace Edge.Dataplane.Agent
             {
                 _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
                 int view = _payload.Int();
-                SendView(view, _reader.RequestId, now);
+                long since = _payload.AtEnd ? 0 : _payload.Varint();
+                SendView(view, since, _reader.RequestId, now);
             }
         }
 
@@ -800,7 +804,7 @@ namespace Edge.Dataplane.Agent
         // A view streams into as many frames as it takes, each "more to come?" then the text, so
         // neither the frame nor the board's memory bounds a table's length: the renderer hands
         // over a line at a time (TextBuilder) and full frames go out as they fill.
-        private void SendView(int view, ushort requestId, long now)
+        private void SendView(int view, long since, ushort requestId, long now)
         {
             _viewRequest = requestId;
             BeginViewFrame();
@@ -813,6 +817,13 @@ namespace Edge.Dataplane.Agent
                     case ViewIpvs: IpvsView.Render(_agent.Node.Proxy.Services, _agent.Node.Proxy.Conntrack, now, text); break;
                     case ViewConntrack: ConntrackView.Render(_agent.Node.Proxy.Conntrack, now, text); break;
                     case ViewPolicy: PolicyView.Render(_agent.Node.Policy, _agent.Node.Config.GatewayAddress, text); break;
+                    case ViewFlows:
+                        if (_agent.Node.Flows != null)
+                        {
+                            FlowView.Render(_agent.Node.Flows, _agent.Node.Proxy.Services, since, now, text);
+                        }
+
+                        break;
                 }
 
                 text.Flush();

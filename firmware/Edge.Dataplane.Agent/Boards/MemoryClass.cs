@@ -162,6 +162,7 @@ namespace Edge.Dataplane.Boards
                 c.MaxTimeWait = 2;
                 c.IngressConnections = 1; // one client at a time (two of the six packet buffers), the next waiting in lwIP's backlog
                 c.MaxIngressRoutes = 16;
+                c.FlowEvents = 16; // a workshop exercise's few connections and drops (28 bytes each)
                 return;
             }
 

@@ -32,6 +32,9 @@ namespace Edge.Dataplane.Worker
         public readonly Gateway Gateway;
         public readonly ServiceProxy Proxy;
 
+        /// <summary>The node's recent flow events (`edgectl flows`); null when its config keeps none.</summary>
+        public readonly FlowLog Flows;
+
         /// <summary>The NetworkPolicies enforced for this node's pods; null until the first (a board without policy pays nothing for them).</summary>
         public PolicyEngine Policy;
 
@@ -66,6 +69,13 @@ namespace Edge.Dataplane.Worker
             Overlay = new Overlay(Context, port, Routes);
             Proxy = new ServiceProxy(config.MaxServices, config.ConntrackEntries, config.AffinityEntries, config.GatewayAddress,
                 config.ClusterNetwork, config.ClusterPrefixLength, config.ProxyMode, random, config.ConntrackAccounting);
+            if (config.FlowEvents > 0)
+            {
+                Flows = new FlowLog(config.FlowEvents, clock);
+                Context.Drops.Flows = Flows;
+                Proxy.Flows = Flows;
+            }
+
             Gateway = new Gateway(Context, Bridge, Overlay, Routes, Proxy);
             Bridge.Attach(Bridge.GatewayPort, Gateway);
             Bridge.Filter = Proxy;
@@ -108,6 +118,7 @@ namespace Edge.Dataplane.Worker
 
                 NodeConfig config = Context.Config;
                 Policy = new PolicyEngine(config.PolicyConnections, config.MaxPods, config.GatewayAddress, config.VtepAddress);
+                Policy.Flows = Flows;
                 Gateway.ForwardHook = Policy;
                 Bridge.ForwardHook = Policy;
             }

@@ -126,7 +126,7 @@ namespace Edge.Dataplane.Net
             {
                 if (ForwardHook != null && !PassesForwardHook(frame, now))
                 {
-                    _drops.Count(DropReason.PolicyDenied);
+                    _drops.Count(DropReason.PolicyDenied, frame);
                     _pool.Return(frame);
                     return;
                 }

@@ -8,9 +8,22 @@ namespace Edge.Dataplane.Net
     {
         private readonly uint[] _counts = new uint[DropReason.Count];
 
+        /// <summary>Where drops are recorded with their packet, as flow events (null: only counted).</summary>
+        public FlowLog Flows;
+
         public void Count(int reason)
         {
             _counts[reason]++;
+        }
+
+        /// <summary>Counts a dropped frame, and records it with its addresses and ports when the node keeps flow events.</summary>
+        public void Count(int reason, PacketBuffer frame)
+        {
+            _counts[reason]++;
+            if (Flows != null)
+            {
+                Flows.Drop(reason, frame.Data, frame.Offset, frame.Length);
+            }
         }
 
         public long this[int reason]

@@ -76,6 +76,9 @@ namespace Edge.Dataplane.Net
         public int IngressConnections = 8;
         public int MaxIngressRoutes = 64;
 
+        /// <summary>Flow events the board keeps (FlowLog: `edgectl flows`), the oldest overwritten; 0 keeps none.</summary>
+        public int FlowEvents = 256;
+
         /// <summary>Per-flow packet and byte counters (Linux's nf_conntrack_acct); off on small boards.</summary>
         public bool ConntrackAccounting = true;
 

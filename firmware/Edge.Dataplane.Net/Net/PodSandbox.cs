@@ -432,7 +432,7 @@ namespace Edge.Dataplane.Net
 
         private void Drop(PacketBuffer frame, int reason)
         {
-            _node.Drops.Count(reason);
+            _node.Drops.Count(reason, frame);
             _node.Pool.Return(frame);
         }
     }

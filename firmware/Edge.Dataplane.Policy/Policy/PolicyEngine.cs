@@ -47,6 +47,12 @@ namespace Edge.Dataplane.Policy
         public uint Allowed;
         public uint Denied;
 
+        /// <summary>Where verdicts on new connections are recorded (null: not recorded).</summary>
+        public FlowLog Flows;
+
+        // Which side's isolation gave the last decision: its ingress (else its egress).
+        private bool _decidedIngress;
+
         /// <param name="pods">The most pods the node holds: the most any policy can isolate here.</param>
         public PolicyEngine(int connections, int pods, uint gatewayAddress, uint vtepAddress)
         {
@@ -169,6 +175,7 @@ namespace Edge.Dataplane.Policy
             // packet goes.
             if (!Decide(set, _source, sourceTypes, _destination, destinationTypes, _protocol, (ushort)_ports, true))
             {
+                Record(FlowLog.PolicyDenied);
                 Denied++;
                 return HookVerdict.Drop; // the caller drops it, counted as policy-denied
             }
@@ -177,6 +184,7 @@ namespace Edge.Dataplane.Policy
             // segment in mid-stream passes on its own merit and is not taken for a new connection,
             // or a peer's ACK would reopen, as its reply direction, a connection a policy just cut.
             Allowed++;
+            Record(FlowLog.PolicyAllowed);
             if (tracked && (_protocol != IpProtocol.Tcp || (_tcpFlags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn))
             {
                 connections.Add(_protocol, _source, _destination, _ports, _version, now);
@@ -205,6 +213,8 @@ namespace Edge.Dataplane.Policy
         private bool Decide(PolicySet set, uint source, byte sourceTypes, uint destination, byte destinationTypes, byte protocol, ushort port, bool count)
         {
             PolicyDecision d = _decision;
+            d.Reset(); // a connection no policy had to judge (the kubelet's probes) is allowed by none
+            _decidedIngress = false;
             if ((sourceTypes & PolicyTypes.Egress) != 0)
             {
                 bool allowed = PolicyEvaluator.Allows(set, true, source, destination, protocol, port, d);
@@ -219,10 +229,21 @@ namespace Edge.Dataplane.Policy
             {
                 bool allowed = PolicyEvaluator.Allows(set, false, destination, source, protocol, port, d);
                 Account(set, d, allowed, count);
+                _decidedIngress = true;
                 return allowed;
             }
 
             return true;
+        }
+
+        // A verdict on a new connection as a flow event: the policy (and rule) that decided, and on which side.
+        private void Record(int kind)
+        {
+            if (Flows != null)
+            {
+                Flows.Write(kind, _protocol, _decision.Policy, _source, _destination, _ports, 0,
+                    (uint)((_decidedIngress ? 0x8000 : 0) | (_decision.Rule & 0x7FFF)));
+            }
         }
 
         private static void Account(PolicySet set, PolicyDecision d, bool allowed, bool count)

@@ -69,6 +69,12 @@ namespace Edge.Dataplane.Proxy
         private const int StateShift = 5;
         private const int StateMask = 7 << StateShift;
 
+        /// <summary>Whether an entry has seen a packet in its reply direction.</summary>
+        public bool HasReplied(int i)
+        {
+            return (_flags[i] & RepliedFlag) != 0;
+        }
+
         /// <summary>An entry's TCP state (<see cref="ConntrackState"/>; None for UDP and ICMP).</summary>
         public int StateOf(int i)
         {

@@ -27,6 +27,9 @@ namespace Edge.Dataplane.Proxy
         public readonly AffinityTable Affinity;
         public int Mode;
 
+        /// <summary>Where new connections and their first replies are recorded (null: not recorded).</summary>
+        public FlowLog Flows;
+
         // The packet being processed (set by Classify).
         private byte _protocol;
         private uint _source;
@@ -34,6 +37,10 @@ namespace Edge.Dataplane.Proxy
         private ushort _sourcePort;
         private ushort _destinationPort;
         private byte _tcpFlags;
+
+        // How Choose picked the last endpoint: its position among the eligible << 8 | how many
+        // were eligible (position 255: session affinity kept the client's endpoint).
+        private int _picked;
         private int _l4;
 
         public ServiceProxy(int services, int conntrackEntries, int affinityEntries, uint gatewayAddress, uint clusterNetwork, int clusterPrefix, int mode, IRandomSource random)
@@ -109,6 +116,13 @@ namespace Edge.Dataplane.Proxy
             }
 
             Services.CountConnection(service);
+            if (Flows != null)
+            {
+                // The pick as iptables' statistic match or ipvs' scheduler made it: which of how many eligible.
+                Flows.Write(FlowLog.ServicePick, _protocol, service.Slot, _source, _destination, (uint)((_sourcePort << 16) | _destinationPort),
+                    endpointAddress, (uint)((endpointPort << 16) | (_picked & 0xFFFF)));
+            }
+
             if (service.ClientIpAffinity)
             {
                 Affinity.Set(_source, service.Slot, endpointAddress, endpointPort, now);
@@ -292,6 +306,7 @@ namespace Edge.Dataplane.Proxy
                     int sticky = service.IndexOfEndpoint(address, port);
                     if (sticky >= 0 && Eligible(service, sticky, required, localOnly))
                     {
+                        _picked = (0xFF << 8) | (eligible & 0xFF);
                         return sticky;
                     }
                 }
@@ -307,6 +322,8 @@ namespace Edge.Dataplane.Proxy
             {
                 pick = (int)(_random.NextUInt32() % (uint)eligible);
             }
+
+            _picked = ((pick & 0xFF) << 8) | (eligible & 0xFF);
 
             for (int i = 0; i < n; i++)
             {
@@ -378,6 +395,13 @@ namespace Edge.Dataplane.Proxy
             uint client = c.OriginalSource[entry];
             ushort clientPort = c.OriginalSourcePort[entry];
             bool snat = replyDestination != client || replyDestinationPort != clientPort;
+            if (reply && Flows != null && !c.HasReplied(entry))
+            {
+                // The connection's first answer, from the endpoint, goes back as from the Service.
+                Flows.Write(FlowLog.ReplyTranslated, _protocol, c.ServiceSlot[entry], _source, _destination, (uint)((_sourcePort << 16) | _destinationPort),
+                    c.OriginalDestinationOf(entry), (uint)(c.OriginalDestinationPortOf(entry) << 16) | (snat ? 1u : 0u));
+            }
+
             if (!reply)
             {
                 // Original direction: destination becomes the endpoint; source may be masqueraded.

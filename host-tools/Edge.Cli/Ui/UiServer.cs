@@ -17,7 +17,7 @@ namespace Edge.Cli.Ui;
 /// <item><c>GET /ui/v1/lab</c>: the <see cref="LabView"/> now;</item>
 /// <item><c>GET /ui/v1/events</c>: server-sent events, a <c>lab</c> event with the whole view at
 /// once and after every change the API's watches bring (changes that come together are sent as
-/// one); flows will be events of their own here;</item>
+/// one), and a <c>flow</c> event for each flow a board records from then on (<see cref="FlowFeed"/>);</item>
 /// <item><c>GET /ui/v1/nodes/NODE/VIEW</c>: a board's iptables, ipvs, conntrack or policy view,
 /// relayed from the API (<c>edgectl tables</c>' text);</item>
 /// <item><c>GET /healthz</c>.</item>
@@ -37,14 +37,16 @@ public sealed class UiServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ClusterMirror _mirror;
+    private readonly FlowFeed _flows;
     private readonly Func<ApiClient> _connect;
     private readonly string _cluster;
     private readonly bool _loopbackOnly;
 
-    private UiServer(WebApplication app, ClusterMirror mirror, Func<ApiClient> connect, string cluster, bool loopbackOnly)
+    private UiServer(WebApplication app, ClusterMirror mirror, FlowFeed flows, Func<ApiClient> connect, string cluster, bool loopbackOnly)
     {
         _app = app;
         _mirror = mirror;
+        _flows = flows;
         _connect = connect;
         _cluster = cluster;
         _loopbackOnly = loopbackOnly;
@@ -52,13 +54,13 @@ public sealed class UiServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    public static async Task<UiServer> StartAsync(ClusterMirror mirror, Func<ApiClient> connect, string cluster, IPAddress listen, int port)
+    public static async Task<UiServer> StartAsync(ClusterMirror mirror, FlowFeed flows, Func<ApiClient> connect, string cluster, IPAddress listen, int port)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(listen, port));
         WebApplication app = builder.Build();
-        var server = new UiServer(app, mirror, connect, cluster, IPAddress.IsLoopback(listen));
+        var server = new UiServer(app, mirror, flows, connect, cluster, IPAddress.IsLoopback(listen));
         app.Run(server.Handle);
         try
         {
@@ -161,28 +163,41 @@ public sealed class UiServer : IAsyncDisposable
         response.Headers.CacheControl = "no-store";
         CancellationToken gone = context.RequestAborted;
         long sent = -1;
+        long sentFlow = _flows.Last; // flows from the moment the page connects
         try
         {
             await response.WriteAsync("retry: 1000\n\n", gone);
             while (!gone.IsCancellationRequested)
             {
-                long now = _mirror.Revision;
-                if (now != sent)
+                bool wrote = false;
+                if (_mirror.Revision != sent)
                 {
                     JsonObject view = View();
                     sent = (long)view["revision"]!;
                     await response.WriteAsync($"event: lab\nid: {sent}\ndata: {view.ToJsonString()}\n\n", gone);
+                    wrote = true;
+                }
+
+                foreach ((long id, JsonObject flow) in _flows.After(sentFlow))
+                {
+                    await response.WriteAsync($"event: flow\ndata: {flow.ToJsonString()}\n\n", gone);
+                    sentFlow = id;
+                    wrote = true;
+                }
+
+                if (wrote)
+                {
                     await response.Body.FlushAsync(gone);
                     continue;
                 }
 
                 using var quiet = CancellationTokenSource.CreateLinkedTokenSource(gone);
                 quiet.CancelAfter(KeepAlive);
-                try
-                {
-                    await _mirror.WaitForChangeAsync(sent, quiet.Token);
-                }
-                catch (OperationCanceledException) when (!gone.IsCancellationRequested)
+                Task lab = _mirror.WaitForChangeAsync(sent, quiet.Token);
+                Task flows = _flows.WaitForFlowsAsync(sentFlow, quiet.Token);
+                Task woke = await Task.WhenAny(lab, flows);
+                await quiet.CancelAsync(); // the other wait ends too
+                if (woke.IsCanceled && !gone.IsCancellationRequested)
                 {
                     await response.WriteAsync(": quiet\n\n", gone);
                     await response.Body.FlushAsync(gone);

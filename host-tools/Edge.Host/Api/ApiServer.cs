@@ -731,17 +731,19 @@ public sealed partial class ApiServer : IAsyncDisposable
             case ("Node", "capture", "GET"):
                 await Capture(context, r.Name!);
                 return;
-            case ("Node", "iptables" or "ipvs" or "conntrack" or "policy", "GET"):
+            case ("Node", "iptables" or "ipvs" or "conntrack" or "policy" or "flows", "GET"):
                 BoardClient session = NodeSession(r.Name!);
                 int view = r.Subresource switch
                 {
                     "iptables" => BoardSession.ViewIptables,
                     "ipvs" => BoardSession.ViewIpvs,
                     "policy" => BoardSession.ViewPolicy,
+                    "flows" => BoardSession.ViewFlows,
                     _ => BoardSession.ViewConntrack,
                 };
-                string text = await session.ViewAsync(view, TimeSpan.FromSeconds(10));
-                if (view == BoardSession.ViewPolicy)
+                uint since = uint.TryParse((string?)context.Request.Query["since"], out uint after) ? after : 0;
+                string text = await session.ViewAsync(view, TimeSpan.FromSeconds(10), since);
+                if (view is BoardSession.ViewPolicy or BoardSession.ViewFlows)
                 {
                     text = PolicyViewNames.Restore(text, _controlPlane.PolicyNamesOf(r.Name!));
                 }

@@ -360,14 +360,19 @@ public sealed partial class BoardClient : IAsyncDisposable
     /// <summary>How many parts (frames) the last snapshot or delta crossed in.</summary>
     public int LastSnapshotParts { get; private set; }
 
-    /// <summary>Asks the board to render a view (iptables, ipvs, conntrack).</summary>
-    public async Task<string> ViewAsync(int view, TimeSpan timeout)
+    /// <summary>Asks the board to render a view (iptables, ipvs, conntrack, policy; flows after sequence number <paramref name="since"/>).</summary>
+    public async Task<string> ViewAsync(int view, TimeSpan timeout, uint since = 0)
     {
         await Ready(timeout);
         byte[] frame = NewFrame(8);
         var w = new PayloadWriter();
         w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 8);
         w.Int(view);
+        if (since != 0)
+        {
+            w.Varint(since);
+        }
+
         ushort id = (ushort)(Interlocked.Increment(ref _nextId) & 0xFFFF);
         var call = new ViewCall();
         _views[id] = call;

@@ -10,7 +10,8 @@ namespace Edge.Cli.Tests.Lab;
 /// The lab view in a real browser (Debian's chromium, headless, through chromedriver), as an
 /// instructor opens it: `lab up --ui` on three virtual boards, `apply` a Deployment and its
 /// Service, and the page, never reloaded, shows the boards, their pods, a pod created and then
-/// deleted, its readiness, and the Service's endpoints; a board's tables on request; a board lost.
+/// deleted, its readiness, and the Service's endpoints; a board's tables on request; a request
+/// through the Service as a flow along the right links; a board lost.
 /// Screenshots in artifacts/ui/.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -83,6 +84,19 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
         browser.Page.FindElement(By.CssSelector("#details button[data-tables='node-1/iptables']")).Click();
         browser.WaitFor(() => browser.Page.FindElements(By.CssSelector("#details pre[data-tables-text='node-1/iptables']")).FirstOrDefault()?.Text.Contains("KUBE-SERVICES") == true, "node-1's iptables view");
         Assert.Contains(endpoints[0], browser.Page.FindElement(By.CssSelector("#details pre")).Text);
+
+        // A request through the Service: the client board's pick runs as a dot along client -> web -> the
+        // endpoint picked, and the list says it in edgectl flows' words.
+        Apply("examples/client.yaml");
+        WaitFor(() => (string?)Get("pod", "client")["status"]!["phase"] == "Running", "client Running");
+        browser.WaitFor(() => browser.Page.FindElements(By.CssSelector("g.pod[data-key='pod:default/client']")).Count == 1, "the client pod drawn");
+        CliRun wget = Edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web");
+        Assert.True(wget.ExitCode == 0, wget.Err);
+        browser.WaitFor(() => browser.Page.FindElements(By.CssSelector("#flow-list li.forwarded")).Any(li => li.Text.Contains("FORWARDED TCP service default/web:http: DNAT to default/", StringComparison.Ordinal)), "the pick in the flow list");
+        string path = (string)browser.Js("return window.edgeLab.flows.filter(f => f.type === 'service').map(f => f.path)[0];")!;
+        Assert.Matches(@"^pod:default/client > svc:default/web > pod:default/(web-[\w-]+|visitor)$", path);
+        Assert.True(browser.Page.FindElements(By.CssSelector($"#flow-layer g.flow.forwarded[data-flow-path='{path}']")).Count >= 1, "a dot running along " + path);
+        browser.Screenshot("lab-view-flow-through-service");
 
         // A pod by mouse: its details; then it is deleted and leaves the page and the endpoints.
         new Actions(browser.Page).MoveToElement(browser.Page.FindElement(By.CssSelector("g.pod[data-key='pod:default/visitor']"))).Click().Perform();

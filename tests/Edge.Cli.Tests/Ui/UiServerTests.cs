@@ -22,6 +22,7 @@ public sealed class UiServerTests : IAsyncLifetime
     private ControlPlane _controlPlane = null!;
     private ApiServer _api = null!;
     private ClusterMirror _mirror = null!;
+    private FlowFeed _flows = null!;
     private UiServer _ui = null!;
     private HttpClient _http = null!;
 
@@ -40,7 +41,8 @@ public sealed class UiServerTests : IAsyncLifetime
         ApiClient Connect() => new(_api.Address.ToString(), null);
         _mirror = new ClusterMirror(Connect, TextWriter.Null);
         _mirror.Start();
-        _ui = await UiServer.StartAsync(_mirror, Connect, "test", IPAddress.Loopback, 0);
+        _flows = new FlowFeed(Connect, TextWriter.Null); // not started: these tests give it the boards' words themselves
+        _ui = await UiServer.StartAsync(_mirror, _flows, Connect, "test", IPAddress.Loopback, 0);
         _http = new HttpClient { BaseAddress = _ui.Address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -48,6 +50,7 @@ public sealed class UiServerTests : IAsyncLifetime
     {
         _http.Dispose();
         await _ui.DisposeAsync();
+        await _flows.DisposeAsync();
         await _mirror.DisposeAsync();
         await _api.DisposeAsync();
         await _controlPlane.DisposeAsync();
@@ -100,6 +103,26 @@ public sealed class UiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Flows_the_boards_record_after_the_page_connects_come_as_flow_events_with_their_words()
+    {
+        using HttpResponseMessage response = await _http.GetAsync("/ui/v1/events", HttpCompletionOption.ResponseHeadersRead);
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
+        await NextLab(events, v => (bool)v["connected"]!);
+
+        var names = new Edge.Cli.Commands.Flows.FlowNames([Pod("web-a", "10.244.1.5")], []);
+        _flows.Add("node-1", DateTime.UtcNow, Edge.Host.Flows.FlowBatch.Parse("""
+            flows 1 1 256 5000
+            1 4990 service TCP 10.244.1.9:40001 10.96.0.10:80 dnat 10.244.1.5:80 service default/web:http pick 1/1
+
+            """), names);
+
+        JsonObject flow = await Next(events, "flow", _ => true);
+        Assert.Equal(("node-1", "service", "FORWARDED"), ((string?)flow["node_name"], (string?)flow["type"], (string?)flow["verdict"]));
+        Assert.Equal(("10.244.1.9", "10.96.0.10", "default/web-a"), ((string?)flow["source"]!["ip"], (string?)flow["destination"]!["ip"], (string?)flow["translated_destination"]!["name"]));
+        Assert.Equal("service default/web:http: DNAT to default/web-a:80, pick 1 of 1", (string?)flow["summary"]);
+    }
+
+    [Fact]
     public async Task It_is_read_only_and_on_loopback_answers_only_requests_addressed_to_loopback()
     {
         using HttpResponseMessage post = await _http.PostAsync("/ui/v1/lab", new StringContent("{}"));
@@ -136,7 +159,9 @@ public sealed class UiServerTests : IAsyncLifetime
     private static List<string> Pods(JsonObject view) => view["pods"]!.AsArray().Select(p => (string)p!["key"]!).ToList();
 
     /// <summary>The next `lab` event that satisfies the condition (earlier ones skipped), within 10 s.</summary>
-    private static async Task<JsonObject> NextLab(StreamReader events, Func<JsonObject, bool> condition)
+    private static Task<JsonObject> NextLab(StreamReader events, Func<JsonObject, bool> condition) => Next(events, "lab", condition);
+
+    private static async Task<JsonObject> Next(StreamReader events, string kind, Func<JsonObject, bool> condition)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         string? type = null;
@@ -146,7 +171,7 @@ public sealed class UiServerTests : IAsyncLifetime
             {
                 type = line["event: ".Length..];
             }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == "lab"
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == kind
                 && JsonNode.Parse(line["data: ".Length..]) is JsonObject view && condition(view))
             {
                 return view;

@@ -8,7 +8,9 @@ namespace Edge.Dataplane.Tests.OnDevice;
 /// What the on-device tests must keep to run the same on a board as here: the golden bytes they
 /// carry in source are the golden files', and no test class holds instance state (nanoFramework's
 /// UnitTestLauncher invokes every test method with a null <c>this</c>, so an instance field
-/// throws NullReferenceException there while it works here).
+/// throws NullReferenceException there while it works here), and a test uses nothing another test
+/// file declares (on nanoCLR the tests run in parts, each its own assembly: what they share lives
+/// in Sim/ or Golden/).
 /// </summary>
 [Trait("Category", Category.Firmware)]
 public sealed class OnDeviceTestRulesTests
@@ -43,5 +45,29 @@ public sealed class OnDeviceTestRulesTests
             .ToArray();
 
         Assert.True(stateful.Length == 0, "instance fields in on-device test classes (null on a board): " + string.Join(", ", stateful));
+    }
+
+    [Fact]
+    public void A_test_uses_nothing_another_test_file_declares()
+    {
+        Type[] all = typeof(OnDeviceTestRulesTests).Assembly.GetTypes()
+            .Where(t => t.Namespace == "Edge.Dataplane.NfTests" && !t.IsNested && !t.Name.StartsWith('<'))
+            .ToArray();
+
+        // Only test classes at the top of a test file; helpers go to Sim/ (namespace Edge.Dataplane.NfTests.Sim).
+        string[] helpers = all.Where(t => t.GetCustomAttribute<TestClassAttribute>() == null).Select(t => t.Name).ToArray();
+        Assert.True(helpers.Length == 0, "types beside the tests that another part could need (move them to Sim/): " + string.Join(", ", helpers));
+
+        // And no test class reaches into another's members.
+        string sources = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Edge.Dataplane.NfTests"));
+        var crossings = new List<string>();
+        foreach (string file in Directory.GetFiles(sources, "*Tests.cs"))
+        {
+            string text = File.ReadAllText(file);
+            string own = Path.GetFileNameWithoutExtension(file);
+            crossings.AddRange(all.Select(t => t.Name).Where(name => name != own && text.Contains(name + ".", StringComparison.Ordinal)).Select(name => $"{own} uses {name}"));
+        }
+
+        Assert.True(crossings.Count == 0, "test classes using each other (share it through Sim/ instead): " + string.Join(", ", crossings));
     }
 }

@@ -98,7 +98,9 @@ public static class UiCommand
                 Say(console, log, terminal, $"warning: not following the cluster yet ({problem}); the page says so and catches up when it can");
             }
 
-            await using UiServer ui = await UiServer.StartAsync(mirror, Connect, string.IsNullOrEmpty(Server) ? Lab : server, Listen, Port);
+            await using var flows = new FlowFeed(Connect, log.Writer);
+            flows.Start();
+            await using UiServer ui = await UiServer.StartAsync(mirror, flows, Connect, string.IsNullOrEmpty(Server) ? Lab : server, Listen, Port);
             if (terminal)
             {
                 Done(console, $"following the cluster at {server}{(string.IsNullOrEmpty(Server) ? $" (lab \"{Lab}\")" : "")}");

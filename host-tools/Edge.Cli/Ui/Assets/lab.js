@@ -1,8 +1,8 @@
 // Edge lab view: draws the LabView the server sends (/ui/v1/events, event "lab") as plain SVG.
 // No framework, no build step, nothing loaded from elsewhere. Every object drawn is a focusable
 // group (Tab, then Enter or Space) with a data-key ("pod:default/web-1") that stays the same
-// across updates, so focus and selection survive a redraw. Flows and traces (issue 18) will come
-// as events of their own on the same stream and be drawn over the overlay arcs (#overlay-KEY).
+// across updates, so focus and selection survive a redraw. Flows come as events of their own on
+// the same stream (event "flow"): each drawn as a dot along the links it took and listed in words.
 "use strict";
 
 (function () {
@@ -18,7 +18,7 @@
   };
 
   // Exposed for tests and the latency benchmark: the revision drawn, and when each pod was first drawn (ms since the epoch).
-  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0 };
+  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0, flows: [] };
 
   const svg = document.getElementById("topology");
   const details = document.getElementById("details");
@@ -490,7 +490,61 @@
     }
   }
 
+  // Flows: the objects a flow went through, in order (a client pod, the Service it called, the
+  // endpoint pod picked; or the two ends), a dot moving along them and a line in the list, in the
+  // words `edgectl flows` prints. A dropped one ends in a cross and says DROPPED (not colour alone).
+  const flowList = document.getElementById("flow-list");
+
+  function keyAt(ip) {
+    const v = state.view;
+    if (!v || !ip) return null;
+    const pod = v.pods.find(p => p.ip === ip);
+    if (pod) return "pod:" + pod.key;
+    const s = v.services.find(x => x.clusterIP === ip);
+    return s ? "svc:" + s.key : null;
+  }
+
+  function centre(key) {
+    const g = svg.querySelector(`.item[data-key="${CSS.escape(key)}"]`);
+    if (!g) return null;
+    const b = g.getBBox();
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  }
+
+  function showFlow(f) {
+    const dropped = f.verdict === "DROPPED";
+    const ends = [f.source && f.source.ip];
+    if (f.type === "service") ends.push(f.destination && f.destination.ip, f.translated_destination && f.translated_destination.ip);
+    else ends.push(f.destination && f.destination.ip);
+    const keys = ends.map(keyAt).filter(k => k);
+    const path = keys.join(" > ");
+    lab.flows.push({ path: path, verdict: f.verdict, type: f.type, line: f.line });
+
+    const li = document.createElement("li");
+    li.className = dropped ? "dropped" : "forwarded";
+    li.setAttribute("data-flow-path", path);
+    li.textContent = f.line;
+    if (flowList.firstElementChild && flowList.firstElementChild.classList.contains("none")) flowList.firstElementChild.remove();
+    flowList.prepend(li);
+    while (flowList.children.length > 12) flowList.lastElementChild.remove();
+
+    const points = keys.map(centre).filter(p => p);
+    if (points.length < 2) return;
+    const d = "M " + points.map(p => `${p.x} ${p.y}`).join(" L ");
+    const layer = svg.querySelector("#flow-layer") || el("g", { id: "flow-layer" }, svg);
+    const g = el("g", { class: "flow " + (dropped ? "dropped" : "forwarded"), "data-flow-path": path }, layer);
+    el("path", { class: "flow-path", d: d }, g);
+    const dot = el("circle", { class: "flow-dot", r: 9 }, g);
+    el("animateMotion", { dur: "1.2s", path: d, fill: "freeze" }, dot);
+    if (dropped) {
+      const end = points[points.length - 1];
+      text(g, end.x, end.y - 16, "✕ DROPPED", "flow-label");
+    }
+    setTimeout(() => g.remove(), 4000);
+  }
+
   const events = new EventSource("ui/v1/events");
   events.addEventListener("lab", e => show(JSON.parse(e.data)));
+  events.addEventListener("flow", e => showFlow(JSON.parse(e.data)));
   events.addEventListener("error", () => status(false, "Lost the lab view's server (edgectl ui); reconnecting… (showing what was last seen)"));
 })();
