@@ -77,6 +77,12 @@ public sealed class FlowFeed : IAsyncDisposable
     {
         lock (_gate)
         {
+            if (batch.Written < _seen.GetValueOrDefault(node))
+            {
+                _seen[node] = 0; // the board started again: its events from its first, next time
+                return;
+            }
+
             foreach (FlowEvent e in batch.Events)
             {
                 DateTime at = fetched.AddMilliseconds(-(double)unchecked(batch.BoardNow - e.BoardMilliseconds));

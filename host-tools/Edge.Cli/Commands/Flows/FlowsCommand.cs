@@ -51,6 +51,14 @@ public static class FlowsCommand
                         continue;
                     }
 
+                    if (batch.Written < since)
+                    {
+                        // The board started again (its count begins anew): read it from its first event next time.
+                        console.Warning($"{node}: the board restarted; its flows from before are gone");
+                        seen[node] = 0;
+                        continue;
+                    }
+
                     if (since > 0 && batch.Oldest > since + 1)
                     {
                         console.Warning($"{node}: {batch.Oldest - since - 1} flows were recorded and let go before they were read (the board keeps {batch.Capacity})");
