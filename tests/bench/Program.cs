@@ -18,6 +18,8 @@ public static class Program
                 return SpeedBench.Run();
             case "policy":
                 return PolicyBench.Run();
+            case "flows":
+                return FlowBench.Run();
             case "soak":
                 return SoakBench.Run(args.Length > 1 ? int.Parse(args[1]) : 60, args.Length > 2 ? args[2] : "127.0.13.1");
             case "seeds":
