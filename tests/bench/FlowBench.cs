@@ -12,7 +12,7 @@ namespace Edge.Bench;
 /// board's memory. Times a pod's UDP datagram through a board keeping flow events and one that
 /// keeps none (Interpreter/Flows/; off and on on the same board, and a board made with FlowEvents = 0 beside): a new connection's first packet to a ClusterIP (a service-pick
 /// event), an established one (none, by design), one rejected for want of an endpoint (a drop
-/// event) and one a default-deny policy denied (a policy-denied and a drop event); and one event
+/// event) and one a default-deny policy denied (its policy-denied verdict, one event); and one event
 /// recorded alone. On CoreCLR and on nanoCLR x64 in one run, the least of five rounds each, each
 /// "on" figure as a ratio to the same packet with flows off measured in the same run. Then bytes
 /// per event, priced as nanoFramework's heap lays them out (<see cref="NanoHeapCensus"/>) and
@@ -70,7 +70,7 @@ public static class FlowBench
         Console.WriteLine("recording (its writers hold no ring), none: a board made with FlowEvents = 0 (Node.Flows null). on/off and none/off: over off, in the same run.");
         Console.WriteLine("first: to a ClusterIP from a fresh source port (new conntrack entry, DNAT, a service-pick event; the step then removes the entry, off and on alike);");
         Console.WriteLine("established: the same connection every packet; rejected: a service with no endpoint (no-endpoint drop; ICMP errors past 10/s suppressed);");
-        Console.WriteLine("denied: to a pod a default-deny ingress policy isolates (the bridge's forward hook: a policy-denied and a drop event).");
+        Console.WriteLine("denied: to a pod a default-deny ingress policy isolates (the bridge's forward hook: its policy-denied verdict, one event).");
         Console.WriteLine();
         Console.WriteLine($"{"packet",-12} {"events",6} {"CoreCLR off",11} {"on",9} {"on/off",6} {"none/off",8} {"nanoCLR off",11} {"on",9} {"on/off",6} {"none/off",8} {"nanoCLR +",9} {"ESP32 +",9} {"allocated (off, on)",19}");
         foreach (int kind in Kinds)

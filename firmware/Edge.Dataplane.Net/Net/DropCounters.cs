@@ -20,8 +20,9 @@ namespace Edge.Dataplane.Net
         public void Count(int reason, PacketBuffer frame)
         {
             _counts[reason]++;
-            if (Flows != null)
+            if (Flows != null && reason != DropReason.PolicyDenied)
             {
+                // A policy's drop is recorded once, by the engine that decided it, with the policy (as Hubble shows one flow for it).
                 Flows.Drop(reason, frame.Data, frame.Offset, frame.Length);
             }
         }

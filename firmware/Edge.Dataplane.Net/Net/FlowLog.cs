@@ -35,6 +35,7 @@ namespace Edge.Dataplane.Net
         private readonly uint[] _events;
         private readonly IClock _clock;
         private long _written;
+        private int _next; // the next event's first word: a cursor, no 64-bit division a board would pay on every event
 
         public FlowLog(int capacity, IClock clock)
         {
@@ -60,7 +61,8 @@ namespace Edge.Dataplane.Net
         /// </summary>
         public void Write(int kind, int protocol, int detail, uint source, uint destination, uint ports, uint to, uint toPortAux)
         {
-            int at = (int)(_written % (_events.Length / Words)) * Words;
+            int at = _next;
+            _next = at + Words == _events.Length ? 0 : at + Words;
             uint[] e = _events;
             e[at] = (uint)_clock.Milliseconds;
             e[at + 1] = (uint)((kind << 24) | ((protocol & 0xFF) << 16) | (detail & 0xFFFF));

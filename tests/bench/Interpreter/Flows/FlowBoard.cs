@@ -104,7 +104,7 @@ namespace Edge.Bench.Interpreter
                 case First: return 1;
                 case Established: return 0;
                 case Rejected: return 1;
-                default: return 2;
+                default: return 1; // the policy engine's verdict (its drop is not recorded twice)
             }
         }
 
