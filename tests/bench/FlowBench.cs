@@ -25,21 +25,8 @@ public static class FlowBench
 
     public static int Run()
     {
-        var core = new Dictionary<string, double>();
-        var allocated = new Dictionary<string, double>();
         SpeedScenario[] scenarios = FlowScenarios.All().Where(s => s is not Calibration).ToArray();
-        for (int round = 0; round < FlowScenarios.Rounds; round++)
-        {
-            foreach (SpeedScenario scenario in scenarios)
-            {
-                double time = SpeedBench.PerIteration(SpeedRunner.Run(scenario, FlowScenarios.TargetTicks));
-                core[scenario.Name] = round == 0 ? time : Math.Min(core[scenario.Name], time);
-                if (round == 0)
-                {
-                    allocated[scenario.Name] = AllocatedPerStep(scenario);
-                }
-            }
-        }
+        (Dictionary<string, double> core, Dictionary<string, double> allocated) = CoreClrRounds.Run(scenarios, FlowScenarios.Rounds, FlowScenarios.TargetTicks);
 
         Dictionary<string, double>? nano = null;
         (long Wroom, long Default)? ring = null;
@@ -103,23 +90,6 @@ public static class FlowBench
 
     // Bytes CoreCLR allocates per step once warmed up: the least of three stretches of 10,000
     // steps (a collection another thread starts can charge this one once; see tests/Edge.Dataplane.Tests/Allocations.cs).
-    private static double AllocatedPerStep(SpeedScenario scenario)
-    {
-        const int Steps = 10_000;
-        long least = long.MaxValue;
-        for (int round = 0; round < 3; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Steps; i++)
-            {
-                scenario.Step();
-            }
-
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return (double)least / Steps;
-    }
 
     // Bytes per event and a ring's whole: priced by the census, and measured on nanoCLR x86.
     private static void Memory((long Wroom, long Default)? ring, string? why)

@@ -25,21 +25,8 @@ public static class PolicyBench
 
     public static int Run()
     {
-        var core = new Dictionary<string, double>();
-        var allocated = new Dictionary<string, double>();
         SpeedScenario[] scenarios = PolicyScenarios.All().Where(s => s is not Calibration).ToArray();
-        for (int round = 0; round < PolicyScenarios.Rounds; round++)
-        {
-            foreach (SpeedScenario scenario in scenarios)
-            {
-                double time = SpeedBench.PerIteration(SpeedRunner.Run(scenario, PolicyScenarios.TargetTicks));
-                core[scenario.Name] = round == 0 ? time : Math.Min(core[scenario.Name], time);
-                if (round == 0)
-                {
-                    allocated[scenario.Name] = AllocatedPerPacket(scenario);
-                }
-            }
-        }
+        (Dictionary<string, double> core, Dictionary<string, double> allocated) = CoreClrRounds.Run(scenarios, PolicyScenarios.Rounds, PolicyScenarios.TargetTicks);
 
         Dictionary<string, double>? nano = null;
         string? why;
@@ -106,23 +93,6 @@ public static class PolicyBench
 
     // Bytes CoreCLR allocates per packet once warmed up: the least of three stretches of 10,000
     // packets (a collection another thread starts can charge this one once; see tests/Edge.Dataplane.Tests/Allocations.cs).
-    private static double AllocatedPerPacket(SpeedScenario scenario)
-    {
-        const int Steps = 10_000;
-        long least = long.MaxValue;
-        for (int round = 0; round < 3; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Steps; i++)
-            {
-                scenario.Step();
-            }
-
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return (double)least / Steps;
-    }
 
     // Bytes per item of a compiled policy set and of the remembered connections: what building
     // 2N of them takes over N, allocated on .NET and priced as a board's heap holds it.
