@@ -97,6 +97,7 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
         Assert.Matches(@"^pod:default/client > svc:default/web > pod:default/(web-[\w-]+|visitor)$", path);
         Assert.True(browser.Page.FindElements(By.CssSelector($"#flow-layer g.flow.forwarded[data-flow-path='{path}']")).Count >= 1, "a dot running along " + path);
         browser.Screenshot("lab-view-flow-through-service");
+        Assert.Equal("none", browser.Js("return getComputedStyle(document.getElementById('flow-layer')).pointerEvents;")); // a dot in flight never takes the click below
 
         // A pod by mouse: its details; then it is deleted and leaves the page and the endpoints.
         new Actions(browser.Page).MoveToElement(browser.Page.FindElement(By.CssSelector("g.pod[data-key='pod:default/visitor']"))).Click().Perform();
