@@ -139,6 +139,33 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
+        public void A_NodePort_client_relayed_to_an_endpoint_records_the_pick_from_the_port_it_called()
+        {
+            var cluster = new TestCluster(2, 44, 0, null, true);
+            PodSandbox web = cluster.Node(2).AddPod("default", "web", 0);
+            cluster.Run("whoami", web, 2);
+            for (int board = 1; board <= 2; board++)
+            {
+                var service = new Service { Namespace = "default", Name = "web", PortName = "http", ClusterIp = Vip, Port = 80, Protocol = IpProtocol.Tcp, NodePort = 30080 };
+                service.Type = ServiceType.NodePort;
+                service.SetEndpoints(new uint[] { web.Address }, new ushort[] { 80 }, new byte[] { (byte)(Ready | (board == 2 ? EndpointFlags.Local : 0)) });
+                Assert.IsTrue(cluster.Node(board).Proxy.SetService(service));
+            }
+
+            cluster.Run(2);
+            uint client = Ipv4Address.FromOctets(192, 168, 50, 7);
+            LabConnection connection = null;
+            Assert.IsTrue(cluster.RunUntil(delegate { return (connection = cluster.Sockets[0].Dial(30080, client)) != null; }, 1000));
+            Node node = cluster.Node(1);
+            Assert.IsTrue(cluster.RunUntil(delegate { return node.Flows.Written >= 1; }, 1000));
+
+            string line = Event(Lines(node, 0), 0);
+            Assert.IsTrue(line.IndexOf("service TCP 192.168.50.7:") == 0, line);
+            Assert.IsTrue(line.IndexOf(" " + Ipv4Address.Format(node.Config.Address) + ":30080 dnat " + Ipv4Address.Format(web.Address) + ":80 service default/web:http pick 1/1") > 0, line);
+            connection.Close();
+        }
+
+        [TestMethod]
         public void The_ring_keeps_the_newest_and_says_how_many_it_let_go()
         {
             var clock = new ManualClock();

@@ -294,9 +294,22 @@ namespace Edge.Dataplane.Proxy
 
                     Accepted++;
                     _proxy.Services.CountConnection(service);
+                    Record(service, endpoint, IpProtocol.Udp, client, clientPort, _listenPort[l]);
                 }
 
                 _sessions.ToInside(session, buffer, 0, n);
+            }
+        }
+
+        // A client relayed to an endpoint, as a flow event: it called the board's port, the relay's
+        // inner connection goes to the endpoint picked (from the node, as kube-proxy masquerades a NodePort).
+        private void Record(Service service, int endpoint, byte protocol, uint client, ushort clientPort, ushort port)
+        {
+            FlowLog flows = _proxy.Flows;
+            if (flows != null)
+            {
+                flows.Write(FlowLog.ServicePick, protocol, service.Slot, client, _host.Node.Config.Address, (uint)((clientPort << 16) | port),
+                    service.EndpointAddresses[endpoint], (uint)((service.EndpointPorts[endpoint] << 16) | (_proxy.Picked & 0xFFFF)));
             }
         }
 
@@ -338,6 +351,7 @@ namespace Edge.Dataplane.Proxy
 
             Accepted++;
             _proxy.Services.CountConnection(service);
+            Record(service, endpoint, IpProtocol.Tcp, client, clientPort, _listenPort[l]);
             if (service.ClientIpAffinity)
             {
                 _proxy.Affinity.Set(client, service.Slot, service.EndpointAddresses[endpoint], service.EndpointPorts[endpoint], now);

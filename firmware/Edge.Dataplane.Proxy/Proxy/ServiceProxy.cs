@@ -41,6 +41,12 @@ namespace Edge.Dataplane.Proxy
         // How Choose picked the last endpoint: its position among the eligible << 8 | how many
         // were eligible (position 255: session affinity kept the client's endpoint).
         private int _picked;
+
+        /// <summary>How the last <see cref="Choose"/> picked (position &lt;&lt; 8 | eligible), for the NodePort relay's flow event.</summary>
+        internal int Picked
+        {
+            get { return _picked; }
+        }
         private int _l4;
 
         public ServiceProxy(int services, int conntrackEntries, int affinityEntries, uint gatewayAddress, uint clusterNetwork, int clusterPrefix, int mode, IRandomSource random)
