@@ -77,7 +77,7 @@ public sealed class FlowFeed : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (batch.Written < _seen.GetValueOrDefault(node))
+            if (batch.RestartedAfter(_seen.GetValueOrDefault(node)))
             {
                 _seen[node] = 0; // the board started again: its events from its first, next time
                 return;
@@ -85,7 +85,7 @@ public sealed class FlowFeed : IAsyncDisposable
 
             foreach (FlowEvent e in batch.Events)
             {
-                DateTime at = fetched.AddMilliseconds(-(double)unchecked(batch.BoardNow - e.BoardMilliseconds));
+                DateTime at = batch.TimeOf(e, fetched);
                 var flow = (JsonObject)JsonNode.Parse(FlowPrinter.Json(node, at, e, names))!;
                 flow["summary"] = FlowPrinter.Summary(e, names);
                 flow["line"] = FlowPrinter.Line(node, at, e, names);

@@ -246,9 +246,9 @@ public static class BoardStateCompiler
             Args = ContainerEnvironment.Args(container, Edge.Dataplane.Workloads.WorkloadCatalog.ShortName(image), ContainerEnvironment.For(pod, container, sources).Variables),
             Env = env.Select(v => v.Key + "=" + v.Value).ToArray(),
             Probes = ProbeCompiler.For(container),
-            MemoryLimit = Clamp(PodResources.Read(container["resources"]?["limits"]?[PodResources.Memory])?.WholeValue ?? 0),
+            MemoryLimit = Clamp(PodResources.Limit(container, PodResources.Memory)?.WholeValue ?? 0),
             CpuRequest = Clamp(PodResources.Request(container, PodResources.Cpu)?.MilliValue ?? 0),
-            CpuLimit = Clamp(PodResources.Read(container["resources"]?["limits"]?[PodResources.Cpu])?.MilliValue ?? 0),
+            CpuLimit = Clamp(PodResources.Limit(container, PodResources.Cpu)?.MilliValue ?? 0),
         };
     }
 

@@ -59,6 +59,12 @@ public sealed record FlowEvent
 /// <summary>A board's flows view: what it still holds (with how many it let go) and its clock.</summary>
 public sealed record FlowBatch(long Written, long Oldest, int Capacity, uint BoardNow, IReadOnlyList<FlowEvent> Events)
 {
+    /// <summary>When an event was recorded, by the host's clock: the view was read at <paramref name="fetched"/>, when the board's clock said <see cref="BoardNow"/>.</summary>
+    public DateTime TimeOf(FlowEvent e, DateTime fetched) => fetched.AddMilliseconds(-(double)unchecked(BoardNow - e.BoardMilliseconds));
+
+    /// <summary>Whether the board started again since <paramref name="since"/> was read from it (its count begins anew).</summary>
+    public bool RestartedAfter(long since) => Written < since;
+
     /// <summary>
     /// Reads a board's FlowView text: the header "flows WRITTEN OLDEST CAPACITY NOW", then an event
     /// a line. A line it cannot read is an error naming it (a board's firmware out of step).

@@ -31,8 +31,8 @@ public static class PodResources
         long cpu = 0, memory = 0;
         foreach (JsonObject container in Containers(podSpec))
         {
-            cpu = Quantity.Add(cpu, Read(container["resources"]?["limits"]?[Cpu])?.MilliValue ?? 0);
-            memory = Quantity.Add(memory, Read(container["resources"]?["limits"]?[Memory])?.WholeValue ?? 0);
+            cpu = Quantity.Add(cpu, Limit(container, Cpu)?.MilliValue ?? 0);
+            memory = Quantity.Add(memory, Limit(container, Memory)?.WholeValue ?? 0);
         }
 
         return (cpu, memory);
@@ -40,7 +40,10 @@ public static class PodResources
 
     /// <summary>A container's request for a resource: the request, else the limit, else none.</summary>
     public static Quantity? Request(JsonObject container, string resource) =>
-        Read(container["resources"]?["requests"]?[resource]) ?? Read(container["resources"]?["limits"]?[resource]);
+        Read(container["resources"]?["requests"]?[resource]) ?? Limit(container, resource);
+
+    /// <summary>A container's limit for a resource, or none.</summary>
+    public static Quantity? Limit(JsonObject container, string resource) => Read(container["resources"]?["limits"]?[resource]);
 
     /// <summary>
     /// The API's defaulting: a resource a container limits but does not request is requested at its
@@ -79,7 +82,7 @@ public static class PodResources
             foreach (string resource in new[] { Cpu, Memory })
             {
                 // As GetPodQOS: a quantity of 0 is no request or limit at all.
-                Quantity? limit = Read(container["resources"]?["limits"]?[resource]) is { Value: > 0 } l ? l : null;
+                Quantity? limit = Limit(container, resource) is { Value: > 0 } l ? l : null;
                 Quantity? request = Request(container, resource) is { Value: > 0 } r ? r : null;
                 any |= limit != null || request != null;
                 guaranteed &= limit != null && request != null && limit.Value.Value == request.Value.Value;
@@ -125,7 +128,7 @@ public static class PodResources
 
             foreach ((string name, JsonNode? node) in container["resources"]?["requests"] as JsonObject ?? [])
             {
-                if (Read(node) is Quantity request && Read(container["resources"]?["limits"]?[name]) is Quantity limit && request.Value > limit.Value)
+                if (Read(node) is Quantity request && Limit(container, name) is Quantity limit && request.Value > limit.Value)
                 {
                     yield return ($"{c}.requests", $"Invalid value: \"{request}\": must be less than or equal to {name} limit of {limit}");
                 }

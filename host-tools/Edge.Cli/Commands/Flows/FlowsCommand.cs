@@ -51,7 +51,7 @@ public static class FlowsCommand
                         continue;
                     }
 
-                    if (batch.Written < since)
+                    if (batch.RestartedAfter(since))
                     {
                         // The board started again (its count begins anew): read it from its first event next time.
                         console.Warning($"{node}: the board restarted; its flows from before are gone");
@@ -66,7 +66,7 @@ public static class FlowsCommand
 
                     foreach (FlowEvent e in batch.Events.Where(query.Matches))
                     {
-                        DateTime at = fetched.AddMilliseconds(-(double)unchecked(batch.BoardNow - e.BoardMilliseconds));
+                        DateTime at = batch.TimeOf(e, fetched);
                         console.Out.WriteLine(json ? FlowPrinter.Json(node, at, e, names) : FlowPrinter.Line(node, at, e, names));
                     }
 
