@@ -32,6 +32,9 @@ namespace Edge.Dataplane.Agent
         /// <summary>The flow events after a sequence number (the request's second field; 0: all the ring holds).</summary>
         public const int ViewFlows = 5;
 
+        /// <summary>The packet tracer's hops on this board (TraceView), after a TraceStart.</summary>
+        public const int ViewTrace = 6;
+
         private const int ChunkBytes = 1024;
         private ushort _viewRequest;
         private const string NoStorage = "this board keeps no settings (a virtual board without --state)";
@@ -353,6 +356,23 @@ namespace Edge.Dataplane.Agent
                     _capturing = true;
                 }
 
+                return;
+            }
+
+            if (_reader.Type == MessageType.TraceStart && _agent.Node != null)
+            {
+                _payload.Begin(_reader.Payload, _reader.PayloadOffset, _reader.PayloadLength);
+                int mark = _payload.Int();
+                int forMs = _payload.Int();
+                int mode = _payload.Int();
+                string ns = _payload.String();
+                string name = _payload.String();
+                Worker.Node node = _agent.Node;
+                string error = Net.PacketTrace.Start(node.Context, node.Flows, mark, forMs, mode, ns == null ? node.Host : node.FindPod(ns, name),
+                    _payload.Int(), _payload.Address(), _payload.Int());
+                Begin();
+                Messages.WriteAck(_writer, 0, _payload.Failed ? "a trace request this board cannot read" : error);
+                Send(MessageType.Ack, _reader.RequestId);
                 return;
             }
 
@@ -817,6 +837,13 @@ namespace Edge.Dataplane.Agent
                     case ViewIpvs: IpvsView.Render(_agent.Node.Proxy.Services, _agent.Node.Proxy.Conntrack, now, text); break;
                     case ViewConntrack: ConntrackView.Render(_agent.Node.Proxy.Conntrack, now, text); break;
                     case ViewPolicy: PolicyView.Render(_agent.Node.Policy, _agent.Node.Config.GatewayAddress, text); break;
+                    case ViewTrace:
+                        if (_agent.Node.Context.Trace != null)
+                        {
+                            TraceView.Render(_agent.Node.Context.Trace, _agent.Node.Proxy.Services, now, text);
+                        }
+
+                        break;
                     case ViewFlows:
                         if (_agent.Node.Flows != null)
                         {

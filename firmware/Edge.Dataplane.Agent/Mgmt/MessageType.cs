@@ -98,6 +98,15 @@ namespace Edge.Dataplane.Mgmt
         /// </summary>
         public const byte ExecInput = 28;
 
+        /// <summary>
+        /// Host to board: arm the packet tracer (`edgectl trace`): its mark, for how many
+        /// milliseconds (0 clears it), the mode (record only, follow the next packet, send one),
+        /// the pod it starts from (namespace and name; none: the node itself), protocol,
+        /// destination address and port. Answered with an Ack (an error when it cannot); the
+        /// hops are read with the trace view.
+        /// </summary>
+        public const byte TraceStart = 29;
+
         public static string Name(byte type)
         {
             switch (type)
@@ -130,6 +139,7 @@ namespace Edge.Dataplane.Mgmt
                 case Claim: return "claim";
                 case PortForwardRequest: return "port-forward";
                 case ExecInput: return "exec-input";
+                case TraceStart: return "trace-start";
                 default: return "type " + type.ToString();
             }
         }

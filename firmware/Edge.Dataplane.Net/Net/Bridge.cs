@@ -107,6 +107,11 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
+            // The packet tracer marks what a pod sends here (the packet it follows, a reply it awaits), before a capture sees it.
+            byte[] b = frame.Data;
+            int o = frame.Offset;
+            PacketTrace trace = _drops.Trace;
+            bool traced = trace != null && trace.Begin(b, o, frame.Length, frame.Port != GatewayPort);
             if (Tap != null)
             {
                 Tap.Capture(PacketTap.BridgePortPoint(frame.Port), frame.Data, frame.Offset, frame.Length, now);
@@ -114,8 +119,6 @@ namespace Edge.Dataplane.Net
 
             // The two MACs, read in this body (it runs twice for a routed packet): 48 bits each as
             // a 16-bit and a 32-bit half.
-            byte[] b = frame.Data;
-            int o = frame.Offset;
             ulong destination = ((ulong)(uint)((b[o] << 8) | b[o + 1]) << 32) | (uint)((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]);
             ulong source = ((ulong)(uint)((b[o + 6] << 8) | b[o + 7]) << 32) | (uint)((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]);
             Macs.Learn(source, frame.Port, now);
@@ -135,6 +138,11 @@ namespace Edge.Dataplane.Net
                 {
                     Filter.OnBridged(frame, now);
                 }
+            }
+
+            if (traced)
+            {
+                trace.Record(PacketTrace.Bridged, (uint)frame.Port, to >= 0 && _ports[to] != null ? (uint)to : 0xFFFFFFFF, b, o, frame.Length);
             }
 
             if (to >= 0 && to != frame.Port && _ports[to] != null)

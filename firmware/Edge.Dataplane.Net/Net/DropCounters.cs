@@ -11,6 +11,13 @@ namespace Edge.Dataplane.Net
         /// <summary>Where drops are recorded with their packet, as flow events (null: only counted).</summary>
         public FlowLog Flows;
 
+        /// <summary>
+        /// The packet tracer's record while a trace is armed, else null (`edgectl trace`). Kept here
+        /// because every part of the node holds the counters: a drop of the traced packet is its hop,
+        /// and the bridge, the gateway and the overlay find the trace through them.
+        /// </summary>
+        public PacketTrace Trace;
+
         public void Count(int reason)
         {
             _counts[reason]++;
@@ -20,6 +27,12 @@ namespace Edge.Dataplane.Net
         public void Count(int reason, PacketBuffer frame)
         {
             _counts[reason]++;
+            PacketTrace trace = Trace;
+            if (trace != null && trace.Marked(frame.Data, frame.Offset, frame.Length))
+            {
+                trace.Record(PacketTrace.Dropped, (uint)reason, 0, frame.Data, frame.Offset, frame.Length);
+            }
+
             if (Flows != null && reason != DropReason.PolicyDenied)
             {
                 // A policy's drop is recorded once, by the engine that decided it, with the policy (as Hubble shows one flow for it).

@@ -97,17 +97,19 @@ namespace Edge.Dataplane.Net
         /// <summary>The event with sequence number <paramref name="sequence"/> (1 is the first ever), or false when the ring no longer holds it.</summary>
         public bool Read(long sequence, uint[] into)
         {
+            return Read(sequence, into, 0);
+        }
+
+        /// <summary>As <see cref="Read(long, uint[])"/>, the event's words at <paramref name="at"/> in <paramref name="into"/>.</summary>
+        public bool Read(long sequence, uint[] into, int at)
+        {
             int capacity = _events.Length / Words;
             if (sequence < 1 || sequence > _written || sequence <= _written - capacity)
             {
                 return false;
             }
 
-            int at = (int)((sequence - 1) % capacity) * Words;
-            for (int w = 0; w < Words; w++)
-            {
-                into[w] = _events[at + w];
-            }
+            System.Array.Copy(_events, (int)((sequence - 1) % capacity) * Words, into, at, Words);
 
             return true;
         }

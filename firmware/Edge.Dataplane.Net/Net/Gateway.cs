@@ -117,6 +117,12 @@ namespace Edge.Dataplane.Net
                 return;
             }
 
+            PacketTrace trace = _node.Trace;
+            if (trace != null && trace.Begin(frame.Data, frame.Offset, frame.Length, false))
+            {
+                trace.Record(PacketTrace.Decapsulated, _routes.PeerAddress(route), _overlay.Vni, frame.Data, frame.Offset, frame.Length);
+            }
+
             RouteIp(frame, true, now);
         }
 
@@ -143,6 +149,8 @@ namespace Edge.Dataplane.Net
             frame.Length = EthernetFrame.HeaderLength + ipLength; // no Ethernet padding onward
             NodeConfig config = _node.Config;
             IForwardHook forward = ForwardHook;
+            PacketTrace trace = _node.Trace;
+            bool traced = trace != null && trace.Begin(b, frame.Offset, frame.Length, false);
             if (ip.Destination == config.DnsAddress)
             {
                 // Node-local DNS: the cluster DNS address is answered on every node. It stands for
@@ -151,6 +159,11 @@ namespace Edge.Dataplane.Net
                 {
                     Drop(frame, DropReason.PolicyDenied);
                     return;
+                }
+
+                if (traced)
+                {
+                    trace.Record(PacketTrace.Routed, PacketTrace.ToNode, 0, b, frame.Offset, frame.Length);
                 }
 
                 Local(frame, now);
@@ -165,6 +178,11 @@ namespace Edge.Dataplane.Net
             HookVerdict verdict = _prerouting != null ? _prerouting.Prerouting(b, ipAt, ipLength, now) : HookVerdict.Accept;
             if (verdict == HookVerdict.Reject)
             {
+                if (traced)
+                {
+                    trace.Record(PacketTrace.Routed, PacketTrace.Rejected | ((uint)verdict << 8), 0, b, frame.Offset, frame.Length);
+                }
+
                 // As iptables' REJECT: the error comes from the address the packet was sent to (the service's).
                 SendError(frame, IcmpType.DestinationUnreachable, IcmpType.PortUnreachable, ip.Destination, now);
                 Drop(frame, DropReason.NoEndpoint);
@@ -183,6 +201,11 @@ namespace Edge.Dataplane.Net
             uint address = bridgeSide.Address;
             if (destination == address || destination == config.VtepAddress)
             {
+                if (traced)
+                {
+                    trace.Record(PacketTrace.Routed, PacketTrace.ToNode | ((uint)verdict << 8), 0, b, frame.Offset, frame.Length);
+                }
+
                 Local(frame, now);
                 return;
             }
@@ -213,6 +236,11 @@ namespace Edge.Dataplane.Net
             {
                 Ipv4Packet.DecrementTtl(b, ipAt);
                 Routed++;
+                if (traced)
+                {
+                    trace.Record(PacketTrace.Routed, PacketTrace.ToPod | ((uint)verdict << 8), 0, b, frame.Offset, frame.Length);
+                }
+
                 bridgeSide.SendIp(frame, ipLength, destination, now);
                 return;
             }
@@ -222,6 +250,11 @@ namespace Edge.Dataplane.Net
             {
                 if ((ip.Protocol == IpProtocol.Tcp || ip.Protocol == IpProtocol.Udp) && Host.TakesTransparent)
                 {
+                    if (traced)
+                    {
+                        trace.Record(PacketTrace.Routed, PacketTrace.ToEgress | ((uint)verdict << 8), 0, b, frame.Offset, frame.Length);
+                    }
+
                     Host.DeliverTransparent(frame, now); // the egress relay takes it from here
                     return;
                 }
@@ -246,6 +279,11 @@ namespace Edge.Dataplane.Net
             ethernet.EtherType = EtherType.Ipv4;
             ethernet.Emit(b, frame.Offset);
             Routed++;
+            if (traced)
+            {
+                trace.Record(PacketTrace.Routed, PacketTrace.ToPeer | ((uint)verdict << 8), _routes.PeerAddress(route), b, frame.Offset, frame.Length);
+            }
+
             _overlay.Send(frame, route, now);
         }
 
@@ -300,8 +338,23 @@ namespace Edge.Dataplane.Net
         // remote pod (or overlay peer) through VXLAN.
         private void Output(PacketBuffer frame, uint destination, int ipLength, long now)
         {
+            // The node's own answers are where the tracer marks a reply to a request that reached the
+            // node (its Ethernet header is written on the way out: the type first, so it reads as IPv4).
+            PacketTrace trace = _node.Trace;
+            bool traced = false;
+            if (trace != null)
+            {
+                NetworkOrder.WriteU16(frame.Data, frame.Offset + 12, EtherType.Ipv4);
+                traced = trace.Begin(frame.Data, frame.Offset, EthernetFrame.HeaderLength + ipLength, true);
+            }
+
             if (Interface.OnLink(destination))
             {
+                if (traced)
+                {
+                    trace.Record(PacketTrace.Routed, PacketTrace.FromNode, 0, frame.Data, frame.Offset, EthernetFrame.HeaderLength + ipLength);
+                }
+
                 Interface.SendIp(frame, ipLength, destination, now);
                 return;
             }
@@ -318,6 +371,11 @@ namespace Edge.Dataplane.Net
             _ethernet.Destination = _routes.PeerVtepMac(route);
             _ethernet.EtherType = EtherType.Ipv4;
             _ethernet.Emit(frame.Data, frame.Offset);
+            if (traced)
+            {
+                trace.Record(PacketTrace.Routed, PacketTrace.FromNode, _routes.PeerAddress(route), frame.Data, frame.Offset, frame.Length);
+            }
+
             _overlay.Send(frame, route, now);
         }
 

@@ -91,6 +91,13 @@ namespace Edge.Dataplane.Net
             Log = new NodeLog(config.LogBytes);
         }
 
+        /// <summary>The armed packet trace (`edgectl trace`), or null: kept with <see cref="Drops"/>, which every part holds.</summary>
+        public PacketTrace Trace
+        {
+            get { return Drops.Trace; }
+            set { Drops.Trace = value; }
+        }
+
         public long Now
         {
             get { return Clock.Milliseconds; }

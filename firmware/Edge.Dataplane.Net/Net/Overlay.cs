@@ -44,6 +44,12 @@ namespace Edge.Dataplane.Net
             _vxlan.Emit(frame.Data, at);
             uint peer = _routes.PeerAddress(route);
             ushort peerPort = _routes.PeerPort(route);
+            PacketTrace trace = _node.Trace;
+            if (trace != null && trace.Marked(frame.Data, frame.Offset, frame.Length))
+            {
+                trace.Record(PacketTrace.Encapsulated, peer, Vni, frame.Data, frame.Offset, frame.Length);
+            }
+
             if (Tap != null)
             {
                 Capture(frame, at, _port.LocalAddress, _port.LocalPort, peer, peerPort, now);

@@ -27,38 +27,44 @@ namespace Edge.Dataplane.Proxy.Views
                     continue;
                 }
 
-                int kind = (int)(e[1] >> 24);
-                int protocol = (int)((e[1] >> 16) & 0xFF);
-                int detail = (int)(e[1] & 0xFFFF);
-                text.Append(seq.ToString()).Append(" ").Append(e[0].ToString()).Append(" ").Append(KindName(kind)).Append(" ")
-                    .Append(protocol == IpProtocol.Tcp ? "TCP" : protocol == IpProtocol.Udp ? "UDP" : protocol == IpProtocol.Icmp ? "ICMP" : protocol == 0 ? "-" : protocol.ToString())
-                    .Append(" ").Append(End(e[2], e[4] >> 16)).Append(" ").Append(End(e[3], e[4] & 0xFFFF));
-                switch (kind)
-                {
-                    case FlowLog.ServicePick:
-                        Service service = services.At(detail);
-                        int position = (int)((e[6] >> 8) & 0xFF);
-                        text.Append(" dnat ").Append(End(e[5], e[6] >> 16)).Append(" service ")
-                            .Append(service == null ? "-" : service.Namespace + "/" + service.Name + ":" + (service.PortName.Length > 0 ? service.PortName : service.Port.ToString()))
-                            .Append(" pick ").Append(position == 0xFF ? "affinity" : (position + 1).ToString()).Append("/").Append((e[6] & 0xFF).ToString());
-                        break;
-                    case FlowLog.ReplyTranslated:
-                        text.Append(" undnat ").Append(End(e[5], e[6] >> 16)).Append((e[6] & 1) != 0 ? " snat" : "");
-                        break;
-                    case FlowLog.PolicyAllowed:
-                    case FlowLog.PolicyDenied:
-                        int rule = (int)(e[6] & 0x7FFF);
-                        text.Append(" policy ").Append(detail == 0xFFFF ? "-" : "policy#" + detail.ToString())
-                            .Append(" rule ").Append(rule == 0x7FFF ? "-" : rule.ToString())
-                            .Append((e[6] & 0x8000) != 0 ? " ingress" : " egress");
-                        break;
-                    case FlowLog.Dropped:
-                        text.Append(" reason ").Append(DropReason.Name(detail));
-                        break;
-                }
-
-                text.Line("");
+                Event(seq, e, services, text);
             }
+        }
+
+        /// <summary>One event's line ("SEQ MS KIND PROTO SRC DST" and what the kind says), as the view writes it; the packet tracer writes a hop's events so too.</summary>
+        public static void Event(long seq, uint[] e, ServiceTable services, TextBuilder text)
+        {
+            int kind = (int)(e[1] >> 24);
+            int protocol = (int)((e[1] >> 16) & 0xFF);
+            int detail = (int)(e[1] & 0xFFFF);
+            text.Append(seq.ToString()).Append(" ").Append(e[0].ToString()).Append(" ").Append(KindName(kind)).Append(" ")
+                .Append(protocol == IpProtocol.Tcp ? "TCP" : protocol == IpProtocol.Udp ? "UDP" : protocol == IpProtocol.Icmp ? "ICMP" : protocol == 0 ? "-" : protocol.ToString())
+                .Append(" ").Append(End(e[2], e[4] >> 16)).Append(" ").Append(End(e[3], e[4] & 0xFFFF));
+            switch (kind)
+            {
+                case FlowLog.ServicePick:
+                    Service service = services.At(detail);
+                    int position = (int)((e[6] >> 8) & 0xFF);
+                    text.Append(" dnat ").Append(End(e[5], e[6] >> 16)).Append(" service ")
+                        .Append(service == null ? "-" : service.Namespace + "/" + service.Name + ":" + (service.PortName.Length > 0 ? service.PortName : service.Port.ToString()))
+                        .Append(" pick ").Append(position == 0xFF ? "affinity" : (position + 1).ToString()).Append("/").Append((e[6] & 0xFF).ToString());
+                    break;
+                case FlowLog.ReplyTranslated:
+                    text.Append(" undnat ").Append(End(e[5], e[6] >> 16)).Append((e[6] & 1) != 0 ? " snat" : "");
+                    break;
+                case FlowLog.PolicyAllowed:
+                case FlowLog.PolicyDenied:
+                    int rule = (int)(e[6] & 0x7FFF);
+                    text.Append(" policy ").Append(detail == 0xFFFF ? "-" : "policy#" + detail.ToString())
+                        .Append(" rule ").Append(rule == 0x7FFF ? "-" : rule.ToString())
+                        .Append((e[6] & 0x8000) != 0 ? " ingress" : " egress");
+                    break;
+                case FlowLog.Dropped:
+                    text.Append(" reason ").Append(DropReason.Name(detail));
+                    break;
+            }
+
+            text.Line("");
         }
 
         private static string KindName(int kind)
