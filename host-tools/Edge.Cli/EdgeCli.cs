@@ -50,6 +50,7 @@ public static class EdgeCli
         root.Add(OverlayCommand.Create(console));
         root.Add(UiCommand.Create(console));
         root.Add(Commands.Flows.FlowsCommand.Create(console));
+        root.Add(Commands.Trace.TraceCommand.Create(console));
         root.Add(VersionCommand.Create(console));
         root.Add(CompletionCommand.Create(console));
         root.Add(DecodeCommandDefinition.Create(console));

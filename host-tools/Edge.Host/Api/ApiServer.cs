@@ -136,6 +136,9 @@ public sealed partial class ApiServer : IAsyncDisposable
                 case "/edge/v1/rekey" when request.Method == "POST":
                     await Rekey(context);
                     return;
+                case "/edge/v1/traces" when request.Method == "POST":
+                    await TraceAsync(context);
+                    return;
             }
 
             if (request.Method == "GET" && await OpenApiEndpoint.TryServe(context, path))
@@ -754,6 +757,31 @@ public sealed partial class ApiServer : IAsyncDisposable
             default:
                 await Status(context, 404, "NotFound", $"{r.Kind.Plural} have no {r.Subresource} for {context.Request.Method}");
                 return;
+        }
+    }
+
+    /// <summary>
+    /// `edgectl trace`: runs a packet trace (Trace.TraceRequest as JSON) and answers with its
+    /// hops in order (Trace.TraceResult); a trace that cannot be made is a 400 with what to do.
+    /// </summary>
+    private async Task TraceAsync(HttpContext context)
+    {
+        Trace.TraceRequest? asked = await System.Text.Json.JsonSerializer.DeserializeAsync<Trace.TraceRequest>(context.Request.Body, Trace.TraceJson.Options, context.RequestAborted);
+        if (asked == null || string.IsNullOrEmpty(asked.From) || string.IsNullOrEmpty(asked.To))
+        {
+            await Status(context, 400, "BadRequest", "give the trace: {\"from\": \"POD\", \"to\": \"svc/NAME\", \"port\": \"80\"}");
+            return;
+        }
+
+        try
+        {
+            Trace.TraceResult result = await new Trace.PacketTracer(_controlPlane).RunAsync(asked, context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, result, Trace.TraceJson.Options, context.RequestAborted);
+        }
+        catch (Trace.TraceException e)
+        {
+            await Status(context, 400, "BadRequest", e.Message);
         }
     }
 

@@ -82,10 +82,11 @@ public sealed record FlowBatch(long Written, long Oldest, int Capacity, uint Boa
             throw new FormatException(lines.Length == 0 ? "the board sent no flows view (does its firmware keep flow events?)" : $"not a flows view: \"{lines[0]}\"");
         }
 
-        return new FlowBatch(written, oldest, capacity, now, lines.Skip(1).Select(Event).ToArray());
+        return new FlowBatch(written, oldest, capacity, now, lines.Skip(1).Select(ParseEvent).ToArray());
     }
 
-    private static FlowEvent Event(string line)
+    /// <summary>One event's line of the flows view (the packet tracer's hops carry theirs so too).</summary>
+    public static FlowEvent ParseEvent(string line)
     {
         string[] w = line.Split(' ');
         if (w.Length < 6 || !long.TryParse(w[0], CultureInfo.InvariantCulture, out long seq) || !uint.TryParse(w[1], CultureInfo.InvariantCulture, out uint ms))

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Edge.Dataplane.Boards;
 using Edge.Dataplane.Agent;
 using Edge.Dataplane.Mgmt;
+using Edge.Dataplane.Net;
 using Edge.Dataplane.Platform;
 using Edge.Dataplane.Trust;
 using Edge.Dataplane.Wire;
@@ -388,6 +389,38 @@ public sealed partial class BoardClient : IAsyncDisposable
         finally
         {
             _views.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Arms the board's packet tracer (`edgectl trace`) for <paramref name="duration"/> (zero clears
+    /// it): it records packets marked <paramref name="mark"/> and their replies; with
+    /// <see cref="PacketTrace.FollowNext"/> or <see cref="PacketTrace.SendOne"/> it marks the next
+    /// packet the pod <paramref name="ns"/>/<paramref name="pod"/> (null: the node itself) sends
+    /// with the protocol to destination:port, having it send one first. Throws with the board's reason.
+    /// </summary>
+    public async Task TraceStartAsync(int mark, TimeSpan duration, int mode, string? ns, string? pod, int protocol, uint destination, int port, TimeSpan timeout)
+    {
+        await Ready(timeout);
+        byte[] frame = NewFrame(512);
+        var w = new PayloadWriter();
+        w.Begin(frame, Frame.HeaderLength, Frame.HeaderLength + 512);
+        w.Int(mark);
+        w.Int((int)Math.Max(0, duration.TotalMilliseconds));
+        w.Int(mode);
+        w.String(ns);
+        w.String(pod);
+        w.Int(protocol);
+        w.Address(destination);
+        w.Int(port);
+        (byte type, byte[] payload) = await RequestAsync(MessageType.TraceStart, frame, w.Length, timeout);
+        var r = new PayloadReader();
+        r.Begin(payload, 0, payload.Length);
+        r.Varint();
+        string? error = type == MessageType.Ack ? r.String() : "the board does not trace packets (its firmware is older than edgectl's)";
+        if (error != null)
+        {
+            throw new BoardSessionException(error);
         }
     }
 
