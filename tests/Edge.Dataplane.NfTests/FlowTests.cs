@@ -1,4 +1,5 @@
 #nullable disable // nanoFramework C#, as the firmware builds it: no nullable annotations
+using Edge.Dataplane.Dns;
 using Edge.Dataplane.Net;
 using Edge.Dataplane.NfTests.Sim;
 using Edge.Dataplane.Policy;
@@ -163,6 +164,50 @@ namespace Edge.Dataplane.NfTests
             Assert.IsTrue(line.IndexOf("service TCP 192.168.50.7:") == 0, line);
             Assert.IsTrue(line.IndexOf(" " + Ipv4Address.Format(node.Config.Address) + ":30080 dnat " + Ipv4Address.Format(web.Address) + ":80 service default/web:http pick 1/1") > 0, line);
             connection.Close();
+        }
+
+        [TestMethod]
+        public void A_DNS_answer_records_the_question_its_rcode_and_the_address_answered()
+        {
+            var cluster = new TestCluster(1, 45);
+            Node node = cluster.Node(1);
+            PodSandbox client = node.AddPod("default", "client", 0);
+            Serve(cluster, 80, IpProtocol.Tcp, new PodSandbox[0], new int[0], 80);
+            UdpSocket socket = client.OpenUdp(40005);
+            byte[] answer = new byte[512];
+            uint from;
+            ushort fromPort;
+            foreach (string name in new string[] { "web.default.svc.cluster.local.", "nothing.default.svc.cluster.local." })
+            {
+                byte[] query = DnsMessage.Query(name, DnsType.A, 0x4242, 0);
+                socket.SendTo(node.Config.DnsAddress, 53, query, 0, query.Length);
+                Assert.IsTrue(cluster.RunUntil(delegate { return socket.HasData; }, 200));
+                socket.ReceiveFrom(answer, 0, answer.Length, out from, out fromPort);
+            }
+
+            string lines = Lines(node, 0);
+            string tuple = "dns UDP " + Ipv4Address.Format(client.Address) + ":40005 " + Ipv4Address.Format(node.Config.DnsAddress) + ":53";
+            Assert.AreEqual(tuple + " type 1 rcode 0 answers 1 answer 10.96.0.21 name web.default.svc.cluster.local.", Event(lines, 0));
+            Assert.AreEqual(tuple + " type 1 rcode 3 answers 0 answer - name nothing.default.svc.cluster.local.", Event(lines, 1));
+        }
+
+        [TestMethod]
+        public void A_DNS_events_name_goes_when_a_newer_one_takes_its_slot()
+        {
+            var clock = new ManualClock();
+            var flows = new FlowLog(16, clock); // a WROOM board's: two name slots
+            byte[] query = DnsMessage.Query("a.default.svc.cluster.local.", DnsType.A, 1, 0);
+            for (int i = 0; i < 3; i++)
+            {
+                query[DnsHeader.Length + 1] = (byte)('a' + i);
+                flows.Dns(IpProtocol.Udp, 1, 2, 3, 0, 0, query, DnsHeader.Length, query.Length);
+            }
+
+            var e = new uint[FlowLog.Words];
+            Assert.IsTrue(flows.Read(1, e));
+            Assert.IsNull(flows.Name(1, e));
+            Assert.IsTrue(flows.Read(3, e));
+            Assert.AreEqual("c.default.svc.cluster.local.", flows.Name(3, e));
         }
 
         [TestMethod]

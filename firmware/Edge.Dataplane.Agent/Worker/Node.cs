@@ -104,6 +104,7 @@ namespace Edge.Dataplane.Worker
                 ? new DnsForwarder(hostSockets, random, config.DnsUpstream, config.DnsPendingForwards)
                 : null;
             Dns = new DnsResponder(server, Host, hostSockets, forwarder);
+            Dns.Flows = Flows;
         }
 
         /// <summary>Enforces <paramref name="set"/> (null: no policy) from now on, the engine registered on the forward hooks with the first.</summary>

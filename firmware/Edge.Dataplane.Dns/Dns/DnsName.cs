@@ -83,6 +83,28 @@ namespace Edge.Dataplane.Dns
             return text + ".";
         }
 
+        /// <summary>Where the name at <paramref name="at"/> ends (after its zero label, or its compression pointer, RFC 1035 4.1.4); -1 when the message ends first.</summary>
+        public static int Skip(byte[] b, int at, int end)
+        {
+            while (at < end)
+            {
+                int label = b[at];
+                if ((label & 0xC0) == 0xC0)
+                {
+                    return at + 2;
+                }
+
+                if (label == 0)
+                {
+                    return at + 1;
+                }
+
+                at += label + 1;
+            }
+
+            return -1;
+        }
+
         public static byte Lower(byte b)
         {
             return b >= (byte)'A' && b <= (byte)'Z' ? (byte)(b + 32) : b;

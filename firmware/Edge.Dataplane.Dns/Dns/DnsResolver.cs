@@ -178,7 +178,7 @@ namespace Edge.Dataplane.Dns
             int rcode = NetworkOrder.ReadU16(_buffer, DnsHeader.FlagsField) & 0x0F;
             Rcode = rcode;
             int answers = NetworkOrder.ReadU16(_buffer, DnsHeader.AnswerCountField);
-            int at = SkipName(_buffer, DnsHeader.Length, length) + 4;
+            int at = DnsName.Skip(_buffer, DnsHeader.Length, length) + 4;
             uint[] found = new uint[answers];
             string[] lines = new string[answers];
             string[] aliases = new string[answers];
@@ -187,7 +187,7 @@ namespace Edge.Dataplane.Dns
             for (int i = 0; i < answers && at > 0 && at < length; i++)
             {
                 int owner = at;
-                at = SkipName(_buffer, at, length);
+                at = DnsName.Skip(_buffer, at, length);
                 if (at < 0 || at + 10 > length)
                 {
                     break;
@@ -258,27 +258,6 @@ namespace Edge.Dataplane.Dns
             {
                 _socket.Close();
             }
-        }
-
-        private static int SkipName(byte[] b, int at, int end)
-        {
-            while (at < end)
-            {
-                int label = b[at];
-                if ((label & 0xC0) == 0xC0)
-                {
-                    return at + 2;
-                }
-
-                if (label == 0)
-                {
-                    return at + 1;
-                }
-
-                at += label + 1;
-            }
-
-            return -1;
         }
 
         private static string ReadName(byte[] b, int at, int end)

@@ -43,6 +43,9 @@ namespace Edge.Dataplane.Dns
 
         public readonly DnsServer Server;
 
+        /// <summary>Where the answers are recorded as flow events, or null.</summary>
+        public FlowLog Flows;
+
         public DnsResponder(DnsServer server, PodSandbox host, IHostSockets sockets, DnsForwarder forwarder)
         {
             Server = server;
@@ -324,6 +327,11 @@ namespace Edge.Dataplane.Dns
 
         private void Send(byte[] response, int length, uint client, ushort port, uint from, int path)
         {
+            if (Flows != null)
+            {
+                DnsFlowRecord.Write(Flows, response, length, client, port, path == PathBoard ? _host.Node.Config.Address : from);
+            }
+
             if (path == PathBoard)
             {
                 _sockets.SendTo(_boardSocket, client, port, response, 0, length);

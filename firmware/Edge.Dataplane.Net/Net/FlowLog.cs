@@ -29,12 +29,26 @@ namespace Edge.Dataplane.Net
         /// <summary>A packet dropped (Detail: its <see cref="DropReason"/>).</summary>
         public const int Dropped = 5;
 
+        /// <summary>
+        /// A DNS question the node answered (Detail: the name's slot; To: the first A record's
+        /// address, 0 for none; the last word: the question's type &lt;&lt; 16 | rcode &lt;&lt; 8 | answers).
+        /// </summary>
+        public const int DnsAnswered = 6;
+
+        /// <summary>Bytes a DNS event's name slot takes: its event's sequence number, the name's length, the name (59 characters at most).</summary>
+        public const int NameSlotBytes = 64;
+
         /// <summary>Words an event takes: when, kind/protocol/detail, source, destination, their ports, the translated address, its port and the aux half.</summary>
         public const int Words = 7;
 
         private readonly uint[] _events;
         private readonly IClock _clock;
         private long _written;
+
+        // The names of the newest DNS events (a slot each, taken in turn; a slot says whose it is,
+        // so an event whose name was overwritten shows none): made with the first.
+        private byte[] _names;
+        private int _nextName;
         private int _next; // the next event's first word: a cursor, no 64-bit division a board would pay on every event
 
         public FlowLog(int capacity, IClock clock)
@@ -72,6 +86,61 @@ namespace Edge.Dataplane.Net
             e[at + 5] = to;
             e[at + 6] = toPortAux;
             _written++;
+        }
+
+        /// <summary>
+        /// Records a DNS answer: the question's name read from <paramref name="message"/> at
+        /// <paramref name="nameAt"/> as RFC 1035 writes it (length-prefixed labels, the question's
+        /// never compressed), kept as dotted text in the next name slot.
+        /// </summary>
+        public void Dns(int protocol, uint client, uint server, uint ports, uint answer, uint typeRcodeAnswers, byte[] message, int nameAt, int messageEnd)
+        {
+            if (_names == null)
+            {
+                int slots = Capacity / 8;
+                _names = new byte[(slots < 2 ? 2 : slots) * NameSlotBytes];
+            }
+
+            int slot = _nextName;
+            _nextName = (slot + 1) * NameSlotBytes == _names.Length ? 0 : slot + 1;
+            int at = slot * NameSlotBytes;
+            NetworkOrder.WriteU32(_names, at, (uint)(_written + 1));
+            int length = 0;
+            for (int i = nameAt; i < messageEnd && message[i] != 0 && message[i] < 64; i += message[i] + 1)
+            {
+                for (int c = i + 1; c <= i + message[i] && c < messageEnd && length < NameSlotBytes - 5; c++)
+                {
+                    _names[at + 5 + length++] = message[c];
+                }
+
+                if (length < NameSlotBytes - 5)
+                {
+                    _names[at + 5 + length++] = (byte)'.';
+                }
+            }
+
+            _names[at + 4] = (byte)length;
+            Write(DnsAnswered, protocol, slot, client, server, ports, answer, typeRcodeAnswers);
+        }
+
+        /// <summary>The name of DNS event <paramref name="sequence"/> (its words in <paramref name="e"/>), or null when a newer one took its slot.</summary>
+        public string Name(long sequence, uint[] e)
+        {
+            int at = (int)(e[1] & 0xFFFF) * NameSlotBytes;
+            if (_names == null || at + NameSlotBytes > _names.Length || NetworkOrder.ReadU32(_names, at) != (uint)sequence)
+            {
+                return null;
+            }
+
+            int length = _names[at + 4];
+            var chars = new char[length];
+            for (int i = 0; i < length; i++)
+            {
+                byte b = _names[at + 5 + i];
+                chars[i] = b > 32 && b < 127 ? (char)b : '?'; // a name is printed, not trusted
+            }
+
+            return new string(chars);
         }
 
         /// <summary>

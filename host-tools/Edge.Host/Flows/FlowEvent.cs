@@ -21,7 +21,7 @@ public sealed record FlowEvent
     /// <summary>The board's clock when it was recorded (milliseconds, 32 bits).</summary>
     public required uint BoardMilliseconds { get; init; }
 
-    /// <summary>service (a new connection to a Service, DNATed), reply (its first answer un-DNATed), allowed, denied (policy), dropped.</summary>
+    /// <summary>service (a new connection to a Service, DNATed), reply (its first answer un-DNATed), allowed, denied (policy), dropped, dns (a question answered).</summary>
     public required string Kind { get; init; }
 
     public required string Protocol { get; init; }
@@ -51,6 +51,20 @@ public sealed record FlowEvent
 
     /// <summary>dropped: the board's drop reason (no-endpoint, policy-denied...).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>dns: the question's name ("web.default.svc.cluster.local."; null when the board's slot for it went to a newer one).</summary>
+    public string? Query { get; init; }
+
+    /// <summary>dns: the question's type (A, AAAA, SRV...).</summary>
+    public string? QueryType { get; init; }
+
+    /// <summary>dns: the answer's rcode (NOERROR, NXDOMAIN, SERVFAIL, REFUSED).</summary>
+    public string? Rcode { get; init; }
+
+    /// <summary>dns: how many answers, and the first A record's address.</summary>
+    public int? Answers { get; init; }
+
+    public string? Answer { get; init; }
 
     /// <summary>Hubble's verdict: DROPPED for denied and dropped, FORWARDED for the rest.</summary>
     public string Verdict => Kind is "denied" or "dropped" ? "DROPPED" : "FORWARDED";
@@ -107,6 +121,14 @@ public sealed record FlowBatch(long Written, long Oldest, int Capacity, uint Boa
                 Direction = w[^1] is "ingress" or "egress" ? w[^1] : null,
             },
             "dropped" => e with { Reason = After("reason") },
+            "dns" => e with
+            {
+                QueryType = ushort.TryParse(After("type"), CultureInfo.InvariantCulture, out ushort type) ? Edge.Dataplane.Dns.DnsType.Name(type) : null,
+                Rcode = int.TryParse(After("rcode"), CultureInfo.InvariantCulture, out int rcode) ? Edge.Dataplane.Dns.DnsRcode.Name(rcode) : null,
+                Answers = int.TryParse(After("answers"), CultureInfo.InvariantCulture, out int answers) ? answers : null,
+                Answer = After("answer") is "-" ? null : After("answer"),
+                Query = After("name") is "-" ? null : After("name"),
+            },
             _ => e,
         };
     }

@@ -32,6 +32,12 @@ public sealed class FlowPrinterTests
         "default/client:40002 -> 192.168.1.1:53 FORWARDED UDP policy default/allow-dns allowed it (egress, rule 1)")]
     [InlineData("1 1000 dropped UDP 10.244.1.5:40002 10.96.0.10:53 reason no-endpoint",
         "default/client:40002 -> default/web:53 DROPPED UDP dropped: no-endpoint")]
+    [InlineData("1 1000 dns UDP 10.244.1.5:40004 10.96.0.10:53 type 1 rcode 0 answers 1 answer 10.96.0.10 name web.default.svc.cluster.local.",
+        "default/client:40004 -> default/web:53 FORWARDED UDP DNS A web.default.svc.cluster.local.: 10.96.0.10")]
+    [InlineData("1 1000 dns UDP 10.244.1.5:40004 10.96.0.10:53 type 1 rcode 3 answers 0 answer - name nothing.default.svc.cluster.local.",
+        "default/client:40004 -> default/web:53 FORWARDED UDP DNS A nothing.default.svc.cluster.local.: NXDOMAIN")]
+    [InlineData("1 1000 dns UDP 10.244.1.5:40004 10.96.0.10:53 type 33 rcode 0 answers 2 answer - name -",
+        "default/client:40004 -> default/web:53 FORWARDED UDP DNS SRV (name not kept): 2 answers")]
     public void A_flow_reads_as_hubble_prints_one_names_for_addresses_and_the_verdict_in_words(string line, string expected)
     {
         string printed = FlowPrinter.Line("node-1", new DateTime(2026, 12, 5, 23, 14, 2, 123, DateTimeKind.Local), Event(line), Names);

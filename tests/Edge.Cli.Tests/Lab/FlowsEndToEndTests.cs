@@ -5,7 +5,7 @@ namespace Edge.Cli.Tests.Lab;
 /// <summary>
 /// `edgectl flows` on a three-board lab (issue 18): a client's requests through a Service show
 /// as the client board's picks, each DNAT to a web pod with its position among the endpoints,
-/// and the first replies translated back; once a default-deny policy isolates the web pods, the
+/// and the first replies translated back, and its DNS questions with their answers; once a default-deny policy isolates the web pods, the
 /// next request shows as DROPPED by that policy, by name, on the board that enforced it.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
@@ -39,6 +39,10 @@ public sealed class FlowsEndToEndTests() : LabTest("flows")
         Assert.True(picks.Length >= 3, flows.Out);
         Assert.All(picks, l => Assert.Matches($@"^\w+ +\d+ [\d:.]+ {client}: default/client:\d+ -> default/web:80 FORWARDED TCP service default/web:http: DNAT to default/web-[\w-]+:80, pick \d of 3$", l));
         Assert.Contains(flows.Out.Split('\n'), l => l.Contains("FORWARDED TCP reply: un-DNAT from default/web:80", StringComparison.Ordinal));
+
+        // The client's DNS questions, answered by its own board (node-local DNS), with the address each got.
+        CliRun dns = Edgectl.Run("flows", "client");
+        Assert.Matches($@"(?m): default/client:\d+ -> \S+:53 FORWARDED UDP DNS A web\.default\.svc\.cluster\.local\.: {System.Text.RegularExpressions.Regex.Escape(clusterIp)}$", dns.Out);
 
         // JSON, a flow a line, with the addresses behind the names.
         CliRun json = Edgectl.Run("flows", client, "--for-service", "web", "-o", "json");

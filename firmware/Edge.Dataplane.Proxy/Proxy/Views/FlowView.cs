@@ -9,6 +9,7 @@ namespace Edge.Dataplane.Proxy.Views
     /// read and show (`edgectl flows`): first "flows WRITTEN OLDEST CAPACITY NOW" (so a reader knows
     /// what the ring let go, and the board's clock to date the events by), then per event "SEQ MS KIND PROTO SRC:PORT DST:PORT" and what the
     /// kind says: "dnat EP:PORT service NS/NAME:PORT pick N/M" (or "pick affinity/M"),
+    /// "type T rcode R answers N answer ADDR name NAME" (a DNS answer; "-" for a name a newer one's slot took),
     /// "undnat VIP:PORT [snat]", "policy policy#P rule R ingress|egress" (P and R "-" for none; the control plane
     /// names the policy, as in the policy view),
     /// "reason NAME". Words, not a table: the control plane names policies and prints.
@@ -27,12 +28,12 @@ namespace Edge.Dataplane.Proxy.Views
                     continue;
                 }
 
-                Event(seq, e, services, text);
+                Event(seq, e, services, (int)(e[1] >> 24) == FlowLog.DnsAnswered ? flows.Name(seq, e) : null, text);
             }
         }
 
         /// <summary>One event's line ("SEQ MS KIND PROTO SRC DST" and what the kind says), as the view writes it; the packet tracer writes a hop's events so too.</summary>
-        public static void Event(long seq, uint[] e, ServiceTable services, TextBuilder text)
+        public static void Event(long seq, uint[] e, ServiceTable services, string name, TextBuilder text)
         {
             int kind = (int)(e[1] >> 24);
             int protocol = (int)((e[1] >> 16) & 0xFF);
@@ -62,6 +63,11 @@ namespace Edge.Dataplane.Proxy.Views
                 case FlowLog.Dropped:
                     text.Append(" reason ").Append(DropReason.Name(detail));
                     break;
+                case FlowLog.DnsAnswered:
+                    text.Append(" type ").Append((e[6] >> 16).ToString()).Append(" rcode ").Append(((e[6] >> 8) & 0x0F).ToString())
+                        .Append(" answers ").Append((e[6] & 0xFF).ToString()).Append(" answer ").Append(e[5] == 0 ? "-" : Ipv4Address.Format(e[5]))
+                        .Append(" name ").Append(name == null || name.Length == 0 ? "-" : name);
+                    break;
             }
 
             text.Line("");
@@ -76,6 +82,7 @@ namespace Edge.Dataplane.Proxy.Views
                 case FlowLog.PolicyAllowed: return "allowed";
                 case FlowLog.PolicyDenied: return "denied";
                 case FlowLog.Dropped: return "dropped";
+                case FlowLog.DnsAnswered: return "dns";
                 default: return "unknown";
             }
         }

@@ -39,7 +39,7 @@ namespace Edge.Dataplane.Proxy.Views
                 for (int i = 0; i < events; i++)
                 {
                     System.Array.Copy(words, 5 + i * FlowLog.Words, e, 0, FlowLog.Words);
-                    FlowView.Event(words[4] + i, e, services, text);
+                    FlowView.Event(words[4] + i, e, services, null, text);
                 }
             }
         }

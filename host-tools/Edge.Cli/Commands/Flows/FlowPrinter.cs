@@ -23,6 +23,8 @@ public static class FlowPrinter
         "allowed" => $"policy {e.Policy ?? "(none had to judge)"} allowed it ({e.Direction}{(e.Rule is int r ? $", rule {r}" : "")})",
         "denied" => $"policy {e.Policy ?? "?"} denied it ({e.Direction}: no rule allows it)",
         "dropped" => $"dropped: {e.Reason}",
+        "dns" => $"DNS {e.QueryType ?? "?"} {e.Query ?? "(name not kept)"}: "
+            + (e.Rcode != "NOERROR" ? e.Rcode : e.Answer != null ? $"{e.Answer}{(e.Answers > 1 ? $" and {e.Answers - 1} more" : "")}" : $"{e.Answers} answer{(e.Answers == 1 ? "" : "s")}"),
         _ => e.Kind,
     };
 
@@ -67,6 +69,23 @@ public static class FlowPrinter
         if (e.Reason != null)
         {
             flow["drop_reason"] = e.Reason;
+        }
+
+        if (e.Kind == "dns")
+        {
+            // Hubble's l7.dns fields.
+            flow["l7"] = new JsonObject
+            {
+                ["type"] = "RESPONSE",
+                ["dns"] = new JsonObject
+                {
+                    ["query"] = e.Query,
+                    ["qtypes"] = new JsonArray(e.QueryType),
+                    ["rcode"] = e.Rcode,
+                    ["ips"] = e.Answer == null ? new JsonArray() : new JsonArray(e.Answer),
+                    ["answers"] = e.Answers,
+                },
+            };
         }
 
         return flow.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
