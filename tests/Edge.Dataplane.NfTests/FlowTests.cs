@@ -208,6 +208,12 @@ namespace Edge.Dataplane.NfTests
             Assert.IsNull(flows.Name(1, e));
             Assert.IsTrue(flows.Read(3, e));
             Assert.AreEqual("c.default.svc.cluster.local.", flows.Name(3, e));
+
+            // A name longer than a slot is kept to its first characters, cut where it says so.
+            byte[] longer = DnsMessage.Query("nothing.default.svc.cluster.local.default.svc.cluster.local.", DnsType.A, 2, 0);
+            flows.Dns(IpProtocol.Udp, 1, 2, 3, 0, 0, longer, DnsHeader.Length, longer.Length);
+            Assert.IsTrue(flows.Read(4, e));
+            Assert.AreEqual("nothing.default.svc.cluster.local.default.svc.cluster.lo...", flows.Name(4, e));
         }
 
         [TestMethod]

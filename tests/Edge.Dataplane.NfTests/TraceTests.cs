@@ -259,6 +259,23 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
+        public void A_question_to_the_cluster_DNS_is_traced_to_the_node_that_answers_it_and_the_answer_back()
+        {
+            var cluster = new TestCluster(1, 57);
+            Node node = cluster.Node(1);
+            PodSandbox client = node.AddPod("default", "client", 0);
+
+            Arm(cluster, 1, PacketTrace.SendOne, client, IpProtocol.Udp, node.Config.DnsAddress, 53);
+            Assert.IsTrue(cluster.RunUntil(delegate { return ReplyDelivered(node); }, 200), Path(node));
+
+            Assert.AreEqual("bridged request 1>0 | routed request node accepted | routed reply from-node accepted | bridged reply 0>1", Path(node));
+            Assert.AreEqual(1L, node.Flows.Written, "the node answered a real question");
+            var text = new TextBuilder();
+            FlowView.Render(node.Flows, node.Proxy.Services, 0, 0, text);
+            Assert.IsTrue(text.ToString().IndexOf(" name kubernetes.default.svc.cluster.local.") > 0, text.ToString());
+        }
+
+        [TestMethod]
         public void Following_a_pods_own_next_packet_marks_it_without_changing_what_arrives()
         {
             var cluster = new TestCluster(2, 54);

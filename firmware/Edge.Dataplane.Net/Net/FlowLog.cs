@@ -106,17 +106,29 @@ namespace Edge.Dataplane.Net
             int at = slot * NameSlotBytes;
             NetworkOrder.WriteU32(_names, at, (uint)(_written + 1));
             int length = 0;
-            for (int i = nameAt; i < messageEnd && message[i] != 0 && message[i] < 64; i += message[i] + 1)
+            int room = NameSlotBytes - 5;
+            bool cut = false;
+            for (int i = nameAt; i < messageEnd && message[i] != 0 && message[i] < 64 && !cut; i += message[i] + 1)
             {
-                for (int c = i + 1; c <= i + message[i] && c < messageEnd && length < NameSlotBytes - 5; c++)
+                int label = message[i];
+                cut = length + label + 1 > room;
+                for (int c = i + 1; c <= i + label && c < messageEnd && length < room; c++)
                 {
                     _names[at + 5 + length++] = message[c];
                 }
 
-                if (length < NameSlotBytes - 5)
+                if (length < room)
                 {
                     _names[at + 5 + length++] = (byte)'.';
                 }
+            }
+
+            if (cut)
+            {
+                // Longer than a slot: its end shown as cut.
+                _names[at + 5 + room - 3] = (byte)'.';
+                _names[at + 5 + room - 2] = (byte)'.';
+                _names[at + 5 + room - 1] = (byte)'.';
             }
 
             _names[at + 4] = (byte)length;

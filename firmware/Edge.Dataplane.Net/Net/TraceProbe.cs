@@ -27,6 +27,11 @@ namespace Edge.Dataplane.Net
 
             if (protocol == IpProtocol.Udp)
             {
+                if (port == 53)
+                {
+                    payload = DnsQuestion(pod.ClusterDomain, mark);
+                }
+
                 return pod.SendUdp(sourcePort, destination, (ushort)port, payload, 0, payload.Length);
             }
 
@@ -70,6 +75,37 @@ namespace Edge.Dataplane.Net
             icmp.Emit(frame.Data, upper);
             pod.SendIp(frame, IpProtocol.Icmp, source, destination, IcmpPacket.HeaderLength + payload.Length);
             return true;
+        }
+
+        // To port 53 a datagram is a DNS query (RFC 1035 4.1), so a DNS server answers it: for the
+        // name every cluster has, kubernetes.default.svc.<domain>, type A, recursion desired.
+        private static byte[] DnsQuestion(string domain, int id)
+        {
+            string name = "kubernetes.default.svc." + domain;
+            byte[] query = new byte[12 + name.Length + 2 + 4];
+            query[0] = (byte)(id >> 8);
+            query[1] = (byte)id;
+            query[2] = 0x01; // RD
+            query[5] = 1; // one question
+            int at = 12;
+            int label = at++;
+            for (int i = 0; i < name.Length; i++)
+            {
+                if (name[i] == '.')
+                {
+                    query[label] = (byte)(at - label - 1);
+                    label = at++;
+                    continue;
+                }
+
+                query[at++] = (byte)name[i];
+            }
+
+            query[label] = (byte)(at - label - 1);
+            query[at++] = 0; // the root
+            query[at + 1] = 1; // type A
+            query[at + 3] = 1; // class IN
+            return query;
         }
     }
 }

@@ -30,7 +30,7 @@ public static class TracePrinter
         console.Out.WriteLine(Verdict(trace));
     }
 
-    /// <summary>The trace's outcome in one line: delivered and answered, dropped where, or incomplete.</summary>
+    /// <summary>The trace's outcome in one line: delivered (and answered or not), dropped where, or incomplete (the packet lost from sight).</summary>
     public static string Verdict(TraceResult trace)
     {
         TraceHop? drop = trace.Request.Concat(trace.Reply).FirstOrDefault(h => h.Step == Edge.Dataplane.Net.PacketTrace.Dropped);
@@ -39,7 +39,9 @@ public static class TracePrinter
             return $"DROPPED on {drop.Node}: {Edge.Dataplane.Net.DropReason.Name((int)drop.A)}{(trace.Reply.Count > 0 && trace.Reply[^1].Ends ? ", the sender was told" : "")}";
         }
 
-        return trace.Complete ? $"DELIVERED on {trace.Request[^1].Node} and answered: {trace.Request.Count + trace.Reply.Count} hops" : "INCOMPLETE: see the notes";
+        return trace.Complete ? $"DELIVERED on {trace.Request[^1].Node} and answered: {trace.Request.Count + trace.Reply.Count} hops"
+            : trace.Request.Count > 0 && trace.Request[^1].Ends ? $"DELIVERED on {trace.Request[^1].Node}, no answer seen: {trace.Request.Count + trace.Reply.Count} hops"
+            : "INCOMPLETE: see the notes";
     }
 
     private static void Section(CliConsole console, string title, IReadOnlyList<TraceHop> hops, IReadOnlyDictionary<string, string> names, ref int number)
