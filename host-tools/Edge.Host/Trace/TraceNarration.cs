@@ -78,28 +78,66 @@ public static class TraceNarration
         frame.Length >= offset + 6 && frame[offset] == 0x02 && frame[offset + 1] == 0x42
             ? $"{frame[offset + 2]}.{frame[offset + 3]}.{frame[offset + 4]}.{frame[offset + 5]}" : null;
 
-    /// <summary>The hop's frame decoded by the wire layer, a layer a line (as `edgectl decode` prints them); what it could not decode says so.</summary>
+    /// <summary>
+    /// The hop's frame decoded by the wire layer, a layer a line (as `edgectl decode` prints them).
+    /// A board keeps a frame's first <see cref="PacketTrace.HeaderBytes"/>: a longer packet's headers
+    /// are decoded from them, its checksums taken as the board found them, and the cut is said.
+    /// </summary>
     public static IReadOnlyList<string> Headers(TraceHop hop)
     {
-        var decoder = new FrameDecoder();
-        WireError error = decoder.Decode(hop.Frame, 0, hop.Frame.Length);
+        byte[] f = hop.Frame;
         var lines = new List<string>();
-        if (decoder.Has(FrameLayer.Ethernet) && hop.Step is PacketTrace.Bridged or PacketTrace.Encapsulated or PacketTrace.Decapsulated)
+        var ethernet = new EthernetRepr();
+        if (ethernet.Parse(f, 0, f.Length) != WireError.None)
         {
-            lines.Add(decoder.Ethernet.ToString()); // where the MACs are this point's (a routed hop's are written on the way out)
+            return ["(too short for an Ethernet header)"];
         }
 
-        foreach ((int layer, object repr) in new (int, object)[] { (FrameLayer.Ipv4, decoder.Ipv4), (FrameLayer.Icmp, decoder.Icmp), (FrameLayer.Udp, decoder.Udp), (FrameLayer.Tcp, decoder.Tcp) })
+        if (hop.Step is PacketTrace.Bridged or PacketTrace.Encapsulated or PacketTrace.Decapsulated)
         {
-            if (decoder.Has(layer))
-            {
-                lines.Add(repr.ToString()!);
-            }
+            lines.Add(ethernet.ToString()); // where the MACs are this point's (a routed hop's are written on the way out)
         }
 
-        if (error != WireError.None && hop.Frame.Length >= PacketTrace.HeaderBytes)
+        int ip = EthernetFrame.HeaderLength;
+        if (ethernet.EtherType != EtherType.Ipv4 || f.Length < ip + Ipv4Packet.MinimumHeaderLength)
         {
-            lines.Add($"(the board kept the first {PacketTrace.HeaderBytes} bytes: {FrameLayer.Name(decoder.FailedLayer)} goes on beyond them)");
+            return lines;
+        }
+
+        int total = (f[ip + 2] << 8) | f[ip + 3];
+        bool cut = ip + total > f.Length;
+        byte[] whole = f;
+        if (cut)
+        {
+            whole = new byte[ip + total];
+            f.CopyTo(whole, 0);
+        }
+
+        var ipv4 = new Ipv4Repr();
+        WireError error = ipv4.Parse(whole, ip, total);
+        if (error != WireError.None)
+        {
+            lines.Add($"IPv4: {WireErrors.Name(error)}");
+            return lines;
+        }
+
+        lines.Add(ipv4.ToString());
+        int l4 = ipv4.PayloadOffset, length = ipv4.PayloadLength;
+        object? upper = ipv4.Protocol switch
+        {
+            IpProtocol.Icmp when new IcmpRepr() is var icmp && icmp.Parse(whole, l4, length, cut) == WireError.None => icmp,
+            IpProtocol.Udp when new UdpRepr() is var udp && udp.Parse(whole, l4, length, ipv4.Source, ipv4.Destination, cut) == WireError.None => udp,
+            IpProtocol.Tcp when new TcpRepr() is var tcp && tcp.Parse(whole, l4, length, ipv4.Source, ipv4.Destination, cut) == WireError.None => tcp,
+            _ => null,
+        };
+        if (upper != null)
+        {
+            lines.Add(upper.ToString()!);
+        }
+
+        if (cut)
+        {
+            lines.Add($"(the board kept the first {f.Length} bytes of the {ip + total}: the payload's rest is not shown)");
         }
 
         return lines;
