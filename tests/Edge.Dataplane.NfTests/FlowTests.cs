@@ -162,8 +162,24 @@ namespace Edge.Dataplane.NfTests
 
             string line = Event(Lines(node, 0), 0);
             Assert.IsTrue(line.IndexOf("service TCP 192.168.50.7:") == 0, line);
-            Assert.IsTrue(line.IndexOf(" " + Ipv4Address.Format(node.Config.Address) + ":30080 dnat " + Ipv4Address.Format(web.Address) + ":80 service default/web:http pick 1/1") > 0, line);
+            Assert.IsTrue(line.IndexOf(" " + Ipv4Address.Format(node.Config.Address) + ":30080 dnat " + Ipv4Address.Format(web.Address) + ":80 service default/web:http pick 1/1 snat") > 0, line);
             connection.Close();
+        }
+
+        [TestMethod]
+        public void A_pod_its_own_Service_picked_is_recorded_masqueraded()
+        {
+            var cluster = new TestCluster(1, 46);
+            Node node = cluster.Node(1);
+            PodSandbox web = node.AddPod("default", "web", 0);
+            UdpSocket listening = web.OpenUdp(8080);
+            Serve(cluster, 80, IpProtocol.Udp, new PodSandbox[] { web }, new int[] { 1 }, 8080);
+            web.OpenUdp(40006).SendTo(Vip, 80, new byte[] { 1 }, 0, 1);
+            Assert.IsTrue(cluster.RunUntil(delegate { return listening.HasData; }, 200));
+
+            // Hairpin: kube-proxy masquerades it, or the pod would answer itself from its own address.
+            string w = Ipv4Address.Format(web.Address);
+            Assert.AreEqual("service UDP " + w + ":40006 10.96.0.21:80 dnat " + w + ":8080 service default/web:http pick 1/1 snat", Event(Lines(node, 0), 0));
         }
 
         [TestMethod]

@@ -14,8 +14,11 @@ namespace Edge.Dataplane.Net
     /// </summary>
     public sealed class FlowLog
     {
-        /// <summary>A new connection to a Service: DNAT to the endpoint picked (Detail: the service's slot; Aux: pick position and eligible count).</summary>
+        /// <summary>A new connection to a Service: DNAT to the endpoint picked (Detail: the service's slot, with <see cref="Masqueraded"/>; Aux: pick position and eligible count).</summary>
         public const int ServicePick = 1;
+
+        /// <summary>In a service pick's Detail: the client was masqueraded too (SNAT to the node: from outside the cluster, or a pod its own Service picked).</summary>
+        public const int Masqueraded = 0x8000;
 
         /// <summary>A connection's first reply, translated back to the Service's address (To: the address the client called).</summary>
         public const int ReplyTranslated = 2;

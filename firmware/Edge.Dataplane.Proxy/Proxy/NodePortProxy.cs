@@ -308,7 +308,7 @@ namespace Edge.Dataplane.Proxy
             FlowLog flows = _proxy.Flows;
             if (flows != null)
             {
-                flows.Write(FlowLog.ServicePick, protocol, service.Slot, client, _host.Node.Config.Address, (uint)((clientPort << 16) | port),
+                flows.Write(FlowLog.ServicePick, protocol, service.Slot | FlowLog.Masqueraded, client, _host.Node.Config.Address, (uint)((clientPort << 16) | port),
                     service.EndpointAddresses[endpoint], (uint)((service.EndpointPorts[endpoint] << 16) | (_proxy.Picked & 0xFFFF)));
             }
         }

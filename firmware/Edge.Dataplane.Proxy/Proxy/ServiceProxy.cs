@@ -125,8 +125,8 @@ namespace Edge.Dataplane.Proxy
             if (Flows != null)
             {
                 // The pick as iptables' statistic match or ipvs' scheduler made it: which of how many eligible.
-                Flows.Write(FlowLog.ServicePick, _protocol, service.Slot, _source, _destination, (uint)((_sourcePort << 16) | _destinationPort),
-                    endpointAddress, (uint)((endpointPort << 16) | (_picked & 0xFFFF)));
+                Flows.Write(FlowLog.ServicePick, _protocol, service.Slot | (replyDestination != _source ? FlowLog.Masqueraded : 0), _source, _destination,
+                    (uint)((_sourcePort << 16) | _destinationPort), endpointAddress, (uint)((endpointPort << 16) | (_picked & 0xFFFF)));
             }
 
             if (service.ClientIpAffinity)

@@ -39,7 +39,7 @@ public sealed record FlowEvent
     /// <summary>service: "N/M" (the N-th of M eligible endpoints) or "affinity/M".</summary>
     public string? Pick { get; init; }
 
-    /// <summary>reply: the client was masqueraded (SNAT) on the way in.</summary>
+    /// <summary>service, reply: the client was masqueraded (SNAT to the node) on the way in.</summary>
     public bool Snat { get; init; }
 
     /// <summary>allowed, denied: the policy (null: none had to judge), its rule, the side (ingress, egress).</summary>
@@ -112,7 +112,7 @@ public sealed record FlowBatch(long Written, long Oldest, int Capacity, uint Boa
         string? After(string word) => Array.IndexOf(w, word, 6) is int i and >= 0 && i + 1 < w.Length ? w[i + 1] : null;
         return e.Kind switch
         {
-            "service" => e with { TranslatedTo = End(After("dnat")), Service = After("service") is "-" ? null : After("service"), Pick = After("pick") },
+            "service" => e with { TranslatedTo = End(After("dnat")), Service = After("service") is "-" ? null : After("service"), Pick = After("pick"), Snat = w.Contains("snat") },
             "reply" => e with { TranslatedTo = End(After("undnat")), Snat = w.Contains("snat") },
             "allowed" or "denied" => e with
             {

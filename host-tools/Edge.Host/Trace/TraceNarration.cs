@@ -150,7 +150,8 @@ public static class TraceNarration
         {
             yield return e.Kind switch
             {
-                "service" => $"kube-proxy: DNAT to {End(e.TranslatedTo)} for service {e.Service}: {Pick(e.Pick)}; a conntrack entry made",
+                "service" => $"kube-proxy: DNAT to {End(e.TranslatedTo)} for service {e.Service}: {Pick(e.Pick)}; a conntrack entry made"
+                    + (e.Snat ? "; masqueraded: the source becomes the node's address, so the reply comes back through it" : ""),
                 "reply" => $"kube-proxy: un-DNAT, the answer comes from {End(e.TranslatedTo)} as the client called it{(e.Snat ? "; un-SNAT back to the client" : "")}",
                 "allowed" => e.Policy == null ? $"network policy: no policy isolates it ({e.Direction})" : $"network policy: allowed by {e.Policy}{(e.Rule is int r ? $" rule {r}" : "")} ({e.Direction})",
                 "denied" => $"network policy: denied by {e.Policy ?? "isolation"} ({e.Direction}): no rule allows it",

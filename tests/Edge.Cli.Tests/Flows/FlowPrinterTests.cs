@@ -24,6 +24,8 @@ public sealed class FlowPrinterTests
         "default/client:40001 -> default/web:80 FORWARDED TCP service default/web:http: DNAT to default/web-a:8080, pick 2 of 3")]
     [InlineData("1 1000 service TCP 10.244.1.5:40001 10.96.0.10:80 dnat 10.244.2.3:8080 service default/web:http pick affinity/3",
         "default/client:40001 -> default/web:80 FORWARDED TCP service default/web:http: DNAT to default/web-a:8080, kept by session affinity")]
+    [InlineData("1 1000 service TCP 10.244.2.3:40001 10.96.0.10:80 dnat 10.244.2.3:8080 service default/web:http pick 1/1 snat",
+        "default/web-a:40001 -> default/web:80 FORWARDED TCP service default/web:http: DNAT to default/web-a:8080, pick 1 of 1, masqueraded (SNAT to the node)")]
     [InlineData("1 1000 reply TCP 10.244.2.3:8080 10.244.1.5:40001 undnat 10.96.0.10:80",
         "default/web-a:8080 -> default/client:40001 FORWARDED TCP reply: un-DNAT from default/web:80")]
     [InlineData("1 1000 denied TCP 10.244.1.5:40003 10.244.2.3:80 policy default/deny-in rule - ingress",

@@ -44,11 +44,12 @@ namespace Edge.Dataplane.Proxy.Views
             switch (kind)
             {
                 case FlowLog.ServicePick:
-                    Service service = services.At(detail);
+                    Service service = services.At(detail & ~FlowLog.Masqueraded);
                     int position = (int)((e[6] >> 8) & 0xFF);
                     text.Append(" dnat ").Append(End(e[5], e[6] >> 16)).Append(" service ")
                         .Append(service == null ? "-" : service.Namespace + "/" + service.Name + ":" + (service.PortName.Length > 0 ? service.PortName : service.Port.ToString()))
-                        .Append(" pick ").Append(position == 0xFF ? "affinity" : (position + 1).ToString()).Append("/").Append((e[6] & 0xFF).ToString());
+                        .Append(" pick ").Append(position == 0xFF ? "affinity" : (position + 1).ToString()).Append("/").Append((e[6] & 0xFF).ToString())
+                        .Append((detail & FlowLog.Masqueraded) != 0 ? " snat" : "");
                     break;
                 case FlowLog.ReplyTranslated:
                     text.Append(" undnat ").Append(End(e[5], e[6] >> 16)).Append((e[6] & 1) != 0 ? " snat" : "");

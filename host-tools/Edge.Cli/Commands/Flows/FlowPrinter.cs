@@ -18,7 +18,7 @@ public static class FlowPrinter
     /// <summary>What the board decided, in words.</summary>
     public static string Summary(FlowEvent e, FlowNames names) => e.Kind switch
     {
-        "service" => $"service {e.Service ?? "?"}: DNAT to {names.End(e.TranslatedTo)}, {(e.Pick?.StartsWith("affinity", StringComparison.Ordinal) == true ? "kept by session affinity" : "pick " + e.Pick?.Replace("/", " of ", StringComparison.Ordinal))}",
+        "service" => $"service {e.Service ?? "?"}: DNAT to {names.End(e.TranslatedTo)}, {(e.Pick?.StartsWith("affinity", StringComparison.Ordinal) == true ? "kept by session affinity" : "pick " + e.Pick?.Replace("/", " of ", StringComparison.Ordinal))}{(e.Snat ? ", masqueraded (SNAT to the node)" : "")}",
         "reply" => $"reply: un-DNAT from {names.End(e.TranslatedTo)}{(e.Snat ? ", un-SNAT to the client" : "")}",
         "allowed" => $"policy {e.Policy ?? "(none had to judge)"} allowed it ({e.Direction}{(e.Rule is int r ? $", rule {r}" : "")})",
         "denied" => $"policy {e.Policy ?? "?"} denied it ({e.Direction}: no rule allows it)",
