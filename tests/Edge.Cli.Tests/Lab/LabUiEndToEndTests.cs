@@ -11,8 +11,8 @@ namespace Edge.Cli.Tests.Lab;
 /// instructor opens it: `lab up --ui` on three virtual boards, `apply` a Deployment and its
 /// Service, and the page, never reloaded, shows the boards, their pods, a pod created and then
 /// deleted, its readiness, and the Service's endpoints; a board's tables on request; a request
-/// through the Service as a flow along the right links; a board lost.
-/// Screenshots in artifacts/ui/.
+/// through the Service as a flow along the right links (the overlay's arc when the endpoint is on
+/// another board); a board lost. Screenshots in artifacts/ui/.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class LabUiEndToEndTests() : LabTest("ui")
@@ -98,6 +98,31 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
         Assert.True(browser.Page.FindElements(By.CssSelector($"#flow-layer g.flow.forwarded[data-flow-path='{path}']")).Count >= 1, "a dot running along " + path);
         browser.Screenshot("lab-view-flow-through-service");
         Assert.Equal("none", browser.Js("return getComputedStyle(document.getElementById('flow-layer')).pointerEvents;")); // a dot in flight never takes the click below
+        string clientNode = (string)Get("pod", "client")["spec"]!["nodeName"]!;
+
+        // A flow to an endpoint on another board runs along the VXLAN arc between the two boards; on
+        // the same board it never touches the overlay. kube-proxy picks: call until one crosses.
+        int seen = 0;
+        bool crossed = false;
+        WaitFor(() =>
+        {
+            var flows = (IReadOnlyCollection<object>)browser.Js("return window.edgeLab.flows.filter(f => f.type === 'service').map(f => f.path + '|' + f.via);")!;
+            foreach (string flow in flows.Cast<string>().Skip(seen))
+            {
+                string[] pathAndVia = flow.Split('|');
+                string pickedNode = (string)Get("pod", pathAndVia[0][(pathAndVia[0].LastIndexOf('/') + 1)..])["spec"]!["nodeName"]!;
+                Assert.Equal(pickedNode == clientNode ? "" : "overlay:" + Arc(clientNode, pickedNode), pathAndVia[1]);
+                crossed |= pickedNode != clientNode;
+            }
+
+            seen = flows.Count;
+            if (!crossed)
+            {
+                Assert.True(Edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web").ExitCode == 0);
+            }
+
+            return crossed;
+        }, "a flow to an endpoint on another board than the client's", seconds: 120);
 
         // A pod by mouse: its details; then it is deleted and leaves the page and the endpoints.
         new Actions(browser.Page).MoveToElement(browser.Page.FindElement(By.CssSelector("g.pod[data-key='pod:default/visitor']"))).Click().Perform();
@@ -125,6 +150,9 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
         CliRun down = Edgectl.Run("lab", "down");
         Assert.Contains("✓ stopped ui (pid", down.Out);
     }
+
+    /// <summary>The overlay link between two boards as the view keys it (its ends in name order).</summary>
+    private static string Arc(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"{a}~{b}" : $"{b}~{a}";
 
     private static List<IWebElement> WebPods(HeadlessChromium browser) =>
         [.. browser.Page.FindElements(By.CssSelector("g.pod[data-key^='pod:default/web-']"))];

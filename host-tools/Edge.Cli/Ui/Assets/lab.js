@@ -7,7 +7,10 @@
 
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
-  const size = { pad: 20, gap: 28, board: 320, pod: 292, podH: 70, podGap: 10, head: 118, svc: 320, svcH: 104, ing: 320, ingH: 88, rowGap: 70 };
+  const size = { pad: 20, gap: 28, board: 320, pod: 292, podH: 70, podGap: 10, head: 118, foot: 58, svc: 320, svcH: 104, ing: 320, ingH: 88, rowGap: 70 };
+  // A board's foot, left to right as a packet leaving a pod meets them: its bridge, kube-proxy and routing, its VXLAN end.
+  const parts = [{ part: "bridge", label: "cni0", x: 10, w: 76 }, { part: "proxy", label: "kube-proxy", x: 94, w: 132 }, { part: "vxlan", label: "vxlan", x: 234, w: 76 }];
+  const vxlanX = 234 + 76 / 2; // where a board's VXLAN arcs start
 
   const state = {
     view: null,
@@ -15,6 +18,7 @@
     tables: {},              // "node/view" -> { text, at, error }
     openTables: null,        // "node/view" shown in the details
     detailsShown: "",        // what the details were drawn from, to redraw only on change
+    arcs: {},                // "a~b" -> the overlay link as drawn: { from, to, x1, x2, y0, d }
   };
 
   // Exposed for tests and the latency benchmark: the revision drawn, and when each pod was first drawn (ms since the epoch).
@@ -107,7 +111,7 @@
 
     const boardY = y;
     const most = Math.max(1, ...columns.map(c => c.pods.length));
-    const boardH = size.head + most * (size.podH + size.podGap) + size.podGap;
+    const boardH = size.head + most * (size.podH + size.podGap) + size.podGap + size.foot;
     columns.forEach((c, i) => {
       const x = size.pad + i * (size.board + size.gap);
       if (c.node) at["node:" + c.name] = { x: x, y: boardY, w: size.board, h: boardH };
@@ -140,6 +144,12 @@
         text(g, b.x + b.w - 16, b.y + 35, n.status.replace(",SchedulingDisabled", " (cordoned)"), s).setAttribute("text-anchor", "end");
         text(g, b.x + 16, b.y + 66, `${n.address}${n.virtual ? " · virtual board" : ""}`);
         text(g, b.x + 16, b.y + 94, `${n.memoryClass ? n.memoryClass + " · " : ""}${n.memory || "?"} · ${c.pods.length}/${n.pods === null ? "?" : n.pods} pods`, "small");
+        for (const part of parts) {
+          const pg = el("g", { class: "part", "data-part": part.part + ":" + n.name }, g);
+          const py = b.y + b.h - size.foot + 8;
+          el("rect", { class: "part-frame", x: b.x + part.x, y: py, width: part.w, height: size.foot - 16, rx: 4 }, pg);
+          text(pg, b.x + part.x + part.w / 2, py + (size.foot - 16) / 2 + 6, part.label).setAttribute("text-anchor", "middle");
+        }
       } else {
         const g = el("g", { class: "board unscheduled", "data-key": "unscheduled" }, boards);
         el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h, rx: 8, "stroke-dasharray": "4 6" }, g);
@@ -150,12 +160,15 @@
 
     const overlay = el("g", { id: "overlay" }, svg);
     const index = Object.fromEntries(nodes.map((n, i) => [n.name, i]));
+    state.arcs = {};
     for (const link of view.overlay) {
       const a = at["node:" + link.from], b = at["node:" + link.to];
       if (!a || !b) continue;
       const span = Math.abs(index[link.to] - index[link.from]);
-      const x1 = a.x + a.w / 2, x2 = b.x + b.w / 2, y0 = a.y + a.h, d = 28 + 34 * span;
-      el("path", { id: "overlay-" + link.key, class: "overlay" + (link.up ? "" : " down"), d: `M ${x1} ${y0} C ${x1} ${y0 + d}, ${x2} ${y0 + d}, ${x2} ${y0}`, "data-key": "overlay:" + link.key }, overlay);
+      const x1 = a.x + vxlanX, x2 = b.x + vxlanX, y0 = a.y + a.h, d = 28 + 34 * span;
+      state.arcs[link.key] = { from: link.from, to: link.to, x1: x1, x2: x2, y0: y0, d: d };
+      el("path", { id: "overlay-" + link.key, class: "overlay" + (link.up ? "" : " down"), d: `M ${x1} ${y0} C ${x1} ${y0 + d}, ${x2} ${y0 + d}, ${x2} ${y0}`,
+        "data-key": "overlay:" + link.key, "data-from": link.from, "data-to": link.to }, overlay);
       const label = text(overlay, (x1 + x2) / 2, y0 + d * 0.75 + 6, link.up ? "VXLAN" : "VXLAN down", link.up ? "small" : "small notready");
       label.setAttribute("text-anchor", "middle");
     }
@@ -511,6 +524,20 @@
     return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
   }
 
+  // The VXLAN link between two boards as drawn, from a to b: its path's "C" from a's end to b's, and its key.
+  function arcBetween(a, b) {
+    for (const [key, arc] of Object.entries(state.arcs)) {
+      if (arc.from === a && arc.to === b) return { key: key, start: { x: arc.x1, y: arc.y0 }, end: { x: arc.x2, y: arc.y0 }, c: `C ${arc.x1} ${arc.y0 + arc.d}, ${arc.x2} ${arc.y0 + arc.d}, ${arc.x2} ${arc.y0}` };
+      if (arc.from === b && arc.to === a) return { key: key, start: { x: arc.x2, y: arc.y0 }, end: { x: arc.x1, y: arc.y0 }, c: `C ${arc.x2} ${arc.y0 + arc.d}, ${arc.x1} ${arc.y0 + arc.d}, ${arc.x1} ${arc.y0}` };
+    }
+    return null;
+  }
+
+  function nodeOfPod(key) {
+    const p = key && key.startsWith("pod:") && state.view.pods.find(x => "pod:" + x.key === key);
+    return p ? p.node : null;
+  }
+
   function showFlow(f) {
     const dropped = f.verdict === "DROPPED";
     const ends = [f.source && f.source.ip];
@@ -518,7 +545,7 @@
     else ends.push(f.destination && f.destination.ip);
     const keys = ends.map(keyAt).filter(k => k);
     const path = keys.join(" > ");
-    lab.flows.push({ path: path, verdict: f.verdict, type: f.type, line: f.line });
+    lab.flows.push({ path: path, via: "", verdict: f.verdict, type: f.type, line: f.line });
 
     const li = document.createElement("li");
     li.className = dropped ? "dropped" : "forwarded";
@@ -530,12 +557,20 @@
 
     const points = keys.map(centre).filter(p => p);
     if (points.length < 2) return;
-    const d = "M " + points.map(p => `${p.x} ${p.y}`).join(" L ");
+    // To a pod on another board, the way is the overlay: down to the client's board's VXLAN end,
+    // along the arc to the endpoint's board, up to the pod.
+    const from = nodeOfPod(keys[0]), to = nodeOfPod(keys[keys.length - 1]);
+    const arc = points.length === keys.length && from && to && from !== to ? arcBetween(from, to) : null;
+    const d = arc
+      ? "M " + points.slice(0, -1).map(p => `${p.x} ${p.y}`).join(" L ") + ` L ${arc.start.x} ${arc.start.y} ${arc.c} L ${points[points.length - 1].x} ${points[points.length - 1].y}`
+      : "M " + points.map(p => `${p.x} ${p.y}`).join(" L ");
+    const via = arc ? "overlay:" + arc.key : "";
+    lab.flows[lab.flows.length - 1].via = via;
     const layer = svg.querySelector("#flow-layer") || el("g", { id: "flow-layer" }, svg);
-    const g = el("g", { class: "flow " + (dropped ? "dropped" : "forwarded"), "data-flow-path": path }, layer);
+    const g = el("g", { class: "flow " + (dropped ? "dropped" : "forwarded"), "data-flow-path": path, "data-flow-via": via }, layer);
     el("path", { class: "flow-path", d: d }, g);
     const dot = el("circle", { class: "flow-dot", r: 9 }, g);
-    el("animateMotion", { dur: "1.2s", path: d, fill: "freeze" }, dot);
+    el("animateMotion", { dur: arc ? "2s" : "1.2s", path: d, fill: "freeze" }, dot);
     if (dropped) {
       const end = points[points.length - 1];
       text(g, end.x, end.y - 16, "✕ DROPPED", "flow-label");
