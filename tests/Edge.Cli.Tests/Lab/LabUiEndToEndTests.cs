@@ -12,7 +12,7 @@ namespace Edge.Cli.Tests.Lab;
 /// Service, and the page, never reloaded, shows the boards, their pods, a pod created and then
 /// deleted, its readiness, and the Service's endpoints; a board's tables on request; a request
 /// through the Service as a flow along the right links (the overlay's arc when the endpoint is on
-/// another board); a board lost. Screenshots in artifacts/ui/.
+/// another board); a capture downloaded as a pcap file; a board lost. Screenshots in artifacts/ui/.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class LabUiEndToEndTests() : LabTest("ui")
@@ -124,6 +124,8 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
             return crossed;
         }, "a flow to an endpoint on another board than the client's", seconds: 120);
 
+        Capture(browser, clientNode);
+
         // A pod by mouse: its details; then it is deleted and leaves the page and the endpoints.
         new Actions(browser.Page).MoveToElement(browser.Page.FindElement(By.CssSelector("g.pod[data-key='pod:default/visitor']"))).Click().Perform();
         browser.WaitFor(() => browser.Page.FindElement(By.Id("details")).Text.Contains("Pod default/visitor"), "visitor's details");
@@ -153,6 +155,56 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
 
     /// <summary>The overlay link between two boards as the view keys it (its ends in name order).</summary>
     private static string Arc(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"{a}~{b}" : $"{b}~{a}";
+
+    /// <summary>The client pod's "capture" button: a pcap file downloaded by the browser, with the client's packets in it.</summary>
+    private void Capture(HeadlessChromium browser, string clientNode)
+    {
+        new Actions(browser.Page).MoveToElement(browser.Page.FindElement(By.CssSelector("g.pod[data-key='pod:default/client']"))).Click().Perform();
+        browser.WaitFor(() => browser.Page.FindElements(By.CssSelector("#details button[data-action='capture']")).Count == 1, "the client's capture button");
+        IWebElement button = browser.Page.FindElement(By.CssSelector("#details button[data-action='capture']"));
+        Assert.Equal("Capture 5 s of client's traffic (pcap)", button.Text);
+        button.Click();
+
+        // Traffic while it captures (its 5 s start once the board has said yes): a request a second until the file is saved.
+        string clientIp = (string)Get("pod", "client")["status"]!["podIP"]!;
+        WaitFor(() =>
+        {
+            if ((bool?)browser.Js("return !!(window.edgeLab.capture && (window.edgeLab.capture.file || window.edgeLab.capture.error));") == true)
+            {
+                return true;
+            }
+
+            Assert.True(Edgectl.Run("exec", "client", "--", "wget", "-qO-", "http://web").ExitCode == 0);
+            return false;
+        }, "the capture to be saved", seconds: 60);
+        string said = browser.Page.FindElement(By.CssSelector("#details [data-capture-result]")).Text;
+        Match saved = Regex.Match(said, $@"^Saved ({clientNode}-default-client-\d{{8}}-\d{{6}}\.pcap): (\d+) packets, (\d+) bytes\.$");
+        Assert.True(saved.Success, "the details say: " + said);
+        string file = Path.Combine(browser.Downloads, saved.Groups[1].Value);
+        browser.WaitFor(() => File.Exists(file) && !Directory.EnumerateFiles(browser.Downloads, "*.crdownload").Any(), "the browser to save " + file);
+        browser.Screenshot("capture-client");
+
+        // A pcap file (its magic number, Ethernet) of whole packets, the client's among them.
+        byte[] pcap = File.ReadAllBytes(file);
+        Assert.Equal(long.Parse(saved.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), pcap.Length);
+        var format = new Edge.Dataplane.Wire.PcapFormat();
+        Assert.Equal(Edge.Dataplane.Wire.WireError.None, Edge.Dataplane.Wire.Pcap.ParseFileHeader(pcap, 0, pcap.Length, format, out uint link));
+        Assert.Equal(Edge.Dataplane.Wire.Pcap.LinkTypeEthernet, link);
+        var frames = new List<byte[]>();
+        var record = new Edge.Dataplane.Wire.PcapRecord();
+        for (int at = Edge.Dataplane.Wire.Pcap.FileHeaderLength; at < pcap.Length; at += Edge.Dataplane.Wire.Pcap.RecordHeaderLength + record.CapturedLength)
+        {
+            Assert.Equal(Edge.Dataplane.Wire.WireError.None, Edge.Dataplane.Wire.Pcap.ParseRecordHeader(pcap, at, pcap.Length - at, format, record));
+            Assert.True(at + Edge.Dataplane.Wire.Pcap.RecordHeaderLength + record.CapturedLength <= pcap.Length, "a packet cut short at " + at);
+            frames.Add(pcap[(at + Edge.Dataplane.Wire.Pcap.RecordHeaderLength)..(at + Edge.Dataplane.Wire.Pcap.RecordHeaderLength + record.CapturedLength)]);
+        }
+
+        Assert.Equal(int.Parse(saved.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), frames.Count);
+        Assert.True(frames.Count > 0, "no packet in the capture");
+        byte[] address = System.Net.IPAddress.Parse(clientIp).GetAddressBytes();
+        Assert.Contains(frames, f => f.Length >= 34 && f[12] == 0x08 && f[13] == 0x00 && (f.AsSpan(26, 4).SequenceEqual(address) || f.AsSpan(30, 4).SequenceEqual(address)));
+        File.Copy(file, RepoPaths.Of("artifacts", "ui", "capture-client.pcap"), overwrite: true);
+    }
 
     private static List<IWebElement> WebPods(HeadlessChromium browser) =>
         [.. browser.Page.FindElements(By.CssSelector("g.pod[data-key^='pod:default/web-']"))];

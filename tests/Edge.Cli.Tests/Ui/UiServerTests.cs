@@ -1,18 +1,23 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using Edge.Cli.Api;
 using Edge.Cli.Ui;
+using Edge.Dataplane.Wire;
 using Edge.Host.Api;
 using Edge.Host.Cluster;
 using Edge.Host.Objects;
 using Edge.Host.Store;
+using Microsoft.AspNetCore.Http;
 
 namespace Edge.Cli.Tests.Ui;
 
 /// <summary>
 /// `edgectl ui`'s server against a control plane's API in this process (no boards: objects are
 /// stored as the controllers would have left them): the page's files, the lab view and its event
-/// stream following the API's watches, the boards' tables relayed, and what it refuses.
+/// stream following the API's watches, the boards' tables relayed, captures asked of the API (or
+/// of a stand-in for it, FakeApi, where only boards could answer), and what it refuses.
 /// </summary>
 [Trait("Category", Category.Unit)]
 public sealed class UiServerTests : IAsyncLifetime
@@ -155,6 +160,83 @@ public sealed class UiServerTests : IAsyncLifetime
         string said = (string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]!;
         Assert.Equal(said + "\n", await relayed.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Only_the_machine_the_view_runs_on_may_capture_and_the_page_is_told_whether_it_may()
+    {
+        Assert.True(UiServer.MayAct(IPAddress.Loopback));
+        Assert.True(UiServer.MayAct(IPAddress.Parse("::ffff:127.0.0.1")));
+        Assert.True(UiServer.MayAct(IPAddress.IPv6Loopback));
+        Assert.False(UiServer.MayAct(IPAddress.Parse("192.0.2.7")));
+        Assert.False(UiServer.MayAct(null));
+        Assert.True((bool)JsonNode.Parse(await _http.GetStringAsync("/ui/v1/lab"))!["actions"]!);
+    }
+
+    [Fact]
+    public async Task A_capture_download_is_a_named_pcap_of_whole_packets_cut_at_its_seconds()
+    {
+        byte[] header = new byte[Pcap.FileHeaderLength];
+        Pcap.EmitFileHeader(header, 0, Pcap.DefaultSnapLength, Pcap.LinkTypeEthernet);
+        byte[] packet = new byte[Pcap.RecordHeaderLength + 60];
+        Pcap.EmitRecordHeader(packet, 0, 1, 2, 60, 60);
+        string? asked = null;
+        await using FakeApi api = await FakeApi.StartAsync(async context =>
+        {
+            // A live capture: two packets and the start of a third, then nothing more until the client hangs up.
+            asked = context.Request.Path.Value + context.Request.QueryString.Value;
+            context.Response.ContentType = "application/vnd.tcpdump.pcap";
+            byte[] sent = [.. header, .. packet, .. packet, .. packet[..30]];
+            await context.Response.Body.WriteAsync(sent);
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await using UiServer ui = await UiServer.StartAsync(_mirror, _flows, api.Connect, "test", IPAddress.Loopback, 0);
+        using var http = new HttpClient { BaseAddress = ui.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        var clock = Stopwatch.StartNew();
+        using HttpResponseMessage response = await http.GetAsync("/ui/v1/nodes/node-1/capture?port=client&namespace=default&seconds=1");
+        byte[] file = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(20)); // ended by its seconds, not by the stream
+        Assert.Equal("/api/v1/nodes/node-1/capture?port=client&namespace=default", asked);
+        Assert.Equal("application/vnd.tcpdump.pcap", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Matches(@"^node-1-default-client-\d{8}-\d{6}\.pcap$", response.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal([.. header, .. packet, .. packet], file); // the packet cut short is not in the file
+    }
+
+    [Fact]
+    public async Task A_capture_with_no_packet_is_still_a_pcap_and_one_the_api_refuses_says_why()
+    {
+        await using FakeApi quiet = await FakeApi.StartAsync(async context =>
+        {
+            // A board sends the file header with its first packet: none comes.
+            context.Response.ContentType = "application/vnd.tcpdump.pcap";
+            await context.Response.StartAsync();
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await using UiServer ui = await UiServer.StartAsync(_mirror, _flows, quiet.Connect, "test", IPAddress.Loopback, 0);
+        using var http = new HttpClient { BaseAddress = ui.Address, Timeout = TimeSpan.FromSeconds(30) };
+        byte[] empty = await http.GetByteArrayAsync("/ui/v1/nodes/node-1/capture?seconds=1");
+        Assert.Equal(Pcap.FileHeaderLength, empty.Length);
+        Assert.Equal(WireError.None, Pcap.ParseFileHeader(empty, 0, empty.Length, new PcapFormat(), out uint link));
+        Assert.Equal(Pcap.LinkTypeEthernet, link);
+
+        // The real API, no board connected: its words, with its code.
+        using HttpResponseMessage direct = await new HttpClient().GetAsync(new Uri(_api.Address, "/api/v1/nodes/node-9/capture?port=overlay&namespace=default"));
+        using HttpResponseMessage relayed = await _http.GetAsync("/ui/v1/nodes/node-9/capture");
+        Assert.False(direct.IsSuccessStatusCode);
+        Assert.Equal(direct.StatusCode, relayed.StatusCode);
+        Assert.Equal((string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]! + "\n", await relayed.Content.ReadAsStringAsync());
+
+        using HttpResponseMessage tooLong = await _http.GetAsync("/ui/v1/nodes/node-1/capture?seconds=600");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("seconds=600: give 1-60 (for longer, edgectl capture node-1 --port overlay -w FILE runs until Ctrl+C)\n", await tooLong.Content.ReadAsStringAsync());
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static List<string> Pods(JsonObject view) => view["pods"]!.AsArray().Select(p => (string)p!["key"]!).ToList();
 

@@ -3,6 +3,7 @@
 // group (Tab, then Enter or Space) with a data-key ("pod:default/web-1") that stays the same
 // across updates, so focus and selection survive a redraw. Flows come as events of their own on
 // the same stream (event "flow"): each drawn as a dot along the links it took and listed in words.
+// A capture downloads a pcap of a pod's port or a board's overlay.
 "use strict";
 
 (function () {
@@ -19,10 +20,12 @@
     openTables: null,        // "node/view" shown in the details
     detailsShown: "",        // what the details were drawn from, to redraw only on change
     arcs: {},                // "a~b" -> the overlay link as drawn: { from, to, x1, x2, y0, d }
+    captureSeconds: 5,
+    capture: null,           // the last capture asked: { key, text, error, busy }
   };
 
   // Exposed for tests and the latency benchmark: the revision drawn, and when each pod was first drawn (ms since the epoch).
-  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0, flows: [] };
+  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0, flows: [], capture: null };
 
   const svg = document.getElementById("topology");
   const details = document.getElementById("details");
@@ -328,12 +331,42 @@
     return sec;
   }
 
+  // A pcap of a pod's port (or a board's overlay) for a few seconds, downloaded as a file: asked when the button is pressed.
+  function captureSection(node, port, ns, what) {
+    const sec = html("section", null, { class: "capture", "aria-label": "Capture" });
+    sec.appendChild(html("h3", "Capture"));
+    const command = `edgectl capture ${node} --port ${port}${port !== "overlay" && ns !== "default" ? " -n " + ns : ""} -w FILE`;
+    if (!state.view.actions) {
+      sec.appendChild(html("p", `Captures are taken only from the machine the lab view runs on (they show what pods say): open the page there, or run ${command}.`));
+      return sec;
+    }
+    const key = `${node}/${ns}/${port}`;
+    const p = html("p");
+    const label = html("label", "Seconds ", { for: "capture-seconds" });
+    p.appendChild(label);
+    p.appendChild(html("input", null, { id: "capture-seconds", type: "number", min: "1", max: "60", value: String(state.captureSeconds) }));
+    p.appendChild(document.createTextNode(" "));
+    const busy = state.capture && state.capture.busy;
+    const b = html("button", `Capture ${state.captureSeconds} s of ${what} (pcap)`,
+      { type: "button", "data-action": "capture", "data-capture": key, "data-node": node, "data-port": port, "data-namespace": ns });
+    if (busy) b.disabled = true;
+    p.appendChild(b);
+    sec.appendChild(p);
+    sec.appendChild(html("p", `A pcap file of what ${what === "the overlay" ? "crosses this board's VXLAN tunnels" : "this pod sends and receives"}, for Wireshark; make some traffic while it runs (a wget from a client pod). From a terminal: ${command}.`, { class: "hint" }));
+    if (state.capture && state.capture.key === key) {
+      sec.appendChild(html("p", state.capture.text, { class: state.capture.error ? "error" : "", "data-capture-result": key, role: "status" }));
+    }
+    return sec;
+  }
+
   function drawDetails(force) {
     const found = find(state.selected);
-    const related = found && found.item ? JSON.stringify([found.item, state.openTables, state.openTables && state.tables[state.openTables]]) : String(state.selected);
+    const related = found && found.item ? JSON.stringify([found.item, state.openTables, state.openTables && state.tables[state.openTables], state.view.actions, state.capture, state.captureSeconds]) : String(state.selected);
     if (!force && related === state.detailsShown) return;
     state.detailsShown = related;
-    const hadFocus = details.contains(document.activeElement) ? document.activeElement.getAttribute("data-tables") : null;
+    const active = details.contains(document.activeElement) ? document.activeElement : null;
+    const hadFocus = active && (active.getAttribute("data-tables") ? `[data-tables="${CSS.escape(active.getAttribute("data-tables"))}"]`
+      : active.getAttribute("data-capture") ? `[data-capture="${CSS.escape(active.getAttribute("data-capture"))}"]` : active.id ? "#" + CSS.escape(active.id) : null);
     details.textContent = "";
     details.appendChild(html("h2", "Details"));
     if (!found) {
@@ -360,6 +393,7 @@
           ["Firmware", it.firmware],
         ]));
         details.appendChild(tablesSection([it.name]));
+        details.appendChild(captureSection(it.name, "overlay", "default", "the overlay"));
         break;
       }
       case "pod": {
@@ -385,6 +419,7 @@
         details.appendChild(table(["name", "image", "state", "ready", "restarts"],
           it.containers.map(c => [c.name, c.image, c.state, stateSpan(c.ready ? "ready" : "notready", c.ready ? "ready" : "not ready"), c.restarts])));
         if (it.node) details.appendChild(tablesSection([it.node]));
+        if (it.node && it.ip) details.appendChild(captureSection(it.node, it.name, it.namespace, it.name + "'s traffic"));
         break;
       }
       case "svc": {
@@ -424,7 +459,7 @@
       }
     }
     if (hadFocus) {
-      const again = details.querySelector(`[data-tables="${CSS.escape(hadFocus)}"]`);
+      const again = details.querySelector(hadFocus);
       if (again) again.focus({ preventScroll: true });
     }
   }
@@ -454,10 +489,55 @@
     if (state.openTables === key) drawDetails(true);
   }
 
+  // Counts a pcap file's records (little- or big-endian, as Pcap.cs reads them); -1 when it is not one.
+  function pcapRecords(bytes) {
+    const v = new DataView(bytes);
+    if (bytes.byteLength < 24) return -1;
+    const magic = v.getUint32(0, true);
+    const little = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+    if (!little && v.getUint32(0, false) !== 0xa1b2c3d4 && v.getUint32(0, false) !== 0xa1b23c4d) return -1;
+    let n = 0;
+    for (let at = 24; at + 16 <= bytes.byteLength; n++) at += 16 + v.getUint32(at + 8, little);
+    return n;
+  }
+
+  async function capture(b) {
+    const node = b.getAttribute("data-node"), port = b.getAttribute("data-port"), ns = b.getAttribute("data-namespace");
+    const key = b.getAttribute("data-capture"), seconds = state.captureSeconds;
+    state.capture = { key: key, text: `Capturing ${seconds} s of ${port === "overlay" ? node + "'s overlay" : port}…`, busy: true };
+    drawDetails(true);
+    try {
+      const r = await fetch(`ui/v1/nodes/${encodeURIComponent(node)}/capture?port=${encodeURIComponent(port)}&namespace=${encodeURIComponent(ns)}&seconds=${seconds}`, { cache: "no-store" });
+      if (!r.ok) {
+        state.capture = { key: key, text: "error: " + ((await r.text()).trim() || r.status), error: true };
+      } else {
+        const bytes = await r.arrayBuffer();
+        const named = /filename="?([^";]+)"?/.exec(r.headers.get("Content-Disposition") || "");
+        const file = named ? named[1] : `${node}-${port}.pcap`;
+        const packets = pcapRecords(bytes);
+        const a = html("a", null, { href: URL.createObjectURL(new Blob([bytes], { type: "application/vnd.tcpdump.pcap" })), download: file });
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+        state.capture = { key: key, file: file, packets: packets, bytes: bytes.byteLength,
+          text: `Saved ${file}: ${packets} packet${packets === 1 ? "" : "s"}, ${bytes.byteLength} bytes${packets === 0 ? " (nothing passed in those seconds: make some traffic while it captures)" : ""}.` };
+      }
+    } catch (e) {
+      state.capture = { key: key, text: "error: " + e, error: true };
+    }
+    lab.capture = state.capture;
+    drawDetails(true);
+  }
+
   function activate(target) {
     const action = target.closest("[data-action]");
     if (action && action.getAttribute("data-action") === "tables") {
       loadTables(action.getAttribute("data-tables"));
+      return true;
+    }
+    if (action && action.getAttribute("data-action") === "capture") {
+      if (!action.disabled) capture(action);
       return true;
     }
     const keyed = target.closest("[data-key]");
@@ -469,6 +549,12 @@
   }
 
   document.addEventListener("click", e => { activate(e.target); });
+  document.addEventListener("change", e => {
+    if (e.target.id !== "capture-seconds") return;
+    const n = Math.round(Number(e.target.value));
+    state.captureSeconds = n >= 1 && n <= 60 ? n : 5;
+    drawDetails(true);
+  });
   document.addEventListener("keydown", e => {
     if (e.key === "Escape") {
       select(null);
