@@ -12,7 +12,8 @@ namespace Edge.Cli.Tests.Lab;
 /// Service, and the page, never reloaded, shows the boards, their pods, a pod created and then
 /// deleted, its readiness, and the Service's endpoints; a board's tables on request; a request
 /// through the Service as a flow along the right links (the overlay's arc when the endpoint is on
-/// another board); a capture downloaded as a pcap file; a board lost. Screenshots in artifacts/ui/.
+/// another board); a trace run from the page and stepped through hop by hop; a capture downloaded
+/// as a pcap file; a board lost. Screenshots in artifacts/ui/.
 /// </summary>
 [Trait("Category", Category.EndToEnd)]
 public sealed class LabUiEndToEndTests() : LabTest("ui")
@@ -124,6 +125,7 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
             return crossed;
         }, "a flow to an endpoint on another board than the client's", seconds: 120);
 
+        Trace(browser, clientNode);
         Capture(browser, clientNode);
 
         // A pod by mouse: its details; then it is deleted and leaves the page and the endpoints.
@@ -155,6 +157,102 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
 
     /// <summary>The overlay link between two boards as the view keys it (its ends in name order).</summary>
     private static string Arc(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"{a}~{b}" : $"{b}~{a}";
+
+    /// <summary>
+    /// A trace from the page, as an instructor runs one: client to svc/web port 80 typed and sent
+    /// with Enter, then stepped through with Next, the → key, a click on a hop and Play. The hops
+    /// listed are the API's (as many as its verdict counts), in edgectl trace's words; the map
+    /// outlines what each hop touched (the client, its bridge, kube-proxy with the Service, the
+    /// VXLAN arc when the pick is on another board, the endpoint pod). Traced again until a pick
+    /// crosses the overlay.
+    /// </summary>
+    private void Trace(HeadlessChromium browser, string clientNode)
+    {
+        bool crossed = false;
+        for (int attempt = 1; !crossed; attempt++)
+        {
+            Assert.True(attempt <= 8, "eight traces and none picked an endpoint on another board than the client's");
+            Assert.Equal("default/client", browser.Page.FindElement(By.Id("trace-from")).GetAttribute("value")); // the pod named client, chosen for you
+            IWebElement to = browser.Page.FindElement(By.Id("trace-to"));
+            to.Clear();
+            to.SendKeys("svc/web");
+            IWebElement port = browser.Page.FindElement(By.Id("trace-port"));
+            port.Clear();
+            port.SendKeys("80" + Keys.Enter);
+            browser.WaitFor(() => (long?)browser.Js("return window.edgeLab.trace && window.edgeLab.trace.view.mark;") is long mark
+                && mark != (long?)browser.Js("return window.edgeTraceSeen || 0;"), "a new trace's hops");
+            browser.Js("window.edgeTraceSeen = window.edgeLab.trace.view.mark;");
+
+            List<IWebElement> hops = [.. browser.Page.FindElements(By.CssSelector("#trace-hops > li"))];
+            string verdict = browser.Page.FindElement(By.Id("trace-verdict")).Text;
+            Match delivered = Regex.Match(verdict, @"^✓ DELIVERED on (node-\d) and answered: (\d+) hops$");
+            Assert.True(delivered.Success, "the verdict: " + verdict);
+            Assert.Equal(int.Parse(delivered.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), hops.Count); // as many as the API's trace has
+            Assert.Equal(Enumerable.Range(1, hops.Count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), hops.Select(h => h.GetAttribute("data-hop")));
+            long requestHops = (long)browser.Js("return window.edgeLab.trace.view.requestHops;")!;
+            Assert.Equal(requestHops, hops.Count(h => h.GetAttribute("data-direction") == "request"));
+            Assert.All(hops.Skip((int)requestHops), h => Assert.Equal("reply", h.GetAttribute("data-direction")));
+
+            // The DNAT hop names the web pod picked, on the client's board.
+            IWebElement dnat = hops.Single(h => h.Text.Contains("kube-proxy: DNAT to default/", StringComparison.Ordinal));
+            string picked = Regex.Match(dnat.Text, @"DNAT to default/((web-[\w-]+)|visitor):80 for service default/web:http").Groups[1].Value;
+            Assert.True(picked.Length > 0, "the DNAT hop names a web pod: " + dnat.Text);
+            Assert.Equal((clientNode, "routed"), (dnat.GetAttribute("data-node"), dnat.GetAttribute("data-step")));
+            string pickedNode = (string)Get("pod", picked)["spec"]!["nodeName"]!;
+            Assert.Equal(pickedNode, delivered.Groups[1].Value);
+            crossed = pickedNode != clientNode;
+            List<IWebElement> vxlan = [.. hops.Where(h => h.GetAttribute("data-step") is "encapsulated" or "decapsulated")];
+            Assert.Equal(crossed ? 4 : 0, vxlan.Count); // out and in, for the request and for its reply
+
+            // Hop 1: the client and its board's bridge, the packet's disc on it.
+            Assert.Equal("1", Current(browser));
+            Assert.Equal(["bridge:" + clientNode, "pod:default/client"], Highlighted(browser));
+            browser.Screenshot(crossed ? "trace-1-start" : "trace-same-board-1-start");
+
+            // Next (a click): kube-proxy's DNAT, with the Service.
+            browser.Page.FindElement(By.Id("trace-next")).Click();
+            browser.WaitFor(() => Current(browser) == "2", "hop 2 shown");
+            Assert.Equal(["proxy:" + clientNode, "svc:default/web"], Highlighted(browser));
+            Assert.Contains("DNAT to default/" + picked, browser.Page.FindElement(By.CssSelector("#trace-hops > li.current")).Text, StringComparison.Ordinal);
+            browser.Screenshot(crossed ? "trace-2-dnat" : "trace-same-board-2-dnat");
+
+            if (crossed)
+            {
+                // → (the keyboard, focus on the buttons): into VXLAN, along the arc between the two boards.
+                new Actions(browser.Page).SendKeys(Keys.ArrowRight).Perform();
+                browser.WaitFor(() => Current(browser) == "3", "hop 3 shown");
+                Assert.Equal("encapsulated", browser.Page.FindElement(By.CssSelector("#trace-hops > li.current")).GetAttribute("data-step"));
+                Assert.Contains($"encapsulated in VXLAN (VNI 1) to node/{pickedNode}", browser.Page.FindElement(By.CssSelector("#trace-hops > li.current")).Text, StringComparison.Ordinal);
+                Assert.Equal(["overlay:" + Arc(clientNode, pickedNode), "vxlan:" + clientNode], Highlighted(browser));
+                browser.Screenshot("trace-3-vxlan");
+            }
+
+            // A click on the request's last hop: delivered to the endpoint picked.
+            hops[(int)requestHops - 1].Click();
+            browser.WaitFor(() => Current(browser) == requestHops.ToString(System.Globalization.CultureInfo.InvariantCulture), "the request's last hop shown");
+            Assert.Contains("pod:default/" + picked, Highlighted(browser));
+            Assert.Contains("bridge:" + pickedNode, Highlighted(browser));
+            browser.Screenshot(crossed ? "trace-4-delivered" : "trace-same-board-3-delivered");
+
+            // Play from two hops before the end: it steps by itself and stops on the last, the client again.
+            hops[^3].Click();
+            browser.Page.FindElement(By.Id("trace-play")).Click();
+            browser.WaitFor(() => Current(browser) == hops.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                && browser.Page.FindElement(By.Id("trace-play")).GetAttribute("aria-pressed") == "false", "Play to reach the last hop and stop", seconds: 20);
+            Assert.Contains("pod:default/client", Highlighted(browser));
+            Assert.Contains("bridge:" + clientNode, Highlighted(browser));
+            browser.Screenshot(crossed ? "trace-5-answered" : "trace-same-board-4-answered");
+        }
+    }
+
+    private static string? Current(HeadlessChromium browser) => (string?)browser.Js(
+        "const li = document.querySelector('#trace-hops > li.current'), disc = document.getElementById('trace-marker');"
+        + "return li && disc && li.getAttribute('data-hop') === disc.getAttribute('data-hop') && li.getAttribute('aria-current') === 'step' ? li.getAttribute('data-hop') : null;");
+
+    /// <summary>What the map outlines for the hop shown, sorted: pods, Services and board parts by their keys, arcs as overlay:A~B.</summary>
+    private static List<string> Highlighted(HeadlessChromium browser) =>
+        [.. ((IReadOnlyCollection<object>)browser.Js("return [...document.querySelectorAll('#topology .trace-at')].map(e => e.getAttribute('data-key') || e.getAttribute('data-part'));")!)
+            .Cast<string>().Order(StringComparer.Ordinal)];
 
     /// <summary>The client pod's "capture" button: a pcap file downloaded by the browser, with the client's packets in it.</summary>
     private void Capture(HeadlessChromium browser, string clientNode)

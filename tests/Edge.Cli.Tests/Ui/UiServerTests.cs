@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Cli.Api;
 using Edge.Cli.Ui;
@@ -9,6 +10,7 @@ using Edge.Host.Api;
 using Edge.Host.Cluster;
 using Edge.Host.Objects;
 using Edge.Host.Store;
+using Edge.Host.Trace;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge.Cli.Tests.Ui;
@@ -16,8 +18,8 @@ namespace Edge.Cli.Tests.Ui;
 /// <summary>
 /// `edgectl ui`'s server against a control plane's API in this process (no boards: objects are
 /// stored as the controllers would have left them): the page's files, the lab view and its event
-/// stream following the API's watches, the boards' tables relayed, captures asked of the API (or
-/// of a stand-in for it, FakeApi, where only boards could answer), and what it refuses.
+/// stream following the API's watches, the boards' tables relayed, traces and captures asked of
+/// the API (or of a stand-in for it, FakeApi, where only boards could answer), and what it refuses.
 /// </summary>
 [Trait("Category", Category.Unit)]
 public sealed class UiServerTests : IAsyncLifetime
@@ -162,7 +164,73 @@ public sealed class UiServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Only_the_machine_the_view_runs_on_may_capture_and_the_page_is_told_whether_it_may()
+    public async Task A_trace_is_asked_of_the_api_as_edgectl_trace_asks_it_and_answered_with_each_hops_words_and_place()
+    {
+        (string? Path, string? Type, bool Origin, JsonNode? Body) asked = default;
+        await using FakeApi api = await FakeApi.StartAsync(async context =>
+        {
+            asked = (context.Request.Path.Value, context.Request.ContentType, context.Request.Headers.ContainsKey("Origin"), await JsonNode.ParseAsync(context.Request.Body));
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(TraceFixtures.CrossBoard);
+        });
+        await using UiServer ui = await UiServer.StartAsync(_mirror, _flows, api.Connect, "test", IPAddress.Loopback, 0);
+        using var http = new HttpClient { BaseAddress = ui.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ui/v1/traces") { Content = Json("""{"from": "pod/client", "to": "svc/web", "port": "80", "namespace": "default"}""") };
+        request.Headers.Add("Origin", ui.Address.GetLeftPart(UriPartial.Authority)); // as the page's own fetch says it
+        using HttpResponseMessage response = await http.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        // Asked as edgectl trace asks: the same request, as JSON and with no Origin (the API refuses a browser's writes).
+        Assert.Equal(("/edge/v1/traces", false), (asked.Path, asked.Origin));
+        Assert.StartsWith("application/json", asked.Type, StringComparison.Ordinal);
+        Assert.Equal(new TraceRequest("pod/client", "svc/web", "80", "default"), asked.Body.Deserialize<TraceRequest>(TraceJson.Options));
+
+        JsonObject view = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal((TraceView.Kind, "DELIVERED on node-2 and answered: 12 hops"), ((string?)view["kind"], (string?)view["verdict"]));
+        Assert.Equal(Enumerable.Range(1, 12), view["hops"]!.AsArray().Select(h => (int)h!["number"]!));
+        Assert.Contains("DNAT to default/web-67d9dd6897-tcr8m:80", (string?)view["hops"]![1]!["decisions"]![0], StringComparison.Ordinal);
+        Assert.Equal("node-1>node-2", $"{view["hops"]![2]!["arc"]!["from"]}>{view["hops"]![2]!["arc"]!["to"]}");
+    }
+
+    [Fact]
+    public async Task A_trace_the_api_refuses_is_refused_in_its_words()
+    {
+        // web-a is stored on node-1, whose board is not connected: the API says so, the page gets what it said.
+        const string body = """{"from": "web-a", "to": "10.244.1.9", "namespace": "default"}""";
+        using HttpResponseMessage direct = await new HttpClient().PostAsync(new Uri(_api.Address, "/edge/v1/traces"), Json(body));
+        using HttpResponseMessage relayed = await _http.PostAsync("/ui/v1/traces", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, direct.StatusCode);
+        Assert.Equal(direct.StatusCode, relayed.StatusCode);
+        string said = (string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]!;
+        Assert.Contains("node-1", said, StringComparison.Ordinal);
+        Assert.Equal(said + "\n", await relayed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_trace_is_taken_only_as_json_from_the_page_itself()
+    {
+        // Another site's page can post a form (no JSON) without the browser asking, or say its own Origin: neither is run.
+        using HttpResponseMessage form = await _http.PostAsync("/ui/v1/traces", new StringContent("from=client&to=web", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.Forbidden, form.StatusCode);
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/ui/v1/traces") { Content = Json("""{"from": "client", "to": "web"}""") };
+        foreign.Headers.Add("Origin", "http://attacker.example");
+        using HttpResponseMessage refused = await _http.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("own page", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using HttpResponseMessage get = await _http.GetAsync("/ui/v1/traces");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+        Assert.Contains("POST /ui/v1/traces", await get.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using HttpResponseMessage nothing = await _http.PostAsync("/ui/v1/traces", Json("""{"to": "svc/web"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
+        Assert.Equal("choose where the packet starts (from: a pod)\n", await nothing.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Only_the_machine_the_view_runs_on_may_trace_or_capture_and_the_page_is_told_whether_it_may()
     {
         Assert.True(UiServer.MayAct(IPAddress.Loopback));
         Assert.True(UiServer.MayAct(IPAddress.Parse("::ffff:127.0.0.1")));

@@ -3,7 +3,8 @@
 // group (Tab, then Enter or Space) with a data-key ("pod:default/web-1") that stays the same
 // across updates, so focus and selection survive a redraw. Flows come as events of their own on
 // the same stream (event "flow"): each drawn as a dot along the links it took and listed in words.
-// A capture downloads a pcap of a pod's port or a board's overlay.
+// A trace (asked of the server, which asks the API) plays back hop by hop over the same map; a
+// capture downloads a pcap of a pod's port or a board's overlay.
 "use strict";
 
 (function () {
@@ -22,10 +23,13 @@
     arcs: {},                // "a~b" -> the overlay link as drawn: { from, to, x1, x2, y0, d }
     captureSeconds: 5,
     capture: null,           // the last capture asked: { key, text, error, busy }
+    trace: null,             // the TraceView shown
+    hop: -1,                 // its hop shown (an index)
+    playing: null,           // Play's timer
   };
 
   // Exposed for tests and the latency benchmark: the revision drawn, and when each pod was first drawn (ms since the epoch).
-  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0, flows: [], capture: null };
+  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0, flows: [], trace: null, capture: null };
 
   const svg = document.getElementById("topology");
   const details = document.getElementById("details");
@@ -244,6 +248,7 @@
     }
 
     drawPolicies(view);
+    showHop(false);
     if (focusedKey) {
       const again = document.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`);
       if (again) again.focus({ preventScroll: true });
@@ -473,6 +478,9 @@
     if (g) g.classList.add("selected");
     document.querySelectorAll(".edge").forEach(e => e.classList.toggle("highlight", !!key && (e.getAttribute("data-from") === key || e.getAttribute("data-to") === key)));
     drawDetails(true);
+    // The details are under the trace panel: bring them up in the side column (it scrolls on its own beside the map).
+    const side = document.getElementById("side");
+    if (key && side.scrollHeight > side.clientHeight) side.scrollTop = details.offsetTop;
   }
 
   async function loadTables(key) {
@@ -576,6 +584,7 @@
 
   function show(view) {
     state.view = view;
+    traceChoices(view);
     document.getElementById("cluster").textContent = view.cluster ? "· " + view.cluster : "";
     draw(view);
     drawDetails(false);
@@ -663,6 +672,254 @@
     }
     setTimeout(() => g.remove(), 4000);
   }
+
+  // Traces: the form asks this page's server (POST ui/v1/traces), which has the API run the trace;
+  // its answer (a TraceView: every hop in edgectl trace's words, with the parts of the map it
+  // touched) plays back one hop at a time: the parts outlined, the packet a numbered disc on them.
+  const traceForm = document.getElementById("trace-form");
+  const fromSelect = document.getElementById("trace-from");
+  const toInput = document.getElementById("trace-to");
+  const targets = document.getElementById("trace-targets");
+  const portInput = document.getElementById("trace-port");
+  const protocolSelect = document.getElementById("trace-protocol");
+  const followBox = document.getElementById("trace-follow");
+  const runButton = document.getElementById("trace-run");
+  const traceStatus = document.getElementById("trace-status");
+  const hopList = document.getElementById("trace-hops");
+  const prevButton = document.getElementById("trace-prev");
+  const nextButton = document.getElementById("trace-next");
+  const playButton = document.getElementById("trace-play");
+  let choicesShown = "";
+  let fromChosen = null; // the pod the user chose as FROM; until then, the one named client (or the first)
+  let tracing = false;
+
+  function say(words, error) {
+    traceStatus.textContent = words;
+    traceStatus.className = error ? "error" : "";
+  }
+
+  // FROM: the pods with an address; TO's suggestions: Services, pods and boards by the names a trace takes (others by address).
+  function traceChoices(view) {
+    const pods = view.pods.filter(p => p.ip && p.node);
+    const chosen = pods.some(p => p.key === fromChosen) ? fromChosen : (pods.find(p => p.name === "client") || pods[0] || {}).key || "";
+    const ns = chosen.slice(0, chosen.indexOf("/")) || "default";
+    const signature = JSON.stringify([view.actions, chosen, pods.map(p => p.key + " " + p.ip + " " + p.node),
+      view.services.map(s => s.key + " " + s.clusterIP), view.nodes.map(n => n.name + " " + n.address)]);
+    if (signature === choicesShown) return;
+    choicesShown = signature;
+    fromSelect.textContent = "";
+    if (pods.length === 0) fromSelect.appendChild(html("option", "(no pod with an address yet)", { value: "" }));
+    for (const p of pods) fromSelect.appendChild(html("option", `${p.namespace === "default" ? "" : p.namespace + "/"}${p.name} (${p.ip} on ${p.node})`, { value: p.key }));
+    if (pods.some(p => p.key === chosen)) fromSelect.value = chosen;
+    targets.textContent = "";
+    const option = (value, label) => targets.appendChild(html("option", label, { value: value }));
+    for (const s of view.services.filter(x => !x.headless && x.type !== "ExternalName" && x.clusterIP)) {
+      if (s.namespace === ns) option("svc/" + s.name, `Service at ${s.clusterIP}`); else option(s.clusterIP, `Service ${s.namespace}/${s.name}`);
+    }
+    for (const p of pods.filter(x => x.key !== chosen)) {
+      if (p.namespace === ns) option("pod/" + p.name, `pod ${p.ip} on ${p.node}`); else option(p.ip, `pod ${p.namespace}/${p.name} on ${p.node}`);
+    }
+    for (const n of view.nodes) option("node/" + n.name, `board ${n.address}`);
+    for (const c of traceForm.elements) c.disabled = !view.actions || (c === runButton && tracing);
+    if (!view.actions) say("Traces are run only from the machine the lab view runs on (a trace makes a pod send a packet): open the page there, or run edgectl trace.", false);
+  }
+
+  fromSelect.addEventListener("change", () => {
+    fromChosen = fromSelect.value;
+    traceChoices(state.view);
+  });
+
+  traceForm.addEventListener("submit", async e => {
+    e.preventDefault();
+    if (tracing || !state.view || !state.view.actions) return;
+    const from = fromSelect.value, to = toInput.value.trim(), port = portInput.value.trim();
+    if (!from || !to) {
+      say(`error: choose ${from ? "where it goes (To: svc/NAME, pod/NAME, node/NAME or an address)" : "the pod it leaves (From)"}`, true);
+      (from ? toInput : fromSelect).focus();
+      return;
+    }
+    const body = {
+      from: "pod/" + from.slice(from.indexOf("/") + 1), namespace: from.slice(0, from.indexOf("/")), to: to,
+      port: port ? (port.includes("/") ? port : port + (protocolSelect.value === "UDP" ? "/UDP" : "")) : null, follow: followBox.checked,
+    };
+    tracing = true;
+    runButton.disabled = true;
+    stopPlay();
+    say(`Tracing from ${from} to ${to} ${body.port ? "port " + body.port : "(ping)"}…${body.follow ? ` waiting up to 60 s for ${from} to send` : ""}`, false);
+    try {
+      const r = await fetch("ui/v1/traces", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), cache: "no-store" });
+      if (r.ok) showTrace(await r.json());
+      else say("error: " + ((await r.text()).trim() || r.status), true);
+    } catch (err) {
+      say("error: the lab view's server did not answer (" + err + "); is edgectl ui still running?", true);
+    }
+    tracing = false;
+    runButton.disabled = !state.view.actions;
+  });
+
+  function showTrace(tv) {
+    state.trace = tv;
+    lab.trace = { view: tv, hops: tv.hops.length, current: -1 };
+    say(`${tv.protocol} from ${tv.from} to ${tv.to} (IPv4 id ${tv.mark}, its reply ${tv.mark + 1}): ${tv.hops.length} hops`, false);
+    document.getElementById("trace-result").hidden = false;
+    document.getElementById("trace-hint").hidden = true; // the list takes its room; the buttons say the same
+    const verdict = document.getElementById("trace-verdict");
+    verdict.className = tv.outcome;
+    verdict.textContent = (tv.outcome === "delivered" ? "✓ " : tv.outcome === "dropped" ? "✕ " : "? ") + tv.verdict;
+    hopList.textContent = "";
+    tv.hops.forEach((h, i) => {
+      const li = html("li", null, { "data-index": String(i), "data-hop": String(h.number), "data-node": h.node, "data-step": h.step,
+        "data-direction": h.direction, "data-marks": h.marks.join(" ") });
+      if (h.dropped) li.classList.add("dropped");
+      if (i > 0 && tv.hops[i - 1].direction !== h.direction) li.classList.add("first-reply");
+      li.appendChild(html("div", `${h.number} · ${h.direction === "unplaced" ? "also seen" : h.direction} · ${h.node} · ${h.point}${h.dropped ? " · ✕ DROPPED" : ""}`, { class: "hop-title" }));
+      const decisions = html("ul", null, { class: "decisions" });
+      for (const d of h.decisions) decisions.appendChild(html("li", d, { class: "decision" }));
+      li.appendChild(decisions);
+      if (h.headers.length > 0) li.appendChild(html("div", h.headers.join("\n"), { class: "headers" }));
+      hopList.appendChild(li);
+    });
+    const notes = document.getElementById("trace-notes");
+    notes.textContent = "";
+    for (const n of tv.notes) notes.appendChild(html("li", "note: " + n));
+    go(0);
+    document.getElementById("side").scrollTop = 0;
+    nextButton.focus({ preventScroll: true });
+  }
+
+  function go(i) {
+    const tv = state.trace;
+    if (!tv || tv.hops.length === 0) return;
+    state.hop = Math.max(0, Math.min(tv.hops.length - 1, i));
+    lab.trace.current = state.hop;
+    const h = tv.hops[state.hop];
+    for (const li of hopList.children) {
+      const on = Number(li.getAttribute("data-index")) === state.hop;
+      li.classList.toggle("current", on);
+      if (on) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    }
+    const li = hopList.children[state.hop];
+    hopList.scrollTop = Math.max(0, li.offsetTop - hopList.clientHeight / 3); // the list is positioned: offsetTop is within it
+    document.getElementById("trace-position").textContent = `Hop ${h.number} of ${tv.hops.length}`;
+    document.getElementById("trace-now").textContent =
+      `${h.direction === "reply" ? "Reply: " : h.direction === "unplaced" ? "Also seen: " : ""}hop ${h.number} on ${h.node}, ${h.point}: ${h.decisions.join("; ")}`;
+    prevButton.setAttribute("aria-disabled", state.hop === 0 ? "true" : "false");
+    nextButton.setAttribute("aria-disabled", state.hop === tv.hops.length - 1 ? "true" : "false");
+    showHop(true);
+  }
+
+  // A mark (pod:, svc:, node:, bridge:, proxy:, vxlan:, overlay:A~B) to what is drawn for it.
+  function markElement(mark) {
+    if (mark.startsWith("overlay:")) {
+      const ends = mark.slice("overlay:".length).split("~");
+      const arc = arcBetween(ends[0], ends[1]);
+      return arc ? svg.querySelector(`#overlay path[data-key="${CSS.escape("overlay:" + arc.key)}"]`) : null;
+    }
+    return svg.querySelector(`.item[data-key="${CSS.escape(mark)}"]`) || svg.querySelector(`[data-part="${CSS.escape(mark)}"]`);
+  }
+
+  // Where the packet's disc sits on a pod, Service or part: on its top right corner, off the words in it.
+  function corner(key) {
+    const e = markElement(key);
+    const box = e && (e.querySelector(".frame, .part-frame") || e).getBBox();
+    return box ? { x: box.x + box.width, y: box.y } : null;
+  }
+
+  // How far along the VXLAN arc from its sender (0) to its receiver (1).
+  function alongArc(arc) {
+    const a = arcBetween(arc.from, arc.to);
+    const path = a && svg.querySelector(`#overlay path[data-key="${CSS.escape("overlay:" + a.key)}"]`);
+    if (!path) return null;
+    const along = state.arcs[a.key].from === arc.from ? arc.along : 1 - arc.along;
+    return path.getPointAtLength(path.getTotalLength() * along);
+  }
+
+  // The hop shown, on the map (again after each redraw): its parts outlined, the packet's disc where it is.
+  function showHop(animate) {
+    svg.querySelectorAll(".trace-at, .trace-dropped").forEach(e => e.classList.remove("trace-at", "trace-dropped"));
+    let layer = svg.querySelector("#trace-layer");
+    const tv = state.trace;
+    if (!tv || state.hop < 0) {
+      if (layer) layer.remove();
+      return;
+    }
+    const h = tv.hops[state.hop];
+    for (const mark of h.marks) {
+      const e = markElement(mark);
+      if (e) {
+        e.classList.add("trace-at");
+        if (h.dropped) e.classList.add("trace-dropped");
+      }
+    }
+    if (!layer) layer = el("g", { id: "trace-layer" }, svg);
+    svg.appendChild(layer); // over everything else
+    let marker = layer.querySelector("#trace-marker");
+    if (!marker) {
+      marker = el("g", { id: "trace-marker" }, layer);
+      el("circle", { r: 19 }, marker);
+      text(marker, 0, 7, "", "number").setAttribute("text-anchor", "middle");
+      animate = false;
+    }
+    const p = h.arc ? alongArc(h.arc) : corner(h.at);
+    marker.setAttribute("data-hop", String(h.number));
+    marker.setAttribute("data-at", h.at);
+    marker.classList.toggle("dropped", h.dropped);
+    marker.querySelector("text.number").textContent = String(h.number);
+    const old = marker.querySelector(".drop-label");
+    if (old) old.remove();
+    if (h.dropped) text(marker, 0, -28, "✕ DROPPED", "drop-label").setAttribute("text-anchor", "middle");
+    marker.style.display = p ? "" : "none";
+    if (!p) return;
+    if (!animate) marker.style.transition = "none";
+    marker.style.transform = `translate(${p.x}px, ${p.y}px)`;
+    if (!animate) {
+      marker.getBoundingClientRect(); // the jump is taken before transitions come back
+      marker.style.transition = "";
+    }
+  }
+
+  function step(by) {
+    if (state.trace) go(state.hop + by);
+  }
+
+  function stopPlay() {
+    if (state.playing) clearInterval(state.playing);
+    state.playing = null;
+    playButton.setAttribute("aria-pressed", "false");
+    playButton.textContent = "▶ Play";
+  }
+
+  prevButton.addEventListener("click", () => step(-1));
+  nextButton.addEventListener("click", () => step(1));
+  playButton.addEventListener("click", () => {
+    if (state.playing) {
+      stopPlay();
+      return;
+    }
+    if (!state.trace) return;
+    if (state.hop >= state.trace.hops.length - 1) go(0);
+    playButton.setAttribute("aria-pressed", "true");
+    playButton.textContent = "❚❚ Pause";
+    state.playing = setInterval(() => {
+      if (!state.trace || state.hop >= state.trace.hops.length - 1) stopPlay();
+      else go(state.hop + 1);
+    }, 1500);
+  });
+  hopList.addEventListener("click", e => {
+    const li = e.target.closest("#trace-hops > li");
+    if (li) go(Number(li.getAttribute("data-index")));
+  });
+  // ← and → step through a trace from anywhere but a field being typed in; Home and End in the trace panel.
+  document.addEventListener("keydown", e => {
+    if (!state.trace || e.altKey || e.ctrlKey || e.metaKey || !e.target.closest || e.target.closest("input, select, textarea")) return;
+    const inPanel = e.target.closest("#trace");
+    if (e.key === "ArrowRight") step(1);
+    else if (e.key === "ArrowLeft") step(-1);
+    else if (e.key === "Home" && inPanel) go(0);
+    else if (e.key === "End" && inPanel) go(state.trace.hops.length - 1);
+    else return;
+    e.preventDefault();
+  });
 
   const events = new EventSource("ui/v1/events");
   events.addEventListener("lab", e => show(JSON.parse(e.data)));
