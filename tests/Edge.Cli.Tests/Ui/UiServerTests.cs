@@ -230,6 +230,26 @@ public sealed class UiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_page_asks_a_trace_in_the_words_edgectl_trace_takes_and_what_it_leaves_out_or_gets_wrong_is_said()
+    {
+        Assert.Equal(new TraceRequest("client", "svc/web", "80", "default", Follow: true),
+            UiServer.ReadTraceRequest(JsonNode.Parse("""{"from": " client ", "to": "svc/web", "port": 80, "follow": true}""")));
+        Assert.Equal(new TraceRequest("pod/a", "10.244.2.7", null, "shop"),
+            UiServer.ReadTraceRequest(JsonNode.Parse("""{"from": "pod/a", "to": "10.244.2.7", "port": "", "namespace": "shop"}""")));
+
+        foreach ((string body, string said) in new[]
+        {
+            ("[]", "give the trace as a JSON object: {\"from\": \"POD\", \"to\": \"svc/NAME\", \"port\": \"80\"}"),
+            ("""{"from": "client"}""", "choose where it goes (to: a pod, svc/NAME, node/NAME or an IPv4 address)"),
+            ("""{"from": "client", "to": "web", "follow": "yes"}""", "follow: give true or false"),
+            ("""{"from": {"pod": "client"}, "to": "web"}""", "from: give it as text"),
+        })
+        {
+            Assert.Equal(said, Assert.Throws<CliException>(() => UiServer.ReadTraceRequest(JsonNode.Parse(body))).Message);
+        }
+    }
+
+    [Fact]
     public async Task Only_the_machine_the_view_runs_on_may_trace_or_capture_and_the_page_is_told_whether_it_may()
     {
         Assert.True(UiServer.MayAct(IPAddress.Loopback));
