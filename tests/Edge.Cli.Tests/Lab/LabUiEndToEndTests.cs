@@ -280,6 +280,7 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
         Assert.True(saved.Success, "the details say: " + said);
         string file = Path.Combine(browser.Downloads, saved.Groups[1].Value);
         browser.WaitFor(() => File.Exists(file) && !Directory.EnumerateFiles(browser.Downloads, "*.crdownload").Any(), "the browser to save " + file);
+        browser.Js("arguments[0].scrollIntoView({ block: 'center' });", browser.Page.FindElement(By.CssSelector("#details [data-capture-result]")));
         browser.Screenshot("capture-client");
 
         // A pcap file (its magic number, Ethernet) of whole packets, the client's among them.
