@@ -759,6 +759,7 @@
 
   function showTrace(tv) {
     state.trace = tv;
+    state.hop = -1;
     lab.trace = { view: tv, hops: tv.hops.length, current: -1 };
     say(`${tv.protocol} from ${tv.from} to ${tv.to} (IPv4 id ${tv.mark}, its reply ${tv.mark + 1}): ${tv.hops.length} hops`, false);
     document.getElementById("trace-result").hidden = false;
@@ -789,7 +790,16 @@
 
   function go(i) {
     const tv = state.trace;
-    if (!tv || tv.hops.length === 0) return;
+    if (!tv) return;
+    if (tv.hops.length === 0) {
+      // Nothing recorded (a followed pod that sent nothing): the verdict and the notes say why.
+      document.getElementById("trace-position").textContent = "No hops recorded";
+      document.getElementById("trace-now").textContent = tv.verdict;
+      prevButton.setAttribute("aria-disabled", "true");
+      nextButton.setAttribute("aria-disabled", "true");
+      showHop(false);
+      return;
+    }
     state.hop = Math.max(0, Math.min(tv.hops.length - 1, i));
     lab.trace.current = state.hop;
     const h = tv.hops[state.hop];
