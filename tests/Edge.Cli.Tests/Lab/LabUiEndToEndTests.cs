@@ -164,7 +164,7 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
     /// listed are the API's (as many as its verdict counts), in edgectl trace's words; the map
     /// outlines what each hop touched (the client, its bridge, kube-proxy with the Service, the
     /// VXLAN arc when the pick is on another board, the endpoint pod). Traced again until a pick
-    /// crosses the overlay.
+    /// crosses the overlay. Then a ping outside the cluster, dropped: DROPPED in words and in red.
     /// </summary>
     private void Trace(HeadlessChromium browser, string clientNode)
     {
@@ -243,6 +243,27 @@ public sealed class LabUiEndToEndTests() : LabTest("ui")
             Assert.Contains("bridge:" + clientNode, Highlighted(browser));
             browser.Screenshot(crossed ? "trace-5-answered" : "trace-same-board-4-answered");
         }
+
+        // A ping outside the cluster (egress is off on a lab): dropped on the client's board, in words and in red.
+        IWebElement target = browser.Page.FindElement(By.Id("trace-to"));
+        target.Clear();
+        target.SendKeys("192.0.2.1");
+        browser.Page.FindElement(By.Id("trace-port")).Clear();
+        browser.Page.FindElement(By.Id("trace-run")).Click();
+        browser.WaitFor(() => browser.Page.FindElement(By.Id("trace-verdict")).Text.StartsWith("✕ DROPPED", StringComparison.Ordinal), "the ping's trace");
+        Assert.Equal($"✕ DROPPED on {clientNode}: egress-denied", browser.Page.FindElement(By.Id("trace-verdict")).Text);
+        Assert.Contains("179, 0, 27", browser.Page.FindElement(By.Id("trace-verdict")).GetCssValue("color"), StringComparison.Ordinal); // --notready, beside the words
+        IWebElement drop = browser.Page.FindElements(By.CssSelector("#trace-hops > li")).Last();
+        browser.Page.FindElement(By.Id("trace-prev")).Click(); // from hop 1: stays there
+        Assert.Equal("1", Current(browser));
+        new Actions(browser.Page).SendKeys(Keys.End).Perform();
+        browser.WaitFor(() => Current(browser) == drop.GetAttribute("data-hop"), "the drop shown");
+        Assert.Contains("dropped", drop.GetAttribute("class"), StringComparison.Ordinal);
+        Assert.Contains("✕ DROPPED", drop.Text, StringComparison.Ordinal);
+        Assert.Contains("DROPPED: egress-denied (pods may not reach outside the cluster on this lab", drop.Text, StringComparison.Ordinal);
+        Assert.Equal(["proxy:" + clientNode], Highlighted(browser));
+        Assert.Equal("✕ DROPPED", browser.Page.FindElement(By.CssSelector("#trace-marker.dropped .drop-label")).Text);
+        browser.Screenshot("trace-6-dropped");
     }
 
     private static string? Current(HeadlessChromium browser) => (string?)browser.Js(
