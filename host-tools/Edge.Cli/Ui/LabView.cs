@@ -24,8 +24,10 @@ namespace Edge.Cli.Ui;
 /// counts and the pods selected.</item>
 /// </list>
 /// Keys are "namespace/name" (nodes: their name), stable across updates so the page keeps focus
-/// and selection. Flows and traces are not part of this view yet (issue 18's flow ring): they
-/// will be events of their own on the same stream.
+/// and selection. Flows are not part of this view: they are events of their own on the same
+/// stream (<see cref="FlowFeed"/>); nor are traces, answers of their own (<see cref="TraceView"/>).
+/// The server adds <c>actions</c> to the view it sends: whether that page may run traces and
+/// captures (<see cref="UiServer.MayAct"/>).
 /// </summary>
 public static class LabView
 {

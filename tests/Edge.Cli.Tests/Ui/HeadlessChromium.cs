@@ -7,7 +7,8 @@ namespace Edge.Cli.Tests.Ui;
 /// <summary>
 /// Debian's chromium, headless, driven through Debian's chromedriver (built from the same source,
 /// so their versions always match; Selenium is given both paths, so its Selenium Manager never
-/// looks for a browser or a driver to download). Screenshots go to artifacts/ui/.
+/// looks for a browser or a driver to download). Screenshots go to artifacts/ui/; files the page
+/// downloads to <see cref="Downloads"/>, a directory of its own (removed with the browser).
 /// </summary>
 public sealed class HeadlessChromium : IDisposable
 {
@@ -25,6 +26,8 @@ public sealed class HeadlessChromium : IDisposable
         var options = new ChromeOptions { BinaryLocation = Browser };
         options.AddArguments("--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             $"--window-size={width},{height}", "--force-device-scale-factor=1");
+        options.AddUserProfilePreference("download.default_directory", Downloads);
+        options.AddUserProfilePreference("download.prompt_for_download", false);
         if (Environment.IsPrivilegedProcess)
         {
             options.AddArgument("--no-sandbox"); // chromium refuses to run as root with its sandbox
@@ -34,6 +37,8 @@ public sealed class HeadlessChromium : IDisposable
     }
 
     public ChromeDriver Page { get; }
+
+    public string Downloads { get; } = Directory.CreateTempSubdirectory("edge-ui-downloads-").FullName;
 
     /// <summary>Runs script in the page and returns what it returns.</summary>
     public object? Js(string script, params object[] args) => Page.ExecuteScript(script, args);
@@ -81,6 +86,7 @@ public sealed class HeadlessChromium : IDisposable
         {
             Page.Dispose();
             _service.Dispose();
+            Directory.Delete(Downloads, recursive: true);
         }
     }
 }

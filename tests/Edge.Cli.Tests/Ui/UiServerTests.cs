@@ -1,18 +1,25 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Cli.Api;
 using Edge.Cli.Ui;
+using Edge.Dataplane.Wire;
 using Edge.Host.Api;
 using Edge.Host.Cluster;
 using Edge.Host.Objects;
 using Edge.Host.Store;
+using Edge.Host.Trace;
+using Microsoft.AspNetCore.Http;
 
 namespace Edge.Cli.Tests.Ui;
 
 /// <summary>
 /// `edgectl ui`'s server against a control plane's API in this process (no boards: objects are
 /// stored as the controllers would have left them): the page's files, the lab view and its event
-/// stream following the API's watches, the boards' tables relayed, and what it refuses.
+/// stream following the API's watches, the boards' tables relayed, traces and captures asked of
+/// the API (or of a stand-in for it, FakeApi, where only boards could answer), and what it refuses.
 /// </summary>
 [Trait("Category", Category.Unit)]
 public sealed class UiServerTests : IAsyncLifetime
@@ -155,6 +162,169 @@ public sealed class UiServerTests : IAsyncLifetime
         string said = (string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]!;
         Assert.Equal(said + "\n", await relayed.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_trace_is_asked_of_the_api_as_edgectl_trace_asks_it_and_answered_with_each_hops_words_and_place()
+    {
+        (string? Path, string? Type, bool Origin, JsonNode? Body) asked = default;
+        await using FakeApi api = await FakeApi.StartAsync(async context =>
+        {
+            asked = (context.Request.Path.Value, context.Request.ContentType, context.Request.Headers.ContainsKey("Origin"), await JsonNode.ParseAsync(context.Request.Body));
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(TraceFixtures.CrossBoard);
+        });
+        await using UiServer ui = await UiServer.StartAsync(_mirror, _flows, api.Connect, "test", IPAddress.Loopback, 0);
+        using var http = new HttpClient { BaseAddress = ui.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ui/v1/traces") { Content = Json("""{"from": "pod/client", "to": "svc/web", "port": "80", "namespace": "default"}""") };
+        request.Headers.Add("Origin", ui.Address.GetLeftPart(UriPartial.Authority)); // as the page's own fetch says it
+        using HttpResponseMessage response = await http.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        // Asked as edgectl trace asks: the same request, as JSON and with no Origin (the API refuses a browser's writes).
+        Assert.Equal(("/edge/v1/traces", false), (asked.Path, asked.Origin));
+        Assert.StartsWith("application/json", asked.Type, StringComparison.Ordinal);
+        Assert.Equal(new TraceRequest("pod/client", "svc/web", "80", "default"), asked.Body.Deserialize<TraceRequest>(TraceJson.Options));
+
+        JsonObject view = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal((TraceView.Kind, "DELIVERED on node-2 and answered: 12 hops"), ((string?)view["kind"], (string?)view["verdict"]));
+        Assert.Equal(Enumerable.Range(1, 12), view["hops"]!.AsArray().Select(h => (int)h!["number"]!));
+        Assert.Contains("DNAT to default/web-67d9dd6897-tcr8m:80", (string?)view["hops"]![1]!["decisions"]![0], StringComparison.Ordinal);
+        Assert.Equal("node-1>node-2", $"{view["hops"]![2]!["arc"]!["from"]}>{view["hops"]![2]!["arc"]!["to"]}");
+    }
+
+    [Fact]
+    public async Task A_trace_the_api_refuses_is_refused_in_its_words()
+    {
+        // web-a is stored on node-1, whose board is not connected: the API says so, the page gets what it said.
+        const string body = """{"from": "web-a", "to": "10.244.1.9", "namespace": "default"}""";
+        using HttpResponseMessage direct = await new HttpClient().PostAsync(new Uri(_api.Address, "/edge/v1/traces"), Json(body));
+        using HttpResponseMessage relayed = await _http.PostAsync("/ui/v1/traces", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, direct.StatusCode);
+        Assert.Equal(direct.StatusCode, relayed.StatusCode);
+        string said = (string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]!;
+        Assert.Contains("node-1", said, StringComparison.Ordinal);
+        Assert.Equal(said + "\n", await relayed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_trace_is_taken_only_as_json_from_the_page_itself()
+    {
+        // Another site's page can post a form (no JSON) without the browser asking, or say its own Origin: neither is run.
+        using HttpResponseMessage form = await _http.PostAsync("/ui/v1/traces", new StringContent("from=client&to=web", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.Forbidden, form.StatusCode);
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/ui/v1/traces") { Content = Json("""{"from": "client", "to": "web"}""") };
+        foreign.Headers.Add("Origin", "http://attacker.example");
+        using HttpResponseMessage refused = await _http.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("own page", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using HttpResponseMessage get = await _http.GetAsync("/ui/v1/traces");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+        Assert.Contains("POST /ui/v1/traces", await get.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using HttpResponseMessage nothing = await _http.PostAsync("/ui/v1/traces", Json("""{"to": "svc/web"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
+        Assert.Equal("choose where the packet starts (from: a pod)\n", await nothing.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void The_page_asks_a_trace_in_the_words_edgectl_trace_takes_and_what_it_leaves_out_or_gets_wrong_is_said()
+    {
+        Assert.Equal(new TraceRequest("client", "svc/web", "80", "default", Follow: true),
+            UiServer.ReadTraceRequest(JsonNode.Parse("""{"from": " client ", "to": "svc/web", "port": 80, "follow": true}""")));
+        Assert.Equal(new TraceRequest("pod/a", "10.244.2.7", null, "shop"),
+            UiServer.ReadTraceRequest(JsonNode.Parse("""{"from": "pod/a", "to": "10.244.2.7", "port": "", "namespace": "shop"}""")));
+
+        foreach ((string body, string said) in new[]
+        {
+            ("[]", "give the trace as a JSON object: {\"from\": \"POD\", \"to\": \"svc/NAME\", \"port\": \"80\"}"),
+            ("""{"from": "client"}""", "choose where it goes (to: a pod, svc/NAME, node/NAME or an IPv4 address)"),
+            ("""{"from": "client", "to": "web", "follow": "yes"}""", "follow: give true or false"),
+            ("""{"from": {"pod": "client"}, "to": "web"}""", "from: give it as text"),
+        })
+        {
+            Assert.Equal(said, Assert.Throws<CliException>(() => UiServer.ReadTraceRequest(JsonNode.Parse(body))).Message);
+        }
+    }
+
+    [Fact]
+    public async Task Only_the_machine_the_view_runs_on_may_trace_or_capture_and_the_page_is_told_whether_it_may()
+    {
+        Assert.True(UiServer.MayAct(IPAddress.Loopback));
+        Assert.True(UiServer.MayAct(IPAddress.Parse("::ffff:127.0.0.1")));
+        Assert.True(UiServer.MayAct(IPAddress.IPv6Loopback));
+        Assert.False(UiServer.MayAct(IPAddress.Parse("192.0.2.7")));
+        Assert.False(UiServer.MayAct(null));
+        Assert.True((bool)JsonNode.Parse(await _http.GetStringAsync("/ui/v1/lab"))!["actions"]!);
+    }
+
+    [Fact]
+    public async Task A_capture_download_is_a_named_pcap_of_whole_packets_cut_at_its_seconds()
+    {
+        byte[] header = new byte[Pcap.FileHeaderLength];
+        Pcap.EmitFileHeader(header, 0, Pcap.DefaultSnapLength, Pcap.LinkTypeEthernet);
+        byte[] packet = new byte[Pcap.RecordHeaderLength + 60];
+        Pcap.EmitRecordHeader(packet, 0, 1, 2, 60, 60);
+        string? asked = null;
+        await using FakeApi api = await FakeApi.StartAsync(async context =>
+        {
+            // A live capture: two packets and the start of a third, then nothing more until the client hangs up.
+            asked = context.Request.Path.Value + context.Request.QueryString.Value;
+            context.Response.ContentType = "application/vnd.tcpdump.pcap";
+            byte[] sent = [.. header, .. packet, .. packet, .. packet[..30]];
+            await context.Response.Body.WriteAsync(sent);
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await using UiServer ui = await UiServer.StartAsync(_mirror, _flows, api.Connect, "test", IPAddress.Loopback, 0);
+        using var http = new HttpClient { BaseAddress = ui.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        var clock = Stopwatch.StartNew();
+        using HttpResponseMessage response = await http.GetAsync("/ui/v1/nodes/node-1/capture?port=client&namespace=default&seconds=1");
+        byte[] file = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(20)); // ended by its seconds, not by the stream
+        Assert.Equal("/api/v1/nodes/node-1/capture?port=client&namespace=default", asked);
+        Assert.Equal("application/vnd.tcpdump.pcap", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Matches(@"^node-1-default-client-\d{8}-\d{6}\.pcap$", response.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal([.. header, .. packet, .. packet], file); // the packet cut short is not in the file
+    }
+
+    [Fact]
+    public async Task A_capture_with_no_packet_is_still_a_pcap_and_one_the_api_refuses_says_why()
+    {
+        await using FakeApi quiet = await FakeApi.StartAsync(async context =>
+        {
+            // A board sends the file header with its first packet: none comes.
+            context.Response.ContentType = "application/vnd.tcpdump.pcap";
+            await context.Response.StartAsync();
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await using UiServer ui = await UiServer.StartAsync(_mirror, _flows, quiet.Connect, "test", IPAddress.Loopback, 0);
+        using var http = new HttpClient { BaseAddress = ui.Address, Timeout = TimeSpan.FromSeconds(30) };
+        byte[] empty = await http.GetByteArrayAsync("/ui/v1/nodes/node-1/capture?seconds=1");
+        Assert.Equal(Pcap.FileHeaderLength, empty.Length);
+        Assert.Equal(WireError.None, Pcap.ParseFileHeader(empty, 0, empty.Length, new PcapFormat(), out uint link));
+        Assert.Equal(Pcap.LinkTypeEthernet, link);
+
+        // The real API, no board connected: its words, with its code.
+        using HttpResponseMessage direct = await new HttpClient().GetAsync(new Uri(_api.Address, "/api/v1/nodes/node-9/capture?port=overlay&namespace=default"));
+        using HttpResponseMessage relayed = await _http.GetAsync("/ui/v1/nodes/node-9/capture");
+        Assert.False(direct.IsSuccessStatusCode);
+        Assert.Equal(direct.StatusCode, relayed.StatusCode);
+        Assert.Equal((string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]! + "\n", await relayed.Content.ReadAsStringAsync());
+
+        using HttpResponseMessage tooLong = await _http.GetAsync("/ui/v1/nodes/node-1/capture?seconds=600");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("seconds=600: give 1-60 (for longer, edgectl capture node-1 --port overlay -w FILE runs until Ctrl+C)\n", await tooLong.Content.ReadAsStringAsync());
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static List<string> Pods(JsonObject view) => view["pods"]!.AsArray().Select(p => (string)p!["key"]!).ToList();
 

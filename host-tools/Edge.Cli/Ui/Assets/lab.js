@@ -3,11 +3,16 @@
 // group (Tab, then Enter or Space) with a data-key ("pod:default/web-1") that stays the same
 // across updates, so focus and selection survive a redraw. Flows come as events of their own on
 // the same stream (event "flow"): each drawn as a dot along the links it took and listed in words.
+// A trace (asked of the server, which asks the API) plays back hop by hop over the same map; a
+// capture downloads a pcap of a pod's port or a board's overlay.
 "use strict";
 
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
-  const size = { pad: 20, gap: 28, board: 320, pod: 292, podH: 70, podGap: 10, head: 118, svc: 320, svcH: 104, ing: 320, ingH: 88, rowGap: 70 };
+  const size = { pad: 20, gap: 28, board: 320, pod: 292, podH: 70, podGap: 10, head: 118, foot: 58, svc: 320, svcH: 104, ing: 320, ingH: 88, rowGap: 70 };
+  // A board's foot, left to right as a packet leaving a pod meets them: its bridge, kube-proxy and routing, its VXLAN end.
+  const parts = [{ part: "bridge", label: "cni0", x: 10, w: 76 }, { part: "proxy", label: "kube-proxy", x: 94, w: 132 }, { part: "vxlan", label: "vxlan", x: 234, w: 76 }];
+  const vxlanX = 234 + 76 / 2; // where a board's VXLAN arcs start
 
   const state = {
     view: null,
@@ -15,10 +20,16 @@
     tables: {},              // "node/view" -> { text, at, error }
     openTables: null,        // "node/view" shown in the details
     detailsShown: "",        // what the details were drawn from, to redraw only on change
+    arcs: {},                // "a~b" -> the overlay link as drawn: { from, to, x1, x2, y0, d }
+    captureSeconds: 5,
+    capture: null,           // the last capture asked: { key, text, error, busy }
+    trace: null,             // the TraceView shown
+    hop: -1,                 // its hop shown (an index)
+    playing: null,           // Play's timer
   };
 
   // Exposed for tests and the latency benchmark: the revision drawn, and when each pod was first drawn (ms since the epoch).
-  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0, flows: [] };
+  const lab = window.edgeLab = { revision: -1, firstSeen: {}, drawnAt: 0, flows: [], trace: null, capture: null };
 
   const svg = document.getElementById("topology");
   const details = document.getElementById("details");
@@ -107,7 +118,7 @@
 
     const boardY = y;
     const most = Math.max(1, ...columns.map(c => c.pods.length));
-    const boardH = size.head + most * (size.podH + size.podGap) + size.podGap;
+    const boardH = size.head + most * (size.podH + size.podGap) + size.podGap + size.foot;
     columns.forEach((c, i) => {
       const x = size.pad + i * (size.board + size.gap);
       if (c.node) at["node:" + c.name] = { x: x, y: boardY, w: size.board, h: boardH };
@@ -140,6 +151,12 @@
         text(g, b.x + b.w - 16, b.y + 35, n.status.replace(",SchedulingDisabled", " (cordoned)"), s).setAttribute("text-anchor", "end");
         text(g, b.x + 16, b.y + 66, `${n.address}${n.virtual ? " · virtual board" : ""}`);
         text(g, b.x + 16, b.y + 94, `${n.memoryClass ? n.memoryClass + " · " : ""}${n.memory || "?"} · ${c.pods.length}/${n.pods === null ? "?" : n.pods} pods`, "small");
+        for (const part of parts) {
+          const pg = el("g", { class: "part", "data-part": part.part + ":" + n.name }, g);
+          const py = b.y + b.h - size.foot + 8;
+          el("rect", { class: "part-frame", x: b.x + part.x, y: py, width: part.w, height: size.foot - 16, rx: 4 }, pg);
+          text(pg, b.x + part.x + part.w / 2, py + (size.foot - 16) / 2 + 6, part.label).setAttribute("text-anchor", "middle");
+        }
       } else {
         const g = el("g", { class: "board unscheduled", "data-key": "unscheduled" }, boards);
         el("rect", { class: "frame", x: b.x, y: b.y, width: b.w, height: b.h, rx: 8, "stroke-dasharray": "4 6" }, g);
@@ -150,12 +167,15 @@
 
     const overlay = el("g", { id: "overlay" }, svg);
     const index = Object.fromEntries(nodes.map((n, i) => [n.name, i]));
+    state.arcs = {};
     for (const link of view.overlay) {
       const a = at["node:" + link.from], b = at["node:" + link.to];
       if (!a || !b) continue;
       const span = Math.abs(index[link.to] - index[link.from]);
-      const x1 = a.x + a.w / 2, x2 = b.x + b.w / 2, y0 = a.y + a.h, d = 28 + 34 * span;
-      el("path", { id: "overlay-" + link.key, class: "overlay" + (link.up ? "" : " down"), d: `M ${x1} ${y0} C ${x1} ${y0 + d}, ${x2} ${y0 + d}, ${x2} ${y0}`, "data-key": "overlay:" + link.key }, overlay);
+      const x1 = a.x + vxlanX, x2 = b.x + vxlanX, y0 = a.y + a.h, d = 28 + 34 * span;
+      state.arcs[link.key] = { from: link.from, to: link.to, x1: x1, x2: x2, y0: y0, d: d };
+      el("path", { id: "overlay-" + link.key, class: "overlay" + (link.up ? "" : " down"), d: `M ${x1} ${y0} C ${x1} ${y0 + d}, ${x2} ${y0 + d}, ${x2} ${y0}`,
+        "data-key": "overlay:" + link.key, "data-from": link.from, "data-to": link.to }, overlay);
       const label = text(overlay, (x1 + x2) / 2, y0 + d * 0.75 + 6, link.up ? "VXLAN" : "VXLAN down", link.up ? "small" : "small notready");
       label.setAttribute("text-anchor", "middle");
     }
@@ -228,6 +248,7 @@
     }
 
     drawPolicies(view);
+    showHop(false);
     if (focusedKey) {
       const again = document.querySelector(`[data-key="${CSS.escape(focusedKey)}"]`);
       if (again) again.focus({ preventScroll: true });
@@ -315,12 +336,42 @@
     return sec;
   }
 
+  // A pcap of a pod's port (or a board's overlay) for a few seconds, downloaded as a file: asked when the button is pressed.
+  function captureSection(node, port, ns, what) {
+    const sec = html("section", null, { class: "capture", "aria-label": "Capture" });
+    sec.appendChild(html("h3", "Capture"));
+    const command = `edgectl capture ${node} --port ${port}${port !== "overlay" && ns !== "default" ? " -n " + ns : ""} -w FILE`;
+    if (!state.view.actions) {
+      sec.appendChild(html("p", `Captures are taken only from the machine the lab view runs on (they show what pods say): open the page there, or run ${command}.`));
+      return sec;
+    }
+    const key = `${node}/${ns}/${port}`;
+    const p = html("p");
+    const label = html("label", "Seconds ", { for: "capture-seconds" });
+    p.appendChild(label);
+    p.appendChild(html("input", null, { id: "capture-seconds", type: "number", min: "1", max: "60", value: String(state.captureSeconds) }));
+    p.appendChild(document.createTextNode(" "));
+    const busy = state.capture && state.capture.busy;
+    const b = html("button", `Capture ${state.captureSeconds} s of ${what} (pcap)`,
+      { type: "button", "data-action": "capture", "data-capture": key, "data-node": node, "data-port": port, "data-namespace": ns });
+    if (busy) b.disabled = true;
+    p.appendChild(b);
+    sec.appendChild(p);
+    sec.appendChild(html("p", `A pcap file of what ${what === "the overlay" ? "crosses this board's VXLAN tunnels" : "this pod sends and receives"}, for Wireshark; make some traffic while it runs (a wget from a client pod). From a terminal: ${command}.`, { class: "hint" }));
+    if (state.capture && state.capture.key === key) {
+      sec.appendChild(html("p", state.capture.text, { class: state.capture.error ? "error" : "", "data-capture-result": key, role: "status" }));
+    }
+    return sec;
+  }
+
   function drawDetails(force) {
     const found = find(state.selected);
-    const related = found && found.item ? JSON.stringify([found.item, state.openTables, state.openTables && state.tables[state.openTables]]) : String(state.selected);
+    const related = found && found.item ? JSON.stringify([found.item, state.openTables, state.openTables && state.tables[state.openTables], state.view.actions, state.capture, state.captureSeconds]) : String(state.selected);
     if (!force && related === state.detailsShown) return;
     state.detailsShown = related;
-    const hadFocus = details.contains(document.activeElement) ? document.activeElement.getAttribute("data-tables") : null;
+    const active = details.contains(document.activeElement) ? document.activeElement : null;
+    const hadFocus = active && (active.getAttribute("data-tables") ? `[data-tables="${CSS.escape(active.getAttribute("data-tables"))}"]`
+      : active.getAttribute("data-capture") ? `[data-capture="${CSS.escape(active.getAttribute("data-capture"))}"]` : active.id ? "#" + CSS.escape(active.id) : null);
     details.textContent = "";
     details.appendChild(html("h2", "Details"));
     if (!found) {
@@ -347,6 +398,7 @@
           ["Firmware", it.firmware],
         ]));
         details.appendChild(tablesSection([it.name]));
+        details.appendChild(captureSection(it.name, "overlay", "default", "the overlay"));
         break;
       }
       case "pod": {
@@ -372,6 +424,7 @@
         details.appendChild(table(["name", "image", "state", "ready", "restarts"],
           it.containers.map(c => [c.name, c.image, c.state, stateSpan(c.ready ? "ready" : "notready", c.ready ? "ready" : "not ready"), c.restarts])));
         if (it.node) details.appendChild(tablesSection([it.node]));
+        if (it.node && it.ip) details.appendChild(captureSection(it.node, it.name, it.namespace, it.name + "'s traffic"));
         break;
       }
       case "svc": {
@@ -411,7 +464,7 @@
       }
     }
     if (hadFocus) {
-      const again = details.querySelector(`[data-tables="${CSS.escape(hadFocus)}"]`);
+      const again = details.querySelector(hadFocus);
       if (again) again.focus({ preventScroll: true });
     }
   }
@@ -425,6 +478,9 @@
     if (g) g.classList.add("selected");
     document.querySelectorAll(".edge").forEach(e => e.classList.toggle("highlight", !!key && (e.getAttribute("data-from") === key || e.getAttribute("data-to") === key)));
     drawDetails(true);
+    // The details are under the trace panel: bring them up in the side column (it scrolls on its own beside the map).
+    const side = document.getElementById("side");
+    if (key && side.scrollHeight > side.clientHeight) side.scrollTop = details.offsetTop;
   }
 
   async function loadTables(key) {
@@ -441,10 +497,55 @@
     if (state.openTables === key) drawDetails(true);
   }
 
+  // Counts a pcap file's records (little- or big-endian, as Pcap.cs reads them); -1 when it is not one.
+  function pcapRecords(bytes) {
+    const v = new DataView(bytes);
+    if (bytes.byteLength < 24) return -1;
+    const magic = v.getUint32(0, true);
+    const little = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+    if (!little && v.getUint32(0, false) !== 0xa1b2c3d4 && v.getUint32(0, false) !== 0xa1b23c4d) return -1;
+    let n = 0;
+    for (let at = 24; at + 16 <= bytes.byteLength; n++) at += 16 + v.getUint32(at + 8, little);
+    return n;
+  }
+
+  async function capture(b) {
+    const node = b.getAttribute("data-node"), port = b.getAttribute("data-port"), ns = b.getAttribute("data-namespace");
+    const key = b.getAttribute("data-capture"), seconds = state.captureSeconds;
+    state.capture = { key: key, text: `Capturing ${seconds} s of ${port === "overlay" ? node + "'s overlay" : port}…`, busy: true };
+    drawDetails(true);
+    try {
+      const r = await fetch(`ui/v1/nodes/${encodeURIComponent(node)}/capture?port=${encodeURIComponent(port)}&namespace=${encodeURIComponent(ns)}&seconds=${seconds}`, { cache: "no-store" });
+      if (!r.ok) {
+        state.capture = { key: key, text: "error: " + ((await r.text()).trim() || r.status), error: true };
+      } else {
+        const bytes = await r.arrayBuffer();
+        const named = /filename="?([^";]+)"?/.exec(r.headers.get("Content-Disposition") || "");
+        const file = named ? named[1] : `${node}-${port}.pcap`;
+        const packets = pcapRecords(bytes);
+        const a = html("a", null, { href: URL.createObjectURL(new Blob([bytes], { type: "application/vnd.tcpdump.pcap" })), download: file });
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+        state.capture = { key: key, file: file, packets: packets, bytes: bytes.byteLength,
+          text: `Saved ${file}: ${packets} packet${packets === 1 ? "" : "s"}, ${bytes.byteLength} bytes${packets === 0 ? " (nothing passed in those seconds: make some traffic while it captures)" : ""}.` };
+      }
+    } catch (e) {
+      state.capture = { key: key, text: "error: " + e, error: true };
+    }
+    lab.capture = state.capture;
+    drawDetails(true);
+  }
+
   function activate(target) {
     const action = target.closest("[data-action]");
     if (action && action.getAttribute("data-action") === "tables") {
       loadTables(action.getAttribute("data-tables"));
+      return true;
+    }
+    if (action && action.getAttribute("data-action") === "capture") {
+      if (!action.disabled) capture(action);
       return true;
     }
     const keyed = target.closest("[data-key]");
@@ -456,6 +557,12 @@
   }
 
   document.addEventListener("click", e => { activate(e.target); });
+  document.addEventListener("change", e => {
+    if (e.target.id !== "capture-seconds") return;
+    const n = Math.round(Number(e.target.value));
+    state.captureSeconds = n >= 1 && n <= 60 ? n : 5;
+    drawDetails(true);
+  });
   document.addEventListener("keydown", e => {
     if (e.key === "Escape") {
       select(null);
@@ -477,6 +584,7 @@
 
   function show(view) {
     state.view = view;
+    traceChoices(view);
     document.getElementById("cluster").textContent = view.cluster ? "· " + view.cluster : "";
     draw(view);
     drawDetails(false);
@@ -511,6 +619,20 @@
     return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
   }
 
+  // The VXLAN link between two boards as drawn, from a to b: its path's "C" from a's end to b's, and its key.
+  function arcBetween(a, b) {
+    for (const [key, arc] of Object.entries(state.arcs)) {
+      if (arc.from === a && arc.to === b) return { key: key, start: { x: arc.x1, y: arc.y0 }, end: { x: arc.x2, y: arc.y0 }, c: `C ${arc.x1} ${arc.y0 + arc.d}, ${arc.x2} ${arc.y0 + arc.d}, ${arc.x2} ${arc.y0}` };
+      if (arc.from === b && arc.to === a) return { key: key, start: { x: arc.x2, y: arc.y0 }, end: { x: arc.x1, y: arc.y0 }, c: `C ${arc.x2} ${arc.y0 + arc.d}, ${arc.x1} ${arc.y0 + arc.d}, ${arc.x1} ${arc.y0}` };
+    }
+    return null;
+  }
+
+  function nodeOfPod(key) {
+    const p = key && key.startsWith("pod:") && state.view.pods.find(x => "pod:" + x.key === key);
+    return p ? p.node : null;
+  }
+
   function showFlow(f) {
     const dropped = f.verdict === "DROPPED";
     const ends = [f.source && f.source.ip];
@@ -518,7 +640,7 @@
     else ends.push(f.destination && f.destination.ip);
     const keys = ends.map(keyAt).filter(k => k);
     const path = keys.join(" > ");
-    lab.flows.push({ path: path, verdict: f.verdict, type: f.type, line: f.line });
+    lab.flows.push({ path: path, via: "", verdict: f.verdict, type: f.type, line: f.line });
 
     const li = document.createElement("li");
     li.className = dropped ? "dropped" : "forwarded";
@@ -530,18 +652,284 @@
 
     const points = keys.map(centre).filter(p => p);
     if (points.length < 2) return;
-    const d = "M " + points.map(p => `${p.x} ${p.y}`).join(" L ");
+    // To a pod on another board, the way is the overlay: down to the client's board's VXLAN end,
+    // along the arc to the endpoint's board, up to the pod.
+    const from = nodeOfPod(keys[0]), to = nodeOfPod(keys[keys.length - 1]);
+    const arc = points.length === keys.length && from && to && from !== to ? arcBetween(from, to) : null;
+    const d = arc
+      ? "M " + points.slice(0, -1).map(p => `${p.x} ${p.y}`).join(" L ") + ` L ${arc.start.x} ${arc.start.y} ${arc.c} L ${points[points.length - 1].x} ${points[points.length - 1].y}`
+      : "M " + points.map(p => `${p.x} ${p.y}`).join(" L ");
+    const via = arc ? "overlay:" + arc.key : "";
+    lab.flows[lab.flows.length - 1].via = via;
     const layer = svg.querySelector("#flow-layer") || el("g", { id: "flow-layer" }, svg);
-    const g = el("g", { class: "flow " + (dropped ? "dropped" : "forwarded"), "data-flow-path": path }, layer);
+    const g = el("g", { class: "flow " + (dropped ? "dropped" : "forwarded"), "data-flow-path": path, "data-flow-via": via }, layer);
     el("path", { class: "flow-path", d: d }, g);
     const dot = el("circle", { class: "flow-dot", r: 9 }, g);
-    el("animateMotion", { dur: "1.2s", path: d, fill: "freeze" }, dot);
+    el("animateMotion", { dur: arc ? "2s" : "1.2s", path: d, fill: "freeze" }, dot);
     if (dropped) {
       const end = points[points.length - 1];
       text(g, end.x, end.y - 16, "✕ DROPPED", "flow-label");
     }
     setTimeout(() => g.remove(), 4000);
   }
+
+  // Traces: the form asks this page's server (POST ui/v1/traces), which has the API run the trace;
+  // its answer (a TraceView: every hop in edgectl trace's words, with the parts of the map it
+  // touched) plays back one hop at a time: the parts outlined, the packet a numbered disc on them.
+  const traceForm = document.getElementById("trace-form");
+  const fromSelect = document.getElementById("trace-from");
+  const toInput = document.getElementById("trace-to");
+  const targets = document.getElementById("trace-targets");
+  const portInput = document.getElementById("trace-port");
+  const protocolSelect = document.getElementById("trace-protocol");
+  const followBox = document.getElementById("trace-follow");
+  const runButton = document.getElementById("trace-run");
+  const traceStatus = document.getElementById("trace-status");
+  const hopList = document.getElementById("trace-hops");
+  const prevButton = document.getElementById("trace-prev");
+  const nextButton = document.getElementById("trace-next");
+  const playButton = document.getElementById("trace-play");
+  let choicesShown = "";
+  let fromChosen = null; // the pod the user chose as FROM; until then, the one named client (or the first)
+  let tracing = false;
+
+  function say(words, error) {
+    traceStatus.textContent = words;
+    traceStatus.className = error ? "error" : "";
+  }
+
+  // FROM: the pods with an address; TO's suggestions: Services, pods and boards by the names a trace takes (others by address).
+  function traceChoices(view) {
+    const pods = view.pods.filter(p => p.ip && p.node);
+    const chosen = pods.some(p => p.key === fromChosen) ? fromChosen : (pods.find(p => p.name === "client") || pods[0] || {}).key || "";
+    const ns = chosen.slice(0, chosen.indexOf("/")) || "default";
+    const signature = JSON.stringify([view.actions, chosen, pods.map(p => p.key + " " + p.ip + " " + p.node),
+      view.services.map(s => s.key + " " + s.clusterIP), view.nodes.map(n => n.name + " " + n.address)]);
+    if (signature === choicesShown) return;
+    choicesShown = signature;
+    fromSelect.textContent = "";
+    if (pods.length === 0) fromSelect.appendChild(html("option", "(no pod with an address yet)", { value: "" }));
+    for (const p of pods) fromSelect.appendChild(html("option", `${p.namespace === "default" ? "" : p.namespace + "/"}${p.name} (${p.ip} on ${p.node})`, { value: p.key }));
+    if (pods.some(p => p.key === chosen)) fromSelect.value = chosen;
+    targets.textContent = "";
+    const option = (value, label) => targets.appendChild(html("option", label, { value: value }));
+    for (const s of view.services.filter(x => !x.headless && x.type !== "ExternalName" && x.clusterIP)) {
+      if (s.namespace === ns) option("svc/" + s.name, `Service at ${s.clusterIP}`); else option(s.clusterIP, `Service ${s.namespace}/${s.name}`);
+    }
+    for (const p of pods.filter(x => x.key !== chosen)) {
+      if (p.namespace === ns) option("pod/" + p.name, `pod ${p.ip} on ${p.node}`); else option(p.ip, `pod ${p.namespace}/${p.name} on ${p.node}`);
+    }
+    for (const n of view.nodes) option("node/" + n.name, `board ${n.address}`);
+    for (const c of traceForm.elements) c.disabled = !view.actions || (c === runButton && tracing);
+    if (!view.actions) say("Traces are run only from the machine the lab view runs on (a trace makes a pod send a packet): open the page there, or run edgectl trace.", false);
+  }
+
+  fromSelect.addEventListener("change", () => {
+    fromChosen = fromSelect.value;
+    traceChoices(state.view);
+  });
+
+  traceForm.addEventListener("submit", async e => {
+    e.preventDefault();
+    if (tracing || !state.view || !state.view.actions) return;
+    const from = fromSelect.value, to = toInput.value.trim(), port = portInput.value.trim();
+    if (!from || !to) {
+      say(`error: choose ${from ? "where it goes (To: svc/NAME, pod/NAME, node/NAME or an address)" : "the pod it leaves (From)"}`, true);
+      (from ? toInput : fromSelect).focus();
+      return;
+    }
+    const body = {
+      from: "pod/" + from.slice(from.indexOf("/") + 1), namespace: from.slice(0, from.indexOf("/")), to: to,
+      port: port ? (port.includes("/") ? port : port + (protocolSelect.value === "UDP" ? "/UDP" : "")) : null, follow: followBox.checked,
+    };
+    tracing = true;
+    runButton.disabled = true;
+    stopPlay();
+    say(`Tracing from ${from} to ${to} ${body.port ? "port " + body.port : "(ping)"}…${body.follow ? ` waiting up to 60 s for ${from} to send` : ""}`, false);
+    try {
+      const r = await fetch("ui/v1/traces", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), cache: "no-store" });
+      if (r.ok) showTrace(await r.json());
+      else say("error: " + ((await r.text()).trim() || r.status), true);
+    } catch (err) {
+      say("error: the lab view's server did not answer (" + err + "); is edgectl ui still running?", true);
+    }
+    tracing = false;
+    runButton.disabled = !state.view.actions;
+  });
+
+  function showTrace(tv) {
+    state.trace = tv;
+    state.hop = -1;
+    lab.trace = { view: tv, hops: tv.hops.length, current: -1 };
+    say(`${tv.protocol} from ${tv.from} to ${tv.to} (IPv4 id ${tv.mark}, its reply ${tv.mark + 1}): ${tv.hops.length} hops`, false);
+    document.getElementById("trace-result").hidden = false;
+    document.getElementById("trace-hint").hidden = true; // the list takes its room; the buttons say the same
+    const verdict = document.getElementById("trace-verdict");
+    verdict.className = tv.outcome;
+    verdict.textContent = (tv.outcome === "delivered" ? "✓ " : tv.outcome === "dropped" ? "✕ " : "? ") + tv.verdict;
+    hopList.textContent = "";
+    tv.hops.forEach((h, i) => {
+      const li = html("li", null, { "data-index": String(i), "data-hop": String(h.number), "data-node": h.node, "data-step": h.step,
+        "data-direction": h.direction, "data-marks": h.marks.join(" ") });
+      if (h.dropped) li.classList.add("dropped");
+      if (i > 0 && tv.hops[i - 1].direction !== h.direction) li.classList.add("first-reply");
+      li.appendChild(html("div", `${h.number} · ${h.direction === "unplaced" ? "also seen" : h.direction} · ${h.node} · ${h.point}${h.dropped ? " · ✕ DROPPED" : ""}`, { class: "hop-title" }));
+      const decisions = html("ul", null, { class: "decisions" });
+      for (const d of h.decisions) decisions.appendChild(html("li", d, { class: "decision" }));
+      li.appendChild(decisions);
+      if (h.headers.length > 0) li.appendChild(html("div", h.headers.join("\n"), { class: "headers" }));
+      hopList.appendChild(li);
+    });
+    const notes = document.getElementById("trace-notes");
+    notes.textContent = "";
+    for (const n of tv.notes) notes.appendChild(html("li", "note: " + n));
+    go(0);
+    document.getElementById("side").scrollTop = 0;
+    nextButton.focus({ preventScroll: true });
+  }
+
+  function go(i) {
+    const tv = state.trace;
+    if (!tv) return;
+    if (tv.hops.length === 0) {
+      // Nothing recorded (a followed pod that sent nothing): the verdict and the notes say why.
+      document.getElementById("trace-position").textContent = "No hops recorded";
+      document.getElementById("trace-now").textContent = tv.verdict;
+      prevButton.setAttribute("aria-disabled", "true");
+      nextButton.setAttribute("aria-disabled", "true");
+      showHop(false);
+      return;
+    }
+    state.hop = Math.max(0, Math.min(tv.hops.length - 1, i));
+    lab.trace.current = state.hop;
+    const h = tv.hops[state.hop];
+    for (const li of hopList.children) {
+      const on = Number(li.getAttribute("data-index")) === state.hop;
+      li.classList.toggle("current", on);
+      if (on) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    }
+    const li = hopList.children[state.hop];
+    hopList.scrollTop = Math.max(0, li.offsetTop - hopList.clientHeight / 3); // the list is positioned: offsetTop is within it
+    document.getElementById("trace-position").textContent = `Hop ${h.number} of ${tv.hops.length}`;
+    document.getElementById("trace-now").textContent =
+      `${h.direction === "reply" ? "Reply: " : h.direction === "unplaced" ? "Also seen: " : ""}hop ${h.number} on ${h.node}, ${h.point}: ${h.decisions.join("; ")}`;
+    prevButton.setAttribute("aria-disabled", state.hop === 0 ? "true" : "false");
+    nextButton.setAttribute("aria-disabled", state.hop === tv.hops.length - 1 ? "true" : "false");
+    showHop(true);
+  }
+
+  // A mark (pod:, svc:, node:, bridge:, proxy:, vxlan:, overlay:A~B) to what is drawn for it.
+  function markElement(mark) {
+    if (mark.startsWith("overlay:")) {
+      const ends = mark.slice("overlay:".length).split("~");
+      const arc = arcBetween(ends[0], ends[1]);
+      return arc ? svg.querySelector(`#overlay path[data-key="${CSS.escape("overlay:" + arc.key)}"]`) : null;
+    }
+    return svg.querySelector(`.item[data-key="${CSS.escape(mark)}"]`) || svg.querySelector(`[data-part="${CSS.escape(mark)}"]`);
+  }
+
+  // Where the packet's disc sits on a pod, Service or part: on its top right corner, off the words in it.
+  function corner(key) {
+    const e = markElement(key);
+    const box = e && (e.querySelector(".frame, .part-frame") || e).getBBox();
+    return box ? { x: box.x + box.width, y: box.y } : null;
+  }
+
+  // How far along the VXLAN arc from its sender (0) to its receiver (1).
+  function alongArc(arc) {
+    const a = arcBetween(arc.from, arc.to);
+    const path = a && svg.querySelector(`#overlay path[data-key="${CSS.escape("overlay:" + a.key)}"]`);
+    if (!path) return null;
+    const along = state.arcs[a.key].from === arc.from ? arc.along : 1 - arc.along;
+    return path.getPointAtLength(path.getTotalLength() * along);
+  }
+
+  // The hop shown, on the map (again after each redraw): its parts outlined, the packet's disc where it is.
+  function showHop(animate) {
+    svg.querySelectorAll(".trace-at, .trace-dropped").forEach(e => e.classList.remove("trace-at", "trace-dropped"));
+    let layer = svg.querySelector("#trace-layer");
+    const tv = state.trace;
+    if (!tv || state.hop < 0) {
+      if (layer) layer.remove();
+      return;
+    }
+    const h = tv.hops[state.hop];
+    for (const mark of h.marks) {
+      const e = markElement(mark);
+      if (e) {
+        e.classList.add("trace-at");
+        if (h.dropped) e.classList.add("trace-dropped");
+      }
+    }
+    if (!layer) layer = el("g", { id: "trace-layer" }, svg);
+    svg.appendChild(layer); // over everything else
+    let marker = layer.querySelector("#trace-marker");
+    if (!marker) {
+      marker = el("g", { id: "trace-marker" }, layer);
+      el("circle", { r: 19 }, marker);
+      text(marker, 0, 7, "", "number").setAttribute("text-anchor", "middle");
+      animate = false;
+    }
+    const p = h.arc ? alongArc(h.arc) : corner(h.at);
+    marker.setAttribute("data-hop", String(h.number));
+    marker.setAttribute("data-at", h.at);
+    marker.classList.toggle("dropped", h.dropped);
+    marker.querySelector("text.number").textContent = String(h.number);
+    const old = marker.querySelector(".drop-label");
+    if (old) old.remove();
+    if (h.dropped) text(marker, 0, -28, "✕ DROPPED", "drop-label").setAttribute("text-anchor", "middle");
+    marker.style.display = p ? "" : "none";
+    if (!p) return;
+    if (!animate) marker.style.transition = "none";
+    marker.style.transform = `translate(${p.x}px, ${p.y}px)`;
+    if (!animate) {
+      marker.getBoundingClientRect(); // the jump is taken before transitions come back
+      marker.style.transition = "";
+    }
+  }
+
+  function step(by) {
+    if (state.trace) go(state.hop + by);
+  }
+
+  function stopPlay() {
+    if (state.playing) clearInterval(state.playing);
+    state.playing = null;
+    playButton.setAttribute("aria-pressed", "false");
+    playButton.textContent = "▶ Play";
+  }
+
+  prevButton.addEventListener("click", () => step(-1));
+  nextButton.addEventListener("click", () => step(1));
+  playButton.addEventListener("click", () => {
+    if (state.playing) {
+      stopPlay();
+      return;
+    }
+    if (!state.trace) return;
+    if (state.hop >= state.trace.hops.length - 1) go(0);
+    playButton.setAttribute("aria-pressed", "true");
+    playButton.textContent = "❚❚ Pause";
+    state.playing = setInterval(() => {
+      if (!state.trace || state.hop >= state.trace.hops.length - 1) stopPlay();
+      else go(state.hop + 1);
+    }, 1500);
+  });
+  hopList.addEventListener("click", e => {
+    const li = e.target.closest("#trace-hops > li");
+    if (li) go(Number(li.getAttribute("data-index")));
+  });
+  // ← and → step through a trace from anywhere but a field being typed in; Home and End in the trace panel.
+  document.addEventListener("keydown", e => {
+    if (!state.trace || e.altKey || e.ctrlKey || e.metaKey || !e.target.closest || e.target.closest("input, select, textarea")) return;
+    const inPanel = e.target.closest("#trace");
+    if (e.key === "ArrowRight") step(1);
+    else if (e.key === "ArrowLeft") step(-1);
+    else if (e.key === "Home" && inPanel) go(0);
+    else if (e.key === "End" && inPanel) go(state.trace.hops.length - 1);
+    else return;
+    e.preventDefault();
+  });
 
   const events = new EventSource("ui/v1/events");
   events.addEventListener("lab", e => show(JSON.parse(e.data)));
