@@ -405,7 +405,7 @@ public sealed class PolicyMatrixTests() : PolicyTestApi("matrix")
         Assert.Equal("-         x/web-1   x/web-2", Header(await MatrixAsync(prober, "policy", "matrix", "-n", "x", "-l", "app=web")));
     }
 
-    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", Api.Address.ToString()]);
+    private Task<CliRun> EdgectlAsync(params string[] args) => CliRun.OfAsync([.. args, "--server", Api.Address.ToString()]);
 
     [Theory]
     [InlineData("error: give -A (every namespace but kube-system) or -n x,y, not both\n", "policy", "matrix", "-A", "-n", "x", "-n", "y")]
@@ -413,9 +413,9 @@ public sealed class PolicyMatrixTests() : PolicyTestApi("matrix")
     [InlineData("error: no running pods in namespaces x, y matching app=nobody to probe\n", "policy", "matrix", "-n", "x,y", "-l", "app=nobody")]
     [InlineData("error: --timeout 0: give whole seconds from 1 to 60 (nc's -w)\n", "policy", "matrix", "--timeout", "0")]
     [InlineData("error: --port \"80/icmp\": the protocol must be tcp or udp (the boards carry no SCTP), e.g. --port 80, --port 8080/tcp or --port 53/udp\n", "policy", "matrix", "--port", "80/icmp")]
-    public void Errors_are_one_line_on_stderr_with_exit_1_and_nothing_on_stdout(string error, params string[] args)
+    public async Task Errors_are_one_line_on_stderr_with_exit_1_and_nothing_on_stdout(string error, params string[] args)
     {
-        CliRun run = Edgectl(args);
+        CliRun run = await EdgectlAsync(args);
 
         Assert.Equal((1, "", error), (run.ExitCode, run.Out, run.Err));
     }
