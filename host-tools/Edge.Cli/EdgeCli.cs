@@ -59,10 +59,8 @@ public static class EdgeCli
         return root;
     }
 
-    /// <summary>For in-process tests: <see cref="RunAsync"/> to its end.</summary>
-    public static int Run(string[] args, CliConsole console) => RunAsync(args, console).GetAwaiter().GetResult();
-
-    public static async Task<int> RunAsync(string[] args, CliConsole console)
+    /// <summary>Parses and runs a command line; <paramref name="cancel"/> is the token every action is handed (an in-process caller's way to stop one).</summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancel = default)
     {
         try
         {
@@ -81,10 +79,12 @@ public static class EdgeCli
                 Output = console.Out,
                 Error = console.Err,
                 EnableDefaultExceptionHandler = false,
-                // Signals stay the commands' own: the daemons stop cleanly on SIGTERM/SIGINT
-                // (ProcessLog), exec cancels its tool; for the rest Ctrl+C ends the process.
+                // Signals stay the commands' own, so System.CommandLine never cancels an action's token
+                // on Ctrl+C: the daemons stop cleanly on SIGTERM/SIGINT (ProcessLog); exec, capture,
+                // get -w and policy matrix stop on Ctrl+C through handlers of their own, linked to the
+                // token; for the rest Ctrl+C ends the process.
                 ProcessTerminationTimeout = null,
-            });
+            }, cancel);
         }
         catch (CliException e)
         {

@@ -5,13 +5,13 @@ namespace Edge.Cli.Tests;
 /// <summary>Runs edgectl in process with captured stdout and stderr.</summary>
 public sealed record CliRun(int ExitCode, string Out, string Err)
 {
-    public static CliRun Of(params string[] args) => Of(colour: false, args);
+    public static Task<CliRun> OfAsync(params string[] args) => OfAsync(colour: false, args);
 
-    public static CliRun Of(bool colour, params string[] args)
+    public static async Task<CliRun> OfAsync(bool colour, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = EdgeCli.Run(args, new CliConsole(output, error, colour));
+        int exit = await EdgeCli.RunAsync(args, new CliConsole(output, error, colour));
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 }

@@ -4,18 +4,18 @@ namespace Edge.Cli.Tests;
 public sealed class EdgeCliTests
 {
     [Fact]
-    public void An_unknown_command_is_an_error_in_kubectls_words()
+    public async Task An_unknown_command_is_an_error_in_kubectls_words()
     {
-        CliRun run = CliRun.Of("bogus");
+        CliRun run = await CliRun.OfAsync("bogus");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("error: Unrecognized command or argument 'bogus'.\nSee 'edgectl --help' for usage.\n", run.Err);
     }
 
     [Fact]
-    public void No_arguments_prints_help()
+    public async Task No_arguments_prints_help()
     {
-        CliRun run = CliRun.Of();
+        CliRun run = await CliRun.OfAsync();
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Usage:", run.Out);
@@ -39,36 +39,36 @@ public sealed class EdgeCliWithoutAClusterTests : IDisposable
     }
 
     [Fact]
-    public void Completion_scripts_ask_edgectl_itself_and_it_suggests_verbs_and_resource_types()
+    public async Task Completion_scripts_ask_edgectl_itself_and_it_suggests_verbs_and_resource_types()
     {
-        CliRun bash = CliRun.Of("completion", "bash");
+        CliRun bash = await CliRun.OfAsync("completion", "bash");
         Assert.Equal(0, bash.ExitCode);
         Assert.Contains("complete -o default -F _edgectl_complete edgectl", bash.Out);
         Assert.Contains("[suggest:${COMP_POINT}]", bash.Out);
-        Assert.Contains("compdef _edgectl_complete edgectl", CliRun.Of("completion", "zsh").Out);
-        Assert.Contains("Register-ArgumentCompleter -Native -CommandName edgectl", CliRun.Of("completion", "pwsh").Out);
+        Assert.Contains("compdef _edgectl_complete edgectl", (await CliRun.OfAsync("completion", "zsh")).Out);
+        Assert.Contains("Register-ArgumentCompleter -Native -CommandName edgectl", (await CliRun.OfAsync("completion", "pwsh")).Out);
 
-        Assert.Contains("exec\n", CliRun.Of("[suggest:10]", "edgectl ex").Out);
-        string types = CliRun.Of("[suggest:12]", "edgectl get ").Out;
+        Assert.Contains("exec\n", (await CliRun.OfAsync("[suggest:10]", "edgectl ex")).Out);
+        string types = (await CliRun.OfAsync("[suggest:12]", "edgectl get ")).Out;
         Assert.Contains("pods\n", types);
         Assert.Contains("deployments\n", types);
         Assert.Contains("overlaypeers\n", types);
-        Assert.DoesNotContain("error", CliRun.Of("[suggest:13]", "edgectl exec ").Err); // no cluster: no names, no noise
+        Assert.DoesNotContain("error", (await CliRun.OfAsync("[suggest:13]", "edgectl exec ")).Err); // no cluster: no names, no noise
     }
 
     [Fact]
-    public void Cluster_commands_without_a_lab_say_how_to_start_one()
+    public async Task Cluster_commands_without_a_lab_say_how_to_start_one()
     {
-        CliRun run = CliRun.Of("get", "pods");
+        CliRun run = await CliRun.OfAsync("get", "pods");
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: no cluster to talk to: start one with `edgectl lab up` (or give --server URL)", run.Err);
     }
 
     [Fact]
-    public void A_bad_output_format_lists_the_good_ones()
+    public async Task A_bad_output_format_lists_the_good_ones()
     {
-        CliRun run = CliRun.Of("get", "pods", "-o", "table");
+        CliRun run = await CliRun.OfAsync("get", "pods", "-o", "table");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("allowed formats are: custom-columns,custom-columns-file,json,jsonpath,name,wide,yaml", run.Err);

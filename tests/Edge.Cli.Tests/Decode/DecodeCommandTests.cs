@@ -6,9 +6,9 @@ public sealed class DecodeCommandTests
     private static readonly string KernelCapture = RepoPaths.Of("tests", "Edge.Dataplane.Tests", "Wire", "Golden", "kernel-vxlan.pcap");
 
     [Fact]
-    public void Decodes_the_kernel_VXLAN_capture_layer_by_layer()
+    public async Task Decodes_the_kernel_VXLAN_capture_layer_by_layer()
     {
-        CliRun run = CliRun.Of("decode", KernelCapture);
+        CliRun run = await CliRun.OfAsync("decode", KernelCapture);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Err);
@@ -26,22 +26,22 @@ public sealed class DecodeCommandTests
     }
 
     [Fact]
-    public void Plain_text_unless_colour_is_asked_for()
+    public async Task Plain_text_unless_colour_is_asked_for()
     {
-        Assert.DoesNotContain("\u001b[", CliRun.Of("decode", KernelCapture, "-c", "1").Out);
-        Assert.Contains("\u001b[", CliRun.Of(colour: true, "decode", KernelCapture, "-c", "1").Out);
+        Assert.DoesNotContain("\u001b[", (await CliRun.OfAsync("decode", KernelCapture, "-c", "1")).Out);
+        Assert.Contains("\u001b[", (await CliRun.OfAsync(colour: true, "decode", KernelCapture, "-c", "1")).Out);
     }
 
     [Fact]
-    public void Count_stops_early()
+    public async Task Count_stops_early()
     {
-        CliRun run = CliRun.Of("decode", KernelCapture, "--count", "2");
+        CliRun run = await CliRun.OfAsync("decode", KernelCapture, "--count", "2");
 
         Assert.EndsWith("2 frames, 2 decoded, 0 dropped\n", run.Out);
     }
 
     [Fact]
-    public void A_corrupted_frame_is_shown_as_the_board_would_drop_it()
+    public async Task A_corrupted_frame_is_shown_as_the_board_would_drop_it()
     {
         byte[] capture = File.ReadAllBytes(KernelCapture);
         capture[24 + 16 + 60] ^= 0xFF; // inside frame 1's inner ARP
@@ -49,7 +49,7 @@ public sealed class DecodeCommandTests
         File.WriteAllBytes(path, capture);
         try
         {
-            CliRun run = CliRun.Of("decode", path, "-c", "1");
+            CliRun run = await CliRun.OfAsync("decode", path, "-c", "1");
 
             Assert.Equal(0, run.ExitCode);
             Assert.Contains("dropped:", run.Out);
@@ -62,13 +62,13 @@ public sealed class DecodeCommandTests
     }
 
     [Fact]
-    public void A_capture_cut_short_decodes_what_is_whole_and_warns()
+    public async Task A_capture_cut_short_decodes_what_is_whole_and_warns()
     {
         string path = Path.GetTempFileName();
         File.WriteAllBytes(path, File.ReadAllBytes(KernelCapture)[..500]);
         try
         {
-            CliRun run = CliRun.Of("decode", path);
+            CliRun run = await CliRun.OfAsync("decode", path);
 
             Assert.Equal(0, run.ExitCode);
             Assert.StartsWith("warning: ", run.Err);
@@ -84,11 +84,11 @@ public sealed class DecodeCommandTests
     [Theory]
     [InlineData("no-such-file.pcap", "error: the file no-such-file.pcap does not exist")]
     [InlineData("--vxlan-port=70000", "error: --vxlan-port must be between 1 and 65535, not 70000")]
-    public void User_errors_say_what_is_wrong_on_stderr_with_exit_code_1(string arg, string expected)
+    public async Task User_errors_say_what_is_wrong_on_stderr_with_exit_code_1(string arg, string expected)
     {
         string[] args = arg.StartsWith("--") ? ["decode", KernelCapture, arg] : ["decode", arg];
 
-        CliRun run = CliRun.Of(args);
+        CliRun run = await CliRun.OfAsync(args);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("", run.Out);
@@ -96,9 +96,9 @@ public sealed class DecodeCommandTests
     }
 
     [Fact]
-    public void A_file_that_is_not_a_capture_says_how_to_make_one()
+    public async Task A_file_that_is_not_a_capture_says_how_to_make_one()
     {
-        CliRun run = CliRun.Of("decode", RepoPaths.Of("Edge.sln"));
+        CliRun run = await CliRun.OfAsync("decode", RepoPaths.Of("Edge.sln"));
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: ", run.Err);

@@ -53,13 +53,13 @@ public sealed class IngressCommandTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", _api.Address.ToString()]);
+    private Task<CliRun> EdgectlAsync(params string[] args) => CliRun.OfAsync([.. args, "--server", _api.Address.ToString()]);
 
     [Fact]
-    public void Get_prints_kubectls_columns_for_ingresses_and_their_classes()
+    public async Task Get_prints_kubectls_columns_for_ingresses_and_their_classes()
     {
-        CliRun ingresses = Edgectl("get", "ing");
-        CliRun classes = Edgectl("get", "ingressclass");
+        CliRun ingresses = await EdgectlAsync("get", "ing");
+        CliRun classes = await EdgectlAsync("get", "ingressclass");
 
         Assert.Equal((0, ""), (ingresses.ExitCode, ingresses.Err));
         Assert.Matches(@"^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE\nweb\s+edge\s+web\.example\.com\s+192\.168\.50\.11,192\.168\.50\.12\s+80, 443\s+\S+\n$", ingresses.Out);
@@ -67,9 +67,9 @@ public sealed class IngressCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Describe_reads_as_kubectls_with_the_annotations_Edge_ignores_before_the_events()
+    public async Task Describe_reads_as_kubectls_with_the_annotations_Edge_ignores_before_the_events()
     {
-        CliRun run = Edgectl("describe", "ingress", "web");
+        CliRun run = await EdgectlAsync("describe", "ingress", "web");
 
         Assert.Equal((0, ""), (run.ExitCode, run.Err));
         Assert.Equal(string.Join("\n",

@@ -13,13 +13,13 @@ namespace Edge.Cli.Tests.Policy;
 [Trait("Category", Category.Unit)]
 public sealed class PolicyCommandTests() : PolicyTestApi("policy")
 {
-    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", Api.Address.ToString()]);
+    private Task<CliRun> EdgectlAsync(params string[] args) => CliRun.OfAsync([.. args, "--server", Api.Address.ToString()]);
 
     [Fact]
-    public void Check_prints_the_verdict_then_each_side_and_exits_0_when_allowed_1_when_denied()
+    public async Task Check_prints_the_verdict_then_each_side_and_exits_0_when_allowed_1_when_denied()
     {
-        CliRun allowed = Edgectl("policy", "check", "a", "b", "--port", "8080", "-n", "x");
-        CliRun denied = Edgectl("policy", "check", "x/a", "x/b", "--port", "80/tcp");
+        CliRun allowed = await EdgectlAsync("policy", "check", "a", "b", "--port", "8080", "-n", "x");
+        CliRun denied = await EdgectlAsync("policy", "check", "x/a", "x/b", "--port", "80/tcp");
 
         Assert.Equal((0, ""), (allowed.ExitCode, allowed.Err));
         Assert.Equal("""
@@ -33,9 +33,9 @@ public sealed class PolicyCommandTests() : PolicyTestApi("policy")
     }
 
     [Fact]
-    public void Check_with_o_json_prints_the_same_facts()
+    public async Task Check_with_o_json_prints_the_same_facts()
     {
-        CliRun run = Edgectl("policy", "check", "c", "svc/web", "--port", "80", "-n", "x", "-o", "json");
+        CliRun run = await EdgectlAsync("policy", "check", "c", "svc/web", "--port", "80", "-n", "x", "-o", "json");
 
         Assert.Equal(1, run.ExitCode);
         JsonNode json = JsonNode.Parse(run.Out)!;
@@ -49,28 +49,28 @@ public sealed class PolicyCommandTests() : PolicyTestApi("policy")
     [InlineData("error: pods \"nope\" not found in namespace x\n", "policy", "check", "nope", "b", "--port", "80", "-n", "x")]
     [InlineData("error: --port is required: the destination port, e.g. --port 80, --port 8080/tcp or --port 53/udp\n", "policy", "check", "a", "b", "-n", "x")]
     [InlineData("error: --port \"80/icmp\": the protocol must be tcp or udp (the boards carry no SCTP), e.g. --port 80, --port 8080/tcp or --port 53/udp\n", "policy", "check", "a", "b", "--port", "80/icmp")]
-    public void Check_errors_are_one_line_on_stderr_with_exit_1_and_nothing_on_stdout(string error, params string[] args)
+    public async Task Check_errors_are_one_line_on_stderr_with_exit_1_and_nothing_on_stdout(string error, params string[] args)
     {
-        CliRun run = Edgectl(args);
+        CliRun run = await EdgectlAsync(args);
 
         Assert.Equal((1, "", error), (run.ExitCode, run.Out, run.Err));
     }
 
     [Fact]
-    public void Check_refuses_an_output_format_it_does_not_have()
+    public async Task Check_refuses_an_output_format_it_does_not_have()
     {
-        CliRun run = Edgectl("policy", "check", "a", "b", "--port", "80", "-o", "yaml");
+        CliRun run = await EdgectlAsync("policy", "check", "a", "b", "--port", "80", "-o", "yaml");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("allowed formats are: json", run.Err);
     }
 
     [Fact]
-    public void Describe_networkpolicy_and_netpol_read_as_kubectl_words_them()
+    public async Task Describe_networkpolicy_and_netpol_read_as_kubectl_words_them()
     {
         string created = KubeTime.Parse((string?)Store.Get("NetworkPolicy", "x", "allow-from-a")!.Metadata["creationTimestamp"])!.Value
             .ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        CliRun run = Edgectl("describe", "networkpolicy", "allow-from-a", "-n", "x");
+        CliRun run = await EdgectlAsync("describe", "networkpolicy", "allow-from-a", "-n", "x");
 
         Assert.Equal((0, ""), (run.ExitCode, run.Err));
         Assert.Equal($"""
@@ -89,10 +89,10 @@ public sealed class PolicyCommandTests() : PolicyTestApi("policy")
               Policy Types: Ingress
 
             """, run.Out);
-        Assert.Equal(run.Out, Edgectl("describe", "netpol/allow-from-a", "-n", "x").Out);
+        Assert.Equal(run.Out, (await EdgectlAsync("describe", "netpol/allow-from-a", "-n", "x")).Out);
 
         // Every policy of the namespace, two blank lines apart, as kubectl separates them.
-        string all = Edgectl("describe", "netpol", "-n", "x").Out;
+        string all = (await EdgectlAsync("describe", "netpol", "-n", "x")).Out;
         Assert.Equal(5, all.Split("Name:", StringSplitOptions.None).Length - 1);
         Assert.Contains("Policy Types: Ingress\n\n\nName:         both\n", all);
     }

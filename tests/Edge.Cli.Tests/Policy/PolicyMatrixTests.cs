@@ -358,7 +358,7 @@ public sealed class PolicyMatrixTests() : PolicyTestApi("matrix")
     }
 
     /// <summary>edgectl with `policy matrix` probing through <paramref name="prober"/>, against the in-process API.</summary>
-    private CliRun Matrix(IReachabilityProber prober, params string[] args)
+    private async Task<CliRun> MatrixAsync(IReachabilityProber prober, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -366,15 +366,15 @@ public sealed class PolicyMatrixTests() : PolicyTestApi("matrix")
         var root = new RootCommand();
         GlobalOptions.AddTo(root);
         root.Add(new Command("policy") { PolicyMatrixDefinition.Create(console, (_, _, _) => prober) });
-        int exit = root.Parse([.. args, "--server", Api.Address.ToString()]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exit = await root.Parse([.. args, "--server", Api.Address.ToString()]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 
     [Fact]
-    public void The_verb_probes_the_running_pods_of_the_namespace_and_marks_where_the_boards_differ_from_policy_check()
+    public async Task The_verb_probes_the_running_pods_of_the_namespace_and_marks_where_the_boards_differ_from_policy_check()
     {
         var port8080 = new PortArgument(8080, IpProtocol.Tcp);
-        CliRun run = Matrix(new ComputedProber(port8080, ("x/c", "x/web-2")), "policy", "matrix", "-n", "x", "--port", "8080", "--expect");
+        CliRun run = await MatrixAsync(new ComputedProber(port8080, ("x/c", "x/web-2")), "policy", "matrix", "-n", "x", "--port", "8080", "--expect");
 
         Assert.Equal((0, ""), (run.ExitCode, run.Err));
         Assert.Equal("""
@@ -393,19 +393,19 @@ public sealed class PolicyMatrixTests() : PolicyTestApi("matrix")
     }
 
     [Fact]
-    public void Namespaces_repeat_or_list_A_takes_all_but_kube_system_and_l_chooses_pods()
+    public async Task Namespaces_repeat_or_list_A_takes_all_but_kube_system_and_l_chooses_pods()
     {
         var prober = new ComputedProber(Tcp80);
         string Header(CliRun run) => run.ExitCode == 0 ? run.Out.Split('\n')[0] : run.Err;
 
-        Assert.Equal("-         x/a   x/b   x/c   x/web-1   x/web-2   y/d", Header(Matrix(prober, "policy", "matrix", "-n", "x", "-n", "y")));
-        Assert.Equal("-         x/a   x/b   x/c   x/web-1   x/web-2   y/d", Header(Matrix(prober, "policy", "matrix", "-n", "y,x")));
-        Assert.Equal("-         x/a   x/b   x/c   x/web-1   x/web-2   y/d", Header(Matrix(prober, "policy", "matrix", "-A")));
-        Assert.Equal("-     y/d", Header(Matrix(prober, "-n", "y", "policy", "matrix")));
-        Assert.Equal("-         x/web-1   x/web-2", Header(Matrix(prober, "policy", "matrix", "-n", "x", "-l", "app=web")));
+        Assert.Equal("-         x/a   x/b   x/c   x/web-1   x/web-2   y/d", Header(await MatrixAsync(prober, "policy", "matrix", "-n", "x", "-n", "y")));
+        Assert.Equal("-         x/a   x/b   x/c   x/web-1   x/web-2   y/d", Header(await MatrixAsync(prober, "policy", "matrix", "-n", "y,x")));
+        Assert.Equal("-         x/a   x/b   x/c   x/web-1   x/web-2   y/d", Header(await MatrixAsync(prober, "policy", "matrix", "-A")));
+        Assert.Equal("-     y/d", Header(await MatrixAsync(prober, "-n", "y", "policy", "matrix")));
+        Assert.Equal("-         x/web-1   x/web-2", Header(await MatrixAsync(prober, "policy", "matrix", "-n", "x", "-l", "app=web")));
     }
 
-    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", Api.Address.ToString()]);
+    private Task<CliRun> EdgectlAsync(params string[] args) => CliRun.OfAsync([.. args, "--server", Api.Address.ToString()]);
 
     [Theory]
     [InlineData("error: give -A (every namespace but kube-system) or -n x,y, not both\n", "policy", "matrix", "-A", "-n", "x", "-n", "y")]
@@ -413,9 +413,9 @@ public sealed class PolicyMatrixTests() : PolicyTestApi("matrix")
     [InlineData("error: no running pods in namespaces x, y matching app=nobody to probe\n", "policy", "matrix", "-n", "x,y", "-l", "app=nobody")]
     [InlineData("error: --timeout 0: give whole seconds from 1 to 60 (nc's -w)\n", "policy", "matrix", "--timeout", "0")]
     [InlineData("error: --port \"80/icmp\": the protocol must be tcp or udp (the boards carry no SCTP), e.g. --port 80, --port 8080/tcp or --port 53/udp\n", "policy", "matrix", "--port", "80/icmp")]
-    public void Errors_are_one_line_on_stderr_with_exit_1_and_nothing_on_stdout(string error, params string[] args)
+    public async Task Errors_are_one_line_on_stderr_with_exit_1_and_nothing_on_stdout(string error, params string[] args)
     {
-        CliRun run = Edgectl(args);
+        CliRun run = await EdgectlAsync(args);
 
         Assert.Equal((1, "", error), (run.ExitCode, run.Out, run.Err));
     }

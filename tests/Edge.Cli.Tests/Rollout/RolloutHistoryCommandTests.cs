@@ -50,7 +50,7 @@ public sealed class RolloutHistoryCommandTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private CliRun Edgectl(params string[] args) => CliRun.Of([.. args, "--server", _api.Address.ToString()]);
+    private Task<CliRun> EdgectlAsync(params string[] args) => CliRun.OfAsync([.. args, "--server", _api.Address.ToString()]);
 
     private void RollOut(string image, string? cause)
     {
@@ -93,27 +93,27 @@ public sealed class RolloutHistoryCommandTests : IAsyncLifetime
     private IEnumerable<string> PodImages() => _store.List("Pod", "default").Items.Select(p => (string)p.Spec!["containers"]![0]!["image"]!);
 
     [Fact]
-    public void History_prints_kubectls_table_and_one_revisions_template()
+    public async Task History_prints_kubectls_table_and_one_revisions_template()
     {
-        CliRun table = Edgectl("rollout", "history", "deployment/web");
+        CliRun table = await EdgectlAsync("rollout", "history", "deployment/web");
         Assert.Equal(0, table.ExitCode);
         Assert.Equal("deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         kubectl create deployment web --image=whoami:v1\n2         <none>\n\n", table.Out.ReplaceLineEndings("\n"));
 
-        CliRun one = Edgectl("rollout", "history", "deployment", "web", "--revision", "1");
+        CliRun one = await EdgectlAsync("rollout", "history", "deployment", "web", "--revision", "1");
         Assert.Equal(0, one.ExitCode);
         Assert.StartsWith("deployment.apps/web with revision #1\nPod Template:\n  Labels:", one.Out.ReplaceLineEndings("\n"));
         Assert.Contains("    Image:        whoami:v1\n    Port:         80/TCP\n", one.Out.ReplaceLineEndings("\n"));
 
-        CliRun missing = Edgectl("rollout", "history", "deployment/web", "--revision", "7");
+        CliRun missing = await EdgectlAsync("rollout", "history", "deployment/web", "--revision", "7");
         Assert.Equal((1, "error: unable to find the specified revision\n"), (missing.ExitCode, missing.Err.ReplaceLineEndings("\n")));
     }
 
     [Fact]
-    public void Undo_goes_back_to_the_previous_revision_reusing_its_replica_set()
+    public async Task Undo_goes_back_to_the_previous_revision_reusing_its_replica_set()
     {
         string firstSet = _store.List("ReplicaSet", "default").Items.Single(rs => ReplicaSetHistory.Revision(rs) == 1).Name;
 
-        CliRun undo = Edgectl("rollout", "undo", "deployment/web");
+        CliRun undo = await EdgectlAsync("rollout", "undo", "deployment/web");
         Assert.Equal((0, "deployment.apps/web rolled back\n"), (undo.ExitCode, undo.Out.ReplaceLineEndings("\n")));
         Settle();
 
@@ -123,29 +123,29 @@ public sealed class RolloutHistoryCommandTests : IAsyncLifetime
         Assert.Equal(3, ReplicaSetHistory.Revision(deployment));
         Assert.Equal(firstSet, _store.List("ReplicaSet", "default").Items.Single(rs => ReplicaSetHistory.Revision(rs) == 3).Name);
         Assert.Equal("deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         kubectl create deployment web --image=whoami:v1\n\n",
-            Edgectl("rollout", "history", "deployment/web").Out.ReplaceLineEndings("\n"));
+            (await EdgectlAsync("rollout", "history", "deployment/web")).Out.ReplaceLineEndings("\n"));
 
-        CliRun again = Edgectl("rollout", "undo", "deployment/web", "--to-revision", "3");
+        CliRun again = await EdgectlAsync("rollout", "undo", "deployment/web", "--to-revision", "3");
         Assert.Equal("deployment.apps/web skipped rollback (current template already matches revision 3)\n", again.Out.ReplaceLineEndings("\n"));
 
-        Assert.Equal("deployment.apps/web rolled back\n", Edgectl("rollout", "undo", "deployment/web", "--to-revision", "2").Out.ReplaceLineEndings("\n"));
+        Assert.Equal("deployment.apps/web rolled back\n", (await EdgectlAsync("rollout", "undo", "deployment/web", "--to-revision", "2")).Out.ReplaceLineEndings("\n"));
         Settle();
         Assert.All(PodImages(), image => Assert.Equal("whoami:v2", image));
     }
 
     [Fact]
-    public void Undo_to_a_revision_that_is_not_there_fails_in_kubectls_words()
+    public async Task Undo_to_a_revision_that_is_not_there_fails_in_kubectls_words()
     {
-        CliRun undo = Edgectl("rollout", "undo", "deployment/web", "--to-revision", "5");
+        CliRun undo = await EdgectlAsync("rollout", "undo", "deployment/web", "--to-revision", "5");
 
         Assert.Equal((1, "error: unable to find specified revision 5 in history\n"), (undo.ExitCode, undo.Err.ReplaceLineEndings("\n")));
         Assert.All(PodImages(), image => Assert.Equal("whoami:v2", image));
     }
 
     [Fact]
-    public void Get_rs_prints_kubectls_columns()
+    public async Task Get_rs_prints_kubectls_columns()
     {
-        CliRun get = Edgectl("get", "rs");
+        CliRun get = await EdgectlAsync("get", "rs");
 
         Assert.Equal(0, get.ExitCode);
         string[] lines = get.Out.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');

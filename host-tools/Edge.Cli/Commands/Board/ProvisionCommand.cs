@@ -37,7 +37,7 @@ public static class ProvisionCommand
         {
             port, link, board, name, dhcp, address, gateway, dns, noRestart, timeout, join, claim,
         };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             BoardLink target = Target(parsed.GetValue(port), parsed.GetValue(link));
             TimeSpan wait = TimeSpan.FromSeconds(parsed.GetValue(timeout));
@@ -46,7 +46,7 @@ public static class ProvisionCommand
                 throw new CliException("--claim is for a board on the network (--link tcp://ADDRESS:7900); over USB (--port) a board takes the key as it is");
             }
 
-            return ProvisionAsync(console, target, wait, parsed, board, name, dhcp, address, gateway, dns, noRestart, join, parsed.GetValue(claim)).GetAwaiter().GetResult();
+            return await ProvisionAsync(console, target, wait, parsed, board, name, dhcp, address, gateway, dns, noRestart, join, parsed.GetValue(claim), cancel);
         });
         return command;
     }
@@ -57,7 +57,7 @@ public static class ProvisionCommand
         var port = new Option<string>("--port", "-p") { Description = "The board's serial port (its console UART)", Required = true };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the board", DefaultValueFactory = _ => 10 };
         var command = new Command("forget", "Make a board forget its cluster (over its USB console): it then takes no control plane until provisioned again") { port, timeout };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             BoardLink target = Target(parsed.GetValue(port), null);
             if (target.Scheme != "serial")
@@ -65,14 +65,14 @@ public static class ProvisionCommand
                 throw new CliException("a board forgets its cluster only over its USB console: --port /dev/ttyUSB0");
             }
 
-            return ForgetAsync(console, target, TimeSpan.FromSeconds(parsed.GetValue(timeout))).GetAwaiter().GetResult();
+            return await ForgetAsync(console, target, TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancel);
         });
         return command;
     }
 
-    private static async Task<int> ForgetAsync(CliConsole console, BoardLink target, TimeSpan wait)
+    private static async Task<int> ForgetAsync(CliConsole console, BoardLink target, TimeSpan wait, CancellationToken cancel)
     {
-        await using BoardClient client = await Connect(target, null, wait);
+        await using BoardClient client = await ConnectAsync(target, null, wait, cancel);
         try
         {
             BoardHello hello = await client.HelloAsync(wait);
@@ -110,11 +110,11 @@ public static class ProvisionCommand
 
     private static async Task<int> ProvisionAsync(CliConsole console, BoardLink target, TimeSpan wait, System.CommandLine.ParseResult parsed,
         Option<string?> board, Option<string?> name, Option<bool> dhcp, Option<string?> address, Option<string?> gateway, Option<string?> dns, Option<bool> noRestart,
-        Option<bool> join, bool claim)
+        Option<bool> join, bool claim, CancellationToken cancel)
     {
         string cluster = parsed.GetValue(GlobalOptions.Lab) ?? "lab";
         ClusterKey? key = target.Scheme == "serial" || claim ? ClusterKeyFile.LoadOrCreate(cluster) : ClusterKeyFile.Load(cluster);
-        await using BoardClient client = await Connect(target, key, wait);
+        await using BoardClient client = await ConnectAsync(target, key, wait, cancel);
         BoardHello hello;
         BoardSettingsAnswer current;
         try
@@ -192,12 +192,13 @@ public static class ProvisionCommand
 
     private static string Cluster(string name, uint keyId) => $"{(name.Length > 0 ? name : "?")} (key {Dataplane.Trust.SessionAuth.Describe(keyId)})";
 
-    private static async Task<BoardClient> Connect(BoardLink target, ClusterKey? key, TimeSpan wait)
+    private static async Task<BoardClient> ConnectAsync(BoardLink target, ClusterKey? key, TimeSpan wait, CancellationToken cancel)
     {
-        using var cancel = new CancellationTokenSource(wait);
+        using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        waited.CancelAfter(wait);
         try
         {
-            return await target.ConnectAsync(key, cancel.Token);
+            return await target.ConnectAsync(key, waited.Token);
         }
         catch (Exception e) when (e is BoardSessionException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {

@@ -15,10 +15,10 @@ public static class RekeyCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("rekey", "Give the cluster a new key: every board takes it over its authenticated session");
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             using ApiClient api = ApiClient.For(parsed);
-            JsonObject result = api.PostAsync("/edge/v1/rekey", new JsonObject()).GetAwaiter().GetResult();
+            JsonObject result = await api.PostAsync("/edge/v1/rekey", new JsonObject(), cancel);
             var boards = (result["boards"] as JsonArray ?? []).OfType<JsonObject>().ToList();
             TextTable.Write(console.Out, ["BOARD", "KEY"],
                 boards.Select(b => (IReadOnlyList<string>)[(string?)b["name"] ?? "?", (string?)b["error"] is { } error ? "old key: " + error : "new key"]));

@@ -19,7 +19,7 @@ public static class BoardsCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each board (opening a port may reset it)", DefaultValueFactory = _ => 5 };
         var noProbe = new Option<bool>("--no-probe") { Description = "Only list the ports; do not open them" };
         var command = new Command("boards", "List serial ports and probe them for Edge firmware") { ports, baud, timeout, noProbe };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, _) =>
         {
             if (OperatingSystem.IsWindows())
             {
@@ -41,7 +41,7 @@ public static class BoardsCommand
             else
             {
                 TimeSpan wait = TimeSpan.FromSeconds(parsed.GetValue(timeout));
-                ProbeResult[] results = Task.WhenAll(found.Select(p => BoardProbe.ProbeAsync(p.Path, parsed.GetValue(baud), wait))).GetAwaiter().GetResult();
+                ProbeResult[] results = await Task.WhenAll(found.Select(p => BoardProbe.ProbeAsync(p.Path, parsed.GetValue(baud), wait)));
                 for (int i = 0; i < found.Count; i++)
                 {
                     ProbeResult r = results[i];

@@ -35,11 +35,21 @@ public static class HostCommands
 
         try
         {
+            // Synchronous, as its callers are (under the network lock): stderr is taken line by line as it comes, so that
+            // neither pipe can fill while the other is read; WaitForExit returns after its last line was handed over.
             using Process process = Process.Start(start)!;
-            Task<string> error = process.StandardError.ReadToEndAsync();
+            var error = new System.Text.StringBuilder();
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data != null)
+                {
+                    error.Append(e.Data).Append('\n');
+                }
+            };
+            process.BeginErrorReadLine();
             string output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            return (process.ExitCode, output + error.Result);
+            return (process.ExitCode, output + error);
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -26,19 +26,19 @@ public static class LabCommand
         {
             nodes, timeout, firstAddress, notReadyAfter, evictAfter, profiles, ui,
         };
-        up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress))
+        up.SetAction((parsed, cancel) => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(firstAddress))
         {
             ControlPlaneArgs = Timings(parsed.GetValue(notReadyAfter), parsed.GetValue(evictAfter)),
             Profiles = parsed.GetValue(profiles) ?? [],
             Ui = parsed.GetValue(ui),
-        }.Run(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
+        }.RunAsync(parsed.GetValue(nodes), TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancel));
 
         var purge = new Option<bool>("--purge") { Description = "Also delete the cluster's state (objects, events); the next `lab up` starts empty" };
         var down = new Command("down", "Stop the lab's processes; the cluster's state is kept for the next `lab up` unless --purge") { purge };
-        down.SetAction(parsed => LabDown.Run(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(purge)));
+        down.SetAction((parsed, cancel) => LabDown.RunAsync(console, parsed.GetValue(GlobalOptions.Lab)!, parsed.GetValue(purge), cancel));
 
         var status = new Command("status", "Show the lab's processes and whether each board is connected");
-        status.SetAction(parsed => LabStatus.Run(console, parsed.GetValue(GlobalOptions.Lab)!));
+        status.SetAction((parsed, cancel) => LabStatus.RunAsync(console, parsed.GetValue(GlobalOptions.Lab)!, cancel));
 
         return new Command("lab", "Run a cluster of virtual boards on this machine (no hardware needed)") { up, down, status };
     }
@@ -87,8 +87,8 @@ public static class LabCommand
         var links = new Option<string[]>("--board") { Description = "Any board link (repeatable): tcp://HOST:7900 for a virtual board elsewhere, serial:///dev/ttyUSB0?baud=N" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for every board to be Ready", DefaultValueFactory = _ => 60 };
         var up = new Command("up", "Start the control plane for boards on serial ports (or other links); waits until every board is a Ready node") { ports, links, baud, timeout };
-        up.SetAction(parsed => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!)
-            .RunBoards(parsed.GetValue(ports) ?? [], parsed.GetValue(links) ?? [], parsed.GetValue(baud), TimeSpan.FromSeconds(parsed.GetValue(timeout))));
+        up.SetAction((parsed, cancel) => new LabUp(console, parsed.GetValue(GlobalOptions.Lab)!)
+            .RunBoardsAsync(parsed.GetValue(ports) ?? [], parsed.GetValue(links) ?? [], parsed.GetValue(baud), TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancel));
         return up;
     }
 }

@@ -14,7 +14,7 @@ public static class LabDown
 {
     private static readonly KindInfo PeerKind = KindInfo.ForKind("OverlayPeer")!;
 
-    public static int Run(CliConsole console, string name, bool purge)
+    public static async Task<int> RunAsync(CliConsole console, string name, bool purge, CancellationToken cancel)
     {
         LabState? state = LabState.Load(name);
         LabNetwork? network = LabNetwork.Load(name);
@@ -25,7 +25,7 @@ public static class LabDown
 
         if (state != null && network != null)
         {
-            ForgetPeers(state, network);
+            await ForgetPeersAsync(state, network, cancel);
         }
 
         if (state != null)
@@ -76,7 +76,7 @@ public static class LabDown
     /// The OverlayPeers of joins whose devices are about to go: the boards stop sending to them.
     /// Best effort: a control plane that is down already keeps them, and `overlay join` replaces them.
     /// </summary>
-    private static void ForgetPeers(LabState state, LabNetwork network)
+    private static async Task ForgetPeersAsync(LabState state, LabNetwork network, CancellationToken cancel)
     {
         if (network.Joined.Count == 0 || state.ControlPlane == null || !LabProcesses.IsAlive(state.ControlPlane.Pid))
         {
@@ -90,7 +90,7 @@ public static class LabDown
             {
                 try
                 {
-                    api.DeleteAsync(PeerKind, "", join.Peer).GetAwaiter().GetResult();
+                    await api.DeleteAsync(PeerKind, "", join.Peer, cancel);
                 }
                 catch (ApiException e) when (e.Code == 404)
                 {

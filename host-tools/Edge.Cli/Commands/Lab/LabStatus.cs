@@ -8,7 +8,7 @@ namespace Edge.Cli.Commands.Lab;
 /// <summary>The lab's processes (alive or not) and, from the control plane, whether each board is connected and at which generation.</summary>
 public static class LabStatus
 {
-    public static int Run(CliConsole console, string name)
+    public static async Task<int> RunAsync(CliConsole console, string name, CancellationToken cancel)
     {
         LabState state = LabState.Load(name) ?? throw new CliException($"no lab \"{name}\" on this machine: start one with `edgectl lab up`");
         var boards = new Dictionary<string, JsonNode>();
@@ -16,7 +16,7 @@ public static class LabStatus
         try
         {
             using var client = new ApiClient(state.Server, state.Token);
-            JsonObject list = client.GetAsync("/edge/v1/boards").GetAwaiter().GetResult();
+            JsonObject list = await client.GetAsync("/edge/v1/boards", cancel);
             foreach (JsonNode? board in list["items"] as JsonArray ?? [])
             {
                 boards[(string?)board?["link"] ?? ""] = board!;

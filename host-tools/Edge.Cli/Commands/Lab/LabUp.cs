@@ -61,7 +61,7 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         return Ipv4Address.Format(first + (uint)(n - 1));
     }
 
-    public int Run(int nodes, TimeSpan timeout)
+    public async Task<int> RunAsync(int nodes, TimeSpan timeout, CancellationToken cancel)
     {
         if (nodes is < 1 or > MaxNodes)
         {
@@ -83,17 +83,17 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
 
         for (int n = 1; n <= nodes; n++)
         {
-            StartBoard(state, n, dir);
+            await StartBoardAsync(state, n, dir, cancel);
         }
 
-        StartControlPlane(state, dir);
-        DialBoards(state);
-        WaitForNodes(state, nodes, timeout);
+        await StartControlPlaneAsync(state, dir, cancel);
+        await DialBoardsAsync(state, cancel);
+        await WaitForNodesAsync(state, nodes, timeout, cancel);
         string kubeconfig = LabKubeconfig.Write(state);
         MergeKubeconfig(state);
         if (Ui)
         {
-            StartUi(state, dir);
+            await StartUiAsync(state, dir, cancel);
         }
 
         console.Out.WriteLine();
@@ -119,9 +119,9 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
     }
 
     /// <summary>`edgectl ui` in the background for `lab up --ui`: on loopback, on the port it had before when that is free, recorded in the lab's file.</summary>
-    private void StartUi(LabState state, string dir)
+    private async Task StartUiAsync(LabState state, string dir, CancellationToken cancel)
     {
-        if (state.Ui != null && LabProcesses.IsAlive(state.Ui.Pid) && Healthy(state.Ui.Address))
+        if (state.Ui != null && LabProcesses.IsAlive(state.Ui.Pid) && await HealthyAsync(state.Ui.Address, cancel))
         {
             Done($"lab view is running (pid {state.Ui.Pid}, {state.Ui.Address})");
             return;
@@ -134,14 +134,14 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         state.Save();
 
         var clock = Stopwatch.StartNew();
-        while (!Healthy(state.Ui.Address))
+        while (!await HealthyAsync(state.Ui.Address, cancel))
         {
             if (!LabProcesses.IsAlive(pid) || clock.Elapsed > TimeSpan.FromSeconds(30))
             {
                 throw new CliException($"the lab view did not start; its log ({log}) ends:\n{Tail(log)}");
             }
 
-            Thread.Sleep(100);
+            await Task.Delay(100, cancel);
         }
 
         Done($"started the lab view (pid {pid}, {state.Ui.Address})");
@@ -151,7 +151,7 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
     /// `edgectl up`: the same control plane for boards on serial ports. The boards are their own
     /// hardware: nothing to start, only links to dial; their names come from their hellos.
     /// </summary>
-    public int RunBoards(string[] ports, string[] links, int baud, TimeSpan timeout)
+    public async Task<int> RunBoardsAsync(string[] ports, string[] links, int baud, TimeSpan timeout, CancellationToken cancel)
     {
         if (ports.Length == 0 && links.Length == 0)
         {
@@ -193,9 +193,9 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         }
 
         state.Save();
-        StartControlPlane(state, LabState.DirectoryFor(name));
-        DialBoards(state);
-        WaitForNodes(state, state.Boards.Count, timeout);
+        await StartControlPlaneAsync(state, LabState.DirectoryFor(name), cancel);
+        await DialBoardsAsync(state, cancel);
+        await WaitForNodesAsync(state, state.Boards.Count, timeout, cancel);
         string kubeconfig = LabKubeconfig.Write(state);
         MergeKubeconfig(state);
         console.Out.WriteLine();
@@ -252,16 +252,16 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         }
     }
 
-    private static void DialBoards(LabState state)
+    private static async Task DialBoardsAsync(LabState state, CancellationToken cancel)
     {
         using var api = new ApiClient(state.Server, state.Token);
         foreach (LabProcess board in state.Boards)
         {
-            api.PostAsync("/edge/v1/boards", new JsonObject { ["link"] = board.Address }).GetAwaiter().GetResult();
+            await api.PostAsync("/edge/v1/boards", new JsonObject { ["link"] = board.Address }, cancel);
         }
     }
 
-    private void StartBoard(LabState state, int n, string dir)
+    private async Task StartBoardAsync(LabState state, int n, string dir, CancellationToken cancel)
     {
         string node = $"node-{n}";
         LabProcess? existing = state.Boards.FirstOrDefault(b => b.Name == node);
@@ -314,7 +314,7 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
                 throw new CliException($"virtual board {node} (pid {pid}) did not listen on {address}:{AgentBoard.DefaultMgmtPort} in 20 s; its log ({log}) ends:\n{Tail(log)}");
             }
 
-            Thread.Sleep(50);
+            await Task.Delay(50, cancel);
         }
 
         Done($"started virtual board {node} at {address}{(netns != null ? $" in namespace {netns}" : "")} (pid {pid})");
@@ -382,9 +382,9 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         return flash;
     }
 
-    private void StartControlPlane(LabState state, string dir)
+    private async Task StartControlPlaneAsync(LabState state, string dir, CancellationToken cancel)
     {
-        if (state.ControlPlane != null && LabProcesses.IsAlive(state.ControlPlane.Pid) && Healthy(state.Server))
+        if (state.ControlPlane != null && LabProcesses.IsAlive(state.ControlPlane.Pid) && await HealthyAsync(state.Server, cancel))
         {
             Done($"control plane is running (pid {state.ControlPlane.Pid}, API {state.Server})");
             return;
@@ -406,27 +406,27 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         state.Save();
 
         var clock = Stopwatch.StartNew();
-        while (!Healthy(state.Server))
+        while (!await HealthyAsync(state.Server, cancel))
         {
             if (!LabProcesses.IsAlive(pid) || clock.Elapsed > TimeSpan.FromSeconds(20))
             {
                 throw new CliException($"the control plane did not start; its log ({log}) ends:\n{Tail(log)}");
             }
 
-            Thread.Sleep(100);
+            await Task.Delay(100, cancel);
         }
 
         Done($"started the control plane (pid {pid}, API {state.Server})");
     }
 
-    private void WaitForNodes(LabState state, int nodes, TimeSpan timeout)
+    private async Task WaitForNodesAsync(LabState state, int nodes, TimeSpan timeout, CancellationToken cancel)
     {
         using var api = new ApiClient(state.Server, state.Token);
         var ready = new HashSet<string>();
         var clock = Stopwatch.StartNew();
         while (ready.Count < nodes)
         {
-            List<KubeObject> listed = api.ListAsync(KindInfo.ForKind("Node")!, null, null).GetAwaiter().GetResult();
+            List<KubeObject> listed = await api.ListAsync(KindInfo.ForKind("Node")!, null, null, cancel);
             foreach (KubeObject node in listed.Where(n => ResourceColumns.NodeStatus(n).StartsWith("Ready", StringComparison.Ordinal)).OrderBy(n => n.Name, StringComparer.Ordinal))
             {
                 if (ready.Add(node.Name))
@@ -446,7 +446,7 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
             }
 
             // A board that will not take this control plane (another cluster's, or one with no key) does not come round by waiting.
-            JsonObject boards = api.GetAsync("/edge/v1/boards").GetAwaiter().GetResult();
+            JsonObject boards = await api.GetAsync("/edge/v1/boards", cancel);
             if ((boards["items"] as JsonArray ?? []).FirstOrDefault(b => (bool?)b?["untrusted"] == true) is JsonNode refused)
             {
                 throw new CliException($"{(string?)refused["link"]}: {(string?)refused["problem"]}\n"
@@ -455,14 +455,14 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
 
             if (clock.Elapsed > timeout)
             {
-                JsonObject sessions = api.GetAsync("/edge/v1/boards").GetAwaiter().GetResult();
+                JsonObject sessions = await api.GetAsync("/edge/v1/boards", cancel);
                 var problems = (sessions["items"] as JsonArray ?? []).Where(b => (bool?)b?["connected"] != true)
                     .Select(b => $"{(string?)b?["name"] ?? (string?)b?["link"]}: {(string?)b?["problem"]}").ToList();
                 throw new CliException($"{nodes - ready.Count} of {nodes} nodes not Ready after {timeout.TotalSeconds:0} s"
                     + (problems.Count > 0 ? ":\n  " + string.Join("\n  ", problems) : "") + $"\nsee `edgectl lab status` and {state.ControlPlane?.Log}");
             }
 
-            Thread.Sleep(200);
+            await Task.Delay(200, cancel);
         }
     }
 
@@ -478,7 +478,7 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         }
     }
 
-    private static bool Healthy(string server)
+    private static async Task<bool> HealthyAsync(string server, CancellationToken cancel)
     {
         if (string.IsNullOrEmpty(server))
         {
@@ -488,11 +488,11 @@ public sealed class LabUp(CliConsole console, string name, string? firstAddress 
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            return http.GetStringAsync(server.TrimEnd('/') + "/healthz").GetAwaiter().GetResult().Trim() == "ok";
+            return (await http.GetStringAsync(server.TrimEnd('/') + "/healthz", cancel)).Trim() == "ok";
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancel.IsCancellationRequested))
         {
-            return false;
+            return false; // not up yet, or its 2 s ran out
         }
     }
 

@@ -36,14 +36,14 @@ public static class OverlayCommand
             Description = "UDP port of this side's vxlan device (default 4789)",
         };
         var join = new Command("join", "Attach this host (or a namespace) to the pod network with a kernel vxlan device") { netns, address, name, device, dryRun, vxlanPort };
-        join.SetAction(parsed => Join(console, parsed, parsed.GetValue(netns), parsed.GetValue(address), parsed.GetValue(name), parsed.GetValue(device)!,
-            parsed.GetValue(dryRun), parsed.GetValue(vxlanPort)));
+        join.SetAction((parsed, cancel) => JoinAsync(console, parsed, parsed.GetValue(netns), parsed.GetValue(address), parsed.GetValue(name), parsed.GetValue(device)!,
+            parsed.GetValue(dryRun), parsed.GetValue(vxlanPort), cancel));
 
         var leaveNetns = new Option<string?>("--netns") { Description = "The namespace that joined" };
         var leaveName = new Option<string?>("--name") { Description = "The peer's name (default as for join)" };
         var leaveDevice = new Option<string>("--device") { DefaultValueFactory = _ => "edge0" };
         var leave = new Command("leave", "Remove the vxlan device and the host's place on the overlay") { leaveNetns, leaveName, leaveDevice };
-        leave.SetAction(parsed =>
+        leave.SetAction(async (parsed, cancel) =>
         {
             string? ns = parsed.GetValue(leaveNetns);
             string peer = parsed.GetValue(leaveName) ?? ns ?? Environment.MachineName;
@@ -56,7 +56,7 @@ public static class OverlayCommand
             using ApiClient api = ApiClient.For(parsed);
             try
             {
-                api.DeleteAsync(PeerKind, "", peer).GetAwaiter().GetResult();
+                await api.DeleteAsync(PeerKind, "", peer, cancel);
             }
             catch (ApiException e) when (e.Code == 404)
             {
@@ -70,10 +70,11 @@ public static class OverlayCommand
         return new Command("overlay", "Join this Linux host to the pod network (or leave it)") { join, leave };
     }
 
-    private static int Join(CliConsole console, ParseResult parsed, string? netns, string? address, string? name, string device, bool dryRun, int? vxlanPort)
+    private static async Task<int> JoinAsync(CliConsole console, ParseResult parsed, string? netns, string? address, string? name, string device, bool dryRun, int? vxlanPort,
+        CancellationToken cancel)
     {
         using ApiClient api = ApiClient.For(parsed);
-        List<KubeObject> nodes = api.ListAsync(KindInfo.ForKind("Node")!, null, null).GetAwaiter().GetResult();
+        List<KubeObject> nodes = await api.ListAsync(KindInfo.ForKind("Node")!, null, null, cancel);
         string peerName = name ?? netns ?? Environment.MachineName;
         int port = vxlanPort ?? 4789;
         if (nodes.Any(n => ResourceColumns.Address(n, "InternalIP").StartsWith("127.", StringComparison.Ordinal)))
@@ -101,11 +102,11 @@ public static class OverlayCommand
             hostAddress = SourceAddressTowards(nodes, netns);
         }
 
-        KubeObject? registered = api.TryGetAsync(PeerKind, "", peerName).GetAwaiter().GetResult();
+        KubeObject? registered = await api.TryGetAsync(PeerKind, "", peerName, cancel);
         string overlayCidr;
         if (dryRun)
         {
-            overlayCidr = (string?)registered?.Spec?["podCIDR"] ?? NextFreeOverlay(api);
+            overlayCidr = (string?)registered?.Spec?["podCIDR"] ?? await NextFreeOverlayAsync(api, cancel);
             console.Out.WriteLine($"# register overlaypeer {peerName} ({hostAddress}) with the control plane: `edgectl overlay join` does it; its overlay range would be {overlayCidr}");
         }
         else
@@ -117,8 +118,8 @@ public static class OverlayCommand
                 ["metadata"] = new JsonObject { ["name"] = peerName },
                 ["spec"] = new JsonObject { ["address"] = hostAddress, ["vxlanPort"] = port },
             });
-            api.ApplyAsync(peer).GetAwaiter().GetResult();
-            overlayCidr = WaitForOverlayRange(api, peerName);
+            await api.ApplyAsync(peer, cancel);
+            overlayCidr = await WaitForOverlayRangeAsync(api, peerName, cancel);
         }
 
         string serviceCidr = "10.96.0.0/16";
@@ -148,7 +149,7 @@ public static class OverlayCommand
                 LabBridge.Forget(lab, netns);
             }
 
-            api.DeleteAsync(PeerKind, "", peerName).GetAwaiter().GetResult();
+            await api.DeleteAsync(PeerKind, "", peerName, cancel);
             string hint = e.Message.Contains("Address already in use", StringComparison.Ordinal)
                 ? $"; UDP port {port} is taken here (by a virtual board, or another vxlan device): try --vxlan-port {(port == 4789 ? 8472 : 4790)}"
                 : "";
@@ -161,25 +162,25 @@ public static class OverlayCommand
         return ExitCodes.Ok;
     }
 
-    private static string WaitForOverlayRange(ApiClient api, string peerName)
+    private static async Task<string> WaitForOverlayRangeAsync(ApiClient api, string peerName, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(10))
         {
-            if ((string?)api.TryGetAsync(PeerKind, "", peerName).GetAwaiter().GetResult()?.Spec?["podCIDR"] is string cidr)
+            if ((string?)(await api.TryGetAsync(PeerKind, "", peerName, cancel))?.Spec?["podCIDR"] is string cidr)
             {
                 return cidr;
             }
 
-            Thread.Sleep(100);
+            await Task.Delay(100, cancel);
         }
 
         throw new CliException("the control plane did not give this host an overlay range in 10 s (is it running? `edgectl lab status`)");
     }
 
-    private static string NextFreeOverlay(ApiClient api)
+    private static async Task<string> NextFreeOverlayAsync(ApiClient api, CancellationToken cancel)
     {
-        var taken = api.ListAsync(PeerKind, null, null).GetAwaiter().GetResult().Select(p => (string?)p.Spec?["podCIDR"]).ToHashSet();
+        var taken = (await api.ListAsync(PeerKind, null, null, cancel)).Select(p => (string?)p.Spec?["podCIDR"]).ToHashSet();
         return Enumerable.Range(0, 256).Select(k => $"10.250.{k}.0/24").First(c => !taken.Contains(c));
     }
 

@@ -13,7 +13,7 @@ public sealed class PolicyCheckCommand(CliConsole console)
     // Relaxed escaping: the reasons are sentences ("the pod's own board"), not HTML.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public int Run(ParseResult parsed, string fromText, string toText, string? portText, string? format)
+    public async Task<int> RunAsync(ParseResult parsed, string fromText, string toText, string? portText, string? format, CancellationToken cancel)
     {
         // Complete
         string ns = ResourceArgs.Namespace(parsed);
@@ -25,7 +25,7 @@ public sealed class PolicyCheckCommand(CliConsole console)
 
         // Run: the objects the control plane compiles the boards' policies from, then the check.
         using ApiClient api = ApiClient.For(parsed);
-        PolicyCheckResult result = new PolicyCheck(Load(api)).Check(from, to, port);
+        PolicyCheckResult result = new PolicyCheck(await LoadAsync(api, cancel)).Check(from, to, port);
         if (format == "json")
         {
             console.Out.WriteLine(PolicyCheckPrinter.ToJson(result).ToJsonString(Indented));
@@ -39,10 +39,10 @@ public sealed class PolicyCheckCommand(CliConsole console)
     }
 
     /// <summary>The objects the control plane compiles the boards' policies from, as they are now.</summary>
-    internal static PolicyCluster Load(ApiClient api)
+    internal static async Task<PolicyCluster> LoadAsync(ApiClient api, CancellationToken cancel)
     {
-        List<KubeObject> All(string kind) => api.ListAsync(KindInfo.ForKind(kind)!, null, null).GetAwaiter().GetResult();
-        return new PolicyCluster(All("Pod"), All("Namespace"), All("NetworkPolicy"), All("Node"), All("Service"), All("Endpoints"),
+        Task<List<KubeObject>> All(string kind) => api.ListAsync(KindInfo.ForKind(kind)!, null, null, cancel);
+        return new PolicyCluster(await All("Pod"), await All("Namespace"), await All("NetworkPolicy"), await All("Node"), await All("Service"), await All("Endpoints"),
             PolicyCluster.Network.DnsServiceIp);
     }
 }

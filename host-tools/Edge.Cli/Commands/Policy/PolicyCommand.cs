@@ -48,7 +48,7 @@ public static class PolicyCommand
         {
             from, to, port, output,
         };
-        check.SetAction(parsed => new PolicyCheckCommand(console).Run(parsed, parsed.GetValue(from)!, parsed.GetValue(to)!, parsed.GetValue(port), parsed.GetValue(output)));
+        check.SetAction((parsed, cancel) => new PolicyCheckCommand(console).RunAsync(parsed, parsed.GetValue(from)!, parsed.GetValue(to)!, parsed.GetValue(port), parsed.GetValue(output), cancel));
         return new Command("policy", "Ask what the cluster's NetworkPolicies allow, and probe what the boards let through") { check, PolicyMatrixDefinition.Create(console) };
     }
 }

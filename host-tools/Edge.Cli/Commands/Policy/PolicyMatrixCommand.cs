@@ -28,7 +28,8 @@ public sealed class PolicyMatrixCommand(CliConsole console, Func<ApiClient, Port
 
     private readonly Func<ApiClient, PortArgument, int, IReachabilityProber> _prober = prober ?? ((api, port, timeout) => new NcProber(api, port, timeout));
 
-    public int Run(ParseResult parsed, string[] namespaceWords, bool allNamespaces, string? selector, string? portText, int timeoutSeconds, bool expect, string? format)
+    public async Task<int> RunAsync(ParseResult parsed, string[] namespaceWords, bool allNamespaces, string? selector, string? portText, int timeoutSeconds, bool expect, string? format,
+        CancellationToken cancel)
     {
         // Complete
         List<string> namespaces = Namespaces(parsed, namespaceWords);
@@ -52,7 +53,7 @@ public sealed class PolicyMatrixCommand(CliConsole console, Func<ApiClient, Port
 
         // Run: the pods, then (with --expect) the computation over the same cluster, then the probes.
         using ApiClient api = ApiClient.For(parsed);
-        (List<MatrixPod> pods, List<SkippedPod> skipped) = ListPods(api, allNamespaces ? null : namespaces, selector);
+        (List<MatrixPod> pods, List<SkippedPod> skipped) = await ListPodsAsync(api, allNamespaces ? null : namespaces, selector, cancel);
         if (pods.Count == 0)
         {
             string where = allNamespaces ? "in any namespace but kube-system" : $"in namespace{(namespaces.Count > 1 ? "s" : "")} {string.Join(", ", namespaces)}";
@@ -61,8 +62,8 @@ public sealed class PolicyMatrixCommand(CliConsole console, Func<ApiClient, Port
             throw new CliException($"no running pods {where}{matching} to probe{left}");
         }
 
-        Func<MatrixPod, MatrixPod, bool?>? expected = expect ? Expectations(api, port) : null;
-        IReadOnlyList<MatrixCell>? cells = Probe(pods, _prober(api, port, timeoutSeconds));
+        Func<MatrixPod, MatrixPod, bool?>? expected = expect ? await ExpectationsAsync(api, port, cancel) : null;
+        IReadOnlyList<MatrixCell>? cells = await ProbeAsync(pods, _prober(api, port, timeoutSeconds), cancel);
         if (cells == null)
         {
             return Interrupted;
@@ -113,12 +114,22 @@ public sealed class PolicyMatrixCommand(CliConsole console, Func<ApiClient, Port
     }
 
     /// <summary>The pods to probe, by namespace then name, and those left out: not Running, terminating, or without an address or a node.</summary>
-    private static (List<MatrixPod> Pods, List<SkippedPod> Skipped) ListPods(ApiClient api, List<string>? namespaces, string? selector)
+    private static async Task<(List<MatrixPod> Pods, List<SkippedPod> Skipped)> ListPodsAsync(ApiClient api, List<string>? namespaces, string? selector, CancellationToken cancel)
     {
         KindInfo kind = KindInfo.ForKind("Pod")!;
-        List<KubeObject> listed = namespaces == null
-            ? api.ListAsync(kind, null, selector).GetAwaiter().GetResult().Where(p => Party.NamespaceOf(p) != "kube-system").ToList()
-            : namespaces.SelectMany(ns => api.ListAsync(kind, ns, selector).GetAwaiter().GetResult()).ToList();
+        var listed = new List<KubeObject>();
+        if (namespaces == null)
+        {
+            listed.AddRange((await api.ListAsync(kind, null, selector, cancel)).Where(p => Party.NamespaceOf(p) != "kube-system"));
+        }
+        else
+        {
+            foreach (string ns in namespaces)
+            {
+                listed.AddRange(await api.ListAsync(kind, ns, selector, cancel));
+            }
+        }
+
         var pods = new List<MatrixPod>();
         var skipped = new List<SkippedPod>();
         foreach (KubeObject pod in listed.OrderBy(p => Party.NamespaceOf(p), StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
@@ -145,9 +156,9 @@ public sealed class PolicyMatrixCommand(CliConsole console, Func<ApiClient, Port
     }
 
     /// <summary>`policy check`'s verdict for each pair, over one snapshot of the cluster; null where it has none (a pod gone since the listing).</summary>
-    private static Func<MatrixPod, MatrixPod, bool?> Expectations(ApiClient api, PortArgument port)
+    private static async Task<Func<MatrixPod, MatrixPod, bool?>> ExpectationsAsync(ApiClient api, PortArgument port, CancellationToken cancel)
     {
-        var check = new PolicyCheck(PolicyCheckCommand.Load(api));
+        var check = new PolicyCheck(await PolicyCheckCommand.LoadAsync(api, cancel));
         return (from, to) =>
         {
             try
@@ -163,22 +174,25 @@ public sealed class PolicyMatrixCommand(CliConsole console, Func<ApiClient, Port
         static PeerArgument Peer(MatrixPod pod) => new(PeerKind.Pod, pod.Namespace, pod.Name, 0);
     }
 
-    /// <summary>Every probe, with a progress line on a terminal; null after Ctrl+C, which stops the probes (their tools are cancelled on the boards).</summary>
-    private IReadOnlyList<MatrixCell>? Probe(List<MatrixPod> pods, IReachabilityProber probe)
+    /// <summary>
+    /// Every probe, with a progress line on a terminal; null after Ctrl+C, which stops the probes (their tools are cancelled on the
+    /// boards). The handler is the command's own: System.CommandLine leaves signals to the commands (EdgeCli.RunAsync).
+    /// </summary>
+    private async Task<IReadOnlyList<MatrixCell>?> ProbeAsync(List<MatrixPod> pods, IReachabilityProber probe, CancellationToken cancel)
     {
-        using var cancel = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         ConsoleCancelEventHandler onCtrlC = (_, e) =>
         {
             e.Cancel = true;
-            cancel.Cancel();
+            stop.Cancel();
         };
         Console.CancelKeyPress += onCtrlC;
         var progress = new ProgressLine(console);
         try
         {
-            return new MatrixProbes(probe).RunAsync(pods, progress.Show, cancel.Token).GetAwaiter().GetResult();
+            return await new MatrixProbes(probe).RunAsync(pods, progress.Show, stop.Token);
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return null;
         }

@@ -60,8 +60,8 @@ public static class PolicyMatrixDefinition
         {
             namespaces, all, selector, port, timeout, expect, output,
         };
-        matrix.SetAction(parsed => new PolicyMatrixCommand(console, prober).Run(parsed, parsed.GetValue(namespaces) ?? [], parsed.GetValue(all),
-            parsed.GetValue(selector), parsed.GetValue(port), parsed.GetValue(timeout), parsed.GetValue(expect), parsed.GetValue(output)));
+        matrix.SetAction((parsed, cancel) => new PolicyMatrixCommand(console, prober).RunAsync(parsed, parsed.GetValue(namespaces) ?? [], parsed.GetValue(all),
+            parsed.GetValue(selector), parsed.GetValue(port), parsed.GetValue(timeout), parsed.GetValue(expect), parsed.GetValue(output), cancel));
         return matrix;
     }
 

@@ -12,7 +12,7 @@ public static class ApplyCommand
     {
         var files = FilesOption("The manifest(s) to apply: a file, a directory of .yaml/.yml/.json, or - for stdin (repeatable)");
         var command = new Command("apply", "Apply a configuration to a resource by file name or stdin") { files };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             List<ManifestDocument> documents = ManifestFiles.Read(console, parsed.GetValue(files) ?? []);
             using ApiClient api = ApiClient.For(parsed);
@@ -24,7 +24,7 @@ public static class ApplyCommand
                     doc.Object.Metadata["namespace"] = ns;
                 }
 
-                string outcome = api.ApplyAsync(doc.Object).GetAwaiter().GetResult();
+                string outcome = await api.ApplyAsync(doc.Object, cancel);
                 console.Out.WriteLine($"{ResourceNames.Of(doc.Object)} {outcome}");
             }
 

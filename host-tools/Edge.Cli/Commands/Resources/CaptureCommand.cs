@@ -18,12 +18,13 @@ public static class CaptureCommand
         var write = new Option<string>("--write", "-w") { Description = "The pcap file to write, or - for standard output (| wireshark -k -i -)", Required = true };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: at Ctrl+C)" };
         var command = new Command("capture", "Capture a node's overlay or a pod's traffic as pcap") { node, port, write, duration };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             string target = parsed.GetValue(write)!;
             string where = parsed.GetValue(port)!;
             using ApiClient api = ApiClient.For(parsed);
-            using var stop = new CancellationTokenSource();
+            // Until --duration, or Ctrl+C, which stops the capture and keeps the file (System.CommandLine leaves signals to the commands: EdgeCli.RunAsync).
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             if (parsed.GetValue(duration) is double seconds)
             {
                 stop.CancelAfter(TimeSpan.FromSeconds(seconds));
@@ -40,8 +41,8 @@ public static class CaptureCommand
                 using Stream file = target == "-" ? Console.OpenStandardOutput() : File.Create(target);
                 using var output = new Output.PcapWholeRecords(file);
                 string path = $"/api/v1/nodes/{Uri.EscapeDataString(parsed.GetValue(node)!)}/capture?port={Uri.EscapeDataString(where)}&namespace={Uri.EscapeDataString(ResourceArgs.Namespace(parsed))}";
-                api.StreamAsync(path, output, stop.Token,
-                    () => console.Err.WriteLine($"capturing {where} on {parsed.GetValue(node)} into {(target == "-" ? "stdout" : target)}; Ctrl+C to stop")).GetAwaiter().GetResult();
+                await api.StreamAsync(path, output, stop.Token,
+                    () => console.Err.WriteLine($"capturing {where} on {parsed.GetValue(node)} into {(target == "-" ? "stdout" : target)}; Ctrl+C to stop"));
                 console.Err.WriteLine($"{output.Records:N0} packets captured");
                 return ExitCodes.Ok;
             }

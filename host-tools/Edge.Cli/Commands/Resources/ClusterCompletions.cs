@@ -43,6 +43,8 @@ public static class ClusterCompletions
             using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             KindInfo info = KindInfo.ForKind(kind)!;
             string? ns = info.Namespaced ? context.ParseResult.GetValue(GlobalOptions.Namespace) ?? "default" : null;
+            // The one wait on a task in edgectl: System.CommandLine asks a completion source for its items synchronously
+            // (Func<CompletionContext, IEnumerable<CompletionItem>>, no async overload), so the listing is waited for here, 2 s at most.
             return api.ListAsync(info, ns, null, quick.Token).GetAwaiter().GetResult().Select(o => new CompletionItem(o.Name)).ToList();
         }
         catch (Exception e) when (e is CliException or OperationCanceledException or HttpRequestException or IOException or ArgumentException)

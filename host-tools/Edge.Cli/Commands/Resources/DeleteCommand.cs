@@ -21,7 +21,7 @@ public static class DeleteCommand
         {
             words, files, selector, all, ignoreNotFound,
         };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             using ApiClient api = ApiClient.For(parsed);
             string ns = ResourceArgs.Namespace(parsed);
@@ -53,7 +53,7 @@ public static class DeleteCommand
 
                     foreach (KindInfo kind in named.Select(t => t.Kind).Distinct())
                     {
-                        targets.AddRange(api.ListAsync(kind, kind.Namespaced ? ns : null, sel).GetAwaiter().GetResult()
+                        targets.AddRange((await api.ListAsync(kind, kind.Namespaced ? ns : null, sel, cancel))
                             .Select(o => (kind, o.Namespace, o.Name)));
                     }
                 }
@@ -68,7 +68,7 @@ public static class DeleteCommand
             {
                 try
                 {
-                    api.DeleteAsync(kind, objectNs, name).GetAwaiter().GetResult();
+                    await api.DeleteAsync(kind, objectNs, name, cancel);
                     console.Out.WriteLine($"{ResourceNames.Qualified(kind.Kind)} \"{name}\" deleted");
                 }
                 catch (ApiException e) when (e.Code == 404)

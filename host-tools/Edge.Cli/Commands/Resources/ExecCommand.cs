@@ -18,7 +18,7 @@ public static class ExecCommand
         var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass standard input to the tool (nc)" };
         var container = new Option<string?>("--container", "-c") { Description = "The container to run in (a container the pod has; they share its sandbox)" };
         var verb = new Command("exec", "Execute a command in a pod") { pod, command, stdin, container };
-        verb.SetAction(parsed =>
+        verb.SetAction(async (parsed, cancel) =>
         {
             string[] args = parsed.GetValue(command) ?? [];
             if (args.Length == 0)
@@ -27,22 +27,23 @@ public static class ExecCommand
             }
 
             using ApiClient api = ApiClient.For(parsed);
-            using var cancel = new CancellationTokenSource();
+            // Ctrl+C stops the tool, and edgectl exits 130 after it (System.CommandLine leaves signals to the commands: EdgeCli.RunAsync).
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             ConsoleCancelEventHandler onCtrlC = (_, e) =>
             {
                 e.Cancel = true;
-                cancel.Cancel();
+                stop.Cancel();
             };
             Console.CancelKeyPress += onCtrlC;
             try
             {
-                string? input = parsed.GetValue(stdin) ? console.In.ReadToEnd() : null;
-                return api.ExecAsync(ResourceArgs.Namespace(parsed), parsed.GetValue(pod)!, parsed.GetValue(container), args, input, (stream, data) =>
+                string? input = parsed.GetValue(stdin) ? await console.In.ReadToEndAsync(stop.Token) : null;
+                return await api.ExecAsync(ResourceArgs.Namespace(parsed), parsed.GetValue(pod)!, parsed.GetValue(container), args, input, (stream, data) =>
                 {
                     TextWriter target = stream == 2 ? console.Err : console.Out;
                     target.Write(data);
                     target.Flush();
-                }, cancel.Token).GetAwaiter().GetResult();
+                }, stop.Token);
             }
             catch (OperationCanceledException)
             {

@@ -26,13 +26,13 @@ public static class GetCommand
         var labelColumns = new Option<string[]>("--label-columns", "-L") { Description = "A column per label key (-L app -L tier, or -L app,tier)", AllowMultipleArgumentsPerToken = false };
         var showManagedFields = new Option<bool>("--show-managed-fields") { Description = "With -o json|yaml, keep metadata.managedFields (server-side apply's field managers)" };
         var command = new Command("get", "Display one or many resources") { words, output, all, selector, watch, noHeaders, showLabels, labelColumns, showManagedFields };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             var columns = new Shown(parsed.GetValue(showLabels), (parsed.GetValue(labelColumns) ?? []).SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray(),
                 parsed.GetValue(showManagedFields));
             return parsed.GetValue(watch)
-                ? Watch(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns)
-                : Run(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns);
+                ? await WatchAsync(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns, cancel)
+                : await RunAsync(console, parsed, parsed.GetValue(words) ?? [], parsed.GetValue(output), parsed.GetValue(all), parsed.GetValue(selector), parsed.GetValue(noHeaders), columns, cancel);
         });
         return command;
     }
@@ -56,7 +56,8 @@ public static class GetCommand
         },
     };
 
-    private static int Run(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, Shown extra)
+    private static async Task<int> RunAsync(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, Shown extra,
+        CancellationToken cancel)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         string ns = ResourceArgs.Namespace(parsed);
@@ -66,13 +67,13 @@ public static class GetCommand
         {
             if (group.All(t => t.Name == null))
             {
-                found.AddRange(Sorted(api.ListAsync(group.Key, group.Key.Namespaced && !allNamespaces ? ns : null, selector).GetAwaiter().GetResult()));
+                found.AddRange(Sorted(await api.ListAsync(group.Key, group.Key.Namespaced && !allNamespaces ? ns : null, selector, cancel)));
             }
             else
             {
                 foreach ((KindInfo kind, string? name) in group)
                 {
-                    found.Add(new KubeObject(api.GetAsync(Host.Api.ResourcePath.For(kind, kind.Namespaced ? ns : null, name)).GetAwaiter().GetResult()));
+                    found.Add(new KubeObject(await api.GetAsync(Host.Api.ResourcePath.For(kind, kind.Namespaced ? ns : null, name), cancel)));
                 }
             }
         }
@@ -130,7 +131,8 @@ public static class GetCommand
     /// `get TYPE -w`: the table, then a row for every change, in the same columns, as kubectl
     /// prints them (-o name and -o json print one name or object per change instead).
     /// </summary>
-    private static int Watch(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, Shown extra)
+    private static async Task<int> WatchAsync(CliConsole console, ParseResult parsed, string[] words, string? format, bool allNamespaces, string? selector, bool noHeaders, Shown extra,
+        CancellationToken cancel)
     {
         List<(KindInfo Kind, string? Name)> targets = ResourceArgs.Targets(words);
         if (targets.Select(t => t.Kind).Distinct().Count() != 1 || targets.Any(t => t.Name != null))
@@ -141,7 +143,7 @@ public static class GetCommand
         KindInfo kind = targets[0].Kind;
         string? ns = kind.Namespaced && !allNamespaces ? ResourceArgs.Namespace(parsed) : null;
         using ApiClient api = ApiClient.For(parsed);
-        (List<KubeObject> items, string version) = api.ListForWatchAsync(kind, ns, selector).GetAwaiter().GetResult();
+        (List<KubeObject> items, string version) = await api.ListForWatchAsync(kind, ns, selector, cancel);
         ResourceColumns.Table table = ResourceColumns.For(kind.Kind);
         bool wide = format == "wide";
         bool withNamespace = allNamespaces && kind.Namespaced;
@@ -161,7 +163,8 @@ public static class GetCommand
         }
 
         console.Out.Flush();
-        using var stop = new CancellationTokenSource();
+        // Ctrl+C ends the watch, not the process (System.CommandLine leaves signals to the commands: EdgeCli.RunAsync).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         ConsoleCancelEventHandler onCtrlC = (_, e) =>
         {
             e.Cancel = true;
@@ -170,7 +173,7 @@ public static class GetCommand
         Console.CancelKeyPress += onCtrlC;
         try
         {
-            api.WatchAsync(kind, ns, selector, version, (type, obj) =>
+            await api.WatchAsync(kind, ns, selector, version, (type, obj) =>
             {
                 obj = extra.Printed(obj);
                 switch (format)
@@ -193,7 +196,7 @@ public static class GetCommand
                 }
 
                 console.Out.Flush();
-            }, stop.Token).GetAwaiter().GetResult();
+            }, stop.Token);
         }
         finally
         {

@@ -24,12 +24,12 @@ public static class NodeCommands
         ClusterCompletions.Names(node, "Node");
         var force = new Option<bool>("--force") { Description = "Also delete pods no deployment will recreate" };
         var drain = new Command("drain", "Drain node in preparation for maintenance") { node, force };
-        drain.SetAction(parsed =>
+        drain.SetAction(async (parsed, cancel) =>
         {
             using ApiClient api = ApiClient.For(parsed);
             string name = parsed.GetValue(node)!;
-            SetUnschedulable(console, api, name, true);
-            List<KubeObject> pods = api.ListAsync(PodKind, null, null).GetAwaiter().GetResult()
+            await SetUnschedulableAsync(console, api, name, true, cancel);
+            List<KubeObject> pods = (await api.ListAsync(PodKind, null, null, cancel))
                 .Where(p => (string?)p.Spec?["nodeName"] == name).ToList();
             List<KubeObject> bare = pods.Where(p => p.ControllerUid == null).ToList();
             if (bare.Count > 0 && !parsed.GetValue(force))
@@ -40,7 +40,7 @@ public static class NodeCommands
             foreach (KubeObject pod in pods)
             {
                 console.Out.WriteLine($"evicting pod {pod.Namespace}/{pod.Name}");
-                api.DeleteAsync(PodKind, pod.Namespace, pod.Name).GetAwaiter().GetResult();
+                await api.DeleteAsync(PodKind, pod.Namespace, pod.Name, cancel);
             }
 
             console.Out.WriteLine($"node/{name} drained");
@@ -54,18 +54,18 @@ public static class NodeCommands
         var node = new Argument<string>("node");
         ClusterCompletions.Names(node, "Node");
         var command = new Command(verb, description) { node };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             using ApiClient api = ApiClient.For(parsed);
-            SetUnschedulable(console, api, parsed.GetValue(node)!, unschedulable);
+            await SetUnschedulableAsync(console, api, parsed.GetValue(node)!, unschedulable, cancel);
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void SetUnschedulable(CliConsole console, ApiClient api, string name, bool unschedulable)
+    private static async Task SetUnschedulableAsync(CliConsole console, ApiClient api, string name, bool unschedulable, CancellationToken cancel)
     {
-        KubeObject node = api.TryGetAsync(NodeKind, "", name).GetAwaiter().GetResult()
+        KubeObject node = await api.TryGetAsync(NodeKind, "", name, cancel)
             ?? throw new CliException($"nodes \"{name}\" not found");
         bool was = node.Spec?["unschedulable"]?.GetValue<bool>() == true;
         string word = unschedulable ? "cordoned" : "uncordoned";
@@ -85,7 +85,7 @@ public static class NodeCommands
             spec.Remove("unschedulable");
         }
 
-        api.UpdateAsync(node).GetAwaiter().GetResult();
+        await api.UpdateAsync(node, cancel);
         console.Out.WriteLine($"node/{name} {word}");
     }
 }

@@ -10,7 +10,7 @@ public static class VersionCommand
     {
         var clientOnly = new Option<bool>("--client") { Description = "Only the client's version" };
         var command = new Command("version", "Print the client and server version information") { clientOnly };
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancel) =>
         {
             console.Out.WriteLine($"Client Version: edgectl {Host.Api.ApiServer.Version} (board firmware {Dataplane.Mgmt.Messages.FirmwareVersion})");
             if (parsed.GetValue(clientOnly))
@@ -19,7 +19,7 @@ public static class VersionCommand
             }
 
             using ApiClient api = ApiClient.For(parsed);
-            console.Out.WriteLine($"Server Version: {(string?)api.GetAsync("/version").GetAwaiter().GetResult()["gitVersion"]} at {api.Server}");
+            console.Out.WriteLine($"Server Version: {(string?)(await api.GetAsync("/version", cancel))["gitVersion"]} at {api.Server}");
             return ExitCodes.Ok;
         });
         return command;

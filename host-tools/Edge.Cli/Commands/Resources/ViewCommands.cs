@@ -21,20 +21,20 @@ public static class ViewCommands
         };
         mode.AcceptOnlyFromAmong("iptables", "ipvs", "policy");
         var tables = new Command("tables", "Show a node's service tables as kube-proxy would program Linux") { node, mode };
-        tables.SetAction(parsed => Show(console, parsed, parsed.GetValue(node)!, parsed.GetValue(mode)!));
+        tables.SetAction((parsed, cancel) => ShowAsync(console, parsed, parsed.GetValue(node)!, parsed.GetValue(mode)!, cancel));
         yield return tables;
 
         var conntrackNode = new Argument<string>("node");
         ClusterCompletions.Names(conntrackNode, "Node");
         var conntrack = new Command("conntrack", "Show a node's connection tracking table (conntrack -L)") { conntrackNode };
-        conntrack.SetAction(parsed => Show(console, parsed, parsed.GetValue(conntrackNode)!, "conntrack"));
+        conntrack.SetAction((parsed, cancel) => ShowAsync(console, parsed, parsed.GetValue(conntrackNode)!, "conntrack", cancel));
         yield return conntrack;
     }
 
-    private static int Show(CliConsole console, ParseResult parsed, string node, string view)
+    private static async Task<int> ShowAsync(CliConsole console, ParseResult parsed, string node, string view, CancellationToken cancel)
     {
         using ApiClient api = ApiClient.For(parsed);
-        console.Out.Write(api.GetTextAsync($"/api/v1/nodes/{Uri.EscapeDataString(node)}/{view}").GetAwaiter().GetResult());
+        console.Out.Write(await api.GetTextAsync($"/api/v1/nodes/{Uri.EscapeDataString(node)}/{view}", cancel));
         return ExitCodes.Ok;
     }
 }
