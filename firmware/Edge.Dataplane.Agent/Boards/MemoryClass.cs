@@ -97,16 +97,17 @@ namespace Edge.Dataplane.Boards
         }
 
         /// <summary>
-        /// What one pod's sandbox and image hold at the most (the worst case's 8 pods' bytes over 8,
-        /// rounded up, measured on nanoCLR x86: HeapBudgetTests holds it): the board charges each
-        /// pod this much of <see cref="PodMemory"/> before its programs ask for any.
+        /// What one pod's sandbox and its first container hold at the most (the worst case's 8
+        /// pods of whoami alone, their bytes over 8, rounded up, measured on nanoCLR x86 between
+        /// probes: HeapBudgetTests holds it): the board charges each pod this much of
+        /// <see cref="PodMemory"/> before its programs ask for any.
         /// </summary>
         public static int PodBytes(int memoryClass)
         {
             switch (memoryClass)
             {
                 case Wroom: return 1152;
-                default: return 4224;
+                default: return 2560;
             }
         }
 

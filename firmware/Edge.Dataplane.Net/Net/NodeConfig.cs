@@ -107,7 +107,7 @@ namespace Edge.Dataplane.Net
         /// board's OOM killer ends the one asking (MemoryClass sets both, measured on nanoCLR).
         /// </summary>
         public int PodMemory = 1536 * 1024;
-        public int PodBytes = 4224;
+        public int PodBytes = 2560;
         public int MaxSocketsPerPod = 8;
         /// <summary>Neighbours a pod's ARP cache holds (the least recently used goes first).</summary>
         public int ArpEntries = 32;
