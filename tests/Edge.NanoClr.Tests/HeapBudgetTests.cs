@@ -49,6 +49,11 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.Equal("0", held["snapshots-refused"]);
         Assert.Equal("8", held["pods"]);
         Assert.Equal("8", held["pods-logged"]);
+        Assert.Equal("16", held["containers"]); // a toolbox beside each whoami
+        Assert.Equal("16", held["containers-ready"]);
+        Assert.Equal("8", held["probes"]); // a readiness probe on each whoami
+        Assert.True(int.Parse(held["probes-run"], System.Globalization.CultureInfo.InvariantCulture) >= 8, "every probe ran");
+        Assert.Equal("0", held["probes-failed"]);
         Assert.Equal("8", held["http-served"]);
         Assert.Equal("32", held["services"]);
         Assert.Equal("64", held["endpoints"]);

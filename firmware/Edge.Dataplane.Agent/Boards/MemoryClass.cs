@@ -126,13 +126,13 @@ namespace Edge.Dataplane.Boards
                 // slot and the parser's and writer's state; 4 more for port-forward's code and the
                 // HTTP servers' lingering close).
                 c.MaxPods = 8;
-                // As many containers as pods (8 pods of one are the worst case: a sandbox costs more
-                // than a container) and no probes: a sidecar beside 8 pods costs ~250 bytes, a
-                // probe's spec and state ~270 and the one in flight up to 3.8 KiB (its two
-                // connections), which the class does not have beside the rest (measured on nanoCLR
-                // x86, boards/README.md). The scheduler counts both: such pods go to bigger boards.
-                c.MaxContainers = 8;
-                c.MaxProbes = 0;
+                // Two containers a pod and a probe a pod: the worst case is 8 pods of whoami with a
+                // readiness probe and a toolbox beside it (a sidecar 150 bytes, a probe 101 between
+                // its runs, measured on nanoCLR x86: HeapBudgetTests; a probe in flight holds a
+                // connection's two ends, 3.9 KiB, while it runs, as any connection does). The
+                // scheduler counts both: pods beyond them go to bigger boards.
+                c.MaxContainers = 16;
+                c.MaxProbes = 8;
                 c.PodMemory = PodMemory(memoryClass);
                 c.PodBytes = PodBytes(memoryClass);
                 c.MaxServices = 32;
