@@ -126,6 +126,22 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         Assert.InRange(MemoryClass.PodBytes(memoryClass), figures.PerPod, figures.PerPod * 11 / 10);
     }
 
+    [NanoClrTheory]
+    [MemberData(nameof(Classes))]
+    public void What_the_board_charges_a_pod_for_a_sidecar_and_a_probe_is_what_each_holds_on_the_32_bit_interpreter(int memoryClass)
+    {
+        BoardBudgetFigures figures = Measured(memoryClass);
+        output.WriteLine($"{figures.Name}: a pod {figures.PerPod:N0} bytes, a sidecar {figures.PerContainer:N0}, a probe {figures.PerProbe:N0} (one in flight {figures.Probe.Number("probe-in-flight"):N0} more)");
+
+        // Each class's worst case has a toolbox sidecar and a readiness probe in every pod (as many
+        // as it takes), so each is measured: what the board charges a pod for one is its share, at
+        // least, and not 10% more.
+        Assert.Equal(8, figures.Probe.Number("sidecar-pods"));
+        Assert.Equal(8, figures.Probe.Number("probed-pods"));
+        Assert.InRange(MemoryClass.ContainerBytes(memoryClass), figures.PerContainer, figures.PerContainer * 11 / 10);
+        Assert.InRange(MemoryClass.ProbeBytes(memoryClass), figures.PerProbe, figures.PerProbe * 11 / 10);
+    }
+
     [NanoClrFact]
     public void Loading_costs_the_assemblies_runtime_tables_and_statics_and_no_more()
     {

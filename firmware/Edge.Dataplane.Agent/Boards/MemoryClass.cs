@@ -111,6 +111,27 @@ namespace Edge.Dataplane.Boards
             }
         }
 
+        /// <summary>
+        /// What each container beside a pod's first holds (a toolbox sidecar: its container, log and
+        /// program; the worst case's sidecars' bytes over their number, rounded up, measured on
+        /// nanoCLR x86: HeapBudgetTests holds it), charged to its pod as <see cref="PodBytes"/> is.
+        /// </summary>
+        public static int ContainerBytes(int memoryClass)
+        {
+            return 160;
+        }
+
+        /// <summary>
+        /// What each probe holds between its runs (its container's probe state, and a share of the
+        /// prober and of the probe's spec, which equal pods share; measured as
+        /// <see cref="ContainerBytes"/> is), charged to its pod as <see cref="PodBytes"/> is. A probe
+        /// in flight holds a connection's two ends besides, as any connection does while open.
+        /// </summary>
+        public static int ProbeBytes(int memoryClass)
+        {
+            return 104;
+        }
+
         /// <summary>Sets the node's capacities for the class; identity and addressing are left as they are.</summary>
         public static void Apply(int memoryClass, NodeConfig c)
         {
@@ -135,6 +156,8 @@ namespace Edge.Dataplane.Boards
                 c.MaxProbes = 8;
                 c.PodMemory = PodMemory(memoryClass);
                 c.PodBytes = PodBytes(memoryClass);
+                c.ContainerBytes = ContainerBytes(memoryClass);
+                c.ProbeBytes = ProbeBytes(memoryClass);
                 c.MaxServices = 32;
                 c.ConntrackEntries = 44;
                 c.MaxPolicies = 16;
@@ -170,6 +193,8 @@ namespace Edge.Dataplane.Boards
             c.MaxPods = 16;
             c.PodMemory = PodMemory(memoryClass);
             c.PodBytes = PodBytes(memoryClass);
+            c.ContainerBytes = ContainerBytes(memoryClass);
+            c.ProbeBytes = ProbeBytes(memoryClass);
             c.MaxServices = memoryClass == Wrover ? 128 : 256;
             c.ConntrackEntries = memoryClass == Wrover ? 1024 : 4096;
             c.AffinityEntries = 128;
