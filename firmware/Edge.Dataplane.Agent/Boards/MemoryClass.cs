@@ -83,8 +83,9 @@ namespace Edge.Dataplane.Boards
         /// <summary>
         /// The memory the board offers pods (its Node's allocatable memory, which the scheduler fills
         /// with pods' requests): what the class's budget leaves once everything but the pods holds its
-        /// worst case, rounded down, measured on nanoCLR x86 (HeapBudgetTests): WROOM 11.1 KB (where
-        /// its worst case's 8 pods hold 8.9 KB), WROVER 837 KB, the STM32F769 1.7 MB.
+        /// worst case, rounded down, measured on nanoCLR x86 (HeapBudgetTests): WROOM 11.4 KB (where
+        /// its worst case's 8 pods hold 10.6 KB with their sidecars and probes), WROVER 838 KB, the
+        /// STM32F769 1.7 MB.
         /// </summary>
         public static int PodMemory(int memoryClass)
         {
