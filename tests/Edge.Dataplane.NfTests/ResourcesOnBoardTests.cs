@@ -138,6 +138,31 @@ namespace Edge.Dataplane.NfTests
         }
 
         [TestMethod]
+        public void A_pods_sidecars_and_probes_are_charged_beside_its_sandbox_from_what_the_board_offers_pods()
+        {
+            var lab = new AgentLab(1);
+            NodeAgent board = lab.Agent(1);
+            board.Apply(State(new PodSpec[0])); // the node exists from the first state on
+            board.Node.Config.PodMemory = 8192;
+            board.Node.Config.PodBytes = 1024;
+            board.Node.Config.ContainerBytes = 256;
+            board.Node.Config.ProbeBytes = 128;
+            var probe = new ProbeSpec();
+            probe.Handler = ProbeSpec.TcpSocket;
+            probe.Port = 80;
+            ContainerSpec web = PodSpecs.Container("whoami", "whoami", null);
+            web.Probes = new ProbeSpec[] { null, probe, probe };
+            PodSpec sidecar = Pod("web", 6, web);
+            sidecar.Containers = new ContainerSpec[] { web, PodSpecs.Container("toolbox", "toolbox", null) };
+            var next = State(new PodSpec[] { Pod("hungry", 5, Stress("stress", new string[] { "--vm", "1", "--vm-bytes", "1k" }, 0)), sidecar });
+            next.Generation = 2;
+            Assert.IsNull(board.Apply(next));
+
+            // 8 KiB less the two pods' own 1 KiB each, the toolbox's 256 bytes and whoami's two probes' 128 each.
+            Assert.AreEqual(8192 - 2 * 1024 - 256 - 2 * 128, board.Kubepods.MemoryMax);
+        }
+
+        [TestMethod]
         public void Busy_containers_share_the_loop_by_their_cpu_requests()
         {
             var lab = new AgentLab(1);

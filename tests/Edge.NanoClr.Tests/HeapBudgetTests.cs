@@ -45,10 +45,15 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         BoardBudgetFigures figures = Measured(Wroom);
         IReadOnlyDictionary<string, string> held = figures.Probe.Values;
 
-        Assert.Equal("3", held["snapshots-applied"]);
+        Assert.Equal("5", held["snapshots-applied"]);
         Assert.Equal("0", held["snapshots-refused"]);
         Assert.Equal("8", held["pods"]);
         Assert.Equal("8", held["pods-logged"]);
+        Assert.Equal("16", held["containers"]); // a toolbox beside each whoami
+        Assert.Equal("16", held["containers-ready"]);
+        Assert.Equal("8", held["probes"]); // a readiness probe on each whoami
+        Assert.True(int.Parse(held["probes-run"], System.Globalization.CultureInfo.InvariantCulture) >= 8, "every probe ran");
+        Assert.Equal("0", held["probes-failed"]);
         Assert.Equal("8", held["http-served"]);
         Assert.Equal("32", held["services"]);
         Assert.Equal("64", held["endpoints"]);
@@ -89,7 +94,7 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
         // proved it back; every snapshot then came sealed and opened (none refused, none broke
         // the session).
         Assert.Equal("yes", held["authenticated"]);
-        Assert.Equal("3", held["snapshots-applied"]);
+        Assert.Equal("5", held["snapshots-applied"]);
         Assert.Equal("0", held["session-frames-refused"]);
 
         // At the peak another connection waited to prove the key, and was hung up when its time ran out.
@@ -105,7 +110,7 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
     public void The_memory_a_board_offers_pods_is_what_its_budget_leaves_beside_everything_else_at_its_worst(int memoryClass)
     {
         BoardBudgetFigures figures = Measured(memoryClass);
-        long pods = figures.Probe.Number("pods-bytes");
+        long pods = figures.Pods;
         long everythingElse = figures.Total - pods;
         output.WriteLine($"{figures.Name}: the worst case's 8 pods held {pods:N0} bytes; beside everything else the budget leaves pods {figures.Budget - everythingElse:N0}; the Node offers {MemoryClass.PodMemory(memoryClass):N0}");
 
@@ -116,8 +121,25 @@ public sealed class HeapBudgetTests(NanoClrSession session, ITestOutputHelper ou
             $"{figures.Name} offers pods {MemoryClass.PodMemory(memoryClass)} bytes, but its budget leaves them {figures.Budget - everythingElse} (its worst case's pods held {pods})");
 
         // What the board charges each pod before its programs ask for any (stress's blocks get the
-        // rest of what it offers): a pod's share of the worst case's, at least, and not 10% more.
-        Assert.InRange(MemoryClass.PodBytes(memoryClass), (pods + 7) / 8, (pods + 7) / 8 * 11 / 10);
+        // rest of what it offers): what each of the worst case's pods holds of whoami alone (before
+        // its sidecar and probe), at least, and not 10% more.
+        Assert.InRange(MemoryClass.PodBytes(memoryClass), figures.PerPod, figures.PerPod * 11 / 10);
+    }
+
+    [NanoClrTheory]
+    [MemberData(nameof(Classes))]
+    public void What_the_board_charges_a_pod_for_a_sidecar_and_a_probe_is_what_each_holds_on_the_32_bit_interpreter(int memoryClass)
+    {
+        BoardBudgetFigures figures = Measured(memoryClass);
+        output.WriteLine($"{figures.Name}: a pod {figures.PerPod:N0} bytes, a sidecar {figures.PerContainer:N0}, a probe {figures.PerProbe:N0} (one in flight {figures.Probe.Number("probe-in-flight"):N0} more)");
+
+        // Each class's worst case has a toolbox sidecar and a readiness probe in every pod (as many
+        // as it takes), so each is measured: what the board charges a pod for one is its share, at
+        // least, and not 10% more.
+        Assert.Equal(8, figures.Probe.Number("sidecar-pods"));
+        Assert.Equal(8, figures.Probe.Number("probed-pods"));
+        Assert.InRange(MemoryClass.ContainerBytes(memoryClass), figures.PerContainer, figures.PerContainer * 11 / 10);
+        Assert.InRange(MemoryClass.ProbeBytes(memoryClass), figures.PerProbe, figures.PerProbe * 11 / 10);
     }
 
     [NanoClrFact]

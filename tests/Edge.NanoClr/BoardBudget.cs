@@ -207,6 +207,20 @@ public sealed class BoardBudgetFigures
     /// <summary>What the class's budget must hold: loading plus the peak.</summary>
     public long Total => Load + Peak;
 
+    /// <summary>What the worst case's pods hold in all: their sandboxes and first containers, their sidecars and their probes (between runs).</summary>
+    public long Pods => Probe.Number("pods-bytes") + Probe.Number("containers-bytes") + Probe.Number("probes-bytes");
+
+    /// <summary>What one pod of whoami alone holds (its sandbox, container, program and log): the worst case's 8 pods' first step, over 8, rounded up.</summary>
+    public long PerPod => Each("pods-bytes", 8);
+
+    /// <summary>What a container beside a pod's first holds (a toolbox sidecar), rounded up; 0 when the class takes none.</summary>
+    public long PerContainer => Each("containers-bytes", Probe.Number("sidecar-pods"));
+
+    /// <summary>What a readiness probe holds between its runs (with a share of the prober and of the spec equal pods share), rounded up; 0 when the class takes none.</summary>
+    public long PerProbe => Each("probes-bytes", Probe.Number("probed-pods"));
+
+    private long Each(string measure, long count) => count == 0 ? 0 : (Probe.Number(measure) + count - 1) / count;
+
     public long Margin => Budget - Total;
 
     public static string KiB(long bytes) => (bytes / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KiB";
@@ -221,9 +235,12 @@ public sealed class BoardBudgetFigures
         sb.Append(CultureInfo.InvariantCulture, $" ({(double)Total / Budget:F2} of the budget)");
         sb.AppendLine();
         sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} held when measured: {Value("pods")} pods running ({Value("pods-logged")} with log lines, {Value("http-served")} HTTP requests served between them), ");
+        sb.Append(CultureInfo.InvariantCulture, $"{Value("containers")} containers ({Value("sidecar-pods")} pods with a toolbox beside whoami, {Value("containers-ready")} ready), {Value("probes")} readiness probes (run {Value("probes-run")} times, {Value("probes-failed")} failed; measured between runs), ");
         sb.Append(CultureInfo.InvariantCulture, $"{Value("services")} services with {Value("endpoints")} endpoints ({Value("services-connected")} having taken connections), conntrack {Value("conntrack")}/{Value("conntrack-capacity")}, {Value("policies")} network policies ({Value("policy-connections")} connections remembered), ");
         sb.Append(CultureInfo.InvariantCulture, $"management session authenticated: {Value("authenticated")} (SHA-256 tables {FirstUse:N0} bytes), another connection waiting to prove the key at the peak: {Value("candidate-pending")}; ");
         sb.Append(CultureInfo.InvariantCulture, $"snapshot {Value("snapshot")} bytes framed in {Value("snapshot-parts")} parts; peak {KiB(Lost("peak-at-last-service"))} as the changed state's last service arrives, {(Value("snapshot-parts") is "0" or "1" ? "no other part to wait between" : KiB(Lost("peak-between-parts")) + " between its parts")}, {KiB(Lost("peak-decoded"))} once decoded, {KiB(Lost("after"))} once applied; a resync of the same state {KiB(Lost("resync-peak"))} at its peak");
+        sb.AppendLine();
+        sb.Append(CultureInfo.InvariantCulture, $"{Name,-7} the pods' {Pods:N0} bytes: a pod of whoami alone {PerPod:N0} bytes (its sandbox, container, program and log), a toolbox sidecar {PerContainer:N0}, a readiness probe {PerProbe:N0} between its runs; a probe in flight {Probe.Number("probe-in-flight"):N0} more while it runs (its two connection ends, as any connection while open)");
         return sb.ToString();
     }
 

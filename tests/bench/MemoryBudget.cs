@@ -16,12 +16,12 @@ namespace Edge.Bench;
 /// </summary>
 public static class MemoryBudget
 {
-    private static string Growth(NanoHeapCensus before, NanoHeapCensus after, int count)
+    private static string Growth(NanoHeapCensus before, NanoHeapCensus after, int count, int least = 24)
     {
         IReadOnlyDictionary<string, long> was = before.Fields;
         return string.Join(", ", after.Fields
             .Select(kv => (kv.Key, Bytes: (kv.Value - was.GetValueOrDefault(kv.Key)) / count))
-            .Where(f => f.Bytes >= 24)
+            .Where(f => f.Bytes >= least)
             .OrderByDescending(f => f.Bytes)
             .Select(f => $"{f.Key} {f.Bytes}"));
     }
@@ -45,12 +45,18 @@ public static class MemoryBudget
             if (memoryClass == MemoryClass.Wroom)
             {
                 NanoHeapCensus emptyNode = new WorstCaseBoard(memoryClass, 0, 0).Census();
-                NanoHeapCensus podsOnly = new WorstCaseBoard(memoryClass, 8, 0).Census();
+                NanoHeapCensus podsOnly = new WorstCaseBoard(memoryClass, 8, 0, sidecars: 0, probes: 0).Census();
+                NanoHeapCensus withSidecars = new WorstCaseBoard(memoryClass, 8, 0, sidecars: 8, probes: 0).Census();
+                NanoHeapCensus withProbes = new WorstCaseBoard(memoryClass, 8, 0, sidecars: 8, probes: 8).Census();
                 long empty = emptyNode.TotalBytes;
                 long onePod = (podsOnly.TotalBytes - empty) / 8;
-                long oneService = (census.TotalBytes - podsOnly.TotalBytes) / 32;
+                long oneSidecar = (withSidecars.TotalBytes - podsOnly.TotalBytes) / 8;
+                long oneProbe = (withProbes.TotalBytes - withSidecars.TotalBytes) / 8;
+                long oneService = (census.TotalBytes - withProbes.TotalBytes) / 32;
                 Console.WriteLine("wroom   where one pod's bytes go: " + Growth(emptyNode, podsOnly, 8));
-                Console.WriteLine("wroom   where one service's bytes go: " + Growth(podsOnly, census, 32));
+                Console.WriteLine($"wroom   a toolbox beside whoami {oneSidecar:N0} bytes, where they go: " + Growth(podsOnly, withSidecars, 8, 12));
+                Console.WriteLine($"wroom   a readiness probe {oneProbe:N0} bytes between its runs (with a share of the prober and of the spec equal pods share), where they go: " + Growth(withSidecars, withProbes, 8, 12));
+                Console.WriteLine("wroom   where one service's bytes go: " + Growth(withProbes, census, 32));
                 Console.WriteLine("wroom   an empty node's biggest fields: " + string.Join(", ", emptyNode.Fields.OrderByDescending(f => f.Value).Take(120).Select(f => $"{f.Key} {f.Value}")));
                 var services = board.Agent.Node.Proxy.Services;
                 string whole = Edge.Dataplane.Proxy.Views.IptablesView.Render(services, 0x0AF40000, 16);
@@ -63,7 +69,7 @@ public static class MemoryBudget
                 Console.WriteLine($"wroom   {established} of 4 connections between pods established for the measure");
                 Console.WriteLine("wroom   where one connection's bytes go: " + Growth(idle, busy, established));
                 Console.WriteLine($"{name,-7} each TCP connection between two of its pods adds {perConnection:N0} bytes while open (both ends' sockets, control blocks and {connected.Config.TcpSendBuffer}+{connected.Config.TcpReceiveBuffer}-byte buffers); the figures above have none open");
-                Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each service (2 endpoints, DNS) {oneService:N0} bytes");
+                Console.WriteLine($"{name,-7} an empty node {empty / 1024.0:F1} KiB, each whoami pod {onePod:N0} bytes, each toolbox beside it {oneSidecar:N0}, each readiness probe {oneProbe:N0}, each service (2 endpoints, DNS) {oneService:N0} bytes");
                 Console.WriteLine($"{name,-7} {Authentication(new WorstCaseBoard(memoryClass))}");
                 Console.Write(census.TopTypes(12));
             }

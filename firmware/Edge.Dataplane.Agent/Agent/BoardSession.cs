@@ -54,7 +54,12 @@ namespace Edge.Dataplane.Agent
         private CaptureSink _capture;
         private ushort _captureRequest;
         private bool _capturing;
-        private readonly byte[] _out;
+
+        // The frame being written: in the frame reader's buffer, one buffer for the frames both
+        // ways (a small board has no room for a second, 1,320 bytes on a WROOM board). A handler
+        // reads its request before it answers, so the answer goes over the frame it answers; only
+        // while the reader holds part of another frame does a frame get a buffer of its own (Begin).
+        private byte[] _out;
         private IByteStream _stream;
         private long _nextHeartbeat;
 
@@ -106,9 +111,8 @@ namespace Edge.Dataplane.Agent
         {
             _agent = agent;
             _identity = identity;
-            _reader = new FrameReader(identity.MaxPayload);
+            _reader = new FrameReader(identity.MaxPayload, identity.MaxOutPayload);
             _incoming = new StateReceiver(identity.MaxPayload);
-            _out = new byte[Frame.HeaderLength + identity.MaxOutPayload + Frame.TrailerLength];
         }
 
         public bool Attached
@@ -281,6 +285,14 @@ namespace Edge.Dataplane.Agent
                 {
                     break;
                 }
+            }
+
+            // What the board sends goes in the buffer the reader takes frames in: while that holds
+            // part of a frame (the rest comes within a turn or two), it waits, a heartbeat period
+            // at most (a line that stopped part way: then in a buffer of its own).
+            if (_reader.Holding && now < _nextHeartbeat + HeartbeatMs)
+            {
+                return;
             }
 
             PollExec(now);
@@ -938,8 +950,13 @@ namespace Edge.Dataplane.Agent
 
         private void Begin()
         {
+            // Over the frame last read (its handler has read it), unless the reader holds part of
+            // another: a candidate's Hello while the host's frame is part way, an answer to a frame
+            // found among garbage.
+            _out = _reader.Holding ? new byte[Frame.HeaderLength + _identity.MaxOutPayload + Frame.TrailerLength] : _reader.Payload;
+
             // An authenticated frame's sequence number and MAC come after the body.
-            _writer.Begin(_out, Frame.HeaderLength, _out.Length - Frame.TrailerLength - (_auth != null ? SessionAuth.TrailerLength : 0));
+            _writer.Begin(_out, Frame.HeaderLength, Frame.HeaderLength + _identity.MaxOutPayload - (_auth != null ? SessionAuth.TrailerLength : 0));
         }
 
         private void Send(byte type, ushort requestId)

@@ -387,16 +387,20 @@ namespace Edge.Dataplane.Agent
             }
         }
 
-        // The pods' programs may hold what the board offers pods beside the pods themselves.
+        // The pods' programs may hold what the board offers pods beside the pods themselves: each
+        // its sandbox and first container, its other containers and its probes.
         private int PodsMemoryMax()
         {
-            int sandboxes = 0;
+            NodeConfig c = Node.Config;
+            int left = c.PodMemory;
             for (int i = 0; i < _pods.Length; i++)
             {
-                sandboxes += _pods[i].Sandbox != null ? 1 : 0;
+                if (_pods[i].Sandbox != null)
+                {
+                    left -= c.PodBytes + (_pods[i].Containers.Length - 1) * c.ContainerBytes + Probes(_pods[i].Spec) * c.ProbeBytes;
+                }
             }
 
-            int left = Node.Config.PodMemory - sandboxes * Node.Config.PodBytes;
             return left > 0 ? left : 0;
         }
 

@@ -22,20 +22,25 @@ namespace Edge.Dataplane.Agent
         // Why it is not running, its message, and its last probe failure; null while there is nothing to say.
         private string[] _why;
 
-        // Made on its first exit, or when it has probes: restarts, when it starts again (-1 while
-        // it is not waiting to), the code it last exited with plus one (0: never), when it last
-        // started, the back-off step, flags (started, ready,
-        // last ended for its memory), then per probe (startup, liveness, readiness) when it is
-        // next due and its run of results (successes above 0, failures below).
+        // Made on its first exit, or when it has probes: its counters (restarts in the high 32
+        // bits, then the code it last exited with plus one (0: never) in 16, the back-off step in
+        // 8 and the flags (started, ready, last ended for its memory) in the low 8), when it
+        // starts again (-1 while it is not waiting to), when it last started, then for each probe
+        // it has (startup, liveness, readiness, in that order; none for one it has not) when it is
+        // next due and its run of results (successes above 0, failures below). A long is a
+        // 12-byte block as an int is, and the array's length its probes': a readiness probe's
+        // container holds 5 longs (60 bytes) where 12 took 120.
         private long[] _state;
 
-        private const int Restarted = 0;
+        private const int Counters = 0;
         private const int StartsAt = 1;
-        private const int ExitCode = 2;
-        private const int StartedAt = 3;
-        private const int BackoffStep = 4;
-        private const int Flags = 5;
-        private const int ProbeState = 6;
+        private const int StartedAt = 2;
+        private const int ProbeState = 3;
+
+        private const int RestartsShift = 32;
+        private const int ExitShift = 16;
+        private const int BackoffShift = 8;
+        private const long FlagBits = 0xFF;
 
         private const long StartedFlag = 1;
         private const long ReadyFlag = 2;
@@ -95,19 +100,19 @@ namespace Edge.Dataplane.Agent
         /// <summary>How many times it was started again after it exited (kubelet's restartCount).</summary>
         public int Restarts
         {
-            get { return _state == null ? 0 : (int)_state[Restarted]; }
+            get { return _state == null ? 0 : (int)(_state[Counters] >> RestartsShift); }
         }
 
         /// <summary>The code it last exited with; -1 when it never exited.</summary>
         public int LastExit
         {
-            get { return _state == null ? -1 : (int)_state[ExitCode] - 1; }
+            get { return _state == null ? -1 : (int)((_state[Counters] >> ExitShift) & 0xFFFF) - 1; }
         }
 
         /// <summary>Whether it was last ended for using more memory than its limit (exit 137, OOMKilled).</summary>
         public bool LastOomKilled
         {
-            get { return _state != null && (_state[Flags] & OomFlag) != 0; }
+            get { return _state != null && (_state[Counters] & OomFlag) != 0; }
         }
 
         /// <summary>Whether it waits to be started again (its program exited).</summary>
@@ -132,12 +137,17 @@ namespace Edge.Dataplane.Agent
 
             State()[StartedAt] = now;
             bool started = Spec.Probe(ProbeSpec.Startup) == null;
-            _state[Flags] = (_state[Flags] & OomFlag) | (started ? StartedFlag : 0) | (started && Spec.Probe(ProbeSpec.Readiness) == null ? ReadyFlag : 0);
+            long flags = (started ? StartedFlag : 0) | (started && Spec.Probe(ProbeSpec.Readiness) == null ? ReadyFlag : 0);
+            _state[Counters] = (_state[Counters] & ~FlagBits) | (_state[Counters] & OomFlag) | flags;
             for (int k = 0; k < 3; k++)
             {
                 ProbeSpec probe = Spec.Probe(k);
-                _state[ProbeState + 2 * k] = probe == null ? 0 : now + probe.InitialDelaySeconds * 1000L;
-                _state[ProbeState + 2 * k + 1] = 0;
+                if (probe != null)
+                {
+                    int at = ProbeAt(k);
+                    _state[at] = now + probe.InitialDelaySeconds * 1000L;
+                    _state[at + 1] = 0;
+                }
             }
         }
 
@@ -149,12 +159,12 @@ namespace Edge.Dataplane.Agent
         public int Exited(int code, bool oomKilled, long now)
         {
             long[] s = State();
+            int step = (int)((s[Counters] >> BackoffShift) & 0xFF);
             if (s[StartedAt] > 0 && now - s[StartedAt] >= BackoffResetMs)
             {
-                s[BackoffStep] = 0;
+                step = 0;
             }
 
-            int step = (int)s[BackoffStep];
             int backoff = step == 0 ? 0 : step >= 6 ? MaxBackoffSeconds : 10 << (step - 1);
             if (backoff > MaxBackoffSeconds)
             {
@@ -162,9 +172,10 @@ namespace Edge.Dataplane.Agent
             }
 
             s[StartsAt] = now + backoff * 1000L;
-            s[ExitCode] = code + 1;
-            s[BackoffStep] = step + 1;
-            s[Flags] = oomKilled ? OomFlag : 0;
+            s[Counters] = (s[Counters] >> RestartsShift << RestartsShift) // the restarts stay
+                | ((long)((code + 1) & 0xFFFF) << ExitShift)
+                | ((long)(step < 0xFF ? step + 1 : 0xFF) << BackoffShift) // from the sixth on, the longest back-off
+                | (oomKilled ? OomFlag : 0);
             Workload = null;
             return backoff;
         }
@@ -172,14 +183,14 @@ namespace Edge.Dataplane.Agent
         /// <summary>It is being started again.</summary>
         public void Restarting()
         {
-            _state[Restarted]++;
+            _state[Counters] += 1L << RestartsShift;
             _state[StartsAt] = -1;
         }
 
         /// <summary>When probe <paramref name="which"/> is next due (board milliseconds); 0 when it has no such probe.</summary>
         public long ProbeDue(int which)
         {
-            return _state == null ? 0 : _state[ProbeState + 2 * which];
+            return _state == null || Spec.Probe(which) == null ? 0 : _state[ProbeAt(which)];
         }
 
         /// <summary>
@@ -189,7 +200,7 @@ namespace Edge.Dataplane.Agent
         public int ProbeResult(int which, bool success, long now)
         {
             ProbeSpec probe = Spec.Probe(which);
-            int at = ProbeState + 2 * which;
+            int at = ProbeAt(which);
             _state[at] = now + probe.PeriodSeconds * 1000L;
             long run = _state[at + 1];
             run = success ? (run > 0 ? run + 1 : 1) : (run < 0 ? run - 1 : -1);
@@ -197,24 +208,37 @@ namespace Edge.Dataplane.Agent
             return (int)run;
         }
 
+        // Where probe `which` (one the container has) keeps its state: after the probes before it.
+        private int ProbeAt(int which)
+        {
+            int at = ProbeState;
+            for (int k = 0; k < which; k++)
+            {
+                at += Spec.Probe(k) != null ? 2 : 0;
+            }
+
+            return at;
+        }
+
         // Without state (no probes, never exited) a running container is started and ready.
         private bool Flag(long flag)
         {
-            return _state == null || (_state[Flags] & flag) != 0;
+            return _state == null || (_state[Counters] & flag) != 0;
         }
 
         private void SetFlag(long flag, bool value)
         {
             long[] s = State();
-            s[Flags] = value ? s[Flags] | flag : s[Flags] & ~flag;
+            s[Counters] = value ? s[Counters] | flag : s[Counters] & ~flag;
         }
 
         private long[] State()
         {
             if (_state == null)
             {
-                _state = new long[ProbeState + 6];
-                _state[Flags] = StartedFlag | ReadyFlag;
+                // Its spec's probes are its for good: a pod whose probes change is a new sandbox.
+                _state = new long[ProbeAt(3)];
+                _state[Counters] = StartedFlag | ReadyFlag;
                 _state[StartsAt] = -1; // not waiting to start
             }
 

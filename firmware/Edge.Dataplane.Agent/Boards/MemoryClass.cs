@@ -83,8 +83,9 @@ namespace Edge.Dataplane.Boards
         /// <summary>
         /// The memory the board offers pods (its Node's allocatable memory, which the scheduler fills
         /// with pods' requests): what the class's budget leaves once everything but the pods holds its
-        /// worst case, rounded down, measured on nanoCLR x86 (HeapBudgetTests): WROOM 11.1 KB (where
-        /// its worst case's 8 pods hold 8.9 KB), WROVER 837 KB, the STM32F769 1.7 MB.
+        /// worst case, rounded down, measured on nanoCLR x86 (HeapBudgetTests): WROOM 11.4 KB (where
+        /// its worst case's 8 pods hold 10.6 KB with their sidecars and probes), WROVER 838 KB, the
+        /// STM32F769 1.7 MB.
         /// </summary>
         public static int PodMemory(int memoryClass)
         {
@@ -97,17 +98,39 @@ namespace Edge.Dataplane.Boards
         }
 
         /// <summary>
-        /// What one pod's sandbox and image hold at the most (the worst case's 8 pods' bytes over 8,
-        /// rounded up, measured on nanoCLR x86: HeapBudgetTests holds it): the board charges each
-        /// pod this much of <see cref="PodMemory"/> before its programs ask for any.
+        /// What one pod's sandbox and its first container hold at the most (the worst case's 8
+        /// pods of whoami alone, their bytes over 8, rounded up, measured on nanoCLR x86 between
+        /// probes: HeapBudgetTests holds it): the board charges each pod this much of
+        /// <see cref="PodMemory"/> before its programs ask for any.
         /// </summary>
         public static int PodBytes(int memoryClass)
         {
             switch (memoryClass)
             {
                 case Wroom: return 1152;
-                default: return 4224;
+                default: return 2560;
             }
+        }
+
+        /// <summary>
+        /// What each container beside a pod's first holds (a toolbox sidecar: its container, log and
+        /// program; the worst case's sidecars' bytes over their number, rounded up, measured on
+        /// nanoCLR x86: HeapBudgetTests holds it), charged to its pod as <see cref="PodBytes"/> is.
+        /// </summary>
+        public static int ContainerBytes(int memoryClass)
+        {
+            return 160;
+        }
+
+        /// <summary>
+        /// What each probe holds between its runs (its container's probe state, and a share of the
+        /// prober and of the probe's spec, which equal pods share; measured as
+        /// <see cref="ContainerBytes"/> is), charged to its pod as <see cref="PodBytes"/> is. A probe
+        /// in flight holds a connection's two ends besides, as any connection does while open.
+        /// </summary>
+        public static int ProbeBytes(int memoryClass)
+        {
+            return 104;
         }
 
         /// <summary>Sets the node's capacities for the class; identity and addressing are left as they are.</summary>
@@ -125,15 +148,17 @@ namespace Edge.Dataplane.Boards
                 // slot and the parser's and writer's state; 4 more for port-forward's code and the
                 // HTTP servers' lingering close).
                 c.MaxPods = 8;
-                // As many containers as pods (8 pods of one are the worst case: a sandbox costs more
-                // than a container) and no probes: a sidecar beside 8 pods costs ~250 bytes, a
-                // probe's spec and state ~270 and the one in flight up to 3.8 KiB (its two
-                // connections), which the class does not have beside the rest (measured on nanoCLR
-                // x86, boards/README.md). The scheduler counts both: such pods go to bigger boards.
-                c.MaxContainers = 8;
-                c.MaxProbes = 0;
+                // Two containers a pod and a probe a pod: the worst case is 8 pods of whoami with a
+                // readiness probe and a toolbox beside it (a sidecar 150 bytes, a probe 101 between
+                // its runs, measured on nanoCLR x86: HeapBudgetTests; a probe in flight holds a
+                // connection's two ends, 3.9 KiB, while it runs, as any connection does). The
+                // scheduler counts both: pods beyond them go to bigger boards.
+                c.MaxContainers = 16;
+                c.MaxProbes = 8;
                 c.PodMemory = PodMemory(memoryClass);
                 c.PodBytes = PodBytes(memoryClass);
+                c.ContainerBytes = ContainerBytes(memoryClass);
+                c.ProbeBytes = ProbeBytes(memoryClass);
                 c.MaxServices = 32;
                 c.ConntrackEntries = 44;
                 c.MaxPolicies = 16;
@@ -169,6 +194,8 @@ namespace Edge.Dataplane.Boards
             c.MaxPods = 16;
             c.PodMemory = PodMemory(memoryClass);
             c.PodBytes = PodBytes(memoryClass);
+            c.ContainerBytes = ContainerBytes(memoryClass);
+            c.ProbeBytes = ProbeBytes(memoryClass);
             c.MaxServices = memoryClass == Wrover ? 128 : 256;
             c.ConntrackEntries = memoryClass == Wrover ? 1024 : 4096;
             c.AffinityEntries = 128;

@@ -14,6 +14,11 @@ namespace Edge.Dataplane.Mgmt
         private readonly int _maxPayload;
         private int _count;
 
+        // A board's reader reads no further than the frame it is putting together (the rest waits
+        // in the line, lwIP's or the UART's), so that once that frame is taken the buffer holds
+        // nothing else and can carry the frame the board answers with (BoardSession).
+        private readonly bool _oneFrame;
+
         public long GarbageBytes;
         public long BadFrames;
         public long UnknownVersion;
@@ -50,6 +55,26 @@ namespace Edge.Dataplane.Mgmt
             Payload = _buffer;
         }
 
+        /// <summary>
+        /// A board's reader: frames of at most <paramref name="maxPayload"/> bytes, read one at a
+        /// time (never beyond the end of the one it is on), in a buffer with room for a frame of
+        /// <paramref name="room"/> bytes of payload, which the board also writes its own frames in
+        /// while the reader holds nothing but a frame it has handed out (<see cref="Holding"/>).
+        /// </summary>
+        public FrameReader(int maxPayload, int room)
+        {
+            _maxPayload = maxPayload;
+            _buffer = new byte[Frame.HeaderLength + (room > maxPayload ? room : maxPayload) + Frame.TrailerLength];
+            Payload = _buffer;
+            _oneFrame = true;
+        }
+
+        /// <summary>Whether the reader holds bytes beyond the frame it handed out last (part of another frame, or what may be one).</summary>
+        public bool Holding
+        {
+            get { return _count > _handedOut; }
+        }
+
         /// <summary>Adds received bytes; returns how many were taken (all, unless the buffer is full: call Next first).</summary>
         public int Push(byte[] b, int offset, int length)
         {
@@ -69,6 +94,12 @@ namespace Edge.Dataplane.Mgmt
         {
             LetGo();
             int free = _buffer.Length - _count;
+            int wanted = _oneFrame ? Wanted() : free;
+            if (wanted > 0 && wanted < free)
+            {
+                free = wanted;
+            }
+
             if (free == 0)
             {
                 return 0;
@@ -162,6 +193,19 @@ namespace Edge.Dataplane.Mgmt
                 _handedOut = total;
                 return true;
             }
+        }
+
+        // What the frame at the buffer's start still lacks: its header, then what the header says
+        // follows (Next leaves the buffer starting at a frame's magic, or empty).
+        private int Wanted()
+        {
+            if (_count < Frame.HeaderLength)
+            {
+                return Frame.HeaderLength - _count;
+            }
+
+            int length = NetworkOrder.ReadU16(_buffer, 6);
+            return length > _maxPayload ? 1 : Frame.HeaderLength + length + Frame.TrailerLength - _count;
         }
 
         // The first position from 'from' where a complete frame with a valid CRC sits, or -1.

@@ -8,6 +8,10 @@ namespace Edge.Dataplane.Mgmt
     /// string on nanoFramework, and the decoded copies of names the board holds go at once:
     /// while a state in which every service changed is decoded beside the one it replaces, the
     /// table costs a WROOM board 0.1 KiB instead of 0.7 KiB, and no second copy of any name.
+    /// The few strings the board does not hold beside a held state (a sidecar's name, a probe's
+    /// path: the held strings are the pods' first images, not every container's words) are kept
+    /// in a list of their own, not in a slot for every string of the table (0.9 KiB on a WROOM
+    /// board's worst case for two such strings).
     /// </summary>
     internal sealed class StringRefs
     {
@@ -20,13 +24,25 @@ namespace Edge.Dataplane.Mgmt
         private const int ServiceString = 3;
         private const int ClusterNamespace = 4;
         private const int RouteString = 5;
+
+        // Beside a held state, a string it does not hold: its place in _fresh, in the low bits.
+        private const int Fresh = 6;
         private const int KindShift = 13;
         private const int Low = (1 << KindShift) - 1;
         private const ushort NotHeld = 0xFFFF;
 
+        // Beside a held state, the list of strings it does not hold starts this long, and
+        // doubles when full (a resync or a changed state brings a few; a new one, more).
+        private const int FirstFresh = 4;
+
         private readonly DesiredState _held;
         private readonly ushort[] _at;
+
+        // The strings the board does not hold: with no held state (or a table too long to number
+        // them in 13 bits) at their table index (NotHeld in _at), else in the order they came
+        // (Fresh in _at), _freshCount of them.
         private string[] _fresh;
+        private int _freshCount;
 
         // Where the search for the next string's text starts in the held state (StateReuse.Position).
         private int _searchFrom;
@@ -57,7 +73,11 @@ namespace Edge.Dataplane.Mgmt
         {
             string text = r.String();
             int at = Pack(_held, StateReuse.Position(_held, text, ref _searchFrom));
-            if (at < 0)
+            if (at >= 0)
+            {
+                _at[i] = (ushort)at;
+            }
+            else if (_held == null || _at.Length > Low)
             {
                 if (_fresh == null)
                 {
@@ -65,9 +85,31 @@ namespace Edge.Dataplane.Mgmt
                 }
 
                 _fresh[i] = text;
+                _at[i] = NotHeld;
+            }
+            else
+            {
+                _at[i] = (ushort)((Fresh << KindShift) | _freshCount);
+                Keep(text);
+            }
+        }
+
+        // A string the held state does not have, next in the list (made, or doubled, as needed).
+        private void Keep(string text)
+        {
+            if (_fresh == null || _freshCount == _fresh.Length)
+            {
+                int length = _fresh == null ? FirstFresh : 2 * _fresh.Length;
+                string[] longer = new string[length < _at.Length ? length : _at.Length];
+                if (_fresh != null)
+                {
+                    System.Array.Copy(_fresh, longer, _freshCount);
+                }
+
+                _fresh = longer;
             }
 
-            _at[i] = at < 0 ? NotHeld : (ushort)at;
+            _fresh[_freshCount++] = text;
         }
 
         /// <summary>The string at a table index; false when the index is outside the table.</summary>
@@ -95,6 +137,7 @@ namespace Edge.Dataplane.Mgmt
                     break;
                 case ClusterNamespace: value = _held.ClusterPodNamespaces[low]; break;
                 case RouteString: value = StateReuse.RouteString(_held, low >> 2, low & 3); break;
+                case Fresh: value = _fresh[low]; break;
                 default: value = _fresh[index]; break;
             }
 

@@ -15,13 +15,17 @@ namespace Edge.Dataplane.Workloads
         public const ushort Port = 80;
 
         private readonly string _node;
+
+        // Its -name, null for none (an empty string would be an object of its own on a board).
         private readonly string _name;
 
-        public long Requests;
+        // The requests it answered (above the low 16 bits) and what GET /health answers (the low
+        // 16: POST /health with a status code in its body sets it, as traefik/whoami's health
+        // endpoint does, the workshop's switch to fail a probe on purpose), in one field: on
+        // nanoFramework a field is a 12-byte block whatever its type.
+        private long _requestsAndHealth = 200;
 
-        // What GET /health answers; POST /health with a status code in its body sets it, as
-        // traefik/whoami's health endpoint does (the workshop's switch to fail a probe on purpose).
-        private int _health = 200;
+        private const int RequestsShift = 16;
 
         public WhoamiServer(PodSandbox pod, string nodeName)
             : this(pod, nodeName, Port, "")
@@ -33,7 +37,13 @@ namespace Edge.Dataplane.Workloads
             : base(pod, port)
         {
             _node = nodeName;
-            _name = name;
+            _name = name.Length > 0 ? name : null;
+        }
+
+        /// <summary>The requests it answered.</summary>
+        public long Requests
+        {
+            get { return _requestsAndHealth >> RequestsShift; }
         }
 
         public override string Image
@@ -43,7 +53,7 @@ namespace Edge.Dataplane.Workloads
 
         public override byte[] Respond(HttpConnection connection, string head)
         {
-            Requests++;
+            _requestsAndHealth += 1L << RequestsShift;
             string line = HttpText.RequestLine(head);
             if (line.IndexOf(" /health ") > 0 || line.IndexOf(" /health?") > 0)
             {
@@ -51,7 +61,7 @@ namespace Edge.Dataplane.Workloads
             }
 
             TcpSocket s = connection.Socket;
-            string body = (_name.Length > 0 ? "Name: " + _name + "\n" : "")
+            string body = (_name != null ? "Name: " + _name + "\n" : "")
                 + "Hostname: " + Pod.Name + "\n"
                 + "Namespace: " + Pod.Namespace + "\n"
                 + "Node: " + _node + "\n"
@@ -65,14 +75,15 @@ namespace Edge.Dataplane.Workloads
         /// <summary>What GET /health answers now (200 unless a POST set another).</summary>
         public int HealthStatus
         {
-            get { return _health; }
+            get { return (int)(_requestsAndHealth & 0xFFFF); }
         }
 
         private byte[] Health(HttpConnection connection, string line)
         {
+            int health = HealthStatus;
             if (!line.StartsWith("POST "))
             {
-                return HttpText.Response(_health, _health < 400 ? "OK" : "Error", "text/plain; charset=utf-8", "");
+                return HttpText.Response(health, health < 400 ? "OK" : "Error", "text/plain; charset=utf-8", "");
             }
 
             string text = connection.Body(16).Trim();
@@ -82,7 +93,7 @@ namespace Edge.Dataplane.Workloads
                 return HttpText.Response(400, "Bad Request", "text/plain; charset=utf-8", "invalid character in the status code \"" + text + "\"\n");
             }
 
-            _health = code;
+            _requestsAndHealth = (_requestsAndHealth & ~0xFFFFL) | (uint)code;
             Log.Line("Update health check status code [" + code.ToString() + "]");
             return HttpText.Response(200, "OK", "text/plain; charset=utf-8", "");
         }

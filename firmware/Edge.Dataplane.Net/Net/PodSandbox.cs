@@ -25,6 +25,9 @@ namespace Edge.Dataplane.Net
 
         private readonly NodeContext _node;
 
+        // What the pod sends itself (its own address, 127/8), made when it first does and let go
+        // after a turn with nothing looped back: most pods talk to themselves only now and then
+        // (a probe, a sidecar's request), and the queue is 168 bytes a pod on a board.
         private PacketQueue _loopback;
 
         // On nanoFramework every field takes a 12-byte block (a long as much as a byte), so the
@@ -257,6 +260,11 @@ namespace Edge.Dataplane.Net
         /// </summary>
         public void Poll(long now)
         {
+            if (_loopback != null && _loopback.Count == 0)
+            {
+                _loopback = null; // nothing looped back since the last turn
+            }
+
             for (int i = 0; i < 8 && _loopback != null; i++)
             {
                 PacketBuffer frame = _loopback.Dequeue();

@@ -15,8 +15,9 @@ namespace Edge.VirtualBoard.Budget;
 
 /// <summary>
 /// A board of a memory class booted with the class's capacities and loaded with the workshop's
-/// worst case for it (8 whoami pods, 32 services with 64 endpoints and their DNS records, two
-/// peers), the way the control plane brings a board up: the peers first, then the pods, then the
+/// worst case for it (8 whoami pods, each with a readiness probe and a toolbox beside it as far
+/// as the class takes them, 32 services with 64 endpoints and their DNS records, two peers),
+/// measured between probes, the way the control plane brings a board up: the peers first, then the pods, then the
 /// services, each as a snapshot decoded from its frame. The board is provisioned with a cluster
 /// key, as one on the network is: its SessionAuth made as BootPlan.StartTrust makes it, a
 /// <see cref="ControlPlaneLine"/> on its management port as BoardLoop makes one, and a control
@@ -49,8 +50,12 @@ public sealed class WorstCaseBoard
     {
     }
 
-    /// <summary>A board with fewer pods, services or ingress routes than the worst case (or more routes), to price one more of each.</summary>
-    public WorstCaseBoard(int memoryClass, int pods, int services, int ingressRoutes = IngressRouteCount)
+    /// <summary>
+    /// A board with fewer pods, services or ingress routes than the worst case (or more routes),
+    /// or fewer sidecars or probes than its class takes (null: as many as it takes, a toolbox
+    /// beside whoami and a readiness probe on it in as many pods), to price one more of each.
+    /// </summary>
+    public WorstCaseBoard(int memoryClass, int pods, int services, int ingressRoutes = IngressRouteCount, int? sidecars = null, int? probes = null)
     {
         Pods = pods;
         Services = services;
@@ -58,6 +63,8 @@ public sealed class WorstCaseBoard
         MemoryClass = memoryClass;
         Config = new NodeConfig { Name = "node-1", Address = 0xC0A8320B };
         Edge.Dataplane.Boards.MemoryClass.Apply(memoryClass, Config);
+        Sidecars = sidecars ?? Math.Clamp(Config.MaxContainers - pods, 0, pods);
+        ProbedPods = probes ?? Math.Min(Config.MaxProbes, pods);
         var random = new Platform.SystemRandom();
         Agent = new NodeAgent(Config, _clock, random, new NullPlatform.Port(), _hostSockets);
         Session = new BoardSession(Agent, new NodeConfigIdentity { Name = Config.Name, Address = Config.Address, MaxPayload = Edge.Dataplane.Boards.MemoryClass.MaxPayload(memoryClass), MaxOutPayload = Edge.Dataplane.Boards.MemoryClass.MaxOutPayload(memoryClass), PodMemory = Edge.Dataplane.Boards.MemoryClass.PodMemory(memoryClass), MaxContainers = Config.MaxContainers, MaxProbes = Config.MaxProbes });
@@ -70,7 +77,7 @@ public sealed class WorstCaseBoard
         Session.Cluster = plan.Settings.Cluster;
         Lines = new ControlPlaneLine(_listener, Session, random);
         Authenticate(key);
-        DesiredState full = State(pods, services, 0, ingressRoutes);
+        DesiredState full = State(pods, services, 0, ingressRoutes, Sidecars, ProbedPods);
         Apply(new DesiredState { Generation = 1, PodNetwork = full.PodNetwork, Peers = full.Peers });
         Apply(new DesiredState { Generation = 2, PodNetwork = full.PodNetwork, Peers = full.Peers, Pods = full.Pods });
         _full = full;
@@ -96,7 +103,35 @@ public sealed class WorstCaseBoard
 
         // And the ingress has served a request (its connection slot keeps the head buffer).
         IngressServed = ingressRoutes > 0 && ServeIngressRequest();
+
+        // Measured between probes, as BudgetProbe measures (a probe in flight holds a connection's two ends).
+        SettleProbes();
     }
+
+    /// <summary>Pods with a toolbox beside whoami, and pods whose whoami has a readiness probe.</summary>
+    public int Sidecars { get; }
+
+    public int ProbedPods { get; }
+
+    // Runs the board until no probe is due or in flight, then a few turns more for the probed servers to let their side go.
+    private void SettleProbes()
+    {
+        for (int turn = 0; turn < 5000 && ProbeDue(); turn++)
+        {
+            _clock.Milliseconds++;
+            Agent.Poll();
+        }
+
+        for (int turn = 0; turn < 5; turn++)
+        {
+            _clock.Milliseconds++;
+            Agent.Poll();
+        }
+    }
+
+    private bool ProbeDue() =>
+        Agent.Pods.SelectMany(p => p.Containers).Any(c => c.Running && Enumerable.Range(0, 3).Any(k =>
+            (k == ProbeSpec.Startup ? !c.Started : c.Started) && c.Spec.Probe(k) != null && c.ProbeDue(k) <= _clock.Milliseconds));
 
     /// <summary>The board's clock, moved by the measure (TCP's timers, TIME-WAIT) rather than by the wall clock.</summary>
     private sealed class StepClock : IClock
@@ -250,7 +285,7 @@ public sealed class WorstCaseBoard
     public long PeakWhileEverythingChanges()
     {
         ConnectionWaiting();
-        DesiredState moved = State(Pods, Services, endpointShift: 1, ingressRoutes: RouteCount);
+        DesiredState moved = State(Pods, Services, endpointShift: 1, ingressRoutes: RouteCount, Sidecars, ProbedPods);
         moved.Generation = Agent.AppliedGeneration + 1;
         DesiredState decoded = DecodeAsBoard(moved);
         NanoHeapCensus census = Census();
@@ -334,14 +369,18 @@ public sealed class WorstCaseBoard
         return buffer.AsSpan(0, w.Length).ToArray();
     }
 
-    /// <summary>Pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>
-    public static DesiredState State(int podCount, int serviceCount, int endpointShift = 0, int ingressRoutes = IngressRouteCount)
+    /// <summary>
+    /// Pods named as a Deployment names them (a toolbox beside whoami in the first
+    /// <paramref name="sidecars"/>, a readiness probe on whoami's /health in the first
+    /// <paramref name="probes"/>), services each with a local and a remote endpoint.
+    /// </summary>
+    public static DesiredState State(int podCount, int serviceCount, int endpointShift = 0, int ingressRoutes = IngressRouteCount, int sidecars = 0, int probes = 0)
     {
         int spread = Math.Max(podCount, 1);
         var pods = Enumerable.Range(0, podCount).Select(i => new PodSpec
         {
             Namespace = "default", Name = $"web-6d4b9c7f5-{i:x5}", Uid = $"0b1c2d{i:x2}", // the uid's first 8 hex digits, as the host sends it (PodIncarnation)
-            Address = 0x0AF40102u + (uint)i, Containers = ContainerSpec.One("whoami"),
+            Address = 0x0AF40102u + (uint)i, Containers = Containers(i < sidecars, i < probes),
         }).ToArray();
         var services = Enumerable.Range(0, serviceCount).Select(i =>
         {
@@ -374,6 +413,20 @@ public sealed class WorstCaseBoard
             Policies = Policies(podCount),
             Ingress = ingressRoutes > 0 ? IngressLoad(ingressRoutes) : null,
         };
+    }
+
+    // As BudgetProbe's: whoami (with a readiness probe on its /health, every second), a toolbox beside it.
+    private static ContainerSpec[] Containers(bool sidecar, bool probed)
+    {
+        ContainerSpec whoami = ContainerSpec.One("whoami")[0];
+        if (probed)
+        {
+            var ready = new ProbeSpec { Handler = ProbeSpec.HttpGet, Port = 80, Words = ["/health"] };
+            ready.SetTiming(0, 1, 1, 1, 3);
+            whoami.Probes = [null!, null!, ready];
+        }
+
+        return sidecar ? [whoami, new ContainerSpec { Name = "toolbox", Image = "toolbox" }] : [whoami];
     }
 
     /// <summary>The number of ingress routes in the worst case (<see cref="IngressLoad"/>).</summary>

@@ -40,6 +40,80 @@ public sealed class FrameReaderTests
         return frames;
     }
 
+    /// <summary>A line that hands over at most <c>chunk</c> bytes a read, and counts what is left in it.</summary>
+    private sealed class ChunkedLine(byte[] stream, int chunk) : Edge.Dataplane.Platform.IByteStream
+    {
+        private int _at;
+
+        public int Left => stream.Length - _at;
+
+        public int Read(byte[] buffer, int offset, int length)
+        {
+            int n = Math.Min(Math.Min(length, chunk), Left);
+            Array.Copy(stream, _at, buffer, offset, n);
+            _at += n;
+            return n;
+        }
+
+        public int Write(byte[] buffer, int offset, int length) => length;
+    }
+
+    // As a board's session reads: from the line into the reader, then every whole frame.
+    private static List<(byte Type, ushort Id, byte[] Payload)> ReadFromLine(FrameReader reader, ChunkedLine line)
+    {
+        var frames = new List<(byte, ushort, byte[])>();
+        for (int round = 0; round < 100_000 && (line.Left > 0 || reader.Holding); round++)
+        {
+            int n = reader.ReadFrom(line);
+            int before = frames.Count;
+            while (reader.Next())
+            {
+                frames.Add((reader.Type, reader.RequestId, reader.Payload.AsSpan(reader.PayloadOffset, reader.PayloadLength).ToArray()));
+            }
+
+            if (n == 0 && frames.Count == before)
+            {
+                break; // what is left is garbage that never became a frame
+            }
+        }
+
+        return frames;
+    }
+
+    [Fact]
+    public void A_boards_reader_reads_no_further_than_the_frame_it_is_on_so_once_that_is_taken_it_holds_nothing()
+    {
+        byte[] first = FrameOf(MessageType.Snapshot, 1, new byte[300]);
+        byte[] second = FrameOf(MessageType.Ack, 2, [7]);
+        var line = new ChunkedLine([.. first, .. second], 1000);
+        var reader = new FrameReader(1280, 1280);
+
+        while (!reader.Next())
+        {
+            Assert.True(reader.ReadFrom(line) > 0);
+        }
+
+        Assert.Equal((ushort)1, reader.RequestId);
+        Assert.False(reader.Holding); // the buffer may now carry the board's answer
+        Assert.Equal(second.Length, line.Left);
+        Assert.Equal([(MessageType.Ack, (ushort)2)], ReadFromLine(reader, line).Select(f => (f.Type, f.Id)));
+    }
+
+    [Fact]
+    public void A_boards_reader_skips_garbage_between_frames_and_every_frame_survives()
+    {
+        Properties.Check(Properties.Bytes(0, 64).Zip(Properties.Bytes(0, 200)), input =>
+        {
+            (byte[] garbage, byte[] payload) = input;
+            byte[] stream = [.. garbage, .. FrameOf(MessageType.Snapshot, 7, payload), .. garbage, .. FrameOf(MessageType.Ack, 8, [9]), .. garbage];
+
+            var frames = ReadFromLine(new FrameReader(256, 256), new ChunkedLine(stream, 13));
+
+            Assert.Equal([(ushort)7, (ushort)8], frames.Select(f => f.Id));
+            Assert.Equal(payload, frames[0].Payload);
+        }, maxTests: 500);
+    }
+
     [Fact]
     public void A_small_boards_reader_takes_frames_up_to_its_size_and_skips_larger_ones_as_garbage()
     {

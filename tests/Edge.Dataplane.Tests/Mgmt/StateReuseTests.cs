@@ -158,6 +158,25 @@ public sealed class StateReuseTests
     }
 
     [Fact]
+    public void More_new_names_than_the_first_list_of_them_holds_decode_right_beside_the_names_the_board_holds()
+    {
+        DesiredState held = RoundTrip(State(1, 0x0AF40206), null);
+        DesiredState next = State(2, 0x0AF40206);
+        string[] namespaces = Enumerable.Range(0, 11).Select(i => $"team-{i}").ToArray(); // the list of new names doubles twice
+        next.ClusterPodAddresses = namespaces.Select((_, i) => 0x0AF40110u + (uint)i).ToArray();
+        next.ClusterPodNamespaces = namespaces;
+        next.Pods[0].Containers = [next.Pods[0].Containers[0], new ContainerSpec { Name = "sidecar", Image = "whoami", Args = ["--port", "8080"] }];
+
+        DesiredState decoded = RoundTrip(next, held);
+
+        Assert.Equal(namespaces, decoded.ClusterPodNamespaces);
+        Assert.Equal(["toolbox", "sidecar"], decoded.Pods[0].Containers.Select(c => c.Name));
+        Assert.Equal(["--port", "8080"], decoded.Pods[0].Containers[1].Args);
+        Assert.Same(held.Pods[0].Name, decoded.Pods[0].Name); // held names are still the board's own
+        Assert.Equal(["default/web:http", "default/db"], decoded.Services.Select(v => v.PortKey));
+    }
+
+    [Fact]
     public void Services_decoded_with_equal_ports_share_one_array_of_each_and_different_ones_do_not()
     {
         DesiredState decoded = RoundTrip(State(1, 0x0AF40206), null);

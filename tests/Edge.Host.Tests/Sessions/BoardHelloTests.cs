@@ -49,10 +49,10 @@ public sealed class BoardHelloTests
         {
             Hello(w);
             Messages.WriteHelloTrust(w, Messages.LineTrusted, null!, 0, null!);
-            Messages.WriteHelloCapacity(w, 0, 8 * 1024, 8, 0); // a WROOM board
+            Messages.WriteHelloCapacity(w, 0, 8 * 1024, 16, 8); // a WROOM board
         });
 
-        Assert.Equal((Messages.LineTrusted, (string?)null, 0, 8192, 8, 0), (hello.Trust, hello.Cluster, hello.TlsSessions, hello.PodMemory, hello.MaxContainers, hello.MaxProbes));
+        Assert.Equal((Messages.LineTrusted, (string?)null, 0, 8192, 16, 8), (hello.Trust, hello.Cluster, hello.TlsSessions, hello.PodMemory, hello.MaxContainers, hello.MaxProbes));
     }
 
     [Fact]

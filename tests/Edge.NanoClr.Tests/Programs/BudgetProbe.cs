@@ -26,11 +26,14 @@ namespace Edge.NanoClr.Programs
     /// (its SessionAuth made as BootPlan.StartTrust makes it, a ControlPlaneLine on its management
     /// port as BoardLoop makes one), after the host connected, proved the key on the board's
     /// nonce and took the session (AuthProof, AuthOk: BoardSession.AttachAuthenticated), then sent
-    /// its three snapshots over the authenticated session, each sealed (sequence number and MAC)
-    /// and opened by the board (peers, then pods, then 32 services of four port kinds with 64
-    /// endpoints, each encoded with the dataplane's codec, read by BoardSession, decoded, applied
-    /// by NodeAgent), served HTTP between its pods (whoami logs each request), saw a connection to
-    /// every service through its ClusterIP, and filled its conntrack table with flows;</item>
+    /// its five snapshots over the authenticated session, each sealed (sequence number and MAC)
+    /// and opened by the board (peers; the pods in three steps, whoami alone, then with the
+    /// class's toolbox sidecars, then with its readiness probes, each step measured apart; then
+    /// 32 services of four port kinds with 64 endpoints; each encoded with the dataplane's codec,
+    /// read by BoardSession, decoded, applied by NodeAgent), served HTTP between its pods (whoami
+    /// logs each request), saw a connection to every service through its ClusterIP, and filled
+    /// its conntrack table with flows; measured between probes (none in flight, as no connection
+    /// is open);</item>
     /// <item>peak: the lowest free heap while a state in which every service changed (every
     /// endpoint moved, as when a board is lost) is decoded beside the one it runs, as the
     /// board decodes it (each service into the tables as it arrives), with another connection on
@@ -114,14 +117,20 @@ namespace Edge.NanoClr.Programs
             // The host brings the board up: the peers first, then the pods, then the services,
             // each state in as many parts as the board's frame needs (the last is larger than a
             // WROOM board's frame), every frame sealed under the session in the order it goes.
+            // The pods come in three steps, each a new sandbox for every pod (as when a
+            // Deployment's template changes): whoami alone, then with the class's toolbox
+            // sidecars, then with its readiness probes too, so that what a pod, a sidecar and a
+            // probe hold is measured apart.
             for (int f = 0; f < host.Frames.Length; f++)
             {
                 host.Auth.Seal(host.Frames[f], 0, MessageType.Snapshot, (ushort)(host.StateOf[f] + 1), host.Bodies[f]);
             }
 
-            // What the pods' state adds (their sandboxes, images, specs and logs) is what the worst
-            // case's pods hold: the memory class's PodMemory is checked against it.
-            long withoutPods = 0;
+            // What each step of the pods' state adds (their sandboxes, images, specs and logs; the
+            // sidecars' containers; the probes' state, measured between their runs) is what the
+            // worst case's pods hold: the memory class's PodMemory, PodBytes, ContainerBytes and
+            // ProbeBytes are checked against it.
+            long before = 0;
             for (int f = 0; f < host.Frames.Length; f++)
             {
                 int state = host.StateOf[f];
@@ -132,18 +141,36 @@ namespace Edge.NanoClr.Programs
                     Turn(host, session, agent, 1);
                 }
 
-                if (lastPart && state == 0)
+                if (!lastPart || state > 3)
                 {
-                    withoutPods = Free();
+                    continue;
                 }
-                else if (lastPart && state == 1)
+
+                SettleProbes(host, session, agent);
+                long free = Free();
+                if (state > 0)
                 {
-                    Say("pods-bytes", withoutPods - Free());
+                    Say(state == 1 ? "pods-bytes" : state == 2 ? "containers-bytes" : "probes-bytes", before - free);
                 }
+
+                if (state == 1)
+                {
+                    // The node's journal is made at its first line (its whole ring at once), which
+                    // the worst case's traffic writes anyway: made now, as a whoami's first
+                    // request would, so that the probes' requests' lines do not count it as theirs.
+                    agent.Pods[0].Sandbox.Log.Line("10.244.1.3:40000 \"GET / HTTP/1.1\" 200");
+                    free = Free();
+                }
+
+                before = free;
             }
+
+            Say("sidecar-pods", SidecarPods);
+            Say("probed-pods", ProbedPods);
 
             Say("applied", agent.AppliedGeneration);
             Traffic(host, session, agent);
+            SettleProbes(host, session, agent);
 
             long board = Free();
             Say("board", board);
@@ -206,7 +233,9 @@ namespace Edge.NanoClr.Programs
 
             Say("candidate-refused", host.Candidate.Closed ? "yes" : "no");
             Say("session-frames-refused", session.SessionsBroken);
+            SettleProbes(host, session, agent);
             Say("after", Free());
+            Say("probe-in-flight", ProbeInFlight(host, session, agent));
             Say("end", "ok");
 
             // Kept alive to the end: the board is what was measured.
@@ -399,10 +428,23 @@ namespace Edge.NanoClr.Programs
         {
             int running = 0;
             int logged = 0;
+            int containers = 0;
+            int ready = 0;
+            int probes = 0;
             for (int i = 0; i < agent.Pods.Length; i++)
             {
                 running += agent.Pods[i].Phase == PodPhase.Running ? 1 : 0;
                 logged += agent.Pods[i].Sandbox != null && agent.Pods[i].Sandbox.Log.LinesWritten > 0 ? 1 : 0;
+                for (int c = 0; c < agent.Pods[i].Containers.Length; c++)
+                {
+                    RunningContainer container = agent.Pods[i].Containers[c];
+                    containers += container.Running ? 1 : 0;
+                    ready += container.Ready ? 1 : 0;
+                    for (int k = 0; k < 3; k++)
+                    {
+                        probes += container.Spec.Probe(k) != null ? 1 : 0;
+                    }
+                }
             }
 
             ServiceTable table = agent.Node.Proxy.Services;
@@ -420,6 +462,11 @@ namespace Edge.NanoClr.Programs
 
             Say("pods", running);
             Say("pods-logged", logged);
+            Say("containers", containers);
+            Say("containers-ready", ready);
+            Say("probes", probes);
+            Say("probes-run", probes > 0 ? agent.Prober.Runs : 0); // (the board makes its prober with its first probe)
+            Say("probes-failed", probes > 0 ? agent.Prober.Failures : 0);
             Say("services", table.Count);
             Say("endpoints", endpoints);
             Say("services-connected", connected);
@@ -441,6 +488,75 @@ namespace Edge.NanoClr.Programs
             for (int round = 0; round < 16 && agent.Poll() > 0; round++)
             {
             }
+        }
+
+        /// <summary>
+        /// Runs the board until no probe is due or in flight (every probe's next run is ahead of the
+        /// clock), then a few turns more for the probed servers to let their side go: the board is
+        /// measured between probes, as it is with no connection open (a probe in flight holds its
+        /// two ends' buffers, a connection's worth: the figures say so apart).
+        /// </summary>
+        private static void SettleProbes(Host host, BoardSession session, NodeAgent agent)
+        {
+            for (int turn = 0; turn < 5000 && ProbeDue(agent, host.Clock.Now); turn++)
+            {
+                Turn(host, session, agent, 1);
+            }
+
+            for (int turn = 0; turn < 5; turn++)
+            {
+                Turn(host, session, agent, 1);
+            }
+        }
+
+        /// <summary>
+        /// What a probe in flight holds beyond the board between probes (its client end, and the
+        /// probed server's end with its buffers: a connection's worth), the most over the next
+        /// probes' lives, taken turn by turn; 0 for a board without probes.
+        /// </summary>
+        private static long ProbeInFlight(Host host, BoardSession session, NodeAgent agent)
+        {
+            if (ProbedPods == 0)
+            {
+                return 0;
+            }
+
+            long between = Free();
+            long lowest = between;
+            long runs = agent.Prober.Runs;
+            for (int turn = 0; turn < 3000 && (agent.Prober.Runs == runs || ProbeDue(agent, host.Clock.Now)); turn++)
+            {
+                Turn(host, session, agent, 1);
+                if (agent.Prober.Runs != runs)
+                {
+                    long free = Free();
+                    lowest = free < lowest ? free : lowest;
+                }
+            }
+
+            return agent.Prober.Runs == runs ? 0 : between - lowest;
+        }
+
+        // Whether a probe of a running container is due (or running: it is due until it ends), as the prober picks them.
+        private static bool ProbeDue(NodeAgent agent, long now)
+        {
+            for (int i = 0; i < agent.Pods.Length; i++)
+            {
+                for (int c = 0; c < agent.Pods[i].Containers.Length; c++)
+                {
+                    RunningContainer container = agent.Pods[i].Containers[c];
+                    for (int k = 0; container.Running && k < 3; k++)
+                    {
+                        bool runs = k == ProbeSpec.Startup ? !container.Started : container.Started;
+                        if (runs && container.Spec.Probe(k) != null && container.ProbeDue(k) <= now)
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static long Free()
@@ -503,8 +619,8 @@ namespace Edge.NanoClr.Programs
             public readonly byte[] Request;
             public readonly byte[] Scratch = new byte[256];
             public readonly UdpSocket[] Flows = new UdpSocket[24]; // 8 pods, 3 sockets each beside whoami's
-            private readonly byte[][] _scratchParts = new byte[3 * StatePart.MaxParts][];
-            private readonly int[] _scratchStates = new int[3 * StatePart.MaxParts];
+            private readonly byte[][] _scratchParts = new byte[5 * StatePart.MaxParts][];
+            private readonly int[] _scratchStates = new int[5 * StatePart.MaxParts];
             private object _agent;
             private object _session;
             private object _spare; // the second SessionAuth while it is measured (a local the compiler drops would be collected first)
@@ -538,17 +654,15 @@ namespace Edge.NanoClr.Programs
                 byte[] buffer = new byte[Frame.MaxPayload];
                 int maxPayload = MemoryClass.MaxPayload(memoryClass);
                 Receiver = new StateReceiver(maxPayload);
-                DesiredState full = State(Pods, Services, 0);
+                DesiredState full = State(Pods, Services, 0, SidecarPods, ProbedPods);
                 var peers = new DesiredState();
                 peers.Generation = 1;
                 peers.PodNetwork = full.PodNetwork;
                 peers.Peers = full.Peers;
-                var pods = new DesiredState();
-                pods.Generation = 2;
-                pods.PodNetwork = full.PodNetwork;
-                pods.Peers = full.Peers;
-                pods.Pods = full.Pods;
-                DesiredState[] states = new DesiredState[] { peers, pods, full };
+                DesiredState[] states = new DesiredState[]
+                {
+                    peers, PodsOf(full, 2, State(Pods, 0, 0, 0, 0)), PodsOf(full, 3, State(Pods, 0, 0, SidecarPods, 0)), PodsOf(full, 4, full), full,
+                };
                 int frames = 0;
                 for (int i = 0; i < states.Length; i++)
                 {
@@ -560,7 +674,7 @@ namespace Edge.NanoClr.Programs
                         _scratchStates[frames++] = i;
                     }
 
-                    if (i == 2)
+                    if (i == states.Length - 1)
                     {
                         SnapshotParts = parts.Length;
                         for (int p = 0; p < parts.Length; p++)
@@ -583,8 +697,8 @@ namespace Edge.NanoClr.Programs
 
                 // At the peak the parts are decoded as BoardSession hands them over once opened: the bodies alone.
                 Resync = Parts(full, buffer, maxPayload);
-                DesiredState moved = State(Pods, Services, 1);
-                moved.Generation = 4;
+                DesiredState moved = State(Pods, Services, 1, SidecarPods, ProbedPods);
+                moved.Generation = 6;
                 Moved = Parts(moved, buffer, maxPayload);
                 Request = Edge.Dataplane.Workloads.Ascii.Bytes("GET / HTTP/1.1\r\nHost: web\r\nUser-Agent: budget\r\nConnection: close\r\n\r\n");
             }
@@ -620,10 +734,21 @@ namespace Edge.NanoClr.Programs
             }
 
             /// <summary>As the census's WorstCaseBoard.State: pods named as a Deployment names them, services each with a local and a remote endpoint.</summary>
-            private static DesiredState State(int podCount, int serviceCount, int endpointShift)
+            /// <summary>The peers and the pods of <paramref name="pods"/> beside the node settings of <paramref name="full"/>: a step of the bring-up.</summary>
+            private static DesiredState PodsOf(DesiredState full, uint generation, DesiredState pods)
             {
                 var s = new DesiredState();
-                s.Generation = 3;
+                s.Generation = generation;
+                s.PodNetwork = full.PodNetwork;
+                s.Peers = full.Peers;
+                s.Pods = pods.Pods;
+                return s;
+            }
+
+            private static DesiredState State(int podCount, int serviceCount, int endpointShift, int sidecars, int probes)
+            {
+                var s = new DesiredState();
+                s.Generation = 5;
                 s.PodNetwork = 0x0AF40100;
                 var node2 = new PeerSpec();
                 node2.Name = "node-2";
@@ -646,7 +771,7 @@ namespace Edge.NanoClr.Programs
                     p.Name = "web-6d4b9c7f5-" + i.ToString("x5");
                     p.Uid = "0b1c2d" + i.ToString("x2"); // the host sends the uid's first 8 hex digits (PodIncarnation)
                     p.Address = 0x0AF40102u + (uint)i;
-                    p.Containers = WorstCaseContainers(i, ProbedPods);
+                    p.Containers = WorstCaseContainers(i, sidecars, probes);
                     s.Pods[i] = p;
                     s.ClusterPodAddresses[i] = p.Address;
                     s.ClusterPodNamespaces[i] = p.Namespace;
@@ -1046,7 +1171,7 @@ namespace Edge.NanoClr.Programs
         // The workshop's pods at their heaviest the class allows: a toolbox beside whoami in as
         // many pods as the class takes containers beyond one a pod, whoami's readiness probe on
         // its /health in as many as it takes probes.
-        private static ContainerSpec[] WorstCaseContainers(int i, int probes)
+        private static ContainerSpec[] WorstCaseContainers(int i, int sidecars, int probes)
         {
             ContainerSpec[] containers = ContainerSpec.One("whoami");
             var ready = new ProbeSpec();
@@ -1062,7 +1187,7 @@ namespace Edge.NanoClr.Programs
             {
                 containers[0].Probes = new ProbeSpec[] { null, null, ready };
             }
-            if (i < SidecarPods)
+            if (i < sidecars)
             {
                 var toolbox = new ContainerSpec();
                 toolbox.Name = "toolbox";

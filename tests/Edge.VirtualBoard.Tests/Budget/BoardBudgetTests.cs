@@ -1,4 +1,5 @@
 using Edge.Dataplane.Boards;
+using Edge.Dataplane.Mgmt;
 using Edge.VirtualBoard.Budget;
 
 namespace Edge.VirtualBoard.Tests.Budget;
@@ -31,6 +32,8 @@ public sealed class BoardBudgetTests
         var board = new WorstCaseBoard(MemoryClass.Wroom);
 
         Assert.Equal(8, board.Agent.Pods.Length);
+        Assert.Equal(16, board.Agent.Pods.Sum(p => p.Containers.Count(c => c.Running && c.Ready))); // a toolbox beside each whoami
+        Assert.Equal(8, board.Agent.Pods.Sum(p => p.Containers.Count(c => c.Spec.Probe(ProbeSpec.Readiness) != null))); // a readiness probe on each
         Assert.Equal(32, board.Agent.Node.Proxy.Services.Count);
         Assert.Equal(64, board.Agent.AppliedState.Services.Sum(s => s.EndpointCount));
         Assert.Equal(44, board.Agent.Node.Proxy.Conntrack.Capacity); // 256 before network policy, 192 before the management line's authentication, 128 before ingress, 48 before port-forward and lingering close
