@@ -158,6 +158,12 @@ namespace Edge.Dataplane.Net
             get { return _count; }
         }
 
+        /// <summary>Hops the record has room for.</summary>
+        public int Capacity
+        {
+            get { return _hops.Length / HopWords; }
+        }
+
         /// <summary>Hops the record had no room for.</summary>
         public int Lost
         {
