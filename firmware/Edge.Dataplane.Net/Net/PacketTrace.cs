@@ -69,9 +69,9 @@ namespace Edge.Dataplane.Net
         private readonly byte[] _headers;
         private readonly FlowLog _flows;
         private readonly IClock _clock;
-        private long _until;
+        private readonly long _until;
         private long _eventsFrom;
-        private int _mark;
+        private readonly int _mark;
         private int _count;
         private int _lost;
 
