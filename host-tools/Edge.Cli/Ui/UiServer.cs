@@ -385,6 +385,14 @@ public sealed class UiServer : IAsyncDisposable
 
     private async Task Capture(HttpContext context, string nodePart)
     {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            // A capture runs for its seconds and listens to pods: only a GET, never a HEAD that asks after it, starts one.
+            context.Response.Headers.Allow = "GET";
+            await Text(context, 405, "a capture is downloaded with GET; nothing else starts one");
+            return;
+        }
+
         if (!MayAct(context.Connection.RemoteIpAddress))
         {
             await Text(context, 403, "captures are taken only from the machine the lab view runs on (they show what pods say): open the page there, or run edgectl capture");

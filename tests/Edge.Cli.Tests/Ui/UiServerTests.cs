@@ -319,6 +319,19 @@ public sealed class UiServerTests : IAsyncLifetime
         Assert.Equal(direct.StatusCode, relayed.StatusCode);
         Assert.Equal((string)JsonNode.Parse(await direct.Content.ReadAsStringAsync())!["message"]! + "\n", await relayed.Content.ReadAsStringAsync());
 
+        // Only a GET starts one: a HEAD (a browser or a link checker asking after the file) is answered at once and listens to nothing.
+        int asked = 0;
+        await using FakeApi counting = await FakeApi.StartAsync(context =>
+        {
+            Interlocked.Increment(ref asked);
+            return Task.CompletedTask;
+        });
+        await using UiServer headed = await UiServer.StartAsync(_mirror, _flows, counting.Connect, "test", IPAddress.Loopback, 0);
+        using HttpResponseMessage head = await new HttpClient { BaseAddress = headed.Address }.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/ui/v1/nodes/node-1/capture?seconds=5"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, head.StatusCode);
+        Assert.Equal(["GET"], head.Content.Headers.Allow);
+        Assert.Equal(0, asked);
+
         using HttpResponseMessage tooLong = await _http.GetAsync("/ui/v1/nodes/node-1/capture?seconds=600");
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal("seconds=600: give 1-60 (for longer, edgectl capture node-1 --port overlay -w FILE runs until Ctrl+C)\n", await tooLong.Content.ReadAsStringAsync());
