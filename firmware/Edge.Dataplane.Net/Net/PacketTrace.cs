@@ -190,8 +190,14 @@ namespace Edge.Dataplane.Net
         /// <summary>Whether the frame (Ethernet at <paramref name="offset"/>) carries the trace's mark while it is armed.</summary>
         public bool Marked(byte[] b, int offset, int length)
         {
+            return ArmedIpv4(b, offset, length) && (((b[offset + 18] << 8) | b[offset + 19]) & 0xFFFE) == _mark;
+        }
+
+        // An IPv4 frame (with room for its header), seen while the trace still records.
+        private bool ArmedIpv4(byte[] b, int offset, int length)
+        {
             return length >= EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength && b[offset + 12] == 0x08 && b[offset + 13] == 0x00
-                && ((((b[offset + 18] << 8) | b[offset + 19]) & 0xFFFE) == _mark) && _clock.Milliseconds <= _until;
+                && _clock.Milliseconds <= _until;
         }
 
         /// <summary>
@@ -202,15 +208,13 @@ namespace Edge.Dataplane.Net
         /// </summary>
         public bool Begin(byte[] b, int offset, int length, bool sent)
         {
-            if (length < EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength || b[offset + 12] != 0x08 || b[offset + 13] != 0x00
-                || _clock.Milliseconds > _until)
+            if (!ArmedIpv4(b, offset, length))
             {
                 return false;
             }
 
             int ip = offset + EthernetFrame.HeaderLength;
-            int id = (b[ip + 4] << 8) | b[ip + 5];
-            if ((id & 0xFFFE) != _mark && !(sent && Stamp(b, ip, length - EthernetFrame.HeaderLength)))
+            if (((((b[ip + 4] << 8) | b[ip + 5]) & 0xFFFE) != _mark) && !(sent && Stamp(b, ip, length - EthernetFrame.HeaderLength)))
             {
                 return false;
             }

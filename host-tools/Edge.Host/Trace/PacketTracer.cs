@@ -27,7 +27,12 @@ public sealed record TraceResult(
     IReadOnlyList<TraceHop> Unplaced,
     bool Complete,
     IReadOnlyList<string> Notes,
-    IReadOnlyDictionary<string, string> Names);
+    IReadOnlyDictionary<string, string> Names)
+{
+    /// <summary>Whether the request's way ended (delivered, refused or dropped), answered or not: the packet was never lost from sight.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RequestEnded => Request.Count > 0 && Request[^1].Ends;
+}
 
 /// <summary>
 /// Runs a trace across the cluster's boards: every board armed to record the mark (the others

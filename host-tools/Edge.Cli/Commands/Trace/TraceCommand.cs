@@ -48,7 +48,7 @@ public static class TraceCommand
             TraceResult result = answer.Deserialize<TraceResult>(TraceJson.Options) ?? throw new CliException("the API answered no trace");
             TracePrinter.Print(console, result);
             // A trace shows what happened, a drop too; it failed only when the packet was lost from sight.
-            return result.Request.Count > 0 && result.Request[^1].Ends ? ExitCodes.Ok : ExitCodes.Error;
+            return result.RequestEnded ? ExitCodes.Ok : ExitCodes.Error;
         });
         return command;
     }

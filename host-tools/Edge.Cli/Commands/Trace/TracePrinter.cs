@@ -40,7 +40,7 @@ public static class TracePrinter
         }
 
         return trace.Complete ? $"DELIVERED on {trace.Request[^1].Node} and answered: {trace.Request.Count + trace.Reply.Count} hops"
-            : trace.Request.Count > 0 && trace.Request[^1].Ends ? $"DELIVERED on {trace.Request[^1].Node}, no answer seen: {trace.Request.Count + trace.Reply.Count} hops"
+            : trace.RequestEnded ? $"DELIVERED on {trace.Request[^1].Node}, no answer seen: {trace.Request.Count + trace.Reply.Count} hops"
             : "INCOMPLETE: see the notes";
     }
 
